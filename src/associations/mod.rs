@@ -1,0 +1,15 @@
+//! Associations and alliances: `/api/v1/associations`, the organizations of kind
+//! `alliance`, `association` and `national_association`, looked up by id or slug.
+
+pub mod handlers;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(config: &mut ServiceConfig) {
+    config
+        .service(handlers::list_associations)
+        .service(handlers::create_association)
+        .service(handlers::get_association)
+        .service(handlers::update_association)
+        .service(handlers::delete_association);
+}

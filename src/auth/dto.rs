@@ -1,0 +1,42 @@
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::domain::Role;
+use crate::organizations::dto::OrganizationSummary;
+
+/// Credentials of a person.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "admin@example.org", "password": "correct horse battery staple"}))]
+pub struct LoginRequest {
+    #[validate(length(min = 3, max = 254))]
+    #[schema(min_length = 3, max_length = 254)]
+    pub email: String,
+    #[validate(length(min = 1, max = 256))]
+    #[schema(min_length = 1, max_length = 256)]
+    pub password: String,
+}
+
+/// An access token to send as `Authorization: Bearer <access_token>`.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"access_token": "eyJhbGciOiJIUzI1NiIsImtpZCI6IjFhMmIzYzRkIn0.eyJzdWIiOiIxIn0.c2lnbmF0dXJl", "token_type": "Bearer", "expires_in": 900}))]
+pub struct TokenResponse {
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until the access token expires.
+    pub expires_in: u64,
+}
+
+/// The signed-in person.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": 1, "email": "admin@example.org", "name": "Administrator", "role": "admin", "associations": []}))]
+pub struct Me {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    /// The associations this person may write for (editors).
+    pub associations: Vec<OrganizationSummary>,
+}

@@ -1,0 +1,192 @@
+//! The `razem` command line: serve (default), migrate, seed, openapi, users.
+
+use std::io::Read;
+use std::sync::Arc;
+
+use actix_web::{HttpServer, web};
+use clap::{Parser, Subcommand};
+
+use crate::auth::jwt::TokenKeys;
+use crate::config::{Config, Environment};
+use crate::db::{Db, run_migrations};
+use crate::domain::{Email, Role};
+use crate::server::{AppState, RouteTable, build_app};
+
+#[derive(Debug, Parser)]
+#[command(name = "razem", version, about = "Razem: the API of cooperating Polish local governments")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API (the default).
+    Serve {
+        /// Address to listen on [env: RAZEM_BIND] [default: 127.0.0.1:8080].
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Load data sets.
+    Seed {
+        /// The demo data set drawn from the seed documents (idempotent).
+        #[arg(long, required = true)]
+        demo: bool,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+    /// Manage people.
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Create a person, e.g. the first administrator.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = ["admin", "editor", "viewer"])]
+        role: String,
+        /// Read the password from standard input.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// Ids of the associations an editor writes for.
+        #[arg(long = "association", value_name = "ID")]
+        associations: Vec<i64>,
+    },
+}
+
+/// Opens the database and applies migrations.
+fn open_database(config: &Config) -> Result<Db, String> {
+    let db = Db::new(&config.pool)?;
+    let mut conn = db.connection()?;
+    let applied = run_migrations(&mut conn)?;
+    if applied > 0 {
+        log::info!("applied {applied} migration(s) to {}", config.pool.url.redacted());
+    }
+    Ok(db)
+}
+
+pub fn run(cli: Cli) -> Result<(), String> {
+    match cli.command.unwrap_or(Command::Serve { bind: None }) {
+        Command::Openapi => {
+            print!("{}", crate::openapi::document_json());
+            Ok(())
+        }
+        Command::Migrate => {
+            let config = Config::from_env()?;
+            let db = Db::new(&config.pool)?;
+            let applied = run_migrations(&mut *db.connection()?)?;
+            println!("applied {applied} migration(s) to {}", config.pool.url.redacted());
+            Ok(())
+        }
+        Command::Seed { demo: _ } => {
+            let config = Config::from_env()?;
+            let db = open_database(&config)?;
+            let added = crate::seed::load_demo(&mut *db.connection()?).map_err(|e| e.to_string())?;
+            if added == 0 {
+                println!("the demo data set is already loaded; nothing changed");
+            } else {
+                println!("loaded the demo data set ({added} organizations)");
+            }
+            Ok(())
+        }
+        Command::Users {
+            command:
+                UsersCommand::Create {
+                    email,
+                    name,
+                    role,
+                    password_stdin: _,
+                    associations,
+                },
+        } => {
+            let config = Config::from_env()?;
+            let email: Email = email.parse().map_err(|e: String| format!("--email: {}", strip_code(&e)))?;
+            let role: Role = role.parse()?;
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+            let password = password.trim_end_matches(['\n', '\r']).to_owned();
+            let length = password.chars().count();
+            if !(crate::auth::password::MIN_PASSWORD_LENGTH..=crate::auth::password::MAX_PASSWORD_LENGTH).contains(&length) {
+                return Err(format!(
+                    "the password must be {} to {} characters long",
+                    crate::auth::password::MIN_PASSWORD_LENGTH,
+                    crate::auth::password::MAX_PASSWORD_LENGTH
+                ));
+            }
+            let db = open_database(&config)?;
+            let password_hash = crate::auth::password::hash(&password)?;
+            let data = crate::users::repo::NewUserData {
+                email: email.into_inner(),
+                name,
+                role,
+                password_hash,
+                associations,
+            };
+            let mut conn = db.connection()?;
+            let user = diesel::Connection::transaction(&mut *conn, |conn| {
+                crate::users::repo::create(conn, &Default::default(), data)
+            })
+            .map_err(|e| e.to_string())?;
+            println!("created {} {} (id {})", user.role, user.user.email, user.user.id);
+            Ok(())
+        }
+        Command::Serve { bind } => serve(bind),
+    }
+}
+
+fn strip_code(message: &str) -> &str {
+    message.split_once("] ").map(|(_, m)| m).unwrap_or(message)
+}
+
+fn serve(bind: Option<String>) -> Result<(), String> {
+    let config = Config::from_env()?;
+    let bind = bind.unwrap_or_else(|| config.bind.clone());
+    if config.jwt_secret_generated {
+        log::warn!(
+            "RAZEM_JWT_SECRET is not set: using a random secret for this run (development mode); \
+             access tokens will not survive a restart"
+        );
+    }
+    let db = open_database(&config)?;
+    if config.environment == Environment::Development {
+        let mut conn = db.connection()?;
+        if crate::seed::is_empty(&mut conn).map_err(|e| e.to_string())? {
+            let added = crate::seed::load_demo(&mut conn).map_err(|e| e.to_string())?;
+            log::info!("empty database: loaded the demo data set ({added} organizations)");
+        }
+    }
+    let document = Arc::new(crate::openapi::document());
+    let routes = web::Data::new(RouteTable::from_document(&document));
+    let tokens = TokenKeys::new(config.jwt_keys.clone(), config.access_token_ttl);
+    let state = web::Data::new(AppState {
+        db,
+        tokens,
+        config: config.clone(),
+    });
+    log::info!(
+        "serving on http://{bind} ({}, {:?}); Swagger UI at http://{bind}/swagger-ui/",
+        config.pool.url.redacted(),
+        config.environment
+    );
+    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    actix_web::rt::System::new().block_on(async move {
+        HttpServer::new(move || build_app(state.clone(), document.clone(), routes.clone()))
+            .workers(workers)
+            .bind(&bind)
+            .map_err(|e| format!("cannot listen on {bind}: {e}"))?
+            .run()
+            .await
+            .map_err(|e| format!("server error: {e}"))
+    })
+}

@@ -1,0 +1,187 @@
+//! Settings from the environment (`RAZEM_*`, `DATABASE_URL`); `.env` in development.
+//! A bad setting is reported as one clear line and stops the start.
+
+use std::time::Duration;
+
+use crate::db::{DatabaseUrl, PoolSettings};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+/// One HMAC key for access tokens; the first configured key signs.
+#[derive(Clone)]
+pub struct JwtKey {
+    pub kid: String,
+    pub secret: Vec<u8>,
+}
+
+impl std::fmt::Debug for JwtKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "JwtKey {{ kid: {:?}, secret: *** }}", self.kid)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: String,
+    pub environment: Environment,
+    pub pool: PoolSettings,
+    /// Signing key first, then older keys still accepted for verification.
+    pub jwt_keys: Vec<JwtKey>,
+    /// True when no secret was configured and a random one was generated.
+    pub jwt_secret_generated: bool,
+    pub access_token_ttl: Duration,
+    pub cors_origins: Vec<String>,
+    pub request_timeout: Duration,
+}
+
+pub const MIN_SECRET_BYTES: usize = 32;
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Config, String> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup` (the environment, or a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, String> {
+        let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let environment = match get("RAZEM_ENV").as_deref() {
+            None | Some("development") | Some("dev") => Environment::Development,
+            Some("production") | Some("prod") => Environment::Production,
+            Some(other) => {
+                return Err(format!(
+                    "RAZEM_ENV must be 'development' or 'production', not '{other}'"
+                ));
+            }
+        };
+        let url = DatabaseUrl::parse(&get("DATABASE_URL").unwrap_or_else(|| "data/razem.db".to_owned()))?;
+        let default_pool = if url.is_postgres() { 10 } else { 4 };
+        let max_size = parse_number(&get, "RAZEM_DB_POOL_SIZE", default_pool, 1, 500)? as u32;
+        let acquire_timeout = Duration::from_secs(parse_number(&get, "RAZEM_DB_TIMEOUT", 3, 1, 60)?);
+        let access_token_ttl = Duration::from_secs(parse_number(&get, "RAZEM_ACCESS_TOKEN_TTL", 900, 60, 86_400)?);
+        let request_timeout = Duration::from_secs(parse_number(&get, "RAZEM_REQUEST_TIMEOUT", 30, 1, 600)?);
+
+        let (jwt_keys, jwt_secret_generated) = match (get("RAZEM_JWT_SECRET"), get("RAZEM_JWT_OLD_SECRETS")) {
+            (Some(secret), old) => {
+                let mut keys = vec![key_from_secret(&secret, "RAZEM_JWT_SECRET")?];
+                for old_secret in old.iter().flat_map(|o| o.split(',')).map(str::trim).filter(|s| !s.is_empty()) {
+                    keys.push(key_from_secret(old_secret, "RAZEM_JWT_OLD_SECRETS")?);
+                }
+                (keys, false)
+            }
+            (None, _) if environment == Environment::Production => {
+                return Err(
+                    "RAZEM_JWT_SECRET is required in production (at least 32 bytes, e.g. `openssl rand -hex 32`)"
+                        .to_owned(),
+                );
+            }
+            (None, _) => {
+                let secret: [u8; 32] = rand::random();
+                let hex: String = secret.iter().map(|b| format!("{b:02x}")).collect();
+                (vec![key_from_secret(&hex, "generated")?], true)
+            }
+        };
+
+        let cors_origins = get("RAZEM_CORS_ORIGINS")
+            .map(|list| {
+                list.split(',')
+                    .map(|o| o.trim().trim_end_matches('/').to_owned())
+                    .filter(|o| !o.is_empty())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        for origin in &cors_origins {
+            if !(origin.starts_with("http://") || origin.starts_with("https://")) {
+                return Err(format!(
+                    "RAZEM_CORS_ORIGINS: '{origin}' is not an origin like https://portal.example.org"
+                ));
+            }
+        }
+
+        Ok(Config {
+            bind: get("RAZEM_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
+            environment,
+            pool: PoolSettings {
+                url,
+                max_size,
+                acquire_timeout,
+            },
+            jwt_keys,
+            jwt_secret_generated,
+            access_token_ttl,
+            cors_origins,
+            request_timeout,
+        })
+    }
+}
+
+fn parse_number(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    default: u64,
+    min: u64,
+    max: u64,
+) -> Result<u64, String> {
+    match get(name) {
+        None => Ok(default),
+        Some(raw) => match raw.parse::<u64>() {
+            Ok(value) if (min..=max).contains(&value) => Ok(value),
+            _ => Err(format!("{name} must be a whole number from {min} to {max}, not '{raw}'")),
+        },
+    }
+}
+
+/// The key id is derived from the secret, so tokens name their key without revealing it.
+fn key_from_secret(secret: &str, source: &str) -> Result<JwtKey, String> {
+    use sha2::{Digest, Sha256};
+    if secret.len() < MIN_SECRET_BYTES {
+        return Err(format!(
+            "{source}: a JWT secret must be at least {MIN_SECRET_BYTES} bytes long"
+        ));
+    }
+    let digest = Sha256::digest(secret.as_bytes());
+    let kid: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    Ok(JwtKey {
+        kid,
+        secret: secret.as_bytes().to_vec(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, String> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_are_development_on_sqlite() {
+        let config = config(&[]).unwrap();
+        assert_eq!(config.environment, Environment::Development);
+        assert_eq!(config.pool.url, DatabaseUrl::Sqlite("data/razem.db".into()));
+        assert!(config.jwt_secret_generated);
+        assert_eq!(config.bind, "127.0.0.1:8080");
+    }
+
+    #[test]
+    fn production_needs_a_secret() {
+        let error = config(&[("RAZEM_ENV", "production")]).unwrap_err();
+        assert!(error.contains("RAZEM_JWT_SECRET"));
+        assert!(config(&[("RAZEM_ENV", "production"), ("RAZEM_JWT_SECRET", "short")]).is_err());
+        assert!(config(&[("RAZEM_ENV", "production"), ("RAZEM_JWT_SECRET", &"x".repeat(32))]).is_ok());
+    }
+
+    #[test]
+    fn bad_values_are_one_clear_line() {
+        assert!(config(&[("RAZEM_DB_POOL_SIZE", "lots")]).unwrap_err().contains("RAZEM_DB_POOL_SIZE"));
+        assert!(config(&[("DATABASE_URL", "mysql://x")]).unwrap_err().contains("not supported"));
+        assert!(config(&[("RAZEM_ENV", "staging")]).unwrap_err().contains("RAZEM_ENV"));
+    }
+}

@@ -1,0 +1,235 @@
+//! Database access: one `MultiConnection` over PostgreSQL and SQLite, an r2d2 pool,
+//! and embedded migrations for both backends.
+
+pub mod schema;
+
+use std::path::Path;
+use std::time::Duration;
+
+use actix_web::web;
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{ManageConnection, Pool, R2D2Connection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::error::{ApiError, ApiResult};
+
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+
+/// A connection to either backend; queries are written once against it.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Pg(PgConnection),
+    // SQLite last, as diesel's MultiConnection expects.
+    Sqlite(SqliteConnection),
+}
+
+/// Which backend a `DATABASE_URL` names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Postgres(String),
+    /// A file path, or `:memory:`.
+    Sqlite(String),
+}
+
+impl DatabaseUrl {
+    /// `postgres://…`/`postgresql://…`, `sqlite://path`, `sqlite::memory:` or a plain path.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err("DATABASE_URL is empty".to_owned());
+        }
+        if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+            return Ok(Self::Postgres(raw.to_owned()));
+        }
+        if let Some(rest) = raw.strip_prefix("sqlite://").or_else(|| raw.strip_prefix("sqlite:")) {
+            if rest.is_empty() {
+                return Err("DATABASE_URL 'sqlite://' names no file".to_owned());
+            }
+            return Ok(Self::Sqlite(rest.to_owned()));
+        }
+        if raw.contains("://") {
+            return Err(format!(
+                "DATABASE_URL scheme not supported (use postgres://… or a SQLite path): {}",
+                raw.split("://").next().unwrap_or_default()
+            ));
+        }
+        Ok(Self::Sqlite(raw.to_owned()))
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Self::Postgres(_))
+    }
+
+    fn is_memory(&self) -> bool {
+        matches!(self, Self::Sqlite(path) if path == ":memory:")
+    }
+
+    /// The URL without its password, for log lines.
+    pub fn redacted(&self) -> String {
+        match self {
+            Self::Sqlite(path) => format!("sqlite:{path}"),
+            Self::Postgres(url) => match (url.find("://"), url.rfind('@')) {
+                (Some(scheme_end), Some(at)) if at > scheme_end => {
+                    let credentials = &url[scheme_end + 3..at];
+                    let user = credentials.split(':').next().unwrap_or_default();
+                    format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..])
+                }
+                _ => url.clone(),
+            },
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error(transparent)]
+    Connection(#[from] ConnectionError),
+    #[error(transparent)]
+    Query(#[from] diesel::result::Error),
+}
+
+/// r2d2 manager that picks the backend from the URL scheme, so a wrong URL reports
+/// the real error instead of MultiConnection's "tried every backend".
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = ConnectError;
+
+    fn connect(&self) -> Result<DbConnection, ConnectError> {
+        match &self.url {
+            DatabaseUrl::Postgres(url) => Ok(DbConnection::Pg(PgConnection::establish(url)?)),
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(path)?;
+                conn.batch_execute(
+                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                     PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+                )?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), ConnectError> {
+        Ok(conn.ping()?)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        conn.is_broken()
+    }
+}
+
+/// Settings of the pool.
+#[derive(Debug, Clone)]
+pub struct PoolSettings {
+    pub url: DatabaseUrl,
+    pub max_size: u32,
+    /// How long a request waits for a free connection before it is answered 503.
+    pub acquire_timeout: Duration,
+}
+
+/// The shared handle handlers use to run queries off the async workers.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool<ConnectionManager>,
+    backend: Backend,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+impl Db {
+    /// Builds the pool without connecting; the first `get` (migrations at start) connects.
+    pub fn new(settings: &PoolSettings) -> Result<Self, String> {
+        if let DatabaseUrl::Sqlite(path) = &settings.url
+            && !settings.url.is_memory()
+            && let Some(parent) = Path::new(path).parent()
+            && !parent.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create the directory of the SQLite database {path}: {e}"))?;
+        }
+        // An in-memory SQLite database lives and dies with its one connection.
+        let max_size = if settings.url.is_memory() { 1 } else { settings.max_size.max(1) };
+        let pool = Pool::builder()
+            .max_size(max_size)
+            .min_idle(Some(if settings.url.is_memory() { 1 } else { 0 }))
+            .connection_timeout(settings.acquire_timeout)
+            .test_on_check_out(false)
+            .build_unchecked(ConnectionManager {
+                url: settings.url.clone(),
+            });
+        let backend = if settings.url.is_postgres() {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        };
+        Ok(Self { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A connection for work outside a request (CLI, start-up).
+    pub fn connection(&self) -> Result<diesel::r2d2::PooledConnection<ConnectionManager>, String> {
+        self.pool
+            .get()
+            .map_err(|e| format!("cannot connect to the database: {e}"))
+    }
+
+    /// Runs blocking database work on actix's blocking thread pool.
+    pub async fn run<T, F>(&self, work: F) -> ApiResult<T>
+    where
+        F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let request_id = crate::request_id::current();
+        web::block(move || {
+            crate::request_id::with_thread_request_id(request_id, || {
+                let mut conn = pool.get().map_err(ApiError::unavailable)?;
+                work(&mut conn)
+            })
+        })
+        .await
+        .map_err(ApiError::internal)?
+    }
+
+    /// Like [`Db::run`], inside one transaction: everything or nothing is written.
+    pub async fn transaction<T, F>(&self, work: F) -> ApiResult<T>
+    where
+        F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run(move |conn| conn.transaction(work)).await
+    }
+
+    /// Is the database reachable now?
+    pub async fn ping(&self) -> ApiResult<()> {
+        self.run(|conn| conn.ping().map_err(ApiError::unavailable)).await
+    }
+}
+
+/// Applies every pending migration of the connection's backend; returns how many ran.
+pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, String> {
+    let applied = match conn {
+        DbConnection::Pg(pg) => pg.run_pending_migrations(POSTGRES_MIGRATIONS),
+        DbConnection::Sqlite(sqlite) => sqlite.run_pending_migrations(SQLITE_MIGRATIONS),
+    }
+    .map_err(|e| format!("migrations failed: {e}"))?;
+    Ok(applied.len())
+}
+
+impl From<ConnectError> for ApiError {
+    fn from(error: ConnectError) -> Self {
+        ApiError::unavailable(error)
+    }
+}

@@ -1,0 +1,72 @@
+// One schema for both backends: only types common to PostgreSQL and SQLite.
+
+diesel::table! {
+    organizations (id) {
+        id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        short_name -> Nullable<Text>,
+        kind -> Text,
+        legal_form -> Nullable<Text>,
+        description -> Nullable<Text>,
+        founded_on -> Nullable<Date>,
+        street -> Nullable<Text>,
+        postal_code -> Nullable<Text>,
+        city -> Nullable<Text>,
+        voivodeship -> Nullable<Text>,
+        website -> Nullable<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        krs -> Nullable<Text>,
+        nip -> Nullable<Text>,
+        regon -> Nullable<Text>,
+        teryt -> Nullable<Text>,
+        jst_kind -> Nullable<Text>,
+        population -> Nullable<BigInt>,
+        search_text -> Text,
+        sort_name -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        email -> Text,
+        name -> Text,
+        role -> Text,
+        password_hash -> Text,
+        active -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    user_associations (user_id, organization_id) {
+        user_id -> BigInt,
+        organization_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        occurred_at -> Timestamp,
+        actor_user_id -> Nullable<BigInt>,
+        actor_token_id -> Nullable<BigInt>,
+        action -> Text,
+        object_type -> Text,
+        object_id -> Text,
+        request_id -> Nullable<Text>,
+        changes -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(user_associations -> users (user_id));
+diesel::joinable!(user_associations -> organizations (organization_id));
+
+diesel::allow_tables_to_appear_in_same_query!(organizations, users, user_associations, audit_log);

@@ -1,0 +1,134 @@
+//! Domain value types: each can only hold a valid value ("parse, don't validate").
+//!
+//! They deserialize from JSON strings; an invalid value fails with a message of the
+//! form `[code] explanation`, which the JSON extractor turns into a 422 field error.
+
+mod identifiers;
+mod kinds;
+mod text;
+
+pub use identifiers::{Krs, Nip, PostalCode, Regon, Teryt, TerytLevel};
+pub use kinds::{JstKind, OrganizationKind, Role, Voivodeship};
+pub use text::{Email, Slug, WebUrl, fold_for_search};
+
+/// Declares a string newtype with parsing, serde, Display and an OpenAPI schema.
+macro_rules! string_value {
+    (
+        $(#[$meta:meta])*
+        $name:ident,
+        description = $description:literal,
+        example = $example:literal,
+        pattern = $pattern:expr,
+        min = $min:expr,
+        max = $max:expr,
+        parse = $parse:expr
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_inner(self) -> String {
+                self.0
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(raw: &str) -> Result<Self, String> {
+                let parse: fn(&str) -> Result<String, String> = $parse;
+                parse(raw).map($name)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = String;
+            fn try_from(raw: String) -> Result<Self, String> {
+                raw.parse()
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                use utoipa::openapi::schema::{ObjectBuilder, Type};
+                let pattern: Option<&str> = $pattern;
+                let min: Option<usize> = $min;
+                let max: Option<usize> = $max;
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .description(Some($description))
+                    .pattern(pattern)
+                    .min_length(min)
+                    .max_length(max)
+                    .examples([serde_json::json!($example)])
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+    };
+}
+
+pub(crate) use string_value;
+
+/// Declares a closed set of snake_case values stored as text.
+macro_rules! text_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident { $($variant:ident => $text:literal),+ $(,)? }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        pub enum $name {
+            $(#[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(raw: &str) -> Result<Self, String> {
+                match raw {
+                    $($text => Ok($name::$variant),)+
+                    other => Err(format!(
+                        "'{other}' is not one of: {}",
+                        [$($text),+].join(", ")
+                    )),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+pub(crate) use text_enum;

@@ -1,0 +1,112 @@
+//! Text values: slugs, e-mail addresses, web addresses, and search folding.
+
+use validator::ValidateEmail;
+
+use super::string_value;
+
+/// Lower-cases and strips diacritics (`Śląski Związek` → `slaski zwiazek`) so that
+/// search behaves the same on PostgreSQL and SQLite.
+pub fn fold_for_search(text: &str) -> String {
+    deunicode::deunicode(text).to_lowercase()
+}
+
+string_value!(
+    /// URL-safe identifier derived from a name: lower-case ASCII words joined by dashes.
+    Slug,
+    description = "URL-safe identifier: lower-case ASCII letters and digits in words joined by single dashes",
+    example = "slaski-zwiazek-gmin-i-powiatow",
+    pattern = Some(r"^[a-z0-9]+(-[a-z0-9]+)*$"),
+    min = Some(1),
+    max = Some(100),
+    parse = |raw| {
+        let valid = !raw.is_empty()
+            && raw.len() <= 100
+            && raw.split('-').all(|word| !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+        if valid {
+            Ok(raw.to_owned())
+        } else {
+            Err("[invalid_slug] a slug is 1-100 lower-case ASCII letters and digits in words joined by single dashes".to_owned())
+        }
+    }
+);
+
+impl Slug {
+    /// The slug of a name: `Śląski Związek Gmin i Powiatów` → `slaski-zwiazek-gmin-i-powiatow`.
+    pub fn from_name(name: &str) -> Slug {
+        let folded = fold_for_search(name);
+        let mut slug = String::with_capacity(folded.len());
+        for word in folded.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+            if slug.len() + word.len() + 1 > 100 {
+                break;
+            }
+            if !slug.is_empty() {
+                slug.push('-');
+            }
+            slug.push_str(word);
+        }
+        if slug.is_empty() {
+            slug.push_str("organization");
+        }
+        Slug(slug)
+    }
+
+    /// The same slug with a numeric suffix, for collisions.
+    pub fn with_suffix(&self, n: u32) -> Slug {
+        let suffix = format!("-{n}");
+        let keep = self.0.len().min(100 - suffix.len());
+        Slug(format!("{}{suffix}", self.0[..keep].trim_end_matches('-')))
+    }
+}
+
+string_value!(
+    /// An e-mail address.
+    Email,
+    description = "E-mail address",
+    example = "biuro@silesia.org.pl",
+    pattern = None,
+    min = Some(3),
+    max = Some(254),
+    parse = |raw| {
+        if raw.len() <= 254 && raw.validate_email() {
+            Ok(raw.to_owned())
+        } else {
+            Err("[invalid_email] not a valid e-mail address".to_owned())
+        }
+    }
+);
+
+string_value!(
+    /// An absolute http(s) address.
+    WebUrl,
+    description = "Absolute http:// or https:// address",
+    example = "https://www.silesia.org.pl",
+    pattern = Some(r"^https?://"),
+    min = Some(10),
+    max = Some(2048),
+    parse = |raw| {
+        let valid = raw.len() <= 2048
+            && (raw.starts_with("https://") || raw.starts_with("http://"))
+            && url::Url::parse(raw).is_ok_and(|url| url.host_str().is_some_and(|h| !h.is_empty()))
+            && !raw.chars().any(char::is_whitespace);
+        if valid {
+            Ok(raw.to_owned())
+        } else {
+            Err("[invalid_url] must be an absolute http:// or https:// address".to_owned())
+        }
+    }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slug_from_polish_name() {
+        assert_eq!(
+            Slug::from_name("Śląski Związek Gmin i Powiatów").as_str(),
+            "slaski-zwiazek-gmin-i-powiatow"
+        );
+        assert_eq!(Slug::from_name("Łódź — 2024!").as_str(), "lodz-2024");
+        assert_eq!(fold_for_search("ŻÓŁĆ"), "zolc");
+    }
+}

@@ -1,0 +1,338 @@
+//! One error type for the whole API, rendered as RFC 9457 `application/problem+json`.
+//!
+//! Every error carries a stable snake_case `code` that clients can branch on; the
+//! human `detail` may change. Internal causes (SQL, serde, I/O) are logged with the
+//! request id and never sent to the client.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// One invalid field of a request (only on 422 responses).
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+#[schema(example = json!({"field": "address.postal_code", "code": "invalid_postal_code", "message": "a postal code has the form NN-NNN"}))]
+pub struct FieldError {
+    /// Path of the field in the request body or query (`address.postal_code`, `limit`).
+    pub field: String,
+    /// Stable machine code of the rule that failed.
+    pub code: String,
+    /// Human-readable explanation.
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// RFC 9457 problem details, the body of every error response.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "urn:razem:problem:not_found",
+    "title": "Not Found",
+    "status": 404,
+    "detail": "association 'xyz' does not exist",
+    "code": "not_found"
+}))]
+pub struct Problem {
+    /// URI identifying the problem type (`urn:razem:problem:<code>`).
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    /// Short summary of the problem type (the HTTP reason phrase).
+    pub title: String,
+    /// HTTP status code.
+    pub status: u16,
+    /// Explanation specific to this occurrence.
+    pub detail: String,
+    /// Stable machine-readable code (snake_case).
+    pub code: String,
+    /// The invalid fields (validation errors only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// The error type returned by every handler.
+pub struct ApiError {
+    status: StatusCode,
+    code: Cow<'static, str>,
+    detail: String,
+    errors: Vec<FieldError>,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    /// What went wrong inside, for the log only.
+    internal: Option<String>,
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: impl Into<Cow<'static, str>>, detail: impl Into<String>) -> Self {
+        Self {
+            status,
+            code: code.into(),
+            detail: detail.into(),
+            errors: Vec::new(),
+            headers: Vec::new(),
+            internal: None,
+        }
+    }
+
+    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, detail)
+    }
+
+    pub fn unauthorized(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, code, detail).with_header(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"razem\""),
+        )
+    }
+
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", detail)
+    }
+
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", detail)
+    }
+
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, detail)
+    }
+
+    pub fn precondition_required() -> Self {
+        Self::new(
+            StatusCode::PRECONDITION_REQUIRED,
+            "precondition_required",
+            "this request must carry an If-Match header with the resource's current ETag",
+        )
+    }
+
+    pub fn precondition_failed(current_version: i64) -> Self {
+        Self::new(
+            StatusCode::PRECONDITION_FAILED,
+            "precondition_failed",
+            format!(
+                "the resource was changed by someone else; its current ETag is \"{current_version}\": \
+                 fetch it again and reapply your change"
+            ),
+        )
+    }
+
+    /// 422 with the invalid fields listed.
+    pub fn validation(errors: Vec<FieldError>) -> Self {
+        let detail = match errors.as_slice() {
+            [one] => format!("invalid field '{}': {}", one.field, one.message),
+            many => format!("{} fields are invalid", many.len()),
+        };
+        let mut error = Self::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", detail);
+        error.errors = errors;
+        error
+    }
+
+    pub fn invalid_field(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::validation(vec![FieldError::new(field, code, message)])
+    }
+
+    pub fn too_many_requests(retry_after_secs: u64) -> Self {
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            format!("too many requests; retry in {retry_after_secs} s"),
+        )
+        .with_header(header::RETRY_AFTER, HeaderValue::from(retry_after_secs))
+    }
+
+    pub fn unavailable(internal: impl fmt::Display) -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "service_unavailable",
+            "the database is not reachable at the moment; retry shortly",
+        )
+        .with_header(header::RETRY_AFTER, HeaderValue::from_static("5"))
+        .with_internal(internal)
+    }
+
+    pub fn internal(internal: impl fmt::Display) -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "an unexpected error occurred; it has been logged with the request id",
+        )
+        .with_internal(internal)
+    }
+
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+
+    pub fn with_internal(mut self, internal: impl fmt::Display) -> Self {
+        self.internal = Some(internal.to_string());
+        self
+    }
+
+    pub fn with_field_errors(mut self, errors: Vec<FieldError>) -> Self {
+        self.errors = errors;
+        self
+    }
+
+    pub fn field_errors(self) -> Vec<FieldError> {
+        self.errors
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    pub fn problem(&self) -> Problem {
+        Problem {
+            problem_type: format!("urn:razem:problem:{}", self.code),
+            title: self.status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: self.status.as_u16(),
+            detail: self.detail.clone(),
+            code: self.code.to_string(),
+            errors: self.errors.clone(),
+        }
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.detail)?;
+        if let Some(internal) = &self.internal {
+            write!(f, " ({internal})")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.detail)
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let Some(internal) = &self.internal {
+            if self.status.is_server_error() {
+                log::error!("{} {}: {internal}", self.status.as_u16(), self.code);
+            } else {
+                log::info!("{} {}: {internal}", self.status.as_u16(), self.code);
+            }
+        }
+        let mut response = HttpResponse::build(self.status);
+        response.content_type(PROBLEM_JSON);
+        for (name, value) in &self.headers {
+            response.insert_header((name.clone(), value.clone()));
+        }
+        response.json(self.problem())
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(error: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match &error {
+            Error::NotFound => ApiError::not_found("the requested resource does not exist"),
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => ApiError::conflict(
+                "already_exists",
+                "a resource with the same unique value already exists",
+            )
+            .with_internal(info.message()),
+            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => ApiError::conflict(
+                "still_referenced",
+                "the change would break a reference between resources (the resource is still in use, or a referenced one does not exist)",
+            )
+            .with_internal(info.message()),
+            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => ApiError::conflict(
+                "concurrent_update",
+                "a concurrent change got in the way; retry the request",
+            )
+            .with_internal(&error),
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => ApiError::unavailable(&error),
+            _ => ApiError::internal(&error),
+        }
+    }
+}
+
+impl From<validator::ValidationErrors> for ApiError {
+    fn from(errors: validator::ValidationErrors) -> Self {
+        ApiError::validation(field_errors(&errors, ""))
+    }
+}
+
+/// Flatten validator's nested errors into `field.path` entries.
+fn field_errors(errors: &validator::ValidationErrors, prefix: &str) -> Vec<FieldError> {
+    use validator::ValidationErrorsKind;
+    let mut out = Vec::new();
+    let mut fields: Vec<_> = errors.errors().iter().collect();
+    fields.sort_by(|a, b| a.0.cmp(b.0));
+    for (field, kind) in fields {
+        let path = if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        };
+        match kind {
+            ValidationErrorsKind::Field(list) => {
+                for error in list {
+                    let message = error
+                        .message
+                        .as_ref()
+                        .map(|m| m.to_string())
+                        .unwrap_or_else(|| describe_rule(error));
+                    out.push(FieldError::new(path.clone(), error.code.to_string(), message));
+                }
+            }
+            ValidationErrorsKind::Struct(inner) => out.extend(field_errors(inner, &path)),
+            ValidationErrorsKind::List(items) => {
+                for (index, inner) in items {
+                    out.extend(field_errors(inner, &format!("{path}[{index}]")));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn describe_rule(error: &validator::ValidationError) -> String {
+    let param = |name: &str| error.params.get(name).map(|v| v.to_string());
+    match error.code.as_ref() {
+        "length" => match (param("min"), param("max")) {
+            (Some(min), Some(max)) => format!("length must be between {min} and {max} characters"),
+            (Some(min), None) => format!("length must be at least {min} characters"),
+            (None, Some(max)) => format!("length must be at most {max} characters"),
+            _ => "invalid length".to_owned(),
+        },
+        "range" => match (param("min"), param("max")) {
+            (Some(min), Some(max)) => format!("must be between {min} and {max}"),
+            (Some(min), None) => format!("must be at least {min}"),
+            (None, Some(max)) => format!("must be at most {max}"),
+            _ => "out of range".to_owned(),
+        },
+        "email" => "must be a valid e-mail address".to_owned(),
+        "url" => "must be a valid URL".to_owned(),
+        other => format!("failed rule '{other}'"),
+    }
+}

@@ -1,0 +1,271 @@
+//! Request extractors that answer every malformed input with problem+json:
+//! JSON bodies (415, 413, 400, 422 with field paths), query strings (400 naming the
+//! parameter) and `If-Match` preconditions (428, 412).
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::web::BytesMut;
+use actix_web::{FromRequest, HttpRequest};
+use futures_util::StreamExt;
+use futures_util::future::{LocalBoxFuture, Ready, ready};
+use serde::de::DeserializeOwned;
+use validator::Validate;
+
+use crate::error::{ApiError, FieldError};
+
+/// Largest accepted JSON body.
+pub const MAX_JSON_BODY: usize = 256 * 1024;
+
+/// A validated JSON request body.
+pub struct Json<T>(pub T);
+
+impl<T> FromRequest for Json<T>
+where
+    T: DeserializeOwned + Validate + 'static,
+{
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type_ok = is_json_content_type(req);
+        let declared_length = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !content_type_ok {
+                return Err(ApiError::new(
+                    actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                    "the request body must be JSON, sent with 'Content-Type: application/json'",
+                )
+                .with_header(header::ACCEPT, header::HeaderValue::from_static("application/json")));
+            }
+            if declared_length.is_some_and(|len| len > MAX_JSON_BODY) {
+                return Err(payload_too_large());
+            }
+            let mut body = BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|e| {
+                    ApiError::bad_request("malformed_body", "the request body could not be read").with_internal(e)
+                })?;
+                if body.len() + chunk.len() > MAX_JSON_BODY {
+                    return Err(payload_too_large());
+                }
+                body.extend_from_slice(&chunk);
+            }
+            let value: T = parse_json(&body)?;
+            value.validate()?;
+            Ok(Json(value))
+        })
+    }
+}
+
+fn payload_too_large() -> ApiError {
+    ApiError::new(
+        actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+        format!("the request body exceeds {} KiB", MAX_JSON_BODY / 1024),
+    )
+}
+
+fn is_json_content_type(req: &HttpRequest) -> bool {
+    let Some(value) = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Parses JSON, telling syntax errors (400) from data errors (422 naming the field).
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let result: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
+    match result {
+        Ok(value) => {
+            deserializer.end().map_err(|_| {
+                ApiError::bad_request("malformed_json", "the request body has content after the JSON value")
+            })?;
+            Ok(value)
+        }
+        Err(error) => {
+            let path = error.path().to_string();
+            let inner = error.into_inner();
+            match inner.classify() {
+                serde_json::error::Category::Data => Err(ApiError::validation(vec![data_error(&path, &inner)])),
+                serde_json::error::Category::Eof if body.iter().all(u8::is_ascii_whitespace) => Err(
+                    ApiError::bad_request("malformed_json", "the request body is empty; a JSON object is expected"),
+                ),
+                _ => Err(ApiError::bad_request(
+                    "malformed_json",
+                    format!(
+                        "the request body is not valid JSON (line {}, column {})",
+                        inner.line(),
+                        inner.column()
+                    ),
+                )),
+            }
+        }
+    }
+}
+
+/// Turns serde's data error into a field error with a stable code.
+fn data_error(path: &str, error: &serde_json::Error) -> FieldError {
+    let text = error.to_string();
+    // serde_json appends " at line L column C"; clients get the field path instead.
+    let message = text.rsplit_once(" at line ").map(|(m, _)| m).unwrap_or(&text).to_owned();
+    let field = if path == "." { String::new() } else { path.to_owned() };
+    let join = |name: &str| {
+        if field.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{field}.{name}")
+        }
+    };
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let name = rest.split('`').next().unwrap_or_default();
+        // serde_path_to_error already put the unknown key in the path.
+        let field = if field.ends_with(name) { field.clone() } else { join(name) };
+        return FieldError::new(field, "unknown_field", format!("unknown field '{name}'"));
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let name = rest.split('`').next().unwrap_or_default();
+        return FieldError::new(join(name), "required", "this field is required");
+    }
+    if let Some(rest) = message.strip_prefix('[')
+        && let Some((code, human)) = rest.split_once("] ")
+    {
+        return FieldError::new(field, code, human);
+    }
+    if message.starts_with("invalid type") {
+        return FieldError::new(field, "invalid_type", message.replace('`', "'"));
+    }
+    if message.starts_with("unknown variant") {
+        return FieldError::new(field, "invalid_enum_value", message.replace('`', "'"));
+    }
+    FieldError::new(field, "invalid_value", message.replace('`', "'"))
+}
+
+/// A validated query string; unknown parameters are rejected so typos are not silently ignored.
+pub struct Query<T>(pub T);
+
+impl<T> FromRequest for Query<T>
+where
+    T: DeserializeOwned + Validate + 'static,
+{
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(parse_query(req.query_string()).map(Query))
+    }
+}
+
+pub fn parse_query<T: DeserializeOwned + Validate>(query: &str) -> Result<T, ApiError> {
+    let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    let value: T = serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let field = error.path().to_string();
+        let message = error.inner().to_string().replace('`', "'");
+        let (field, code, message) = if let Some(rest) = message.strip_prefix("unknown field '") {
+            let name = rest.split('\'').next().unwrap_or_default().to_owned();
+            (name, "unknown_parameter", message)
+        } else {
+            // Domain values report "[code] message"; keep the human part.
+            let human = message
+                .strip_prefix('[')
+                .and_then(|rest| rest.split_once("] ").map(|(_, human)| human.to_owned()))
+                .unwrap_or(message);
+            (field, "invalid_parameter", human)
+        };
+        query_error(vec![FieldError::new(field, code, message)])
+    })?;
+    value
+        .validate()
+        .map_err(|errors| query_error(ApiError::from(errors).field_errors()))?;
+    Ok(value)
+}
+
+fn query_error(errors: Vec<FieldError>) -> ApiError {
+    let detail = match errors.as_slice() {
+        [one] if one.code == "unknown_parameter" => format!("unknown query parameter '{}'", one.field),
+        [one] => format!("invalid query parameter '{}': {}", one.field, one.message),
+        _ => "invalid query parameters".to_owned(),
+    };
+    ApiError::bad_request("invalid_query", detail).with_field_errors(errors)
+}
+
+/// The `If-Match` precondition of a write. Extraction never fails, so authorization
+/// and existence are decided first; a missing header is 428 when checked.
+#[derive(Debug, Clone)]
+pub struct IfMatch {
+    /// `Err` when the header is malformed.
+    header: Result<Option<Tags>, ()>,
+}
+
+#[derive(Debug, Clone)]
+struct Tags {
+    any: bool,
+    versions: Vec<i64>,
+}
+
+impl IfMatch {
+    /// Passes when the resource's current version is one the client named, and
+    /// returns that version (for `WHERE version = ?` writes).
+    pub fn expected(&self, current_version: i64) -> Result<i64, ApiError> {
+        match &self.header {
+            Err(()) => Err(ApiError::bad_request(
+                "invalid_if_match",
+                "If-Match must hold quoted entity tags, e.g. If-Match: \"3\"",
+            )),
+            Ok(None) => Err(ApiError::precondition_required()),
+            Ok(Some(tags)) if tags.any || tags.versions.contains(&current_version) => Ok(current_version),
+            Ok(Some(_)) => Err(ApiError::precondition_failed(current_version)),
+        }
+    }
+}
+
+/// The ETag of a resource version.
+pub fn etag(version: i64) -> header::EntityTag {
+    header::EntityTag::new_strong(version.to_string())
+}
+
+fn parse_if_match(req: &HttpRequest) -> Result<Option<Tags>, ()> {
+    let values: Vec<&str> = req
+        .headers()
+        .get_all(header::IF_MATCH)
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    if values.is_empty() {
+        return Ok(None);
+    }
+    let mut tags = Tags {
+        any: false,
+        versions: Vec::new(),
+    };
+    for tag in values.iter().flat_map(|v| v.split(',')).map(str::trim) {
+        if tag == "*" {
+            tags.any = true;
+        } else if let Some(inner) = tag.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+            if let Ok(version) = inner.parse::<i64>() {
+                tags.versions.push(version);
+            }
+        } else if !tag.starts_with("W/") {
+            // Weak tags (W/"…") are well-formed but never match under If-Match's strong comparison.
+            return Err(());
+        }
+    }
+    Ok(Some(tags))
+}
+
+impl FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(IfMatch {
+            header: parse_if_match(req),
+        }))
+    }
+}

@@ -1,0 +1,41 @@
+//! Liveness (the process answers) and readiness (the database answers).
+
+use actix_web::{get, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::error::ApiResult;
+use crate::server::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"status": "ok"}))]
+pub struct Health {
+    /// Always `ok` when answered with 200.
+    pub status: &'static str,
+}
+
+/// The process is up.
+#[utoipa::path(tag = "health", responses((status = 200, description = "Alive", body = Health)))]
+#[get("/health/live")]
+pub async fn live() -> web::Json<Health> {
+    web::Json(Health { status: "ok" })
+}
+
+/// The database is reachable (503 otherwise).
+#[utoipa::path(
+    tag = "health",
+    responses(
+        (status = 200, description = "Ready to serve", body = Health),
+        (status = 503, response = crate::openapi::ServiceUnavailable),
+    )
+)]
+#[get("/health/ready")]
+pub async fn ready(state: web::Data<AppState>) -> ApiResult<web::Json<Health>> {
+    state.db.ping().await?;
+    Ok(web::Json(Health { status: "ok" }))
+}
+
+pub fn routes(config: &mut ServiceConfig) {
+    config.service(live).service(ready);
+}

@@ -1,0 +1,259 @@
+//! Every query on organizations.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::dto::OrganizationSort;
+use super::model::{OrganizationFields, OrganizationRow, Stamp};
+use crate::audit::{self, Actor};
+use crate::db::DbConnection;
+use crate::db::schema::organizations;
+use crate::domain::Slug;
+use crate::error::{ApiError, ApiResult};
+use crate::pagination::Cursor;
+
+/// What a list asks for.
+#[derive(Debug, Default)]
+pub struct ListFilter {
+    /// Restrict to these kinds (empty: every kind).
+    pub kinds: Vec<&'static str>,
+    pub voivodeship: Option<&'static str>,
+    pub teryt: Option<String>,
+    /// Already folded for search.
+    pub q: Option<String>,
+    pub updated_since: Option<NaiveDateTime>,
+    pub sort: OrganizationSort,
+    pub after: Option<Cursor>,
+    pub fetch: i64,
+}
+
+/// The cursor pointing after `row` in `sort` order.
+pub fn cursor_after(row: &OrganizationRow, sort: OrganizationSort) -> Cursor {
+    let key = match sort {
+        OrganizationSort::Name | OrganizationSort::NameDesc => row.sort_name.clone(),
+        OrganizationSort::UpdatedAt | OrganizationSort::UpdatedAtDesc => crate::time::cursor_key(row.updated_at),
+    };
+    Cursor {
+        sort: sort.as_str().to_owned(),
+        key: Some(key),
+        id: row.id,
+    }
+}
+
+/// `%` and `_` in user text match themselves.
+pub fn like_pattern(text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> ApiResult<Vec<OrganizationRow>> {
+    use organizations::dsl as o;
+    let mut query = o::organizations.into_boxed();
+    if !filter.kinds.is_empty() {
+        query = query.filter(o::kind.eq_any(filter.kinds.clone()));
+    }
+    if let Some(voivodeship) = filter.voivodeship {
+        query = query.filter(o::voivodeship.eq(voivodeship));
+    }
+    if let Some(teryt) = &filter.teryt {
+        query = query.filter(o::teryt.eq(teryt.clone()));
+    }
+    if let Some(q) = &filter.q {
+        query = query.filter(o::search_text.like(like_pattern(q)).escape('\\'));
+    }
+    if let Some(since) = filter.updated_since {
+        query = query.filter(o::updated_at.ge(since));
+    }
+    let invalid_cursor = || ApiError::bad_request("invalid_cursor", "the cursor is not one this list returned");
+    match filter.sort {
+        OrganizationSort::Name | OrganizationSort::NameDesc => {
+            let ascending = filter.sort == OrganizationSort::Name;
+            if let Some(cursor) = &filter.after {
+                let key = cursor.key.clone().ok_or_else(invalid_cursor)?;
+                query = if ascending {
+                    query.filter(o::sort_name.gt(key.clone()).or(o::sort_name.eq(key).and(o::id.gt(cursor.id))))
+                } else {
+                    query.filter(o::sort_name.lt(key.clone()).or(o::sort_name.eq(key).and(o::id.lt(cursor.id))))
+                };
+            }
+            query = if ascending {
+                query.order((o::sort_name.asc(), o::id.asc()))
+            } else {
+                query.order((o::sort_name.desc(), o::id.desc()))
+            };
+        }
+        OrganizationSort::UpdatedAt | OrganizationSort::UpdatedAtDesc => {
+            let ascending = filter.sort == OrganizationSort::UpdatedAt;
+            if let Some(cursor) = &filter.after {
+                let key = cursor
+                    .key
+                    .as_deref()
+                    .and_then(crate::time::from_cursor_key)
+                    .ok_or_else(invalid_cursor)?;
+                query = if ascending {
+                    query.filter(o::updated_at.gt(key).or(o::updated_at.eq(key).and(o::id.gt(cursor.id))))
+                } else {
+                    query.filter(o::updated_at.lt(key).or(o::updated_at.eq(key).and(o::id.lt(cursor.id))))
+                };
+            }
+            query = if ascending {
+                query.order((o::updated_at.asc(), o::id.asc()))
+            } else {
+                query.order((o::updated_at.desc(), o::id.desc()))
+            };
+        }
+    }
+    Ok(query.limit(filter.fetch).load(conn)?)
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> ApiResult<Option<OrganizationRow>> {
+    Ok(organizations::table.find(id).first(conn).optional()?)
+}
+
+/// Looks an organization up by numeric id or by slug.
+pub fn find_by_id_or_slug(conn: &mut DbConnection, id_or_slug: &str) -> ApiResult<Option<OrganizationRow>> {
+    match id_or_slug.parse::<i64>() {
+        Ok(id) => find(conn, id),
+        Err(_) => Ok(organizations::table
+            .filter(organizations::slug.eq(id_or_slug))
+            .first(conn)
+            .optional()?),
+    }
+}
+
+/// Summaries of several organizations at once (for embedding), in no particular order.
+pub fn find_many(conn: &mut DbConnection, ids: &[i64]) -> ApiResult<Vec<OrganizationRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(organizations::table
+        .filter(organizations::id.eq_any(ids.to_vec()))
+        .load(conn)?)
+}
+
+fn slug_taken(conn: &mut DbConnection, slug: &str, except_id: Option<i64>) -> ApiResult<bool> {
+    let mut query = organizations::table
+        .select(organizations::id)
+        .filter(organizations::slug.eq(slug))
+        .into_boxed();
+    if let Some(id) = except_id {
+        query = query.filter(organizations::id.ne(id));
+    }
+    Ok(query.first::<i64>(conn).optional()?.is_some())
+}
+
+fn teryt_taken(conn: &mut DbConnection, teryt: &str, except_id: Option<i64>) -> ApiResult<bool> {
+    let mut query = organizations::table
+        .select(organizations::id)
+        .filter(organizations::teryt.eq(teryt))
+        .into_boxed();
+    if let Some(id) = except_id {
+        query = query.filter(organizations::id.ne(id));
+    }
+    Ok(query.first::<i64>(conn).optional()?.is_some())
+}
+
+/// Unique values clash: answer 409 naming the field rather than a bare constraint error.
+fn check_unique(conn: &mut DbConnection, fields: &OrganizationFields, except_id: Option<i64>) -> ApiResult<()> {
+    if slug_taken(conn, &fields.slug, except_id)? {
+        return Err(ApiError::conflict(
+            "slug_taken",
+            format!("the slug '{}' is already used by another organization", fields.slug),
+        ));
+    }
+    if let Some(teryt) = &fields.teryt
+        && teryt_taken(conn, teryt, except_id)?
+    {
+        return Err(ApiError::conflict(
+            "teryt_taken",
+            format!("another organization already has the TERC code {teryt}"),
+        ));
+    }
+    Ok(())
+}
+
+/// A free slug derived from the name: `name`, `name-2`, `name-3` …
+fn free_slug(conn: &mut DbConnection, name: &str) -> ApiResult<String> {
+    let base = Slug::from_name(name);
+    if !slug_taken(conn, base.as_str(), None)? {
+        return Ok(base.into_inner());
+    }
+    let taken: Vec<String> = organizations::table
+        .select(organizations::slug)
+        .filter(organizations::slug.like(format!("{}-%", like_pattern(base.as_str()).trim_matches('%'))).escape('\\'))
+        .load(conn)?;
+    (2..)
+        .map(|n| base.with_suffix(n))
+        .find(|candidate| !taken.iter().any(|t| t == candidate.as_str()))
+        .map(Slug::into_inner)
+        .ok_or_else(|| ApiError::internal("no free slug"))
+}
+
+/// Inserts an organization and its audit record (call inside a transaction).
+pub fn insert(conn: &mut DbConnection, actor: &Actor, mut fields: OrganizationFields) -> ApiResult<OrganizationRow> {
+    if fields.slug.is_empty() {
+        fields.slug = free_slug(conn, &fields.name)?;
+    }
+    check_unique(conn, &fields, None)?;
+    let now = crate::time::now();
+    let row: OrganizationRow = diesel::insert_into(organizations::table)
+        .values((
+            &fields,
+            organizations::version.eq(1),
+            organizations::created_at.eq(now),
+            organizations::updated_at.eq(now),
+        ))
+        .returning(organizations::all_columns)
+        .get_result(conn)?;
+    audit::record(conn, actor, "create", "organization", row.id, serde_json::to_value(&fields).ok())?;
+    Ok(row)
+}
+
+/// Writes the new state if the stored version is still `expected_version` (else 412).
+pub fn update(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    current: &OrganizationRow,
+    expected_version: i64,
+    fields: OrganizationFields,
+) -> ApiResult<OrganizationRow> {
+    let before = OrganizationFields::from(current.clone());
+    if before == fields {
+        return Ok(current.clone());
+    }
+    check_unique(conn, &fields, Some(current.id))?;
+    let updated: Option<OrganizationRow> = diesel::update(
+        organizations::table
+            .filter(organizations::id.eq(current.id))
+            .filter(organizations::version.eq(expected_version)),
+    )
+    .set((
+        &fields,
+        Stamp {
+            version: expected_version + 1,
+            updated_at: crate::time::now(),
+        },
+    ))
+    .returning(organizations::all_columns)
+    .get_result(conn)
+    .optional()?;
+    let row = updated.ok_or_else(|| ApiError::precondition_failed(current.version))?;
+    audit::record(conn, actor, "update", "organization", row.id, Some(audit::diff(&before, &fields)))?;
+    Ok(row)
+}
+
+/// Deletes the organization if its version is still `expected_version`.
+pub fn delete(conn: &mut DbConnection, actor: &Actor, current: &OrganizationRow, expected_version: i64) -> ApiResult<()> {
+    let deleted = diesel::delete(
+        organizations::table
+            .filter(organizations::id.eq(current.id))
+            .filter(organizations::version.eq(expected_version)),
+    )
+    .execute(conn)?;
+    if deleted == 0 {
+        return Err(ApiError::precondition_failed(current.version));
+    }
+    let snapshot = serde_json::to_value(OrganizationFields::from(current.clone())).ok();
+    audit::record(conn, actor, "delete", "organization", current.id, snapshot)?;
+    Ok(())
+}

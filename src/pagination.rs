@@ -1,0 +1,154 @@
+//! Keyset pagination: opaque cursors, pages and the `Link: rel="next"` header.
+//!
+//! A cursor names the sort it was made for and the last row's sort key and id, so
+//! the next page is `WHERE (key, id) > (…)`: page 1000 costs what page 1 costs.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize};
+
+use crate::error::ApiError;
+
+pub const DEFAULT_LIMIT: i64 = 20;
+pub const MAX_LIMIT: i64 = 100;
+
+/// Position after the last row of a page.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Cursor {
+    /// The sort the cursor belongs to.
+    #[serde(rename = "s")]
+    pub sort: String,
+    /// The last row's sort key (absent when sorting by id only).
+    #[serde(rename = "k", default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The last row's id, the tie-breaker.
+    #[serde(rename = "i")]
+    pub id: i64,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        // Serializing a struct of strings and integers cannot fail.
+        let json = serde_json::to_vec(self).unwrap_or_default();
+        URL_SAFE_NO_PAD.encode(json)
+    }
+
+    /// Decodes a cursor made for `sort`; anything else is a 400.
+    pub fn decode(raw: &str, sort: &str) -> Result<Self, ApiError> {
+        let invalid = || {
+            ApiError::bad_request(
+                "invalid_cursor",
+                "the cursor is not one this list returned; start again without it",
+            )
+        };
+        let bytes = URL_SAFE_NO_PAD.decode(raw.trim_end_matches('=')).map_err(|_| invalid())?;
+        let cursor: Cursor = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
+        if cursor.sort != sort {
+            return Err(ApiError::bad_request(
+                "invalid_cursor",
+                format!(
+                    "the cursor was made for sort '{}', not '{sort}'; keep the sort while paging",
+                    cursor.sort
+                ),
+            ));
+        }
+        Ok(cursor)
+    }
+}
+
+/// How many rows to fetch: one more than the page, to learn whether a next page exists.
+pub fn fetch_size(limit: Option<i64>) -> i64 {
+    limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT) + 1
+}
+
+/// Cuts the extra row off and returns the cursor of the next page, if there is one.
+pub fn split_page<T>(mut rows: Vec<T>, limit: Option<i64>, cursor_of: impl Fn(&T) -> Cursor) -> (Vec<T>, Option<String>) {
+    let page_size = (fetch_size(limit) - 1) as usize;
+    if rows.len() > page_size {
+        rows.truncate(page_size);
+        let next = rows.last().map(|row| cursor_of(row).encode());
+        (rows, next)
+    } else {
+        (rows, None)
+    }
+}
+
+/// 200 with the page body, and `Link: <…>; rel="next"` when there is a next page.
+pub fn page_response<T: Serialize>(req: &HttpRequest, body: &T, next_cursor: Option<&str>) -> HttpResponse {
+    let mut response = HttpResponse::Ok();
+    if let Some(cursor) = next_cursor {
+        let mut url = req.full_url();
+        let kept: Vec<(String, String)> = url
+            .query_pairs()
+            .filter(|(name, _)| name != "cursor")
+            .map(|(name, value)| (name.into_owned(), value.into_owned()))
+            .collect();
+        url.query_pairs_mut().clear().extend_pairs(kept).append_pair("cursor", cursor);
+        response.insert_header((header::LINK, format!("<{url}>; rel=\"next\"")));
+    }
+    response.json(body)
+}
+
+/// Declares the page type of a list: `{ "items": [...], "next_cursor": "…" | null }`.
+#[macro_export]
+macro_rules! page_of {
+    ($page:ident, $item:ty, $example:expr) => {
+        #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+        #[schema(example = $example)]
+        pub struct $page {
+            /// The rows of this page.
+            pub items: Vec<$item>,
+            /// Pass as `cursor` to get the next page; `null` on the last page.
+            pub next_cursor: Option<String>,
+        }
+    };
+}
+
+/// Declares the `?sort=` values of a list (`-field` sorts descending).
+#[macro_export]
+macro_rules! text_enum_sort {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+        pub enum $name {
+            #[default]
+            $(#[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            /// The name a cursor records, so a cursor is only used with its own sort.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+        }
+    };
+}
+
+/// Declares a list's query parameters: its filters plus `updated_since`, `limit` and `cursor`.
+#[macro_export]
+macro_rules! list_query {
+    ($(#[$meta:meta])* $name:ident { $($(#[$field_meta:meta])* $field:ident : $ty:ty),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams, validator::Validate)]
+        #[into_params(parameter_in = Query)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $($(#[$field_meta])* pub $field: $ty,)*
+            /// Only rows changed at or after this instant (RFC 3339), for delta synchronisation.
+            #[param(value_type = Option<String>, format = DateTime, example = "2024-01-01T00:00:00Z")]
+            pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
+            /// Page size, 1-100 (default 20).
+            #[param(minimum = 1, maximum = 100, example = 20)]
+            #[validate(range(min = 1, max = 100))]
+            pub limit: Option<i64>,
+            /// The `next_cursor` of the previous page.
+            #[param(min_length = 1, max_length = 512)]
+            #[validate(length(min = 1, max = 512))]
+            pub cursor: Option<String>,
+        }
+    };
+}

@@ -1,0 +1,210 @@
+//! App assembly: routes, middleware, extractor configuration, the default 404/405.
+
+use std::sync::Arc;
+
+use actix_cors::Cors;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, header};
+use actix_web::middleware::{Compress, DefaultHeaders, Logger, Next, from_fn};
+use actix_web::{App, HttpRequest, HttpResponse, web};
+
+use crate::error::ApiResult;
+use utoipa::OpenApi;
+use utoipa_actix_web::{AppExt, UtoipaApp};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::jwt::TokenKeys;
+use crate::config::Config;
+use crate::db::Db;
+use crate::error::ApiError;
+use crate::openapi::ApiDoc;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub db: Db,
+    pub tokens: TokenKeys,
+    pub config: Config,
+}
+
+/// Every documented route, with the OpenAPI document collected from them.
+pub fn routes_app() -> UtoipaApp<
+    impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse, Error = actix_web::Error, InitError = ()>,
+> {
+    App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .service(
+            utoipa_actix_web::scope("/api/v1")
+                .configure(crate::auth::routes)
+                .configure(crate::users::routes)
+                .configure(crate::organizations::routes)
+                .configure(crate::associations::routes),
+        )
+        .configure(crate::health::routes)
+}
+
+/// Path templates and their methods, to tell 405 from 404.
+pub struct RouteTable {
+    routes: Vec<(Vec<String>, Vec<Method>)>,
+}
+
+impl RouteTable {
+    pub fn from_document(doc: &utoipa::openapi::OpenApi) -> Self {
+        let routes = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let segments = path.trim_matches('/').split('/').map(str::to_owned).collect();
+                let methods = [
+                    (item.get.is_some(), Method::GET),
+                    (item.post.is_some(), Method::POST),
+                    (item.put.is_some(), Method::PUT),
+                    (item.patch.is_some(), Method::PATCH),
+                    (item.delete.is_some(), Method::DELETE),
+                ]
+                .into_iter()
+                .filter_map(|(present, method)| present.then_some(method))
+                .collect();
+                (segments, methods)
+            })
+            .collect();
+        Self { routes }
+    }
+
+    /// The methods allowed on a path, if any route matches it.
+    fn allowed(&self, path: &str) -> Option<Vec<Method>> {
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let mut allowed: Vec<Method> = Vec::new();
+        for (template, methods) in &self.routes {
+            let matches = template.len() == segments.len()
+                && template
+                    .iter()
+                    .zip(&segments)
+                    .all(|(t, s)| (t.starts_with('{') && !s.is_empty()) || t == s);
+            if matches {
+                allowed.extend(methods.iter().cloned());
+            }
+        }
+        (!allowed.is_empty()).then_some(allowed)
+    }
+}
+
+async fn fallback(req: HttpRequest, routes: web::Data<RouteTable>) -> ApiResult<HttpResponse> {
+    Err(match routes.allowed(req.path()) {
+        Some(methods) => {
+            let allow = methods.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
+            ApiError::new(
+                actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                format!("{} is not allowed here; allowed: {allow}", req.method()),
+            )
+            .with_header(
+                header::ALLOW,
+                header::HeaderValue::from_str(&allow).unwrap_or(header::HeaderValue::from_static("GET")),
+            )
+        }
+        None => ApiError::not_found(format!("no resource at {}", req.path())),
+    })
+}
+
+fn path_error(error: actix_web::error::PathError, _: &HttpRequest) -> actix_web::Error {
+    ApiError::bad_request("invalid_path", "a path parameter is not valid (ids are positive whole numbers)")
+        .with_internal(error)
+        .into()
+}
+
+/// Answers 503 when a request runs longer than the configured limit.
+async fn request_timeout(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let limit = req
+        .app_data::<web::Data<AppState>>()
+        .map(|state| state.config.request_timeout)
+        .unwrap_or(std::time::Duration::from_secs(30));
+    match tokio::time::timeout(limit, next.call(req)).await {
+        Ok(result) => result,
+        Err(_) => Err(ApiError::new(
+            actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+            "timeout",
+            format!("the request took longer than {} s and was stopped", limit.as_secs()),
+        )
+        .into()),
+    }
+}
+
+/// Authenticated answers are private to their caller: never cache them.
+async fn no_store_when_authenticated(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let authenticated = req.headers().contains_key(header::AUTHORIZATION);
+    let mut response = next.call(req).await?;
+    if authenticated {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    }
+    Ok(response)
+}
+
+fn cors(origins: &[String]) -> Cors {
+    let mut cors = Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            header::ACCEPT,
+            crate::request_id::HEADER,
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::LINK,
+            header::RETRY_AFTER,
+            crate::request_id::HEADER,
+        ])
+        .max_age(3600);
+    for origin in origins {
+        cors = cors.allowed_origin(origin);
+    }
+    cors
+}
+
+/// The whole application: what `serve` runs and what the tests call.
+pub fn build_app(
+    state: web::Data<AppState>,
+    document: Arc<utoipa::openapi::OpenApi>,
+    routes: web::Data<RouteTable>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let (app, _) = routes_app().split_for_parts();
+    let cors = cors(&state.config.cors_origins);
+    app.app_data(state)
+        .app_data(routes)
+        .app_data(web::PathConfig::default().error_handler(path_error))
+        .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api/v1/openapi.json", (*document).clone()))
+        .service(web::redirect("/swagger-ui", "/swagger-ui/"))
+        .default_service(web::to(fallback))
+        .wrap(from_fn(request_timeout))
+        .wrap(from_fn(no_store_when_authenticated))
+        .wrap(
+            DefaultHeaders::new()
+                .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                .add((header::REFERRER_POLICY, "no-referrer")),
+        )
+        .wrap(cors)
+        .wrap(Compress::default())
+        .wrap(from_fn(crate::request_id::middleware))
+        .wrap(Logger::new("%{r}a \"%r\" %s %b %Dms request_id=%{x-request-id}o").log_target("razem::http"))
+}
