@@ -13,7 +13,11 @@ use crate::domain::{Email, Role};
 use crate::server::{AppState, RouteTable, build_app};
 
 #[derive(Debug, Parser)]
-#[command(name = "razem", version, about = "Razem: the API of cooperating Polish local governments")]
+#[command(
+    name = "razem",
+    version,
+    about = "Razem: the API of cooperating Polish local governments"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -69,7 +73,10 @@ fn open_database(config: &Config) -> Result<Db, String> {
     let mut conn = db.connection()?;
     let applied = run_migrations(&mut conn)?;
     if applied > 0 {
-        log::info!("applied {applied} migration(s) to {}", config.pool.url.redacted());
+        log::info!(
+            "applied {applied} migration(s) to {}",
+            config.pool.url.redacted()
+        );
     }
     Ok(db)
 }
@@ -84,13 +91,17 @@ pub fn run(cli: Cli) -> Result<(), String> {
             let config = Config::from_env()?;
             let db = Db::new(&config.pool)?;
             let applied = run_migrations(&mut *db.connection()?)?;
-            println!("applied {applied} migration(s) to {}", config.pool.url.redacted());
+            println!(
+                "applied {applied} migration(s) to {}",
+                config.pool.url.redacted()
+            );
             Ok(())
         }
         Command::Seed { demo: _ } => {
             let config = Config::from_env()?;
             let db = open_database(&config)?;
-            let added = crate::seed::load_demo(&mut *db.connection()?).map_err(|e| e.to_string())?;
+            let added =
+                crate::seed::load_demo(&mut *db.connection()?).map_err(|e| e.to_string())?;
             if added == 0 {
                 println!("the demo data set is already loaded; nothing changed");
             } else {
@@ -109,7 +120,9 @@ pub fn run(cli: Cli) -> Result<(), String> {
                 },
         } => {
             let config = Config::from_env()?;
-            let email: Email = email.parse().map_err(|e: String| format!("--email: {}", strip_code(&e)))?;
+            let email: Email = email
+                .parse()
+                .map_err(|e: String| format!("--email: {}", strip_code(&e)))?;
             let role: Role = role.parse()?;
             let mut password = String::new();
             std::io::stdin()
@@ -117,7 +130,10 @@ pub fn run(cli: Cli) -> Result<(), String> {
                 .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
             let password = password.trim_end_matches(['\n', '\r']).to_owned();
             let length = password.chars().count();
-            if !(crate::auth::password::MIN_PASSWORD_LENGTH..=crate::auth::password::MAX_PASSWORD_LENGTH).contains(&length) {
+            if !(crate::auth::password::MIN_PASSWORD_LENGTH
+                ..=crate::auth::password::MAX_PASSWORD_LENGTH)
+                .contains(&length)
+            {
                 return Err(format!(
                     "the password must be {} to {} characters long",
                     crate::auth::password::MIN_PASSWORD_LENGTH,
@@ -138,7 +154,10 @@ pub fn run(cli: Cli) -> Result<(), String> {
                 crate::users::repo::create(conn, &Default::default(), data)
             })
             .map_err(|e| e.to_string())?;
-            println!("created {} {} (id {})", user.role, user.user.email, user.user.id);
+            println!(
+                "created {} {} (id {})",
+                user.role, user.user.email, user.user.id
+            );
             Ok(())
         }
         Command::Serve { bind } => serve(bind),
@@ -179,7 +198,9 @@ fn serve(bind: Option<String>) -> Result<(), String> {
         config.pool.url.redacted(),
         config.environment
     );
-    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
     actix_web::rt::System::new().block_on(async move {
         HttpServer::new(move || build_app(state.clone(), document.clone(), routes.clone()))
             .workers(workers)

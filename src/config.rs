@@ -48,7 +48,11 @@ impl Config {
 
     /// Reads settings through `lookup` (the environment, or a map in tests).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, String> {
-        let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let get = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
         let environment = match get("RAZEM_ENV").as_deref() {
             None | Some("development") | Some("dev") => Environment::Development,
             Some("production") | Some("prod") => Environment::Production,
@@ -58,17 +62,34 @@ impl Config {
                 ));
             }
         };
-        let url = DatabaseUrl::parse(&get("DATABASE_URL").unwrap_or_else(|| "data/razem.db".to_owned()))?;
+        let url =
+            DatabaseUrl::parse(&get("DATABASE_URL").unwrap_or_else(|| "data/razem.db".to_owned()))?;
         let default_pool = if url.is_postgres() { 10 } else { 4 };
         let max_size = parse_number(&get, "RAZEM_DB_POOL_SIZE", default_pool, 1, 500)? as u32;
-        let acquire_timeout = Duration::from_secs(parse_number(&get, "RAZEM_DB_TIMEOUT", 3, 1, 60)?);
-        let access_token_ttl = Duration::from_secs(parse_number(&get, "RAZEM_ACCESS_TOKEN_TTL", 900, 60, 86_400)?);
-        let request_timeout = Duration::from_secs(parse_number(&get, "RAZEM_REQUEST_TIMEOUT", 30, 1, 600)?);
+        let acquire_timeout =
+            Duration::from_secs(parse_number(&get, "RAZEM_DB_TIMEOUT", 3, 1, 60)?);
+        let access_token_ttl = Duration::from_secs(parse_number(
+            &get,
+            "RAZEM_ACCESS_TOKEN_TTL",
+            900,
+            60,
+            86_400,
+        )?);
+        let request_timeout =
+            Duration::from_secs(parse_number(&get, "RAZEM_REQUEST_TIMEOUT", 30, 1, 600)?);
 
-        let (jwt_keys, jwt_secret_generated) = match (get("RAZEM_JWT_SECRET"), get("RAZEM_JWT_OLD_SECRETS")) {
+        let (jwt_keys, jwt_secret_generated) = match (
+            get("RAZEM_JWT_SECRET"),
+            get("RAZEM_JWT_OLD_SECRETS"),
+        ) {
             (Some(secret), old) => {
                 let mut keys = vec![key_from_secret(&secret, "RAZEM_JWT_SECRET")?];
-                for old_secret in old.iter().flat_map(|o| o.split(',')).map(str::trim).filter(|s| !s.is_empty()) {
+                for old_secret in old
+                    .iter()
+                    .flat_map(|o| o.split(','))
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                {
                     keys.push(key_from_secret(old_secret, "RAZEM_JWT_OLD_SECRETS")?);
                 }
                 (keys, false)
@@ -130,7 +151,9 @@ fn parse_number(
         None => Ok(default),
         Some(raw) => match raw.parse::<u64>() {
             Ok(value) if (min..=max).contains(&value) => Ok(value),
-            _ => Err(format!("{name} must be a whole number from {min} to {max}, not '{raw}'")),
+            _ => Err(format!(
+                "{name} must be a whole number from {min} to {max}, not '{raw}'"
+            )),
         },
     }
 }
@@ -157,7 +180,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, String> {
-        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|name| map.get(name).cloned())
     }
 
@@ -175,13 +201,31 @@ mod tests {
         let error = config(&[("RAZEM_ENV", "production")]).unwrap_err();
         assert!(error.contains("RAZEM_JWT_SECRET"));
         assert!(config(&[("RAZEM_ENV", "production"), ("RAZEM_JWT_SECRET", "short")]).is_err());
-        assert!(config(&[("RAZEM_ENV", "production"), ("RAZEM_JWT_SECRET", &"x".repeat(32))]).is_ok());
+        assert!(
+            config(&[
+                ("RAZEM_ENV", "production"),
+                ("RAZEM_JWT_SECRET", &"x".repeat(32))
+            ])
+            .is_ok()
+        );
     }
 
     #[test]
     fn bad_values_are_one_clear_line() {
-        assert!(config(&[("RAZEM_DB_POOL_SIZE", "lots")]).unwrap_err().contains("RAZEM_DB_POOL_SIZE"));
-        assert!(config(&[("DATABASE_URL", "mysql://x")]).unwrap_err().contains("not supported"));
-        assert!(config(&[("RAZEM_ENV", "staging")]).unwrap_err().contains("RAZEM_ENV"));
+        assert!(
+            config(&[("RAZEM_DB_POOL_SIZE", "lots")])
+                .unwrap_err()
+                .contains("RAZEM_DB_POOL_SIZE")
+        );
+        assert!(
+            config(&[("DATABASE_URL", "mysql://x")])
+                .unwrap_err()
+                .contains("not supported")
+        );
+        assert!(
+            config(&[("RAZEM_ENV", "staging")])
+                .unwrap_err()
+                .contains("RAZEM_ENV")
+        );
     }
 }

@@ -28,7 +28,11 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             field: field.into(),
             code: code.into(),
@@ -63,8 +67,10 @@ pub struct Problem {
     pub errors: Vec<FieldError>,
 }
 
-/// The error type returned by every handler.
-pub struct ApiError {
+/// The error type returned by every handler (boxed: results stay small on the happy path).
+pub struct ApiError(Box<Details>);
+
+struct Details {
     status: StatusCode,
     code: Cow<'static, str>,
     detail: String,
@@ -77,15 +83,19 @@ pub struct ApiError {
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: impl Into<Cow<'static, str>>, detail: impl Into<String>) -> Self {
-        Self {
+    pub fn new(
+        status: StatusCode,
+        code: impl Into<Cow<'static, str>>,
+        detail: impl Into<String>,
+    ) -> Self {
+        Self(Box::new(Details {
             status,
             code: code.into(),
             detail: detail.into(),
             errors: Vec::new(),
             headers: Vec::new(),
             internal: None,
-        }
+        }))
     }
 
     pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
@@ -136,12 +146,19 @@ impl ApiError {
             [one] => format!("invalid field '{}': {}", one.field, one.message),
             many => format!("{} fields are invalid", many.len()),
         };
-        let mut error = Self::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", detail);
-        error.errors = errors;
-        error
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            detail,
+        )
+        .with_field_errors(errors)
     }
 
-    pub fn invalid_field(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn invalid_field(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self::validation(vec![FieldError::new(field, code, message)])
     }
 
@@ -174,48 +191,55 @@ impl ApiError {
     }
 
     pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.headers.push((name, value));
+        self.0.headers.push((name, value));
         self
     }
 
     pub fn with_internal(mut self, internal: impl fmt::Display) -> Self {
-        self.internal = Some(internal.to_string());
+        self.0.internal = Some(internal.to_string());
         self
     }
 
     pub fn with_field_errors(mut self, errors: Vec<FieldError>) -> Self {
-        self.errors = errors;
+        self.0.errors = errors;
         self
     }
 
     pub fn field_errors(self) -> Vec<FieldError> {
-        self.errors
+        self.0.errors
     }
 
     pub fn status(&self) -> StatusCode {
-        self.status
+        self.0.status
     }
 
     pub fn code(&self) -> &str {
-        &self.code
+        &self.0.code
     }
 
     pub fn problem(&self) -> Problem {
+        let this = &self.0;
         Problem {
-            problem_type: format!("urn:razem:problem:{}", self.code),
-            title: self.status.canonical_reason().unwrap_or("Error").to_owned(),
-            status: self.status.as_u16(),
-            detail: self.detail.clone(),
-            code: self.code.to_string(),
-            errors: self.errors.clone(),
+            problem_type: format!("urn:razem:problem:{}", this.code),
+            title: this.status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: this.status.as_u16(),
+            detail: this.detail.clone(),
+            code: this.code.to_string(),
+            errors: this.errors.clone(),
         }
     }
 }
 
 impl fmt::Debug for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.detail)?;
-        if let Some(internal) = &self.internal {
+        write!(
+            f,
+            "{} {}: {}",
+            self.0.status.as_u16(),
+            self.0.code,
+            self.0.detail
+        )?;
+        if let Some(internal) = &self.0.internal {
             write!(f, " ({internal})")?;
         }
         Ok(())
@@ -224,26 +248,27 @@ impl fmt::Debug for ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.code, self.detail)
+        write!(f, "{}: {}", self.0.code, self.0.detail)
     }
 }
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        self.status
+        self.0.status
     }
 
     fn error_response(&self) -> HttpResponse {
-        if let Some(internal) = &self.internal {
-            if self.status.is_server_error() {
-                log::error!("{} {}: {internal}", self.status.as_u16(), self.code);
+        let this = &self.0;
+        if let Some(internal) = &this.internal {
+            if this.status.is_server_error() {
+                log::error!("{} {}: {internal}", this.status.as_u16(), this.code);
             } else {
-                log::info!("{} {}: {internal}", self.status.as_u16(), self.code);
+                log::info!("{} {}: {internal}", this.status.as_u16(), this.code);
             }
         }
-        let mut response = HttpResponse::build(self.status);
+        let mut response = HttpResponse::build(this.status);
         response.content_type(PROBLEM_JSON);
-        for (name, value) in &self.headers {
+        for (name, value) in &this.headers {
             response.insert_header((name.clone(), value.clone()));
         }
         response.json(self.problem())
@@ -302,7 +327,11 @@ fn field_errors(errors: &validator::ValidationErrors, prefix: &str) -> Vec<Field
                         .as_ref()
                         .map(|m| m.to_string())
                         .unwrap_or_else(|| describe_rule(error));
-                    out.push(FieldError::new(path.clone(), error.code.to_string(), message));
+                    out.push(FieldError::new(
+                        path.clone(),
+                        error.code.to_string(),
+                        message,
+                    ));
                 }
             }
             ValidationErrorsKind::Struct(inner) => out.extend(field_errors(inner, &path)),

@@ -41,7 +41,10 @@ where
                     "unsupported_media_type",
                     "the request body must be JSON, sent with 'Content-Type: application/json'",
                 )
-                .with_header(header::ACCEPT, header::HeaderValue::from_static("application/json")));
+                .with_header(
+                    header::ACCEPT,
+                    header::HeaderValue::from_static("application/json"),
+                ));
             }
             if declared_length.is_some_and(|len| len > MAX_JSON_BODY) {
                 return Err(payload_too_large());
@@ -49,7 +52,8 @@ where
             let mut body = BytesMut::new();
             while let Some(chunk) = payload.next().await {
                 let chunk = chunk.map_err(|e| {
-                    ApiError::bad_request("malformed_body", "the request body could not be read").with_internal(e)
+                    ApiError::bad_request("malformed_body", "the request body could not be read")
+                        .with_internal(e)
                 })?;
                 if body.len() + chunk.len() > MAX_JSON_BODY {
                     return Err(payload_too_large());
@@ -72,11 +76,21 @@ fn payload_too_large() -> ApiError {
 }
 
 fn is_json_content_type(req: &HttpRequest) -> bool {
-    let Some(value) = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+    let Some(value) = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
         return false;
     };
-    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 /// Parses JSON, telling syntax errors (400) from data errors (422 naming the field).
@@ -86,7 +100,10 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     match result {
         Ok(value) => {
             deserializer.end().map_err(|_| {
-                ApiError::bad_request("malformed_json", "the request body has content after the JSON value")
+                ApiError::bad_request(
+                    "malformed_json",
+                    "the request body has content after the JSON value",
+                )
             })?;
             Ok(value)
         }
@@ -94,10 +111,18 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             let path = error.path().to_string();
             let inner = error.into_inner();
             match inner.classify() {
-                serde_json::error::Category::Data => Err(ApiError::validation(vec![data_error(&path, &inner)])),
-                serde_json::error::Category::Eof if body.iter().all(u8::is_ascii_whitespace) => Err(
-                    ApiError::bad_request("malformed_json", "the request body is empty; a JSON object is expected"),
-                ),
+                // A data error may hide a syntax error further on (`{} {}`): that is a 400.
+                serde_json::error::Category::Data
+                    if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() =>
+                {
+                    Err(ApiError::validation(vec![data_error(&path, &inner)]))
+                }
+                serde_json::error::Category::Eof if body.iter().all(u8::is_ascii_whitespace) => {
+                    Err(ApiError::bad_request(
+                        "malformed_json",
+                        "the request body is empty; a JSON object is expected",
+                    ))
+                }
                 _ => Err(ApiError::bad_request(
                     "malformed_json",
                     format!(
@@ -115,8 +140,16 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
 fn data_error(path: &str, error: &serde_json::Error) -> FieldError {
     let text = error.to_string();
     // serde_json appends " at line L column C"; clients get the field path instead.
-    let message = text.rsplit_once(" at line ").map(|(m, _)| m).unwrap_or(&text).to_owned();
-    let field = if path == "." { String::new() } else { path.to_owned() };
+    let message = text
+        .rsplit_once(" at line ")
+        .map(|(m, _)| m)
+        .unwrap_or(&text)
+        .to_owned();
+    let field = if path == "." {
+        String::new()
+    } else {
+        path.to_owned()
+    };
     let join = |name: &str| {
         if field.is_empty() {
             name.to_owned()
@@ -127,7 +160,11 @@ fn data_error(path: &str, error: &serde_json::Error) -> FieldError {
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let name = rest.split('`').next().unwrap_or_default();
         // serde_path_to_error already put the unknown key in the path.
-        let field = if field.ends_with(name) { field.clone() } else { join(name) };
+        let field = if field.ends_with(name) {
+            field.clone()
+        } else {
+            join(name)
+        };
         return FieldError::new(field, "unknown_field", format!("unknown field '{name}'"));
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
@@ -164,7 +201,8 @@ where
 }
 
 pub fn parse_query<T: DeserializeOwned + Validate>(query: &str) -> Result<T, ApiError> {
-    let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    let deserializer =
+        serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
     let value: T = serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let field = error.path().to_string();
         let message = error.inner().to_string().replace('`', "'");
@@ -189,7 +227,9 @@ pub fn parse_query<T: DeserializeOwned + Validate>(query: &str) -> Result<T, Api
 
 fn query_error(errors: Vec<FieldError>) -> ApiError {
     let detail = match errors.as_slice() {
-        [one] if one.code == "unknown_parameter" => format!("unknown query parameter '{}'", one.field),
+        [one] if one.code == "unknown_parameter" => {
+            format!("unknown query parameter '{}'", one.field)
+        }
         [one] => format!("invalid query parameter '{}': {}", one.field, one.message),
         _ => "invalid query parameters".to_owned(),
     };
@@ -220,7 +260,9 @@ impl IfMatch {
                 "If-Match must hold quoted entity tags, e.g. If-Match: \"3\"",
             )),
             Ok(None) => Err(ApiError::precondition_required()),
-            Ok(Some(tags)) if tags.any || tags.versions.contains(&current_version) => Ok(current_version),
+            Ok(Some(tags)) if tags.any || tags.versions.contains(&current_version) => {
+                Ok(current_version)
+            }
             Ok(Some(_)) => Err(ApiError::precondition_failed(current_version)),
         }
     }

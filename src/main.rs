@@ -15,7 +15,13 @@ fn init_logging() {
                     record.target(),
                     record.args()
                 ),
-                None => writeln!(buf, "{timestamp} {:<5} {} {}", record.level(), record.target(), record.args()),
+                None => writeln!(
+                    buf,
+                    "{timestamp} {:<5} {} {}",
+                    record.level(),
+                    record.target(),
+                    record.args()
+                ),
             }
         })
         .init();

@@ -46,33 +46,105 @@ macro_rules! problem_response {
     ($name:ident, $description:literal, $status:literal, $code:literal, $detail:literal) => {
         #[derive(ToResponse)]
         #[response(
-            description = $description,
-            content_type = "application/problem+json",
-            example = json!({
-                "type": concat!("urn:razem:problem:", $code),
-                "title": $description,
-                "status": $status,
-                "detail": $detail,
-                "code": $code
-            })
-        )]
+                            description = $description,
+                            content_type = "application/problem+json",
+                            example = json!({
+                                "type": concat!("urn:razem:problem:", $code),
+                                "title": $description,
+                                "status": $status,
+                                "detail": $detail,
+                                "code": $code
+                            })
+                        )]
         #[allow(dead_code)]
         pub struct $name(Problem);
     };
 }
 
-problem_response!(BadRequest, "Bad Request", 400, "invalid_query", "invalid query parameter 'limit': must be between 1 and 100");
-problem_response!(Unauthorized, "Unauthorized", 401, "invalid_token", "the access token is not valid");
-problem_response!(Forbidden, "Forbidden", 403, "forbidden", "you may change only the associations you are an editor of");
-problem_response!(NotFound, "Not Found", 404, "not_found", "association 'xyz' does not exist");
-problem_response!(Conflict, "Conflict", 409, "slug_taken", "the slug 'opos' is already used by another organization");
-problem_response!(PreconditionFailed, "Precondition Failed", 412, "precondition_failed", "the resource was changed by someone else; its current ETag is \"4\"");
-problem_response!(PayloadTooLarge, "Payload Too Large", 413, "payload_too_large", "the request body exceeds 256 KiB");
-problem_response!(UnsupportedMediaType, "Unsupported Media Type", 415, "unsupported_media_type", "the request body must be JSON, sent with 'Content-Type: application/json'");
-problem_response!(PreconditionRequired, "Precondition Required", 428, "precondition_required", "this request must carry an If-Match header with the resource's current ETag");
-problem_response!(TooManyRequests, "Too Many Requests", 429, "rate_limited", "too many requests; retry in 30 s");
-problem_response!(InternalError, "Internal Server Error", 500, "internal_error", "an unexpected error occurred; it has been logged with the request id");
-problem_response!(ServiceUnavailable, "Service Unavailable", 503, "service_unavailable", "the database is not reachable at the moment; retry shortly");
+problem_response!(
+    BadRequest,
+    "Bad Request",
+    400,
+    "invalid_query",
+    "invalid query parameter 'limit': must be between 1 and 100"
+);
+problem_response!(
+    Unauthorized,
+    "Unauthorized",
+    401,
+    "invalid_token",
+    "the access token is not valid"
+);
+problem_response!(
+    Forbidden,
+    "Forbidden",
+    403,
+    "forbidden",
+    "you may change only the associations you are an editor of"
+);
+problem_response!(
+    NotFound,
+    "Not Found",
+    404,
+    "not_found",
+    "association 'xyz' does not exist"
+);
+problem_response!(
+    Conflict,
+    "Conflict",
+    409,
+    "slug_taken",
+    "the slug 'opos' is already used by another organization"
+);
+problem_response!(
+    PreconditionFailed,
+    "Precondition Failed",
+    412,
+    "precondition_failed",
+    "the resource was changed by someone else; its current ETag is \"4\""
+);
+problem_response!(
+    PayloadTooLarge,
+    "Payload Too Large",
+    413,
+    "payload_too_large",
+    "the request body exceeds 256 KiB"
+);
+problem_response!(
+    UnsupportedMediaType,
+    "Unsupported Media Type",
+    415,
+    "unsupported_media_type",
+    "the request body must be JSON, sent with 'Content-Type: application/json'"
+);
+problem_response!(
+    PreconditionRequired,
+    "Precondition Required",
+    428,
+    "precondition_required",
+    "this request must carry an If-Match header with the resource's current ETag"
+);
+problem_response!(
+    TooManyRequests,
+    "Too Many Requests",
+    429,
+    "rate_limited",
+    "too many requests; retry in 30 s"
+);
+problem_response!(
+    InternalError,
+    "Internal Server Error",
+    500,
+    "internal_error",
+    "an unexpected error occurred; it has been logged with the request id"
+);
+problem_response!(
+    ServiceUnavailable,
+    "Service Unavailable",
+    503,
+    "service_unavailable",
+    "the database is not reachable at the moment; retry shortly"
+);
 
 /// Validation failure: every invalid field is listed in `errors`.
 #[derive(ToResponse)]
@@ -180,7 +252,9 @@ pub fn document() -> OpenApiDoc {
 
 /// The document as pretty JSON with a trailing newline.
 pub fn document_json() -> String {
-    let mut json = document().to_pretty_json().unwrap_or_else(|_| "{}".to_owned());
+    let mut json = document()
+        .to_pretty_json()
+        .unwrap_or_else(|_| "{}".to_owned());
     json.push('\n');
     json
 }

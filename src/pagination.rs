@@ -43,7 +43,9 @@ impl Cursor {
                 "the cursor is not one this list returned; start again without it",
             )
         };
-        let bytes = URL_SAFE_NO_PAD.decode(raw.trim_end_matches('=')).map_err(|_| invalid())?;
+        let bytes = URL_SAFE_NO_PAD
+            .decode(raw.trim_end_matches('='))
+            .map_err(|_| invalid())?;
         let cursor: Cursor = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
         if cursor.sort != sort {
             return Err(ApiError::bad_request(
@@ -64,7 +66,11 @@ pub fn fetch_size(limit: Option<i64>) -> i64 {
 }
 
 /// Cuts the extra row off and returns the cursor of the next page, if there is one.
-pub fn split_page<T>(mut rows: Vec<T>, limit: Option<i64>, cursor_of: impl Fn(&T) -> Cursor) -> (Vec<T>, Option<String>) {
+pub fn split_page<T>(
+    mut rows: Vec<T>,
+    limit: Option<i64>,
+    cursor_of: impl Fn(&T) -> Cursor,
+) -> (Vec<T>, Option<String>) {
     let page_size = (fetch_size(limit) - 1) as usize;
     if rows.len() > page_size {
         rows.truncate(page_size);
@@ -76,7 +82,11 @@ pub fn split_page<T>(mut rows: Vec<T>, limit: Option<i64>, cursor_of: impl Fn(&T
 }
 
 /// 200 with the page body, and `Link: <…>; rel="next"` when there is a next page.
-pub fn page_response<T: Serialize>(req: &HttpRequest, body: &T, next_cursor: Option<&str>) -> HttpResponse {
+pub fn page_response<T: Serialize>(
+    req: &HttpRequest,
+    body: &T,
+    next_cursor: Option<&str>,
+) -> HttpResponse {
     let mut response = HttpResponse::Ok();
     if let Some(cursor) = next_cursor {
         let mut url = req.full_url();
@@ -85,7 +95,10 @@ pub fn page_response<T: Serialize>(req: &HttpRequest, body: &T, next_cursor: Opt
             .filter(|(name, _)| name != "cursor")
             .map(|(name, value)| (name.into_owned(), value.into_owned()))
             .collect();
-        url.query_pairs_mut().clear().extend_pairs(kept).append_pair("cursor", cursor);
+        url.query_pairs_mut()
+            .clear()
+            .extend_pairs(kept)
+            .append_pair("cursor", cursor);
         response.insert_header((header::LINK, format!("<{url}>; rel=\"next\"")));
     }
     response.json(body)

@@ -3,11 +3,11 @@
 
 use std::cell::RefCell;
 
+use actix_web::HttpMessage;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::HttpMessage;
 
 pub const HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -61,7 +61,10 @@ pub async fn middleware(
     req.extensions_mut().insert(RequestId(id.clone()));
     // Errors of inner middleware (none of ours on the normal path) are rendered by the
     // server itself; cloning the request here to render them would break routing.
-    let mut response = TASK_REQUEST_ID.scope(id.clone(), next.call(req)).await?.map_into_boxed_body();
+    let mut response = TASK_REQUEST_ID
+        .scope(id.clone(), next.call(req))
+        .await?
+        .map_into_boxed_body();
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(HEADER, value);
     }

@@ -29,11 +29,22 @@ pub struct AppState {
 
 /// Every documented route, with the OpenAPI document collected from them.
 pub fn routes_app() -> UtoipaApp<
-    impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse, Error = actix_web::Error, InitError = ()>,
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
 > {
-    App::new()
-        .into_utoipa_app()
-        .openapi(ApiDoc::openapi())
+    register_routes(App::new().into_utoipa_app())
+}
+
+fn register_routes<T>(app: UtoipaApp<T>) -> UtoipaApp<T>
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
+{
+    app.openapi(ApiDoc::openapi())
         .service(
             utoipa_actix_web::scope("/api/v1")
                 .configure(crate::auth::routes)
@@ -56,7 +67,11 @@ impl RouteTable {
             .paths
             .iter()
             .map(|(path, item)| {
-                let segments = path.trim_matches('/').split('/').map(str::to_owned).collect();
+                let segments = path
+                    .trim_matches('/')
+                    .split('/')
+                    .map(str::to_owned)
+                    .collect();
                 let methods = [
                     (item.get.is_some(), Method::GET),
                     (item.post.is_some(), Method::POST),
@@ -94,7 +109,11 @@ impl RouteTable {
 async fn fallback(req: HttpRequest, routes: web::Data<RouteTable>) -> ApiResult<HttpResponse> {
     Err(match routes.allowed(req.path()) {
         Some(methods) => {
-            let allow = methods.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
+            let allow = methods
+                .iter()
+                .map(Method::as_str)
+                .collect::<Vec<_>>()
+                .join(", ");
             ApiError::new(
                 actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
                 "method_not_allowed",
@@ -102,7 +121,8 @@ async fn fallback(req: HttpRequest, routes: web::Data<RouteTable>) -> ApiResult<
             )
             .with_header(
                 header::ALLOW,
-                header::HeaderValue::from_str(&allow).unwrap_or(header::HeaderValue::from_static("GET")),
+                header::HeaderValue::from_str(&allow)
+                    .unwrap_or(header::HeaderValue::from_static("GET")),
             )
         }
         None => ApiError::not_found(format!("no resource at {}", req.path())),
@@ -110,9 +130,12 @@ async fn fallback(req: HttpRequest, routes: web::Data<RouteTable>) -> ApiResult<
 }
 
 fn path_error(error: actix_web::error::PathError, _: &HttpRequest) -> actix_web::Error {
-    ApiError::bad_request("invalid_path", "a path parameter is not valid (ids are positive whole numbers)")
-        .with_internal(error)
-        .into()
+    ApiError::bad_request(
+        "invalid_path",
+        "a path parameter is not valid (ids are positive whole numbers)",
+    )
+    .with_internal(error)
+    .into()
 }
 
 /// Answers 503 when a request runs longer than the configured limit.
@@ -129,7 +152,10 @@ async fn request_timeout(
         Err(_) => Err(ApiError::new(
             actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
             "timeout",
-            format!("the request took longer than {} s and was stopped", limit.as_secs()),
+            format!(
+                "the request took longer than {} s and was stopped",
+                limit.as_secs()
+            ),
         )
         .into()),
     }
@@ -143,9 +169,10 @@ async fn no_store_when_authenticated(
     let authenticated = req.headers().contains_key(header::AUTHORIZATION);
     let mut response = next.call(req).await?;
     if authenticated {
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
     }
     Ok(response)
 }
@@ -188,13 +215,17 @@ pub fn build_app(
         InitError = (),
     >,
 > {
-    let (app, _) = routes_app().split_for_parts();
+    // The document and Swagger UI come first: the `/api/v1` scope would swallow the path.
+    let app = App::new()
+        .service(
+            SwaggerUi::new("/swagger-ui/{_:.*}").url("/api/v1/openapi.json", (*document).clone()),
+        )
+        .service(web::redirect("/swagger-ui", "/swagger-ui/"));
+    let (app, _) = register_routes(app.into_utoipa_app()).split_for_parts();
     let cors = cors(&state.config.cors_origins);
     app.app_data(state)
         .app_data(routes)
         .app_data(web::PathConfig::default().error_handler(path_error))
-        .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api/v1/openapi.json", (*document).clone()))
-        .service(web::redirect("/swagger-ui", "/swagger-ui/"))
         .default_service(web::to(fallback))
         .wrap(from_fn(request_timeout))
         .wrap(from_fn(no_store_when_authenticated))
@@ -206,5 +237,8 @@ pub fn build_app(
         .wrap(cors)
         .wrap(Compress::default())
         .wrap(from_fn(crate::request_id::middleware))
-        .wrap(Logger::new("%{r}a \"%r\" %s %b %Dms request_id=%{x-request-id}o").log_target("razem::http"))
+        .wrap(
+            Logger::new("%{r}a \"%r\" %s %b %Dms request_id=%{x-request-id}o")
+                .log_target("razem::http"),
+        )
 }

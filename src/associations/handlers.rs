@@ -5,9 +5,12 @@ use crate::auth::Principal;
 use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, Query};
 use crate::organizations::dto::{
-    CreateOrganization, IdOrSlugPath, Organization, OrganizationListQuery, OrganizationPage, UpdateOrganization,
+    CreateOrganization, IdOrSlugPath, Organization, OrganizationListQuery, OrganizationPage,
+    UpdateOrganization,
 };
-use crate::organizations::handlers::{KindScope, create, list_rows, load, remove, update, with_etag};
+use crate::organizations::handlers::{
+    KindScope, create, list_rows, load, remove, update, with_etag,
+};
 use crate::pagination::page_response;
 use crate::server::AppState;
 
@@ -47,9 +50,21 @@ pub async fn list_associations(
     )
 )]
 #[get("/associations/{id_or_slug}")]
-pub async fn get_association(state: web::Data<AppState>, path: web::Path<IdOrSlugPath>) -> ApiResult<HttpResponse> {
-    let row = load(&state, KindScope::Associations, path.into_inner().id_or_slug).await?;
-    Ok(with_etag(HttpResponse::Ok(), row.version, Organization::from(row)))
+pub async fn get_association(
+    state: web::Data<AppState>,
+    path: web::Path<IdOrSlugPath>,
+) -> ApiResult<HttpResponse> {
+    let row = load(
+        &state,
+        KindScope::Associations,
+        path.into_inner().id_or_slug,
+    )
+    .await?;
+    Ok(with_etag(
+        HttpResponse::Ok(),
+        row.version,
+        Organization::from(row),
+    ))
 }
 
 /// Create an association or alliance (administrators).
@@ -104,8 +119,20 @@ pub async fn update_association(
     if_match: IfMatch,
     body: Json<UpdateOrganization>,
 ) -> ApiResult<HttpResponse> {
-    let row = update(&state, &principal, KindScope::Associations, path.into_inner().id_or_slug, if_match, body.0).await?;
-    Ok(with_etag(HttpResponse::Ok(), row.version, Organization::from(row)))
+    let row = update(
+        &state,
+        &principal,
+        KindScope::Associations,
+        path.into_inner().id_or_slug,
+        if_match,
+        body.0,
+    )
+    .await?;
+    Ok(with_etag(
+        HttpResponse::Ok(),
+        row.version,
+        Organization::from(row),
+    ))
 }
 
 /// Delete an association (administrators). Needs `If-Match`.
@@ -129,6 +156,13 @@ pub async fn delete_association(
     path: web::Path<IdOrSlugPath>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
-    remove(&state, &principal, KindScope::Associations, path.into_inner().id_or_slug, if_match).await?;
+    remove(
+        &state,
+        &principal,
+        KindScope::Associations,
+        path.into_inner().id_or_slug,
+        if_match,
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

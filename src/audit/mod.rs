@@ -24,7 +24,10 @@ pub fn diff<T: serde::Serialize>(before: &T, after: &T) -> serde_json::Value {
         .into_iter()
         .filter(|(field, value)| before.get(field) != Some(value))
         .map(|(field, value)| {
-            let old = before.get(&field).cloned().unwrap_or(serde_json::Value::Null);
+            let old = before
+                .get(&field)
+                .cloned()
+                .unwrap_or(serde_json::Value::Null);
             (field, serde_json::json!([old, value]))
         })
         .collect();

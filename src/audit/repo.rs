@@ -31,7 +31,11 @@ pub fn record(
 }
 
 /// The records of one object, oldest first.
-pub fn for_object(conn: &mut DbConnection, object_type: &str, object_id: &str) -> ApiResult<Vec<AuditRow>> {
+pub fn for_object(
+    conn: &mut DbConnection,
+    object_type: &str,
+    object_id: &str,
+) -> ApiResult<Vec<AuditRow>> {
     Ok(audit_log::table
         .filter(audit_log::object_type.eq(object_type))
         .filter(audit_log::object_id.eq(object_id))

@@ -19,7 +19,10 @@ use crate::server::AppState;
     )
 )]
 #[post("/auth/login")]
-pub async fn login(state: web::Data<AppState>, body: Json<LoginRequest>) -> ApiResult<HttpResponse> {
+pub async fn login(
+    state: web::Data<AppState>,
+    body: Json<LoginRequest>,
+) -> ApiResult<HttpResponse> {
     let LoginRequest { email, password } = body.0;
     let user = state
         .db
@@ -29,7 +32,9 @@ pub async fn login(state: web::Data<AppState>, body: Json<LoginRequest>) -> ApiR
         })
         .await?;
     let verified = web::block(move || match user {
-        Some(user) if user.active && password::verify(&password, &user.password_hash) => Some(user.id),
+        Some(user) if user.active && password::verify(&password, &user.password_hash) => {
+            Some(user.id)
+        }
         Some(_) => None,
         None => {
             password::verify_dummy(&password);
@@ -39,15 +44,23 @@ pub async fn login(state: web::Data<AppState>, body: Json<LoginRequest>) -> ApiR
     .await
     .map_err(ApiError::internal)?;
     let Some(user_id) = verified else {
-        log::info!("failed sign-in for {}", crate::users::dto::mask_email(&email));
-        return Err(ApiError::unauthorized("invalid_credentials", "wrong e-mail or password"));
+        log::info!(
+            "failed sign-in for {}",
+            crate::users::dto::mask_email(&email)
+        );
+        return Err(ApiError::unauthorized(
+            "invalid_credentials",
+            "wrong e-mail or password",
+        ));
     };
     let access_token = state.tokens.issue(user_id).map_err(ApiError::internal)?;
-    Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(TokenResponse {
-        access_token,
-        token_type: "Bearer".to_owned(),
-        expires_in: state.tokens.ttl.as_secs(),
-    }))
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(TokenResponse {
+            access_token,
+            token_type: "Bearer".to_owned(),
+            expires_in: state.tokens.ttl.as_secs(),
+        }))
 }
 
 /// The signed-in person, with the associations they may write for.

@@ -1,8 +1,8 @@
 //! argon2id password hashing.
 
+use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 
 /// Password length bounds (also in the request schemas).
 pub const MIN_PASSWORD_LENGTH: usize = 12;
@@ -19,7 +19,11 @@ pub fn hash(password: &str) -> Result<String, String> {
 /// Checks a password against a stored hash; a malformed hash never matches.
 pub fn verify(password: &str, stored_hash: &str) -> bool {
     PasswordHash::new(stored_hash)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 

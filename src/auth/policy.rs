@@ -28,12 +28,17 @@ pub fn require_signed_in(principal: &Principal) -> Result<(), ApiError> {
 
 /// May the principal create an organization of this kind? Admins any kind;
 /// editors the local governments, NGOs and others their associations work with.
-pub fn can_create_organization(principal: &Principal, kind: OrganizationKind) -> Result<(), ApiError> {
+pub fn can_create_organization(
+    principal: &Principal,
+    kind: OrganizationKind,
+) -> Result<(), ApiError> {
     let user = authenticated(principal)?;
     match user.role {
         Role::Admin => Ok(()),
         Role::Editor if !kind.is_association() => Ok(()),
-        Role::Editor => Err(ApiError::forbidden("only administrators may create associations and alliances")),
+        Role::Editor => Err(ApiError::forbidden(
+            "only administrators may create associations and alliances",
+        )),
         Role::Viewer => Err(ApiError::forbidden("viewers may not change data")),
     }
 }
@@ -45,7 +50,9 @@ pub fn can_write_organization(principal: &Principal, organization_id: i64) -> Re
     match user.role {
         Role::Admin => Ok(()),
         Role::Editor if user.associations.contains(&organization_id) => Ok(()),
-        _ => Err(ApiError::forbidden("you may change only the associations you are an editor of")),
+        _ => Err(ApiError::forbidden(
+            "you may change only the associations you are an editor of",
+        )),
     }
 }
 

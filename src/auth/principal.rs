@@ -47,11 +47,13 @@ fn bearer_token(req: &HttpRequest) -> Result<Option<String>, ApiError> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
         return Ok(None);
     };
-    let value = value
-        .to_str()
-        .map_err(|_| ApiError::unauthorized("invalid_token", "the Authorization header is not readable"))?;
+    let value = value.to_str().map_err(|_| {
+        ApiError::unauthorized("invalid_token", "the Authorization header is not readable")
+    })?;
     match value.split_once(' ') {
-        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
             Ok(Some(token.trim().to_owned()))
         }
         _ => Err(ApiError::unauthorized(
@@ -74,8 +76,14 @@ impl FromRequest for Principal {
             };
             let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
             let user_id = state.tokens.verify(&token).map_err(|error| match error {
-                TokenError::Expired => ApiError::unauthorized("token_expired", "the access token has expired; sign in again"),
-                TokenError::UnknownKey => ApiError::unauthorized("invalid_token", "the access token was signed with an unknown key"),
+                TokenError::Expired => ApiError::unauthorized(
+                    "token_expired",
+                    "the access token has expired; sign in again",
+                ),
+                TokenError::UnknownKey => ApiError::unauthorized(
+                    "invalid_token",
+                    "the access token was signed with an unknown key",
+                ),
                 TokenError::Malformed | TokenError::Invalid => {
                     ApiError::unauthorized("invalid_token", "the access token is not valid")
                 }
@@ -84,7 +92,12 @@ impl FromRequest for Principal {
                 .db
                 .run(move |conn| crate::users::repo::find_active_principal(conn, user_id))
                 .await?
-                .ok_or_else(|| ApiError::unauthorized("invalid_token", "the account of this token is no longer active"))?;
+                .ok_or_else(|| {
+                    ApiError::unauthorized(
+                        "invalid_token",
+                        "the account of this token is no longer active",
+                    )
+                })?;
             Ok(Principal::User(user))
         })
     }

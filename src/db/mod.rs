@@ -43,7 +43,10 @@ impl DatabaseUrl {
         if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
             return Ok(Self::Postgres(raw.to_owned()));
         }
-        if let Some(rest) = raw.strip_prefix("sqlite://").or_else(|| raw.strip_prefix("sqlite:")) {
+        if let Some(rest) = raw
+            .strip_prefix("sqlite://")
+            .or_else(|| raw.strip_prefix("sqlite:"))
+        {
             if rest.is_empty() {
                 return Err("DATABASE_URL 'sqlite://' names no file".to_owned());
             }
@@ -153,11 +156,16 @@ impl Db {
             && let Some(parent) = Path::new(path).parent()
             && !parent.as_os_str().is_empty()
         {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create the directory of the SQLite database {path}: {e}"))?;
+            std::fs::create_dir_all(parent).map_err(|e| {
+                format!("cannot create the directory of the SQLite database {path}: {e}")
+            })?;
         }
         // An in-memory SQLite database lives and dies with its one connection.
-        let max_size = if settings.url.is_memory() { 1 } else { settings.max_size.max(1) };
+        let max_size = if settings.url.is_memory() {
+            1
+        } else {
+            settings.max_size.max(1)
+        };
         let pool = Pool::builder()
             .max_size(max_size)
             .min_idle(Some(if settings.url.is_memory() { 1 } else { 0 }))
@@ -214,7 +222,8 @@ impl Db {
 
     /// Is the database reachable now?
     pub async fn ping(&self) -> ApiResult<()> {
-        self.run(|conn| conn.ping().map_err(ApiError::unavailable)).await
+        self.run(|conn| conn.ping().map_err(ApiError::unavailable))
+            .await
     }
 }
 

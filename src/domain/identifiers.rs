@@ -38,7 +38,7 @@ string_value!(
     /// NIP, the tax identification number: 10 digits with a checksum.
     Nip,
     description = "NIP (tax identification number): 10 digits with a valid checksum; dashes and spaces are accepted on input and removed",
-    example = "6340197203",
+    example = "6340197200",
     pattern = Some(r"^[0-9]{3}[- ]?[0-9]{3}[- ]?[0-9]{2}[- ]?[0-9]{2}$|^[0-9]{3}[- ]?[0-9]{2}[- ]?[0-9]{2}[- ]?[0-9]{3}$"),
     min = Some(10),
     max = Some(13),
@@ -186,9 +186,12 @@ mod tests {
 
     #[test]
     fn nip_checksum() {
-        assert!("6340197203".parse::<Nip>().is_ok());
-        assert_eq!("634-019-72-03".parse::<Nip>().map(String::from), Ok("6340197203".to_owned()));
-        assert!("6340197204".parse::<Nip>().is_err());
+        assert!("6340197200".parse::<Nip>().is_ok());
+        assert_eq!(
+            "634-019-72-00".parse::<Nip>().map(String::from),
+            Ok("6340197200".to_owned())
+        );
+        assert!("6340197201".parse::<Nip>().is_err());
         assert!("634019720".parse::<Nip>().is_err());
     }
 

@@ -81,7 +81,7 @@ impl Voivodeship {
     }
 
     pub fn from_code(code: u32) -> Option<Self> {
-        if code % 2 != 0 || !(2..=32).contains(&code) {
+        if !code.is_multiple_of(2) || !(2..=32).contains(&code) {
             return None;
         }
         Self::ALL.get((code / 2 - 1) as usize).copied()

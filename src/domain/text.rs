@@ -35,7 +35,10 @@ impl Slug {
     pub fn from_name(name: &str) -> Slug {
         let folded = fold_for_search(name);
         let mut slug = String::with_capacity(folded.len());
-        for word in folded.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+        for word in folded
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+        {
             if slug.len() + word.len() + 1 > 100 {
                 break;
             }

@@ -59,7 +59,7 @@ pub struct Address {
     "description": "Regionalne stowarzyszenie gmin i powiatów województwa śląskiego.", "founded_on": "1990-11-10",
     "address": {"street": "ul. Wojewódzka 25", "postal_code": "40-026", "city": "Katowice", "voivodeship": "śląskie"},
     "website": "https://www.silesia.org.pl", "email": "biuro@silesia.org.pl", "phone": "+48 32 351 18 20",
-    "krs": "0000125614", "nip": "6340197203", "regon": "276258434", "teryt": null, "jst_kind": null, "population": null,
+    "krs": "0000125614", "nip": "6340197200", "regon": "276258434", "teryt": null, "jst_kind": null, "population": null,
     "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
 }))]
 pub struct Organization {
@@ -324,7 +324,12 @@ impl UpdateOrganization {
             set(&mut fields.street, text(address.street));
             set(&mut fields.postal_code, string(address.postal_code));
             set(&mut fields.city, text(address.city));
-            set(&mut fields.voivodeship, address.voivodeship.map(|v| v.map(|v| v.as_str().to_owned())));
+            set(
+                &mut fields.voivodeship,
+                address
+                    .voivodeship
+                    .map(|v| v.map(|v| v.as_str().to_owned())),
+            );
         }
         set(&mut fields.website, string(self.website));
         set(&mut fields.email, string(self.email));
@@ -333,7 +338,10 @@ impl UpdateOrganization {
         set(&mut fields.nip, string(self.nip));
         set(&mut fields.regon, string(self.regon));
         set(&mut fields.teryt, string(self.teryt));
-        set(&mut fields.jst_kind, self.jst_kind.map(|k| k.map(|k| k.as_str().to_owned())));
+        set(
+            &mut fields.jst_kind,
+            self.jst_kind.map(|k| k.map(|k| k.as_str().to_owned())),
+        );
         set(&mut fields.population, self.population);
         fields.refresh_derived();
     }
@@ -345,7 +353,11 @@ pub fn check_consistency(fields: &mut OrganizationFields) -> Result<(), ApiError
     let mut errors = Vec::new();
     let kind = parse_kind(&fields.kind);
     if kind == OrganizationKind::Jst {
-        if let Some(teryt) = fields.teryt.as_deref().and_then(|t| t.parse::<Teryt>().ok()) {
+        if let Some(teryt) = fields
+            .teryt
+            .as_deref()
+            .and_then(|t| t.parse::<Teryt>().ok())
+        {
             match teryt.implied_jst_kind() {
                 None => errors.push(FieldError::new(
                     "teryt",
@@ -368,7 +380,9 @@ pub fn check_consistency(fields: &mut OrganizationFields) -> Result<(), ApiError
                 Some(given) if given != voivodeship.as_str() => errors.push(FieldError::new(
                     "address.voivodeship",
                     "voivodeship_mismatch",
-                    format!("the TERC code {teryt} lies in the {voivodeship} voivodeship, not {given}"),
+                    format!(
+                        "the TERC code {teryt} lies in the {voivodeship} voivodeship, not {given}"
+                    ),
                 )),
                 Some(_) => {}
             }

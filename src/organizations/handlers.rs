@@ -5,7 +5,8 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 
 use super::dto::{
-    CreateOrganization, IdOrSlugPath, Organization, OrganizationListQuery, OrganizationPage, UpdateOrganization, check_consistency, parse_kind,
+    CreateOrganization, IdOrSlugPath, Organization, OrganizationListQuery, OrganizationPage,
+    UpdateOrganization, check_consistency, parse_kind,
 };
 use super::model::{OrganizationFields, OrganizationRow};
 use super::repo::{self, ListFilter};
@@ -40,10 +41,15 @@ impl KindScope {
             (_, Some(kind)) if self.admits(kind) => Ok(vec![kind.as_str()]),
             (_, Some(kind)) => Err(ApiError::bad_request(
                 "invalid_query",
-                format!("'{kind}' is not a kind of association (alliance, association, national_association)"),
+                format!(
+                    "'{kind}' is not a kind of association (alliance, association, national_association)"
+                ),
             )),
             (KindScope::Any, None) => Ok(Vec::new()),
-            (KindScope::Associations, None) => Ok(OrganizationKind::ASSOCIATIONS.iter().map(|k| k.as_str()).collect()),
+            (KindScope::Associations, None) => Ok(OrganizationKind::ASSOCIATIONS
+                .iter()
+                .map(|k| k.as_str())
+                .collect()),
         }
     }
 
@@ -63,7 +69,9 @@ pub(crate) fn find_in_scope(
 ) -> ApiResult<OrganizationRow> {
     repo::find_by_id_or_slug(conn, id_or_slug)?
         .filter(|row| scope.admits(parse_kind(&row.kind)))
-        .ok_or_else(|| ApiError::not_found(format!("{} '{id_or_slug}' does not exist", scope.noun())))
+        .ok_or_else(|| {
+            ApiError::not_found(format!("{} '{id_or_slug}' does not exist", scope.noun()))
+        })
 }
 
 pub(crate) async fn list_rows(
@@ -72,7 +80,11 @@ pub(crate) async fn list_rows(
     query: OrganizationListQuery,
 ) -> ApiResult<(Vec<OrganizationRow>, Option<String>)> {
     let sort = query.sort.unwrap_or_default();
-    let after = query.cursor.as_deref().map(|c| Cursor::decode(c, sort.as_str())).transpose()?;
+    let after = query
+        .cursor
+        .as_deref()
+        .map(|c| Cursor::decode(c, sort.as_str()))
+        .transpose()?;
     let filter = ListFilter {
         kinds: scope.kinds(query.kind)?,
         voivodeship: query.voivodeship.map(|v| v.as_str()),
@@ -84,11 +96,20 @@ pub(crate) async fn list_rows(
         fetch: fetch_size(query.limit),
     };
     let rows = state.db.run(move |conn| repo::list(conn, &filter)).await?;
-    Ok(split_page(rows, query.limit, |row| repo::cursor_after(row, sort)))
+    Ok(split_page(rows, query.limit, |row| {
+        repo::cursor_after(row, sort)
+    }))
 }
 
-pub(crate) async fn load(state: &AppState, scope: KindScope, id_or_slug: String) -> ApiResult<OrganizationRow> {
-    state.db.run(move |conn| find_in_scope(conn, scope, &id_or_slug)).await
+pub(crate) async fn load(
+    state: &AppState,
+    scope: KindScope,
+    id_or_slug: String,
+) -> ApiResult<OrganizationRow> {
+    state
+        .db
+        .run(move |conn| find_in_scope(conn, scope, &id_or_slug))
+        .await
 }
 
 pub(crate) async fn create(
@@ -108,7 +129,10 @@ pub(crate) async fn create(
     let mut fields = body.into_fields();
     check_consistency(&mut fields)?;
     let actor = principal.actor();
-    state.db.transaction(move |conn| repo::insert(conn, &actor, fields)).await
+    state
+        .db
+        .transaction(move |conn| repo::insert(conn, &actor, fields))
+        .await
 }
 
 pub(crate) async fn update(
@@ -166,8 +190,14 @@ pub(crate) async fn remove(
 }
 
 /// 200 (or 201 with `Location`) with the body and the `ETag` of its version.
-pub(crate) fn with_etag(mut response: actix_web::HttpResponseBuilder, version: i64, body: impl serde::Serialize) -> HttpResponse {
-    response.insert_header(header::ETag(etag(version))).json(body)
+pub(crate) fn with_etag(
+    mut response: actix_web::HttpResponseBuilder,
+    version: i64,
+    body: impl serde::Serialize,
+) -> HttpResponse {
+    response
+        .insert_header(header::ETag(etag(version)))
+        .json(body)
 }
 
 /// List organizations of every kind.
@@ -206,9 +236,16 @@ pub async fn list_organizations(
     )
 )]
 #[get("/organizations/{id_or_slug}")]
-pub async fn get_organization(state: web::Data<AppState>, path: web::Path<IdOrSlugPath>) -> ApiResult<HttpResponse> {
+pub async fn get_organization(
+    state: web::Data<AppState>,
+    path: web::Path<IdOrSlugPath>,
+) -> ApiResult<HttpResponse> {
     let row = load(&state, KindScope::Any, path.into_inner().id_or_slug).await?;
-    Ok(with_etag(HttpResponse::Ok(), row.version, Organization::from(row)))
+    Ok(with_etag(
+        HttpResponse::Ok(),
+        row.version,
+        Organization::from(row),
+    ))
 }
 
 /// Create an organization.
@@ -267,8 +304,20 @@ pub async fn update_organization(
     if_match: IfMatch,
     body: Json<UpdateOrganization>,
 ) -> ApiResult<HttpResponse> {
-    let row = update(&state, &principal, KindScope::Any, path.into_inner().id_or_slug, if_match, body.0).await?;
-    Ok(with_etag(HttpResponse::Ok(), row.version, Organization::from(row)))
+    let row = update(
+        &state,
+        &principal,
+        KindScope::Any,
+        path.into_inner().id_or_slug,
+        if_match,
+        body.0,
+    )
+    .await?;
+    Ok(with_etag(
+        HttpResponse::Ok(),
+        row.version,
+        Organization::from(row),
+    ))
 }
 
 /// Delete an organization (administrators).
@@ -294,6 +343,13 @@ pub async fn delete_organization(
     path: web::Path<IdOrSlugPath>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
-    remove(&state, &principal, KindScope::Any, path.into_inner().id_or_slug, if_match).await?;
+    remove(
+        &state,
+        &principal,
+        KindScope::Any,
+        path.into_inner().id_or_slug,
+        if_match,
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

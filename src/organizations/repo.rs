@@ -31,7 +31,9 @@ pub struct ListFilter {
 pub fn cursor_after(row: &OrganizationRow, sort: OrganizationSort) -> Cursor {
     let key = match sort {
         OrganizationSort::Name | OrganizationSort::NameDesc => row.sort_name.clone(),
-        OrganizationSort::UpdatedAt | OrganizationSort::UpdatedAtDesc => crate::time::cursor_key(row.updated_at),
+        OrganizationSort::UpdatedAt | OrganizationSort::UpdatedAtDesc => {
+            crate::time::cursor_key(row.updated_at)
+        }
     };
     Cursor {
         sort: sort.as_str().to_owned(),
@@ -42,7 +44,10 @@ pub fn cursor_after(row: &OrganizationRow, sort: OrganizationSort) -> Cursor {
 
 /// `%` and `_` in user text match themselves.
 pub fn like_pattern(text: &str) -> String {
-    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     format!("%{escaped}%")
 }
 
@@ -64,16 +69,25 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> ApiResult<Vec<Organ
     if let Some(since) = filter.updated_since {
         query = query.filter(o::updated_at.ge(since));
     }
-    let invalid_cursor = || ApiError::bad_request("invalid_cursor", "the cursor is not one this list returned");
+    let invalid_cursor =
+        || ApiError::bad_request("invalid_cursor", "the cursor is not one this list returned");
     match filter.sort {
         OrganizationSort::Name | OrganizationSort::NameDesc => {
             let ascending = filter.sort == OrganizationSort::Name;
             if let Some(cursor) = &filter.after {
                 let key = cursor.key.clone().ok_or_else(invalid_cursor)?;
                 query = if ascending {
-                    query.filter(o::sort_name.gt(key.clone()).or(o::sort_name.eq(key).and(o::id.gt(cursor.id))))
+                    query.filter(
+                        o::sort_name
+                            .gt(key.clone())
+                            .or(o::sort_name.eq(key).and(o::id.gt(cursor.id))),
+                    )
                 } else {
-                    query.filter(o::sort_name.lt(key.clone()).or(o::sort_name.eq(key).and(o::id.lt(cursor.id))))
+                    query.filter(
+                        o::sort_name
+                            .lt(key.clone())
+                            .or(o::sort_name.eq(key).and(o::id.lt(cursor.id))),
+                    )
                 };
             }
             query = if ascending {
@@ -91,9 +105,17 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> ApiResult<Vec<Organ
                     .and_then(crate::time::from_cursor_key)
                     .ok_or_else(invalid_cursor)?;
                 query = if ascending {
-                    query.filter(o::updated_at.gt(key).or(o::updated_at.eq(key).and(o::id.gt(cursor.id))))
+                    query.filter(
+                        o::updated_at
+                            .gt(key)
+                            .or(o::updated_at.eq(key).and(o::id.gt(cursor.id))),
+                    )
                 } else {
-                    query.filter(o::updated_at.lt(key).or(o::updated_at.eq(key).and(o::id.lt(cursor.id))))
+                    query.filter(
+                        o::updated_at
+                            .lt(key)
+                            .or(o::updated_at.eq(key).and(o::id.lt(cursor.id))),
+                    )
                 };
             }
             query = if ascending {
@@ -111,7 +133,10 @@ pub fn find(conn: &mut DbConnection, id: i64) -> ApiResult<Option<OrganizationRo
 }
 
 /// Looks an organization up by numeric id or by slug.
-pub fn find_by_id_or_slug(conn: &mut DbConnection, id_or_slug: &str) -> ApiResult<Option<OrganizationRow>> {
+pub fn find_by_id_or_slug(
+    conn: &mut DbConnection,
+    id_or_slug: &str,
+) -> ApiResult<Option<OrganizationRow>> {
     match id_or_slug.parse::<i64>() {
         Ok(id) => find(conn, id),
         Err(_) => Ok(organizations::table
@@ -154,11 +179,18 @@ fn teryt_taken(conn: &mut DbConnection, teryt: &str, except_id: Option<i64>) -> 
 }
 
 /// Unique values clash: answer 409 naming the field rather than a bare constraint error.
-fn check_unique(conn: &mut DbConnection, fields: &OrganizationFields, except_id: Option<i64>) -> ApiResult<()> {
+fn check_unique(
+    conn: &mut DbConnection,
+    fields: &OrganizationFields,
+    except_id: Option<i64>,
+) -> ApiResult<()> {
     if slug_taken(conn, &fields.slug, except_id)? {
         return Err(ApiError::conflict(
             "slug_taken",
-            format!("the slug '{}' is already used by another organization", fields.slug),
+            format!(
+                "the slug '{}' is already used by another organization",
+                fields.slug
+            ),
         ));
     }
     if let Some(teryt) = &fields.teryt
@@ -180,7 +212,14 @@ fn free_slug(conn: &mut DbConnection, name: &str) -> ApiResult<String> {
     }
     let taken: Vec<String> = organizations::table
         .select(organizations::slug)
-        .filter(organizations::slug.like(format!("{}-%", like_pattern(base.as_str()).trim_matches('%'))).escape('\\'))
+        .filter(
+            organizations::slug
+                .like(format!(
+                    "{}-%",
+                    like_pattern(base.as_str()).trim_matches('%')
+                ))
+                .escape('\\'),
+        )
         .load(conn)?;
     (2..)
         .map(|n| base.with_suffix(n))
@@ -190,7 +229,11 @@ fn free_slug(conn: &mut DbConnection, name: &str) -> ApiResult<String> {
 }
 
 /// Inserts an organization and its audit record (call inside a transaction).
-pub fn insert(conn: &mut DbConnection, actor: &Actor, mut fields: OrganizationFields) -> ApiResult<OrganizationRow> {
+pub fn insert(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    mut fields: OrganizationFields,
+) -> ApiResult<OrganizationRow> {
     if fields.slug.is_empty() {
         fields.slug = free_slug(conn, &fields.name)?;
     }
@@ -205,7 +248,14 @@ pub fn insert(conn: &mut DbConnection, actor: &Actor, mut fields: OrganizationFi
         ))
         .returning(organizations::all_columns)
         .get_result(conn)?;
-    audit::record(conn, actor, "create", "organization", row.id, serde_json::to_value(&fields).ok())?;
+    audit::record(
+        conn,
+        actor,
+        "create",
+        "organization",
+        row.id,
+        serde_json::to_value(&fields).ok(),
+    )?;
     Ok(row)
 }
 
@@ -238,12 +288,24 @@ pub fn update(
     .get_result(conn)
     .optional()?;
     let row = updated.ok_or_else(|| ApiError::precondition_failed(current.version))?;
-    audit::record(conn, actor, "update", "organization", row.id, Some(audit::diff(&before, &fields)))?;
+    audit::record(
+        conn,
+        actor,
+        "update",
+        "organization",
+        row.id,
+        Some(audit::diff(&before, &fields)),
+    )?;
     Ok(row)
 }
 
 /// Deletes the organization if its version is still `expected_version`.
-pub fn delete(conn: &mut DbConnection, actor: &Actor, current: &OrganizationRow, expected_version: i64) -> ApiResult<()> {
+pub fn delete(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    current: &OrganizationRow,
+    expected_version: i64,
+) -> ApiResult<()> {
     let deleted = diesel::delete(
         organizations::table
             .filter(organizations::id.eq(current.id))

@@ -23,7 +23,12 @@ struct DemoOrganization {
     website: Option<&'static str>,
 }
 
-const fn association(slug: &'static str, name: &'static str, city: Option<&'static str>, voivodeship: &'static str) -> DemoOrganization {
+const fn association(
+    slug: &'static str,
+    name: &'static str,
+    city: Option<&'static str>,
+    voivodeship: &'static str,
+) -> DemoOrganization {
     DemoOrganization {
         slug,
         name,
@@ -67,15 +72,60 @@ fn demo_organizations() -> Vec<DemoOrganization> {
             founded_on: Some("2013-10-29"),
             website: None,
         },
-        association("slaski-zwiazek-gmin-i-powiatow", "Śląski Związek Gmin i Powiatów", Some("Katowice"), "śląskie"),
-        association("stowarzyszenie-gmin-i-powiatow-wielkopolski", "Stowarzyszenie Gmin i Powiatów Wielkopolski", Some("Poznań"), "wielkopolskie"),
-        association("zrzeszenie-gmin-wojewodztwa-lubuskiego", "Zrzeszenie Gmin Województwa Lubuskiego", None, "lubuskie"),
-        association("zwiazek-gmin-lubelszczyzny", "Związek Gmin Lubelszczyzny", Some("Lublin"), "lubelskie"),
-        association("zwiazek-gmin-warminsko-mazurskich", "Związek Gmin Warmińsko-Mazurskich", Some("Olsztyn"), "warmińsko-mazurskie"),
-        association("zwiazek-gmin-pomorskich", "Związek Gmin Pomorskich", None, "pomorskie"),
-        association("podkarpackie-stowarzyszenie-samorzadow-terytorialnych", "Podkarpackie Stowarzyszenie Samorządów Terytorialnych", Some("Rzeszów"), "podkarpackie"),
-        association("stowarzyszenie-gmin-regionu-poludniowo-zachodniego-mazowsza", "Stowarzyszenie Gmin Regionu Południowo-Zachodniego Mazowsza", None, "mazowieckie"),
-        association("zwiazek-miast-i-gmin-regionu-swietokrzyskiego", "Związek Miast i Gmin Regionu Świętokrzyskiego", Some("Kielce"), "świętokrzyskie"),
+        association(
+            "slaski-zwiazek-gmin-i-powiatow",
+            "Śląski Związek Gmin i Powiatów",
+            Some("Katowice"),
+            "śląskie",
+        ),
+        association(
+            "stowarzyszenie-gmin-i-powiatow-wielkopolski",
+            "Stowarzyszenie Gmin i Powiatów Wielkopolski",
+            Some("Poznań"),
+            "wielkopolskie",
+        ),
+        association(
+            "zrzeszenie-gmin-wojewodztwa-lubuskiego",
+            "Zrzeszenie Gmin Województwa Lubuskiego",
+            None,
+            "lubuskie",
+        ),
+        association(
+            "zwiazek-gmin-lubelszczyzny",
+            "Związek Gmin Lubelszczyzny",
+            Some("Lublin"),
+            "lubelskie",
+        ),
+        association(
+            "zwiazek-gmin-warminsko-mazurskich",
+            "Związek Gmin Warmińsko-Mazurskich",
+            Some("Olsztyn"),
+            "warmińsko-mazurskie",
+        ),
+        association(
+            "zwiazek-gmin-pomorskich",
+            "Związek Gmin Pomorskich",
+            None,
+            "pomorskie",
+        ),
+        association(
+            "podkarpackie-stowarzyszenie-samorzadow-terytorialnych",
+            "Podkarpackie Stowarzyszenie Samorządów Terytorialnych",
+            Some("Rzeszów"),
+            "podkarpackie",
+        ),
+        association(
+            "stowarzyszenie-gmin-regionu-poludniowo-zachodniego-mazowsza",
+            "Stowarzyszenie Gmin Regionu Południowo-Zachodniego Mazowsza",
+            None,
+            "mazowieckie",
+        ),
+        association(
+            "zwiazek-miast-i-gmin-regionu-swietokrzyskiego",
+            "Związek Miast i Gmin Regionu Świętokrzyskiego",
+            Some("Kielce"),
+            "świętokrzyskie",
+        ),
         DemoOrganization {
             slug: "zmp",
             name: "Związek Miast Polskich",
@@ -116,7 +166,9 @@ fn demo_organizations() -> Vec<DemoOrganization> {
             kind: OrganizationKind::ForeignPartner,
             city: Some("Oslo"),
             voivodeship: None,
-            description: Some("Norweski związek władz lokalnych i regionalnych, partner projektu ZMP finansowanego z funduszy EOG."),
+            description: Some(
+                "Norweski związek władz lokalnych i regionalnych, partner projektu ZMP finansowanego z funduszy EOG.",
+            ),
             founded_on: None,
             website: None,
         },
@@ -133,7 +185,11 @@ pub fn load_demo(conn: &mut DbConnection) -> ApiResult<usize> {
                 continue;
             }
             let request = CreateOrganization {
-                slug: Some(demo.slug.parse().map_err(crate::error::ApiError::internal)?),
+                slug: Some(
+                    demo.slug
+                        .parse()
+                        .map_err(crate::error::ApiError::internal)?,
+                ),
                 name: demo.name.to_owned(),
                 short_name: demo.short_name.map(str::to_owned),
                 kind: demo.kind,

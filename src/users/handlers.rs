@@ -41,7 +41,11 @@ pub async fn list_users(
     let filter = UserFilter {
         role: query.role,
         updated_since: query.updated_since.map(|t| t.naive_utc()),
-        after: query.cursor.as_deref().map(|c| Cursor::decode(c, "id")).transpose()?,
+        after: query
+            .cursor
+            .as_deref()
+            .map(|c| Cursor::decode(c, "id"))
+            .transpose()?,
         fetch: fetch_size(query.limit),
     };
     let rows = state.db.run(move |conn| repo::list(conn, &filter)).await?;
@@ -69,11 +73,22 @@ pub async fn list_users(
     )
 )]
 #[get("/users/{id}")]
-pub async fn get_user(state: web::Data<AppState>, principal: Principal, path: web::Path<IdPath>) -> ApiResult<HttpResponse> {
+pub async fn get_user(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<IdPath>,
+) -> ApiResult<HttpResponse> {
     policy::require_admin(&principal)?;
     let id = path.id;
-    let user = state.db.run(move |conn| repo::find_with_associations(conn, id)).await?;
-    Ok(with_etag(HttpResponse::Ok(), user.user.version, User::from(user)))
+    let user = state
+        .db
+        .run(move |conn| repo::find_with_associations(conn, id))
+        .await?;
+    Ok(with_etag(
+        HttpResponse::Ok(),
+        user.user.version,
+        User::from(user),
+    ))
 }
 
 /// Create a person (administrators). Editors are given the associations they write for.
@@ -106,7 +121,10 @@ pub async fn create_user(
         associations: body.associations,
     };
     let actor = principal.actor();
-    let user = state.db.transaction(move |conn| repo::create(conn, &actor, data)).await?;
+    let user = state
+        .db
+        .transaction(move |conn| repo::create(conn, &actor, data))
+        .await?;
     let mut response = HttpResponse::Created();
     response.insert_header((header::LOCATION, format!("/api/v1/users/{}", user.user.id)));
     Ok(with_etag(response, user.user.version, User::from(user)))
@@ -158,5 +176,9 @@ pub async fn update_user(
             repo::update(conn, &actor, &current, expected, change)
         })
         .await?;
-    Ok(with_etag(HttpResponse::Ok(), user.user.version, User::from(user)))
+    Ok(with_etag(
+        HttpResponse::Ok(),
+        user.user.version,
+        User::from(user),
+    ))
 }

@@ -45,7 +45,10 @@ fn association_ids(conn: &mut DbConnection, user_id: i64) -> ApiResult<Vec<i64>>
 }
 
 /// The principal of an access token's subject, if the account is active.
-pub fn find_active_principal(conn: &mut DbConnection, user_id: i64) -> ApiResult<Option<PrincipalUser>> {
+pub fn find_active_principal(
+    conn: &mut DbConnection,
+    user_id: i64,
+) -> ApiResult<Option<PrincipalUser>> {
     let row: Option<(i64, String)> = users::table
         .select((users::id, users::role))
         .filter(users::id.eq(user_id))
@@ -61,7 +64,11 @@ pub fn find_active_principal(conn: &mut DbConnection, user_id: i64) -> ApiResult
     } else {
         Vec::new()
     };
-    Ok(Some(PrincipalUser { id, role, associations }))
+    Ok(Some(PrincipalUser {
+        id,
+        role,
+        associations,
+    }))
 }
 
 /// A user with the summaries of their associations.
@@ -89,7 +96,10 @@ impl From<UserWithAssociations> for UserDto {
 }
 
 /// Attaches association summaries to users with one query for the whole set.
-fn with_associations(conn: &mut DbConnection, rows: Vec<UserRow>) -> ApiResult<Vec<UserWithAssociations>> {
+fn with_associations(
+    conn: &mut DbConnection,
+    rows: Vec<UserRow>,
+) -> ApiResult<Vec<UserWithAssociations>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let links: Vec<(i64, OrganizationRow)> = if ids.is_empty() {
         Vec::new()
@@ -98,12 +108,18 @@ fn with_associations(conn: &mut DbConnection, rows: Vec<UserRow>) -> ApiResult<V
             .inner_join(organizations::table)
             .select((user_associations::user_id, organizations::all_columns))
             .filter(user_associations::user_id.eq_any(ids))
-            .order((user_associations::user_id.asc(), organizations::sort_name.asc()))
+            .order((
+                user_associations::user_id.asc(),
+                organizations::sort_name.asc(),
+            ))
             .load(conn)?
     };
     let mut by_user: HashMap<i64, Vec<OrganizationSummary>> = HashMap::new();
     for (user_id, organization) in &links {
-        by_user.entry(*user_id).or_default().push(OrganizationSummary::from(organization));
+        by_user
+            .entry(*user_id)
+            .or_default()
+            .push(OrganizationSummary::from(organization));
     }
     rows.into_iter()
         .map(|user| {
@@ -118,7 +134,10 @@ fn with_associations(conn: &mut DbConnection, rows: Vec<UserRow>) -> ApiResult<V
         .collect()
 }
 
-pub fn find_with_associations(conn: &mut DbConnection, user_id: i64) -> ApiResult<UserWithAssociations> {
+pub fn find_with_associations(
+    conn: &mut DbConnection,
+    user_id: i64,
+) -> ApiResult<UserWithAssociations> {
     let row: UserRow = users::table
         .find(user_id)
         .first(conn)
@@ -148,7 +167,10 @@ pub fn list(conn: &mut DbConnection, filter: &UserFilter) -> ApiResult<Vec<UserW
     if let Some(cursor) = &filter.after {
         query = query.filter(users::id.gt(cursor.id));
     }
-    let rows: Vec<UserRow> = query.order(users::id.asc()).limit(filter.fetch).load(conn)?;
+    let rows: Vec<UserRow> = query
+        .order(users::id.asc())
+        .limit(filter.fetch)
+        .load(conn)?;
     with_associations(conn, rows)
 }
 
@@ -164,7 +186,10 @@ fn check_associations(conn: &mut DbConnection, role: Role, ids: &[i64]) -> ApiRe
             "only editors are given associations to write for",
         ));
     }
-    let kinds: Vec<&str> = OrganizationKind::ASSOCIATIONS.iter().map(|k| k.as_str()).collect();
+    let kinds: Vec<&str> = OrganizationKind::ASSOCIATIONS
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
     let found: Vec<i64> = organizations::table
         .select(organizations::id)
         .filter(organizations::id.eq_any(ids.to_vec()))
@@ -181,7 +206,8 @@ fn check_associations(conn: &mut DbConnection, role: Role, ids: &[i64]) -> ApiRe
 }
 
 fn replace_associations(conn: &mut DbConnection, user_id: i64, ids: &[i64]) -> ApiResult<()> {
-    diesel::delete(user_associations::table.filter(user_associations::user_id.eq(user_id))).execute(conn)?;
+    diesel::delete(user_associations::table.filter(user_associations::user_id.eq(user_id)))
+        .execute(conn)?;
     let mut unique = ids.to_vec();
     unique.sort_unstable();
     unique.dedup();
@@ -204,7 +230,11 @@ pub struct NewUserData {
     pub associations: Vec<i64>,
 }
 
-pub fn create(conn: &mut DbConnection, actor: &Actor, data: NewUserData) -> ApiResult<UserWithAssociations> {
+pub fn create(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    data: NewUserData,
+) -> ApiResult<UserWithAssociations> {
     let email = data.email.trim().to_lowercase();
     let taken = users::table
         .select(users::id)
@@ -212,7 +242,10 @@ pub fn create(conn: &mut DbConnection, actor: &Actor, data: NewUserData) -> ApiR
         .first::<i64>(conn)
         .optional()?;
     if taken.is_some() {
-        return Err(ApiError::conflict("email_taken", "a user with this e-mail address already exists"));
+        return Err(ApiError::conflict(
+            "email_taken",
+            "a user with this e-mail address already exists",
+        ));
     }
     check_associations(conn, data.role, &data.associations)?;
     let now = crate::time::now();
@@ -236,7 +269,9 @@ pub fn create(conn: &mut DbConnection, actor: &Actor, data: NewUserData) -> ApiR
         "create",
         "user",
         row.id,
-        Some(serde_json::json!({"email": row.email, "name": row.name, "role": row.role, "associations": data.associations})),
+        Some(
+            serde_json::json!({"email": row.email, "name": row.name, "role": row.role, "associations": data.associations}),
+        ),
     )?;
     find_with_associations(conn, row.id)
 }
@@ -276,10 +311,16 @@ pub fn update(
         changes.insert("password".into(), serde_json::json!("changed"));
     }
     if let Some(active) = change.active {
-        changes.insert("active".into(), serde_json::json!([current.user.active, active]));
+        changes.insert(
+            "active".into(),
+            serde_json::json!([current.user.active, active]),
+        );
     }
     if associations != current_ids {
-        changes.insert("associations".into(), serde_json::json!([current_ids, associations]));
+        changes.insert(
+            "associations".into(),
+            serde_json::json!([current_ids, associations]),
+        );
     }
     let updated = diesel::update(
         users::table
@@ -301,7 +342,14 @@ pub fn update(
     if associations != current_ids {
         replace_associations(conn, current.user.id, &associations)?;
     }
-    audit::record(conn, actor, "update", "user", current.user.id, Some(serde_json::Value::Object(changes)))?;
+    audit::record(
+        conn,
+        actor,
+        "update",
+        "user",
+        current.user.id,
+        Some(serde_json::Value::Object(changes)),
+    )?;
     find_with_associations(conn, current.user.id)
 }
 

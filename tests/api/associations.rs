@@ -1,0 +1,165 @@
+use actix_web::http::StatusCode;
+use diesel::prelude::*;
+use razem::db::schema::organizations;
+use razem::domain::Role;
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+
+#[actix_web::test]
+async fn demo_alliance_and_its_nine_associations_are_served() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    app.seed_demo();
+    let opos = app.get("/api/v1/associations/opos", None).await;
+    assert_eq!(opos.status, StatusCode::OK);
+    assert_eq!(opos.json["short_name"], "OPOS");
+    assert_eq!(opos.json["kind"], "alliance");
+    assert_eq!(
+        opos.json["name"],
+        "Ogólnopolskie Porozumienie Organizacji Samorządowych"
+    );
+    let associations = app
+        .get("/api/v1/associations?kind=association&limit=100", None)
+        .await;
+    let names: Vec<&str> = associations.json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 9, "seeding twice changes nothing: {names:?}");
+    for name in [
+        "Śląski Związek Gmin i Powiatów",
+        "Związek Miast i Gmin Regionu Świętokrzyskiego",
+        "Podkarpackie Stowarzyszenie Samorządów Terytorialnych",
+    ] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+    let all = app.get("/api/v1/associations?limit=100", None).await;
+    assert_eq!(
+        all.json["items"].as_array().unwrap().len(),
+        13,
+        "alliance, 9 associations, 3 national associations"
+    );
+    app.get("/api/v1/associations/ks", None)
+        .await
+        .assert_problem(404, "not_found");
+    app.get("/api/v1/associations?kind=jst", None)
+        .await
+        .assert_problem(400, "invalid_query");
+}
+
+#[actix_web::test]
+async fn editor_of_one_association_cannot_change_another() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    let slaski = app
+        .get("/api/v1/associations/slaski-zwiazek-gmin-i-powiatow", None)
+        .await;
+    let slaski_id = slaski.json["id"].as_i64().unwrap();
+    let (_, editor) = app
+        .user("biuro@silesia.example.org", Role::Editor, &[slaski_id])
+        .await;
+
+    let own = app
+        .patch(
+            "/api/v1/associations/slaski-zwiazek-gmin-i-powiatow",
+            &json!({"website": "https://www.silesia.org.pl"}),
+            Some(&editor),
+            Some("\"1\""),
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::OK, "{}", own.text);
+    assert_eq!(own.json["website"], "https://www.silesia.org.pl");
+
+    let before: (String, i64) = app.with_conn(|conn| {
+        organizations::table
+            .filter(organizations::slug.eq("zwiazek-gmin-lubelszczyzny"))
+            .select((organizations::name, organizations::version))
+            .first(conn)
+            .unwrap()
+    });
+    let other = app
+        .patch(
+            "/api/v1/associations/zwiazek-gmin-lubelszczyzny",
+            &json!({"name": "Przejęty"}),
+            Some(&editor),
+            Some("\"1\""),
+        )
+        .await;
+    other.assert_problem(403, "forbidden");
+    let after: (String, i64) = app.with_conn(|conn| {
+        organizations::table
+            .filter(organizations::slug.eq("zwiazek-gmin-lubelszczyzny"))
+            .select((organizations::name, organizations::version))
+            .first(conn)
+            .unwrap()
+    });
+    assert_eq!(before, after, "the other association is unchanged");
+
+    let anonymous = app
+        .patch(
+            "/api/v1/associations/zwiazek-gmin-lubelszczyzny",
+            &json!({"name": "Przejęty"}),
+            None,
+            Some("\"1\""),
+        )
+        .await;
+    anonymous.assert_problem(401, "authentication_required");
+
+    let admin = app.admin().await;
+    let by_admin = app
+        .patch(
+            "/api/v1/associations/zwiazek-gmin-lubelszczyzny",
+            &json!({"short_name": "ZGL"}),
+            Some(&admin),
+            Some("\"1\""),
+        )
+        .await;
+    assert_eq!(by_admin.status, StatusCode::OK);
+    assert_eq!(by_admin.json["short_name"], "ZGL");
+    assert_eq!(by_admin.json["version"], 2);
+
+    let kind_change = app
+        .patch(
+            "/api/v1/associations/slaski-zwiazek-gmin-i-powiatow",
+            &json!({"kind": "alliance"}),
+            Some(&editor),
+            Some("\"2\""),
+        )
+        .await;
+    kind_change.assert_problem(403, "forbidden");
+    let to_jst = app
+        .patch(
+            "/api/v1/associations/slaski-zwiazek-gmin-i-powiatow",
+            &json!({"kind": "jst"}),
+            Some(&admin),
+            Some("\"2\""),
+        )
+        .await;
+    to_jst.assert_problem(422, "validation_failed");
+}
+
+#[actix_web::test]
+async fn associations_are_created_by_admins_only() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let created = app
+        .post("/api/v1/associations", &json!({"name": "Związek Gmin Warmińsko-Mazurskich", "kind": "association", "address": {"voivodeship": "warmińsko-mazurskie"}}), Some(&admin))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    assert_eq!(
+        created.header("location"),
+        Some(format!("/api/v1/associations/{}", created.json["id"]).as_str())
+    );
+    let not_association = app
+        .post(
+            "/api/v1/associations",
+            &json!({"name": "Fundacja", "kind": "ngo"}),
+            Some(&admin),
+        )
+        .await;
+    not_association.assert_problem(422, "validation_failed");
+    assert_eq!(not_association.error_fields(), vec!["kind"]);
+}

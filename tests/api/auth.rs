@@ -1,0 +1,226 @@
+use actix_web::http::StatusCode;
+use razem::domain::Role;
+use serde_json::json;
+
+use crate::helpers::{PASSWORD, spawn_app};
+
+#[actix_web::test]
+async fn login_and_me() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    let opos = app.get("/api/v1/associations/opos", None).await.json["id"]
+        .as_i64()
+        .unwrap();
+    let (id, token) = app
+        .user("Redakcja@Example.org", Role::Editor, &[opos])
+        .await;
+    let me = app.get("/api/v1/me", Some(&token)).await;
+    assert_eq!(me.status, StatusCode::OK, "{}", me.text);
+    assert_eq!(me.json["id"], id);
+    assert_eq!(
+        me.json["email"], "redakcja@example.org",
+        "e-mail addresses are stored lower-case"
+    );
+    assert_eq!(me.json["role"], "editor");
+    assert_eq!(me.json["associations"][0]["slug"], "opos");
+    assert!(!me.text.contains("argon2"), "no password material");
+    assert_eq!(me.header("cache-control"), Some("no-store"));
+
+    let login = app
+        .post(
+            "/api/v1/auth/login",
+            &json!({"email": "REDAKCJA@example.org", "password": PASSWORD}),
+            None,
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::OK);
+    assert_eq!(login.json["token_type"], "Bearer");
+    assert_eq!(login.json["expires_in"], 900);
+}
+
+#[actix_web::test]
+async fn wrong_credentials_answer_alike() {
+    let app = spawn_app().await;
+    app.user("someone@example.org", Role::Viewer, &[]).await;
+    let wrong_password = app
+        .post(
+            "/api/v1/auth/login",
+            &json!({"email": "someone@example.org", "password": "not the password"}),
+            None,
+        )
+        .await;
+    wrong_password.assert_problem(401, "invalid_credentials");
+    let unknown = app
+        .post(
+            "/api/v1/auth/login",
+            &json!({"email": "nobody@example.org", "password": "not the password"}),
+            None,
+        )
+        .await;
+    unknown.assert_problem(401, "invalid_credentials");
+    assert_eq!(wrong_password.json["detail"], unknown.json["detail"]);
+    let missing = app
+        .post(
+            "/api/v1/auth/login",
+            &json!({"email": "x@example.org"}),
+            None,
+        )
+        .await;
+    missing.assert_problem(422, "validation_failed");
+}
+
+#[actix_web::test]
+async fn forged_expired_and_malformed_tokens_are_401() {
+    use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+    let app = spawn_app().await;
+    let (id, token) = app.user("someone@example.org", Role::Admin, &[]).await;
+    let kid = jsonwebtoken::decode_header(&token).unwrap().kid.unwrap();
+    let now = jsonwebtoken::get_current_timestamp();
+    let sign = |secret: &str, claims: serde_json::Value, kid: Option<&str>, alg: Algorithm| {
+        let mut header = Header::new(alg);
+        header.kid = kid.map(str::to_owned);
+        encode(
+            &header,
+            &claims,
+            &EncodingKey::from_secret(secret.as_bytes()),
+        )
+        .unwrap()
+    };
+    let secret = "test-secret-that-is-at-least-32-bytes-long";
+    let good = json!({"sub": id.to_string(), "iss": "razem", "aud": "razem-api", "iat": now, "exp": now + 600});
+    assert_eq!(
+        app.get(
+            "/api/v1/me",
+            Some(&sign(secret, good.clone(), Some(&kid), Algorithm::HS256))
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+
+    let cases = [
+        (
+            "forged",
+            sign(
+                "another-secret-that-is-also-32-bytes-long",
+                good.clone(),
+                Some(&kid),
+                Algorithm::HS256,
+            ),
+            "invalid_token",
+        ),
+        (
+            "expired",
+            sign(
+                secret,
+                json!({"sub": id.to_string(), "iss": "razem", "aud": "razem-api", "iat": now - 7200, "exp": now - 3600}),
+                Some(&kid),
+                Algorithm::HS256,
+            ),
+            "token_expired",
+        ),
+        (
+            "wrong audience",
+            sign(
+                secret,
+                json!({"sub": id.to_string(), "iss": "razem", "aud": "other", "iat": now, "exp": now + 600}),
+                Some(&kid),
+                Algorithm::HS256,
+            ),
+            "invalid_token",
+        ),
+        (
+            "wrong issuer",
+            sign(
+                secret,
+                json!({"sub": id.to_string(), "iss": "evil", "aud": "razem-api", "iat": now, "exp": now + 600}),
+                Some(&kid),
+                Algorithm::HS256,
+            ),
+            "invalid_token",
+        ),
+        (
+            "no iat",
+            sign(
+                secret,
+                json!({"sub": id.to_string(), "iss": "razem", "aud": "razem-api", "exp": now + 600}),
+                Some(&kid),
+                Algorithm::HS256,
+            ),
+            "invalid_token",
+        ),
+        (
+            "unknown kid",
+            sign(secret, good.clone(), Some("nope"), Algorithm::HS256),
+            "invalid_token",
+        ),
+        (
+            "no kid",
+            sign(secret, good.clone(), None, Algorithm::HS256),
+            "invalid_token",
+        ),
+        (
+            "other algorithm",
+            sign(secret, good.clone(), Some(&kid), Algorithm::HS512),
+            "invalid_token",
+        ),
+        ("garbage", "not.a.token".to_owned(), "invalid_token"),
+    ];
+    for (name, token, code) in cases {
+        let response = app.get("/api/v1/me", Some(&token)).await;
+        assert_eq!(
+            response.status,
+            StatusCode::UNAUTHORIZED,
+            "{name}: {}",
+            response.text
+        );
+        response.assert_problem(401, code);
+        assert!(response.header("www-authenticate").is_some(), "{name}");
+    }
+    let unsigned = format!("{}.", token.rsplit_once('.').unwrap().0);
+    app.get("/api/v1/me", Some(&unsigned))
+        .await
+        .assert_problem(401, "invalid_token");
+    let basic = app
+        .send(
+            actix_web::test::TestRequest::get()
+                .uri("/api/v1/me")
+                .insert_header(("Authorization", "Basic YWxhZGRpbjpvcGVu")),
+        )
+        .await;
+    basic.assert_problem(401, "invalid_token");
+    app.get("/api/v1/me", None)
+        .await
+        .assert_problem(401, "authentication_required");
+}
+
+#[actix_web::test]
+async fn deactivated_accounts_lose_access_at_once() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (id, token) = app.user("leaving@example.org", Role::Viewer, &[]).await;
+    assert_eq!(
+        app.get("/api/v1/me", Some(&token)).await.status,
+        StatusCode::OK
+    );
+    let deactivated = app
+        .patch(
+            &format!("/api/v1/users/{id}"),
+            &json!({"active": false}),
+            Some(&admin),
+            Some("\"1\""),
+        )
+        .await;
+    assert_eq!(deactivated.status, StatusCode::OK, "{}", deactivated.text);
+    app.get("/api/v1/me", Some(&token))
+        .await
+        .assert_problem(401, "invalid_token");
+    let login = app
+        .post(
+            "/api/v1/auth/login",
+            &json!({"email": "leaving@example.org", "password": PASSWORD}),
+            None,
+        )
+        .await;
+    login.assert_problem(401, "invalid_credentials");
+}

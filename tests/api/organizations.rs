@@ -1,0 +1,552 @@
+use actix_web::http::StatusCode;
+use diesel::prelude::*;
+use razem::db::schema::organizations;
+use razem::domain::Role;
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+
+#[actix_web::test]
+async fn create_read_update_delete_round_trip_with_polish_text() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let created = app
+        .post(
+            "/api/v1/organizations",
+            &json!({
+                "name": "Gmina Świerklaniec", "kind": "jst", "teryt": "2413052",
+                "address": {"street": "ul. Młyńska 7", "postal_code": "42-622", "city": "Świerklaniec"},
+                "website": "https://www.swierklaniec.pl", "population": 12000,
+                "nip": "645-253-34-88"
+            }),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let id = created.json["id"].as_i64().unwrap();
+    assert_eq!(
+        created.header("location"),
+        Some(format!("/api/v1/organizations/{id}").as_str())
+    );
+    assert_eq!(created.etag(), "\"1\"");
+    assert_eq!(created.json["slug"], "gmina-swierklaniec");
+    assert_eq!(created.json["name"], "Gmina Świerklaniec");
+    assert_eq!(
+        created.json["jst_kind"], "gmina_wiejska",
+        "derived from the TERC type digit"
+    );
+    assert_eq!(
+        created.json["address"]["voivodeship"], "śląskie",
+        "derived from the TERC voivodeship"
+    );
+    assert_eq!(
+        created.json["nip"], "6452533488",
+        "stored without separators"
+    );
+    assert_eq!(created.json["version"], 1);
+
+    let stored: (String, Option<String>, String) = app.with_conn(|conn| {
+        organizations::table
+            .find(id)
+            .select((
+                organizations::name,
+                organizations::city,
+                organizations::search_text,
+            ))
+            .first(conn)
+            .unwrap()
+    });
+    assert_eq!(stored.0, "Gmina Świerklaniec");
+    assert_eq!(stored.1.as_deref(), Some("Świerklaniec"));
+    assert_eq!(stored.2, "gmina swierklaniec");
+
+    let by_slug = app
+        .get("/api/v1/organizations/gmina-swierklaniec", None)
+        .await;
+    assert_eq!(by_slug.status, StatusCode::OK);
+    assert_eq!(by_slug.json, created.json);
+    let by_id = app.get(&format!("/api/v1/organizations/{id}"), None).await;
+    assert_eq!(by_id.json, created.json);
+    assert_eq!(by_id.etag(), "\"1\"");
+
+    let patched = app
+        .patch(
+            &format!("/api/v1/organizations/{id}"),
+            &json!({"address": {"street": null}, "population": 12500, "short_name": "Świerklaniec"}),
+            Some(&admin),
+            Some("\"1\""),
+        )
+        .await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
+    assert_eq!(patched.etag(), "\"2\"");
+    assert_eq!(patched.json["address"]["street"], json!(null));
+    assert_eq!(
+        patched.json["address"]["city"], "Świerklaniec",
+        "absent fields stay"
+    );
+    assert_eq!(patched.json["population"], 12500);
+    assert_eq!(app.audit_count("organization", id), 2);
+
+    let stale = app
+        .delete(
+            &format!("/api/v1/organizations/{id}"),
+            Some(&admin),
+            Some("\"1\""),
+        )
+        .await;
+    stale.assert_problem(412, "precondition_failed");
+    let deleted = app
+        .delete(
+            &format!("/api/v1/organizations/{id}"),
+            Some(&admin),
+            Some("\"2\""),
+        )
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    let count: i64 = app.with_conn(|conn| {
+        organizations::table
+            .filter(organizations::id.eq(id))
+            .count()
+            .get_result(conn)
+            .unwrap()
+    });
+    assert_eq!(count, 0);
+    app.get(&format!("/api/v1/organizations/{id}"), None)
+        .await
+        .assert_problem(404, "not_found");
+    assert_eq!(app.audit_count("organization", id), 3);
+}
+
+#[actix_web::test]
+async fn if_match_is_required_and_checked() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let org = app
+        .organization(&admin, json!({"name": "Fundacja Razem", "kind": "ngo"}))
+        .await;
+    let path = format!("/api/v1/organizations/{}", org["id"]);
+
+    app.patch(&path, &json!({"name": "X"}), Some(&admin), None)
+        .await
+        .assert_problem(428, "precondition_required");
+    app.patch(&path, &json!({"name": "X"}), Some(&admin), Some("\"7\""))
+        .await
+        .assert_problem(412, "precondition_failed");
+    app.patch(&path, &json!({"name": "X"}), Some(&admin), Some("W/\"1\""))
+        .await
+        .assert_problem(412, "precondition_failed");
+    app.patch(&path, &json!({"name": "X"}), Some(&admin), Some("garbage"))
+        .await
+        .assert_problem(400, "invalid_if_match");
+    app.delete(&path, Some(&admin), None)
+        .await
+        .assert_problem(428, "precondition_required");
+
+    let stored: String = app.with_conn(|conn| {
+        organizations::table
+            .find(org["id"].as_i64().unwrap())
+            .select(organizations::name)
+            .first(conn)
+            .unwrap()
+    });
+    assert_eq!(
+        stored, "Fundacja Razem",
+        "no failed precondition changed the row"
+    );
+
+    // Two writers from the same version: the second loses with 412, nothing is lost silently.
+    let first = app
+        .patch(
+            &path,
+            &json!({"name": "Pierwsza"}),
+            Some(&admin),
+            Some("\"1\""),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::OK);
+    let second = app
+        .patch(
+            &path,
+            &json!({"name": "Druga"}),
+            Some(&admin),
+            Some("\"1\""),
+        )
+        .await;
+    second.assert_problem(412, "precondition_failed");
+    assert_eq!(app.get(&path, None).await.json["name"], "Pierwsza");
+}
+
+#[actix_web::test]
+async fn invalid_identifiers_are_422_naming_the_field() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let cases = [
+        (
+            json!({"name": "A", "kind": "ngo", "nip": "1234567890"}),
+            "nip",
+            "invalid_nip",
+        ),
+        (
+            json!({"name": "A", "kind": "ngo", "regon": "123456789"}),
+            "regon",
+            "invalid_regon",
+        ),
+        (
+            json!({"name": "A", "kind": "ngo", "krs": "12345"}),
+            "krs",
+            "invalid_krs",
+        ),
+        (
+            json!({"name": "A", "kind": "ngo", "address": {"postal_code": "40001"}}),
+            "address.postal_code",
+            "invalid_postal_code",
+        ),
+        (
+            json!({"name": "A", "kind": "jst", "teryt": "0100000"}),
+            "teryt",
+            "invalid_teryt",
+        ),
+        (
+            json!({"name": "A", "kind": "ngo", "website": "ftp://x.pl"}),
+            "website",
+            "invalid_url",
+        ),
+        (
+            json!({"name": "A", "kind": "ngo", "email": "not-an-email"}),
+            "email",
+            "invalid_email",
+        ),
+        (
+            json!({"name": "A", "kind": "ngo", "slug": "Not A Slug"}),
+            "slug",
+            "invalid_slug",
+        ),
+        (
+            json!({"name": "A", "kind": "martian"}),
+            "kind",
+            "invalid_enum_value",
+        ),
+        (
+            json!({"name": "A", "kind": "ngo", "colour": "red"}),
+            "colour",
+            "unknown_field",
+        ),
+        (
+            json!({"name": "A", "kind": "ngo", "address": {"planet": "Mars"}}),
+            "address.planet",
+            "unknown_field",
+        ),
+        (json!({"name": "   ", "kind": "ngo"}), "name", "blank"),
+        (json!({"kind": "ngo"}), "name", "required"),
+        (json!({"name": 5, "kind": "ngo"}), "name", "invalid_type"),
+        (
+            json!({"name": "A", "kind": "ngo", "teryt": "2413052"}),
+            "teryt",
+            "not_applicable",
+        ),
+        (
+            json!({"name": "A", "kind": "jst", "teryt": "2413052", "jst_kind": "powiat"}),
+            "jst_kind",
+            "jst_kind_mismatch",
+        ),
+        (
+            json!({"name": "A", "kind": "jst", "teryt": "2413054"}),
+            "teryt",
+            "teryt_not_a_jst",
+        ),
+        (
+            json!({"name": "A", "kind": "jst", "population": -1}),
+            "population",
+            "range",
+        ),
+        (
+            json!({"name": "x".repeat(301), "kind": "ngo"}),
+            "name",
+            "length",
+        ),
+    ];
+    for (body, field, code) in cases {
+        let response = app.post("/api/v1/organizations", &body, Some(&admin)).await;
+        response.assert_problem(422, "validation_failed");
+        let error = response.json["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["field"] == field)
+            .unwrap_or_else(|| panic!("no error on {field} for {body}: {}", response.text));
+        assert_eq!(error["code"], code, "for {body}: {}", response.text);
+    }
+    let count: i64 = app.with_conn(|conn| organizations::table.count().get_result(conn).unwrap());
+    assert_eq!(count, 0, "nothing invalid was stored");
+}
+
+#[actix_web::test]
+async fn slugs_are_unique_and_generated_from_names() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let first = app
+        .organization(&admin, json!({"name": "Związek Gmin", "kind": "ngo"}))
+        .await;
+    let second = app
+        .organization(&admin, json!({"name": "Związek  Gmin!", "kind": "ngo"}))
+        .await;
+    assert_eq!(first["slug"], "zwiazek-gmin");
+    assert_eq!(second["slug"], "zwiazek-gmin-2");
+    let taken = app
+        .post(
+            "/api/v1/organizations",
+            &json!({"name": "Inna", "kind": "ngo", "slug": "zwiazek-gmin"}),
+            Some(&admin),
+        )
+        .await;
+    taken.assert_problem(409, "slug_taken");
+    app.organization(
+        &admin,
+        json!({"name": "Gmina A", "kind": "jst", "teryt": "2413052"}),
+    )
+    .await;
+    let same_teryt = app
+        .post(
+            "/api/v1/organizations",
+            &json!({"name": "Gmina B", "kind": "jst", "teryt": "2413052"}),
+            Some(&admin),
+        )
+        .await;
+    same_teryt.assert_problem(409, "teryt_taken");
+}
+
+#[actix_web::test]
+async fn search_ignores_case_and_diacritics_on_every_backend() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    for q in ["slaski", "ŚLĄSKI", "Śląski", "zwiazek gmin i"] {
+        let response = app
+            .get(&format!("/api/v1/organizations?q={}", urlencode(q)), None)
+            .await;
+        assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+        let names: Vec<&str> = response.json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["name"].as_str().unwrap())
+            .collect();
+        assert!(
+            names.contains(&"Śląski Związek Gmin i Powiatów"),
+            "q={q}: {names:?}"
+        );
+    }
+    let literal = app.get("/api/v1/organizations?q=%25", None).await;
+    assert_eq!(
+        literal.json["items"].as_array().unwrap().len(),
+        0,
+        "% matches itself, not everything"
+    );
+    let by_short_name = app.get("/api/v1/organizations?q=opos", None).await;
+    assert_eq!(by_short_name.json["items"][0]["slug"], "opos");
+}
+
+fn urlencode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+#[actix_web::test]
+async fn filters_by_kind_voivodeship_teryt_and_updated_since() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    let admin = app.admin().await;
+    app.organization(
+        &admin,
+        json!({"name": "Gmina Świerklaniec", "kind": "jst", "teryt": "2413052"}),
+    )
+    .await;
+
+    let alliances = app.get("/api/v1/organizations?kind=alliance", None).await;
+    assert_eq!(alliances.json["items"].as_array().unwrap().len(), 1);
+    let slaskie = app
+        .get(
+            &format!("/api/v1/organizations?voivodeship={}", urlencode("śląskie")),
+            None,
+        )
+        .await;
+    let slugs: Vec<&str> = slaskie.json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        slugs,
+        vec!["gmina-swierklaniec", "slaski-zwiazek-gmin-i-powiatow"]
+    );
+    let by_teryt = app.get("/api/v1/organizations?teryt=2413052", None).await;
+    assert_eq!(by_teryt.json["items"][0]["slug"], "gmina-swierklaniec");
+
+    let future = app
+        .get(
+            "/api/v1/organizations?updated_since=2999-01-01T00:00:00Z",
+            None,
+        )
+        .await;
+    assert_eq!(future.json["items"].as_array().unwrap().len(), 0);
+    let past = app
+        .get(
+            "/api/v1/organizations?updated_since=2000-01-01T00:00:00Z&limit=100",
+            None,
+        )
+        .await;
+    assert_eq!(past.json["items"].as_array().unwrap().len(), 15);
+
+    app.get("/api/v1/organizations?kind=martian", None)
+        .await
+        .assert_problem(400, "invalid_query");
+    app.get("/api/v1/organizations?voivodeship=slaskie", None)
+        .await
+        .assert_problem(400, "invalid_query");
+    app.get("/api/v1/organizations?teryt=123", None)
+        .await
+        .assert_problem(400, "invalid_query");
+    app.get("/api/v1/organizations?updated_since=yesterday", None)
+        .await
+        .assert_problem(400, "invalid_query");
+    let unknown = app.get("/api/v1/organizations?colour=red", None).await;
+    unknown.assert_problem(400, "invalid_query");
+    assert_eq!(unknown.json["errors"][0]["field"], "colour");
+}
+
+#[actix_web::test]
+async fn keyset_pagination_walks_every_row_once_in_each_sort() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    for sort in ["name", "-name", "updated_at", "-updated_at"] {
+        let mut seen = Vec::new();
+        let mut next = format!("/api/v1/organizations?limit=4&sort={sort}");
+        let mut pages = 0;
+        loop {
+            let response = app.get(&next, None).await;
+            assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+            pages += 1;
+            for item in response.json["items"].as_array().unwrap() {
+                seen.push(item["id"].as_i64().unwrap());
+            }
+            match response.json["next_cursor"].as_str() {
+                Some(cursor) => {
+                    let link = response
+                        .header("link")
+                        .expect("Link header on a page with a next page");
+                    assert!(
+                        link.contains("rel=\"next\"") && link.contains(cursor),
+                        "{link}"
+                    );
+                    next = format!("/api/v1/organizations?limit=4&sort={sort}&cursor={cursor}");
+                }
+                None => {
+                    assert!(response.header("link").is_none());
+                    break;
+                }
+            }
+        }
+        assert_eq!(pages, 4, "14 rows in pages of 4 for sort {sort}");
+        let mut unique = seen.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(
+            unique.len(),
+            14,
+            "every row exactly once for sort {sort}: {seen:?}"
+        );
+    }
+    let by_name = app.get("/api/v1/organizations?limit=100", None).await;
+    let names: Vec<String> = by_name.json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| razem::domain::fold_for_search(i["name"].as_str().unwrap()))
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "default order is by folded name");
+
+    let first = app.get("/api/v1/organizations?limit=2", None).await;
+    let cursor = first.json["next_cursor"].as_str().unwrap();
+    app.get(
+        &format!("/api/v1/organizations?sort=-name&cursor={cursor}"),
+        None,
+    )
+    .await
+    .assert_problem(400, "invalid_cursor");
+    app.get("/api/v1/organizations?cursor=bm9wZQ", None)
+        .await
+        .assert_problem(400, "invalid_cursor");
+    app.get("/api/v1/organizations?limit=0", None)
+        .await
+        .assert_problem(400, "invalid_query");
+    app.get("/api/v1/organizations?limit=101", None)
+        .await
+        .assert_problem(400, "invalid_query");
+    app.get("/api/v1/organizations?limit=ten", None)
+        .await
+        .assert_problem(400, "invalid_query");
+    let default_page = app.get("/api/v1/organizations", None).await;
+    assert_eq!(default_page.json["items"].as_array().unwrap().len(), 14);
+}
+
+#[actix_web::test]
+async fn only_admins_create_associations_and_delete_organizations() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    let opos_id = app.get("/api/v1/associations/opos", None).await.json["id"]
+        .as_i64()
+        .unwrap();
+    let (_, editor) = app
+        .user("editor@example.org", Role::Editor, &[opos_id])
+        .await;
+    let (_, viewer) = app.user("viewer@example.org", Role::Viewer, &[]).await;
+
+    let anonymous = app
+        .post(
+            "/api/v1/organizations",
+            &json!({"name": "Fundacja", "kind": "ngo"}),
+            None,
+        )
+        .await;
+    anonymous.assert_problem(401, "authentication_required");
+    let by_viewer = app
+        .post(
+            "/api/v1/organizations",
+            &json!({"name": "Fundacja", "kind": "ngo"}),
+            Some(&viewer),
+        )
+        .await;
+    by_viewer.assert_problem(403, "forbidden");
+    let association = app
+        .post(
+            "/api/v1/organizations",
+            &json!({"name": "Nowy Związek", "kind": "association"}),
+            Some(&editor),
+        )
+        .await;
+    association.assert_problem(403, "forbidden");
+    let ngo = app
+        .post(
+            "/api/v1/organizations",
+            &json!({"name": "Fundacja", "kind": "ngo"}),
+            Some(&editor),
+        )
+        .await;
+    assert_eq!(
+        ngo.status,
+        StatusCode::CREATED,
+        "editors add partners: {}",
+        ngo.text
+    );
+    let delete = app
+        .delete(
+            &format!("/api/v1/organizations/{}", ngo.json["id"]),
+            Some(&editor),
+            Some("\"1\""),
+        )
+        .await;
+    delete.assert_problem(403, "forbidden");
+    let count: i64 = app.with_conn(|conn| organizations::table.count().get_result(conn).unwrap());
+    assert_eq!(count, 15);
+}
