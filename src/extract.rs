@@ -95,44 +95,54 @@ fn is_json_content_type(req: &HttpRequest) -> bool {
 
 /// Parses JSON, telling syntax errors (400) from data errors (422 naming the field).
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let result: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
-    match result {
-        Ok(value) => {
-            deserializer.end().map_err(|_| {
-                ApiError::bad_request(
-                    "malformed_json",
-                    "the request body has content after the JSON value",
-                )
-            })?;
-            Ok(value)
+    let mut value: serde_json::Value = serde_json::from_slice(body).map_err(|error| {
+        if body.iter().all(u8::is_ascii_whitespace) {
+            ApiError::bad_request(
+                "malformed_json",
+                "the request body is empty; a JSON object is expected",
+            )
+        } else {
+            ApiError::bad_request(
+                "malformed_json",
+                format!(
+                    "the request body is not valid JSON (line {}, column {})",
+                    error.line(),
+                    error.column()
+                ),
+            )
         }
-        Err(error) => {
-            let path = error.path().to_string();
-            let inner = error.into_inner();
-            match inner.classify() {
-                // A data error may hide a syntax error further on (`{} {}`): that is a 400.
-                serde_json::error::Category::Data
-                    if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() =>
-                {
-                    Err(ApiError::validation(vec![data_error(&path, &inner)]))
-                }
-                serde_json::error::Category::Eof if body.iter().all(u8::is_ascii_whitespace) => {
-                    Err(ApiError::bad_request(
-                        "malformed_json",
-                        "the request body is empty; a JSON object is expected",
-                    ))
-                }
-                _ => Err(ApiError::bad_request(
-                    "malformed_json",
-                    format!(
-                        "the request body is not valid JSON (line {}, column {})",
-                        inner.line(),
-                        inner.column()
-                    ),
-                )),
+    })?;
+    if !value.is_object() {
+        // Every request body of this API is an object; serde would read arrays positionally.
+        return Err(ApiError::invalid_field(
+            "",
+            "invalid_type",
+            "the request body must be a JSON object",
+        ));
+    }
+    normalize_integers(&mut value);
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let path = error.path().to_string();
+        ApiError::validation(vec![data_error(&path, error.inner())])
+    })
+}
+
+/// JSON has one number type: `12000.0` is the integer 12000, as JSON Schema says.
+fn normalize_integers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(number) => {
+            if let Some(float) = number.as_f64()
+                && !number.is_i64()
+                && !number.is_u64()
+                && float.fract() == 0.0
+                && float.abs() < 9.0e15
+            {
+                *number = serde_json::Number::from(float as i64);
             }
         }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(normalize_integers),
+        serde_json::Value::Object(fields) => fields.values_mut().for_each(normalize_integers),
+        _ => {}
     }
 }
 
@@ -257,7 +267,7 @@ impl IfMatch {
         match &self.header {
             Err(()) => Err(ApiError::bad_request(
                 "invalid_if_match",
-                "If-Match must hold quoted entity tags, e.g. If-Match: \"3\"",
+                "If-Match must be * or quoted entity tags, e.g. If-Match: \"3\"",
             )),
             Ok(None) => Err(ApiError::precondition_required()),
             Ok(Some(tags)) if tags.any || tags.versions.contains(&current_version) => {
@@ -273,29 +283,47 @@ pub fn etag(version: i64) -> header::EntityTag {
     header::EntityTag::new_strong(version.to_string())
 }
 
+/// `"…"` with the characters RFC 9110 allows in an entity tag, less the comma.
+fn is_entity_tag(tag: &str) -> bool {
+    let opaque = tag.strip_prefix("W/").unwrap_or(tag);
+    opaque.len() >= 2
+        && opaque.starts_with('"')
+        && opaque.ends_with('"')
+        && opaque[1..opaque.len() - 1]
+            .bytes()
+            .all(|b| b == b'!' || ((0x23..=0x7e).contains(&b) && b != b','))
+}
+
+/// Reads the entity tags of `If-Match` (the schema's pattern, by hand): `*` or a
+/// list of entity tags (or bare version numbers). Weak tags and tags that name no version never match (412).
 fn parse_if_match(req: &HttpRequest) -> Result<Option<Tags>, ()> {
-    let values: Vec<&str> = req
-        .headers()
-        .get_all(header::IF_MATCH)
-        .filter_map(|v| v.to_str().ok())
-        .collect();
-    if values.is_empty() {
+    let mut values = req.headers().get_all(header::IF_MATCH).peekable();
+    if values.peek().is_none() {
         return Ok(None);
     }
     let mut tags = Tags {
         any: false,
         versions: Vec::new(),
     };
-    for tag in values.iter().flat_map(|v| v.split(',')).map(str::trim) {
-        if tag == "*" {
-            tags.any = true;
-        } else if let Some(inner) = tag.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
-            if let Ok(version) = inner.parse::<i64>() {
-                tags.versions.push(version);
+    for value in values {
+        let value = value.to_str().map_err(|_| ())?;
+        for (index, tag) in value.split(',').map(str::trim).enumerate() {
+            if tag == "*" && index == 0 {
+                tags.any = true;
+            } else if is_entity_tag(tag) {
+                if let Some(version) = tag
+                    .strip_prefix('"')
+                    .and_then(|t| t.strip_suffix('"'))
+                    .and_then(|t| t.parse::<i64>().ok())
+                {
+                    tags.versions.push(version);
+                }
+            } else if !tag.is_empty() && tag.bytes().all(|b| b.is_ascii_digit()) {
+                // A bare version (`If-Match: 3`) is read as the tag it names; clients drop quotes.
+                tags.versions.push(tag.parse().unwrap_or(-1));
+            } else {
+                return Err(());
             }
-        } else if !tag.starts_with("W/") {
-            // Weak tags (W/"…") are well-formed but never match under If-Match's strong comparison.
-            return Err(());
         }
     }
     Ok(Some(tags))

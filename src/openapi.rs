@@ -46,16 +46,16 @@ macro_rules! problem_response {
     ($name:ident, $description:literal, $status:literal, $code:literal, $detail:literal) => {
         #[derive(ToResponse)]
         #[response(
-                            description = $description,
-                            content_type = "application/problem+json",
-                            example = json!({
-                                "type": concat!("urn:razem:problem:", $code),
-                                "title": $description,
-                                "status": $status,
-                                "detail": $detail,
-                                "code": $code
-                            })
-                        )]
+                                            description = $description,
+                                            content_type = "application/problem+json",
+                                            example = json!({
+                                                "type": concat!("urn:razem:problem:", $code),
+                                                "title": $description,
+                                                "status": $status,
+                                                "detail": $detail,
+                                                "code": $code
+                                            })
+                                        )]
         #[allow(dead_code)]
         pub struct $name(Problem);
     };
@@ -168,8 +168,14 @@ pub struct UnprocessableEntity(Problem);
 #[into_params(parameter_in = Header)]
 #[allow(dead_code)]
 pub struct IfMatchHeader {
-    /// The `ETag` of the version you changed, e.g. `"3"`.
-    #[param(rename = "If-Match", example = "\"1\"")]
+    /// The `ETag` of the version you changed, e.g. `"3"`. Without it the answer is
+    /// 428; with a version that is no longer current, 412.
+    #[param(
+        rename = "If-Match",
+        required = false,
+        example = "\"1\"",
+        pattern = r#"^\s*(\*|(W/)?"[!#-+\--~]*"|[0-9]+)(\s*,\s*((W/)?"[!#-+\--~]*"|[0-9]+))*\s*$"#
+    )]
     if_match: String,
 }
 

@@ -124,11 +124,19 @@ macro_rules! page_of {
 macro_rules! text_enum_sort {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
         pub enum $name {
             #[default]
             $(#[serde(rename = $text)] $variant),+
         }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                $crate::domain::enum_schema(&[$($text),+])
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
 
         impl $name {
             /// The name a cursor records, so a cursor is only used with its own sort.

@@ -1,7 +1,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 
-use crate::auth::Principal;
+use crate::auth::SignedIn;
 use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, Query};
 use crate::organizations::dto::{
@@ -83,7 +83,7 @@ pub async fn get_association(
 #[post("/associations")]
 pub async fn create_association(
     state: web::Data<AppState>,
-    principal: Principal,
+    SignedIn(principal): SignedIn,
     body: Json<CreateOrganization>,
 ) -> ApiResult<HttpResponse> {
     let row = create(&state, &principal, KindScope::Associations, body.0).await?;
@@ -114,7 +114,7 @@ pub async fn create_association(
 #[patch("/associations/{id_or_slug}")]
 pub async fn update_association(
     state: web::Data<AppState>,
-    principal: Principal,
+    SignedIn(principal): SignedIn,
     path: web::Path<IdOrSlugPath>,
     if_match: IfMatch,
     body: Json<UpdateOrganization>,
@@ -152,7 +152,7 @@ pub async fn update_association(
 #[delete("/associations/{id_or_slug}")]
 pub async fn delete_association(
     state: web::Data<AppState>,
-    principal: Principal,
+    SignedIn(principal): SignedIn,
     path: web::Path<IdOrSlugPath>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {

@@ -1,7 +1,7 @@
 use actix_web::{HttpResponse, get, post, web};
 
 use super::dto::{LoginRequest, Me, TokenResponse};
-use super::{Principal, password, policy};
+use super::{SignedIn, password, policy};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::server::AppState;
@@ -73,7 +73,10 @@ pub async fn login(
     )
 )]
 #[get("/me")]
-pub async fn me(state: web::Data<AppState>, principal: Principal) -> ApiResult<web::Json<Me>> {
+pub async fn me(
+    state: web::Data<AppState>,
+    SignedIn(principal): SignedIn,
+) -> ApiResult<web::Json<Me>> {
     policy::require_signed_in(&principal)?;
     let user_id = principal.user().map(|u| u.id).unwrap_or_default();
     let user = state

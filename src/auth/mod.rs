@@ -7,7 +7,7 @@ pub mod password;
 pub mod policy;
 pub mod principal;
 
-pub use principal::{Principal, User};
+pub use principal::{Principal, SignedIn, User};
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

@@ -102,3 +102,26 @@ impl FromRequest for Principal {
         })
     }
 }
+
+/// A caller who must be signed in: an anonymous request is answered 401 before its
+/// body or the resource it names is looked at.
+#[derive(Debug, Clone)]
+pub struct SignedIn(pub Principal);
+
+impl FromRequest for SignedIn {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let principal = Principal::from_request(req, payload);
+        Box::pin(async move {
+            match principal.await? {
+                Principal::Anonymous => Err(ApiError::unauthorized(
+                    "authentication_required",
+                    "sign in to do this: send 'Authorization: Bearer <token>'",
+                )),
+                signed_in => Ok(SignedIn(signed_in)),
+            }
+        })
+    }
+}

@@ -42,7 +42,18 @@ macro_rules! string_value {
             type Err = String;
             fn from_str(raw: &str) -> Result<Self, String> {
                 let parse: fn(&str) -> Result<String, String> = $parse;
-                parse(raw).map($name)
+                let value = parse(raw)?;
+                // The schema's length bounds hold for every value, whatever the parser allows.
+                let (min, max): (Option<usize>, Option<usize>) = ($min, $max);
+                let length = raw.chars().count();
+                if min.is_some_and(|min| length < min) || max.is_some_and(|max| length > max) {
+                    return Err(format!(
+                        "[invalid_length] must be {} to {} characters long",
+                        min.unwrap_or(0),
+                        max.map(|m| m.to_string()).unwrap_or_else(|| "any number of".to_owned())
+                    ));
+                }
+                Ok($name(value))
             }
         }
 
@@ -95,10 +106,19 @@ macro_rules! text_enum {
         $name:ident { $($variant:ident => $text:literal),+ $(,)? }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         pub enum $name {
             $(#[serde(rename = $text)] $variant),+
         }
+
+        // Written by hand: the derive cannot see serde renames passed through a macro.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                $crate::domain::enum_schema(&[$($text),+])
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -132,3 +152,13 @@ macro_rules! text_enum {
 }
 
 pub(crate) use text_enum;
+
+/// The schema of a closed set of strings, with its first value as the example.
+pub fn enum_schema(values: &[&str]) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(values.iter().copied()))
+        .examples(values.first().map(|v| serde_json::json!(v)))
+        .into()
+}

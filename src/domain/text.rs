@@ -1,7 +1,5 @@
 //! Text values: slugs, e-mail addresses, web addresses, and search folding.
 
-use validator::ValidateEmail;
-
 use super::string_value;
 
 /// Lower-cases and strips diacritics (`Śląski Związek` → `slaski zwiazek`) so that
@@ -61,16 +59,37 @@ impl Slug {
     }
 }
 
+/// `local@domain.tld` with the characters the schema's pattern names.
+fn is_plain_email(raw: &str) -> bool {
+    let Some((local, domain)) = raw.split_once('@') else {
+        return false;
+    };
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && local
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._%+-".contains(&b));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && labels.iter().all(|label| {
+            !label.is_empty()
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        });
+    local_ok && domain_ok
+}
+
 string_value!(
     /// An e-mail address.
     Email,
-    description = "E-mail address",
+    description = "E-mail address (plain `local@domain.tld`)",
     example = "biuro@silesia.org.pl",
-    pattern = None,
-    min = Some(3),
+    pattern = Some(r"^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"),
+    min = Some(5),
     max = Some(254),
     parse = |raw| {
-        if raw.len() <= 254 && raw.validate_email() {
+        if is_plain_email(raw) {
             Ok(raw.to_owned())
         } else {
             Err("[invalid_email] not a valid e-mail address".to_owned())
@@ -83,8 +102,8 @@ string_value!(
     WebUrl,
     description = "Absolute http:// or https:// address",
     example = "https://www.silesia.org.pl",
-    pattern = Some(r"^https?://"),
-    min = Some(10),
+    pattern = Some(r"^https?://[^\s/?#]+([/?#]\S*)?$"),
+    min = Some(8),
     max = Some(2048),
     parse = |raw| {
         let valid = raw.len() <= 2048

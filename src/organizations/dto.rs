@@ -10,7 +10,7 @@ use crate::domain::{
     Email, JstKind, Krs, Nip, OrganizationKind, PostalCode, Regon, Slug, Teryt, Voivodeship, WebUrl,
 };
 use crate::error::{ApiError, FieldError};
-use crate::validation::{double_option, not_blank};
+use crate::validation::{double_option, not_blank, optional_object};
 
 /// A short reference to an organization, embedded wherever one is referenced.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
@@ -162,6 +162,7 @@ pub struct CreateOrganization {
     #[schema(max_length = 20000)]
     pub description: Option<String>,
     pub founded_on: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "optional_object")]
     #[validate(nested)]
     pub address: Option<AddressInput>,
     pub website: Option<WebUrl>,
@@ -263,6 +264,7 @@ pub struct UpdateOrganization {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<NaiveDate>)]
     pub founded_on: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "optional_object")]
     #[validate(nested)]
     pub address: Option<AddressPatch>,
     #[serde(default, deserialize_with = "double_option")]
@@ -434,6 +436,7 @@ crate::list_query!(
         #[validate(length(min = 1, max = 100))]
         q: Option<String>,
         /// Order: `name` (default), `-name`, `updated_at`, `-updated_at`.
+        #[param(inline)]
         sort: Option<OrganizationSort>,
     }
 );

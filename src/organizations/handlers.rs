@@ -10,7 +10,7 @@ use super::dto::{
 };
 use super::model::{OrganizationFields, OrganizationRow};
 use super::repo::{self, ListFilter};
-use crate::auth::{Principal, policy};
+use crate::auth::{Principal, SignedIn, policy};
 use crate::domain::{OrganizationKind, fold_for_search};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{IfMatch, Json, Query, etag};
@@ -267,7 +267,7 @@ pub async fn get_organization(
 #[post("/organizations")]
 pub async fn create_organization(
     state: web::Data<AppState>,
-    principal: Principal,
+    SignedIn(principal): SignedIn,
     body: Json<CreateOrganization>,
 ) -> ApiResult<HttpResponse> {
     let row = create(&state, &principal, KindScope::Any, body.0).await?;
@@ -299,7 +299,7 @@ pub async fn create_organization(
 #[patch("/organizations/{id_or_slug}")]
 pub async fn update_organization(
     state: web::Data<AppState>,
-    principal: Principal,
+    SignedIn(principal): SignedIn,
     path: web::Path<IdOrSlugPath>,
     if_match: IfMatch,
     body: Json<UpdateOrganization>,
@@ -339,7 +339,7 @@ pub async fn update_organization(
 #[delete("/organizations/{id_or_slug}")]
 pub async fn delete_organization(
     state: web::Data<AppState>,
-    principal: Principal,
+    SignedIn(principal): SignedIn,
     path: web::Path<IdOrSlugPath>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {

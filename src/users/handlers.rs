@@ -3,7 +3,7 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 
 use super::dto::{CreateUser, UpdateUser, User, UserListQuery, UserPage};
 use super::repo::{self, NewUserData, UserFilter, UserUpdate};
-use crate::auth::{Principal, password, policy};
+use crate::auth::{SignedIn, password, policy};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{IfMatch, Json, Query};
 use crate::organizations::dto::IdPath;
@@ -33,7 +33,7 @@ async fn hash_password(password: String) -> ApiResult<String> {
 pub async fn list_users(
     req: HttpRequest,
     state: web::Data<AppState>,
-    principal: Principal,
+    SignedIn(principal): SignedIn,
     query: Query<UserListQuery>,
 ) -> ApiResult<HttpResponse> {
     policy::require_admin(&principal)?;
@@ -75,7 +75,7 @@ pub async fn list_users(
 #[get("/users/{id}")]
 pub async fn get_user(
     state: web::Data<AppState>,
-    principal: Principal,
+    SignedIn(principal): SignedIn,
     path: web::Path<IdPath>,
 ) -> ApiResult<HttpResponse> {
     policy::require_admin(&principal)?;
@@ -107,7 +107,7 @@ pub async fn get_user(
 #[post("/users")]
 pub async fn create_user(
     state: web::Data<AppState>,
-    principal: Principal,
+    SignedIn(principal): SignedIn,
     body: Json<CreateUser>,
 ) -> ApiResult<HttpResponse> {
     policy::require_admin(&principal)?;
@@ -148,7 +148,7 @@ pub async fn create_user(
 #[patch("/users/{id}")]
 pub async fn update_user(
     state: web::Data<AppState>,
-    principal: Principal,
+    SignedIn(principal): SignedIn,
     path: web::Path<IdPath>,
     if_match: IfMatch,
     body: Json<UpdateUser>,

@@ -78,7 +78,12 @@ async fn malformed_bodies() {
         )
         .await;
     too_large.assert_problem(413, "payload_too_large");
-    let array = app.send(post().set_json(json!([1, 2]))).await;
+    let positional = app
+        .send(post().set_json(json!({"name": "A", "kind": "ngo", "address": [null, "40-001"]})))
+        .await;
+    positional.assert_problem(422, "validation_failed");
+    assert_eq!(positional.error_fields(), vec!["address"]);
+    let array = app.send(post().set_json(json!(["A", "ngo"]))).await;
     array.assert_problem(422, "validation_failed");
     assert!(
         !array.text.contains("serde"),

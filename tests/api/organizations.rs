@@ -138,6 +138,9 @@ async fn if_match_is_required_and_checked() {
     app.patch(&path, &json!({"name": "X"}), Some(&admin), Some("garbage"))
         .await
         .assert_problem(400, "invalid_if_match");
+    app.patch(&path, &json!({"name": "X"}), Some(&admin), Some("\"v1\""))
+        .await
+        .assert_problem(412, "precondition_failed");
     app.delete(&path, Some(&admin), None)
         .await
         .assert_problem(428, "precondition_required");
