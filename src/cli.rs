@@ -6,7 +6,6 @@ use std::sync::Arc;
 use actix_web::{HttpServer, web};
 use clap::{Parser, Subcommand};
 
-use crate::auth::jwt::TokenKeys;
 use crate::config::{Config, Environment};
 use crate::db::{Db, run_migrations};
 use crate::domain::{Email, Role};
@@ -45,6 +44,29 @@ pub enum Command {
     Users {
         #[command(subcommand)]
         command: UsersCommand,
+    },
+    /// Manage partner API tokens.
+    Tokens {
+        #[command(subcommand)]
+        command: TokensCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokensCommand {
+    /// Issue an API token for an organization; prints the secret once.
+    Create {
+        /// The organization, by id or slug.
+        #[arg(long)]
+        organization: String,
+        #[arg(long)]
+        name: String,
+        /// A scope, e.g. positions:read (repeat for several).
+        #[arg(long = "scope", required = true)]
+        scopes: Vec<String>,
+        /// Expiry, RFC 3339 (e.g. 2027-06-30T00:00:00Z).
+        #[arg(long)]
+        expires_at: Option<String>,
     },
 }
 
@@ -160,6 +182,62 @@ pub fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
+        Command::Tokens {
+            command:
+                TokensCommand::Create {
+                    organization,
+                    name,
+                    scopes,
+                    expires_at,
+                },
+        } => {
+            let config = Config::from_env()?;
+            let scopes = scopes
+                .iter()
+                .map(|s| {
+                    s.parse::<crate::domain::Scope>()
+                        .map_err(|e| format!("--scope: {e}"))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let expires_at = expires_at
+                .map(|raw| {
+                    chrono::DateTime::parse_from_rfc3339(&raw)
+                        .map(|t| t.naive_utc())
+                        .map_err(|_| format!("--expires-at: '{raw}' is not an RFC 3339 timestamp"))
+                })
+                .transpose()?;
+            if expires_at.is_some_and(|at| at <= crate::time::now()) {
+                return Err("--expires-at must lie in the future".to_owned());
+            }
+            let db = open_database(&config)?;
+            let mut conn = db.connection()?;
+            let (row, secret) = diesel::Connection::transaction(&mut *conn, |conn| {
+                let organization =
+                    crate::organizations::repo::find_by_id_or_slug(conn, &organization)?
+                        .ok_or_else(|| {
+                            crate::error::ApiError::not_found(format!(
+                                "organization '{organization}' does not exist"
+                            ))
+                        })?;
+                crate::tokens::repo::create(
+                    conn,
+                    &Default::default(),
+                    crate::tokens::repo::NewTokenData {
+                        name,
+                        organization_id: organization.id,
+                        scopes,
+                        expires_at,
+                    },
+                )
+            })
+            .map_err(|e| e.to_string())?;
+            eprintln!(
+                "issued API token {} for organization {} (scopes: {}); the secret is shown only now:",
+                row.id, row.organization_id, row.scopes
+            );
+            println!("{secret}");
+            Ok(())
+        }
         Command::Serve { bind } => serve(bind),
     }
 }
@@ -187,12 +265,7 @@ fn serve(bind: Option<String>) -> Result<(), String> {
     }
     let document = Arc::new(crate::openapi::document());
     let routes = web::Data::new(RouteTable::from_document(&document));
-    let tokens = TokenKeys::new(config.jwt_keys.clone(), config.access_token_ttl);
-    let state = web::Data::new(AppState {
-        db,
-        tokens,
-        config: config.clone(),
-    });
+    let state = web::Data::new(AppState::new(db, config.clone()));
     log::info!(
         "serving on http://{bind} ({}, {:?}); Swagger UI at http://{bind}/swagger-ui/",
         config.pool.url.redacted(),

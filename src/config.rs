@@ -34,8 +34,15 @@ pub struct Config {
     /// True when no secret was configured and a random one was generated.
     pub jwt_secret_generated: bool,
     pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
     pub cors_origins: Vec<String>,
     pub request_timeout: Duration,
+    /// Failed sign-ins per account and per client address in a minute before 429.
+    pub login_max_failures: u32,
+    /// Requests per API token in a minute before 429.
+    pub token_rate_limit: u32,
+    /// Proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 pub const MIN_SECRET_BYTES: usize = 32;
@@ -77,6 +84,31 @@ impl Config {
         )?);
         let request_timeout =
             Duration::from_secs(parse_number(&get, "RAZEM_REQUEST_TIMEOUT", 30, 1, 600)?);
+        let refresh_token_ttl = Duration::from_secs(parse_number(
+            &get,
+            "RAZEM_REFRESH_TOKEN_TTL",
+            30 * 86_400,
+            3600,
+            365 * 86_400,
+        )?);
+        let login_max_failures =
+            parse_number(&get, "RAZEM_LOGIN_MAX_FAILURES", 10, 1, 10_000)? as u32;
+        let token_rate_limit =
+            parse_number(&get, "RAZEM_TOKEN_RATE_LIMIT", 600, 1, 1_000_000)? as u32;
+        let trusted_proxies = get("RAZEM_TRUSTED_PROXIES")
+            .map(|list| {
+                list.split(',')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(|p| {
+                        p.parse::<std::net::IpAddr>().map_err(|_| {
+                            format!("RAZEM_TRUSTED_PROXIES: '{p}' is not an IP address")
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?
+            .unwrap_or_default();
 
         let (jwt_keys, jwt_secret_generated) = match (
             get("RAZEM_JWT_SECRET"),
@@ -134,8 +166,12 @@ impl Config {
             jwt_keys,
             jwt_secret_generated,
             access_token_ttl,
+            refresh_token_ttl,
             cors_origins,
             request_timeout,
+            login_max_failures,
+            token_rate_limit,
+            trusted_proxies,
         })
     }
 }

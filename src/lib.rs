@@ -16,6 +16,8 @@ pub mod pagination;
 pub mod request_id;
 pub mod seed;
 pub mod server;
+pub mod throttle;
 pub mod time;
+pub mod tokens;
 pub mod users;
 pub mod validation;

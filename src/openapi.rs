@@ -18,7 +18,9 @@ and partnership projects.\n\n\
 keyset-paginated (`limit`, `cursor` → `next_cursor` and a `Link: rel=\"next\"` header) and accept \
 `updated_since`. Single resources carry an `ETag`; `PATCH` and `DELETE` need `If-Match` (428 without it, \
 412 when stale). Send `X-Request-Id` to correlate logs; it is echoed on every response.\n\n\
-**Authentication.** `POST /api/v1/auth/login` returns a bearer access token; use *Authorize* above.",
+**Authentication.** People sign in with `POST /api/v1/auth/login` and send the access token as \
+`Authorization: Bearer …`; partner organizations send their API token (`rzm_…`) the same way. Reads of public \
+data need no token; a partner token needs the read scope of the resource. Use *Authorize* above.",
         license(name = "MIT"),
         version = "1.0.0"
     ),
@@ -28,6 +30,8 @@ keyset-paginated (`limit`, `cursor` → `next_cursor` and a `Link: rel=\"next\"`
         (name = "organizations", description = "Organizations of every kind"),
         (name = "associations", description = "Associations and alliances of local governments"),
         (name = "users", description = "People who sign in (administrators)"),
+        (name = "tokens", description = "API tokens of partner organizations"),
+        (name = "audit", description = "Who changed what and when (administrators)"),
         (name = "health", description = "Liveness and readiness"),
     ),
     components(
@@ -191,6 +195,19 @@ impl Modify for SecuritySchemes {
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
                     .description(Some("Access token from POST /api/v1/auth/login"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "api_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("rzm_…")
+                    .description(Some(
+                        "A partner organization's API token (`rzm_…`), sent as `Authorization: Bearer rzm_…`. \
+                         It acts for its one organization, within its scopes (listed per operation).",
+                    ))
                     .build(),
             ),
         );

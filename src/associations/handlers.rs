@@ -1,7 +1,8 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 
-use crate::auth::SignedIn;
+use crate::auth::{Principal, SignedIn, policy};
+use crate::domain::Scope;
 use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, Query};
 use crate::organizations::dto::{
@@ -20,17 +21,21 @@ use crate::server::AppState;
 #[utoipa::path(
     tag = "associations",
     params(OrganizationListQuery),
+    security((), ("bearer" = []), ("api_token" = ["associations:read"])),
     responses(
         (status = 200, description = "A page of associations", body = OrganizationPage,
          headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
+        (status = 403, response = crate::openapi::Forbidden),
     )
 )]
 #[get("/associations")]
 pub async fn list_associations(
     req: HttpRequest,
     state: web::Data<AppState>,
+    principal: Principal,
     query: Query<OrganizationListQuery>,
 ) -> ApiResult<HttpResponse> {
+    policy::can_read(&principal, Scope::AssociationsRead)?;
     let (rows, next_cursor) = list_rows(&state, KindScope::Associations, query.0).await?;
     let page = OrganizationPage {
         items: rows.into_iter().map(Organization::from).collect(),
@@ -43,17 +48,21 @@ pub async fn list_associations(
 #[utoipa::path(
     tag = "associations",
     params(IdOrSlugPath),
+    security((), ("bearer" = []), ("api_token" = ["associations:read"])),
     responses(
         (status = 200, description = "The association", body = Organization,
          headers(("ETag" = String, description = "Current version, for `If-Match`"))),
+        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
     )
 )]
 #[get("/associations/{id_or_slug}")]
 pub async fn get_association(
     state: web::Data<AppState>,
+    principal: Principal,
     path: web::Path<IdOrSlugPath>,
 ) -> ApiResult<HttpResponse> {
+    policy::can_read(&principal, Scope::AssociationsRead)?;
     let row = load(
         &state,
         KindScope::Associations,
@@ -99,7 +108,7 @@ pub async fn create_association(
     tag = "associations",
     params(IdOrSlugPath, crate::openapi::IfMatchHeader),
     request_body = UpdateOrganization,
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_token" = ["associations:write"])),
     responses(
         (status = 200, description = "Changed", body = Organization,
          headers(("ETag" = String, description = "The new version"))),

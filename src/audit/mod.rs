@@ -1,10 +1,16 @@
 //! The audit log: every write appends who did what to which object, in the write's
 //! own transaction (a rolled-back write leaves no audit row).
 
+pub mod dto;
+pub mod handlers;
 pub mod model;
 pub mod repo;
 
 pub use repo::record;
+
+pub fn routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    config.service(handlers::list_audit);
+}
 
 /// Who performed a write.
 #[derive(Debug, Clone, Copy, Default)]

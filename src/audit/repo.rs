@@ -42,3 +42,37 @@ pub fn for_object(
         .order(audit_log::id.asc())
         .load(conn)?)
 }
+
+pub struct AuditFilter {
+    pub actor: Option<i64>,
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+    pub since: Option<chrono::NaiveDateTime>,
+    /// Keyset position: records older than this id.
+    pub before_id: Option<i64>,
+    pub fetch: i64,
+}
+
+/// Audit records, newest first.
+pub fn list(conn: &mut DbConnection, filter: &AuditFilter) -> ApiResult<Vec<AuditRow>> {
+    let mut query = audit_log::table.into_boxed();
+    if let Some(actor) = filter.actor {
+        query = query.filter(audit_log::actor_user_id.eq(actor));
+    }
+    if let Some(object_type) = &filter.object_type {
+        query = query.filter(audit_log::object_type.eq(object_type.clone()));
+    }
+    if let Some(object_id) = &filter.object_id {
+        query = query.filter(audit_log::object_id.eq(object_id.clone()));
+    }
+    if let Some(since) = filter.since {
+        query = query.filter(audit_log::occurred_at.ge(since));
+    }
+    if let Some(before) = filter.before_id {
+        query = query.filter(audit_log::id.lt(before));
+    }
+    Ok(query
+        .order(audit_log::id.desc())
+        .limit(filter.fetch)
+        .load(conn)?)
+}

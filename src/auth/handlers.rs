@@ -1,14 +1,31 @@
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
-use super::dto::{LoginRequest, Me, TokenResponse};
+use super::dto::{LoginRequest, Me, RefreshRequest, TokenResponse};
+use super::repo::{self, Rotation};
 use super::{SignedIn, password, policy};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::server::AppState;
 
+/// Access and refresh token for a person, as the body of a 200.
+async fn session(state: &AppState, user_id: i64, refresh_token: String) -> ApiResult<HttpResponse> {
+    let access_token = state.tokens.issue(user_id).map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(TokenResponse {
+            access_token,
+            token_type: "Bearer".to_owned(),
+            expires_in: state.tokens.ttl.as_secs(),
+            refresh_token,
+            refresh_expires_in: state.config.refresh_token_ttl.as_secs(),
+        }))
+}
+
 /// Sign in with e-mail and password.
 ///
-/// Returns a short-lived access token. Wrong e-mail and wrong password answer alike.
+/// Returns a short-lived access token and a refresh token. Wrong e-mail and wrong
+/// password answer alike; repeated failures for an account or from an address are
+/// answered 429 for a minute.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
@@ -16,14 +33,27 @@ use crate::server::AppState;
         (status = 200, description = "Signed in", body = TokenResponse),
         (status = 401, response = crate::openapi::Unauthorized),
         (status = 422, response = crate::openapi::UnprocessableEntity),
+        (status = 429, response = crate::openapi::TooManyRequests),
     )
 )]
 #[post("/auth/login")]
 pub async fn login(
+    req: HttpRequest,
     state: web::Data<AppState>,
     body: Json<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let LoginRequest { email, password } = body.0;
+    let email = email.trim().to_lowercase();
+    let account_key = format!("account:{email}");
+    let address_key = format!(
+        "address:{}",
+        crate::server::client_address(&req, &state.config.trusted_proxies)
+    );
+    for key in [&account_key, &address_key] {
+        if let Some(retry_after) = state.login_failures.blocked(key) {
+            return Err(ApiError::too_many_requests(retry_after));
+        }
+    }
     let user = state
         .db
         .run({
@@ -31,6 +61,7 @@ pub async fn login(
             move |conn| crate::users::repo::find_credentials(conn, &email)
         })
         .await?;
+    let known_user = user.as_ref().map(|u| u.id);
     let verified = web::block(move || match user {
         Some(user) if user.active && password::verify(&password, &user.password_hash) => {
             Some(user.id)
@@ -44,23 +75,98 @@ pub async fn login(
     .await
     .map_err(ApiError::internal)?;
     let Some(user_id) = verified else {
+        state.login_failures.hit(&account_key);
+        state.login_failures.hit(&address_key);
         log::info!(
             "failed sign-in for {}",
             crate::users::dto::mask_email(&email)
         );
+        state
+            .db
+            .transaction(move |conn| repo::record_failed_login(conn, known_user, &email))
+            .await?;
         return Err(ApiError::unauthorized(
             "invalid_credentials",
             "wrong e-mail or password",
         ));
     };
-    let access_token = state.tokens.issue(user_id).map_err(ApiError::internal)?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(TokenResponse {
-            access_token,
-            token_type: "Bearer".to_owned(),
-            expires_in: state.tokens.ttl.as_secs(),
-        }))
+    state.login_failures.clear(&account_key);
+    let ttl = state.config.refresh_token_ttl;
+    let refresh_token = state
+        .db
+        .transaction(move |conn| repo::issue(conn, user_id, None, ttl))
+        .await?;
+    session(&state, user_id, refresh_token).await
+}
+
+/// Exchange a refresh token for a new access token and a new refresh token.
+///
+/// Each refresh token works once. Presenting one that was already used revokes every
+/// token of that sign-in (it was copied), and the person must sign in again.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "A new pair of tokens", body = TokenResponse),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 422, response = crate::openapi::UnprocessableEntity),
+    )
+)]
+#[post("/auth/refresh")]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    body: Json<RefreshRequest>,
+) -> ApiResult<HttpResponse> {
+    let secret = body.0.refresh_token;
+    let ttl = state.config.refresh_token_ttl;
+    let rotation = state
+        .db
+        .transaction(move |conn| repo::rotate(conn, &secret, ttl))
+        .await?;
+    match rotation {
+        Rotation::Rotated {
+            user_id,
+            refresh_token,
+        } => {
+            let active = state
+                .db
+                .run(move |conn| crate::users::repo::find_active_principal(conn, user_id))
+                .await?;
+            if active.is_none() {
+                return Err(ApiError::unauthorized(
+                    "invalid_refresh_token",
+                    "the account is no longer active",
+                ));
+            }
+            session(&state, user_id, refresh_token).await
+        }
+        Rotation::Reused => Err(ApiError::unauthorized(
+            "refresh_token_reused",
+            "this refresh token was already used; every session token of this sign-in is now revoked",
+        )),
+    }
+}
+
+/// Sign out: the refresh token and every token refreshed from the same sign-in stop working.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 204, description = "Signed out (also for a token that was not known)"),
+        (status = 422, response = crate::openapi::UnprocessableEntity),
+    )
+)]
+#[post("/auth/logout")]
+pub async fn logout(
+    state: web::Data<AppState>,
+    body: Json<RefreshRequest>,
+) -> ApiResult<HttpResponse> {
+    let secret = body.0.refresh_token;
+    state
+        .db
+        .transaction(move |conn| repo::logout(conn, &secret))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// The signed-in person, with the associations they may write for.
@@ -69,7 +175,7 @@ pub async fn login(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The signed-in person", body = Me),
-        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
     )
 )]
 #[get("/me")]
@@ -77,8 +183,7 @@ pub async fn me(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
 ) -> ApiResult<web::Json<Me>> {
-    policy::require_signed_in(&principal)?;
-    let user_id = principal.user().map(|u| u.id).unwrap_or_default();
+    let user_id = policy::require_person(&principal)?.id;
     let user = state
         .db
         .run(move |conn| crate::users::repo::find_with_associations(conn, user_id))

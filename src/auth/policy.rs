@@ -1,29 +1,61 @@
 //! Every authorization decision, in one place. Checks are per object: the handler
 //! loads the object first and asks whether this principal may act on it.
+//!
+//! People act by role (admin everything; editors for their associations; viewers
+//! read). Partner tokens act for their one organization, within their scopes, and
+//! never manage people or tokens.
 
-use super::principal::Principal;
-use crate::domain::{OrganizationKind, Role};
+use super::principal::{PartnerToken, Principal, User};
+use crate::domain::{OrganizationKind, Role, Scope};
 use crate::error::ApiError;
 
-fn authenticated(principal: &Principal) -> Result<&super::principal::User, ApiError> {
-    principal
-        .user()
-        .ok_or_else(|| ApiError::unauthorized("authentication_required", "sign in to do this"))
+fn person(principal: &Principal) -> Result<&User, ApiError> {
+    match principal {
+        Principal::User(user) => Ok(user),
+        Principal::Token(_) => Err(ApiError::new(
+            actix_web::http::StatusCode::FORBIDDEN,
+            "token_not_allowed",
+            "API tokens cannot do this; a person must sign in",
+        )),
+        Principal::Anonymous => Err(ApiError::unauthorized(
+            "authentication_required",
+            "sign in to do this",
+        )),
+    }
 }
 
-/// Admin-only actions: managing people, creating and deleting organizations.
+fn scoped(token: &PartnerToken, scope: Scope) -> Result<(), ApiError> {
+    if token.scopes.contains(&scope) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            actix_web::http::StatusCode::FORBIDDEN,
+            "insufficient_scope",
+            format!("this API token lacks the scope '{scope}'"),
+        ))
+    }
+}
+
+/// Reads of public data: anyone; a partner token needs the read scope of the family.
+pub fn can_read(principal: &Principal, scope: Scope) -> Result<(), ApiError> {
+    match principal {
+        Principal::Token(token) => scoped(token, scope),
+        _ => Ok(()),
+    }
+}
+
+/// Admin-only actions: managing people, deleting organizations, reading the audit log.
 pub fn require_admin(principal: &Principal) -> Result<(), ApiError> {
-    let user = authenticated(principal)?;
-    if user.role == Role::Admin {
+    if person(principal)?.role == Role::Admin {
         Ok(())
     } else {
         Err(ApiError::forbidden("only administrators may do this"))
     }
 }
 
-/// Any signed-in person.
-pub fn require_signed_in(principal: &Principal) -> Result<(), ApiError> {
-    authenticated(principal).map(|_| ())
+/// Any signed-in person (not a token).
+pub fn require_person(principal: &Principal) -> Result<&User, ApiError> {
+    person(principal)
 }
 
 /// May the principal create an organization of this kind? Admins any kind;
@@ -32,7 +64,7 @@ pub fn can_create_organization(
     principal: &Principal,
     kind: OrganizationKind,
 ) -> Result<(), ApiError> {
-    let user = authenticated(principal)?;
+    let user = person(principal)?;
     match user.role {
         Role::Admin => Ok(()),
         Role::Editor if !kind.is_association() => Ok(()),
@@ -43,20 +75,57 @@ pub fn can_create_organization(
     }
 }
 
-/// May the principal change (or delete) this organization? Admins all; editors
-/// the associations they are editors of.
+/// May the principal change this organization? Admins all; editors the associations
+/// they edit; a token with `associations:write` its own organization.
 pub fn can_write_organization(principal: &Principal, organization_id: i64) -> Result<(), ApiError> {
-    let user = authenticated(principal)?;
-    match user.role {
-        Role::Admin => Ok(()),
-        Role::Editor if user.associations.contains(&organization_id) => Ok(()),
-        _ => Err(ApiError::forbidden(
-            "you may change only the associations you are an editor of",
-        )),
+    match principal {
+        Principal::Token(token) => {
+            scoped(token, Scope::AssociationsWrite)?;
+            if token.organization_id == organization_id {
+                Ok(())
+            } else {
+                Err(ApiError::forbidden(
+                    "an API token writes only for its own organization",
+                ))
+            }
+        }
+        _ => {
+            let user = person(principal)?;
+            match user.role {
+                Role::Admin => Ok(()),
+                Role::Editor if user.associations.contains(&organization_id) => Ok(()),
+                _ => Err(ApiError::forbidden(
+                    "you may change only the associations you are an editor of",
+                )),
+            }
+        }
     }
 }
 
 /// Deleting an organization is an administrator's decision.
 pub fn can_delete_organization(principal: &Principal) -> Result<(), ApiError> {
     require_admin(principal)
+}
+
+/// May the principal issue, see and revoke the API tokens of this organization?
+/// Admins all; editors those of their associations; tokens never.
+pub fn can_manage_tokens_of(principal: &Principal, organization_id: i64) -> Result<(), ApiError> {
+    let user = person(principal)?;
+    match user.role {
+        Role::Admin => Ok(()),
+        Role::Editor if user.associations.contains(&organization_id) => Ok(()),
+        _ => Err(ApiError::forbidden(
+            "you may manage only the tokens of the associations you are an editor of",
+        )),
+    }
+}
+
+/// Whose tokens the principal may list: `None` for all (admins).
+pub fn token_organizations(principal: &Principal) -> Result<Option<Vec<i64>>, ApiError> {
+    let user = person(principal)?;
+    match user.role {
+        Role::Admin => Ok(None),
+        Role::Editor => Ok(Some(user.associations.clone())),
+        Role::Viewer => Err(ApiError::forbidden("viewers may not manage API tokens")),
+    }
 }

@@ -1,4 +1,5 @@
-//! Who is calling: resolved once per request from the `Authorization` header.
+//! Who is calling: resolved once per request from the `Authorization` header, which
+//! carries either a person's access token (JWT) or a partner's API token (`rzm_…`).
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
@@ -6,7 +7,7 @@ use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 
 use super::jwt::TokenError;
-use crate::domain::Role;
+use crate::domain::{Role, Scope};
 use crate::error::ApiError;
 use crate::server::AppState;
 
@@ -19,26 +20,42 @@ pub struct User {
     pub associations: Vec<i64>,
 }
 
-/// The caller of a request: anonymous or a signed-in person.
+/// A partner organization's API token.
+#[derive(Debug, Clone)]
+pub struct PartnerToken {
+    pub id: i64,
+    pub organization_id: i64,
+    pub scopes: Vec<Scope>,
+}
+
+/// The caller of a request.
 #[derive(Debug, Clone)]
 pub enum Principal {
     Anonymous,
     User(User),
+    Token(PartnerToken),
 }
 
 impl Principal {
     pub fn user(&self) -> Option<&User> {
         match self {
             Principal::User(user) => Some(user),
-            Principal::Anonymous => None,
+            _ => None,
         }
     }
 
     /// The actor recorded in the audit log.
     pub fn actor(&self) -> crate::audit::Actor {
-        crate::audit::Actor {
-            user_id: self.user().map(|u| u.id),
-            token_id: None,
+        match self {
+            Principal::Anonymous => crate::audit::Actor::default(),
+            Principal::User(user) => crate::audit::Actor {
+                user_id: Some(user.id),
+                token_id: None,
+            },
+            Principal::Token(token) => crate::audit::Actor {
+                user_id: None,
+                token_id: Some(token.id),
+            },
         }
     }
 }
@@ -63,6 +80,54 @@ fn bearer_token(req: &HttpRequest) -> Result<Option<String>, ApiError> {
     }
 }
 
+async fn partner_token(state: &AppState, secret: String) -> Result<Principal, ApiError> {
+    let row = state
+        .db
+        .run(move |conn| crate::tokens::repo::authenticate(conn, &secret))
+        .await?
+        .ok_or_else(|| {
+            ApiError::unauthorized(
+                "invalid_token",
+                "the API token is unknown, revoked or expired",
+            )
+        })?;
+    if let Some(retry_after) = state.token_requests.hit(&row.id.to_string()) {
+        return Err(ApiError::too_many_requests(retry_after));
+    }
+    Ok(Principal::Token(PartnerToken {
+        id: row.id,
+        organization_id: row.organization_id,
+        scopes: row.scope_list(),
+    }))
+}
+
+async fn person(state: &AppState, jwt: &str) -> Result<Principal, ApiError> {
+    let user_id = state.tokens.verify(jwt).map_err(|error| match error {
+        TokenError::Expired => ApiError::unauthorized(
+            "token_expired",
+            "the access token has expired; refresh it or sign in again",
+        ),
+        TokenError::UnknownKey => ApiError::unauthorized(
+            "invalid_token",
+            "the access token was signed with an unknown key",
+        ),
+        TokenError::Malformed | TokenError::Invalid => {
+            ApiError::unauthorized("invalid_token", "the access token is not valid")
+        }
+    })?;
+    let user = state
+        .db
+        .run(move |conn| crate::users::repo::find_active_principal(conn, user_id))
+        .await?
+        .ok_or_else(|| {
+            ApiError::unauthorized(
+                "invalid_token",
+                "the account of this token is no longer active",
+            )
+        })?;
+    Ok(Principal::User(user))
+}
+
 impl FromRequest for Principal {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
@@ -75,36 +140,17 @@ impl FromRequest for Principal {
                 return Ok(Principal::Anonymous);
             };
             let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
-            let user_id = state.tokens.verify(&token).map_err(|error| match error {
-                TokenError::Expired => ApiError::unauthorized(
-                    "token_expired",
-                    "the access token has expired; sign in again",
-                ),
-                TokenError::UnknownKey => ApiError::unauthorized(
-                    "invalid_token",
-                    "the access token was signed with an unknown key",
-                ),
-                TokenError::Malformed | TokenError::Invalid => {
-                    ApiError::unauthorized("invalid_token", "the access token is not valid")
-                }
-            })?;
-            let user = state
-                .db
-                .run(move |conn| crate::users::repo::find_active_principal(conn, user_id))
-                .await?
-                .ok_or_else(|| {
-                    ApiError::unauthorized(
-                        "invalid_token",
-                        "the account of this token is no longer active",
-                    )
-                })?;
-            Ok(Principal::User(user))
+            if token.starts_with(crate::tokens::repo::TOKEN_PREFIX) {
+                partner_token(&state, token).await
+            } else {
+                person(&state, &token).await
+            }
         })
     }
 }
 
-/// A caller who must be signed in: an anonymous request is answered 401 before its
-/// body or the resource it names is looked at.
+/// A caller who must be signed in (a person or a partner token): an anonymous
+/// request is answered 401 before its body or the resource it names is looked at.
 #[derive(Debug, Clone)]
 pub struct SignedIn(pub Principal);
 

@@ -66,7 +66,47 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        name -> Text,
+        organization_id -> BigInt,
+        token_prefix -> Text,
+        token_hash -> Text,
+        scopes -> Text,
+        expires_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        created_by_user_id -> Nullable<BigInt>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        family -> Text,
+        token_hash -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(api_tokens -> organizations (organization_id));
+diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(user_associations -> users (user_id));
 diesel::joinable!(user_associations -> organizations (organization_id));
 
-diesel::allow_tables_to_appear_in_same_query!(organizations, users, user_associations, audit_log);
+diesel::allow_tables_to_appear_in_same_query!(
+    organizations,
+    users,
+    user_associations,
+    audit_log,
+    api_tokens,
+    refresh_tokens,
+);

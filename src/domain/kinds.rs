@@ -87,3 +87,18 @@ impl Voivodeship {
         Self::ALL.get((code / 2 - 1) as usize).copied()
     }
 }
+
+text_enum!(
+    /// What a partner API token may do.
+    Scope {
+        AssociationsRead => "associations:read",
+        AssociationsWrite => "associations:write",
+        PositionsRead => "positions:read",
+        PositionsWrite => "positions:write",
+        ConsultationsRead => "consultations:read",
+        ConsultationsComment => "consultations:comment",
+        ConsultationsWrite => "consultations:write",
+        ProjectsRead => "projects:read",
+        ProjectsWrite => "projects:write",
+    }
+);

@@ -8,7 +8,7 @@ mod kinds;
 mod text;
 
 pub use identifiers::{Krs, Nip, PostalCode, Regon, Teryt, TerytLevel};
-pub use kinds::{JstKind, OrganizationKind, Role, Voivodeship};
+pub use kinds::{JstKind, OrganizationKind, Role, Scope, Voivodeship};
 pub use text::{Email, Slug, WebUrl, fold_for_search};
 
 /// Declares a string newtype with parsing, serde, Display and an OpenAPI schema.

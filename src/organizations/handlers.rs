@@ -11,7 +11,7 @@ use super::dto::{
 use super::model::{OrganizationFields, OrganizationRow};
 use super::repo::{self, ListFilter};
 use crate::auth::{Principal, SignedIn, policy};
-use crate::domain::{OrganizationKind, fold_for_search};
+use crate::domain::{OrganizationKind, Scope, fold_for_search};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{IfMatch, Json, Query, etag};
 use crate::pagination::{Cursor, fetch_size, page_response, split_page};
@@ -206,17 +206,21 @@ pub(crate) fn with_etag(
 #[utoipa::path(
     tag = "organizations",
     params(OrganizationListQuery),
+    security((), ("bearer" = []), ("api_token" = ["associations:read"])),
     responses(
         (status = 200, description = "A page of organizations", body = OrganizationPage,
          headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
+        (status = 403, response = crate::openapi::Forbidden),
     )
 )]
 #[get("/organizations")]
 pub async fn list_organizations(
     req: HttpRequest,
     state: web::Data<AppState>,
+    principal: Principal,
     query: Query<OrganizationListQuery>,
 ) -> ApiResult<HttpResponse> {
+    policy::can_read(&principal, Scope::AssociationsRead)?;
     let (rows, next_cursor) = list_rows(&state, KindScope::Any, query.0).await?;
     let page = OrganizationPage {
         items: rows.into_iter().map(Organization::from).collect(),
@@ -229,17 +233,21 @@ pub async fn list_organizations(
 #[utoipa::path(
     tag = "organizations",
     params(IdOrSlugPath),
+    security((), ("bearer" = []), ("api_token" = ["associations:read"])),
     responses(
         (status = 200, description = "The organization", body = Organization,
          headers(("ETag" = String, description = "Current version, for `If-Match`"))),
+        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
     )
 )]
 #[get("/organizations/{id_or_slug}")]
 pub async fn get_organization(
     state: web::Data<AppState>,
+    principal: Principal,
     path: web::Path<IdOrSlugPath>,
 ) -> ApiResult<HttpResponse> {
+    policy::can_read(&principal, Scope::AssociationsRead)?;
     let row = load(&state, KindScope::Any, path.into_inner().id_or_slug).await?;
     Ok(with_etag(
         HttpResponse::Ok(),
@@ -284,7 +292,7 @@ pub async fn create_organization(
     tag = "organizations",
     params(IdOrSlugPath, crate::openapi::IfMatchHeader),
     request_body = UpdateOrganization,
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_token" = ["associations:write"])),
     responses(
         (status = 200, description = "Changed", body = Organization,
          headers(("ETag" = String, description = "The new version"))),

@@ -179,11 +179,7 @@ pub async fn spawn_app_with(
     }
     let document = Arc::new(razem::openapi::document());
     let routes = web::Data::new(RouteTable::from_document(&document));
-    let state = web::Data::new(AppState {
-        db: db.clone(),
-        tokens: razem::auth::jwt::TokenKeys::new(config.jwt_keys.clone(), config.access_token_ttl),
-        config,
-    });
+    let state = web::Data::new(AppState::new(db.clone(), config));
     let service = test::init_service(build_app(state, document, routes)).await;
     TestApp {
         service,
