@@ -164,6 +164,57 @@ async fn forged_expired_and_malformed_tokens_are_401() {
             sign(secret, good.clone(), Some(&kid), Algorithm::HS512),
             "invalid_token",
         ),
+        (
+            "no exp",
+            sign(
+                secret,
+                json!({"sub": id.to_string(), "iss": "razem", "aud": "razem-api", "iat": now}),
+                Some(&kid),
+                Algorithm::HS256,
+            ),
+            "invalid_token",
+        ),
+        (
+            "string exp",
+            sign(
+                secret,
+                json!({"sub": id.to_string(), "iss": "razem", "aud": "razem-api", "iat": now, "exp": (now + 600).to_string()}),
+                Some(&kid),
+                Algorithm::HS256,
+            ),
+            "invalid_token",
+        ),
+        (
+            "no aud",
+            sign(
+                secret,
+                json!({"sub": id.to_string(), "iss": "razem", "iat": now, "exp": now + 600}),
+                Some(&kid),
+                Algorithm::HS256,
+            ),
+            "invalid_token",
+        ),
+        (
+            "no iss",
+            sign(
+                secret,
+                json!({"sub": id.to_string(), "aud": "razem-api", "iat": now, "exp": now + 600}),
+                Some(&kid),
+                Algorithm::HS256,
+            ),
+            "invalid_token",
+        ),
+        (
+            "expired beyond leeway",
+            sign(
+                secret,
+                json!({"sub": id.to_string(), "iss": "razem", "aud": "razem-api", "iat": now - 100, "exp": now - 10}),
+                Some(&kid),
+                Algorithm::HS256,
+            ),
+            "token_expired",
+        ),
+        ("alg none", alg_none(&kid, &good), "invalid_token"),
         ("garbage", "not.a.token".to_owned(), "invalid_token"),
     ];
     for (name, token, code) in cases {
@@ -192,6 +243,19 @@ async fn forged_expired_and_malformed_tokens_are_401() {
     app.get("/api/v1/me", None)
         .await
         .assert_problem(401, "authentication_required");
+}
+
+/// An unsigned token claiming `alg: none`.
+fn alg_none(kid: &str, claims: &serde_json::Value) -> String {
+    use base64::Engine;
+    let encode = |value: &serde_json::Value| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(value.to_string())
+    };
+    format!(
+        "{}.{}.",
+        encode(&json!({"alg": "none", "typ": "JWT", "kid": kid})),
+        encode(claims)
+    )
 }
 
 #[actix_web::test]

@@ -303,6 +303,34 @@ where
         response.json
     }
 
+    /// Issues an API token for an organization through the API (as an admin) and returns its secret.
+    pub async fn api_token(&self, admin: &str, organization_id: i64, scopes: &[&str]) -> String {
+        let created = self
+            .post(
+                "/api/v1/tokens",
+                &serde_json::json!({"name": "test token", "organization_id": organization_id, "scopes": scopes}),
+                Some(admin),
+            )
+            .await;
+        assert_eq!(
+            created.status,
+            StatusCode::CREATED,
+            "issue token: {}",
+            created.text
+        );
+        created.json["token"].as_str().expect("secret").to_owned()
+    }
+
+    /// The id of an organization by slug.
+    pub async fn id_of(&self, slug: &str) -> i64 {
+        let response = self
+            .get(&format!("/api/v1/organizations/{slug}"), None)
+            .await;
+        response.json["id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("no organization {slug}: {}", response.text))
+    }
+
     /// Loads the demo data set.
     pub fn seed_demo(&self) {
         self.with_conn(|conn| razem::seed::load_demo(conn).expect("demo data"));

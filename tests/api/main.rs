@@ -4,8 +4,12 @@
 mod helpers;
 
 mod associations;
+mod audit;
 mod auth;
 mod errors;
 mod openapi;
 mod organizations;
+mod security;
+mod sessions;
+mod tokens;
 mod users;

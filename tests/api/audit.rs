@@ -1,0 +1,153 @@
+//! The audit log: every write leaves a record in its own transaction; admins read it.
+
+use actix_web::http::StatusCode;
+use diesel::prelude::*;
+use razem::db::schema::{audit_log, organizations};
+use razem::domain::Role;
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+
+#[actix_web::test]
+async fn writes_are_audited_with_actor_request_id_and_changes() {
+    let app = spawn_app().await;
+    let (admin_id, admin) = app.user("admin@example.org", Role::Admin, &[]).await;
+    let created = app
+        .send(
+            actix_web::test::TestRequest::post()
+                .uri("/api/v1/organizations")
+                .insert_header(("Authorization", format!("Bearer {admin}")))
+                .insert_header(("X-Request-Id", "req-create-1"))
+                .set_json(json!({"name": "Fundacja Razem", "kind": "ngo"})),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    let id = created.json["id"].as_i64().unwrap();
+    app.patch(
+        &format!("/api/v1/organizations/{id}"),
+        &json!({"city_does_not_exist": 1}),
+        Some(&admin),
+        Some("\"1\""),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
+    app.patch(
+        &format!("/api/v1/organizations/{id}"),
+        &json!({"short_name": "FR"}),
+        Some(&admin),
+        Some("\"1\""),
+    )
+    .await;
+
+    let log = app
+        .get(
+            &format!("/api/v1/audit?object_type=organization&object_id={id}"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(log.status, StatusCode::OK, "{}", log.text);
+    let items = log.json["items"].as_array().unwrap();
+    assert_eq!(
+        items.len(),
+        2,
+        "create and update; the refused patch left nothing: {}",
+        log.text
+    );
+    assert_eq!(items[0]["action"], "update", "newest first");
+    assert_eq!(items[0]["changes"], json!({"short_name": [null, "FR"]}));
+    assert_eq!(items[1]["action"], "create");
+    assert_eq!(items[1]["actor_user_id"], admin_id);
+    assert_eq!(items[1]["request_id"], "req-create-1");
+    assert_eq!(items[1]["changes"]["name"], "Fundacja Razem");
+
+    let by_actor = app
+        .get(
+            &format!("/api/v1/audit?actor={admin_id}&limit=1"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(by_actor.json["items"].as_array().unwrap().len(), 1);
+    let cursor = by_actor.json["next_cursor"].as_str().unwrap();
+    let next = app
+        .get(
+            &format!("/api/v1/audit?actor={admin_id}&limit=1&cursor={cursor}"),
+            Some(&admin),
+        )
+        .await;
+    assert_ne!(next.json["items"][0]["id"], by_actor.json["items"][0]["id"]);
+    let since = app
+        .get("/api/v1/audit?since=2999-01-01T00:00:00Z", Some(&admin))
+        .await;
+    assert_eq!(since.json["items"].as_array().unwrap().len(), 0);
+}
+
+#[actix_web::test]
+async fn a_rolled_back_write_leaves_no_audit_record() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    app.organization(
+        &admin,
+        json!({"name": "Gmina A", "kind": "jst", "teryt": "2413052"}),
+    )
+    .await;
+    let before: i64 = app.with_conn(|conn| audit_log::table.count().get_result(conn).unwrap());
+    // A write whose transaction fails after the row and its audit record were written.
+    let fields = razem::organizations::dto::CreateOrganization {
+        slug: None,
+        name: "Fundacja".into(),
+        short_name: None,
+        kind: razem::domain::OrganizationKind::Ngo,
+        legal_form: None,
+        description: None,
+        founded_on: None,
+        address: None,
+        website: None,
+        email: None,
+        phone: None,
+        krs: None,
+        nip: None,
+        regon: None,
+        teryt: None,
+        jst_kind: None,
+        population: None,
+    }
+    .into_fields();
+    let result: Result<(), razem::error::ApiError> = app.with_conn(|conn| {
+        conn.transaction(|conn| {
+            razem::organizations::repo::insert(conn, &Default::default(), fields)?;
+            Err(razem::error::ApiError::conflict(
+                "later_step_failed",
+                "a later step of the write failed",
+            ))
+        })
+    });
+    assert!(result.is_err());
+    let after: i64 = app.with_conn(|conn| audit_log::table.count().get_result(conn).unwrap());
+    assert_eq!(
+        before, after,
+        "the audit record went with the rolled-back write"
+    );
+    let rows: i64 = app.with_conn(|conn| organizations::table.count().get_result(conn).unwrap());
+    assert_eq!(rows, 1);
+}
+
+#[actix_web::test]
+async fn only_admins_read_the_audit_log() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    let opos = app.id_of("opos").await;
+    let (_, editor) = app.user("e@example.org", Role::Editor, &[opos]).await;
+    let (_, viewer) = app.user("v@example.org", Role::Viewer, &[]).await;
+    app.get("/api/v1/audit", None)
+        .await
+        .assert_problem(401, "authentication_required");
+    app.get("/api/v1/audit", Some(&viewer))
+        .await
+        .assert_problem(403, "forbidden");
+    app.get("/api/v1/audit", Some(&editor))
+        .await
+        .assert_problem(403, "forbidden");
+    app.get("/api/v1/audit?since=yesterday", Some(&app.admin().await))
+        .await
+        .assert_problem(400, "invalid_query");
+}

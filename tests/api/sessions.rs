@@ -1,0 +1,264 @@
+//! Refresh-token rotation, reuse detection, logout, key rotation and sign-in throttling.
+
+use actix_web::http::StatusCode;
+use diesel::prelude::*;
+use razem::db::schema::{audit_log, refresh_tokens};
+use razem::domain::Role;
+use serde_json::json;
+
+use crate::helpers::{PASSWORD, spawn_app, spawn_app_with};
+
+async fn login<S, B>(app: &crate::helpers::TestApp<S>, email: &str) -> serde_json::Value
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    let response = app
+        .post(
+            "/api/v1/auth/login",
+            &json!({"email": email, "password": PASSWORD}),
+            None,
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+    response.json
+}
+
+#[actix_web::test]
+async fn refresh_rotates_and_reuse_revokes_the_family() {
+    let app = spawn_app().await;
+    app.user("someone@example.org", Role::Viewer, &[]).await;
+    let first = login(&app, "someone@example.org").await;
+    let refresh = first["refresh_token"].as_str().unwrap().to_owned();
+    assert!(refresh.starts_with("rzr_"));
+    assert_eq!(first["refresh_expires_in"], 30 * 86_400);
+    let stored: Vec<String> = app.with_conn(|conn| {
+        refresh_tokens::table
+            .select(refresh_tokens::token_hash)
+            .load(conn)
+            .unwrap()
+    });
+    assert!(
+        !stored.contains(&refresh),
+        "refresh tokens are stored hashed"
+    );
+
+    let second = app
+        .post(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": refresh}),
+            None,
+        )
+        .await;
+    assert_eq!(second.status, StatusCode::OK, "{}", second.text);
+    let next = second.json["refresh_token"].as_str().unwrap().to_owned();
+    assert_ne!(next, refresh);
+    assert_eq!(
+        app.get(
+            "/api/v1/me",
+            Some(second.json["access_token"].as_str().unwrap())
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+
+    // The old one again: stolen. Every token of the sign-in is revoked, the new one too.
+    let reused = app
+        .post(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": refresh}),
+            None,
+        )
+        .await;
+    reused.assert_problem(401, "refresh_token_reused");
+    let after = app
+        .post(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": next}),
+            None,
+        )
+        .await;
+    after.assert_problem(401, "invalid_refresh_token");
+    let family: String = app.with_conn(|conn| {
+        refresh_tokens::table
+            .filter(refresh_tokens::token_hash.eq(razem::tokens::repo::hash_secret(&refresh)))
+            .select(refresh_tokens::family)
+            .first(conn)
+            .unwrap()
+    });
+    let live: i64 = app.with_conn(|conn| {
+        refresh_tokens::table
+            .filter(refresh_tokens::family.eq(&family))
+            .filter(refresh_tokens::revoked_at.is_null())
+            .count()
+            .get_result(conn)
+            .unwrap()
+    });
+    assert_eq!(live, 0, "the whole family is revoked");
+    let recorded: i64 = app.with_conn(|conn| {
+        audit_log::table
+            .filter(audit_log::action.eq("refresh_token_reused"))
+            .count()
+            .get_result(conn)
+            .unwrap()
+    });
+    assert_eq!(recorded, 1);
+    app.post(
+        "/api/v1/auth/refresh",
+        &json!({"refresh_token": "rzr_unknown"}),
+        None,
+    )
+    .await
+    .assert_problem(401, "invalid_refresh_token");
+}
+
+#[actix_web::test]
+async fn logout_revokes_the_session_and_other_sessions_live_on() {
+    let app = spawn_app().await;
+    app.user("someone@example.org", Role::Viewer, &[]).await;
+    let laptop = login(&app, "someone@example.org").await;
+    let phone = login(&app, "someone@example.org").await;
+    let out = app
+        .post(
+            "/api/v1/auth/logout",
+            &json!({"refresh_token": laptop["refresh_token"]}),
+            None,
+        )
+        .await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    app.post(
+        "/api/v1/auth/refresh",
+        &json!({"refresh_token": laptop["refresh_token"]}),
+        None,
+    )
+    .await
+    .assert_problem(401, "invalid_refresh_token");
+    let other = app
+        .post(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": phone["refresh_token"]}),
+            None,
+        )
+        .await;
+    assert_eq!(
+        other.status,
+        StatusCode::OK,
+        "the other sign-in is untouched"
+    );
+    let unknown = app
+        .post(
+            "/api/v1/auth/logout",
+            &json!({"refresh_token": "rzr_nothing"}),
+            None,
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NO_CONTENT);
+}
+
+fn keys(current: &str, old: Option<&str>) -> Vec<razem::config::JwtKey> {
+    razem::config::Config::from_lookup(|name| match name {
+        "RAZEM_JWT_SECRET" => Some(current.to_owned()),
+        "RAZEM_JWT_OLD_SECRETS" => old.map(str::to_owned),
+        _ => None,
+    })
+    .unwrap()
+    .jwt_keys
+}
+
+#[actix_web::test]
+async fn rotated_signing_keys_still_verify_and_unknown_keys_do_not() {
+    let old_secret = "an-older-secret-that-is-also-32-bytes-long";
+    let new_secret = "the-newest-secret-which-is-32-bytes-long";
+    let app = spawn_app_with(|config| config.jwt_keys = keys(new_secret, Some(old_secret))).await;
+    let (id, new_token) = app.user("someone@example.org", Role::Viewer, &[]).await;
+    let ttl = std::time::Duration::from_secs(600);
+    let signed_with_old = razem::auth::jwt::TokenKeys::new(keys(old_secret, None), ttl)
+        .issue(id)
+        .unwrap();
+    let new_kid = jsonwebtoken::decode_header(&new_token).unwrap().kid;
+    let old_kid = jsonwebtoken::decode_header(&signed_with_old).unwrap().kid;
+    assert_ne!(new_kid, old_kid, "the newest key signs");
+    assert_eq!(
+        app.get("/api/v1/me", Some(&signed_with_old)).await.status,
+        StatusCode::OK,
+        "an older key still verifies"
+    );
+
+    let retired = spawn_app_with(|config| config.jwt_keys = keys(new_secret, None)).await;
+    retired.user("someone@example.org", Role::Viewer, &[]).await;
+    retired
+        .get("/api/v1/me", Some(&signed_with_old))
+        .await
+        .assert_problem(401, "invalid_token");
+}
+
+#[actix_web::test]
+async fn failed_sign_ins_are_throttled_per_account_and_audited() {
+    let app = spawn_app_with(|config| config.login_max_failures = 3).await;
+    app.user("someone@example.org", Role::Viewer, &[]).await;
+    for _ in 0..3 {
+        app.post(
+            "/api/v1/auth/login",
+            &json!({"email": "someone@example.org", "password": "wrong password"}),
+            None,
+        )
+        .await
+        .assert_problem(401, "invalid_credentials");
+    }
+    let limited = app
+        .post(
+            "/api/v1/auth/login",
+            &json!({"email": "someone@example.org", "password": PASSWORD}),
+            None,
+        )
+        .await;
+    limited.assert_problem(429, "rate_limited");
+    assert!(limited.header("retry-after").is_some());
+    let failures: i64 = app.with_conn(|conn| {
+        audit_log::table
+            .filter(audit_log::action.eq("login_failed"))
+            .count()
+            .get_result(conn)
+            .unwrap()
+    });
+    assert_eq!(failures, 3);
+    let logged: Vec<Option<String>> = app.with_conn(|conn| {
+        audit_log::table
+            .select(audit_log::changes)
+            .load(conn)
+            .unwrap()
+    });
+    assert!(
+        logged
+            .iter()
+            .flatten()
+            .all(|c| !c.contains("wrong password")),
+        "no password material in the audit log"
+    );
+}
+
+#[actix_web::test]
+async fn failed_sign_ins_are_throttled_per_client_address() {
+    let app = spawn_app_with(|config| config.login_max_failures = 2).await;
+    for n in 0..2 {
+        app.post(
+            "/api/v1/auth/login",
+            &json!({"email": format!("nobody{n}@example.org"), "password": "x"}),
+            None,
+        )
+        .await
+        .assert_problem(401, "invalid_credentials");
+    }
+    app.post(
+        "/api/v1/auth/login",
+        &json!({"email": "third@example.org", "password": "x"}),
+        None,
+    )
+    .await
+    .assert_problem(429, "rate_limited");
+}

@@ -1,0 +1,325 @@
+//! Partner API tokens: issue, use, scopes, per-object limits, revocation, rate limits.
+
+use actix_web::http::StatusCode;
+use diesel::prelude::*;
+use razem::db::schema::api_tokens;
+use razem::domain::Role;
+use serde_json::json;
+
+use crate::helpers::{spawn_app, spawn_app_with};
+
+#[actix_web::test]
+async fn tokens_are_issued_once_stored_hashed_and_listed_without_secret() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    let slaski = app.id_of("slaski-zwiazek-gmin-i-powiatow").await;
+    let (_, editor) = app
+        .user("redakcja@example.org", Role::Editor, &[slaski])
+        .await;
+    let created = app
+        .post(
+            "/api/v1/tokens",
+            &json!({"name": "Portal ŚZGiP", "organization_id": slaski, "scopes": ["associations:read", "associations:write", "associations:read"]}),
+            Some(&editor),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let secret = created.json["token"].as_str().unwrap().to_owned();
+    assert!(secret.starts_with("rzm_") && secret.len() >= 36, "{secret}");
+    assert!(secret[4..].chars().all(|c| c.is_ascii_alphanumeric()));
+    let id = created.json["api_token"]["id"].as_i64().unwrap();
+    assert_eq!(
+        created.json["api_token"]["scopes"],
+        json!(["associations:read", "associations:write"])
+    );
+    assert_eq!(
+        created.json["api_token"]["organization"]["slug"],
+        "slaski-zwiazek-gmin-i-powiatow"
+    );
+    assert_eq!(created.header("cache-control"), Some("no-store"));
+
+    let (hash, prefix): (String, String) = app.with_conn(|conn| {
+        api_tokens::table
+            .find(id)
+            .select((api_tokens::token_hash, api_tokens::token_prefix))
+            .first(conn)
+            .unwrap()
+    });
+    assert_eq!(hash, razem::tokens::repo::hash_secret(&secret));
+    assert_ne!(hash, secret);
+    assert!(secret.starts_with(&prefix));
+
+    let list = app.get("/api/v1/tokens", Some(&editor)).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert_eq!(list.json["items"].as_array().unwrap().len(), 1);
+    assert!(
+        !list.text.contains(&secret),
+        "the secret is never shown again"
+    );
+    assert!(!list.text.contains(&hash), "nor its hash");
+    let one = app
+        .get(&format!("/api/v1/tokens/{id}"), Some(&editor))
+        .await;
+    assert_eq!(one.json["last_used_at"], json!(null));
+
+    let read = app
+        .get(
+            "/api/v1/associations/slaski-zwiazek-gmin-i-powiatow",
+            Some(&secret),
+        )
+        .await;
+    assert_eq!(read.status, StatusCode::OK);
+    let write = app
+        .patch(
+            "/api/v1/associations/slaski-zwiazek-gmin-i-powiatow",
+            &json!({"website": "https://www.silesia.org.pl"}),
+            Some(&secret),
+            Some("\"1\""),
+        )
+        .await;
+    assert_eq!(write.status, StatusCode::OK, "{}", write.text);
+    let audit = app.with_conn(|conn| {
+        razem::audit::repo::for_object(conn, "organization", &slaski.to_string()).unwrap()
+    });
+    let last = audit.last().unwrap();
+    assert_eq!(
+        (last.actor_user_id, last.actor_token_id),
+        (None, Some(id)),
+        "the audit names the token"
+    );
+    let used = app
+        .get(&format!("/api/v1/tokens/{id}"), Some(&editor))
+        .await;
+    assert!(
+        used.json["last_used_at"].is_string(),
+        "last_used_at is recorded"
+    );
+    assert_eq!(app.audit_count("api_token", id), 1, "issuing is audited");
+}
+
+#[actix_web::test]
+async fn scopes_and_expiry_are_validated() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    let admin = app.admin().await;
+    let opos = app.id_of("opos").await;
+    let unknown_scope = app
+        .post(
+            "/api/v1/tokens",
+            &json!({"name": "t", "organization_id": opos, "scopes": ["everything"]}),
+            Some(&admin),
+        )
+        .await;
+    unknown_scope.assert_problem(422, "validation_failed");
+    assert_eq!(unknown_scope.error_fields(), vec!["scopes[0]"]);
+    let no_scope = app
+        .post(
+            "/api/v1/tokens",
+            &json!({"name": "t", "organization_id": opos, "scopes": []}),
+            Some(&admin),
+        )
+        .await;
+    no_scope.assert_problem(422, "validation_failed");
+    let past = app
+        .post("/api/v1/tokens", &json!({"name": "t", "organization_id": opos, "scopes": ["positions:read"], "expires_at": "2020-01-01T00:00:00Z"}), Some(&admin))
+        .await;
+    past.assert_problem(422, "validation_failed");
+    let nobody = app
+        .post(
+            "/api/v1/tokens",
+            &json!({"name": "t", "organization_id": 9999, "scopes": ["positions:read"]}),
+            Some(&admin),
+        )
+        .await;
+    nobody.assert_problem(422, "validation_failed");
+    let count: i64 = app.with_conn(|conn| api_tokens::table.count().get_result(conn).unwrap());
+    assert_eq!(count, 0);
+
+    // An expired token stops working (expiry set in the past directly in the store).
+    let secret = app.api_token(&admin, opos, &["associations:read"]).await;
+    assert_eq!(
+        app.get("/api/v1/associations", Some(&secret)).await.status,
+        StatusCode::OK
+    );
+    app.with_conn(|conn| {
+        diesel::update(api_tokens::table)
+            .set(api_tokens::expires_at.eq(razem::time::now() - chrono::Duration::seconds(1)))
+            .execute(conn)
+            .unwrap()
+    });
+    app.get("/api/v1/associations", Some(&secret))
+        .await
+        .assert_problem(401, "invalid_token");
+}
+
+#[actix_web::test]
+async fn revocation_takes_effect_on_the_next_request() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    let admin = app.admin().await;
+    let opos = app.id_of("opos").await;
+    let secret = app.api_token(&admin, opos, &["associations:read"]).await;
+    let list = app.get("/api/v1/tokens", Some(&admin)).await;
+    let id = list.json["items"][0]["id"].as_i64().unwrap();
+    assert_eq!(
+        app.get("/api/v1/associations", Some(&secret)).await.status,
+        StatusCode::OK
+    );
+
+    app.delete(&format!("/api/v1/tokens/{id}"), Some(&admin), None)
+        .await
+        .assert_problem(428, "precondition_required");
+    let revoked = app
+        .delete(&format!("/api/v1/tokens/{id}"), Some(&admin), Some("\"1\""))
+        .await;
+    assert_eq!(revoked.status, StatusCode::NO_CONTENT, "{}", revoked.text);
+    app.get("/api/v1/associations", Some(&secret))
+        .await
+        .assert_problem(401, "invalid_token");
+    let stored: Option<chrono::NaiveDateTime> = app.with_conn(|conn| {
+        api_tokens::table
+            .find(id)
+            .select(api_tokens::revoked_at)
+            .first(conn)
+            .unwrap()
+    });
+    assert!(stored.is_some());
+    assert_eq!(
+        app.get("/api/v1/tokens", Some(&admin)).await.json["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    let all = app
+        .get("/api/v1/tokens?include_inactive=true", Some(&admin))
+        .await;
+    assert!(all.json["items"][0]["revoked_at"].is_string());
+    assert_eq!(
+        app.audit_count("api_token", id),
+        2,
+        "issue and revoke are audited"
+    );
+}
+
+#[actix_web::test]
+async fn tokens_never_manage_tokens_or_people() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    let admin = app.admin().await;
+    let opos = app.id_of("opos").await;
+    let secret = app
+        .api_token(
+            &admin,
+            opos,
+            &[
+                "associations:read",
+                "associations:write",
+                "positions:write",
+                "projects:write",
+            ],
+        )
+        .await;
+    app.get("/api/v1/tokens", Some(&secret))
+        .await
+        .assert_problem(403, "token_not_allowed");
+    app.post(
+        "/api/v1/tokens",
+        &json!({"name": "t", "organization_id": opos, "scopes": ["positions:read"]}),
+        Some(&secret),
+    )
+    .await
+    .assert_problem(403, "token_not_allowed");
+    app.delete("/api/v1/tokens/1", Some(&secret), Some("\"1\""))
+        .await
+        .assert_problem(403, "token_not_allowed");
+    app.get("/api/v1/users", Some(&secret))
+        .await
+        .assert_problem(403, "token_not_allowed");
+    app.get("/api/v1/audit", Some(&secret))
+        .await
+        .assert_problem(403, "token_not_allowed");
+    app.get("/api/v1/me", Some(&secret))
+        .await
+        .assert_problem(403, "token_not_allowed");
+    let count: i64 = app.with_conn(|conn| api_tokens::table.count().get_result(conn).unwrap());
+    assert_eq!(count, 1);
+}
+
+#[actix_web::test]
+async fn editors_manage_only_their_associations_tokens() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    let admin = app.admin().await;
+    let slaski = app.id_of("slaski-zwiazek-gmin-i-powiatow").await;
+    let lubelski = app.id_of("zwiazek-gmin-lubelszczyzny").await;
+    let (_, editor) = app.user("e@example.org", Role::Editor, &[slaski]).await;
+    let (_, viewer) = app.user("v@example.org", Role::Viewer, &[]).await;
+    let other = app
+        .api_token(&admin, lubelski, &["associations:read"])
+        .await;
+    let _ = other;
+    app.post(
+        "/api/v1/tokens",
+        &json!({"name": "t", "organization_id": lubelski, "scopes": ["positions:read"]}),
+        Some(&editor),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+    let listed = app.get("/api/v1/tokens", Some(&editor)).await;
+    assert_eq!(
+        listed.json["items"].as_array().unwrap().len(),
+        0,
+        "the other association's token is not listed"
+    );
+    let other_id = app.get("/api/v1/tokens", Some(&admin)).await.json["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    app.get(&format!("/api/v1/tokens/{other_id}"), Some(&editor))
+        .await
+        .assert_problem(403, "forbidden");
+    app.delete(
+        &format!("/api/v1/tokens/{other_id}"),
+        Some(&editor),
+        Some("\"1\""),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+    let revoked: Option<chrono::NaiveDateTime> = app.with_conn(|conn| {
+        api_tokens::table
+            .find(other_id)
+            .select(api_tokens::revoked_at)
+            .first(conn)
+            .unwrap()
+    });
+    assert!(revoked.is_none(), "the refused revocation changed nothing");
+    app.get("/api/v1/tokens", Some(&viewer))
+        .await
+        .assert_problem(403, "forbidden");
+}
+
+#[actix_web::test]
+async fn per_token_request_limits_answer_429_with_retry_after() {
+    let app = spawn_app_with(|config| config.token_rate_limit = 3).await;
+    app.seed_demo();
+    let admin = app.admin().await;
+    let opos = app.id_of("opos").await;
+    let secret = app.api_token(&admin, opos, &["associations:read"]).await;
+    for _ in 0..3 {
+        assert_eq!(
+            app.get("/api/v1/associations/opos", Some(&secret))
+                .await
+                .status,
+            StatusCode::OK
+        );
+    }
+    let limited = app.get("/api/v1/associations/opos", Some(&secret)).await;
+    limited.assert_problem(429, "rate_limited");
+    let retry_after: u64 = limited.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry_after));
+    assert_eq!(
+        app.get("/api/v1/associations/opos", None).await.status,
+        StatusCode::OK,
+        "anonymous reads are not this token's budget"
+    );
+}
