@@ -12,6 +12,15 @@ use crate::helpers::spawn_app;
 
 const ANONYMOUS: &str = "anonymous";
 
+/// Method, path, table that grows on success, body, expected status per principal.
+type Case<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    Option<serde_json::Value>,
+    [u16; 10],
+);
+
 #[actix_web::test]
 async fn principal_by_endpoint_matrix() {
     let app = spawn_app().await;
@@ -138,7 +147,7 @@ async fn principal_by_endpoint_matrix() {
         })
     };
     let association_a = format!("/api/v1/associations/{a}");
-    let cases: Vec<(&str, &str, &str, Option<serde_json::Value>, [u16; 10])> = vec![
+    let cases: Vec<Case> = vec![
         (
             "POST",
             "/api/v1/organizations",
