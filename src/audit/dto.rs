@@ -53,6 +53,7 @@ impl From<AuditRow> for AuditEntry {
 pub struct AuditQuery {
     /// Only what this person did (user id).
     #[param(minimum = 1)]
+    #[validate(range(min = 1))]
     pub actor: Option<i64>,
     /// Only records about this kind of object (`organization`, `user`, `api_token` …).
     #[param(min_length = 1, max_length = 50, example = "organization")]

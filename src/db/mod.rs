@@ -140,6 +140,9 @@ pub struct PoolSettings {
 pub struct Db {
     pool: Pool<ConnectionManager>,
     backend: Backend,
+    /// SQLite has one writer: write transactions queue here instead of failing with
+    /// "database is locked" when a deferred transaction cannot upgrade to a write.
+    sqlite_writer: std::sync::Arc<std::sync::Mutex<()>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,7 +182,11 @@ impl Db {
         } else {
             Backend::Sqlite
         };
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            sqlite_writer: Default::default(),
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -217,7 +224,14 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
     {
-        self.run(move |conn| conn.transaction(work)).await
+        let writer = (self.backend == Backend::Sqlite).then(|| self.sqlite_writer.clone());
+        self.run(move |conn| {
+            let _turn = writer
+                .as_ref()
+                .map(|lock| lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+            conn.transaction(work)
+        })
+        .await
     }
 
     /// Is the database reachable now?

@@ -69,6 +69,7 @@ crate::list_query!(
     TokenListQuery {
         /// Only the tokens of this organization.
         #[param(minimum = 1)]
+        #[validate(range(min = 1))]
         organization_id: Option<i64>,
         /// Also list revoked and expired tokens (default false).
         include_inactive: Option<bool>,

@@ -123,7 +123,8 @@ pub async fn create_token(
         }))
 }
 
-/// One API token (without its secret).
+/// One active API token (without its secret). A revoked token is gone (404); its
+/// record stays in `GET /tokens?include_inactive=true` and in the audit log.
 #[utoipa::path(
     tag = "tokens",
     params(IdPath),
@@ -146,6 +147,9 @@ pub async fn get_token(
         .run(move |conn| {
             let row = repo::find(conn, id)?;
             policy::can_manage_tokens_of(&principal, row.organization_id)?;
+            if row.revoked_at.is_some() {
+                return Err(ApiError::not_found(format!("API token {id} was revoked")));
+            }
             repo::with_organizations(conn, vec![row])
         })
         .await?
