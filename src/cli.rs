@@ -105,7 +105,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
             if added == 0 {
                 println!("the demo data set is already loaded; nothing changed");
             } else {
-                println!("loaded the demo data set ({added} organizations)");
+                println!("loaded the demo data set ({added} records added)");
             }
             Ok(())
         }
@@ -182,7 +182,7 @@ fn serve(bind: Option<String>) -> Result<(), String> {
         let mut conn = db.connection()?;
         if crate::seed::is_empty(&mut conn).map_err(|e| e.to_string())? {
             let added = crate::seed::load_demo(&mut conn).map_err(|e| e.to_string())?;
-            log::info!("empty database: loaded the demo data set ({added} organizations)");
+            log::info!("empty database: loaded the demo data set ({added} records)");
         }
     }
     let document = Arc::new(crate::openapi::document());

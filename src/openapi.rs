@@ -27,6 +27,9 @@ keyset-paginated (`limit`, `cursor` → `next_cursor` and a `Link: rel=\"next\"`
         (name = "auth", description = "Sign-in and the signed-in person"),
         (name = "organizations", description = "Organizations of every kind"),
         (name = "associations", description = "Associations and alliances of local governments"),
+        (name = "members", description = "Dated membership in associations and alliances; `joined_on` and `left_on` are both days of membership"),
+        (name = "presidencies", description = "The rotating presidency of alliances (terms inclusive of both ends, never overlapping)"),
+        (name = "milestones", description = "The timeline of an association"),
         (name = "users", description = "People who sign in (administrators)"),
         (name = "health", description = "Liveness and readiness"),
     ),
@@ -46,16 +49,16 @@ macro_rules! problem_response {
     ($name:ident, $description:literal, $status:literal, $code:literal, $detail:literal) => {
         #[derive(ToResponse)]
         #[response(
-                            description = $description,
-                            content_type = "application/problem+json",
-                            example = json!({
-                                "type": concat!("urn:razem:problem:", $code),
-                                "title": $description,
-                                "status": $status,
-                                "detail": $detail,
-                                "code": $code
-                            })
-                        )]
+                                    description = $description,
+                                    content_type = "application/problem+json",
+                                    example = json!({
+                                        "type": concat!("urn:razem:problem:", $code),
+                                        "title": $description,
+                                        "status": $status,
+                                        "detail": $detail,
+                                        "code": $code
+                                    })
+                                )]
         #[allow(dead_code)]
         pub struct $name(Problem);
     };

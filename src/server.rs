@@ -50,7 +50,10 @@ where
                 .configure(crate::auth::routes)
                 .configure(crate::users::routes)
                 .configure(crate::organizations::routes)
-                .configure(crate::associations::routes),
+                .configure(crate::associations::routes)
+                .configure(crate::memberships::routes)
+                .configure(crate::presidencies::routes)
+                .configure(crate::milestones::routes),
         )
         .configure(crate::health::routes)
 }

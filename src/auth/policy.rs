@@ -60,3 +60,18 @@ pub fn can_write_organization(principal: &Principal, organization_id: i64) -> Re
 pub fn can_delete_organization(principal: &Principal) -> Result<(), ApiError> {
     require_admin(principal)
 }
+
+/// Managing the members of an association: its editors and administrators.
+pub fn can_manage_members(principal: &Principal, association_id: i64) -> Result<(), ApiError> {
+    can_write_organization(principal, association_id)
+}
+
+/// Managing the timeline of an association: its editors and administrators.
+pub fn can_manage_milestones(principal: &Principal, association_id: i64) -> Result<(), ApiError> {
+    can_write_organization(principal, association_id)
+}
+
+/// The rotating presidency of an alliance is set by administrators only.
+pub fn can_manage_presidencies(principal: &Principal) -> Result<(), ApiError> {
+    require_admin(principal)
+}

@@ -1,0 +1,1 @@
+//! TERYT import (in progress).
