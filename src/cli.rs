@@ -1,4 +1,4 @@
-//! The `razem` command line: serve (default), migrate, seed, openapi, users.
+//! The `razem` command line: serve (default), migrate, seed, openapi, users, import-teryt.
 
 use std::io::Read;
 use std::sync::Arc;
@@ -41,6 +41,15 @@ pub enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Load the GUS TERC register (CSV) as local governments, idempotently.
+    #[command(name = "import-teryt")]
+    ImportTeryt {
+        /// The TERC file, e.g. TERC_Urzedowy_2026-01-01.csv (UTF-8 or Windows-1250).
+        file: std::path::PathBuf,
+        /// Print a progress line every this many local governments.
+        #[arg(long, default_value_t = 500)]
+        progress_every: usize,
+    },
     /// Manage people.
     Users {
         #[command(subcommand)]
@@ -157,6 +166,32 @@ pub fn run(cli: Cli) -> Result<(), String> {
             println!(
                 "created {} {} (id {})",
                 user.role, user.user.email, user.user.id
+            );
+            Ok(())
+        }
+        Command::ImportTeryt {
+            file,
+            progress_every,
+        } => {
+            let config = Config::from_env()?;
+            let bytes =
+                std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let db = open_database(&config)?;
+            let mut conn = db.connection()?;
+            let report =
+                crate::teryt::import(&mut conn, &bytes, progress_every, &mut |done, total| {
+                    eprintln!("import-teryt: {done} of {total} local governments written");
+                })
+                .map_err(|e| format!("{}: {e}; nothing was imported", file.display()))?;
+            let verdict = if report.added + report.updated == 0 {
+                "; nothing changed"
+            } else {
+                ""
+            };
+            println!(
+                "imported {} ({}): {report}{verdict}",
+                file.display(),
+                report.encoding
             );
             Ok(())
         }
