@@ -212,7 +212,7 @@ pub async fn current_presidency(
         (status = 404, response = crate::openapi::NotFound),
     )
 )]
-#[get("/associations/{id_or_slug}/presidencies/{presidency_id}")]
+#[get("/associations/{id_or_slug}/presidencies/{presidency_id:[0-9]+}")]
 pub async fn get_presidency(
     state: web::Data<AppState>,
     path: web::Path<PresidencyPath>,
@@ -304,7 +304,7 @@ pub async fn create_presidency(
         (status = 428, response = crate::openapi::PreconditionRequired),
     )
 )]
-#[patch("/associations/{id_or_slug}/presidencies/{presidency_id}")]
+#[patch("/associations/{id_or_slug}/presidencies/{presidency_id:[0-9]+}")]
 pub async fn update_presidency(
     state: web::Data<AppState>,
     principal: Principal,
@@ -351,7 +351,7 @@ pub async fn update_presidency(
         (status = 428, response = crate::openapi::PreconditionRequired),
     )
 )]
-#[delete("/associations/{id_or_slug}/presidencies/{presidency_id}")]
+#[delete("/associations/{id_or_slug}/presidencies/{presidency_id:[0-9]+}")]
 pub async fn delete_presidency(
     state: web::Data<AppState>,
     principal: Principal,

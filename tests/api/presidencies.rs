@@ -361,3 +361,31 @@ async fn the_demo_alliance_has_nine_members_a_timeline_and_a_presidency() {
         terms.json["items"][1]["holder_id"]
     );
 }
+
+#[actix_web::test]
+async fn current_is_read_only_and_term_ids_are_numbers() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    let admin = app.admin().await;
+    let patch = app
+        .patch(
+            "/api/v1/associations/opos/presidencies/current",
+            &json!({}),
+            Some(&admin),
+            Some("\"1\""),
+        )
+        .await;
+    patch.assert_problem(405, "method_not_allowed");
+    assert_eq!(patch.header("allow"), Some("GET"));
+    app.get("/api/v1/associations/opos/presidencies/abc", None)
+        .await
+        .assert_problem(400, "invalid_path");
+    app.get("/api/v1/associations/opos/presidencies/999999", None)
+        .await
+        .assert_problem(404, "not_found");
+    // The contract names the wire values of enumerations and sorts.
+    let doc = app.get("/api/v1/openapi.json", None).await;
+    let kinds = &doc.json["components"]["schemas"]["OrganizationKind"]["enum"];
+    assert_eq!(kinds[0], "alliance");
+    assert_eq!(kinds[2], "national_association");
+}
