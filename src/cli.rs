@@ -1,4 +1,4 @@
-//! The `razem` command line: serve (default), migrate, seed, openapi, users.
+//! The `razem` command line: serve (default), migrate, seed, openapi, users, import-teryt.
 
 use std::io::Read;
 use std::sync::Arc;
@@ -40,6 +40,15 @@ pub enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Load the GUS TERC register (CSV) as local governments, idempotently.
+    #[command(name = "import-teryt")]
+    ImportTeryt {
+        /// The TERC file, e.g. TERC_Urzedowy_2026-01-01.csv (UTF-8 or Windows-1250).
+        file: std::path::PathBuf,
+        /// Print a progress line every this many local governments.
+        #[arg(long, default_value_t = 500)]
+        progress_every: usize,
+    },
     /// Manage people.
     Users {
         #[command(subcommand)]
@@ -127,7 +136,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
             if added == 0 {
                 println!("the demo data set is already loaded; nothing changed");
             } else {
-                println!("loaded the demo data set ({added} organizations)");
+                println!("loaded the demo data set ({added} records added)");
             }
             Ok(())
         }
@@ -238,6 +247,32 @@ pub fn run(cli: Cli) -> Result<(), String> {
             println!("{secret}");
             Ok(())
         }
+        Command::ImportTeryt {
+            file,
+            progress_every,
+        } => {
+            let config = Config::from_env()?;
+            let bytes =
+                std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let db = open_database(&config)?;
+            let mut conn = db.connection()?;
+            let report =
+                crate::teryt::import(&mut conn, &bytes, progress_every, &mut |done, total| {
+                    eprintln!("import-teryt: {done} of {total} local governments written");
+                })
+                .map_err(|e| format!("{}: {e}; nothing was imported", file.display()))?;
+            let verdict = if report.added + report.updated == 0 {
+                "; nothing changed"
+            } else {
+                ""
+            };
+            println!(
+                "imported {} ({}): {report}{verdict}",
+                file.display(),
+                report.encoding
+            );
+            Ok(())
+        }
         Command::Serve { bind } => serve(bind),
     }
 }
@@ -260,7 +295,7 @@ fn serve(bind: Option<String>) -> Result<(), String> {
         let mut conn = db.connection()?;
         if crate::seed::is_empty(&mut conn).map_err(|e| e.to_string())? {
             let added = crate::seed::load_demo(&mut conn).map_err(|e| e.to_string())?;
-            log::info!("empty database: loaded the demo data set ({added} organizations)");
+            log::info!("empty database: loaded the demo data set ({added} records)");
         }
     }
     let document = Arc::new(crate::openapi::document());

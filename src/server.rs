@@ -91,7 +91,10 @@ where
                 .configure(crate::tokens::routes)
                 .configure(crate::audit::routes)
                 .configure(crate::organizations::routes)
-                .configure(crate::associations::routes),
+                .configure(crate::associations::routes)
+                .configure(crate::memberships::routes)
+                .configure(crate::presidencies::routes)
+                .configure(crate::milestones::routes),
         )
         .configure(crate::health::routes)
 }
@@ -132,14 +135,24 @@ impl RouteTable {
     /// The methods allowed on a path, if any route matches it.
     fn allowed(&self, path: &str) -> Option<Vec<Method>> {
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        // The most specific templates win: `/presidencies/current` over `/presidencies/{id}`.
         let mut allowed: Vec<Method> = Vec::new();
+        let mut fewest_parameters = usize::MAX;
         for (template, methods) in &self.routes {
             let matches = template.len() == segments.len()
                 && template
                     .iter()
                     .zip(&segments)
                     .all(|(t, s)| (t.starts_with('{') && !s.is_empty()) || t == s);
-            if matches {
+            if !matches {
+                continue;
+            }
+            let parameters = template.iter().filter(|t| t.starts_with('{')).count();
+            if parameters < fewest_parameters {
+                fewest_parameters = parameters;
+                allowed.clear();
+            }
+            if parameters == fewest_parameters {
                 allowed.extend(methods.iter().cloned());
             }
         }
@@ -149,6 +162,11 @@ impl RouteTable {
 
 async fn fallback(req: HttpRequest, routes: web::Data<RouteTable>) -> ApiResult<HttpResponse> {
     Err(match routes.allowed(req.path()) {
+        // A route with a constrained parameter (`{presidency_id:[0-9]+}`) did not match.
+        Some(methods) if methods.contains(req.method()) => ApiError::bad_request(
+            "invalid_path",
+            "a path parameter is not valid (ids are positive whole numbers)",
+        ),
         Some(methods) => {
             let allow = methods
                 .iter()

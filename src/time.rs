@@ -19,3 +19,17 @@ pub fn cursor_key(value: NaiveDateTime) -> String {
 pub fn from_cursor_key(key: &str) -> Option<NaiveDateTime> {
     NaiveDateTime::parse_from_str(key, "%Y-%m-%dT%H:%M:%S%.6f").ok()
 }
+
+/// Today's date (UTC): what "current" members and presidencies are computed for.
+pub fn today() -> chrono::NaiveDate {
+    Utc::now().date_naive()
+}
+
+/// Cursor form of a date.
+pub fn date_key(value: chrono::NaiveDate) -> String {
+    value.format("%Y-%m-%d").to_string()
+}
+
+pub fn from_date_key(key: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(key, "%Y-%m-%d").ok()
+}

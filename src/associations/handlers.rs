@@ -1,19 +1,62 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 
+use super::dto::{Association, AssociationPage};
 use crate::auth::{Principal, SignedIn, policy};
+use crate::db::DbConnection;
 use crate::domain::Scope;
 use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, Query};
 use crate::organizations::dto::{
-    CreateOrganization, IdOrSlugPath, Organization, OrganizationListQuery, OrganizationPage,
-    UpdateOrganization,
+    CreateOrganization, IdOrSlugPath, Organization, OrganizationListQuery, UpdateOrganization,
 };
 use crate::organizations::handlers::{
     KindScope, create, list_rows, load, remove, update, with_etag,
 };
+use crate::organizations::model::OrganizationRow;
 use crate::pagination::page_response;
+use crate::presidencies::dto::PresidencySummary;
 use crate::server::AppState;
+
+/// Adds what is computed about associations to a page of them, in three queries
+/// whatever the page size: member counts, presidencies in force, their holders.
+pub fn describe(
+    conn: &mut DbConnection,
+    rows: Vec<OrganizationRow>,
+) -> ApiResult<Vec<Association>> {
+    let today = crate::time::today();
+    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    let counts = crate::memberships::repo::counts_on(conn, &ids, today)?;
+    let terms = crate::presidencies::repo::in_force(conn, &ids, today)?;
+    let holder_ids: Vec<i64> = terms.iter().map(|term| term.holder_id).collect();
+    let holders = crate::organizations::repo::find_many(conn, &holder_ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let current_presidency = terms
+                .iter()
+                .find(|term| term.alliance_id == row.id)
+                .and_then(|term| {
+                    holders
+                        .iter()
+                        .find(|holder| holder.id == term.holder_id)
+                        .map(|holder| PresidencySummary::new(term, holder))
+                });
+            Association {
+                member_count: counts.get(&row.id).copied().unwrap_or(0),
+                current_presidency,
+                organization: Organization::from(row),
+            }
+        })
+        .collect())
+}
+
+async fn describe_one(state: &AppState, row: OrganizationRow) -> ApiResult<Association> {
+    let mut described = state.db.run(move |conn| describe(conn, vec![row])).await?;
+    described
+        .pop()
+        .ok_or_else(|| crate::error::ApiError::internal("association vanished"))
+}
 
 /// List associations and alliances.
 ///
@@ -23,7 +66,7 @@ use crate::server::AppState;
     params(OrganizationListQuery),
     security((), ("bearer" = []), ("api_token" = ["associations:read"])),
     responses(
-        (status = 200, description = "A page of associations", body = OrganizationPage,
+        (status = 200, description = "A page of associations", body = AssociationPage,
          headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
         (status = 403, response = crate::openapi::Forbidden),
     )
@@ -37,10 +80,8 @@ pub async fn list_associations(
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::AssociationsRead)?;
     let (rows, next_cursor) = list_rows(&state, KindScope::Associations, query.0).await?;
-    let page = OrganizationPage {
-        items: rows.into_iter().map(Organization::from).collect(),
-        next_cursor,
-    };
+    let items = state.db.run(move |conn| describe(conn, rows)).await?;
+    let page = AssociationPage { items, next_cursor };
     Ok(page_response(&req, &page, page.next_cursor.as_deref()))
 }
 
@@ -50,7 +91,7 @@ pub async fn list_associations(
     params(IdOrSlugPath),
     security((), ("bearer" = []), ("api_token" = ["associations:read"])),
     responses(
-        (status = 200, description = "The association", body = Organization,
+        (status = 200, description = "The association", body = Association,
          headers(("ETag" = String, description = "Current version, for `If-Match`"))),
         (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
@@ -69,10 +110,11 @@ pub async fn get_association(
         path.into_inner().id_or_slug,
     )
     .await?;
+    let version = row.version;
     Ok(with_etag(
         HttpResponse::Ok(),
-        row.version,
-        Organization::from(row),
+        version,
+        describe_one(&state, row).await?,
     ))
 }
 
@@ -82,7 +124,7 @@ pub async fn get_association(
     request_body = CreateOrganization,
     security(("bearer" = [])),
     responses(
-        (status = 201, description = "Created", body = Organization,
+        (status = 201, description = "Created", body = Association,
          headers(("Location" = String, description = "URL of the new association"), ("ETag" = String, description = "Its version"))),
         (status = 403, response = crate::openapi::Forbidden),
         (status = 409, response = crate::openapi::Conflict),
@@ -98,7 +140,12 @@ pub async fn create_association(
     let row = create(&state, &principal, KindScope::Associations, body.0).await?;
     let mut response = HttpResponse::Created();
     response.insert_header((header::LOCATION, KindScope::Associations.location(row.id)));
-    Ok(with_etag(response, row.version, Organization::from(row)))
+    let version = row.version;
+    Ok(with_etag(
+        response,
+        version,
+        describe_one(&state, row).await?,
+    ))
 }
 
 /// Change an association (JSON merge patch).
@@ -110,7 +157,7 @@ pub async fn create_association(
     request_body = UpdateOrganization,
     security(("bearer" = []), ("api_token" = ["associations:write"])),
     responses(
-        (status = 200, description = "Changed", body = Organization,
+        (status = 200, description = "Changed", body = Association,
          headers(("ETag" = String, description = "The new version"))),
         (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
@@ -137,10 +184,11 @@ pub async fn update_association(
         body.0,
     )
     .await?;
+    let version = row.version;
     Ok(with_etag(
         HttpResponse::Ok(),
-        row.version,
-        Organization::from(row),
+        version,
+        describe_one(&state, row).await?,
     ))
 }
 

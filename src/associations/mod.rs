@@ -1,6 +1,8 @@
 //! Associations and alliances: `/api/v1/associations`, the organizations of kind
-//! `alliance`, `association` and `national_association`, looked up by id or slug.
+//! `alliance`, `association` and `national_association`, looked up by id or slug,
+//! with their computed `member_count` and `current_presidency`.
 
+pub mod dto;
 pub mod handlers;
 
 use utoipa_actix_web::service_config::ServiceConfig;

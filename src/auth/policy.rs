@@ -129,3 +129,18 @@ pub fn token_organizations(principal: &Principal) -> Result<Option<Vec<i64>>, Ap
         Role::Viewer => Err(ApiError::forbidden("viewers may not manage API tokens")),
     }
 }
+
+/// Managing the members of an association: its editors and administrators.
+pub fn can_manage_members(principal: &Principal, association_id: i64) -> Result<(), ApiError> {
+    can_write_organization(principal, association_id)
+}
+
+/// Managing the timeline of an association: its editors and administrators.
+pub fn can_manage_milestones(principal: &Principal, association_id: i64) -> Result<(), ApiError> {
+    can_write_organization(principal, association_id)
+}
+
+/// The rotating presidency of an alliance is set by administrators only.
+pub fn can_manage_presidencies(principal: &Principal) -> Result<(), ApiError> {
+    require_admin(principal)
+}

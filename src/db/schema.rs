@@ -97,6 +97,48 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    memberships (id) {
+        id -> BigInt,
+        association_id -> BigInt,
+        member_id -> BigInt,
+        joined_on -> Date,
+        left_on -> Nullable<Date>,
+        basis -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    presidencies (id) {
+        id -> BigInt,
+        alliance_id -> BigInt,
+        holder_id -> BigInt,
+        starts_on -> Date,
+        ends_on -> Date,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    milestones (id) {
+        id -> BigInt,
+        association_id -> BigInt,
+        starts_on -> Date,
+        ends_on -> Nullable<Date>,
+        title -> Text,
+        place -> Nullable<Text>,
+        description -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_tokens -> organizations (organization_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(user_associations -> users (user_id));
@@ -109,4 +151,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     api_tokens,
     refresh_tokens,
+    memberships,
+    presidencies,
+    milestones,
 );

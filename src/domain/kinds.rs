@@ -28,6 +28,31 @@ impl OrganizationKind {
     pub fn is_association(self) -> bool {
         Self::ASSOCIATIONS.contains(&self)
     }
+
+    /// May an organization of kind `member` be a member of one of this kind?
+    /// Alliances take associations (regional or national); associations take local
+    /// governments.
+    pub fn admits_member(self, member: OrganizationKind) -> bool {
+        match self {
+            OrganizationKind::Alliance => matches!(
+                member,
+                OrganizationKind::Association | OrganizationKind::NationalAssociation
+            ),
+            OrganizationKind::Association | OrganizationKind::NationalAssociation => {
+                member == OrganizationKind::Jst
+            }
+            _ => false,
+        }
+    }
+
+    /// The kinds of member this kind admits, for messages.
+    pub fn member_kinds(self) -> &'static str {
+        match self {
+            OrganizationKind::Alliance => "association or national_association",
+            OrganizationKind::Association | OrganizationKind::NationalAssociation => "jst",
+            _ => "none",
+        }
+    }
 }
 
 text_enum!(

@@ -142,7 +142,7 @@ pub struct AddressInput {
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
-    "name": "Gmina Świerklaniec", "kind": "jst", "teryt": "2413052",
+    "name": "Gmina Świerklaniec", "kind": "jst", "teryt": "2413072",
     "address": {"street": "ul. Młyńska 7", "postal_code": "42-622", "city": "Świerklaniec"},
     "website": "https://www.swierklaniec.pl", "population": 12000
 }))]

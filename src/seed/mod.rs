@@ -1,14 +1,21 @@
 //! Demo data drawn from the documents in `shared/seeds/`: idempotent, so it can run
 //! on every first start and again by hand.
 
+use chrono::{Datelike, NaiveDate};
 use diesel::Connection;
 
 use crate::audit::Actor;
 use crate::db::DbConnection;
 use crate::domain::OrganizationKind;
 use crate::error::ApiResult;
+use crate::memberships::model::MembershipFields;
+use crate::memberships::repo as memberships;
+use crate::milestones::model::MilestoneFields;
+use crate::milestones::repo as milestones;
 use crate::organizations::dto::{AddressInput, CreateOrganization};
 use crate::organizations::repo as organizations;
+use crate::presidencies::model::PresidencyFields;
+use crate::presidencies::repo as presidencies;
 
 /// An organization of the demo set.
 struct DemoOrganization {
@@ -175,48 +182,188 @@ fn demo_organizations() -> Vec<DemoOrganization> {
     ]
 }
 
-/// Loads what is missing of the demo set; returns how many organizations it added.
+/// Loads what is missing of the demo set; returns how many records it added
+/// (organizations, memberships, milestones, presidency terms).
 pub fn load_demo(conn: &mut DbConnection) -> ApiResult<usize> {
     conn.transaction(|conn| {
-        let actor = Actor::default();
-        let mut added = 0;
-        for demo in demo_organizations() {
-            if organizations::find_by_id_or_slug(conn, demo.slug)?.is_some() {
-                continue;
-            }
-            let request = CreateOrganization {
-                slug: Some(
-                    demo.slug
-                        .parse()
-                        .map_err(crate::error::ApiError::internal)?,
-                ),
-                name: demo.name.to_owned(),
-                short_name: demo.short_name.map(str::to_owned),
-                kind: demo.kind,
-                legal_form: None,
-                description: demo.description.map(str::to_owned),
-                founded_on: demo.founded_on.and_then(|d| d.parse().ok()),
-                address: Some(AddressInput {
-                    street: None,
-                    postal_code: None,
-                    city: demo.city.map(str::to_owned),
-                    voivodeship: demo.voivodeship.and_then(|v| v.parse().ok()),
-                }),
-                website: demo.website.and_then(|w| w.parse().ok()),
-                email: None,
-                phone: None,
-                krs: None,
-                nip: None,
-                regon: None,
-                teryt: None,
-                jst_kind: None,
-                population: None,
-            };
-            organizations::insert(conn, &actor, request.into_fields())?;
-            added += 1;
-        }
-        Ok(added)
+        let organizations = load_organizations(conn)?;
+        let timeline = load_opos_timeline(conn)?;
+        Ok(organizations + timeline)
     })
+}
+
+fn load_organizations(conn: &mut DbConnection) -> ApiResult<usize> {
+    let actor = Actor::default();
+    let mut added = 0;
+    for demo in demo_organizations() {
+        if organizations::find_by_id_or_slug(conn, demo.slug)?.is_some() {
+            continue;
+        }
+        let request = CreateOrganization {
+            slug: Some(
+                demo.slug
+                    .parse()
+                    .map_err(crate::error::ApiError::internal)?,
+            ),
+            name: demo.name.to_owned(),
+            short_name: demo.short_name.map(str::to_owned),
+            kind: demo.kind,
+            legal_form: None,
+            description: demo.description.map(str::to_owned),
+            founded_on: demo.founded_on.and_then(|d| d.parse().ok()),
+            address: Some(AddressInput {
+                street: None,
+                postal_code: None,
+                city: demo.city.map(str::to_owned),
+                voivodeship: demo.voivodeship.and_then(|v| v.parse().ok()),
+            }),
+            website: demo.website.and_then(|w| w.parse().ok()),
+            email: None,
+            phone: None,
+            krs: None,
+            nip: None,
+            regon: None,
+            teryt: None,
+            jst_kind: None,
+            population: None,
+        };
+        organizations::insert(conn, &actor, request.into_fields())?;
+        added += 1;
+    }
+    Ok(added)
+}
+
+/// The day the OPOS agreement was signed in Nowa Sól.
+const OPOS_SIGNED_ON: &str = "2013-10-29";
+const OPOS_BASIS: &str = "Porozumienie podpisane w Nowej Soli 29.10.2013";
+
+/// The key dates of OPOS, from the seed document: (date, end date, title, place, description).
+const OPOS_MILESTONES: [(&str, Option<&str>, &str, &str, &str); 4] = [
+    (
+        "2012-09-17",
+        Some("2012-09-18"),
+        "Zapoczątkowanie współpracy",
+        "Poznań",
+        "Spotkanie konsultacyjne regionalnych korporacji samorządowych w Wielkopolsce, gdzie \
+         zapoczątkowano ideę współpracy między regionalnymi organizacjami samorządowymi.",
+    ),
+    (
+        "2013-02-05",
+        None,
+        "Idea połączenia sił",
+        "Konstantynów Łódzki",
+        "Spotkanie regionalnych organizacji samorządowych w Konstantynowie Łódzkim. Podczas tego \
+         spotkania narodziła się idea połączenia sił i wspólnych działań organizacji reprezentujących \
+         interesy samorządów lokalnych na szczeblu ogólnokrajowym.",
+    ),
+    (
+        "2013-05-16",
+        Some("2013-05-17"),
+        "Propozycja utworzenia OPOS",
+        "Świerklaniec",
+        "Spotkanie samorządowe w Świerklańcu, podczas którego zaproponowano oficjalne utworzenie \
+         Ogólnopolskiego Porozumienia Organizacji Samorządowych (OPOS).",
+    ),
+    (
+        "2013-10-29",
+        None,
+        "Oficjalna inauguracja OPOS",
+        "Nowa Sól",
+        "Oficjalne podpisanie porozumienia tworzącego Ogólnopolskie Porozumienie Organizacji \
+         Samorządowych (OPOS) w Nowej Soli.",
+    ),
+];
+
+fn date(text: &str) -> ApiResult<NaiveDate> {
+    text.parse().map_err(crate::error::ApiError::internal)
+}
+
+/// The half-year terms from January 2014 up to the one that contains `today`.
+pub fn half_year_terms(today: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
+    let mut terms = Vec::new();
+    for year in 2014..=today.year() {
+        for (start, end) in [((1, 1), (6, 30)), ((7, 1), (12, 31))] {
+            let (Some(starts_on), Some(ends_on)) = (
+                NaiveDate::from_ymd_opt(year, start.0, start.1),
+                NaiveDate::from_ymd_opt(year, end.0, end.1),
+            ) else {
+                continue;
+            };
+            if starts_on <= today {
+                terms.push((starts_on, ends_on));
+            }
+        }
+    }
+    terms
+}
+
+/// OPOS's nine members (since the agreement), its key dates and a presidency that
+/// rotates every half year among the members in the order of the seed document.
+fn load_opos_timeline(conn: &mut DbConnection) -> ApiResult<usize> {
+    let actor = Actor::default();
+    let Some(opos) = organizations::find_by_id_or_slug(conn, "opos")? else {
+        return Ok(0);
+    };
+    let mut added = 0;
+    let signed_on = date(OPOS_SIGNED_ON)?;
+    let mut members = Vec::new();
+    for slug in OPOS_MEMBERS {
+        let Some(member) = organizations::find_by_id_or_slug(conn, slug)? else {
+            continue;
+        };
+        if !memberships::covers(conn, opos.id, member.id, signed_on, signed_on)? {
+            let fields = MembershipFields {
+                association_id: opos.id,
+                member_id: member.id,
+                joined_on: signed_on,
+                left_on: None,
+                basis: Some(OPOS_BASIS.to_owned()),
+            };
+            if memberships::overlapping(conn, &fields, None)?.is_none() {
+                memberships::insert(conn, &actor, &fields)?;
+                added += 1;
+            }
+        }
+        members.push(member.id);
+    }
+    for (day, end, title, place, description) in OPOS_MILESTONES {
+        let day = date(day)?;
+        if milestones::find_by_date_and_title(conn, opos.id, day, title)?.is_some() {
+            continue;
+        }
+        let fields = MilestoneFields {
+            association_id: opos.id,
+            starts_on: day,
+            ends_on: end.map(date).transpose()?,
+            title: title.to_owned(),
+            place: Some(place.to_owned()),
+            description: Some(description.to_owned()),
+        };
+        milestones::insert(conn, &actor, &fields)?;
+        added += 1;
+    }
+    if members.is_empty() {
+        return Ok(added);
+    }
+    for (index, (starts_on, ends_on)) in half_year_terms(crate::time::today())
+        .into_iter()
+        .enumerate()
+    {
+        let fields = PresidencyFields {
+            alliance_id: opos.id,
+            holder_id: members[index % members.len()],
+            starts_on,
+            ends_on,
+        };
+        if presidencies::overlapping(conn, &fields, None)?.is_some()
+            || !memberships::covers(conn, opos.id, fields.holder_id, starts_on, ends_on)?
+        {
+            continue;
+        }
+        presidencies::insert(conn, &actor, &fields)?;
+        added += 1;
+    }
+    Ok(added)
 }
 
 /// True when the database holds no organizations yet (first start).

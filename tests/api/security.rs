@@ -104,7 +104,7 @@ async fn principal_by_endpoint_matrix() {
     }
 
     // API5 (function level): delete an organization (admins only; admin last).
-    let c = app.id_of("zwiazek-gmin-pomorskich").await;
+    let c = app.id_of("zpp").await;
     let expected_delete = [401, 204, 403, 403, 403, 403, 403, 403, 403, 401];
     let mut order: Vec<usize> = (0..principals.len()).filter(|i| *i != 1).collect();
     order.push(1);

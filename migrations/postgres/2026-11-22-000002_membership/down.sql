@@ -1,0 +1,3 @@
+DROP TABLE milestones;
+DROP TABLE presidencies;
+DROP TABLE memberships;

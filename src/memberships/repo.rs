@@ -1,0 +1,331 @@
+//! Every query on memberships.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::dto::MembershipSort;
+use super::model::{MembershipFields, MembershipRow, MembershipStamp};
+use crate::audit::{self, Actor};
+use crate::db::DbConnection;
+use crate::db::schema::{memberships, organizations};
+use crate::error::{ApiError, ApiResult};
+use crate::organizations::model::OrganizationRow;
+use crate::pagination::Cursor;
+
+/// Which members a list asks for.
+#[derive(Debug)]
+pub enum Period {
+    Any,
+    /// Members on this day.
+    On(NaiveDate),
+    /// Not members on this day (former or future).
+    NotOn(NaiveDate),
+}
+
+#[derive(Debug)]
+pub struct ListFilter {
+    pub association_id: i64,
+    pub period: Period,
+    pub updated_since: Option<NaiveDateTime>,
+    pub sort: MembershipSort,
+    pub after: Option<Cursor>,
+    pub fetch: i64,
+}
+
+/// The cursor pointing after a row in `sort` order.
+pub fn cursor_after(row: &(MembershipRow, OrganizationRow), sort: MembershipSort) -> Cursor {
+    let key = match sort {
+        MembershipSort::Name | MembershipSort::NameDesc => row.1.sort_name.clone(),
+        MembershipSort::JoinedOn | MembershipSort::JoinedOnDesc => {
+            crate::time::date_key(row.0.joined_on)
+        }
+    };
+    Cursor {
+        sort: sort.as_str().to_owned(),
+        key: Some(key),
+        id: row.0.id,
+    }
+}
+
+fn invalid_cursor() -> ApiError {
+    ApiError::bad_request("invalid_cursor", "the cursor is not one this list returned")
+}
+
+/// A page of an association's members, each with its member organization.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &ListFilter,
+) -> ApiResult<Vec<(MembershipRow, OrganizationRow)>> {
+    use memberships::dsl as m;
+    use organizations::dsl as o;
+    let mut query = m::memberships
+        .inner_join(o::organizations.on(o::id.eq(m::member_id)))
+        .filter(m::association_id.eq(filter.association_id))
+        .select((
+            m::memberships::all_columns(),
+            o::organizations::all_columns(),
+        ))
+        .into_boxed();
+    match filter.period {
+        Period::Any => {}
+        Period::On(day) => {
+            query = query.filter(
+                m::joined_on
+                    .le(day)
+                    .and(m::left_on.is_null().or(m::left_on.ge(day))),
+            );
+        }
+        Period::NotOn(day) => {
+            query = query.filter(m::joined_on.gt(day).or(m::left_on.lt(day)));
+        }
+    }
+    if let Some(since) = filter.updated_since {
+        query = query.filter(m::updated_at.ge(since));
+    }
+    match filter.sort {
+        MembershipSort::Name | MembershipSort::NameDesc => {
+            let ascending = filter.sort == MembershipSort::Name;
+            if let Some(cursor) = &filter.after {
+                let key = cursor.key.clone().ok_or_else(invalid_cursor)?;
+                query = if ascending {
+                    query.filter(
+                        o::sort_name
+                            .gt(key.clone())
+                            .or(o::sort_name.eq(key).and(m::id.gt(cursor.id))),
+                    )
+                } else {
+                    query.filter(
+                        o::sort_name
+                            .lt(key.clone())
+                            .or(o::sort_name.eq(key).and(m::id.lt(cursor.id))),
+                    )
+                };
+            }
+            query = if ascending {
+                query.order((o::sort_name.asc(), m::id.asc()))
+            } else {
+                query.order((o::sort_name.desc(), m::id.desc()))
+            };
+        }
+        MembershipSort::JoinedOn | MembershipSort::JoinedOnDesc => {
+            let ascending = filter.sort == MembershipSort::JoinedOn;
+            if let Some(cursor) = &filter.after {
+                let key = cursor
+                    .key
+                    .as_deref()
+                    .and_then(crate::time::from_date_key)
+                    .ok_or_else(invalid_cursor)?;
+                query = if ascending {
+                    query.filter(
+                        m::joined_on
+                            .gt(key)
+                            .or(m::joined_on.eq(key).and(m::id.gt(cursor.id))),
+                    )
+                } else {
+                    query.filter(
+                        m::joined_on
+                            .lt(key)
+                            .or(m::joined_on.eq(key).and(m::id.lt(cursor.id))),
+                    )
+                };
+            }
+            query = if ascending {
+                query.order((m::joined_on.asc(), m::id.asc()))
+            } else {
+                query.order((m::joined_on.desc(), m::id.desc()))
+            };
+        }
+    }
+    Ok(query.limit(filter.fetch).load(conn)?)
+}
+
+/// One membership of an association.
+pub fn find(
+    conn: &mut DbConnection,
+    association_id: i64,
+    membership_id: i64,
+) -> ApiResult<Option<MembershipRow>> {
+    Ok(memberships::table
+        .find(membership_id)
+        .filter(memberships::association_id.eq(association_id))
+        .first(conn)
+        .optional()?)
+}
+
+/// Serializes writes to one association's members and presidencies: on PostgreSQL
+/// the association row is locked until the transaction ends, so two concurrent
+/// requests cannot both pass the overlap checks. SQLite serializes writers anyway.
+pub fn lock_association(conn: &mut DbConnection, association_id: i64) -> ApiResult<()> {
+    if let DbConnection::Pg(pg) = conn {
+        diesel::sql_query("SELECT id FROM organizations WHERE id = $1 FOR UPDATE")
+            .bind::<diesel::sql_types::BigInt, _>(association_id)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
+/// Another membership of the same organization in the same association whose period
+/// overlaps this one (both ends inclusive).
+pub fn overlapping(
+    conn: &mut DbConnection,
+    fields: &MembershipFields,
+    except_id: Option<i64>,
+) -> ApiResult<Option<MembershipRow>> {
+    use memberships::dsl as m;
+    let mut query = m::memberships
+        .filter(m::association_id.eq(fields.association_id))
+        .filter(m::member_id.eq(fields.member_id))
+        .filter(m::left_on.is_null().or(m::left_on.ge(fields.joined_on)))
+        .into_boxed();
+    if let Some(left_on) = fields.left_on {
+        query = query.filter(m::joined_on.le(left_on));
+    }
+    if let Some(id) = except_id {
+        query = query.filter(m::id.ne(id));
+    }
+    Ok(query.order(m::joined_on.asc()).first(conn).optional()?)
+}
+
+/// Was `member_id` a member of the association on every day from `from` to `to`
+/// (possibly through several back-to-back memberships)?
+pub fn covers(
+    conn: &mut DbConnection,
+    association_id: i64,
+    member_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> ApiResult<bool> {
+    use memberships::dsl as m;
+    let periods: Vec<(NaiveDate, Option<NaiveDate>)> = m::memberships
+        .filter(m::association_id.eq(association_id))
+        .filter(m::member_id.eq(member_id))
+        .filter(m::joined_on.le(to))
+        .order(m::joined_on.asc())
+        .select((m::joined_on, m::left_on))
+        .load(conn)?;
+    let mut day = from;
+    for (joined_on, left_on) in periods {
+        if joined_on > day {
+            return Ok(false);
+        }
+        match left_on {
+            None => return Ok(true),
+            Some(left_on) if left_on >= to => return Ok(true),
+            Some(left_on) if left_on >= day => match left_on.succ_opt() {
+                Some(next) => day = next,
+                None => return Ok(true),
+            },
+            Some(_) => {}
+        }
+    }
+    Ok(false)
+}
+
+/// How many members each of these associations has on `day` (absent: none).
+pub fn counts_on(
+    conn: &mut DbConnection,
+    association_ids: &[i64],
+    day: NaiveDate,
+) -> ApiResult<HashMap<i64, i64>> {
+    use memberships::dsl as m;
+    if association_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let counts: Vec<(i64, i64)> = m::memberships
+        .filter(m::association_id.eq_any(association_ids.to_vec()))
+        .filter(m::joined_on.le(day))
+        .filter(m::left_on.is_null().or(m::left_on.ge(day)))
+        .group_by(m::association_id)
+        .select((m::association_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(counts.into_iter().collect())
+}
+
+/// Inserts a membership and its audit record (call inside a transaction).
+pub fn insert(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    fields: &MembershipFields,
+) -> ApiResult<MembershipRow> {
+    let now = crate::time::now();
+    let row: MembershipRow = diesel::insert_into(memberships::table)
+        .values((
+            fields,
+            memberships::version.eq(1),
+            memberships::created_at.eq(now),
+            memberships::updated_at.eq(now),
+        ))
+        .returning(memberships::all_columns)
+        .get_result(conn)?;
+    audit::record(
+        conn,
+        actor,
+        "create",
+        "membership",
+        row.id,
+        serde_json::to_value(fields).ok(),
+    )?;
+    Ok(row)
+}
+
+/// Writes the new state if the stored version is still `expected_version` (else 412).
+pub fn update(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    current: &MembershipRow,
+    expected_version: i64,
+    fields: &MembershipFields,
+) -> ApiResult<MembershipRow> {
+    let before = MembershipFields::from(current);
+    if &before == fields {
+        return Ok(current.clone());
+    }
+    let updated: Option<MembershipRow> = diesel::update(
+        memberships::table
+            .filter(memberships::id.eq(current.id))
+            .filter(memberships::version.eq(expected_version)),
+    )
+    .set((
+        fields,
+        MembershipStamp {
+            version: expected_version + 1,
+            updated_at: crate::time::now(),
+        },
+    ))
+    .returning(memberships::all_columns)
+    .get_result(conn)
+    .optional()?;
+    let row = updated.ok_or_else(|| ApiError::precondition_failed(current.version))?;
+    audit::record(
+        conn,
+        actor,
+        "update",
+        "membership",
+        row.id,
+        Some(audit::diff(&before, fields)),
+    )?;
+    Ok(row)
+}
+
+/// Deletes the membership if its version is still `expected_version`.
+pub fn delete(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    current: &MembershipRow,
+    expected_version: i64,
+) -> ApiResult<()> {
+    let deleted = diesel::delete(
+        memberships::table
+            .filter(memberships::id.eq(current.id))
+            .filter(memberships::version.eq(expected_version)),
+    )
+    .execute(conn)?;
+    if deleted == 0 {
+        return Err(ApiError::precondition_failed(current.version));
+    }
+    let snapshot = serde_json::to_value(MembershipFields::from(current)).ok();
+    audit::record(conn, actor, "delete", "membership", current.id, snapshot)?;
+    Ok(())
+}

@@ -1,0 +1,609 @@
+//! Members of associations and alliances: kinds, dates, overlaps, on-date queries,
+//! counts, and who may change them.
+
+use actix_web::http::StatusCode;
+use diesel::prelude::*;
+use razem::db::schema::memberships;
+use razem::domain::Role;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app};
+
+/// Organizations to play with, by name; every value is the created body.
+pub struct World {
+    pub alliance: Value,
+    pub a: Value,
+    pub b: Value,
+    pub national: Value,
+    pub gmina: Value,
+    pub powiat: Value,
+    pub ngo: Value,
+}
+
+pub async fn world<S, B>(app: &TestApp<S>, admin: &str) -> World
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    let make = |body: Value| app.organization(admin, body);
+    World {
+        alliance: make(
+            json!({"name": "Porozumienie Testowe", "short_name": "PT", "kind": "alliance"}),
+        )
+        .await,
+        a: make(json!({"name": "Alfa Związek Gmin", "kind": "association"})).await,
+        b: make(json!({"name": "Beta Stowarzyszenie Samorządów", "kind": "association"})).await,
+        national: make(json!({"name": "Związek Miast Polskich", "kind": "national_association"}))
+            .await,
+        gmina: make(json!({"name": "Gmina Świerklaniec", "kind": "jst", "teryt": "2413072"})).await,
+        powiat: make(json!({"name": "Powiat tarnogórski", "kind": "jst", "teryt": "2413000"}))
+            .await,
+        ngo: make(json!({"name": "Fundacja", "kind": "ngo"})).await,
+    }
+}
+
+pub fn id(value: &Value) -> i64 {
+    value["id"].as_i64().unwrap()
+}
+
+pub fn members_path(association: &Value) -> String {
+    format!(
+        "/api/v1/associations/{}/members",
+        association["slug"].as_str().unwrap()
+    )
+}
+
+fn names(response: &crate::helpers::TestResponse) -> Vec<String> {
+    response.json["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("a page: {}", response.text))
+        .iter()
+        .map(|item| item["member"]["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn stored_count(app_conn: &mut razem::db::DbConnection, association_id: i64) -> i64 {
+    memberships::table
+        .filter(memberships::association_id.eq(association_id))
+        .count()
+        .get_result(app_conn)
+        .unwrap()
+}
+
+#[actix_web::test]
+async fn members_are_added_listed_on_a_date_and_counted() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let w = world(&app, &admin).await;
+    let path = members_path(&w.alliance);
+
+    let created = app
+        .post(
+            &path,
+            &json!({"member_id": id(&w.a), "joined_on": "2014-01-01", "basis": "Uchwała nr 1/2014"}),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    assert_eq!(
+        created.header("location"),
+        Some(
+            format!(
+                "/api/v1/associations/{}/members/{}",
+                id(&w.alliance),
+                created.json["id"]
+            )
+            .as_str()
+        )
+    );
+    assert_eq!(created.etag(), "\"1\"");
+    assert_eq!(created.json["member_id"], id(&w.a));
+    assert_eq!(created.json["member"]["name"], "Alfa Związek Gmin");
+    assert_eq!(created.json["member"]["kind"], "association");
+    assert_eq!(created.json["left_on"], Value::Null);
+    assert_eq!(created.json["basis"], "Uchwała nr 1/2014");
+    let membership_id = created.json["id"].as_i64().unwrap();
+    let stored: (i64, i64, String) = app.with_conn(|conn| {
+        memberships::table
+            .find(membership_id)
+            .select((
+                memberships::association_id,
+                memberships::member_id,
+                memberships::basis.assume_not_null(),
+            ))
+            .first(conn)
+            .unwrap()
+    });
+    assert_eq!(
+        stored,
+        (id(&w.alliance), id(&w.a), "Uchwała nr 1/2014".to_owned())
+    );
+    assert_eq!(app.audit_count("membership", membership_id), 1);
+    let one = app.get(&format!("{path}/{membership_id}"), None).await;
+    assert_eq!(one.status, StatusCode::OK);
+    assert_eq!(one.etag(), "\"1\"");
+    assert_eq!(one.json["member"]["slug"], w.a["slug"]);
+
+    for body in [
+        json!({"member_id": id(&w.b), "joined_on": "2015-01-01", "left_on": "2016-12-31"}),
+        json!({"member_id": id(&w.national), "joined_on": "2020-01-01"}),
+    ] {
+        let response = app.post(&path, &body, Some(&admin)).await;
+        assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
+    }
+
+    let all = app.get(&path, None).await;
+    assert_eq!(
+        names(&all),
+        [
+            "Alfa Związek Gmin",
+            "Beta Stowarzyszenie Samorządów",
+            "Związek Miast Polskich"
+        ]
+    );
+    let cases: [(&str, &[&str]); 8] = [
+        ("on=2013-12-31", &[]),
+        ("on=2014-01-01", &["Alfa Związek Gmin"]),
+        (
+            "on=2015-01-01",
+            &["Alfa Związek Gmin", "Beta Stowarzyszenie Samorządów"],
+        ),
+        // left_on is the last day of membership.
+        (
+            "on=2016-12-31",
+            &["Alfa Związek Gmin", "Beta Stowarzyszenie Samorządów"],
+        ),
+        ("on=2017-01-01", &["Alfa Związek Gmin"]),
+        (
+            "on=2024-05-01",
+            &["Alfa Związek Gmin", "Związek Miast Polskich"],
+        ),
+        (
+            "current=true",
+            &["Alfa Związek Gmin", "Związek Miast Polskich"],
+        ),
+        ("current=false", &["Beta Stowarzyszenie Samorządów"]),
+    ];
+    for (query, expected) in cases {
+        let response = app.get(&format!("{path}?{query}"), None).await;
+        assert_eq!(
+            response.status,
+            StatusCode::OK,
+            "{query}: {}",
+            response.text
+        );
+        assert_eq!(names(&response), expected, "{query}");
+    }
+    let by_joining = app.get(&format!("{path}?sort=-joined_on"), None).await;
+    assert_eq!(
+        names(&by_joining),
+        [
+            "Związek Miast Polskich",
+            "Beta Stowarzyszenie Samorządów",
+            "Alfa Związek Gmin"
+        ]
+    );
+    let by_name_desc = app.get(&format!("{path}?sort=-name"), None).await;
+    assert_eq!(names(&by_name_desc)[0], "Związek Miast Polskich");
+
+    // Keyset pagination walks every row once, in each sort.
+    for sort in ["name", "-name", "joined_on", "-joined_on"] {
+        let mut seen = Vec::new();
+        let mut url = format!("{path}?limit=1&sort={sort}");
+        loop {
+            let page = app.get(&url, None).await;
+            assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+            seen.extend(names(&page));
+            match page.json["next_cursor"].as_str() {
+                Some(cursor) => url = format!("{path}?limit=1&sort={sort}&cursor={cursor}"),
+                None => break,
+            }
+        }
+        assert_eq!(seen.len(), 3, "{sort}: {seen:?}");
+    }
+
+    app.get(&format!("{path}?on=2020-01-01&current=true"), None)
+        .await
+        .assert_problem(400, "invalid_query");
+    app.get(&format!("{path}?on=yesterday"), None)
+        .await
+        .assert_problem(400, "invalid_query");
+    app.get("/api/v1/associations/nie-ma/members", None)
+        .await
+        .assert_problem(404, "not_found");
+    app.get(
+        &format!(
+            "/api/v1/associations/{}/members",
+            w.gmina["slug"].as_str().unwrap()
+        ),
+        None,
+    )
+    .await
+    .assert_problem(404, "not_found");
+
+    // member_count: members today, computed for every association on a page.
+    let alliance = app
+        .get(&format!("/api/v1/associations/{}", id(&w.alliance)), None)
+        .await;
+    assert_eq!(alliance.json["member_count"], 2);
+    assert_eq!(alliance.json["current_presidency"], Value::Null);
+    assert_eq!(alliance.json["name"], "Porozumienie Testowe");
+    let list = app.get("/api/v1/associations?limit=100", None).await;
+    let counts: Vec<(String, i64)> = list.json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["short_name"].as_str().unwrap_or("").to_owned(),
+                i["member_count"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(counts.contains(&("PT".to_owned(), 2)), "{counts:?}");
+    assert_eq!(
+        counts.iter().filter(|(_, n)| *n == 0).count(),
+        3,
+        "{counts:?}"
+    );
+}
+
+#[actix_web::test]
+async fn alliances_take_associations_and_associations_take_local_governments() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let w = world(&app, &admin).await;
+    let rejected = [
+        (&w.alliance, &w.gmina, "invalid_member_kind"),
+        (&w.alliance, &w.ngo, "invalid_member_kind"),
+        (&w.alliance, &w.alliance, "self_membership"),
+        (&w.a, &w.b, "invalid_member_kind"),
+        (&w.a, &w.alliance, "invalid_member_kind"),
+        (&w.a, &w.ngo, "invalid_member_kind"),
+        (&w.a, &w.a, "self_membership"),
+        (&w.national, &w.a, "invalid_member_kind"),
+    ];
+    for (association, member, code) in rejected {
+        let response = app
+            .post(
+                &members_path(association),
+                &json!({"member_id": id(member), "joined_on": "2014-01-01"}),
+                Some(&admin),
+            )
+            .await;
+        response.assert_problem(422, "validation_failed");
+        assert_eq!(response.json["errors"][0]["field"], "member_id");
+        assert_eq!(
+            response.json["errors"][0]["code"], code,
+            "{}",
+            response.text
+        );
+    }
+    let unknown = app
+        .post(
+            &members_path(&w.a),
+            &json!({"member_id": 999999, "joined_on": "2014-01-01"}),
+            Some(&admin),
+        )
+        .await;
+    unknown.assert_problem(422, "validation_failed");
+    assert_eq!(unknown.json["errors"][0]["code"], "not_found");
+    let missing = app
+        .post(
+            &members_path(&w.a),
+            &json!({"member_id": id(&w.gmina)}),
+            Some(&admin),
+        )
+        .await;
+    missing.assert_problem(422, "validation_failed");
+    assert_eq!(missing.json["errors"][0]["field"], "joined_on");
+    app.with_conn(|conn| {
+        let total: i64 = memberships::table.count().get_result(conn).unwrap();
+        assert_eq!(total, 0, "nothing was stored");
+    });
+
+    let accepted = [
+        (&w.alliance, &w.a),
+        (&w.alliance, &w.national),
+        (&w.a, &w.gmina),
+        (&w.a, &w.powiat),
+        (&w.national, &w.gmina),
+    ];
+    for (association, member) in accepted {
+        let response = app
+            .post(
+                &members_path(association),
+                &json!({"member_id": id(member), "joined_on": "2014-01-01"}),
+                Some(&admin),
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
+    }
+    let a = app
+        .get(
+            &format!("/api/v1/associations/{}", w.a["slug"].as_str().unwrap()),
+            None,
+        )
+        .await;
+    assert_eq!(a.json["member_count"], 2);
+    // A member organization cannot be deleted while it is a member.
+    let gmina = app
+        .delete(
+            &format!("/api/v1/organizations/{}", id(&w.gmina)),
+            Some(&admin),
+            Some("\"1\""),
+        )
+        .await;
+    gmina.assert_problem(409, "still_referenced");
+    // So is a member association; deleting an association takes its own memberships along.
+    app.delete(
+        &format!("/api/v1/associations/{}", id(&w.national)),
+        Some(&admin),
+        Some("\"1\""),
+    )
+    .await
+    .assert_problem(409, "still_referenced");
+    let deleted = app
+        .delete(
+            &format!("/api/v1/associations/{}", id(&w.alliance)),
+            Some(&admin),
+            Some("\"1\""),
+        )
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
+    app.with_conn(|conn| assert_eq!(stored_count(conn, id(&w.alliance)), 0));
+}
+
+#[actix_web::test]
+async fn memberships_of_one_organization_never_overlap_and_dates_are_in_order() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let w = world(&app, &admin).await;
+    let path = members_path(&w.alliance);
+    let add = |body: Value| {
+        let (path, admin) = (path.clone(), admin.clone());
+        let app = &app;
+        async move { app.post(&path, &body, Some(&admin)).await }
+    };
+    let first =
+        add(json!({"member_id": id(&w.a), "joined_on": "2014-01-01", "left_on": "2015-12-31"}))
+            .await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    let first_id = first.json["id"].as_i64().unwrap();
+
+    // Both ends are days of membership: joining on the day of leaving overlaps.
+    add(json!({"member_id": id(&w.a), "joined_on": "2015-12-31"}))
+        .await
+        .assert_problem(409, "membership_overlap");
+    add(json!({"member_id": id(&w.a), "joined_on": "2013-01-01", "left_on": "2014-01-01"}))
+        .await
+        .assert_problem(409, "membership_overlap");
+    add(json!({"member_id": id(&w.a), "joined_on": "2013-01-01"}))
+        .await
+        .assert_problem(409, "membership_overlap");
+    let again = add(json!({"member_id": id(&w.a), "joined_on": "2016-01-01"})).await;
+    assert_eq!(
+        again.status,
+        StatusCode::CREATED,
+        "back to back is fine: {}",
+        again.text
+    );
+    add(json!({"member_id": id(&w.a), "joined_on": "2020-01-01", "left_on": "2020-12-31"}))
+        .await
+        .assert_problem(409, "membership_overlap");
+    let other_member = add(json!({"member_id": id(&w.b), "joined_on": "2014-01-01"})).await;
+    assert_eq!(other_member.status, StatusCode::CREATED);
+
+    let backwards = add(
+        json!({"member_id": id(&w.national), "joined_on": "2014-01-01", "left_on": "2013-12-31"}),
+    )
+    .await;
+    backwards.assert_problem(422, "validation_failed");
+    assert_eq!(backwards.json["errors"][0]["field"], "left_on");
+    assert_eq!(backwards.json["errors"][0]["code"], "invalid_date_range");
+    let one_day = add(
+        json!({"member_id": id(&w.national), "joined_on": "2014-01-01", "left_on": "2014-01-01"}),
+    )
+    .await;
+    assert_eq!(one_day.status, StatusCode::CREATED);
+    let unknown_field =
+        add(json!({"member_id": id(&w.national), "joined_on": "2015-01-01", "role": "x"})).await;
+    unknown_field.assert_problem(422, "validation_failed");
+    assert_eq!(unknown_field.json["errors"][0]["code"], "unknown_field");
+    app.with_conn(|conn| assert_eq!(stored_count(conn, id(&w.alliance)), 4));
+
+    // Changes follow the same rules, under If-Match.
+    let first_path = format!("{path}/{first_id}");
+    app.patch(
+        &first_path,
+        &json!({"left_on": "2016-06-30"}),
+        Some(&admin),
+        None,
+    )
+    .await
+    .assert_problem(428, "precondition_required");
+    app.patch(
+        &first_path,
+        &json!({"left_on": "2016-06-30"}),
+        Some(&admin),
+        Some("\"7\""),
+    )
+    .await
+    .assert_problem(412, "precondition_failed");
+    app.patch(
+        &first_path,
+        &json!({"left_on": "2016-06-30"}),
+        Some(&admin),
+        Some("\"1\""),
+    )
+    .await
+    .assert_problem(409, "membership_overlap");
+    let backwards = app
+        .patch(
+            &first_path,
+            &json!({"left_on": "2013-06-30"}),
+            Some(&admin),
+            Some("\"1\""),
+        )
+        .await;
+    backwards.assert_problem(422, "validation_failed");
+    assert_eq!(backwards.json["errors"][0]["field"], "left_on");
+    app.patch(
+        &first_path,
+        &json!({"member_id": id(&w.b)}),
+        Some(&admin),
+        Some("\"1\""),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
+    let left_on: Option<String> = app.with_conn(|conn| {
+        memberships::table
+            .find(first_id)
+            .select(memberships::left_on)
+            .first::<Option<chrono::NaiveDate>>(conn)
+            .unwrap()
+            .map(|d| d.to_string())
+    });
+    assert_eq!(
+        left_on.as_deref(),
+        Some("2015-12-31"),
+        "rejected changes left no trace"
+    );
+
+    let changed = app
+        .patch(
+            &first_path,
+            &json!({"left_on": "2015-06-30", "basis": "Uchwała nr 7/2015"}),
+            Some(&admin),
+            Some("\"1\""),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.text);
+    assert_eq!(changed.json["left_on"], "2015-06-30");
+    assert_eq!(changed.json["version"], 2);
+    assert_eq!(changed.etag(), "\"2\"");
+    assert_eq!(app.audit_count("membership", first_id), 2);
+
+    app.delete(&first_path, Some(&admin), Some("\"1\""))
+        .await
+        .assert_problem(412, "precondition_failed");
+    let deleted = app.delete(&first_path, Some(&admin), Some("\"2\"")).await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    app.get(&first_path, None)
+        .await
+        .assert_problem(404, "not_found");
+    app.with_conn(|conn| assert_eq!(stored_count(conn, id(&w.alliance)), 3));
+    assert_eq!(app.audit_count("membership", first_id), 3);
+}
+
+#[actix_web::test]
+async fn an_editor_of_one_association_cannot_touch_anothers_members() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let w = world(&app, &admin).await;
+    let (_, editor) = app
+        .user("biuro@alfa.example.org", Role::Editor, &[id(&w.a)])
+        .await;
+    let (_, viewer) = app.user("czytelnik@example.org", Role::Viewer, &[]).await;
+
+    let own = app
+        .post(
+            &members_path(&w.a),
+            &json!({"member_id": id(&w.gmina), "joined_on": "2014-01-01"}),
+            Some(&editor),
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::CREATED, "{}", own.text);
+    let own_path = format!("{}/{}", members_path(&w.a), own.json["id"]);
+    let own_change = app
+        .patch(
+            &own_path,
+            &json!({"basis": "Uchwała Zgromadzenia"}),
+            Some(&editor),
+            Some("\"1\""),
+        )
+        .await;
+    assert_eq!(own_change.status, StatusCode::OK);
+
+    let theirs = app
+        .post(
+            &members_path(&w.b),
+            &json!({"member_id": id(&w.gmina), "joined_on": "2014-01-01"}),
+            Some(&admin),
+        )
+        .await;
+    let theirs_id = theirs.json["id"].as_i64().unwrap();
+    let theirs_path = format!("{}/{theirs_id}", members_path(&w.b));
+    let snapshot = || {
+        app.with_conn(|conn| {
+            memberships::table
+                .find(theirs_id)
+                .select((
+                    memberships::version,
+                    memberships::left_on,
+                    memberships::basis,
+                ))
+                .first::<(i64, Option<chrono::NaiveDate>, Option<String>)>(conn)
+                .unwrap()
+        })
+    };
+    let before = snapshot();
+
+    app.post(
+        &members_path(&w.b),
+        &json!({"member_id": id(&w.powiat), "joined_on": "2014-01-01"}),
+        Some(&editor),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+    app.patch(
+        &theirs_path,
+        &json!({"left_on": "2020-01-01"}),
+        Some(&editor),
+        Some("\"1\""),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+    app.delete(&theirs_path, Some(&editor), Some("\"1\""))
+        .await
+        .assert_problem(403, "forbidden");
+    app.post(
+        &members_path(&w.alliance),
+        &json!({"member_id": id(&w.a), "joined_on": "2014-01-01"}),
+        Some(&editor),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+    // B's membership is not reachable through A's path either.
+    app.patch(
+        &format!("{}/{theirs_id}", members_path(&w.a)),
+        &json!({"left_on": "2020-01-01"}),
+        Some(&editor),
+        Some("\"1\""),
+    )
+    .await
+    .assert_problem(404, "not_found");
+    app.patch(
+        &theirs_path,
+        &json!({"left_on": "2020-01-01"}),
+        Some(&viewer),
+        Some("\"1\""),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+    app.patch(
+        &theirs_path,
+        &json!({"left_on": "2020-01-01"}),
+        None,
+        Some("\"1\""),
+    )
+    .await
+    .assert_problem(401, "authentication_required");
+    assert_eq!(snapshot(), before, "B's membership is unchanged");
+    app.with_conn(|conn| assert_eq!(stored_count(conn, id(&w.b)), 1));
+    assert_eq!(app.audit_count("membership", theirs_id), 1);
+}
