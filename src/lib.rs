@@ -13,6 +13,7 @@ pub mod health;
 pub mod openapi;
 pub mod organizations;
 pub mod pagination;
+pub mod positions;
 pub mod request_id;
 pub mod seed;
 pub mod server;

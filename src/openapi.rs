@@ -29,6 +29,7 @@ keyset-paginated (`limit`, `cursor` → `next_cursor` and a `Link: rel=\"next\"`
         (name = "associations", description = "Associations and alliances of local governments"),
         (name = "users", description = "People who sign in (administrators)"),
         (name = "health", description = "Liveness and readiness"),
+        (name = "positions", description = "Positions, appeals, interventions, opinions and resolutions that associations adopt and send to central government, with their lifecycle, co-signers and replies"),
     ),
     components(
         schemas(Problem, crate::error::FieldError),
@@ -46,16 +47,16 @@ macro_rules! problem_response {
     ($name:ident, $description:literal, $status:literal, $code:literal, $detail:literal) => {
         #[derive(ToResponse)]
         #[response(
-                            description = $description,
-                            content_type = "application/problem+json",
-                            example = json!({
-                                "type": concat!("urn:razem:problem:", $code),
-                                "title": $description,
-                                "status": $status,
-                                "detail": $detail,
-                                "code": $code
-                            })
-                        )]
+                                    description = $description,
+                                    content_type = "application/problem+json",
+                                    example = json!({
+                                        "type": concat!("urn:razem:problem:", $code),
+                                        "title": $description,
+                                        "status": $status,
+                                        "detail": $detail,
+                                        "code": $code
+                                    })
+                                )]
         #[allow(dead_code)]
         pub struct $name(Problem);
     };

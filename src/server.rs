@@ -50,7 +50,8 @@ where
                 .configure(crate::auth::routes)
                 .configure(crate::users::routes)
                 .configure(crate::organizations::routes)
-                .configure(crate::associations::routes),
+                .configure(crate::associations::routes)
+                .configure(crate::positions::routes),
         )
         .configure(crate::health::routes)
 }

@@ -60,3 +60,58 @@ pub fn can_write_organization(principal: &Principal, organization_id: i64) -> Re
 pub fn can_delete_organization(principal: &Principal) -> Result<(), ApiError> {
     require_admin(principal)
 }
+
+/// Which drafts a principal may see: admins all, editors those of their associations,
+/// everyone else none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DraftVisibility {
+    All,
+    /// Drafts of these associations (none when empty).
+    OfAssociations(Vec<i64>),
+}
+
+pub fn visible_drafts(principal: &Principal) -> DraftVisibility {
+    match principal.user() {
+        Some(user) if user.role == Role::Admin => DraftVisibility::All,
+        Some(user) if user.role == Role::Editor => {
+            DraftVisibility::OfAssociations(user.associations.clone())
+        }
+        _ => DraftVisibility::OfAssociations(Vec::new()),
+    }
+}
+
+/// May the principal see the unpublished drafts of this association? Admins and its editors.
+pub fn can_see_draft(principal: &Principal, association_id: i64) -> bool {
+    match visible_drafts(principal) {
+        DraftVisibility::All => true,
+        DraftVisibility::OfAssociations(ids) => ids.contains(&association_id),
+    }
+}
+
+/// May the principal write positions of this association (create, change, delete,
+/// move through the lifecycle, record replies)? Admins and its editors.
+pub fn can_write_position(principal: &Principal, association_id: i64) -> Result<(), ApiError> {
+    let user = authenticated(principal)?;
+    match user.role {
+        Role::Admin => Ok(()),
+        Role::Editor if user.associations.contains(&association_id) => Ok(()),
+        Role::Editor => Err(ApiError::forbidden(
+            "you may write only the positions of the associations you are an editor of",
+        )),
+        Role::Viewer => Err(ApiError::forbidden("viewers may not change data")),
+    }
+}
+
+/// May the principal sign (or withdraw the signature) in the name of this organization?
+/// Admins and its editors.
+pub fn can_co_sign(principal: &Principal, organization_id: i64) -> Result<(), ApiError> {
+    let user = authenticated(principal)?;
+    match user.role {
+        Role::Admin => Ok(()),
+        Role::Editor if user.associations.contains(&organization_id) => Ok(()),
+        Role::Editor => Err(ApiError::forbidden(
+            "you may co-sign only in the name of the associations you are an editor of",
+        )),
+        Role::Viewer => Err(ApiError::forbidden("viewers may not change data")),
+    }
+}
