@@ -1,6 +1,8 @@
 //! Demo data drawn from the documents in `shared/seeds/`: idempotent, so it can run
 //! on every first start and again by hand.
 
+mod positions;
+
 use diesel::Connection;
 
 use crate::audit::Actor;
@@ -215,6 +217,7 @@ pub fn load_demo(conn: &mut DbConnection) -> ApiResult<usize> {
             organizations::insert(conn, &actor, request.into_fields())?;
             added += 1;
         }
+        added += positions::load_demo_positions(conn)?;
         Ok(added)
     })
 }
