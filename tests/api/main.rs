@@ -8,4 +8,5 @@ mod auth;
 mod errors;
 mod openapi;
 mod organizations;
+mod positions;
 mod users;
