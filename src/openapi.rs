@@ -47,16 +47,16 @@ macro_rules! problem_response {
     ($name:ident, $description:literal, $status:literal, $code:literal, $detail:literal) => {
         #[derive(ToResponse)]
         #[response(
-                                    description = $description,
-                                    content_type = "application/problem+json",
-                                    example = json!({
-                                        "type": concat!("urn:razem:problem:", $code),
-                                        "title": $description,
-                                        "status": $status,
-                                        "detail": $detail,
-                                        "code": $code
-                                    })
-                                )]
+                                            description = $description,
+                                            content_type = "application/problem+json",
+                                            example = json!({
+                                                "type": concat!("urn:razem:problem:", $code),
+                                                "title": $description,
+                                                "status": $status,
+                                                "detail": $detail,
+                                                "code": $code
+                                            })
+                                        )]
         #[allow(dead_code)]
         pub struct $name(Problem);
     };

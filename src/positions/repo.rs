@@ -214,14 +214,16 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> ApiResult<Vec<Posit
                     .as_deref()
                     .and_then(|k| NaiveDate::parse_from_str(k, "%Y-%m-%d").ok())
                     .ok_or_else(invalid_cursor)?;
+                // The first bound alone is redundant, but it is what lets both planners
+                // start the index scan at the cursor instead of filtering from the top.
                 query = if ascending {
-                    query.filter(
+                    query.filter(p::adopted_sort.ge(key)).filter(
                         p::adopted_sort
                             .gt(key)
                             .or(p::adopted_sort.eq(key).and(p::id.gt(cursor.id))),
                     )
                 } else {
-                    query.filter(
+                    query.filter(p::adopted_sort.le(key)).filter(
                         p::adopted_sort
                             .lt(key)
                             .or(p::adopted_sort.eq(key).and(p::id.lt(cursor.id))),
@@ -243,13 +245,13 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> ApiResult<Vec<Posit
                     .and_then(crate::time::from_cursor_key)
                     .ok_or_else(invalid_cursor)?;
                 query = if ascending {
-                    query.filter(
+                    query.filter(p::updated_at.ge(key)).filter(
                         p::updated_at
                             .gt(key)
                             .or(p::updated_at.eq(key).and(p::id.gt(cursor.id))),
                     )
                 } else {
-                    query.filter(
+                    query.filter(p::updated_at.le(key)).filter(
                         p::updated_at
                             .lt(key)
                             .or(p::updated_at.eq(key).and(p::id.lt(cursor.id))),
