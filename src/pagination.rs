@@ -122,7 +122,7 @@ macro_rules! page_of {
 /// Declares the `?sort=` values of a list (`-field` sorts descending).
 #[macro_export]
 macro_rules! text_enum_sort {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:tt),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
         pub enum $name {

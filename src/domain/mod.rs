@@ -94,7 +94,7 @@ pub(crate) use string_value;
 macro_rules! text_enum {
     (
         $(#[$meta:meta])*
-        $name:ident { $($variant:ident => $text:literal),+ $(,)? }
+        $name:ident { $($variant:ident => $text:tt),+ $(,)? }
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]

@@ -434,6 +434,7 @@ crate::list_query!(
         #[validate(length(min = 1, max = 100))]
         q: Option<String>,
         /// Order: `name` (default), `-name`, `updated_at`, `-updated_at`.
+        #[param(inline)]
         sort: Option<OrganizationSort>,
     }
 );

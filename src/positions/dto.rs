@@ -301,7 +301,20 @@ pub struct CoSignerInput {
     #[validate(range(min = 1))]
     #[schema(minimum = 1)]
     pub organization_id: i64,
+    #[validate(custom(function = "plausible_date"))]
+    #[schema(pattern = r"^(199[0-9]|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
     pub signed_on: NaiveDate,
+}
+
+/// Dates of positions lie in the era of restored local government (1990-2100).
+fn plausible_date(date: &NaiveDate) -> Result<(), ValidationError> {
+    if (1990..=2100).contains(&date.year()) {
+        Ok(())
+    } else {
+        let mut error = ValidationError::new("date_out_of_range");
+        error.message = Some("a date between 1990-01-01 and 2100-12-31".into());
+        Err(error)
+    }
 }
 
 fn validate_topics(values: &[String]) -> Result<(), ValidationError> {
@@ -375,6 +388,8 @@ pub struct CreatePosition {
     #[schema(max_length = 200000)]
     pub body: Option<String>,
     /// The (planned) adoption date; may also be given with the move to `adopted`.
+    #[validate(custom(function = "plausible_date"))]
+    #[schema(pattern = r"^(199[0-9]|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
     pub adopted_on: Option<NaiveDate>,
     #[serde(default)]
     #[validate(custom(function = "validate_topics"))]
@@ -492,9 +507,12 @@ pub struct UpdatePosition {
     #[schema(value_type = Option<String>, max_length = 200000)]
     pub body: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<NaiveDate>)]
+    #[validate(custom(function = "plausible_date"))]
+    #[schema(value_type = Option<NaiveDate>, pattern = r"^(199[0-9]|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
     pub adopted_on: Option<Option<NaiveDate>>,
     /// Corrects the date of sending (only once the position was sent).
+    #[validate(custom(function = "plausible_date"))]
+    #[schema(pattern = r"^(199[0-9]|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
     pub sent_on: Option<NaiveDate>,
     #[validate(custom(function = "validate_topics"))]
     #[schema(max_items = 20)]
@@ -666,6 +684,8 @@ pub struct TransitionRequest {
     pub to: PositionStatus,
     /// The date of the move (today when left out). For `adopted` it is the adoption date,
     /// and then it may be left out only when the draft has `adopted_on`.
+    #[validate(custom(function = "plausible_date"))]
+    #[schema(pattern = r"^(199[0-9]|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
     pub on: Option<NaiveDate>,
     #[validate(length(min = 1, max = 2000), custom(function = "not_blank"))]
     #[schema(min_length = 1, max_length = 2000)]
@@ -711,6 +731,8 @@ pub struct PositionHistory {
 #[schema(example = json!({"signed_on": "2024-03-12"}))]
 pub struct CoSignRequest {
     /// The date of signing (today when left out).
+    #[validate(custom(function = "plausible_date"))]
+    #[schema(pattern = r"^(199[0-9]|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
     pub signed_on: Option<NaiveDate>,
 }
 
@@ -723,6 +745,8 @@ pub struct CoSignRequest {
     "attachment": {"title": "Pismo MI z 22 kwietnia 2024 r.", "url": "https://opos.example.pl/odpowiedzi/mi-2024-04-22.pdf", "media_type": "application/pdf"}
 }))]
 pub struct CreateResponse {
+    #[validate(custom(function = "plausible_date"))]
+    #[schema(pattern = r"^(199[0-9]|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
     pub received_on: NaiveDate,
     /// The addressee that replied.
     #[validate(range(min = 1))]
@@ -783,6 +807,7 @@ crate::list_query!(
         q: Option<String>,
         /// Order: `-adopted_on` (default; positions not yet adopted first), `adopted_on`
         /// (not yet adopted last), `-updated_at`, `updated_at`. Ties are broken by id.
+        #[param(inline)]
         sort: Option<PositionSort>,
     }
 );
