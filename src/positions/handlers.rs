@@ -44,6 +44,24 @@ fn load_visible(conn: &mut DbConnection, principal: &Principal, id: i64) -> ApiR
         .ok_or_else(|| not_found(id))
 }
 
+/// The caller of a write: anonymous callers get 401 before the body is read (so a
+/// malformed body without a token is 401, not 422). Extract it before the body.
+pub struct SignedIn(pub Principal);
+
+impl FromRequest for SignedIn {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let principal = Principal::from_request(req, payload);
+        Box::pin(async move {
+            let principal = principal.await?;
+            policy::require_signed_in(&principal)?;
+            Ok(SignedIn(principal))
+        })
+    }
+}
+
 /// A JSON body that may be left out entirely, or be `null` (then `T::default()`).
 pub struct OptionalJson<T>(pub T);
 
@@ -202,7 +220,7 @@ pub async fn get_position(
 #[post("/positions")]
 pub async fn create_position(
     state: web::Data<AppState>,
-    principal: Principal,
+    SignedIn(principal): SignedIn,
     body: Json<CreatePosition>,
 ) -> ApiResult<HttpResponse> {
     policy::can_write_position(&principal, body.0.association_id)?;
@@ -245,7 +263,7 @@ pub async fn create_position(
 #[patch("/positions/{id}")]
 pub async fn update_position(
     state: web::Data<AppState>,
-    principal: Principal,
+    SignedIn(principal): SignedIn,
     path: web::Path<PositionPath>,
     if_match: IfMatch,
     body: Json<UpdatePosition>,
@@ -303,7 +321,7 @@ pub async fn update_position(
 #[delete("/positions/{id}")]
 pub async fn delete_position(
     state: web::Data<AppState>,
-    principal: Principal,
+    SignedIn(principal): SignedIn,
     path: web::Path<PositionPath>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
@@ -347,7 +365,7 @@ pub async fn delete_position(
 #[post("/positions/{id}/transitions")]
 pub async fn transition_position(
     state: web::Data<AppState>,
-    principal: Principal,
+    SignedIn(principal): SignedIn,
     path: web::Path<PositionPath>,
     if_match: IfMatch,
     body: Json<TransitionRequest>,
@@ -444,7 +462,7 @@ pub async fn position_history(
 #[post("/positions/{id}/co-signers/{organization_id}")]
 pub async fn co_sign_position(
     state: web::Data<AppState>,
-    principal: Principal,
+    SignedIn(principal): SignedIn,
     path: web::Path<CoSignerPath>,
     body: OptionalJson<CoSignRequest>,
 ) -> ApiResult<HttpResponse> {
@@ -492,7 +510,7 @@ pub async fn co_sign_position(
 #[delete("/positions/{id}/co-signers/{organization_id}")]
 pub async fn remove_co_signer(
     state: web::Data<AppState>,
-    principal: Principal,
+    SignedIn(principal): SignedIn,
     path: web::Path<CoSignerPath>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
@@ -540,7 +558,7 @@ pub async fn remove_co_signer(
 #[post("/positions/{id}/responses")]
 pub async fn add_position_response(
     state: web::Data<AppState>,
-    principal: Principal,
+    SignedIn(principal): SignedIn,
     path: web::Path<PositionPath>,
     body: Json<CreateResponse>,
 ) -> ApiResult<HttpResponse> {

@@ -1451,6 +1451,11 @@ async fn invalid_positions_are_422_naming_the_field() {
             "consultation_id",
             "range",
         ),
+        (
+            with("adopted_on", json!("1989-12-31")),
+            "adopted_on",
+            "date_out_of_range",
+        ),
     ];
     for (body, field, code) in cases {
         let response = app.post("/api/v1/positions", &body, Some(&w.admin)).await;
@@ -1470,6 +1475,9 @@ async fn invalid_positions_are_422_naming_the_field() {
     let position = create(&app, &w.editor_a, base.clone()).await;
     let id = position["id"].as_i64().unwrap();
     let path = format!("/api/v1/positions/{id}");
+    let refused = move_to(&app, &w.editor_a, id, "adopted", Some("2101-01-01")).await;
+    refused.assert_problem(422, "validation_failed");
+    assert_eq!(refused.json["errors"][0]["code"], "date_out_of_range");
     let refused = app
         .patch(
             &path,
