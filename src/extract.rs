@@ -120,11 +120,43 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             "the request body must be a JSON object",
         ));
     }
+    if let Some(field) = nul_character(&value, "") {
+        // PostgreSQL text cannot hold U+0000; no Polish document needs it either.
+        return Err(ApiError::invalid_field(
+            field,
+            "invalid_character",
+            "text must not contain the NUL character (U+0000)",
+        ));
+    }
     normalize_integers(&mut value);
     serde_path_to_error::deserialize(value).map_err(|error| {
         let path = error.path().to_string();
         ApiError::validation(vec![data_error(&path, error.inner())])
     })
+}
+
+/// The path of the first string (or key) holding U+0000.
+fn nul_character(value: &serde_json::Value, path: &str) -> Option<String> {
+    match value {
+        serde_json::Value::String(text) if text.contains('\0') => Some(path.to_owned()),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(index, item)| nul_character(item, &format!("{path}[{index}]"))),
+        serde_json::Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            let field = if path.is_empty() {
+                key.clone()
+            } else {
+                format!("{path}.{key}")
+            };
+            if key.contains('\0') {
+                Some(field)
+            } else {
+                nul_character(item, &field)
+            }
+        }),
+        _ => None,
+    }
 }
 
 /// JSON has one number type: `12000.0` is the integer 12000, as JSON Schema says.

@@ -15,6 +15,7 @@ pub mod milestones;
 pub mod openapi;
 pub mod organizations;
 pub mod pagination;
+pub mod positions;
 pub mod presidencies;
 pub mod request_id;
 pub mod seed;

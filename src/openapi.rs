@@ -36,6 +36,7 @@ data need no token; a partner token needs the read scope of the resource. Use *A
         (name = "tokens", description = "API tokens of partner organizations"),
         (name = "audit", description = "Who changed what and when (administrators)"),
         (name = "health", description = "Liveness and readiness"),
+        (name = "positions", description = "Positions, appeals, interventions, opinions and resolutions that associations adopt and send to central government, with their lifecycle, co-signers and replies"),
     ),
     components(
         schemas(Problem, crate::error::FieldError),

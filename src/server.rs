@@ -94,7 +94,8 @@ where
                 .configure(crate::associations::routes)
                 .configure(crate::memberships::routes)
                 .configure(crate::presidencies::routes)
-                .configure(crate::milestones::routes),
+                .configure(crate::milestones::routes)
+                .configure(crate::positions::routes),
         )
         .configure(crate::health::routes)
 }

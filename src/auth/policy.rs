@@ -144,3 +144,81 @@ pub fn can_manage_milestones(principal: &Principal, association_id: i64) -> Resu
 pub fn can_manage_presidencies(principal: &Principal) -> Result<(), ApiError> {
     require_admin(principal)
 }
+/// Which drafts a principal may see: admins all, editors those of their associations,
+/// a token with `positions:read` those of its organization, everyone else none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DraftVisibility {
+    All,
+    /// Drafts of these associations (none when empty).
+    OfAssociations(Vec<i64>),
+}
+
+pub fn visible_drafts(principal: &Principal) -> DraftVisibility {
+    match principal {
+        Principal::User(user) if user.role == Role::Admin => DraftVisibility::All,
+        Principal::User(user) if user.role == Role::Editor => {
+            DraftVisibility::OfAssociations(user.associations.clone())
+        }
+        Principal::Token(token) if token.scopes.contains(&Scope::PositionsRead) => {
+            DraftVisibility::OfAssociations(vec![token.organization_id])
+        }
+        _ => DraftVisibility::OfAssociations(Vec::new()),
+    }
+}
+
+/// May the principal see the unpublished drafts of this association?
+pub fn can_see_draft(principal: &Principal, association_id: i64) -> bool {
+    match visible_drafts(principal) {
+        DraftVisibility::All => true,
+        DraftVisibility::OfAssociations(ids) => ids.contains(&association_id),
+    }
+}
+
+/// Writes in the name of an organization: admins; its editors; a token of that
+/// organization with the write scope.
+fn write_for(
+    principal: &Principal,
+    organization_id: i64,
+    scope: Scope,
+    what: &str,
+) -> Result<(), ApiError> {
+    match principal {
+        Principal::Token(token) => {
+            scoped(token, scope)?;
+            if token.organization_id == organization_id {
+                Ok(())
+            } else {
+                Err(ApiError::forbidden(
+                    "an API token writes only for its own organization",
+                ))
+            }
+        }
+        _ => {
+            let user = person(principal)?;
+            match user.role {
+                Role::Admin => Ok(()),
+                Role::Editor if user.associations.contains(&organization_id) => Ok(()),
+                Role::Editor => Err(ApiError::forbidden(format!(
+                    "you may {what} only for the associations you are an editor of"
+                ))),
+                Role::Viewer => Err(ApiError::forbidden("viewers may not change data")),
+            }
+        }
+    }
+}
+
+/// May the principal write positions of this association (create, change, delete,
+/// move through the lifecycle, record replies)?
+pub fn can_write_position(principal: &Principal, association_id: i64) -> Result<(), ApiError> {
+    write_for(
+        principal,
+        association_id,
+        Scope::PositionsWrite,
+        "write positions",
+    )
+}
+
+/// May the principal sign (or withdraw the signature) in the name of this organization?
+pub fn can_co_sign(principal: &Principal, organization_id: i64) -> Result<(), ApiError> {
+    write_for(principal, organization_id, Scope::PositionsWrite, "co-sign")
+}

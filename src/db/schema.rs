@@ -144,6 +144,102 @@ diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(user_associations -> users (user_id));
 diesel::joinable!(user_associations -> organizations (organization_id));
 
+diesel::table! {
+    positions (id) {
+        id -> BigInt,
+        association_id -> BigInt,
+        number -> Nullable<Text>,
+        number_year -> Nullable<Integer>,
+        number_seq -> Nullable<Integer>,
+        kind -> Text,
+        title -> Nullable<Text>,
+        summary -> Nullable<Text>,
+        body -> Nullable<Text>,
+        status -> Text,
+        adopted_on -> Nullable<Date>,
+        adopted_sort -> Date,
+        sent_on -> Nullable<Date>,
+        legislation_register_number -> Nullable<Text>,
+        legislation_title -> Nullable<Text>,
+        legislation_url -> Nullable<Text>,
+        consultation_id -> Nullable<BigInt>,
+        published -> Bool,
+        search_text -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    position_topics (position_id, topic) {
+        position_id -> BigInt,
+        topic -> Text,
+    }
+}
+
+diesel::table! {
+    position_addressees (position_id, organization_id) {
+        position_id -> BigInt,
+        organization_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    position_co_signers (position_id, organization_id) {
+        position_id -> BigInt,
+        organization_id -> BigInt,
+        signed_on -> Date,
+    }
+}
+
+diesel::table! {
+    position_attachments (id) {
+        id -> BigInt,
+        position_id -> BigInt,
+        title -> Text,
+        url -> Text,
+        media_type -> Nullable<Text>,
+        size_bytes -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    position_responses (id) {
+        id -> BigInt,
+        position_id -> BigInt,
+        received_on -> Date,
+        from_organization_id -> BigInt,
+        summary -> Text,
+        attachment_title -> Nullable<Text>,
+        attachment_url -> Nullable<Text>,
+        attachment_media_type -> Nullable<Text>,
+        attachment_size_bytes -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    position_transitions (id) {
+        id -> BigInt,
+        position_id -> BigInt,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        on_date -> Date,
+        note -> Nullable<Text>,
+        actor_user_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(positions -> organizations (association_id));
+diesel::joinable!(position_topics -> positions (position_id));
+diesel::joinable!(position_addressees -> positions (position_id));
+diesel::joinable!(position_co_signers -> positions (position_id));
+diesel::joinable!(position_attachments -> positions (position_id));
+diesel::joinable!(position_responses -> positions (position_id));
+diesel::joinable!(position_transitions -> positions (position_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     users,
@@ -154,4 +250,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     memberships,
     presidencies,
     milestones,
+    positions,
+    position_topics,
+    position_addressees,
+    position_co_signers,
+    position_attachments,
+    position_responses,
+    position_transitions,
 );

@@ -5,10 +5,12 @@
 
 mod identifiers;
 mod kinds;
+mod positions;
 mod text;
 
 pub use identifiers::{Krs, Nip, PostalCode, Regon, Teryt, TerytLevel};
 pub use kinds::{JstKind, OrganizationKind, Role, Scope, Voivodeship};
+pub use positions::{PositionKind, PositionNumber, PositionStatus, RegisterNumber};
 pub use text::{Email, Slug, WebUrl, fold_for_search};
 
 /// Declares a string newtype with parsing, serde, Display and an OpenAPI schema.

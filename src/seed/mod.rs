@@ -1,6 +1,8 @@
 //! Demo data drawn from the documents in `shared/seeds/`: idempotent, so it can run
 //! on every first start and again by hand.
 
+mod positions;
+
 use chrono::{Datelike, NaiveDate};
 use diesel::Connection;
 
@@ -188,7 +190,8 @@ pub fn load_demo(conn: &mut DbConnection) -> ApiResult<usize> {
     conn.transaction(|conn| {
         let organizations = load_organizations(conn)?;
         let timeline = load_opos_timeline(conn)?;
-        Ok(organizations + timeline)
+        let positions = positions::load_demo_positions(conn)?;
+        Ok(organizations + timeline + positions)
     })
 }
 

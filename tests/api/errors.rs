@@ -83,6 +83,11 @@ async fn malformed_bodies() {
         .await;
     positional.assert_problem(422, "validation_failed");
     assert_eq!(positional.error_fields(), vec!["address"]);
+    let nul = app
+        .send(post().set_json(json!({"name": "A\u{0}B", "kind": "ngo"})))
+        .await;
+    nul.assert_problem(422, "validation_failed");
+    assert_eq!(nul.error_fields(), vec!["name"]);
     let array = app.send(post().set_json(json!(["A", "ngo"]))).await;
     array.assert_problem(422, "validation_failed");
     assert!(

@@ -12,6 +12,7 @@ mod memberships;
 mod milestones;
 mod openapi;
 mod organizations;
+mod positions;
 mod presidencies;
 mod security;
 mod sessions;

@@ -1,0 +1,245 @@
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::{
+    position_attachments, position_co_signers, position_responses, position_transitions, positions,
+};
+
+/// The sort key of a position without an adoption date: after every real date, so
+/// drafts come first in `-adopted_on` and last in `adopted_on`.
+pub fn no_adoption_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX)
+}
+
+/// A stored position.
+#[derive(Debug, Clone, Queryable, Identifiable)]
+#[diesel(table_name = positions)]
+pub struct PositionRow {
+    pub id: i64,
+    pub association_id: i64,
+    pub number: Option<String>,
+    pub number_year: Option<i32>,
+    pub number_seq: Option<i32>,
+    pub kind: String,
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub body: Option<String>,
+    pub status: String,
+    pub adopted_on: Option<NaiveDate>,
+    pub adopted_sort: NaiveDate,
+    pub sent_on: Option<NaiveDate>,
+    pub legislation_register_number: Option<String>,
+    pub legislation_title: Option<String>,
+    pub legislation_url: Option<String>,
+    pub consultation_id: Option<i64>,
+    pub published: bool,
+    pub search_text: String,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Every writable column of a position: its whole new state, for insert and update.
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
+#[diesel(table_name = positions, treat_none_as_null = true)]
+pub struct PositionFields {
+    pub association_id: i64,
+    pub number: Option<String>,
+    #[serde(skip)]
+    pub number_year: Option<i32>,
+    #[serde(skip)]
+    pub number_seq: Option<i32>,
+    pub kind: String,
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub body: Option<String>,
+    pub status: String,
+    pub adopted_on: Option<NaiveDate>,
+    #[serde(skip)]
+    pub adopted_sort: NaiveDate,
+    pub sent_on: Option<NaiveDate>,
+    pub legislation_register_number: Option<String>,
+    pub legislation_title: Option<String>,
+    pub legislation_url: Option<String>,
+    pub consultation_id: Option<i64>,
+    pub published: bool,
+    #[serde(skip)]
+    pub search_text: String,
+}
+
+impl PositionFields {
+    /// Recomputes the derived columns: number parts, sort key and search text.
+    pub fn refresh_derived(&mut self) {
+        let number = self
+            .number
+            .as_deref()
+            .and_then(|n| n.parse::<crate::domain::PositionNumber>().ok());
+        self.number_year = number.as_ref().map(|n| n.year());
+        self.number_seq = number.as_ref().map(|n| n.seq());
+        self.adopted_sort = self.adopted_on.unwrap_or_else(no_adoption_date);
+        let searchable: Vec<&str> = [
+            self.title.as_deref(),
+            self.summary.as_deref(),
+            self.number.as_deref(),
+            self.legislation_register_number.as_deref(),
+            self.legislation_title.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        self.search_text = crate::domain::fold_for_search(&searchable.join(" "));
+    }
+}
+
+impl From<PositionRow> for PositionFields {
+    fn from(row: PositionRow) -> Self {
+        PositionFields {
+            association_id: row.association_id,
+            number: row.number,
+            number_year: row.number_year,
+            number_seq: row.number_seq,
+            kind: row.kind,
+            title: row.title,
+            summary: row.summary,
+            body: row.body,
+            status: row.status,
+            adopted_on: row.adopted_on,
+            adopted_sort: row.adopted_sort,
+            sent_on: row.sent_on,
+            legislation_register_number: row.legislation_register_number,
+            legislation_title: row.legislation_title,
+            legislation_url: row.legislation_url,
+            consultation_id: row.consultation_id,
+            published: row.published,
+            search_text: row.search_text,
+        }
+    }
+}
+
+/// Columns stamped on every write.
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = positions)]
+pub struct Stamp {
+    pub version: i64,
+    pub updated_at: NaiveDateTime,
+}
+
+/// An organization that co-signed, and when.
+#[derive(Debug, Clone, PartialEq, Queryable, Serialize)]
+pub struct CoSignerRow {
+    pub organization_id: i64,
+    pub signed_on: NaiveDate,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = position_co_signers)]
+pub struct NewCoSigner {
+    pub position_id: i64,
+    pub organization_id: i64,
+    pub signed_on: NaiveDate,
+}
+
+/// Metadata of a file attached to a position (the file itself lives elsewhere).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AttachmentData {
+    pub title: String,
+    pub url: String,
+    pub media_type: Option<String>,
+    pub size_bytes: Option<i64>,
+}
+
+#[derive(Debug, Clone, Queryable)]
+#[diesel(table_name = position_attachments)]
+pub struct AttachmentRow {
+    pub id: i64,
+    pub position_id: i64,
+    pub title: String,
+    pub url: String,
+    pub media_type: Option<String>,
+    pub size_bytes: Option<i64>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = position_attachments)]
+pub struct NewAttachment<'a> {
+    pub position_id: i64,
+    pub title: &'a str,
+    pub url: &'a str,
+    pub media_type: Option<&'a str>,
+    pub size_bytes: Option<i64>,
+}
+
+#[derive(Debug, Clone, Queryable)]
+#[diesel(table_name = position_responses)]
+pub struct ResponseRow {
+    pub id: i64,
+    pub position_id: i64,
+    pub received_on: NaiveDate,
+    pub from_organization_id: i64,
+    pub summary: String,
+    pub attachment_title: Option<String>,
+    pub attachment_url: Option<String>,
+    pub attachment_media_type: Option<String>,
+    pub attachment_size_bytes: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable, Serialize)]
+#[diesel(table_name = position_responses)]
+pub struct NewResponse {
+    pub position_id: i64,
+    pub received_on: NaiveDate,
+    pub from_organization_id: i64,
+    pub summary: String,
+    pub attachment_title: Option<String>,
+    pub attachment_url: Option<String>,
+    pub attachment_media_type: Option<String>,
+    pub attachment_size_bytes: Option<i64>,
+    #[serde(skip)]
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable)]
+#[diesel(table_name = position_transitions)]
+pub struct TransitionRow {
+    pub id: i64,
+    pub position_id: i64,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub on_date: NaiveDate,
+    pub note: Option<String>,
+    pub actor_user_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = position_transitions)]
+pub struct NewTransition<'a> {
+    pub position_id: i64,
+    pub from_status: Option<&'a str>,
+    pub to_status: &'a str,
+    pub on_date: NaiveDate,
+    pub note: Option<&'a str>,
+    pub actor_user_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+/// The related rows of a position that requests write as a whole: topics, addressees,
+/// co-signers and attachments (in their stored order).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PositionLinks {
+    pub topics: Vec<String>,
+    pub addressee_ids: Vec<i64>,
+    pub co_signers: Vec<CoSignerRow>,
+    pub attachments: Vec<AttachmentData>,
+}
+
+/// A position's full written state, for the audit log (snapshot and diff).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PositionState {
+    #[serde(flatten)]
+    pub fields: PositionFields,
+    #[serde(flatten)]
+    pub links: PositionLinks,
+}

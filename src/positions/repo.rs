@@ -1,0 +1,1237 @@
+//! Every query on positions and their related rows.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::dto::{
+    Attachment, CoSigner, Legislation, Position, PositionResponse, PositionSort, check_consistency,
+    parse_kind, parse_status,
+};
+use super::model::{
+    AttachmentData, AttachmentRow, CoSignerRow, NewAttachment, NewCoSigner, NewResponse,
+    NewTransition, PositionFields, PositionLinks, PositionRow, PositionState, ResponseRow, Stamp,
+    TransitionRow,
+};
+use crate::audit::{self, Actor};
+use crate::auth::policy::DraftVisibility;
+use crate::db::DbConnection;
+use crate::db::schema::{
+    position_addressees, position_attachments, position_co_signers, position_responses,
+    position_topics, position_transitions, positions,
+};
+use crate::domain::{OrganizationKind, PositionNumber, PositionStatus};
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::organizations::dto::{OrganizationSummary, parse_kind as parse_organization_kind};
+use crate::organizations::model::OrganizationRow;
+use crate::pagination::Cursor;
+
+/// The audit log's name of a position.
+const OBJECT: &str = "position";
+
+/// Today's date (UTC), the default date of moves and signatures.
+pub fn today() -> NaiveDate {
+    crate::time::now().date()
+}
+
+// ------------------------------------------------------------------ locking
+
+/// Takes the write locks a position write needs, as the transaction's FIRST statement.
+/// The one place with backend-specific SQL of positions.
+///
+/// - PostgreSQL: locks the position row (`FOR UPDATE`), so concurrent writes to one
+///   position queue up.
+/// - SQLite: a no-op write takes the database write lock at once. A deferred
+///   transaction that read first and wrote later would fail with `SQLITE_BUSY` when
+///   another writer committed in between; one that writes first waits (busy_timeout).
+pub fn begin_write(conn: &mut DbConnection, position_id: Option<i64>) -> ApiResult<()> {
+    use diesel::sql_types::BigInt;
+    let id = position_id.unwrap_or(0);
+    match conn {
+        DbConnection::Pg(pg) => {
+            if position_id.is_some() {
+                diesel::sql_query("SELECT id FROM positions WHERE id = $1 FOR UPDATE")
+                    .bind::<BigInt, _>(id)
+                    .execute(pg)?;
+            }
+        }
+        DbConnection::Sqlite(sqlite) => {
+            diesel::sql_query("UPDATE positions SET version = version WHERE id = ?")
+                .bind::<BigInt, _>(id)
+                .execute(sqlite)?;
+        }
+    }
+    Ok(())
+}
+
+/// Serializes number assignment per association. PostgreSQL locks the association's
+/// row until commit (`FOR NO KEY UPDATE`: foreign keys to it stay usable); SQLite
+/// already holds the database write lock since [`begin_write`].
+fn lock_numbering(conn: &mut DbConnection, association_id: i64) -> ApiResult<()> {
+    use diesel::sql_types::BigInt;
+    if let DbConnection::Pg(pg) = conn {
+        diesel::sql_query("SELECT id FROM organizations WHERE id = $1 FOR NO KEY UPDATE")
+            .bind::<BigInt, _>(association_id)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
+// ------------------------------------------------------------------ reading
+
+pub fn find(conn: &mut DbConnection, id: i64) -> ApiResult<Option<PositionRow>> {
+    Ok(positions::table.find(id).first(conn).optional()?)
+}
+
+/// What a list asks for.
+#[derive(Debug)]
+pub struct ListFilter {
+    pub drafts: DraftVisibility,
+    pub association: Option<i64>,
+    pub kind: Option<&'static str>,
+    pub status: Option<&'static str>,
+    /// Already normalized.
+    pub topic: Option<String>,
+    pub adopted_from: Option<NaiveDate>,
+    pub adopted_to: Option<NaiveDate>,
+    pub register_number: Option<String>,
+    pub addressee: Option<i64>,
+    pub co_signer: Option<i64>,
+    /// Already folded for search.
+    pub q: Option<String>,
+    pub updated_since: Option<NaiveDateTime>,
+    pub sort: PositionSort,
+    pub after: Option<Cursor>,
+    pub fetch: i64,
+}
+
+/// The cursor pointing after `row` in `sort` order.
+pub fn cursor_after(row: &PositionRow, sort: PositionSort) -> Cursor {
+    let key = match sort {
+        PositionSort::AdoptedOn | PositionSort::AdoptedOnDesc => {
+            row.adopted_sort.format("%Y-%m-%d").to_string()
+        }
+        PositionSort::UpdatedAt | PositionSort::UpdatedAtDesc => {
+            crate::time::cursor_key(row.updated_at)
+        }
+    };
+    Cursor {
+        sort: sort.as_str().to_owned(),
+        key: Some(key),
+        id: row.id,
+    }
+}
+
+fn invalid_cursor() -> ApiError {
+    ApiError::bad_request("invalid_cursor", "the cursor is not one this list returned")
+}
+
+/// One page of positions in keyset order. Drafts the caller may not see are filtered
+/// here, in SQL, so pages never leak them (nor come out short).
+pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> ApiResult<Vec<PositionRow>> {
+    use positions::dsl as p;
+    let mut query = p::positions.into_boxed();
+    match &filter.drafts {
+        DraftVisibility::All => {}
+        DraftVisibility::OfAssociations(ids) if ids.is_empty() => {
+            query = query.filter(p::published.eq(true));
+        }
+        DraftVisibility::OfAssociations(ids) => {
+            query = query.filter(
+                p::published
+                    .eq(true)
+                    .or(p::association_id.eq_any(ids.clone())),
+            );
+        }
+    }
+    if let Some(association) = filter.association {
+        query = query.filter(p::association_id.eq(association));
+    }
+    if let Some(kind) = filter.kind {
+        query = query.filter(p::kind.eq(kind));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(p::status.eq(status));
+    }
+    if let Some(topic) = &filter.topic {
+        query = query.filter(
+            p::id.eq_any(
+                position_topics::table
+                    .select(position_topics::position_id)
+                    .filter(position_topics::topic.eq(topic.clone())),
+            ),
+        );
+    }
+    // The range is on the sort key, so it narrows the index scan; a missing adoption
+    // date sorts as 9999-12-31 and so falls outside every bounded range.
+    if let Some(from) = filter.adopted_from {
+        query = query.filter(p::adopted_sort.ge(from));
+    }
+    if let Some(to) = filter.adopted_to {
+        query = query.filter(p::adopted_sort.le(to));
+    }
+    if filter.adopted_from.is_some() || filter.adopted_to.is_some() {
+        query = query.filter(p::adopted_on.is_not_null());
+    }
+    if let Some(number) = &filter.register_number {
+        query = query.filter(p::legislation_register_number.eq(number.clone()));
+    }
+    if let Some(addressee) = filter.addressee {
+        query = query.filter(
+            p::id.eq_any(
+                position_addressees::table
+                    .select(position_addressees::position_id)
+                    .filter(position_addressees::organization_id.eq(addressee)),
+            ),
+        );
+    }
+    if let Some(co_signer) = filter.co_signer {
+        query = query.filter(
+            p::id.eq_any(
+                position_co_signers::table
+                    .select(position_co_signers::position_id)
+                    .filter(position_co_signers::organization_id.eq(co_signer)),
+            ),
+        );
+    }
+    if let Some(q) = &filter.q {
+        query = query.filter(
+            p::search_text
+                .like(crate::organizations::repo::like_pattern(q))
+                .escape('\\'),
+        );
+    }
+    if let Some(since) = filter.updated_since {
+        query = query.filter(p::updated_at.ge(since));
+    }
+    match filter.sort {
+        PositionSort::AdoptedOn | PositionSort::AdoptedOnDesc => {
+            let ascending = filter.sort == PositionSort::AdoptedOn;
+            if let Some(cursor) = &filter.after {
+                let key = cursor
+                    .key
+                    .as_deref()
+                    .and_then(|k| NaiveDate::parse_from_str(k, "%Y-%m-%d").ok())
+                    .ok_or_else(invalid_cursor)?;
+                // The first bound alone is redundant, but it is what lets both planners
+                // start the index scan at the cursor instead of filtering from the top.
+                query = if ascending {
+                    query.filter(p::adopted_sort.ge(key)).filter(
+                        p::adopted_sort
+                            .gt(key)
+                            .or(p::adopted_sort.eq(key).and(p::id.gt(cursor.id))),
+                    )
+                } else {
+                    query.filter(p::adopted_sort.le(key)).filter(
+                        p::adopted_sort
+                            .lt(key)
+                            .or(p::adopted_sort.eq(key).and(p::id.lt(cursor.id))),
+                    )
+                };
+            }
+            query = if ascending {
+                query.order((p::adopted_sort.asc(), p::id.asc()))
+            } else {
+                query.order((p::adopted_sort.desc(), p::id.desc()))
+            };
+        }
+        PositionSort::UpdatedAt | PositionSort::UpdatedAtDesc => {
+            let ascending = filter.sort == PositionSort::UpdatedAt;
+            if let Some(cursor) = &filter.after {
+                let key = cursor
+                    .key
+                    .as_deref()
+                    .and_then(crate::time::from_cursor_key)
+                    .ok_or_else(invalid_cursor)?;
+                query = if ascending {
+                    query.filter(p::updated_at.ge(key)).filter(
+                        p::updated_at
+                            .gt(key)
+                            .or(p::updated_at.eq(key).and(p::id.gt(cursor.id))),
+                    )
+                } else {
+                    query.filter(p::updated_at.le(key)).filter(
+                        p::updated_at
+                            .lt(key)
+                            .or(p::updated_at.eq(key).and(p::id.lt(cursor.id))),
+                    )
+                };
+            }
+            query = if ascending {
+                query.order((p::updated_at.asc(), p::id.asc()))
+            } else {
+                query.order((p::updated_at.desc(), p::id.desc()))
+            };
+        }
+    }
+    Ok(query.limit(filter.fetch).load(conn)?)
+}
+
+/// The related rows that requests write as a whole, of one position.
+pub fn links(conn: &mut DbConnection, id: i64) -> ApiResult<PositionLinks> {
+    let topics = position_topics::table
+        .select(position_topics::topic)
+        .filter(position_topics::position_id.eq(id))
+        .order(position_topics::topic.asc())
+        .load(conn)?;
+    let addressee_ids = position_addressees::table
+        .select(position_addressees::organization_id)
+        .filter(position_addressees::position_id.eq(id))
+        .order(position_addressees::organization_id.asc())
+        .load(conn)?;
+    let co_signers = position_co_signers::table
+        .select((
+            position_co_signers::organization_id,
+            position_co_signers::signed_on,
+        ))
+        .filter(position_co_signers::position_id.eq(id))
+        .order(position_co_signers::organization_id.asc())
+        .load(conn)?;
+    let attachments: Vec<AttachmentRow> = position_attachments::table
+        .filter(position_attachments::position_id.eq(id))
+        .order(position_attachments::id.asc())
+        .load(conn)?;
+    Ok(PositionLinks {
+        topics,
+        addressee_ids,
+        co_signers,
+        attachments: attachments.into_iter().map(attachment_data).collect(),
+    })
+}
+
+fn attachment_data(row: AttachmentRow) -> AttachmentData {
+    AttachmentData {
+        title: row.title,
+        url: row.url,
+        media_type: row.media_type,
+        size_bytes: row.size_bytes,
+    }
+}
+
+/// Canonical order of the written lists, so that equal sets compare equal.
+pub fn canonical(mut links: PositionLinks) -> PositionLinks {
+    links.topics.sort();
+    links.addressee_ids.sort_unstable();
+    links.co_signers.sort_by_key(|c| c.organization_id);
+    links
+}
+
+/// Full positions for these rows, with every embed, in a constant number of queries
+/// (seven, however many rows), in the rows' order.
+pub fn with_details(conn: &mut DbConnection, rows: Vec<PositionRow>) -> ApiResult<Vec<Position>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let topics: Vec<(i64, String)> = position_topics::table
+        .select((position_topics::position_id, position_topics::topic))
+        .filter(position_topics::position_id.eq_any(ids.clone()))
+        .order((position_topics::position_id, position_topics::topic))
+        .load(conn)?;
+    let addressees: Vec<(i64, i64)> = position_addressees::table
+        .select((
+            position_addressees::position_id,
+            position_addressees::organization_id,
+        ))
+        .filter(position_addressees::position_id.eq_any(ids.clone()))
+        .order((
+            position_addressees::position_id,
+            position_addressees::organization_id,
+        ))
+        .load(conn)?;
+    let co_signers: Vec<(i64, i64, NaiveDate)> = position_co_signers::table
+        .select((
+            position_co_signers::position_id,
+            position_co_signers::organization_id,
+            position_co_signers::signed_on,
+        ))
+        .filter(position_co_signers::position_id.eq_any(ids.clone()))
+        .order((
+            position_co_signers::position_id,
+            position_co_signers::signed_on,
+            position_co_signers::organization_id,
+        ))
+        .load(conn)?;
+    let attachments: Vec<AttachmentRow> = position_attachments::table
+        .filter(position_attachments::position_id.eq_any(ids.clone()))
+        .order((position_attachments::position_id, position_attachments::id))
+        .load(conn)?;
+    let responses: Vec<ResponseRow> = position_responses::table
+        .filter(position_responses::position_id.eq_any(ids.clone()))
+        .order((
+            position_responses::position_id,
+            position_responses::received_on,
+            position_responses::id,
+        ))
+        .load(conn)?;
+
+    let mut organization_ids: Vec<i64> = rows.iter().map(|r| r.association_id).collect();
+    organization_ids.extend(addressees.iter().map(|(_, o)| *o));
+    organization_ids.extend(co_signers.iter().map(|(_, o, _)| *o));
+    organization_ids.extend(responses.iter().map(|r| r.from_organization_id));
+    organization_ids.sort_unstable();
+    organization_ids.dedup();
+    let organizations: HashMap<i64, OrganizationSummary> =
+        crate::organizations::repo::find_many(conn, &organization_ids)?
+            .iter()
+            .map(|o| (o.id, OrganizationSummary::from(o)))
+            .collect();
+    let summary = |id: i64| -> ApiResult<OrganizationSummary> {
+        organizations
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| ApiError::internal(format!("organization {id} vanished")))
+    };
+
+    let mut topics_of: HashMap<i64, Vec<String>> = HashMap::new();
+    for (position_id, topic) in topics {
+        topics_of.entry(position_id).or_default().push(topic);
+    }
+    let mut addressees_of: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (position_id, organization_id) in addressees {
+        addressees_of
+            .entry(position_id)
+            .or_default()
+            .push(organization_id);
+    }
+    let mut co_signers_of: HashMap<i64, Vec<CoSigner>> = HashMap::new();
+    for (position_id, organization_id, signed_on) in co_signers {
+        co_signers_of
+            .entry(position_id)
+            .or_default()
+            .push(CoSigner {
+                organization_id,
+                organization: summary(organization_id)?,
+                signed_on,
+            });
+    }
+    let mut attachments_of: HashMap<i64, Vec<Attachment>> = HashMap::new();
+    for row in attachments {
+        attachments_of
+            .entry(row.position_id)
+            .or_default()
+            .push(attachment_data(row).into());
+    }
+    let mut responses_of: HashMap<i64, Vec<PositionResponse>> = HashMap::new();
+    for row in responses {
+        let from = summary(row.from_organization_id)?;
+        responses_of
+            .entry(row.position_id)
+            .or_default()
+            .push(response_dto(row, from));
+    }
+
+    rows.into_iter()
+        .map(|row| {
+            let addressee_ids = addressees_of.remove(&row.id).unwrap_or_default();
+            let addressees = addressee_ids
+                .iter()
+                .map(|id| summary(*id))
+                .collect::<ApiResult<Vec<_>>>()?;
+            let legislation = (row.legislation_register_number.is_some()
+                || row.legislation_title.is_some()
+                || row.legislation_url.is_some())
+            .then(|| Legislation {
+                register_number: row.legislation_register_number.clone(),
+                title: row.legislation_title.clone(),
+                url: row.legislation_url.clone(),
+            });
+            Ok(Position {
+                id: row.id,
+                association_id: row.association_id,
+                association: summary(row.association_id)?,
+                number: row.number,
+                kind: parse_kind(&row.kind),
+                title: row.title,
+                summary: row.summary,
+                body: row.body,
+                status: parse_status(&row.status),
+                adopted_on: row.adopted_on,
+                sent_on: row.sent_on,
+                topics: topics_of.remove(&row.id).unwrap_or_default(),
+                legislation,
+                addressee_ids,
+                addressees,
+                co_signers: co_signers_of.remove(&row.id).unwrap_or_default(),
+                attachments: attachments_of.remove(&row.id).unwrap_or_default(),
+                responses: responses_of.remove(&row.id).unwrap_or_default(),
+                consultation_id: row.consultation_id,
+                version: row.version,
+                created_at: crate::time::to_utc(row.created_at),
+                updated_at: crate::time::to_utc(row.updated_at),
+            })
+        })
+        .collect()
+}
+
+fn response_dto(row: ResponseRow, from: OrganizationSummary) -> PositionResponse {
+    let attachment = match (row.attachment_title, row.attachment_url) {
+        (Some(title), Some(url)) => Some(Attachment {
+            title,
+            url,
+            media_type: row.attachment_media_type,
+            size_bytes: row.attachment_size_bytes,
+        }),
+        _ => None,
+    };
+    PositionResponse {
+        id: row.id,
+        received_on: row.received_on,
+        from_id: row.from_organization_id,
+        from,
+        summary: row.summary,
+        attachment,
+        created_at: crate::time::to_utc(row.created_at),
+    }
+}
+
+/// One full position.
+pub fn find_full(conn: &mut DbConnection, row: PositionRow) -> ApiResult<Position> {
+    with_details(conn, vec![row])?
+        .pop()
+        .ok_or_else(|| ApiError::internal("position vanished"))
+}
+
+/// Every move of a position, oldest first.
+pub fn history(conn: &mut DbConnection, id: i64) -> ApiResult<Vec<TransitionRow>> {
+    Ok(position_transitions::table
+        .filter(position_transitions::position_id.eq(id))
+        .order(position_transitions::id.asc())
+        .load(conn)?)
+}
+
+/// The date of the latest move (not counting the creation).
+fn last_move_on(conn: &mut DbConnection, id: i64) -> ApiResult<Option<NaiveDate>> {
+    Ok(position_transitions::table
+        .select(diesel::dsl::max(position_transitions::on_date))
+        .filter(position_transitions::position_id.eq(id))
+        .filter(position_transitions::from_status.is_not_null())
+        .first(conn)?)
+}
+
+fn record_move(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    position_id: i64,
+    from: Option<PositionStatus>,
+    to: PositionStatus,
+    on: NaiveDate,
+    note: Option<&str>,
+) -> ApiResult<()> {
+    diesel::insert_into(position_transitions::table)
+        .values(NewTransition {
+            position_id,
+            from_status: from.map(PositionStatus::as_str),
+            to_status: to.as_str(),
+            on_date: on,
+            note,
+            actor_user_id: actor.user_id,
+            created_at: crate::time::now(),
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
+// ------------------------------------------------------------------ checks
+
+/// Every referenced organization must exist, and the adopting one be an association
+/// or alliance: 422 naming the field otherwise.
+fn check_references(
+    conn: &mut DbConnection,
+    fields: &PositionFields,
+    links: &PositionLinks,
+) -> ApiResult<()> {
+    let mut ids: Vec<i64> = vec![fields.association_id];
+    ids.extend(&links.addressee_ids);
+    ids.extend(links.co_signers.iter().map(|c| c.organization_id));
+    let found: HashMap<i64, OrganizationRow> = crate::organizations::repo::find_many(conn, &ids)?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    let mut errors = Vec::new();
+    match found.get(&fields.association_id) {
+        None => errors.push(FieldError::new(
+            "association_id",
+            "not_found",
+            format!("organization {} does not exist", fields.association_id),
+        )),
+        Some(organization) if !parse_organization_kind(&organization.kind).is_association() => {
+            errors.push(FieldError::new(
+                "association_id",
+                "not_an_association",
+                format!(
+                    "'{}' is not an association or alliance ({})",
+                    organization.name,
+                    OrganizationKind::ASSOCIATIONS
+                        .iter()
+                        .map(|k| k.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ))
+        }
+        Some(_) => {}
+    }
+    if let Some(missing) = links
+        .addressee_ids
+        .iter()
+        .find(|id| !found.contains_key(id))
+    {
+        errors.push(FieldError::new(
+            "addressee_ids",
+            "not_found",
+            format!("organization {missing} does not exist"),
+        ));
+    }
+    if let Some(missing) = links
+        .co_signers
+        .iter()
+        .find(|c| !found.contains_key(&c.organization_id))
+    {
+        errors.push(FieldError::new(
+            "co_signers",
+            "not_found",
+            format!("organization {} does not exist", missing.organization_id),
+        ));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
+/// A given number must be free within its association and year (409 otherwise).
+fn check_number_free(
+    conn: &mut DbConnection,
+    fields: &PositionFields,
+    except_id: Option<i64>,
+) -> ApiResult<()> {
+    let (Some(year), Some(seq)) = (fields.number_year, fields.number_seq) else {
+        return Ok(());
+    };
+    let mut query = positions::table
+        .select(positions::id)
+        .filter(positions::association_id.eq(fields.association_id))
+        .filter(positions::number_year.eq(year))
+        .filter(positions::number_seq.eq(seq))
+        .into_boxed();
+    if let Some(id) = except_id {
+        query = query.filter(positions::id.ne(id));
+    }
+    if let Some(other) = query.first::<i64>(conn).optional()? {
+        return Err(ApiError::conflict(
+            "number_taken",
+            format!(
+                "the number {seq}/{year} is already used by position {other} of this association"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The next number of the year: one more than the highest, assigned under the
+/// numbering lock so that concurrent adoptions get consecutive numbers.
+fn next_number(
+    conn: &mut DbConnection,
+    association_id: i64,
+    year: i32,
+) -> ApiResult<PositionNumber> {
+    lock_numbering(conn, association_id)?;
+    let highest: Option<i32> = positions::table
+        .select(diesel::dsl::max(positions::number_seq))
+        .filter(positions::association_id.eq(association_id))
+        .filter(positions::number_year.eq(year))
+        .first(conn)?;
+    let seq = highest.unwrap_or(0) + 1;
+    PositionNumber::new(seq, year)
+        .ok_or_else(|| ApiError::internal(format!("no valid number {seq}/{year}")))
+}
+
+/// Co-signing is possible only before the position is sent (and while it stands).
+pub fn check_co_signing_open(status: PositionStatus) -> ApiResult<()> {
+    if status.is_sent() {
+        return Err(ApiError::conflict(
+            "position_already_sent",
+            "the position has been sent; its co-signers can no longer change",
+        ));
+    }
+    if status == PositionStatus::Withdrawn {
+        return Err(ApiError::conflict(
+            "position_withdrawn",
+            "the position has been withdrawn; it can no longer be co-signed",
+        ));
+    }
+    Ok(())
+}
+
+// ------------------------------------------------------------------ writing
+
+fn write_links(
+    conn: &mut DbConnection,
+    id: i64,
+    before: &PositionLinks,
+    after: &PositionLinks,
+) -> ApiResult<()> {
+    if before.topics != after.topics {
+        diesel::delete(position_topics::table.filter(position_topics::position_id.eq(id)))
+            .execute(conn)?;
+        for topic in &after.topics {
+            diesel::insert_into(position_topics::table)
+                .values((
+                    position_topics::position_id.eq(id),
+                    position_topics::topic.eq(topic),
+                ))
+                .execute(conn)?;
+        }
+    }
+    if before.addressee_ids != after.addressee_ids {
+        diesel::delete(position_addressees::table.filter(position_addressees::position_id.eq(id)))
+            .execute(conn)?;
+        for organization_id in &after.addressee_ids {
+            diesel::insert_into(position_addressees::table)
+                .values((
+                    position_addressees::position_id.eq(id),
+                    position_addressees::organization_id.eq(organization_id),
+                ))
+                .execute(conn)?;
+        }
+    }
+    if before.co_signers != after.co_signers {
+        diesel::delete(position_co_signers::table.filter(position_co_signers::position_id.eq(id)))
+            .execute(conn)?;
+        for co_signer in &after.co_signers {
+            diesel::insert_into(position_co_signers::table)
+                .values(NewCoSigner {
+                    position_id: id,
+                    organization_id: co_signer.organization_id,
+                    signed_on: co_signer.signed_on,
+                })
+                .execute(conn)?;
+        }
+    }
+    if before.attachments != after.attachments {
+        diesel::delete(
+            position_attachments::table.filter(position_attachments::position_id.eq(id)),
+        )
+        .execute(conn)?;
+        for attachment in &after.attachments {
+            diesel::insert_into(position_attachments::table)
+                .values(NewAttachment {
+                    position_id: id,
+                    title: &attachment.title,
+                    url: &attachment.url,
+                    media_type: attachment.media_type.as_deref(),
+                    size_bytes: attachment.size_bytes,
+                })
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the position row if its version is still `expected_version` (else 412).
+fn write_row(
+    conn: &mut DbConnection,
+    current: &PositionRow,
+    expected_version: i64,
+    fields: &PositionFields,
+) -> ApiResult<PositionRow> {
+    let updated: Option<PositionRow> = diesel::update(
+        positions::table
+            .filter(positions::id.eq(current.id))
+            .filter(positions::version.eq(expected_version)),
+    )
+    .set((
+        fields,
+        Stamp {
+            version: expected_version + 1,
+            updated_at: crate::time::now(),
+        },
+    ))
+    .returning(positions::all_columns)
+    .get_result(conn)
+    .optional()?;
+    updated.ok_or_else(|| ApiError::precondition_failed(current.version))
+}
+
+/// Inserts a draft, its related rows, its first history entry and its audit record
+/// (call inside a transaction, after [`begin_write`]).
+pub fn insert(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    fields: PositionFields,
+    links: PositionLinks,
+) -> ApiResult<PositionRow> {
+    let links = canonical(links);
+    check_consistency(&fields, &links)?;
+    check_references(conn, &fields, &links)?;
+    check_number_free(conn, &fields, None)?;
+    let now = crate::time::now();
+    let row: PositionRow = diesel::insert_into(positions::table)
+        .values((
+            &fields,
+            positions::version.eq(1),
+            positions::created_at.eq(now),
+            positions::updated_at.eq(now),
+        ))
+        .returning(positions::all_columns)
+        .get_result(conn)?;
+    write_links(conn, row.id, &PositionLinks::default(), &links)?;
+    record_move(
+        conn,
+        actor,
+        row.id,
+        None,
+        parse_status(&row.status),
+        now.date(),
+        None,
+    )?;
+    let state = PositionState { fields, links };
+    audit::record(
+        conn,
+        actor,
+        "create",
+        OBJECT,
+        row.id,
+        serde_json::to_value(&state).ok(),
+    )?;
+    Ok(row)
+}
+
+/// Writes the new state of a position if its version is still `expected_version`.
+pub fn update(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    current: &PositionRow,
+    current_links: PositionLinks,
+    expected_version: i64,
+    fields: PositionFields,
+    links: PositionLinks,
+) -> ApiResult<PositionRow> {
+    let before = PositionState {
+        fields: PositionFields::from(current.clone()),
+        links: canonical(current_links),
+    };
+    let after = PositionState {
+        fields,
+        links: canonical(links),
+    };
+    if before == after {
+        return Ok(current.clone());
+    }
+    let status = parse_status(&current.status);
+    if before.fields.association_id != after.fields.association_id
+        && status != PositionStatus::Draft
+    {
+        return Err(ApiError::conflict(
+            "position_not_draft",
+            "only a draft may move to another association",
+        ));
+    }
+    if before.links.co_signers != after.links.co_signers {
+        check_co_signing_open(status)?;
+    }
+    if before.fields.sent_on != after.fields.sent_on && !status.is_sent() {
+        return Err(ApiError::invalid_field(
+            "sent_on",
+            "set_by_transition",
+            "sent_on is set by the move to 'sent' (POST /positions/{id}/transitions)",
+        ));
+    }
+    check_consistency(&after.fields, &after.links)?;
+    check_references(conn, &after.fields, &after.links)?;
+    check_number_free(conn, &after.fields, Some(current.id))?;
+    let row = write_row(conn, current, expected_version, &after.fields)?;
+    write_links(conn, row.id, &before.links, &after.links)?;
+    audit::record(
+        conn,
+        actor,
+        "update",
+        OBJECT,
+        row.id,
+        Some(audit::diff(&before, &after)),
+    )?;
+    Ok(row)
+}
+
+/// Deletes a draft or withdrawn position (with its related rows).
+pub fn delete(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    current: &PositionRow,
+    expected_version: i64,
+) -> ApiResult<()> {
+    let status = parse_status(&current.status);
+    if !matches!(status, PositionStatus::Draft | PositionStatus::Withdrawn) {
+        return Err(ApiError::conflict(
+            "position_not_deletable",
+            format!(
+                "a position in status '{status}' is part of the record; withdraw it first \
+                 (POST /positions/{}/transitions with {{\"to\": \"withdrawn\"}})",
+                current.id
+            ),
+        ));
+    }
+    let snapshot = PositionState {
+        fields: PositionFields::from(current.clone()),
+        links: links(conn, current.id)?,
+    };
+    let deleted = diesel::delete(
+        positions::table
+            .filter(positions::id.eq(current.id))
+            .filter(positions::version.eq(expected_version)),
+    )
+    .execute(conn)?;
+    if deleted == 0 {
+        return Err(ApiError::precondition_failed(current.version));
+    }
+    audit::record(
+        conn,
+        actor,
+        "delete",
+        OBJECT,
+        current.id,
+        serde_json::to_value(&snapshot).ok(),
+    )?;
+    Ok(())
+}
+
+/// A lifecycle move asked for.
+#[derive(Debug, Clone)]
+pub struct Move {
+    pub to: PositionStatus,
+    pub on: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+fn illegal_transition(from: PositionStatus, to: PositionStatus) -> ApiError {
+    let allowed = from.allowed_next();
+    let detail = if allowed.is_empty() {
+        format!(
+            "a position in status '{from}' cannot move to '{to}'; allowed: none ('{from}' is final)"
+        )
+    } else {
+        format!(
+            "a position in status '{from}' cannot move to '{to}'; allowed: {}",
+            allowed
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    ApiError::conflict("illegal_transition", detail)
+}
+
+/// Moves a position through its lifecycle if its version is still `expected_version`:
+/// checks the move, stamps its date, numbers the position on adoption, keeps the move
+/// in the history and the audit log.
+pub fn transition(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    current: &PositionRow,
+    expected_version: i64,
+    request: &Move,
+) -> ApiResult<PositionRow> {
+    let from = parse_status(&current.status);
+    let to = request.to;
+    if !from.can_move_to(to) {
+        return Err(illegal_transition(from, to));
+    }
+    let mut fields = PositionFields::from(current.clone());
+    let on = match to {
+        PositionStatus::Adopted => {
+            let adopted_on = request.on.or(fields.adopted_on);
+            let mut missing = Vec::new();
+            if fields.title.is_none() {
+                missing.push(FieldError::new(
+                    "title",
+                    "required_for_adoption",
+                    "a position is adopted only with a title",
+                ));
+            }
+            if fields.body.as_deref().is_none_or(|b| b.trim().is_empty()) {
+                missing.push(FieldError::new(
+                    "body",
+                    "required_for_adoption",
+                    "a position is adopted only with a body",
+                ));
+            }
+            if adopted_on.is_none() {
+                missing.push(FieldError::new(
+                    "adopted_on",
+                    "required_for_adoption",
+                    "a position is adopted only with an adoption date: give 'on', or set adopted_on on the draft",
+                ));
+            }
+            let Some(adopted_on) = adopted_on.filter(|_| missing.is_empty()) else {
+                return Err(ApiError::validation(missing));
+            };
+            fields.adopted_on = Some(adopted_on);
+            fields.published = true;
+            adopted_on
+        }
+        _ => request.on.unwrap_or_else(today),
+    };
+    if let Some(last) = last_move_on(conn, current.id)?
+        && on < last
+    {
+        return Err(ApiError::invalid_field(
+            "on",
+            "before_previous_move",
+            format!(
+                "the previous move of this position is dated {last}; a later move cannot be dated {on}"
+            ),
+        ));
+    }
+    match to {
+        PositionStatus::Sent => fields.sent_on = Some(on),
+        PositionStatus::Answered | PositionStatus::Closed => {
+            if let Some(sent_on) = fields.sent_on
+                && on < sent_on
+            {
+                return Err(ApiError::invalid_field(
+                    "on",
+                    "before_previous_move",
+                    format!(
+                        "the position was sent on {sent_on}; a later move cannot be dated {on}"
+                    ),
+                ));
+            }
+        }
+        _ => {}
+    }
+    if to == PositionStatus::Sent
+        && let Some(adopted_on) = fields.adopted_on
+        && on < adopted_on
+    {
+        return Err(ApiError::invalid_field(
+            "on",
+            "before_adoption",
+            format!("the position was adopted on {adopted_on}; it cannot be sent on {on}"),
+        ));
+    }
+    fields.status = to.as_str().to_owned();
+    fields.refresh_derived();
+    if to == PositionStatus::Adopted {
+        let year = on.year();
+        match fields.number_year {
+            Some(number_year) if number_year != year => {
+                return Err(ApiError::invalid_field(
+                    "number",
+                    "number_year_mismatch",
+                    format!(
+                        "the position is numbered {} but adopted in {year}; change its number first",
+                        fields.number.as_deref().unwrap_or_default()
+                    ),
+                ));
+            }
+            Some(_) => {}
+            None => {
+                fields.number = Some(next_number(conn, fields.association_id, year)?.into_inner());
+                fields.refresh_derived();
+            }
+        }
+    }
+    check_consistency(&fields, &PositionLinks::default())?;
+    let row = write_row(conn, current, expected_version, &fields)?;
+    record_move(
+        conn,
+        actor,
+        row.id,
+        Some(from),
+        to,
+        on,
+        request.note.as_deref(),
+    )?;
+    audit::record(
+        conn,
+        actor,
+        "transition",
+        OBJECT,
+        row.id,
+        Some(serde_json::json!({
+            "status": [from, to],
+            "on": on,
+            "note": request.note,
+            "number": row.number,
+        })),
+    )?;
+    Ok(row)
+}
+
+/// Bumps the version of a position whose related rows changed.
+fn touch(
+    conn: &mut DbConnection,
+    current: &PositionRow,
+    expected_version: i64,
+) -> ApiResult<PositionRow> {
+    write_row(
+        conn,
+        current,
+        expected_version,
+        &PositionFields::from(current.clone()),
+    )
+}
+
+/// Adds an organization's signature (before the position is sent).
+pub fn co_sign(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    current: &PositionRow,
+    organization_id: i64,
+    signed_on: NaiveDate,
+) -> ApiResult<PositionRow> {
+    check_co_signing_open(parse_status(&current.status))?;
+    if crate::organizations::repo::find(conn, organization_id)?.is_none() {
+        return Err(ApiError::not_found(format!(
+            "organization {organization_id} does not exist"
+        )));
+    }
+    if organization_id == current.association_id {
+        return Err(ApiError::conflict(
+            "own_position",
+            "the adopting association does not co-sign its own position",
+        ));
+    }
+    let signed: Option<i64> = position_co_signers::table
+        .select(position_co_signers::organization_id)
+        .filter(position_co_signers::position_id.eq(current.id))
+        .filter(position_co_signers::organization_id.eq(organization_id))
+        .first(conn)
+        .optional()?;
+    if signed.is_some() {
+        return Err(ApiError::conflict(
+            "already_co_signed",
+            format!("organization {organization_id} has already co-signed this position"),
+        ));
+    }
+    diesel::insert_into(position_co_signers::table)
+        .values(NewCoSigner {
+            position_id: current.id,
+            organization_id,
+            signed_on,
+        })
+        .execute(conn)?;
+    let row = touch(conn, current, current.version)?;
+    audit::record(
+        conn,
+        actor,
+        "co_sign",
+        OBJECT,
+        row.id,
+        Some(serde_json::json!({"organization_id": organization_id, "signed_on": signed_on})),
+    )?;
+    Ok(row)
+}
+
+/// Withdraws an organization's signature (before the position is sent).
+pub fn remove_co_signer(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    current: &PositionRow,
+    expected_version: i64,
+    organization_id: i64,
+) -> ApiResult<PositionRow> {
+    check_co_signing_open(parse_status(&current.status))?;
+    let signer: Option<CoSignerRow> = position_co_signers::table
+        .select((
+            position_co_signers::organization_id,
+            position_co_signers::signed_on,
+        ))
+        .filter(position_co_signers::position_id.eq(current.id))
+        .filter(position_co_signers::organization_id.eq(organization_id))
+        .first(conn)
+        .optional()?;
+    let Some(signer) = signer else {
+        return Err(ApiError::not_found(format!(
+            "organization {organization_id} has not co-signed position {}",
+            current.id
+        )));
+    };
+    let row = touch(conn, current, expected_version)?;
+    diesel::delete(
+        position_co_signers::table
+            .filter(position_co_signers::position_id.eq(current.id))
+            .filter(position_co_signers::organization_id.eq(organization_id)),
+    )
+    .execute(conn)?;
+    audit::record(
+        conn,
+        actor,
+        "remove_co_signer",
+        OBJECT,
+        row.id,
+        Some(serde_json::to_value(&signer).unwrap_or_default()),
+    )?;
+    Ok(row)
+}
+
+/// Records an addressee's reply; a `sent` position becomes `answered` (kept in the history).
+pub fn add_response(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    current: &PositionRow,
+    mut response: NewResponse,
+) -> ApiResult<PositionRow> {
+    let status = parse_status(&current.status);
+    if !status.is_sent() {
+        return Err(ApiError::conflict(
+            "position_not_sent",
+            format!("a position in status '{status}' has not been sent, so it has no replies"),
+        ));
+    }
+    let addressee: Option<i64> = position_addressees::table
+        .select(position_addressees::organization_id)
+        .filter(position_addressees::position_id.eq(current.id))
+        .filter(position_addressees::organization_id.eq(response.from_organization_id))
+        .first(conn)
+        .optional()?;
+    if addressee.is_none() {
+        return Err(ApiError::invalid_field(
+            "from_id",
+            "not_an_addressee",
+            format!(
+                "organization {} is not an addressee of this position; add it to addressee_ids first",
+                response.from_organization_id
+            ),
+        ));
+    }
+    if let Some(sent_on) = current.sent_on
+        && response.received_on < sent_on
+    {
+        return Err(ApiError::invalid_field(
+            "received_on",
+            "before_sending",
+            format!(
+                "the position was sent on {sent_on}; a reply cannot be received on {}",
+                response.received_on
+            ),
+        ));
+    }
+    response.position_id = current.id;
+    response.created_at = crate::time::now();
+    let response_id: i64 = diesel::insert_into(position_responses::table)
+        .values(&response)
+        .returning(position_responses::id)
+        .get_result(conn)?;
+    audit::record(
+        conn,
+        actor,
+        "response",
+        OBJECT,
+        current.id,
+        Some(serde_json::json!({"response_id": response_id, "response": response})),
+    )?;
+    if status == PositionStatus::Sent {
+        let answered = Move {
+            to: PositionStatus::Answered,
+            on: Some(response.received_on),
+            note: Some(format!("reply recorded (response {response_id})")),
+        };
+        return transition(conn, actor, current, current.version, &answered);
+    }
+    touch(conn, current, current.version)
+}

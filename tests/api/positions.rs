@@ -1,0 +1,1614 @@
+//! Positions: CRUD, the lifecycle and its numbering, co-signing, replies, visibility of
+//! drafts per role, lists (filters, sorts, keyset pagination), preconditions and audit.
+
+use std::collections::HashSet;
+
+use actix_http::Request;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::test::TestRequest;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use razem::db::schema::{
+    position_addressees, position_attachments, position_co_signers, position_responses,
+    position_topics, position_transitions, positions,
+};
+use razem::domain::{PositionStatus, Role};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, TestResponse, spawn_app};
+
+/// The people and organizations most tests need, on top of the demo data set.
+struct World {
+    opos: i64,
+    slaski: i64,
+    wielkopolska: i64,
+    ministry: i64,
+    kwrist: i64,
+    admin: String,
+    /// Editor of OPOS (the adopting association of most test positions).
+    editor_a: String,
+    editor_a_id: i64,
+    /// Editor of the Śląski Związek Gmin i Powiatów.
+    editor_b: String,
+    viewer: String,
+}
+
+async fn organization_id<S, B>(app: &TestApp<S>, slug: &str) -> i64
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let response = app
+        .get(&format!("/api/v1/organizations/{slug}"), None)
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{slug}: {}", response.text);
+    response.json["id"].as_i64().unwrap()
+}
+
+async fn world<S, B>(app: &TestApp<S>) -> World
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    app.seed_demo();
+    let opos = organization_id(app, "opos").await;
+    let slaski = organization_id(app, "slaski-zwiazek-gmin-i-powiatow").await;
+    let wielkopolska = organization_id(app, "stowarzyszenie-gmin-i-powiatow-wielkopolski").await;
+    let ministry = organization_id(app, "ministerstwo-infrastruktury").await;
+    let kwrist = organization_id(app, "komisja-wspolna-rzadu-i-samorzadu-terytorialnego").await;
+    let admin = app.admin().await;
+    let (editor_a_id, editor_a) = app
+        .user("redakcja@opos.example.org", Role::Editor, &[opos])
+        .await;
+    let (_, editor_b) = app
+        .user("redakcja@silesia.example.org", Role::Editor, &[slaski])
+        .await;
+    let (_, viewer) = app.user("czytelnik@example.org", Role::Viewer, &[]).await;
+    World {
+        opos,
+        slaski,
+        wielkopolska,
+        ministry,
+        kwrist,
+        admin,
+        editor_a,
+        editor_a_id,
+        editor_b,
+        viewer,
+    }
+}
+
+/// POST with an optional `If-Match`.
+async fn post_if_match<S, B>(
+    app: &TestApp<S>,
+    path: &str,
+    body: &Value,
+    token: Option<&str>,
+    if_match: Option<&str>,
+) -> TestResponse
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let mut request = TestRequest::post().uri(path).set_json(body);
+    if let Some(token) = token {
+        request = request.insert_header(("Authorization", format!("Bearer {token}")));
+    }
+    if let Some(tag) = if_match {
+        request = request.insert_header(("If-Match", tag));
+    }
+    app.send(request).await
+}
+
+/// A complete draft of `association_id`.
+fn draft(association_id: i64, title: &str) -> Value {
+    json!({
+        "association_id": association_id,
+        "kind": "position",
+        "title": title,
+        "summary": "Streszczenie stanowiska.",
+        "body": "## Stanowisko\n\nTreść stanowiska w sprawie **finansów samorządowych**.",
+        "topics": ["finanse samorządowe"]
+    })
+}
+
+async fn create<S, B>(app: &TestApp<S>, token: &str, body: Value) -> Value
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let response = app.post("/api/v1/positions", &body, Some(token)).await;
+    assert_eq!(
+        response.status,
+        StatusCode::CREATED,
+        "create position: {}",
+        response.text
+    );
+    response.json
+}
+
+/// Moves a position (with its current ETag) and returns the response.
+async fn move_to<S, B>(
+    app: &TestApp<S>,
+    token: &str,
+    id: i64,
+    to: &str,
+    on: Option<&str>,
+) -> TestResponse
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let current = app
+        .get(&format!("/api/v1/positions/{id}"), Some(token))
+        .await;
+    assert_eq!(current.status, StatusCode::OK, "{}", current.text);
+    let mut body = json!({"to": to});
+    if let Some(on) = on {
+        body["on"] = json!(on);
+    }
+    post_if_match(
+        app,
+        &format!("/api/v1/positions/{id}/transitions"),
+        &body,
+        Some(token),
+        Some(&current.etag()),
+    )
+    .await
+}
+
+/// Walks a position through these moves, asserting each succeeds.
+async fn walk<S, B>(app: &TestApp<S>, token: &str, id: i64, moves: &[(&str, &str)]) -> Value
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let mut last = Value::Null;
+    for (to, on) in moves {
+        let response = move_to(app, token, id, to, Some(on)).await;
+        assert_eq!(
+            response.status,
+            StatusCode::OK,
+            "move to {to}: {}",
+            response.text
+        );
+        last = response.json;
+    }
+    last
+}
+
+/// The moves that bring a new draft into `status`.
+fn path_to(status: PositionStatus) -> Vec<(&'static str, &'static str)> {
+    let adopted = ("adopted", "2024-03-08");
+    let sent = ("sent", "2024-03-15");
+    let answered = ("answered", "2024-04-22");
+    match status {
+        PositionStatus::Draft => vec![],
+        PositionStatus::Adopted => vec![adopted],
+        PositionStatus::Sent => vec![adopted, sent],
+        PositionStatus::Answered => vec![adopted, sent, answered],
+        PositionStatus::Closed => vec![adopted, sent, answered, ("closed", "2024-05-10")],
+        PositionStatus::Withdrawn => vec![adopted, ("withdrawn", "2024-03-20")],
+    }
+}
+
+fn stored_status_and_version(app_conn: &mut razem::db::DbConnection, id: i64) -> (String, i64) {
+    positions::table
+        .find(id)
+        .select((positions::status, positions::version))
+        .first(app_conn)
+        .unwrap()
+}
+
+fn audit_actions<S, B>(app: &TestApp<S>, id: i64) -> Vec<String>
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    app.with_conn(|conn| {
+        razem::audit::repo::for_object(conn, "position", &id.to_string())
+            .unwrap()
+            .into_iter()
+            .map(|row| row.action)
+            .collect()
+    })
+}
+
+fn ids(page: &Value) -> Vec<i64> {
+    page["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("a page: {page}"))
+        .iter()
+        .map(|item| item["id"].as_i64().unwrap())
+        .collect()
+}
+
+fn urlencode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+#[actix_web::test]
+async fn create_read_update_delete_round_trip_with_every_field() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let created = app
+        .post(
+            "/api/v1/positions",
+            &json!({
+                "association_id": w.opos, "kind": "opinion",
+                "title": "Opinia OPOS do projektu ustawy o zmianie ustawy o zbiorowym zaopatrzeniu w wodę",
+                "summary": "Porozumienie wskazuje na brak źródeł finansowania nowych zadań gmin.",
+                "body": "## Uwagi ogólne\n\nOPOS opiniuje projekt **pozytywnie z zastrzeżeniami**.",
+                "adopted_on": "2024-03-08",
+                "topics": ["  Gospodarka   Wodno-Ściekowa ", "finanse samorządowe", "gospodarka wodno-ściekowa"],
+                "legislation": {"register_number": "UD383", "title": "Projekt ustawy o zmianie ustawy o zbiorowym zaopatrzeniu w wodę", "url": "https://legislacja.gov.pl/projekt/12345678"},
+                "addressee_ids": [w.ministry, w.kwrist],
+                "co_signers": [{"organization_id": w.slaski, "signed_on": "2024-03-12"}],
+                "attachments": [{"title": "Opinia – PDF", "url": "https://opos.example.org/3-2024.pdf", "media_type": "application/pdf", "size_bytes": 284512}],
+                "consultation_id": 42
+            }),
+            Some(&w.editor_a),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let id = created.json["id"].as_i64().unwrap();
+    let path = format!("/api/v1/positions/{id}");
+    assert_eq!(created.header("location"), Some(path.as_str()));
+    assert_eq!(created.etag(), "\"1\"");
+    let body = &created.json;
+    assert_eq!(body["status"], "draft");
+    assert_eq!(body["number"], Value::Null, "numbered on adoption");
+    assert_eq!(body["association_id"], w.opos);
+    assert_eq!(body["association"]["slug"], "opos");
+    assert_eq!(body["association"]["kind"], "alliance");
+    assert_eq!(
+        body["topics"],
+        json!(["finanse samorządowe", "gospodarka wodno-ściekowa"]),
+        "normalized, without repeats"
+    );
+    assert_eq!(body["legislation"]["register_number"], "UD383");
+    assert_eq!(body["addressee_ids"], json!([w.ministry, w.kwrist]));
+    assert_eq!(body["addressees"][0]["name"], "Ministerstwo Infrastruktury");
+    assert_eq!(body["addressees"][0]["kind"], "government_body");
+    assert_eq!(body["co_signers"][0]["organization_id"], w.slaski);
+    assert_eq!(
+        body["co_signers"][0]["organization"]["name"],
+        "Śląski Związek Gmin i Powiatów"
+    );
+    assert_eq!(body["co_signers"][0]["signed_on"], "2024-03-12");
+    assert_eq!(body["attachments"][0]["size_bytes"], 284512);
+    assert_eq!(body["responses"], json!([]));
+    assert_eq!(body["consultation_id"], 42);
+    assert!(body["body"].as_str().unwrap().contains("**pozytywnie"));
+
+    let stored: (String, NaiveDate, bool, Option<String>) = app.with_conn(|conn| {
+        positions::table
+            .find(id)
+            .select((
+                positions::search_text,
+                positions::adopted_sort,
+                positions::published,
+                positions::title,
+            ))
+            .first(conn)
+            .unwrap()
+    });
+    assert!(stored.0.contains("zaopatrzeniu w wode"), "{}", stored.0);
+    assert!(stored.0.contains("ud383"));
+    assert_eq!(stored.1, NaiveDate::from_ymd_opt(2024, 3, 8).unwrap());
+    assert!(!stored.2, "a draft is not published");
+    assert_eq!(
+        stored.3.as_deref(),
+        Some("Opinia OPOS do projektu ustawy o zmianie ustawy o zbiorowym zaopatrzeniu w wodę")
+    );
+    let topics: Vec<String> = app.with_conn(|conn| {
+        position_topics::table
+            .filter(position_topics::position_id.eq(id))
+            .select(position_topics::topic)
+            .order(position_topics::topic)
+            .load(conn)
+            .unwrap()
+    });
+    assert_eq!(
+        topics,
+        vec!["finanse samorządowe", "gospodarka wodno-ściekowa"]
+    );
+
+    let read = app.get(&path, Some(&w.editor_a)).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert_eq!(read.json, created.json);
+    assert_eq!(read.etag(), "\"1\"");
+
+    let patched = app
+        .patch(
+            &path,
+            &json!({"title": "Opinia OPOS (wersja 2)", "topics": ["woda"], "addressee_ids": [w.kwrist],
+                    "attachments": [], "legislation": null, "consultation_id": null}),
+            Some(&w.editor_a),
+            Some("\"1\""),
+        )
+        .await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
+    assert_eq!(patched.etag(), "\"2\"");
+    assert_eq!(patched.json["title"], "Opinia OPOS (wersja 2)");
+    assert_eq!(patched.json["topics"], json!(["woda"]));
+    assert_eq!(patched.json["addressee_ids"], json!([w.kwrist]));
+    assert_eq!(patched.json["attachments"], json!([]));
+    assert_eq!(patched.json["legislation"], Value::Null);
+    assert_eq!(patched.json["consultation_id"], Value::Null);
+    assert_eq!(
+        patched.json["summary"], created.json["summary"],
+        "absent fields stay"
+    );
+    assert_eq!(
+        patched.json["co_signers"], created.json["co_signers"],
+        "absent lists stay"
+    );
+    let unchanged = app
+        .patch(
+            &path,
+            &json!({"title": "Opinia OPOS (wersja 2)"}),
+            Some(&w.editor_a),
+            Some("\"2\""),
+        )
+        .await;
+    assert_eq!(
+        unchanged.etag(),
+        "\"2\"",
+        "a patch that changes nothing keeps the version"
+    );
+    assert_eq!(audit_actions(&app, id), vec!["create", "update"]);
+
+    app.delete(&path, Some(&w.editor_a), Some("\"1\""))
+        .await
+        .assert_problem(412, "precondition_failed");
+    let deleted = app.delete(&path, Some(&w.editor_a), Some("\"2\"")).await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
+    app.get(&path, Some(&w.admin))
+        .await
+        .assert_problem(404, "not_found");
+    let leftovers: (i64, i64, i64, i64, i64) = app.with_conn(|conn| {
+        (
+            positions::table
+                .filter(positions::id.eq(id))
+                .count()
+                .get_result(conn)
+                .unwrap(),
+            position_topics::table
+                .filter(position_topics::position_id.eq(id))
+                .count()
+                .get_result(conn)
+                .unwrap(),
+            position_addressees::table
+                .filter(position_addressees::position_id.eq(id))
+                .count()
+                .get_result(conn)
+                .unwrap(),
+            position_co_signers::table
+                .filter(position_co_signers::position_id.eq(id))
+                .count()
+                .get_result(conn)
+                .unwrap(),
+            position_transitions::table
+                .filter(position_transitions::position_id.eq(id))
+                .count()
+                .get_result(conn)
+                .unwrap(),
+        )
+    });
+    assert_eq!(
+        leftovers,
+        (0, 0, 0, 0, 0),
+        "related rows go with the position"
+    );
+    assert_eq!(audit_actions(&app, id), vec!["create", "update", "delete"]);
+}
+
+#[actix_web::test]
+async fn every_transition_is_allowed_or_refused_by_the_lifecycle() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let expected_allowed = [
+        ("draft", "adopted, withdrawn"),
+        ("adopted", "sent, withdrawn"),
+        ("sent", "answered, withdrawn"),
+        ("answered", "closed"),
+        ("closed", "none"),
+        ("withdrawn", "none"),
+    ];
+    for from in PositionStatus::ALL {
+        for to in PositionStatus::ALL {
+            let position =
+                create(&app, &w.editor_a, draft(w.opos, &format!("{from} → {to}"))).await;
+            let id = position["id"].as_i64().unwrap();
+            walk(&app, &w.editor_a, id, &path_to(*from)).await;
+            let before = app.with_conn(|conn| stored_status_and_version(conn, id));
+            assert_eq!(before.0, from.as_str());
+            let response = move_to(&app, &w.editor_a, id, to.as_str(), Some("2024-06-01")).await;
+            if from.can_move_to(*to) {
+                assert_eq!(
+                    response.status,
+                    StatusCode::OK,
+                    "{from} → {to}: {}",
+                    response.text
+                );
+                assert_eq!(response.json["status"], to.as_str());
+                assert_eq!(response.etag(), format!("\"{}\"", before.1 + 1));
+                let history = app
+                    .get(
+                        &format!("/api/v1/positions/{id}/history"),
+                        Some(&w.editor_a),
+                    )
+                    .await;
+                let last = history.json["items"]
+                    .as_array()
+                    .unwrap()
+                    .last()
+                    .unwrap()
+                    .clone();
+                assert_eq!(last["from"], from.as_str());
+                assert_eq!(last["to"], to.as_str());
+                assert_eq!(last["on"], "2024-06-01");
+                assert_eq!(last["actor_user_id"], w.editor_a_id);
+            } else {
+                response.assert_problem(409, "illegal_transition");
+                let allowed = expected_allowed
+                    .iter()
+                    .find(|(status, _)| *status == from.as_str())
+                    .unwrap()
+                    .1;
+                let detail = response.json["detail"].as_str().unwrap();
+                assert!(
+                    detail.contains(&format!("allowed: {allowed}")),
+                    "{from} → {to}: {detail}"
+                );
+                let after = app.with_conn(|conn| stored_status_and_version(conn, id));
+                assert_eq!(
+                    after, before,
+                    "a refused move changes nothing ({from} → {to})"
+                );
+            }
+        }
+    }
+}
+
+#[actix_web::test]
+async fn adoption_needs_title_body_and_date_and_numbers_the_position() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let bare = create(
+        &app,
+        &w.editor_a,
+        json!({"association_id": w.opos, "kind": "appeal"}),
+    )
+    .await;
+    let id = bare["id"].as_i64().unwrap();
+    let refused = move_to(&app, &w.editor_a, id, "adopted", None).await;
+    refused.assert_problem(422, "validation_failed");
+    assert_eq!(refused.error_fields(), vec!["title", "body", "adopted_on"]);
+    assert_eq!(refused.json["errors"][0]["code"], "required_for_adoption");
+    assert_eq!(
+        app.with_conn(|conn| stored_status_and_version(conn, id)),
+        ("draft".to_owned(), 1)
+    );
+    // A draft may be abandoned as it is.
+    let withdrawn = move_to(&app, &w.editor_a, id, "withdrawn", None).await;
+    assert_eq!(withdrawn.status, StatusCode::OK, "{}", withdrawn.text);
+    assert_eq!(withdrawn.json["number"], Value::Null);
+
+    // The adoption date comes from `on`, or from the draft's adopted_on.
+    let first = create(&app, &w.editor_a, draft(w.opos, "Pierwsze")).await;
+    let adopted = move_to(
+        &app,
+        &w.editor_a,
+        first["id"].as_i64().unwrap(),
+        "adopted",
+        Some("2024-03-08"),
+    )
+    .await;
+    assert_eq!(adopted.status, StatusCode::OK, "{}", adopted.text);
+    assert_eq!(adopted.json["number"], "1/2024");
+    assert_eq!(adopted.json["adopted_on"], "2024-03-08");
+    let mut dated = draft(w.opos, "Drugie");
+    dated["adopted_on"] = json!("2024-04-01");
+    let second = create(&app, &w.editor_a, dated).await;
+    let adopted = move_to(
+        &app,
+        &w.editor_a,
+        second["id"].as_i64().unwrap(),
+        "adopted",
+        None,
+    )
+    .await;
+    assert_eq!(adopted.json["number"], "2/2024");
+    assert_eq!(adopted.json["adopted_on"], "2024-04-01");
+    // Per year and per association.
+    let other_year = create(&app, &w.editor_a, draft(w.opos, "Z 2021")).await;
+    let adopted = move_to(
+        &app,
+        &w.editor_a,
+        other_year["id"].as_i64().unwrap(),
+        "adopted",
+        Some("2021-12-30"),
+    )
+    .await;
+    assert_eq!(adopted.json["number"], "1/2021");
+    let slaski = create(&app, &w.editor_b, draft(w.slaski, "Śląskie")).await;
+    let adopted = move_to(
+        &app,
+        &w.editor_b,
+        slaski["id"].as_i64().unwrap(),
+        "adopted",
+        Some("2024-05-01"),
+    )
+    .await;
+    assert_eq!(adopted.json["number"], "1/2024");
+    // A number given on the draft is kept; the next one continues after the highest.
+    let mut numbered = draft(w.opos, "Z numerem");
+    numbered["number"] = json!("7/2024");
+    let numbered = create(&app, &w.editor_a, numbered).await;
+    assert_eq!(numbered["number"], "7/2024");
+    let adopted = move_to(
+        &app,
+        &w.editor_a,
+        numbered["id"].as_i64().unwrap(),
+        "adopted",
+        Some("2024-06-01"),
+    )
+    .await;
+    assert_eq!(adopted.json["number"], "7/2024");
+    let next = create(&app, &w.editor_a, draft(w.opos, "Następne")).await;
+    let adopted = move_to(
+        &app,
+        &w.editor_a,
+        next["id"].as_i64().unwrap(),
+        "adopted",
+        Some("2024-06-02"),
+    )
+    .await;
+    assert_eq!(adopted.json["number"], "8/2024");
+
+    // A taken number is a conflict; a number of another year is refused on adoption.
+    let mut taken = draft(w.opos, "Zajęty numer");
+    taken["number"] = json!("8/2024");
+    app.post("/api/v1/positions", &taken, Some(&w.editor_a))
+        .await
+        .assert_problem(409, "number_taken");
+    let mut wrong_year = draft(w.opos, "Inny rok");
+    wrong_year["number"] = json!("3/2023");
+    let wrong_year = create(&app, &w.editor_a, wrong_year).await;
+    let refused = move_to(
+        &app,
+        &w.editor_a,
+        wrong_year["id"].as_i64().unwrap(),
+        "adopted",
+        Some("2024-06-03"),
+    )
+    .await;
+    refused.assert_problem(422, "validation_failed");
+    assert_eq!(refused.json["errors"][0]["code"], "number_year_mismatch");
+
+    // Dates follow the lifecycle.
+    let id = first["id"].as_i64().unwrap();
+    let early = move_to(&app, &w.editor_a, id, "sent", Some("2024-03-01")).await;
+    early.assert_problem(422, "validation_failed");
+    assert_eq!(early.error_fields(), vec!["on"]);
+    let sent = move_to(&app, &w.editor_a, id, "sent", Some("2024-03-15")).await;
+    assert_eq!(sent.json["sent_on"], "2024-03-15");
+    let before_sent = move_to(&app, &w.editor_a, id, "answered", Some("2024-03-10")).await;
+    before_sent.assert_problem(422, "validation_failed");
+    let history = app
+        .get(&format!("/api/v1/positions/{id}/history"), None)
+        .await;
+    let moves: Vec<(Value, Value, Value)> = history.json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["from"].clone(), m["to"].clone(), m["on"].clone()))
+        .collect();
+    assert_eq!(
+        moves[1..],
+        [
+            (json!("draft"), json!("adopted"), json!("2024-03-08")),
+            (json!("adopted"), json!("sent"), json!("2024-03-15")),
+        ]
+    );
+    assert_eq!(moves[0].0, Value::Null, "the creation comes first");
+    assert_eq!(moves[0].1, "draft");
+}
+
+#[actix_web::test]
+async fn concurrent_adoptions_get_distinct_consecutive_numbers() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let mut numbers = Vec::new();
+    for round in 0..3 {
+        let mut ids = Vec::new();
+        for i in 0..4 {
+            let position = create(
+                &app,
+                &w.admin,
+                draft(w.wielkopolska, &format!("Runda {round}, {i}")),
+            )
+            .await;
+            ids.push(position["id"].as_i64().unwrap());
+        }
+        let (app, token) = (&app, w.admin.as_str());
+        let adopt = |id: i64| async move {
+            post_if_match(
+                app,
+                &format!("/api/v1/positions/{id}/transitions"),
+                &json!({"to": "adopted", "on": "2024-05-05"}),
+                Some(token),
+                Some("\"1\""),
+            )
+            .await
+        };
+        let (a, b, c, d) =
+            futures_util::future::join4(adopt(ids[0]), adopt(ids[1]), adopt(ids[2]), adopt(ids[3]))
+                .await;
+        for response in [a, b, c, d] {
+            assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+            numbers.push(response.json["number"].as_str().unwrap().to_owned());
+        }
+    }
+    let mut sequence: Vec<i64> = numbers
+        .iter()
+        .map(|n| n.strip_suffix("/2024").unwrap().parse().unwrap())
+        .collect();
+    sequence.sort_unstable();
+    assert_eq!(
+        sequence,
+        (1..=12).collect::<Vec<_>>(),
+        "no gaps, no duplicates: {numbers:?}"
+    );
+    let stored: Vec<Option<i32>> = app.with_conn(|conn| {
+        positions::table
+            .filter(positions::association_id.eq(w.wielkopolska))
+            .filter(positions::number_year.eq(2024))
+            .select(positions::number_seq)
+            .order(positions::number_seq)
+            .load(conn)
+            .unwrap()
+    });
+    assert_eq!(stored, (1..=12).map(Some).collect::<Vec<_>>());
+}
+
+#[actix_web::test]
+async fn co_signing_follows_the_rules() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let position = create(&app, &w.editor_a, draft(w.opos, "Wspólne stanowisko")).await;
+    let id = position["id"].as_i64().unwrap();
+    let sign = |organization: i64| format!("/api/v1/positions/{id}/co-signers/{organization}");
+
+    // Editors of another association do not see the draft yet.
+    app.post(&sign(w.slaski), &json!({}), Some(&w.editor_b))
+        .await
+        .assert_problem(404, "not_found");
+    walk(&app, &w.editor_a, id, &[("adopted", "2024-03-08")]).await;
+
+    app.post(&sign(w.slaski), &json!({}), None)
+        .await
+        .assert_problem(401, "authentication_required");
+    app.post(&sign(w.slaski), &json!({}), Some(&w.viewer))
+        .await
+        .assert_problem(403, "forbidden");
+    app.post(&sign(w.wielkopolska), &json!({}), Some(&w.editor_b))
+        .await
+        .assert_problem(403, "forbidden");
+    app.post(&sign(w.opos), &json!({}), Some(&w.editor_a))
+        .await
+        .assert_problem(409, "own_position");
+    app.post(
+        &format!("/api/v1/positions/{id}/co-signers/99999"),
+        &json!({}),
+        Some(&w.admin),
+    )
+    .await
+    .assert_problem(404, "not_found");
+    assert_eq!(
+        app.with_conn(|conn| stored_status_and_version(conn, id)).1,
+        2
+    );
+
+    let signed = app
+        .post(
+            &sign(w.slaski),
+            &json!({"signed_on": "2024-03-12"}),
+            Some(&w.editor_b),
+        )
+        .await;
+    assert_eq!(signed.status, StatusCode::OK, "{}", signed.text);
+    assert_eq!(signed.etag(), "\"3\"");
+    assert_eq!(signed.json["co_signers"][0]["organization_id"], w.slaski);
+    assert_eq!(
+        signed.json["co_signers"][0]["organization"]["slug"],
+        "slaski-zwiazek-gmin-i-powiatow"
+    );
+    assert_eq!(signed.json["co_signers"][0]["signed_on"], "2024-03-12");
+    app.post(&sign(w.slaski), &json!({}), Some(&w.editor_b))
+        .await
+        .assert_problem(409, "already_co_signed");
+    // Without a body: signed today.
+    let by_admin = app
+        .send(
+            TestRequest::post()
+                .uri(&sign(w.wielkopolska))
+                .insert_header(("Authorization", format!("Bearer {}", w.admin))),
+        )
+        .await;
+    assert_eq!(by_admin.status, StatusCode::OK, "{}", by_admin.text);
+    let today = chrono::Utc::now().date_naive().to_string();
+    let wielkopolska = by_admin.json["co_signers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["organization_id"] == w.wielkopolska)
+        .unwrap()
+        .clone();
+    assert_eq!(wielkopolska["signed_on"], today);
+
+    // Withdrawing a signature: its editor, with If-Match.
+    app.delete(&sign(w.wielkopolska), Some(&w.editor_b), Some("\"4\""))
+        .await
+        .assert_problem(403, "forbidden");
+    app.delete(&sign(w.wielkopolska), Some(&w.admin), None)
+        .await
+        .assert_problem(428, "precondition_required");
+    app.delete(&sign(w.wielkopolska), Some(&w.admin), Some("\"3\""))
+        .await
+        .assert_problem(412, "precondition_failed");
+    let removed = app
+        .delete(&sign(w.wielkopolska), Some(&w.admin), Some("\"4\""))
+        .await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT, "{}", removed.text);
+    app.delete(&sign(w.wielkopolska), Some(&w.admin), Some("\"5\""))
+        .await
+        .assert_problem(404, "not_found");
+
+    // Once sent, co-signers are fixed.
+    walk(&app, &w.editor_a, id, &[("sent", "2024-03-15")]).await;
+    app.post(&sign(w.wielkopolska), &json!({}), Some(&w.admin))
+        .await
+        .assert_problem(409, "position_already_sent");
+    app.delete(&sign(w.slaski), Some(&w.editor_b), Some("\"6\""))
+        .await
+        .assert_problem(409, "position_already_sent");
+    app.patch(
+        &format!("/api/v1/positions/{id}"),
+        &json!({"co_signers": []}),
+        Some(&w.editor_a),
+        Some("\"6\""),
+    )
+    .await
+    .assert_problem(409, "position_already_sent");
+    let signers: Vec<(i64, NaiveDate)> = app.with_conn(|conn| {
+        position_co_signers::table
+            .filter(position_co_signers::position_id.eq(id))
+            .select((
+                position_co_signers::organization_id,
+                position_co_signers::signed_on,
+            ))
+            .load(conn)
+            .unwrap()
+    });
+    assert_eq!(
+        signers,
+        vec![(w.slaski, NaiveDate::from_ymd_opt(2024, 3, 12).unwrap())]
+    );
+    assert_eq!(
+        audit_actions(&app, id),
+        vec![
+            "create",
+            "transition",
+            "co_sign",
+            "co_sign",
+            "remove_co_signer",
+            "transition"
+        ]
+    );
+    let by_signer = app
+        .get(&format!("/api/v1/positions?co_signer={}", w.slaski), None)
+        .await;
+    assert!(ids(&by_signer.json).contains(&id));
+}
+
+#[actix_web::test]
+async fn replies_move_a_sent_position_to_answered() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let mut body = draft(w.opos, "Stanowisko z odpowiedzią");
+    body["addressee_ids"] = json!([w.ministry]);
+    let position = create(&app, &w.editor_a, body).await;
+    let id = position["id"].as_i64().unwrap();
+    let responses = format!("/api/v1/positions/{id}/responses");
+    let reply = json!({"received_on": "2024-04-22", "from_id": w.ministry,
+        "summary": "Ministerstwo zapowiada wydłużenie okresu przejściowego.",
+        "attachment": {"title": "Pismo MI", "url": "https://opos.example.org/mi.pdf", "media_type": "application/pdf"}});
+    walk(&app, &w.editor_a, id, &[("adopted", "2024-03-08")]).await;
+    app.post(&responses, &reply, Some(&w.editor_a))
+        .await
+        .assert_problem(409, "position_not_sent");
+    walk(&app, &w.editor_a, id, &[("sent", "2024-03-15")]).await;
+
+    app.post(&responses, &reply, Some(&w.editor_b))
+        .await
+        .assert_problem(403, "forbidden");
+    app.post(&responses, &reply, None)
+        .await
+        .assert_problem(401, "authentication_required");
+    let mut stranger = reply.clone();
+    stranger["from_id"] = json!(w.kwrist);
+    let refused = app.post(&responses, &stranger, Some(&w.editor_a)).await;
+    refused.assert_problem(422, "validation_failed");
+    assert_eq!(refused.json["errors"][0]["code"], "not_an_addressee");
+    let mut early = reply.clone();
+    early["received_on"] = json!("2024-03-01");
+    let refused = app.post(&responses, &early, Some(&w.editor_a)).await;
+    refused.assert_problem(422, "validation_failed");
+    assert_eq!(refused.error_fields(), vec!["received_on"]);
+    let count: i64 = app.with_conn(|conn| {
+        position_responses::table
+            .filter(position_responses::position_id.eq(id))
+            .count()
+            .get_result(conn)
+            .unwrap()
+    });
+    assert_eq!(count, 0, "refused replies are not stored");
+
+    let recorded = app.post(&responses, &reply, Some(&w.editor_a)).await;
+    assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.text);
+    assert_eq!(
+        recorded.header("location"),
+        Some(format!("/api/v1/positions/{id}").as_str())
+    );
+    assert_eq!(recorded.json["status"], "answered");
+    let response = &recorded.json["responses"][0];
+    assert_eq!(response["from_id"], w.ministry);
+    assert_eq!(response["from"]["name"], "Ministerstwo Infrastruktury");
+    assert_eq!(response["received_on"], "2024-04-22");
+    assert_eq!(response["attachment"]["media_type"], "application/pdf");
+    let history = app
+        .get(&format!("/api/v1/positions/{id}/history"), None)
+        .await;
+    let last = history.json["items"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (last["from"].clone(), last["to"].clone(), last["on"].clone()),
+        (json!("sent"), json!("answered"), json!("2024-04-22"))
+    );
+    assert_eq!(last["actor_user_id"], w.editor_a_id);
+
+    let mut second = reply.clone();
+    second["received_on"] = json!("2024-05-02");
+    let again = app.post(&responses, &second, Some(&w.admin)).await;
+    assert_eq!(again.status, StatusCode::CREATED, "{}", again.text);
+    assert_eq!(again.json["status"], "answered");
+    assert_eq!(again.json["responses"].as_array().unwrap().len(), 2);
+    let actions = audit_actions(&app, id);
+    assert_eq!(
+        actions,
+        vec![
+            "create",
+            "transition",
+            "transition",
+            "response",
+            "transition",
+            "response"
+        ]
+    );
+}
+
+#[actix_web::test]
+async fn drafts_are_visible_only_to_editors_of_the_association_and_admins() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let private = create(&app, &w.editor_a, draft(w.opos, "Projekt poufny")).await;
+    let private_id = private["id"].as_i64().unwrap();
+    let abandoned = create(&app, &w.editor_a, draft(w.opos, "Projekt porzucony")).await;
+    let abandoned_id = abandoned["id"].as_i64().unwrap();
+    walk(
+        &app,
+        &w.editor_a,
+        abandoned_id,
+        &[("withdrawn", "2024-02-01")],
+    )
+    .await;
+    let public = create(&app, &w.editor_a, draft(w.opos, "Stanowisko jawne")).await;
+    let public_id = public["id"].as_i64().unwrap();
+    walk(&app, &w.editor_a, public_id, &[("adopted", "2024-03-08")]).await;
+
+    let roles: [(&str, Option<&str>, bool); 5] = [
+        ("anonymous", None, false),
+        ("viewer", Some(&w.viewer), false),
+        ("editor of A", Some(&w.editor_a), true),
+        ("editor of B", Some(&w.editor_b), false),
+        ("admin", Some(&w.admin), true),
+    ];
+    for (role, token, sees_drafts) in roles {
+        for id in [private_id, abandoned_id] {
+            let single = app.get(&format!("/api/v1/positions/{id}"), token).await;
+            let history = app
+                .get(&format!("/api/v1/positions/{id}/history"), token)
+                .await;
+            if sees_drafts {
+                assert_eq!(single.status, StatusCode::OK, "{role}");
+                assert_eq!(history.status, StatusCode::OK, "{role}");
+            } else {
+                single.assert_problem(404, "not_found");
+                history.assert_problem(404, "not_found");
+            }
+        }
+        let single = app
+            .get(&format!("/api/v1/positions/{public_id}"), token)
+            .await;
+        assert_eq!(single.status, StatusCode::OK, "{role} sees what is adopted");
+        for query in [
+            "limit=100",
+            "status=draft&limit=100",
+            "status=withdrawn&limit=100",
+            "association={opos}&limit=100",
+        ] {
+            let query = query.replace("{opos}", &w.opos.to_string());
+            let list = app.get(&format!("/api/v1/positions?{query}"), token).await;
+            assert_eq!(list.status, StatusCode::OK, "{}", list.text);
+            let listed = ids(&list.json);
+            for id in [private_id, abandoned_id] {
+                let expected = sees_drafts
+                    && (query.starts_with("limit")
+                        || query.starts_with("association")
+                        || (query.starts_with("status=draft") && id == private_id)
+                        || (query.starts_with("status=withdrawn") && id == abandoned_id));
+                assert_eq!(
+                    listed.contains(&id),
+                    expected,
+                    "{role}, {query}, position {id}"
+                );
+            }
+            if !query.starts_with("status") {
+                assert!(listed.contains(&public_id), "{role}, {query}");
+            }
+        }
+    }
+    // The demo set has one private draft too: its editors and admins only.
+    let demo_drafts = app
+        .get("/api/v1/positions?status=draft", Some(&w.editor_b))
+        .await;
+    assert_eq!(ids(&demo_drafts.json), Vec::<i64>::new());
+
+    // Writes: the invisible is 404, the visible but not yours is 403, nothing changes.
+    app.patch(
+        &format!("/api/v1/positions/{private_id}"),
+        &json!({"title": "X"}),
+        Some(&w.editor_b),
+        Some("\"1\""),
+    )
+    .await
+    .assert_problem(404, "not_found");
+    app.patch(
+        &format!("/api/v1/positions/{public_id}"),
+        &json!({"title": "X"}),
+        Some(&w.editor_b),
+        Some("\"2\""),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+    app.patch(
+        &format!("/api/v1/positions/{public_id}"),
+        &json!({"title": "X"}),
+        Some(&w.viewer),
+        Some("\"2\""),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+    app.patch(
+        &format!("/api/v1/positions/{public_id}"),
+        &json!({"title": "X"}),
+        None,
+        Some("\"2\""),
+    )
+    .await
+    .assert_problem(401, "authentication_required");
+    post_if_match(
+        &app,
+        &format!("/api/v1/positions/{private_id}/transitions"),
+        &json!({"to": "adopted", "on": "2024-01-01"}),
+        Some(&w.editor_b),
+        Some("\"1\""),
+    )
+    .await
+    .assert_problem(404, "not_found");
+    app.delete(
+        &format!("/api/v1/positions/{private_id}"),
+        Some(&w.editor_b),
+        Some("\"1\""),
+    )
+    .await
+    .assert_problem(404, "not_found");
+    app.post(
+        "/api/v1/positions",
+        &draft(w.opos, "Cudze"),
+        Some(&w.editor_b),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+    app.post(
+        "/api/v1/positions",
+        &draft(w.opos, "Cudze"),
+        Some(&w.viewer),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+    let titles: Vec<Option<String>> = app.with_conn(|conn| {
+        positions::table
+            .filter(positions::id.eq_any([private_id, public_id]))
+            .select(positions::title)
+            .order(positions::id)
+            .load(conn)
+            .unwrap()
+    });
+    assert_eq!(
+        titles,
+        vec![
+            Some("Projekt poufny".to_owned()),
+            Some("Stanowisko jawne".to_owned())
+        ]
+    );
+    assert_eq!(
+        app.with_conn(|conn| stored_status_and_version(conn, private_id)),
+        ("draft".to_owned(), 1)
+    );
+    assert_eq!(audit_actions(&app, private_id), vec!["create"]);
+}
+
+/// Every sort walks every visible position exactly once, in its order with ties broken
+/// by id, over more than three pages, for admins (drafts included) and anonymous callers.
+#[actix_web::test]
+async fn pagination_walks_every_position_once_in_each_sort() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let association = app
+        .post(
+            "/api/v1/associations",
+            &json!({"name": "Związek Testowy", "kind": "association"}),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(
+        association.status,
+        StatusCode::CREATED,
+        "{}",
+        association.text
+    );
+    let association_id = association.json["id"].as_i64().unwrap();
+    let mut created = Vec::new();
+    for i in 0..26 {
+        let position = create(
+            &app,
+            &admin,
+            draft(association_id, &format!("Stanowisko {i}")),
+        )
+        .await;
+        let id = position["id"].as_i64().unwrap();
+        created.push(id);
+        if i % 5 != 0 {
+            // Seven distinct dates for 21 positions: plenty of ties.
+            let on = format!("2015-{:02}-01", i % 7 + 1);
+            let response = move_to(&app, &admin, id, "adopted", Some(&on)).await;
+            assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+        }
+    }
+    // Ties on updated_at too.
+    let tie = NaiveDateTime::parse_from_str("2025-01-01 12:00:00", "%Y-%m-%d %H:%M:%S").unwrap();
+    app.with_conn(|conn| {
+        diesel::update(positions::table.filter(positions::id.eq_any(created[3..11].to_vec())))
+            .set(positions::updated_at.eq(tie))
+            .execute(conn)
+            .unwrap()
+    });
+    let rows: Vec<(i64, NaiveDate, NaiveDateTime, bool)> = app.with_conn(|conn| {
+        positions::table
+            .select((
+                positions::id,
+                positions::adopted_sort,
+                positions::updated_at,
+                positions::published,
+            ))
+            .load(conn)
+            .unwrap()
+    });
+    for (who, token) in [("admin", Some(admin.as_str())), ("anonymous", None)] {
+        let visible: Vec<&(i64, NaiveDate, NaiveDateTime, bool)> =
+            rows.iter().filter(|r| token.is_some() || r.3).collect();
+        for sort in ["-adopted_on", "adopted_on", "-updated_at", "updated_at"] {
+            let mut expected = visible.clone();
+            match sort {
+                "adopted_on" => expected.sort_by_key(|r| (r.1, r.0)),
+                "-adopted_on" => expected.sort_by_key(|r| std::cmp::Reverse((r.1, r.0))),
+                "updated_at" => expected.sort_by_key(|r| (r.2, r.0)),
+                _ => expected.sort_by_key(|r| std::cmp::Reverse((r.2, r.0))),
+            }
+            let expected: Vec<i64> = expected.iter().map(|r| r.0).collect();
+            let mut seen = Vec::new();
+            let mut pages = 0;
+            let base = format!("/api/v1/positions?limit=4&sort={sort}");
+            let mut next = base.clone();
+            loop {
+                let page = app.get(&next, token).await;
+                assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+                pages += 1;
+                let items = page.json["items"].as_array().unwrap();
+                assert!(
+                    items.iter().all(|i| i.get("body").is_none()),
+                    "list items omit the body"
+                );
+                seen.extend(ids(&page.json));
+                match page.json["next_cursor"].as_str() {
+                    Some(cursor) => next = format!("{base}&cursor={cursor}"),
+                    None => break,
+                }
+            }
+            assert!(pages > 3, "{who} {sort}: {pages} pages");
+            let unique: HashSet<i64> = seen.iter().copied().collect();
+            assert_eq!(unique.len(), seen.len(), "{who} {sort}: nothing repeated");
+            assert_eq!(
+                seen, expected,
+                "{who} {sort}: every position once, in order"
+            );
+        }
+    }
+    // Drafts (no adoption date) come first newest-first and last oldest-first.
+    let newest = app.get("/api/v1/positions?limit=1", Some(&admin)).await;
+    assert_eq!(newest.json["items"][0]["adopted_on"], Value::Null);
+    let oldest = app
+        .get("/api/v1/positions?limit=1&sort=adopted_on", Some(&admin))
+        .await;
+    assert_eq!(oldest.json["items"][0]["adopted_on"], "2015-01-01");
+
+    let first = app.get("/api/v1/positions?limit=2", None).await;
+    let cursor = first.json["next_cursor"].as_str().unwrap();
+    app.get(
+        &format!("/api/v1/positions?sort=-updated_at&cursor={cursor}"),
+        None,
+    )
+    .await
+    .assert_problem(400, "invalid_cursor");
+}
+
+#[actix_web::test]
+async fn filters_narrow_the_list_and_bad_values_are_400() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let kprm = organization_id(&app, "kancelaria-prezesa-rady-ministrow").await;
+    let count = |response: &TestResponse| {
+        assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+        response.json["items"].as_array().unwrap().len()
+    };
+    let cases: Vec<(String, usize)> = vec![
+        ("limit=100".into(), 8),
+        (format!("association={}", w.opos), 5),
+        ("kind=appeal".into(), 2),
+        ("status=closed".into(), 3),
+        ("status=draft".into(), 0),
+        (
+            format!("topic={}", urlencode("Gospodarka  Wodno-Ściekowa")),
+            2,
+        ),
+        ("adopted_from=2020-01-01&adopted_to=2022-12-31".into(), 2),
+        ("adopted_from=2025-01-01".into(), 1),
+        ("register_number=UD439".into(), 1),
+        (format!("addressee={}", w.ministry), 1),
+        (format!("addressee={kprm}"), 3),
+        (format!("co_signer={}", w.slaski), 1),
+        (format!("q={}", urlencode("ZAOPATRZENIU w wode")), 1),
+        ("q=ud439".into(), 1),
+        ("q=%25".into(), 0),
+        ("updated_since=2999-01-01T00:00:00Z".into(), 0),
+        ("updated_since=2000-01-01T00:00:00Z&limit=100".into(), 8),
+        (
+            format!("association={}&kind=appeal&status=answered", w.opos),
+            1,
+        ),
+    ];
+    for (query, expected) in &cases {
+        let response = app.get(&format!("/api/v1/positions?{query}"), None).await;
+        assert_eq!(
+            count(&response),
+            *expected,
+            "anonymous ?{query}: {}",
+            response.text
+        );
+    }
+    let admin_drafts = app
+        .get("/api/v1/positions?status=draft", Some(&w.admin))
+        .await;
+    assert_eq!(count(&admin_drafts), 1, "the demo draft, for admins");
+    let opos_all = app
+        .get(
+            &format!("/api/v1/positions?association={}", w.opos),
+            Some(&w.editor_a),
+        )
+        .await;
+    assert_eq!(count(&opos_all), 6, "OPOS editors also see the OPOS draft");
+    let water = app
+        .get(
+            &format!("/api/v1/positions?q={}", urlencode("zaopatrzeniu w wodę")),
+            None,
+        )
+        .await;
+    assert_eq!(water.json["items"][0]["number"], "4/2023");
+    assert_eq!(water.json["items"][0]["kind"], "opinion");
+
+    for query in [
+        "kind=martian",
+        "status=lost",
+        "sort=title",
+        "register_number=ud439",
+        "adopted_from=yesterday",
+        "adopted_from=2024-01-01&adopted_to=2023-01-01",
+        "association=opos",
+        "association=0",
+        "limit=0",
+        "colour=red",
+        "cursor=bm9wZQ",
+    ] {
+        let response = app.get(&format!("/api/v1/positions?{query}"), None).await;
+        assert_eq!(
+            response.status,
+            StatusCode::BAD_REQUEST,
+            "?{query}: {}",
+            response.text
+        );
+        assert!(
+            ["invalid_query", "invalid_cursor"].contains(&response.json["code"].as_str().unwrap()),
+            "?{query}: {}",
+            response.text
+        );
+    }
+}
+
+#[actix_web::test]
+async fn preconditions_guard_every_write() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let position = create(&app, &w.editor_a, draft(w.opos, "Stanowisko")).await;
+    let id = position["id"].as_i64().unwrap();
+    let path = format!("/api/v1/positions/{id}");
+    let transitions = format!("{path}/transitions");
+    let adopt = json!({"to": "adopted", "on": "2024-03-08"});
+
+    app.patch(&path, &json!({"title": "X"}), Some(&w.editor_a), None)
+        .await
+        .assert_problem(428, "precondition_required");
+    app.patch(
+        &path,
+        &json!({"title": "X"}),
+        Some(&w.editor_a),
+        Some("\"9\""),
+    )
+    .await
+    .assert_problem(412, "precondition_failed");
+    post_if_match(&app, &transitions, &adopt, Some(&w.editor_a), None)
+        .await
+        .assert_problem(428, "precondition_required");
+    post_if_match(&app, &transitions, &adopt, Some(&w.editor_a), Some("\"9\""))
+        .await
+        .assert_problem(412, "precondition_failed");
+    post_if_match(
+        &app,
+        &transitions,
+        &adopt,
+        Some(&w.editor_a),
+        Some("garbage"),
+    )
+    .await
+    .assert_problem(400, "invalid_if_match");
+    app.delete(&path, Some(&w.editor_a), None)
+        .await
+        .assert_problem(428, "precondition_required");
+    assert_eq!(
+        app.with_conn(|conn| stored_status_and_version(conn, id)),
+        ("draft".to_owned(), 1)
+    );
+    assert_eq!(audit_actions(&app, id), vec!["create"]);
+
+    // Two writers from the same version: the second loses, nothing is lost silently.
+    let first = app
+        .patch(
+            &path,
+            &json!({"title": "Pierwszy"}),
+            Some(&w.editor_a),
+            Some("\"1\""),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::OK);
+    app.patch(
+        &path,
+        &json!({"title": "Drugi"}),
+        Some(&w.admin),
+        Some("\"1\""),
+    )
+    .await
+    .assert_problem(412, "precondition_failed");
+    post_if_match(&app, &transitions, &adopt, Some(&w.admin), Some("\"1\""))
+        .await
+        .assert_problem(412, "precondition_failed");
+    let adopted = post_if_match(&app, &transitions, &adopt, Some(&w.admin), Some("\"2\"")).await;
+    assert_eq!(adopted.status, StatusCode::OK, "{}", adopted.text);
+    assert_eq!(adopted.json["title"], "Pierwszy");
+    assert_eq!(adopted.etag(), "\"3\"");
+
+    // Adopted positions are part of the record: withdraw before deleting.
+    app.delete(&path, Some(&w.editor_a), Some("\"3\""))
+        .await
+        .assert_problem(409, "position_not_deletable");
+    walk(&app, &w.editor_a, id, &[("withdrawn", "2024-04-01")]).await;
+    let deleted = app.delete(&path, Some(&w.editor_a), Some("\"4\"")).await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
+    assert_eq!(
+        audit_actions(&app, id),
+        vec!["create", "update", "transition", "transition", "delete"]
+    );
+}
+
+#[actix_web::test]
+async fn invalid_positions_are_422_naming_the_field() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let before: i64 = app.with_conn(|conn| positions::table.count().get_result(conn).unwrap());
+    let base = draft(w.opos, "Stanowisko");
+    let with = |field: &str, value: Value| {
+        let mut body = base.clone();
+        body[field] = value;
+        body
+    };
+    let cases = [
+        (
+            with("kind", json!("petition")),
+            "kind",
+            "invalid_enum_value",
+        ),
+        (
+            with("number", json!("07/2024")),
+            "number",
+            "invalid_position_number",
+        ),
+        (
+            with(
+                "legislation",
+                json!({"register_number": "ud383", "title": "Projekt"}),
+            ),
+            "legislation.register_number",
+            "invalid_register_number",
+        ),
+        (
+            with("legislation", json!({"url": "ftp://x.pl"})),
+            "legislation.url",
+            "invalid_url",
+        ),
+        (
+            with("association_id", json!(w.ministry)),
+            "association_id",
+            "not_an_association",
+        ),
+        (
+            with("association_id", json!(99999)),
+            "association_id",
+            "not_found",
+        ),
+        (
+            with("addressee_ids", json!([99999])),
+            "addressee_ids",
+            "not_found",
+        ),
+        (
+            with("addressee_ids", json!([w.ministry, w.ministry])),
+            "addressee_ids",
+            "duplicate_value",
+        ),
+        (
+            with(
+                "co_signers",
+                json!([{"organization_id": w.opos, "signed_on": "2024-01-01"}]),
+            ),
+            "co_signers",
+            "own_association",
+        ),
+        (
+            with("co_signers", json!([{"organization_id": w.slaski}])),
+            "co_signers[0].signed_on",
+            "required",
+        ),
+        (
+            with(
+                "attachments",
+                json!([{"title": "PDF", "url": "https://x.example.org/a.pdf", "media_type": "PDF"}]),
+            ),
+            "attachments[0].media_type",
+            "invalid_media_type",
+        ),
+        (
+            with("topics", json!(["x".repeat(61)])),
+            "topics",
+            "invalid_topic",
+        ),
+        (with("title", json!("   ")), "title", "blank"),
+        (with("status", json!("adopted")), "status", "unknown_field"),
+        (
+            with("adopted_on", json!("2024-02-30")),
+            "adopted_on",
+            "invalid_value",
+        ),
+        (
+            with("consultation_id", json!(0)),
+            "consultation_id",
+            "range",
+        ),
+        (
+            with("adopted_on", json!("1989-12-31")),
+            "adopted_on",
+            "date_out_of_range",
+        ),
+    ];
+    for (body, field, code) in cases {
+        let response = app.post("/api/v1/positions", &body, Some(&w.admin)).await;
+        response.assert_problem(422, "validation_failed");
+        let error = response.json["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["field"] == field)
+            .unwrap_or_else(|| panic!("no error on {field} for {body}: {}", response.text));
+        assert_eq!(error["code"], code, "for {body}: {}", response.text);
+    }
+    let after: i64 = app.with_conn(|conn| positions::table.count().get_result(conn).unwrap());
+    assert_eq!(after, before, "nothing invalid was stored");
+
+    // Rules of a changed position.
+    let position = create(&app, &w.editor_a, base.clone()).await;
+    let id = position["id"].as_i64().unwrap();
+    let path = format!("/api/v1/positions/{id}");
+    let refused = move_to(&app, &w.editor_a, id, "adopted", Some("2101-01-01")).await;
+    refused.assert_problem(422, "validation_failed");
+    assert_eq!(refused.json["errors"][0]["code"], "date_out_of_range");
+    let refused = app
+        .patch(
+            &path,
+            &json!({"sent_on": "2024-03-01"}),
+            Some(&w.editor_a),
+            Some("\"1\""),
+        )
+        .await;
+    refused.assert_problem(422, "validation_failed");
+    assert_eq!(refused.json["errors"][0]["code"], "set_by_transition");
+    app.patch(
+        &path,
+        &json!({"association_id": w.slaski}),
+        Some(&w.editor_a),
+        Some("\"1\""),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+    walk(&app, &w.editor_a, id, &[("adopted", "2024-03-08")]).await;
+    let refused = app
+        .patch(
+            &path,
+            &json!({"body": null}),
+            Some(&w.editor_a),
+            Some("\"2\""),
+        )
+        .await;
+    refused.assert_problem(422, "validation_failed");
+    assert_eq!(refused.error_fields(), vec!["body"]);
+    let refused = app
+        .patch(
+            &path,
+            &json!({"adopted_on": "2023-12-01"}),
+            Some(&w.editor_a),
+            Some("\"2\""),
+        )
+        .await;
+    refused.assert_problem(422, "validation_failed");
+    assert_eq!(refused.json["errors"][0]["code"], "number_year_mismatch");
+    app.patch(
+        &path,
+        &json!({"association_id": w.slaski}),
+        Some(&w.admin),
+        Some("\"2\""),
+    )
+    .await
+    .assert_problem(409, "position_not_draft");
+    let fixed = app
+        .patch(
+            &path,
+            &json!({"adopted_on": "2023-12-01", "number": "9/2023"}),
+            Some(&w.editor_a),
+            Some("\"2\""),
+        )
+        .await;
+    assert_eq!(fixed.status, StatusCode::OK, "{}", fixed.text);
+    assert_eq!(fixed.json["number"], "9/2023");
+    assert_eq!(
+        app.with_conn(|conn| stored_status_and_version(conn, id)),
+        ("adopted".to_owned(), 3)
+    );
+}
+
+#[actix_web::test]
+async fn the_demo_opinion_on_the_water_supply_act_is_served() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    app.seed_demo();
+    let total: i64 = app.with_conn(|conn| positions::table.count().get_result(conn).unwrap());
+    assert_eq!(total, 9, "seeding twice adds nothing");
+    let found = app
+        .get(
+            &format!(
+                "/api/v1/positions?q={}",
+                urlencode("zbiorowym zaopatrzeniu w wodę")
+            ),
+            None,
+        )
+        .await;
+    let id = ids(&found.json)[0];
+    let opinion = app.get(&format!("/api/v1/positions/{id}"), None).await;
+    assert_eq!(opinion.status, StatusCode::OK);
+    let body = &opinion.json;
+    assert_eq!(body["association"]["slug"], "opos");
+    assert_eq!(body["kind"], "opinion");
+    assert_eq!(body["status"], "sent");
+    assert!(body["adopted_on"].is_string() && body["sent_on"].is_string());
+    assert_eq!(body["addressees"][0]["name"], "Ministerstwo Infrastruktury");
+    assert_eq!(body["addressees"][0]["kind"], "government_body");
+    assert!(body["co_signers"].as_array().unwrap().len() >= 3);
+    assert!(
+        body["co_signers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["organization"]["kind"] == "association")
+    );
+    assert!(
+        body["legislation"]["register_number"]
+            .as_str()
+            .unwrap()
+            .starts_with("UD")
+    );
+    assert!(
+        body["body"]
+            .as_str()
+            .unwrap()
+            .contains("## Uwagi szczegółowe")
+    );
+    let history = app
+        .get(&format!("/api/v1/positions/{id}/history"), None)
+        .await;
+    let moves: Vec<&str> = history.json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["to"].as_str().unwrap())
+        .collect();
+    assert_eq!(moves, vec!["draft", "adopted", "sent"]);
+    let years: HashSet<String> = app.get("/api/v1/positions?limit=100", None).await.json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["adopted_on"].as_str().unwrap()[..4].to_owned())
+        .collect();
+    assert!(years.len() >= 6, "positions across the years: {years:?}");
+    let attachments: i64 = app.with_conn(|conn| {
+        position_attachments::table
+            .count()
+            .get_result(conn)
+            .unwrap()
+    });
+    assert_eq!(attachments, 0);
+}
