@@ -152,6 +152,7 @@ crate::list_query!(
         /// `true`: only today's members (as `on` = today); `false`: only former and future members.
         current: Option<bool>,
         /// Order: `name` (member name, default), `-name`, `joined_on`, `-joined_on`.
+        #[param(inline)]
         sort: Option<MembershipSort>,
     }
 );

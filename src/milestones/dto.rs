@@ -161,6 +161,7 @@ crate::list_query!(
         #[param(value_type = Option<String>, format = Date, example = "2013-12-31")]
         to: Option<NaiveDate>,
         /// Order: `date` (default, oldest first) or `-date`.
+        #[param(inline)]
         sort: Option<MilestoneSort>,
     }
 );

@@ -164,6 +164,7 @@ crate::list_query!(
         #[validate(range(min = 1))]
         holder_id: Option<i64>,
         /// Order: `starts_on` (default, oldest first) or `-starts_on`.
+        #[param(inline)]
         sort: Option<PresidencySort>,
     }
 );

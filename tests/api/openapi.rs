@@ -123,3 +123,30 @@ async fn every_documented_route_is_registered() {
         }
     }
 }
+
+#[test]
+fn every_reference_resolves() {
+    fn walk(value: &Value, refs: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(reference)) = map.get("$ref") {
+                    refs.push(reference.clone());
+                }
+                map.values().for_each(|v| walk(v, refs));
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, refs)),
+            _ => {}
+        }
+    }
+    let doc = committed();
+    let mut refs = Vec::new();
+    walk(&doc, &mut refs);
+    assert!(!refs.is_empty());
+    for reference in refs {
+        let pointer = reference.trim_start_matches('#');
+        assert!(
+            doc.pointer(pointer).is_some(),
+            "unresolvable reference {reference}"
+        );
+    }
+}
