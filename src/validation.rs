@@ -79,3 +79,14 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for ObjectOnly<T> {
             .map(ObjectOnly)
     }
 }
+
+/// Ids in paths are positive: `0` or `-3` is a malformed path (400), as the contract says.
+/// Use with `#[serde(deserialize_with = "crate::validation::positive_id")]`.
+pub fn positive_id<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+    let id = i64::deserialize(deserializer)?;
+    if id >= 1 {
+        Ok(id)
+    } else {
+        Err(serde::de::Error::custom("ids are positive whole numbers"))
+    }
+}

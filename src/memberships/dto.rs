@@ -177,5 +177,6 @@ pub struct MembershipPath {
     pub id_or_slug: String,
     /// Id of the membership.
     #[param(example = 1, minimum = 1)]
+    #[serde(deserialize_with = "crate::validation::positive_id")]
     pub membership_id: i64,
 }

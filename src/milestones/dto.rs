@@ -186,5 +186,6 @@ pub struct MilestonePath {
     pub id_or_slug: String,
     /// Id of the milestone.
     #[param(example = 1, minimum = 1)]
+    #[serde(deserialize_with = "crate::validation::positive_id")]
     pub milestone_id: i64,
 }

@@ -462,6 +462,7 @@ pub struct IdOrSlugPath {
 pub struct IdPath {
     /// Numeric id.
     #[param(example = 1, minimum = 1)]
+    #[serde(deserialize_with = "crate::validation::positive_id")]
     pub id: i64,
 }
 

@@ -836,6 +836,7 @@ crate::page_of!(
 pub struct PositionPath {
     /// Numeric id of the position.
     #[param(example = 3, minimum = 1)]
+    #[serde(deserialize_with = "crate::validation::positive_id")]
     pub id: i64,
 }
 
@@ -845,9 +846,11 @@ pub struct PositionPath {
 pub struct CoSignerPath {
     /// Numeric id of the position.
     #[param(example = 3, minimum = 1)]
+    #[serde(deserialize_with = "crate::validation::positive_id")]
     pub id: i64,
     /// Numeric id of the co-signing organization.
     #[param(example = 2, minimum = 1)]
+    #[serde(deserialize_with = "crate::validation::positive_id")]
     pub organization_id: i64,
 }
 

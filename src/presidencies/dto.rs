@@ -189,5 +189,6 @@ pub struct PresidencyPath {
     pub id_or_slug: String,
     /// Id of the presidency term.
     #[param(example = 1, minimum = 1)]
+    #[serde(deserialize_with = "crate::validation::positive_id")]
     pub presidency_id: i64,
 }

@@ -166,3 +166,15 @@ async fn an_unreachable_database_is_503_not_a_hang() {
         .await
         .assert_problem(503, "service_unavailable");
 }
+
+#[actix_web::test]
+async fn ids_in_paths_are_positive() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    app.get("/api/v1/users/0", Some(&admin))
+        .await
+        .assert_problem(400, "invalid_path");
+    app.get("/api/v1/users/-3", Some(&admin))
+        .await
+        .assert_problem(400, "invalid_path");
+}
