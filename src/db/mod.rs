@@ -76,12 +76,39 @@ impl DatabaseUrl {
             Self::Postgres(url) => match (url.find("://"), url.rfind('@')) {
                 (Some(scheme_end), Some(at)) if at > scheme_end => {
                     let credentials = &url[scheme_end + 3..at];
-                    let user = credentials.split(':').next().unwrap_or_default();
-                    format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..])
+                    match credentials.split_once(':') {
+                        Some((user, _)) => {
+                            format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..])
+                        }
+                        None => url.clone(),
+                    }
                 }
                 _ => url.clone(),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DatabaseUrl;
+
+    #[test]
+    fn urls_pick_the_backend_and_hide_passwords() {
+        assert_eq!(
+            DatabaseUrl::parse("data/razem.db"),
+            Ok(DatabaseUrl::Sqlite("data/razem.db".into()))
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://x.db"),
+            Ok(DatabaseUrl::Sqlite("x.db".into()))
+        );
+        let pg = DatabaseUrl::parse("postgres://razem:secret@db:5432/razem").unwrap();
+        assert_eq!(pg.redacted(), "postgres://razem:***@db:5432/razem");
+        let no_password = DatabaseUrl::parse("postgres://razem@db/razem").unwrap();
+        assert_eq!(no_password.redacted(), "postgres://razem@db/razem");
+        assert!(DatabaseUrl::parse("mysql://x").is_err());
+        assert!(DatabaseUrl::parse("").is_err());
     }
 }
 
