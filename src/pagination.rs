@@ -60,6 +60,56 @@ impl Cursor {
     }
 }
 
+impl Cursor {
+    fn invalid() -> ApiError {
+        ApiError::bad_request("invalid_cursor", "the cursor is not one this list returned")
+    }
+
+    /// The position after the last row, for [`keyset!`], with a text key (names, codes).
+    pub fn text_position(&self) -> Result<(String, i64), ApiError> {
+        Ok((self.key.clone().ok_or_else(Self::invalid)?, self.id))
+    }
+
+    /// The position with a date key.
+    pub fn date_position(&self) -> Result<(chrono::NaiveDate, i64), ApiError> {
+        let key = self.key.as_deref().and_then(crate::time::from_date_key);
+        Ok((key.ok_or_else(Self::invalid)?, self.id))
+    }
+
+    /// The position with a timestamp key.
+    pub fn timestamp_position(&self) -> Result<(chrono::NaiveDateTime, i64), ApiError> {
+        let key = self.key.as_deref().and_then(crate::time::from_cursor_key);
+        Ok((key.ok_or_else(Self::invalid)?, self.id))
+    }
+}
+
+/// Orders a boxed diesel query by `(key, id)` and, given the `(key, id)` of the last
+/// row seen, continues strictly after it. The redundant `key >= k` bound is what lets
+/// both planners start the index scan at the cursor instead of filtering from the top.
+#[macro_export]
+macro_rules! keyset {
+    ($query:expr, $key:expr, $id:expr, $after:expr, $ascending:expr) => {{
+        let mut query = $query;
+        let ascending: bool = $ascending;
+        if let Some((key, id)) = $after {
+            query = if ascending {
+                query
+                    .filter($key.ge(key.clone()))
+                    .filter($key.gt(key.clone()).or($key.eq(key).and($id.gt(id))))
+            } else {
+                query
+                    .filter($key.le(key.clone()))
+                    .filter($key.lt(key.clone()).or($key.eq(key).and($id.lt(id))))
+            };
+        }
+        if ascending {
+            query.order(($key.asc(), $id.asc()))
+        } else {
+            query.order(($key.desc(), $id.desc()))
+        }
+    }};
+}
+
 /// How many rows to fetch: one more than the page, to learn whether a next page exists.
 pub fn fetch_size(limit: Option<i64>) -> i64 {
     limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT) + 1

@@ -49,10 +49,6 @@ pub fn cursor_after(row: &(MembershipRow, OrganizationRow), sort: MembershipSort
     }
 }
 
-fn invalid_cursor() -> ApiError {
-    ApiError::bad_request("invalid_cursor", "the cursor is not one this list returned")
-}
-
 /// A page of an association's members, each with its member organization.
 pub fn list(
     conn: &mut DbConnection,
@@ -84,60 +80,19 @@ pub fn list(
     if let Some(since) = filter.updated_since {
         query = query.filter(m::updated_at.ge(since));
     }
-    match filter.sort {
+    let after = filter.after.as_ref();
+    query = match filter.sort {
         MembershipSort::Name | MembershipSort::NameDesc => {
+            let after = after.map(Cursor::text_position).transpose()?;
             let ascending = filter.sort == MembershipSort::Name;
-            if let Some(cursor) = &filter.after {
-                let key = cursor.key.clone().ok_or_else(invalid_cursor)?;
-                query = if ascending {
-                    query.filter(
-                        o::sort_name
-                            .gt(key.clone())
-                            .or(o::sort_name.eq(key).and(m::id.gt(cursor.id))),
-                    )
-                } else {
-                    query.filter(
-                        o::sort_name
-                            .lt(key.clone())
-                            .or(o::sort_name.eq(key).and(m::id.lt(cursor.id))),
-                    )
-                };
-            }
-            query = if ascending {
-                query.order((o::sort_name.asc(), m::id.asc()))
-            } else {
-                query.order((o::sort_name.desc(), m::id.desc()))
-            };
+            crate::keyset!(query, o::sort_name, m::id, after, ascending)
         }
         MembershipSort::JoinedOn | MembershipSort::JoinedOnDesc => {
+            let after = after.map(Cursor::date_position).transpose()?;
             let ascending = filter.sort == MembershipSort::JoinedOn;
-            if let Some(cursor) = &filter.after {
-                let key = cursor
-                    .key
-                    .as_deref()
-                    .and_then(crate::time::from_date_key)
-                    .ok_or_else(invalid_cursor)?;
-                query = if ascending {
-                    query.filter(
-                        m::joined_on
-                            .gt(key)
-                            .or(m::joined_on.eq(key).and(m::id.gt(cursor.id))),
-                    )
-                } else {
-                    query.filter(
-                        m::joined_on
-                            .lt(key)
-                            .or(m::joined_on.eq(key).and(m::id.lt(cursor.id))),
-                    )
-                };
-            }
-            query = if ascending {
-                query.order((m::joined_on.asc(), m::id.asc()))
-            } else {
-                query.order((m::joined_on.desc(), m::id.desc()))
-            };
+            crate::keyset!(query, m::joined_on, m::id, after, ascending)
         }
-    }
+    };
     Ok(query.limit(filter.fetch).load(conn)?)
 }
 

@@ -45,34 +45,18 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> ApiResult<Vec<Miles
     if let Some(since) = filter.updated_since {
         query = query.filter(m::updated_at.ge(since));
     }
-    let ascending = filter.sort == MilestoneSort::Date;
-    if let Some(cursor) = &filter.after {
-        let key = cursor
-            .key
-            .as_deref()
-            .and_then(crate::time::from_date_key)
-            .ok_or_else(|| {
-                ApiError::bad_request("invalid_cursor", "the cursor is not one this list returned")
-            })?;
-        query = if ascending {
-            query.filter(
-                m::starts_on
-                    .gt(key)
-                    .or(m::starts_on.eq(key).and(m::id.gt(cursor.id))),
-            )
-        } else {
-            query.filter(
-                m::starts_on
-                    .lt(key)
-                    .or(m::starts_on.eq(key).and(m::id.lt(cursor.id))),
-            )
-        };
-    }
-    query = if ascending {
-        query.order((m::starts_on.asc(), m::id.asc()))
-    } else {
-        query.order((m::starts_on.desc(), m::id.desc()))
-    };
+    let after = filter
+        .after
+        .as_ref()
+        .map(Cursor::date_position)
+        .transpose()?;
+    query = crate::keyset!(
+        query,
+        m::starts_on,
+        m::id,
+        after,
+        filter.sort == MilestoneSort::Date
+    );
     Ok(query.limit(filter.fetch).load(conn)?)
 }
 

@@ -69,62 +69,19 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> ApiResult<Vec<Organ
     if let Some(since) = filter.updated_since {
         query = query.filter(o::updated_at.ge(since));
     }
-    let invalid_cursor =
-        || ApiError::bad_request("invalid_cursor", "the cursor is not one this list returned");
-    match filter.sort {
+    let after = filter.after.as_ref();
+    query = match filter.sort {
         OrganizationSort::Name | OrganizationSort::NameDesc => {
+            let after = after.map(Cursor::text_position).transpose()?;
             let ascending = filter.sort == OrganizationSort::Name;
-            if let Some(cursor) = &filter.after {
-                let key = cursor.key.clone().ok_or_else(invalid_cursor)?;
-                query = if ascending {
-                    query.filter(
-                        o::sort_name
-                            .gt(key.clone())
-                            .or(o::sort_name.eq(key).and(o::id.gt(cursor.id))),
-                    )
-                } else {
-                    query.filter(
-                        o::sort_name
-                            .lt(key.clone())
-                            .or(o::sort_name.eq(key).and(o::id.lt(cursor.id))),
-                    )
-                };
-            }
-            query = if ascending {
-                query.order((o::sort_name.asc(), o::id.asc()))
-            } else {
-                query.order((o::sort_name.desc(), o::id.desc()))
-            };
+            crate::keyset!(query, o::sort_name, o::id, after, ascending)
         }
         OrganizationSort::UpdatedAt | OrganizationSort::UpdatedAtDesc => {
+            let after = after.map(Cursor::timestamp_position).transpose()?;
             let ascending = filter.sort == OrganizationSort::UpdatedAt;
-            if let Some(cursor) = &filter.after {
-                let key = cursor
-                    .key
-                    .as_deref()
-                    .and_then(crate::time::from_cursor_key)
-                    .ok_or_else(invalid_cursor)?;
-                query = if ascending {
-                    query.filter(
-                        o::updated_at
-                            .gt(key)
-                            .or(o::updated_at.eq(key).and(o::id.gt(cursor.id))),
-                    )
-                } else {
-                    query.filter(
-                        o::updated_at
-                            .lt(key)
-                            .or(o::updated_at.eq(key).and(o::id.lt(cursor.id))),
-                    )
-                };
-            }
-            query = if ascending {
-                query.order((o::updated_at.asc(), o::id.asc()))
-            } else {
-                query.order((o::updated_at.desc(), o::id.desc()))
-            };
+            crate::keyset!(query, o::updated_at, o::id, after, ascending)
         }
-    }
+    };
     Ok(query.limit(filter.fetch).load(conn)?)
 }
 

@@ -55,34 +55,18 @@ pub fn list(
     if let Some(since) = filter.updated_since {
         query = query.filter(p::updated_at.ge(since));
     }
-    let ascending = filter.sort == PresidencySort::StartsOn;
-    if let Some(cursor) = &filter.after {
-        let key = cursor
-            .key
-            .as_deref()
-            .and_then(crate::time::from_date_key)
-            .ok_or_else(|| {
-                ApiError::bad_request("invalid_cursor", "the cursor is not one this list returned")
-            })?;
-        query = if ascending {
-            query.filter(
-                p::starts_on
-                    .gt(key)
-                    .or(p::starts_on.eq(key).and(p::id.gt(cursor.id))),
-            )
-        } else {
-            query.filter(
-                p::starts_on
-                    .lt(key)
-                    .or(p::starts_on.eq(key).and(p::id.lt(cursor.id))),
-            )
-        };
-    }
-    query = if ascending {
-        query.order((p::starts_on.asc(), p::id.asc()))
-    } else {
-        query.order((p::starts_on.desc(), p::id.desc()))
-    };
+    let after = filter
+        .after
+        .as_ref()
+        .map(Cursor::date_position)
+        .transpose()?;
+    query = crate::keyset!(
+        query,
+        p::starts_on,
+        p::id,
+        after,
+        filter.sort == PresidencySort::StartsOn
+    );
     Ok(query.limit(filter.fetch).load(conn)?)
 }
 
