@@ -12,8 +12,8 @@ mod text;
 
 pub use identifiers::{Krs, Nip, PostalCode, Regon, Teryt, TerytLevel};
 pub use kinds::{JstKind, OrganizationKind, Role, Scope, Voivodeship};
-pub use positions::{PositionKind, PositionNumber, PositionStatus, RegisterNumber};
 pub use money::{AMOUNT_MAX_CHARS, AMOUNT_PATTERN, Currency, Money};
+pub use positions::{PositionKind, PositionNumber, PositionStatus, RegisterNumber};
 pub use projects::{EventKind, LocalTime, PartnerRole, ProjectCode, ProjectStatus};
 pub use text::{Email, Slug, WebUrl, fold_for_search};
 
