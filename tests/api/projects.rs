@@ -26,7 +26,6 @@ pub struct World {
     pub zpp: i64,
     pub zgw: i64,
     pub ks: i64,
-    pub opos: i64,
     pub admin: String,
     /// Editor of ZMP.
     pub editor_lead: String,
@@ -45,7 +44,6 @@ where
     let zpp = app.id_of("zpp").await;
     let zgw = app.id_of("zgw-rp").await;
     let ks = app.id_of("ks").await;
-    let opos = app.id_of("opos").await;
     let admin = app.admin().await;
     let (_, editor_lead) = app
         .user("redakcja@zmp.example.org", Role::Editor, &[zmp])
@@ -59,7 +57,6 @@ where
         zpp,
         zgw,
         ks,
-        opos,
         admin,
         editor_lead,
         editor_partner,
