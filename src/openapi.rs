@@ -37,6 +37,9 @@ data need no token; a partner token needs the read scope of the resource. Use *A
         (name = "audit", description = "Who changed what and when (administrators)"),
         (name = "health", description = "Liveness and readiness"),
         (name = "positions", description = "Positions, appeals, interventions, opinions and resolutions that associations adopt and send to central government, with their lifecycle, co-signers and replies"),
+        (name = "projects", description = "Partnership projects with their partners, funding in exact money (decimal strings, summed per currency), goals and indicators"),
+        (name = "indicators", description = "Measured results of a project with their progress (achieved as a percentage of the target)"),
+        (name = "events", description = "Conferences, trainings, workshops, study visits, competitions and meetings of projects, and the calendar of all of them"),
     ),
     components(
         schemas(Problem, crate::error::FieldError),

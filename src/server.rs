@@ -95,7 +95,10 @@ where
                 .configure(crate::memberships::routes)
                 .configure(crate::presidencies::routes)
                 .configure(crate::milestones::routes)
-                .configure(crate::positions::routes),
+                .configure(crate::positions::routes)
+                .configure(crate::projects::routes)
+                .configure(crate::indicators::routes)
+                .configure(crate::events::routes),
         )
         .configure(crate::health::routes)
 }

@@ -222,3 +222,10 @@ pub fn can_write_position(principal: &Principal, association_id: i64) -> Result<
 pub fn can_co_sign(principal: &Principal, organization_id: i64) -> Result<(), ApiError> {
     write_for(principal, organization_id, Scope::PositionsWrite, "co-sign")
 }
+
+/// May the principal manage projects led by this organization — the project itself,
+/// its indicators and its events? Admins; editors of the lead organization; a token of
+/// the lead organization with `projects:write`. Partners' editors only read.
+pub fn can_manage_project(principal: &Principal, lead_id: i64) -> Result<(), ApiError> {
+    write_for(principal, lead_id, Scope::ProjectsWrite, "manage projects")
+}

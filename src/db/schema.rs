@@ -240,6 +240,104 @@ diesel::joinable!(position_attachments -> positions (position_id));
 diesel::joinable!(position_responses -> positions (position_id));
 diesel::joinable!(position_transitions -> positions (position_id));
 
+diesel::table! {
+    projects (id) {
+        id -> BigInt,
+        code -> Text,
+        title -> Text,
+        summary -> Nullable<Text>,
+        description -> Nullable<Text>,
+        lead_id -> BigInt,
+        status -> Text,
+        starts_on -> Date,
+        ends_on -> Nullable<Date>,
+        last_day -> Date,
+        value_minor -> Nullable<BigInt>,
+        value_currency -> Nullable<Text>,
+        sort_title -> Text,
+        search_text -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    project_partners (project_id, organization_id) {
+        project_id -> BigInt,
+        organization_id -> BigInt,
+        role -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    project_funding (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        source -> Text,
+        programme -> Nullable<Text>,
+        amount_minor -> BigInt,
+        currency -> Text,
+    }
+}
+
+diesel::table! {
+    project_goals (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        goal -> Text,
+    }
+}
+
+diesel::table! {
+    project_indicators (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        name -> Text,
+        unit -> Text,
+        baseline -> BigInt,
+        target -> BigInt,
+        achieved -> Nullable<BigInt>,
+        as_of -> Nullable<Date>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    project_events (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        kind -> Text,
+        title -> Text,
+        description -> Nullable<Text>,
+        starts_on -> Date,
+        ends_on -> Nullable<Date>,
+        last_day -> Date,
+        starts_at -> Nullable<Text>,
+        ends_at -> Nullable<Text>,
+        start_sort -> BigInt,
+        city -> Nullable<Text>,
+        city_folded -> Nullable<Text>,
+        venue -> Nullable<Text>,
+        address -> Nullable<Text>,
+        participants_count -> Nullable<BigInt>,
+        organizations_count -> Nullable<BigInt>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(projects -> organizations (lead_id));
+diesel::joinable!(project_partners -> projects (project_id));
+diesel::joinable!(project_funding -> projects (project_id));
+diesel::joinable!(project_goals -> projects (project_id));
+diesel::joinable!(project_indicators -> projects (project_id));
+diesel::joinable!(project_events -> projects (project_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     users,
@@ -257,4 +355,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     position_attachments,
     position_responses,
     position_transitions,
+    projects,
+    project_partners,
+    project_funding,
+    project_goals,
+    project_indicators,
+    project_events,
 );

@@ -5,12 +5,16 @@
 
 mod identifiers;
 mod kinds;
+mod money;
 mod positions;
+mod projects;
 mod text;
 
 pub use identifiers::{Krs, Nip, PostalCode, Regon, Teryt, TerytLevel};
 pub use kinds::{JstKind, OrganizationKind, Role, Scope, Voivodeship};
+pub use money::{AMOUNT_MAX_CHARS, AMOUNT_PATTERN, Currency, Money};
 pub use positions::{PositionKind, PositionNumber, PositionStatus, RegisterNumber};
+pub use projects::{EventKind, LocalTime, PartnerRole, ProjectCode, ProjectStatus};
 pub use text::{Email, Slug, WebUrl, fold_for_search};
 
 /// Declares a string newtype with parsing, serde, Display and an OpenAPI schema.

@@ -2,6 +2,7 @@
 //! on every first start and again by hand.
 
 mod positions;
+pub mod projects;
 
 use chrono::{Datelike, NaiveDate};
 use diesel::Connection;
@@ -191,7 +192,8 @@ pub fn load_demo(conn: &mut DbConnection) -> ApiResult<usize> {
         let organizations = load_organizations(conn)?;
         let timeline = load_opos_timeline(conn)?;
         let positions = positions::load_demo_positions(conn)?;
-        Ok(organizations + timeline + positions)
+        let projects = projects::load_demo_projects(conn)?;
+        Ok(organizations + timeline + positions + projects)
     })
 }
 

@@ -14,6 +14,8 @@ mod openapi;
 mod organizations;
 mod positions;
 mod presidencies;
+mod project_events;
+mod projects;
 mod security;
 mod sessions;
 mod teryt;

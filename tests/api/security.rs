@@ -104,7 +104,15 @@ async fn principal_by_endpoint_matrix() {
     }
 
     // API5 (function level): delete an organization (admins only; admin last).
-    let c = app.id_of("zpp").await;
+    // An organization nothing refers to (the demo ones are members, partners, addressees).
+    let c = app
+        .organization(
+            &admin,
+            json!({"name": "Fundacja do usunięcia", "kind": "ngo"}),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
     let expected_delete = [401, 204, 403, 403, 403, 403, 403, 403, 403, 401];
     let mut order: Vec<usize> = (0..principals.len()).filter(|i| *i != 1).collect();
     order.push(1);

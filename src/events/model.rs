@@ -1,0 +1,109 @@
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::project_events;
+use crate::domain::LocalTime;
+
+/// A stored event of a project.
+#[derive(Debug, Clone, Queryable, Identifiable)]
+#[diesel(table_name = project_events)]
+pub struct EventRow {
+    pub id: i64,
+    pub project_id: i64,
+    pub kind: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    pub last_day: NaiveDate,
+    pub starts_at: Option<String>,
+    pub ends_at: Option<String>,
+    pub start_sort: i64,
+    pub city: Option<String>,
+    pub city_folded: Option<String>,
+    pub venue: Option<String>,
+    pub address: Option<String>,
+    pub participants_count: Option<i64>,
+    pub organizations_count: Option<i64>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Every writable column of an event.
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
+#[diesel(table_name = project_events, treat_none_as_null = true)]
+pub struct EventFields {
+    pub project_id: i64,
+    pub kind: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    #[serde(skip)]
+    pub last_day: NaiveDate,
+    pub starts_at: Option<String>,
+    pub ends_at: Option<String>,
+    #[serde(skip)]
+    pub start_sort: i64,
+    pub city: Option<String>,
+    #[serde(skip)]
+    pub city_folded: Option<String>,
+    pub venue: Option<String>,
+    pub address: Option<String>,
+    pub participants_count: Option<i64>,
+    pub organizations_count: Option<i64>,
+}
+
+/// The calendar's sort key of a start: minutes since 0001-01-01 00:00 (an event
+/// without a time sorts at midnight of its day).
+pub fn start_sort(day: NaiveDate, time: Option<&str>) -> i64 {
+    let minutes = time
+        .and_then(|t| t.parse::<LocalTime>().ok())
+        .map_or(0, |t| t.minutes());
+    (i64::from(day.num_days_from_ce()) - 1) * 1440 + minutes
+}
+
+impl EventFields {
+    /// Recomputes the derived columns: the overlap bound, the sort key, the folded city.
+    pub fn refresh_derived(&mut self) {
+        self.last_day = self.ends_on.unwrap_or(self.starts_on);
+        self.start_sort = start_sort(self.starts_on, self.starts_at.as_deref());
+        self.city_folded = self
+            .city
+            .as_deref()
+            .map(|city| crate::domain::fold_for_search(city.trim()));
+    }
+}
+
+impl From<&EventRow> for EventFields {
+    fn from(row: &EventRow) -> Self {
+        EventFields {
+            project_id: row.project_id,
+            kind: row.kind.clone(),
+            title: row.title.clone(),
+            description: row.description.clone(),
+            starts_on: row.starts_on,
+            ends_on: row.ends_on,
+            last_day: row.last_day,
+            starts_at: row.starts_at.clone(),
+            ends_at: row.ends_at.clone(),
+            start_sort: row.start_sort,
+            city: row.city.clone(),
+            city_folded: row.city_folded.clone(),
+            venue: row.venue.clone(),
+            address: row.address.clone(),
+            participants_count: row.participants_count,
+            organizations_count: row.organizations_count,
+        }
+    }
+}
+
+/// Columns stamped on every write.
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = project_events)]
+pub struct EventStamp {
+    pub version: i64,
+    pub updated_at: NaiveDateTime,
+}

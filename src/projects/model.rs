@@ -1,0 +1,198 @@
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::projects;
+use crate::domain::{Currency, Money, PartnerRole};
+
+/// The `last_day` of a project without an end date: after every real date, so that
+/// `active_on` is one range test on both backends.
+pub fn open_end() -> NaiveDate {
+    NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX)
+}
+
+/// A stored project.
+#[derive(Debug, Clone, Queryable, Identifiable)]
+#[diesel(table_name = projects)]
+pub struct ProjectRow {
+    pub id: i64,
+    pub code: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub lead_id: i64,
+    pub status: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    pub last_day: NaiveDate,
+    pub value_minor: Option<i64>,
+    pub value_currency: Option<String>,
+    pub sort_title: String,
+    pub search_text: String,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl ProjectRow {
+    pub fn value(&self) -> Option<Money> {
+        match (self.value_minor, self.value_currency.as_deref()) {
+            (Some(minor), Some(currency)) => Some(Money::from_columns(minor, currency)),
+            _ => None,
+        }
+    }
+}
+
+/// Every writable column of a project: its whole new state, for insert and update.
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
+#[diesel(table_name = projects, treat_none_as_null = true)]
+pub struct ProjectFields {
+    pub code: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub lead_id: i64,
+    pub status: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    #[serde(skip)]
+    pub last_day: NaiveDate,
+    /// Written as `value` in the audit log (see [`ProjectState`]).
+    #[serde(skip)]
+    pub value_minor: Option<i64>,
+    #[serde(skip)]
+    pub value_currency: Option<String>,
+    #[serde(skip)]
+    pub sort_title: String,
+    #[serde(skip)]
+    pub search_text: String,
+}
+
+impl ProjectFields {
+    pub fn value(&self) -> Option<Money> {
+        match (self.value_minor, self.value_currency.as_deref()) {
+            (Some(minor), Some(currency)) => Some(Money::from_columns(minor, currency)),
+            _ => None,
+        }
+    }
+
+    pub fn set_value(&mut self, value: Option<Money>) {
+        self.value_minor = value.map(Money::minor_units);
+        self.value_currency = value.map(|v| v.currency().as_str().to_owned());
+    }
+
+    /// Recomputes the derived columns: the `active_on` bound, the sort and search text.
+    pub fn refresh_derived(&mut self) {
+        self.last_day = self.ends_on.unwrap_or_else(open_end);
+        self.sort_title = crate::domain::fold_for_search(&self.title);
+        let searchable: Vec<&str> = [
+            Some(self.title.as_str()),
+            Some(self.code.as_str()),
+            self.summary.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        self.search_text = crate::domain::fold_for_search(&searchable.join(" "));
+    }
+}
+
+impl From<ProjectRow> for ProjectFields {
+    fn from(row: ProjectRow) -> Self {
+        ProjectFields {
+            code: row.code,
+            title: row.title,
+            summary: row.summary,
+            description: row.description,
+            lead_id: row.lead_id,
+            status: row.status,
+            starts_on: row.starts_on,
+            ends_on: row.ends_on,
+            last_day: row.last_day,
+            value_minor: row.value_minor,
+            value_currency: row.value_currency,
+            sort_title: row.sort_title,
+            search_text: row.search_text,
+        }
+    }
+}
+
+/// Columns stamped on every write.
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = projects)]
+pub struct Stamp {
+    pub version: i64,
+    pub updated_at: NaiveDateTime,
+}
+
+/// An organization taking part in a project, other than the leader (which is the
+/// project's `lead_id`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PartnerData {
+    pub organization_id: i64,
+    pub role: PartnerRole,
+}
+
+/// A source of funding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FundingData {
+    pub source: String,
+    pub programme: Option<String>,
+    pub amount: Money,
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct FundingRow {
+    pub id: i64,
+    pub project_id: i64,
+    pub source: String,
+    pub programme: Option<String>,
+    pub amount_minor: i64,
+    pub currency: String,
+}
+
+impl From<FundingRow> for FundingData {
+    fn from(row: FundingRow) -> Self {
+        FundingData {
+            source: row.source,
+            programme: row.programme,
+            amount: Money::from_columns(row.amount_minor, &row.currency),
+        }
+    }
+}
+
+/// The related rows of a project that requests write as whole lists, in their order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ProjectLinks {
+    /// Partners and associated organizations (the leader is derived from `lead_id`).
+    pub partners: Vec<PartnerData>,
+    pub funding: Vec<FundingData>,
+    pub goals: Vec<String>,
+}
+
+impl ProjectLinks {
+    /// Exact sums of the funding per currency.
+    pub fn total_funding(&self) -> Result<Vec<Money>, Currency> {
+        Money::totals(self.funding.iter().map(|f| f.amount))
+    }
+}
+
+/// A project's full written state, for the audit log (snapshot and diff).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProjectState {
+    #[serde(flatten)]
+    pub fields: ProjectFields,
+    pub value: Option<Money>,
+    #[serde(flatten)]
+    pub links: ProjectLinks,
+}
+
+impl ProjectState {
+    pub fn new(fields: ProjectFields, links: ProjectLinks) -> Self {
+        ProjectState {
+            value: fields.value(),
+            fields,
+            links,
+        }
+    }
+}

@@ -1,0 +1,421 @@
+//! Events of projects and the calendar: CRUD with local times, date rules, filters
+//! (kind, from/to overlap, city ignoring diacritics, project), calendar order and keyset
+//! pagination, preconditions and audit.
+
+use std::collections::HashSet;
+
+use actix_web::http::StatusCode;
+use diesel::prelude::*;
+use razem::db::schema::project_events;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestResponse, spawn_app};
+use crate::projects::{create, project_body, world};
+
+#[track_caller]
+fn assert_invalid(response: &TestResponse, field: &str, code: &str) {
+    response.assert_problem(422, "validation_failed");
+    let errors = response.json["errors"].as_array().unwrap();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e["field"] == field && e["code"] == code),
+        "expected {field}/{code} in {}",
+        response.text
+    );
+}
+
+fn titles(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("a page: {page}"))
+        .iter()
+        .map(|item| item["title"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn urlencode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+#[actix_web::test]
+async fn events_round_trip_with_local_times_and_date_rules() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let project = create(&app, &w.editor_lead, project_body(w.zmp, "WYDARZENIA")).await;
+    let id = project["id"].as_i64().unwrap();
+    let base = format!("/api/v1/projects/{id}/events");
+    let created = app
+        .post(
+            &base,
+            &json!({
+                "kind": "conference",
+                "title": " Konferencja informacyjna w Opolu ",
+                "description": "Dla samorządów tworzących partnerstwa.",
+                "starts_on": "2016-04-18", "starts_at": "11:00", "ends_at": "15:30",
+                "city": " Opole ", "venue": "Sala Herbowa, Opolski Urząd Wojewódzki", "address": "ul. Piastowska 14",
+                "participants_count": 120, "organizations_count": 64
+            }),
+            Some(&w.editor_lead),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let event_id = created.json["id"].as_i64().unwrap();
+    let path = format!("{base}/{event_id}");
+    assert_eq!(created.header("location"), Some(path.as_str()));
+    assert_eq!(created.etag(), "\"1\"");
+    assert_eq!(
+        created.json,
+        json!({
+            "id": event_id, "project_id": id,
+            "project": {"id": id, "code": "WYDARZENIA", "title": "Projekt WYDARZENIA"},
+            "kind": "conference", "title": "Konferencja informacyjna w Opolu",
+            "description": "Dla samorządów tworzących partnerstwa.",
+            "starts_on": "2016-04-18", "ends_on": null, "starts_at": "11:00", "ends_at": "15:30",
+            "city": "Opole", "venue": "Sala Herbowa, Opolski Urząd Wojewódzki", "address": "ul. Piastowska 14",
+            "participants_count": 120, "organizations_count": 64,
+            "version": 1, "created_at": created.json["created_at"], "updated_at": created.json["updated_at"]
+        })
+    );
+    let stored: (String, Option<String>, i64, chrono::NaiveDate) = app.with_conn(|conn| {
+        project_events::table
+            .find(event_id)
+            .select((
+                project_events::starts_at.assume_not_null(),
+                project_events::city_folded,
+                project_events::start_sort,
+                project_events::last_day,
+            ))
+            .first(conn)
+            .unwrap()
+    });
+    assert_eq!(stored.0, "11:00");
+    assert_eq!(stored.1.as_deref(), Some("opole"));
+    let day = chrono::NaiveDate::from_ymd_opt(2016, 4, 18).unwrap();
+    assert_eq!(
+        stored.2,
+        (i64::from(chrono::Datelike::num_days_from_ce(&day)) - 1) * 1440 + 660
+    );
+    assert_eq!(stored.3, day, "one day: the last day is the first");
+    assert_eq!(app.get(&path, None).await.json, created.json);
+    // Events are not embedded in the project: its version stays.
+    assert_eq!(
+        app.get(&format!("/api/v1/projects/{id}"), None)
+            .await
+            .etag(),
+        "\"1\""
+    );
+
+    for (body, field, code) in [
+        (
+            json!({"starts_on": "2016-04-18", "ends_on": "2016-04-17"}),
+            "ends_on",
+            "ends_before_start",
+        ),
+        (
+            json!({"starts_at": "15:00", "ends_at": "11:00"}),
+            "ends_at",
+            "ends_before_start",
+        ),
+        (
+            json!({"starts_at": "11:00", "ends_at": "11:00"}),
+            "ends_at",
+            "ends_before_start",
+        ),
+        (json!({"starts_at": "25:00"}), "starts_at", "invalid_time"),
+        (json!({"starts_at": "11:60"}), "starts_at", "invalid_time"),
+        (json!({"starts_at": "11.00"}), "starts_at", "invalid_time"),
+        (
+            json!({"starts_at": "11:00:00"}),
+            "starts_at",
+            "invalid_time",
+        ),
+        (json!({"starts_at": 11}), "starts_at", "invalid_type"),
+        (json!({"kind": "party"}), "kind", "invalid_enum_value"),
+        (
+            json!({"starts_on": "1989-01-01"}),
+            "starts_on",
+            "date_out_of_range",
+        ),
+        (
+            json!({"participants_count": -1}),
+            "participants_count",
+            "range",
+        ),
+        (json!({"city": ""}), "city", "length"),
+        (json!({"title": "  "}), "title", "blank"),
+        (json!({"room": "A"}), "room", "unknown_field"),
+    ] {
+        let mut event =
+            json!({"kind": "workshop", "title": "Warsztaty", "starts_on": "2016-04-18"});
+        for (key, value) in body.as_object().unwrap() {
+            event[key] = value.clone();
+        }
+        let response = app.post(&base, &event, Some(&w.editor_lead)).await;
+        assert_invalid(&response, field, code);
+    }
+    // Over several days the end time may come before the start time.
+    let study_visit = app
+        .post(
+            &base,
+            &json!({"kind": "study_visit", "title": "Wizyta studyjna w Norwegii", "starts_on": "2015-05-11",
+                    "ends_on": "2015-05-15", "starts_at": "14:00", "ends_at": "09:00", "city": "Oslo"}),
+            Some(&w.editor_lead),
+        )
+        .await;
+    assert_eq!(
+        study_visit.status,
+        StatusCode::CREATED,
+        "{}",
+        study_visit.text
+    );
+    let count: i64 = app.with_conn(|conn| {
+        project_events::table
+            .filter(project_events::project_id.eq(id))
+            .count()
+            .get_result(conn)
+            .unwrap()
+    });
+    assert_eq!(count, 2, "refused events are not stored");
+
+    // PATCH checks the new state; a refused one changes nothing.
+    let response = app
+        .patch(
+            &path,
+            &json!({"ends_on": "2016-04-17"}),
+            Some(&w.editor_lead),
+            Some("\"1\""),
+        )
+        .await;
+    assert_invalid(&response, "ends_on", "ends_before_start");
+    let response = app
+        .patch(
+            &path,
+            &json!({"starts_at": "16:00"}),
+            Some(&w.editor_lead),
+            Some("\"1\""),
+        )
+        .await;
+    assert_invalid(&response, "ends_at", "ends_before_start");
+    app.patch(
+        &path,
+        &json!({"city": "Kraków"}),
+        Some(&w.editor_lead),
+        None,
+    )
+    .await
+    .assert_problem(428, "precondition_required");
+    let patched = app
+        .patch(
+            &path,
+            &json!({"ends_on": "2016-04-19", "starts_at": null, "city": "Opole ", "participants_count": null}),
+            Some(&w.editor_lead),
+            Some("\"1\""),
+        )
+        .await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
+    assert_eq!(patched.etag(), "\"2\"");
+    assert_eq!(patched.json["ends_on"], "2016-04-19");
+    assert_eq!(patched.json["starts_at"], Value::Null);
+    assert_eq!(patched.json["ends_at"], "15:30");
+    assert_eq!(patched.json["participants_count"], Value::Null);
+    assert_eq!(patched.json["organizations_count"], 64);
+    app.patch(
+        &path,
+        &json!({"city": "Opole"}),
+        Some(&w.editor_lead),
+        Some("\"1\""),
+    )
+    .await
+    .assert_problem(412, "precondition_failed");
+    let other = create(&app, &w.admin, project_body(w.zmp, "INNE")).await;
+    app.get(
+        &format!("/api/v1/projects/{}/events/{event_id}", other["id"]),
+        None,
+    )
+    .await
+    .assert_problem(404, "not_found");
+    let deleted = app.delete(&path, Some(&w.editor_lead), Some("\"2\"")).await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
+    app.get(&path, None).await.assert_problem(404, "not_found");
+    let actions: Vec<String> = app.with_conn(|conn| {
+        razem::audit::repo::for_object(conn, "project_event", &event_id.to_string())
+            .unwrap()
+            .into_iter()
+            .map(|row| row.action)
+            .collect()
+    });
+    assert_eq!(actions, vec!["create", "update", "delete"]);
+}
+
+#[actix_web::test]
+async fn the_calendar_filters_orders_and_pages() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    // The demo project has five events (Warszawa 2015-12-16, Szczecin 2016-01-29,
+    // Lublin 2016-03-17, Opole 2016-04-18 11:00, Poznań 2016-10-18).
+    let other = create(&app, &w.admin, project_body(w.zpp, "KALENDARZ")).await;
+    let base = format!("/api/v1/projects/{}/events", other["id"]);
+    for event in [
+        json!({"kind": "training", "title": "Szkolenie rano", "starts_on": "2016-04-18", "starts_at": "09:00", "city": "Poznań"}),
+        json!({"kind": "training", "title": "Szkolenie po południu", "starts_on": "2016-04-18", "starts_at": "13:30", "city": "POZNAŃ"}),
+        json!({"kind": "workshop", "title": "Warsztaty trzydniowe", "starts_on": "2016-04-15", "ends_on": "2016-04-17", "city": "Łódź"}),
+        json!({"kind": "meeting", "title": "Spotkanie bez miasta", "starts_on": "2016-04-18"}),
+    ] {
+        let response = app.post(&base, &event, Some(&w.admin)).await;
+        assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
+    }
+    let calendar = |query: &str| {
+        let app = &app;
+        let url = format!("/api/v1/events?{query}");
+        async move {
+            let response = app.get(&url, None).await;
+            assert_eq!(response.status, StatusCode::OK, "{url}: {}", response.text);
+            titles(&response.json)
+        }
+    };
+    let all = calendar("limit=100").await;
+    assert_eq!(
+        all,
+        vec![
+            "Finał II edycji konkursu „Samorządowy Lider Zarządzania – Razem dla rozwoju”",
+            "Regionalna konferencja informacyjna „Współpraca w partnerstwach samorządowych” w Szczecinie",
+            "Regionalna konferencja informacyjna „Współpraca w partnerstwach samorządowych” w Lublinie",
+            "Warsztaty trzydniowe",
+            "Spotkanie bez miasta",
+            "Szkolenie rano",
+            "Regionalna konferencja informacyjna „Współpraca w partnerstwach samorządowych” w Opolu",
+            "Szkolenie po południu",
+            "Konferencja podsumowująca projekt",
+        ],
+        "by day, then time of day (no time: midnight), then id"
+    );
+    let mut reversed = all.clone();
+    reversed.reverse();
+    assert_eq!(calendar("limit=100&sort=-starts_on").await, reversed);
+
+    // City: exact, case and diacritics ignored.
+    for city in ["poznan", "Poznań", "POZNAN", "poznań"] {
+        assert_eq!(
+            calendar(&format!("city={}", urlencode(city))).await,
+            vec![
+                "Szkolenie rano",
+                "Szkolenie po południu",
+                "Konferencja podsumowująca projekt"
+            ],
+            "{city}"
+        );
+    }
+    assert_eq!(calendar("city=lodz").await, vec!["Warsztaty trzydniowe"]);
+    assert_eq!(
+        calendar("city=pozna").await,
+        Vec::<String>::new(),
+        "exact, not contains"
+    );
+    // Kind and project.
+    assert_eq!(
+        calendar("kind=training").await,
+        vec!["Szkolenie rano", "Szkolenie po południu"]
+    );
+    assert_eq!(calendar("kind=competition").await.len(), 1);
+    assert_eq!(calendar(&format!("project={}", other["id"])).await.len(), 4);
+    // from/to: events overlapping the days, both ends inclusive.
+    assert_eq!(
+        calendar("from=2016-04-16&to=2016-04-17").await,
+        vec!["Warsztaty trzydniowe"]
+    );
+    assert_eq!(
+        calendar("from=2016-04-17&to=2016-04-18").await.len(),
+        5,
+        "the workshop's last day and the four events of the 18th"
+    );
+    assert_eq!(
+        calendar("from=2016-10-18").await,
+        vec!["Konferencja podsumowująca projekt"]
+    );
+    assert_eq!(calendar("to=2015-12-31").await.len(), 1);
+    assert_eq!(
+        calendar("kind=conference&from=2016-01-01&to=2016-06-30&city=opole").await,
+        vec![
+            "Regionalna konferencja informacyjna „Współpraca w partnerstwach samorządowych” w Opolu"
+        ]
+    );
+    // The same filters under one project.
+    let within = app
+        .get(&format!("{base}?city=poznan&kind=training"), None)
+        .await;
+    assert_eq!(
+        titles(&within.json),
+        vec!["Szkolenie rano", "Szkolenie po południu"]
+    );
+    app.get("/api/v1/projects/999999/events", None)
+        .await
+        .assert_problem(404, "not_found");
+
+    // Pages walk every event once, in order, for both sorts.
+    for sort in ["starts_on", "-starts_on"] {
+        let mut seen = Vec::new();
+        let mut url = format!("/api/v1/events?sort={sort}&limit=2");
+        loop {
+            let page = app.get(&url, None).await;
+            assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+            seen.extend(titles(&page.json));
+            match page.json["next_cursor"].as_str() {
+                Some(cursor) => url = format!("/api/v1/events?sort={sort}&limit=2&cursor={cursor}"),
+                None => break,
+            }
+        }
+        let expected = if sort == "starts_on" {
+            all.clone()
+        } else {
+            reversed.clone()
+        };
+        assert_eq!(seen, expected, "{sort}");
+    }
+    // updated_since.
+    let mark = chrono::Utc::now();
+    let last = app
+        .post(
+            &base,
+            &json!({"kind": "meeting", "title": "Nowe spotkanie", "starts_on": "2017-01-10"}),
+            Some(&w.admin),
+        )
+        .await;
+    assert_eq!(last.status, StatusCode::CREATED);
+    assert_eq!(
+        calendar(&format!(
+            "updated_since={}",
+            urlencode(&mark.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
+        ))
+        .await,
+        vec!["Nowe spotkanie"]
+    );
+
+    // Bad parameters.
+    for query in [
+        "from=2016-05-01&to=2016-04-01",
+        "kind=party",
+        "from=2016-02-30",
+        "city=",
+        "project=0",
+        "sort=title",
+        "limit=101",
+        "town=Opole",
+    ] {
+        app.get(&format!("/api/v1/events?{query}"), None)
+            .await
+            .assert_problem(400, "invalid_query");
+    }
+    app.get("/api/v1/events?cursor=abc", None)
+        .await
+        .assert_problem(400, "invalid_cursor");
+    let ids: HashSet<i64> = app.with_conn(|conn| {
+        project_events::table
+            .select(project_events::id)
+            .load::<i64>(conn)
+            .unwrap()
+            .into_iter()
+            .collect()
+    });
+    assert_eq!(ids.len(), 10);
+}
