@@ -3,11 +3,16 @@
 //! They deserialize from JSON strings; an invalid value fails with a message of the
 //! form `[code] explanation`, which the JSON extractor turns into a 422 field error.
 
+mod consultations;
 mod identifiers;
 mod kinds;
 mod positions;
 mod text;
 
+pub use consultations::{
+    CommentChannel, ConsultationDirection, ConsultationForm, ConsultationStatus, DispositionStatus,
+    Eligibility, SubjectKind,
+};
 pub use identifiers::{Krs, Nip, PostalCode, Regon, Teryt, TerytLevel};
 pub use kinds::{JstKind, OrganizationKind, Role, Scope, Voivodeship};
 pub use positions::{PositionKind, PositionNumber, PositionStatus, RegisterNumber};
