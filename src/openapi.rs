@@ -37,13 +37,14 @@ data need no token; a partner token needs the read scope of the resource. Use *A
         (name = "audit", description = "Who changed what and when (administrators)"),
         (name = "health", description = "Liveness and readiness"),
         (name = "positions", description = "Positions, appeals, interventions, opinions and resolutions that associations adopt and send to central government, with their lifecycle, co-signers and replies"),
+        (name = "consultations", description = "Consultations of drafts with their windows by the clock, the standard comment table (uwagi), the organizer's dispositions and the published report"),
     ),
     components(
         schemas(Problem, crate::error::FieldError),
         responses(
             BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, PayloadTooLarge,
             UnsupportedMediaType, UnprocessableEntity, PreconditionRequired, TooManyRequests, InternalError,
-            ServiceUnavailable
+            ServiceUnavailable, NotAcceptable
         )
     ),
     modifiers(&SecuritySchemes, &CommonErrors)
@@ -103,6 +104,13 @@ problem_response!(
     409,
     "slug_taken",
     "the slug 'opos' is already used by another organization"
+);
+problem_response!(
+    NotAcceptable,
+    "Not Acceptable",
+    406,
+    "not_acceptable",
+    "the report is available as application/json or text/csv"
 );
 problem_response!(
     PreconditionFailed,

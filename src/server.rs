@@ -95,7 +95,8 @@ where
                 .configure(crate::memberships::routes)
                 .configure(crate::presidencies::routes)
                 .configure(crate::milestones::routes)
-                .configure(crate::positions::routes),
+                .configure(crate::positions::routes)
+                .configure(crate::consultations::routes),
         )
         .configure(crate::health::routes)
 }

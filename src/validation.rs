@@ -79,3 +79,16 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for ObjectOnly<T> {
             .map(ObjectOnly)
     }
 }
+
+/// [`double_option`] for nested objects in merge patches: absent → `None`, `null` →
+/// `Some(None)`, an object → `Some(Some(v))`; arrays are refused as in [`object`].
+/// Use with `#[serde(default, deserialize_with = "double_option_object")]`.
+pub fn double_option_object<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Some(
+        Option::<ObjectOnly<T>>::deserialize(deserializer)?.map(|o| o.0),
+    ))
+}
