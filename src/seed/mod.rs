@@ -1,6 +1,7 @@
 //! Demo data drawn from the documents in `shared/seeds/`: idempotent, so it can run
 //! on every first start and again by hand.
 
+mod consultations;
 mod positions;
 
 use chrono::{Datelike, NaiveDate};
@@ -191,7 +192,8 @@ pub fn load_demo(conn: &mut DbConnection) -> ApiResult<usize> {
         let organizations = load_organizations(conn)?;
         let timeline = load_opos_timeline(conn)?;
         let positions = positions::load_demo_positions(conn)?;
-        Ok(organizations + timeline + positions)
+        let consultations = consultations::load_demo_consultations(conn)?;
+        Ok(organizations + timeline + positions + consultations)
     })
 }
 
