@@ -282,6 +282,18 @@ pub fn can_comment_for(principal: &Principal, submitter_id: i64) -> Result<(), A
     }
 }
 
+/// May the principal comment at all (for some organization)? Tokens with
+/// `consultations:comment`; admins and editors; not viewers.
+pub fn can_comment(principal: &Principal) -> Result<(), ApiError> {
+    match principal {
+        Principal::Token(token) => scoped(token, Scope::ConsultationsComment),
+        _ => match person(principal)?.role {
+            Role::Viewer => Err(ApiError::forbidden("viewers may not change data")),
+            Role::Admin | Role::Editor => Ok(()),
+        },
+    }
+}
+
 /// The organizations a principal comments for when it names none: a token's own
 /// organization; an editor's only association (`None` when there is no single one).
 pub fn default_submitter(principal: &Principal) -> Option<i64> {

@@ -40,6 +40,7 @@ fn reveal_persons(principal: &Principal, consultation: &ConsultationRow) -> bool
 /// organization (a different `submitter_id` is refused, 403); a person names one of
 /// their associations (or has exactly one).
 fn own_submitter(principal: &Principal, requested: Option<i64>) -> ApiResult<i64> {
+    policy::can_comment(principal)?;
     let submitter_id = match (principal, requested) {
         (Principal::Token(token), Some(id)) if id != token.organization_id => {
             return Err(ApiError::forbidden(
