@@ -1631,3 +1631,17 @@ async fn the_demo_opinion_on_the_water_supply_act_is_served() {
     });
     assert_eq!(attachments, 0);
 }
+
+#[actix_web::test]
+async fn a_co_signer_path_naming_organization_zero_is_400() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let position = create(&app, &w.editor_a, draft(w.opos, "Stanowisko do podpisu")).await;
+    let path = format!("/api/v1/positions/{}/co-signers/0", position["id"]);
+    app.delete(&path, Some(&w.admin), Some("\"7\""))
+        .await
+        .assert_problem(400, "invalid_path");
+    post_if_match(&app, &path, &json!({}), Some(&w.admin), None)
+        .await
+        .assert_problem(400, "invalid_path");
+}
