@@ -309,10 +309,7 @@ async fn create_read_update_delete_round_trip_with_every_field() {
             .unwrap()
     });
     assert_eq!(stored, "online,meeting,survey");
-    assert!(
-        search.contains("strategii rozwoju zwiazku"),
-        "{search}"
-    );
+    assert!(search.contains("strategii rozwoju zwiazku"), "{search}");
     let documents: i64 = app.with_conn(|conn| {
         consultation_documents::table
             .filter(consultation_documents::consultation_id.eq(id))

@@ -160,12 +160,13 @@ pub async fn get_comment(
 /// published.
 ///
 /// Anonymous comments are not taken (401): residents write, e-mail or speak at a meeting,
-/// and the organizer records what it received.
+/// and the organizer records what it received. Partner tokens submit with
+/// `consultations:comment`; the organizer's tokens record with `consultations:write`.
 #[utoipa::path(
     tag = "consultations",
     params(ConsultationPath),
     request_body = CreateComment,
-    security(("bearer" = []), ("api_token" = ["consultations:comment"])),
+    security(("bearer" = []), ("api_token" = ["consultations:comment"]), ("api_token" = ["consultations:write"])),
     responses(
         (status = 201, description = "Created", body = Comment,
          headers(("Location" = String, description = "URL of the new comment"), ("ETag" = String, description = "Its version"))),
@@ -258,12 +259,13 @@ pub async fn create_comment(
 /// Needs `If-Match` (the comment's `ETag`). A comment submitted through the API is
 /// amended by its submitter (its token with `consultations:comment`, or its editors),
 /// only its text, while the consultation is open and the comment pending. A recorded
-/// comment is corrected by the organizer's editors until the report is published.
+/// comment is corrected by the organizer's editors (or its tokens with
+/// `consultations:write`) until the report is published.
 #[utoipa::path(
     tag = "consultations",
     params(CommentPath, crate::openapi::IfMatchHeader),
     request_body = UpdateComment,
-    security(("bearer" = []), ("api_token" = ["consultations:comment", "consultations:write"])),
+    security(("bearer" = []), ("api_token" = ["consultations:comment"]), ("api_token" = ["consultations:write"])),
     responses(
         (status = 200, description = "Changed", body = Comment,
          headers(("ETag" = String, description = "The new version"))),
