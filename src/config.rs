@@ -43,6 +43,53 @@ pub struct Config {
     pub token_rate_limit: u32,
     /// Proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Shortest consultation window per subject kind without a `shortened_reason`.
+    pub consultation_min_days: ConsultationMinDays,
+}
+
+/// The shortest consultation window, in days, per subject kind
+/// (`RAZEM_CONSULTATION_MIN_DAYS_<KIND>`); a shorter one needs a `shortened_reason`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConsultationMinDays {
+    pub draft_act: u32,
+    pub strategy: u32,
+    pub programme: u32,
+    pub regulation: u32,
+    pub other: u32,
+}
+
+impl Default for ConsultationMinDays {
+    /// - `strategy` 35: the act on development policy has local and regional development
+    ///   strategies consulted for no less than 35 days.
+    /// - `draft_act` 30: the Joint Commission of Government and Local Government (KWRiST)
+    ///   gives its opinion on draft laws within 30 days; the Council of Ministers' rules
+    ///   ask for 21-30 days of public consultation.
+    /// - `programme` 14 and `regulation` 14: the annual programmes of cooperation with NGOs
+    ///   and local acts are consulted under local resolutions, commonly for 7-14 days; 14 is
+    ///   the better practice the West Pomeranian standard asks for.
+    /// - `other` 7: the shortest period local resolutions commonly allow.
+    fn default() -> Self {
+        ConsultationMinDays {
+            draft_act: 30,
+            strategy: 35,
+            programme: 14,
+            regulation: 14,
+            other: 7,
+        }
+    }
+}
+
+impl ConsultationMinDays {
+    pub fn for_kind(&self, kind: crate::domain::SubjectKind) -> u32 {
+        use crate::domain::SubjectKind;
+        match kind {
+            SubjectKind::DraftAct => self.draft_act,
+            SubjectKind::Strategy => self.strategy,
+            SubjectKind::Programme => self.programme,
+            SubjectKind::Regulation => self.regulation,
+            SubjectKind::Other => self.other,
+        }
+    }
 }
 
 pub const MIN_SECRET_BYTES: usize = 32;
@@ -110,6 +157,19 @@ impl Config {
             .transpose()?
             .unwrap_or_default();
 
+        let defaults = ConsultationMinDays::default();
+        let min_days = |kind: &str, default: u32| -> Result<u32, String> {
+            let name = format!("RAZEM_CONSULTATION_MIN_DAYS_{kind}");
+            Ok(parse_number(&get, &name, u64::from(default), 0, 365)? as u32)
+        };
+        let consultation_min_days = ConsultationMinDays {
+            draft_act: min_days("DRAFT_ACT", defaults.draft_act)?,
+            strategy: min_days("STRATEGY", defaults.strategy)?,
+            programme: min_days("PROGRAMME", defaults.programme)?,
+            regulation: min_days("REGULATION", defaults.regulation)?,
+            other: min_days("OTHER", defaults.other)?,
+        };
+
         let (jwt_keys, jwt_secret_generated) = match (
             get("RAZEM_JWT_SECRET"),
             get("RAZEM_JWT_OLD_SECRETS"),
@@ -172,6 +232,7 @@ impl Config {
             login_max_failures,
             token_rate_limit,
             trusted_proxies,
+            consultation_min_days,
         })
     }
 }
@@ -243,6 +304,23 @@ mod tests {
                 ("RAZEM_JWT_SECRET", &"x".repeat(32))
             ])
             .is_ok()
+        );
+    }
+
+    #[test]
+    fn consultation_minimum_periods() {
+        let defaults = config(&[]).unwrap().consultation_min_days;
+        assert_eq!(defaults, ConsultationMinDays::default());
+        assert_eq!(defaults.for_kind(crate::domain::SubjectKind::Strategy), 35);
+        let set = config(&[("RAZEM_CONSULTATION_MIN_DAYS_PROGRAMME", "21")])
+            .unwrap()
+            .consultation_min_days;
+        assert_eq!(set.programme, 21);
+        assert_eq!(set.strategy, 35);
+        assert!(
+            config(&[("RAZEM_CONSULTATION_MIN_DAYS_OTHER", "400")])
+                .unwrap_err()
+                .contains("RAZEM_CONSULTATION_MIN_DAYS_OTHER")
         );
     }
 

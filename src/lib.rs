@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod consultations;
 pub mod db;
 pub mod domain;
 pub mod error;

@@ -40,13 +40,14 @@ data need no token; a partner token needs the read scope of the resource. Use *A
         (name = "projects", description = "Partnership projects with their partners, funding in exact money (decimal strings, summed per currency), goals and indicators"),
         (name = "indicators", description = "Measured results of a project with their progress (achieved as a percentage of the target)"),
         (name = "events", description = "Conferences, trainings, workshops, study visits, competitions and meetings of projects, and the calendar of all of them"),
+        (name = "consultations", description = "Consultations of drafts with their windows by the clock, the standard comment table (uwagi), the organizer's dispositions and the published report"),
     ),
     components(
         schemas(Problem, crate::error::FieldError),
         responses(
             BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, PayloadTooLarge,
             UnsupportedMediaType, UnprocessableEntity, PreconditionRequired, TooManyRequests, InternalError,
-            ServiceUnavailable
+            ServiceUnavailable, NotAcceptable
         )
     ),
     modifiers(&SecuritySchemes, &CommonErrors)
@@ -106,6 +107,13 @@ problem_response!(
     409,
     "slug_taken",
     "the slug 'opos' is already used by another organization"
+);
+problem_response!(
+    NotAcceptable,
+    "Not Acceptable",
+    406,
+    "not_acceptable",
+    "the report is available as application/json or text/csv"
 );
 problem_response!(
     PreconditionFailed,

@@ -98,7 +98,8 @@ where
                 .configure(crate::positions::routes)
                 .configure(crate::projects::routes)
                 .configure(crate::indicators::routes)
-                .configure(crate::events::routes),
+                .configure(crate::events::routes)
+                .configure(crate::consultations::routes),
         )
         .configure(crate::health::routes)
 }

@@ -33,3 +33,8 @@ pub fn date_key(value: chrono::NaiveDate) -> String {
 pub fn from_date_key(key: &str) -> Option<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(key, "%Y-%m-%d").ok()
 }
+
+/// The stored form of an instant from a request: naive UTC, microseconds.
+pub fn from_utc(value: DateTime<Utc>) -> NaiveDateTime {
+    value.naive_utc().trunc_subsecs(6)
+}

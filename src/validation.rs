@@ -90,3 +90,16 @@ pub fn positive_id<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D:
         Err(serde::de::Error::custom("ids are positive whole numbers"))
     }
 }
+
+/// [`double_option`] for nested objects in merge patches: absent → `None`, `null` →
+/// `Some(None)`, an object → `Some(Some(v))`; arrays are refused as in [`object`].
+/// Use with `#[serde(default, deserialize_with = "double_option_object")]`.
+pub fn double_option_object<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Some(
+        Option::<ObjectOnly<T>>::deserialize(deserializer)?.map(|o| o.0),
+    ))
+}

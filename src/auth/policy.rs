@@ -229,3 +229,86 @@ pub fn can_co_sign(principal: &Principal, organization_id: i64) -> Result<(), Ap
 pub fn can_manage_project(principal: &Principal, lead_id: i64) -> Result<(), ApiError> {
     write_for(principal, lead_id, Scope::ProjectsWrite, "manage projects")
 }
+
+// ------------------------------------------------------------------ consultations
+
+/// Which draft consultations a principal may see: admins all, editors those their
+/// associations organize, a token with `consultations:read` those of its organization.
+pub fn visible_consultation_drafts(principal: &Principal) -> DraftVisibility {
+    match principal {
+        Principal::Token(token) if !token.scopes.contains(&Scope::ConsultationsRead) => {
+            DraftVisibility::OfAssociations(Vec::new())
+        }
+        Principal::Token(token) => DraftVisibility::OfAssociations(vec![token.organization_id]),
+        _ => visible_drafts(principal),
+    }
+}
+
+/// May the principal see the consultation drafts of this organizer?
+pub fn can_see_consultation_draft(principal: &Principal, organizer_id: i64) -> bool {
+    match visible_consultation_drafts(principal) {
+        DraftVisibility::All => true,
+        DraftVisibility::OfAssociations(ids) => ids.contains(&organizer_id),
+    }
+}
+
+/// May the principal manage the consultations of this organizer (create, change,
+/// delete, move through the lifecycle, record comments received by other channels,
+/// decide on comments)? Admins; the organizer's editors; a token of the organizer with
+/// `consultations:write`.
+pub fn can_manage_consultation(principal: &Principal, organizer_id: i64) -> Result<(), ApiError> {
+    write_for(
+        principal,
+        organizer_id,
+        Scope::ConsultationsWrite,
+        "manage consultations",
+    )
+}
+
+/// May the principal submit (and amend) comments in the name of this organization?
+/// Admins; the organization's editors; a token of that organization with
+/// `consultations:comment` — never for another organization.
+pub fn can_comment_for(principal: &Principal, submitter_id: i64) -> Result<(), ApiError> {
+    match principal {
+        Principal::Token(token) => {
+            scoped(token, Scope::ConsultationsComment)?;
+            if token.organization_id == submitter_id {
+                Ok(())
+            } else {
+                Err(ApiError::forbidden(
+                    "an API token comments only in the name of its own organization",
+                ))
+            }
+        }
+        _ => write_for(
+            principal,
+            submitter_id,
+            Scope::ConsultationsComment,
+            "comment",
+        ),
+    }
+}
+
+/// May the principal comment at all (for some organization)? Tokens with
+/// `consultations:comment`; admins and editors; not viewers.
+pub fn can_comment(principal: &Principal) -> Result<(), ApiError> {
+    match principal {
+        Principal::Token(token) => scoped(token, Scope::ConsultationsComment),
+        _ => match person(principal)?.role {
+            Role::Viewer => Err(ApiError::forbidden("viewers may not change data")),
+            Role::Admin | Role::Editor => Ok(()),
+        },
+    }
+}
+
+/// The organizations a principal comments for when it names none: a token's own
+/// organization; an editor's only association (`None` when there is no single one).
+pub fn default_submitter(principal: &Principal) -> Option<i64> {
+    match principal {
+        Principal::Token(token) => Some(token.organization_id),
+        Principal::User(user) if user.role == Role::Editor && user.associations.len() == 1 => {
+            user.associations.first().copied()
+        }
+        _ => None,
+    }
+}

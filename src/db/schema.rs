@@ -338,6 +338,92 @@ diesel::joinable!(project_goals -> projects (project_id));
 diesel::joinable!(project_indicators -> projects (project_id));
 diesel::joinable!(project_events -> projects (project_id));
 
+diesel::table! {
+    consultations (id) {
+        id -> BigInt,
+        organizer_id -> BigInt,
+        direction -> Text,
+        title -> Text,
+        description -> Nullable<Text>,
+        subject_kind -> Text,
+        legislation_register_number -> Nullable<Text>,
+        legislation_title -> Nullable<Text>,
+        legislation_url -> Nullable<Text>,
+        legal_basis -> Nullable<Text>,
+        forms -> Text,
+        eligibility -> Text,
+        opens_at -> Timestamp,
+        closes_at -> Timestamp,
+        shortened_reason -> Nullable<Text>,
+        status -> Text,
+        announced_at -> Nullable<Timestamp>,
+        report_published_on -> Nullable<Date>,
+        search_text -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consultation_documents (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        title -> Text,
+        url -> Nullable<Text>,
+        text -> Nullable<Text>,
+        version -> Text,
+    }
+}
+
+diesel::table! {
+    consultation_invitees (consultation_id, organization_id) {
+        consultation_id -> BigInt,
+        organization_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    consultation_transitions (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        note -> Nullable<Text>,
+        actor_user_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consultation_comments (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        number -> Integer,
+        submitter_id -> Nullable<BigInt>,
+        submitter_name -> Nullable<Text>,
+        unit_reference -> Nullable<Text>,
+        content -> Text,
+        proposed_change -> Nullable<Text>,
+        justification -> Nullable<Text>,
+        channel -> Text,
+        received_at -> Timestamp,
+        disposition_status -> Text,
+        disposition_response -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<BigInt>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(consultations -> organizations (organizer_id));
+diesel::joinable!(consultation_documents -> consultations (consultation_id));
+diesel::joinable!(consultation_invitees -> consultations (consultation_id));
+diesel::joinable!(consultation_transitions -> consultations (consultation_id));
+diesel::joinable!(consultation_comments -> consultations (consultation_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     users,
@@ -361,4 +447,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     project_goals,
     project_indicators,
     project_events,
+    consultations,
+    consultation_documents,
+    consultation_invitees,
+    consultation_transitions,
+    consultation_comments,
 );

@@ -3,6 +3,7 @@
 //! They deserialize from JSON strings; an invalid value fails with a message of the
 //! form `[code] explanation`, which the JSON extractor turns into a 422 field error.
 
+mod consultations;
 mod identifiers;
 mod kinds;
 mod money;
@@ -10,6 +11,10 @@ mod positions;
 mod projects;
 mod text;
 
+pub use consultations::{
+    CommentChannel, ConsultationDirection, ConsultationForm, ConsultationStatus, DispositionStatus,
+    Eligibility, SubjectKind,
+};
 pub use identifiers::{Krs, Nip, PostalCode, Regon, Teryt, TerytLevel};
 pub use kinds::{JstKind, OrganizationKind, Role, Scope, Voivodeship};
 pub use money::{AMOUNT_MAX_CHARS, AMOUNT_PATTERN, Currency, Money};

@@ -409,7 +409,7 @@ pub struct CreatePosition {
     #[validate(length(max = 50), nested)]
     #[schema(max_items = 50)]
     pub attachments: Vec<AttachmentInput>,
-    /// The consultation the position answers (not checked until consultations exist).
+    /// The consultation the position answers (it must exist).
     #[validate(range(min = 1))]
     #[schema(minimum = 1)]
     pub consultation_id: Option<i64>,

@@ -44,6 +44,18 @@ fn load_visible(conn: &mut DbConnection, principal: &Principal, id: i64) -> ApiR
         .ok_or_else(|| not_found(id))
 }
 
+/// Organization ids are positive: a path naming `0` is malformed (400), whatever the
+/// state of the position (it would otherwise meet the If-Match check first).
+fn check_organization_id(organization_id: i64) -> ApiResult<()> {
+    if organization_id < 1 {
+        return Err(ApiError::bad_request(
+            "invalid_path",
+            "a path parameter is not valid (ids are positive whole numbers)",
+        ));
+    }
+    Ok(())
+}
+
 /// A JSON body that may be left out entirely, or be `null` (then `T::default()`).
 pub struct OptionalJson<T>(pub T);
 
@@ -461,6 +473,7 @@ pub async fn co_sign_position(
         id,
         organization_id,
     } = path.into_inner();
+    check_organization_id(organization_id)?;
     let signed_on = body.0.signed_on.unwrap_or_else(repo::today);
     let position = state
         .db
@@ -509,6 +522,7 @@ pub async fn remove_co_signer(
         id,
         organization_id,
     } = path.into_inner();
+    check_organization_id(organization_id)?;
     state
         .db
         .transaction(move |conn| {

@@ -23,7 +23,8 @@
 //!   `/co-signers/{organization_id}` by the organization's editors, or recorded as a whole
 //!   list by the adopting association's editors (`co_signers` in POST/PATCH).
 //! - Only drafts and withdrawn positions can be deleted; the rest is the record.
-//! - `consultation_id` has no foreign key until consultations exist.
+//! - `consultation_id` names an existing consultation (422 otherwise; a foreign key on
+//!   PostgreSQL); the consultation lists the positions that answer it.
 
 pub mod dto;
 pub mod handlers;

@@ -535,8 +535,8 @@ fn record_move(
 
 // ------------------------------------------------------------------ checks
 
-/// Every referenced organization must exist, and the adopting one be an association
-/// or alliance: 422 naming the field otherwise.
+/// Every referenced organization (and the consultation answered) must exist, and the
+/// adopting one be an association or alliance: 422 naming the field otherwise.
 fn check_references(
     conn: &mut DbConnection,
     fields: &PositionFields,
@@ -593,6 +593,15 @@ fn check_references(
             "co_signers",
             "not_found",
             format!("organization {} does not exist", missing.organization_id),
+        ));
+    }
+    if let Some(consultation_id) = fields.consultation_id
+        && !crate::consultations::repo::exists(conn, consultation_id)?
+    {
+        errors.push(FieldError::new(
+            "consultation_id",
+            "not_found",
+            format!("consultation {consultation_id} does not exist"),
         ));
     }
     if errors.is_empty() {
@@ -1234,4 +1243,41 @@ pub fn add_response(
         return transition(conn, actor, current, current.version, &answered);
     }
     touch(conn, current, current.version)
+}
+
+/// The positions that answer these consultations — published ones, and drafts as far
+/// as `drafts` shows them — by adoption date.
+pub fn answering(
+    conn: &mut DbConnection,
+    consultation_ids: &[i64],
+    drafts: &DraftVisibility,
+) -> ApiResult<Vec<PositionRow>> {
+    use positions::dsl as p;
+    if consultation_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut query = p::positions
+        .filter(p::consultation_id.eq_any(consultation_ids.to_vec()))
+        .into_boxed();
+    match drafts {
+        DraftVisibility::All => {}
+        DraftVisibility::OfAssociations(ids) => {
+            query = query.filter(
+                p::published
+                    .eq(true)
+                    .or(p::association_id.eq_any(ids.clone())),
+            );
+        }
+    }
+    Ok(query
+        .order((p::adopted_sort.asc(), p::id.asc()))
+        .load(conn)?)
+}
+
+/// How many positions (of any status) answer this consultation.
+pub fn count_answering(conn: &mut DbConnection, consultation_id: i64) -> ApiResult<i64> {
+    Ok(positions::table
+        .filter(positions::consultation_id.eq(consultation_id))
+        .count()
+        .get_result(conn)?)
 }

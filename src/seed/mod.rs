@@ -1,6 +1,7 @@
 //! Demo data drawn from the documents in `shared/seeds/`: idempotent, so it can run
 //! on every first start and again by hand.
 
+mod consultations;
 mod positions;
 pub mod projects;
 
@@ -193,7 +194,8 @@ pub fn load_demo(conn: &mut DbConnection) -> ApiResult<usize> {
         let timeline = load_opos_timeline(conn)?;
         let positions = positions::load_demo_positions(conn)?;
         let projects = projects::load_demo_projects(conn)?;
-        Ok(organizations + timeline + positions + projects)
+        let consultations = consultations::load_demo_consultations(conn)?;
+        Ok(organizations + timeline + positions + projects + consultations)
     })
 }
 

@@ -6,6 +6,8 @@ mod helpers;
 mod associations;
 mod audit;
 mod auth;
+mod comments;
+mod consultations;
 mod errors;
 mod identifiers;
 mod memberships;

@@ -233,6 +233,25 @@ fn urlencode(text: &str) -> String {
 async fn create_read_update_delete_round_trip_with_every_field() {
     let app = spawn_app().await;
     let w = world(&app).await;
+    let consultation = app
+        .post(
+            "/api/v1/consultations",
+            &json!({
+                "organizer_id": w.ministry, "direction": "inbound",
+                "title": "Konsultacje projektu ustawy o zmianie ustawy o zbiorowym zaopatrzeniu w wodę",
+                "subject_kind": "draft_act", "forms": ["written"], "eligibility": "public",
+                "opens_at": "2024-02-01T08:00:00Z", "closes_at": "2024-03-08T08:00:00Z"
+            }),
+            Some(&w.admin),
+        )
+        .await;
+    assert_eq!(
+        consultation.status,
+        StatusCode::CREATED,
+        "{}",
+        consultation.text
+    );
+    let consultation_id = consultation.json["id"].as_i64().unwrap();
     let created = app
         .post(
             "/api/v1/positions",
@@ -247,7 +266,7 @@ async fn create_read_update_delete_round_trip_with_every_field() {
                 "addressee_ids": [w.ministry, w.kwrist],
                 "co_signers": [{"organization_id": w.slaski, "signed_on": "2024-03-12"}],
                 "attachments": [{"title": "Opinia – PDF", "url": "https://opos.example.org/3-2024.pdf", "media_type": "application/pdf", "size_bytes": 284512}],
-                "consultation_id": 42
+                "consultation_id": consultation_id
             }),
             Some(&w.editor_a),
         )
@@ -280,7 +299,7 @@ async fn create_read_update_delete_round_trip_with_every_field() {
     assert_eq!(body["co_signers"][0]["signed_on"], "2024-03-12");
     assert_eq!(body["attachments"][0]["size_bytes"], 284512);
     assert_eq!(body["responses"], json!([]));
-    assert_eq!(body["consultation_id"], 42);
+    assert_eq!(body["consultation_id"], consultation_id);
     assert!(body["body"].as_str().unwrap().contains("**pozytywnie"));
 
     let stored: (String, NaiveDate, bool, Option<String>) = app.with_conn(|conn| {
@@ -1611,4 +1630,18 @@ async fn the_demo_opinion_on_the_water_supply_act_is_served() {
             .unwrap()
     });
     assert_eq!(attachments, 0);
+}
+
+#[actix_web::test]
+async fn a_co_signer_path_naming_organization_zero_is_400() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let position = create(&app, &w.editor_a, draft(w.opos, "Stanowisko do podpisu")).await;
+    let path = format!("/api/v1/positions/{}/co-signers/0", position["id"]);
+    app.delete(&path, Some(&w.admin), Some("\"7\""))
+        .await
+        .assert_problem(400, "invalid_path");
+    post_if_match(&app, &path, &json!({}), Some(&w.admin), None)
+        .await
+        .assert_problem(400, "invalid_path");
 }

@@ -1,0 +1,214 @@
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::{consultation_documents, consultation_transitions, consultations};
+use crate::domain::{ConsultationForm, ConsultationStatus};
+
+/// A stored consultation.
+#[derive(Debug, Clone, Queryable, Identifiable)]
+#[diesel(table_name = consultations)]
+pub struct ConsultationRow {
+    pub id: i64,
+    pub organizer_id: i64,
+    pub direction: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub subject_kind: String,
+    pub legislation_register_number: Option<String>,
+    pub legislation_title: Option<String>,
+    pub legislation_url: Option<String>,
+    pub legal_basis: Option<String>,
+    pub forms: String,
+    pub eligibility: String,
+    pub opens_at: NaiveDateTime,
+    pub closes_at: NaiveDateTime,
+    pub shortened_reason: Option<String>,
+    pub status: String,
+    pub announced_at: Option<NaiveDateTime>,
+    pub report_published_on: Option<NaiveDate>,
+    pub search_text: String,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl ConsultationRow {
+    /// The stored status (`draft`, `announced`, `report_published`, `cancelled`).
+    pub fn stored_status(&self) -> ConsultationStatus {
+        // The column has a CHECK constraint with exactly these values.
+        self.status.parse().unwrap_or(ConsultationStatus::Draft)
+    }
+
+    /// The status at `now`: an announced consultation is open from `opens_at` and
+    /// closed from `closes_at`.
+    pub fn status_at(&self, now: NaiveDateTime) -> ConsultationStatus {
+        ConsultationStatus::at(self.stored_status(), self.opens_at, self.closes_at, now)
+    }
+
+    /// Has it been announced (and so become public)?
+    pub fn published(&self) -> bool {
+        self.announced_at.is_some()
+    }
+}
+
+/// Every writable column of a consultation: its whole new state, for insert and update.
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
+#[diesel(table_name = consultations, treat_none_as_null = true)]
+pub struct ConsultationFields {
+    pub organizer_id: i64,
+    pub direction: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub subject_kind: String,
+    pub legislation_register_number: Option<String>,
+    pub legislation_title: Option<String>,
+    pub legislation_url: Option<String>,
+    pub legal_basis: Option<String>,
+    pub forms: String,
+    pub eligibility: String,
+    pub opens_at: NaiveDateTime,
+    pub closes_at: NaiveDateTime,
+    pub shortened_reason: Option<String>,
+    pub status: String,
+    pub announced_at: Option<NaiveDateTime>,
+    pub report_published_on: Option<NaiveDate>,
+    #[serde(skip)]
+    pub search_text: String,
+}
+
+impl ConsultationFields {
+    /// Recomputes the search text.
+    pub fn refresh_derived(&mut self) {
+        let searchable: Vec<&str> = [
+            Some(self.title.as_str()),
+            self.description.as_deref(),
+            self.legislation_register_number.as_deref(),
+            self.legislation_title.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        self.search_text = crate::domain::fold_for_search(&searchable.join(" "));
+    }
+}
+
+impl From<ConsultationRow> for ConsultationFields {
+    fn from(row: ConsultationRow) -> Self {
+        ConsultationFields {
+            organizer_id: row.organizer_id,
+            direction: row.direction,
+            title: row.title,
+            description: row.description,
+            subject_kind: row.subject_kind,
+            legislation_register_number: row.legislation_register_number,
+            legislation_title: row.legislation_title,
+            legislation_url: row.legislation_url,
+            legal_basis: row.legal_basis,
+            forms: row.forms,
+            eligibility: row.eligibility,
+            opens_at: row.opens_at,
+            closes_at: row.closes_at,
+            shortened_reason: row.shortened_reason,
+            status: row.status,
+            announced_at: row.announced_at,
+            report_published_on: row.report_published_on,
+            search_text: row.search_text,
+        }
+    }
+}
+
+/// The stored form of a set of forms: comma-separated, in the order of the enum.
+pub fn forms_column(forms: &[ConsultationForm]) -> String {
+    ConsultationForm::ALL
+        .iter()
+        .filter(|form| forms.contains(form))
+        .map(|form| form.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The set of forms of the stored column.
+pub fn parse_forms(column: &str) -> Vec<ConsultationForm> {
+    column
+        .split(',')
+        .filter_map(|form| form.parse().ok())
+        .collect()
+}
+
+/// Columns stamped on every write.
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = consultations)]
+pub struct Stamp {
+    pub version: i64,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A document put to consultation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DocumentData {
+    pub title: String,
+    pub url: Option<String>,
+    pub text: Option<String>,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Queryable)]
+#[diesel(table_name = consultation_documents)]
+pub struct DocumentRow {
+    pub id: i64,
+    pub consultation_id: i64,
+    pub title: String,
+    pub url: Option<String>,
+    pub text: Option<String>,
+    pub version: String,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = consultation_documents)]
+pub struct NewDocument<'a> {
+    pub consultation_id: i64,
+    pub title: &'a str,
+    pub url: Option<&'a str>,
+    pub text: Option<&'a str>,
+    pub version: &'a str,
+}
+
+/// The related rows of a consultation that requests write as a whole.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ConsultationLinks {
+    pub invited_ids: Vec<i64>,
+    pub documents: Vec<DocumentData>,
+}
+
+/// A consultation's full written state, for the audit log (snapshot and diff).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConsultationState {
+    #[serde(flatten)]
+    pub fields: ConsultationFields,
+    #[serde(flatten)]
+    pub links: ConsultationLinks,
+}
+
+#[derive(Debug, Clone, Queryable)]
+#[diesel(table_name = consultation_transitions)]
+pub struct TransitionRow {
+    pub id: i64,
+    pub consultation_id: i64,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub note: Option<String>,
+    pub actor_user_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = consultation_transitions)]
+pub struct NewTransition<'a> {
+    pub consultation_id: i64,
+    pub from_status: Option<&'a str>,
+    pub to_status: &'a str,
+    pub note: Option<&'a str>,
+    pub actor_user_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}

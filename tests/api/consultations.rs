@@ -1,0 +1,1324 @@
+//! Consultations: CRUD, the status by the clock (time is moved by the data: windows in
+//! the past or the future, never by sleeping), minimum periods, transitions and history,
+//! visibility of drafts, the authorization matrix, lists, positions answering, demo data.
+
+use actix_http::Request;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::test::TestRequest;
+use chrono::{Duration, NaiveDateTime, SecondsFormat, Utc};
+use diesel::prelude::*;
+use razem::db::schema::{
+    consultation_comments, consultation_documents, consultation_invitees, consultation_transitions,
+    consultations,
+};
+use razem::domain::Role;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, TestResponse, spawn_app, spawn_app_with};
+
+/// The people and organizations most tests need, on top of the demo data set.
+///
+/// Editors are editors of associations, so the organizer of most test consultations is
+/// an association (the Śląski Związek Gmin i Powiatów consulting its members and
+/// partners); local governments and NGOs act through API tokens.
+pub struct World {
+    /// Śląski Związek Gmin i Powiatów, the organizer of most test consultations.
+    pub organizer: i64,
+    /// Gmina Miasto Szczecin (a local government of the demo set).
+    pub szczecin: i64,
+    pub opos: i64,
+    pub slaski: i64,
+    pub wielkopolska: i64,
+    /// Związek Gmin Pomorskich, whose editor comments.
+    pub pomorskie: i64,
+    pub lubelszczyzna: i64,
+    pub ministry: i64,
+    /// NGOs of the demo set.
+    pub aktywni: i64,
+    pub przystan: i64,
+    pub pionier: i64,
+    pub admin: String,
+    /// Editor of the organizer.
+    pub organizer_editor: String,
+    pub organizer_editor_id: i64,
+    /// Editor of the Stowarzyszenie Gmin i Powiatów Wielkopolski.
+    pub other_editor: String,
+    /// Editor of the Związek Gmin Pomorskich only.
+    pub commenter_editor: String,
+    pub viewer: String,
+}
+
+pub async fn id_of<S, B>(app: &TestApp<S>, slug: &str) -> i64
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    app.id_of(slug).await
+}
+
+pub async fn world<S, B>(app: &TestApp<S>) -> World
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    app.seed_demo();
+    let slaski = id_of(app, "slaski-zwiazek-gmin-i-powiatow").await;
+    let szczecin = id_of(app, "gmina-miasto-szczecin").await;
+    let opos = id_of(app, "opos").await;
+    let wielkopolska = id_of(app, "stowarzyszenie-gmin-i-powiatow-wielkopolski").await;
+    let pomorskie = id_of(app, "zwiazek-gmin-pomorskich").await;
+    let lubelszczyzna = id_of(app, "zwiazek-gmin-lubelszczyzny").await;
+    let ministry = id_of(app, "ministerstwo-infrastruktury").await;
+    let aktywni = id_of(app, "stowarzyszenie-aktywni-razem-szczecin").await;
+    let przystan = id_of(app, "fundacja-przystan-seniora").await;
+    let pionier = id_of(app, "uczniowski-klub-sportowy-pionier-szczecin").await;
+    let admin = app.admin().await;
+    let (organizer_editor_id, organizer_editor) = app
+        .user("konsultacje@silesia.example.org", Role::Editor, &[slaski])
+        .await;
+    let (_, other_editor) = app
+        .user(
+            "redakcja@wielkopolska.example.org",
+            Role::Editor,
+            &[wielkopolska],
+        )
+        .await;
+    let (_, commenter_editor) = app
+        .user("biuro@pomorskie.example.org", Role::Editor, &[pomorskie])
+        .await;
+    let (_, viewer) = app.user("czytelnik@example.org", Role::Viewer, &[]).await;
+    World {
+        organizer: slaski,
+        szczecin,
+        opos,
+        slaski,
+        wielkopolska,
+        pomorskie,
+        lubelszczyzna,
+        ministry,
+        aktywni,
+        przystan,
+        pionier,
+        admin,
+        organizer_editor,
+        organizer_editor_id,
+        other_editor,
+        commenter_editor,
+        viewer,
+    }
+}
+
+/// An instant `days` from now, RFC 3339.
+pub fn days(days: i64) -> String {
+    (Utc::now() + Duration::days(days)).to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// An instant `hours` from now, RFC 3339.
+pub fn hours(hours: i64) -> String {
+    (Utc::now() + Duration::hours(hours)).to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// A complete consultation of a programme with this window.
+pub fn programme(organizer_id: i64, opens_at: &str, closes_at: &str) -> Value {
+    json!({
+        "organizer_id": organizer_id,
+        "direction": "outbound",
+        "title": "Konsultacje projektu programu współpracy z organizacjami pozarządowymi",
+        "subject_kind": "programme",
+        "forms": ["online", "written"],
+        "eligibility": "public",
+        "opens_at": opens_at,
+        "closes_at": closes_at
+    })
+}
+
+/// POST with an optional `If-Match`.
+pub async fn post_if_match<S, B>(
+    app: &TestApp<S>,
+    path: &str,
+    body: &Value,
+    token: Option<&str>,
+    if_match: Option<&str>,
+) -> TestResponse
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let mut request = TestRequest::post().uri(path).set_json(body);
+    if let Some(token) = token {
+        request = request.insert_header(("Authorization", format!("Bearer {token}")));
+    }
+    if let Some(tag) = if_match {
+        request = request.insert_header(("If-Match", tag));
+    }
+    app.send(request).await
+}
+
+pub async fn create<S, B>(app: &TestApp<S>, token: &str, body: Value) -> Value
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let response = app.post("/api/v1/consultations", &body, Some(token)).await;
+    assert_eq!(
+        response.status,
+        StatusCode::CREATED,
+        "create consultation: {}",
+        response.text
+    );
+    response.json
+}
+
+/// Moves a consultation (with its current ETag) and returns the response.
+pub async fn move_to<S, B>(app: &TestApp<S>, token: &str, id: i64, to: &str) -> TestResponse
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let current = app
+        .get(&format!("/api/v1/consultations/{id}"), Some(token))
+        .await;
+    assert_eq!(current.status, StatusCode::OK, "{}", current.text);
+    post_if_match(
+        app,
+        &format!("/api/v1/consultations/{id}/transitions"),
+        &json!({"to": to}),
+        Some(token),
+        Some(&current.etag()),
+    )
+    .await
+}
+
+/// A consultation of the organizer announced with this window; returns its id.
+pub async fn announced<S, B>(app: &TestApp<S>, w: &World, opens_at: &str, closes_at: &str) -> i64
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let created = create(app, &w.admin, programme(w.organizer, opens_at, closes_at)).await;
+    let id = created["id"].as_i64().unwrap();
+    let moved = move_to(app, &w.admin, id, "announced").await;
+    assert_eq!(moved.status, StatusCode::OK, "announce: {}", moved.text);
+    id
+}
+
+/// A consultation of the organizer open now (for another 20 days).
+pub async fn open<S, B>(app: &TestApp<S>, w: &World) -> i64
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    announced(app, w, &days(-1), &days(20)).await
+}
+
+/// A consultation of the organizer whose window ended yesterday.
+pub async fn closed<S, B>(app: &TestApp<S>, w: &World) -> i64
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    announced(app, w, &days(-30), &days(-1)).await
+}
+
+pub fn stored_status_and_version(conn: &mut razem::db::DbConnection, id: i64) -> (String, i64) {
+    consultations::table
+        .find(id)
+        .select((consultations::status, consultations::version))
+        .first(conn)
+        .unwrap()
+}
+
+#[actix_web::test]
+async fn create_read_update_delete_round_trip_with_every_field() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let created = app
+        .post(
+            "/api/v1/consultations",
+            &json!({
+                "organizer_id": w.organizer, "direction": "outbound",
+                "title": "  Konsultacje Strategii Rozwoju Związku na lata 2026–2035  ",
+                "description": "Zapraszamy do udziału w konsultacjach **strategii**.",
+                "subject_kind": "strategy",
+                "legislation": {"register_number": "UD100", "title": "Projekt uchwały w sprawie strategii", "url": "https://bip.szczecin.example/uchwala"},
+                "legal_basis": "art. 6 ust. 3 ustawy o zasadach prowadzenia polityki rozwoju",
+                "forms": ["survey", "meeting", "online", "meeting"],
+                "eligibility": "invited",
+                "invited_ids": [w.pionier, w.aktywni, w.aktywni],
+                "opens_at": "2030-03-01T08:00:00+01:00", "closes_at": "2030-04-05T07:00:00Z",
+                "documents": [
+                    {"title": "Projekt strategii", "url": "https://bip.szczecin.example/strategia.pdf", "version": "1"},
+                    {"title": "Streszczenie", "text": "## Cele\n\n1. Miasto zielone."}
+                ]
+            }),
+            Some(&w.organizer_editor),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let id = created.json["id"].as_i64().unwrap();
+    let path = format!("/api/v1/consultations/{id}");
+    assert_eq!(created.header("location"), Some(path.as_str()));
+    assert_eq!(created.etag(), "\"1\"");
+    let body = &created.json;
+    assert_eq!(body["status"], "draft");
+    assert_eq!(
+        body["title"],
+        "Konsultacje Strategii Rozwoju Związku na lata 2026–2035"
+    );
+    assert_eq!(body["organizer_id"], w.organizer);
+    assert_eq!(body["organizer"]["slug"], "slaski-zwiazek-gmin-i-powiatow");
+    assert_eq!(body["organizer"]["kind"], "association");
+    assert_eq!(body["direction"], "outbound");
+    assert_eq!(body["subject_kind"], "strategy");
+    assert_eq!(body["legislation"]["register_number"], "UD100");
+    assert_eq!(
+        body["forms"],
+        json!(["online", "meeting", "survey"]),
+        "a set, in a fixed order"
+    );
+    assert_eq!(body["eligibility"], "invited");
+    let mut invited = vec![w.aktywni, w.pionier];
+    invited.sort();
+    assert_eq!(body["invited_ids"], json!(invited));
+    assert_eq!(body["invited"].as_array().unwrap().len(), 2);
+    assert_eq!(body["opens_at"], "2030-03-01T07:00:00Z", "stored in UTC");
+    assert_eq!(body["closes_at"], "2030-04-05T07:00:00Z");
+    assert_eq!(body["minimum_days"], 35);
+    assert_eq!(body["shortened_reason"], Value::Null);
+    assert_eq!(body["documents"][0]["version"], "1");
+    assert_eq!(body["documents"][1]["url"], Value::Null);
+    assert_eq!(body["documents"][1]["version"], "1", "the default version");
+    assert!(
+        body["documents"][1]["text"]
+            .as_str()
+            .unwrap()
+            .contains("## Cele")
+    );
+    assert_eq!(body["comment_count"], 0);
+    assert_eq!(body["positions"], json!([]));
+    assert_eq!(body["announced_at"], Value::Null);
+    assert_eq!(body["report_published_on"], Value::Null);
+
+    let (stored, search): (String, String) = app.with_conn(|conn| {
+        consultations::table
+            .find(id)
+            .select((consultations::forms, consultations::search_text))
+            .first(conn)
+            .unwrap()
+    });
+    assert_eq!(stored, "online,meeting,survey");
+    assert!(search.contains("strategii rozwoju zwiazku"), "{search}");
+    let documents: i64 = app.with_conn(|conn| {
+        consultation_documents::table
+            .filter(consultation_documents::consultation_id.eq(id))
+            .count()
+            .get_result(conn)
+            .unwrap()
+    });
+    assert_eq!(documents, 2);
+
+    let read = app.get(&path, Some(&w.organizer_editor)).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert_eq!(read.json, created.json);
+    assert_eq!(read.etag(), "\"1\"");
+
+    let patched = app
+        .patch(
+            &path,
+            &json!({"title": "Konsultacje Strategii 2035 (wersja 2)", "eligibility": "public", "invited_ids": [],
+                    "documents": [], "legislation": null, "description": null, "forms": ["online"]}),
+            Some(&w.organizer_editor),
+            Some("\"1\""),
+        )
+        .await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
+    assert_eq!(patched.etag(), "\"2\"");
+    assert_eq!(
+        patched.json["title"],
+        "Konsultacje Strategii 2035 (wersja 2)"
+    );
+    assert_eq!(patched.json["invited_ids"], json!([]));
+    assert_eq!(patched.json["documents"], json!([]));
+    assert_eq!(patched.json["legislation"], Value::Null);
+    assert_eq!(patched.json["description"], Value::Null);
+    assert_eq!(patched.json["forms"], json!(["online"]));
+    assert_eq!(
+        patched.json["legal_basis"], created.json["legal_basis"],
+        "absent fields stay"
+    );
+    let invitees: i64 = app.with_conn(|conn| {
+        consultation_invitees::table
+            .filter(consultation_invitees::consultation_id.eq(id))
+            .count()
+            .get_result(conn)
+            .unwrap()
+    });
+    assert_eq!(invitees, 0);
+
+    // Preconditions.
+    app.patch(
+        &path,
+        &json!({"title": "Bez If-Match"}),
+        Some(&w.organizer_editor),
+        None,
+    )
+    .await
+    .assert_problem(428, "precondition_required");
+    app.patch(
+        &path,
+        &json!({"title": "Nieaktualna wersja"}),
+        Some(&w.organizer_editor),
+        Some("\"1\""),
+    )
+    .await
+    .assert_problem(412, "precondition_failed");
+    let unchanged = app
+        .patch(&path, &json!({}), Some(&w.organizer_editor), Some("\"2\""))
+        .await;
+    assert_eq!(unchanged.status, StatusCode::OK);
+    assert_eq!(unchanged.etag(), "\"2\"", "an empty patch changes nothing");
+
+    assert_eq!(app.audit_count("consultation", id), 2);
+    app.delete(&path, Some(&w.organizer_editor), None)
+        .await
+        .assert_problem(428, "precondition_required");
+    let deleted = app
+        .delete(&path, Some(&w.organizer_editor), Some("\"2\""))
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
+    app.get(&path, Some(&w.admin))
+        .await
+        .assert_problem(404, "not_found");
+    let leftovers: (i64, i64) = app.with_conn(|conn| {
+        (
+            consultation_documents::table
+                .filter(consultation_documents::consultation_id.eq(id))
+                .count()
+                .get_result(conn)
+                .unwrap(),
+            consultation_transitions::table
+                .filter(consultation_transitions::consultation_id.eq(id))
+                .count()
+                .get_result(conn)
+                .unwrap(),
+        )
+    });
+    assert_eq!(leftovers, (0, 0), "related rows go with it");
+    assert_eq!(app.audit_count("consultation", id), 3);
+}
+
+#[actix_web::test]
+async fn the_status_follows_the_clock() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let future = announced(&app, &w, &days(5), &days(30)).await;
+    let current = announced(&app, &w, &days(-2), &days(20)).await;
+    let past = announced(&app, &w, &days(-40), &days(-2)).await;
+    let draft = create(&app, &w.admin, programme(w.organizer, &days(-2), &days(20))).await;
+    let draft = draft["id"].as_i64().unwrap();
+    for (id, expected) in [
+        (future, "announced"),
+        (current, "open"),
+        (past, "closed"),
+        (draft, "draft"),
+    ] {
+        let response = app
+            .get(&format!("/api/v1/consultations/{id}"), Some(&w.admin))
+            .await;
+        assert_eq!(response.json["status"], expected, "{}", response.text);
+    }
+    // Only the person-made moves are stored; open and closed are computed.
+    let stored: Vec<String> = app.with_conn(|conn| {
+        consultations::table
+            .filter(consultations::id.eq_any([future, current, past]))
+            .select(consultations::status)
+            .load(conn)
+            .unwrap()
+    });
+    assert_eq!(stored, vec!["announced"; 3]);
+
+    // The list filters by the computed status (in SQL).
+    for (status, expected) in [
+        ("announced", vec![future]),
+        ("open", vec![current]),
+        ("closed", vec![past]),
+    ] {
+        let list = app
+            .get(
+                &format!(
+                    "/api/v1/consultations?status={status}&organizer={}",
+                    w.organizer
+                ),
+                None,
+            )
+            .await;
+        let ids: Vec<i64> = list.json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(ids, expected, "status={status}");
+    }
+
+    // Moving the window moves the status: the future one opens when opens_at is now past.
+    let current_tag = app
+        .get(&format!("/api/v1/consultations/{future}"), Some(&w.admin))
+        .await
+        .etag();
+    let moved = app
+        .patch(
+            &format!("/api/v1/consultations/{future}"),
+            &json!({"opens_at": hours(-1)}),
+            Some(&w.admin),
+            Some(&current_tag),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.text);
+    assert_eq!(moved.json["status"], "open");
+
+    // The history puts the clock's moves among the stored ones.
+    let history = app
+        .get(&format!("/api/v1/consultations/{past}/history"), None)
+        .await;
+    assert_eq!(history.status, StatusCode::OK, "{}", history.text);
+    let moves: Vec<(Value, Value, bool)> = history.json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["from"].clone(),
+                i["to"].clone(),
+                i["automatic"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        moves,
+        vec![
+            (Value::Null, json!("draft"), false),
+            (json!("draft"), json!("announced"), false),
+            (json!("announced"), json!("closed"), true),
+        ],
+        "announced after the window ended: straight to closed"
+    );
+    let history = app
+        .get(&format!("/api/v1/consultations/{current}/history"), None)
+        .await;
+    let last = history.json["items"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["to"], "open");
+    assert_eq!(last["automatic"], true);
+    assert_eq!(last["id"], Value::Null);
+    assert_eq!(last["actor_user_id"], Value::Null);
+}
+
+#[actix_web::test]
+async fn minimum_periods_depend_on_the_subject_kind() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let window = |kind: &str, length: i64| {
+        let mut body = programme(w.organizer, "2030-01-01T00:00:00Z", "2030-01-01T00:00:00Z");
+        body["subject_kind"] = json!(kind);
+        let closes = chrono::DateTime::parse_from_rfc3339("2030-01-01T00:00:00Z").unwrap()
+            + Duration::hours(length);
+        body["closes_at"] = json!(closes.to_rfc3339_opts(SecondsFormat::Secs, true));
+        body
+    };
+    for (kind, minimum_days) in [
+        ("strategy", 35),
+        ("draft_act", 30),
+        ("programme", 14),
+        ("regulation", 14),
+        ("other", 7),
+    ] {
+        let exact = app
+            .post(
+                "/api/v1/consultations",
+                &window(kind, minimum_days * 24),
+                Some(&w.admin),
+            )
+            .await;
+        assert_eq!(exact.status, StatusCode::CREATED, "{kind}: {}", exact.text);
+        assert_eq!(exact.json["minimum_days"], minimum_days);
+        let short = app
+            .post(
+                "/api/v1/consultations",
+                &window(kind, minimum_days * 24 - 1),
+                Some(&w.admin),
+            )
+            .await;
+        short.assert_problem(422, "validation_failed");
+        assert_eq!(short.error_fields(), vec!["shortened_reason"], "{kind}");
+        assert_eq!(short.json["errors"][0]["code"], "window_too_short");
+        let mut reasoned = window(kind, minimum_days * 24 - 1);
+        reasoned["shortened_reason"] =
+            json!("Termin skrócony ze względu na konieczność uchwalenia programu do 30 listopada.");
+        let with_reason = app
+            .post("/api/v1/consultations", &reasoned, Some(&w.admin))
+            .await;
+        assert_eq!(
+            with_reason.status,
+            StatusCode::CREATED,
+            "{}",
+            with_reason.text
+        );
+        assert!(with_reason.json["shortened_reason"].is_string());
+    }
+    let backwards = app
+        .post(
+            "/api/v1/consultations",
+            &programme(w.organizer, "2030-02-01T00:00:00Z", "2030-01-01T00:00:00Z"),
+            Some(&w.admin),
+        )
+        .await;
+    backwards.assert_problem(422, "validation_failed");
+    assert_eq!(backwards.error_fields(), vec!["closes_at"]);
+
+    // Shortening a window by PATCH is held to the same rule; dropping the reason too.
+    let created = create(&app, &w.admin, window("programme", 20 * 24)).await;
+    let path = format!("/api/v1/consultations/{}", created["id"]);
+    app.patch(
+        &path,
+        &json!({"closes_at": "2030-01-10T00:00:00Z"}),
+        Some(&w.admin),
+        Some("\"1\""),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
+    let stored: NaiveDateTime = app.with_conn(|conn| {
+        consultations::table
+            .find(created["id"].as_i64().unwrap())
+            .select(consultations::closes_at)
+            .first(conn)
+            .unwrap()
+    });
+    assert_eq!(stored.to_string(), "2030-01-21 00:00:00", "unchanged");
+    let shortened = app
+        .patch(
+            &path,
+            &json!({"closes_at": "2030-01-10T00:00:00Z", "shortened_reason": "Pilna zmiana przepisów."}),
+            Some(&w.admin),
+            Some("\"1\""),
+        )
+        .await;
+    assert_eq!(shortened.status, StatusCode::OK, "{}", shortened.text);
+    app.patch(
+        &path,
+        &json!({"shortened_reason": null}),
+        Some(&w.admin),
+        Some("\"2\""),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
+}
+
+#[actix_web::test]
+async fn minimum_periods_are_configuration() {
+    let app = spawn_app_with(|config| config.consultation_min_days.programme = 21).await;
+    let w = world(&app).await;
+    let fourteen_days = app
+        .post(
+            "/api/v1/consultations",
+            &programme(w.organizer, "2030-01-01T00:00:00Z", "2030-01-15T00:00:00Z"),
+            Some(&w.admin),
+        )
+        .await;
+    fourteen_days.assert_problem(422, "validation_failed");
+    assert!(
+        fourteen_days.json["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("at least 21 days")
+    );
+    let three_weeks = app
+        .post(
+            "/api/v1/consultations",
+            &programme(w.organizer, "2030-01-01T00:00:00Z", "2030-01-22T00:00:00Z"),
+            Some(&w.admin),
+        )
+        .await;
+    assert_eq!(
+        three_weeks.status,
+        StatusCode::CREATED,
+        "{}",
+        three_weeks.text
+    );
+    assert_eq!(three_weeks.json["minimum_days"], 21);
+}
+
+#[actix_web::test]
+async fn transitions_follow_the_lifecycle_and_refuse_the_rest() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let created = create(
+        &app,
+        &w.organizer_editor,
+        programme(w.organizer, &days(3), &days(30)),
+    )
+    .await;
+    let id = created["id"].as_i64().unwrap();
+    let transitions = format!("/api/v1/consultations/{id}/transitions");
+
+    post_if_match(
+        &app,
+        &transitions,
+        &json!({"to": "announced"}),
+        Some(&w.organizer_editor),
+        None,
+    )
+    .await
+    .assert_problem(428, "precondition_required");
+    post_if_match(
+        &app,
+        &transitions,
+        &json!({"to": "announced"}),
+        Some(&w.organizer_editor),
+        Some("\"7\""),
+    )
+    .await
+    .assert_problem(412, "precondition_failed");
+
+    for (to, allowed) in [
+        ("open", "announced, cancelled"),
+        ("closed", "announced, cancelled"),
+        ("report_published", "announced, cancelled"),
+        ("draft", "announced, cancelled"),
+    ] {
+        let refused = move_to(&app, &w.organizer_editor, id, to).await;
+        refused.assert_problem(409, "illegal_transition");
+        let detail = refused.json["detail"].as_str().unwrap();
+        assert!(detail.contains(&format!("allowed: {allowed}")), "{detail}");
+        if to == "open" || to == "closed" {
+            assert!(detail.contains("follow the clock"), "{detail}");
+        }
+    }
+    assert_eq!(
+        app.with_conn(|conn| stored_status_and_version(conn, id)),
+        ("draft".to_owned(), 1),
+        "refused moves leave the row alone"
+    );
+
+    let announced = post_if_match(
+        &app,
+        &transitions,
+        &json!({"to": "announced", "note": "Ogłoszenie w BIP."}),
+        Some(&w.organizer_editor),
+        Some("\"1\""),
+    )
+    .await;
+    assert_eq!(announced.status, StatusCode::OK, "{}", announced.text);
+    assert_eq!(announced.json["status"], "announced");
+    assert_eq!(announced.etag(), "\"2\"");
+    assert!(announced.json["announced_at"].is_string());
+    let again = move_to(&app, &w.organizer_editor, id, "announced").await;
+    again.assert_problem(409, "illegal_transition");
+    assert!(
+        again.json["detail"]
+            .as_str()
+            .unwrap()
+            .contains("allowed: cancelled")
+    );
+    move_to(&app, &w.organizer_editor, id, "report_published")
+        .await
+        .assert_problem(409, "illegal_transition");
+
+    let cancelled = move_to(&app, &w.organizer_editor, id, "cancelled").await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.text);
+    assert_eq!(cancelled.json["status"], "cancelled");
+    let final_move = move_to(&app, &w.organizer_editor, id, "announced").await;
+    final_move.assert_problem(409, "illegal_transition");
+    assert!(
+        final_move.json["detail"]
+            .as_str()
+            .unwrap()
+            .contains("none ('cancelled' is final)")
+    );
+
+    // An open consultation is cancelled; a closed one only gets its report.
+    let open = open(&app, &w).await;
+    let cancelled_open = move_to(&app, &w.admin, open, "cancelled").await;
+    assert_eq!(
+        cancelled_open.status,
+        StatusCode::OK,
+        "{}",
+        cancelled_open.text
+    );
+    let closed = closed(&app, &w).await;
+    let refused = move_to(&app, &w.admin, closed, "cancelled").await;
+    refused.assert_problem(409, "illegal_transition");
+    assert!(
+        refused.json["detail"]
+            .as_str()
+            .unwrap()
+            .contains("allowed: report_published")
+    );
+    let published = move_to(&app, &w.admin, closed, "report_published").await;
+    assert_eq!(
+        published.status,
+        StatusCode::OK,
+        "no comments: nothing pending"
+    );
+    assert_eq!(
+        published.json["report_published_on"],
+        Utc::now().date_naive().to_string()
+    );
+
+    let history = app
+        .get(&format!("/api/v1/consultations/{id}/history"), None)
+        .await;
+    let items = history.json["items"].as_array().unwrap();
+    let moves: Vec<(&str, &str)> = items
+        .iter()
+        .map(|i| (i["from"].as_str().unwrap_or("-"), i["to"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        moves,
+        vec![
+            ("-", "draft"),
+            ("draft", "announced"),
+            ("announced", "cancelled")
+        ]
+    );
+    assert_eq!(items[1]["note"], "Ogłoszenie w BIP.");
+    assert_eq!(items[1]["actor_user_id"], w.organizer_editor_id);
+    let audits: Vec<String> = app.with_conn(|conn| {
+        razem::audit::repo::for_object(conn, "consultation", &id.to_string())
+            .unwrap()
+            .into_iter()
+            .map(|a| a.action)
+            .collect()
+    });
+    assert_eq!(audits, vec!["create", "transition", "transition"]);
+}
+
+#[actix_web::test]
+async fn the_window_changes_only_as_far_as_its_status_allows() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let id = open(&app, &w).await;
+    let path = format!("/api/v1/consultations/{id}");
+    let tag = app.get(&path, Some(&w.admin)).await.etag();
+    for (patch, code) in [
+        (json!({"opens_at": days(-2)}), "window_started"),
+        (json!({"closes_at": days(19)}), "window_shortened"),
+        (
+            json!({"eligibility": "invited", "invited_ids": [w.aktywni]}),
+            "window_started",
+        ),
+        (json!({"organizer_id": w.opos}), "consultation_not_draft"),
+    ] {
+        app.patch(&path, &patch, Some(&w.admin), Some(&tag))
+            .await
+            .assert_problem(409, code);
+    }
+    let extended = app
+        .patch(
+            &path,
+            &json!({"closes_at": days(25)}),
+            Some(&w.admin),
+            Some(&tag),
+        )
+        .await;
+    assert_eq!(
+        extended.status,
+        StatusCode::OK,
+        "an extension: {}",
+        extended.text
+    );
+
+    let closed = closed(&app, &w).await;
+    let path = format!("/api/v1/consultations/{closed}");
+    let tag = app.get(&path, Some(&w.admin)).await.etag();
+    app.patch(
+        &path,
+        &json!({"closes_at": days(5)}),
+        Some(&w.admin),
+        Some(&tag),
+    )
+    .await
+    .assert_problem(409, "consultation_closed");
+    let described = app
+        .patch(
+            &path,
+            &json!({"description": "Dodano link do nagrania spotkania."}),
+            Some(&w.admin),
+            Some(&tag),
+        )
+        .await;
+    assert_eq!(described.status, StatusCode::OK, "{}", described.text);
+    let published = move_to(&app, &w.admin, closed, "report_published").await;
+    assert_eq!(published.status, StatusCode::OK, "{}", published.text);
+    app.patch(
+        &path,
+        &json!({"title": "Po publikacji"}),
+        Some(&w.admin),
+        Some(&published.etag()),
+    )
+    .await
+    .assert_problem(409, "consultation_final");
+    app.delete(&path, Some(&w.admin), Some(&published.etag()))
+        .await
+        .assert_problem(409, "consultation_not_deletable");
+}
+
+#[actix_web::test]
+async fn drafts_are_visible_to_the_organizer_and_admins_only() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let read_token = app
+        .api_token(&w.admin, w.organizer, &["consultations:read"])
+        .await;
+    let other_token = app
+        .api_token(&w.admin, w.wielkopolska, &["consultations:read"])
+        .await;
+    let scopeless = app
+        .api_token(&w.admin, w.organizer, &["positions:read"])
+        .await;
+    let draft = create(
+        &app,
+        &w.organizer_editor,
+        programme(w.organizer, &days(1), &days(20)),
+    )
+    .await;
+    let id = draft["id"].as_i64().unwrap();
+    let path = format!("/api/v1/consultations/{id}");
+    let in_list = |response: &TestResponse| {
+        response.json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["id"] == id)
+    };
+    for (who, token, visible) in [
+        ("admin", Some(w.admin.as_str()), true),
+        ("organizer editor", Some(w.organizer_editor.as_str()), true),
+        ("organizer token", Some(read_token.as_str()), true),
+        ("other editor", Some(w.other_editor.as_str()), false),
+        ("other token", Some(other_token.as_str()), false),
+        ("viewer", Some(w.viewer.as_str()), false),
+        ("anonymous", None, false),
+    ] {
+        let single = app.get(&path, token).await;
+        let list = app.get("/api/v1/consultations?limit=100", token).await;
+        let history = app.get(&format!("{path}/history"), token).await;
+        if visible {
+            assert_eq!(single.status, StatusCode::OK, "{who}: {}", single.text);
+            assert_eq!(history.status, StatusCode::OK, "{who}");
+        } else {
+            single.assert_problem(404, "not_found");
+            history.assert_problem(404, "not_found");
+        }
+        assert_eq!(in_list(&list), visible, "{who} in the list");
+    }
+    app.get(&path, Some(&scopeless))
+        .await
+        .assert_problem(403, "insufficient_scope");
+    app.get("/api/v1/consultations", Some(&scopeless))
+        .await
+        .assert_problem(403, "insufficient_scope");
+
+    let announced = move_to(&app, &w.organizer_editor, id, "announced").await;
+    assert_eq!(announced.status, StatusCode::OK);
+    assert_eq!(
+        app.get(&path, None).await.status,
+        StatusCode::OK,
+        "public once announced"
+    );
+
+    // A draft cancelled before announcement stays private.
+    let abandoned = create(
+        &app,
+        &w.organizer_editor,
+        programme(w.organizer, &days(1), &days(20)),
+    )
+    .await;
+    let abandoned = abandoned["id"].as_i64().unwrap();
+    let cancelled = move_to(&app, &w.organizer_editor, abandoned, "cancelled").await;
+    assert_eq!(cancelled.status, StatusCode::OK);
+    app.get(&format!("/api/v1/consultations/{abandoned}"), None)
+        .await
+        .assert_problem(404, "not_found");
+}
+
+#[actix_web::test]
+async fn writes_follow_the_authorization_matrix_and_refusals_change_nothing() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let write_token = app
+        .api_token(
+            &w.admin,
+            w.organizer,
+            &["consultations:read", "consultations:write"],
+        )
+        .await;
+    let comment_token = app
+        .api_token(
+            &w.admin,
+            w.organizer,
+            &["consultations:read", "consultations:comment"],
+        )
+        .await;
+    let other_write_token = app
+        .api_token(&w.admin, w.wielkopolska, &["consultations:write"])
+        .await;
+    let body = programme(w.organizer, &days(1), &days(20));
+    let refused: [(&str, Option<&str>, u16, &str); 5] = [
+        ("anonymous", None, 401, "authentication_required"),
+        ("viewer", Some(w.viewer.as_str()), 403, "forbidden"),
+        (
+            "other editor",
+            Some(w.other_editor.as_str()),
+            403,
+            "forbidden",
+        ),
+        (
+            "token without write",
+            Some(comment_token.as_str()),
+            403,
+            "insufficient_scope",
+        ),
+        (
+            "other organization's token",
+            Some(other_write_token.as_str()),
+            403,
+            "forbidden",
+        ),
+    ];
+    for (_, token, status, code) in refused {
+        let response = app.post("/api/v1/consultations", &body, token).await;
+        response.assert_problem(status, code);
+    }
+    let count: i64 = app.with_conn(|conn| consultations::table.count().get_result(conn).unwrap());
+    assert_eq!(count, 2, "only the demo consultations");
+
+    for (who, token) in [
+        ("admin", &w.admin),
+        ("organizer editor", &w.organizer_editor),
+        ("organizer token", &write_token),
+    ] {
+        let created = app.post("/api/v1/consultations", &body, Some(token)).await;
+        assert_eq!(
+            created.status,
+            StatusCode::CREATED,
+            "{who}: {}",
+            created.text
+        );
+        let id = created.json["id"].as_i64().unwrap();
+        let path = format!("/api/v1/consultations/{id}");
+        // The others may not change, move or delete it; the row stays as it was.
+        for (other, token, status, code) in refused {
+            let other_token = token.map(str::to_owned);
+            let patch = app
+                .patch(
+                    &path,
+                    &json!({"title": "Cudza zmiana"}),
+                    other_token.as_deref(),
+                    Some("\"1\""),
+                )
+                .await;
+            let moved = post_if_match(
+                &app,
+                &format!("{path}/transitions"),
+                &json!({"to": "announced"}),
+                other_token.as_deref(),
+                Some("\"1\""),
+            )
+            .await;
+            let deleted = app
+                .delete(&path, other_token.as_deref(), Some("\"1\""))
+                .await;
+            for response in [patch, moved, deleted] {
+                // Drafts are invisible to those who may not see them: 404 rather than 403.
+                if status == 403 && response.status == StatusCode::NOT_FOUND {
+                    response.assert_problem(404, "not_found");
+                } else {
+                    response.assert_problem(status, code);
+                }
+            }
+            assert_eq!(
+                app.with_conn(|conn| stored_status_and_version(conn, id)),
+                ("draft".to_owned(), 1),
+                "{other} changed nothing"
+            );
+        }
+        assert_eq!(
+            app.audit_count("consultation", id),
+            1,
+            "{who}: only the creation"
+        );
+        let moved = move_to(&app, token, id, "announced").await;
+        assert_eq!(moved.status, StatusCode::OK, "{who}: {}", moved.text);
+        // Once public, the others see it and get 403.
+        let refused_patch = app
+            .patch(
+                &path,
+                &json!({"title": "Cudza zmiana"}),
+                Some(&w.other_editor),
+                Some("\"2\""),
+            )
+            .await;
+        refused_patch.assert_problem(403, "forbidden");
+        let refused_token = app
+            .patch(
+                &path,
+                &json!({"title": "Cudza zmiana"}),
+                Some(&other_write_token),
+                Some("\"2\""),
+            )
+            .await;
+        refused_token.assert_problem(403, "forbidden");
+        assert_eq!(
+            app.with_conn(|conn| stored_status_and_version(conn, id)),
+            ("announced".to_owned(), 2)
+        );
+    }
+}
+
+#[actix_web::test]
+async fn positions_answer_consultations() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (_, opos_editor) = app
+        .user("redakcja@opos.example.org", Role::Editor, &[w.opos])
+        .await;
+    let consultation = announced(&app, &w, &days(-5), &days(25)).await;
+    let position = app
+        .post(
+            "/api/v1/positions",
+            &json!({"association_id": w.opos, "kind": "opinion", "title": "Opinia OPOS do programu",
+                    "consultation_id": consultation}),
+            Some(&opos_editor),
+        )
+        .await;
+    assert_eq!(position.status, StatusCode::CREATED, "{}", position.text);
+    let path = format!("/api/v1/consultations/{consultation}");
+    let for_opos = app.get(&path, Some(&opos_editor)).await;
+    assert_eq!(for_opos.json["positions"][0]["id"], position.json["id"]);
+    assert_eq!(for_opos.json["positions"][0]["status"], "draft");
+    assert_eq!(for_opos.json["positions"][0]["association"]["slug"], "opos");
+    let for_public = app.get(&path, None).await;
+    assert_eq!(
+        for_public.json["positions"],
+        json!([]),
+        "a draft position is not shown to the public"
+    );
+
+    let nowhere = app
+        .post(
+            "/api/v1/positions",
+            &json!({"association_id": w.opos, "kind": "opinion", "title": "Opinia", "consultation_id": 999999}),
+            Some(&opos_editor),
+        )
+        .await;
+    nowhere.assert_problem(422, "validation_failed");
+    assert_eq!(nowhere.error_fields(), vec!["consultation_id"]);
+
+    // A consultation that positions answer is not deleted.
+    let draft = create(&app, &w.admin, programme(w.organizer, &days(1), &days(20))).await;
+    let draft_id = draft["id"].as_i64().unwrap();
+    let answering = app
+        .post(
+            "/api/v1/positions",
+            &json!({"association_id": w.opos, "kind": "opinion", "title": "Opinia 2", "consultation_id": draft_id}),
+            Some(&opos_editor),
+        )
+        .await;
+    assert_eq!(answering.status, StatusCode::CREATED);
+    app.delete(
+        &format!("/api/v1/consultations/{draft_id}"),
+        Some(&w.admin),
+        Some("\"1\""),
+    )
+    .await
+    .assert_problem(409, "still_referenced");
+}
+
+#[actix_web::test]
+async fn invalid_bodies_are_422_naming_the_field() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let with = |field: &str, value: Value| {
+        let mut body = programme(w.organizer, "2030-01-01T00:00:00Z", "2030-02-01T00:00:00Z");
+        body[field] = value;
+        body
+    };
+    let cases: Vec<(Value, &str)> = vec![
+        (with("forms", json!([])), "forms"),
+        (with("forms", json!(["fax"])), "forms[0]"),
+        (with("subject_kind", json!("law")), "subject_kind"),
+        (with("eligibility", json!("everyone")), "eligibility"),
+        (with("invited_ids", json!([w.aktywni])), "invited_ids"),
+        (with("eligibility", json!("invited")), "invited_ids"),
+        (
+            {
+                let mut body = with("eligibility", json!("members"));
+                body["organizer_id"] = json!(w.szczecin);
+                body
+            },
+            "eligibility",
+        ),
+        (with("organizer_id", json!(999999)), "organizer_id"),
+        (with("opens_at", json!("1989-12-31T00:00:00Z")), "opens_at"),
+        (with("opens_at", json!("jutro")), "opens_at"),
+        (
+            with("legislation", json!({"register_number": "ud1"})),
+            "legislation.register_number",
+        ),
+        (with("legislation", json!(["UD1"])), "legislation"),
+        (
+            with(
+                "documents",
+                json!([{"title": "Projekt", "url": "https://example.org/a.pdf", "text": "Tekst"}]),
+            ),
+            "documents[0]",
+        ),
+        (
+            with("documents", json!([{"title": "Projekt"}])),
+            "documents[0]",
+        ),
+        (with("colour", json!("red")), "colour"),
+        (with("title", json!("   ")), "title"),
+    ];
+    for (body, field) in cases {
+        let response = app
+            .post("/api/v1/consultations", &body, Some(&w.admin))
+            .await;
+        response.assert_problem(422, "validation_failed");
+        assert!(
+            response.error_fields().iter().any(|f| f == field),
+            "{field}: {}",
+            response.text
+        );
+    }
+    let count: i64 = app.with_conn(|conn| consultations::table.count().get_result(conn).unwrap());
+    assert_eq!(count, 2, "only the demo consultations");
+}
+
+#[actix_web::test]
+async fn lists_filter_sort_and_walk_every_row_once() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    for offset in 0..5 {
+        announced(&app, &w, &days(offset * 3 - 10), &days(offset * 3 + 20)).await;
+    }
+    let count = |response: &TestResponse| {
+        assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+        response.json["items"].as_array().unwrap().len()
+    };
+    for (query, expected) in [
+        ("limit=100".to_owned(), 7),
+        (format!("organizer={}", w.organizer), 5),
+        (format!("organizer={}", w.szczecin), 1),
+        (format!("organizer={}", w.ministry), 1),
+        ("direction=inbound".to_owned(), 1),
+        ("subject_kind=draft_act".to_owned(), 1),
+        ("register_number=UD439".to_owned(), 1),
+        ("status=report_published".to_owned(), 1),
+        ("eligibility=members".to_owned(), 0),
+        ("q=PROGRAMU%20wspolpracy".to_owned(), 6),
+        ("q=zaopatrzeniu".to_owned(), 1),
+        ("updated_since=2999-01-01T00:00:00Z".to_owned(), 0),
+    ] {
+        let response = app
+            .get(&format!("/api/v1/consultations?{query}"), None)
+            .await;
+        assert_eq!(count(&response), expected, "?{query}");
+    }
+    for sort in [
+        "-opens_at",
+        "opens_at",
+        "closes_at",
+        "-closes_at",
+        "-updated_at",
+        "updated_at",
+    ] {
+        let mut seen: Vec<(chrono::DateTime<chrono::FixedOffset>, i64)> = Vec::new();
+        let mut next = format!("/api/v1/consultations?limit=2&sort={sort}");
+        loop {
+            let response = app.get(&next, None).await;
+            assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+            let key = sort.trim_start_matches('-');
+            for item in response.json["items"].as_array().unwrap() {
+                let instant =
+                    chrono::DateTime::parse_from_rfc3339(item[key].as_str().unwrap()).unwrap();
+                seen.push((instant, item["id"].as_i64().unwrap()));
+            }
+            match response.json["next_cursor"].as_str() {
+                Some(cursor) => {
+                    next = format!("/api/v1/consultations?limit=2&sort={sort}&cursor={cursor}")
+                }
+                None => break,
+            }
+        }
+        let mut expected = seen.clone();
+        expected.sort();
+        if sort.starts_with('-') {
+            expected.reverse();
+        }
+        assert_eq!(seen.len(), 7, "{sort}: every row once");
+        assert_eq!(seen, expected, "{sort}: in order");
+    }
+    app.get("/api/v1/consultations?sort=title", None)
+        .await
+        .assert_problem(400, "invalid_query");
+    app.get(
+        "/api/v1/consultations?status=open&sort=-closes_at&cursor=bm9wZQ",
+        None,
+    )
+    .await
+    .assert_problem(400, "invalid_cursor");
+}
+
+#[actix_web::test]
+async fn demo_consultations_load_once() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    app.seed_demo();
+    let list = app.get("/api/v1/consultations", None).await;
+    let items = list.json["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{}", list.text);
+    let programme = items
+        .iter()
+        .find(|i| i["subject_kind"] == "programme")
+        .unwrap();
+    assert_eq!(programme["status"], "report_published");
+    assert_eq!(programme["organizer"]["slug"], "gmina-miasto-szczecin");
+    assert_eq!(programme["comment_count"], 6);
+    assert_eq!(programme["report_published_on"], "2025-10-30");
+    let teryt = app
+        .get("/api/v1/organizations/gmina-miasto-szczecin", None)
+        .await;
+    assert_eq!(teryt.json["teryt"], "3262011");
+    let water = items.iter().find(|i| i["direction"] == "inbound").unwrap();
+    assert_eq!(water["status"], "closed");
+    assert_eq!(water["organizer"]["slug"], "ministerstwo-infrastruktury");
+    assert_eq!(water["legislation"]["register_number"], "UD439");
+    assert_eq!(water["positions"][0]["number"], "4/2023");
+    assert_eq!(water["positions"][0]["association"]["slug"], "opos");
+    let report = app
+        .get(
+            &format!("/api/v1/consultations/{}/report", programme["id"]),
+            None,
+        )
+        .await;
+    assert_eq!(report.json["by_disposition"]["pending"], 0);
+    assert_eq!(report.json["by_disposition"]["accepted"], 2);
+    let mut submitters: Vec<Option<i64>> = app.with_conn(|conn| {
+        consultation_comments::table
+            .select(consultation_comments::submitter_id)
+            .load(conn)
+            .unwrap()
+    });
+    submitters.sort_unstable();
+    submitters.dedup();
+    let submitters = submitters.iter().flatten().count();
+    assert!(submitters >= 4, "comments from several NGOs: {submitters}");
+}
