@@ -2,6 +2,9 @@
 //! on every first start and again by hand.
 
 mod positions;
+pub mod synthetic;
+
+pub use synthetic::{SyntheticReport, load_synthetic};
 
 use chrono::{Datelike, NaiveDate};
 use diesel::Connection;

@@ -16,6 +16,7 @@ mod positions;
 mod presidencies;
 mod security;
 mod sessions;
+mod synthetic;
 mod teryt;
 mod tokens;
 mod users;
