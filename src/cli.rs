@@ -33,10 +33,18 @@ pub enum Command {
     /// Apply pending database migrations.
     Migrate,
     /// Load data sets.
+    #[command(group(clap::ArgGroup::new("set").required(true).multiple(true).args(["demo", "synthetic"])))]
     Seed {
         /// The demo data set drawn from the seed documents (idempotent).
-        #[arg(long, required = true)]
+        #[arg(long)]
         demo: bool,
+        /// N generated positions over ~200 generated associations, for benchmarks
+        /// (refused when synthetic data is already loaded).
+        #[arg(long, value_name = "N")]
+        synthetic: Option<usize>,
+        /// Seed of the generator: the same seed gives the same data.
+        #[arg(long, default_value_t = 1, requires = "synthetic")]
+        seed: u64,
     },
     /// Print the OpenAPI document.
     Openapi,
@@ -128,15 +136,39 @@ pub fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Seed { demo: _ } => {
+        Command::Seed {
+            demo,
+            synthetic,
+            seed,
+        } => {
             let config = Config::from_env()?;
             let db = open_database(&config)?;
-            let added =
-                crate::seed::load_demo(&mut *db.connection()?).map_err(|e| e.to_string())?;
-            if added == 0 {
-                println!("the demo data set is already loaded; nothing changed");
-            } else {
-                println!("loaded the demo data set ({added} records added)");
+            if demo {
+                let added =
+                    crate::seed::load_demo(&mut *db.connection()?).map_err(|e| e.to_string())?;
+                if added == 0 {
+                    println!("the demo data set is already loaded; nothing changed");
+                } else {
+                    println!("loaded the demo data set ({added} records added)");
+                }
+            }
+            if let Some(count) = synthetic {
+                let started = std::time::Instant::now();
+                let report = crate::seed::load_synthetic(
+                    &mut *db.connection()?,
+                    count,
+                    seed,
+                    &mut |done, total| {
+                        if done.is_multiple_of(10_000) || done == total {
+                            eprintln!("seed --synthetic: {done} of {total} positions written");
+                        }
+                    },
+                )
+                .map_err(|e| e.to_string())?;
+                println!(
+                    "loaded synthetic data (seed {seed}) in {:.1} s: {report}",
+                    started.elapsed().as_secs_f64()
+                );
             }
             Ok(())
         }

@@ -25,6 +25,8 @@
 #   RAZEM_PG_ROOT     parent of the cluster directories (default /tmp); each
 #                     cluster lives in $RAZEM_PG_ROOT/razem-pg-PORT
 #   RAZEM_PG_START_TIMEOUT  seconds to wait for the server (default 30)
+#   RAZEM_PG_CONF     extra postgresql.conf lines, appended after the defaults
+#                     (e.g. the benchmark's shared_buffers)
 #
 # PostgreSQL refuses to run as root. As root, the data directory is owned by
 # RAZEM_PG_USER and every server command runs as that user (runuser); as any
@@ -240,6 +242,9 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 EOF
+    if [[ -n "${RAZEM_PG_CONF:-}" ]]; then
+        printf '%s\n' "$RAZEM_PG_CONF" >>"$dir/data/postgresql.conf"
+    fi
     # Trust loopback connections only (initdb --auth=trust already writes
     # these, spelled out here so the file says what it allows).
     cat >"$dir/data/pg_hba.conf" <<'EOF'

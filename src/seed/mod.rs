@@ -4,6 +4,9 @@
 mod consultations;
 mod positions;
 pub mod projects;
+pub mod synthetic;
+
+pub use synthetic::{SyntheticReport, load_synthetic};
 
 use chrono::{Datelike, NaiveDate};
 use diesel::Connection;

@@ -20,6 +20,7 @@ mod project_events;
 mod projects;
 mod security;
 mod sessions;
+mod synthetic;
 mod teryt;
 mod tokens;
 mod users;
