@@ -166,6 +166,12 @@ pub struct PoolSettings {
 #[derive(Clone)]
 pub struct Db {
     pool: Pool<ConnectionManager>,
+    /// One permit per pooled connection: requests wait for their turn here, on the
+    /// async workers, in arrival order, and only then take a blocking thread. Without
+    /// it every waiting request would park a blocking thread in the pool's queue
+    /// (threads, stacks and context switches for nothing).
+    permits: std::sync::Arc<tokio::sync::Semaphore>,
+    acquire_timeout: Duration,
     backend: Backend,
     /// SQLite has one writer: write transactions queue here instead of failing with
     /// "database is locked" when a deferred transaction cannot upgrade to a write.
@@ -211,6 +217,8 @@ impl Db {
         };
         Ok(Self {
             pool,
+            permits: std::sync::Arc::new(tokio::sync::Semaphore::new(max_size as usize)),
+            acquire_timeout: settings.acquire_timeout,
             backend,
             sqlite_writer: Default::default(),
         })
@@ -233,9 +241,20 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
     {
+        let permit =
+            tokio::time::timeout(self.acquire_timeout, self.permits.clone().acquire_owned())
+                .await
+                .map_err(|_| {
+                    ApiError::unavailable(format!(
+                        "no database connection became free within {} s",
+                        self.acquire_timeout.as_secs()
+                    ))
+                })?
+                .map_err(ApiError::unavailable)?;
         let pool = self.pool.clone();
         let request_id = crate::request_id::current();
         web::block(move || {
+            let _permit = permit;
             crate::request_id::with_thread_request_id(request_id, || {
                 let mut conn = pool.get().map_err(ApiError::unavailable)?;
                 work(&mut conn)

@@ -158,8 +158,9 @@ pub async fn list_positions(
         .db
         .run(move |conn| {
             let rows = repo::list(conn, &filter)?;
-            let (rows, next_cursor) = split_page(rows, limit, |row| repo::cursor_after(row, sort));
-            Ok((repo::with_details(conn, rows)?, next_cursor))
+            let (rows, next_cursor) =
+                split_page(rows, limit, |(row, _)| repo::cursor_after(row, sort));
+            Ok((repo::with_related(conn, rows)?, next_cursor))
         })
         .await?;
     let page = PositionPage {
@@ -194,8 +195,15 @@ pub async fn get_position(
     let position = state
         .db
         .run(move |conn| {
-            let row = load_visible(conn, &principal, id)?;
-            repo::find_full(conn, row)
+            // Two statements: the row with its association, then everything related.
+            let row = repo::find_with_association(conn, id)?
+                .filter(|(row, _)| {
+                    row.published || policy::can_see_draft(&principal, row.association_id)
+                })
+                .ok_or_else(|| not_found(id))?;
+            repo::with_related(conn, vec![row])?
+                .pop()
+                .ok_or_else(|| not_found(id))
         })
         .await?;
     Ok(with_etag(HttpResponse::Ok(), position.version, position))

@@ -11,15 +11,14 @@ use super::dto::{
 };
 use super::model::{
     AttachmentData, AttachmentRow, CoSignerRow, NewAttachment, NewCoSigner, NewResponse,
-    NewTransition, PositionFields, PositionLinks, PositionRow, PositionState, ResponseRow, Stamp,
-    TransitionRow,
+    NewTransition, PositionFields, PositionLinks, PositionRow, PositionState, Stamp, TransitionRow,
 };
 use crate::audit::{self, Actor};
 use crate::auth::policy::DraftVisibility;
 use crate::db::DbConnection;
 use crate::db::schema::{
-    position_addressees, position_attachments, position_co_signers, position_responses,
-    position_topics, position_transitions, positions,
+    organizations, position_addressees, position_attachments, position_co_signers,
+    position_responses, position_topics, position_transitions, positions,
 };
 use crate::domain::{OrganizationKind, PositionNumber, PositionStatus};
 use crate::error::{ApiError, ApiResult, FieldError};
@@ -84,6 +83,48 @@ pub fn find(conn: &mut DbConnection, id: i64) -> ApiResult<Option<PositionRow>> 
     Ok(positions::table.find(id).first(conn).optional()?)
 }
 
+/// The columns of an organization's embedded summary.
+const SUMMARY_COLUMNS: (
+    organizations::id,
+    organizations::slug,
+    organizations::name,
+    organizations::short_name,
+    organizations::kind,
+) = (
+    organizations::id,
+    organizations::slug,
+    organizations::name,
+    organizations::short_name,
+    organizations::kind,
+);
+
+type SummaryRow = (i64, String, String, Option<String>, String);
+
+fn summary((id, slug, name, short_name, kind): SummaryRow) -> OrganizationSummary {
+    OrganizationSummary {
+        id,
+        slug,
+        name,
+        short_name,
+        kind: parse_organization_kind(&kind),
+    }
+}
+
+/// A position with its association's summary, in one statement (the read of
+/// `GET /positions/{id}`).
+pub fn find_with_association(
+    conn: &mut DbConnection,
+    id: i64,
+) -> ApiResult<Option<(PositionRow, OrganizationSummary)>> {
+    let found: Option<(PositionRow, SummaryRow)> = positions::table
+        .inner_join(organizations::table)
+        .filter(positions::id.eq(id))
+        .select((positions::all_columns, SUMMARY_COLUMNS))
+        .first(conn)
+        .optional()?;
+    Ok(found.map(|(row, association)| (row, summary(association))))
+}
+
 /// What a list asks for.
 #[derive(Debug)]
 pub struct ListFilter {
@@ -127,22 +168,56 @@ fn invalid_cursor() -> ApiError {
     ApiError::bad_request("invalid_cursor", "the cursor is not one this list returned")
 }
 
-/// One page of positions in keyset order. Drafts the caller may not see are filtered
-/// here, in SQL, so pages never leak them (nor come out short).
-pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> ApiResult<Vec<PositionRow>> {
+/// One page of positions in keyset order, each with its association's summary. Drafts
+/// the caller may not see are filtered here, in SQL, so pages never leak them (nor come
+/// out short). Lists show no bodies: the row's `body` (and `search_text`) come back empty.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &ListFilter,
+) -> ApiResult<Vec<(PositionRow, OrganizationSummary)>> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::{Nullable, Text};
     use positions::dsl as p;
-    let mut query = p::positions.into_boxed();
+    let columns = (
+        (
+            p::id,
+            p::association_id,
+            p::number,
+            p::number_year,
+            p::number_seq,
+            p::kind,
+            p::title,
+            p::summary,
+            sql::<Nullable<Text>>("NULL"),
+            p::status,
+            p::adopted_on,
+            p::adopted_sort,
+            p::sent_on,
+            p::legislation_register_number,
+            p::legislation_title,
+            p::legislation_url,
+            p::consultation_id,
+            p::published,
+            sql::<Text>("''"),
+            p::version,
+            p::created_at,
+            p::updated_at,
+        ),
+        SUMMARY_COLUMNS,
+    );
+    let mut query = p::positions
+        .inner_join(organizations::table)
+        .select(columns)
+        .into_boxed();
     match &filter.drafts {
         DraftVisibility::All => {}
+        // The bare column (`WHERE published`, no bound `= true`) matches the partial
+        // index `positions_published_adopted_idx` on both backends.
         DraftVisibility::OfAssociations(ids) if ids.is_empty() => {
-            query = query.filter(p::published.eq(true));
+            query = query.filter(p::published);
         }
         DraftVisibility::OfAssociations(ids) => {
-            query = query.filter(
-                p::published
-                    .eq(true)
-                    .or(p::association_id.eq_any(ids.clone())),
-            );
+            query = query.filter(p::published.or(p::association_id.eq_any(ids.clone())));
         }
     }
     if let Some(association) = filter.association {
@@ -265,7 +340,11 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> ApiResult<Vec<Posit
             };
         }
     }
-    Ok(query.limit(filter.fetch).load(conn)?)
+    let rows: Vec<(PositionRow, SummaryRow)> = query.limit(filter.fetch).load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(row, association)| (row, summary(association)))
+        .collect())
 }
 
 /// The related rows that requests write as a whole, of one position.
@@ -317,118 +396,127 @@ pub fn canonical(mut links: PositionLinks) -> PositionLinks {
     links
 }
 
-/// Full positions for these rows, with every embed, in a constant number of queries
-/// (seven, however many rows), in the rows' order.
+/// Full positions for these rows, with every embed: the associations' summaries in one
+/// query, the rest as [`with_related`] does.
 pub fn with_details(conn: &mut DbConnection, rows: Vec<PositionRow>) -> ApiResult<Vec<Position>> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let topics: Vec<(i64, String)> = position_topics::table
-        .select((position_topics::position_id, position_topics::topic))
-        .filter(position_topics::position_id.eq_any(ids.clone()))
-        .order((position_topics::position_id, position_topics::topic))
-        .load(conn)?;
-    let addressees: Vec<(i64, i64)> = position_addressees::table
-        .select((
-            position_addressees::position_id,
-            position_addressees::organization_id,
-        ))
-        .filter(position_addressees::position_id.eq_any(ids.clone()))
-        .order((
-            position_addressees::position_id,
-            position_addressees::organization_id,
-        ))
-        .load(conn)?;
-    let co_signers: Vec<(i64, i64, NaiveDate)> = position_co_signers::table
-        .select((
-            position_co_signers::position_id,
-            position_co_signers::organization_id,
-            position_co_signers::signed_on,
-        ))
-        .filter(position_co_signers::position_id.eq_any(ids.clone()))
-        .order((
-            position_co_signers::position_id,
-            position_co_signers::signed_on,
-            position_co_signers::organization_id,
-        ))
-        .load(conn)?;
-    let attachments: Vec<AttachmentRow> = position_attachments::table
-        .filter(position_attachments::position_id.eq_any(ids.clone()))
-        .order((position_attachments::position_id, position_attachments::id))
-        .load(conn)?;
-    let responses: Vec<ResponseRow> = position_responses::table
-        .filter(position_responses::position_id.eq_any(ids.clone()))
-        .order((
-            position_responses::position_id,
-            position_responses::received_on,
-            position_responses::id,
-        ))
-        .load(conn)?;
+    let mut ids: Vec<i64> = rows.iter().map(|r| r.association_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let associations: HashMap<i64, OrganizationSummary> = organizations::table
+        .filter(organizations::id.eq_any(ids))
+        .select(SUMMARY_COLUMNS)
+        .load::<SummaryRow>(conn)?
+        .into_iter()
+        .map(|row| (row.0, summary(row)))
+        .collect();
+    let rows = rows
+        .into_iter()
+        .map(|row| {
+            let association = associations
+                .get(&row.association_id)
+                .cloned()
+                .ok_or_else(|| {
+                    ApiError::internal(format!("organization {} vanished", row.association_id))
+                })?;
+            Ok((row, association))
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    with_related(conn, rows)
+}
 
-    let mut organization_ids: Vec<i64> = rows.iter().map(|r| r.association_id).collect();
-    organization_ids.extend(addressees.iter().map(|(_, o)| *o));
-    organization_ids.extend(co_signers.iter().map(|(_, o, _)| *o));
-    organization_ids.extend(responses.iter().map(|r| r.from_organization_id));
-    organization_ids.sort_unstable();
-    organization_ids.dedup();
-    let organizations: HashMap<i64, OrganizationSummary> =
-        crate::organizations::repo::find_many(conn, &organization_ids)?
-            .iter()
-            .map(|o| (o.id, OrganizationSummary::from(o)))
-            .collect();
-    let summary = |id: i64| -> ApiResult<OrganizationSummary> {
-        organizations
-            .get(&id)
-            .cloned()
-            .ok_or_else(|| ApiError::internal(format!("organization {id} vanished")))
-    };
+/// What one position has besides its row.
+#[derive(Default)]
+struct Related {
+    topics: Vec<String>,
+    addressees: Vec<OrganizationSummary>,
+    /// With the attachment's id, for its order.
+    attachments: Vec<(i64, Attachment)>,
+    co_signers: Vec<CoSigner>,
+    responses: Vec<PositionResponse>,
+}
 
-    let mut topics_of: HashMap<i64, Vec<String>> = HashMap::new();
-    for (position_id, topic) in topics {
-        topics_of.entry(position_id).or_default().push(topic);
+/// Full positions for these rows (each with its association's summary), in their
+/// order: topics, addressees, co-signers, attachments and replies of every row, with
+/// the organizations they name, come in ONE statement, however many rows.
+pub fn with_related(
+    conn: &mut DbConnection,
+    rows: Vec<(PositionRow, OrganizationSummary)>,
+) -> ApiResult<Vec<Position>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
     }
-    let mut addressees_of: HashMap<i64, Vec<i64>> = HashMap::new();
-    for (position_id, organization_id) in addressees {
-        addressees_of
-            .entry(position_id)
-            .or_default()
-            .push(organization_id);
-    }
-    let mut co_signers_of: HashMap<i64, Vec<CoSigner>> = HashMap::new();
-    for (position_id, organization_id, signed_on) in co_signers {
-        co_signers_of
-            .entry(position_id)
-            .or_default()
-            .push(CoSigner {
-                organization_id,
-                organization: summary(organization_id)?,
-                signed_on,
-            });
-    }
-    let mut attachments_of: HashMap<i64, Vec<Attachment>> = HashMap::new();
-    for row in attachments {
-        attachments_of
-            .entry(row.position_id)
-            .or_default()
-            .push(attachment_data(row).into());
-    }
-    let mut responses_of: HashMap<i64, Vec<PositionResponse>> = HashMap::new();
-    for row in responses {
-        let from = summary(row.from_organization_id)?;
-        responses_of
-            .entry(row.position_id)
-            .or_default()
-            .push(response_dto(row, from));
+    let ids: Vec<i64> = rows.iter().map(|(row, _)| row.id).collect();
+    let mut related: HashMap<i64, Related> = HashMap::with_capacity(ids.len());
+    for row in related::load(conn, &ids)? {
+        let organization = || -> ApiResult<OrganizationSummary> {
+            match (&row.organization_id, &row.slug, &row.name, &row.kind) {
+                (Some(id), Some(slug), Some(name), Some(kind)) => Ok(OrganizationSummary {
+                    id: *id,
+                    slug: slug.clone(),
+                    name: name.clone(),
+                    short_name: row.short_name.clone(),
+                    kind: parse_organization_kind(kind),
+                }),
+                _ => Err(ApiError::internal("a related row lacks its organization")),
+            }
+        };
+        let missing = || ApiError::internal(format!("related row {} is incomplete", row.part));
+        let entry = related.entry(row.position_id).or_default();
+        match row.part {
+            related::TOPIC => entry.topics.push(row.a.clone().ok_or_else(missing)?),
+            related::ADDRESSEE => entry.addressees.push(organization()?),
+            related::CO_SIGNER => entry.co_signers.push(CoSigner {
+                organization: organization()?,
+                organization_id: row.organization_id.ok_or_else(missing)?,
+                signed_on: row.day.ok_or_else(missing)?,
+            }),
+            related::ATTACHMENT => entry.attachments.push((
+                row.n1.ok_or_else(missing)?,
+                Attachment {
+                    title: row.a.clone().ok_or_else(missing)?,
+                    url: row.b.clone().ok_or_else(missing)?,
+                    media_type: row.c.clone(),
+                    size_bytes: row.n2,
+                },
+            )),
+            related::RESPONSE => {
+                let from = organization()?;
+                let attachment = match (row.b.clone(), row.c.clone()) {
+                    (Some(title), Some(url)) => Some(Attachment {
+                        title,
+                        url,
+                        media_type: row.d.clone(),
+                        size_bytes: row.n2,
+                    }),
+                    _ => None,
+                };
+                entry.responses.push(PositionResponse {
+                    id: row.n1.ok_or_else(missing)?,
+                    received_on: row.day.ok_or_else(missing)?,
+                    from_id: from.id,
+                    from,
+                    summary: row.a.clone().ok_or_else(missing)?,
+                    attachment,
+                    created_at: crate::time::to_utc(row.at.ok_or_else(missing)?),
+                })
+            }
+            _ => return Err(missing()),
+        }
     }
 
     rows.into_iter()
-        .map(|row| {
-            let addressee_ids = addressees_of.remove(&row.id).unwrap_or_default();
-            let addressees = addressee_ids
-                .iter()
-                .map(|id| summary(*id))
-                .collect::<ApiResult<Vec<_>>>()?;
+        .map(|(row, association)| {
+            let mut related = related.remove(&row.id).unwrap_or_default();
+            related.topics.sort();
+            related.addressees.sort_by_key(|o| o.id);
+            related
+                .co_signers
+                .sort_by_key(|c| (c.signed_on, c.organization_id));
+            related.attachments.sort_by_key(|(id, _)| *id);
+            related.responses.sort_by_key(|r| (r.received_on, r.id));
             let legislation = (row.legislation_register_number.is_some()
                 || row.legislation_title.is_some()
                 || row.legislation_url.is_some())
@@ -440,7 +528,7 @@ pub fn with_details(conn: &mut DbConnection, rows: Vec<PositionRow>) -> ApiResul
             Ok(Position {
                 id: row.id,
                 association_id: row.association_id,
-                association: summary(row.association_id)?,
+                association,
                 number: row.number,
                 kind: parse_kind(&row.kind),
                 title: row.title,
@@ -449,13 +537,13 @@ pub fn with_details(conn: &mut DbConnection, rows: Vec<PositionRow>) -> ApiResul
                 status: parse_status(&row.status),
                 adopted_on: row.adopted_on,
                 sent_on: row.sent_on,
-                topics: topics_of.remove(&row.id).unwrap_or_default(),
+                topics: related.topics,
                 legislation,
-                addressee_ids,
-                addressees,
-                co_signers: co_signers_of.remove(&row.id).unwrap_or_default(),
-                attachments: attachments_of.remove(&row.id).unwrap_or_default(),
-                responses: responses_of.remove(&row.id).unwrap_or_default(),
+                addressee_ids: related.addressees.iter().map(|o| o.id).collect(),
+                addressees: related.addressees,
+                co_signers: related.co_signers,
+                attachments: related.attachments.into_iter().map(|(_, a)| a).collect(),
+                responses: related.responses,
                 consultation_id: row.consultation_id,
                 version: row.version,
                 created_at: crate::time::to_utc(row.created_at),
@@ -463,27 +551,6 @@ pub fn with_details(conn: &mut DbConnection, rows: Vec<PositionRow>) -> ApiResul
             })
         })
         .collect()
-}
-
-fn response_dto(row: ResponseRow, from: OrganizationSummary) -> PositionResponse {
-    let attachment = match (row.attachment_title, row.attachment_url) {
-        (Some(title), Some(url)) => Some(Attachment {
-            title,
-            url,
-            media_type: row.attachment_media_type,
-            size_bytes: row.attachment_size_bytes,
-        }),
-        _ => None,
-    };
-    PositionResponse {
-        id: row.id,
-        received_on: row.received_on,
-        from_id: row.from_organization_id,
-        from,
-        summary: row.summary,
-        attachment,
-        created_at: crate::time::to_utc(row.created_at),
-    }
 }
 
 /// One full position.
@@ -1280,4 +1347,197 @@ pub fn count_answering(conn: &mut DbConnection, consultation_id: i64) -> ApiResu
         .filter(positions::consultation_id.eq(consultation_id))
         .count()
         .get_result(conn)?)
+}
+
+// ------------------------------------------------------------------ related rows
+
+/// The related rows of several positions in one statement: a `UNION ALL` over topics,
+/// addressees, co-signers, attachments and replies, each with the summary of the
+/// organization it names. Diesel's `MultiConnection` has no `UNION`, so this is written
+/// out for each backend: the same SQL but for the id list (PostgreSQL binds an array,
+/// SQLite a JSON array read with `json_each`). Its query id is static, so both backends
+/// prepare it once per connection.
+mod related {
+    use chrono::{NaiveDate, NaiveDateTime};
+    use diesel::pg::Pg;
+    use diesel::prelude::*;
+    use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+    use diesel::sql_types::{Array, BigInt, Date, Integer, Nullable, Text, Timestamp};
+    use diesel::sqlite::Sqlite;
+
+    use crate::db::DbConnection;
+
+    pub const TOPIC: i32 = 1;
+    pub const ADDRESSEE: i32 = 2;
+    pub const CO_SIGNER: i32 = 3;
+    pub const ATTACHMENT: i32 = 4;
+    pub const RESPONSE: i32 = 5;
+
+    /// One related row; what `a`-`d`, `day`, `n1`, `n2` and `at` hold depends on `part`.
+    #[derive(Debug, Queryable)]
+    pub struct Row {
+        pub position_id: i64,
+        pub part: i32,
+        pub organization_id: Option<i64>,
+        pub slug: Option<String>,
+        pub name: Option<String>,
+        pub short_name: Option<String>,
+        pub kind: Option<String>,
+        /// Topic; attachment title; reply summary.
+        pub a: Option<String>,
+        /// Attachment URL; reply attachment title.
+        pub b: Option<String>,
+        /// Attachment media type; reply attachment URL.
+        pub c: Option<String>,
+        /// Reply attachment media type.
+        pub d: Option<String>,
+        /// Signed on; received on.
+        pub day: Option<NaiveDate>,
+        /// Attachment id; reply id.
+        pub n1: Option<i64>,
+        /// Attachment size; reply attachment size.
+        pub n2: Option<i64>,
+        /// Reply recorded at.
+        pub at: Option<NaiveDateTime>,
+    }
+
+    /// Each branch ends with the column compared with the id list.
+    const BRANCHES: [&str; 5] = [
+        "SELECT t.position_id, 1, CAST(NULL AS BIGINT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
+         CAST(NULL AS TEXT), CAST(NULL AS TEXT), t.topic, CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
+         CAST(NULL AS TEXT), CAST(NULL AS DATE), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), \
+         CAST(NULL AS TIMESTAMP) \
+         FROM position_topics t WHERE t.position_id",
+        " UNION ALL SELECT a.position_id, 2, o.id, o.slug, o.name, o.short_name, o.kind, \
+         NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL \
+         FROM position_addressees a JOIN organizations o ON o.id = a.organization_id \
+         WHERE a.position_id",
+        " UNION ALL SELECT c.position_id, 3, o.id, o.slug, o.name, o.short_name, o.kind, \
+         NULL, NULL, NULL, NULL, c.signed_on, NULL, NULL, NULL \
+         FROM position_co_signers c JOIN organizations o ON o.id = c.organization_id \
+         WHERE c.position_id",
+        " UNION ALL SELECT f.position_id, 4, NULL, NULL, NULL, NULL, NULL, \
+         f.title, f.url, f.media_type, NULL, NULL, f.id, f.size_bytes, NULL \
+         FROM position_attachments f WHERE f.position_id",
+        " UNION ALL SELECT r.position_id, 5, o.id, o.slug, o.name, o.short_name, o.kind, \
+         r.summary, r.attachment_title, r.attachment_url, r.attachment_media_type, \
+         r.received_on, r.id, r.attachment_size_bytes, r.created_at \
+         FROM position_responses r JOIN organizations o ON o.id = r.from_organization_id \
+         WHERE r.position_id",
+    ];
+
+    /// How the statement names its positions: one id (`= $1`) or a list. One id gets
+    /// its own statement because PostgreSQL, seeing a one-element array, would plan
+    /// `= ANY($1)` anew on every execution (its generic plan assumes a longer list and
+    /// looks dearer), while `= $1` settles on the generic plan after five runs.
+    pub trait Ids: Send + 'static {
+        fn walk_pg<'b>(&'b self, out: &mut AstPass<'_, 'b, Pg>) -> QueryResult<()>;
+        fn walk_sqlite<'b>(&'b self, out: &mut AstPass<'_, 'b, Sqlite>) -> QueryResult<()>;
+    }
+
+    pub struct One(pub i64);
+
+    impl Ids for One {
+        fn walk_pg<'b>(&'b self, out: &mut AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+            out.push_sql(" = ");
+            out.push_bind_param::<BigInt, _>(&self.0)
+        }
+
+        fn walk_sqlite<'b>(&'b self, out: &mut AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+            out.push_sql(" = ");
+            out.push_bind_param::<BigInt, _>(&self.0)
+        }
+    }
+
+    pub struct Many {
+        ids: Vec<i64>,
+        /// The ids as a JSON array, for SQLite's `json_each`.
+        json: String,
+    }
+
+    impl Ids for Many {
+        fn walk_pg<'b>(&'b self, out: &mut AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+            out.push_sql(" = ANY(");
+            out.push_bind_param::<Array<BigInt>, _>(&self.ids)?;
+            out.push_sql(")");
+            Ok(())
+        }
+
+        fn walk_sqlite<'b>(&'b self, out: &mut AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+            out.push_sql(" IN (SELECT value FROM json_each(");
+            out.push_bind_param::<Text, _>(&self.json)?;
+            out.push_sql("))");
+            Ok(())
+        }
+    }
+
+    pub struct RelatedRows<I>(I);
+
+    /// One cached statement per shape of id list.
+    impl<I: Ids> QueryId for RelatedRows<I> {
+        type QueryId = RelatedRows<I>;
+        const HAS_STATIC_QUERY_ID: bool = true;
+    }
+
+    impl<I> Query for RelatedRows<I> {
+        type SqlType = (
+            BigInt,
+            Integer,
+            Nullable<BigInt>,
+            Nullable<Text>,
+            Nullable<Text>,
+            Nullable<Text>,
+            Nullable<Text>,
+            Nullable<Text>,
+            Nullable<Text>,
+            Nullable<Text>,
+            Nullable<Text>,
+            Nullable<Date>,
+            Nullable<BigInt>,
+            Nullable<BigInt>,
+            Nullable<Timestamp>,
+        );
+    }
+
+    impl<I, C> RunQueryDsl<C> for RelatedRows<I> {}
+
+    impl<I: Ids> QueryFragment<Pg> for RelatedRows<I> {
+        fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+            for branch in BRANCHES {
+                out.push_sql(branch);
+                self.0.walk_pg(&mut out)?;
+            }
+            Ok(())
+        }
+    }
+
+    impl<I: Ids> QueryFragment<Sqlite> for RelatedRows<I> {
+        fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+            for branch in BRANCHES {
+                out.push_sql(branch);
+                self.0.walk_sqlite(&mut out)?;
+            }
+            Ok(())
+        }
+    }
+
+    fn run<I: Ids>(conn: &mut DbConnection, query: RelatedRows<I>) -> QueryResult<Vec<Row>> {
+        match conn {
+            DbConnection::Pg(pg) => query.load(pg),
+            DbConnection::Sqlite(sqlite) => query.load(sqlite),
+        }
+    }
+
+    pub fn load(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Row>> {
+        match ids {
+            [id] => run(conn, RelatedRows(One(*id))),
+            _ => run(
+                conn,
+                RelatedRows(Many {
+                    ids: ids.to_vec(),
+                    json: serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned()),
+                }),
+            ),
+        }
+    }
 }

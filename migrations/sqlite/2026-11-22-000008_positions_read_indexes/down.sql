@@ -1,0 +1,2 @@
+DROP INDEX positions_association_status_adopted_idx;
+DROP INDEX positions_published_adopted_idx;
