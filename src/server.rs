@@ -1,6 +1,6 @@
 //! App assembly: routes, middleware, extractor configuration, the default 404/405.
 
-use std::sync::Arc;
+use std::sync::OnceLock;
 
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
@@ -165,8 +165,30 @@ impl RouteTable {
     }
 }
 
-async fn fallback(req: HttpRequest, routes: web::Data<RouteTable>) -> ApiResult<HttpResponse> {
-    Err(match routes.allowed(req.path()) {
+/// The route table of the document, built the first time a request matches no route.
+fn route_table() -> &'static RouteTable {
+    static ROUTES: OnceLock<RouteTable> = OnceLock::new();
+    ROUTES.get_or_init(|| RouteTable::from_document(&crate::openapi::document()))
+}
+
+/// The OpenAPI document as served, built on the first request for it (not at start:
+/// generating it costs tens of milliseconds and megabytes the server does not need
+/// until someone asks), then shared by every worker.
+fn served_document() -> &'static web::Bytes {
+    static DOCUMENT: OnceLock<web::Bytes> = OnceLock::new();
+    DOCUMENT.get_or_init(|| {
+        web::Bytes::from(serde_json::to_vec(&crate::openapi::document()).unwrap_or_default())
+    })
+}
+
+async fn openapi_json() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(header::ContentType::json())
+        .body(served_document().clone())
+}
+
+async fn fallback(req: HttpRequest) -> ApiResult<HttpResponse> {
+    Err(match route_table().allowed(req.path()) {
         // A route with a constrained parameter (`{presidency_id:[0-9]+}`) did not match.
         Some(methods) if methods.contains(req.method()) => ApiError::bad_request(
             "invalid_path",
@@ -265,11 +287,9 @@ fn cors(origins: &[String]) -> Cors {
     cors
 }
 
-/// The whole application: what `serve` runs and what the tests call.
+/// The whole application: what `serve` runs (once per worker) and what the tests call.
 pub fn build_app(
     state: web::Data<AppState>,
-    document: Arc<utoipa::openapi::OpenApi>,
-    routes: web::Data<RouteTable>,
 ) -> App<
     impl ServiceFactory<
         ServiceRequest,
@@ -282,13 +302,18 @@ pub fn build_app(
     // The document and Swagger UI come first: the `/api/v1` scope would swallow the path.
     let app = App::new()
         .service(
-            SwaggerUi::new("/swagger-ui/{_:.*}").url("/api/v1/openapi.json", (*document).clone()),
+            web::resource("/api/v1/openapi.json")
+                .guard(actix_web::guard::Get())
+                .to(openapi_json),
+        )
+        .service(
+            SwaggerUi::new("/swagger-ui/{_:.*}")
+                .config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")),
         )
         .service(web::redirect("/swagger-ui", "/swagger-ui/"));
     let (app, _) = register_routes(app.into_utoipa_app()).split_for_parts();
     let cors = cors(&state.config.cors_origins);
     app.app_data(state)
-        .app_data(routes)
         .app_data(web::PathConfig::default().error_handler(path_error))
         .default_service(web::to(fallback))
         .wrap(from_fn(request_timeout))

@@ -2,8 +2,6 @@
 //! chosen by `TEST_DATABASE_URL` (unset or `sqlite`: a temporary SQLite file;
 //! `postgres://…`: an admin URL under which each test creates its own database).
 
-use std::sync::Arc;
-
 use actix_http::Request;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
@@ -15,7 +13,7 @@ use diesel::prelude::*;
 use razem::config::Config;
 use razem::db::{Db, DbConnection};
 use razem::domain::Role;
-use razem::server::{AppState, RouteTable, build_app};
+use razem::server::{AppState, build_app};
 use serde_json::Value;
 
 /// A throwaway database, removed when the test ends.
@@ -177,10 +175,8 @@ pub async fn spawn_app_with(
     if let Ok(mut conn) = db.connection() {
         razem::db::run_migrations(&mut conn).expect("migrations");
     }
-    let document = Arc::new(razem::openapi::document());
-    let routes = web::Data::new(RouteTable::from_document(&document));
     let state = web::Data::new(AppState::new(db.clone(), config));
-    let service = test::init_service(build_app(state, document, routes)).await;
+    let service = test::init_service(build_app(state)).await;
     TestApp {
         service,
         db,
