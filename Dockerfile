@@ -11,7 +11,7 @@
 FROM rust:1-bookworm AS builder
 
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libpq-dev libsqlite3-dev pkg-config \
+ && apt-get install -y --no-install-recommends libssl-dev libsqlite3-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -23,7 +23,7 @@ RUN cargo build --release --locked --bin razem \
 FROM debian:bookworm-slim AS runtime
 
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libpq5 libsqlite3-0 ca-certificates \
+ && apt-get install -y --no-install-recommends libssl3 libsqlite3-0 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system razem \
  && useradd --system --gid razem --home-dir /app --shell /usr/sbin/nologin razem \

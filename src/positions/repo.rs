@@ -175,9 +175,12 @@ pub fn list(
     conn: &mut DbConnection,
     filter: &ListFilter,
 ) -> ApiResult<Vec<(PositionRow, OrganizationSummary)>> {
-    use diesel::dsl::sql;
+    use diesel::IntoSql;
     use diesel::sql_types::{Nullable, Text};
     use positions::dsl as p;
+    // The left-out body and search text are bound values, not SQL literals: a literal
+    // would keep diesel from caching the prepared statement, and then PostgreSQL would
+    // parse and plan the list query on every request.
     let columns = (
         (
             p::id,
@@ -188,7 +191,7 @@ pub fn list(
             p::kind,
             p::title,
             p::summary,
-            sql::<Nullable<Text>>("NULL"),
+            None::<String>.into_sql::<Nullable<Text>>(),
             p::status,
             p::adopted_on,
             p::adopted_sort,
@@ -198,7 +201,7 @@ pub fn list(
             p::legislation_url,
             p::consultation_id,
             p::published,
-            sql::<Text>("''"),
+            "".into_sql::<Text>(),
             p::version,
             p::created_at,
             p::updated_at,
