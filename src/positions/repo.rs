@@ -110,6 +110,42 @@ fn summary((id, slug, name, short_name, kind): SummaryRow) -> OrganizationSummar
     }
 }
 
+/// The columns of a `PositionRow` as responses need them, with `$body` for the body
+/// (the column, or a bound NULL for lists). The folded search text is only searched,
+/// never shown, so it is not fetched. Values left out are bound, not SQL literals: a
+/// literal would keep diesel from caching the prepared statement, and PostgreSQL would
+/// then parse and plan the query on every request.
+macro_rules! position_columns {
+    ($body:expr) => {{
+        use diesel::IntoSql;
+        use positions::dsl as p;
+        (
+            p::id,
+            p::association_id,
+            p::number,
+            p::number_year,
+            p::number_seq,
+            p::kind,
+            p::title,
+            p::summary,
+            $body,
+            p::status,
+            p::adopted_on,
+            p::adopted_sort,
+            p::sent_on,
+            p::legislation_register_number,
+            p::legislation_title,
+            p::legislation_url,
+            p::consultation_id,
+            p::published,
+            "".into_sql::<diesel::sql_types::Text>(),
+            p::version,
+            p::created_at,
+            p::updated_at,
+        )
+    }};
+}
+
 /// A position with its association's summary, in one statement (the read of
 /// `GET /positions/{id}`).
 pub fn find_with_association(
@@ -119,7 +155,7 @@ pub fn find_with_association(
     let found: Option<(PositionRow, SummaryRow)> = positions::table
         .inner_join(organizations::table)
         .filter(positions::id.eq(id))
-        .select((positions::all_columns, SUMMARY_COLUMNS))
+        .select((position_columns!(positions::body), SUMMARY_COLUMNS))
         .first(conn)
         .optional()?;
     Ok(found.map(|(row, association)| (row, summary(association))))
@@ -175,36 +211,11 @@ pub fn list(
     conn: &mut DbConnection,
     filter: &ListFilter,
 ) -> ApiResult<Vec<(PositionRow, OrganizationSummary)>> {
-    use diesel::IntoSql;
-    use diesel::sql_types::{Nullable, Text};
     use positions::dsl as p;
-    // The left-out body and search text are bound values, not SQL literals: a literal
-    // would keep diesel from caching the prepared statement, and then PostgreSQL would
-    // parse and plan the list query on every request.
+    // Lists show no bodies.
     let columns = (
-        (
-            p::id,
-            p::association_id,
-            p::number,
-            p::number_year,
-            p::number_seq,
-            p::kind,
-            p::title,
-            p::summary,
-            None::<String>.into_sql::<Nullable<Text>>(),
-            p::status,
-            p::adopted_on,
-            p::adopted_sort,
-            p::sent_on,
-            p::legislation_register_number,
-            p::legislation_title,
-            p::legislation_url,
-            p::consultation_id,
-            p::published,
-            "".into_sql::<Text>(),
-            p::version,
-            p::created_at,
-            p::updated_at,
+        position_columns!(
+            None::<String>.into_sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>()
         ),
         SUMMARY_COLUMNS,
     );
