@@ -76,6 +76,12 @@ impl Cursor {
         Ok((key.ok_or_else(Self::invalid)?, self.id))
     }
 
+    /// The position with a whole-number key.
+    pub fn integer_position(&self) -> Result<(i64, i64), ApiError> {
+        let key = self.key.as_deref().and_then(|k| k.parse().ok());
+        Ok((key.ok_or_else(Self::invalid)?, self.id))
+    }
+
     /// The position with a timestamp key.
     pub fn timestamp_position(&self) -> Result<(chrono::NaiveDateTime, i64), ApiError> {
         let key = self.key.as_deref().and_then(crate::time::from_cursor_key);

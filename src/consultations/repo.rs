@@ -105,43 +105,6 @@ pub fn cursor_after(row: &ConsultationRow, sort: ConsultationSort) -> Cursor {
     }
 }
 
-fn invalid_cursor() -> ApiError {
-    ApiError::bad_request("invalid_cursor", "the cursor is not one this list returned")
-}
-
-/// Orders a boxed query by a timestamp column and id, starting after the cursor.
-macro_rules! keyset {
-    ($query:ident, $column:expr, $ascending:expr, $after:expr) => {{
-        if let Some(cursor) = $after {
-            let key = cursor
-                .key
-                .as_deref()
-                .and_then(crate::time::from_cursor_key)
-                .ok_or_else(invalid_cursor)?;
-            // The first bound alone is redundant, but it lets both planners start the
-            // index scan at the cursor.
-            $query = if $ascending {
-                $query.filter($column.ge(key)).filter(
-                    $column
-                        .gt(key)
-                        .or($column.eq(key).and(consultations::id.gt(cursor.id))),
-                )
-            } else {
-                $query.filter($column.le(key)).filter(
-                    $column
-                        .lt(key)
-                        .or($column.eq(key).and(consultations::id.lt(cursor.id))),
-                )
-            };
-        }
-        $query = if $ascending {
-            $query.order(($column.asc(), consultations::id.asc()))
-        } else {
-            $query.order(($column.desc(), consultations::id.desc()))
-        };
-    }};
-}
-
 /// One page of consultations in keyset order. Drafts the caller may not see are
 /// filtered here, in SQL; the status filter applies the clock in SQL too.
 pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> ApiResult<Vec<ConsultationRow>> {
@@ -202,15 +165,22 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> ApiResult<Vec<Consu
     if let Some(since) = filter.updated_since {
         query = query.filter(c::updated_at.ge(since));
     }
-    let after = filter.after.as_ref();
-    match filter.sort {
-        ConsultationSort::OpensAt => keyset!(query, c::opens_at, true, after),
-        ConsultationSort::OpensAtDesc => keyset!(query, c::opens_at, false, after),
-        ConsultationSort::ClosesAt => keyset!(query, c::closes_at, true, after),
-        ConsultationSort::ClosesAtDesc => keyset!(query, c::closes_at, false, after),
-        ConsultationSort::UpdatedAt => keyset!(query, c::updated_at, true, after),
-        ConsultationSort::UpdatedAtDesc => keyset!(query, c::updated_at, false, after),
-    }
+    let after = filter
+        .after
+        .as_ref()
+        .map(Cursor::timestamp_position)
+        .transpose()?;
+    let id = c::id;
+    query = match filter.sort {
+        ConsultationSort::OpensAt => crate::keyset!(query, c::opens_at, id, after, true),
+        ConsultationSort::OpensAtDesc => crate::keyset!(query, c::opens_at, id, after, false),
+        ConsultationSort::ClosesAt => crate::keyset!(query, c::closes_at, id, after, true),
+        ConsultationSort::ClosesAtDesc => crate::keyset!(query, c::closes_at, id, after, false),
+        ConsultationSort::UpdatedAt => crate::keyset!(query, c::updated_at, id, after, true),
+        ConsultationSort::UpdatedAtDesc => {
+            crate::keyset!(query, c::updated_at, id, after, false)
+        }
+    };
     Ok(query.limit(filter.fetch).load(conn)?)
 }
 

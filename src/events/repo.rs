@@ -61,36 +61,17 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> ApiResult<Vec<Event
     if let Some(since) = filter.updated_since {
         query = query.filter(e::updated_at.ge(since));
     }
-    let ascending = filter.sort == EventSort::StartsOn;
-    if let Some(cursor) = &filter.after {
-        let key: i64 = cursor
-            .key
-            .as_deref()
-            .and_then(|k| k.parse().ok())
-            .ok_or_else(|| {
-                ApiError::bad_request("invalid_cursor", "the cursor is not one this list returned")
-            })?;
-        // The first bound alone is redundant, but it lets both planners start the index
-        // scan at the cursor.
-        query = if ascending {
-            query.filter(e::start_sort.ge(key)).filter(
-                e::start_sort
-                    .gt(key)
-                    .or(e::start_sort.eq(key).and(e::id.gt(cursor.id))),
-            )
-        } else {
-            query.filter(e::start_sort.le(key)).filter(
-                e::start_sort
-                    .lt(key)
-                    .or(e::start_sort.eq(key).and(e::id.lt(cursor.id))),
-            )
-        };
-    }
-    query = if ascending {
-        query.order((e::start_sort.asc(), e::id.asc()))
-    } else {
-        query.order((e::start_sort.desc(), e::id.desc()))
-    };
+    query = crate::keyset!(
+        query,
+        e::start_sort,
+        e::id,
+        filter
+            .after
+            .as_ref()
+            .map(Cursor::integer_position)
+            .transpose()?,
+        filter.sort == EventSort::StartsOn
+    );
     Ok(query.limit(filter.fetch).load(conn)?)
 }
 

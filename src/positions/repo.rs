@@ -200,10 +200,6 @@ pub fn cursor_after(row: &PositionRow, sort: PositionSort) -> Cursor {
     }
 }
 
-fn invalid_cursor() -> ApiError {
-    ApiError::bad_request("invalid_cursor", "the cursor is not one this list returned")
-}
-
 /// One page of positions in keyset order, each with its association's summary. Drafts
 /// the caller may not see are filtered here, in SQL, so pages never leak them (nor come
 /// out short). Lists show no bodies: the row's `body` (and `search_text`) come back empty.
@@ -294,66 +290,24 @@ pub fn list(
     if let Some(since) = filter.updated_since {
         query = query.filter(p::updated_at.ge(since));
     }
-    match filter.sort {
-        PositionSort::AdoptedOn | PositionSort::AdoptedOnDesc => {
-            let ascending = filter.sort == PositionSort::AdoptedOn;
-            if let Some(cursor) = &filter.after {
-                let key = cursor
-                    .key
-                    .as_deref()
-                    .and_then(|k| NaiveDate::parse_from_str(k, "%Y-%m-%d").ok())
-                    .ok_or_else(invalid_cursor)?;
-                // The first bound alone is redundant, but it is what lets both planners
-                // start the index scan at the cursor instead of filtering from the top.
-                query = if ascending {
-                    query.filter(p::adopted_sort.ge(key)).filter(
-                        p::adopted_sort
-                            .gt(key)
-                            .or(p::adopted_sort.eq(key).and(p::id.gt(cursor.id))),
-                    )
-                } else {
-                    query.filter(p::adopted_sort.le(key)).filter(
-                        p::adopted_sort
-                            .lt(key)
-                            .or(p::adopted_sort.eq(key).and(p::id.lt(cursor.id))),
-                    )
-                };
-            }
-            query = if ascending {
-                query.order((p::adopted_sort.asc(), p::id.asc()))
-            } else {
-                query.order((p::adopted_sort.desc(), p::id.desc()))
-            };
-        }
-        PositionSort::UpdatedAt | PositionSort::UpdatedAtDesc => {
-            let ascending = filter.sort == PositionSort::UpdatedAt;
-            if let Some(cursor) = &filter.after {
-                let key = cursor
-                    .key
-                    .as_deref()
-                    .and_then(crate::time::from_cursor_key)
-                    .ok_or_else(invalid_cursor)?;
-                query = if ascending {
-                    query.filter(p::updated_at.ge(key)).filter(
-                        p::updated_at
-                            .gt(key)
-                            .or(p::updated_at.eq(key).and(p::id.gt(cursor.id))),
-                    )
-                } else {
-                    query.filter(p::updated_at.le(key)).filter(
-                        p::updated_at
-                            .lt(key)
-                            .or(p::updated_at.eq(key).and(p::id.lt(cursor.id))),
-                    )
-                };
-            }
-            query = if ascending {
-                query.order((p::updated_at.asc(), p::id.asc()))
-            } else {
-                query.order((p::updated_at.desc(), p::id.desc()))
-            };
-        }
-    }
+    let after = filter.after.as_ref();
+    // A missing adoption date sorts as 9999-12-31 (`adopted_sort`), so every row has a key.
+    query = match filter.sort {
+        PositionSort::AdoptedOn | PositionSort::AdoptedOnDesc => crate::keyset!(
+            query,
+            p::adopted_sort,
+            p::id,
+            after.map(Cursor::date_position).transpose()?,
+            filter.sort == PositionSort::AdoptedOn
+        ),
+        PositionSort::UpdatedAt | PositionSort::UpdatedAtDesc => crate::keyset!(
+            query,
+            p::updated_at,
+            p::id,
+            after.map(Cursor::timestamp_position).transpose()?,
+            filter.sort == PositionSort::UpdatedAt
+        ),
+    };
     let rows: Vec<(PositionRow, SummaryRow)> = query.limit(filter.fetch).load(conn)?;
     Ok(rows
         .into_iter()

@@ -85,40 +85,6 @@ pub fn cursor_after(row: &ProjectRow, sort: ProjectSort) -> Cursor {
     }
 }
 
-fn invalid_cursor() -> ApiError {
-    ApiError::bad_request("invalid_cursor", "the cursor is not one this list returned")
-}
-
-/// Orders the boxed query by `(column, id)` and continues after the cursor. The first
-/// bound of the cursor is redundant, but it lets both planners start the index scan at
-/// the cursor instead of filtering from the top.
-macro_rules! keyset {
-    ($query:ident, $column:expr, $key:expr, $cursor:expr, $ascending:expr) => {{
-        use projects::dsl as p;
-        if let Some(cursor) = $cursor {
-            let key = $key(cursor)?;
-            $query = if $ascending {
-                $query.filter($column.ge(key.clone())).filter(
-                    $column
-                        .gt(key.clone())
-                        .or($column.eq(key).and(p::id.gt(cursor.id))),
-                )
-            } else {
-                $query.filter($column.le(key.clone())).filter(
-                    $column
-                        .lt(key.clone())
-                        .or($column.eq(key).and(p::id.lt(cursor.id))),
-                )
-            };
-        }
-        $query = if $ascending {
-            $query.order(($column.asc(), p::id.asc()))
-        } else {
-            $query.order(($column.desc(), p::id.desc()))
-        };
-    }};
-}
-
 /// One page of projects in keyset order.
 pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> ApiResult<Vec<ProjectRow>> {
     use projects::dsl as p;
@@ -154,50 +120,29 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> ApiResult<Vec<Proje
         query = query.filter(p::updated_at.ge(since));
     }
     let after = filter.after.as_ref();
-    match filter.sort {
-        ProjectSort::StartsOn | ProjectSort::StartsOnDesc => {
-            let date_key = |cursor: &Cursor| {
-                cursor
-                    .key
-                    .as_deref()
-                    .and_then(crate::time::from_date_key)
-                    .ok_or_else(invalid_cursor)
-            };
-            keyset!(
-                query,
-                p::starts_on,
-                date_key,
-                after,
-                filter.sort == ProjectSort::StartsOn
-            );
-        }
-        ProjectSort::Title | ProjectSort::TitleDesc => {
-            let text_key = |cursor: &Cursor| cursor.key.clone().ok_or_else(invalid_cursor);
-            keyset!(
-                query,
-                p::sort_title,
-                text_key,
-                after,
-                filter.sort == ProjectSort::Title
-            );
-        }
-        ProjectSort::UpdatedAt | ProjectSort::UpdatedAtDesc => {
-            let time_key = |cursor: &Cursor| {
-                cursor
-                    .key
-                    .as_deref()
-                    .and_then(crate::time::from_cursor_key)
-                    .ok_or_else(invalid_cursor)
-            };
-            keyset!(
-                query,
-                p::updated_at,
-                time_key,
-                after,
-                filter.sort == ProjectSort::UpdatedAt
-            );
-        }
-    }
+    query = match filter.sort {
+        ProjectSort::StartsOn | ProjectSort::StartsOnDesc => crate::keyset!(
+            query,
+            p::starts_on,
+            p::id,
+            after.map(Cursor::date_position).transpose()?,
+            filter.sort == ProjectSort::StartsOn
+        ),
+        ProjectSort::Title | ProjectSort::TitleDesc => crate::keyset!(
+            query,
+            p::sort_title,
+            p::id,
+            after.map(Cursor::text_position).transpose()?,
+            filter.sort == ProjectSort::Title
+        ),
+        ProjectSort::UpdatedAt | ProjectSort::UpdatedAtDesc => crate::keyset!(
+            query,
+            p::updated_at,
+            p::id,
+            after.map(Cursor::timestamp_position).transpose()?,
+            filter.sort == ProjectSort::UpdatedAt
+        ),
+    };
     Ok(query.limit(filter.fetch).load(conn)?)
 }
 
