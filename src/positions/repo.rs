@@ -419,56 +419,74 @@ pub fn with_related(
     let ids: Vec<i64> = rows.iter().map(|(row, _)| row.id).collect();
     let mut related: HashMap<i64, Related> = HashMap::with_capacity(ids.len());
     for row in related::load(conn, &ids)? {
+        let missing = || ApiError::internal(format!("related row {} is incomplete", row.part));
+        // Each row is consumed here: its strings move into the response, uncopied.
+        let related::Row {
+            position_id,
+            part,
+            organization_id,
+            slug,
+            name,
+            short_name,
+            kind,
+            a,
+            b,
+            c,
+            d,
+            day,
+            n1,
+            n2,
+            at,
+        } = row;
         let organization = || -> ApiResult<OrganizationSummary> {
-            match (&row.organization_id, &row.slug, &row.name, &row.kind) {
+            match (organization_id, slug, name, kind) {
                 (Some(id), Some(slug), Some(name), Some(kind)) => Ok(OrganizationSummary {
-                    id: *id,
-                    slug: slug.clone(),
-                    name: name.clone(),
-                    short_name: row.short_name.clone(),
-                    kind: parse_organization_kind(kind),
+                    id,
+                    slug,
+                    name,
+                    short_name,
+                    kind: parse_organization_kind(&kind),
                 }),
                 _ => Err(ApiError::internal("a related row lacks its organization")),
             }
         };
-        let missing = || ApiError::internal(format!("related row {} is incomplete", row.part));
-        let entry = related.entry(row.position_id).or_default();
-        match row.part {
-            related::TOPIC => entry.topics.push(row.a.clone().ok_or_else(missing)?),
+        let entry = related.entry(position_id).or_default();
+        match part {
+            related::TOPIC => entry.topics.push(a.ok_or_else(missing)?),
             related::ADDRESSEE => entry.addressees.push(organization()?),
             related::CO_SIGNER => entry.co_signers.push(CoSigner {
+                organization_id: organization_id.ok_or_else(missing)?,
                 organization: organization()?,
-                organization_id: row.organization_id.ok_or_else(missing)?,
-                signed_on: row.day.ok_or_else(missing)?,
+                signed_on: day.ok_or_else(missing)?,
             }),
             related::ATTACHMENT => entry.attachments.push((
-                row.n1.ok_or_else(missing)?,
+                n1.ok_or_else(missing)?,
                 Attachment {
-                    title: row.a.clone().ok_or_else(missing)?,
-                    url: row.b.clone().ok_or_else(missing)?,
-                    media_type: row.c.clone(),
-                    size_bytes: row.n2,
+                    title: a.ok_or_else(missing)?,
+                    url: b.ok_or_else(missing)?,
+                    media_type: c,
+                    size_bytes: n2,
                 },
             )),
             related::RESPONSE => {
-                let from = organization()?;
-                let attachment = match (row.b.clone(), row.c.clone()) {
+                let attachment = match (b, c) {
                     (Some(title), Some(url)) => Some(Attachment {
                         title,
                         url,
-                        media_type: row.d.clone(),
-                        size_bytes: row.n2,
+                        media_type: d,
+                        size_bytes: n2,
                     }),
                     _ => None,
                 };
+                let from = organization()?;
                 entry.responses.push(PositionResponse {
-                    id: row.n1.ok_or_else(missing)?,
-                    received_on: row.day.ok_or_else(missing)?,
+                    id: n1.ok_or_else(missing)?,
+                    received_on: day.ok_or_else(missing)?,
                     from_id: from.id,
                     from,
-                    summary: row.a.clone().ok_or_else(missing)?,
+                    summary: a.ok_or_else(missing)?,
                     attachment,
-                    created_at: crate::time::to_utc(row.at.ok_or_else(missing)?),
+                    created_at: crate::time::to_utc(at.ok_or_else(missing)?),
                 })
             }
             _ => return Err(missing()),
