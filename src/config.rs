@@ -125,7 +125,7 @@ impl Config {
             .unwrap_or(2) as u64;
         // Requests queue for a connection in arrival order (`Db::run`); a few busy
         // connections per core keep PostgreSQL at its best throughput and the queue's
-        // tail short (bench/run: 4 on 2 cores beat 6 and 10).
+        // tail short (bench/run: 4 on 2 cores did at least as well as 6 and 10).
         let default_pool = if url.is_postgres() {
             (2 * cpus).max(4)
         } else {
