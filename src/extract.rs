@@ -11,7 +11,7 @@ use futures_util::future::{LocalBoxFuture, Ready, ready};
 use serde::de::DeserializeOwned;
 use validator::Validate;
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, Code, FieldError};
 
 /// Largest accepted JSON body.
 pub const MAX_JSON_BODY: usize = 256 * 1024;
@@ -37,8 +37,7 @@ where
         Box::pin(async move {
             if !content_type_ok {
                 return Err(ApiError::new(
-                    actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported_media_type",
+                    Code::UnsupportedMediaType,
                     "the request body must be JSON, sent with 'Content-Type: application/json'",
                 )
                 .with_header(
@@ -52,7 +51,7 @@ where
             let mut body = BytesMut::new();
             while let Some(chunk) = payload.next().await {
                 let chunk = chunk.map_err(|e| {
-                    ApiError::bad_request("malformed_body", "the request body could not be read")
+                    ApiError::new(Code::MalformedBody, "the request body could not be read")
                         .with_internal(e)
                 })?;
                 if body.len() + chunk.len() > MAX_JSON_BODY {
@@ -69,8 +68,7 @@ where
 
 fn payload_too_large() -> ApiError {
     ApiError::new(
-        actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
-        "payload_too_large",
+        Code::PayloadTooLarge,
         format!("the request body exceeds {} KiB", MAX_JSON_BODY / 1024),
     )
 }
@@ -97,13 +95,13 @@ fn is_json_content_type(req: &HttpRequest) -> bool {
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let mut value: serde_json::Value = serde_json::from_slice(body).map_err(|error| {
         if body.iter().all(u8::is_ascii_whitespace) {
-            ApiError::bad_request(
-                "malformed_json",
+            ApiError::new(
+                Code::MalformedJson,
                 "the request body is empty; a JSON object is expected",
             )
         } else {
-            ApiError::bad_request(
-                "malformed_json",
+            ApiError::new(
+                Code::MalformedJson,
                 format!(
                     "the request body is not valid JSON (line {}, column {})",
                     error.line(),
@@ -275,7 +273,7 @@ fn query_error(errors: Vec<FieldError>) -> ApiError {
         [one] => format!("invalid query parameter '{}': {}", one.field, one.message),
         _ => "invalid query parameters".to_owned(),
     };
-    ApiError::bad_request("invalid_query", detail).with_field_errors(errors)
+    ApiError::new(Code::InvalidQuery, detail).with_field_errors(errors)
 }
 
 /// The `If-Match` precondition of a write. Extraction never fails, so authorization
@@ -297,8 +295,8 @@ impl IfMatch {
     /// returns that version (for `WHERE version = ?` writes).
     pub fn expected(&self, current_version: i64) -> Result<i64, ApiError> {
         match &self.header {
-            Err(()) => Err(ApiError::bad_request(
-                "invalid_if_match",
+            Err(()) => Err(ApiError::new(
+                Code::InvalidIfMatch,
                 "If-Match must be * or quoted entity tags, e.g. If-Match: \"3\"",
             )),
             Ok(None) => Err(ApiError::precondition_required()),

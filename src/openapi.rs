@@ -55,14 +55,14 @@ data need no token; a partner token needs the read scope of the resource. Use *A
 pub struct ApiDoc;
 
 macro_rules! problem_response {
-    ($name:ident, $description:literal, $status:literal, $code:literal, $detail:literal) => {
+    ($name:ident, $description:literal, $title:literal, $status:literal, $code:literal, $detail:literal) => {
         #[derive(ToResponse)]
         #[response(
                                             description = $description,
                                             content_type = "application/problem+json",
                                             example = json!({
                                                 "type": concat!("urn:razem:problem:", $code),
-                                                "title": $description,
+                                                "title": $title,
                                                 "status": $status,
                                                 "detail": $detail,
                                                 "code": $code
@@ -76,6 +76,7 @@ macro_rules! problem_response {
 problem_response!(
     BadRequest,
     "Bad Request",
+    "Invalid query parameter",
     400,
     "invalid_query",
     "invalid query parameter 'limit': must be between 1 and 100"
@@ -83,12 +84,14 @@ problem_response!(
 problem_response!(
     Unauthorized,
     "Unauthorized",
+    "Invalid token",
     401,
     "invalid_token",
     "the access token is not valid"
 );
 problem_response!(
     Forbidden,
+    "Forbidden",
     "Forbidden",
     403,
     "forbidden",
@@ -97,6 +100,7 @@ problem_response!(
 problem_response!(
     NotFound,
     "Not Found",
+    "Not found",
     404,
     "not_found",
     "association 'xyz' does not exist"
@@ -104,6 +108,7 @@ problem_response!(
 problem_response!(
     Conflict,
     "Conflict",
+    "Slug already used",
     409,
     "slug_taken",
     "the slug 'opos' is already used by another organization"
@@ -111,6 +116,7 @@ problem_response!(
 problem_response!(
     NotAcceptable,
     "Not Acceptable",
+    "Not acceptable",
     406,
     "not_acceptable",
     "the report is available as application/json or text/csv"
@@ -118,6 +124,7 @@ problem_response!(
 problem_response!(
     PreconditionFailed,
     "Precondition Failed",
+    "Precondition failed",
     412,
     "precondition_failed",
     "the resource was changed by someone else; its current ETag is \"4\""
@@ -125,6 +132,7 @@ problem_response!(
 problem_response!(
     PayloadTooLarge,
     "Payload Too Large",
+    "Payload too large",
     413,
     "payload_too_large",
     "the request body exceeds 256 KiB"
@@ -132,6 +140,7 @@ problem_response!(
 problem_response!(
     UnsupportedMediaType,
     "Unsupported Media Type",
+    "Unsupported media type",
     415,
     "unsupported_media_type",
     "the request body must be JSON, sent with 'Content-Type: application/json'"
@@ -139,6 +148,7 @@ problem_response!(
 problem_response!(
     PreconditionRequired,
     "Precondition Required",
+    "Precondition required",
     428,
     "precondition_required",
     "this request must carry an If-Match header with the resource's current ETag"
@@ -146,6 +156,7 @@ problem_response!(
 problem_response!(
     TooManyRequests,
     "Too Many Requests",
+    "Too many requests",
     429,
     "rate_limited",
     "too many requests; retry in 30 s"
@@ -153,6 +164,7 @@ problem_response!(
 problem_response!(
     InternalError,
     "Internal Server Error",
+    "Internal error",
     500,
     "internal_error",
     "an unexpected error occurred; it has been logged with the request id"
@@ -160,6 +172,7 @@ problem_response!(
 problem_response!(
     ServiceUnavailable,
     "Service Unavailable",
+    "Service unavailable",
     503,
     "service_unavailable",
     "the database is not reachable at the moment; retry shortly"
@@ -172,7 +185,7 @@ problem_response!(
     content_type = "application/problem+json",
     example = json!({
         "type": "urn:razem:problem:validation_failed",
-        "title": "Unprocessable Entity",
+        "title": "Validation failed",
         "status": 422,
         "detail": "invalid field 'address.postal_code': a postal code has the form NN-NNN, e.g. 40-001",
         "code": "validation_failed",

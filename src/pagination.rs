@@ -9,7 +9,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 
 pub const DEFAULT_LIMIT: i64 = 20;
 pub const MAX_LIMIT: i64 = 100;
@@ -38,8 +38,8 @@ impl Cursor {
     /// Decodes a cursor made for `sort`; anything else is a 400.
     pub fn decode(raw: &str, sort: &str) -> Result<Self, ApiError> {
         let invalid = || {
-            ApiError::bad_request(
-                "invalid_cursor",
+            ApiError::new(
+                Code::InvalidCursor,
                 "the cursor is not one this list returned; start again without it",
             )
         };
@@ -48,8 +48,8 @@ impl Cursor {
             .map_err(|_| invalid())?;
         let cursor: Cursor = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
         if cursor.sort != sort {
-            return Err(ApiError::bad_request(
-                "invalid_cursor",
+            return Err(ApiError::new(
+                Code::InvalidCursor,
                 format!(
                     "the cursor was made for sort '{}', not '{sort}'; keep the sort while paging",
                     cursor.sort
@@ -62,7 +62,10 @@ impl Cursor {
 
 impl Cursor {
     fn invalid() -> ApiError {
-        ApiError::bad_request("invalid_cursor", "the cursor is not one this list returned")
+        ApiError::new(
+            Code::InvalidCursor,
+            "the cursor is not one this list returned",
+        )
     }
 
     /// The position after the last row, for [`keyset!`], with a text key (names, codes).

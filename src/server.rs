@@ -9,7 +9,7 @@ use actix_web::http::{Method, header};
 use actix_web::middleware::{Compress, DefaultHeaders, Logger, Next, from_fn};
 use actix_web::{App, HttpRequest, HttpResponse, web};
 
-use crate::error::ApiResult;
+use crate::error::{ApiResult, Code};
 use utoipa::OpenApi;
 use utoipa_actix_web::{AppExt, UtoipaApp};
 use utoipa_swagger_ui::SwaggerUi;
@@ -190,8 +190,8 @@ async fn openapi_json() -> HttpResponse {
 async fn fallback(req: HttpRequest) -> ApiResult<HttpResponse> {
     Err(match route_table().allowed(req.path()) {
         // A route with a constrained parameter (`{presidency_id:[0-9]+}`) did not match.
-        Some(methods) if methods.contains(req.method()) => ApiError::bad_request(
-            "invalid_path",
+        Some(methods) if methods.contains(req.method()) => ApiError::new(
+            Code::InvalidPath,
             "a path parameter is not valid (ids are positive whole numbers)",
         ),
         Some(methods) => {
@@ -201,8 +201,7 @@ async fn fallback(req: HttpRequest) -> ApiResult<HttpResponse> {
                 .collect::<Vec<_>>()
                 .join(", ");
             ApiError::new(
-                actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
-                "method_not_allowed",
+                Code::MethodNotAllowed,
                 format!("{} is not allowed here; allowed: {allow}", req.method()),
             )
             .with_header(
@@ -216,8 +215,8 @@ async fn fallback(req: HttpRequest) -> ApiResult<HttpResponse> {
 }
 
 fn path_error(error: actix_web::error::PathError, _: &HttpRequest) -> actix_web::Error {
-    ApiError::bad_request(
-        "invalid_path",
+    ApiError::new(
+        Code::InvalidPath,
         "a path parameter is not valid (ids are positive whole numbers)",
     )
     .with_internal(error)
@@ -236,8 +235,7 @@ async fn request_timeout(
     match tokio::time::timeout(limit, next.call(req)).await {
         Ok(result) => result,
         Err(_) => Err(ApiError::new(
-            actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
-            "timeout",
+            Code::Timeout,
             format!(
                 "the request took longer than {} s and was stopped",
                 limit.as_secs()

@@ -3,7 +3,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use super::dto::{LoginRequest, Me, RefreshRequest, TokenResponse};
 use super::repo::{self, Rotation};
 use super::{SignedIn, password, policy};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::Json;
 use crate::server::AppState;
 
@@ -85,8 +85,8 @@ pub async fn login(
             .db
             .transaction(move |conn| repo::record_failed_login(conn, known_user, &email))
             .await?;
-        return Err(ApiError::unauthorized(
-            "invalid_credentials",
+        return Err(ApiError::new(
+            Code::InvalidCredentials,
             "wrong e-mail or password",
         ));
     };
@@ -133,15 +133,15 @@ pub async fn refresh(
                 .run(move |conn| crate::users::repo::find_active_principal(conn, user_id))
                 .await?;
             if active.is_none() {
-                return Err(ApiError::unauthorized(
-                    "invalid_refresh_token",
+                return Err(ApiError::new(
+                    Code::InvalidRefreshToken,
                     "the account is no longer active",
                 ));
             }
             session(&state, user_id, refresh_token).await
         }
-        Rotation::Reused => Err(ApiError::unauthorized(
-            "refresh_token_reused",
+        Rotation::Reused => Err(ApiError::new(
+            Code::RefreshTokenReused,
             "this refresh token was already used; every session token of this sign-in is now revoked",
         )),
     }

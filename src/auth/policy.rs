@@ -7,18 +7,17 @@
 
 use super::principal::{PartnerToken, Principal, User};
 use crate::domain::{OrganizationKind, Role, Scope};
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 
 fn person(principal: &Principal) -> Result<&User, ApiError> {
     match principal {
         Principal::User(user) => Ok(user),
         Principal::Token(_) => Err(ApiError::new(
-            actix_web::http::StatusCode::FORBIDDEN,
-            "token_not_allowed",
+            Code::TokenNotAllowed,
             "API tokens cannot do this; a person must sign in",
         )),
-        Principal::Anonymous => Err(ApiError::unauthorized(
-            "authentication_required",
+        Principal::Anonymous => Err(ApiError::new(
+            Code::AuthenticationRequired,
             "sign in to do this",
         )),
     }
@@ -29,8 +28,7 @@ fn scoped(token: &PartnerToken, scope: Scope) -> Result<(), ApiError> {
         Ok(())
     } else {
         Err(ApiError::new(
-            actix_web::http::StatusCode::FORBIDDEN,
-            "insufficient_scope",
+            Code::InsufficientScope,
             format!("this API token lacks the scope '{scope}'"),
         ))
     }

@@ -8,7 +8,7 @@ use futures_util::future::LocalBoxFuture;
 
 use super::jwt::TokenError;
 use crate::domain::{Role, Scope};
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::server::AppState;
 
 /// An authenticated person.
@@ -65,7 +65,10 @@ fn bearer_token(req: &HttpRequest) -> Result<Option<String>, ApiError> {
         return Ok(None);
     };
     let value = value.to_str().map_err(|_| {
-        ApiError::unauthorized("invalid_token", "the Authorization header is not readable")
+        ApiError::new(
+            Code::InvalidToken,
+            "the Authorization header is not readable",
+        )
     })?;
     match value.split_once(' ') {
         Some((scheme, token))
@@ -73,8 +76,8 @@ fn bearer_token(req: &HttpRequest) -> Result<Option<String>, ApiError> {
         {
             Ok(Some(token.trim().to_owned()))
         }
-        _ => Err(ApiError::unauthorized(
-            "invalid_token",
+        _ => Err(ApiError::new(
+            Code::InvalidToken,
             "the Authorization header must be 'Bearer <token>'",
         )),
     }
@@ -86,8 +89,8 @@ async fn partner_token(state: &AppState, secret: String) -> Result<Principal, Ap
         .run(move |conn| crate::tokens::repo::authenticate(conn, &secret))
         .await?
         .ok_or_else(|| {
-            ApiError::unauthorized(
-                "invalid_token",
+            ApiError::new(
+                Code::InvalidToken,
                 "the API token is unknown, revoked or expired",
             )
         })?;
@@ -103,16 +106,16 @@ async fn partner_token(state: &AppState, secret: String) -> Result<Principal, Ap
 
 async fn person(state: &AppState, jwt: &str) -> Result<Principal, ApiError> {
     let user_id = state.tokens.verify(jwt).map_err(|error| match error {
-        TokenError::Expired => ApiError::unauthorized(
-            "token_expired",
+        TokenError::Expired => ApiError::new(
+            Code::TokenExpired,
             "the access token has expired; refresh it or sign in again",
         ),
-        TokenError::UnknownKey => ApiError::unauthorized(
-            "invalid_token",
+        TokenError::UnknownKey => ApiError::new(
+            Code::InvalidToken,
             "the access token was signed with an unknown key",
         ),
         TokenError::Malformed | TokenError::Invalid => {
-            ApiError::unauthorized("invalid_token", "the access token is not valid")
+            ApiError::new(Code::InvalidToken, "the access token is not valid")
         }
     })?;
     let user = state
@@ -120,8 +123,8 @@ async fn person(state: &AppState, jwt: &str) -> Result<Principal, ApiError> {
         .run(move |conn| crate::users::repo::find_active_principal(conn, user_id))
         .await?
         .ok_or_else(|| {
-            ApiError::unauthorized(
-                "invalid_token",
+            ApiError::new(
+                Code::InvalidToken,
                 "the account of this token is no longer active",
             )
         })?;
@@ -162,8 +165,8 @@ impl FromRequest for SignedIn {
         let principal = Principal::from_request(req, payload);
         Box::pin(async move {
             match principal.await? {
-                Principal::Anonymous => Err(ApiError::unauthorized(
-                    "authentication_required",
+                Principal::Anonymous => Err(ApiError::new(
+                    Code::AuthenticationRequired,
                     "sign in to do this: send 'Authorization: Bearer <token>'",
                 )),
                 signed_in => Ok(SignedIn(signed_in)),

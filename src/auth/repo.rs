@@ -9,7 +9,7 @@ use super::model::{NewRefreshToken, RefreshTokenRow};
 use crate::audit::{self, Actor};
 use crate::db::DbConnection;
 use crate::db::schema::refresh_tokens;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::tokens::repo::hash_secret;
 
 const REFRESH_PREFIX: &str = "rzr_";
@@ -46,8 +46,8 @@ pub fn issue(
 }
 
 fn invalid() -> ApiError {
-    ApiError::unauthorized(
-        "invalid_refresh_token",
+    ApiError::new(
+        Code::InvalidRefreshToken,
         "the refresh token is unknown, expired or revoked; sign in again",
     )
 }

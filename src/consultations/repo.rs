@@ -21,7 +21,7 @@ use crate::db::schema::{
     consultation_documents, consultation_invitees, consultation_transitions, consultations,
 };
 use crate::domain::{ConsultationStatus, Eligibility, OrganizationKind};
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::organizations::dto::{OrganizationSummary, parse_kind as parse_organization_kind};
 use crate::pagination::Cursor;
 use crate::positions::dto::Legislation;
@@ -650,9 +650,9 @@ pub fn insert(
     Ok(row)
 }
 
-fn conflict_when(condition: bool, code: &'static str, detail: &str) -> ApiResult<()> {
+fn conflict_when(condition: bool, code: Code, detail: &str) -> ApiResult<()> {
     if condition {
-        Err(ApiError::conflict(code, detail.to_owned()))
+        Err(ApiError::new(code, detail.to_owned()))
     } else {
         Ok(())
     }
@@ -684,12 +684,12 @@ pub fn update(
     let (old, new) = (&before.fields, &after.fields);
     conflict_when(
         status.is_final(),
-        "consultation_final",
+        Code::ConsultationFinal,
         &format!("a consultation in status '{status}' is part of the record and no longer changes"),
     )?;
     conflict_when(
         old.organizer_id != new.organizer_id && status != ConsultationStatus::Draft,
-        "consultation_not_draft",
+        Code::ConsultationNotDraft,
         "only a draft may move to another organizer",
     )?;
     let started = matches!(
@@ -698,22 +698,22 @@ pub fn update(
     );
     conflict_when(
         started && old.opens_at != new.opens_at,
-        "window_started",
+        Code::WindowStarted,
         "the window has opened: opens_at no longer changes",
     )?;
     conflict_when(
         status == ConsultationStatus::Closed && old.closes_at != new.closes_at,
-        "consultation_closed",
+        Code::ConsultationClosed,
         "the window has closed: closes_at no longer changes",
     )?;
     conflict_when(
         status == ConsultationStatus::Open && new.closes_at < old.closes_at,
-        "window_shortened",
+        Code::WindowShortened,
         "an open consultation may be extended, not shortened: closes_at may only move later",
     )?;
     conflict_when(
         started && old.eligibility != new.eligibility,
-        "window_started",
+        Code::WindowStarted,
         "the window has opened: who may comment (eligibility) no longer changes",
     )?;
     let window_changed = old.opens_at != new.opens_at
@@ -744,8 +744,8 @@ pub fn delete(
     expected_version: i64,
 ) -> ApiResult<()> {
     if current.published() {
-        return Err(ApiError::conflict(
-            "consultation_not_deletable",
+        return Err(ApiError::new(
+            Code::ConsultationNotDeletable,
             format!(
                 "an announced consultation is part of the record; cancel it instead \
                  (POST /consultations/{}/transitions with {{\"to\": \"cancelled\"}})",
@@ -755,8 +755,8 @@ pub fn delete(
     }
     let answering = crate::positions::repo::count_answering(conn, current.id)?;
     if answering > 0 {
-        return Err(ApiError::conflict(
-            "still_referenced",
+        return Err(ApiError::new(
+            Code::StillReferenced,
             format!(
                 "{answering} position(s) answer this consultation; change their consultation_id first"
             ),
@@ -802,8 +802,8 @@ fn illegal_transition(from: ConsultationStatus, to: ConsultationStatus) -> ApiEr
     } else {
         ""
     };
-    ApiError::conflict(
-        "illegal_transition",
+    ApiError::new(
+        Code::IllegalTransition,
         format!(
             "a consultation in status '{from}' cannot move to '{to}'{clock}; allowed: {allowed}"
         ),
@@ -840,8 +840,8 @@ pub fn transition(
         ConsultationStatus::ReportPublished => {
             let pending = super::comments::repo::pending_count(conn, current.id)?;
             if pending > 0 {
-                return Err(ApiError::conflict(
-                    "comments_pending",
+                return Err(ApiError::new(
+                    Code::CommentsPending,
                     format!(
                         "{pending} comment(s) still wait for a disposition; the report is published \
                          only when every comment is decided"

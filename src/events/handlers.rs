@@ -12,7 +12,7 @@ use super::repo::{self, ListFilter};
 use crate::auth::{Principal, SignedIn, policy};
 use crate::db::DbConnection;
 use crate::domain::{Scope, fold_for_search};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::{IfMatch, Json, Query};
 use crate::organizations::handlers::with_etag;
 use crate::pagination::{Cursor, fetch_size, page_response, split_page};
@@ -73,8 +73,8 @@ async fn list_page(
     if let (Some(from), Some(to)) = (filters.from, filters.to)
         && from > to
     {
-        return Err(ApiError::bad_request(
-            "invalid_query",
+        return Err(ApiError::new(
+            Code::InvalidQuery,
             format!("from ({from}) is after to ({to})"),
         ));
     }

@@ -9,7 +9,7 @@ use super::model::{IndicatorFields, IndicatorRow, IndicatorStamp};
 use crate::audit::{self, Actor};
 use crate::db::DbConnection;
 use crate::db::schema::project_indicators;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 
 /// The audit log's name of an indicator.
 const OBJECT: &str = "project_indicator";
@@ -94,8 +94,8 @@ fn check_name_free(
     if let Some(other) = find_by_name(conn, fields.project_id, &fields.name)?
         && Some(other.id) != except_id
     {
-        return Err(ApiError::conflict(
-            "indicator_name_taken",
+        return Err(ApiError::new(
+            Code::IndicatorNameTaken,
             format!(
                 "the project already has an indicator named '{}' (indicator {})",
                 fields.name, other.id
@@ -117,8 +117,8 @@ pub fn insert(
         .count()
         .get_result(conn)?;
     if count >= MAX_PER_PROJECT {
-        return Err(ApiError::conflict(
-            "too_many_indicators",
+        return Err(ApiError::new(
+            Code::TooManyIndicators,
             format!("a project has at most {MAX_PER_PROJECT} indicators"),
         ));
     }

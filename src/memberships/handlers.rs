@@ -12,7 +12,7 @@ use super::repo::{self, ListFilter, Period};
 use crate::auth::{Principal, SignedIn, policy};
 use crate::db::DbConnection;
 use crate::domain::Scope;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::{IfMatch, Json, Query};
 use crate::organizations::dto::{IdOrSlugPath, parse_kind};
 use crate::organizations::handlers::{KindScope, find_in_scope, with_etag};
@@ -71,8 +71,8 @@ fn check_overlap(
             .left_on
             .map(|d| d.to_string())
             .unwrap_or_else(|| "now".to_owned());
-        return Err(ApiError::conflict(
-            "membership_overlap",
+        return Err(ApiError::new(
+            Code::MembershipOverlap,
             format!(
                 "organization {} already has membership {} in this association from {} to {until}; \
                  memberships of one organization may not overlap",
@@ -98,8 +98,8 @@ fn check_presidencies_covered(
             term.starts_on,
             term.ends_on,
         )? {
-            return Err(ApiError::conflict(
-                "membership_needed_by_presidency",
+            return Err(ApiError::new(
+                Code::MembershipNeededByPresidency,
                 format!(
                     "the member holds the presidency from {} to {} (term {}), which needs its \
                      membership on every day of the term; change that presidency first",
@@ -163,8 +163,8 @@ pub async fn list_members(
         .transpose()?;
     let period = match (query.on, query.current) {
         (Some(_), Some(_)) => {
-            return Err(ApiError::bad_request(
-                "invalid_query",
+            return Err(ApiError::new(
+                Code::InvalidQuery,
                 "give either 'on' or 'current', not both",
             ));
         }

@@ -12,7 +12,7 @@ use super::model::{OrganizationFields, OrganizationRow};
 use super::repo::{self, ListFilter};
 use crate::auth::{Principal, SignedIn, policy};
 use crate::domain::{OrganizationKind, Scope, fold_for_search};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::{IfMatch, Json, Query, etag};
 use crate::pagination::{Cursor, fetch_size, page_response, split_page};
 use crate::server::AppState;
@@ -39,8 +39,8 @@ impl KindScope {
     fn kinds(self, requested: Option<OrganizationKind>) -> Result<Vec<&'static str>, ApiError> {
         match (self, requested) {
             (_, Some(kind)) if self.admits(kind) => Ok(vec![kind.as_str()]),
-            (_, Some(kind)) => Err(ApiError::bad_request(
-                "invalid_query",
+            (_, Some(kind)) => Err(ApiError::new(
+                Code::InvalidQuery,
                 format!(
                     "'{kind}' is not a kind of association (alliance, association, national_association)"
                 ),

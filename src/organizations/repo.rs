@@ -9,7 +9,7 @@ use crate::audit::{self, Actor};
 use crate::db::DbConnection;
 use crate::db::schema::organizations;
 use crate::domain::Slug;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::pagination::Cursor;
 
 /// What a list asks for.
@@ -142,8 +142,8 @@ fn check_unique(
     except_id: Option<i64>,
 ) -> ApiResult<()> {
     if slug_taken(conn, &fields.slug, except_id)? {
-        return Err(ApiError::conflict(
-            "slug_taken",
+        return Err(ApiError::new(
+            Code::SlugTaken,
             format!(
                 "the slug '{}' is already used by another organization",
                 fields.slug
@@ -153,8 +153,8 @@ fn check_unique(
     if let Some(teryt) = &fields.teryt
         && teryt_taken(conn, teryt, except_id)?
     {
-        return Err(ApiError::conflict(
-            "teryt_taken",
+        return Err(ApiError::new(
+            Code::TerytTaken,
             format!("another organization already has the TERC code {teryt}"),
         ));
     }

@@ -18,7 +18,7 @@ use super::repo::{self, ListFilter, Move};
 use crate::auth::{Principal, SignedIn, policy};
 use crate::db::DbConnection;
 use crate::domain::{Scope, fold_for_search};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::{IfMatch, Json, Query};
 use crate::organizations::handlers::with_etag;
 use crate::pagination::{Cursor, fetch_size, page_response, split_page};
@@ -48,8 +48,8 @@ fn load_visible(conn: &mut DbConnection, principal: &Principal, id: i64) -> ApiR
 /// state of the position (it would otherwise meet the If-Match check first).
 fn check_organization_id(organization_id: i64) -> ApiResult<()> {
     if organization_id < 1 {
-        return Err(ApiError::bad_request(
-            "invalid_path",
+        return Err(ApiError::new(
+            Code::InvalidPath,
             "a path parameter is not valid (ids are positive whole numbers)",
         ));
     }
@@ -125,8 +125,8 @@ pub async fn list_positions(
     if let (Some(from), Some(to)) = (query.adopted_from, query.adopted_to)
         && from > to
     {
-        return Err(ApiError::bad_request(
-            "invalid_query",
+        return Err(ApiError::new(
+            Code::InvalidQuery,
             format!("adopted_from ({from}) is after adopted_to ({to})"),
         ));
     }
@@ -401,7 +401,7 @@ pub async fn transition_position(
         match result {
             // A concurrent adoption took the number between our read and our write: the
             // unique index refused it; the next attempt reads the new highest number.
-            Err(error) if error.code() == "already_exists" && attempt < NUMBERING_ATTEMPTS => {
+            Err(error) if error.code() == Code::AlreadyExists && attempt < NUMBERING_ATTEMPTS => {
                 attempt += 1;
             }
             other => break other?,

@@ -21,7 +21,7 @@ use crate::db::schema::{
     position_responses, position_topics, position_transitions, positions,
 };
 use crate::domain::{OrganizationKind, PositionNumber, PositionStatus};
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::organizations::dto::{OrganizationSummary, parse_kind as parse_organization_kind};
 use crate::organizations::model::OrganizationRow;
 use crate::pagination::Cursor;
@@ -683,8 +683,8 @@ fn check_number_free(
         query = query.filter(positions::id.ne(id));
     }
     if let Some(other) = query.first::<i64>(conn).optional()? {
-        return Err(ApiError::conflict(
-            "number_taken",
+        return Err(ApiError::new(
+            Code::NumberTaken,
             format!(
                 "the number {seq}/{year} is already used by position {other} of this association"
             ),
@@ -714,14 +714,14 @@ fn next_number(
 /// Co-signing is possible only before the position is sent (and while it stands).
 pub fn check_co_signing_open(status: PositionStatus) -> ApiResult<()> {
     if status.is_sent() {
-        return Err(ApiError::conflict(
-            "position_already_sent",
+        return Err(ApiError::new(
+            Code::PositionAlreadySent,
             "the position has been sent; its co-signers can no longer change",
         ));
     }
     if status == PositionStatus::Withdrawn {
-        return Err(ApiError::conflict(
-            "position_withdrawn",
+        return Err(ApiError::new(
+            Code::PositionWithdrawn,
             "the position has been withdrawn; it can no longer be co-signed",
         ));
     }
@@ -887,8 +887,8 @@ pub fn update(
     if before.fields.association_id != after.fields.association_id
         && status != PositionStatus::Draft
     {
-        return Err(ApiError::conflict(
-            "position_not_draft",
+        return Err(ApiError::new(
+            Code::PositionNotDraft,
             "only a draft may move to another association",
         ));
     }
@@ -927,8 +927,8 @@ pub fn delete(
 ) -> ApiResult<()> {
     let status = parse_status(&current.status);
     if !matches!(status, PositionStatus::Draft | PositionStatus::Withdrawn) {
-        return Err(ApiError::conflict(
-            "position_not_deletable",
+        return Err(ApiError::new(
+            Code::PositionNotDeletable,
             format!(
                 "a position in status '{status}' is part of the record; withdraw it first \
                  (POST /positions/{}/transitions with {{\"to\": \"withdrawn\"}})",
@@ -984,7 +984,7 @@ fn illegal_transition(from: PositionStatus, to: PositionStatus) -> ApiError {
                 .join(", ")
         )
     };
-    ApiError::conflict("illegal_transition", detail)
+    ApiError::new(Code::IllegalTransition, detail)
 }
 
 /// Moves a position through its lifecycle if its version is still `expected_version`:
@@ -1153,8 +1153,8 @@ pub fn co_sign(
         )));
     }
     if organization_id == current.association_id {
-        return Err(ApiError::conflict(
-            "own_position",
+        return Err(ApiError::new(
+            Code::OwnPosition,
             "the adopting association does not co-sign its own position",
         ));
     }
@@ -1165,8 +1165,8 @@ pub fn co_sign(
         .first(conn)
         .optional()?;
     if signed.is_some() {
-        return Err(ApiError::conflict(
-            "already_co_signed",
+        return Err(ApiError::new(
+            Code::AlreadyCoSigned,
             format!("organization {organization_id} has already co-signed this position"),
         ));
     }
@@ -1240,8 +1240,8 @@ pub fn add_response(
 ) -> ApiResult<PositionRow> {
     let status = parse_status(&current.status);
     if !status.is_sent() {
-        return Err(ApiError::conflict(
-            "position_not_sent",
+        return Err(ApiError::new(
+            Code::PositionNotSent,
             format!("a position in status '{status}' has not been sent, so it has no replies"),
         ));
     }

@@ -13,7 +13,7 @@ use crate::auth::{Principal, SignedIn, policy};
 use crate::db::DbConnection;
 use crate::domain::OrganizationKind;
 use crate::domain::Scope;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::{IfMatch, Json, Query};
 use crate::memberships::repo as memberships;
 use crate::organizations::dto::{IdOrSlugPath, parse_kind};
@@ -32,8 +32,8 @@ fn require_alliance(association: &OrganizationRow) -> ApiResult<()> {
     if parse_kind(&association.kind) == OrganizationKind::Alliance {
         Ok(())
     } else {
-        Err(ApiError::conflict(
-            "not_an_alliance",
+        Err(ApiError::new(
+            Code::NotAnAlliance,
             format!(
                 "'{}' is of kind {}, not an alliance; only alliances have a rotating presidency",
                 association.slug, association.kind
@@ -75,8 +75,8 @@ fn check_term(
         ));
     }
     if let Some(other) = repo::overlapping(conn, fields, except_id)? {
-        return Err(ApiError::conflict(
-            "presidency_overlap",
+        return Err(ApiError::new(
+            Code::PresidencyOverlap,
             format!(
                 "the term overlaps term {} ({} to {}); terms of one alliance may not share a day",
                 other.id, other.starts_on, other.ends_on

@@ -14,7 +14,7 @@ use crate::audit::{self, Actor};
 use crate::db::DbConnection;
 use crate::db::schema::{project_funding, project_goals, project_partners, projects};
 use crate::domain::PartnerRole;
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::indicators::dto::Indicator;
 use crate::organizations::dto::OrganizationSummary;
 use crate::pagination::Cursor;
@@ -339,8 +339,8 @@ fn check_code_free(
     if let Some(other) = find_by_code(conn, &fields.code)?
         && Some(other.id) != except_id
     {
-        return Err(ApiError::conflict(
-            "code_taken",
+        return Err(ApiError::new(
+            Code::CodeTaken,
             format!(
                 "the code '{}' is already used by project {}",
                 fields.code, other.id

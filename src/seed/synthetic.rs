@@ -27,7 +27,7 @@ use crate::db::schema::{
     position_responses, position_topics, position_transitions, positions,
 };
 use crate::domain::{OrganizationKind, PositionKind, PositionStatus, Slug, Voivodeship};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::organizations::model::OrganizationFields;
 use crate::positions::model::{PositionFields, no_adoption_date};
 
@@ -679,8 +679,8 @@ pub fn load_synthetic(
 ) -> ApiResult<SyntheticReport> {
     conn.transaction(|conn| {
         if exists(conn)? {
-            return Err(ApiError::conflict(
-                "synthetic_data_exists",
+            return Err(ApiError::new(
+                Code::SyntheticDataExists,
                 "synthetic data is already loaded (organizations 'syn-…'); load it into a fresh database",
             ));
         }

@@ -11,7 +11,7 @@ use crate::auth::principal::User as PrincipalUser;
 use crate::db::DbConnection;
 use crate::db::schema::{organizations, user_associations, users};
 use crate::domain::{OrganizationKind, Role};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::organizations::dto::OrganizationSummary;
 use crate::organizations::model::OrganizationRow;
 use crate::pagination::Cursor;
@@ -242,8 +242,8 @@ pub fn create(
         .first::<i64>(conn)
         .optional()?;
     if taken.is_some() {
-        return Err(ApiError::conflict(
-            "email_taken",
+        return Err(ApiError::new(
+            Code::EmailTaken,
             "a user with this e-mail address already exists",
         ));
     }

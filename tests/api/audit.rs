@@ -115,8 +115,8 @@ async fn a_rolled_back_write_leaves_no_audit_record() {
     let result: Result<(), razem::error::ApiError> = app.with_conn(|conn| {
         conn.transaction(|conn| {
             razem::organizations::repo::insert(conn, &Default::default(), fields)?;
-            Err(razem::error::ApiError::conflict(
-                "later_step_failed",
+            Err(razem::error::ApiError::new(
+                razem::error::Code::ConcurrentUpdate,
                 "a later step of the write failed",
             ))
         })

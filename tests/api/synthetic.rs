@@ -259,7 +259,7 @@ async fn a_second_load_is_refused_and_writes_nothing() {
     let error = app
         .with_conn(|conn| load_synthetic(conn, 20, 1, &mut |_, _| {}))
         .unwrap_err();
-    assert_eq!(error.code(), "synthetic_data_exists");
+    assert_eq!(error.code().as_str(), "synthetic_data_exists");
     let count: i64 = app.with_conn(|conn| positions::table.count().get_result(conn).unwrap());
     assert_eq!(count, 20);
 }

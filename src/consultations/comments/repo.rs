@@ -14,7 +14,7 @@ use crate::consultations::model::ConsultationRow;
 use crate::db::DbConnection;
 use crate::db::schema::consultation_comments;
 use crate::domain::{CommentChannel, ConsultationStatus, DispositionStatus, Eligibility};
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::organizations::dto::OrganizationSummary;
 use crate::pagination::Cursor;
 
@@ -106,7 +106,10 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> ApiResult<Vec<Comme
             .as_deref()
             .and_then(|k| k.parse().ok())
             .ok_or_else(|| {
-                ApiError::bad_request("invalid_cursor", "the cursor is not one this list returned")
+                ApiError::new(
+                    Code::InvalidCursor,
+                    "the cursor is not one this list returned",
+                )
             })?;
         query = if ascending {
             query.filter(c::number.gt(number))
@@ -220,36 +223,34 @@ pub enum Arrival {
 pub fn check_open(consultation: &ConsultationRow, now: NaiveDateTime) -> ApiResult<()> {
     match consultation.status_at(now) {
         ConsultationStatus::Open => Ok(()),
-        ConsultationStatus::Draft | ConsultationStatus::Announced => Err(ApiError::conflict(
-            "consultation_not_open",
+        ConsultationStatus::Draft | ConsultationStatus::Announced => Err(ApiError::new(
+            Code::ConsultationNotOpen,
             format!(
                 "the consultation is not open yet; comments are accepted from {}",
                 crate::time::to_utc(consultation.opens_at).to_rfc3339()
             ),
         )),
-        ConsultationStatus::Closed | ConsultationStatus::ReportPublished => {
-            Err(ApiError::conflict(
-                "consultation_closed",
-                format!(
-                    "the consultation closed at {}; comments are no longer accepted",
-                    crate::time::to_utc(consultation.closes_at).to_rfc3339()
-                ),
-            ))
-        }
+        ConsultationStatus::Closed | ConsultationStatus::ReportPublished => Err(ApiError::new(
+            Code::ConsultationClosed,
+            format!(
+                "the consultation closed at {}; comments are no longer accepted",
+                crate::time::to_utc(consultation.closes_at).to_rfc3339()
+            ),
+        )),
         ConsultationStatus::Cancelled => Err(cancelled()),
     }
 }
 
 fn cancelled() -> ApiError {
-    ApiError::conflict(
-        "consultation_cancelled",
+    ApiError::new(
+        Code::ConsultationCancelled,
         "the consultation has been cancelled",
     )
 }
 
 fn report_published() -> ApiError {
-    ApiError::conflict(
-        "report_published",
+    ApiError::new(
+        Code::ReportPublished,
         "the report on this consultation has been published; its comment table no longer changes",
     )
 }
@@ -261,8 +262,8 @@ fn check_recordable(consultation: &ConsultationRow, now: NaiveDateTime) -> ApiRe
         ConsultationStatus::Open | ConsultationStatus::Closed => Ok(()),
         ConsultationStatus::ReportPublished => Err(report_published()),
         ConsultationStatus::Cancelled => Err(cancelled()),
-        ConsultationStatus::Draft | ConsultationStatus::Announced => Err(ApiError::conflict(
-            "consultation_not_open",
+        ConsultationStatus::Draft | ConsultationStatus::Announced => Err(ApiError::new(
+            Code::ConsultationNotOpen,
             "the consultation has not opened yet; there is nothing to record",
         )),
     }
@@ -365,11 +366,7 @@ fn check_submitter(
     }
     if let Some(reason) = ineligibility(conn, consultation, submitter, received_at)? {
         return Err(match arrival {
-            Arrival::Submitted => ApiError::new(
-                actix_web::http::StatusCode::FORBIDDEN,
-                "not_eligible",
-                reason,
-            ),
+            Arrival::Submitted => ApiError::new(Code::NotEligible, reason),
             Arrival::Recorded => ApiError::invalid_field(
                 match submitter {
                     Submitter::Organization(_) => "submitter_id",
@@ -553,8 +550,8 @@ pub fn amend(
             }
             check_open(consultation, now)?;
             if current.disposition() != DispositionStatus::Pending {
-                return Err(ApiError::conflict(
-                    "comment_decided",
+                return Err(ApiError::new(
+                    Code::CommentDecided,
                     "the organizer has decided on this comment; it no longer changes",
                 ));
             }

@@ -7,7 +7,7 @@ use actix_web::http::header::{self, Header};
 
 use super::dto::{Comment, DispositionCounts, Report, SubmitterCount};
 use crate::consultations::dto::Consultation;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 
 /// The header row of the comment table.
 pub const CSV_HEADER: [&str; 8] = [
@@ -37,9 +37,8 @@ pub fn negotiate(req: &HttpRequest) -> ApiResult<ReportFormat> {
     if !req.headers().contains_key(header::ACCEPT) {
         return Ok(ReportFormat::Json);
     }
-    let accept = header::Accept::parse(req).map_err(|_| {
-        ApiError::bad_request("invalid_header", "the Accept header is not readable")
-    })?;
+    let accept = header::Accept::parse(req)
+        .map_err(|_| ApiError::new(Code::InvalidHeader, "the Accept header is not readable"))?;
     // The quality a media range gives a type, and how specific the range is (2 exact,
     // 1 `type/*`, 0 `*/*`): the most specific matching range decides.
     let quality = |kind: &str, subtype: &str| -> header::Quality {
@@ -63,8 +62,7 @@ pub fn negotiate(req: &HttpRequest) -> ApiResult<ReportFormat> {
     let csv = quality("text", "csv");
     if json == header::Quality::ZERO && csv == header::Quality::ZERO {
         return Err(ApiError::new(
-            actix_web::http::StatusCode::NOT_ACCEPTABLE,
-            "not_acceptable",
+            Code::NotAcceptable,
             "the report is available as application/json or text/csv",
         ));
     }

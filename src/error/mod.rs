@@ -4,7 +4,6 @@
 //! human `detail` may change. Internal causes (SQL, serde, I/O) are logged with the
 //! request id and never sent to the client.
 
-use std::borrow::Cow;
 use std::fmt;
 
 use actix_web::http::StatusCode;
@@ -12,6 +11,10 @@ use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
+
+mod code;
+
+pub use code::Code;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -45,7 +48,7 @@ impl FieldError {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "type": "urn:razem:problem:not_found",
-    "title": "Not Found",
+    "title": "Not found",
     "status": 404,
     "detail": "association 'xyz' does not exist",
     "code": "not_found"
@@ -54,14 +57,14 @@ pub struct Problem {
     /// URI identifying the problem type (`urn:razem:problem:<code>`).
     #[serde(rename = "type")]
     pub problem_type: String,
-    /// Short summary of the problem type (the HTTP reason phrase).
+    /// Short summary of the problem type: the same for every occurrence of its `code`.
     pub title: String,
     /// HTTP status code.
     pub status: u16,
     /// Explanation specific to this occurrence.
     pub detail: String,
-    /// Stable machine-readable code (snake_case).
-    pub code: String,
+    /// Stable machine-readable code (snake_case); one of a closed, documented set.
+    pub code: Code,
     /// The invalid fields (validation errors only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
@@ -71,8 +74,7 @@ pub struct Problem {
 pub struct ApiError(Box<Details>);
 
 struct Details {
-    status: StatusCode,
-    code: Cow<'static, str>,
+    code: Code,
     detail: String,
     errors: Vec<FieldError>,
     headers: Vec<(HeaderName, HeaderValue)>,
@@ -83,56 +85,44 @@ struct Details {
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
-    pub fn new(
-        status: StatusCode,
-        code: impl Into<Cow<'static, str>>,
-        detail: impl Into<String>,
-    ) -> Self {
-        Self(Box::new(Details {
-            status,
-            code: code.into(),
+    /// An error with `code` (which fixes the status) and the explanation of this occurrence.
+    pub fn new(code: Code, detail: impl Into<String>) -> Self {
+        let error = Self(Box::new(Details {
+            code,
             detail: detail.into(),
             errors: Vec::new(),
             headers: Vec::new(),
             internal: None,
-        }))
-    }
-
-    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, code, detail)
-    }
-
-    pub fn unauthorized(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, code, detail).with_header(
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_static("Bearer realm=\"razem\""),
-        )
+        }));
+        if code.status() == StatusCode::UNAUTHORIZED {
+            // RFC 9110: a 401 names the authentication scheme to use.
+            error.with_header(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"razem\""),
+            )
+        } else {
+            error
+        }
     }
 
     pub fn forbidden(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", detail)
+        Self::new(Code::Forbidden, detail)
     }
 
     pub fn not_found(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", detail)
-    }
-
-    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, code, detail)
+        Self::new(Code::NotFound, detail)
     }
 
     pub fn precondition_required() -> Self {
         Self::new(
-            StatusCode::PRECONDITION_REQUIRED,
-            "precondition_required",
+            Code::PreconditionRequired,
             "this request must carry an If-Match header with the resource's current ETag",
         )
     }
 
     pub fn precondition_failed(current_version: i64) -> Self {
         Self::new(
-            StatusCode::PRECONDITION_FAILED,
-            "precondition_failed",
+            Code::PreconditionFailed,
             format!(
                 "the resource was changed by someone else; its current ETag is \"{current_version}\": \
                  fetch it again and reapply your change"
@@ -146,12 +136,7 @@ impl ApiError {
             [one] => format!("invalid field '{}': {}", one.field, one.message),
             many => format!("{} fields are invalid", many.len()),
         };
-        Self::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-            detail,
-        )
-        .with_field_errors(errors)
+        Self::new(Code::ValidationFailed, detail).with_field_errors(errors)
     }
 
     pub fn invalid_field(
@@ -164,8 +149,7 @@ impl ApiError {
 
     pub fn too_many_requests(retry_after_secs: u64) -> Self {
         Self::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
+            Code::RateLimited,
             format!("too many requests; retry in {retry_after_secs} s"),
         )
         .with_header(header::RETRY_AFTER, HeaderValue::from(retry_after_secs))
@@ -173,8 +157,7 @@ impl ApiError {
 
     pub fn unavailable(internal: impl fmt::Display) -> Self {
         Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "service_unavailable",
+            Code::ServiceUnavailable,
             "the database is not reachable at the moment; retry shortly",
         )
         .with_header(header::RETRY_AFTER, HeaderValue::from_static("5"))
@@ -183,8 +166,7 @@ impl ApiError {
 
     pub fn internal(internal: impl fmt::Display) -> Self {
         Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal_error",
+            Code::InternalError,
             "an unexpected error occurred; it has been logged with the request id",
         )
         .with_internal(internal)
@@ -210,21 +192,21 @@ impl ApiError {
     }
 
     pub fn status(&self) -> StatusCode {
-        self.0.status
+        self.0.code.status()
     }
 
-    pub fn code(&self) -> &str {
-        &self.0.code
+    pub fn code(&self) -> Code {
+        self.0.code
     }
 
     pub fn problem(&self) -> Problem {
         let this = &self.0;
         Problem {
             problem_type: format!("urn:razem:problem:{}", this.code),
-            title: this.status.canonical_reason().unwrap_or("Error").to_owned(),
-            status: this.status.as_u16(),
+            title: this.code.title().to_owned(),
+            status: this.code.status().as_u16(),
             detail: this.detail.clone(),
-            code: this.code.to_string(),
+            code: this.code,
             errors: this.errors.clone(),
         }
     }
@@ -235,7 +217,7 @@ impl fmt::Debug for ApiError {
         write!(
             f,
             "{} {}: {}",
-            self.0.status.as_u16(),
+            self.0.code.status().as_u16(),
             self.0.code,
             self.0.detail
         )?;
@@ -254,19 +236,20 @@ impl fmt::Display for ApiError {
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        self.0.status
+        self.0.code.status()
     }
 
     fn error_response(&self) -> HttpResponse {
         let this = &self.0;
+        let status = this.code.status();
         if let Some(internal) = &this.internal {
-            if this.status.is_server_error() {
-                log::error!("{} {}: {internal}", this.status.as_u16(), this.code);
+            if status.is_server_error() {
+                log::error!("{} {}: {internal}", status.as_u16(), this.code);
             } else {
-                log::info!("{} {}: {internal}", this.status.as_u16(), this.code);
+                log::info!("{} {}: {internal}", status.as_u16(), this.code);
             }
         }
-        let mut response = HttpResponse::build(this.status);
+        let mut response = HttpResponse::build(status);
         response.content_type(PROBLEM_JSON);
         for (name, value) in &this.headers {
             response.insert_header((name.clone(), value.clone()));
@@ -280,18 +263,18 @@ impl From<diesel::result::Error> for ApiError {
         use diesel::result::{DatabaseErrorKind, Error};
         match &error {
             Error::NotFound => ApiError::not_found("the requested resource does not exist"),
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => ApiError::conflict(
-                "already_exists",
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => ApiError::new(
+                Code::AlreadyExists,
                 "a resource with the same unique value already exists",
             )
             .with_internal(info.message()),
-            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => ApiError::conflict(
-                "still_referenced",
+            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => ApiError::new(
+                Code::StillReferenced,
                 "the change would break a reference between resources (the resource is still in use, or a referenced one does not exist)",
             )
             .with_internal(info.message()),
-            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => ApiError::conflict(
-                "concurrent_update",
+            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => ApiError::new(
+                Code::ConcurrentUpdate,
                 "a concurrent change got in the way; retry the request",
             )
             .with_internal(&error),
