@@ -8,7 +8,8 @@ use clap::{Parser, Subcommand};
 use crate::config::{Config, Environment};
 use crate::db::{Db, run_migrations};
 use crate::domain::{Email, Role};
-use crate::server::{AppState, build_app};
+use crate::http::AppState;
+use crate::server::build_app;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -122,7 +123,7 @@ fn open_database(config: &Config) -> Result<Db, String> {
 pub fn run(cli: Cli) -> Result<(), String> {
     match cli.command.unwrap_or(Command::Serve { bind: None }) {
         Command::Openapi => {
-            print!("{}", crate::openapi::document_json());
+            print!("{}", crate::server::document_json());
             Ok(())
         }
         Command::Migrate => {

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::ApiResult;
-use crate::server::AppState;
+use crate::http::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"status": "ok"}))]
@@ -27,7 +27,7 @@ pub async fn live() -> web::Json<Health> {
     tag = "health",
     responses(
         (status = 200, description = "Ready to serve", body = Health),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
+        (status = 503, response = crate::http::responses::ServiceUnavailable),
     )
 )]
 #[get("/health/ready")]

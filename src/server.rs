@@ -10,61 +10,13 @@ use actix_web::middleware::{Compress, DefaultHeaders, Logger, Next, from_fn};
 use actix_web::{App, HttpRequest, HttpResponse, web};
 
 use crate::error::{ApiResult, Code};
-use utoipa::OpenApi;
+use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::{AppExt, UtoipaApp};
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::auth::jwt::TokenKeys;
-use crate::config::Config;
-use crate::db::Db;
 use crate::error::ApiError;
+use crate::http::AppState;
 use crate::openapi::ApiDoc;
-use crate::throttle::WindowLimiter;
-
-/// What every handler can reach.
-pub struct AppState {
-    pub db: Db,
-    pub tokens: TokenKeys,
-    /// Failed sign-ins per account and per client address.
-    pub login_failures: WindowLimiter,
-    /// Requests per partner API token.
-    pub token_requests: WindowLimiter,
-    pub config: Config,
-}
-
-impl AppState {
-    pub fn new(db: Db, config: Config) -> Self {
-        let minute = std::time::Duration::from_secs(60);
-        AppState {
-            db,
-            tokens: TokenKeys::new(config.jwt_keys.clone(), config.access_token_ttl),
-            login_failures: WindowLimiter::new(config.login_max_failures, minute),
-            token_requests: WindowLimiter::new(config.token_rate_limit, minute),
-            config,
-        }
-    }
-}
-
-/// The client's address: the peer, or — when the peer is a trusted proxy — the
-/// nearest untrusted address in `X-Forwarded-For`.
-pub fn client_address(req: &HttpRequest, trusted_proxies: &[std::net::IpAddr]) -> String {
-    let Some(peer) = req.peer_addr().map(|a| a.ip()) else {
-        return "unknown".to_owned();
-    };
-    if !trusted_proxies.contains(&peer) {
-        return peer.to_string();
-    }
-    req.headers()
-        .get_all("x-forwarded-for")
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .filter_map(|a| a.parse::<std::net::IpAddr>().ok())
-        .rev()
-        .find(|a| !trusted_proxies.contains(a))
-        .unwrap_or(peer)
-        .to_string()
-}
 
 /// Every documented route, with the OpenAPI document collected from them.
 pub fn routes_app() -> UtoipaApp<
@@ -97,8 +49,8 @@ where
                 .configure(crate::milestones::routes)
                 .configure(crate::positions::routes)
                 .configure(crate::projects::routes)
-                .configure(crate::indicators::routes)
-                .configure(crate::events::routes)
+                .configure(crate::projects::indicators::routes)
+                .configure(crate::projects::events::routes)
                 .configure(crate::consultations::routes),
         )
         .configure(crate::health::routes)
@@ -168,7 +120,7 @@ impl RouteTable {
 /// The route table of the document, built the first time a request matches no route.
 fn route_table() -> &'static RouteTable {
     static ROUTES: OnceLock<RouteTable> = OnceLock::new();
-    ROUTES.get_or_init(|| RouteTable::from_document(&crate::openapi::document()))
+    ROUTES.get_or_init(|| RouteTable::from_document(&crate::server::document()))
 }
 
 /// The OpenAPI document as served, built on the first request for it (not at start:
@@ -177,7 +129,7 @@ fn route_table() -> &'static RouteTable {
 fn served_document() -> &'static web::Bytes {
     static DOCUMENT: OnceLock<web::Bytes> = OnceLock::new();
     DOCUMENT.get_or_init(|| {
-        web::Bytes::from(serde_json::to_vec(&crate::openapi::document()).unwrap_or_default())
+        web::Bytes::from(serde_json::to_vec(&crate::server::document()).unwrap_or_default())
     })
 }
 
@@ -328,4 +280,22 @@ pub fn build_app(
             Logger::new("%{r}a \"%r\" %s %b %Dms request_id=%{x-request-id}o")
                 .log_target("razem::http"),
         )
+}
+
+/// The complete document, as served and as committed in `openapi/openapi.json`.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, mut doc) = routes_app().split_for_parts();
+    // utoipa-actix-web merges paths after the modifiers ran; run them on the whole.
+    crate::openapi::SecuritySchemes.modify(&mut doc);
+    crate::openapi::CommonErrors.modify(&mut doc);
+    doc
+}
+
+/// The document as pretty JSON with a trailing newline.
+pub fn document_json() -> String {
+    let mut json = document()
+        .to_pretty_json()
+        .unwrap_or_else(|_| "{}".to_owned());
+    json.push('\n');
+    json
 }

@@ -7,16 +7,15 @@ use crate::db::DbConnection;
 use crate::domain::Scope;
 use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, Query};
+use crate::http::AppState;
+use crate::http::with_etag;
 use crate::organizations::dto::{
     CreateOrganization, IdOrSlugPath, Organization, OrganizationListQuery, UpdateOrganization,
 };
-use crate::organizations::handlers::{
-    KindScope, create, list_rows, load, remove, update, with_etag,
-};
+use crate::organizations::handlers::{KindScope, create, list_rows, load, remove, update};
 use crate::organizations::model::OrganizationRow;
 use crate::pagination::page_response;
 use crate::presidencies::dto::PresidencySummary;
-use crate::server::AppState;
 
 /// Adds what is computed about associations to a page of them, in three queries
 /// whatever the page size: member counts, presidencies in force, their holders.
@@ -68,7 +67,7 @@ async fn describe_one(state: &AppState, row: OrganizationRow) -> ApiResult<Assoc
     responses(
         (status = 200, description = "A page of associations", body = AssociationPage,
          headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
-        (status = 403, response = crate::openapi::Forbidden),
+        (status = 403, response = crate::http::responses::Forbidden),
     )
 )]
 #[get("/associations")]
@@ -93,8 +92,8 @@ pub async fn list_associations(
     responses(
         (status = 200, description = "The association", body = Association,
          headers(("ETag" = String, description = "Current version, for `If-Match`"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
     )
 )]
 #[get("/associations/{id_or_slug}")]
@@ -126,9 +125,9 @@ pub async fn get_association(
     responses(
         (status = 201, description = "Created", body = Association,
          headers(("Location" = String, description = "URL of the new association"), ("ETag" = String, description = "Its version"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 409, response = crate::http::responses::Conflict),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
     )
 )]
 #[post("/associations")]
@@ -153,18 +152,18 @@ pub async fn create_association(
 /// Needs `If-Match`. Administrators change any association; editors their own.
 #[utoipa::path(
     tag = "associations",
-    params(IdOrSlugPath, crate::openapi::IfMatchHeader),
+    params(IdOrSlugPath, crate::http::responses::IfMatchHeader),
     request_body = UpdateOrganization,
     security(("bearer" = []), ("api_token" = ["associations:write"])),
     responses(
         (status = 200, description = "Changed", body = Association,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
-        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 409, response = crate::http::responses::Conflict),
+        (status = 412, response = crate::http::responses::PreconditionFailed),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
+        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[patch("/associations/{id_or_slug}")]
@@ -195,15 +194,15 @@ pub async fn update_association(
 /// Delete an association (administrators). Needs `If-Match`.
 #[utoipa::path(
     tag = "associations",
-    params(IdOrSlugPath, crate::openapi::IfMatchHeader),
+    params(IdOrSlugPath, crate::http::responses::IfMatchHeader),
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 409, response = crate::http::responses::Conflict),
+        (status = 412, response = crate::http::responses::PreconditionFailed),
+        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[delete("/associations/{id_or_slug}")]

@@ -5,8 +5,8 @@ use super::repo::{self, AuditFilter};
 use crate::auth::{SignedIn, policy};
 use crate::error::ApiResult;
 use crate::extract::Query;
+use crate::http::AppState;
 use crate::pagination::{Cursor, fetch_size, page_response, split_page};
-use crate::server::AppState;
 
 /// The audit log (administrators): who changed what and when, newest first.
 #[utoipa::path(
@@ -16,7 +16,7 @@ use crate::server::AppState;
     responses(
         (status = 200, description = "A page of audit records", body = AuditPage,
          headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
-        (status = 403, response = crate::openapi::Forbidden),
+        (status = 403, response = crate::http::responses::Forbidden),
     )
 )]
 #[get("/audit")]

@@ -5,7 +5,7 @@ use super::repo::{self, Rotation};
 use super::{SignedIn, password, policy};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::Json;
-use crate::server::AppState;
+use crate::http::AppState;
 
 /// Access and refresh token for a person, as the body of a 200.
 async fn session(state: &AppState, user_id: i64, refresh_token: String) -> ApiResult<HttpResponse> {
@@ -31,9 +31,9 @@ async fn session(state: &AppState, user_id: i64, refresh_token: String) -> ApiRe
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in", body = TokenResponse),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
-        (status = 429, response = crate::openapi::TooManyRequests),
+        (status = 401, response = crate::http::responses::Unauthorized),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
+        (status = 429, response = crate::http::responses::TooManyRequests),
     )
 )]
 #[post("/auth/login")]
@@ -47,7 +47,7 @@ pub async fn login(
     let account_key = format!("account:{email}");
     let address_key = format!(
         "address:{}",
-        crate::server::client_address(&req, &state.config.trusted_proxies)
+        crate::http::client_address(&req, &state.config.trusted_proxies)
     );
     for key in [&account_key, &address_key] {
         if let Some(retry_after) = state.login_failures.blocked(key) {
@@ -108,8 +108,8 @@ pub async fn login(
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "A new pair of tokens", body = TokenResponse),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
+        (status = 401, response = crate::http::responses::Unauthorized),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
     )
 )]
 #[post("/auth/refresh")]
@@ -153,7 +153,7 @@ pub async fn refresh(
     request_body = RefreshRequest,
     responses(
         (status = 204, description = "Signed out (also for a token that was not known)"),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
     )
 )]
 #[post("/auth/logout")]
@@ -175,7 +175,7 @@ pub async fn logout(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The signed-in person", body = Me),
-        (status = 403, response = crate::openapi::Forbidden),
+        (status = 403, response = crate::http::responses::Forbidden),
     )
 )]
 #[get("/me")]

@@ -3,7 +3,6 @@
 
 pub mod dto;
 pub mod handlers;
-pub mod jwt;
 pub mod model;
 pub mod password;
 pub mod policy;

@@ -6,10 +6,10 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 
-use super::jwt::TokenError;
 use crate::domain::{Role, Scope};
 use crate::error::{ApiError, Code};
-use crate::server::AppState;
+use crate::http::AppState;
+use crate::jwt::TokenError;
 
 /// An authenticated person.
 #[derive(Debug, Clone)]
@@ -45,14 +45,14 @@ impl Principal {
     }
 
     /// The actor recorded in the audit log.
-    pub fn actor(&self) -> crate::audit::Actor {
+    pub fn actor(&self) -> crate::write::Actor {
         match self {
-            Principal::Anonymous => crate::audit::Actor::default(),
-            Principal::User(user) => crate::audit::Actor {
+            Principal::Anonymous => crate::write::Actor::default(),
+            Principal::User(user) => crate::write::Actor {
                 user_id: Some(user.id),
                 token_id: None,
             },
-            Principal::Token(token) => crate::audit::Actor {
+            Principal::Token(token) => crate::write::Actor {
                 user_id: None,
                 token_id: Some(token.id),
             },

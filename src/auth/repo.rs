@@ -6,11 +6,11 @@ use rand::Rng;
 use rand::distr::Alphanumeric;
 
 use super::model::{NewRefreshToken, RefreshTokenRow};
-use crate::audit::{self, Actor};
 use crate::db::DbConnection;
 use crate::db::schema::refresh_tokens;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::tokens::repo::hash_secret;
+use crate::write::{self, Actor};
 
 const REFRESH_PREFIX: &str = "rzr_";
 
@@ -88,7 +88,7 @@ pub fn rotate(
     }
     if row.used_at.is_some() {
         revoke_family(conn, &row.family)?;
-        audit::record(
+        write::record(
             conn,
             &Actor {
                 user_id: Some(row.user_id),
@@ -130,7 +130,7 @@ pub fn logout(conn: &mut DbConnection, secret: &str) -> ApiResult<Option<i64>> {
         return Ok(None);
     };
     revoke_family(conn, &row.family)?;
-    audit::record(
+    write::record(
         conn,
         &Actor {
             user_id: Some(row.user_id),
@@ -150,7 +150,7 @@ pub fn record_failed_login(
     user_id: Option<i64>,
     email: &str,
 ) -> ApiResult<()> {
-    audit::record(
+    write::record(
         conn,
         &Actor::default(),
         "login_failed",

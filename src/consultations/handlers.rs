@@ -15,9 +15,9 @@ use crate::db::DbConnection;
 use crate::domain::{Scope, fold_for_search};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{IfMatch, Json, Query};
-use crate::organizations::handlers::with_etag;
+use crate::http::AppState;
+use crate::http::with_etag;
 use crate::pagination::{Cursor, fetch_size, page_response, split_page};
-use crate::server::AppState;
 
 fn location(id: i64) -> String {
     format!("/api/v1/consultations/{id}")
@@ -59,7 +59,7 @@ pub(crate) fn view(state: &AppState, principal: &Principal) -> View {
     responses(
         (status = 200, description = "A page of consultations", body = ConsultationPage,
          headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
-        (status = 403, response = crate::openapi::Forbidden),
+        (status = 403, response = crate::http::responses::Forbidden),
     )
 )]
 #[get("/consultations")]
@@ -116,8 +116,8 @@ pub async fn list_consultations(
     responses(
         (status = 200, description = "The consultation", body = Consultation,
          headers(("ETag" = String, description = "Current version, for `If-Match`"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
     )
 )]
 #[get("/consultations/{id}")]
@@ -155,8 +155,8 @@ pub async fn get_consultation(
     responses(
         (status = 201, description = "Created", body = Consultation,
          headers(("Location" = String, description = "URL of the new consultation"), ("ETag" = String, description = "Its version"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
     )
 )]
 #[post("/consultations")]
@@ -190,18 +190,18 @@ pub async fn create_consultation(
 /// (409). The status changes only through `/transitions`.
 #[utoipa::path(
     tag = "consultations",
-    params(ConsultationPath, crate::openapi::IfMatchHeader),
+    params(ConsultationPath, crate::http::responses::IfMatchHeader),
     request_body = UpdateConsultation,
     security(("bearer" = []), ("api_token" = ["consultations:write"])),
     responses(
         (status = 200, description = "Changed", body = Consultation,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
-        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 409, response = crate::http::responses::Conflict),
+        (status = 412, response = crate::http::responses::PreconditionFailed),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
+        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[patch("/consultations/{id}")]
@@ -258,15 +258,15 @@ pub async fn update_consultation(
 /// (409 `still_referenced`).
 #[utoipa::path(
     tag = "consultations",
-    params(ConsultationPath, crate::openapi::IfMatchHeader),
+    params(ConsultationPath, crate::http::responses::IfMatchHeader),
     security(("bearer" = []), ("api_token" = ["consultations:write"])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 409, response = crate::http::responses::Conflict),
+        (status = 412, response = crate::http::responses::PreconditionFailed),
+        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[delete("/consultations/{id}")]
@@ -300,18 +300,18 @@ pub async fn delete_consultation(
 /// `illegal_transition` naming the allowed ones. Needs `If-Match`.
 #[utoipa::path(
     tag = "consultations",
-    params(ConsultationPath, crate::openapi::IfMatchHeader),
+    params(ConsultationPath, crate::http::responses::IfMatchHeader),
     request_body = TransitionRequest,
     security(("bearer" = []), ("api_token" = ["consultations:write"])),
     responses(
         (status = 200, description = "Moved", body = Consultation,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
-        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 409, response = crate::http::responses::Conflict),
+        (status = 412, response = crate::http::responses::PreconditionFailed),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
+        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[post("/consultations/{id}/transitions")]
@@ -361,8 +361,8 @@ pub async fn transition_consultation(
     security((), ("bearer" = []), ("api_token" = ["consultations:read"])),
     responses(
         (status = 200, description = "The moves, the creation first", body = ConsultationHistory),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
     )
 )]
 #[get("/consultations/{id}/history")]

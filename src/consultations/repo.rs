@@ -13,7 +13,6 @@ use super::model::{
     ConsultationFields, ConsultationLinks, ConsultationRow, ConsultationState, DocumentData,
     DocumentRow, NewDocument, NewTransition, Stamp, TransitionRow, parse_forms,
 };
-use crate::audit::{self, Actor};
 use crate::auth::policy::DraftVisibility;
 use crate::config::ConsultationMinDays;
 use crate::db::DbConnection;
@@ -25,6 +24,7 @@ use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::organizations::dto::{OrganizationSummary, parse_kind as parse_organization_kind};
 use crate::pagination::Cursor;
 use crate::positions::dto::Legislation;
+use crate::write::{self, Actor};
 
 /// The audit log's name of a consultation.
 const OBJECT: &str = "consultation";
@@ -639,7 +639,7 @@ pub fn insert(
         now,
     )?;
     let state = ConsultationState { fields, links };
-    audit::record(
+    write::record(
         conn,
         actor,
         "create",
@@ -725,13 +725,13 @@ pub fn update(
     check_references(conn, new, &after.links)?;
     let row = write_row(conn, current, expected_version, new)?;
     write_links(conn, row.id, &before.links, &after.links)?;
-    audit::record(
+    write::record(
         conn,
         actor,
         "update",
         OBJECT,
         row.id,
-        Some(audit::diff(&before, &after)),
+        Some(write::diff(&before, &after)),
     )?;
     Ok(row)
 }
@@ -775,7 +775,7 @@ pub fn delete(
     if deleted == 0 {
         return Err(ApiError::precondition_failed(current.version));
     }
-    audit::record(
+    write::record(
         conn,
         actor,
         "delete",
@@ -855,7 +855,7 @@ pub fn transition(
     fields.status = to.as_str().to_owned();
     let row = write_row(conn, current, expected_version, &fields)?;
     record_move(conn, actor, row.id, Some(from), to, note, at)?;
-    audit::record(
+    write::record(
         conn,
         actor,
         "transition",

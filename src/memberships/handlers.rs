@@ -14,12 +14,13 @@ use crate::db::DbConnection;
 use crate::domain::Scope;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::{IfMatch, Json, Query};
+use crate::http::AppState;
+use crate::http::with_etag;
 use crate::organizations::dto::{IdOrSlugPath, parse_kind};
-use crate::organizations::handlers::{KindScope, find_in_scope, with_etag};
+use crate::organizations::handlers::{KindScope, find_in_scope};
 use crate::organizations::model::OrganizationRow;
 use crate::organizations::repo as organizations;
 use crate::pagination::{Cursor, fetch_size, page_response, split_page};
-use crate::server::AppState;
 
 fn location(association_id: i64, membership_id: i64) -> String {
     format!("/api/v1/associations/{association_id}/members/{membership_id}")
@@ -141,8 +142,8 @@ fn with_member(conn: &mut DbConnection, row: MembershipRow) -> ApiResult<Members
     responses(
         (status = 200, description = "A page of memberships", body = MembershipPage,
          headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
     )
 )]
 #[get("/associations/{id_or_slug}/members")]
@@ -210,8 +211,8 @@ pub async fn list_members(
     responses(
         (status = 200, description = "The membership", body = Membership,
          headers(("ETag" = String, description = "Current version, for `If-Match`"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
     )
 )]
 #[get("/associations/{id_or_slug}/members/{membership_id}")]
@@ -253,10 +254,10 @@ pub async fn get_member(
     responses(
         (status = 201, description = "Created", body = Membership,
          headers(("Location" = String, description = "URL of the new membership"), ("ETag" = String, description = "Its version"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 409, response = crate::http::responses::Conflict),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
     )
 )]
 #[post("/associations/{id_or_slug}/members")]
@@ -296,18 +297,18 @@ pub async fn create_member(
 /// presidency term of the member uncovered is 409 `membership_needed_by_presidency`.
 #[utoipa::path(
     tag = "members",
-    params(MembershipPath, crate::openapi::IfMatchHeader),
+    params(MembershipPath, crate::http::responses::IfMatchHeader),
     request_body = UpdateMembership,
     security(("bearer" = []), ("api_token" = ["associations:write"])),
     responses(
         (status = 200, description = "Changed", body = Membership,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
-        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 409, response = crate::http::responses::Conflict),
+        (status = 412, response = crate::http::responses::PreconditionFailed),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
+        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[patch("/associations/{id_or_slug}/members/{membership_id}")]
@@ -352,15 +353,15 @@ pub async fn update_member(
 /// Needs `If-Match`. To record that a member left, set `left_on` instead.
 #[utoipa::path(
     tag = "members",
-    params(MembershipPath, crate::openapi::IfMatchHeader),
+    params(MembershipPath, crate::http::responses::IfMatchHeader),
     security(("bearer" = []), ("api_token" = ["associations:write"])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 409, response = crate::http::responses::Conflict),
+        (status = 412, response = crate::http::responses::PreconditionFailed),
+        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[delete("/associations/{id_or_slug}/members/{membership_id}")]

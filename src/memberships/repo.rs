@@ -7,12 +7,12 @@ use diesel::prelude::*;
 
 use super::dto::MembershipSort;
 use super::model::{MembershipFields, MembershipRow, MembershipStamp};
-use crate::audit::{self, Actor};
 use crate::db::DbConnection;
 use crate::db::schema::{memberships, organizations};
 use crate::error::{ApiError, ApiResult};
 use crate::organizations::model::OrganizationRow;
 use crate::pagination::Cursor;
+use crate::write::{self, Actor};
 
 /// Which members a list asks for.
 #[derive(Debug)]
@@ -214,7 +214,7 @@ pub fn insert(
         ))
         .returning(memberships::all_columns)
         .get_result(conn)?;
-    audit::record(
+    write::record(
         conn,
         actor,
         "create",
@@ -253,13 +253,13 @@ pub fn update(
     .get_result(conn)
     .optional()?;
     let row = updated.ok_or_else(|| ApiError::precondition_failed(current.version))?;
-    audit::record(
+    write::record(
         conn,
         actor,
         "update",
         "membership",
         row.id,
-        Some(audit::diff(&before, fields)),
+        Some(write::diff(&before, fields)),
     )?;
     Ok(row)
 }
@@ -281,6 +281,6 @@ pub fn delete(
         return Err(ApiError::precondition_failed(current.version));
     }
     let snapshot = serde_json::to_value(MembershipFields::from(current)).ok();
-    audit::record(conn, actor, "delete", "membership", current.id, snapshot)?;
+    write::record(conn, actor, "delete", "membership", current.id, snapshot)?;
     Ok(())
 }

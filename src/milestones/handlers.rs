@@ -14,10 +14,11 @@ use crate::db::DbConnection;
 use crate::domain::Scope;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{IfMatch, Json, Query};
+use crate::http::AppState;
+use crate::http::with_etag;
 use crate::organizations::dto::IdOrSlugPath;
-use crate::organizations::handlers::{KindScope, find_in_scope, with_etag};
+use crate::organizations::handlers::{KindScope, find_in_scope};
 use crate::pagination::{Cursor, fetch_size, page_response, split_page};
-use crate::server::AppState;
 
 fn find_milestone(
     conn: &mut DbConnection,
@@ -39,8 +40,8 @@ fn find_milestone(
     responses(
         (status = 200, description = "A page of milestones", body = MilestonePage,
          headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
     )
 )]
 #[get("/associations/{id_or_slug}/milestones")]
@@ -95,8 +96,8 @@ pub async fn list_milestones(
     responses(
         (status = 200, description = "The milestone", body = Milestone,
          headers(("ETag" = String, description = "Current version, for `If-Match`"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
     )
 )]
 #[get("/associations/{id_or_slug}/milestones/{milestone_id}")]
@@ -133,9 +134,9 @@ pub async fn get_milestone(
     responses(
         (status = 201, description = "Created", body = Milestone,
          headers(("Location" = String, description = "URL of the new milestone"), ("ETag" = String, description = "Its version"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
     )
 )]
 #[post("/associations/{id_or_slug}/milestones")]
@@ -171,17 +172,17 @@ pub async fn create_milestone(
 /// Change a milestone (JSON merge patch). Needs `If-Match`.
 #[utoipa::path(
     tag = "milestones",
-    params(MilestonePath, crate::openapi::IfMatchHeader),
+    params(MilestonePath, crate::http::responses::IfMatchHeader),
     request_body = UpdateMilestone,
     security(("bearer" = []), ("api_token" = ["associations:write"])),
     responses(
         (status = 200, description = "Changed", body = Milestone,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
-        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 412, response = crate::http::responses::PreconditionFailed),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
+        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[patch("/associations/{id_or_slug}/milestones/{milestone_id}")]
@@ -220,14 +221,14 @@ pub async fn update_milestone(
 /// Delete a milestone. Needs `If-Match`.
 #[utoipa::path(
     tag = "milestones",
-    params(MilestonePath, crate::openapi::IfMatchHeader),
+    params(MilestonePath, crate::http::responses::IfMatchHeader),
     security(("bearer" = []), ("api_token" = ["associations:write"])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 412, response = crate::http::responses::PreconditionFailed),
+        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[delete("/associations/{id_or_slug}/milestones/{milestone_id}")]

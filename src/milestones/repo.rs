@@ -5,11 +5,11 @@ use diesel::prelude::*;
 
 use super::dto::MilestoneSort;
 use super::model::{MilestoneFields, MilestoneRow, MilestoneStamp};
-use crate::audit::{self, Actor};
 use crate::db::DbConnection;
 use crate::db::schema::milestones;
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::Cursor;
+use crate::write::{self, Actor};
 
 #[derive(Debug)]
 pub struct ListFilter {
@@ -103,7 +103,7 @@ pub fn insert(
         ))
         .returning(milestones::all_columns)
         .get_result(conn)?;
-    audit::record(
+    write::record(
         conn,
         actor,
         "create",
@@ -141,13 +141,13 @@ pub fn update(
     .get_result(conn)
     .optional()?;
     let row = updated.ok_or_else(|| ApiError::precondition_failed(current.version))?;
-    audit::record(
+    write::record(
         conn,
         actor,
         "update",
         "milestone",
         row.id,
-        Some(audit::diff(&before, fields)),
+        Some(write::diff(&before, fields)),
     )?;
     Ok(row)
 }
@@ -168,6 +168,6 @@ pub fn delete(
         return Err(ApiError::precondition_failed(current.version));
     }
     let snapshot = serde_json::to_value(MilestoneFields::from(current)).ok();
-    audit::record(conn, actor, "delete", "milestone", current.id, snapshot)?;
+    write::record(conn, actor, "delete", "milestone", current.id, snapshot)?;
     Ok(())
 }

@@ -13,9 +13,10 @@ use super::repo::{self, ListFilter};
 use crate::auth::{Principal, SignedIn, policy};
 use crate::domain::{OrganizationKind, Scope, fold_for_search};
 use crate::error::{ApiError, ApiResult, Code};
-use crate::extract::{IfMatch, Json, Query, etag};
+use crate::extract::{IfMatch, Json, Query};
+use crate::http::AppState;
+use crate::http::with_etag;
 use crate::pagination::{Cursor, fetch_size, page_response, split_page};
-use crate::server::AppState;
 
 /// Which organizations an endpoint serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -189,17 +190,6 @@ pub(crate) async fn remove(
         .await
 }
 
-/// 200 (or 201 with `Location`) with the body and the `ETag` of its version.
-pub(crate) fn with_etag(
-    mut response: actix_web::HttpResponseBuilder,
-    version: i64,
-    body: impl serde::Serialize,
-) -> HttpResponse {
-    response
-        .insert_header(header::ETag(etag(version)))
-        .json(body)
-}
-
 /// List organizations of every kind.
 ///
 /// Sorted by name by default; keyset-paginated (`limit`, `cursor`).
@@ -210,7 +200,7 @@ pub(crate) fn with_etag(
     responses(
         (status = 200, description = "A page of organizations", body = OrganizationPage,
          headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
-        (status = 403, response = crate::openapi::Forbidden),
+        (status = 403, response = crate::http::responses::Forbidden),
     )
 )]
 #[get("/organizations")]
@@ -237,8 +227,8 @@ pub async fn list_organizations(
     responses(
         (status = 200, description = "The organization", body = Organization,
          headers(("ETag" = String, description = "Current version, for `If-Match`"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
     )
 )]
 #[get("/organizations/{id_or_slug}")]
@@ -267,9 +257,9 @@ pub async fn get_organization(
     responses(
         (status = 201, description = "Created", body = Organization,
          headers(("Location" = String, description = "URL of the new organization"), ("ETag" = String, description = "Its version"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 409, response = crate::http::responses::Conflict),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
     )
 )]
 #[post("/organizations")]
@@ -290,18 +280,18 @@ pub async fn create_organization(
 /// editors the associations they edit.
 #[utoipa::path(
     tag = "organizations",
-    params(IdOrSlugPath, crate::openapi::IfMatchHeader),
+    params(IdOrSlugPath, crate::http::responses::IfMatchHeader),
     request_body = UpdateOrganization,
     security(("bearer" = []), ("api_token" = ["associations:write"])),
     responses(
         (status = 200, description = "Changed", body = Organization,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
-        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 409, response = crate::http::responses::Conflict),
+        (status = 412, response = crate::http::responses::PreconditionFailed),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
+        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[patch("/organizations/{id_or_slug}")]
@@ -333,15 +323,15 @@ pub async fn update_organization(
 /// Needs `If-Match`. An organization still referenced elsewhere answers 409.
 #[utoipa::path(
     tag = "organizations",
-    params(IdOrSlugPath, crate::openapi::IfMatchHeader),
+    params(IdOrSlugPath, crate::http::responses::IfMatchHeader),
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 409, response = crate::http::responses::Conflict),
+        (status = 412, response = crate::http::responses::PreconditionFailed),
+        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[delete("/organizations/{id_or_slug}")]

@@ -5,12 +5,12 @@ use diesel::prelude::*;
 
 use super::dto::OrganizationSort;
 use super::model::{OrganizationFields, OrganizationRow, Stamp};
-use crate::audit::{self, Actor};
 use crate::db::DbConnection;
 use crate::db::schema::organizations;
 use crate::domain::Slug;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::pagination::Cursor;
+use crate::write::{self, Actor};
 
 /// What a list asks for.
 #[derive(Debug, Default)]
@@ -205,7 +205,7 @@ pub fn insert(
         ))
         .returning(organizations::all_columns)
         .get_result(conn)?;
-    audit::record(
+    write::record(
         conn,
         actor,
         "create",
@@ -245,13 +245,13 @@ pub fn update(
     .get_result(conn)
     .optional()?;
     let row = updated.ok_or_else(|| ApiError::precondition_failed(current.version))?;
-    audit::record(
+    write::record(
         conn,
         actor,
         "update",
         "organization",
         row.id,
-        Some(audit::diff(&before, &fields)),
+        Some(write::diff(&before, &fields)),
     )?;
     Ok(row)
 }
@@ -273,6 +273,6 @@ pub fn delete(
         return Err(ApiError::precondition_failed(current.version));
     }
     let snapshot = serde_json::to_value(OrganizationFields::from(current.clone())).ok();
-    audit::record(conn, actor, "delete", "organization", current.id, snapshot)?;
+    write::record(conn, actor, "delete", "organization", current.id, snapshot)?;
     Ok(())
 }

@@ -20,9 +20,9 @@ use crate::db::DbConnection;
 use crate::domain::{Scope, fold_for_search};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::{IfMatch, Json, Query};
-use crate::organizations::handlers::with_etag;
+use crate::http::AppState;
+use crate::http::with_etag;
 use crate::pagination::{Cursor, fetch_size, page_response, split_page};
-use crate::server::AppState;
 
 /// How often an adoption is retried when a concurrent one took its number.
 const NUMBERING_ATTEMPTS: usize = 3;
@@ -110,7 +110,7 @@ where
     responses(
         (status = 200, description = "A page of positions (without their bodies)", body = PositionPage,
          headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
-        (status = 403, response = crate::openapi::Forbidden),
+        (status = 403, response = crate::http::responses::Forbidden),
     )
 )]
 #[get("/positions")]
@@ -180,8 +180,8 @@ pub async fn list_positions(
     responses(
         (status = 200, description = "The position", body = Position,
          headers(("ETag" = String, description = "Current version, for `If-Match`"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
     )
 )]
 #[get("/positions/{id}")]
@@ -220,9 +220,9 @@ pub async fn get_position(
     responses(
         (status = 201, description = "Created", body = Position,
          headers(("Location" = String, description = "URL of the new position"), ("ETag" = String, description = "Its version"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 409, response = crate::http::responses::Conflict),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
     )
 )]
 #[post("/positions")]
@@ -254,18 +254,18 @@ pub async fn create_position(
 /// through `/transitions`.
 #[utoipa::path(
     tag = "positions",
-    params(PositionPath, crate::openapi::IfMatchHeader),
+    params(PositionPath, crate::http::responses::IfMatchHeader),
     request_body = UpdatePosition,
     security(("bearer" = []), ("api_token" = ["positions:write"])),
     responses(
         (status = 200, description = "Changed", body = Position,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
-        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 409, response = crate::http::responses::Conflict),
+        (status = 412, response = crate::http::responses::PreconditionFailed),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
+        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[patch("/positions/{id}")]
@@ -315,15 +315,15 @@ pub async fn update_position(
 /// withdraw them first (409 `position_not_deletable`).
 #[utoipa::path(
     tag = "positions",
-    params(PositionPath, crate::openapi::IfMatchHeader),
+    params(PositionPath, crate::http::responses::IfMatchHeader),
     security(("bearer" = []), ("api_token" = ["positions:write"])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 409, response = crate::http::responses::Conflict),
+        (status = 412, response = crate::http::responses::PreconditionFailed),
+        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[delete("/positions/{id}")]
@@ -356,18 +356,18 @@ pub async fn delete_position(
 /// association in the year of adoption) unless it has a number. Needs `If-Match`.
 #[utoipa::path(
     tag = "positions",
-    params(PositionPath, crate::openapi::IfMatchHeader),
+    params(PositionPath, crate::http::responses::IfMatchHeader),
     request_body = TransitionRequest,
     security(("bearer" = []), ("api_token" = ["positions:write"])),
     responses(
         (status = 200, description = "Moved", body = Position,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
-        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 409, response = crate::http::responses::Conflict),
+        (status = 412, response = crate::http::responses::PreconditionFailed),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
+        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[post("/positions/{id}/transitions")]
@@ -417,8 +417,8 @@ pub async fn transition_position(
     security((), ("bearer" = []), ("api_token" = ["positions:read"])),
     responses(
         (status = 200, description = "The moves, the creation first", body = PositionHistory),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
     )
 )]
 #[get("/positions/{id}/history")]
@@ -465,9 +465,9 @@ pub async fn position_history(
     responses(
         (status = 200, description = "Co-signed; the position with its co-signers", body = Position,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 409, response = crate::http::responses::Conflict),
     )
 )]
 #[post("/positions/{id}/co-signers/{organization_id}")]
@@ -508,15 +508,15 @@ pub async fn co_sign_position(
 /// Needs `If-Match` with the position's `ETag`.
 #[utoipa::path(
     tag = "positions",
-    params(CoSignerPath, crate::openapi::IfMatchHeader),
+    params(CoSignerPath, crate::http::responses::IfMatchHeader),
     security(("bearer" = []), ("api_token" = ["positions:write"])),
     responses(
         (status = 204, description = "The signature is withdrawn"),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 409, response = crate::http::responses::Conflict),
+        (status = 412, response = crate::http::responses::PreconditionFailed),
+        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[delete("/positions/{id}/co-signers/{organization_id}")]
@@ -562,10 +562,10 @@ pub async fn remove_co_signer(
     responses(
         (status = 201, description = "Recorded; the position with its replies", body = Position,
          headers(("Location" = String, description = "URL of the position"), ("ETag" = String, description = "Its new version"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 409, response = crate::http::responses::Conflict),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
     )
 )]
 #[post("/positions/{id}/responses")]

@@ -13,7 +13,6 @@ use super::model::{
     AttachmentData, AttachmentRow, CoSignerRow, NewAttachment, NewCoSigner, NewResponse,
     NewTransition, PositionFields, PositionLinks, PositionRow, PositionState, Stamp, TransitionRow,
 };
-use crate::audit::{self, Actor};
 use crate::auth::policy::DraftVisibility;
 use crate::db::DbConnection;
 use crate::db::schema::{
@@ -25,6 +24,7 @@ use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::organizations::dto::{OrganizationSummary, parse_kind as parse_organization_kind};
 use crate::organizations::model::OrganizationRow;
 use crate::pagination::Cursor;
+use crate::write::{self, Actor};
 
 /// The audit log's name of a position.
 const OBJECT: &str = "position";
@@ -851,7 +851,7 @@ pub fn insert(
         None,
     )?;
     let state = PositionState { fields, links };
-    audit::record(
+    write::record(
         conn,
         actor,
         "create",
@@ -907,13 +907,13 @@ pub fn update(
     check_number_free(conn, &after.fields, Some(current.id))?;
     let row = write_row(conn, current, expected_version, &after.fields)?;
     write_links(conn, row.id, &before.links, &after.links)?;
-    audit::record(
+    write::record(
         conn,
         actor,
         "update",
         OBJECT,
         row.id,
-        Some(audit::diff(&before, &after)),
+        Some(write::diff(&before, &after)),
     )?;
     Ok(row)
 }
@@ -949,7 +949,7 @@ pub fn delete(
     if deleted == 0 {
         return Err(ApiError::precondition_failed(current.version));
     }
-    audit::record(
+    write::record(
         conn,
         actor,
         "delete",
@@ -1108,7 +1108,7 @@ pub fn transition(
         on,
         request.note.as_deref(),
     )?;
-    audit::record(
+    write::record(
         conn,
         actor,
         "transition",
@@ -1178,7 +1178,7 @@ pub fn co_sign(
         })
         .execute(conn)?;
     let row = touch(conn, current, current.version)?;
-    audit::record(
+    write::record(
         conn,
         actor,
         "co_sign",
@@ -1220,7 +1220,7 @@ pub fn remove_co_signer(
             .filter(position_co_signers::organization_id.eq(organization_id)),
     )
     .execute(conn)?;
-    audit::record(
+    write::record(
         conn,
         actor,
         "remove_co_signer",
@@ -1279,7 +1279,7 @@ pub fn add_response(
         .values(&response)
         .returning(position_responses::id)
         .get_result(conn)?;
-    audit::record(
+    write::record(
         conn,
         actor,
         "response",

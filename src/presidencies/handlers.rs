@@ -15,13 +15,14 @@ use crate::domain::OrganizationKind;
 use crate::domain::Scope;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::{IfMatch, Json, Query};
+use crate::http::AppState;
+use crate::http::with_etag;
 use crate::memberships::repo as memberships;
 use crate::organizations::dto::{IdOrSlugPath, parse_kind};
-use crate::organizations::handlers::{KindScope, find_in_scope, with_etag};
+use crate::organizations::handlers::{KindScope, find_in_scope};
 use crate::organizations::model::OrganizationRow;
 use crate::organizations::repo as organizations;
 use crate::pagination::{Cursor, fetch_size, page_response, split_page};
-use crate::server::AppState;
 
 fn location(alliance_id: i64, presidency_id: i64) -> String {
     format!("/api/v1/associations/{alliance_id}/presidencies/{presidency_id}")
@@ -114,8 +115,8 @@ fn with_holder(conn: &mut DbConnection, row: PresidencyRow) -> ApiResult<Preside
     responses(
         (status = 200, description = "A page of presidency terms", body = PresidencyPage,
          headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
     )
 )]
 #[get("/associations/{id_or_slug}/presidencies")]
@@ -175,8 +176,8 @@ pub async fn list_presidencies(
     responses(
         (status = 200, description = "The term in force", body = Presidency,
          headers(("ETag" = String, description = "Current version, for `If-Match`"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
     )
 )]
 #[get("/associations/{id_or_slug}/presidencies/current")]
@@ -219,8 +220,8 @@ pub async fn current_presidency(
     responses(
         (status = 200, description = "The term", body = Presidency,
          headers(("ETag" = String, description = "Current version, for `If-Match`"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
     )
 )]
 #[get("/associations/{id_or_slug}/presidencies/{presidency_id:[0-9]+}")]
@@ -263,10 +264,10 @@ pub async fn get_presidency(
     responses(
         (status = 201, description = "Created", body = Presidency,
          headers(("Location" = String, description = "URL of the new term"), ("ETag" = String, description = "Its version"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 409, response = crate::http::responses::Conflict),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
     )
 )]
 #[post("/associations/{id_or_slug}/presidencies")]
@@ -303,18 +304,18 @@ pub async fn create_presidency(
 /// Needs `If-Match`. The same rules as for a new term apply to the result.
 #[utoipa::path(
     tag = "presidencies",
-    params(PresidencyPath, crate::openapi::IfMatchHeader),
+    params(PresidencyPath, crate::http::responses::IfMatchHeader),
     request_body = UpdatePresidency,
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Changed", body = Presidency,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
-        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 409, response = crate::http::responses::Conflict),
+        (status = 412, response = crate::http::responses::PreconditionFailed),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
+        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[patch("/associations/{id_or_slug}/presidencies/{presidency_id:[0-9]+}")]
@@ -354,14 +355,14 @@ pub async fn update_presidency(
 /// Delete a presidency term recorded by mistake (administrators). Needs `If-Match`.
 #[utoipa::path(
     tag = "presidencies",
-    params(PresidencyPath, crate::openapi::IfMatchHeader),
+    params(PresidencyPath, crate::http::responses::IfMatchHeader),
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 412, response = crate::http::responses::PreconditionFailed),
+        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[delete("/associations/{id_or_slug}/presidencies/{presidency_id:[0-9]+}")]

@@ -5,12 +5,12 @@ use diesel::prelude::*;
 
 use super::dto::PresidencySort;
 use super::model::{PresidencyFields, PresidencyRow, PresidencyStamp};
-use crate::audit::{self, Actor};
 use crate::db::DbConnection;
 use crate::db::schema::{organizations, presidencies};
 use crate::error::{ApiError, ApiResult};
 use crate::organizations::model::OrganizationRow;
 use crate::pagination::Cursor;
+use crate::write::{self, Actor};
 
 #[derive(Debug)]
 pub struct ListFilter {
@@ -147,7 +147,7 @@ pub fn insert(
         ))
         .returning(presidencies::all_columns)
         .get_result(conn)?;
-    audit::record(
+    write::record(
         conn,
         actor,
         "create",
@@ -185,13 +185,13 @@ pub fn update(
     .get_result(conn)
     .optional()?;
     let row = updated.ok_or_else(|| ApiError::precondition_failed(current.version))?;
-    audit::record(
+    write::record(
         conn,
         actor,
         "update",
         "presidency",
         row.id,
-        Some(audit::diff(&before, fields)),
+        Some(write::diff(&before, fields)),
     )?;
     Ok(row)
 }
@@ -212,6 +212,6 @@ pub fn delete(
         return Err(ApiError::precondition_failed(current.version));
     }
     let snapshot = serde_json::to_value(PresidencyFields::from(current)).ok();
-    audit::record(conn, actor, "delete", "presidency", current.id, snapshot)?;
+    write::record(conn, actor, "delete", "presidency", current.id, snapshot)?;
     Ok(())
 }

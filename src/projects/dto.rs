@@ -10,8 +10,8 @@ use validator::{Validate, ValidationError};
 use super::model::{FundingData, PartnerData, ProjectFields, ProjectLinks};
 use crate::domain::{Money, PartnerRole, ProjectCode, ProjectStatus};
 use crate::error::{ApiError, FieldError};
-use crate::indicators::dto::Indicator;
 use crate::organizations::dto::OrganizationSummary;
+use crate::projects::indicators::dto::Indicator;
 use crate::validation::{double_option, not_blank};
 
 /// Most funding sources of a project.

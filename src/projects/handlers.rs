@@ -14,9 +14,9 @@ use crate::db::DbConnection;
 use crate::domain::{Scope, fold_for_search};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{IfMatch, Json, Query};
-use crate::organizations::handlers::with_etag;
+use crate::http::AppState;
+use crate::http::with_etag;
 use crate::pagination::{Cursor, fetch_size, page_response, split_page};
-use crate::server::AppState;
 
 fn location(id: i64) -> String {
     format!("/api/v1/projects/{id}")
@@ -39,7 +39,7 @@ pub(crate) fn find_project(conn: &mut DbConnection, id: i64) -> ApiResult<Projec
     responses(
         (status = 200, description = "A page of projects (without their descriptions)", body = ProjectPage,
          headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
-        (status = 403, response = crate::openapi::Forbidden),
+        (status = 403, response = crate::http::responses::Forbidden),
     )
 )]
 #[get("/projects")]
@@ -92,8 +92,8 @@ pub async fn list_projects(
     responses(
         (status = 200, description = "The project", body = Project,
          headers(("ETag" = String, description = "Current version, for `If-Match`"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
     )
 )]
 #[get("/projects/{id}")]
@@ -127,9 +127,9 @@ pub async fn get_project(
     responses(
         (status = 201, description = "Created", body = Project,
          headers(("Location" = String, description = "URL of the new project"), ("ETag" = String, description = "Its version"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 409, response = crate::http::responses::Conflict),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
     )
 )]
 #[post("/projects")]
@@ -159,18 +159,18 @@ pub async fn create_project(
 /// Changing `lead_id` needs the right to manage projects of both organizations.
 #[utoipa::path(
     tag = "projects",
-    params(ProjectPath, crate::openapi::IfMatchHeader),
+    params(ProjectPath, crate::http::responses::IfMatchHeader),
     request_body = UpdateProject,
     security(("bearer" = []), ("api_token" = ["projects:write"])),
     responses(
         (status = 200, description = "Changed", body = Project,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
-        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 409, response = crate::http::responses::Conflict),
+        (status = 412, response = crate::http::responses::PreconditionFailed),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
+        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[patch("/projects/{id}")]
@@ -219,15 +219,15 @@ pub async fn update_project(
 /// tokens with `projects:write`.
 #[utoipa::path(
     tag = "projects",
-    params(ProjectPath, crate::openapi::IfMatchHeader),
+    params(ProjectPath, crate::http::responses::IfMatchHeader),
     security(("bearer" = []), ("api_token" = ["projects:write"])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 409, response = crate::http::responses::Conflict),
+        (status = 412, response = crate::http::responses::PreconditionFailed),
+        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[delete("/projects/{id}")]

@@ -1,6 +1,6 @@
 //! Partnership projects (e.g. the ZMP project co-financed by the EEA grants) with their
 //! partners, funding, goals and indicators: `/api/v1/projects`. Indicators and events
-//! are their own resources under a project (`crate::indicators`, `crate::events`).
+//! are sub-resources of a project, in their own folders here (`crate::projects::indicators`, `crate::projects::events`).
 //!
 //! Decisions worth knowing:
 //! - Money is exact (`crate::domain::Money`): a decimal string with at most two
@@ -29,7 +29,9 @@
 //!   read only. Deleting a project deletes its indicators and events.
 
 pub mod dto;
+pub mod events;
 pub mod handlers;
+pub mod indicators;
 pub mod model;
 pub mod repo;
 

@@ -10,14 +10,14 @@ use super::model::{
     FundingData, FundingRow, PartnerData, ProjectFields, ProjectLinks, ProjectRow, ProjectState,
     Stamp,
 };
-use crate::audit::{self, Actor};
 use crate::db::DbConnection;
 use crate::db::schema::{project_funding, project_goals, project_partners, projects};
 use crate::domain::PartnerRole;
 use crate::error::{ApiError, ApiResult, Code, FieldError};
-use crate::indicators::dto::Indicator;
 use crate::organizations::dto::OrganizationSummary;
 use crate::pagination::Cursor;
+use crate::projects::indicators::dto::Indicator;
+use crate::write::{self, Actor};
 
 /// The audit log's name of a project.
 const OBJECT: &str = "project";
@@ -206,7 +206,7 @@ pub fn with_details(conn: &mut DbConnection, rows: Vec<ProjectRow>) -> ApiResult
         .filter(project_goals::project_id.eq_any(ids.clone()))
         .order((project_goals::project_id, project_goals::id))
         .load(conn)?;
-    let mut indicators = crate::indicators::repo::for_projects(conn, &ids)?;
+    let mut indicators = crate::projects::indicators::repo::for_projects(conn, &ids)?;
 
     let mut organization_ids: Vec<i64> = rows.iter().map(|r| r.lead_id).collect();
     organization_ids.extend(partners.iter().map(|(_, o, _)| *o));
@@ -435,7 +435,7 @@ pub fn insert(
         .returning(projects::all_columns)
         .get_result(conn)?;
     write_links(conn, row.id, row.lead_id, None, &links)?;
-    audit::record(
+    write::record(
         conn,
         actor,
         "create",
@@ -487,13 +487,13 @@ pub fn update(
         Some((current.lead_id, &before.links)),
         &after.links,
     )?;
-    audit::record(
+    write::record(
         conn,
         actor,
         "update",
         OBJECT,
         row.id,
-        Some(audit::diff(&before, &after)),
+        Some(write::diff(&before, &after)),
     )?;
     Ok(row)
 }
@@ -516,7 +516,7 @@ pub fn delete(
     if deleted == 0 {
         return Err(ApiError::precondition_failed(current.version));
     }
-    audit::record(
+    write::record(
         conn,
         actor,
         "delete",

@@ -15,7 +15,6 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::audit::Actor;
 use crate::config::ConsultationMinDays;
 use crate::consultations::comments::repo::{
     self as comments, Arrival, CommentText, Submission, Submitter,
@@ -34,6 +33,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::organizations::dto::{AddressInput, CreateOrganization};
 use crate::organizations::repo as organizations;
 use crate::positions::model::PositionFields;
+use crate::write::Actor;
 
 const DEMO_NOTE: &str = "Organizacja przykładowa — dane demonstracyjne.";
 

@@ -11,7 +11,6 @@ pub use synthetic::{SyntheticReport, load_synthetic};
 use chrono::{Datelike, NaiveDate};
 use diesel::Connection;
 
-use crate::audit::Actor;
 use crate::db::DbConnection;
 use crate::domain::OrganizationKind;
 use crate::error::ApiResult;
@@ -23,6 +22,7 @@ use crate::organizations::dto::{AddressInput, CreateOrganization};
 use crate::organizations::repo as organizations;
 use crate::presidencies::model::PresidencyFields;
 use crate::presidencies::repo as presidencies;
+use crate::write::Actor;
 
 /// An organization of the demo set.
 struct DemoOrganization {

@@ -11,7 +11,6 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
-use crate::audit::Actor;
 use crate::db::DbConnection;
 use crate::db::schema::positions;
 use crate::domain::{OrganizationKind, PositionKind, PositionStatus};
@@ -22,6 +21,7 @@ use crate::positions::model::{
     CoSignerRow, NewResponse, PositionFields, PositionLinks, PositionRow, no_adoption_date,
 };
 use crate::positions::repo::{self, Move};
+use crate::write::Actor;
 
 /// The government bodies the demo positions are addressed to.
 const GOVERNMENT_BODIES: [(&str, &str, &str); 3] = [

@@ -17,17 +17,17 @@
 
 use chrono::NaiveDate;
 
-use crate::audit::Actor;
 use crate::db::DbConnection;
 use crate::domain::{Currency, EventKind, Money, PartnerRole, ProjectStatus};
 use crate::error::{ApiError, ApiResult};
-use crate::events::model::EventFields;
-use crate::events::repo as events;
-use crate::indicators::model::IndicatorFields;
-use crate::indicators::repo as indicators;
 use crate::organizations::repo as organizations;
+use crate::projects::events::model::EventFields;
+use crate::projects::events::repo as events;
+use crate::projects::indicators::model::IndicatorFields;
+use crate::projects::indicators::repo as indicators;
 use crate::projects::model::{FundingData, PartnerData, ProjectFields, ProjectLinks};
 use crate::projects::repo as projects;
+use crate::write::Actor;
 
 pub const ZMP_PROJECT_CODE: &str = "ZMP-EOG-2012";
 

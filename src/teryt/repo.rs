@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 
 use super::parse::{ImportError, TercUnit, decode, parse_terc};
-use crate::audit::Actor;
 use crate::db::DbConnection;
 use crate::db::schema::organizations;
 use crate::domain::OrganizationKind;
@@ -13,6 +12,7 @@ use crate::error::ApiError;
 use crate::organizations::dto::check_consistency;
 use crate::organizations::model::{OrganizationFields, OrganizationRow};
 use crate::organizations::repo as organization_repo;
+use crate::write::Actor;
 
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

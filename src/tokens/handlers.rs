@@ -6,10 +6,10 @@ use super::repo::{self, NewTokenData, TokenFilter};
 use crate::auth::{SignedIn, policy};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{IfMatch, Json, Query};
+use crate::http::AppState;
+use crate::http::with_etag;
 use crate::organizations::dto::IdPath;
-use crate::organizations::handlers::with_etag;
 use crate::pagination::{Cursor, fetch_size, page_response, split_page};
-use crate::server::AppState;
 
 /// List API tokens: all for administrators, those of their associations for editors.
 ///
@@ -21,7 +21,7 @@ use crate::server::AppState;
     responses(
         (status = 200, description = "A page of tokens, in id order", body = TokenPage,
          headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
-        (status = 403, response = crate::openapi::Forbidden),
+        (status = 403, response = crate::http::responses::Forbidden),
     )
 )]
 #[get("/tokens")]
@@ -77,8 +77,8 @@ pub async fn list_tokens(
     responses(
         (status = 201, description = "Issued; the secret is shown this once", body = CreatedToken,
          headers(("Location" = String, description = "URL of the new token"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
     )
 )]
 #[post("/tokens")]
@@ -131,8 +131,8 @@ pub async fn create_token(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The token", body = ApiToken, headers(("ETag" = String, description = "Current version"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
     )
 )]
 #[get("/tokens/{id}")]
@@ -162,14 +162,14 @@ pub async fn get_token(
 /// Revoke an API token: it stops working with the next request. Needs `If-Match`.
 #[utoipa::path(
     tag = "tokens",
-    params(IdPath, crate::openapi::IfMatchHeader),
+    params(IdPath, crate::http::responses::IfMatchHeader),
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 412, response = crate::http::responses::PreconditionFailed),
+        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[delete("/tokens/{id}")]

@@ -10,13 +10,13 @@ use sha2::{Digest, Sha256};
 
 use super::dto::ApiToken;
 use super::model::{NewToken, TokenRow};
-use crate::audit::{self, Actor};
 use crate::db::DbConnection;
 use crate::db::schema::api_tokens;
 use crate::domain::Scope;
 use crate::error::{ApiError, ApiResult};
 use crate::organizations::dto::OrganizationSummary;
 use crate::pagination::Cursor;
+use crate::write::{self, Actor};
 
 pub const TOKEN_PREFIX: &str = "rzm_";
 /// `last_used_at` is written at most this often per token.
@@ -187,7 +187,7 @@ pub fn create(
         })
         .returning(api_tokens::all_columns)
         .get_result(conn)?;
-    audit::record(
+    write::record(
         conn,
         actor,
         "issue",
@@ -225,5 +225,5 @@ pub fn revoke(
     if updated == 0 {
         return Err(ApiError::precondition_failed(current.version));
     }
-    audit::record(conn, actor, "revoke", "api_token", current.id, None)
+    write::record(conn, actor, "revoke", "api_token", current.id, None)
 }

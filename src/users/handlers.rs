@@ -6,10 +6,10 @@ use super::repo::{self, NewUserData, UserFilter, UserUpdate};
 use crate::auth::{SignedIn, password, policy};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{IfMatch, Json, Query};
+use crate::http::AppState;
+use crate::http::with_etag;
 use crate::organizations::dto::IdPath;
-use crate::organizations::handlers::with_etag;
 use crate::pagination::{Cursor, fetch_size, page_response, split_page};
-use crate::server::AppState;
 
 async fn hash_password(password: String) -> ApiResult<String> {
     web::block(move || password::hash(&password))
@@ -26,7 +26,7 @@ async fn hash_password(password: String) -> ApiResult<String> {
     responses(
         (status = 200, description = "A page of people, in id order", body = UserPage,
          headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
-        (status = 403, response = crate::openapi::Forbidden),
+        (status = 403, response = crate::http::responses::Forbidden),
     )
 )]
 #[get("/users")]
@@ -68,8 +68,8 @@ pub async fn list_users(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The person", body = User, headers(("ETag" = String, description = "Current version"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
     )
 )]
 #[get("/users/{id}")]
@@ -99,9 +99,9 @@ pub async fn get_user(
     responses(
         (status = 201, description = "Created", body = User,
          headers(("Location" = String, description = "URL of the new user"), ("ETag" = String, description = "Its version"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 409, response = crate::http::responses::Conflict),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
     )
 )]
 #[post("/users")]
@@ -133,16 +133,16 @@ pub async fn create_user(
 /// Change a person (administrators). Needs `If-Match`.
 #[utoipa::path(
     tag = "users",
-    params(IdPath, crate::openapi::IfMatchHeader),
+    params(IdPath, crate::http::responses::IfMatchHeader),
     request_body = UpdateUser,
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Changed", body = User, headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
-        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 412, response = crate::http::responses::PreconditionFailed),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
+        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[patch("/users/{id}")]

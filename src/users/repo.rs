@@ -6,7 +6,6 @@ use diesel::prelude::*;
 
 use super::dto::User as UserDto;
 use super::model::{NewUser, NewUserAssociation, UserChanges, UserRow};
-use crate::audit::{self, Actor};
 use crate::auth::principal::User as PrincipalUser;
 use crate::db::DbConnection;
 use crate::db::schema::{organizations, user_associations, users};
@@ -15,6 +14,7 @@ use crate::error::{ApiError, ApiResult, Code};
 use crate::organizations::dto::OrganizationSummary;
 use crate::organizations::model::OrganizationRow;
 use crate::pagination::Cursor;
+use crate::write::{self, Actor};
 
 /// What sign-in needs to know.
 pub struct Credentials {
@@ -263,7 +263,7 @@ pub fn create(
         .returning(users::all_columns)
         .get_result(conn)?;
     replace_associations(conn, row.id, &data.associations)?;
-    audit::record(
+    write::record(
         conn,
         actor,
         "create",
@@ -342,7 +342,7 @@ pub fn update(
     if associations != current_ids {
         replace_associations(conn, current.user.id, &associations)?;
     }
-    audit::record(
+    write::record(
         conn,
         actor,
         "update",

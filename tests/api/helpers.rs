@@ -13,7 +13,8 @@ use diesel::prelude::*;
 use razem::config::Config;
 use razem::db::{Db, DbConnection};
 use razem::domain::Role;
-use razem::server::{AppState, build_app};
+use razem::http::AppState;
+use razem::server::build_app;
 use serde_json::Value;
 
 /// A throwaway database, removed when the test ends.

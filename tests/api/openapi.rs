@@ -14,7 +14,7 @@ fn committed() -> Value {
 
 #[test]
 fn committed_contract_matches_the_code() {
-    let generated = razem::openapi::document_json();
+    let generated = razem::server::document_json();
     let on_disk =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json"))
             .unwrap();

@@ -177,7 +177,7 @@ async fn rotated_signing_keys_still_verify_and_unknown_keys_do_not() {
     let app = spawn_app_with(|config| config.jwt_keys = keys(new_secret, Some(old_secret))).await;
     let (id, new_token) = app.user("someone@example.org", Role::Viewer, &[]).await;
     let ttl = std::time::Duration::from_secs(600);
-    let signed_with_old = razem::auth::jwt::TokenKeys::new(keys(old_secret, None), ttl)
+    let signed_with_old = razem::jwt::TokenKeys::new(keys(old_secret, None), ttl)
         .issue(id)
         .unwrap();
     let new_kid = jsonwebtoken::decode_header(&new_token).unwrap().kid;

@@ -17,9 +17,9 @@ use crate::consultations::repo as consultations;
 use crate::domain::{CommentChannel, Scope};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{IfMatch, Json, Query};
-use crate::organizations::handlers::with_etag;
+use crate::http::AppState;
+use crate::http::with_etag;
 use crate::pagination::{Cursor, fetch_size, page_response, split_page};
-use crate::server::AppState;
 
 fn location(consultation_id: i64, comment_id: i64) -> String {
     format!("/api/v1/consultations/{consultation_id}/comments/{comment_id}")
@@ -68,8 +68,8 @@ fn own_submitter(principal: &Principal, requested: Option<i64>) -> ApiResult<i64
     responses(
         (status = 200, description = "A page of comments", body = CommentPage,
          headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
     )
 )]
 #[get("/consultations/{id}/comments")]
@@ -122,8 +122,8 @@ pub async fn list_comments(
     responses(
         (status = 200, description = "The comment", body = Comment,
          headers(("ETag" = String, description = "Current version, for `If-Match`"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
     )
 )]
 #[get("/consultations/{id}/comments/{comment_id}")]
@@ -170,10 +170,10 @@ pub async fn get_comment(
     responses(
         (status = 201, description = "Created", body = Comment,
          headers(("Location" = String, description = "URL of the new comment"), ("ETag" = String, description = "Its version"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 409, response = crate::http::responses::Conflict),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
     )
 )]
 #[post("/consultations/{id}/comments")]
@@ -263,18 +263,18 @@ pub async fn create_comment(
 /// `consultations:write`) until the report is published.
 #[utoipa::path(
     tag = "consultations",
-    params(CommentPath, crate::openapi::IfMatchHeader),
+    params(CommentPath, crate::http::responses::IfMatchHeader),
     request_body = UpdateComment,
     security(("bearer" = []), ("api_token" = ["consultations:comment"]), ("api_token" = ["consultations:write"])),
     responses(
         (status = 200, description = "Changed", body = Comment,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
-        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 409, response = crate::http::responses::Conflict),
+        (status = 412, response = crate::http::responses::PreconditionFailed),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
+        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[patch("/consultations/{id}/comments/{comment_id}")]
@@ -326,18 +326,18 @@ pub async fn update_comment(
 /// report is published.
 #[utoipa::path(
     tag = "consultations",
-    params(CommentPath, crate::openapi::IfMatchHeader),
+    params(CommentPath, crate::http::responses::IfMatchHeader),
     request_body = DispositionRequest,
     security(("bearer" = []), ("api_token" = ["consultations:write"])),
     responses(
         (status = 200, description = "Decided; the comment", body = Comment,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
-        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 409, response = crate::http::responses::Conflict),
+        (status = 412, response = crate::http::responses::PreconditionFailed),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
+        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[put("/consultations/{id}/comments/{comment_id}/disposition")]
@@ -393,9 +393,9 @@ pub async fn decide_comment(
             (Report = "application/json"),
             (String = "text/csv", example = "\u{feff}Lp.;Podmiot zgłaszający;Jednostka redakcyjna;Treść uwagi;Propozycja zmiany;Uzasadnienie;Stanowisko;Uzasadnienie stanowiska\r\n1;Szczecińska Rada Organizacji Pozarządowych;§ 5 ust. 2;Program przewiduje wyłącznie roczne konkursy ofert.;Dodać pkt 4: „zlecanie zadań w ramach umów wieloletnich”.;;częściowo uwzględniona;Uwaga uwzględniona w zakresie zadań z pomocy społecznej.\r\n")
         )),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 406, response = crate::openapi::NotAcceptable),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 406, response = crate::http::responses::NotAcceptable),
     )
 )]
 #[get("/consultations/{id}/report")]

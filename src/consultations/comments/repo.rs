@@ -8,7 +8,6 @@ use diesel::prelude::*;
 
 use super::dto::{Comment, CommentSort, Disposition, PERSON_LABEL, UpdateComment};
 use super::model::{CommentFields, CommentRow, Stamp};
-use crate::audit::{self, Actor};
 use crate::consultations::dto::parse_eligibility;
 use crate::consultations::model::ConsultationRow;
 use crate::db::DbConnection;
@@ -17,6 +16,7 @@ use crate::domain::{CommentChannel, ConsultationStatus, DispositionStatus, Eligi
 use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::organizations::dto::OrganizationSummary;
 use crate::pagination::Cursor;
+use crate::write::{self, Actor};
 
 /// The audit log's name of a comment.
 const OBJECT: &str = "consultation_comment";
@@ -477,7 +477,7 @@ pub fn submit(
     let mut snapshot = serde_json::to_value(&fields).unwrap_or_default();
     snapshot["consultation_id"] = consultation.id.into();
     snapshot["number"] = number.into();
-    audit::record(conn, actor, "create", OBJECT, row.id, Some(snapshot))?;
+    write::record(conn, actor, "create", OBJECT, row.id, Some(snapshot))?;
     Ok(row)
 }
 
@@ -607,13 +607,13 @@ pub fn amend(
         }
     }
     let row = write_row(conn, current, expected_version, &after)?;
-    audit::record(
+    write::record(
         conn,
         actor,
         "update",
         OBJECT,
         row.id,
-        Some(audit::diff(&before, &after)),
+        Some(write::diff(&before, &after)),
     )?;
     Ok(row)
 }
@@ -663,13 +663,13 @@ pub fn decide(
         after.decided_by = actor.user_id;
     }
     let row = write_row(conn, current, expected_version, &after)?;
-    audit::record(
+    write::record(
         conn,
         actor,
         "decide",
         OBJECT,
         row.id,
-        Some(audit::diff(&before, &after)),
+        Some(write::diff(&before, &after)),
     )?;
     Ok(row)
 }

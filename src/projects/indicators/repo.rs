@@ -6,10 +6,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::model::{IndicatorFields, IndicatorRow, IndicatorStamp};
-use crate::audit::{self, Actor};
 use crate::db::DbConnection;
 use crate::db::schema::project_indicators;
 use crate::error::{ApiError, ApiResult, Code};
+use crate::write::{self, Actor};
 
 /// The audit log's name of an indicator.
 const OBJECT: &str = "project_indicator";
@@ -134,7 +134,7 @@ pub fn insert(
         .returning(project_indicators::all_columns)
         .get_result(conn)?;
     crate::projects::repo::touch(conn, fields.project_id)?;
-    audit::record(
+    write::record(
         conn,
         actor,
         "create",
@@ -175,13 +175,13 @@ pub fn update(
     .optional()?;
     let row = updated.ok_or_else(|| ApiError::precondition_failed(current.version))?;
     crate::projects::repo::touch(conn, row.project_id)?;
-    audit::record(
+    write::record(
         conn,
         actor,
         "update",
         OBJECT,
         row.id,
-        Some(audit::diff(&before, fields)),
+        Some(write::diff(&before, fields)),
     )?;
     Ok(row)
 }
@@ -203,7 +203,7 @@ pub fn delete(
         return Err(ApiError::precondition_failed(current.version));
     }
     crate::projects::repo::touch(conn, current.project_id)?;
-    audit::record(
+    write::record(
         conn,
         actor,
         "delete",

@@ -13,11 +13,11 @@ use crate::db::DbConnection;
 use crate::domain::Scope;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{IfMatch, Json, Query};
-use crate::organizations::handlers::with_etag;
+use crate::http::AppState;
+use crate::http::with_etag;
 use crate::pagination::{Cursor, fetch_size, page_response, split_page};
 use crate::projects::dto::ProjectPath;
 use crate::projects::handlers::find_project;
-use crate::server::AppState;
 
 /// The sort name indicator cursors carry (they are in the order of creation).
 const SORT: &str = "id";
@@ -44,8 +44,8 @@ fn find_indicator(
     responses(
         (status = 200, description = "A page of indicators", body = IndicatorPage,
          headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
     )
 )]
 #[get("/projects/{id}/indicators")]
@@ -98,8 +98,8 @@ pub async fn list_indicators(
     responses(
         (status = 200, description = "The indicator", body = Indicator,
          headers(("ETag" = String, description = "Current version, for `If-Match`"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
     )
 )]
 #[get("/projects/{id}/indicators/{indicator_id}")]
@@ -136,10 +136,10 @@ pub async fn get_indicator(
     responses(
         (status = 201, description = "Created", body = Indicator,
          headers(("Location" = String, description = "URL of the new indicator"), ("ETag" = String, description = "Its version"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 409, response = crate::http::responses::Conflict),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
     )
 )]
 #[post("/projects/{id}/indicators")]
@@ -172,18 +172,18 @@ pub async fn create_indicator(
 /// Needs `If-Match` with the indicator's `ETag`.
 #[utoipa::path(
     tag = "indicators",
-    params(IndicatorPath, crate::openapi::IfMatchHeader),
+    params(IndicatorPath, crate::http::responses::IfMatchHeader),
     request_body = UpdateIndicator,
     security(("bearer" = []), ("api_token" = ["projects:write"])),
     responses(
         (status = 200, description = "Changed", body = Indicator,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
-        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 409, response = crate::http::responses::Conflict),
+        (status = 412, response = crate::http::responses::PreconditionFailed),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
+        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[patch("/projects/{id}/indicators/{indicator_id}")]
@@ -218,14 +218,14 @@ pub async fn update_indicator(
 /// Delete an indicator. Needs `If-Match`.
 #[utoipa::path(
     tag = "indicators",
-    params(IndicatorPath, crate::openapi::IfMatchHeader),
+    params(IndicatorPath, crate::http::responses::IfMatchHeader),
     security(("bearer" = []), ("api_token" = ["projects:write"])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 412, response = crate::http::responses::PreconditionFailed),
+        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[delete("/projects/{id}/indicators/{indicator_id}")]

@@ -14,11 +14,11 @@ use crate::db::DbConnection;
 use crate::domain::{Scope, fold_for_search};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::{IfMatch, Json, Query};
-use crate::organizations::handlers::with_etag;
+use crate::http::AppState;
+use crate::http::with_etag;
 use crate::pagination::{Cursor, fetch_size, page_response, split_page};
 use crate::projects::dto::ProjectPath;
 use crate::projects::handlers::find_project;
-use crate::server::AppState;
 
 fn find_event(conn: &mut DbConnection, project_id: i64, event_id: i64) -> ApiResult<EventRow> {
     repo::find(conn, project_id, event_id)?.ok_or_else(|| {
@@ -122,7 +122,7 @@ async fn list_page(
     responses(
         (status = 200, description = "A page of events", body = ProjectEventPage,
          headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
-        (status = 403, response = crate::openapi::Forbidden),
+        (status = 403, response = crate::http::responses::Forbidden),
     )
 )]
 #[get("/events")]
@@ -156,8 +156,8 @@ pub async fn list_events(
     responses(
         (status = 200, description = "A page of events", body = ProjectEventPage,
          headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
     )
 )]
 #[get("/projects/{id}/events")]
@@ -192,8 +192,8 @@ pub async fn list_project_events(
     responses(
         (status = 200, description = "The event", body = ProjectEvent,
          headers(("ETag" = String, description = "Current version, for `If-Match`"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
     )
 )]
 #[get("/projects/{id}/events/{event_id}")]
@@ -227,9 +227,9 @@ pub async fn get_event(
     responses(
         (status = 201, description = "Created", body = ProjectEvent,
          headers(("Location" = String, description = "URL of the new event"), ("ETag" = String, description = "Its version"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
     )
 )]
 #[post("/projects/{id}/events")]
@@ -265,17 +265,17 @@ pub async fn create_event(
 /// Needs `If-Match` with the event's `ETag`.
 #[utoipa::path(
     tag = "events",
-    params(EventPath, crate::openapi::IfMatchHeader),
+    params(EventPath, crate::http::responses::IfMatchHeader),
     request_body = UpdateProjectEvent,
     security(("bearer" = []), ("api_token" = ["projects:write"])),
     responses(
         (status = 200, description = "Changed", body = ProjectEvent,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
-        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 412, response = crate::http::responses::PreconditionFailed),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
+        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[patch("/projects/{id}/events/{event_id}")]
@@ -308,14 +308,14 @@ pub async fn update_event(
 /// Delete an event. Needs `If-Match`.
 #[utoipa::path(
     tag = "events",
-    params(EventPath, crate::openapi::IfMatchHeader),
+    params(EventPath, crate::http::responses::IfMatchHeader),
     security(("bearer" = []), ("api_token" = ["projects:write"])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 412, response = crate::http::responses::PreconditionFailed),
+        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[delete("/projects/{id}/events/{event_id}")]

@@ -5,11 +5,11 @@ use diesel::prelude::*;
 
 use super::dto::EventSort;
 use super::model::{EventFields, EventRow, EventStamp, start_sort};
-use crate::audit::{self, Actor};
 use crate::db::DbConnection;
 use crate::db::schema::project_events;
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::Cursor;
+use crate::write::{self, Actor};
 
 /// The audit log's name of an event.
 const OBJECT: &str = "project_event";
@@ -115,7 +115,7 @@ pub fn insert(conn: &mut DbConnection, actor: &Actor, fields: &EventFields) -> A
         ))
         .returning(project_events::all_columns)
         .get_result(conn)?;
-    audit::record(
+    write::record(
         conn,
         actor,
         "create",
@@ -154,13 +154,13 @@ pub fn update(
     .get_result(conn)
     .optional()?;
     let row = updated.ok_or_else(|| ApiError::precondition_failed(current.version))?;
-    audit::record(
+    write::record(
         conn,
         actor,
         "update",
         OBJECT,
         row.id,
-        Some(audit::diff(&before, fields)),
+        Some(write::diff(&before, fields)),
     )?;
     Ok(row)
 }
@@ -181,7 +181,7 @@ pub fn delete(
     if deleted == 0 {
         return Err(ApiError::precondition_failed(current.version));
     }
-    audit::record(
+    write::record(
         conn,
         actor,
         "delete",

@@ -1,0 +1,9 @@
+//! The HTTP layer every resource shares: the application state, the documented problem
+//! responses and the shaping of replies. Depends only downwards (db, config, jwt, error).
+
+pub mod reply;
+pub mod responses;
+pub mod state;
+
+pub use reply::with_etag;
+pub use state::{AppState, client_address};

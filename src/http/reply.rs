@@ -1,0 +1,17 @@
+//! Shaping successful responses the same way everywhere.
+
+use actix_web::HttpResponse;
+use actix_web::http::header;
+
+use crate::extract::etag;
+
+/// 200 (or 201 with `Location`) with the body and the `ETag` of its version.
+pub fn with_etag(
+    mut response: actix_web::HttpResponseBuilder,
+    version: i64,
+    body: impl serde::Serialize,
+) -> HttpResponse {
+    response
+        .insert_header(header::ETag(etag(version)))
+        .json(body)
+}

@@ -1,0 +1,53 @@
+//! What every handler can reach, and who is calling from where.
+
+use actix_web::HttpRequest;
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::jwt::TokenKeys;
+use crate::throttle::WindowLimiter;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub db: Db,
+    pub tokens: TokenKeys,
+    /// Failed sign-ins per account and per client address.
+    pub login_failures: WindowLimiter,
+    /// Requests per partner API token.
+    pub token_requests: WindowLimiter,
+    pub config: Config,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: Config) -> Self {
+        let minute = std::time::Duration::from_secs(60);
+        AppState {
+            db,
+            tokens: TokenKeys::new(config.jwt_keys.clone(), config.access_token_ttl),
+            login_failures: WindowLimiter::new(config.login_max_failures, minute),
+            token_requests: WindowLimiter::new(config.token_rate_limit, minute),
+            config,
+        }
+    }
+}
+
+/// The client's address: the peer, or — when the peer is a trusted proxy — the
+/// nearest untrusted address in `X-Forwarded-For`.
+pub fn client_address(req: &HttpRequest, trusted_proxies: &[std::net::IpAddr]) -> String {
+    let Some(peer) = req.peer_addr().map(|a| a.ip()) else {
+        return "unknown".to_owned();
+    };
+    if !trusted_proxies.contains(&peer) {
+        return peer.to_string();
+    }
+    req.headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter_map(|a| a.parse::<std::net::IpAddr>().ok())
+        .rev()
+        .find(|a| !trusted_proxies.contains(a))
+        .unwrap_or(peer)
+        .to_string()
+}

@@ -1,0 +1,8 @@
+//! The one write path: every change of a versioned row goes through here, which checks
+//! the precondition, bumps `version` and `updated_at`, answers 412 when the row moved,
+//! and appends the audit record in the same transaction. It is also the one place the
+//! change event of the change feed will be written.
+
+pub mod audit;
+
+pub use audit::{Actor, diff, record};
