@@ -2,9 +2,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::domain::Role;
-use crate::organizations::dto::OrganizationSummary;
-
 /// Credentials of a person.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -46,16 +43,4 @@ pub struct TokenResponse {
     pub refresh_token: String,
     /// Seconds until the refresh token expires.
     pub refresh_expires_in: u64,
-}
-
-/// The signed-in person.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"id": 1, "email": "admin@example.org", "name": "Administrator", "role": "admin", "associations": []}))]
-pub struct Me {
-    pub id: i64,
-    pub email: String,
-    pub name: String,
-    pub role: Role,
-    /// The associations this person may write for (editors).
-    pub associations: Vec<OrganizationSummary>,
 }

@@ -1,8 +1,8 @@
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, post, web};
 
-use super::dto::{LoginRequest, Me, RefreshRequest, TokenResponse};
+use super::dto::{LoginRequest, RefreshRequest, TokenResponse};
+use super::password;
 use super::repo::{self, Rotation};
-use super::{SignedIn, password, policy};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::Json;
 use crate::http::AppState;
@@ -58,7 +58,7 @@ pub async fn login(
         .db
         .run({
             let email = email.clone();
-            move |conn| crate::users::repo::find_credentials(conn, &email)
+            move |conn| super::credentials::find_credentials(conn, &email)
         })
         .await?;
     let known_user = user.as_ref().map(|u| u.id);
@@ -77,10 +77,7 @@ pub async fn login(
     let Some(user_id) = verified else {
         state.login_failures.hit(&account_key);
         state.login_failures.hit(&address_key);
-        log::info!(
-            "failed sign-in for {}",
-            crate::users::dto::mask_email(&email)
-        );
+        log::info!("failed sign-in for {}", crate::domain::mask_email(&email));
         state
             .db
             .transaction(move |conn| repo::record_failed_login(conn, known_user, &email))
@@ -130,7 +127,7 @@ pub async fn refresh(
         } => {
             let active = state
                 .db
-                .run(move |conn| crate::users::repo::find_active_principal(conn, user_id))
+                .run(move |conn| super::credentials::find_active_principal(conn, user_id))
                 .await?;
             if active.is_none() {
                 return Err(ApiError::new(
@@ -167,32 +164,4 @@ pub async fn logout(
         .transaction(move |conn| repo::logout(conn, &secret))
         .await?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-/// The signed-in person, with the associations they may write for.
-#[utoipa::path(
-    tag = "auth",
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "The signed-in person", body = Me),
-        (status = 403, response = crate::http::responses::Forbidden),
-    )
-)]
-#[get("/me")]
-pub async fn me(
-    state: web::Data<AppState>,
-    SignedIn(principal): SignedIn,
-) -> ApiResult<web::Json<Me>> {
-    let user_id = policy::require_person(&principal)?.id;
-    let user = state
-        .db
-        .run(move |conn| crate::users::repo::find_with_associations(conn, user_id))
-        .await?;
-    Ok(web::Json(Me {
-        id: user.user.id,
-        email: user.user.email,
-        name: user.user.name,
-        role: user.role,
-        associations: user.associations,
-    }))
 }

@@ -1,6 +1,7 @@
 //! Authentication (passwords, access and refresh tokens, the principal of a request)
 //! and the authorization policy.
 
+pub mod credentials;
 pub mod dto;
 pub mod handlers;
 pub mod model;
@@ -17,6 +18,5 @@ pub fn routes(config: &mut ServiceConfig) {
     config
         .service(handlers::login)
         .service(handlers::refresh)
-        .service(handlers::logout)
-        .service(handlers::me);
+        .service(handlers::logout);
 }

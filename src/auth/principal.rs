@@ -84,9 +84,9 @@ fn bearer_token(req: &HttpRequest) -> Result<Option<String>, ApiError> {
 }
 
 async fn partner_token(state: &AppState, secret: String) -> Result<Principal, ApiError> {
-    let row = state
+    let token = state
         .db
-        .run(move |conn| crate::tokens::repo::authenticate(conn, &secret))
+        .run(move |conn| super::credentials::authenticate_token(conn, &secret))
         .await?
         .ok_or_else(|| {
             ApiError::new(
@@ -94,14 +94,10 @@ async fn partner_token(state: &AppState, secret: String) -> Result<Principal, Ap
                 "the API token is unknown, revoked or expired",
             )
         })?;
-    if let Some(retry_after) = state.token_requests.hit(&row.id.to_string()) {
+    if let Some(retry_after) = state.token_requests.hit(&token.id.to_string()) {
         return Err(ApiError::too_many_requests(retry_after));
     }
-    Ok(Principal::Token(PartnerToken {
-        id: row.id,
-        organization_id: row.organization_id,
-        scopes: row.scope_list(),
-    }))
+    Ok(Principal::Token(token))
 }
 
 async fn person(state: &AppState, jwt: &str) -> Result<Principal, ApiError> {
@@ -120,7 +116,7 @@ async fn person(state: &AppState, jwt: &str) -> Result<Principal, ApiError> {
     })?;
     let user = state
         .db
-        .run(move |conn| crate::users::repo::find_active_principal(conn, user_id))
+        .run(move |conn| super::credentials::find_active_principal(conn, user_id))
         .await?
         .ok_or_else(|| {
             ApiError::new(
@@ -143,7 +139,7 @@ impl FromRequest for Principal {
                 return Ok(Principal::Anonymous);
             };
             let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
-            if token.starts_with(crate::tokens::repo::TOKEN_PREFIX) {
+            if token.starts_with(super::credentials::TOKEN_PREFIX) {
                 partner_token(&state, token).await
             } else {
                 person(&state, &token).await

@@ -5,11 +5,11 @@ use diesel::prelude::*;
 use rand::Rng;
 use rand::distr::Alphanumeric;
 
+use super::credentials::hash_secret;
 use super::model::{NewRefreshToken, RefreshTokenRow};
 use crate::db::DbConnection;
 use crate::db::schema::refresh_tokens;
 use crate::error::{ApiError, ApiResult, Code};
-use crate::tokens::repo::hash_secret;
 use crate::write::{self, Actor};
 
 const REFRESH_PREFIX: &str = "rzr_";
@@ -158,6 +158,6 @@ pub fn record_failed_login(
         user_id
             .map(|id| id.to_string())
             .unwrap_or_else(|| "unknown".to_owned()),
-        Some(serde_json::json!({"email": crate::users::dto::mask_email(email)})),
+        Some(serde_json::json!({"email": crate::domain::mask_email(email)})),
     )
 }

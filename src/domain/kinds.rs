@@ -127,3 +127,15 @@ text_enum!(
         ProjectsWrite => "projects:write",
     }
 );
+
+impl Scope {
+    /// The space-separated scopes of a stored token. A value outside the set is an
+    /// error, never skipped: a token must not silently lose or gain a permission.
+    pub fn parse_list(stored: &str) -> Result<Vec<Scope>, String> {
+        stored
+            .split(' ')
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse().map_err(|_| format!("unknown stored scope '{s}'")))
+            .collect()
+    }
+}

@@ -20,7 +20,7 @@ pub use kinds::{JstKind, OrganizationKind, Role, Scope, Voivodeship};
 pub use money::{AMOUNT_MAX_CHARS, AMOUNT_PATTERN, Currency, Money};
 pub use positions::{PositionKind, PositionNumber, PositionStatus, RegisterNumber};
 pub use projects::{EventKind, LocalTime, PartnerRole, ProjectCode, ProjectStatus};
-pub use text::{Email, Slug, WebUrl, fold_for_search};
+pub use text::{Email, Slug, WebUrl, fold_for_search, mask_email};
 
 /// Declares a string newtype with parsing, serde, Display and an OpenAPI schema.
 macro_rules! string_value {

@@ -118,6 +118,14 @@ string_value!(
     }
 );
 
+/// `jan.kowalski@example.org` → `j***@example.org`, for log lines.
+pub fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => format!("{}***@{domain}", local.chars().next().unwrap_or('*')),
+        None => "***".to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,10 +6,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use rand::Rng;
 use rand::distr::Alphanumeric;
-use sha2::{Digest, Sha256};
 
 use super::dto::ApiToken;
 use super::model::{NewToken, TokenRow};
+use crate::auth::credentials::{TOKEN_PREFIX, hash_secret};
 use crate::db::DbConnection;
 use crate::db::schema::api_tokens;
 use crate::domain::Scope;
@@ -17,18 +17,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::organizations::dto::OrganizationSummary;
 use crate::pagination::Cursor;
 use crate::write::{self, Actor};
-
-pub const TOKEN_PREFIX: &str = "rzm_";
-/// `last_used_at` is written at most this often per token.
-const TOUCH_EVERY_SECS: i64 = 60;
-
-/// SHA-256 of a secret, hex: what is stored and looked up.
-pub fn hash_secret(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 /// A fresh secret from the operating system's CSPRNG-seeded generator: `rzm_` + 40 alphanumerics.
 pub fn new_secret() -> String {
@@ -38,28 +26,6 @@ pub fn new_secret() -> String {
         .map(char::from)
         .collect();
     format!("{TOKEN_PREFIX}{random}")
-}
-
-/// The active token of a secret, if any (not revoked, not expired), marked as used.
-pub fn authenticate(conn: &mut DbConnection, secret: &str) -> ApiResult<Option<TokenRow>> {
-    let now = crate::time::now();
-    let row: Option<TokenRow> = api_tokens::table
-        .filter(api_tokens::token_hash.eq(hash_secret(secret)))
-        .filter(api_tokens::revoked_at.is_null())
-        .first(conn)
-        .optional()?;
-    let Some(row) = row.filter(|r| r.expires_at.is_none_or(|e| e > now)) else {
-        return Ok(None);
-    };
-    let stale = row
-        .last_used_at
-        .is_none_or(|used| (now - used).num_seconds() >= TOUCH_EVERY_SECS);
-    if stale {
-        diesel::update(api_tokens::table.find(row.id))
-            .set(api_tokens::last_used_at.eq(now))
-            .execute(conn)?;
-    }
-    Ok(Some(row))
 }
 
 pub fn to_dto(row: TokenRow, organization: OrganizationSummary) -> ApiToken {

@@ -81,10 +81,14 @@ crate::page_of!(
     json!({"items": [{"id": 1, "email": "admin@example.org", "name": "Administrator", "role": "admin", "active": true, "associations": [], "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"}], "next_cursor": null})
 );
 
-/// `jan.kowalski@example.org` → `j***@example.org`, for log lines.
-pub fn mask_email(email: &str) -> String {
-    match email.split_once('@') {
-        Some((local, domain)) => format!("{}***@{domain}", local.chars().next().unwrap_or('*')),
-        None => "***".to_owned(),
-    }
+/// The signed-in person.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": 1, "email": "admin@example.org", "name": "Administrator", "role": "admin", "associations": []}))]
+pub struct Me {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    /// The associations this person may write for (editors).
+    pub associations: Vec<OrganizationSummary>,
 }

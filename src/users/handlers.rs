@@ -1,7 +1,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 
-use super::dto::{CreateUser, UpdateUser, User, UserListQuery, UserPage};
+use super::dto::{CreateUser, Me, UpdateUser, User, UserListQuery, UserPage};
 use super::repo::{self, NewUserData, UserFilter, UserUpdate};
 use crate::auth::{SignedIn, password, policy};
 use crate::error::{ApiError, ApiResult};
@@ -181,4 +181,32 @@ pub async fn update_user(
         user.user.version,
         User::from(user),
     ))
+}
+
+/// The signed-in person, with the associations they may write for.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The signed-in person", body = Me),
+        (status = 403, response = crate::http::responses::Forbidden),
+    )
+)]
+#[get("/me")]
+pub async fn me(
+    state: web::Data<AppState>,
+    SignedIn(principal): SignedIn,
+) -> ApiResult<web::Json<Me>> {
+    let user_id = policy::require_person(&principal)?.id;
+    let user = state
+        .db
+        .run(move |conn| repo::find_with_associations(conn, user_id))
+        .await?;
+    Ok(web::Json(Me {
+        id: user.user.id,
+        email: user.user.email,
+        name: user.user.name,
+        role: user.role,
+        associations: user.associations,
+    }))
 }

@@ -9,6 +9,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(config: &mut ServiceConfig) {
     config
+        .service(handlers::me)
         .service(handlers::list_users)
         .service(handlers::create_user)
         .service(handlers::get_user)

@@ -6,7 +6,6 @@ use diesel::prelude::*;
 
 use super::dto::User as UserDto;
 use super::model::{NewUser, NewUserAssociation, UserChanges, UserRow};
-use crate::auth::principal::User as PrincipalUser;
 use crate::db::DbConnection;
 use crate::db::schema::{organizations, user_associations, users};
 use crate::domain::{OrganizationKind, Role};
@@ -15,61 +14,6 @@ use crate::organizations::dto::OrganizationSummary;
 use crate::organizations::model::OrganizationRow;
 use crate::pagination::Cursor;
 use crate::write::{self, Actor};
-
-/// What sign-in needs to know.
-pub struct Credentials {
-    pub id: i64,
-    pub active: bool,
-    pub password_hash: String,
-}
-
-pub fn find_credentials(conn: &mut DbConnection, email: &str) -> ApiResult<Option<Credentials>> {
-    let row: Option<(i64, bool, String)> = users::table
-        .select((users::id, users::active, users::password_hash))
-        .filter(users::email.eq(email.trim().to_lowercase()))
-        .first(conn)
-        .optional()?;
-    Ok(row.map(|(id, active, password_hash)| Credentials {
-        id,
-        active,
-        password_hash,
-    }))
-}
-
-fn association_ids(conn: &mut DbConnection, user_id: i64) -> ApiResult<Vec<i64>> {
-    Ok(user_associations::table
-        .select(user_associations::organization_id)
-        .filter(user_associations::user_id.eq(user_id))
-        .order(user_associations::organization_id.asc())
-        .load(conn)?)
-}
-
-/// The principal of an access token's subject, if the account is active.
-pub fn find_active_principal(
-    conn: &mut DbConnection,
-    user_id: i64,
-) -> ApiResult<Option<PrincipalUser>> {
-    let row: Option<(i64, String)> = users::table
-        .select((users::id, users::role))
-        .filter(users::id.eq(user_id))
-        .filter(users::active.eq(true))
-        .first(conn)
-        .optional()?;
-    let Some((id, role)) = row else {
-        return Ok(None);
-    };
-    let role: Role = role.parse().map_err(ApiError::internal)?;
-    let associations = if role == Role::Editor {
-        association_ids(conn, id)?
-    } else {
-        Vec::new()
-    };
-    Ok(Some(PrincipalUser {
-        id,
-        role,
-        associations,
-    }))
-}
 
 /// A user with the summaries of their associations.
 pub struct UserWithAssociations {

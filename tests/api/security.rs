@@ -47,7 +47,7 @@ async fn principal_by_endpoint_matrix() {
     app.with_conn(|conn| {
         diesel::update(
             api_tokens::table
-                .filter(api_tokens::token_hash.eq(razem::tokens::repo::hash_secret(&revoked))),
+                .filter(api_tokens::token_hash.eq(razem::auth::credentials::hash_secret(&revoked))),
         )
         .set(api_tokens::revoked_at.eq(razem::time::now()))
         .execute(conn)

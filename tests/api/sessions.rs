@@ -86,7 +86,7 @@ async fn refresh_rotates_and_reuse_revokes_the_family() {
     after.assert_problem(401, "invalid_refresh_token");
     let family: String = app.with_conn(|conn| {
         refresh_tokens::table
-            .filter(refresh_tokens::token_hash.eq(razem::tokens::repo::hash_secret(&refresh)))
+            .filter(refresh_tokens::token_hash.eq(razem::auth::credentials::hash_secret(&refresh)))
             .select(refresh_tokens::family)
             .first(conn)
             .unwrap()

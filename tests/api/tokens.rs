@@ -45,7 +45,7 @@ async fn tokens_are_issued_once_stored_hashed_and_listed_without_secret() {
             .first(conn)
             .unwrap()
     });
-    assert_eq!(hash, razem::tokens::repo::hash_secret(&secret));
+    assert_eq!(hash, razem::auth::credentials::hash_secret(&secret));
     assert_ne!(hash, secret);
     assert!(secret.starts_with(&prefix));
 
