@@ -3,8 +3,8 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::associations::presidencies::dto::PresidencySummary;
 use crate::organizations::dto::Organization;
-use crate::presidencies::dto::PresidencySummary;
 
 /// An association, national association or alliance: the organization's fields plus
 /// `member_count` (members today, computed on every read) and, for alliances, the

@@ -2,6 +2,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 
 use super::dto::{Association, AssociationPage};
+use crate::associations::presidencies::dto::PresidencySummary;
 use crate::auth::{Principal, SignedIn, policy};
 use crate::db::DbConnection;
 use crate::domain::Scope;
@@ -15,7 +16,6 @@ use crate::organizations::dto::{
 use crate::organizations::handlers::{KindScope, create, list_rows, load, remove, update};
 use crate::organizations::model::OrganizationRow;
 use crate::pagination::page_response;
-use crate::presidencies::dto::PresidencySummary;
 
 /// Adds what is computed about associations to a page of them, in three queries
 /// whatever the page size: member counts, presidencies in force, their holders.
@@ -25,8 +25,8 @@ pub fn describe(
 ) -> ApiResult<Vec<Association>> {
     let today = crate::time::today();
     let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
-    let counts = crate::memberships::repo::counts_on(conn, &ids, today)?;
-    let terms = crate::presidencies::repo::in_force(conn, &ids, today)?;
+    let counts = crate::associations::memberships::repo::counts_on(conn, &ids, today)?;
+    let terms = crate::associations::presidencies::repo::in_force(conn, &ids, today)?;
     let holder_ids: Vec<i64> = terms.iter().map(|term| term.holder_id).collect();
     let holders = crate::organizations::repo::find_many(conn, &holder_ids)?;
     Ok(rows

@@ -1,9 +1,13 @@
 //! Associations and alliances: `/api/v1/associations`, the organizations of kind
 //! `alliance`, `association` and `national_association`, looked up by id or slug,
-//! with their computed `member_count` and `current_presidency`.
+//! with their computed `member_count` and `current_presidency`, and their own
+//! sub-resources: dated memberships, the rotating presidency and the timeline.
 
 pub mod dto;
 pub mod handlers;
+pub mod memberships;
+pub mod milestones;
+pub mod presidencies;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

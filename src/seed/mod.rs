@@ -11,17 +11,17 @@ pub use synthetic::{SyntheticReport, load_synthetic};
 use chrono::{Datelike, NaiveDate};
 use diesel::Connection;
 
+use crate::associations::memberships::model::MembershipFields;
+use crate::associations::memberships::repo as memberships;
+use crate::associations::milestones::model::MilestoneFields;
+use crate::associations::milestones::repo as milestones;
+use crate::associations::presidencies::model::PresidencyFields;
+use crate::associations::presidencies::repo as presidencies;
 use crate::db::DbConnection;
 use crate::domain::OrganizationKind;
 use crate::error::ApiResult;
-use crate::memberships::model::MembershipFields;
-use crate::memberships::repo as memberships;
-use crate::milestones::model::MilestoneFields;
-use crate::milestones::repo as milestones;
 use crate::organizations::dto::{AddressInput, CreateOrganization};
 use crate::organizations::repo as organizations;
-use crate::presidencies::model::PresidencyFields;
-use crate::presidencies::repo as presidencies;
 use crate::write::Actor;
 
 /// An organization of the demo set.

@@ -310,7 +310,7 @@ fn ineligibility(
         }
         (Eligibility::Members, Submitter::Organization(id)) => {
             let day = received_at.date();
-            let member = crate::memberships::repo::covers(
+            let member = crate::associations::memberships::repo::covers(
                 conn,
                 consultation.organizer_id,
                 *id,

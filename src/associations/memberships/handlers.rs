@@ -91,7 +91,8 @@ fn check_presidencies_covered(
     association_id: i64,
     member_id: i64,
 ) -> ApiResult<()> {
-    for term in crate::presidencies::repo::terms_of(conn, association_id, member_id)? {
+    for term in crate::associations::presidencies::repo::terms_of(conn, association_id, member_id)?
+    {
         if !repo::covers(
             conn,
             association_id,

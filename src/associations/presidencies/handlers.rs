@@ -9,6 +9,7 @@ use super::dto::{
 };
 use super::model::{PresidencyFields, PresidencyRow};
 use super::repo::{self, ListFilter};
+use crate::associations::memberships::repo as memberships;
 use crate::auth::{Principal, SignedIn, policy};
 use crate::db::DbConnection;
 use crate::domain::OrganizationKind;
@@ -17,7 +18,6 @@ use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::{IfMatch, Json, Query};
 use crate::http::AppState;
 use crate::http::with_etag;
-use crate::memberships::repo as memberships;
 use crate::organizations::dto::{IdOrSlugPath, parse_kind};
 use crate::organizations::handlers::{KindScope, find_in_scope};
 use crate::organizations::model::OrganizationRow;
