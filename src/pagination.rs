@@ -9,7 +9,9 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ApiError, Code};
+use crate::db::DbConnection;
+use crate::error::{ApiError, ApiResult, Code};
+use crate::http::AppState;
 
 pub const DEFAULT_LIMIT: i64 = 20;
 pub const MAX_LIMIT: i64 = 100;
@@ -119,6 +121,90 @@ macro_rules! keyset {
     }};
 }
 
+/// A `?sort=` enum: its name goes into every cursor, so a cursor serves only its sort.
+pub trait Sort: Copy + Default + Send + 'static {
+    fn as_str(self) -> &'static str;
+}
+
+/// The paging part of a list request, decoded once: the sort, the position to continue
+/// after (400 `invalid_cursor` for a cursor this list did not make), the page size.
+#[derive(Debug, Clone)]
+pub struct PageRequest<S> {
+    pub sort: S,
+    pub after: Option<Cursor>,
+    limit: Option<i64>,
+}
+
+impl<S: Sort> PageRequest<S> {
+    pub fn new(sort: Option<S>, cursor: Option<&str>, limit: Option<i64>) -> ApiResult<Self> {
+        let sort = sort.unwrap_or_default();
+        let after = cursor
+            .map(|raw| Cursor::decode(raw, sort.as_str()))
+            .transpose()?;
+        Ok(PageRequest { sort, after, limit })
+    }
+
+    /// Rows to fetch: one more than the page, to learn whether a next page exists.
+    pub fn fetch(&self) -> i64 {
+        fetch_size(self.limit)
+    }
+
+    pub fn limit(&self) -> Option<i64> {
+        self.limit
+    }
+}
+
+/// One list of a resource: its query (the filter, with the SQL in the repository), the
+/// cursor of a row, and how a page of rows becomes the items on the wire.
+pub trait Listing: Send + 'static {
+    type Sort: Sort;
+    type Row: Send + 'static;
+    type Item: Serialize + Send + 'static;
+
+    /// At most `page.fetch()` rows after `page.after`, in `page.sort` order.
+    fn rows(
+        &self,
+        conn: &mut DbConnection,
+        page: &PageRequest<Self::Sort>,
+    ) -> ApiResult<Vec<Self::Row>>;
+
+    /// Where the page after `row` starts.
+    fn cursor(row: &Self::Row, sort: Self::Sort) -> Cursor;
+
+    /// The items of one page (embedded summaries fetched here, once per page).
+    fn render(conn: &mut DbConnection, rows: Vec<Self::Row>) -> ApiResult<Vec<Self::Item>>;
+}
+
+/// A page of items as every list answers it.
+#[derive(Debug, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+/// Runs a list in one database turn and answers the page with its `Link` header: the
+/// list prelude every list shares.
+pub async fn respond_page<L: Listing>(
+    state: &AppState,
+    req: &HttpRequest,
+    listing: L,
+    page: PageRequest<L::Sort>,
+) -> ApiResult<HttpResponse> {
+    let body = state
+        .db
+        .run(move |conn| {
+            let rows = listing.rows(conn, &page)?;
+            let (rows, next_cursor) =
+                split_page(rows, page.limit, |row| L::cursor(row, page.sort));
+            Ok(Page {
+                items: L::render(conn, rows)?,
+                next_cursor,
+            })
+        })
+        .await?;
+    Ok(page_response(req, &body, body.next_cursor.as_deref()))
+}
+
 /// How many rows to fetch: one more than the page, to learn whether a next page exists.
 pub fn fetch_size(limit: Option<i64>) -> i64 {
     limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT) + 1
@@ -203,6 +289,12 @@ macro_rules! text_enum_sort {
                 match self {
                     $($name::$variant => $text),+
                 }
+            }
+        }
+
+        impl $crate::pagination::Sort for $name {
+            fn as_str(self) -> &'static str {
+                $name::as_str(self)
             }
         }
     };

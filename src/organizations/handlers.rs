@@ -16,6 +16,7 @@ use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::{IfMatch, Json, Query};
 use crate::http::AppState;
 use crate::http::with_etag;
+use crate::write::Expected;
 use crate::pagination::{Cursor, fetch_size, page_response, split_page};
 
 /// Which organizations an endpoint serves.
@@ -150,7 +151,7 @@ pub(crate) async fn update(
         .transaction(move |conn| {
             let current = find_in_scope(conn, scope, &id_or_slug)?;
             policy::can_write_organization(&principal, current.id)?;
-            let expected = if_match.expected(current.version)?;
+            let expected = Expected::from_header(&if_match, current.version)?;
             if let Some(kind) = patch.kind {
                 if !scope.admits(kind) {
                     return Err(ApiError::invalid_field(
@@ -184,7 +185,7 @@ pub(crate) async fn remove(
         .transaction(move |conn| {
             let current = find_in_scope(conn, scope, &id_or_slug)?;
             policy::can_delete_organization(&principal)?;
-            let expected = if_match.expected(current.version)?;
+            let expected = Expected::from_header(&if_match, current.version)?;
             repo::delete(conn, &principal.actor(), &current, expected)
         })
         .await

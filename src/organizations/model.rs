@@ -108,10 +108,3 @@ impl From<OrganizationRow> for OrganizationFields {
     }
 }
 
-/// Columns stamped on every write.
-#[derive(Debug, AsChangeset)]
-#[diesel(table_name = organizations)]
-pub struct Stamp {
-    pub version: i64,
-    pub updated_at: NaiveDateTime,
-}

@@ -4,13 +4,13 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::dto::OrganizationSort;
-use super::model::{OrganizationFields, OrganizationRow, Stamp};
+use super::model::{OrganizationFields, OrganizationRow};
 use crate::db::DbConnection;
 use crate::db::schema::organizations;
 use crate::domain::Slug;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::pagination::Cursor;
-use crate::write::{self, Actor};
+use crate::write::{self, Actor, Expected};
 
 /// What a list asks for.
 #[derive(Debug, Default)]
@@ -185,7 +185,16 @@ fn free_slug(conn: &mut DbConnection, name: &str) -> ApiResult<String> {
         .ok_or_else(|| ApiError::internal("no free slug"))
 }
 
-/// Inserts an organization and its audit record (call inside a transaction).
+crate::versioned_table!(
+    /// The organizations table on the write path.
+    Organizations,
+    organizations,
+    OrganizationRow,
+    OrganizationFields,
+    "organization"
+);
+
+/// Inserts an organization (call inside a transaction).
 pub fn insert(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -195,33 +204,15 @@ pub fn insert(
         fields.slug = free_slug(conn, &fields.name)?;
     }
     check_unique(conn, &fields, None)?;
-    let now = crate::time::now();
-    let row: OrganizationRow = diesel::insert_into(organizations::table)
-        .values((
-            &fields,
-            organizations::version.eq(1),
-            organizations::created_at.eq(now),
-            organizations::updated_at.eq(now),
-        ))
-        .returning(organizations::all_columns)
-        .get_result(conn)?;
-    write::record(
-        conn,
-        actor,
-        "create",
-        "organization",
-        row.id,
-        serde_json::to_value(&fields).ok(),
-    )?;
-    Ok(row)
+    write::create::<Organizations>(conn, actor, &fields, &fields)
 }
 
-/// Writes the new state if the stored version is still `expected_version` (else 412).
+/// Writes the new state if the stored version is still the expected one (else 412).
 pub fn update(
     conn: &mut DbConnection,
     actor: &Actor,
     current: &OrganizationRow,
-    expected_version: i64,
+    expected: Expected,
     fields: OrganizationFields,
 ) -> ApiResult<OrganizationRow> {
     let before = OrganizationFields::from(current.clone());
@@ -229,50 +220,16 @@ pub fn update(
         return Ok(current.clone());
     }
     check_unique(conn, &fields, Some(current.id))?;
-    let updated: Option<OrganizationRow> = diesel::update(
-        organizations::table
-            .filter(organizations::id.eq(current.id))
-            .filter(organizations::version.eq(expected_version)),
-    )
-    .set((
-        &fields,
-        Stamp {
-            version: expected_version + 1,
-            updated_at: crate::time::now(),
-        },
-    ))
-    .returning(organizations::all_columns)
-    .get_result(conn)
-    .optional()?;
-    let row = updated.ok_or_else(|| ApiError::precondition_failed(current.version))?;
-    write::record(
-        conn,
-        actor,
-        "update",
-        "organization",
-        row.id,
-        Some(write::diff(&before, &fields)),
-    )?;
-    Ok(row)
+    write::update::<Organizations, _>(conn, actor, current, expected, &fields, (&before, &fields))
 }
 
-/// Deletes the organization if its version is still `expected_version`.
+/// Deletes the organization if its version is still the expected one.
 pub fn delete(
     conn: &mut DbConnection,
     actor: &Actor,
     current: &OrganizationRow,
-    expected_version: i64,
+    expected: Expected,
 ) -> ApiResult<()> {
-    let deleted = diesel::delete(
-        organizations::table
-            .filter(organizations::id.eq(current.id))
-            .filter(organizations::version.eq(expected_version)),
-    )
-    .execute(conn)?;
-    if deleted == 0 {
-        return Err(ApiError::precondition_failed(current.version));
-    }
-    let snapshot = serde_json::to_value(OrganizationFields::from(current.clone())).ok();
-    write::record(conn, actor, "delete", "organization", current.id, snapshot)?;
-    Ok(())
+    let snapshot = OrganizationFields::from(current.clone());
+    write::delete::<Organizations>(conn, actor, current, expected, &snapshot)
 }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 
 use super::parse::{ImportError, TercUnit, decode, parse_terc};
+use crate::write::Expected;
 use crate::db::DbConnection;
 use crate::db::schema::organizations;
 use crate::domain::OrganizationKind;
@@ -139,7 +140,7 @@ pub fn import(
                     report.unchanged += 1;
                 }
                 Some(row) => {
-                    organization_repo::update(conn, &actor, &row, row.version, fields)
+                    organization_repo::update(conn, &actor, &row, Expected::current(row.version), fields)
                         .map_err(database)?;
                     report.updated += 1;
                 }
