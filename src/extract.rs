@@ -353,8 +353,8 @@ fn check_path(req: &HttpRequest) -> Result<(), ApiError> {
     });
     match offending {
         None => Ok(()),
-        Some((name, _)) => Err(ApiError::bad_request(
-            "invalid_path",
+        Some((name, _)) => Err(ApiError::new(
+            Code::InvalidPath,
             format!("invalid path parameter '{name}': {FORBIDDEN_CHARACTER}"),
         )
         .with_field_errors(vec![FieldError::new(
