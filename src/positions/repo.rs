@@ -869,6 +869,7 @@ pub fn insert(
 
 /// Writes the new state of a position if its version is still `expected_version`.
 /// `consultations` are the drafts the actor may see; the one already answered stays.
+#[allow(clippy::too_many_arguments)]
 pub fn update(
     conn: &mut DbConnection,
     actor: &Actor,
