@@ -268,7 +268,8 @@ async fn create_read_update_delete_round_trip_with_every_field() {
                 "attachments": [{"title": "Opinia – PDF", "url": "https://opos.example.org/3-2024.pdf", "media_type": "application/pdf", "size_bytes": 284512}],
                 "consultation_id": consultation_id
             }),
-            Some(&w.editor_a),
+            // Signing for the Śląski Związek and answering a draft need an administrator.
+            Some(&w.admin),
         )
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
