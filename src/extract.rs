@@ -1,6 +1,6 @@
 //! Request extractors that answer every malformed input with problem+json:
 //! JSON bodies (415, 413, 400, 422 with field paths), query strings (400 naming the
-//! parameter) and `If-Match` preconditions (428, 412).
+//! parameter), path parameters (400) and `If-Match` preconditions (428, 412).
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
@@ -119,11 +119,10 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         ));
     }
     if let Some(field) = nul_character(&value, "") {
-        // PostgreSQL text cannot hold U+0000; no Polish document needs it either.
         return Err(ApiError::invalid_field(
             field,
             "invalid_character",
-            "text must not contain the NUL character (U+0000)",
+            FORBIDDEN_CHARACTER,
         ));
     }
     normalize_integers(&mut value);
@@ -133,10 +132,19 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     })
 }
 
-/// The path of the first string (or key) holding U+0000.
+/// The one character rule of every input (bodies, query strings, paths): PostgreSQL
+/// text cannot hold U+0000, so it would fail there and not on SQLite; no Polish
+/// document needs it either.
+pub fn has_forbidden_character(text: &str) -> bool {
+    text.contains('\0')
+}
+
+const FORBIDDEN_CHARACTER: &str = "text must not contain the NUL character (U+0000)";
+
+/// The path of the first string (or key) holding a forbidden character.
 fn nul_character(value: &serde_json::Value, path: &str) -> Option<String> {
     match value {
-        serde_json::Value::String(text) if text.contains('\0') => Some(path.to_owned()),
+        serde_json::Value::String(text) if has_forbidden_character(text) => Some(path.to_owned()),
         serde_json::Value::Array(items) => items
             .iter()
             .enumerate()
@@ -147,7 +155,7 @@ fn nul_character(value: &serde_json::Value, path: &str) -> Option<String> {
             } else {
                 format!("{path}.{key}")
             };
-            if key.contains('\0') {
+            if has_forbidden_character(key) {
                 Some(field)
             } else {
                 nul_character(item, &field)
@@ -241,6 +249,16 @@ where
 }
 
 pub fn parse_query<T: DeserializeOwned + Validate>(query: &str) -> Result<T, ApiError> {
+    // Before any value reaches a handler (and a database that would fail on it).
+    if let Some((name, _)) = form_urlencoded::parse(query.as_bytes())
+        .find(|(name, value)| has_forbidden_character(name) || has_forbidden_character(value))
+    {
+        return Err(query_error(vec![FieldError::new(
+            printable(&name),
+            "invalid_character",
+            FORBIDDEN_CHARACTER,
+        )]));
+    }
     let deserializer =
         serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
     let value: T = serde_path_to_error::deserialize(deserializer).map_err(|error| {
@@ -274,6 +292,77 @@ fn query_error(errors: Vec<FieldError>) -> ApiError {
         _ => "invalid query parameters".to_owned(),
     };
     ApiError::new(Code::InvalidQuery, detail).with_field_errors(errors)
+}
+
+/// A name as it can be shown in an error: a NUL in it written as `\0`.
+fn printable(name: &str) -> String {
+    name.replace('\0', "\\0")
+}
+
+/// Path parameters, deserialized as `actix_web::web::Path` does (its errors are the
+/// application's `PathConfig` ones), after every decoded segment passed the character
+/// rule: 400 `invalid_path` naming the parameter otherwise.
+#[derive(Debug)]
+pub struct Path<T>(pub T);
+
+impl<T> Path<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Path<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> FromRequest for Path<T>
+where
+    T: DeserializeOwned + 'static,
+{
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(
+            check_path(req)
+                .map_err(actix_web::Error::from)
+                .and_then(|()| {
+                    actix_web::web::Path::<T>::extract(req)
+                        .into_inner()
+                        .map(|path| Path(path.into_inner()))
+                }),
+        )
+    }
+}
+
+/// The segments decoded the way the handler will see them, in path order.
+fn check_path(req: &HttpRequest) -> Result<(), ApiError> {
+    let decoded = actix_web::web::Path::<std::collections::HashMap<String, String>>::extract(req)
+        .into_inner()
+        .map(actix_web::web::Path::into_inner)
+        .unwrap_or_default();
+    let offending = req.match_info().iter().find(|(name, raw)| {
+        has_forbidden_character(raw)
+            || decoded
+                .get(*name)
+                .is_some_and(|value| has_forbidden_character(value))
+    });
+    match offending {
+        None => Ok(()),
+        Some((name, _)) => Err(ApiError::new(
+            Code::InvalidPath,
+            format!("invalid path parameter '{name}': {FORBIDDEN_CHARACTER}"),
+        )
+        .with_field_errors(vec![FieldError::new(
+            name,
+            "invalid_character",
+            FORBIDDEN_CHARACTER,
+        )])),
+    }
 }
 
 /// The `If-Match` precondition of a write. Extraction never fails, so authorization

@@ -21,6 +21,7 @@ pub mod projects;
 pub mod request_id;
 pub mod seed;
 pub mod server;
+pub mod spreadsheet;
 pub mod teryt;
 pub mod throttle;
 pub mod time;

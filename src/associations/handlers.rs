@@ -7,7 +7,7 @@ use crate::auth::{Principal, SignedIn, policy};
 use crate::db::DbConnection;
 use crate::domain::Scope;
 use crate::error::ApiResult;
-use crate::extract::{IfMatch, Json, Query};
+use crate::extract::{IfMatch, Json, Path, Query};
 use crate::http::AppState;
 use crate::http::with_etag;
 use crate::organizations::dto::{
@@ -100,7 +100,7 @@ pub async fn list_associations(
 pub async fn get_association(
     state: web::Data<AppState>,
     principal: Principal,
-    path: web::Path<IdOrSlugPath>,
+    path: Path<IdOrSlugPath>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::AssociationsRead)?;
     let row = load(
@@ -170,7 +170,7 @@ pub async fn create_association(
 pub async fn update_association(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<IdOrSlugPath>,
+    path: Path<IdOrSlugPath>,
     if_match: IfMatch,
     body: Json<UpdateOrganization>,
 ) -> ApiResult<HttpResponse> {
@@ -209,7 +209,7 @@ pub async fn update_association(
 pub async fn delete_association(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<IdOrSlugPath>,
+    path: Path<IdOrSlugPath>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     remove(

@@ -14,7 +14,7 @@ use crate::auth::{Principal, SignedIn, policy};
 use crate::db::DbConnection;
 use crate::domain::{Scope, fold_for_search};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{IfMatch, Json, Query};
+use crate::extract::{IfMatch, Json, Path, Query};
 use crate::http::AppState;
 use crate::http::with_etag;
 use crate::pagination::{Cursor, fetch_size, page_response, split_page};
@@ -124,7 +124,7 @@ pub async fn list_consultations(
 pub async fn get_consultation(
     state: web::Data<AppState>,
     principal: Principal,
-    path: web::Path<ConsultationPath>,
+    path: Path<ConsultationPath>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::ConsultationsRead)?;
     let id = path.into_inner().id;
@@ -208,7 +208,7 @@ pub async fn create_consultation(
 pub async fn update_consultation(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<ConsultationPath>,
+    path: Path<ConsultationPath>,
     if_match: IfMatch,
     body: Json<UpdateConsultation>,
 ) -> ApiResult<HttpResponse> {
@@ -273,7 +273,7 @@ pub async fn update_consultation(
 pub async fn delete_consultation(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<ConsultationPath>,
+    path: Path<ConsultationPath>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner().id;
@@ -318,7 +318,7 @@ pub async fn delete_consultation(
 pub async fn transition_consultation(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<ConsultationPath>,
+    path: Path<ConsultationPath>,
     if_match: IfMatch,
     body: Json<TransitionRequest>,
 ) -> ApiResult<HttpResponse> {
@@ -369,7 +369,7 @@ pub async fn transition_consultation(
 pub async fn consultation_history(
     state: web::Data<AppState>,
     principal: Principal,
-    path: web::Path<ConsultationPath>,
+    path: Path<ConsultationPath>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::ConsultationsRead)?;
     let id = path.into_inner().id;

@@ -61,14 +61,17 @@ pub fn find(conn: &mut DbConnection, id: i64) -> ApiResult<Option<ConsultationRo
     Ok(consultations::table.find(id).first(conn).optional()?)
 }
 
-/// Does a consultation with this id exist (for references from positions)?
-pub fn exists(conn: &mut DbConnection, id: i64) -> ApiResult<bool> {
-    let found: Option<i64> = consultations::table
-        .select(consultations::id)
-        .filter(consultations::id.eq(id))
-        .first(conn)
-        .optional()?;
-    Ok(found.is_some())
+/// Does a consultation with this id exist among those `drafts` lets one see (for
+/// references from positions)? The same rule as [`list`]'s.
+pub fn exists(conn: &mut DbConnection, id: i64, drafts: &DraftVisibility) -> ApiResult<bool> {
+    let found: Option<ConsultationRow> = find(conn, id)?;
+    Ok(found.is_some_and(|row| {
+        row.published()
+            || match drafts {
+                DraftVisibility::All => true,
+                DraftVisibility::OfAssociations(ids) => ids.contains(&row.organizer_id),
+            }
+    }))
 }
 
 /// What a list asks for.

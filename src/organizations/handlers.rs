@@ -13,7 +13,7 @@ use super::repo::{self, ListFilter};
 use crate::auth::{Principal, SignedIn, policy};
 use crate::domain::{OrganizationKind, Scope, fold_for_search};
 use crate::error::{ApiError, ApiResult, Code};
-use crate::extract::{IfMatch, Json, Query};
+use crate::extract::{IfMatch, Json, Path, Query};
 use crate::http::AppState;
 use crate::http::with_etag;
 use crate::write::Expected;
@@ -236,7 +236,7 @@ pub async fn list_organizations(
 pub async fn get_organization(
     state: web::Data<AppState>,
     principal: Principal,
-    path: web::Path<IdOrSlugPath>,
+    path: Path<IdOrSlugPath>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::AssociationsRead)?;
     let row = load(&state, KindScope::Any, path.into_inner().id_or_slug).await?;
@@ -299,7 +299,7 @@ pub async fn create_organization(
 pub async fn update_organization(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<IdOrSlugPath>,
+    path: Path<IdOrSlugPath>,
     if_match: IfMatch,
     body: Json<UpdateOrganization>,
 ) -> ApiResult<HttpResponse> {
@@ -339,7 +339,7 @@ pub async fn update_organization(
 pub async fn delete_organization(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<IdOrSlugPath>,
+    path: Path<IdOrSlugPath>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     remove(

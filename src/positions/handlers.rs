@@ -13,13 +13,13 @@ use super::dto::{
     PositionListQuery, PositionPage, PositionPath, PositionTransition, TransitionRequest,
     UpdatePosition, normalize_topic, parse_status,
 };
-use super::model::{NewResponse, PositionFields, PositionRow};
+use super::model::{CoSignerRow, NewResponse, PositionFields, PositionRow};
 use super::repo::{self, ListFilter, Move};
 use crate::auth::{Principal, SignedIn, policy};
 use crate::db::DbConnection;
 use crate::domain::{Scope, fold_for_search};
 use crate::error::{ApiError, ApiResult, Code};
-use crate::extract::{IfMatch, Json, Query};
+use crate::extract::{IfMatch, Json, Path, Query};
 use crate::http::AppState;
 use crate::http::with_etag;
 use crate::pagination::{Cursor, fetch_size, page_response, split_page};
@@ -42,6 +42,24 @@ fn load_visible(conn: &mut DbConnection, principal: &Principal, id: i64) -> ApiR
     repo::find(conn, id)?
         .filter(|row| row.published || policy::can_see_draft(principal, row.association_id))
         .ok_or_else(|| not_found(id))
+}
+
+/// Every signature added, withdrawn or redated through the position's own body needs
+/// what `POST`/`DELETE /positions/{id}/co-signers/{organization_id}` need; signatures
+/// left as they were do not.
+fn check_co_signer_changes(
+    principal: &Principal,
+    before: &[CoSignerRow],
+    after: &[CoSignerRow],
+) -> ApiResult<()> {
+    let changed = before
+        .iter()
+        .filter(|signer| !after.contains(signer))
+        .chain(after.iter().filter(|signer| !before.contains(signer)));
+    for signer in changed {
+        policy::can_co_sign(principal, signer.organization_id)?;
+    }
+    Ok(())
 }
 
 /// Organization ids are positive: a path naming `0` is malformed (400), whatever the
@@ -188,7 +206,7 @@ pub async fn list_positions(
 pub async fn get_position(
     state: web::Data<AppState>,
     principal: Principal,
-    path: web::Path<PositionPath>,
+    path: Path<PositionPath>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::PositionsRead)?;
     let id = path.into_inner().id;
@@ -233,12 +251,14 @@ pub async fn create_position(
 ) -> ApiResult<HttpResponse> {
     policy::can_write_position(&principal, body.0.association_id)?;
     let (fields, links) = body.0.into_parts();
+    check_co_signer_changes(&principal, &[], &links.co_signers)?;
     let actor = principal.actor();
+    let consultations = policy::visible_consultation_drafts(&principal);
     let position = state
         .db
         .transaction(move |conn| {
             repo::begin_write(conn, None)?;
-            let row = repo::insert(conn, &actor, fields, links)?;
+            let row = repo::insert(conn, &actor, &consultations, fields, links)?;
             repo::find_full(conn, row)
         })
         .await?;
@@ -272,7 +292,7 @@ pub async fn create_position(
 pub async fn update_position(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<PositionPath>,
+    path: Path<PositionPath>,
     if_match: IfMatch,
     body: Json<UpdatePosition>,
 ) -> ApiResult<HttpResponse> {
@@ -294,9 +314,11 @@ pub async fn update_position(
             let mut fields = PositionFields::from(current.clone());
             let mut links = current_links.clone();
             patch.apply(&mut fields, &mut links);
+            check_co_signer_changes(&principal, &current_links.co_signers, &links.co_signers)?;
             let row = repo::update(
                 conn,
                 &principal.actor(),
+                &policy::visible_consultation_drafts(&principal),
                 &current,
                 current_links,
                 expected,
@@ -330,7 +352,7 @@ pub async fn update_position(
 pub async fn delete_position(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<PositionPath>,
+    path: Path<PositionPath>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner().id;
@@ -374,7 +396,7 @@ pub async fn delete_position(
 pub async fn transition_position(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<PositionPath>,
+    path: Path<PositionPath>,
     if_match: IfMatch,
     body: Json<TransitionRequest>,
 ) -> ApiResult<HttpResponse> {
@@ -425,7 +447,7 @@ pub async fn transition_position(
 pub async fn position_history(
     state: web::Data<AppState>,
     principal: Principal,
-    path: web::Path<PositionPath>,
+    path: Path<PositionPath>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::PositionsRead)?;
     let id = path.into_inner().id;
@@ -474,7 +496,7 @@ pub async fn position_history(
 pub async fn co_sign_position(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<CoSignerPath>,
+    path: Path<CoSignerPath>,
     body: OptionalJson<CoSignRequest>,
 ) -> ApiResult<HttpResponse> {
     let CoSignerPath {
@@ -523,7 +545,7 @@ pub async fn co_sign_position(
 pub async fn remove_co_signer(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<CoSignerPath>,
+    path: Path<CoSignerPath>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let CoSignerPath {
@@ -572,7 +594,7 @@ pub async fn remove_co_signer(
 pub async fn add_position_response(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<PositionPath>,
+    path: Path<PositionPath>,
     body: Json<CreateResponse>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner().id;

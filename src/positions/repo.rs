@@ -588,10 +588,13 @@ fn record_move(
 
 // ------------------------------------------------------------------ checks
 
-/// Every referenced organization (and the consultation answered) must exist, and the
-/// adopting one be an association or alliance: 422 naming the field otherwise.
+/// Every referenced organization (and the consultation answered, among those in
+/// `consultations`) must exist, and the adopting one be an association or alliance:
+/// 422 naming the field otherwise. A draft consultation the writer may not see is
+/// answered as a missing one, so that its id gives nothing away.
 fn check_references(
     conn: &mut DbConnection,
+    consultations: &DraftVisibility,
     fields: &PositionFields,
     links: &PositionLinks,
 ) -> ApiResult<()> {
@@ -649,7 +652,7 @@ fn check_references(
         ));
     }
     if let Some(consultation_id) = fields.consultation_id
-        && !crate::consultations::repo::exists(conn, consultation_id)?
+        && !crate::consultations::repo::exists(conn, consultation_id, consultations)?
     {
         errors.push(FieldError::new(
             "consultation_id",
@@ -819,16 +822,18 @@ fn write_row(
 }
 
 /// Inserts a draft, its related rows, its first history entry and its audit record
-/// (call inside a transaction, after [`begin_write`]).
+/// (call inside a transaction, after [`begin_write`]). `consultations` are the drafts
+/// the actor may see (and so answer).
 pub fn insert(
     conn: &mut DbConnection,
     actor: &Actor,
+    consultations: &DraftVisibility,
     fields: PositionFields,
     links: PositionLinks,
 ) -> ApiResult<PositionRow> {
     let links = canonical(links);
     check_consistency(&fields, &links)?;
-    check_references(conn, &fields, &links)?;
+    check_references(conn, consultations, &fields, &links)?;
     check_number_free(conn, &fields, None)?;
     let now = crate::time::now();
     let row: PositionRow = diesel::insert_into(positions::table)
@@ -863,9 +868,12 @@ pub fn insert(
 }
 
 /// Writes the new state of a position if its version is still `expected_version`.
+/// `consultations` are the drafts the actor may see; the one already answered stays.
+#[allow(clippy::too_many_arguments)]
 pub fn update(
     conn: &mut DbConnection,
     actor: &Actor,
+    consultations: &DraftVisibility,
     current: &PositionRow,
     current_links: PositionLinks,
     expected_version: i64,
@@ -903,7 +911,12 @@ pub fn update(
         ));
     }
     check_consistency(&after.fields, &after.links)?;
-    check_references(conn, &after.fields, &after.links)?;
+    let consultations = if before.fields.consultation_id == after.fields.consultation_id {
+        &DraftVisibility::All
+    } else {
+        consultations
+    };
+    check_references(conn, consultations, &after.fields, &after.links)?;
     check_number_free(conn, &after.fields, Some(current.id))?;
     let row = write_row(conn, current, expected_version, &after.fields)?;
     write_links(conn, row.id, &before.links, &after.links)?;

@@ -13,7 +13,7 @@ use crate::auth::{Principal, SignedIn, policy};
 use crate::db::DbConnection;
 use crate::domain::{Scope, fold_for_search};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{IfMatch, Json, Query};
+use crate::extract::{IfMatch, Json, Path, Query};
 use crate::http::AppState;
 use crate::http::with_etag;
 use crate::pagination::{Cursor, fetch_size, page_response, split_page};
@@ -100,7 +100,7 @@ pub async fn list_projects(
 pub async fn get_project(
     state: web::Data<AppState>,
     principal: Principal,
-    path: web::Path<ProjectPath>,
+    path: Path<ProjectPath>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::ProjectsRead)?;
     let id = path.into_inner().id;
@@ -177,7 +177,7 @@ pub async fn create_project(
 pub async fn update_project(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<ProjectPath>,
+    path: Path<ProjectPath>,
     if_match: IfMatch,
     body: Json<UpdateProject>,
 ) -> ApiResult<HttpResponse> {
@@ -234,7 +234,7 @@ pub async fn update_project(
 pub async fn delete_project(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<ProjectPath>,
+    path: Path<ProjectPath>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner().id;

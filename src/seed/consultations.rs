@@ -590,6 +590,7 @@ fn link_water_opinion(conn: &mut DbConnection, actor: &Actor) -> ApiResult<()> {
     crate::positions::repo::update(
         conn,
         actor,
+        &crate::auth::policy::DraftVisibility::All,
         &position,
         links.clone(),
         position.version,

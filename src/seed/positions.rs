@@ -11,6 +11,7 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
+use crate::auth::policy::DraftVisibility;
 use crate::db::DbConnection;
 use crate::db::schema::positions;
 use crate::domain::{OrganizationKind, PositionKind, PositionStatus};
@@ -406,7 +407,7 @@ fn load_position(
             signed_on: date(signed_on)?,
         });
     }
-    let mut row = repo::insert(conn, actor, fields, links)?;
+    let mut row = repo::insert(conn, actor, &DraftVisibility::All, fields, links)?;
     for (to, on) in demo.moves {
         let on = date(on)?;
         if *to == PositionStatus::Closed

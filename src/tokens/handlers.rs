@@ -5,7 +5,7 @@ use super::dto::{ApiToken, CreateToken, CreatedToken, TokenListQuery, TokenPage}
 use super::repo::{self, NewTokenData, TokenFilter};
 use crate::auth::{SignedIn, policy};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{IfMatch, Json, Query};
+use crate::extract::{IfMatch, Json, Path, Query};
 use crate::http::AppState;
 use crate::http::with_etag;
 use crate::organizations::dto::IdPath;
@@ -139,7 +139,7 @@ pub async fn create_token(
 pub async fn get_token(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<IdPath>,
+    path: Path<IdPath>,
 ) -> ApiResult<HttpResponse> {
     let id = path.id;
     let token = state
@@ -176,7 +176,7 @@ pub async fn get_token(
 pub async fn revoke_token(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<IdPath>,
+    path: Path<IdPath>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let id = path.id;

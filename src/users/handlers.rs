@@ -5,7 +5,7 @@ use super::dto::{CreateUser, Me, UpdateUser, User, UserListQuery, UserPage};
 use super::repo::{self, NewUserData, UserFilter, UserUpdate};
 use crate::auth::{SignedIn, password, policy};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{IfMatch, Json, Query};
+use crate::extract::{IfMatch, Json, Path, Query};
 use crate::http::AppState;
 use crate::http::with_etag;
 use crate::organizations::dto::IdPath;
@@ -76,7 +76,7 @@ pub async fn list_users(
 pub async fn get_user(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<IdPath>,
+    path: Path<IdPath>,
 ) -> ApiResult<HttpResponse> {
     policy::require_admin(&principal)?;
     let id = path.id;
@@ -149,7 +149,7 @@ pub async fn create_user(
 pub async fn update_user(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<IdPath>,
+    path: Path<IdPath>,
     if_match: IfMatch,
     body: Json<UpdateUser>,
 ) -> ApiResult<HttpResponse> {

@@ -1128,7 +1128,7 @@ async fn positions_answer_consultations() {
         .post(
             "/api/v1/positions",
             &json!({"association_id": w.opos, "kind": "opinion", "title": "Opinia 2", "consultation_id": draft_id}),
-            Some(&opos_editor),
+            Some(&w.admin),
         )
         .await;
     assert_eq!(answering.status, StatusCode::CREATED);
@@ -1139,6 +1139,131 @@ async fn positions_answer_consultations() {
     )
     .await
     .assert_problem(409, "still_referenced");
+}
+
+#[actix_web::test]
+async fn a_draft_consultation_the_writer_cannot_see_is_answered_as_a_missing_one() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (_, opos_editor) = app
+        .user("redakcja@opos.example.org", Role::Editor, &[w.opos])
+        .await;
+    let draft = create(
+        &app,
+        &w.organizer_editor,
+        programme(w.organizer, &days(1), &days(20)),
+    )
+    .await;
+    let draft_id = draft["id"].as_i64().unwrap();
+    let missing_id = 999_999;
+    let answering = |consultation: i64| {
+        json!({"association_id": w.opos, "kind": "opinion", "title": "Opinia OPOS",
+               "consultation_id": consultation})
+    };
+    let count = || -> i64 {
+        app.with_conn(|conn| {
+            razem::db::schema::positions::table
+                .count()
+                .get_result(conn)
+                .unwrap()
+        })
+    };
+    // The same answer, but for the id it names.
+    let same = |a: &TestResponse, b: &TestResponse| {
+        assert_eq!(a.status, b.status, "{} / {}", a.text, b.text);
+        assert_eq!(
+            a.text.replace(&draft_id.to_string(), "ID"),
+            b.text.replace(&missing_id.to_string(), "ID")
+        );
+    };
+
+    let before = count();
+    let hidden = app
+        .post(
+            "/api/v1/positions",
+            &answering(draft_id),
+            Some(&opos_editor),
+        )
+        .await;
+    let missing = app
+        .post(
+            "/api/v1/positions",
+            &answering(missing_id),
+            Some(&opos_editor),
+        )
+        .await;
+    missing.assert_problem(422, "validation_failed");
+    assert_eq!(missing.error_fields(), vec!["consultation_id"]);
+    same(&hidden, &missing);
+    assert_eq!(count(), before, "nothing is stored");
+
+    // Changing a position to answer it: the same.
+    let position = app
+        .post(
+            "/api/v1/positions",
+            &json!({"association_id": w.opos, "kind": "opinion", "title": "Opinia OPOS"}),
+            Some(&opos_editor),
+        )
+        .await;
+    assert_eq!(position.status, StatusCode::CREATED, "{}", position.text);
+    let path = format!("/api/v1/positions/{}", position.json["id"]);
+    let hidden = app
+        .patch(
+            &path,
+            &json!({"consultation_id": draft_id}),
+            Some(&opos_editor),
+            Some("\"1\""),
+        )
+        .await;
+    let missing = app
+        .patch(
+            &path,
+            &json!({"consultation_id": missing_id}),
+            Some(&opos_editor),
+            Some("\"1\""),
+        )
+        .await;
+    missing.assert_problem(422, "validation_failed");
+    same(&hidden, &missing);
+    let stored = app.get(&path, Some(&opos_editor)).await;
+    assert_eq!(stored.json["consultation_id"], Value::Null);
+    assert_eq!(stored.etag(), "\"1\"");
+
+    // Those who see the draft may answer it: an administrator, an editor of both.
+    let (_, both) = app
+        .user(
+            "redakcja@obie.example.org",
+            Role::Editor,
+            &[w.opos, w.organizer],
+        )
+        .await;
+    for token in [&w.admin, &both] {
+        let created = app
+            .post("/api/v1/positions", &answering(draft_id), Some(token))
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+        assert_eq!(created.json["consultation_id"], draft_id);
+    }
+    let by_admin = app
+        .patch(
+            &path,
+            &json!({"consultation_id": draft_id}),
+            Some(&w.admin),
+            Some("\"1\""),
+        )
+        .await;
+    assert_eq!(by_admin.status, StatusCode::OK, "{}", by_admin.text);
+    // The consultation answered already stays when its editor changes something else.
+    let retitled = app
+        .patch(
+            &path,
+            &json!({"title": "Opinia OPOS do programu"}),
+            Some(&opos_editor),
+            Some("\"2\""),
+        )
+        .await;
+    assert_eq!(retitled.status, StatusCode::OK, "{}", retitled.text);
+    assert_eq!(retitled.json["consultation_id"], draft_id);
 }
 
 #[actix_web::test]

@@ -6,6 +6,7 @@ mod helpers;
 mod associations;
 mod audit;
 mod auth;
+mod bad_bytes;
 mod comments;
 mod consultations;
 mod errors;

@@ -268,7 +268,8 @@ async fn create_read_update_delete_round_trip_with_every_field() {
                 "attachments": [{"title": "Opinia – PDF", "url": "https://opos.example.org/3-2024.pdf", "media_type": "application/pdf", "size_bytes": 284512}],
                 "consultation_id": consultation_id
             }),
-            Some(&w.editor_a),
+            // Signing for the Śląski Związek and answering a draft need an administrator.
+            Some(&w.admin),
         )
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
@@ -799,7 +800,7 @@ async fn co_signing_follows_the_rules() {
     app.patch(
         &format!("/api/v1/positions/{id}"),
         &json!({"co_signers": []}),
-        Some(&w.editor_a),
+        Some(&w.admin),
         Some("\"6\""),
     )
     .await
@@ -1644,4 +1645,147 @@ async fn a_co_signer_path_naming_organization_zero_is_400() {
     post_if_match(&app, &path, &json!({}), Some(&w.admin), None)
         .await
         .assert_problem(400, "invalid_path");
+}
+
+/// The co-signers stored for a position, in organization order.
+fn stored_co_signers<S, B>(app: &TestApp<S>, id: i64) -> Vec<(i64, NaiveDate)>
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    app.with_conn(|conn| {
+        position_co_signers::table
+            .filter(position_co_signers::position_id.eq(id))
+            .select((
+                position_co_signers::organization_id,
+                position_co_signers::signed_on,
+            ))
+            .order(position_co_signers::organization_id.asc())
+            .load(conn)
+            .unwrap()
+    })
+}
+
+#[actix_web::test]
+async fn co_signers_in_a_position_body_need_the_same_right_as_the_co_signer_endpoints() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let march = NaiveDate::from_ymd_opt(2024, 3, 12).unwrap();
+    let signer =
+        |organization: i64, on: &str| json!({"organization_id": organization, "signed_on": on});
+    let count =
+        || -> i64 { app.with_conn(|conn| positions::table.count().get_result(conn).unwrap()) };
+
+    // An editor of OPOS cannot sign in the Śląski Związek's name when creating...
+    let before = count();
+    let mut forged = draft(w.opos, "Stanowisko z cudzym podpisem");
+    forged["co_signers"] = json!([signer(w.slaski, "2024-03-12")]);
+    app.post("/api/v1/positions", &forged, Some(&w.editor_a))
+        .await
+        .assert_problem(403, "forbidden");
+    assert_eq!(count(), before, "nothing is stored");
+    // ...an administrator can.
+    let position = create(&app, &w.admin, forged).await;
+    let id = position["id"].as_i64().unwrap();
+    let path = format!("/api/v1/positions/{id}");
+    assert_eq!(stored_co_signers(&app, id), vec![(w.slaski, march)]);
+
+    // Nor drop, redate or add signatures of others when changing it.
+    for (what, co_signers) in [
+        ("drop", json!([])),
+        ("redate", json!([signer(w.slaski, "2024-03-01")])),
+        (
+            "add",
+            json!([
+                signer(w.slaski, "2024-03-12"),
+                signer(w.wielkopolska, "2024-03-12")
+            ]),
+        ),
+    ] {
+        let refused = app
+            .patch(
+                &path,
+                &json!({"co_signers": co_signers}),
+                Some(&w.editor_a),
+                Some("\"1\""),
+            )
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::FORBIDDEN,
+            "{what}: {}",
+            refused.text
+        );
+        refused.assert_problem(403, "forbidden");
+        assert_eq!(
+            stored_co_signers(&app, id),
+            vec![(w.slaski, march)],
+            "{what}"
+        );
+        assert_eq!(
+            app.with_conn(|conn| stored_status_and_version(conn, id)).1,
+            1,
+            "{what}"
+        );
+    }
+    // The dedicated endpoint refuses the same editor the same way.
+    app.delete(
+        &format!("/api/v1/positions/{id}/co-signers/{}", w.slaski),
+        Some(&w.editor_a),
+        Some("\"1\""),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+
+    // Signatures left as they were do not stand in the way of other changes.
+    let kept = app
+        .patch(
+            &path,
+            &json!({"title": "Stanowisko wspólne", "co_signers": [signer(w.slaski, "2024-03-12")]}),
+            Some(&w.editor_a),
+            Some("\"1\""),
+        )
+        .await;
+    assert_eq!(kept.status, StatusCode::OK, "{}", kept.text);
+    assert_eq!(stored_co_signers(&app, id), vec![(w.slaski, march)]);
+
+    // An editor of both associations may drop and add the Śląski Związek's signature.
+    let (_, both) = app
+        .user(
+            "redakcja@obie.example.org",
+            Role::Editor,
+            &[w.opos, w.slaski],
+        )
+        .await;
+    let dropped = app
+        .patch(
+            &path,
+            &json!({"co_signers": []}),
+            Some(&both),
+            Some("\"2\""),
+        )
+        .await;
+    assert_eq!(dropped.status, StatusCode::OK, "{}", dropped.text);
+    assert_eq!(stored_co_signers(&app, id), vec![]);
+    let added = app
+        .patch(
+            &path,
+            &json!({"co_signers": [signer(w.slaski, "2024-03-12")]}),
+            Some(&both),
+            Some("\"3\""),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.text);
+    assert_eq!(stored_co_signers(&app, id), vec![(w.slaski, march)]);
+    // And an administrator may drop it too.
+    let by_admin = app
+        .patch(
+            &path,
+            &json!({"co_signers": []}),
+            Some(&w.admin),
+            Some("\"4\""),
+        )
+        .await;
+    assert_eq!(by_admin.status, StatusCode::OK, "{}", by_admin.text);
+    assert_eq!(stored_co_signers(&app, id), vec![]);
 }

@@ -13,7 +13,7 @@ use crate::auth::{Principal, SignedIn, policy};
 use crate::db::DbConnection;
 use crate::domain::Scope;
 use crate::error::{ApiError, ApiResult, Code};
-use crate::extract::{IfMatch, Json, Query};
+use crate::extract::{IfMatch, Json, Path, Query};
 use crate::http::AppState;
 use crate::http::with_etag;
 use crate::organizations::dto::{IdOrSlugPath, parse_kind};
@@ -152,7 +152,7 @@ pub async fn list_members(
     req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
-    path: web::Path<IdOrSlugPath>,
+    path: Path<IdOrSlugPath>,
     query: Query<MembershipListQuery>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::AssociationsRead)?;
@@ -220,7 +220,7 @@ pub async fn list_members(
 pub async fn get_member(
     state: web::Data<AppState>,
     principal: Principal,
-    path: web::Path<MembershipPath>,
+    path: Path<MembershipPath>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::AssociationsRead)?;
     let MembershipPath {
@@ -265,7 +265,7 @@ pub async fn get_member(
 pub async fn create_member(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<IdOrSlugPath>,
+    path: Path<IdOrSlugPath>,
     body: Json<CreateMembership>,
 ) -> ApiResult<HttpResponse> {
     let id_or_slug = path.into_inner().id_or_slug;
@@ -316,7 +316,7 @@ pub async fn create_member(
 pub async fn update_member(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<MembershipPath>,
+    path: Path<MembershipPath>,
     if_match: IfMatch,
     body: Json<UpdateMembership>,
 ) -> ApiResult<HttpResponse> {
@@ -369,7 +369,7 @@ pub async fn update_member(
 pub async fn delete_member(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<MembershipPath>,
+    path: Path<MembershipPath>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let MembershipPath {

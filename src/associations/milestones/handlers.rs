@@ -13,7 +13,7 @@ use crate::auth::{Principal, SignedIn, policy};
 use crate::db::DbConnection;
 use crate::domain::Scope;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{IfMatch, Json, Query};
+use crate::extract::{IfMatch, Json, Path, Query};
 use crate::http::AppState;
 use crate::http::with_etag;
 use crate::organizations::dto::IdOrSlugPath;
@@ -49,7 +49,7 @@ pub async fn list_milestones(
     req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
-    path: web::Path<IdOrSlugPath>,
+    path: Path<IdOrSlugPath>,
     query: Query<MilestoneListQuery>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::AssociationsRead)?;
@@ -104,7 +104,7 @@ pub async fn list_milestones(
 pub async fn get_milestone(
     state: web::Data<AppState>,
     principal: Principal,
-    path: web::Path<MilestonePath>,
+    path: Path<MilestonePath>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::AssociationsRead)?;
     let MilestonePath {
@@ -143,7 +143,7 @@ pub async fn get_milestone(
 pub async fn create_milestone(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<IdOrSlugPath>,
+    path: Path<IdOrSlugPath>,
     body: Json<CreateMilestone>,
 ) -> ApiResult<HttpResponse> {
     let id_or_slug = path.into_inner().id_or_slug;
@@ -189,7 +189,7 @@ pub async fn create_milestone(
 pub async fn update_milestone(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<MilestonePath>,
+    path: Path<MilestonePath>,
     if_match: IfMatch,
     body: Json<UpdateMilestone>,
 ) -> ApiResult<HttpResponse> {
@@ -235,7 +235,7 @@ pub async fn update_milestone(
 pub async fn delete_milestone(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<MilestonePath>,
+    path: Path<MilestonePath>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let MilestonePath {

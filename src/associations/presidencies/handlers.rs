@@ -15,7 +15,7 @@ use crate::db::DbConnection;
 use crate::domain::OrganizationKind;
 use crate::domain::Scope;
 use crate::error::{ApiError, ApiResult, Code};
-use crate::extract::{IfMatch, Json, Query};
+use crate::extract::{IfMatch, Json, Path, Query};
 use crate::http::AppState;
 use crate::http::with_etag;
 use crate::organizations::dto::{IdOrSlugPath, parse_kind};
@@ -124,7 +124,7 @@ pub async fn list_presidencies(
     req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
-    path: web::Path<IdOrSlugPath>,
+    path: Path<IdOrSlugPath>,
     query: Query<PresidencyListQuery>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::AssociationsRead)?;
@@ -184,7 +184,7 @@ pub async fn list_presidencies(
 pub async fn current_presidency(
     state: web::Data<AppState>,
     principal: Principal,
-    path: web::Path<IdOrSlugPath>,
+    path: Path<IdOrSlugPath>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::AssociationsRead)?;
     let id_or_slug = path.into_inner().id_or_slug;
@@ -228,7 +228,7 @@ pub async fn current_presidency(
 pub async fn get_presidency(
     state: web::Data<AppState>,
     principal: Principal,
-    path: web::Path<PresidencyPath>,
+    path: Path<PresidencyPath>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::AssociationsRead)?;
     let PresidencyPath {
@@ -274,7 +274,7 @@ pub async fn get_presidency(
 pub async fn create_presidency(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<IdOrSlugPath>,
+    path: Path<IdOrSlugPath>,
     body: Json<CreatePresidency>,
 ) -> ApiResult<HttpResponse> {
     let id_or_slug = path.into_inner().id_or_slug;
@@ -322,7 +322,7 @@ pub async fn create_presidency(
 pub async fn update_presidency(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<PresidencyPath>,
+    path: Path<PresidencyPath>,
     if_match: IfMatch,
     body: Json<UpdatePresidency>,
 ) -> ApiResult<HttpResponse> {
@@ -369,7 +369,7 @@ pub async fn update_presidency(
 pub async fn delete_presidency(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<PresidencyPath>,
+    path: Path<PresidencyPath>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let PresidencyPath {

@@ -16,7 +16,7 @@ use crate::consultations::model::ConsultationRow;
 use crate::consultations::repo as consultations;
 use crate::domain::{CommentChannel, Scope};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{IfMatch, Json, Query};
+use crate::extract::{IfMatch, Json, Path, Query};
 use crate::http::AppState;
 use crate::http::with_etag;
 use crate::pagination::{Cursor, fetch_size, page_response, split_page};
@@ -77,7 +77,7 @@ pub async fn list_comments(
     req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
-    path: web::Path<ConsultationPath>,
+    path: Path<ConsultationPath>,
     query: Query<CommentListQuery>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::ConsultationsRead)?;
@@ -130,7 +130,7 @@ pub async fn list_comments(
 pub async fn get_comment(
     state: web::Data<AppState>,
     principal: Principal,
-    path: web::Path<CommentPath>,
+    path: Path<CommentPath>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::ConsultationsRead)?;
     let CommentPath { id, comment_id } = path.into_inner();
@@ -180,7 +180,7 @@ pub async fn get_comment(
 pub async fn create_comment(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<ConsultationPath>,
+    path: Path<ConsultationPath>,
     body: Json<CreateComment>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner().id;
@@ -281,7 +281,7 @@ pub async fn create_comment(
 pub async fn update_comment(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<CommentPath>,
+    path: Path<CommentPath>,
     if_match: IfMatch,
     body: Json<UpdateComment>,
 ) -> ApiResult<HttpResponse> {
@@ -344,7 +344,7 @@ pub async fn update_comment(
 pub async fn decide_comment(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<CommentPath>,
+    path: Path<CommentPath>,
     if_match: IfMatch,
     body: Json<DispositionRequest>,
 ) -> ApiResult<HttpResponse> {
@@ -403,7 +403,7 @@ pub async fn consultation_report(
     req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
-    path: web::Path<ConsultationPath>,
+    path: Path<ConsultationPath>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::ConsultationsRead)?;
     let format = report::negotiate(&req)?;

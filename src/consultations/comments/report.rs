@@ -115,14 +115,9 @@ pub fn build(consultation: &Consultation, comments: Vec<Comment>) -> Report {
     }
 }
 
-/// A cell a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, tab, CR first)
-/// gets a leading apostrophe, as OWASP advises against CSV injection.
+/// A cell of the table, defused against formula injection (the shared guard).
 fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
+    crate::spreadsheet::csv_cell(text).into_owned()
 }
 
 /// The comment table as CSV: BOM, the Polish header, one row per comment in number
@@ -159,9 +154,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn formulas_are_defused() {
+    fn cells_go_through_the_shared_guard() {
         assert_eq!(cell("=SUM(A1)"), "'=SUM(A1)");
-        assert_eq!(cell("- dodać punkt"), "'- dodać punkt");
+        assert_eq!(cell(" ＝SUM(A1)"), "' ＝SUM(A1)");
         assert_eq!(cell("§ 5 ust. 2"), "§ 5 ust. 2");
     }
 

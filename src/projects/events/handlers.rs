@@ -13,7 +13,7 @@ use crate::auth::{Principal, SignedIn, policy};
 use crate::db::DbConnection;
 use crate::domain::{Scope, fold_for_search};
 use crate::error::{ApiError, ApiResult, Code};
-use crate::extract::{IfMatch, Json, Query};
+use crate::extract::{IfMatch, Json, Path, Query};
 use crate::http::AppState;
 use crate::http::with_etag;
 use crate::pagination::{Cursor, fetch_size, page_response, split_page};
@@ -165,7 +165,7 @@ pub async fn list_project_events(
     req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
-    path: web::Path<ProjectPath>,
+    path: Path<ProjectPath>,
     query: Query<ProjectEventListQuery>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::ProjectsRead)?;
@@ -200,7 +200,7 @@ pub async fn list_project_events(
 pub async fn get_event(
     state: web::Data<AppState>,
     principal: Principal,
-    path: web::Path<EventPath>,
+    path: Path<EventPath>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::ProjectsRead)?;
     let EventPath { id, event_id } = path.into_inner();
@@ -236,7 +236,7 @@ pub async fn get_event(
 pub async fn create_event(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<ProjectPath>,
+    path: Path<ProjectPath>,
     body: Json<CreateProjectEvent>,
 ) -> ApiResult<HttpResponse> {
     let project_id = path.into_inner().id;
@@ -282,7 +282,7 @@ pub async fn create_event(
 pub async fn update_event(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<EventPath>,
+    path: Path<EventPath>,
     if_match: IfMatch,
     body: Json<UpdateProjectEvent>,
 ) -> ApiResult<HttpResponse> {
@@ -322,7 +322,7 @@ pub async fn update_event(
 pub async fn delete_event(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<EventPath>,
+    path: Path<EventPath>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let EventPath { id, event_id } = path.into_inner();

@@ -12,7 +12,7 @@ use crate::auth::{Principal, SignedIn, policy};
 use crate::db::DbConnection;
 use crate::domain::Scope;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{IfMatch, Json, Query};
+use crate::extract::{IfMatch, Json, Path, Query};
 use crate::http::AppState;
 use crate::http::with_etag;
 use crate::pagination::{Cursor, fetch_size, page_response, split_page};
@@ -53,7 +53,7 @@ pub async fn list_indicators(
     req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
-    path: web::Path<ProjectPath>,
+    path: Path<ProjectPath>,
     query: Query<IndicatorListQuery>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::ProjectsRead)?;
@@ -106,7 +106,7 @@ pub async fn list_indicators(
 pub async fn get_indicator(
     state: web::Data<AppState>,
     principal: Principal,
-    path: web::Path<IndicatorPath>,
+    path: Path<IndicatorPath>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::ProjectsRead)?;
     let IndicatorPath { id, indicator_id } = path.into_inner();
@@ -146,7 +146,7 @@ pub async fn get_indicator(
 pub async fn create_indicator(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<ProjectPath>,
+    path: Path<ProjectPath>,
     body: Json<CreateIndicator>,
 ) -> ApiResult<HttpResponse> {
     let project_id = path.into_inner().id;
@@ -190,7 +190,7 @@ pub async fn create_indicator(
 pub async fn update_indicator(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<IndicatorPath>,
+    path: Path<IndicatorPath>,
     if_match: IfMatch,
     body: Json<UpdateIndicator>,
 ) -> ApiResult<HttpResponse> {
@@ -232,7 +232,7 @@ pub async fn update_indicator(
 pub async fn delete_indicator(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
-    path: web::Path<IndicatorPath>,
+    path: Path<IndicatorPath>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let IndicatorPath { id, indicator_id } = path.into_inner();
