@@ -194,8 +194,7 @@ pub async fn respond_page<L: Listing>(
         .db
         .run(move |conn| {
             let rows = listing.rows(conn, &page)?;
-            let (rows, next_cursor) =
-                split_page(rows, page.limit, |row| L::cursor(row, page.sort));
+            let (rows, next_cursor) = split_page(rows, page.limit, |row| L::cursor(row, page.sort));
             Ok(Page {
                 items: L::render(conn, rows)?,
                 next_cursor,

@@ -10,12 +10,40 @@ use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, Path, Query};
 use crate::http::AppState;
 use crate::http::with_etag;
+use crate::organizations::dto::OrganizationSort;
 use crate::organizations::dto::{
     CreateOrganization, IdOrSlugPath, Organization, OrganizationListQuery, UpdateOrganization,
 };
-use crate::organizations::handlers::{KindScope, create, list_rows, load, remove, update};
 use crate::organizations::model::OrganizationRow;
-use crate::pagination::page_response;
+use crate::organizations::repo::ListFilter;
+use crate::organizations::service::{KindScope, create, list_request, load, remove, update};
+use crate::pagination::{Cursor, Listing, PageRequest, respond_page};
+
+/// `/associations`: the organizations of the association kinds, each with what is
+/// computed about it.
+struct AssociationList(ListFilter);
+
+impl Listing for AssociationList {
+    type Sort = OrganizationSort;
+    type Row = OrganizationRow;
+    type Item = Association;
+
+    fn rows(
+        &self,
+        conn: &mut DbConnection,
+        page: &PageRequest<OrganizationSort>,
+    ) -> ApiResult<Vec<OrganizationRow>> {
+        crate::organizations::repo::list(conn, &self.0, page)
+    }
+
+    fn cursor(row: &OrganizationRow, sort: OrganizationSort) -> Cursor {
+        crate::organizations::repo::cursor_after(row, sort)
+    }
+
+    fn render(conn: &mut DbConnection, rows: Vec<OrganizationRow>) -> ApiResult<Vec<Association>> {
+        describe(conn, rows)
+    }
+}
 
 /// Adds what is computed about associations to a page of them, in three queries
 /// whatever the page size: member counts, presidencies in force, their holders.
@@ -78,10 +106,8 @@ pub async fn list_associations(
     query: Query<OrganizationListQuery>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::AssociationsRead)?;
-    let (rows, next_cursor) = list_rows(&state, KindScope::Associations, query.0).await?;
-    let items = state.db.run(move |conn| describe(conn, rows)).await?;
-    let page = AssociationPage { items, next_cursor };
-    Ok(page_response(&req, &page, page.next_cursor.as_deref()))
+    let (filter, page) = list_request(KindScope::Associations, query.0)?;
+    respond_page(&state, &req, AssociationList(filter), page).await
 }
 
 /// One association, by id or slug (e.g. `opos`).

@@ -1,195 +1,19 @@
-//! HTTP layer of organizations. The use cases (`load`, `create`, `update`, `delete`,
-//! `list`) are shared with `/associations`, which is a view of the same table.
+//! HTTP layer of organizations: extract, call the use case (`super::service`), respond.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 
 use super::dto::{
     CreateOrganization, IdOrSlugPath, Organization, OrganizationListQuery, OrganizationPage,
-    UpdateOrganization, check_consistency, parse_kind,
+    UpdateOrganization,
 };
-use super::model::{OrganizationFields, OrganizationRow};
-use super::repo::{self, ListFilter};
+use super::service::{KindScope, OrganizationList, create, list_request, load, remove, update};
 use crate::auth::{Principal, SignedIn, policy};
-use crate::domain::{OrganizationKind, Scope, fold_for_search};
-use crate::error::{ApiError, ApiResult, Code};
+use crate::domain::Scope;
+use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, Path, Query};
-use crate::http::AppState;
-use crate::http::with_etag;
-use crate::write::Expected;
-use crate::pagination::{Cursor, fetch_size, page_response, split_page};
-
-/// Which organizations an endpoint serves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum KindScope {
-    Any,
-    Associations,
-}
-
-impl KindScope {
-    fn admits(self, kind: OrganizationKind) -> bool {
-        self == KindScope::Any || kind.is_association()
-    }
-
-    fn noun(self) -> &'static str {
-        match self {
-            KindScope::Any => "organization",
-            KindScope::Associations => "association",
-        }
-    }
-
-    fn kinds(self, requested: Option<OrganizationKind>) -> Result<Vec<&'static str>, ApiError> {
-        match (self, requested) {
-            (_, Some(kind)) if self.admits(kind) => Ok(vec![kind.as_str()]),
-            (_, Some(kind)) => Err(ApiError::new(
-                Code::InvalidQuery,
-                format!(
-                    "'{kind}' is not a kind of association (alliance, association, national_association)"
-                ),
-            )),
-            (KindScope::Any, None) => Ok(Vec::new()),
-            (KindScope::Associations, None) => Ok(OrganizationKind::ASSOCIATIONS
-                .iter()
-                .map(|k| k.as_str())
-                .collect()),
-        }
-    }
-
-    pub(crate) fn location(self, id: i64) -> String {
-        match self {
-            KindScope::Any => format!("/api/v1/organizations/{id}"),
-            KindScope::Associations => format!("/api/v1/associations/{id}"),
-        }
-    }
-}
-
-/// The organization named in the path, or 404 (also for one outside the scope).
-pub(crate) fn find_in_scope(
-    conn: &mut crate::db::DbConnection,
-    scope: KindScope,
-    id_or_slug: &str,
-) -> ApiResult<OrganizationRow> {
-    repo::find_by_id_or_slug(conn, id_or_slug)?
-        .filter(|row| scope.admits(parse_kind(&row.kind)))
-        .ok_or_else(|| {
-            ApiError::not_found(format!("{} '{id_or_slug}' does not exist", scope.noun()))
-        })
-}
-
-pub(crate) async fn list_rows(
-    state: &AppState,
-    scope: KindScope,
-    query: OrganizationListQuery,
-) -> ApiResult<(Vec<OrganizationRow>, Option<String>)> {
-    let sort = query.sort.unwrap_or_default();
-    let after = query
-        .cursor
-        .as_deref()
-        .map(|c| Cursor::decode(c, sort.as_str()))
-        .transpose()?;
-    let filter = ListFilter {
-        kinds: scope.kinds(query.kind)?,
-        voivodeship: query.voivodeship.map(|v| v.as_str()),
-        teryt: query.teryt.map(String::from),
-        q: query.q.as_deref().map(fold_for_search),
-        updated_since: query.updated_since.map(|t| t.naive_utc()),
-        sort,
-        after,
-        fetch: fetch_size(query.limit),
-    };
-    let rows = state.db.run(move |conn| repo::list(conn, &filter)).await?;
-    Ok(split_page(rows, query.limit, |row| {
-        repo::cursor_after(row, sort)
-    }))
-}
-
-pub(crate) async fn load(
-    state: &AppState,
-    scope: KindScope,
-    id_or_slug: String,
-) -> ApiResult<OrganizationRow> {
-    state
-        .db
-        .run(move |conn| find_in_scope(conn, scope, &id_or_slug))
-        .await
-}
-
-pub(crate) async fn create(
-    state: &AppState,
-    principal: &Principal,
-    scope: KindScope,
-    body: CreateOrganization,
-) -> ApiResult<OrganizationRow> {
-    if !scope.admits(body.kind) {
-        return Err(ApiError::invalid_field(
-            "kind",
-            "invalid_enum_value",
-            "an association is of kind alliance, association or national_association",
-        ));
-    }
-    policy::can_create_organization(principal, body.kind)?;
-    let mut fields = body.into_fields();
-    check_consistency(&mut fields)?;
-    let actor = principal.actor();
-    state
-        .db
-        .transaction(move |conn| repo::insert(conn, &actor, fields))
-        .await
-}
-
-pub(crate) async fn update(
-    state: &AppState,
-    principal: &Principal,
-    scope: KindScope,
-    id_or_slug: String,
-    if_match: IfMatch,
-    patch: UpdateOrganization,
-) -> ApiResult<OrganizationRow> {
-    let principal = principal.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            let current = find_in_scope(conn, scope, &id_or_slug)?;
-            policy::can_write_organization(&principal, current.id)?;
-            let expected = Expected::from_header(&if_match, current.version)?;
-            if let Some(kind) = patch.kind {
-                if !scope.admits(kind) {
-                    return Err(ApiError::invalid_field(
-                        "kind",
-                        "invalid_enum_value",
-                        "an association stays an alliance, association or national_association",
-                    ));
-                }
-                if kind != parse_kind(&current.kind) {
-                    policy::require_admin(&principal)?;
-                }
-            }
-            let mut fields = OrganizationFields::from(current.clone());
-            patch.apply(&mut fields);
-            check_consistency(&mut fields)?;
-            repo::update(conn, &principal.actor(), &current, expected, fields)
-        })
-        .await
-}
-
-pub(crate) async fn remove(
-    state: &AppState,
-    principal: &Principal,
-    scope: KindScope,
-    id_or_slug: String,
-    if_match: IfMatch,
-) -> ApiResult<()> {
-    let principal = principal.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            let current = find_in_scope(conn, scope, &id_or_slug)?;
-            policy::can_delete_organization(&principal)?;
-            let expected = Expected::from_header(&if_match, current.version)?;
-            repo::delete(conn, &principal.actor(), &current, expected)
-        })
-        .await
-}
+use crate::http::{AppState, with_etag};
+use crate::pagination::respond_page;
 
 /// List organizations of every kind.
 ///
@@ -212,12 +36,8 @@ pub async fn list_organizations(
     query: Query<OrganizationListQuery>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::AssociationsRead)?;
-    let (rows, next_cursor) = list_rows(&state, KindScope::Any, query.0).await?;
-    let page = OrganizationPage {
-        items: rows.into_iter().map(Organization::from).collect(),
-        next_cursor,
-    };
-    Ok(page_response(&req, &page, page.next_cursor.as_deref()))
+    let (filter, page) = list_request(KindScope::Any, query.0)?;
+    respond_page(&state, &req, OrganizationList(filter), page).await
 }
 
 /// One organization, by id or slug.

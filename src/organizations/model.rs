@@ -107,4 +107,3 @@ impl From<OrganizationRow> for OrganizationFields {
         }
     }
 }
-

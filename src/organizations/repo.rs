@@ -9,11 +9,11 @@ use crate::db::DbConnection;
 use crate::db::schema::organizations;
 use crate::domain::Slug;
 use crate::error::{ApiError, ApiResult, Code};
-use crate::pagination::Cursor;
+use crate::pagination::{Cursor, PageRequest};
 use crate::write::{self, Actor, Expected};
 
 /// What a list asks for.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct ListFilter {
     /// Restrict to these kinds (empty: every kind).
     pub kinds: Vec<&'static str>,
@@ -22,9 +22,6 @@ pub struct ListFilter {
     /// Already folded for search.
     pub q: Option<String>,
     pub updated_since: Option<NaiveDateTime>,
-    pub sort: OrganizationSort,
-    pub after: Option<Cursor>,
-    pub fetch: i64,
 }
 
 /// The cursor pointing after `row` in `sort` order.
@@ -51,7 +48,11 @@ pub fn like_pattern(text: &str) -> String {
     format!("%{escaped}%")
 }
 
-pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> ApiResult<Vec<OrganizationRow>> {
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &ListFilter,
+    page: &PageRequest<OrganizationSort>,
+) -> ApiResult<Vec<OrganizationRow>> {
     use organizations::dsl as o;
     let mut query = o::organizations.into_boxed();
     if !filter.kinds.is_empty() {
@@ -69,20 +70,20 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> ApiResult<Vec<Organ
     if let Some(since) = filter.updated_since {
         query = query.filter(o::updated_at.ge(since));
     }
-    let after = filter.after.as_ref();
-    query = match filter.sort {
+    let after = page.after.as_ref();
+    query = match page.sort {
         OrganizationSort::Name | OrganizationSort::NameDesc => {
             let after = after.map(Cursor::text_position).transpose()?;
-            let ascending = filter.sort == OrganizationSort::Name;
+            let ascending = page.sort == OrganizationSort::Name;
             crate::keyset!(query, o::sort_name, o::id, after, ascending)
         }
         OrganizationSort::UpdatedAt | OrganizationSort::UpdatedAtDesc => {
             let after = after.map(Cursor::timestamp_position).transpose()?;
-            let ascending = filter.sort == OrganizationSort::UpdatedAt;
+            let ascending = page.sort == OrganizationSort::UpdatedAt;
             crate::keyset!(query, o::updated_at, o::id, after, ascending)
         }
     };
-    Ok(query.limit(filter.fetch).load(conn)?)
+    Ok(query.limit(page.fetch()).load(conn)?)
 }
 
 pub fn find(conn: &mut DbConnection, id: i64) -> ApiResult<Option<OrganizationRow>> {

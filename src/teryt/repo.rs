@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 
 use super::parse::{ImportError, TercUnit, decode, parse_terc};
-use crate::write::Expected;
 use crate::db::DbConnection;
 use crate::db::schema::organizations;
 use crate::domain::OrganizationKind;
@@ -14,6 +13,7 @@ use crate::organizations::dto::check_consistency;
 use crate::organizations::model::{OrganizationFields, OrganizationRow};
 use crate::organizations::repo as organization_repo;
 use crate::write::Actor;
+use crate::write::Expected;
 
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -140,8 +140,14 @@ pub fn import(
                     report.unchanged += 1;
                 }
                 Some(row) => {
-                    organization_repo::update(conn, &actor, &row, Expected::current(row.version), fields)
-                        .map_err(database)?;
+                    organization_repo::update(
+                        conn,
+                        &actor,
+                        &row,
+                        Expected::current(row.version),
+                        fields,
+                    )
+                    .map_err(database)?;
                     report.updated += 1;
                 }
             }

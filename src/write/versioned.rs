@@ -144,14 +144,8 @@ pub fn update<T: Versioned, S: Serialize>(
     fields: &T::Fields,
     (before, after): (&S, &S),
 ) -> ApiResult<T::Row> {
-    let row = T::update_row(
-        conn,
-        T::id(current),
-        expected.0,
-        fields,
-        crate::time::now(),
-    )?
-    .ok_or_else(|| ApiError::precondition_failed(T::version(current)))?;
+    let row = T::update_row(conn, T::id(current), expected.0, fields, crate::time::now())?
+        .ok_or_else(|| ApiError::precondition_failed(T::version(current)))?;
     record_change(
         conn,
         actor,
@@ -174,14 +168,8 @@ pub fn update_as<T: Versioned>(
     fields: &T::Fields,
     changes: serde_json::Value,
 ) -> ApiResult<T::Row> {
-    let row = T::update_row(
-        conn,
-        T::id(current),
-        expected.0,
-        fields,
-        crate::time::now(),
-    )?
-    .ok_or_else(|| ApiError::precondition_failed(T::version(current)))?;
+    let row = T::update_row(conn, T::id(current), expected.0, fields, crate::time::now())?
+        .ok_or_else(|| ApiError::precondition_failed(T::version(current)))?;
     record_change(conn, actor, action, T::OBJECT, T::id(&row), Some(changes))?;
     Ok(row)
 }

@@ -17,7 +17,7 @@ use crate::extract::{IfMatch, Json, Path, Query};
 use crate::http::AppState;
 use crate::http::with_etag;
 use crate::organizations::dto::IdOrSlugPath;
-use crate::organizations::handlers::{KindScope, find_in_scope};
+use crate::organizations::service::{KindScope, find_in_scope};
 use crate::pagination::{Cursor, fetch_size, page_response, split_page};
 
 fn find_milestone(

@@ -19,9 +19,9 @@ use crate::extract::{IfMatch, Json, Path, Query};
 use crate::http::AppState;
 use crate::http::with_etag;
 use crate::organizations::dto::{IdOrSlugPath, parse_kind};
-use crate::organizations::handlers::{KindScope, find_in_scope};
 use crate::organizations::model::OrganizationRow;
 use crate::organizations::repo as organizations;
+use crate::organizations::service::{KindScope, find_in_scope};
 use crate::pagination::{Cursor, fetch_size, page_response, split_page};
 
 fn location(alliance_id: i64, presidency_id: i64) -> String {
