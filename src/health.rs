@@ -16,15 +16,26 @@ pub struct Health {
 }
 
 /// The process is up.
-#[utoipa::path(tag = "health", responses((status = 200, description = "Alive", body = Health)))]
+///
+/// Answers 200 as long as the process serves HTTP, without touching the database: for a
+/// liveness probe.
+#[utoipa::path(
+    tag = "health",
+    security(),
+    responses((status = 200, description = "Alive", body = Health))
+)]
 #[get("/health/live")]
 pub async fn live() -> web::Json<Health> {
     web::Json(Health { status: "ok" })
 }
 
 /// The database is reachable (503 otherwise).
+///
+/// Runs a trivial query on a pooled connection: for a readiness probe or a load balancer's
+/// health check.
 #[utoipa::path(
     tag = "health",
+    security(),
     responses(
         (status = 200, description = "Ready to serve", body = Health),
         (status = 503, response = crate::http::responses::ServiceUnavailable),

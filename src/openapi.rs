@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document: generated from the handlers and DTOs, completed with the
 //! problem+json error responses every operation can give.
 
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{OpenApi as OpenApiDoc, RefOr, Response};
 use utoipa::{Modify, OpenApi};
 
@@ -26,7 +26,8 @@ keyset-paginated (`limit`, `cursor` → `next_cursor` and a `Link: rel=\"next\"`
 **Authentication.** People sign in with `POST /api/v1/auth/login` and send the access token as \
 `Authorization: Bearer …`; partner organizations send their API token (`rzm_…`) the same way. Reads of public \
 data need no token; a partner token needs the read scope of the resource. Use *Authorize* above.",
-        license(name = "MIT"),
+        contact(name = "Razem maintainers"),
+        license(name = "MIT", identifier = "MIT"),
         version = "1.0.0"
     ),
     servers((url = "/", description = "This server")),
@@ -55,7 +56,7 @@ data need no token; a partner token needs the read scope of the resource. Use *A
             ServiceUnavailable, NotAcceptable
         )
     ),
-    modifiers(&SecuritySchemes, &CommonErrors)
+    modifiers(&SecuritySchemes, &TokenScopes, &CommonErrors)
 )]
 pub struct ApiDoc;
 
@@ -82,12 +83,91 @@ impl Modify for SecuritySchemes {
                     .bearer_format("rzm_…")
                     .description(Some(
                         "A partner organization's API token (`rzm_…`), sent as `Authorization: Bearer rzm_…`. \
-                         It acts for its one organization, within its scopes (listed per operation).",
+                         It acts for its one organization, within its scopes: each operation that accepts API \
+                         tokens names the scopes it accepts (any one suffices) in its description and in \
+                         `x-api-token-scopes`.",
                     ))
                     .build(),
             ),
         );
     }
+}
+
+/// The operation extension naming the scopes an API token needs (any one of them).
+pub const SCOPES_EXTENSION: &str = "x-api-token-scopes";
+
+/// Moves the scopes of `api_token` security requirements into the operation, as the
+/// `x-api-token-scopes` extension and a sentence of its description: scopes in a
+/// security requirement are defined only for OAuth2 and OpenID Connect schemes, and
+/// `api_token` is an HTTP bearer scheme. The handlers keep writing them as
+/// `("api_token" = ["…"])`, the one place each operation's scopes are stated.
+pub(crate) struct TokenScopes;
+
+impl Modify for TokenScopes {
+    fn modify(&self, openapi: &mut OpenApiDoc) {
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [
+                item.get.as_mut(),
+                item.post.as_mut(),
+                item.put.as_mut(),
+                item.patch.as_mut(),
+                item.delete.as_mut(),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                move_scopes(operation);
+            }
+        }
+    }
+}
+
+fn move_scopes(operation: &mut utoipa::openapi::path::Operation) {
+    let Some(requirements) = operation.security.as_mut() else {
+        return;
+    };
+    let mut scopes: Vec<String> = Vec::new();
+    let mut kept: Vec<SecurityRequirement> = Vec::new();
+    let mut has_api_token = false;
+    for requirement in requirements.drain(..) {
+        // SecurityRequirement keeps its map private; it serializes as `{scheme: [scopes]}`.
+        let value = serde_json::to_value(&requirement).unwrap_or_default();
+        match value.get("api_token").and_then(|s| s.as_array()) {
+            Some(listed) => {
+                for scope in listed.iter().filter_map(|s| s.as_str()) {
+                    if !scopes.iter().any(|known| known == scope) {
+                        scopes.push(scope.to_owned());
+                    }
+                }
+                if !has_api_token {
+                    has_api_token = true;
+                    kept.push(SecurityRequirement::new("api_token", Vec::<String>::new()));
+                }
+            }
+            None => kept.push(requirement),
+        }
+    }
+    *requirements = kept;
+    if scopes.is_empty() {
+        return;
+    }
+    let quoted: Vec<String> = scopes.iter().map(|s| format!("`{s}`")).collect();
+    let sentence = match quoted.as_slice() {
+        [one] => format!("API tokens need the scope {one}."),
+        [rest @ .., last] => format!(
+            "API tokens need one of the scopes {} or {last}.",
+            rest.join(", ")
+        ),
+        [] => return,
+    };
+    operation.description = Some(match operation.description.take() {
+        Some(text) if !text.trim().is_empty() => format!("{text}\n\n{sentence}"),
+        _ => sentence,
+    });
+    operation
+        .extensions
+        .get_or_insert_with(Default::default)
+        .insert(SCOPES_EXTENSION.to_owned(), serde_json::json!(scopes));
 }
 
 /// Adds the errors any operation can answer, so no operation documents fewer

@@ -287,6 +287,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     let (_, mut doc) = routes_app().split_for_parts();
     // utoipa-actix-web merges paths after the modifiers ran; run them on the whole.
     crate::openapi::SecuritySchemes.modify(&mut doc);
+    crate::openapi::TokenScopes.modify(&mut doc);
     crate::openapi::CommonErrors.modify(&mut doc);
     doc
 }

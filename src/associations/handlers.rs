@@ -111,6 +111,9 @@ pub async fn list_associations(
 }
 
 /// One association, by id or slug (e.g. `opos`).
+///
+/// With its member count and the presidency in force today. The `ETag` is the version to
+/// send in `If-Match` when changing it.
 #[utoipa::path(
     tag = "associations",
     params(IdOrSlugPath),
@@ -144,6 +147,10 @@ pub async fn get_association(
 }
 
 /// Create an association or alliance (administrators).
+///
+/// `kind` is `alliance`, `association` or `national_association`; the slug must be unused
+/// by any organization (409 `slug_taken`). Members, presidencies and milestones are added
+/// afterwards under the new association.
 #[utoipa::path(
     tag = "associations",
     request_body = CreateOrganization,
@@ -218,6 +225,10 @@ pub async fn update_association(
 }
 
 /// Delete an association (administrators). Needs `If-Match`.
+///
+/// Its memberships, presidencies and milestones go with it; an association still referenced
+/// elsewhere (as a member, a holder, by positions or projects) answers 409. The deletion is
+/// recorded in the audit log with the last state.
 #[utoipa::path(
     tag = "associations",
     params(IdOrSlugPath, crate::http::responses::IfMatchHeader),

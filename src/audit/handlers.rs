@@ -9,6 +9,10 @@ use crate::http::AppState;
 use crate::pagination::{Cursor, fetch_size, page_response, split_page};
 
 /// The audit log (administrators): who changed what and when, newest first.
+///
+/// Filter by `actor`, `object_type`, `object_id` and `since`; keyset-paginated (`limit`,
+/// `cursor`). Each record names the person or API token that acted, the request id and
+/// the changes; secrets (passwords, token secrets) are never recorded.
 #[utoipa::path(
     tag = "audit",
     params(AuditQuery),

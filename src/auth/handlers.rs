@@ -29,6 +29,8 @@ async fn session(state: &AppState, user_id: i64, refresh_token: String) -> ApiRe
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
+    // Public: no token is needed.
+    security(),
     responses(
         (status = 200, description = "Signed in", body = TokenResponse),
         (status = 401, response = crate::http::responses::Unauthorized),
@@ -103,6 +105,8 @@ pub async fn login(
 #[utoipa::path(
     tag = "auth",
     request_body = RefreshRequest,
+    // Public: no token is needed.
+    security(),
     responses(
         (status = 200, description = "A new pair of tokens", body = TokenResponse),
         (status = 401, response = crate::http::responses::Unauthorized),
@@ -145,9 +149,15 @@ pub async fn refresh(
 }
 
 /// Sign out: the refresh token and every token refreshed from the same sign-in stop working.
+///
+/// Send the refresh token in the body; no access token is needed. Access tokens already
+/// issued stay valid until they expire (`RAZEM_ACCESS_TOKEN_TTL`, 15 minutes by default). The answer is 204 whether or not the
+/// token was known, so it tells nothing about other people's tokens.
 #[utoipa::path(
     tag = "auth",
     request_body = RefreshRequest,
+    // Public: no token is needed.
+    security(),
     responses(
         (status = 204, description = "Signed out (also for a token that was not known)"),
         (status = 422, response = crate::http::responses::UnprocessableEntity),

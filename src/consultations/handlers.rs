@@ -353,8 +353,11 @@ pub async fn transition_consultation(
     ))
 }
 
-/// The history of a consultation: every move with its time, note and actor, oldest
-/// first, including the clock's moves to `open` and `closed` (`automatic`).
+/// The history of a consultation, oldest first.
+///
+/// Every move with its time, note and actor, including the clock's moves to `open` and
+/// `closed` (marked `automatic`). A draft is found only by administrators and the
+/// organizer's editors.
 #[utoipa::path(
     tag = "consultations",
     params(ConsultationPath),

@@ -41,6 +41,9 @@ pub async fn list_organizations(
 }
 
 /// One organization, by id or slug.
+///
+/// Any kind: local governments, associations, alliances and partners. The `ETag` is the
+/// version to send in `If-Match` when changing it.
 #[utoipa::path(
     tag = "organizations",
     params(IdOrSlugPath),

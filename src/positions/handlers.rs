@@ -433,6 +433,10 @@ pub async fn transition_position(
 }
 
 /// The history of a position: every move with its date, note and actor, oldest first.
+///
+/// The moves of `POST /positions/{id}/transitions` (adopted, sent, answered, closed,
+/// withdrawn). A draft is found only by administrators and editors of the adopting
+/// association.
 #[utoipa::path(
     tag = "positions",
     params(PositionPath),

@@ -85,6 +85,9 @@ pub async fn list_projects(
 }
 
 /// One project, with its description, partners, funding, goals and indicators.
+///
+/// Amounts are decimal strings, summed per currency; each indicator carries its progress.
+/// The `ETag` is the version to send in `If-Match` when changing it.
 #[utoipa::path(
     tag = "projects",
     params(ProjectPath),

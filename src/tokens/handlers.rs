@@ -123,8 +123,11 @@ pub async fn create_token(
         }))
 }
 
-/// One active API token (without its secret). A revoked token is gone (404); its
-/// record stays in `GET /tokens?include_inactive=true` and in the audit log.
+/// One active API token (without its secret).
+///
+/// A revoked token is gone (404); its record stays in `GET /tokens?include_inactive=true`
+/// and in the audit log. Administrators see every token, editors those of their
+/// associations.
 #[utoipa::path(
     tag = "tokens",
     params(IdPath),
@@ -160,6 +163,9 @@ pub async fn get_token(
 }
 
 /// Revoke an API token: it stops working with the next request. Needs `If-Match`.
+///
+/// The record is kept (`GET /tokens?include_inactive=true`) and the revocation is in the
+/// audit log; a revoked token cannot be restored, create a new one instead.
 #[utoipa::path(
     tag = "tokens",
     params(IdPath, crate::http::responses::IfMatchHeader),

@@ -19,6 +19,9 @@ async fn hash_password(password: String) -> ApiResult<String> {
 }
 
 /// List people (administrators).
+///
+/// Each with their role, whether the account is active and the associations they write
+/// for. Passwords are never returned.
 #[utoipa::path(
     tag = "users",
     params(UserListQuery),
@@ -62,6 +65,9 @@ pub async fn list_users(
 }
 
 /// One person (administrators).
+///
+/// With their role, whether the account is active and the associations they write for;
+/// the `ETag` is the version to send in `If-Match`.
 #[utoipa::path(
     tag = "users",
     params(IdPath),
@@ -91,7 +97,10 @@ pub async fn get_user(
     ))
 }
 
-/// Create a person (administrators). Editors are given the associations they write for.
+/// Create a person (administrators).
+///
+/// Editors are given the associations they write for (`associations`). The email must be
+/// unused (409); the password is stored only as an Argon2 hash and never returned.
 #[utoipa::path(
     tag = "users",
     request_body = CreateUser,
@@ -131,6 +140,9 @@ pub async fn create_user(
 }
 
 /// Change a person (administrators). Needs `If-Match`.
+///
+/// Change the name, role, password, associations, or deactivate the account with
+/// `active: false` (the person can no longer sign in).
 #[utoipa::path(
     tag = "users",
     params(IdPath, crate::http::responses::IfMatchHeader),
@@ -184,6 +196,8 @@ pub async fn update_user(
 }
 
 /// The signed-in person, with the associations they may write for.
+///
+/// For people signed in with an access token; an API token is not a person (403).
 #[utoipa::path(
     tag = "auth",
     security(("bearer" = [])),

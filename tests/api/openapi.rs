@@ -57,6 +57,12 @@ fn every_operation_is_complete() {
         for (method, operation) in item.as_object().unwrap() {
             let name = format!("{} {path}", method.to_uppercase());
             assert!(operation["summary"].is_string(), "{name} has a summary");
+            assert!(
+                operation["description"]
+                    .as_str()
+                    .is_some_and(|text| !text.trim().is_empty()),
+                "{name} has a description (the doc comment's second paragraph)"
+            );
             let codes = operation["responses"].as_object().unwrap();
             assert!(
                 codes.keys().any(|c| c.starts_with('2')),
@@ -77,7 +83,10 @@ fn every_operation_is_complete() {
                     );
                 }
             }
-            let secured = operation.get("security").is_some();
+            // `security: []` is a public operation; `[{}, …]` is one a token is optional for.
+            let secured = operation["security"]
+                .as_array()
+                .is_some_and(|requirements| !requirements.is_empty());
             if secured {
                 assert!(codes.contains_key("401"), "{name} documents 401");
             }
@@ -95,6 +104,126 @@ fn every_operation_is_complete() {
             || schema.get("enum").is_some();
         assert!(has_example, "schema {name} has an example");
     }
+}
+
+/// Redocly's `security-defined` and Spectral's `oas3-operation-security-defined`, kept
+/// meaningful here: every operation says who may call it, public ones with `security: []`,
+/// and the scopes an API token needs are named by the operation (`x-api-token-scopes` and
+/// its description), not listed on the `api_token` bearer scheme, which cannot carry them.
+#[test]
+fn every_operation_declares_its_security_and_token_scopes() {
+    let doc = committed();
+    let schemes = doc["components"]["securitySchemes"].as_object().unwrap();
+    for (scheme_name, scheme) in schemes {
+        assert_eq!(
+            scheme["type"], "http",
+            "{scheme_name} is an HTTP bearer scheme"
+        );
+    }
+    let known_scopes: Vec<&str> = doc["components"]["schemas"]["Scope"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|scope| scope.as_str().unwrap())
+        .collect();
+    let extension = razem::openapi::SCOPES_EXTENSION;
+    let mut public = Vec::new();
+    let mut with_scopes = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let name = format!("{} {path}", method.to_uppercase());
+            let requirements = operation["security"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{name} declares `security` (`[]` when public)"));
+            if requirements.is_empty() {
+                public.push(name.clone());
+            }
+            let mut accepts_api_tokens = false;
+            for requirement in requirements {
+                for (scheme_name, scopes) in requirement.as_object().unwrap() {
+                    assert!(schemes.contains_key(scheme_name), "{name}: {scheme_name}");
+                    assert_eq!(
+                        scopes,
+                        &serde_json::json!([]),
+                        "{name}: scopes are only for OAuth2/OpenID schemes; name them in {extension}"
+                    );
+                    accepts_api_tokens |= scheme_name == "api_token";
+                }
+            }
+            let scopes = operation.get(extension);
+            if !accepts_api_tokens {
+                assert!(
+                    scopes.is_none(),
+                    "{name} takes no API token but names scopes"
+                );
+                continue;
+            }
+            with_scopes += 1;
+            let scopes = scopes
+                .and_then(Value::as_array)
+                .unwrap_or_else(|| panic!("{name} accepts API tokens: it names their scopes"));
+            assert!(!scopes.is_empty(), "{name} names at least one scope");
+            let description = operation["description"].as_str().unwrap_or_default();
+            for scope in scopes {
+                let scope = scope.as_str().unwrap();
+                assert!(
+                    known_scopes.contains(&scope),
+                    "{name}: unknown scope {scope}"
+                );
+                assert!(
+                    description.contains(&format!("`{scope}`")),
+                    "{name}: the description names the scope {scope}"
+                );
+            }
+        }
+    }
+    public.sort();
+    assert_eq!(
+        public,
+        [
+            "GET /health/live",
+            "GET /health/ready",
+            "POST /api/v1/auth/login",
+            "POST /api/v1/auth/logout",
+            "POST /api/v1/auth/refresh",
+        ],
+        "the operations that need no token"
+    );
+    assert!(
+        with_scopes >= 58,
+        "{with_scopes} operations accept API tokens"
+    );
+}
+
+/// The scopes in the contract are the ones the server enforces: a token with only
+/// `associations:read` may read an association but not change it (403), as documented.
+#[actix_web::test]
+async fn documented_scopes_match_the_enforced_ones() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    let admin = app.admin().await;
+    let slug = "slaski-zwiazek-gmin-i-powiatow";
+    let token = app
+        .api_token(&admin, app.id_of(slug).await, &["associations:read"])
+        .await;
+    let doc = committed();
+    let item = &doc["paths"]["/api/v1/associations/{id_or_slug}"];
+    let extension = razem::openapi::SCOPES_EXTENSION;
+    assert_eq!(
+        item["get"][extension],
+        serde_json::json!(["associations:read"])
+    );
+    assert_eq!(
+        item["patch"][extension],
+        serde_json::json!(["associations:write"])
+    );
+    let path = format!("/api/v1/associations/{slug}");
+    let got = app.get(&path, Some(&token)).await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text);
+    let etag = got.header("etag").unwrap().to_owned();
+    let body = serde_json::json!({"website": "https://example.org"});
+    let patched = app.patch(&path, &body, Some(&token), Some(&etag)).await;
+    assert_eq!(patched.status, StatusCode::FORBIDDEN, "{}", patched.text);
 }
 
 #[actix_web::test]

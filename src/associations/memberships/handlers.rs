@@ -205,6 +205,9 @@ pub async fn list_members(
 }
 
 /// One membership.
+///
+/// A membership of the association named in the path, with its dated `joined_on` and
+/// `left_on` (both days of membership); 404 when the id belongs to another association.
 #[utoipa::path(
     tag = "members",
     params(MembershipPath),

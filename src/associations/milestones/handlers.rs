@@ -33,6 +33,9 @@ fn find_milestone(
 }
 
 /// The timeline of an association, in date order.
+///
+/// Every milestone of the association, oldest first, each with its date, optional end
+/// date and place; 404 when the association does not exist.
 #[utoipa::path(
     tag = "milestones",
     params(IdOrSlugPath, MilestoneListQuery),
@@ -89,6 +92,9 @@ pub async fn list_milestones(
 }
 
 /// One milestone.
+///
+/// A milestone of the association named in the path; 404 when the id belongs to another
+/// association.
 #[utoipa::path(
     tag = "milestones",
     params(MilestonePath),
@@ -126,6 +132,9 @@ pub async fn get_milestone(
 }
 
 /// Add a milestone to the timeline (editors of the association, administrators).
+///
+/// `date` and `title` are required; `end_date`, when given, is not before `date` (422).
+/// The answer carries the new milestone's `Location` and `ETag`.
 #[utoipa::path(
     tag = "milestones",
     params(IdOrSlugPath),
@@ -170,6 +179,9 @@ pub async fn create_milestone(
 }
 
 /// Change a milestone (JSON merge patch). Needs `If-Match`.
+///
+/// Only the fields sent change; `null` clears an optional one. Editors of the association
+/// and administrators.
 #[utoipa::path(
     tag = "milestones",
     params(MilestonePath, crate::http::responses::IfMatchHeader),
@@ -219,6 +231,9 @@ pub async fn update_milestone(
 }
 
 /// Delete a milestone. Needs `If-Match`.
+///
+/// Editors of the association and administrators; the deletion is recorded in the audit
+/// log with the last state.
 #[utoipa::path(
     tag = "milestones",
     params(MilestonePath, crate::http::responses::IfMatchHeader),

@@ -213,6 +213,9 @@ pub async fn current_presidency(
 }
 
 /// One presidency term.
+///
+/// A term of the alliance named in the path, with its holder and both (inclusive) ends;
+/// 404 when the id belongs to another alliance.
 #[utoipa::path(
     tag = "presidencies",
     params(PresidencyPath),
@@ -353,6 +356,9 @@ pub async fn update_presidency(
 }
 
 /// Delete a presidency term recorded by mistake (administrators). Needs `If-Match`.
+///
+/// Deleting is for corrections; the deletion is recorded in the audit log with the last
+/// state.
 #[utoipa::path(
     tag = "presidencies",
     params(PresidencyPath, crate::http::responses::IfMatchHeader),

@@ -61,6 +61,10 @@ fn own_submitter(principal: &Principal, requested: Option<i64>) -> ApiResult<i64
 }
 
 /// The comments of a consultation (the comment table), by number.
+///
+/// Each with its submitter, channel, receipt time and the organizer's disposition. A draft
+/// consultation is found only by administrators and the organizer's editors (404 for
+/// others).
 #[utoipa::path(
     tag = "consultations",
     params(ConsultationPath, CommentListQuery),
@@ -115,6 +119,10 @@ pub async fn list_comments(
 }
 
 /// One comment.
+///
+/// A comment of the consultation named in the path, with its disposition and `ETag`; 404
+/// when the id belongs to another consultation or the consultation is a draft you may not
+/// see.
 #[utoipa::path(
     tag = "consultations",
     params(CommentPath),

@@ -149,6 +149,9 @@ pub async fn list_events(
 }
 
 /// List the events of a project, earliest first by default.
+///
+/// Keyset-paginated (`limit`, `cursor`); 404 when the project does not exist. The calendar
+/// of all projects' events is `GET /events`.
 #[utoipa::path(
     tag = "events",
     params(ProjectPath, ProjectEventListQuery),
@@ -185,6 +188,8 @@ pub async fn list_project_events(
 }
 
 /// One event of a project.
+///
+/// Times are local at the venue; 404 when the id belongs to another project.
 #[utoipa::path(
     tag = "events",
     params(EventPath),
@@ -306,6 +311,9 @@ pub async fn update_event(
 }
 
 /// Delete an event. Needs `If-Match`.
+///
+/// Administrators, editors of the lead organization, and its API tokens with
+/// `projects:write`; recorded in the audit log with the last state.
 #[utoipa::path(
     tag = "events",
     params(EventPath, crate::http::responses::IfMatchHeader),

@@ -91,6 +91,9 @@ pub async fn list_indicators(
 }
 
 /// One indicator.
+///
+/// With its target, achieved value and progress (achieved as a percentage of the target);
+/// 404 when the id belongs to another project.
 #[utoipa::path(
     tag = "indicators",
     params(IndicatorPath),
@@ -216,6 +219,9 @@ pub async fn update_indicator(
 }
 
 /// Delete an indicator. Needs `If-Match`.
+///
+/// Administrators, editors of the lead organization, and its API tokens with
+/// `projects:write`; recorded in the audit log with the last state.
 #[utoipa::path(
     tag = "indicators",
     params(IndicatorPath, crate::http::responses::IfMatchHeader),
