@@ -271,3 +271,46 @@ async fn token_request_limits_are_per_instance() {
         .await
         .assert_problem(429, "rate_limited");
 }
+
+#[actix_web::test]
+async fn forwarded_for_names_the_client_only_behind_a_trusted_proxy() {
+    let proxy = std::net::IpAddr::from([10, 0, 0, 1]);
+    let app = spawn_app_with(|config| {
+        config.login_max_failures = 2;
+        config.trusted_proxies = vec![proxy];
+    })
+    .await;
+    let attempt = |peer: [u8; 4], forwarded: &str, n: u32| {
+        TestRequest::post()
+            .uri("/api/v1/auth/login")
+            .peer_addr(std::net::SocketAddr::from((peer, 40_000)))
+            .insert_header(("X-Forwarded-For", forwarded.to_owned()))
+            .set_json(json!({"email": format!("nobody{n}@example.org"), "password": "wrong!"}))
+    };
+    // An untrusted peer cannot spread its guesses over invented addresses.
+    for n in 0..2 {
+        app.send(attempt([192, 0, 2, 50], &format!("198.51.100.{n}"), n))
+            .await
+            .assert_problem(401, "invalid_credentials");
+    }
+    app.send(attempt([192, 0, 2, 50], "198.51.100.9", 2))
+        .await
+        .assert_problem(429, "rate_limited");
+    // Behind the proxy, each client has its own budget, and the nearest untrusted
+    // address counts: what a client prepends to the header is ignored.
+    for n in 10..12 {
+        app.send(attempt(
+            [10, 0, 0, 1],
+            &format!("1.2.3.{n}, 203.0.113.7"),
+            n,
+        ))
+        .await
+        .assert_problem(401, "invalid_credentials");
+    }
+    app.send(attempt([10, 0, 0, 1], "203.0.113.7", 12))
+        .await
+        .assert_problem(429, "rate_limited");
+    app.send(attempt([10, 0, 0, 1], "203.0.113.8", 13))
+        .await
+        .assert_problem(401, "invalid_credentials");
+}
