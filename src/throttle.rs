@@ -127,6 +127,7 @@ fn increment(
     now: i64,
     ended_before: i64,
 ) -> ApiResult<Counter> {
+    // `#n` becomes `$n` (PostgreSQL) or `?n` (SQLite): numbered on both, so `#3` binds once.
     const UPSERT: &str = "INSERT INTO throttle_counters (key, window_start_ms, attempts) VALUES (#1, #2, 1) \
          ON CONFLICT (key) DO UPDATE SET \
          attempts = CASE WHEN throttle_counters.window_start_ms <= #3 THEN 1 \
