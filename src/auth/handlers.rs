@@ -51,11 +51,13 @@ pub async fn login(
         "address:{}",
         crate::http::client_address(&req, &state.config.trusted_proxies)
     );
-    for key in [&account_key, &address_key] {
-        if let Some(retry_after) = state.login_failures.blocked(key) {
-            return Err(ApiError::too_many_requests(retry_after));
-        }
-    }
+    // Counted before the password is looked at, atomically in the database: concurrent
+    // guesses (or guesses spread over instances) cannot pass the limit, and a refused one
+    // costs no hash. Refunded below if the sign-in succeeds.
+    let attempt = state
+        .login_attempts
+        .count(&state.db, &[&account_key, &address_key])
+        .await?;
     let user = state
         .db
         .run({
@@ -64,11 +66,13 @@ pub async fn login(
         })
         .await?;
     let known_user = user.as_ref().map(|u| u.id);
+    // Every path does the same hash work, so that neither an unknown nor a deactivated
+    // account can be told apart by the time of the answer.
     let verified = web::block(move || match user {
-        Some(user) if user.active && password::verify(&password, &user.password_hash) => {
-            Some(user.id)
+        Some(user) => {
+            let matches = password::verify(&password, &user.password_hash);
+            (matches && user.active).then_some(user.id)
         }
-        Some(_) => None,
         None => {
             password::verify_dummy(&password);
             None
@@ -77,8 +81,6 @@ pub async fn login(
     .await
     .map_err(ApiError::internal)?;
     let Some(user_id) = verified else {
-        state.login_failures.hit(&account_key);
-        state.login_failures.hit(&address_key);
         log::info!("failed sign-in for {}", crate::domain::mask_email(&email));
         state
             .db
@@ -89,7 +91,7 @@ pub async fn login(
             "wrong e-mail or password",
         ));
     };
-    state.login_failures.clear(&account_key);
+    state.login_attempts.refund(&state.db, attempt).await?;
     let ttl = state.config.refresh_token_ttl;
     let refresh_token = state
         .db

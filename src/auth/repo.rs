@@ -63,6 +63,19 @@ fn revoke_family(conn: &mut DbConnection, family: &str) -> ApiResult<()> {
     Ok(())
 }
 
+/// Ends every sign-in of a person (a password or role change, a deactivation): each of
+/// their live refresh tokens stops working. Returns how many were revoked. Access
+/// tokens need no revocation: each request reloads the account, and they expire soon.
+pub fn revoke_all_for_user(conn: &mut DbConnection, user_id: i64) -> ApiResult<usize> {
+    Ok(diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::user_id.eq(user_id))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(crate::time::now()))
+    .execute(conn)?)
+}
+
 /// What a refresh attempt found.
 pub enum Rotation {
     /// The user and the new refresh token of the same family.

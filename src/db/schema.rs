@@ -98,6 +98,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    throttle_counters (key) {
+        key -> Text,
+        window_start_ms -> BigInt,
+        attempts -> BigInt,
+    }
+}
+
+diesel::table! {
     memberships (id) {
         id -> BigInt,
         association_id -> BigInt,

@@ -5,15 +5,15 @@ use actix_web::HttpRequest;
 use crate::config::Config;
 use crate::db::Db;
 use crate::jwt::TokenKeys;
-use crate::throttle::WindowLimiter;
+use crate::throttle::{LoginThrottle, WindowLimiter};
 
 /// What every handler can reach.
 pub struct AppState {
     pub db: Db,
     pub tokens: TokenKeys,
-    /// Failed sign-ins per account and per client address.
-    pub login_failures: WindowLimiter,
-    /// Requests per partner API token.
+    /// Failed sign-ins per account and per client address, counted in the database.
+    pub login_attempts: LoginThrottle,
+    /// Requests per partner API token, counted per instance (see `throttle`).
     pub token_requests: WindowLimiter,
     pub config: Config,
 }
@@ -24,7 +24,7 @@ impl AppState {
         AppState {
             db,
             tokens: TokenKeys::new(config.jwt_keys.clone(), config.access_token_ttl),
-            login_failures: WindowLimiter::new(config.login_max_failures, minute),
+            login_attempts: LoginThrottle::new(config.login_max_failures, minute),
             token_requests: WindowLimiter::new(config.token_rate_limit, minute),
             config,
         }

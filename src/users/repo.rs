@@ -266,6 +266,9 @@ pub fn update(
             serde_json::json!([current_ids, associations]),
         );
     }
+    // Whoever held the old password or role keeps no session from before.
+    let ends_sessions =
+        change.password_hash.is_some() || role != current.role || change.active == Some(false);
     let updated = diesel::update(
         users::table
             .filter(users::id.eq(current.user.id))
@@ -285,6 +288,10 @@ pub fn update(
     }
     if associations != current_ids {
         replace_associations(conn, current.user.id, &associations)?;
+    }
+    if ends_sessions {
+        let revoked = crate::auth::repo::revoke_all_for_user(conn, current.user.id)?;
+        changes.insert("sessions_revoked".into(), serde_json::json!(revoked));
     }
     write::record(
         conn,

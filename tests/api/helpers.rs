@@ -140,7 +140,10 @@ impl TestResponse {
 pub struct TestApp<S> {
     service: S,
     pub db: Db,
-    _database: TestDatabase,
+    /// The database this app serves from (another instance may share it).
+    pub database_url: String,
+    /// Dropped (and the database with it) by the app that created it.
+    _database: Option<TestDatabase>,
 }
 
 /// Settings of a test app, from the test database URL.
@@ -169,7 +172,29 @@ pub async fn spawn_app_with(
     impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
 > {
     let database = TestDatabase::create();
-    let mut config = test_config(&database.url);
+    let url = database.url.clone();
+    start_app(url, Some(database), adjust).await
+}
+
+/// Another instance of the application on the database of `app`, with its own pool and
+/// state, as a second server behind a load balancer would be.
+pub async fn spawn_instance_of<S>(
+    app: &TestApp<S>,
+    adjust: impl FnOnce(&mut Config),
+) -> TestApp<
+    impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
+> {
+    start_app(app.database_url.clone(), None, adjust).await
+}
+
+async fn start_app(
+    database_url: String,
+    database: Option<TestDatabase>,
+    adjust: impl FnOnce(&mut Config),
+) -> TestApp<
+    impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
+> {
+    let mut config = test_config(&database_url);
     adjust(&mut config);
     let db = Db::new(&config.pool).expect("pool");
     // A test may point the pool at an unreachable database on purpose.
@@ -181,6 +206,7 @@ pub async fn spawn_app_with(
     TestApp {
         service,
         db,
+        database_url,
         _database: database,
     }
 }

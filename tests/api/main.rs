@@ -23,5 +23,6 @@ mod security;
 mod sessions;
 mod synthetic;
 mod teryt;
+mod throttling;
 mod tokens;
 mod users;

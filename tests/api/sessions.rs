@@ -1,4 +1,5 @@
-//! Refresh-token rotation, reuse detection, logout, key rotation and sign-in throttling.
+//! Refresh-token rotation, reuse detection, logout, sessions ended by account changes,
+//! key rotation and sign-in throttling.
 
 use actix_web::http::StatusCode;
 use diesel::prelude::*;
@@ -261,4 +262,154 @@ async fn failed_sign_ins_are_throttled_per_client_address() {
     )
     .await
     .assert_problem(429, "rate_limited");
+}
+
+/// Signs `email` in twice (two sessions), changes the account with `change` as an admin,
+/// and checks both refresh tokens from before answer 401 while the admin's session lives on.
+async fn change_ends_sessions(change: serde_json::Value, then_also: Option<serde_json::Value>) {
+    let app = spawn_app().await;
+    let admin_tokens = {
+        app.admin().await;
+        login(&app, "admin@example.org").await
+    };
+    let (id, _) = app.user("someone@example.org", Role::Viewer, &[]).await;
+    let laptop = login(&app, "someone@example.org").await;
+    let phone = login(&app, "someone@example.org").await;
+    let admin = admin_tokens["access_token"].as_str().unwrap();
+    let changed = app
+        .patch(
+            &format!("/api/v1/users/{id}"),
+            &change,
+            Some(admin),
+            Some("\"1\""),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.text);
+    if let Some(next) = then_also {
+        // E.g. reactivated: the sessions from before the change stay ended.
+        let again = app
+            .patch(
+                &format!("/api/v1/users/{id}"),
+                &next,
+                Some(admin),
+                Some("\"2\""),
+            )
+            .await;
+        assert_eq!(again.status, StatusCode::OK, "{}", again.text);
+    }
+    for session in [&laptop, &phone] {
+        app.post(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": session["refresh_token"]}),
+            None,
+        )
+        .await
+        .assert_problem(401, "invalid_refresh_token");
+    }
+    let live: i64 = app.with_conn(|conn| {
+        refresh_tokens::table
+            .filter(refresh_tokens::user_id.eq(id))
+            .filter(refresh_tokens::revoked_at.is_null())
+            .count()
+            .get_result(conn)
+            .unwrap()
+    });
+    assert_eq!(live, 0, "every refresh token of the account is revoked");
+    let audited: Vec<Option<String>> = app.with_conn(|conn| {
+        audit_log::table
+            .filter(audit_log::object_type.eq("user"))
+            .filter(audit_log::object_id.eq(id.to_string()))
+            .filter(audit_log::action.eq("update"))
+            .order(audit_log::id.asc())
+            .select(audit_log::changes)
+            .load(conn)
+            .unwrap()
+    });
+    let first: serde_json::Value = serde_json::from_str(audited[0].as_deref().unwrap()).unwrap();
+    assert_eq!(
+        first["sessions_revoked"], 3,
+        "the helper's sign-in and two more"
+    );
+    let untouched = app
+        .post(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": admin_tokens["refresh_token"]}),
+            None,
+        )
+        .await;
+    assert_eq!(
+        untouched.status,
+        StatusCode::OK,
+        "other people's sessions live on"
+    );
+}
+
+#[actix_web::test]
+async fn a_password_change_ends_the_persons_sessions() {
+    change_ends_sessions(json!({"password": "a brand new password!"}), None).await;
+}
+
+#[actix_web::test]
+async fn a_role_change_ends_the_persons_sessions() {
+    change_ends_sessions(json!({"role": "admin"}), None).await;
+}
+
+#[actix_web::test]
+async fn deactivation_ends_the_persons_sessions_for_good() {
+    change_ends_sessions(json!({"active": false}), Some(json!({"active": true}))).await;
+}
+
+#[actix_web::test]
+async fn other_changes_keep_sessions_and_new_sign_ins_work() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (id, _) = app.user("someone@example.org", Role::Viewer, &[]).await;
+    let before = login(&app, "someone@example.org").await;
+    let renamed = app
+        .patch(
+            &format!("/api/v1/users/{id}"),
+            &json!({"name": "A new name", "role": "viewer"}),
+            Some(&admin),
+            Some("\"1\""),
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.text);
+    let refreshed = app
+        .post(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": before["refresh_token"]}),
+            None,
+        )
+        .await;
+    assert_eq!(
+        refreshed.status,
+        StatusCode::OK,
+        "a rename (and the same role again) ends nothing: {}",
+        refreshed.text
+    );
+    let changed = app
+        .patch(
+            &format!("/api/v1/users/{id}"),
+            &json!({"password": "a brand new password!"}),
+            Some(&admin),
+            Some("\"2\""),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.text);
+    let signed_in = app
+        .post(
+            "/api/v1/auth/login",
+            &json!({"email": "someone@example.org", "password": "a brand new password!"}),
+            None,
+        )
+        .await;
+    assert_eq!(signed_in.status, StatusCode::OK, "{}", signed_in.text);
+    let refreshed = app
+        .post(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": signed_in.json["refresh_token"]}),
+            None,
+        )
+        .await;
+    assert_eq!(refreshed.status, StatusCode::OK, "the new session works");
 }
