@@ -117,10 +117,16 @@ macro_rules! text_enum {
         $name:ident { $($variant:ident => $text:tt),+ $(,)? }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+            diesel::expression::AsExpression, diesel::deserialize::FromSqlRow,
+        )]
+        #[diesel(sql_type = diesel::sql_types::Text)]
         pub enum $name {
             $(#[serde(rename = $text)] $variant),+
         }
+
+        $crate::domain::text_column!($name);
 
         // Written by hand: the derive cannot see serde renames passed through a macro.
         impl utoipa::PartialSchema for $name {
@@ -163,6 +169,84 @@ macro_rules! text_enum {
 }
 
 pub(crate) use text_enum;
+
+/// Reads and writes a closed set of values as a `Text` column on both backends: rows
+/// hold the enum, and a stored value outside the set is a read error, never a silent
+/// default.
+#[macro_export]
+macro_rules! text_column {
+    ($name:ty) => {
+        impl diesel::serialize::ToSql<diesel::sql_types::Text, diesel::pg::Pg> for $name {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut diesel::serialize::Output<'b, '_, diesel::pg::Pg>,
+            ) -> diesel::serialize::Result {
+                <str as diesel::serialize::ToSql<diesel::sql_types::Text, diesel::pg::Pg>>::to_sql(
+                    self.as_str(),
+                    &mut out.reborrow(),
+                )
+            }
+        }
+
+        impl diesel::serialize::ToSql<diesel::sql_types::Text, diesel::sqlite::Sqlite> for $name {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut diesel::serialize::Output<'b, '_, diesel::sqlite::Sqlite>,
+            ) -> diesel::serialize::Result {
+                out.set_value(self.as_str());
+                Ok(diesel::serialize::IsNull::No)
+            }
+        }
+
+        impl diesel::deserialize::FromSql<diesel::sql_types::Text, diesel::pg::Pg> for $name {
+            fn from_sql(value: diesel::pg::PgValue<'_>) -> diesel::deserialize::Result<Self> {
+                let text = <String as diesel::deserialize::FromSql<
+                    diesel::sql_types::Text,
+                    diesel::pg::Pg,
+                >>::from_sql(value)?;
+                text.parse().map_err(Into::into)
+            }
+        }
+
+        // What `#[derive(MultiConnection)]` writes for the built-in types: dispatch to
+        // the impls of the connection's own backend.
+        impl diesel::deserialize::FromSql<diesel::sql_types::Text, $crate::db::MultiBackend>
+            for $name
+        {
+            fn from_sql(
+                bytes: <$crate::db::MultiBackend as diesel::backend::Backend>::RawValue<'_>,
+            ) -> diesel::deserialize::Result<Self> {
+                bytes.from_sql::<Self, diesel::sql_types::Text>()
+            }
+        }
+
+        impl diesel::serialize::ToSql<diesel::sql_types::Text, $crate::db::MultiBackend> for $name {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut diesel::serialize::Output<'b, '_, $crate::db::MultiBackend>,
+            ) -> diesel::serialize::Result {
+                out.set_value((diesel::sql_types::Text, self));
+                Ok(diesel::serialize::IsNull::No)
+            }
+        }
+
+        impl diesel::deserialize::FromSql<diesel::sql_types::Text, diesel::sqlite::Sqlite>
+            for $name
+        {
+            fn from_sql(
+                value: <diesel::sqlite::Sqlite as diesel::backend::Backend>::RawValue<'_>,
+            ) -> diesel::deserialize::Result<Self> {
+                let text = <String as diesel::deserialize::FromSql<
+                    diesel::sql_types::Text,
+                    diesel::sqlite::Sqlite,
+                >>::from_sql(value)?;
+                text.parse().map_err(Into::into)
+            }
+        }
+    };
+}
+
+pub use text_column;
 
 /// The schema of a closed set of strings, with its first value as the example.
 pub fn enum_schema(values: &[&str]) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
