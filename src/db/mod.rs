@@ -311,3 +311,13 @@ impl From<ConnectError> for ApiError {
         ApiError::unavailable(error)
     }
 }
+
+/// A `LIKE` pattern for "contains `text`" in which `%` and `_` of the text match
+/// themselves (use with `.escape('\\')`).
+pub fn like_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
