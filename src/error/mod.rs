@@ -278,7 +278,7 @@ impl From<diesel::result::Error> for ApiError {
                 "a concurrent change got in the way; retry the request",
             )
             .with_internal(&error),
-            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => ApiError::unavailable(&error),
+            _ if crate::db::unavailable::is_unavailable(&error) => ApiError::unavailable(&error),
             _ => ApiError::internal(&error),
         }
     }
