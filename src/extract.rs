@@ -418,11 +418,6 @@ impl IfMatch {
     }
 }
 
-/// The ETag of a resource version.
-pub fn etag(version: i64) -> header::EntityTag {
-    header::EntityTag::new_strong(version.to_string())
-}
-
 /// `"…"` with the characters RFC 9110 allows in an entity tag, less the comma.
 fn is_entity_tag(tag: &str) -> bool {
     let opaque = tag.strip_prefix("W/").unwrap_or(tag);

@@ -7,6 +7,7 @@
 //! interest arrives as `Unknown` with libpq's or the server's message, so those are
 //! recognised by their (stable, English) primary messages.
 
+use crate::error::{ApiError, Code};
 use diesel::result::{DatabaseErrorKind, Error};
 
 /// Messages of errors that mean the server or the connection to it is gone:
@@ -62,6 +63,34 @@ fn unavailable_message(message: &str) -> bool {
     UNAVAILABLE_MESSAGES
         .iter()
         .any(|known| message.contains(known))
+}
+
+/// How a database error answers: the constraint violations the repositories did not
+/// turn into a named conflict, the lost database (503), and everything else (500).
+impl From<diesel::result::Error> for ApiError {
+    fn from(error: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match &error {
+            Error::NotFound => ApiError::not_found("the requested resource does not exist"),
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => ApiError::new(
+                Code::AlreadyExists,
+                "a resource with the same unique value already exists",
+            )
+            .with_internal(info.message()),
+            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => ApiError::new(
+                Code::StillReferenced,
+                "the change would break a reference between resources (the resource is still in use, or a referenced one does not exist)",
+            )
+            .with_internal(info.message()),
+            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => ApiError::new(
+                Code::ConcurrentUpdate,
+                "a concurrent change got in the way; retry the request",
+            )
+            .with_internal(&error),
+            _ if is_unavailable(&error) => ApiError::unavailable(&error),
+            _ => ApiError::internal(&error),
+        }
+    }
 }
 
 #[cfg(test)]
