@@ -260,10 +260,10 @@ pub fn run(cli: Cli) -> Result<(), String> {
                                 "organization '{organization}' does not exist"
                             ))
                         })?;
-                crate::tokens::repo::create(
+                crate::tokens::service::issue(
                     conn,
                     &Default::default(),
-                    crate::tokens::repo::NewTokenData {
+                    crate::tokens::service::NewTokenData {
                         name,
                         organization_id: organization.id,
                         scopes,

@@ -323,3 +323,34 @@ macro_rules! list_query {
         }
     };
 }
+
+/// The order of a list without `?sort=`: by id, oldest first (cursors say `id`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ById;
+
+impl Sort for ById {
+    fn as_str(self) -> &'static str {
+        "id"
+    }
+}
+
+/// By id, newest first (cursors say `-id`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ByIdDesc;
+
+impl Sort for ByIdDesc {
+    fn as_str(self) -> &'static str {
+        "-id"
+    }
+}
+
+impl Cursor {
+    /// The cursor of a list ordered by id only.
+    pub fn by_id(sort: impl Sort, id: i64) -> Self {
+        Cursor {
+            sort: sort.as_str().to_owned(),
+            key: None,
+            id,
+        }
+    }
+}

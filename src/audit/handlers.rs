@@ -1,12 +1,39 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::dto::{AuditEntry, AuditPage, AuditQuery};
+use super::model::AuditRow;
 use super::repo::{self, AuditFilter};
 use crate::auth::{SignedIn, policy};
+use crate::db::DbConnection;
 use crate::error::ApiResult;
 use crate::extract::Query;
 use crate::http::AppState;
-use crate::pagination::{Cursor, fetch_size, page_response, split_page};
+use crate::pagination::{ByIdDesc, Cursor, Listing, PageRequest, respond_page};
+
+/// `GET /audit`, newest first.
+struct AuditList(AuditFilter);
+
+impl Listing for AuditList {
+    type Sort = ByIdDesc;
+    type Row = AuditRow;
+    type Item = AuditEntry;
+
+    fn rows(
+        &self,
+        conn: &mut DbConnection,
+        page: &PageRequest<ByIdDesc>,
+    ) -> ApiResult<Vec<AuditRow>> {
+        repo::list(conn, &self.0, page)
+    }
+
+    fn cursor(row: &AuditRow, sort: ByIdDesc) -> Cursor {
+        Cursor::by_id(sort, row.id)
+    }
+
+    fn render(_: &mut DbConnection, rows: Vec<AuditRow>) -> ApiResult<Vec<AuditEntry>> {
+        Ok(rows.into_iter().map(AuditEntry::from).collect())
+    }
+}
 
 /// The audit log (administrators): who changed what and when, newest first.
 ///
@@ -32,28 +59,12 @@ pub async fn list_audit(
 ) -> ApiResult<HttpResponse> {
     policy::require_admin(&principal)?;
     let query = query.0;
+    let page = PageRequest::new(None, query.cursor.as_deref(), query.limit)?;
     let filter = AuditFilter {
         actor: query.actor,
         object_type: query.object_type,
         object_id: query.object_id,
         since: query.since.map(|t| t.naive_utc()),
-        before_id: query
-            .cursor
-            .as_deref()
-            .map(|c| Cursor::decode(c, "-id"))
-            .transpose()?
-            .map(|c| c.id),
-        fetch: fetch_size(query.limit),
     };
-    let rows = state.db.run(move |conn| repo::list(conn, &filter)).await?;
-    let (rows, next_cursor) = split_page(rows, query.limit, |row| Cursor {
-        sort: "-id".to_owned(),
-        key: None,
-        id: row.id,
-    });
-    let page = AuditPage {
-        items: rows.into_iter().map(AuditEntry::from).collect(),
-        next_cursor,
-    };
-    Ok(page_response(&req, &page, page.next_cursor.as_deref()))
+    respond_page(&state, &req, AuditList(filter), page).await
 }

@@ -4,6 +4,7 @@ use super::model::AuditRow;
 use crate::db::DbConnection;
 use crate::db::schema::audit_log;
 use crate::error::ApiResult;
+use crate::pagination::{ByIdDesc, PageRequest};
 
 /// The records of one object, oldest first.
 pub fn for_object(
@@ -23,13 +24,14 @@ pub struct AuditFilter {
     pub object_type: Option<String>,
     pub object_id: Option<String>,
     pub since: Option<chrono::NaiveDateTime>,
-    /// Keyset position: records older than this id.
-    pub before_id: Option<i64>,
-    pub fetch: i64,
 }
 
 /// Audit records, newest first.
-pub fn list(conn: &mut DbConnection, filter: &AuditFilter) -> ApiResult<Vec<AuditRow>> {
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &AuditFilter,
+    page: &PageRequest<ByIdDesc>,
+) -> ApiResult<Vec<AuditRow>> {
     let mut query = audit_log::table.into_boxed();
     if let Some(actor) = filter.actor {
         query = query.filter(audit_log::actor_user_id.eq(actor));
@@ -43,11 +45,11 @@ pub fn list(conn: &mut DbConnection, filter: &AuditFilter) -> ApiResult<Vec<Audi
     if let Some(since) = filter.since {
         query = query.filter(audit_log::occurred_at.ge(since));
     }
-    if let Some(before) = filter.before_id {
-        query = query.filter(audit_log::id.lt(before));
+    if let Some(cursor) = &page.after {
+        query = query.filter(audit_log::id.lt(cursor.id));
     }
     Ok(query
         .order(audit_log::id.desc())
-        .limit(filter.fetch)
+        .limit(page.fetch())
         .load(conn)?)
 }

@@ -76,28 +76,12 @@ pub fn can_create_organization(
 /// May the principal change this organization? Admins all; editors the associations
 /// they edit; a token with `associations:write` its own organization.
 pub fn can_write_organization(principal: &Principal, organization_id: i64) -> Result<(), ApiError> {
-    match principal {
-        Principal::Token(token) => {
-            scoped(token, Scope::AssociationsWrite)?;
-            if token.organization_id == organization_id {
-                Ok(())
-            } else {
-                Err(ApiError::forbidden(
-                    "an API token writes only for its own organization",
-                ))
-            }
-        }
-        _ => {
-            let user = person(principal)?;
-            match user.role {
-                Role::Admin => Ok(()),
-                Role::Editor if user.associations.contains(&organization_id) => Ok(()),
-                _ => Err(ApiError::forbidden(
-                    "you may change only the associations you are an editor of",
-                )),
-            }
-        }
-    }
+    write_for(
+        principal,
+        organization_id,
+        Scope::AssociationsWrite,
+        "write",
+    )
 }
 
 /// Deleting an organization is an administrator's decision.

@@ -37,13 +37,6 @@ pub enum Principal {
 }
 
 impl Principal {
-    pub fn user(&self) -> Option<&User> {
-        match self {
-            Principal::User(user) => Some(user),
-            _ => None,
-        }
-    }
-
     /// The actor recorded in the audit log.
     pub fn actor(&self) -> crate::write::Actor {
         match self {

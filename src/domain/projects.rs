@@ -87,17 +87,6 @@ text_enum!(
     }
 );
 
-impl PartnerRole {
-    /// Listing order: the leader, then partners, then associated organizations.
-    pub fn rank(self) -> u8 {
-        match self {
-            PartnerRole::Leader => 0,
-            PartnerRole::Partner => 1,
-            PartnerRole::Associated => 2,
-        }
-    }
-}
-
 text_enum!(
     /// What kind of event of a project it is.
     EventKind {

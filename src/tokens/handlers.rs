@@ -2,14 +2,14 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 
 use super::dto::{ApiToken, CreateToken, CreatedToken, TokenListQuery, TokenPage};
-use super::repo::{self, NewTokenData, TokenFilter};
-use crate::auth::{SignedIn, policy};
-use crate::error::{ApiError, ApiResult};
+use super::service;
+use crate::auth::SignedIn;
+use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, Path, Query};
 use crate::http::AppState;
 use crate::http::with_etag;
 use crate::organizations::dto::IdPath;
-use crate::pagination::{Cursor, fetch_size, page_response, split_page};
+use crate::pagination::respond_page;
 
 /// List API tokens: all for administrators, those of their associations for editors.
 ///
@@ -31,38 +31,8 @@ pub async fn list_tokens(
     SignedIn(principal): SignedIn,
     query: Query<TokenListQuery>,
 ) -> ApiResult<HttpResponse> {
-    let organizations = policy::token_organizations(&principal)?;
-    let query = query.0;
-    let limit = query.limit;
-    let filter = TokenFilter {
-        organizations,
-        organization_id: query.organization_id,
-        include_inactive: query.include_inactive.unwrap_or(false),
-        updated_since: query.updated_since.map(|t| t.naive_utc()),
-        after: query
-            .cursor
-            .as_deref()
-            .map(|c| Cursor::decode(c, "id"))
-            .transpose()?,
-        fetch: fetch_size(query.limit),
-    };
-    let rows = state
-        .db
-        .run(move |conn| {
-            let rows = repo::list(conn, &filter)?;
-            let (rows, next) = split_page(rows, limit, |row| Cursor {
-                sort: "id".to_owned(),
-                key: None,
-                id: row.id,
-            });
-            Ok((repo::with_organizations(conn, rows)?, next))
-        })
-        .await?;
-    let page = TokenPage {
-        items: rows.0,
-        next_cursor: rows.1,
-    };
-    Ok(page_response(&req, &page, page.next_cursor.as_deref()))
+    let (listing, page) = service::list_request(&principal, query.0)?;
+    respond_page(&state, &req, listing, page).await
 }
 
 /// Issue an API token for a partner organization.
@@ -87,33 +57,7 @@ pub async fn create_token(
     SignedIn(principal): SignedIn,
     body: Json<CreateToken>,
 ) -> ApiResult<HttpResponse> {
-    let body = body.0;
-    policy::can_manage_tokens_of(&principal, body.organization_id)?;
-    if body.expires_at.is_some_and(|at| at <= chrono::Utc::now()) {
-        return Err(ApiError::invalid_field(
-            "expires_at",
-            "in_the_past",
-            "the expiry must lie in the future",
-        ));
-    }
-    let data = NewTokenData {
-        name: body.name,
-        organization_id: body.organization_id,
-        scopes: body.scopes,
-        expires_at: body.expires_at.map(|t| t.naive_utc()),
-    };
-    let actor = principal.actor();
-    let (token, secret) = state
-        .db
-        .transaction(move |conn| {
-            let (row, secret) = repo::create(conn, &actor, data)?;
-            Ok((repo::with_organizations(conn, vec![row])?, secret))
-        })
-        .await?;
-    let api_token: ApiToken = token
-        .into_iter()
-        .next()
-        .ok_or_else(|| ApiError::internal("token vanished"))?;
+    let (api_token, secret) = service::create(&state, &principal, body.0).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/tokens/{}", api_token.id)))
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -144,21 +88,7 @@ pub async fn get_token(
     SignedIn(principal): SignedIn,
     path: Path<IdPath>,
 ) -> ApiResult<HttpResponse> {
-    let id = path.id;
-    let token = state
-        .db
-        .run(move |conn| {
-            let row = repo::find(conn, id)?;
-            policy::can_manage_tokens_of(&principal, row.organization_id)?;
-            if row.revoked_at.is_some() {
-                return Err(ApiError::not_found(format!("API token {id} was revoked")));
-            }
-            repo::with_organizations(conn, vec![row])
-        })
-        .await?
-        .into_iter()
-        .next()
-        .ok_or_else(|| ApiError::internal("token vanished"))?;
+    let token: ApiToken = service::get(&state, principal, path.id).await?;
     Ok(with_etag(HttpResponse::Ok(), token.version, token))
 }
 
@@ -185,15 +115,6 @@ pub async fn revoke_token(
     path: Path<IdPath>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
-    let id = path.id;
-    state
-        .db
-        .transaction(move |conn| {
-            let row = repo::find(conn, id)?;
-            policy::can_manage_tokens_of(&principal, row.organization_id)?;
-            let expected = if_match.expected(row.version)?;
-            repo::revoke(conn, &principal.actor(), &row, expected)
-        })
-        .await?;
+    service::revoke(&state, principal, path.id, if_match).await?;
     Ok(HttpResponse::NoContent().finish())
 }

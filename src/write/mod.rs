@@ -8,5 +8,5 @@ mod versioned;
 
 pub use audit::{Actor, diff, record};
 pub use versioned::{
-    Action, Expected, Versioned, create, delete, record_change, touch, update, update_as,
+    Action, Expected, Versioned, create, create_as, delete, record_change, touch, update, update_as,
 };

@@ -121,11 +121,22 @@ pub fn create<T: Versioned>(
     fields: &T::Fields,
     snapshot: &impl Serialize,
 ) -> ApiResult<T::Row> {
+    create_as::<T>(conn, actor, Action::Create, fields, snapshot)
+}
+
+/// Like [`create`], for an insert that has its own action (a token is issued).
+pub fn create_as<T: Versioned>(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    action: Action,
+    fields: &T::Fields,
+    snapshot: &impl Serialize,
+) -> ApiResult<T::Row> {
     let row = T::insert_row(conn, fields, crate::time::now())?;
     record_change(
         conn,
         actor,
-        Action::Create,
+        action,
         T::OBJECT,
         T::id(&row),
         serde_json::to_value(snapshot).ok(),

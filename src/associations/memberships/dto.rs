@@ -6,7 +6,6 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::model::{MembershipFields, MembershipRow};
-use crate::error::ApiError;
 use crate::organizations::dto::OrganizationSummary;
 use crate::organizations::model::OrganizationRow;
 use crate::validation::{double_option, not_blank};
@@ -115,21 +114,6 @@ impl UpdateMembership {
         if let Some(basis) = self.basis {
             fields.basis = basis.map(|b| b.trim().to_owned());
         }
-    }
-}
-
-/// `left_on` may not come before `joined_on`.
-pub fn check_dates(fields: &MembershipFields) -> Result<(), ApiError> {
-    match fields.left_on {
-        Some(left_on) if left_on < fields.joined_on => Err(ApiError::invalid_field(
-            "left_on",
-            "invalid_date_range",
-            format!(
-                "left_on ({left_on}) is before joined_on ({})",
-                fields.joined_on
-            ),
-        )),
-        _ => Ok(()),
     }
 }
 

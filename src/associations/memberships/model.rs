@@ -41,11 +41,3 @@ impl From<&MembershipRow> for MembershipFields {
         }
     }
 }
-
-/// Columns stamped on every write.
-#[derive(Debug, AsChangeset)]
-#[diesel(table_name = memberships)]
-pub struct MembershipStamp {
-    pub version: i64,
-    pub updated_at: NaiveDateTime,
-}

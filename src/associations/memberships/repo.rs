@@ -6,16 +6,16 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::dto::MembershipSort;
-use super::model::{MembershipFields, MembershipRow, MembershipStamp};
+use super::model::{MembershipFields, MembershipRow};
 use crate::db::DbConnection;
 use crate::db::schema::{memberships, organizations};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::organizations::model::OrganizationRow;
-use crate::pagination::Cursor;
+use crate::pagination::{Cursor, PageRequest};
 use crate::write::{self, Actor};
 
 /// Which members a list asks for.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub enum Period {
     Any,
     /// Members on this day.
@@ -29,9 +29,6 @@ pub struct ListFilter {
     pub association_id: i64,
     pub period: Period,
     pub updated_since: Option<NaiveDateTime>,
-    pub sort: MembershipSort,
-    pub after: Option<Cursor>,
-    pub fetch: i64,
 }
 
 /// The cursor pointing after a row in `sort` order.
@@ -53,6 +50,7 @@ pub fn cursor_after(row: &(MembershipRow, OrganizationRow), sort: MembershipSort
 pub fn list(
     conn: &mut DbConnection,
     filter: &ListFilter,
+    page: &PageRequest<MembershipSort>,
 ) -> ApiResult<Vec<(MembershipRow, OrganizationRow)>> {
     use memberships::dsl as m;
     use organizations::dsl as o;
@@ -80,20 +78,20 @@ pub fn list(
     if let Some(since) = filter.updated_since {
         query = query.filter(m::updated_at.ge(since));
     }
-    let after = filter.after.as_ref();
-    query = match filter.sort {
+    let after = page.after.as_ref();
+    query = match page.sort {
         MembershipSort::Name | MembershipSort::NameDesc => {
             let after = after.map(Cursor::text_position).transpose()?;
-            let ascending = filter.sort == MembershipSort::Name;
+            let ascending = page.sort == MembershipSort::Name;
             crate::keyset!(query, o::sort_name, m::id, after, ascending)
         }
         MembershipSort::JoinedOn | MembershipSort::JoinedOnDesc => {
             let after = after.map(Cursor::date_position).transpose()?;
-            let ascending = filter.sort == MembershipSort::JoinedOn;
+            let ascending = page.sort == MembershipSort::JoinedOn;
             crate::keyset!(query, m::joined_on, m::id, after, ascending)
         }
     };
-    Ok(query.limit(filter.fetch).load(conn)?)
+    Ok(query.limit(page.fetch()).load(conn)?)
 }
 
 /// One membership of an association.
@@ -198,89 +196,20 @@ pub fn counts_on(
     Ok(counts.into_iter().collect())
 }
 
+crate::versioned_table!(
+    /// The memberships table on the write path.
+    Memberships,
+    memberships,
+    MembershipRow,
+    MembershipFields,
+    "membership"
+);
+
 /// Inserts a membership and its audit record (call inside a transaction).
 pub fn insert(
     conn: &mut DbConnection,
     actor: &Actor,
     fields: &MembershipFields,
 ) -> ApiResult<MembershipRow> {
-    let now = crate::time::now();
-    let row: MembershipRow = diesel::insert_into(memberships::table)
-        .values((
-            fields,
-            memberships::version.eq(1),
-            memberships::created_at.eq(now),
-            memberships::updated_at.eq(now),
-        ))
-        .returning(memberships::all_columns)
-        .get_result(conn)?;
-    write::record(
-        conn,
-        actor,
-        "create",
-        "membership",
-        row.id,
-        serde_json::to_value(fields).ok(),
-    )?;
-    Ok(row)
-}
-
-/// Writes the new state if the stored version is still `expected_version` (else 412).
-pub fn update(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    current: &MembershipRow,
-    expected_version: i64,
-    fields: &MembershipFields,
-) -> ApiResult<MembershipRow> {
-    let before = MembershipFields::from(current);
-    if &before == fields {
-        return Ok(current.clone());
-    }
-    let updated: Option<MembershipRow> = diesel::update(
-        memberships::table
-            .filter(memberships::id.eq(current.id))
-            .filter(memberships::version.eq(expected_version)),
-    )
-    .set((
-        fields,
-        MembershipStamp {
-            version: expected_version + 1,
-            updated_at: crate::time::now(),
-        },
-    ))
-    .returning(memberships::all_columns)
-    .get_result(conn)
-    .optional()?;
-    let row = updated.ok_or_else(|| ApiError::precondition_failed(current.version))?;
-    write::record(
-        conn,
-        actor,
-        "update",
-        "membership",
-        row.id,
-        Some(write::diff(&before, fields)),
-    )?;
-    Ok(row)
-}
-
-/// Deletes the membership if its version is still `expected_version`.
-pub fn delete(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    current: &MembershipRow,
-    expected_version: i64,
-) -> ApiResult<()> {
-    let deleted = diesel::delete(
-        memberships::table
-            .filter(memberships::id.eq(current.id))
-            .filter(memberships::version.eq(expected_version)),
-    )
-    .execute(conn)?;
-    if deleted == 0 {
-        return Err(ApiError::precondition_failed(current.version));
-    }
-    let snapshot = serde_json::to_value(MembershipFields::from(current)).ok();
-    write::record(conn, actor, "delete", "membership", current.id, snapshot)?;
-    Ok(())
+    write::create::<Memberships>(conn, actor, fields, fields)
 }

@@ -6,7 +6,6 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::model::{MilestoneFields, MilestoneRow};
-use crate::error::ApiError;
 use crate::validation::{double_option, not_blank};
 
 /// An event on the timeline of an association.
@@ -128,18 +127,6 @@ impl UpdateMilestone {
         if let Some(description) = self.description {
             fields.description = description;
         }
-    }
-}
-
-/// `end_date` may not come before `date`.
-pub fn check_dates(fields: &MilestoneFields) -> Result<(), ApiError> {
-    match fields.ends_on {
-        Some(end) if end < fields.starts_on => Err(ApiError::invalid_field(
-            "end_date",
-            "invalid_date_range",
-            format!("end_date ({end}) is before date ({})", fields.starts_on),
-        )),
-        _ => Ok(()),
     }
 }
 

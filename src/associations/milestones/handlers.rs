@@ -1,35 +1,21 @@
 //! HTTP layer of milestones.
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 
 use super::dto::{
     CreateMilestone, Milestone, MilestoneListQuery, MilestonePage, MilestonePath, UpdateMilestone,
-    check_dates,
 };
-use super::model::{MilestoneFields, MilestoneRow};
-use super::repo::{self, ListFilter};
-use crate::auth::{Principal, SignedIn, policy};
-use crate::db::DbConnection;
-use crate::domain::Scope;
-use crate::error::{ApiError, ApiResult};
+use super::service;
+use crate::associations::sub;
+use crate::auth::{Principal, SignedIn};
+use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, Path, Query};
 use crate::http::AppState;
-use crate::http::with_etag;
 use crate::organizations::dto::IdOrSlugPath;
-use crate::organizations::service::{KindScope, find_in_scope};
-use crate::pagination::{Cursor, fetch_size, page_response, split_page};
+use crate::pagination::respond_page;
 
-fn find_milestone(
-    conn: &mut DbConnection,
-    association_id: i64,
-    milestone_id: i64,
-) -> ApiResult<MilestoneRow> {
-    repo::find(conn, association_id, milestone_id)?.ok_or_else(|| {
-        ApiError::not_found(format!(
-            "milestone {milestone_id} does not exist in this association"
-        ))
-    })
+fn location(association_id: i64, milestone_id: i64) -> String {
+    format!("/api/v1/associations/{association_id}/milestones/{milestone_id}")
 }
 
 /// The timeline of an association, in date order.
@@ -55,40 +41,8 @@ pub async fn list_milestones(
     path: Path<IdOrSlugPath>,
     query: Query<MilestoneListQuery>,
 ) -> ApiResult<HttpResponse> {
-    policy::can_read(&principal, Scope::AssociationsRead)?;
-    let query = query.0;
-    let sort = query.sort.unwrap_or_default();
-    let after = query
-        .cursor
-        .as_deref()
-        .map(|c| Cursor::decode(c, sort.as_str()))
-        .transpose()?;
-    let id_or_slug = path.into_inner().id_or_slug;
-    let limit = query.limit;
-    let (from, to) = (query.from, query.to);
-    let updated_since = query.updated_since.map(|t| t.naive_utc());
-    let rows = state
-        .db
-        .run(move |conn| {
-            let association = find_in_scope(conn, KindScope::Associations, &id_or_slug)?;
-            let filter = ListFilter {
-                association_id: association.id,
-                from,
-                to,
-                updated_since,
-                sort,
-                after,
-                fetch: fetch_size(limit),
-            };
-            repo::list(conn, &filter)
-        })
-        .await?;
-    let (rows, next_cursor) = split_page(rows, limit, |row| repo::cursor_after(row, sort));
-    let page = MilestonePage {
-        items: rows.into_iter().map(Milestone::from).collect(),
-        next_cursor,
-    };
-    Ok(page_response(&req, &page, page.next_cursor.as_deref()))
+    let (listing, page) = service::list_request(&principal, path.into_inner().id_or_slug, query.0)?;
+    respond_page(&state, &req, listing, page).await
 }
 
 /// One milestone.
@@ -112,23 +66,8 @@ pub async fn get_milestone(
     principal: Principal,
     path: Path<MilestonePath>,
 ) -> ApiResult<HttpResponse> {
-    policy::can_read(&principal, Scope::AssociationsRead)?;
-    let MilestonePath {
-        id_or_slug,
-        milestone_id,
-    } = path.into_inner();
-    let row = state
-        .db
-        .run(move |conn| {
-            let association = find_in_scope(conn, KindScope::Associations, &id_or_slug)?;
-            find_milestone(conn, association.id, milestone_id)
-        })
-        .await?;
-    Ok(with_etag(
-        HttpResponse::Ok(),
-        row.version,
-        Milestone::from(row),
-    ))
+    let row = service::get(&state, &principal, path.into_inner()).await?;
+    Ok(sub::found(row.version, Milestone::from(row)))
 }
 
 /// Add a milestone to the timeline (editors of the association, administrators).
@@ -155,27 +94,9 @@ pub async fn create_milestone(
     path: Path<IdOrSlugPath>,
     body: Json<CreateMilestone>,
 ) -> ApiResult<HttpResponse> {
-    let id_or_slug = path.into_inner().id_or_slug;
-    let body = body.0;
-    let row = state
-        .db
-        .transaction(move |conn| {
-            let association = find_in_scope(conn, KindScope::Associations, &id_or_slug)?;
-            policy::can_manage_milestones(&principal, association.id)?;
-            let fields = body.into_fields(association.id);
-            check_dates(&fields)?;
-            repo::insert(conn, &principal.actor(), &fields)
-        })
-        .await?;
-    let mut response = HttpResponse::Created();
-    response.insert_header((
-        header::LOCATION,
-        format!(
-            "/api/v1/associations/{}/milestones/{}",
-            row.association_id, row.id
-        ),
-    ));
-    Ok(with_etag(response, row.version, Milestone::from(row)))
+    let row = service::create(&state, principal, path.into_inner().id_or_slug, body.0).await?;
+    let location = location(row.association_id, row.id);
+    Ok(sub::created(location, row.version, Milestone::from(row)))
 }
 
 /// Change a milestone (JSON merge patch). Needs `If-Match`.
@@ -205,29 +126,8 @@ pub async fn update_milestone(
     if_match: IfMatch,
     body: Json<UpdateMilestone>,
 ) -> ApiResult<HttpResponse> {
-    let MilestonePath {
-        id_or_slug,
-        milestone_id,
-    } = path.into_inner();
-    let patch = body.0;
-    let row = state
-        .db
-        .transaction(move |conn| {
-            let association = find_in_scope(conn, KindScope::Associations, &id_or_slug)?;
-            policy::can_manage_milestones(&principal, association.id)?;
-            let current = find_milestone(conn, association.id, milestone_id)?;
-            let expected = if_match.expected(current.version)?;
-            let mut fields = MilestoneFields::from(&current);
-            patch.apply(&mut fields);
-            check_dates(&fields)?;
-            repo::update(conn, &principal.actor(), &current, expected, &fields)
-        })
-        .await?;
-    Ok(with_etag(
-        HttpResponse::Ok(),
-        row.version,
-        Milestone::from(row),
-    ))
+    let row = service::update(&state, principal, path.into_inner(), if_match, body.0).await?;
+    Ok(sub::found(row.version, Milestone::from(row)))
 }
 
 /// Delete a milestone. Needs `If-Match`.
@@ -253,19 +153,6 @@ pub async fn delete_milestone(
     path: Path<MilestonePath>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
-    let MilestonePath {
-        id_or_slug,
-        milestone_id,
-    } = path.into_inner();
-    state
-        .db
-        .transaction(move |conn| {
-            let association = find_in_scope(conn, KindScope::Associations, &id_or_slug)?;
-            policy::can_manage_milestones(&principal, association.id)?;
-            let current = find_milestone(conn, association.id, milestone_id)?;
-            let expected = if_match.expected(current.version)?;
-            repo::delete(conn, &principal.actor(), &current, expected)
-        })
-        .await?;
+    service::remove(&state, principal, path.into_inner(), if_match).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -44,11 +44,3 @@ impl From<&MilestoneRow> for MilestoneFields {
         }
     }
 }
-
-/// Columns stamped on every write.
-#[derive(Debug, AsChangeset)]
-#[diesel(table_name = milestones)]
-pub struct MilestoneStamp {
-    pub version: i64,
-    pub updated_at: NaiveDateTime,
-}

@@ -4,11 +4,11 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::dto::MilestoneSort;
-use super::model::{MilestoneFields, MilestoneRow, MilestoneStamp};
+use super::model::{MilestoneFields, MilestoneRow};
 use crate::db::DbConnection;
 use crate::db::schema::milestones;
-use crate::error::{ApiError, ApiResult};
-use crate::pagination::Cursor;
+use crate::error::ApiResult;
+use crate::pagination::{Cursor, PageRequest};
 use crate::write::{self, Actor};
 
 #[derive(Debug)]
@@ -17,9 +17,6 @@ pub struct ListFilter {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub updated_since: Option<NaiveDateTime>,
-    pub sort: MilestoneSort,
-    pub after: Option<Cursor>,
-    pub fetch: i64,
 }
 
 pub fn cursor_after(row: &MilestoneRow, sort: MilestoneSort) -> Cursor {
@@ -31,7 +28,11 @@ pub fn cursor_after(row: &MilestoneRow, sort: MilestoneSort) -> Cursor {
 }
 
 /// A page of an association's timeline, in date order (ties in order of creation).
-pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> ApiResult<Vec<MilestoneRow>> {
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &ListFilter,
+    page: &PageRequest<MilestoneSort>,
+) -> ApiResult<Vec<MilestoneRow>> {
     use milestones::dsl as m;
     let mut query = m::milestones
         .filter(m::association_id.eq(filter.association_id))
@@ -45,19 +46,15 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> ApiResult<Vec<Miles
     if let Some(since) = filter.updated_since {
         query = query.filter(m::updated_at.ge(since));
     }
-    let after = filter
-        .after
-        .as_ref()
-        .map(Cursor::date_position)
-        .transpose()?;
+    let after = page.after.as_ref().map(Cursor::date_position).transpose()?;
     query = crate::keyset!(
         query,
         m::starts_on,
         m::id,
         after,
-        filter.sort == MilestoneSort::Date
+        page.sort == MilestoneSort::Date
     );
-    Ok(query.limit(filter.fetch).load(conn)?)
+    Ok(query.limit(page.fetch()).load(conn)?)
 }
 
 pub fn find(
@@ -88,86 +85,20 @@ pub fn find_by_date_and_title(
         .optional()?)
 }
 
+crate::versioned_table!(
+    /// The milestones table on the write path.
+    Milestones,
+    milestones,
+    MilestoneRow,
+    MilestoneFields,
+    "milestone"
+);
+
+/// Inserts a milestone and its audit record (call inside a transaction).
 pub fn insert(
     conn: &mut DbConnection,
     actor: &Actor,
     fields: &MilestoneFields,
 ) -> ApiResult<MilestoneRow> {
-    let now = crate::time::now();
-    let row: MilestoneRow = diesel::insert_into(milestones::table)
-        .values((
-            fields,
-            milestones::version.eq(1),
-            milestones::created_at.eq(now),
-            milestones::updated_at.eq(now),
-        ))
-        .returning(milestones::all_columns)
-        .get_result(conn)?;
-    write::record(
-        conn,
-        actor,
-        "create",
-        "milestone",
-        row.id,
-        serde_json::to_value(fields).ok(),
-    )?;
-    Ok(row)
-}
-
-pub fn update(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    current: &MilestoneRow,
-    expected_version: i64,
-    fields: &MilestoneFields,
-) -> ApiResult<MilestoneRow> {
-    let before = MilestoneFields::from(current);
-    if &before == fields {
-        return Ok(current.clone());
-    }
-    let updated: Option<MilestoneRow> = diesel::update(
-        milestones::table
-            .filter(milestones::id.eq(current.id))
-            .filter(milestones::version.eq(expected_version)),
-    )
-    .set((
-        fields,
-        MilestoneStamp {
-            version: expected_version + 1,
-            updated_at: crate::time::now(),
-        },
-    ))
-    .returning(milestones::all_columns)
-    .get_result(conn)
-    .optional()?;
-    let row = updated.ok_or_else(|| ApiError::precondition_failed(current.version))?;
-    write::record(
-        conn,
-        actor,
-        "update",
-        "milestone",
-        row.id,
-        Some(write::diff(&before, fields)),
-    )?;
-    Ok(row)
-}
-
-pub fn delete(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    current: &MilestoneRow,
-    expected_version: i64,
-) -> ApiResult<()> {
-    let deleted = diesel::delete(
-        milestones::table
-            .filter(milestones::id.eq(current.id))
-            .filter(milestones::version.eq(expected_version)),
-    )
-    .execute(conn)?;
-    if deleted == 0 {
-        return Err(ApiError::precondition_failed(current.version));
-    }
-    let snapshot = serde_json::to_value(MilestoneFields::from(current)).ok();
-    write::record(conn, actor, "delete", "milestone", current.id, snapshot)?;
-    Ok(())
+    write::create::<Milestones>(conn, actor, fields, fields)
 }

@@ -6,7 +6,6 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::model::{PresidencyFields, PresidencyRow};
-use crate::error::ApiError;
 use crate::organizations::dto::OrganizationSummary;
 use crate::organizations::model::OrganizationRow;
 
@@ -128,21 +127,6 @@ impl UpdatePresidency {
             fields.ends_on = ends_on;
         }
     }
-}
-
-/// `ends_on` may not come before `starts_on`.
-pub fn check_dates(fields: &PresidencyFields) -> Result<(), ApiError> {
-    if fields.ends_on < fields.starts_on {
-        return Err(ApiError::invalid_field(
-            "ends_on",
-            "invalid_date_range",
-            format!(
-                "ends_on ({}) is before starts_on ({})",
-                fields.ends_on, fields.starts_on
-            ),
-        ));
-    }
-    Ok(())
 }
 
 crate::text_enum_sort!(

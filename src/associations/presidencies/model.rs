@@ -38,11 +38,3 @@ impl From<&PresidencyRow> for PresidencyFields {
         }
     }
 }
-
-/// Columns stamped on every write.
-#[derive(Debug, AsChangeset)]
-#[diesel(table_name = presidencies)]
-pub struct PresidencyStamp {
-    pub version: i64,
-    pub updated_at: NaiveDateTime,
-}

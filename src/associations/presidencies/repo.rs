@@ -4,12 +4,12 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::dto::PresidencySort;
-use super::model::{PresidencyFields, PresidencyRow, PresidencyStamp};
+use super::model::{PresidencyFields, PresidencyRow};
 use crate::db::DbConnection;
 use crate::db::schema::{organizations, presidencies};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::organizations::model::OrganizationRow;
-use crate::pagination::Cursor;
+use crate::pagination::{Cursor, PageRequest};
 use crate::write::{self, Actor};
 
 #[derive(Debug)]
@@ -18,9 +18,6 @@ pub struct ListFilter {
     pub on: Option<NaiveDate>,
     pub holder_id: Option<i64>,
     pub updated_since: Option<NaiveDateTime>,
-    pub sort: PresidencySort,
-    pub after: Option<Cursor>,
-    pub fetch: i64,
 }
 
 pub fn cursor_after(row: &(PresidencyRow, OrganizationRow), sort: PresidencySort) -> Cursor {
@@ -35,6 +32,7 @@ pub fn cursor_after(row: &(PresidencyRow, OrganizationRow), sort: PresidencySort
 pub fn list(
     conn: &mut DbConnection,
     filter: &ListFilter,
+    page: &PageRequest<PresidencySort>,
 ) -> ApiResult<Vec<(PresidencyRow, OrganizationRow)>> {
     use organizations::dsl as o;
     use presidencies::dsl as p;
@@ -55,19 +53,15 @@ pub fn list(
     if let Some(since) = filter.updated_since {
         query = query.filter(p::updated_at.ge(since));
     }
-    let after = filter
-        .after
-        .as_ref()
-        .map(Cursor::date_position)
-        .transpose()?;
+    let after = page.after.as_ref().map(Cursor::date_position).transpose()?;
     query = crate::keyset!(
         query,
         p::starts_on,
         p::id,
         after,
-        filter.sort == PresidencySort::StartsOn
+        page.sort == PresidencySort::StartsOn
     );
-    Ok(query.limit(filter.fetch).load(conn)?)
+    Ok(query.limit(page.fetch()).load(conn)?)
 }
 
 pub fn find(
@@ -132,86 +126,20 @@ pub fn terms_of(
         .load(conn)?)
 }
 
+crate::versioned_table!(
+    /// The presidencies table on the write path.
+    Presidencies,
+    presidencies,
+    PresidencyRow,
+    PresidencyFields,
+    "presidency"
+);
+
+/// Inserts a term and its audit record (call inside a transaction).
 pub fn insert(
     conn: &mut DbConnection,
     actor: &Actor,
     fields: &PresidencyFields,
 ) -> ApiResult<PresidencyRow> {
-    let now = crate::time::now();
-    let row: PresidencyRow = diesel::insert_into(presidencies::table)
-        .values((
-            fields,
-            presidencies::version.eq(1),
-            presidencies::created_at.eq(now),
-            presidencies::updated_at.eq(now),
-        ))
-        .returning(presidencies::all_columns)
-        .get_result(conn)?;
-    write::record(
-        conn,
-        actor,
-        "create",
-        "presidency",
-        row.id,
-        serde_json::to_value(fields).ok(),
-    )?;
-    Ok(row)
-}
-
-pub fn update(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    current: &PresidencyRow,
-    expected_version: i64,
-    fields: &PresidencyFields,
-) -> ApiResult<PresidencyRow> {
-    let before = PresidencyFields::from(current);
-    if &before == fields {
-        return Ok(current.clone());
-    }
-    let updated: Option<PresidencyRow> = diesel::update(
-        presidencies::table
-            .filter(presidencies::id.eq(current.id))
-            .filter(presidencies::version.eq(expected_version)),
-    )
-    .set((
-        fields,
-        PresidencyStamp {
-            version: expected_version + 1,
-            updated_at: crate::time::now(),
-        },
-    ))
-    .returning(presidencies::all_columns)
-    .get_result(conn)
-    .optional()?;
-    let row = updated.ok_or_else(|| ApiError::precondition_failed(current.version))?;
-    write::record(
-        conn,
-        actor,
-        "update",
-        "presidency",
-        row.id,
-        Some(write::diff(&before, fields)),
-    )?;
-    Ok(row)
-}
-
-pub fn delete(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    current: &PresidencyRow,
-    expected_version: i64,
-) -> ApiResult<()> {
-    let deleted = diesel::delete(
-        presidencies::table
-            .filter(presidencies::id.eq(current.id))
-            .filter(presidencies::version.eq(expected_version)),
-    )
-    .execute(conn)?;
-    if deleted == 0 {
-        return Err(ApiError::precondition_failed(current.version));
-    }
-    let snapshot = serde_json::to_value(PresidencyFields::from(current)).ok();
-    write::record(conn, actor, "delete", "presidency", current.id, snapshot)?;
-    Ok(())
+    write::create::<Presidencies>(conn, actor, fields, fields)
 }

@@ -1,0 +1,288 @@
+//! The use cases of memberships: the member list, one membership, add, change and
+//! delete, with the rules across memberships and presidency terms.
+
+use super::dto::{
+    CreateMembership, Membership, MembershipListQuery, MembershipPath, MembershipSort,
+    UpdateMembership,
+};
+use super::model::{MembershipFields, MembershipRow};
+use super::repo::{self, ListFilter, Memberships, Period};
+use crate::associations::sub;
+use crate::auth::{Principal, policy};
+use crate::db::DbConnection;
+use crate::domain::Scope;
+use crate::error::{ApiError, ApiResult, Code};
+use crate::extract::IfMatch;
+use crate::http::AppState;
+use crate::organizations::dto::parse_kind;
+use crate::organizations::model::OrganizationRow;
+use crate::organizations::repo as organizations;
+use crate::pagination::{Cursor, Listing, PageRequest};
+use crate::write::{self, Expected};
+
+/// The member organization of a new membership, if it may be one.
+fn admissible_member(
+    conn: &mut DbConnection,
+    association: &OrganizationRow,
+    member_id: i64,
+) -> ApiResult<OrganizationRow> {
+    if member_id == association.id {
+        return Err(ApiError::invalid_field(
+            "member_id",
+            "self_membership",
+            "an organization cannot be a member of itself",
+        ));
+    }
+    let member = organizations::find(conn, member_id)?.ok_or_else(|| {
+        ApiError::invalid_field(
+            "member_id",
+            "not_found",
+            format!("organization {member_id} does not exist"),
+        )
+    })?;
+    let kind = parse_kind(&association.kind);
+    let member_kind = parse_kind(&member.kind);
+    if !kind.admits_member(member_kind) {
+        return Err(ApiError::invalid_field(
+            "member_id",
+            "invalid_member_kind",
+            format!(
+                "a member of this {kind} is of kind {}, not {member_kind}",
+                kind.member_kinds()
+            ),
+        ));
+    }
+    Ok(member)
+}
+
+/// 409 when another membership of the same organization shares a day with this one.
+fn check_overlap(
+    conn: &mut DbConnection,
+    fields: &MembershipFields,
+    except_id: Option<i64>,
+) -> ApiResult<()> {
+    if let Some(other) = repo::overlapping(conn, fields, except_id)? {
+        let until = other
+            .left_on
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "now".to_owned());
+        return Err(ApiError::new(
+            Code::MembershipOverlap,
+            format!(
+                "organization {} already has membership {} in this association from {} to {until}; \
+                 memberships of one organization may not overlap",
+                fields.member_id, other.id, other.joined_on
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A changed or deleted membership must still cover every presidency term its
+/// member holds in the alliance.
+fn check_presidencies_covered(
+    conn: &mut DbConnection,
+    association_id: i64,
+    member_id: i64,
+) -> ApiResult<()> {
+    for term in crate::associations::presidencies::repo::terms_of(conn, association_id, member_id)?
+    {
+        if !repo::covers(
+            conn,
+            association_id,
+            member_id,
+            term.starts_on,
+            term.ends_on,
+        )? {
+            return Err(ApiError::new(
+                Code::MembershipNeededByPresidency,
+                format!(
+                    "the member holds the presidency from {} to {} (term {}), which needs its \
+                     membership on every day of the term; change that presidency first",
+                    term.starts_on, term.ends_on, term.id
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn find_membership(
+    conn: &mut DbConnection,
+    association_id: i64,
+    membership_id: i64,
+) -> ApiResult<MembershipRow> {
+    repo::find(conn, association_id, membership_id)?
+        .ok_or_else(|| sub::not_under("membership", membership_id, "association"))
+}
+
+fn with_member(conn: &mut DbConnection, row: MembershipRow) -> ApiResult<Membership> {
+    let member = sub::linked_organization(conn, row.member_id, "membership without member")?;
+    Ok(Membership::new(row, &member))
+}
+
+/// `left_on` may not come before `joined_on`.
+fn check_dates(fields: &MembershipFields) -> ApiResult<()> {
+    sub::check_date_range(("joined_on", fields.joined_on), ("left_on", fields.left_on))
+}
+
+/// The members of one association, each with its member organization.
+pub(crate) struct MemberList {
+    id_or_slug: String,
+    period: Period,
+    updated_since: Option<chrono::NaiveDateTime>,
+}
+
+impl Listing for MemberList {
+    type Sort = MembershipSort;
+    type Row = (MembershipRow, OrganizationRow);
+    type Item = Membership;
+
+    fn rows(
+        &self,
+        conn: &mut DbConnection,
+        page: &PageRequest<MembershipSort>,
+    ) -> ApiResult<Vec<Self::Row>> {
+        let association = sub::association(conn, &self.id_or_slug)?;
+        let filter = ListFilter {
+            association_id: association.id,
+            period: self.period,
+            updated_since: self.updated_since,
+        };
+        repo::list(conn, &filter, page)
+    }
+
+    fn cursor(row: &Self::Row, sort: MembershipSort) -> Cursor {
+        repo::cursor_after(row, sort)
+    }
+
+    fn render(_: &mut DbConnection, rows: Vec<Self::Row>) -> ApiResult<Vec<Membership>> {
+        Ok(rows
+            .into_iter()
+            .map(|(row, member)| Membership::new(row, &member))
+            .collect())
+    }
+}
+
+/// `on` names a day, `current` today (or, `false`, any other time); not both.
+pub(crate) fn list_request(
+    principal: &Principal,
+    id_or_slug: String,
+    query: MembershipListQuery,
+) -> ApiResult<(MemberList, PageRequest<MembershipSort>)> {
+    policy::can_read(principal, Scope::AssociationsRead)?;
+    let page = PageRequest::new(query.sort, query.cursor.as_deref(), query.limit)?;
+    let period = match (query.on, query.current) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::new(
+                Code::InvalidQuery,
+                "give either 'on' or 'current', not both",
+            ));
+        }
+        (Some(day), None) => Period::On(day),
+        (None, Some(true)) => Period::On(crate::time::today()),
+        (None, Some(false)) => Period::NotOn(crate::time::today()),
+        (None, None) => Period::Any,
+    };
+    let listing = MemberList {
+        id_or_slug,
+        period,
+        updated_since: query.updated_since.map(|t| t.naive_utc()),
+    };
+    Ok((listing, page))
+}
+
+pub(crate) async fn get(
+    state: &AppState,
+    principal: &Principal,
+    path: MembershipPath,
+) -> ApiResult<Membership> {
+    let MembershipPath {
+        id_or_slug,
+        membership_id,
+    } = path;
+    sub::read(state, principal, id_or_slug, move |conn, association| {
+        let row = find_membership(conn, association.id, membership_id)?;
+        with_member(conn, row)
+    })
+    .await
+}
+
+pub(crate) async fn create(
+    state: &AppState,
+    principal: Principal,
+    id_or_slug: String,
+    body: CreateMembership,
+) -> ApiResult<Membership> {
+    sub::write(state, id_or_slug, move |conn, association| {
+        policy::can_manage_members(&principal, association.id)?;
+        let fields = body.into_fields(association.id);
+        check_dates(&fields)?;
+        let member = admissible_member(conn, &association, fields.member_id)?;
+        repo::lock_association(conn, association.id)?;
+        check_overlap(conn, &fields, None)?;
+        let row = write::create::<Memberships>(conn, &principal.actor(), &fields, &fields)?;
+        Ok(Membership::new(row, &member))
+    })
+    .await
+}
+
+pub(crate) async fn update(
+    state: &AppState,
+    principal: Principal,
+    path: MembershipPath,
+    if_match: IfMatch,
+    patch: UpdateMembership,
+) -> ApiResult<Membership> {
+    let MembershipPath {
+        id_or_slug,
+        membership_id,
+    } = path;
+    sub::write(state, id_or_slug, move |conn, association| {
+        policy::can_manage_members(&principal, association.id)?;
+        let current = find_membership(conn, association.id, membership_id)?;
+        let expected = Expected::from_header(&if_match, current.version)?;
+        let before = MembershipFields::from(&current);
+        let mut fields = before.clone();
+        patch.apply(&mut fields);
+        if fields == before {
+            return with_member(conn, current);
+        }
+        check_dates(&fields)?;
+        repo::lock_association(conn, association.id)?;
+        check_overlap(conn, &fields, Some(current.id))?;
+        let row = write::update::<Memberships, _>(
+            conn,
+            &principal.actor(),
+            &current,
+            expected,
+            &fields,
+            (&before, &fields),
+        )?;
+        check_presidencies_covered(conn, association.id, row.member_id)?;
+        with_member(conn, row)
+    })
+    .await
+}
+
+pub(crate) async fn remove(
+    state: &AppState,
+    principal: Principal,
+    path: MembershipPath,
+    if_match: IfMatch,
+) -> ApiResult<()> {
+    let MembershipPath {
+        id_or_slug,
+        membership_id,
+    } = path;
+    sub::write(state, id_or_slug, move |conn, association| {
+        policy::can_manage_members(&principal, association.id)?;
+        let current = find_membership(conn, association.id, membership_id)?;
+        let expected = Expected::from_header(&if_match, current.version)?;
+        repo::lock_association(conn, association.id)?;
+        let snapshot = MembershipFields::from(&current);
+        write::delete::<Memberships>(conn, &principal.actor(), &current, expected, &snapshot)?;
+        check_presidencies_covered(conn, association.id, current.member_id)
+    })
+    .await
+}

@@ -1,0 +1,269 @@
+//! The use cases of presidencies: the terms of an alliance, the term in force, add,
+//! correct and delete a term, with the rules that tie terms to memberships.
+
+use super::dto::{
+    CreatePresidency, Presidency, PresidencyListQuery, PresidencyPath, PresidencySort,
+    UpdatePresidency,
+};
+use super::model::{PresidencyFields, PresidencyRow};
+use super::repo::{self, ListFilter, Presidencies};
+use crate::associations::memberships::repo as memberships;
+use crate::associations::sub;
+use crate::auth::{Principal, policy};
+use crate::db::DbConnection;
+use crate::domain::{OrganizationKind, Scope};
+use crate::error::{ApiError, ApiResult, Code};
+use crate::extract::IfMatch;
+use crate::http::AppState;
+use crate::organizations::dto::parse_kind;
+use crate::organizations::model::OrganizationRow;
+use crate::organizations::repo as organizations;
+use crate::pagination::{Cursor, Listing, PageRequest};
+use crate::write::{self, Expected};
+
+/// Presidencies belong to alliances only: 409 for any other association.
+fn require_alliance(association: &OrganizationRow) -> ApiResult<()> {
+    if parse_kind(&association.kind) == OrganizationKind::Alliance {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            Code::NotAnAlliance,
+            format!(
+                "'{}' is of kind {}, not an alliance; only alliances have a rotating presidency",
+                association.slug, association.kind
+            ),
+        ))
+    }
+}
+
+/// The rules of a new or changed term: dates in order, a holder that exists and is
+/// a member of the alliance on every day of the term, no overlap with another term.
+fn check_term(
+    conn: &mut DbConnection,
+    fields: &PresidencyFields,
+    except_id: Option<i64>,
+) -> ApiResult<OrganizationRow> {
+    check_dates(fields)?;
+    let holder = organizations::find(conn, fields.holder_id)?.ok_or_else(|| {
+        ApiError::invalid_field(
+            "holder_id",
+            "not_found",
+            format!("organization {} does not exist", fields.holder_id),
+        )
+    })?;
+    memberships::lock_association(conn, fields.alliance_id)?;
+    if !memberships::covers(
+        conn,
+        fields.alliance_id,
+        fields.holder_id,
+        fields.starts_on,
+        fields.ends_on,
+    )? {
+        return Err(ApiError::invalid_field(
+            "holder_id",
+            "holder_not_member",
+            format!(
+                "{} is not a member of the alliance on every day from {} to {}",
+                holder.name, fields.starts_on, fields.ends_on
+            ),
+        ));
+    }
+    if let Some(other) = repo::overlapping(conn, fields, except_id)? {
+        return Err(ApiError::new(
+            Code::PresidencyOverlap,
+            format!(
+                "the term overlaps term {} ({} to {}); terms of one alliance may not share a day",
+                other.id, other.starts_on, other.ends_on
+            ),
+        ));
+    }
+    Ok(holder)
+}
+
+/// `ends_on` may not come before `starts_on`.
+fn check_dates(fields: &PresidencyFields) -> ApiResult<()> {
+    sub::check_date_range(
+        ("starts_on", fields.starts_on),
+        ("ends_on", Some(fields.ends_on)),
+    )
+}
+
+fn find_term(
+    conn: &mut DbConnection,
+    alliance_id: i64,
+    presidency_id: i64,
+) -> ApiResult<PresidencyRow> {
+    repo::find(conn, alliance_id, presidency_id)?
+        .ok_or_else(|| sub::not_under("presidency term", presidency_id, "alliance"))
+}
+
+fn with_holder(conn: &mut DbConnection, row: PresidencyRow) -> ApiResult<Presidency> {
+    let holder = sub::linked_organization(conn, row.holder_id, "presidency without holder")?;
+    Ok(Presidency::new(row, &holder))
+}
+
+/// The terms of one alliance (of any other association: none), each with its holder.
+pub(crate) struct PresidencyList {
+    id_or_slug: String,
+    on: Option<chrono::NaiveDate>,
+    holder_id: Option<i64>,
+    updated_since: Option<chrono::NaiveDateTime>,
+}
+
+impl Listing for PresidencyList {
+    type Sort = PresidencySort;
+    type Row = (PresidencyRow, OrganizationRow);
+    type Item = Presidency;
+
+    fn rows(
+        &self,
+        conn: &mut DbConnection,
+        page: &PageRequest<PresidencySort>,
+    ) -> ApiResult<Vec<Self::Row>> {
+        let alliance = sub::association(conn, &self.id_or_slug)?;
+        let filter = ListFilter {
+            alliance_id: alliance.id,
+            on: self.on,
+            holder_id: self.holder_id,
+            updated_since: self.updated_since,
+        };
+        repo::list(conn, &filter, page)
+    }
+
+    fn cursor(row: &Self::Row, sort: PresidencySort) -> Cursor {
+        repo::cursor_after(row, sort)
+    }
+
+    fn render(_: &mut DbConnection, rows: Vec<Self::Row>) -> ApiResult<Vec<Presidency>> {
+        Ok(rows
+            .into_iter()
+            .map(|(row, holder)| Presidency::new(row, &holder))
+            .collect())
+    }
+}
+
+pub(crate) fn list_request(
+    principal: &Principal,
+    id_or_slug: String,
+    query: PresidencyListQuery,
+) -> ApiResult<(PresidencyList, PageRequest<PresidencySort>)> {
+    policy::can_read(principal, Scope::AssociationsRead)?;
+    let page = PageRequest::new(query.sort, query.cursor.as_deref(), query.limit)?;
+    let listing = PresidencyList {
+        id_or_slug,
+        on: query.on,
+        holder_id: query.holder_id,
+        updated_since: query.updated_since.map(|t| t.naive_utc()),
+    };
+    Ok((listing, page))
+}
+
+/// The term in force today, or 404.
+pub(crate) async fn current(
+    state: &AppState,
+    principal: &Principal,
+    id_or_slug: String,
+) -> ApiResult<Presidency> {
+    sub::read(state, principal, id_or_slug, |conn, alliance| {
+        let today = crate::time::today();
+        let row = repo::in_force(conn, &[alliance.id], today)?
+            .into_iter()
+            .next()
+            .ok_or_else(|| {
+                ApiError::not_found(format!(
+                    "'{}' has no presidency in force today ({today})",
+                    alliance.slug
+                ))
+            })?;
+        with_holder(conn, row)
+    })
+    .await
+}
+
+pub(crate) async fn get(
+    state: &AppState,
+    principal: &Principal,
+    path: PresidencyPath,
+) -> ApiResult<Presidency> {
+    let PresidencyPath {
+        id_or_slug,
+        presidency_id,
+    } = path;
+    sub::read(state, principal, id_or_slug, move |conn, alliance| {
+        let row = find_term(conn, alliance.id, presidency_id)?;
+        with_holder(conn, row)
+    })
+    .await
+}
+
+pub(crate) async fn create(
+    state: &AppState,
+    principal: Principal,
+    id_or_slug: String,
+    body: CreatePresidency,
+) -> ApiResult<Presidency> {
+    sub::write(state, id_or_slug, move |conn, alliance| {
+        policy::can_manage_presidencies(&principal)?;
+        require_alliance(&alliance)?;
+        let fields = body.into_fields(alliance.id);
+        let holder = check_term(conn, &fields, None)?;
+        let row = write::create::<Presidencies>(conn, &principal.actor(), &fields, &fields)?;
+        Ok(Presidency::new(row, &holder))
+    })
+    .await
+}
+
+pub(crate) async fn update(
+    state: &AppState,
+    principal: Principal,
+    path: PresidencyPath,
+    if_match: IfMatch,
+    patch: UpdatePresidency,
+) -> ApiResult<Presidency> {
+    let PresidencyPath {
+        id_or_slug,
+        presidency_id,
+    } = path;
+    sub::write(state, id_or_slug, move |conn, alliance| {
+        policy::can_manage_presidencies(&principal)?;
+        let current = find_term(conn, alliance.id, presidency_id)?;
+        let expected = Expected::from_header(&if_match, current.version)?;
+        let before = PresidencyFields::from(&current);
+        let mut fields = before.clone();
+        patch.apply(&mut fields);
+        let holder = check_term(conn, &fields, Some(current.id))?;
+        if fields == before {
+            return Ok(Presidency::new(current, &holder));
+        }
+        let row = write::update::<Presidencies, _>(
+            conn,
+            &principal.actor(),
+            &current,
+            expected,
+            &fields,
+            (&before, &fields),
+        )?;
+        Ok(Presidency::new(row, &holder))
+    })
+    .await
+}
+
+pub(crate) async fn remove(
+    state: &AppState,
+    principal: Principal,
+    path: PresidencyPath,
+    if_match: IfMatch,
+) -> ApiResult<()> {
+    let PresidencyPath {
+        id_or_slug,
+        presidency_id,
+    } = path;
+    sub::write(state, id_or_slug, move |conn, alliance| {
+        policy::can_manage_presidencies(&principal)?;
+        let current = find_term(conn, alliance.id, presidency_id)?;
+        let expected = Expected::from_header(&if_match, current.version)?;
+        let snapshot = PresidencyFields::from(&current);
+        write::delete::<Presidencies>(conn, &principal.actor(), &current, expected, &snapshot)
+    })
+    .await
+}

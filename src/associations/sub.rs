@@ -1,0 +1,102 @@
+//! What the sub-resources of an association (members, presidencies, milestones) share:
+//! the association named in the path, found once per request inside the request's
+//! database turn, and the shape of their answers.
+
+use actix_web::HttpResponse;
+use actix_web::http::header;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::auth::{Principal, policy};
+use crate::db::DbConnection;
+use crate::domain::Scope;
+use crate::error::{ApiError, ApiResult};
+use crate::http::{AppState, with_etag};
+use crate::organizations::model::OrganizationRow;
+use crate::organizations::service::{KindScope, find_in_scope};
+
+/// The association of the path, or 404 (also for an organization of another kind).
+pub(crate) fn association(conn: &mut DbConnection, id_or_slug: &str) -> ApiResult<OrganizationRow> {
+    find_in_scope(conn, KindScope::Associations, id_or_slug)
+}
+
+/// A read under `/associations/{id_or_slug}/…`: `associations:read`, then `work` with
+/// the association, in one database turn.
+pub(crate) async fn read<T, F>(
+    state: &AppState,
+    principal: &Principal,
+    id_or_slug: String,
+    work: F,
+) -> ApiResult<T>
+where
+    F: FnOnce(&mut DbConnection, OrganizationRow) -> ApiResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    policy::can_read(principal, Scope::AssociationsRead)?;
+    state
+        .db
+        .run(move |conn| {
+            let association = association(conn, &id_or_slug)?;
+            work(conn, association)
+        })
+        .await
+}
+
+/// A write under `/associations/{id_or_slug}/…`: one transaction that starts by
+/// finding the association (authorization is the caller's, it differs per resource).
+pub(crate) async fn write<T, F>(state: &AppState, id_or_slug: String, work: F) -> ApiResult<T>
+where
+    F: FnOnce(&mut DbConnection, OrganizationRow) -> ApiResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    state
+        .db
+        .transaction(move |conn| {
+            let association = association(conn, &id_or_slug)?;
+            work(conn, association)
+        })
+        .await
+}
+
+/// The organization a stored row points at (a member, a holder); the foreign key
+/// guarantees it, so its absence is a 500.
+pub(crate) fn linked_organization(
+    conn: &mut DbConnection,
+    id: i64,
+    what: &'static str,
+) -> ApiResult<OrganizationRow> {
+    crate::organizations::repo::find(conn, id)?.ok_or_else(|| ApiError::internal(what))
+}
+
+/// 404 for a sub-resource id that is not under this association.
+pub(crate) fn not_under(noun: &str, id: i64, parent: &str) -> ApiError {
+    ApiError::not_found(format!("{noun} {id} does not exist in this {parent}"))
+}
+
+/// The last day (`end`, optional) may not come before the first (`start`); both
+/// are inclusive.
+pub(crate) fn check_date_range(
+    (start_name, start): (&str, NaiveDate),
+    (end_name, end): (&'static str, Option<NaiveDate>),
+) -> ApiResult<()> {
+    match end {
+        Some(end) if end < start => Err(ApiError::invalid_field(
+            end_name,
+            "invalid_date_range",
+            format!("{end_name} ({end}) is before {start_name} ({start})"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// 201 with the new sub-resource's `Location` and `ETag`.
+pub(crate) fn created(location: String, version: i64, body: impl Serialize) -> HttpResponse {
+    let mut response = HttpResponse::Created();
+    response.insert_header((header::LOCATION, location));
+    with_etag(response, version, body)
+}
+
+/// 200 with the sub-resource and its `ETag`.
+pub(crate) fn found(version: i64, body: impl Serialize) -> HttpResponse {
+    with_etag(HttpResponse::Ok(), version, body)
+}
