@@ -29,6 +29,27 @@ pub(crate) fn find(conn: &mut DbConnection, id: i64) -> ApiResult<ProjectRow> {
     repo::find(conn, id)?.ok_or_else(|| ApiError::not_found(format!("project {id} does not exist")))
 }
 
+/// The project a write changes (or changes something of): 404, then the right to
+/// manage its projects (403).
+pub(crate) fn managed(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: i64,
+) -> ApiResult<ProjectRow> {
+    let project = find(conn, id)?;
+    policy::can_manage_project(principal, project.lead_id)?;
+    Ok(project)
+}
+
+/// 422 with every field error found, if any.
+pub(crate) fn none_or_invalid(errors: Vec<FieldError>) -> ApiResult<()> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
 /// Short references of several projects (for embedding), by id.
 pub(crate) fn summaries(
     conn: &mut DbConnection,
@@ -222,11 +243,7 @@ pub fn check_consistency(fields: &ProjectFields, links: &ProjectLinks) -> Result
             ),
         ));
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::validation(errors))
-    }
+    none_or_invalid(errors)
 }
 
 /// The lead and every partner must exist: 422 naming the field otherwise.
@@ -258,11 +275,7 @@ fn check_references(
             ));
         }
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::validation(errors))
-    }
+    none_or_invalid(errors)
 }
 
 /// Codes are unique: 409 naming the other project.
@@ -337,8 +350,7 @@ pub(crate) async fn update(
     state
         .db
         .transaction(move |conn| {
-            let current = find(conn, id)?;
-            policy::can_manage_project(&principal, current.lead_id)?;
+            let current = managed(conn, &principal, id)?;
             let expected = Expected::from_header(&if_match, current.version)?;
             if let Some(lead_id) = patch.lead_id
                 && lead_id != current.lead_id
@@ -386,8 +398,7 @@ pub(crate) async fn remove(
     state
         .db
         .transaction(move |conn| {
-            let current = find(conn, id)?;
-            policy::can_manage_project(&principal, current.lead_id)?;
+            let current = managed(conn, &principal, id)?;
             let expected = Expected::from_header(&if_match, current.version)?;
             let links = repo::links(conn, &current)?;
             let snapshot = ProjectState::new(ProjectFields::from(current.clone()), links)?;

@@ -288,6 +288,23 @@ crate::list_query!(
     }
 );
 
+impl EventCalendarQuery {
+    /// The project asked for, and the filters every event list shares.
+    pub fn split(self) -> (Option<i64>, ProjectEventListQuery) {
+        let filters = ProjectEventListQuery {
+            kind: self.kind,
+            from: self.from,
+            to: self.to,
+            city: self.city,
+            sort: self.sort,
+            updated_since: self.updated_since,
+            limit: self.limit,
+            cursor: self.cursor,
+        };
+        (self.project, filters)
+    }
+}
+
 crate::page_of!(
     ProjectEventPage,
     ProjectEvent,

@@ -7,7 +7,7 @@ use super::dto::{
     CreateProjectEvent, EventCalendarQuery, EventPath, ProjectEvent, ProjectEventListQuery,
     ProjectEventPage, UpdateProjectEvent,
 };
-use super::service::{self, EventQuery};
+use super::service;
 use crate::auth::{Principal, SignedIn, policy};
 use crate::domain::Scope;
 use crate::error::ApiResult;
@@ -38,20 +38,8 @@ pub async fn list_events(
     query: Query<EventCalendarQuery>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::ProjectsRead)?;
-    let query = query.0;
-    let (list, page) = service::calendar_request(
-        query.project,
-        EventQuery {
-            kind: query.kind,
-            from: query.from,
-            to: query.to,
-            city: query.city,
-            updated_since: query.updated_since,
-            sort: query.sort,
-            limit: query.limit,
-            cursor: query.cursor,
-        },
-    )?;
+    let (project, filters) = query.0.split();
+    let (list, page) = service::calendar_request(project, filters)?;
     respond_page(&state, &req, list, page).await
 }
 
@@ -79,20 +67,7 @@ pub async fn list_project_events(
     query: Query<ProjectEventListQuery>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::ProjectsRead)?;
-    let query = query.0;
-    let (list, page) = service::project_request(
-        path.into_inner().id,
-        EventQuery {
-            kind: query.kind,
-            from: query.from,
-            to: query.to,
-            city: query.city,
-            updated_since: query.updated_since,
-            sort: query.sort,
-            limit: query.limit,
-            cursor: query.cursor,
-        },
-    )?;
+    let (list, page) = service::project_request(path.into_inner().id, query.0)?;
     respond_page(&state, &req, list, page).await
 }
 

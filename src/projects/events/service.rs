@@ -1,14 +1,14 @@
 //! The use cases of project events and the calendar of every project. Events are not
 //! embedded in their project: writing one leaves the project's version alone.
 
-use chrono::NaiveDate;
-
-use super::dto::{CreateProjectEvent, EventSort, ProjectEvent, UpdateProjectEvent};
+use super::dto::{
+    CreateProjectEvent, EventSort, ProjectEvent, ProjectEventListQuery, UpdateProjectEvent,
+};
 use super::model::{EventFields, EventRow};
 use super::repo::{self, Events, ListFilter};
-use crate::auth::{Principal, policy};
+use crate::auth::Principal;
 use crate::db::DbConnection;
-use crate::domain::{EventKind, fold_for_search};
+use crate::domain::fold_for_search;
 use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::IfMatch;
 use crate::http::AppState;
@@ -49,18 +49,6 @@ fn one_with_project(conn: &mut DbConnection, row: EventRow) -> ApiResult<Project
 
 // ------------------------------------------------------------------ reading
 
-/// The filters both event lists share, as the query strings give them.
-pub(crate) struct EventQuery {
-    pub kind: Option<EventKind>,
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-    pub city: Option<String>,
-    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
-    pub sort: Option<EventSort>,
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
-}
-
 /// `/events` (every project) or `/projects/{id}/events` (one project, 404 when it
 /// does not exist).
 pub(crate) struct EventList {
@@ -71,7 +59,7 @@ pub(crate) struct EventList {
 /// The calendar of every project, or of `project` only.
 pub(crate) fn calendar_request(
     project: Option<i64>,
-    query: EventQuery,
+    query: ProjectEventListQuery,
 ) -> ApiResult<(EventList, PageRequest<EventSort>)> {
     list_request(project, false, query)
 }
@@ -79,7 +67,7 @@ pub(crate) fn calendar_request(
 /// The events of one project.
 pub(crate) fn project_request(
     project_id: i64,
-    query: EventQuery,
+    query: ProjectEventListQuery,
 ) -> ApiResult<(EventList, PageRequest<EventSort>)> {
     list_request(Some(project_id), true, query)
 }
@@ -87,7 +75,7 @@ pub(crate) fn project_request(
 fn list_request(
     project_id: Option<i64>,
     project_must_exist: bool,
-    query: EventQuery,
+    query: ProjectEventListQuery,
 ) -> ApiResult<(EventList, PageRequest<EventSort>)> {
     if let (Some(from), Some(to)) = (query.from, query.to)
         && from > to
@@ -185,11 +173,7 @@ fn check_dates(fields: &EventFields) -> Result<(), ApiError> {
             format!("an event of one day ends ({ends_at}) after it starts ({starts_at})"),
         ));
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::validation(errors))
-    }
+    projects::none_or_invalid(errors)
 }
 
 /// Inserts an event after its checks (call inside a transaction; the demo data set uses
@@ -209,8 +193,7 @@ pub(crate) async fn create(
     state
         .db
         .transaction(move |conn| {
-            let project = projects::find(conn, project_id)?;
-            policy::can_manage_project(&principal, project.lead_id)?;
+            let project = projects::managed(conn, &principal, project_id)?;
             let row = insert(conn, &principal.actor(), &body.into_fields(project.id))?;
             one_with_project(conn, row)
         })
@@ -228,8 +211,7 @@ pub(crate) async fn update(
     state
         .db
         .transaction(move |conn| {
-            let project = projects::find(conn, project_id)?;
-            policy::can_manage_project(&principal, project.lead_id)?;
+            projects::managed(conn, &principal, project_id)?;
             let current = find(conn, project_id, event_id)?;
             let expected = Expected::from_header(&if_match, current.version)?;
             let before = EventFields::from(&current);
@@ -262,8 +244,7 @@ pub(crate) async fn remove(
     state
         .db
         .transaction(move |conn| {
-            let project = projects::find(conn, project_id)?;
-            policy::can_manage_project(&principal, project.lead_id)?;
+            projects::managed(conn, &principal, project_id)?;
             let current = find(conn, project_id, event_id)?;
             let expected = Expected::from_header(&if_match, current.version)?;
             let snapshot = EventFields::from(&current);

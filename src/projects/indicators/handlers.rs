@@ -65,12 +65,8 @@ pub async fn get_indicator(
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::ProjectsRead)?;
     let IndicatorPath { id, indicator_id } = path.into_inner();
-    let row = service::load(&state, id, indicator_id).await?;
-    Ok(with_etag(
-        HttpResponse::Ok(),
-        row.version,
-        Indicator::from(row),
-    ))
+    let indicator = service::load(&state, id, indicator_id).await?;
+    Ok(with_etag(HttpResponse::Ok(), indicator.version, indicator))
 }
 
 /// Add an indicator to a project.
@@ -98,13 +94,16 @@ pub async fn create_indicator(
     path: Path<ProjectPath>,
     body: Json<CreateIndicator>,
 ) -> ApiResult<HttpResponse> {
-    let row = service::create(&state, &principal, path.into_inner().id, body.0).await?;
+    let indicator = service::create(&state, &principal, path.into_inner().id, body.0).await?;
     let mut response = HttpResponse::Created();
     response.insert_header((
         header::LOCATION,
-        format!("/api/v1/projects/{}/indicators/{}", row.project_id, row.id),
+        format!(
+            "/api/v1/projects/{}/indicators/{}",
+            indicator.project_id, indicator.id
+        ),
     ));
-    Ok(with_etag(response, row.version, Indicator::from(row)))
+    Ok(with_etag(response, indicator.version, indicator))
 }
 
 /// Change an indicator (JSON merge patch), e.g. record what was achieved.
@@ -135,12 +134,9 @@ pub async fn update_indicator(
     body: Json<UpdateIndicator>,
 ) -> ApiResult<HttpResponse> {
     let IndicatorPath { id, indicator_id } = path.into_inner();
-    let row = service::update(&state, &principal, (id, indicator_id), if_match, body.0).await?;
-    Ok(with_etag(
-        HttpResponse::Ok(),
-        row.version,
-        Indicator::from(row),
-    ))
+    let indicator =
+        service::update(&state, &principal, (id, indicator_id), if_match, body.0).await?;
+    Ok(with_etag(HttpResponse::Ok(), indicator.version, indicator))
 }
 
 /// Delete an indicator. Needs `If-Match`.

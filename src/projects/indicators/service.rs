@@ -6,7 +6,7 @@ use serde_json::json;
 use super::dto::{CreateIndicator, Indicator, IndicatorListQuery, UpdateIndicator};
 use super::model::{IndicatorFields, IndicatorRow};
 use super::repo::{self, CreationOrder, Indicators, ListFilter};
-use crate::auth::{Principal, policy};
+use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::IfMatch;
@@ -68,7 +68,7 @@ pub(crate) async fn load(
     state: &AppState,
     project_id: i64,
     indicator_id: i64,
-) -> ApiResult<IndicatorRow> {
+) -> ApiResult<Indicator> {
     state
         .db
         .run(move |conn| {
@@ -76,6 +76,7 @@ pub(crate) async fn load(
             find(conn, project_id, indicator_id)
         })
         .await
+        .map(Indicator::from)
 }
 
 fn check_name_free(
@@ -120,17 +121,16 @@ pub(crate) async fn create(
     principal: &Principal,
     project_id: i64,
     body: CreateIndicator,
-) -> ApiResult<IndicatorRow> {
+) -> ApiResult<Indicator> {
     let principal = principal.clone();
     state
         .db
         .transaction(move |conn| {
-            let project = projects::find(conn, project_id)?;
-            policy::can_manage_project(&principal, project.lead_id)?;
+            let project = projects::managed(conn, &principal, project_id)?;
             let actor = principal.actor();
             let row = insert(conn, &actor, &body.into_fields(project.id))?;
             projects::touch(conn, &actor, &project, json!({"indicator_created": row.id}))?;
-            Ok(row)
+            Ok(Indicator::from(row))
         })
         .await
 }
@@ -141,20 +141,19 @@ pub(crate) async fn update(
     (project_id, indicator_id): (i64, i64),
     if_match: IfMatch,
     patch: UpdateIndicator,
-) -> ApiResult<IndicatorRow> {
+) -> ApiResult<Indicator> {
     let principal = principal.clone();
     state
         .db
         .transaction(move |conn| {
-            let project = projects::find(conn, project_id)?;
-            policy::can_manage_project(&principal, project.lead_id)?;
+            let project = projects::managed(conn, &principal, project_id)?;
             let current = find(conn, project_id, indicator_id)?;
             let expected = Expected::from_header(&if_match, current.version)?;
             let before = IndicatorFields::from(&current);
             let mut fields = before.clone();
             patch.apply(&mut fields);
             if before == fields {
-                return Ok(current);
+                return Ok(Indicator::from(current));
             }
             check_name_free(conn, &fields, Some(current.id))?;
             let actor = principal.actor();
@@ -167,7 +166,7 @@ pub(crate) async fn update(
                 (&before, &fields),
             )?;
             projects::touch(conn, &actor, &project, json!({"indicator_updated": row.id}))?;
-            Ok(row)
+            Ok(Indicator::from(row))
         })
         .await
 }
@@ -182,8 +181,7 @@ pub(crate) async fn remove(
     state
         .db
         .transaction(move |conn| {
-            let project = projects::find(conn, project_id)?;
-            policy::can_manage_project(&principal, project.lead_id)?;
+            let project = projects::managed(conn, &principal, project_id)?;
             let current = find(conn, project_id, indicator_id)?;
             let expected = Expected::from_header(&if_match, current.version)?;
             let actor = principal.actor();
