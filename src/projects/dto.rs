@@ -391,11 +391,7 @@ impl CreateProject {
             summary: trimmed(self.summary),
             description: self.description,
             lead_id: self.lead_id,
-            status: self
-                .status
-                .unwrap_or(ProjectStatus::Planned)
-                .as_str()
-                .to_owned(),
+            status: self.status.unwrap_or(ProjectStatus::Planned),
             starts_on: self.starts_on,
             ends_on: self.ends_on,
             last_day: self.starts_on,
@@ -484,10 +480,7 @@ impl UpdateProject {
         set(&mut fields.summary, self.summary.map(trimmed));
         set(&mut fields.description, self.description);
         set(&mut fields.lead_id, self.lead_id);
-        set(
-            &mut fields.status,
-            self.status.map(|s| s.as_str().to_owned()),
-        );
+        set(&mut fields.status, self.status);
         set(&mut fields.starts_on, self.starts_on);
         set(&mut fields.ends_on, self.ends_on);
         if let Some(value) = self.value {
@@ -516,46 +509,6 @@ impl UpdateProject {
         set(&mut links.goals, self.goals.map(goal_texts));
         fields.refresh_derived();
         Ok(())
-    }
-}
-
-pub(crate) fn parse_status(status: &str) -> ProjectStatus {
-    // The column has a CHECK constraint with exactly these values.
-    status.parse().unwrap_or(ProjectStatus::Planned)
-}
-
-/// Rules across fields, checked on the complete new state (after create or patch).
-pub fn check_consistency(fields: &ProjectFields, links: &ProjectLinks) -> Result<(), ApiError> {
-    let mut errors = Vec::new();
-    match fields.ends_on {
-        Some(ends_on) if ends_on < fields.starts_on => errors.push(FieldError::new(
-            "ends_on",
-            "ends_before_start",
-            format!(
-                "ends_on ({ends_on}) is before starts_on ({})",
-                fields.starts_on
-            ),
-        )),
-        None if parse_status(&fields.status).is_finished() => errors.push(FieldError::new(
-            "ends_on",
-            "required",
-            format!("a {} project has an end date", parse_status(&fields.status)),
-        )),
-        _ => {}
-    }
-    if let Err(currency) = links.total_funding() {
-        errors.push(FieldError::new(
-            "funding",
-            "total_too_large",
-            format!(
-                "the funding in {currency} adds up to more than 999999999999999.99, the largest amount"
-            ),
-        ));
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::validation(errors))
     }
 }
 

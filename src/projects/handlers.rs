@@ -1,5 +1,4 @@
-//! HTTP layer of projects: extract, authorize (per object, in `auth::policy`), run the
-//! repository inside one transaction, shape the response.
+//! HTTP layer of projects: extract, call the use case (`super::service`), respond.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
@@ -7,25 +6,13 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use super::dto::{
     CreateProject, Project, ProjectListQuery, ProjectPage, ProjectPath, UpdateProject,
 };
-use super::model::{ProjectFields, ProjectRow};
-use super::repo::{self, ListFilter};
+use super::service::{self, location};
 use crate::auth::{Principal, SignedIn, policy};
-use crate::db::DbConnection;
-use crate::domain::{Scope, fold_for_search};
-use crate::error::{ApiError, ApiResult};
+use crate::domain::Scope;
+use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, Path, Query};
-use crate::http::AppState;
-use crate::http::with_etag;
-use crate::pagination::{Cursor, fetch_size, page_response, split_page};
-
-fn location(id: i64) -> String {
-    format!("/api/v1/projects/{id}")
-}
-
-/// The project named in the path, or 404.
-pub(crate) fn find_project(conn: &mut DbConnection, id: i64) -> ApiResult<ProjectRow> {
-    repo::find(conn, id)?.ok_or_else(|| ApiError::not_found(format!("project {id} does not exist")))
-}
+use crate::http::{AppState, with_etag};
+use crate::pagination::respond_page;
 
 /// List partnership projects.
 ///
@@ -50,38 +37,8 @@ pub async fn list_projects(
     query: Query<ProjectListQuery>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::ProjectsRead)?;
-    let query = query.0;
-    let sort = query.sort.unwrap_or_default();
-    let after = query
-        .cursor
-        .as_deref()
-        .map(|c| Cursor::decode(c, sort.as_str()))
-        .transpose()?;
-    let limit = query.limit;
-    let filter = ListFilter {
-        lead: query.lead,
-        partner: query.partner,
-        status: query.status.map(|s| s.as_str()),
-        active_on: query.active_on,
-        q: query.q.as_deref().map(fold_for_search),
-        updated_since: query.updated_since.map(|t| t.naive_utc()),
-        sort,
-        after,
-        fetch: fetch_size(limit),
-    };
-    let (items, next_cursor) = state
-        .db
-        .run(move |conn| {
-            let rows = repo::list(conn, &filter)?;
-            let (rows, next_cursor) = split_page(rows, limit, |row| repo::cursor_after(row, sort));
-            Ok((repo::with_details(conn, rows)?, next_cursor))
-        })
-        .await?;
-    let page = ProjectPage {
-        items: items.into_iter().map(Project::into_list_item).collect(),
-        next_cursor,
-    };
-    Ok(page_response(&req, &page, page.next_cursor.as_deref()))
+    let (list, page) = service::list_request(query.0)?;
+    respond_page(&state, &req, list, page).await
 }
 
 /// One project, with its description, partners, funding, goals and indicators.
@@ -106,14 +63,7 @@ pub async fn get_project(
     path: Path<ProjectPath>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::ProjectsRead)?;
-    let id = path.into_inner().id;
-    let project = state
-        .db
-        .run(move |conn| {
-            let row = find_project(conn, id)?;
-            repo::find_full(conn, row)
-        })
-        .await?;
+    let project = service::load(&state, path.into_inner().id).await?;
     Ok(with_etag(HttpResponse::Ok(), project.version, project))
 }
 
@@ -141,16 +91,7 @@ pub async fn create_project(
     SignedIn(principal): SignedIn,
     body: Json<CreateProject>,
 ) -> ApiResult<HttpResponse> {
-    policy::can_manage_project(&principal, body.0.lead_id)?;
-    let (fields, links) = body.0.into_parts()?;
-    let actor = principal.actor();
-    let project = state
-        .db
-        .transaction(move |conn| {
-            let row = repo::insert(conn, &actor, fields, links)?;
-            repo::find_full(conn, row)
-        })
-        .await?;
+    let project = service::create(&state, &principal, body.0).await?;
     let mut response = HttpResponse::Created();
     response.insert_header((header::LOCATION, location(project.id)));
     Ok(with_etag(response, project.version, project))
@@ -185,34 +126,7 @@ pub async fn update_project(
     body: Json<UpdateProject>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner().id;
-    let patch = body.0;
-    let project = state
-        .db
-        .transaction(move |conn| {
-            let current = find_project(conn, id)?;
-            policy::can_manage_project(&principal, current.lead_id)?;
-            let expected = if_match.expected(current.version)?;
-            if let Some(lead_id) = patch.lead_id
-                && lead_id != current.lead_id
-            {
-                policy::can_manage_project(&principal, lead_id)?;
-            }
-            let current_links = repo::links(conn, &current)?;
-            let mut fields = ProjectFields::from(current.clone());
-            let mut links = current_links.clone();
-            patch.apply(&mut fields, &mut links)?;
-            let row = repo::update(
-                conn,
-                &principal.actor(),
-                &current,
-                current_links,
-                expected,
-                fields,
-                links,
-            )?;
-            repo::find_full(conn, row)
-        })
-        .await?;
+    let project = service::update(&state, &principal, id, if_match, body.0).await?;
     Ok(with_etag(HttpResponse::Ok(), project.version, project))
 }
 
@@ -240,15 +154,6 @@ pub async fn delete_project(
     path: Path<ProjectPath>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
-    let id = path.into_inner().id;
-    state
-        .db
-        .transaction(move |conn| {
-            let current = find_project(conn, id)?;
-            policy::can_manage_project(&principal, current.lead_id)?;
-            let expected = if_match.expected(current.version)?;
-            repo::delete(conn, &principal.actor(), &current, expected)
-        })
-        .await?;
+    service::remove(&state, &principal, path.into_inner().id, if_match).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -34,6 +34,7 @@ pub mod handlers;
 pub mod indicators;
 pub mod model;
 pub mod repo;
+pub mod service;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

@@ -3,7 +3,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::projects;
-use crate::domain::{Currency, Money, PartnerRole};
+use crate::domain::{Currency, Money, PartnerRole, ProjectStatus};
+use crate::error::{ApiError, ApiResult};
 
 /// The `last_day` of a project without an end date: after every real date, so that
 /// `active_on` is one range test on both backends.
@@ -21,12 +22,12 @@ pub struct ProjectRow {
     pub summary: Option<String>,
     pub description: Option<String>,
     pub lead_id: i64,
-    pub status: String,
+    pub status: ProjectStatus,
     pub starts_on: NaiveDate,
     pub ends_on: Option<NaiveDate>,
     pub last_day: NaiveDate,
     pub value_minor: Option<i64>,
-    pub value_currency: Option<String>,
+    pub value_currency: Option<Currency>,
     pub sort_title: String,
     pub search_text: String,
     pub version: i64,
@@ -34,12 +35,25 @@ pub struct ProjectRow {
     pub updated_at: NaiveDateTime,
 }
 
+/// A stored amount; its column has a CHECK constraint keeping it in range, so one out
+/// of range is a broken database, not a value to guess.
+pub fn stored_money(minor: i64, currency: Currency) -> ApiResult<Money> {
+    Money::from_minor(minor, currency).ok_or_else(|| {
+        ApiError::internal(format!("stored amount {minor} {currency} is out of range"))
+    })
+}
+
+/// The value of a project from its two columns.
+fn stored_value(minor: Option<i64>, currency: Option<Currency>) -> ApiResult<Option<Money>> {
+    match (minor, currency) {
+        (Some(minor), Some(currency)) => stored_money(minor, currency).map(Some),
+        _ => Ok(None),
+    }
+}
+
 impl ProjectRow {
-    pub fn value(&self) -> Option<Money> {
-        match (self.value_minor, self.value_currency.as_deref()) {
-            (Some(minor), Some(currency)) => Some(Money::from_columns(minor, currency)),
-            _ => None,
-        }
+    pub fn value(&self) -> ApiResult<Option<Money>> {
+        stored_value(self.value_minor, self.value_currency)
     }
 }
 
@@ -52,7 +66,7 @@ pub struct ProjectFields {
     pub summary: Option<String>,
     pub description: Option<String>,
     pub lead_id: i64,
-    pub status: String,
+    pub status: ProjectStatus,
     pub starts_on: NaiveDate,
     pub ends_on: Option<NaiveDate>,
     #[serde(skip)]
@@ -61,7 +75,7 @@ pub struct ProjectFields {
     #[serde(skip)]
     pub value_minor: Option<i64>,
     #[serde(skip)]
-    pub value_currency: Option<String>,
+    pub value_currency: Option<Currency>,
     #[serde(skip)]
     pub sort_title: String,
     #[serde(skip)]
@@ -69,16 +83,13 @@ pub struct ProjectFields {
 }
 
 impl ProjectFields {
-    pub fn value(&self) -> Option<Money> {
-        match (self.value_minor, self.value_currency.as_deref()) {
-            (Some(minor), Some(currency)) => Some(Money::from_columns(minor, currency)),
-            _ => None,
-        }
+    pub fn value(&self) -> ApiResult<Option<Money>> {
+        stored_value(self.value_minor, self.value_currency)
     }
 
     pub fn set_value(&mut self, value: Option<Money>) {
         self.value_minor = value.map(Money::minor_units);
-        self.value_currency = value.map(|v| v.currency().as_str().to_owned());
+        self.value_currency = value.map(Money::currency);
     }
 
     /// Recomputes the derived columns: the `active_on` bound, the sort and search text.
@@ -117,14 +128,6 @@ impl From<ProjectRow> for ProjectFields {
     }
 }
 
-/// Columns stamped on every write.
-#[derive(Debug, AsChangeset)]
-#[diesel(table_name = projects)]
-pub struct Stamp {
-    pub version: i64,
-    pub updated_at: NaiveDateTime,
-}
-
 /// An organization taking part in a project, other than the leader (which is the
 /// project's `lead_id`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -148,16 +151,18 @@ pub struct FundingRow {
     pub source: String,
     pub programme: Option<String>,
     pub amount_minor: i64,
-    pub currency: String,
+    pub currency: Currency,
 }
 
-impl From<FundingRow> for FundingData {
-    fn from(row: FundingRow) -> Self {
-        FundingData {
+impl TryFrom<FundingRow> for FundingData {
+    type Error = ApiError;
+
+    fn try_from(row: FundingRow) -> ApiResult<Self> {
+        Ok(FundingData {
+            amount: stored_money(row.amount_minor, row.currency)?,
             source: row.source,
             programme: row.programme,
-            amount: Money::from_columns(row.amount_minor, &row.currency),
-        }
+        })
     }
 }
 
@@ -188,11 +193,11 @@ pub struct ProjectState {
 }
 
 impl ProjectState {
-    pub fn new(fields: ProjectFields, links: ProjectLinks) -> Self {
-        ProjectState {
-            value: fields.value(),
+    pub fn new(fields: ProjectFields, links: ProjectLinks) -> ApiResult<Self> {
+        Ok(ProjectState {
+            value: fields.value()?,
             fields,
             links,
-        }
+        })
     }
 }

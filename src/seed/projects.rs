@@ -22,11 +22,11 @@ use crate::domain::{Currency, EventKind, Money, PartnerRole, ProjectStatus};
 use crate::error::{ApiError, ApiResult};
 use crate::organizations::repo as organizations;
 use crate::projects::events::model::EventFields;
-use crate::projects::events::repo as events;
+use crate::projects::events::{repo as events, service as event_service};
 use crate::projects::indicators::model::IndicatorFields;
-use crate::projects::indicators::repo as indicators;
+use crate::projects::indicators::{repo as indicators, service as indicator_service};
 use crate::projects::model::{FundingData, PartnerData, ProjectFields, ProjectLinks};
-use crate::projects::repo as projects;
+use crate::projects::{repo as projects, service as project_service};
 use crate::write::Actor;
 
 pub const ZMP_PROJECT_CODE: &str = "ZMP-EOG-2012";
@@ -187,7 +187,9 @@ pub fn load_demo_projects(conn: &mut DbConnection) -> ApiResult<usize> {
         return Ok(0);
     };
     let mut added = 0;
-    let project = match projects::find_by_code(conn, ZMP_PROJECT_CODE)? {
+    let existing = projects::find_by_code(conn, ZMP_PROJECT_CODE)?;
+    let existed = existing.is_some();
+    let project = match existing {
         Some(project) => project,
         None => {
             let mut partners = Vec::new();
@@ -207,7 +209,7 @@ pub fn load_demo_projects(conn: &mut DbConnection) -> ApiResult<usize> {
                 summary: Some(SUMMARY.to_owned()),
                 description: Some(DESCRIPTION.to_owned()),
                 lead_id: zmp.id,
-                status: ProjectStatus::Completed.as_str().to_owned(),
+                status: ProjectStatus::Completed,
                 starts_on: date("2012-06-01")?,
                 ends_on: Some(date("2016-10-31")?),
                 last_day: date("2016-10-31")?,
@@ -231,10 +233,11 @@ pub fn load_demo_projects(conn: &mut DbConnection) -> ApiResult<usize> {
                 goals: GOALS.iter().map(|g| (*g).to_owned()).collect(),
             };
             added += 1;
-            projects::insert(conn, &actor, fields, links)?
+            project_service::insert(conn, &actor, fields, links)?
         }
     };
     let as_of = date("2016-10-31")?;
+    let mut indicators_added = 0;
     for (name, unit, result) in ZMP_INDICATORS {
         if indicators::find_by_name(conn, project.id, name)?.is_some() {
             continue;
@@ -248,9 +251,20 @@ pub fn load_demo_projects(conn: &mut DbConnection) -> ApiResult<usize> {
             achieved: Some(result),
             as_of: Some(as_of),
         };
-        indicators::insert(conn, &actor, &fields)?;
-        added += 1;
+        indicator_service::insert(conn, &actor, &fields)?;
+        indicators_added += 1;
     }
+    // The project embeds its indicators: one added to a project loaded before changes
+    // its version (a project created just now is created with them).
+    if existed && indicators_added > 0 {
+        project_service::touch(
+            conn,
+            &actor,
+            &project,
+            serde_json::json!({"indicators_added": indicators_added}),
+        )?;
+    }
+    added += indicators_added;
     for (kind, day, title, description, city, venue, address, starts_at) in ZMP_EVENTS {
         let day = date(day)?;
         if events::find_by_day_and_title(conn, project.id, day, title)?.is_some() {
@@ -258,7 +272,7 @@ pub fn load_demo_projects(conn: &mut DbConnection) -> ApiResult<usize> {
         }
         let mut fields = EventFields {
             project_id: project.id,
-            kind: kind.as_str().to_owned(),
+            kind,
             title: title.to_owned(),
             description: Some(description.to_owned()),
             starts_on: day,
@@ -275,7 +289,7 @@ pub fn load_demo_projects(conn: &mut DbConnection) -> ApiResult<usize> {
             organizations_count: None,
         };
         fields.refresh_derived();
-        events::insert(conn, &actor, &fields)?;
+        event_service::insert(conn, &actor, &fields)?;
         added += 1;
     }
     Ok(added)

@@ -7,7 +7,6 @@ use validator::Validate;
 
 use super::model::{EventFields, EventRow};
 use crate::domain::{EventKind, LocalTime};
-use crate::error::{ApiError, FieldError};
 use crate::projects::dto::{ProjectSummary, plausible_date};
 use crate::validation::{double_option, not_blank};
 
@@ -55,18 +54,13 @@ pub struct ProjectEvent {
     pub updated_at: DateTime<Utc>,
 }
 
-pub(crate) fn parse_kind(kind: &str) -> EventKind {
-    // The column has a CHECK constraint with exactly these values.
-    kind.parse().unwrap_or(EventKind::Meeting)
-}
-
 impl ProjectEvent {
     pub fn new(row: EventRow, project: ProjectSummary) -> Self {
         ProjectEvent {
             id: row.id,
             project_id: row.project_id,
             project,
-            kind: parse_kind(&row.kind),
+            kind: row.kind,
             title: row.title,
             description: row.description,
             starts_on: row.starts_on,
@@ -139,7 +133,7 @@ impl CreateProjectEvent {
     pub fn into_fields(self, project_id: i64) -> EventFields {
         let mut fields = EventFields {
             project_id,
-            kind: self.kind.as_str().to_owned(),
+            kind: self.kind,
             title: self.title.trim().to_owned(),
             description: self.description,
             starts_on: self.starts_on,
@@ -216,7 +210,7 @@ fn set<T>(target: &mut T, value: Option<T>) {
 
 impl UpdateProjectEvent {
     pub fn apply(self, fields: &mut EventFields) {
-        set(&mut fields.kind, self.kind.map(|k| k.as_str().to_owned()));
+        set(&mut fields.kind, self.kind);
         set(&mut fields.title, self.title.map(|t| t.trim().to_owned()));
         set(&mut fields.description, self.description);
         set(&mut fields.starts_on, self.starts_on);
@@ -235,39 +229,6 @@ impl UpdateProjectEvent {
         set(&mut fields.participants_count, self.participants_count);
         set(&mut fields.organizations_count, self.organizations_count);
         fields.refresh_derived();
-    }
-}
-
-/// An event ends neither before its first day nor, on one day, before it starts.
-pub fn check_dates(fields: &EventFields) -> Result<(), ApiError> {
-    let mut errors = Vec::new();
-    if let Some(ends_on) = fields.ends_on
-        && ends_on < fields.starts_on
-    {
-        errors.push(FieldError::new(
-            "ends_on",
-            "ends_before_start",
-            format!(
-                "ends_on ({ends_on}) is before starts_on ({})",
-                fields.starts_on
-            ),
-        ));
-    }
-    let one_day = fields.ends_on.is_none_or(|end| end == fields.starts_on);
-    if let (Some(starts_at), Some(ends_at)) = (&fields.starts_at, &fields.ends_at)
-        && one_day
-        && ends_at <= starts_at
-    {
-        errors.push(FieldError::new(
-            "ends_at",
-            "ends_before_start",
-            format!("an event of one day ends ({ends_at}) after it starts ({starts_at})"),
-        ));
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::validation(errors))
     }
 }
 
@@ -326,6 +287,23 @@ crate::list_query!(
         sort: Option<EventSort>,
     }
 );
+
+impl EventCalendarQuery {
+    /// The project asked for, and the filters every event list shares.
+    pub fn split(self) -> (Option<i64>, ProjectEventListQuery) {
+        let filters = ProjectEventListQuery {
+            kind: self.kind,
+            from: self.from,
+            to: self.to,
+            city: self.city,
+            sort: self.sort,
+            updated_since: self.updated_since,
+            limit: self.limit,
+            cursor: self.cursor,
+        };
+        (self.project, filters)
+    }
+}
 
 crate::page_of!(
     ProjectEventPage,

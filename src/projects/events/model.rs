@@ -3,7 +3,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::project_events;
-use crate::domain::LocalTime;
+use crate::domain::{EventKind, LocalTime};
 
 /// A stored event of a project.
 #[derive(Debug, Clone, Queryable, Identifiable)]
@@ -11,7 +11,7 @@ use crate::domain::LocalTime;
 pub struct EventRow {
     pub id: i64,
     pub project_id: i64,
-    pub kind: String,
+    pub kind: EventKind,
     pub title: String,
     pub description: Option<String>,
     pub starts_on: NaiveDate,
@@ -36,7 +36,7 @@ pub struct EventRow {
 #[diesel(table_name = project_events, treat_none_as_null = true)]
 pub struct EventFields {
     pub project_id: i64,
-    pub kind: String,
+    pub kind: EventKind,
     pub title: String,
     pub description: Option<String>,
     pub starts_on: NaiveDate,
@@ -81,7 +81,7 @@ impl From<&EventRow> for EventFields {
     fn from(row: &EventRow) -> Self {
         EventFields {
             project_id: row.project_id,
-            kind: row.kind.clone(),
+            kind: row.kind,
             title: row.title.clone(),
             description: row.description.clone(),
             starts_on: row.starts_on,
@@ -98,12 +98,4 @@ impl From<&EventRow> for EventFields {
             organizations_count: row.organizations_count,
         }
     }
-}
-
-/// Columns stamped on every write.
-#[derive(Debug, AsChangeset)]
-#[diesel(table_name = project_events)]
-pub struct EventStamp {
-    pub version: i64,
-    pub updated_at: NaiveDateTime,
 }

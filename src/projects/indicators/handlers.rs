@@ -6,33 +6,14 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use super::dto::{
     CreateIndicator, Indicator, IndicatorListQuery, IndicatorPage, IndicatorPath, UpdateIndicator,
 };
-use super::model::{IndicatorFields, IndicatorRow};
-use super::repo::{self, ListFilter};
+use super::service;
 use crate::auth::{Principal, SignedIn, policy};
-use crate::db::DbConnection;
 use crate::domain::Scope;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, Path, Query};
-use crate::http::AppState;
-use crate::http::with_etag;
-use crate::pagination::{Cursor, fetch_size, page_response, split_page};
+use crate::http::{AppState, with_etag};
+use crate::pagination::respond_page;
 use crate::projects::dto::ProjectPath;
-use crate::projects::handlers::find_project;
-
-/// The sort name indicator cursors carry (they are in the order of creation).
-const SORT: &str = "id";
-
-fn find_indicator(
-    conn: &mut DbConnection,
-    project_id: i64,
-    indicator_id: i64,
-) -> ApiResult<IndicatorRow> {
-    repo::find(conn, project_id, indicator_id)?.ok_or_else(|| {
-        ApiError::not_found(format!(
-            "indicator {indicator_id} does not exist in project {project_id}"
-        ))
-    })
-}
 
 /// List the indicators of a project, in the order they were added.
 ///
@@ -57,37 +38,8 @@ pub async fn list_indicators(
     query: Query<IndicatorListQuery>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::ProjectsRead)?;
-    let query = query.0;
-    let after = query
-        .cursor
-        .as_deref()
-        .map(|c| Cursor::decode(c, SORT))
-        .transpose()?;
-    let project_id = path.into_inner().id;
-    let limit = query.limit;
-    let filter = ListFilter {
-        project_id,
-        updated_since: query.updated_since.map(|t| t.naive_utc()),
-        after_id: after.map(|c| c.id),
-        fetch: fetch_size(limit),
-    };
-    let rows = state
-        .db
-        .run(move |conn| {
-            find_project(conn, project_id)?;
-            repo::list(conn, &filter)
-        })
-        .await?;
-    let (rows, next_cursor) = split_page(rows, limit, |row| Cursor {
-        sort: SORT.to_owned(),
-        key: None,
-        id: row.id,
-    });
-    let page = IndicatorPage {
-        items: rows.into_iter().map(Indicator::from).collect(),
-        next_cursor,
-    };
-    Ok(page_response(&req, &page, page.next_cursor.as_deref()))
+    let (list, page) = service::list_request(path.into_inner().id, query.0)?;
+    respond_page(&state, &req, list, page).await
 }
 
 /// One indicator.
@@ -113,18 +65,8 @@ pub async fn get_indicator(
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::ProjectsRead)?;
     let IndicatorPath { id, indicator_id } = path.into_inner();
-    let row = state
-        .db
-        .run(move |conn| {
-            find_project(conn, id)?;
-            find_indicator(conn, id, indicator_id)
-        })
-        .await?;
-    Ok(with_etag(
-        HttpResponse::Ok(),
-        row.version,
-        Indicator::from(row),
-    ))
+    let indicator = service::load(&state, id, indicator_id).await?;
+    Ok(with_etag(HttpResponse::Ok(), indicator.version, indicator))
 }
 
 /// Add an indicator to a project.
@@ -152,22 +94,16 @@ pub async fn create_indicator(
     path: Path<ProjectPath>,
     body: Json<CreateIndicator>,
 ) -> ApiResult<HttpResponse> {
-    let project_id = path.into_inner().id;
-    let body = body.0;
-    let row = state
-        .db
-        .transaction(move |conn| {
-            let project = find_project(conn, project_id)?;
-            policy::can_manage_project(&principal, project.lead_id)?;
-            repo::insert(conn, &principal.actor(), &body.into_fields(project.id))
-        })
-        .await?;
+    let indicator = service::create(&state, &principal, path.into_inner().id, body.0).await?;
     let mut response = HttpResponse::Created();
     response.insert_header((
         header::LOCATION,
-        format!("/api/v1/projects/{}/indicators/{}", row.project_id, row.id),
+        format!(
+            "/api/v1/projects/{}/indicators/{}",
+            indicator.project_id, indicator.id
+        ),
     ));
-    Ok(with_etag(response, row.version, Indicator::from(row)))
+    Ok(with_etag(response, indicator.version, indicator))
 }
 
 /// Change an indicator (JSON merge patch), e.g. record what was achieved.
@@ -198,24 +134,9 @@ pub async fn update_indicator(
     body: Json<UpdateIndicator>,
 ) -> ApiResult<HttpResponse> {
     let IndicatorPath { id, indicator_id } = path.into_inner();
-    let patch = body.0;
-    let row = state
-        .db
-        .transaction(move |conn| {
-            let project = find_project(conn, id)?;
-            policy::can_manage_project(&principal, project.lead_id)?;
-            let current = find_indicator(conn, id, indicator_id)?;
-            let expected = if_match.expected(current.version)?;
-            let mut fields = IndicatorFields::from(&current);
-            patch.apply(&mut fields);
-            repo::update(conn, &principal.actor(), &current, expected, &fields)
-        })
-        .await?;
-    Ok(with_etag(
-        HttpResponse::Ok(),
-        row.version,
-        Indicator::from(row),
-    ))
+    let indicator =
+        service::update(&state, &principal, (id, indicator_id), if_match, body.0).await?;
+    Ok(with_etag(HttpResponse::Ok(), indicator.version, indicator))
 }
 
 /// Delete an indicator. Needs `If-Match`.
@@ -242,15 +163,6 @@ pub async fn delete_indicator(
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let IndicatorPath { id, indicator_id } = path.into_inner();
-    state
-        .db
-        .transaction(move |conn| {
-            let project = find_project(conn, id)?;
-            policy::can_manage_project(&principal, project.lead_id)?;
-            let current = find_indicator(conn, id, indicator_id)?;
-            let expected = if_match.expected(current.version)?;
-            repo::delete(conn, &principal.actor(), &current, expected)
-        })
-        .await?;
+    service::remove(&state, &principal, (id, indicator_id), if_match).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -47,11 +47,3 @@ impl From<&IndicatorRow> for IndicatorFields {
         }
     }
 }
-
-/// Columns stamped on every write.
-#[derive(Debug, AsChangeset)]
-#[diesel(table_name = project_indicators)]
-pub struct IndicatorStamp {
-    pub version: i64,
-    pub updated_at: NaiveDateTime,
-}
