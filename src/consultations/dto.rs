@@ -173,8 +173,9 @@ impl From<DocumentInput> for DocumentData {
     }
 }
 
-/// Instants of consultations lie in the era of restored local government (1990-2100).
-fn plausible_instant(instant: &DateTime<Utc>) -> Result<(), ValidationError> {
+/// Instants of consultations and their comments lie in the era of restored local
+/// government (1990-2100).
+pub(crate) fn plausible_instant(instant: &DateTime<Utc>) -> Result<(), ValidationError> {
     if (1990..=2100).contains(&instant.year()) {
         Ok(())
     } else {
@@ -244,7 +245,8 @@ pub struct CreateConsultation {
     pub documents: Vec<DocumentInput>,
 }
 
-fn trimmed(value: Option<String>) -> Option<String> {
+/// Text as stored: without surrounding white space.
+pub(crate) fn trimmed(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned())
 }
 
@@ -364,7 +366,8 @@ where
     objects(deserializer).map(Some)
 }
 
-fn set<T>(target: &mut T, value: Option<T>) {
+/// A merge-patch member: present replaces, absent keeps.
+pub(crate) fn set<T>(target: &mut T, value: Option<T>) {
     if let Some(value) = value {
         *target = value;
     }

@@ -11,6 +11,7 @@ use super::model::{CommentFields, CommentRow};
 use super::repo::{self, Comments, ListFilter};
 use super::view;
 use crate::auth::{Principal, policy};
+use crate::consultations::dto::{set, trimmed};
 use crate::consultations::model::ConsultationRow;
 use crate::consultations::repo as consultations;
 use crate::consultations::service::{load_visible, view as consultation_view};
@@ -497,10 +498,6 @@ pub struct Submission {
     pub text: CommentText,
 }
 
-fn trimmed(value: Option<String>) -> Option<String> {
-    value.map(|v| v.trim().to_owned())
-}
-
 /// Adds a comment under the next number, after the rules of its arrival: the window
 /// (409), the date of receipt (422), the submitter and its eligibility.
 pub fn submit(
@@ -557,12 +554,6 @@ pub fn submit(
         decided_by: None,
     };
     write::create::<Comments>(conn, actor, &fields, &fields)
-}
-
-fn set<T>(target: &mut T, value: Option<T>) {
-    if let Some(value) = value {
-        *target = value;
-    }
 }
 
 /// Amends a comment: its submitter (comments made through the API) while the
