@@ -351,6 +351,14 @@ fn serve(bind: Option<String>) -> Result<(), String> {
         })
         .workers(workers)
         .worker_max_blocking_threads(blocking_threads)
+        // A client must send its request head within this (its body: see extract::Json)
+        // and, after an early answer, go away within a second: slow clients cannot
+        // pile up connections.
+        .client_request_timeout(config.client_timeout)
+        .client_disconnect_timeout(std::time::Duration::from_secs(1))
+        // SIGTERM stops accepting and lets requests in flight finish for this long
+        // (SIGINT and SIGQUIT stop at once).
+        .shutdown_timeout(config.shutdown_timeout.as_secs())
         .bind(&bind)
         .map_err(|e| format!("cannot listen on {bind}: {e}"))?
         .run()

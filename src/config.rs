@@ -47,7 +47,14 @@ pub struct Config {
     pub consultation_min_days: ConsultationMinDays,
     /// HTTP worker threads (each an event loop; queries run on blocking threads).
     pub workers: usize,
+    /// How long a client may take to send a request's head, and then its body.
+    pub client_timeout: Duration,
+    /// How long requests in flight may still finish after SIGTERM.
+    pub shutdown_timeout: Duration,
 }
+
+/// `RAZEM_CLIENT_TIMEOUT` when unset (actix-web's own default for the head).
+pub const DEFAULT_CLIENT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The shortest consultation window, in days, per subject kind
 /// (`RAZEM_CONSULTATION_MIN_DAYS_<KIND>`); a shorter one needs a `shortened_reason`.
@@ -151,6 +158,15 @@ impl Config {
             365 * 86_400,
         )?);
         let workers = parse_number(&get, "RAZEM_WORKERS", cpus, 1, 256)? as usize;
+        let client_timeout = Duration::from_secs(parse_number(
+            &get,
+            "RAZEM_CLIENT_TIMEOUT",
+            DEFAULT_CLIENT_TIMEOUT.as_secs(),
+            1,
+            300,
+        )?);
+        let shutdown_timeout =
+            Duration::from_secs(parse_number(&get, "RAZEM_SHUTDOWN_TIMEOUT", 30, 0, 3600)?);
         let login_max_failures =
             parse_number(&get, "RAZEM_LOGIN_MAX_FAILURES", 10, 1, 10_000)? as u32;
         let token_rate_limit =
@@ -247,6 +263,8 @@ impl Config {
             trusted_proxies,
             consultation_min_days,
             workers,
+            client_timeout,
+            shutdown_timeout,
         })
     }
 }

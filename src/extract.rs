@@ -34,6 +34,13 @@ where
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<usize>().ok());
         let mut payload = payload.take();
+        // A client that trickles its body would hold the connection for as long as it
+        // likes: the body must arrive within the client timeout, like the head.
+        let body_timeout = req
+            .app_data::<actix_web::web::Data<crate::http::state::AppState>>()
+            .map_or(crate::config::DEFAULT_CLIENT_TIMEOUT, |state| {
+                state.config.client_timeout
+            });
         Box::pin(async move {
             if !content_type_ok {
                 return Err(ApiError::new(
@@ -48,17 +55,31 @@ where
             if declared_length.is_some_and(|len| len > MAX_JSON_BODY) {
                 return Err(payload_too_large());
             }
-            let mut body = BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| {
-                    ApiError::new(Code::MalformedBody, "the request body could not be read")
-                        .with_internal(e)
-                })?;
-                if body.len() + chunk.len() > MAX_JSON_BODY {
-                    return Err(payload_too_large());
+            let read = async {
+                let mut body = BytesMut::new();
+                while let Some(chunk) = payload.next().await {
+                    let chunk = chunk.map_err(|e| {
+                        ApiError::new(Code::MalformedBody, "the request body could not be read")
+                            .with_internal(e)
+                    })?;
+                    if body.len() + chunk.len() > MAX_JSON_BODY {
+                        return Err(payload_too_large());
+                    }
+                    body.extend_from_slice(&chunk);
                 }
-                body.extend_from_slice(&chunk);
-            }
+                Ok(body)
+            };
+            let body = tokio::time::timeout(body_timeout, read)
+                .await
+                .map_err(|_| {
+                    ApiError::new(
+                        Code::RequestTimeout,
+                        format!(
+                            "the request body did not arrive within {} s",
+                            body_timeout.as_secs()
+                        ),
+                    )
+                })??;
             let value: T = parse_json(&body)?;
             value.validate()?;
             Ok(Json(value))
@@ -395,11 +416,6 @@ impl IfMatch {
             Ok(Some(_)) => Err(ApiError::precondition_failed(current_version)),
         }
     }
-}
-
-/// The ETag of a resource version.
-pub fn etag(version: i64) -> header::EntityTag {
-    header::EntityTag::new_strong(version.to_string())
 }
 
 /// `"…"` with the characters RFC 9110 allows in an entity tag, less the comma.

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod consultations;
 pub mod db;
+pub mod digest;
 pub mod domain;
 pub mod error;
 pub mod extract;

@@ -164,10 +164,7 @@ impl LoginThrottle {
     /// 429 with the wait when any key has gone over its limit; otherwise the attempt,
     /// to [`refund`](Self::refund) if it succeeds.
     pub async fn count(&self, db: &Db, keys: &[&str]) -> ApiResult<Attempt> {
-        let hashed: Vec<String> = keys
-            .iter()
-            .map(|k| crate::auth::credentials::hash_secret(k))
-            .collect();
+        let hashed: Vec<String> = keys.iter().map(|k| crate::digest::sha256_hex(k)).collect();
         let (limit, window_ms) = (self.limit, self.window_ms);
         let now = now_ms();
         let counters = db

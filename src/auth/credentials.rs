@@ -3,7 +3,6 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use sha2::{Digest, Sha256};
 
 use super::principal::{PartnerToken, User};
 use crate::db::DbConnection;
@@ -17,10 +16,7 @@ const TOUCH_EVERY_SECS: i64 = 60;
 
 /// SHA-256 of a secret, hex: what is stored and looked up.
 pub fn hash_secret(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::digest::sha256_hex(secret)
 }
 
 /// What sign-in needs to know.

@@ -2,14 +2,17 @@
 //! and embedded migrations for both backends.
 
 pub mod schema;
+pub mod unavailable;
 
 use std::path::Path;
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use actix_web::web;
-use diesel::connection::SimpleConnection;
+use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
 use diesel::prelude::*;
-use diesel::r2d2::{ManageConnection, Pool, R2D2Connection};
+use diesel::r2d2::{ManageConnection, Pool, PooledConnection, R2D2Connection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::error::{ApiError, ApiResult};
@@ -124,6 +127,37 @@ pub enum ConnectError {
 /// the real error instead of MultiConnection's "tried every backend".
 pub struct ConnectionManager {
     url: DatabaseUrl,
+    /// How many lost connections the pool's connections have seen (see [`Health`]).
+    losses: Arc<AtomicU64>,
+}
+
+/// Watches one PostgreSQL connection's queries for the signs of a lost connection.
+/// diesel's own `is_broken` sees only a broken transaction state, so a connection
+/// whose server went away (a restart, `pg_terminate_backend`, a network cut) would
+/// otherwise go back to the pool and fail the next request too.
+struct Health {
+    lost: bool,
+    /// The value of `losses` when this connection was last known to work.
+    checked_at: u64,
+    losses: Arc<AtomicU64>,
+}
+
+impl Instrumentation for Health {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        if let InstrumentationEvent::FinishQuery {
+            error: Some(error), ..
+        } = event
+            && !self.lost
+            && unavailable::is_unavailable(error)
+        {
+            self.lost = true;
+            self.losses.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+fn health(conn: &mut DbConnection) -> Option<&mut Health> {
+    conn.instrumentation().downcast_mut::<Health>()
 }
 
 impl ManageConnection for ConnectionManager {
@@ -140,6 +174,11 @@ impl ManageConnection for ConnectionManager {
                 // over a page's ids), which cost a fifth of its time on list pages
                 // (bench/run).
                 conn.batch_execute("SET plan_cache_mode = force_generic_plan")?;
+                conn.set_instrumentation(Health {
+                    lost: false,
+                    checked_at: self.losses.load(Ordering::Relaxed),
+                    losses: self.losses.clone(),
+                });
                 Ok(DbConnection::Pg(conn))
             }
             DatabaseUrl::Sqlite(path) => {
@@ -158,7 +197,7 @@ impl ManageConnection for ConnectionManager {
     }
 
     fn has_broken(&self, conn: &mut DbConnection) -> bool {
-        conn.is_broken()
+        conn.is_broken() || health(conn).is_some_and(|health| health.lost)
     }
 }
 
@@ -167,7 +206,8 @@ impl ManageConnection for ConnectionManager {
 pub struct PoolSettings {
     pub url: DatabaseUrl,
     pub max_size: u32,
-    /// How long a request waits for a free connection before it is answered 503.
+    /// How long a request waits for a free connection, its turn in the queue
+    /// included, before it is answered 503.
     pub acquire_timeout: Duration,
 }
 
@@ -181,6 +221,7 @@ pub struct Db {
     /// (threads, stacks and context switches for nothing).
     permits: std::sync::Arc<tokio::sync::Semaphore>,
     acquire_timeout: Duration,
+    losses: Arc<AtomicU64>,
     backend: Backend,
     /// SQLite has one writer: write transactions queue here instead of failing with
     /// "database is locked" when a deferred transaction cannot upgrade to a write.
@@ -211,6 +252,7 @@ impl Db {
         } else {
             settings.max_size.max(1)
         };
+        let losses = Arc::new(AtomicU64::new(0));
         let pool = Pool::builder()
             .max_size(max_size)
             .min_idle(Some(if settings.url.is_memory() { 1 } else { 0 }))
@@ -218,6 +260,7 @@ impl Db {
             .test_on_check_out(false)
             .build_unchecked(ConnectionManager {
                 url: settings.url.clone(),
+                losses: losses.clone(),
             });
         let backend = if settings.url.is_postgres() {
             Backend::Postgres
@@ -228,6 +271,7 @@ impl Db {
             pool,
             permits: std::sync::Arc::new(tokio::sync::Semaphore::new(max_size as usize)),
             acquire_timeout: settings.acquire_timeout,
+            losses,
             backend,
             sqlite_writer: Default::default(),
         })
@@ -250,22 +294,27 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
     {
-        let permit =
-            tokio::time::timeout(self.acquire_timeout, self.permits.clone().acquire_owned())
-                .await
-                .map_err(|_| {
-                    ApiError::unavailable(format!(
-                        "no database connection became free within {} s",
-                        self.acquire_timeout.as_secs()
-                    ))
-                })?
-                .map_err(ApiError::unavailable)?;
+        // One deadline for the whole wait: the turn in the queue and the checkout.
+        let deadline = Instant::now() + self.acquire_timeout;
+        let permit = tokio::time::timeout_at(
+            tokio::time::Instant::from_std(deadline),
+            self.permits.clone().acquire_owned(),
+        )
+        .await
+        .map_err(|_| {
+            ApiError::unavailable(format!(
+                "no database connection became free within {} s",
+                self.acquire_timeout.as_secs()
+            ))
+        })?
+        .map_err(ApiError::unavailable)?;
         let pool = self.pool.clone();
+        let losses = self.losses.clone();
         let request_id = crate::request_id::current();
         web::block(move || {
             let _permit = permit;
             crate::request_id::with_thread_request_id(request_id, || {
-                let mut conn = pool.get().map_err(ApiError::unavailable)?;
+                let mut conn = checkout(&pool, &losses, deadline)?;
                 work(&mut conn)
             })
         })
@@ -296,6 +345,29 @@ impl Db {
     }
 }
 
+/// A pooled connection, waiting for one until `deadline` at most. A connection made
+/// before the latest lost connection is pinged first (once), so that those an outage
+/// killed leave the pool here instead of failing a request after the database is back.
+fn checkout(
+    pool: &Pool<ConnectionManager>,
+    losses: &AtomicU64,
+    deadline: Instant,
+) -> ApiResult<PooledConnection<ConnectionManager>> {
+    loop {
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        let mut conn = pool.get_timeout(remaining).map_err(ApiError::unavailable)?;
+        let seen = losses.load(Ordering::Relaxed);
+        match health(&mut conn) {
+            Some(health) if health.checked_at < seen => health.checked_at = seen,
+            _ => return Ok(conn),
+        }
+        if conn.ping().is_ok() {
+            return Ok(conn);
+        }
+        // The failed ping marked it lost: dropping it takes it out of the pool.
+    }
+}
+
 /// Applies every pending migration of the connection's backend; returns how many ran.
 pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, String> {
     let applied = match conn {
@@ -310,4 +382,14 @@ impl From<ConnectError> for ApiError {
     fn from(error: ConnectError) -> Self {
         ApiError::unavailable(error)
     }
+}
+
+/// A `LIKE` pattern for "contains `text`" in which `%` and `_` of the text match
+/// themselves (use with `.escape('\\')`).
+pub fn like_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
 }

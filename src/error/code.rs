@@ -71,6 +71,7 @@ problem_codes! {
     NotFound => (404, "not_found", "Not found"),
     MethodNotAllowed => (405, "method_not_allowed", "Method not allowed"),
     NotAcceptable => (406, "not_acceptable", "Not acceptable"),
+    RequestTimeout => (408, "request_timeout", "Request timeout"),
     PayloadTooLarge => (413, "payload_too_large", "Payload too large"),
     UnsupportedMediaType => (415, "unsupported_media_type", "Unsupported media type"),
     // 409: the state of a resource does not allow it

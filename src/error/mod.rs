@@ -258,32 +258,6 @@ impl ResponseError for ApiError {
     }
 }
 
-impl From<diesel::result::Error> for ApiError {
-    fn from(error: diesel::result::Error) -> Self {
-        use diesel::result::{DatabaseErrorKind, Error};
-        match &error {
-            Error::NotFound => ApiError::not_found("the requested resource does not exist"),
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => ApiError::new(
-                Code::AlreadyExists,
-                "a resource with the same unique value already exists",
-            )
-            .with_internal(info.message()),
-            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => ApiError::new(
-                Code::StillReferenced,
-                "the change would break a reference between resources (the resource is still in use, or a referenced one does not exist)",
-            )
-            .with_internal(info.message()),
-            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => ApiError::new(
-                Code::ConcurrentUpdate,
-                "a concurrent change got in the way; retry the request",
-            )
-            .with_internal(&error),
-            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => ApiError::unavailable(&error),
-            _ => ApiError::internal(&error),
-        }
-    }
-}
-
 impl From<validator::ValidationErrors> for ApiError {
     fn from(errors: validator::ValidationErrors) -> Self {
         ApiError::validation(field_errors(&errors, ""))

@@ -3,8 +3,6 @@
 use actix_web::HttpResponse;
 use actix_web::http::header;
 
-use crate::extract::etag;
-
 /// 200 (or 201 with `Location`) with the body and the `ETag` of its version.
 pub fn with_etag(
     mut response: actix_web::HttpResponseBuilder,
@@ -14,4 +12,9 @@ pub fn with_etag(
     response
         .insert_header(header::ETag(etag(version)))
         .json(body)
+}
+
+/// The ETag of a resource version.
+pub fn etag(version: i64) -> header::EntityTag {
+    header::EntityTag::new_strong(version.to_string())
 }

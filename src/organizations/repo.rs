@@ -39,14 +39,7 @@ pub fn cursor_after(row: &OrganizationRow, sort: OrganizationSort) -> Cursor {
     }
 }
 
-/// `%` and `_` in user text match themselves.
-pub fn like_pattern(text: &str) -> String {
-    let escaped = text
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
+pub use crate::db::like_pattern;
 
 pub fn list(
     conn: &mut DbConnection,

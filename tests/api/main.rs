@@ -10,6 +10,7 @@ mod bad_bytes;
 mod comments;
 mod consultations;
 mod errors;
+mod faults;
 mod identifiers;
 mod memberships;
 mod milestones;
