@@ -1,4 +1,4 @@
-//! Wire types of consultations, and the rules that tie their fields together.
+//! Wire types of consultations (the rules that tie their fields together are in `service`).
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -10,7 +10,6 @@ use crate::domain::{
     ConsultationDirection, ConsultationForm, ConsultationStatus, Eligibility, PositionKind,
     PositionStatus, RegisterNumber, SubjectKind, WebUrl,
 };
-use crate::error::{ApiError, FieldError};
 use crate::organizations::dto::OrganizationSummary;
 use crate::positions::dto::{Legislation, LegislationInput};
 use crate::validation::{double_option, double_option_object, not_blank, objects, optional_object};
@@ -174,8 +173,9 @@ impl From<DocumentInput> for DocumentData {
     }
 }
 
-/// Instants of consultations lie in the era of restored local government (1990-2100).
-fn plausible_instant(instant: &DateTime<Utc>) -> Result<(), ValidationError> {
+/// Instants of consultations and their comments lie in the era of restored local
+/// government (1990-2100).
+pub(crate) fn plausible_instant(instant: &DateTime<Utc>) -> Result<(), ValidationError> {
     if (1990..=2100).contains(&instant.year()) {
         Ok(())
     } else {
@@ -245,7 +245,8 @@ pub struct CreateConsultation {
     pub documents: Vec<DocumentInput>,
 }
 
-fn trimmed(value: Option<String>) -> Option<String> {
+/// Text as stored: without surrounding white space.
+pub(crate) fn trimmed(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned())
 }
 
@@ -271,20 +272,20 @@ impl CreateConsultation {
     pub fn into_parts(self) -> (ConsultationFields, ConsultationLinks) {
         let mut fields = ConsultationFields {
             organizer_id: self.organizer_id,
-            direction: self.direction.as_str().to_owned(),
+            direction: self.direction,
             title: self.title.trim().to_owned(),
             description: self.description,
-            subject_kind: self.subject_kind.as_str().to_owned(),
+            subject_kind: self.subject_kind,
             legislation_register_number: None,
             legislation_title: None,
             legislation_url: None,
             legal_basis: trimmed(self.legal_basis),
             forms: forms_column(&self.forms),
-            eligibility: self.eligibility.as_str().to_owned(),
+            eligibility: self.eligibility,
             opens_at: crate::time::from_utc(self.opens_at),
             closes_at: crate::time::from_utc(self.closes_at),
             shortened_reason: trimmed(self.shortened_reason),
-            status: ConsultationStatus::Draft.as_str().to_owned(),
+            status: ConsultationStatus::Draft,
             announced_at: None,
             report_published_on: None,
             search_text: String::new(),
@@ -365,7 +366,8 @@ where
     objects(deserializer).map(Some)
 }
 
-fn set<T>(target: &mut T, value: Option<T>) {
+/// A merge-patch member: present replaces, absent keeps.
+pub(crate) fn set<T>(target: &mut T, value: Option<T>) {
     if let Some(value) = value {
         *target = value;
     }
@@ -375,25 +377,16 @@ impl UpdateConsultation {
     /// Applies the patch to the current state.
     pub fn apply(self, fields: &mut ConsultationFields, links: &mut ConsultationLinks) {
         set(&mut fields.organizer_id, self.organizer_id);
-        set(
-            &mut fields.direction,
-            self.direction.map(|d| d.as_str().to_owned()),
-        );
+        set(&mut fields.direction, self.direction);
         set(&mut fields.title, self.title.map(|t| t.trim().to_owned()));
         set(&mut fields.description, self.description);
-        set(
-            &mut fields.subject_kind,
-            self.subject_kind.map(|k| k.as_str().to_owned()),
-        );
+        set(&mut fields.subject_kind, self.subject_kind);
         if let Some(legislation) = self.legislation {
             legislation_columns(fields, legislation);
         }
         set(&mut fields.legal_basis, self.legal_basis.map(trimmed));
         set(&mut fields.forms, self.forms.map(|f| forms_column(&f)));
-        set(
-            &mut fields.eligibility,
-            self.eligibility.map(|e| e.as_str().to_owned()),
-        );
+        set(&mut fields.eligibility, self.eligibility);
         set(
             &mut fields.opens_at,
             self.opens_at.map(crate::time::from_utc),
@@ -413,98 +406,6 @@ impl UpdateConsultation {
                 .map(|d| d.into_iter().map(Into::into).collect()),
         );
         fields.refresh_derived();
-    }
-}
-
-pub(crate) fn parse_direction(value: &str) -> ConsultationDirection {
-    value.parse().unwrap_or(ConsultationDirection::Outbound)
-}
-
-pub(crate) fn parse_subject_kind(value: &str) -> SubjectKind {
-    value.parse().unwrap_or(SubjectKind::Other)
-}
-
-pub(crate) fn parse_eligibility(value: &str) -> Eligibility {
-    value.parse().unwrap_or(Eligibility::Public)
-}
-
-/// Rules across fields, checked on the complete new state (after create or patch).
-/// `minimum_days` is the configured minimum for the subject kind, when the window is to
-/// be held to it (a window that did not change keeps the rule it was made under).
-pub fn check_consistency(
-    fields: &ConsultationFields,
-    links: &ConsultationLinks,
-    minimum_days: Option<u32>,
-) -> Result<(), ApiError> {
-    let mut errors = Vec::new();
-    if fields.closes_at <= fields.opens_at {
-        errors.push(FieldError::new(
-            "closes_at",
-            "before_opening",
-            format!(
-                "the window closes ({}) before it opens ({})",
-                crate::time::to_utc(fields.closes_at).to_rfc3339(),
-                crate::time::to_utc(fields.opens_at).to_rfc3339()
-            ),
-        ));
-    } else if let Some(minimum_days) = minimum_days {
-        let window = fields.closes_at - fields.opens_at;
-        let minimum = chrono::Duration::days(i64::from(minimum_days));
-        if window < minimum && fields.shortened_reason.is_none() {
-            errors.push(FieldError::new(
-                "shortened_reason",
-                "window_too_short",
-                format!(
-                    "a consultation on a {} lasts at least {minimum_days} days; this window lasts {} \
-                     days and {} hours: give a shortened_reason, or extend the window",
-                    fields.subject_kind,
-                    window.num_days(),
-                    window.num_hours() % 24
-                ),
-            ));
-        }
-    }
-    let eligibility = parse_eligibility(&fields.eligibility);
-    match (eligibility, links.invited_ids.is_empty()) {
-        (Eligibility::Invited, true) => errors.push(FieldError::new(
-            "invited_ids",
-            "required",
-            "a consultation open to invited organizations lists them in invited_ids",
-        )),
-        (Eligibility::Public | Eligibility::Members, false) => errors.push(FieldError::new(
-            "invited_ids",
-            "not_invited_eligibility",
-            "invited_ids are only for eligibility 'invited'",
-        )),
-        _ => {}
-    }
-    if links.invited_ids.contains(&fields.organizer_id) {
-        errors.push(FieldError::new(
-            "invited_ids",
-            "own_consultation",
-            "the organizer does not comment on its own consultation",
-        ));
-    }
-    for (index, document) in links.documents.iter().enumerate() {
-        if document.url.is_some() == document.text.is_some() {
-            errors.push(FieldError::new(
-                format!("documents[{index}]"),
-                "url_or_text",
-                "a document has either a url or a Markdown text",
-            ));
-        }
-    }
-    if fields.forms.is_empty() {
-        errors.push(FieldError::new(
-            "forms",
-            "required",
-            "a consultation has at least one form",
-        ));
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::validation(errors))
     }
 }
 

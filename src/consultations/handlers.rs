@@ -1,5 +1,4 @@
-//! HTTP layer of consultations: extract, authorize (per object, in `auth::policy`), run
-//! the repository inside one transaction, shape the response.
+//! HTTP layer of consultations: extract, call the use case (`super::service`), respond.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
@@ -8,43 +7,16 @@ use super::dto::{
     Consultation, ConsultationHistory, ConsultationListQuery, ConsultationPage, ConsultationPath,
     CreateConsultation, TransitionRequest, UpdateConsultation,
 };
-use super::model::{ConsultationFields, ConsultationRow};
-use super::repo::{self, ListFilter, View};
+use super::service;
 use crate::auth::{Principal, SignedIn, policy};
-use crate::db::DbConnection;
-use crate::domain::{Scope, fold_for_search};
-use crate::error::{ApiError, ApiResult};
+use crate::domain::Scope;
+use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, Path, Query};
-use crate::http::AppState;
-use crate::http::with_etag;
-use crate::pagination::{Cursor, fetch_size, page_response, split_page};
+use crate::http::{AppState, with_etag};
+use crate::pagination::respond_page;
 
 fn location(id: i64) -> String {
     format!("/api/v1/consultations/{id}")
-}
-
-/// The consultation, if this principal may see it: drafts (and drafts cancelled before
-/// they were announced) only for admins and the organizer's editors; 404 for others,
-/// as if it did not exist.
-pub(crate) fn load_visible(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    id: i64,
-) -> ApiResult<ConsultationRow> {
-    repo::find(conn, id)?
-        .filter(|row| {
-            row.published() || policy::can_see_consultation_draft(principal, row.organizer_id)
-        })
-        .ok_or_else(|| ApiError::not_found(format!("consultation {id} does not exist")))
-}
-
-/// What responses show for this principal now.
-pub(crate) fn view(state: &AppState, principal: &Principal) -> View {
-    View {
-        now: crate::time::now(),
-        min_days: state.config.consultation_min_days,
-        position_drafts: policy::visible_drafts(principal),
-    }
 }
 
 /// List consultations.
@@ -70,40 +42,8 @@ pub async fn list_consultations(
     query: Query<ConsultationListQuery>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::ConsultationsRead)?;
-    let query = query.0;
-    let sort = query.sort.unwrap_or_default();
-    let after = query
-        .cursor
-        .as_deref()
-        .map(|c| Cursor::decode(c, sort.as_str()))
-        .transpose()?;
-    let limit = query.limit;
-    let view = view(&state, &principal);
-    let filter = ListFilter {
-        drafts: policy::visible_consultation_drafts(&principal),
-        organizer: query.organizer,
-        direction: query.direction.map(|d| d.as_str()),
-        subject_kind: query.subject_kind.map(|k| k.as_str()),
-        status: query.status,
-        eligibility: query.eligibility.map(|e| e.as_str()),
-        register_number: query.register_number.map(String::from),
-        q: query.q.as_deref().map(fold_for_search),
-        updated_since: query.updated_since.map(|t| t.naive_utc()),
-        sort,
-        after,
-        fetch: fetch_size(limit),
-        now: view.now,
-    };
-    let (items, next_cursor) = state
-        .db
-        .run(move |conn| {
-            let rows = repo::list(conn, &filter)?;
-            let (rows, next_cursor) = split_page(rows, limit, |row| repo::cursor_after(row, sort));
-            Ok((repo::with_details(conn, rows, &view)?, next_cursor))
-        })
-        .await?;
-    let page = ConsultationPage { items, next_cursor };
-    Ok(page_response(&req, &page, page.next_cursor.as_deref()))
+    let (list, page) = service::ConsultationList::new(&state, &principal, query.0)?;
+    respond_page(&state, &req, list, page).await
 }
 
 /// One consultation, with its documents and the positions that answer it.
@@ -127,15 +67,7 @@ pub async fn get_consultation(
     path: Path<ConsultationPath>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::ConsultationsRead)?;
-    let id = path.into_inner().id;
-    let view = view(&state, &principal);
-    let consultation = state
-        .db
-        .run(move |conn| {
-            let row = load_visible(conn, &principal, id)?;
-            repo::find_full(conn, row, &view)
-        })
-        .await?;
+    let consultation = service::get(&state, principal, path.into_inner().id).await?;
     Ok(with_etag(
         HttpResponse::Ok(),
         consultation.version,
@@ -165,17 +97,7 @@ pub async fn create_consultation(
     SignedIn(principal): SignedIn,
     body: Json<CreateConsultation>,
 ) -> ApiResult<HttpResponse> {
-    policy::can_manage_consultation(&principal, body.0.organizer_id)?;
-    let (fields, links) = body.0.into_parts();
-    let actor = principal.actor();
-    let view = view(&state, &principal);
-    let consultation = state
-        .db
-        .transaction(move |conn| {
-            let row = repo::insert(conn, &actor, fields, links, &view.min_days, view.now)?;
-            repo::find_full(conn, row, &view)
-        })
-        .await?;
+    let consultation = service::create(&state, principal, body.0).await?;
     let mut response = HttpResponse::Created();
     response.insert_header((header::LOCATION, location(consultation.id)));
     Ok(with_etag(response, consultation.version, consultation))
@@ -213,37 +135,7 @@ pub async fn update_consultation(
     body: Json<UpdateConsultation>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner().id;
-    let patch = body.0;
-    let view = view(&state, &principal);
-    let consultation = state
-        .db
-        .transaction(move |conn| {
-            repo::lock(conn, id)?;
-            let current = load_visible(conn, &principal, id)?;
-            policy::can_manage_consultation(&principal, current.organizer_id)?;
-            let expected = if_match.expected(current.version)?;
-            if let Some(organizer_id) = patch.organizer_id
-                && organizer_id != current.organizer_id
-            {
-                policy::can_manage_consultation(&principal, organizer_id)?;
-            }
-            let current_links = repo::links(conn, id)?;
-            let mut fields = ConsultationFields::from(current.clone());
-            let mut links = current_links.clone();
-            patch.apply(&mut fields, &mut links);
-            let row = repo::update(
-                conn,
-                &principal.actor(),
-                &current,
-                current_links,
-                expected,
-                fields,
-                links,
-                &view.min_days,
-            )?;
-            repo::find_full(conn, row, &view)
-        })
-        .await?;
+    let consultation = service::update(&state, principal, id, if_match, body.0).await?;
     Ok(with_etag(
         HttpResponse::Ok(),
         consultation.version,
@@ -276,17 +168,7 @@ pub async fn delete_consultation(
     path: Path<ConsultationPath>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
-    let id = path.into_inner().id;
-    state
-        .db
-        .transaction(move |conn| {
-            repo::lock(conn, id)?;
-            let current = load_visible(conn, &principal, id)?;
-            policy::can_manage_consultation(&principal, current.organizer_id)?;
-            let expected = if_match.expected(current.version)?;
-            repo::delete(conn, &principal.actor(), &current, expected)
-        })
-        .await?;
+    service::remove(&state, principal, path.into_inner().id, if_match).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -323,29 +205,7 @@ pub async fn transition_consultation(
     body: Json<TransitionRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner().id;
-    let to = body.0.to;
-    let note = body.0.note.map(|n| n.trim().to_owned());
-    let view = view(&state, &principal);
-    let consultation = state
-        .db
-        .transaction(move |conn| {
-            repo::lock(conn, id)?;
-            let current = load_visible(conn, &principal, id)?;
-            policy::can_manage_consultation(&principal, current.organizer_id)?;
-            let expected = if_match.expected(current.version)?;
-            let row = repo::transition(
-                conn,
-                &principal.actor(),
-                &current,
-                expected,
-                to,
-                note.as_deref(),
-                view.now,
-                &view.min_days,
-            )?;
-            repo::find_full(conn, row, &view)
-        })
-        .await?;
+    let consultation = service::transition(&state, principal, id, if_match, body.0).await?;
     Ok(with_etag(
         HttpResponse::Ok(),
         consultation.version,
@@ -375,15 +235,6 @@ pub async fn consultation_history(
     path: Path<ConsultationPath>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::ConsultationsRead)?;
-    let id = path.into_inner().id;
-    let now = crate::time::now();
-    let items = state
-        .db
-        .run(move |conn| {
-            let row = load_visible(conn, &principal, id)?;
-            let stored = repo::history(conn, id)?;
-            Ok(repo::history_view(&row, stored, now))
-        })
-        .await?;
+    let items = service::history(&state, principal, path.into_inner().id).await?;
     Ok(HttpResponse::Ok().json(ConsultationHistory { items }))
 }

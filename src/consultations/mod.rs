@@ -55,6 +55,8 @@ pub mod dto;
 pub mod handlers;
 pub mod model;
 pub mod repo;
+pub mod service;
+pub mod view;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

@@ -3,7 +3,10 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::{consultation_documents, consultation_transitions, consultations};
-use crate::domain::{ConsultationForm, ConsultationStatus};
+use crate::domain::{
+    ConsultationDirection, ConsultationForm, ConsultationStatus, Eligibility, SubjectKind,
+};
+use crate::error::{ApiError, ApiResult};
 
 /// A stored consultation.
 #[derive(Debug, Clone, Queryable, Identifiable)]
@@ -11,20 +14,20 @@ use crate::domain::{ConsultationForm, ConsultationStatus};
 pub struct ConsultationRow {
     pub id: i64,
     pub organizer_id: i64,
-    pub direction: String,
+    pub direction: ConsultationDirection,
     pub title: String,
     pub description: Option<String>,
-    pub subject_kind: String,
+    pub subject_kind: SubjectKind,
     pub legislation_register_number: Option<String>,
     pub legislation_title: Option<String>,
     pub legislation_url: Option<String>,
     pub legal_basis: Option<String>,
     pub forms: String,
-    pub eligibility: String,
+    pub eligibility: Eligibility,
     pub opens_at: NaiveDateTime,
     pub closes_at: NaiveDateTime,
     pub shortened_reason: Option<String>,
-    pub status: String,
+    pub status: ConsultationStatus,
     pub announced_at: Option<NaiveDateTime>,
     pub report_published_on: Option<NaiveDate>,
     pub search_text: String,
@@ -34,16 +37,10 @@ pub struct ConsultationRow {
 }
 
 impl ConsultationRow {
-    /// The stored status (`draft`, `announced`, `report_published`, `cancelled`).
-    pub fn stored_status(&self) -> ConsultationStatus {
-        // The column has a CHECK constraint with exactly these values.
-        self.status.parse().unwrap_or(ConsultationStatus::Draft)
-    }
-
     /// The status at `now`: an announced consultation is open from `opens_at` and
     /// closed from `closes_at`.
     pub fn status_at(&self, now: NaiveDateTime) -> ConsultationStatus {
-        ConsultationStatus::at(self.stored_status(), self.opens_at, self.closes_at, now)
+        ConsultationStatus::at(self.status, self.opens_at, self.closes_at, now)
     }
 
     /// Has it been announced (and so become public)?
@@ -57,20 +54,20 @@ impl ConsultationRow {
 #[diesel(table_name = consultations, treat_none_as_null = true)]
 pub struct ConsultationFields {
     pub organizer_id: i64,
-    pub direction: String,
+    pub direction: ConsultationDirection,
     pub title: String,
     pub description: Option<String>,
-    pub subject_kind: String,
+    pub subject_kind: SubjectKind,
     pub legislation_register_number: Option<String>,
     pub legislation_title: Option<String>,
     pub legislation_url: Option<String>,
     pub legal_basis: Option<String>,
     pub forms: String,
-    pub eligibility: String,
+    pub eligibility: Eligibility,
     pub opens_at: NaiveDateTime,
     pub closes_at: NaiveDateTime,
     pub shortened_reason: Option<String>,
-    pub status: String,
+    pub status: ConsultationStatus,
     pub announced_at: Option<NaiveDateTime>,
     pub report_published_on: Option<NaiveDate>,
     #[serde(skip)]
@@ -128,20 +125,16 @@ pub fn forms_column(forms: &[ConsultationForm]) -> String {
         .join(",")
 }
 
-/// The set of forms of the stored column.
-pub fn parse_forms(column: &str) -> Vec<ConsultationForm> {
+/// The set of forms of the stored column; a value outside the set is an internal error
+/// (the column is only written by [`forms_column`]), never silently dropped.
+pub fn parse_forms(column: &str) -> ApiResult<Vec<ConsultationForm>> {
     column
         .split(',')
-        .filter_map(|form| form.parse().ok())
+        .map(|form| {
+            form.parse()
+                .map_err(|error| ApiError::internal(format!("stored consultation forms: {error}")))
+        })
         .collect()
-}
-
-/// Columns stamped on every write.
-#[derive(Debug, AsChangeset)]
-#[diesel(table_name = consultations)]
-pub struct Stamp {
-    pub version: i64,
-    pub updated_at: NaiveDateTime,
 }
 
 /// A document put to consultation.
@@ -195,8 +188,8 @@ pub struct ConsultationState {
 pub struct TransitionRow {
     pub id: i64,
     pub consultation_id: i64,
-    pub from_status: Option<String>,
-    pub to_status: String,
+    pub from_status: Option<ConsultationStatus>,
+    pub to_status: ConsultationStatus,
     pub note: Option<String>,
     pub actor_user_id: Option<i64>,
     pub created_at: NaiveDateTime,
@@ -206,8 +199,8 @@ pub struct TransitionRow {
 #[diesel(table_name = consultation_transitions)]
 pub struct NewTransition<'a> {
     pub consultation_id: i64,
-    pub from_status: Option<&'a str>,
-    pub to_status: &'a str,
+    pub from_status: Option<ConsultationStatus>,
+    pub to_status: ConsultationStatus,
     pub note: Option<&'a str>,
     pub actor_user_id: Option<i64>,
     pub created_at: NaiveDateTime,

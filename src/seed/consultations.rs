@@ -16,13 +16,13 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::config::ConsultationMinDays;
-use crate::consultations::comments::repo::{
+use crate::consultations::comments::service::{
     self as comments, Arrival, CommentText, Submission, Submitter,
 };
 use crate::consultations::model::{
     ConsultationFields, ConsultationLinks, DocumentData, forms_column,
 };
-use crate::consultations::repo as consultations;
+use crate::consultations::{repo as consultations_repo, service as consultations};
 use crate::db::DbConnection;
 use crate::db::schema::{consultations as consultations_table, positions};
 use crate::domain::{
@@ -33,7 +33,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::organizations::dto::{AddressInput, CreateOrganization};
 use crate::organizations::repo as organizations;
 use crate::positions::model::PositionFields;
-use crate::write::Actor;
+use crate::write::{Actor, Expected};
 
 const DEMO_NOTE: &str = "Organizacja przykładowa — dane demonstracyjne.";
 
@@ -455,20 +455,20 @@ fn load_consultation(
 ) -> ApiResult<()> {
     let mut fields = ConsultationFields {
         organizer_id,
-        direction: demo.direction.as_str().to_owned(),
+        direction: demo.direction,
         title: demo.title.to_owned(),
         description: Some(demo.description.to_owned()),
-        subject_kind: demo.subject_kind.as_str().to_owned(),
+        subject_kind: demo.subject_kind,
         legislation_register_number: demo.legislation.map(|(number, _)| number.to_owned()),
         legislation_title: demo.legislation.map(|(_, title)| title.to_owned()),
         legislation_url: None,
         legal_basis: Some(demo.legal_basis.to_owned()),
         forms: forms_column(demo.forms),
-        eligibility: Eligibility::Public.as_str().to_owned(),
+        eligibility: Eligibility::Public,
         opens_at: instant(demo.opens_at)?,
         closes_at: instant(demo.closes_at)?,
         shortened_reason: None,
-        status: ConsultationStatus::Draft.as_str().to_owned(),
+        status: ConsultationStatus::Draft,
         announced_at: None,
         report_published_on: None,
         search_text: String::new(),
@@ -487,19 +487,14 @@ fn load_consultation(
             })
             .collect(),
     };
-    let mut row = consultations::insert(
-        conn,
-        actor,
-        fields,
-        links,
-        min_days,
-        instant(demo.created_at)?,
-    )?;
-    row = consultations::transition(
+    let created_at = instant(demo.created_at)?;
+    let row = consultations::insert(conn, actor, fields, links, min_days, created_at)?;
+    let mut row = consultations_repo::backdate(conn, row.id, created_at)?;
+    row = consultations::move_to(
         conn,
         actor,
         &row,
-        row.version,
+        Expected::current(row.version),
         ConsultationStatus::Announced,
         Some("Ogłoszenie w Biuletynie Informacji Publicznej i na stronie internetowej."),
         instant(demo.announced_at)?,
@@ -537,7 +532,7 @@ fn load_consultation(
                 actor,
                 &row,
                 &stored,
-                stored.version,
+                Expected::current(stored.version),
                 status,
                 response.map(str::to_owned),
                 instant(decided_at)?,
@@ -545,11 +540,11 @@ fn load_consultation(
         }
     }
     if let Some(published_at) = demo.report_published_at {
-        consultations::transition(
+        consultations::move_to(
             conn,
             actor,
             &row,
-            row.version,
+            Expected::current(row.version),
             ConsultationStatus::ReportPublished,
             Some("Sprawozdanie z konsultacji opublikowane w Biuletynie Informacji Publicznej."),
             instant(published_at)?,

@@ -1,10 +1,11 @@
 //! Wire types of comments (uwagi), their dispositions and the consultation report.
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use validator::{Validate, ValidationError};
+use validator::Validate;
 
+use crate::consultations::dto::plausible_instant;
 use crate::domain::{CommentChannel, ConsultationStatus, DispositionStatus};
 use crate::organizations::dto::OrganizationSummary;
 use crate::validation::{double_option, not_blank};
@@ -75,17 +76,6 @@ pub struct Comment {
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-}
-
-/// Instants of comments lie in the era of restored local government (1990-2100).
-fn plausible_instant(instant: &DateTime<Utc>) -> Result<(), ValidationError> {
-    if (1990..=2100).contains(&instant.year()) {
-        Ok(())
-    } else {
-        let mut error = ValidationError::new("date_out_of_range");
-        error.message = Some("an instant between 1990-01-01 and 2100-12-31".into());
-        Err(error)
-    }
 }
 
 /// A new comment.

@@ -1,4 +1,5 @@
-//! HTTP layer of comments, dispositions and the report.
+//! HTTP layer of comments, dispositions and the report: extract, call the use case
+//! (`super::service`), respond.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
@@ -7,57 +8,18 @@ use super::dto::{
     Comment, CommentListQuery, CommentPage, CommentPath, CreateComment, DispositionRequest, Report,
     UpdateComment,
 };
-use super::repo::{self, Arrival, CommentText, ListFilter, Submission, Submitter};
 use super::report::{self, ReportFormat};
+use super::service;
 use crate::auth::{Principal, SignedIn, policy};
 use crate::consultations::dto::ConsultationPath;
-use crate::consultations::handlers::{load_visible, view};
-use crate::consultations::model::ConsultationRow;
-use crate::consultations::repo as consultations;
-use crate::domain::{CommentChannel, Scope};
-use crate::error::{ApiError, ApiResult};
+use crate::domain::Scope;
+use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, Path, Query};
-use crate::http::AppState;
-use crate::http::with_etag;
-use crate::pagination::{Cursor, fetch_size, page_response, split_page};
+use crate::http::{AppState, with_etag};
+use crate::pagination::respond_page;
 
 fn location(consultation_id: i64, comment_id: i64) -> String {
     format!("/api/v1/consultations/{consultation_id}/comments/{comment_id}")
-}
-
-fn not_found(consultation_id: i64, comment_id: i64) -> ApiError {
-    ApiError::not_found(format!(
-        "consultation {consultation_id} has no comment {comment_id}"
-    ))
-}
-
-/// Persons' names are personal data: shown to the organizer only.
-fn reveal_persons(principal: &Principal, consultation: &ConsultationRow) -> bool {
-    policy::can_manage_consultation(principal, consultation.organizer_id).is_ok()
-}
-
-/// Who submits a comment through the API, and may they: a token speaks for its own
-/// organization (a different `submitter_id` is refused, 403); a person names one of
-/// their associations (or has exactly one).
-fn own_submitter(principal: &Principal, requested: Option<i64>) -> ApiResult<i64> {
-    policy::can_comment(principal)?;
-    let submitter_id = match (principal, requested) {
-        (Principal::Token(token), Some(id)) if id != token.organization_id => {
-            return Err(ApiError::forbidden(
-                "an API token comments only in the name of its own organization; leave submitter_id out",
-            ));
-        }
-        (_, Some(id)) => id,
-        (_, None) => policy::default_submitter(principal).ok_or_else(|| {
-            ApiError::invalid_field(
-                "submitter_id",
-                "required",
-                "name the organization you comment for (one of your associations)",
-            )
-        })?,
-    };
-    policy::can_comment_for(principal, submitter_id)?;
-    Ok(submitter_id)
 }
 
 /// The comments of a consultation (the comment table), by number.
@@ -85,37 +47,8 @@ pub async fn list_comments(
     query: Query<CommentListQuery>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::ConsultationsRead)?;
-    let id = path.into_inner().id;
-    let query = query.0;
-    let sort = query.sort.unwrap_or_default();
-    let after = query
-        .cursor
-        .as_deref()
-        .map(|c| Cursor::decode(c, sort.as_str()))
-        .transpose()?;
-    let limit = query.limit;
-    let filter = ListFilter {
-        consultation_id: id,
-        disposition: query.disposition.map(|d| d.as_str()),
-        submitter: query.submitter,
-        channel: query.channel.map(|c| c.as_str()),
-        updated_since: query.updated_since.map(|t| t.naive_utc()),
-        sort,
-        after,
-        fetch: fetch_size(limit),
-    };
-    let (items, next_cursor) = state
-        .db
-        .run(move |conn| {
-            let consultation = load_visible(conn, &principal, id)?;
-            let rows = repo::list(conn, &filter)?;
-            let (rows, next_cursor) = split_page(rows, limit, |row| repo::cursor_after(row, sort));
-            let reveal = reveal_persons(&principal, &consultation);
-            Ok((repo::with_details(conn, rows, reveal)?, next_cursor))
-        })
-        .await?;
-    let page = CommentPage { items, next_cursor };
-    Ok(page_response(&req, &page, page.next_cursor.as_deref()))
+    let (list, page) = service::CommentList::new(principal, path.into_inner().id, query.0)?;
+    respond_page(&state, &req, list, page).await
 }
 
 /// One comment.
@@ -142,14 +75,7 @@ pub async fn get_comment(
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::ConsultationsRead)?;
     let CommentPath { id, comment_id } = path.into_inner();
-    let comment = state
-        .db
-        .run(move |conn| {
-            let consultation = load_visible(conn, &principal, id)?;
-            let row = repo::find(conn, id, comment_id)?.ok_or_else(|| not_found(id, comment_id))?;
-            repo::find_full(conn, row, reveal_persons(&principal, &consultation))
-        })
-        .await?;
+    let comment = service::get(&state, principal, id, comment_id).await?;
     Ok(with_etag(HttpResponse::Ok(), comment.version, comment))
 }
 
@@ -191,69 +117,7 @@ pub async fn create_comment(
     path: Path<ConsultationPath>,
     body: Json<CreateComment>,
 ) -> ApiResult<HttpResponse> {
-    let id = path.into_inner().id;
-    let body = body.0;
-    let channel = body.channel.unwrap_or(CommentChannel::Api);
-    let text = CommentText {
-        unit_reference: body.unit_reference,
-        content: body.content,
-        proposed_change: body.proposed_change,
-        justification: body.justification,
-    };
-    let comment = state
-        .db
-        .transaction(move |conn| {
-            consultations::lock(conn, id)?;
-            let consultation = load_visible(conn, &principal, id)?;
-            let submission = if channel == CommentChannel::Api {
-                let submitter_id = own_submitter(&principal, body.submitter_id)?;
-                if body.submitter_name.is_some() {
-                    return Err(ApiError::invalid_field(
-                        "submitter_name",
-                        "not_submittable",
-                        "comments of persons are recorded by the organizer (channel email, letter or meeting)",
-                    ));
-                }
-                if body.received_at.is_some() {
-                    return Err(ApiError::invalid_field(
-                        "received_at",
-                        "set_by_server",
-                        "a comment submitted through the API is received when it is sent",
-                    ));
-                }
-                Submission {
-                    submitter: Submitter::Organization(submitter_id),
-                    arrival: Arrival::Submitted,
-                    channel,
-                    received_at: None,
-                    text,
-                }
-            } else {
-                policy::can_manage_consultation(&principal, consultation.organizer_id)?;
-                let submitter = match (body.submitter_id, body.submitter_name) {
-                    (Some(id), None) => Submitter::Organization(id),
-                    (None, Some(name)) => Submitter::Person(name),
-                    _ => {
-                        return Err(ApiError::invalid_field(
-                            "submitter_id",
-                            "one_submitter",
-                            "a recorded comment is made by an organization (submitter_id) or a person (submitter_name): exactly one",
-                        ));
-                    }
-                };
-                Submission {
-                    submitter,
-                    arrival: Arrival::Recorded,
-                    channel,
-                    received_at: body.received_at.map(crate::time::from_utc),
-                    text,
-                }
-            };
-            let now = crate::time::now();
-            let row = repo::submit(conn, &principal.actor(), &consultation, submission, now)?;
-            repo::find_full(conn, row, reveal_persons(&principal, &consultation))
-        })
-        .await?;
+    let comment = service::create(&state, principal, path.into_inner().id, body.0).await?;
     let mut response = HttpResponse::Created();
     response.insert_header((
         header::LOCATION,
@@ -294,34 +158,7 @@ pub async fn update_comment(
     body: Json<UpdateComment>,
 ) -> ApiResult<HttpResponse> {
     let CommentPath { id, comment_id } = path.into_inner();
-    let patch = body.0;
-    let comment = state
-        .db
-        .transaction(move |conn| {
-            consultations::lock(conn, id)?;
-            let consultation = load_visible(conn, &principal, id)?;
-            let current =
-                repo::find(conn, id, comment_id)?.ok_or_else(|| not_found(id, comment_id))?;
-            match (current.channel(), current.submitter_id) {
-                (CommentChannel::Api, Some(submitter_id)) => {
-                    policy::can_comment_for(&principal, submitter_id)?;
-                }
-                _ => policy::can_manage_consultation(&principal, consultation.organizer_id)?,
-            }
-            let expected = if_match.expected(current.version)?;
-            let now = crate::time::now();
-            let row = repo::amend(
-                conn,
-                &principal.actor(),
-                &consultation,
-                &current,
-                expected,
-                patch,
-                now,
-            )?;
-            repo::find_full(conn, row, reveal_persons(&principal, &consultation))
-        })
-        .await?;
+    let comment = service::update(&state, principal, (id, comment_id), if_match, body.0).await?;
     Ok(with_etag(HttpResponse::Ok(), comment.version, comment))
 }
 
@@ -357,30 +194,8 @@ pub async fn decide_comment(
     body: Json<DispositionRequest>,
 ) -> ApiResult<HttpResponse> {
     let CommentPath { id, comment_id } = path.into_inner();
-    let DispositionRequest { status, response } = body.0;
-    let comment = state
-        .db
-        .transaction(move |conn| {
-            consultations::lock(conn, id)?;
-            let consultation = load_visible(conn, &principal, id)?;
-            let current =
-                repo::find(conn, id, comment_id)?.ok_or_else(|| not_found(id, comment_id))?;
-            policy::can_manage_consultation(&principal, consultation.organizer_id)?;
-            let expected = if_match.expected(current.version)?;
-            let now = crate::time::now();
-            let row = repo::decide(
-                conn,
-                &principal.actor(),
-                &consultation,
-                &current,
-                expected,
-                status,
-                response,
-                now,
-            )?;
-            repo::find_full(conn, row, true)
-        })
-        .await?;
+    let comment =
+        service::decide_request(&state, principal, (id, comment_id), if_match, body.0).await?;
     Ok(with_etag(HttpResponse::Ok(), comment.version, comment))
 }
 
@@ -416,18 +231,7 @@ pub async fn consultation_report(
     policy::can_read(&principal, Scope::ConsultationsRead)?;
     let format = report::negotiate(&req)?;
     let id = path.into_inner().id;
-    let view = view(&state, &principal);
-    let report = state
-        .db
-        .run(move |conn| {
-            let row = load_visible(conn, &principal, id)?;
-            let reveal = reveal_persons(&principal, &row);
-            let comments = repo::all(conn, id)?;
-            let comments = repo::with_details(conn, comments, reveal)?;
-            let consultation = consultations::find_full(conn, row, &view)?;
-            Ok(report::build(&consultation, comments))
-        })
-        .await?;
+    let report = service::report(&state, principal, id).await?;
     match format {
         ReportFormat::Json => Ok(HttpResponse::Ok().json(report)),
         ReportFormat::Csv => {

@@ -7,3 +7,5 @@ pub mod handlers;
 pub mod model;
 pub mod repo;
 pub mod report;
+pub mod service;
+pub mod view;

@@ -18,9 +18,9 @@ pub struct CommentRow {
     pub content: String,
     pub proposed_change: Option<String>,
     pub justification: Option<String>,
-    pub channel: String,
+    pub channel: CommentChannel,
     pub received_at: NaiveDateTime,
-    pub disposition_status: String,
+    pub disposition_status: DispositionStatus,
     pub disposition_response: Option<String>,
     pub decided_at: Option<NaiveDateTime>,
     pub decided_by: Option<i64>,
@@ -29,32 +29,22 @@ pub struct CommentRow {
     pub updated_at: NaiveDateTime,
 }
 
-impl CommentRow {
-    pub fn channel(&self) -> CommentChannel {
-        // The column has a CHECK constraint with exactly these values.
-        self.channel.parse().unwrap_or(CommentChannel::Api)
-    }
-
-    pub fn disposition(&self) -> DispositionStatus {
-        self.disposition_status
-            .parse()
-            .unwrap_or(DispositionStatus::Pending)
-    }
-}
-
 /// Every writable column of a comment: its whole new state, for insert and update.
 #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
 #[diesel(table_name = consultation_comments, treat_none_as_null = true)]
 pub struct CommentFields {
+    pub consultation_id: i64,
+    /// Lp., given under the consultation's lock.
+    pub number: i32,
     pub submitter_id: Option<i64>,
     pub submitter_name: Option<String>,
     pub unit_reference: Option<String>,
     pub content: String,
     pub proposed_change: Option<String>,
     pub justification: Option<String>,
-    pub channel: String,
+    pub channel: CommentChannel,
     pub received_at: NaiveDateTime,
-    pub disposition_status: String,
+    pub disposition_status: DispositionStatus,
     pub disposition_response: Option<String>,
     pub decided_at: Option<NaiveDateTime>,
     pub decided_by: Option<i64>,
@@ -63,6 +53,8 @@ pub struct CommentFields {
 impl From<CommentRow> for CommentFields {
     fn from(row: CommentRow) -> Self {
         CommentFields {
+            consultation_id: row.consultation_id,
+            number: row.number,
             submitter_id: row.submitter_id,
             submitter_name: row.submitter_name,
             unit_reference: row.unit_reference,
@@ -77,12 +69,4 @@ impl From<CommentRow> for CommentFields {
             decided_by: row.decided_by,
         }
     }
-}
-
-/// Columns stamped on every write.
-#[derive(Debug, AsChangeset)]
-#[diesel(table_name = consultation_comments)]
-pub struct Stamp {
-    pub version: i64,
-    pub updated_at: NaiveDateTime,
 }
