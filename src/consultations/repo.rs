@@ -313,9 +313,9 @@ pub fn with_details(
                 association_id: row.association_id,
                 association: summary(row.association_id)?,
                 number: row.number,
-                kind: crate::positions::dto::parse_kind(&row.kind),
+                kind: row.kind,
                 title: row.title,
-                status: crate::positions::dto::parse_status(&row.status),
+                status: row.status,
                 adopted_on: row.adopted_on,
                 sent_on: row.sent_on,
             });

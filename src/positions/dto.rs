@@ -448,11 +448,11 @@ impl CreatePosition {
             number: self.number.map(String::from),
             number_year: None,
             number_seq: None,
-            kind: self.kind.as_str().to_owned(),
+            kind: self.kind,
             title: trimmed(self.title),
             summary: self.summary,
             body: self.body,
-            status: PositionStatus::Draft.as_str().to_owned(),
+            status: PositionStatus::Draft,
             adopted_on: self.adopted_on,
             adopted_sort: super::model::no_adoption_date(),
             sent_on: None,
@@ -547,7 +547,7 @@ impl UpdatePosition {
     /// Applies the patch to the current state.
     pub fn apply(self, fields: &mut PositionFields, links: &mut PositionLinks) {
         set(&mut fields.association_id, self.association_id);
-        set(&mut fields.kind, self.kind.map(|k| k.as_str().to_owned()));
+        set(&mut fields.kind, self.kind);
         set(&mut fields.number, self.number.map(|n| n.map(String::from)));
         set(&mut fields.title, self.title.map(trimmed));
         set(&mut fields.summary, self.summary);
@@ -572,15 +572,6 @@ impl UpdatePosition {
     }
 }
 
-pub(crate) fn parse_status(status: &str) -> PositionStatus {
-    // The column has a CHECK constraint with exactly these values.
-    status.parse().unwrap_or(PositionStatus::Draft)
-}
-
-pub(crate) fn parse_kind(kind: &str) -> PositionKind {
-    kind.parse().unwrap_or(PositionKind::Position)
-}
-
 fn duplicates(ids: impl IntoIterator<Item = i64>) -> Option<i64> {
     let mut seen = std::collections::HashSet::new();
     ids.into_iter().find(|id| !seen.insert(*id))
@@ -588,7 +579,7 @@ fn duplicates(ids: impl IntoIterator<Item = i64>) -> Option<i64> {
 
 /// Rules across fields, checked on the complete new state (after create or patch).
 pub fn check_consistency(fields: &PositionFields, links: &PositionLinks) -> Result<(), ApiError> {
-    let status = parse_status(&fields.status);
+    let status = fields.status;
     let mut errors = Vec::new();
     if status.is_adopted() {
         for (field, present) in [

@@ -11,7 +11,7 @@ use validator::Validate;
 use super::dto::{
     CoSignRequest, CoSignerPath, CreatePosition, CreateResponse, Position, PositionHistory,
     PositionListQuery, PositionPage, PositionPath, PositionTransition, TransitionRequest,
-    UpdatePosition, normalize_topic, parse_status,
+    UpdatePosition, normalize_topic,
 };
 use super::model::{CoSignerRow, NewResponse, PositionFields, PositionRow};
 use super::repo::{self, ListFilter, Move};
@@ -467,8 +467,8 @@ pub async fn position_history(
             .into_iter()
             .map(|row| PositionTransition {
                 id: row.id,
-                from: row.from_status.as_deref().map(parse_status),
-                to: parse_status(&row.to_status),
+                from: row.from_status,
+                to: row.to_status,
                 on: row.on_date,
                 note: row.note,
                 actor_user_id: row.actor_user_id,

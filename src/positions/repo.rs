@@ -7,7 +7,6 @@ use diesel::prelude::*;
 
 use super::dto::{
     Attachment, CoSigner, Legislation, Position, PositionResponse, PositionSort, check_consistency,
-    parse_kind, parse_status,
 };
 use super::model::{
     AttachmentData, AttachmentRow, CoSignerRow, NewAttachment, NewCoSigner, NewResponse,
@@ -516,11 +515,11 @@ pub fn with_related(
                 association_id: row.association_id,
                 association,
                 number: row.number,
-                kind: parse_kind(&row.kind),
+                kind: row.kind,
                 title: row.title,
                 summary: row.summary,
                 body: row.body,
-                status: parse_status(&row.status),
+                status: row.status,
                 adopted_on: row.adopted_on,
                 sent_on: row.sent_on,
                 topics: related.topics,
@@ -575,8 +574,8 @@ fn record_move(
     diesel::insert_into(position_transitions::table)
         .values(NewTransition {
             position_id,
-            from_status: from.map(PositionStatus::as_str),
-            to_status: to.as_str(),
+            from_status: from,
+            to_status: to,
             on_date: on,
             note,
             actor_user_id: actor.user_id,
@@ -846,15 +845,7 @@ pub fn insert(
         .returning(positions::all_columns)
         .get_result(conn)?;
     write_links(conn, row.id, &PositionLinks::default(), &links)?;
-    record_move(
-        conn,
-        actor,
-        row.id,
-        None,
-        parse_status(&row.status),
-        now.date(),
-        None,
-    )?;
+    record_move(conn, actor, row.id, None, row.status, now.date(), None)?;
     let state = PositionState { fields, links };
     write::record(
         conn,
@@ -891,7 +882,7 @@ pub fn update(
     if before == after {
         return Ok(current.clone());
     }
-    let status = parse_status(&current.status);
+    let status = current.status;
     if before.fields.association_id != after.fields.association_id
         && status != PositionStatus::Draft
     {
@@ -938,7 +929,7 @@ pub fn delete(
     current: &PositionRow,
     expected_version: i64,
 ) -> ApiResult<()> {
-    let status = parse_status(&current.status);
+    let status = current.status;
     if !matches!(status, PositionStatus::Draft | PositionStatus::Withdrawn) {
         return Err(ApiError::new(
             Code::PositionNotDeletable,
@@ -1010,7 +1001,7 @@ pub fn transition(
     expected_version: i64,
     request: &Move,
 ) -> ApiResult<PositionRow> {
-    let from = parse_status(&current.status);
+    let from = current.status;
     let to = request.to;
     if !from.can_move_to(to) {
         return Err(illegal_transition(from, to));
@@ -1088,7 +1079,7 @@ pub fn transition(
             format!("the position was adopted on {adopted_on}; it cannot be sent on {on}"),
         ));
     }
-    fields.status = to.as_str().to_owned();
+    fields.status = to;
     fields.refresh_derived();
     if to == PositionStatus::Adopted {
         let year = on.year();
@@ -1159,7 +1150,7 @@ pub fn co_sign(
     organization_id: i64,
     signed_on: NaiveDate,
 ) -> ApiResult<PositionRow> {
-    check_co_signing_open(parse_status(&current.status))?;
+    check_co_signing_open(current.status)?;
     if crate::organizations::repo::find(conn, organization_id)?.is_none() {
         return Err(ApiError::not_found(format!(
             "organization {organization_id} does not exist"
@@ -1210,7 +1201,7 @@ pub fn remove_co_signer(
     expected_version: i64,
     organization_id: i64,
 ) -> ApiResult<PositionRow> {
-    check_co_signing_open(parse_status(&current.status))?;
+    check_co_signing_open(current.status)?;
     let signer: Option<CoSignerRow> = position_co_signers::table
         .select((
             position_co_signers::organization_id,
@@ -1251,7 +1242,7 @@ pub fn add_response(
     current: &PositionRow,
     mut response: NewResponse,
 ) -> ApiResult<PositionRow> {
-    let status = parse_status(&current.status);
+    let status = current.status;
     if !status.is_sent() {
         return Err(ApiError::new(
             Code::PositionNotSent,
