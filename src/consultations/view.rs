@@ -223,9 +223,9 @@ fn answering_position(row: PositionRow, association: OrganizationSummary) -> Ans
         association_id: row.association_id,
         association,
         number: row.number,
-        kind: crate::positions::dto::parse_kind(&row.kind),
+        kind: row.kind,
         title: row.title,
-        status: crate::positions::dto::parse_status(&row.status),
+        status: row.status,
         adopted_on: row.adopted_on,
         sent_on: row.sent_on,
     }

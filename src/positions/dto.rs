@@ -7,7 +7,6 @@ use validator::{Validate, ValidationError};
 
 use super::model::{AttachmentData, CoSignerRow, PositionFields, PositionLinks};
 use crate::domain::{PositionKind, PositionNumber, PositionStatus, RegisterNumber, WebUrl};
-use crate::error::{ApiError, FieldError};
 use crate::organizations::dto::OrganizationSummary;
 use crate::validation::{double_option, not_blank};
 
@@ -448,11 +447,11 @@ impl CreatePosition {
             number: self.number.map(String::from),
             number_year: None,
             number_seq: None,
-            kind: self.kind.as_str().to_owned(),
+            kind: self.kind,
             title: trimmed(self.title),
             summary: self.summary,
             body: self.body,
-            status: PositionStatus::Draft.as_str().to_owned(),
+            status: PositionStatus::Draft,
             adopted_on: self.adopted_on,
             adopted_sort: super::model::no_adoption_date(),
             sent_on: None,
@@ -547,7 +546,7 @@ impl UpdatePosition {
     /// Applies the patch to the current state.
     pub fn apply(self, fields: &mut PositionFields, links: &mut PositionLinks) {
         set(&mut fields.association_id, self.association_id);
-        set(&mut fields.kind, self.kind.map(|k| k.as_str().to_owned()));
+        set(&mut fields.kind, self.kind);
         set(&mut fields.number, self.number.map(|n| n.map(String::from)));
         set(&mut fields.title, self.title.map(trimmed));
         set(&mut fields.summary, self.summary);
@@ -569,109 +568,6 @@ impl UpdatePosition {
                 .map(|a| a.into_iter().map(Into::into).collect()),
         );
         fields.refresh_derived();
-    }
-}
-
-pub(crate) fn parse_status(status: &str) -> PositionStatus {
-    // The column has a CHECK constraint with exactly these values.
-    status.parse().unwrap_or(PositionStatus::Draft)
-}
-
-pub(crate) fn parse_kind(kind: &str) -> PositionKind {
-    kind.parse().unwrap_or(PositionKind::Position)
-}
-
-fn duplicates(ids: impl IntoIterator<Item = i64>) -> Option<i64> {
-    let mut seen = std::collections::HashSet::new();
-    ids.into_iter().find(|id| !seen.insert(*id))
-}
-
-/// Rules across fields, checked on the complete new state (after create or patch).
-pub fn check_consistency(fields: &PositionFields, links: &PositionLinks) -> Result<(), ApiError> {
-    let status = parse_status(&fields.status);
-    let mut errors = Vec::new();
-    if status.is_adopted() {
-        for (field, present) in [
-            ("title", fields.title.is_some()),
-            (
-                "body",
-                fields.body.as_deref().is_some_and(|b| !b.trim().is_empty()),
-            ),
-            ("adopted_on", fields.adopted_on.is_some()),
-            ("number", fields.number.is_some()),
-        ] {
-            if !present {
-                errors.push(FieldError::new(
-                    field,
-                    "required",
-                    format!("an adopted position keeps its {field}"),
-                ));
-            }
-        }
-    }
-    match (status.is_sent(), fields.sent_on) {
-        (true, None) => errors.push(FieldError::new(
-            "sent_on",
-            "required",
-            "a sent position keeps its date of sending",
-        )),
-        (false, Some(_)) if status != PositionStatus::Withdrawn => errors.push(FieldError::new(
-            "sent_on",
-            "set_by_transition",
-            "sent_on is set by the move to 'sent' (POST /positions/{id}/transitions)",
-        )),
-        _ => {}
-    }
-    if let (Some(adopted), Some(sent)) = (fields.adopted_on, fields.sent_on)
-        && sent < adopted
-    {
-        errors.push(FieldError::new(
-            "sent_on",
-            "before_adoption",
-            format!("a position adopted on {adopted} cannot be sent on {sent}"),
-        ));
-    }
-    if let (Some(year), Some(adopted)) = (fields.number_year, fields.adopted_on)
-        && year != adopted.year()
-    {
-        errors.push(FieldError::new(
-            "number",
-            "number_year_mismatch",
-            format!(
-                "the number names the year {year} but the position is adopted in {}",
-                adopted.year()
-            ),
-        ));
-    }
-    if let Some(id) = duplicates(links.addressee_ids.iter().copied()) {
-        errors.push(FieldError::new(
-            "addressee_ids",
-            "duplicate_value",
-            format!("organization {id} is listed twice"),
-        ));
-    }
-    if let Some(id) = duplicates(links.co_signers.iter().map(|c| c.organization_id)) {
-        errors.push(FieldError::new(
-            "co_signers",
-            "duplicate_value",
-            format!("organization {id} co-signs twice"),
-        ));
-    }
-    if links
-        .co_signers
-        .iter()
-        .any(|c| c.organization_id == fields.association_id)
-    {
-        errors.push(FieldError::new(
-            "co_signers",
-            "own_association",
-            "the adopting association does not co-sign its own position",
-        ));
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::validation(errors))
     }
 }
 

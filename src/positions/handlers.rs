@@ -1,5 +1,4 @@
-//! HTTP layer of positions: extract, authorize (per object, in `auth::policy`), run the
-//! repository inside one transaction, shape the response.
+//! HTTP layer of positions: extract, call the use case (`super::service`), respond.
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
@@ -10,69 +9,15 @@ use validator::Validate;
 
 use super::dto::{
     CoSignRequest, CoSignerPath, CreatePosition, CreateResponse, Position, PositionHistory,
-    PositionListQuery, PositionPage, PositionPath, PositionTransition, TransitionRequest,
-    UpdatePosition, normalize_topic, parse_status,
+    PositionListQuery, PositionPage, PositionPath, TransitionRequest, UpdatePosition,
 };
-use super::model::{CoSignerRow, NewResponse, PositionFields, PositionRow};
-use super::repo::{self, ListFilter, Move};
+use super::service;
 use crate::auth::{Principal, SignedIn, policy};
-use crate::db::DbConnection;
-use crate::domain::{Scope, fold_for_search};
-use crate::error::{ApiError, ApiResult, Code};
+use crate::domain::Scope;
+use crate::error::{ApiError, ApiResult};
 use crate::extract::{IfMatch, Json, Path, Query};
-use crate::http::AppState;
-use crate::http::with_etag;
-use crate::pagination::{Cursor, fetch_size, page_response, split_page};
-
-/// How often an adoption is retried when a concurrent one took its number.
-const NUMBERING_ATTEMPTS: usize = 3;
-
-fn location(id: i64) -> String {
-    format!("/api/v1/positions/{id}")
-}
-
-fn not_found(id: i64) -> ApiError {
-    ApiError::not_found(format!("position {id} does not exist"))
-}
-
-/// The position, if this principal may see it: drafts (and drafts withdrawn before
-/// adoption) only for admins and editors of the adopting association; 404 for others,
-/// as if it did not exist.
-fn load_visible(conn: &mut DbConnection, principal: &Principal, id: i64) -> ApiResult<PositionRow> {
-    repo::find(conn, id)?
-        .filter(|row| row.published || policy::can_see_draft(principal, row.association_id))
-        .ok_or_else(|| not_found(id))
-}
-
-/// Every signature added, withdrawn or redated through the position's own body needs
-/// what `POST`/`DELETE /positions/{id}/co-signers/{organization_id}` need; signatures
-/// left as they were do not.
-fn check_co_signer_changes(
-    principal: &Principal,
-    before: &[CoSignerRow],
-    after: &[CoSignerRow],
-) -> ApiResult<()> {
-    let changed = before
-        .iter()
-        .filter(|signer| !after.contains(signer))
-        .chain(after.iter().filter(|signer| !before.contains(signer)));
-    for signer in changed {
-        policy::can_co_sign(principal, signer.organization_id)?;
-    }
-    Ok(())
-}
-
-/// Organization ids are positive: a path naming `0` is malformed (400), whatever the
-/// state of the position (it would otherwise meet the If-Match check first).
-fn check_organization_id(organization_id: i64) -> ApiResult<()> {
-    if organization_id < 1 {
-        return Err(ApiError::new(
-            Code::InvalidPath,
-            "a path parameter is not valid (ids are positive whole numbers)",
-        ));
-    }
-    Ok(())
-}
+use crate::http::{AppState, with_etag};
+use crate::pagination::respond_page;
 
 /// A JSON body that may be left out entirely, or be `null` (then `T::default()`).
 pub struct OptionalJson<T>(pub T);
@@ -139,53 +84,8 @@ pub async fn list_positions(
     query: Query<PositionListQuery>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::PositionsRead)?;
-    let query = query.0;
-    if let (Some(from), Some(to)) = (query.adopted_from, query.adopted_to)
-        && from > to
-    {
-        return Err(ApiError::new(
-            Code::InvalidQuery,
-            format!("adopted_from ({from}) is after adopted_to ({to})"),
-        ));
-    }
-    let sort = query.sort.unwrap_or_default();
-    let after = query
-        .cursor
-        .as_deref()
-        .map(|c| Cursor::decode(c, sort.as_str()))
-        .transpose()?;
-    let limit = query.limit;
-    let filter = ListFilter {
-        drafts: policy::visible_drafts(&principal),
-        association: query.association,
-        kind: query.kind.map(|k| k.as_str()),
-        status: query.status.map(|s| s.as_str()),
-        topic: query.topic.as_deref().map(normalize_topic),
-        adopted_from: query.adopted_from,
-        adopted_to: query.adopted_to,
-        register_number: query.register_number.map(String::from),
-        addressee: query.addressee,
-        co_signer: query.co_signer,
-        q: query.q.as_deref().map(fold_for_search),
-        updated_since: query.updated_since.map(|t| t.naive_utc()),
-        sort,
-        after,
-        fetch: fetch_size(limit),
-    };
-    let (items, next_cursor) = state
-        .db
-        .run(move |conn| {
-            let rows = repo::list(conn, &filter)?;
-            let (rows, next_cursor) =
-                split_page(rows, limit, |(row, _)| repo::cursor_after(row, sort));
-            Ok((repo::with_related(conn, rows)?, next_cursor))
-        })
-        .await?;
-    let page = PositionPage {
-        items: items.into_iter().map(Position::into_list_item).collect(),
-        next_cursor,
-    };
-    Ok(page_response(&req, &page, page.next_cursor.as_deref()))
+    let (listing, page) = service::list_request(&principal, query.0)?;
+    respond_page(&state, &req, listing, page).await
 }
 
 /// One position, with its body and every related organization embedded.
@@ -209,21 +109,7 @@ pub async fn get_position(
     path: Path<PositionPath>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::PositionsRead)?;
-    let id = path.into_inner().id;
-    let position = state
-        .db
-        .run(move |conn| {
-            // Two statements: the row with its association, then everything related.
-            let row = repo::find_with_association(conn, id)?
-                .filter(|(row, _)| {
-                    row.published || policy::can_see_draft(&principal, row.association_id)
-                })
-                .ok_or_else(|| not_found(id))?;
-            repo::with_related(conn, vec![row])?
-                .pop()
-                .ok_or_else(|| not_found(id))
-        })
-        .await?;
+    let position = service::get(&state, &principal, path.into_inner().id).await?;
     Ok(with_etag(HttpResponse::Ok(), position.version, position))
 }
 
@@ -249,21 +135,9 @@ pub async fn create_position(
     SignedIn(principal): SignedIn,
     body: Json<CreatePosition>,
 ) -> ApiResult<HttpResponse> {
-    policy::can_write_position(&principal, body.0.association_id)?;
-    let (fields, links) = body.0.into_parts();
-    check_co_signer_changes(&principal, &[], &links.co_signers)?;
-    let actor = principal.actor();
-    let consultations = policy::visible_consultation_drafts(&principal);
-    let position = state
-        .db
-        .transaction(move |conn| {
-            repo::begin_write(conn, None)?;
-            let row = repo::insert(conn, &actor, &consultations, fields, links)?;
-            repo::find_full(conn, row)
-        })
-        .await?;
+    let position = service::create(&state, &principal, body.0).await?;
     let mut response = HttpResponse::Created();
-    response.insert_header((header::LOCATION, location(position.id)));
+    response.insert_header((header::LOCATION, service::location(position.id)));
     Ok(with_etag(response, position.version, position))
 }
 
@@ -297,37 +171,7 @@ pub async fn update_position(
     body: Json<UpdatePosition>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner().id;
-    let patch = body.0;
-    let position = state
-        .db
-        .transaction(move |conn| {
-            repo::begin_write(conn, Some(id))?;
-            let current = load_visible(conn, &principal, id)?;
-            policy::can_write_position(&principal, current.association_id)?;
-            let expected = if_match.expected(current.version)?;
-            if let Some(association_id) = patch.association_id
-                && association_id != current.association_id
-            {
-                policy::can_write_position(&principal, association_id)?;
-            }
-            let current_links = repo::links(conn, id)?;
-            let mut fields = PositionFields::from(current.clone());
-            let mut links = current_links.clone();
-            patch.apply(&mut fields, &mut links);
-            check_co_signer_changes(&principal, &current_links.co_signers, &links.co_signers)?;
-            let row = repo::update(
-                conn,
-                &principal.actor(),
-                &policy::visible_consultation_drafts(&principal),
-                &current,
-                current_links,
-                expected,
-                fields,
-                links,
-            )?;
-            repo::find_full(conn, row)
-        })
-        .await?;
+    let position = service::update(&state, &principal, id, if_match, body.0).await?;
     Ok(with_etag(HttpResponse::Ok(), position.version, position))
 }
 
@@ -355,17 +199,7 @@ pub async fn delete_position(
     path: Path<PositionPath>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
-    let id = path.into_inner().id;
-    state
-        .db
-        .transaction(move |conn| {
-            repo::begin_write(conn, Some(id))?;
-            let current = load_visible(conn, &principal, id)?;
-            policy::can_write_position(&principal, current.association_id)?;
-            let expected = if_match.expected(current.version)?;
-            repo::delete(conn, &principal.actor(), &current, expected)
-        })
-        .await?;
+    service::remove(&state, &principal, path.into_inner().id, if_match).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -401,34 +235,7 @@ pub async fn transition_position(
     body: Json<TransitionRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner().id;
-    let request = Move {
-        to: body.0.to,
-        on: body.0.on,
-        note: body.0.note.map(|n| n.trim().to_owned()),
-    };
-    let mut attempt = 1;
-    let position = loop {
-        let (principal, if_match, request) = (principal.clone(), if_match.clone(), request.clone());
-        let result = state
-            .db
-            .transaction(move |conn| {
-                repo::begin_write(conn, Some(id))?;
-                let current = load_visible(conn, &principal, id)?;
-                policy::can_write_position(&principal, current.association_id)?;
-                let expected = if_match.expected(current.version)?;
-                let row = repo::transition(conn, &principal.actor(), &current, expected, &request)?;
-                repo::find_full(conn, row)
-            })
-            .await;
-        match result {
-            // A concurrent adoption took the number between our read and our write: the
-            // unique index refused it; the next attempt reads the new highest number.
-            Err(error) if error.code() == Code::AlreadyExists && attempt < NUMBERING_ATTEMPTS => {
-                attempt += 1;
-            }
-            other => break other?,
-        }
-    };
+    let position = service::transition(&state, &principal, id, if_match, body.0).await?;
     Ok(with_etag(HttpResponse::Ok(), position.version, position))
 }
 
@@ -454,28 +261,7 @@ pub async fn position_history(
     path: Path<PositionPath>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::PositionsRead)?;
-    let id = path.into_inner().id;
-    let rows = state
-        .db
-        .run(move |conn| {
-            load_visible(conn, &principal, id)?;
-            repo::history(conn, id)
-        })
-        .await?;
-    let history = PositionHistory {
-        items: rows
-            .into_iter()
-            .map(|row| PositionTransition {
-                id: row.id,
-                from: row.from_status.as_deref().map(parse_status),
-                to: parse_status(&row.to_status),
-                on: row.on_date,
-                note: row.note,
-                actor_user_id: row.actor_user_id,
-                created_at: crate::time::to_utc(row.created_at),
-            })
-            .collect(),
-    };
+    let history = service::history(&state, &principal, path.into_inner().id).await?;
     Ok(HttpResponse::Ok().json(history))
 }
 
@@ -507,24 +293,7 @@ pub async fn co_sign_position(
         id,
         organization_id,
     } = path.into_inner();
-    check_organization_id(organization_id)?;
-    let signed_on = body.0.signed_on.unwrap_or_else(repo::today);
-    let position = state
-        .db
-        .transaction(move |conn| {
-            repo::begin_write(conn, Some(id))?;
-            let current = load_visible(conn, &principal, id)?;
-            policy::can_co_sign(&principal, organization_id)?;
-            let row = repo::co_sign(
-                conn,
-                &principal.actor(),
-                &current,
-                organization_id,
-                signed_on,
-            )?;
-            repo::find_full(conn, row)
-        })
-        .await?;
+    let position = service::co_sign(&state, &principal, id, organization_id, body.0).await?;
     Ok(with_etag(HttpResponse::Ok(), position.version, position))
 }
 
@@ -556,23 +325,7 @@ pub async fn remove_co_signer(
         id,
         organization_id,
     } = path.into_inner();
-    check_organization_id(organization_id)?;
-    state
-        .db
-        .transaction(move |conn| {
-            repo::begin_write(conn, Some(id))?;
-            let current = load_visible(conn, &principal, id)?;
-            policy::can_co_sign(&principal, organization_id)?;
-            let expected = if_match.expected(current.version)?;
-            repo::remove_co_signer(
-                conn,
-                &principal.actor(),
-                &current,
-                expected,
-                organization_id,
-            )
-        })
-        .await?;
+    service::remove_co_signer(&state, &principal, id, organization_id, if_match).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -602,32 +355,8 @@ pub async fn add_position_response(
     body: Json<CreateResponse>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner().id;
-    let body = body.0;
-    let attachment = body
-        .attachment
-        .map(crate::positions::model::AttachmentData::from);
-    let response = NewResponse {
-        position_id: id,
-        received_on: body.received_on,
-        from_organization_id: body.from_id,
-        summary: body.summary.trim().to_owned(),
-        attachment_title: attachment.as_ref().map(|a| a.title.clone()),
-        attachment_url: attachment.as_ref().map(|a| a.url.clone()),
-        attachment_media_type: attachment.as_ref().and_then(|a| a.media_type.clone()),
-        attachment_size_bytes: attachment.as_ref().and_then(|a| a.size_bytes),
-        created_at: crate::time::now(),
-    };
-    let position = state
-        .db
-        .transaction(move |conn| {
-            repo::begin_write(conn, Some(id))?;
-            let current = load_visible(conn, &principal, id)?;
-            policy::can_write_position(&principal, current.association_id)?;
-            let row = repo::add_response(conn, &principal.actor(), &current, response)?;
-            repo::find_full(conn, row)
-        })
-        .await?;
+    let position = service::add_response(&state, &principal, id, body.0).await?;
     let mut created = HttpResponse::Created();
-    created.insert_header((header::LOCATION, location(position.id)));
+    created.insert_header((header::LOCATION, service::location(position.id)));
     Ok(with_etag(created, position.version, position))
 }

@@ -10,7 +10,7 @@
 //! - Numbers `N/YYYY` are unique per association and year (unique index on
 //!   `(association_id, number_year, number_seq)`). On adoption without a number the next
 //!   one of the year is assigned inside the transaction, under a lock taken by
-//!   `repo::begin_write`/`repo::lock_numbering` (the only backend-specific SQL), with a
+//!   `repo::begin_write`/`repo::highest_number` (the only backend-specific SQL), with a
 //!   retry on a unique violation as a second line of defence.
 //! - Visibility: drafts are for admins and editors of the adopting association. A
 //!   position becomes public (`published`) on adoption and stays so; a draft withdrawn
@@ -30,6 +30,7 @@ pub mod dto;
 pub mod handlers;
 pub mod model;
 pub mod repo;
+pub mod service;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

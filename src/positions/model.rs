@@ -5,6 +5,7 @@ use serde::Serialize;
 use crate::db::schema::{
     position_attachments, position_co_signers, position_responses, position_transitions, positions,
 };
+use crate::domain::{PositionKind, PositionStatus};
 
 /// The sort key of a position without an adoption date: after every real date, so
 /// drafts come first in `-adopted_on` and last in `adopted_on`.
@@ -21,11 +22,11 @@ pub struct PositionRow {
     pub number: Option<String>,
     pub number_year: Option<i32>,
     pub number_seq: Option<i32>,
-    pub kind: String,
+    pub kind: PositionKind,
     pub title: Option<String>,
     pub summary: Option<String>,
     pub body: Option<String>,
-    pub status: String,
+    pub status: PositionStatus,
     pub adopted_on: Option<NaiveDate>,
     pub adopted_sort: NaiveDate,
     pub sent_on: Option<NaiveDate>,
@@ -50,11 +51,11 @@ pub struct PositionFields {
     pub number_year: Option<i32>,
     #[serde(skip)]
     pub number_seq: Option<i32>,
-    pub kind: String,
+    pub kind: PositionKind,
     pub title: Option<String>,
     pub summary: Option<String>,
     pub body: Option<String>,
-    pub status: String,
+    pub status: PositionStatus,
     pub adopted_on: Option<NaiveDate>,
     #[serde(skip)]
     pub adopted_sort: NaiveDate,
@@ -205,8 +206,8 @@ pub struct NewResponse {
 pub struct TransitionRow {
     pub id: i64,
     pub position_id: i64,
-    pub from_status: Option<String>,
-    pub to_status: String,
+    pub from_status: Option<PositionStatus>,
+    pub to_status: PositionStatus,
     pub on_date: NaiveDate,
     pub note: Option<String>,
     pub actor_user_id: Option<i64>,
@@ -217,8 +218,8 @@ pub struct TransitionRow {
 #[diesel(table_name = position_transitions)]
 pub struct NewTransition<'a> {
     pub position_id: i64,
-    pub from_status: Option<&'a str>,
-    pub to_status: &'a str,
+    pub from_status: Option<PositionStatus>,
+    pub to_status: PositionStatus,
     pub on_date: NaiveDate,
     pub note: Option<&'a str>,
     pub actor_user_id: Option<i64>,

@@ -1,38 +1,36 @@
-//! Every query on positions and their related rows.
+//! Every query on positions and their related rows; the writes of the position row go
+//! through the shared write path ([`Positions`]).
 
 use std::collections::HashMap;
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::dto::{
-    Attachment, CoSigner, Legislation, Position, PositionResponse, PositionSort, check_consistency,
-    parse_kind, parse_status,
-};
+use super::dto::{Attachment, CoSigner, Legislation, Position, PositionResponse, PositionSort};
 use super::model::{
     AttachmentData, AttachmentRow, CoSignerRow, NewAttachment, NewCoSigner, NewResponse,
-    NewTransition, PositionFields, PositionLinks, PositionRow, PositionState, Stamp, TransitionRow,
+    NewTransition, PositionFields, PositionLinks, PositionRow, PositionState, TransitionRow,
 };
 use crate::auth::policy::DraftVisibility;
 use crate::db::DbConnection;
 use crate::db::schema::{
-    organizations, position_addressees, position_attachments, position_co_signers,
+    consultations, organizations, position_addressees, position_attachments, position_co_signers,
     position_responses, position_topics, position_transitions, positions,
 };
-use crate::domain::{OrganizationKind, PositionNumber, PositionStatus};
-use crate::error::{ApiError, ApiResult, Code, FieldError};
+use crate::domain::{PositionKind, PositionStatus};
+use crate::error::{ApiError, ApiResult};
 use crate::organizations::dto::{OrganizationSummary, parse_kind as parse_organization_kind};
-use crate::organizations::model::OrganizationRow;
-use crate::pagination::Cursor;
-use crate::write::{self, Actor};
+use crate::pagination::{Cursor, PageRequest};
+use crate::write::{self, Action, Actor, Expected, Versioned};
 
-/// The audit log's name of a position.
-const OBJECT: &str = "position";
-
-/// Today's date (UTC), the default date of moves and signatures.
-pub fn today() -> NaiveDate {
-    crate::time::now().date()
-}
+crate::versioned_table!(
+    /// The positions table on the write path.
+    Positions,
+    positions,
+    PositionRow,
+    PositionFields,
+    "position"
+);
 
 // ------------------------------------------------------------------ locking
 
@@ -166,8 +164,8 @@ pub fn find_with_association(
 pub struct ListFilter {
     pub drafts: DraftVisibility,
     pub association: Option<i64>,
-    pub kind: Option<&'static str>,
-    pub status: Option<&'static str>,
+    pub kind: Option<PositionKind>,
+    pub status: Option<PositionStatus>,
     /// Already normalized.
     pub topic: Option<String>,
     pub adopted_from: Option<NaiveDate>,
@@ -178,9 +176,6 @@ pub struct ListFilter {
     /// Already folded for search.
     pub q: Option<String>,
     pub updated_since: Option<NaiveDateTime>,
-    pub sort: PositionSort,
-    pub after: Option<Cursor>,
-    pub fetch: i64,
 }
 
 /// The cursor pointing after `row` in `sort` order.
@@ -206,6 +201,7 @@ pub fn cursor_after(row: &PositionRow, sort: PositionSort) -> Cursor {
 pub fn list(
     conn: &mut DbConnection,
     filter: &ListFilter,
+    page: &PageRequest<PositionSort>,
 ) -> ApiResult<Vec<(PositionRow, OrganizationSummary)>> {
     use positions::dsl as p;
     // Lists show no bodies.
@@ -290,25 +286,25 @@ pub fn list(
     if let Some(since) = filter.updated_since {
         query = query.filter(p::updated_at.ge(since));
     }
-    let after = filter.after.as_ref();
+    let after = page.after.as_ref();
     // A missing adoption date sorts as 9999-12-31 (`adopted_sort`), so every row has a key.
-    query = match filter.sort {
+    query = match page.sort {
         PositionSort::AdoptedOn | PositionSort::AdoptedOnDesc => crate::keyset!(
             query,
             p::adopted_sort,
             p::id,
             after.map(Cursor::date_position).transpose()?,
-            filter.sort == PositionSort::AdoptedOn
+            page.sort == PositionSort::AdoptedOn
         ),
         PositionSort::UpdatedAt | PositionSort::UpdatedAtDesc => crate::keyset!(
             query,
             p::updated_at,
             p::id,
             after.map(Cursor::timestamp_position).transpose()?,
-            filter.sort == PositionSort::UpdatedAt
+            page.sort == PositionSort::UpdatedAt
         ),
     };
-    let rows: Vec<(PositionRow, SummaryRow)> = query.limit(filter.fetch).load(conn)?;
+    let rows: Vec<(PositionRow, SummaryRow)> = query.limit(page.fetch()).load(conn)?;
     Ok(rows
         .into_iter()
         .map(|(row, association)| (row, summary(association)))
@@ -354,14 +350,6 @@ fn attachment_data(row: AttachmentRow) -> AttachmentData {
         media_type: row.media_type,
         size_bytes: row.size_bytes,
     }
-}
-
-/// Canonical order of the written lists, so that equal sets compare equal.
-pub fn canonical(mut links: PositionLinks) -> PositionLinks {
-    links.topics.sort();
-    links.addressee_ids.sort_unstable();
-    links.co_signers.sort_by_key(|c| c.organization_id);
-    links
 }
 
 /// Full positions for these rows, with every embed: the associations' summaries in one
@@ -516,11 +504,11 @@ pub fn with_related(
                 association_id: row.association_id,
                 association,
                 number: row.number,
-                kind: parse_kind(&row.kind),
+                kind: row.kind,
                 title: row.title,
                 summary: row.summary,
                 body: row.body,
-                status: parse_status(&row.status),
+                status: row.status,
                 adopted_on: row.adopted_on,
                 sent_on: row.sent_on,
                 topics: related.topics,
@@ -555,7 +543,7 @@ pub fn history(conn: &mut DbConnection, id: i64) -> ApiResult<Vec<TransitionRow>
 }
 
 /// The date of the latest move (not counting the creation).
-fn last_move_on(conn: &mut DbConnection, id: i64) -> ApiResult<Option<NaiveDate>> {
+pub fn last_move_on(conn: &mut DbConnection, id: i64) -> ApiResult<Option<NaiveDate>> {
     Ok(position_transitions::table
         .select(diesel::dsl::max(position_transitions::on_date))
         .filter(position_transitions::position_id.eq(id))
@@ -575,8 +563,8 @@ fn record_move(
     diesel::insert_into(position_transitions::table)
         .values(NewTransition {
             position_id,
-            from_status: from.map(PositionStatus::as_str),
-            to_status: to.as_str(),
+            from_status: from,
+            to_status: to,
             on_date: on,
             note,
             actor_user_id: actor.user_id,
@@ -586,150 +574,97 @@ fn record_move(
     Ok(())
 }
 
-// ------------------------------------------------------------------ checks
+// ------------------------------------------------------------------ looked up by the checks
 
-/// Every referenced organization (and the consultation answered, among those in
-/// `consultations`) must exist, and the adopting one be an association or alliance:
-/// 422 naming the field otherwise. A draft consultation the writer may not see is
-/// answered as a missing one, so that its id gives nothing away.
-fn check_references(
+/// Does this consultation exist, and is it published or a draft `drafts` shows? The
+/// consultations' own rule (published once announced), read here so that positions do
+/// not depend on the consultations module.
+pub fn consultation_visible(
     conn: &mut DbConnection,
-    consultations: &DraftVisibility,
-    fields: &PositionFields,
-    links: &PositionLinks,
-) -> ApiResult<()> {
-    let mut ids: Vec<i64> = vec![fields.association_id];
-    ids.extend(&links.addressee_ids);
-    ids.extend(links.co_signers.iter().map(|c| c.organization_id));
-    let found: HashMap<i64, OrganizationRow> = crate::organizations::repo::find_many(conn, &ids)?
-        .into_iter()
-        .map(|o| (o.id, o))
-        .collect();
-    let mut errors = Vec::new();
-    match found.get(&fields.association_id) {
-        None => errors.push(FieldError::new(
-            "association_id",
-            "not_found",
-            format!("organization {} does not exist", fields.association_id),
-        )),
-        Some(organization) if !parse_organization_kind(&organization.kind).is_association() => {
-            errors.push(FieldError::new(
-                "association_id",
-                "not_an_association",
-                format!(
-                    "'{}' is not an association or alliance ({})",
-                    organization.name,
-                    OrganizationKind::ASSOCIATIONS
-                        .iter()
-                        .map(|k| k.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            ))
-        }
-        Some(_) => {}
-    }
-    if let Some(missing) = links
-        .addressee_ids
-        .iter()
-        .find(|id| !found.contains_key(id))
-    {
-        errors.push(FieldError::new(
-            "addressee_ids",
-            "not_found",
-            format!("organization {missing} does not exist"),
-        ));
-    }
-    if let Some(missing) = links
-        .co_signers
-        .iter()
-        .find(|c| !found.contains_key(&c.organization_id))
-    {
-        errors.push(FieldError::new(
-            "co_signers",
-            "not_found",
-            format!("organization {} does not exist", missing.organization_id),
-        ));
-    }
-    if let Some(consultation_id) = fields.consultation_id
-        && !crate::consultations::repo::exists(conn, consultation_id, consultations)?
-    {
-        errors.push(FieldError::new(
-            "consultation_id",
-            "not_found",
-            format!("consultation {consultation_id} does not exist"),
-        ));
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::validation(errors))
-    }
+    id: i64,
+    drafts: &DraftVisibility,
+) -> ApiResult<bool> {
+    let found: Option<(i64, Option<NaiveDateTime>)> = consultations::table
+        .find(id)
+        .select((consultations::organizer_id, consultations::announced_at))
+        .first(conn)
+        .optional()?;
+    Ok(found.is_some_and(|(organizer_id, announced_at)| {
+        announced_at.is_some()
+            || match drafts {
+                DraftVisibility::All => true,
+                DraftVisibility::OfAssociations(ids) => ids.contains(&organizer_id),
+            }
+    }))
 }
 
-/// A given number must be free within its association and year (409 otherwise).
-fn check_number_free(
+/// The other position of the association that holds the number `seq/year`, if any.
+pub fn number_holder(
     conn: &mut DbConnection,
-    fields: &PositionFields,
+    association_id: i64,
+    (year, seq): (i32, i32),
     except_id: Option<i64>,
-) -> ApiResult<()> {
-    let (Some(year), Some(seq)) = (fields.number_year, fields.number_seq) else {
-        return Ok(());
-    };
+) -> ApiResult<Option<i64>> {
     let mut query = positions::table
         .select(positions::id)
-        .filter(positions::association_id.eq(fields.association_id))
+        .filter(positions::association_id.eq(association_id))
         .filter(positions::number_year.eq(year))
         .filter(positions::number_seq.eq(seq))
         .into_boxed();
     if let Some(id) = except_id {
         query = query.filter(positions::id.ne(id));
     }
-    if let Some(other) = query.first::<i64>(conn).optional()? {
-        return Err(ApiError::new(
-            Code::NumberTaken,
-            format!(
-                "the number {seq}/{year} is already used by position {other} of this association"
-            ),
-        ));
-    }
-    Ok(())
+    Ok(query.first::<i64>(conn).optional()?)
 }
 
-/// The next number of the year: one more than the highest, assigned under the
-/// numbering lock so that concurrent adoptions get consecutive numbers.
-fn next_number(
+/// The highest number of the association in the year, read under the numbering lock so
+/// that concurrent adoptions get consecutive numbers.
+pub fn highest_number(
     conn: &mut DbConnection,
     association_id: i64,
     year: i32,
-) -> ApiResult<PositionNumber> {
+) -> ApiResult<Option<i32>> {
     lock_numbering(conn, association_id)?;
-    let highest: Option<i32> = positions::table
+    Ok(positions::table
         .select(diesel::dsl::max(positions::number_seq))
         .filter(positions::association_id.eq(association_id))
         .filter(positions::number_year.eq(year))
-        .first(conn)?;
-    let seq = highest.unwrap_or(0) + 1;
-    PositionNumber::new(seq, year)
-        .ok_or_else(|| ApiError::internal(format!("no valid number {seq}/{year}")))
+        .first(conn)?)
 }
 
-/// Co-signing is possible only before the position is sent (and while it stands).
-pub fn check_co_signing_open(status: PositionStatus) -> ApiResult<()> {
-    if status.is_sent() {
-        return Err(ApiError::new(
-            Code::PositionAlreadySent,
-            "the position has been sent; its co-signers can no longer change",
-        ));
-    }
-    if status == PositionStatus::Withdrawn {
-        return Err(ApiError::new(
-            Code::PositionWithdrawn,
-            "the position has been withdrawn; it can no longer be co-signed",
-        ));
-    }
-    Ok(())
+/// The signature of this organization on the position, if it signed.
+pub fn co_signer(
+    conn: &mut DbConnection,
+    position_id: i64,
+    organization_id: i64,
+) -> ApiResult<Option<CoSignerRow>> {
+    Ok(position_co_signers::table
+        .select((
+            position_co_signers::organization_id,
+            position_co_signers::signed_on,
+        ))
+        .filter(position_co_signers::position_id.eq(position_id))
+        .filter(position_co_signers::organization_id.eq(organization_id))
+        .first(conn)
+        .optional()?)
 }
+
+/// Is the organization an addressee of the position?
+pub fn is_addressee(
+    conn: &mut DbConnection,
+    position_id: i64,
+    organization_id: i64,
+) -> ApiResult<bool> {
+    let found: Option<i64> = position_addressees::table
+        .select(position_addressees::organization_id)
+        .filter(position_addressees::position_id.eq(position_id))
+        .filter(position_addressees::organization_id.eq(organization_id))
+        .first(conn)
+        .optional()?;
+    Ok(found.is_some())
+}
+
+// ------------------------------------------------------------------ writing
 
 // ------------------------------------------------------------------ writing
 
@@ -796,519 +731,193 @@ fn write_links(
     Ok(())
 }
 
-/// Writes the position row if its version is still `expected_version` (else 412).
-fn write_row(
-    conn: &mut DbConnection,
-    current: &PositionRow,
-    expected_version: i64,
-    fields: &PositionFields,
-) -> ApiResult<PositionRow> {
-    let updated: Option<PositionRow> = diesel::update(
-        positions::table
-            .filter(positions::id.eq(current.id))
-            .filter(positions::version.eq(expected_version)),
-    )
-    .set((
-        fields,
-        Stamp {
-            version: expected_version + 1,
-            updated_at: crate::time::now(),
-        },
-    ))
-    .returning(positions::all_columns)
-    .get_result(conn)
-    .optional()?;
-    updated.ok_or_else(|| ApiError::precondition_failed(current.version))
-}
-
-/// Inserts a draft, its related rows, its first history entry and its audit record
-/// (call inside a transaction, after [`begin_write`]). `consultations` are the drafts
-/// the actor may see (and so answer).
+/// Inserts a draft with its related rows and its first history entry (call inside a
+/// transaction, after [`begin_write`]).
 pub fn insert(
     conn: &mut DbConnection,
     actor: &Actor,
-    consultations: &DraftVisibility,
-    fields: PositionFields,
-    links: PositionLinks,
+    state: &PositionState,
 ) -> ApiResult<PositionRow> {
-    let links = canonical(links);
-    check_consistency(&fields, &links)?;
-    check_references(conn, consultations, &fields, &links)?;
-    check_number_free(conn, &fields, None)?;
-    let now = crate::time::now();
-    let row: PositionRow = diesel::insert_into(positions::table)
-        .values((
-            &fields,
-            positions::version.eq(1),
-            positions::created_at.eq(now),
-            positions::updated_at.eq(now),
-        ))
-        .returning(positions::all_columns)
-        .get_result(conn)?;
-    write_links(conn, row.id, &PositionLinks::default(), &links)?;
+    let row = write::create::<Positions>(conn, actor, &state.fields, state)?;
+    write_links(conn, row.id, &PositionLinks::default(), &state.links)?;
     record_move(
         conn,
         actor,
         row.id,
         None,
-        parse_status(&row.status),
-        now.date(),
+        row.status,
+        crate::time::today(),
         None,
-    )?;
-    let state = PositionState { fields, links };
-    write::record(
-        conn,
-        actor,
-        "create",
-        OBJECT,
-        row.id,
-        serde_json::to_value(&state).ok(),
     )?;
     Ok(row)
 }
 
-/// Writes the new state of a position if its version is still `expected_version`.
-/// `consultations` are the drafts the actor may see; the one already answered stays.
-#[allow(clippy::too_many_arguments)]
+/// Writes the new state of a position and of its related rows (412 if it moved on).
 pub fn update(
     conn: &mut DbConnection,
     actor: &Actor,
-    consultations: &DraftVisibility,
     current: &PositionRow,
-    current_links: PositionLinks,
-    expected_version: i64,
-    fields: PositionFields,
-    links: PositionLinks,
+    expected: Expected,
+    (before, after): (&PositionState, &PositionState),
 ) -> ApiResult<PositionRow> {
-    let before = PositionState {
-        fields: PositionFields::from(current.clone()),
-        links: canonical(current_links),
-    };
-    let after = PositionState {
-        fields,
-        links: canonical(links),
-    };
-    if before == after {
-        return Ok(current.clone());
-    }
-    let status = parse_status(&current.status);
-    if before.fields.association_id != after.fields.association_id
-        && status != PositionStatus::Draft
-    {
-        return Err(ApiError::new(
-            Code::PositionNotDraft,
-            "only a draft may move to another association",
-        ));
-    }
-    if before.links.co_signers != after.links.co_signers {
-        check_co_signing_open(status)?;
-    }
-    if before.fields.sent_on != after.fields.sent_on && !status.is_sent() {
-        return Err(ApiError::invalid_field(
-            "sent_on",
-            "set_by_transition",
-            "sent_on is set by the move to 'sent' (POST /positions/{id}/transitions)",
-        ));
-    }
-    check_consistency(&after.fields, &after.links)?;
-    let consultations = if before.fields.consultation_id == after.fields.consultation_id {
-        &DraftVisibility::All
-    } else {
-        consultations
-    };
-    check_references(conn, consultations, &after.fields, &after.links)?;
-    check_number_free(conn, &after.fields, Some(current.id))?;
-    let row = write_row(conn, current, expected_version, &after.fields)?;
-    write_links(conn, row.id, &before.links, &after.links)?;
-    write::record(
+    let row = write::update::<Positions, _>(
         conn,
         actor,
-        "update",
-        OBJECT,
-        row.id,
-        Some(write::diff(&before, &after)),
+        current,
+        expected,
+        &after.fields,
+        (before, after),
     )?;
+    write_links(conn, row.id, &before.links, &after.links)?;
     Ok(row)
 }
 
-/// Deletes a draft or withdrawn position (with its related rows).
+/// Deletes a position (its related rows go with it); the audit keeps `snapshot`.
 pub fn delete(
     conn: &mut DbConnection,
     actor: &Actor,
     current: &PositionRow,
-    expected_version: i64,
+    expected: Expected,
+    snapshot: &PositionState,
 ) -> ApiResult<()> {
-    let status = parse_status(&current.status);
-    if !matches!(status, PositionStatus::Draft | PositionStatus::Withdrawn) {
-        return Err(ApiError::new(
-            Code::PositionNotDeletable,
-            format!(
-                "a position in status '{status}' is part of the record; withdraw it first \
-                 (POST /positions/{}/transitions with {{\"to\": \"withdrawn\"}})",
-                current.id
-            ),
-        ));
-    }
-    let snapshot = PositionState {
-        fields: PositionFields::from(current.clone()),
-        links: links(conn, current.id)?,
-    };
-    let deleted = diesel::delete(
-        positions::table
-            .filter(positions::id.eq(current.id))
-            .filter(positions::version.eq(expected_version)),
-    )
-    .execute(conn)?;
-    if deleted == 0 {
-        return Err(ApiError::precondition_failed(current.version));
-    }
-    write::record(
-        conn,
-        actor,
-        "delete",
-        OBJECT,
-        current.id,
-        serde_json::to_value(&snapshot).ok(),
-    )?;
-    Ok(())
+    write::delete::<Positions>(conn, actor, current, expected, snapshot)
 }
 
-/// A lifecycle move asked for.
-#[derive(Debug, Clone)]
-pub struct Move {
-    pub to: PositionStatus,
-    pub on: Option<NaiveDate>,
-    pub note: Option<String>,
-}
-
-fn illegal_transition(from: PositionStatus, to: PositionStatus) -> ApiError {
-    let allowed = from.allowed_next();
-    let detail = if allowed.is_empty() {
-        format!(
-            "a position in status '{from}' cannot move to '{to}'; allowed: none ('{from}' is final)"
-        )
-    } else {
-        format!(
-            "a position in status '{from}' cannot move to '{to}'; allowed: {}",
-            allowed
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    };
-    ApiError::new(Code::IllegalTransition, detail)
-}
-
-/// Moves a position through its lifecycle if its version is still `expected_version`:
-/// checks the move, stamps its date, numbers the position on adoption, keeps the move
-/// in the history and the audit log.
+/// Writes a lifecycle move: the new state, the history entry and the audit record.
 pub fn transition(
     conn: &mut DbConnection,
     actor: &Actor,
     current: &PositionRow,
-    expected_version: i64,
-    request: &Move,
+    expected: Expected,
+    fields: &PositionFields,
+    on: NaiveDate,
+    note: Option<&str>,
 ) -> ApiResult<PositionRow> {
-    let from = parse_status(&current.status);
-    let to = request.to;
-    if !from.can_move_to(to) {
-        return Err(illegal_transition(from, to));
-    }
-    let mut fields = PositionFields::from(current.clone());
-    let on = match to {
-        PositionStatus::Adopted => {
-            let adopted_on = request.on.or(fields.adopted_on);
-            let mut missing = Vec::new();
-            if fields.title.is_none() {
-                missing.push(FieldError::new(
-                    "title",
-                    "required_for_adoption",
-                    "a position is adopted only with a title",
-                ));
-            }
-            if fields.body.as_deref().is_none_or(|b| b.trim().is_empty()) {
-                missing.push(FieldError::new(
-                    "body",
-                    "required_for_adoption",
-                    "a position is adopted only with a body",
-                ));
-            }
-            if adopted_on.is_none() {
-                missing.push(FieldError::new(
-                    "adopted_on",
-                    "required_for_adoption",
-                    "a position is adopted only with an adoption date: give 'on', or set adopted_on on the draft",
-                ));
-            }
-            let Some(adopted_on) = adopted_on.filter(|_| missing.is_empty()) else {
-                return Err(ApiError::validation(missing));
-            };
-            fields.adopted_on = Some(adopted_on);
-            fields.published = true;
-            adopted_on
-        }
-        _ => request.on.unwrap_or_else(today),
-    };
-    if let Some(last) = last_move_on(conn, current.id)?
-        && on < last
-    {
-        return Err(ApiError::invalid_field(
-            "on",
-            "before_previous_move",
-            format!(
-                "the previous move of this position is dated {last}; a later move cannot be dated {on}"
-            ),
-        ));
-    }
-    match to {
-        PositionStatus::Sent => fields.sent_on = Some(on),
-        PositionStatus::Answered | PositionStatus::Closed => {
-            if let Some(sent_on) = fields.sent_on
-                && on < sent_on
-            {
-                return Err(ApiError::invalid_field(
-                    "on",
-                    "before_previous_move",
-                    format!(
-                        "the position was sent on {sent_on}; a later move cannot be dated {on}"
-                    ),
-                ));
-            }
-        }
-        _ => {}
-    }
-    if to == PositionStatus::Sent
-        && let Some(adopted_on) = fields.adopted_on
-        && on < adopted_on
-    {
-        return Err(ApiError::invalid_field(
-            "on",
-            "before_adoption",
-            format!("the position was adopted on {adopted_on}; it cannot be sent on {on}"),
-        ));
-    }
-    fields.status = to.as_str().to_owned();
-    fields.refresh_derived();
-    if to == PositionStatus::Adopted {
-        let year = on.year();
-        match fields.number_year {
-            Some(number_year) if number_year != year => {
-                return Err(ApiError::invalid_field(
-                    "number",
-                    "number_year_mismatch",
-                    format!(
-                        "the position is numbered {} but adopted in {year}; change its number first",
-                        fields.number.as_deref().unwrap_or_default()
-                    ),
-                ));
-            }
-            Some(_) => {}
-            None => {
-                fields.number = Some(next_number(conn, fields.association_id, year)?.into_inner());
-                fields.refresh_derived();
-            }
-        }
-    }
-    check_consistency(&fields, &PositionLinks::default())?;
-    let row = write_row(conn, current, expected_version, &fields)?;
-    record_move(
+    let (from, to) = (current.status, fields.status);
+    let row = write::update_as::<Positions>(
         conn,
         actor,
-        row.id,
-        Some(from),
-        to,
-        on,
-        request.note.as_deref(),
-    )?;
-    write::record(
-        conn,
-        actor,
-        "transition",
-        OBJECT,
-        row.id,
-        Some(serde_json::json!({
+        Action::Transition,
+        current,
+        expected,
+        fields,
+        serde_json::json!({
             "status": [from, to],
             "on": on,
-            "note": request.note,
-            "number": row.number,
-        })),
+            "note": note,
+            "number": fields.number,
+        }),
     )?;
+    record_move(conn, actor, row.id, Some(from), to, on, note)?;
     Ok(row)
 }
 
-/// Bumps the version of a position whose related rows changed.
-fn touch(
+/// Bumps the version of a position whose related rows changed, recorded as `action`.
+fn touch_as(
     conn: &mut DbConnection,
+    actor: &Actor,
+    action: Action,
     current: &PositionRow,
-    expected_version: i64,
+    expected: Expected,
+    changes: serde_json::Value,
 ) -> ApiResult<PositionRow> {
-    write_row(
-        conn,
-        current,
-        expected_version,
-        &PositionFields::from(current.clone()),
-    )
+    let fields = PositionFields::from(current.clone());
+    write::update_as::<Positions>(conn, actor, action, current, expected, &fields, changes)
 }
 
-/// Adds an organization's signature (before the position is sent).
-pub fn co_sign(
+/// Adds an organization's signature.
+pub fn add_co_signer(
     conn: &mut DbConnection,
     actor: &Actor,
     current: &PositionRow,
-    organization_id: i64,
-    signed_on: NaiveDate,
+    signer: &CoSignerRow,
 ) -> ApiResult<PositionRow> {
-    check_co_signing_open(parse_status(&current.status))?;
-    if crate::organizations::repo::find(conn, organization_id)?.is_none() {
-        return Err(ApiError::not_found(format!(
-            "organization {organization_id} does not exist"
-        )));
-    }
-    if organization_id == current.association_id {
-        return Err(ApiError::new(
-            Code::OwnPosition,
-            "the adopting association does not co-sign its own position",
-        ));
-    }
-    let signed: Option<i64> = position_co_signers::table
-        .select(position_co_signers::organization_id)
-        .filter(position_co_signers::position_id.eq(current.id))
-        .filter(position_co_signers::organization_id.eq(organization_id))
-        .first(conn)
-        .optional()?;
-    if signed.is_some() {
-        return Err(ApiError::new(
-            Code::AlreadyCoSigned,
-            format!("organization {organization_id} has already co-signed this position"),
-        ));
-    }
     diesel::insert_into(position_co_signers::table)
         .values(NewCoSigner {
             position_id: current.id,
-            organization_id,
-            signed_on,
+            organization_id: signer.organization_id,
+            signed_on: signer.signed_on,
         })
         .execute(conn)?;
-    let row = touch(conn, current, current.version)?;
-    write::record(
+    let changes = serde_json::json!({
+        "organization_id": signer.organization_id,
+        "signed_on": signer.signed_on,
+    });
+    touch_as(
         conn,
         actor,
-        "co_sign",
-        OBJECT,
-        row.id,
-        Some(serde_json::json!({"organization_id": organization_id, "signed_on": signed_on})),
-    )?;
-    Ok(row)
+        Action::CoSign,
+        current,
+        Expected::current(current.version),
+        changes,
+    )
 }
 
-/// Withdraws an organization's signature (before the position is sent).
+/// Withdraws an organization's signature if the position is still at `expected`.
 pub fn remove_co_signer(
     conn: &mut DbConnection,
     actor: &Actor,
     current: &PositionRow,
-    expected_version: i64,
-    organization_id: i64,
+    expected: Expected,
+    signer: &CoSignerRow,
 ) -> ApiResult<PositionRow> {
-    check_co_signing_open(parse_status(&current.status))?;
-    let signer: Option<CoSignerRow> = position_co_signers::table
-        .select((
-            position_co_signers::organization_id,
-            position_co_signers::signed_on,
-        ))
-        .filter(position_co_signers::position_id.eq(current.id))
-        .filter(position_co_signers::organization_id.eq(organization_id))
-        .first(conn)
-        .optional()?;
-    let Some(signer) = signer else {
-        return Err(ApiError::not_found(format!(
-            "organization {organization_id} has not co-signed position {}",
-            current.id
-        )));
-    };
-    let row = touch(conn, current, expected_version)?;
+    let changes = serde_json::to_value(signer).unwrap_or_default();
+    let row = touch_as(
+        conn,
+        actor,
+        Action::RemoveCoSigner,
+        current,
+        expected,
+        changes,
+    )?;
     diesel::delete(
         position_co_signers::table
             .filter(position_co_signers::position_id.eq(current.id))
-            .filter(position_co_signers::organization_id.eq(organization_id)),
+            .filter(position_co_signers::organization_id.eq(signer.organization_id)),
     )
     .execute(conn)?;
-    write::record(
-        conn,
-        actor,
-        "remove_co_signer",
-        OBJECT,
-        row.id,
-        Some(serde_json::to_value(&signer).unwrap_or_default()),
-    )?;
     Ok(row)
 }
 
-/// Records an addressee's reply; a `sent` position becomes `answered` (kept in the history).
-pub fn add_response(
+/// Stores a reply (its audit record comes with [`record_response`]).
+pub fn insert_response(conn: &mut DbConnection, response: &NewResponse) -> ApiResult<i64> {
+    Ok(diesel::insert_into(position_responses::table)
+        .values(response)
+        .returning(position_responses::id)
+        .get_result(conn)?)
+}
+
+/// Records a stored reply. With `bump` the position's version moves on with it;
+/// without, the reply is recorded alone, for a caller whose next write (the move to
+/// `answered`) bumps the version.
+pub fn record_response(
     conn: &mut DbConnection,
     actor: &Actor,
     current: &PositionRow,
-    mut response: NewResponse,
+    response_id: i64,
+    response: &NewResponse,
+    bump: bool,
 ) -> ApiResult<PositionRow> {
-    let status = parse_status(&current.status);
-    if !status.is_sent() {
-        return Err(ApiError::new(
-            Code::PositionNotSent,
-            format!("a position in status '{status}' has not been sent, so it has no replies"),
-        ));
+    let changes = serde_json::json!({"response_id": response_id, "response": response});
+    if bump {
+        return touch_as(
+            conn,
+            actor,
+            Action::Response,
+            current,
+            Expected::current(current.version),
+            changes,
+        );
     }
-    let addressee: Option<i64> = position_addressees::table
-        .select(position_addressees::organization_id)
-        .filter(position_addressees::position_id.eq(current.id))
-        .filter(position_addressees::organization_id.eq(response.from_organization_id))
-        .first(conn)
-        .optional()?;
-    if addressee.is_none() {
-        return Err(ApiError::invalid_field(
-            "from_id",
-            "not_an_addressee",
-            format!(
-                "organization {} is not an addressee of this position; add it to addressee_ids first",
-                response.from_organization_id
-            ),
-        ));
-    }
-    if let Some(sent_on) = current.sent_on
-        && response.received_on < sent_on
-    {
-        return Err(ApiError::invalid_field(
-            "received_on",
-            "before_sending",
-            format!(
-                "the position was sent on {sent_on}; a reply cannot be received on {}",
-                response.received_on
-            ),
-        ));
-    }
-    response.position_id = current.id;
-    response.created_at = crate::time::now();
-    let response_id: i64 = diesel::insert_into(position_responses::table)
-        .values(&response)
-        .returning(position_responses::id)
-        .get_result(conn)?;
-    write::record(
+    write::record_change(
         conn,
         actor,
-        "response",
-        OBJECT,
+        Action::Response,
+        Positions::OBJECT,
         current.id,
-        Some(serde_json::json!({"response_id": response_id, "response": response})),
+        Some(changes),
     )?;
-    if status == PositionStatus::Sent {
-        let answered = Move {
-            to: PositionStatus::Answered,
-            on: Some(response.received_on),
-            note: Some(format!("reply recorded (response {response_id})")),
-        };
-        return transition(conn, actor, current, current.version, &answered);
-    }
-    touch(conn, current, current.version)
+    Ok(current.clone())
 }
 
 /// The positions that answer these consultations — published ones, and drafts as far

@@ -582,13 +582,13 @@ fn link_water_opinion(conn: &mut DbConnection, actor: &Actor) -> ApiResult<()> {
     let links = crate::positions::repo::links(conn, position.id)?;
     let mut fields = PositionFields::from(position.clone());
     fields.consultation_id = Some(consultation_id);
-    crate::positions::repo::update(
+    crate::positions::service::write_update(
         conn,
         actor,
         &crate::auth::policy::DraftVisibility::All,
         &position,
         links.clone(),
-        position.version,
+        crate::write::Expected::current(position.version),
         fields,
         links,
     )?;

@@ -21,8 +21,8 @@ use crate::organizations::repo as organizations;
 use crate::positions::model::{
     CoSignerRow, NewResponse, PositionFields, PositionLinks, PositionRow, no_adoption_date,
 };
-use crate::positions::repo::{self, Move};
-use crate::write::Actor;
+use crate::positions::service::{self, Move};
+use crate::write::{Actor, Expected};
 
 /// The government bodies the demo positions are addressed to.
 const GOVERNMENT_BODIES: [(&str, &str, &str); 3] = [
@@ -378,11 +378,11 @@ fn load_position(
         number: demo.number.map(str::to_owned),
         number_year: None,
         number_seq: None,
-        kind: demo.kind.as_str().to_owned(),
+        kind: demo.kind,
         title: Some(demo.title.to_owned()),
         summary: Some(demo.summary.to_owned()),
         body: Some(format!("{}{DEMO_NOTE}", demo.body)),
-        status: PositionStatus::Draft.as_str().to_owned(),
+        status: PositionStatus::Draft,
         adopted_on: None,
         adopted_sort: no_adoption_date(),
         sent_on: None,
@@ -407,7 +407,7 @@ fn load_position(
             signed_on: date(signed_on)?,
         });
     }
-    let mut row = repo::insert(conn, actor, &DraftVisibility::All, fields, links)?;
+    let mut row = service::insert_draft(conn, actor, &DraftVisibility::All, fields, links)?;
     for (to, on) in demo.moves {
         let on = date(on)?;
         if *to == PositionStatus::Closed
@@ -420,7 +420,7 @@ fn load_position(
             on: Some(on),
             note: None,
         };
-        row = repo::transition(conn, actor, &row, row.version, &request)?;
+        row = service::move_position(conn, actor, &row, Expected::current(row.version), &request)?;
     }
     let pending_response = demo.response.is_some()
         && !demo
@@ -452,5 +452,5 @@ fn respond(
         attachment_size_bytes: None,
         created_at: crate::time::now(),
     };
-    repo::add_response(conn, actor, row, response)
+    service::record_reply(conn, actor, row, response)
 }

@@ -85,6 +85,11 @@ pub enum Action {
     /// A partner API token issued or revoked.
     Issue,
     Revoke,
+    /// A signature added to a position, or withdrawn from it.
+    CoSign,
+    RemoveCoSigner,
+    /// A reply to a position recorded.
+    Response,
 }
 
 impl Action {
@@ -97,6 +102,9 @@ impl Action {
             Action::Decide => "decide",
             Action::Issue => "issue",
             Action::Revoke => "revoke",
+            Action::CoSign => "co_sign",
+            Action::RemoveCoSigner => "remove_co_signer",
+            Action::Response => "response",
         }
     }
 }
