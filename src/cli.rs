@@ -205,7 +205,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
             }
             let db = open_database(&config)?;
             let password_hash = crate::auth::password::hash(&password)?;
-            let data = crate::users::repo::NewUserData {
+            let data = crate::users::service::NewUserData {
                 email: email.into_inner(),
                 name,
                 role,
@@ -214,7 +214,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
             };
             let mut conn = db.connection()?;
             let user = diesel::Connection::transaction(&mut *conn, |conn| {
-                crate::users::repo::create(conn, &Default::default(), data)
+                crate::users::service::create(conn, &Default::default(), data)
             })
             .map_err(|e| e.to_string())?;
             println!(

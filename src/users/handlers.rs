@@ -2,21 +2,14 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 
 use super::dto::{CreateUser, Me, UpdateUser, User, UserListQuery, UserPage};
-use super::repo::{self, NewUserData, UserFilter, UserUpdate};
-use crate::auth::{SignedIn, password, policy};
-use crate::error::{ApiError, ApiResult};
+use super::service;
+use crate::auth::SignedIn;
+use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, Path, Query};
 use crate::http::AppState;
 use crate::http::with_etag;
 use crate::organizations::dto::IdPath;
-use crate::pagination::{Cursor, fetch_size, page_response, split_page};
-
-async fn hash_password(password: String) -> ApiResult<String> {
-    web::block(move || password::hash(&password))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)
-}
+use crate::pagination::respond_page;
 
 /// List people (administrators).
 ///
@@ -39,29 +32,8 @@ pub async fn list_users(
     SignedIn(principal): SignedIn,
     query: Query<UserListQuery>,
 ) -> ApiResult<HttpResponse> {
-    policy::require_admin(&principal)?;
-    let query = query.0;
-    let filter = UserFilter {
-        role: query.role,
-        updated_since: query.updated_since.map(|t| t.naive_utc()),
-        after: query
-            .cursor
-            .as_deref()
-            .map(|c| Cursor::decode(c, "id"))
-            .transpose()?,
-        fetch: fetch_size(query.limit),
-    };
-    let rows = state.db.run(move |conn| repo::list(conn, &filter)).await?;
-    let (rows, next_cursor) = split_page(rows, query.limit, |row| Cursor {
-        sort: "id".to_owned(),
-        key: None,
-        id: row.user.id,
-    });
-    let page = UserPage {
-        items: rows.into_iter().map(User::from).collect(),
-        next_cursor,
-    };
-    Ok(page_response(&req, &page, page.next_cursor.as_deref()))
+    let (listing, page) = service::list_request(&principal, query.0)?;
+    respond_page(&state, &req, listing, page).await
 }
 
 /// One person (administrators).
@@ -84,12 +56,7 @@ pub async fn get_user(
     SignedIn(principal): SignedIn,
     path: Path<IdPath>,
 ) -> ApiResult<HttpResponse> {
-    policy::require_admin(&principal)?;
-    let id = path.id;
-    let user = state
-        .db
-        .run(move |conn| repo::find_with_associations(conn, id))
-        .await?;
+    let user = service::get(&state, &principal, path.id).await?;
     Ok(with_etag(
         HttpResponse::Ok(),
         user.user.version,
@@ -119,21 +86,7 @@ pub async fn create_user(
     SignedIn(principal): SignedIn,
     body: Json<CreateUser>,
 ) -> ApiResult<HttpResponse> {
-    policy::require_admin(&principal)?;
-    let body = body.0;
-    let password_hash = hash_password(body.password).await?;
-    let data = NewUserData {
-        email: body.email.into_inner(),
-        name: body.name,
-        role: body.role,
-        password_hash,
-        associations: body.associations,
-    };
-    let actor = principal.actor();
-    let user = state
-        .db
-        .transaction(move |conn| repo::create(conn, &actor, data))
-        .await?;
+    let user = service::create_user(&state, &principal, body.0).await?;
     let mut response = HttpResponse::Created();
     response.insert_header((header::LOCATION, format!("/api/v1/users/{}", user.user.id)));
     Ok(with_etag(response, user.user.version, User::from(user)))
@@ -165,29 +118,7 @@ pub async fn update_user(
     if_match: IfMatch,
     body: Json<UpdateUser>,
 ) -> ApiResult<HttpResponse> {
-    policy::require_admin(&principal)?;
-    let body = body.0;
-    let password_hash = match body.password {
-        Some(password) => Some(hash_password(password).await?),
-        None => None,
-    };
-    let change = UserUpdate {
-        name: body.name,
-        role: body.role,
-        password_hash,
-        active: body.active,
-        associations: body.associations,
-    };
-    let id = path.id;
-    let actor = principal.actor();
-    let user = state
-        .db
-        .transaction(move |conn| {
-            let current = repo::find_with_associations(conn, id)?;
-            let expected = if_match.expected(current.user.version)?;
-            repo::update(conn, &actor, &current, expected, change)
-        })
-        .await?;
+    let user = service::update(&state, &principal, path.id, if_match, body.0).await?;
     Ok(with_etag(
         HttpResponse::Ok(),
         user.user.version,
@@ -211,16 +142,5 @@ pub async fn me(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
 ) -> ApiResult<web::Json<Me>> {
-    let user_id = policy::require_person(&principal)?.id;
-    let user = state
-        .db
-        .run(move |conn| repo::find_with_associations(conn, user_id))
-        .await?;
-    Ok(web::Json(Me {
-        id: user.user.id,
-        email: user.user.email,
-        name: user.user.name,
-        role: user.role,
-        associations: user.associations,
-    }))
+    Ok(web::Json(service::me(&state, &principal).await?))
 }

@@ -4,6 +4,7 @@ pub mod dto;
 pub mod handlers;
 pub mod model;
 pub mod repo;
+pub mod service;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

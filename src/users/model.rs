@@ -2,6 +2,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::{user_associations, users};
+use crate::domain::Role;
 
 #[derive(Debug, Clone, Queryable, Identifiable)]
 #[diesel(table_name = users)]
@@ -9,7 +10,7 @@ pub struct UserRow {
     pub id: i64,
     pub email: String,
     pub name: String,
-    pub role: String,
+    pub role: Role,
     pub password_hash: String,
     pub active: bool,
     pub version: i64,
@@ -17,28 +18,27 @@ pub struct UserRow {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Insertable)]
+/// Every writable column of a person.
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset)]
 #[diesel(table_name = users)]
-pub struct NewUser {
+pub struct UserFields {
     pub email: String,
     pub name: String,
-    pub role: String,
+    pub role: Role,
     pub password_hash: String,
     pub active: bool,
-    pub version: i64,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, AsChangeset)]
-#[diesel(table_name = users)]
-pub struct UserChanges {
-    pub name: Option<String>,
-    pub role: Option<String>,
-    pub password_hash: Option<String>,
-    pub active: Option<bool>,
-    pub version: i64,
-    pub updated_at: NaiveDateTime,
+impl From<&UserRow> for UserFields {
+    fn from(row: &UserRow) -> Self {
+        UserFields {
+            email: row.email.clone(),
+            name: row.name.clone(),
+            role: row.role,
+            password_hash: row.password_hash.clone(),
+            active: row.active,
+        }
+    }
 }
 
 #[derive(Debug, Insertable)]

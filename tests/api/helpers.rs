@@ -283,7 +283,7 @@ where
     /// Creates a person directly in the database and signs them in over HTTP.
     pub async fn user(&self, email: &str, role: Role, associations: &[i64]) -> (i64, String) {
         let hash = razem::auth::password::hash(PASSWORD).expect("hash");
-        let data = razem::users::repo::NewUserData {
+        let data = razem::users::service::NewUserData {
             email: email.to_owned(),
             name: format!("Test {role}"),
             role,
@@ -291,7 +291,7 @@ where
             associations: associations.to_vec(),
         };
         let user = self.with_conn(|conn| {
-            razem::users::repo::create(conn, &Default::default(), data).expect("create user")
+            razem::users::service::create(conn, &Default::default(), data).expect("create user")
         });
         let login = self
             .post(
