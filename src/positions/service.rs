@@ -426,6 +426,15 @@ pub(crate) async fn add_response(
 
 // ------------------------------------------------------------------ the rules
 
+/// 422 listing every broken rule, or nothing.
+fn validated(errors: Vec<FieldError>) -> ApiResult<()> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
 fn duplicates(ids: impl IntoIterator<Item = i64>) -> Option<i64> {
     let mut seen = std::collections::HashSet::new();
     ids.into_iter().find(|id| !seen.insert(*id))
@@ -513,11 +522,7 @@ fn check_consistency(fields: &PositionFields, links: &PositionLinks) -> ApiResul
             "the adopting association does not co-sign its own position",
         ));
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::validation(errors))
-    }
+    validated(errors)
 }
 
 /// Every referenced organization (and the consultation answered, among those in
@@ -592,11 +597,7 @@ fn check_references(
             format!("consultation {consultation_id} does not exist"),
         ));
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::validation(errors))
-    }
+    validated(errors)
 }
 
 /// A given number must be free within its association and year (409 otherwise).
