@@ -474,3 +474,45 @@ impl FromRequest for IfMatch {
         }))
     }
 }
+
+/// A JSON body that may be left out entirely, or be `null` (then `T::default()`).
+pub struct OptionalJson<T>(pub T);
+
+/// `null` or a `T`.
+#[derive(serde::Deserialize)]
+#[serde(transparent)]
+struct OrNull<T>(Option<T>);
+
+impl<T: Validate> Validate for OrNull<T> {
+    fn validate(&self) -> Result<(), validator::ValidationErrors> {
+        self.0.as_ref().map_or(Ok(()), Validate::validate)
+    }
+}
+
+impl<T> FromRequest for OptionalJson<T>
+where
+    T: DeserializeOwned + Validate + Default + 'static,
+{
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let headers = req.headers();
+        let length = headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim);
+        let no_body = length == Some("0")
+            || (length.is_none()
+                && !headers.contains_key(header::CONTENT_TYPE)
+                && !headers.contains_key(header::TRANSFER_ENCODING));
+        if no_body {
+            return Box::pin(ready(Ok(OptionalJson(T::default()))));
+        }
+        let body = Json::<OrNull<T>>::from_request(req, payload);
+        Box::pin(async move {
+            body.await
+                .map(|json| OptionalJson(json.0.0.unwrap_or_default()))
+        })
+    }
+}

@@ -149,11 +149,7 @@ pub fn list(
         query = query.filter(c::legislation_register_number.eq(number.clone()));
     }
     if let Some(q) = &filter.q {
-        query = query.filter(
-            c::search_text
-                .like(crate::organizations::repo::like_pattern(q))
-                .escape('\\'),
-        );
+        query = query.filter(c::search_text.like(crate::db::like_pattern(q)).escape('\\'));
     }
     if let Some(since) = filter.updated_since {
         query = query.filter(c::updated_at.ge(since));

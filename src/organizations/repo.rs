@@ -39,7 +39,7 @@ pub fn cursor_after(row: &OrganizationRow, sort: OrganizationSort) -> Cursor {
     }
 }
 
-pub use crate::db::like_pattern;
+use crate::db::like_pattern;
 
 pub fn list(
     conn: &mut DbConnection,

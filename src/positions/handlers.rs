@@ -1,11 +1,7 @@
 //! HTTP layer of positions: extract, call the use case (`super::service`), respond.
 
-use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, HttpResponse, delete, get, patch, post, web};
-use futures_util::future::{LocalBoxFuture, ready};
-use serde::de::DeserializeOwned;
-use validator::Validate;
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 
 use super::dto::{
     CoSignRequest, CoSignerPath, CreatePosition, CreateResponse, Position, PositionHistory,
@@ -14,52 +10,10 @@ use super::dto::{
 use super::service;
 use crate::auth::{Principal, SignedIn, policy};
 use crate::domain::Scope;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{IfMatch, Json, Path, Query};
+use crate::error::ApiResult;
+use crate::extract::{IfMatch, Json, OptionalJson, Path, Query};
 use crate::http::{AppState, with_etag};
 use crate::pagination::respond_page;
-
-/// A JSON body that may be left out entirely, or be `null` (then `T::default()`).
-pub struct OptionalJson<T>(pub T);
-
-/// `null` or a `T`.
-#[derive(serde::Deserialize)]
-#[serde(transparent)]
-struct OrNull<T>(Option<T>);
-
-impl<T: Validate> Validate for OrNull<T> {
-    fn validate(&self) -> Result<(), validator::ValidationErrors> {
-        self.0.as_ref().map_or(Ok(()), Validate::validate)
-    }
-}
-
-impl<T> FromRequest for OptionalJson<T>
-where
-    T: DeserializeOwned + Validate + Default + 'static,
-{
-    type Error = ApiError;
-    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let headers = req.headers();
-        let length = headers
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim);
-        let no_body = length == Some("0")
-            || (length.is_none()
-                && !headers.contains_key(header::CONTENT_TYPE)
-                && !headers.contains_key(header::TRANSFER_ENCODING));
-        if no_body {
-            return Box::pin(ready(Ok(OptionalJson(T::default()))));
-        }
-        let body = Json::<OrNull<T>>::from_request(req, payload);
-        Box::pin(async move {
-            body.await
-                .map(|json| OptionalJson(json.0.0.unwrap_or_default()))
-        })
-    }
-}
 
 /// List positions, appeals, interventions, opinions and resolutions.
 ///

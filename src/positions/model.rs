@@ -118,14 +118,6 @@ impl From<PositionRow> for PositionFields {
     }
 }
 
-/// Columns stamped on every write.
-#[derive(Debug, AsChangeset)]
-#[diesel(table_name = positions)]
-pub struct Stamp {
-    pub version: i64,
-    pub updated_at: NaiveDateTime,
-}
-
 /// An organization that co-signed, and when.
 #[derive(Debug, Clone, PartialEq, Queryable, Serialize)]
 pub struct CoSignerRow {

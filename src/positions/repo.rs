@@ -277,11 +277,7 @@ pub fn list(
         );
     }
     if let Some(q) = &filter.q {
-        query = query.filter(
-            p::search_text
-                .like(crate::organizations::repo::like_pattern(q))
-                .escape('\\'),
-        );
+        query = query.filter(p::search_text.like(crate::db::like_pattern(q)).escape('\\'));
     }
     if let Some(since) = filter.updated_since {
         query = query.filter(p::updated_at.ge(since));

@@ -102,11 +102,7 @@ pub fn list(
             .filter(p::last_day.ge(day));
     }
     if let Some(q) = &filter.q {
-        query = query.filter(
-            p::search_text
-                .like(crate::organizations::repo::like_pattern(q))
-                .escape('\\'),
-        );
+        query = query.filter(p::search_text.like(crate::db::like_pattern(q)).escape('\\'));
     }
     if let Some(since) = filter.updated_since {
         query = query.filter(p::updated_at.ge(since));
