@@ -20,15 +20,7 @@ pub struct World {
     pub ngo: Value,
 }
 
-pub async fn world<S, B>(app: &TestApp<S>, admin: &str) -> World
-where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
-    B: actix_web::body::MessageBody,
-{
+pub async fn world(app: &TestApp, admin: &str) -> World {
     let make = |body: Value| app.organization(admin, body);
     World {
         alliance: make(
