@@ -24,14 +24,14 @@ async fn writes_are_audited_with_actor_request_id_and_changes() {
     assert_eq!(created.status, StatusCode::CREATED);
     let id = created.json["id"].as_i64().unwrap();
     app.with_token(&admin)
-        .patch(&format!("/api/v1/organizations/{id}"))
+        .patch(format!("/api/v1/organizations/{id}"))
         .json(json!({"city_does_not_exist": 1}))
         .if_match(1)
         .send()
         .await
         .assert_problem(422, "validation_failed");
     app.with_token(&admin)
-        .patch(&format!("/api/v1/organizations/{id}"))
+        .patch(format!("/api/v1/organizations/{id}"))
         .json(json!({"short_name": "FR"}))
         .if_match(1)
         .send()
@@ -39,7 +39,7 @@ async fn writes_are_audited_with_actor_request_id_and_changes() {
 
     let log = app
         .with_token(&admin)
-        .get(&format!(
+        .get(format!(
             "/api/v1/audit?object_type=organization&object_id={id}"
         ))
         .send()
@@ -61,14 +61,14 @@ async fn writes_are_audited_with_actor_request_id_and_changes() {
 
     let by_actor = app
         .with_token(&admin)
-        .get(&format!("/api/v1/audit?actor={admin_id}&limit=1"))
+        .get(format!("/api/v1/audit?actor={admin_id}&limit=1"))
         .send()
         .await;
     assert_eq!(by_actor.json["items"].as_array().unwrap().len(), 1);
     let cursor = by_actor.json["next_cursor"].as_str().unwrap();
     let next = app
         .with_token(&admin)
-        .get(&format!(
+        .get(format!(
             "/api/v1/audit?actor={admin_id}&limit=1&cursor={cursor}"
         ))
         .send()

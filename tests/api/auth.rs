@@ -90,7 +90,7 @@ async fn forged_expired_and_malformed_tokens_are_401() {
     let secret = "test-secret-that-is-at-least-32-bytes-long";
     let good = json!({"sub": id.to_string(), "iss": "razem", "aud": "razem-api", "iat": now, "exp": now + 600});
     assert_eq!(
-        app.with_token(&sign(secret, good.clone(), Some(&kid), Algorithm::HS256))
+        app.with_token(sign(secret, good.clone(), Some(&kid), Algorithm::HS256))
             .get("/api/v1/me")
             .send()
             .await
@@ -273,7 +273,7 @@ async fn deactivated_accounts_lose_access_at_once() {
     );
     let deactivated = app
         .with_token(&admin)
-        .patch(&format!("/api/v1/users/{id}"))
+        .patch(format!("/api/v1/users/{id}"))
         .json(json!({"active": false}))
         .if_match(1)
         .send()

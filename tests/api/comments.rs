@@ -57,7 +57,7 @@ async fn get_accept(
 async fn submit(app: &TestApp, id: i64, body: &Value, token: &str) -> Value {
     let response = app
         .with_token(token)
-        .post(&comments_path(id))
+        .post(comments_path(id))
         .json(body)
         .send()
         .await;
@@ -76,9 +76,9 @@ async fn decide(app: &TestApp, token: &str, id: i64, comment_id: i64, body: Valu
     let current = app.with_token(token).get(&path).send().await;
     assert_eq!(current.status, StatusCode::OK, "{}", current.text);
     app.with_token(token)
-        .put(&format!("{path}/disposition"))
+        .put(format!("{path}/disposition"))
         .json(&body)
-        .if_match(&current.etag())
+        .if_match(current.etag())
         .send()
         .await
 }
@@ -134,31 +134,31 @@ async fn comments_are_taken_only_inside_the_window() {
 
     let body = comment("Program przewiduje wyłącznie roczne konkursy ofert.");
     app.with_token(&token)
-        .post(&comments_path(future))
+        .post(comments_path(future))
         .json(&body)
         .send()
         .await
         .assert_problem(409, "consultation_not_open");
     app.with_token(&token)
-        .post(&comments_path(past))
+        .post(comments_path(past))
         .json(&body)
         .send()
         .await
         .assert_problem(409, "consultation_closed");
     app.with_token(&token)
-        .post(&comments_path(cancelled))
+        .post(comments_path(cancelled))
         .json(&body)
         .send()
         .await
         .assert_problem(409, "consultation_cancelled");
     app.with_token(&token)
-        .post(&comments_path(draft))
+        .post(comments_path(draft))
         .json(&body)
         .send()
         .await
         .assert_problem(404, "not_found");
     app.anonymous()
-        .post(&comments_path(current))
+        .post(comments_path(current))
         .json(&body)
         .send()
         .await
@@ -170,7 +170,7 @@ async fn comments_are_taken_only_inside_the_window() {
     let before = Utc::now();
     let created = app
         .with_token(&token)
-        .post(&comments_path(current))
+        .post(comments_path(current))
         .json(&body)
         .send()
         .await;
@@ -202,7 +202,7 @@ async fn comments_are_taken_only_inside_the_window() {
     assert_eq!(app.audit_count("consultation_comment", comment_id), 1);
     let consultation = app
         .anonymous()
-        .get(&format!("/api/v1/consultations/{current}"))
+        .get(format!("/api/v1/consultations/{current}"))
         .send()
         .await;
     assert_eq!(consultation.json["comment_count"], 1);
@@ -234,7 +234,7 @@ async fn a_token_comments_for_its_own_organization_only() {
         .assert_problem(403, "forbidden");
     app.with_token(&read_only)
         .post(&path)
-        .json(&comment("Bez uprawnień."))
+        .json(comment("Bez uprawnień."))
         .send()
         .await
         .assert_problem(403, "insufficient_scope");
@@ -326,7 +326,7 @@ async fn editors_comment_for_their_associations() {
     let ambiguous = app
         .with_token(&two_hats)
         .post(&path)
-        .json(&comment("Czyja?"))
+        .json(comment("Czyja?"))
         .send()
         .await;
     ambiguous.assert_problem(422, "validation_failed");
@@ -335,14 +335,14 @@ async fn editors_comment_for_their_associations() {
     assert_eq!(chosen["submitter_id"], w.lubelszczyzna);
     app.with_token(&w.viewer)
         .post(&path)
-        .json(&comment("Czytelnik."))
+        .json(comment("Czytelnik."))
         .send()
         .await
         .assert_problem(403, "forbidden");
     let own = app
         .with_token(&w.organizer_editor)
         .post(&path)
-        .json(&comment("Własny projekt."))
+        .json(comment("Własny projekt."))
         .send()
         .await;
     own.assert_problem(422, "validation_failed");
@@ -490,8 +490,8 @@ async fn the_organizer_records_comments_from_other_channels() {
     .await;
     assert_eq!(late_letter["number"], 1);
     app.with_token(&w.commenter_editor)
-        .post(&comments_path(past))
-        .json(&comment("Przez API po terminie."))
+        .post(comments_path(past))
+        .json(comment("Przez API po terminie."))
         .send()
         .await
         .assert_problem(409, "consultation_closed");
@@ -516,7 +516,7 @@ async fn numbers_are_sequential_without_gaps_under_concurrent_submissions() {
         let requests = tokens.iter().enumerate().map(|(i, token)| async move {
             app.with_token(token)
                 .post(path)
-                .json(&comment(&format!("Uwaga {i} w rundzie {round}")))
+                .json(comment(&format!("Uwaga {i} w rundzie {round}")))
                 .send()
                 .await
         });
@@ -554,7 +554,7 @@ async fn eligibility_admits_members_or_the_invited_only() {
         .user("redakcja@opos.example.org", Role::Editor, &[w.opos])
         .await;
     // ZMP joins OPOS only tomorrow: not a member today.
-    let joining = app.with_token(&w.admin).post(&format!("/api/v1/associations/{}/members", w.opos)).json(json!({"member_id": zmp, "joined_on": (Utc::now().date_naive() + chrono::Duration::days(1)).to_string()})).send()
+    let joining = app.with_token(&w.admin).post(format!("/api/v1/associations/{}/members", w.opos)).json(json!({"member_id": zmp, "joined_on": (Utc::now().date_naive() + chrono::Duration::days(1)).to_string()})).send()
         .await;
     assert_eq!(joining.status, StatusCode::CREATED, "{}", joining.text);
     let mut body = programme(w.opos, &days(-1), &days(20));
@@ -577,7 +577,7 @@ async fn eligibility_admits_members_or_the_invited_only() {
     let refused = app
         .with_token(&outsider)
         .post(&path)
-        .json(&comment("Uwaga spoza porozumienia."))
+        .json(comment("Uwaga spoza porozumienia."))
         .send()
         .await;
     refused.assert_problem(403, "not_eligible");
@@ -594,7 +594,7 @@ async fn eligibility_admits_members_or_the_invited_only() {
         let response = app
             .with_token(&opos_editor)
             .post(&path)
-            .json(&recorded(submitter, "letter", &hours(-1), "Pismo."))
+            .json(recorded(submitter, "letter", &hours(-1), "Pismo."))
             .send()
             .await;
         response.assert_problem(422, "validation_failed");
@@ -631,8 +631,8 @@ async fn eligibility_admits_members_or_the_invited_only() {
     let guest = comment_token(&app, &w, w.pionier).await;
     submit(&app, invited, &comment("Uwaga zaproszonego klubu."), &guest).await;
     app.with_token(&w.commenter_editor)
-        .post(&comments_path(invited))
-        .json(&comment("Bez zaproszenia."))
+        .post(comments_path(invited))
+        .json(comment("Bez zaproszenia."))
         .send()
         .await
         .assert_problem(403, "not_eligible");
@@ -784,12 +784,12 @@ async fn only_the_organizer_decides_and_reasons_are_required() {
     });
     assert_eq!(actions, vec!["create", "decide", "decide", "decide"]);
     app.with_token(&w.organizer_editor)
-        .get(&format!("{}/999999/disposition", comments_path(id)))
+        .get(format!("{}/999999/disposition", comments_path(id)))
         .send()
         .await
         .assert_problem(405, "method_not_allowed");
     app.with_token(&w.organizer_editor)
-        .put(&format!("{}/999999/disposition", comments_path(id)))
+        .put(format!("{}/999999/disposition", comments_path(id)))
         .json(&rejected)
         .if_match(1)
         .send()
@@ -868,7 +868,7 @@ async fn the_report_is_published_once_closed_and_every_comment_decided() {
     assert_eq!(published.json["report_published_on"], today);
     let report = app
         .anonymous()
-        .get(&format!("/api/v1/consultations/{id}/report"))
+        .get(format!("/api/v1/consultations/{id}/report"))
         .send()
         .await;
     assert_eq!(report.json["report_published_on"], today);
@@ -877,22 +877,22 @@ async fn the_report_is_published_once_closed_and_every_comment_decided() {
     let first_path = format!("{}/{}", comments_path(id), first["id"]);
     let current = app.anonymous().get(&first_path).send().await;
     app.with_token(&w.organizer_editor)
-        .put(&format!("{first_path}/disposition"))
+        .put(format!("{first_path}/disposition"))
         .json(json!({"status": "rejected", "response": "Zmiana zdania."}))
-        .if_match(&current.etag())
+        .if_match(current.etag())
         .send()
         .await
         .assert_problem(409, "report_published");
     app.with_token(&w.organizer_editor)
         .patch(&first_path)
         .json(json!({"content": "Poprawka."}))
-        .if_match(&current.etag())
+        .if_match(current.etag())
         .send()
         .await
         .assert_problem(409, "report_published");
     app.with_token(&w.organizer_editor)
-        .post(&comments_path(id))
-        .json(&recorded(
+        .post(comments_path(id))
+        .json(recorded(
             json!({"submitter_id": w.pionier}),
             "letter",
             &days(-3),
@@ -1273,7 +1273,7 @@ async fn comment_lists_filter_sort_and_paginate() {
     assert_eq!(
         numbers(
             &app.anonymous()
-                .get(&format!("{path}?sort=-number"))
+                .get(format!("{path}?sort=-number"))
                 .send()
                 .await
         ),
@@ -1282,7 +1282,7 @@ async fn comment_lists_filter_sort_and_paginate() {
     assert_eq!(
         numbers(
             &app.anonymous()
-                .get(&format!("{path}?disposition=accepted"))
+                .get(format!("{path}?disposition=accepted"))
                 .send()
                 .await
         ),
@@ -1291,7 +1291,7 @@ async fn comment_lists_filter_sort_and_paginate() {
     assert_eq!(
         numbers(
             &app.anonymous()
-                .get(&format!("{path}?channel=api"))
+                .get(format!("{path}?channel=api"))
                 .send()
                 .await
         ),
@@ -1300,7 +1300,7 @@ async fn comment_lists_filter_sort_and_paginate() {
     assert_eq!(
         numbers(
             &app.anonymous()
-                .get(&format!("{path}?submitter={}", w.pionier))
+                .get(format!("{path}?submitter={}", w.pionier))
                 .send()
                 .await
         ),
@@ -1318,24 +1318,24 @@ async fn comment_lists_filter_sort_and_paginate() {
     }
     assert_eq!(walked, vec![5, 4, 3, 2, 1]);
     app.anonymous()
-        .get(&format!("{path}?disposition=maybe"))
+        .get(format!("{path}?disposition=maybe"))
         .send()
         .await
         .assert_problem(400, "invalid_query");
     app.anonymous()
-        .get(&format!("{path}?limit=2&sort=number&cursor=bm9wZQ"))
+        .get(format!("{path}?limit=2&sort=number&cursor=bm9wZQ"))
         .send()
         .await
         .assert_problem(400, "invalid_cursor");
     // A comment is found only under its own consultation.
     let other = open(&app, &w).await;
     app.anonymous()
-        .get(&format!("{}/{}", comments_path(other), letter["id"]))
+        .get(format!("{}/{}", comments_path(other), letter["id"]))
         .send()
         .await
         .assert_problem(404, "not_found");
     app.anonymous()
-        .get(&comments_path(999999))
+        .get(comments_path(999999))
         .send()
         .await
         .assert_problem(404, "not_found");

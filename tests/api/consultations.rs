@@ -142,14 +142,14 @@ pub async fn create(app: &TestApp, token: &str, body: Value) -> Value {
 pub async fn move_to(app: &TestApp, token: &str, id: i64, to: &str) -> TestResponse {
     let current = app
         .with_token(token)
-        .get(&format!("/api/v1/consultations/{id}"))
+        .get(format!("/api/v1/consultations/{id}"))
         .send()
         .await;
     assert_eq!(current.status, StatusCode::OK, "{}", current.text);
     app.with_token(token)
-        .post(&format!("/api/v1/consultations/{id}/transitions"))
+        .post(format!("/api/v1/consultations/{id}/transitions"))
         .json(json!({"to": to}))
-        .if_match(&current.etag())
+        .if_match(current.etag())
         .send()
         .await
 }
@@ -374,7 +374,7 @@ async fn the_status_follows_the_clock() {
     ] {
         let response = app
             .with_token(&w.admin)
-            .get(&format!("/api/v1/consultations/{id}"))
+            .get(format!("/api/v1/consultations/{id}"))
             .send()
             .await;
         assert_eq!(response.json["status"], expected, "{}", response.text);
@@ -397,7 +397,7 @@ async fn the_status_follows_the_clock() {
     ] {
         let list = app
             .anonymous()
-            .get(&format!(
+            .get(format!(
                 "/api/v1/consultations?status={status}&organizer={}",
                 w.organizer
             ))
@@ -415,13 +415,13 @@ async fn the_status_follows_the_clock() {
     // Moving the window moves the status: the future one opens when opens_at is now past.
     let current_tag = app
         .with_token(&w.admin)
-        .get(&format!("/api/v1/consultations/{future}"))
+        .get(format!("/api/v1/consultations/{future}"))
         .send()
         .await
         .etag();
     let moved = app
         .with_token(&w.admin)
-        .patch(&format!("/api/v1/consultations/{future}"))
+        .patch(format!("/api/v1/consultations/{future}"))
         .json(json!({"opens_at": hours(-1)}))
         .if_match(&current_tag)
         .send()
@@ -432,7 +432,7 @@ async fn the_status_follows_the_clock() {
     // The history puts the clock's moves among the stored ones.
     let history = app
         .anonymous()
-        .get(&format!("/api/v1/consultations/{past}/history"))
+        .get(format!("/api/v1/consultations/{past}/history"))
         .send()
         .await;
     assert_eq!(history.status, StatusCode::OK, "{}", history.text);
@@ -459,7 +459,7 @@ async fn the_status_follows_the_clock() {
     );
     let history = app
         .anonymous()
-        .get(&format!("/api/v1/consultations/{current}/history"))
+        .get(format!("/api/v1/consultations/{current}/history"))
         .send()
         .await;
     let last = history.json["items"]
@@ -496,7 +496,7 @@ async fn minimum_periods_depend_on_the_subject_kind() {
         let exact = app
             .with_token(&w.admin)
             .post("/api/v1/consultations")
-            .json(&window(kind, minimum_days * 24))
+            .json(window(kind, minimum_days * 24))
             .send()
             .await;
         assert_eq!(exact.status, StatusCode::CREATED, "{kind}: {}", exact.text);
@@ -504,7 +504,7 @@ async fn minimum_periods_depend_on_the_subject_kind() {
         let short = app
             .with_token(&w.admin)
             .post("/api/v1/consultations")
-            .json(&window(kind, minimum_days * 24 - 1))
+            .json(window(kind, minimum_days * 24 - 1))
             .send()
             .await;
         short.assert_problem(422, "validation_failed");
@@ -530,7 +530,7 @@ async fn minimum_periods_depend_on_the_subject_kind() {
     let backwards = app
         .with_token(&w.admin)
         .post("/api/v1/consultations")
-        .json(&programme(
+        .json(programme(
             w.organizer,
             "2030-02-01T00:00:00Z",
             "2030-01-01T00:00:00Z",
@@ -577,7 +577,7 @@ async fn minimum_periods_are_configuration() {
     let fourteen_days = app
         .with_token(&w.admin)
         .post("/api/v1/consultations")
-        .json(&programme(
+        .json(programme(
             w.organizer,
             "2030-01-01T00:00:00Z",
             "2030-01-15T00:00:00Z",
@@ -594,7 +594,7 @@ async fn minimum_periods_are_configuration() {
     let three_weeks = app
         .with_token(&w.admin)
         .post("/api/v1/consultations")
-        .json(&programme(
+        .json(programme(
             w.organizer,
             "2030-01-01T00:00:00Z",
             "2030-01-22T00:00:00Z",
@@ -723,7 +723,7 @@ async fn transitions_follow_the_lifecycle_and_refuse_the_rest() {
 
     let history = app
         .anonymous()
-        .get(&format!("/api/v1/consultations/{id}/history"))
+        .get(format!("/api/v1/consultations/{id}/history"))
         .send()
         .await;
     let items = history.json["items"].as_array().unwrap();
@@ -812,13 +812,13 @@ async fn the_window_changes_only_as_far_as_its_status_allows() {
     app.with_token(&w.admin)
         .patch(&path)
         .json(json!({"title": "Po publikacji"}))
-        .if_match(&published.etag())
+        .if_match(published.etag())
         .send()
         .await
         .assert_problem(409, "consultation_final");
     app.with_token(&w.admin)
         .delete(&path)
-        .if_match(&published.etag())
+        .if_match(published.etag())
         .send()
         .await
         .assert_problem(409, "consultation_not_deletable");
@@ -869,7 +869,7 @@ async fn drafts_are_visible_to_the_organizer_and_admins_only() {
             .await;
         let history = app
             .caller(token)
-            .get(&format!("{path}/history"))
+            .get(format!("{path}/history"))
             .send()
             .await;
         if visible {
@@ -911,7 +911,7 @@ async fn drafts_are_visible_to_the_organizer_and_admins_only() {
     let cancelled = move_to(&app, &w.organizer_editor, abandoned, "cancelled").await;
     assert_eq!(cancelled.status, StatusCode::OK);
     app.anonymous()
-        .get(&format!("/api/v1/consultations/{abandoned}"))
+        .get(format!("/api/v1/consultations/{abandoned}"))
         .send()
         .await
         .assert_problem(404, "not_found");
@@ -1004,7 +1004,7 @@ async fn writes_follow_the_authorization_matrix_and_refusals_change_nothing() {
                 .await;
             let moved = app
                 .caller(other_token.as_deref())
-                .post(&format!("{path}/transitions"))
+                .post(format!("{path}/transitions"))
                 .json(json!({"to": "announced"}))
                 .if_match(1)
                 .send()
@@ -1102,7 +1102,7 @@ async fn positions_answer_consultations() {
         .await;
     assert_eq!(answering.status, StatusCode::CREATED);
     app.with_token(&w.admin)
-        .delete(&format!("/api/v1/consultations/{draft_id}"))
+        .delete(format!("/api/v1/consultations/{draft_id}"))
         .if_match(1)
         .send()
         .await
@@ -1149,13 +1149,13 @@ async fn a_draft_consultation_the_writer_cannot_see_is_answered_as_a_missing_one
     let hidden = app
         .with_token(&opos_editor)
         .post("/api/v1/positions")
-        .json(&answering(draft_id))
+        .json(answering(draft_id))
         .send()
         .await;
     let missing = app
         .with_token(&opos_editor)
         .post("/api/v1/positions")
-        .json(&answering(missing_id))
+        .json(answering(missing_id))
         .send()
         .await;
     missing.assert_problem(422, "validation_failed");
@@ -1204,7 +1204,7 @@ async fn a_draft_consultation_the_writer_cannot_see_is_answered_as_a_missing_one
         let created = app
             .with_token(token)
             .post("/api/v1/positions")
-            .json(&answering(draft_id))
+            .json(answering(draft_id))
             .send()
             .await;
         assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
@@ -1321,7 +1321,7 @@ async fn lists_filter_sort_and_walk_every_row_once() {
     ] {
         let response = app
             .anonymous()
-            .get(&format!("/api/v1/consultations?{query}"))
+            .get(format!("/api/v1/consultations?{query}"))
             .send()
             .await;
         assert_eq!(count(&response), expected, "?{query}");
@@ -1402,7 +1402,7 @@ async fn demo_consultations_load_once() {
     assert_eq!(water["positions"][0]["association"]["slug"], "opos");
     let report = app
         .anonymous()
-        .get(&format!("/api/v1/consultations/{}/report", programme["id"]))
+        .get(format!("/api/v1/consultations/{}/report", programme["id"]))
         .send()
         .await;
     assert_eq!(report.json["by_disposition"]["pending"], 0);

@@ -88,7 +88,7 @@ async fn every_invalid_identifier_is_422_naming_the_field() {
         let response = app
             .with_token(&admin)
             .post("/api/v1/organizations")
-            .json(&body_with(field, value))
+            .json(body_with(field, value))
             .send()
             .await;
         response.assert_problem(422, "validation_failed");

@@ -118,7 +118,7 @@ async fn members_are_added_listed_on_a_date_and_counted() {
     assert_eq!(app.audit_count("membership", membership_id), 1);
     let one = app
         .anonymous()
-        .get(&format!("{path}/{membership_id}"))
+        .get(format!("{path}/{membership_id}"))
         .send()
         .await;
     assert_eq!(one.status, StatusCode::OK);
@@ -166,7 +166,7 @@ async fn members_are_added_listed_on_a_date_and_counted() {
         ("current=false", &["Beta Stowarzyszenie Samorządów"]),
     ];
     for (query, expected) in cases {
-        let response = app.anonymous().get(&format!("{path}?{query}")).send().await;
+        let response = app.anonymous().get(format!("{path}?{query}")).send().await;
         assert_eq!(
             response.status,
             StatusCode::OK,
@@ -177,7 +177,7 @@ async fn members_are_added_listed_on_a_date_and_counted() {
     }
     let by_joining = app
         .anonymous()
-        .get(&format!("{path}?sort=-joined_on"))
+        .get(format!("{path}?sort=-joined_on"))
         .send()
         .await;
     assert_eq!(
@@ -190,7 +190,7 @@ async fn members_are_added_listed_on_a_date_and_counted() {
     );
     let by_name_desc = app
         .anonymous()
-        .get(&format!("{path}?sort=-name"))
+        .get(format!("{path}?sort=-name"))
         .send()
         .await;
     assert_eq!(names(&by_name_desc)[0], "Związek Miast Polskich");
@@ -212,12 +212,12 @@ async fn members_are_added_listed_on_a_date_and_counted() {
     }
 
     app.anonymous()
-        .get(&format!("{path}?on=2020-01-01&current=true"))
+        .get(format!("{path}?on=2020-01-01&current=true"))
         .send()
         .await
         .assert_problem(400, "invalid_query");
     app.anonymous()
-        .get(&format!("{path}?on=yesterday"))
+        .get(format!("{path}?on=yesterday"))
         .send()
         .await
         .assert_problem(400, "invalid_query");
@@ -227,7 +227,7 @@ async fn members_are_added_listed_on_a_date_and_counted() {
         .await
         .assert_problem(404, "not_found");
     app.anonymous()
-        .get(&format!(
+        .get(format!(
             "/api/v1/associations/{}/members",
             w.gmina["slug"].as_str().unwrap()
         ))
@@ -238,7 +238,7 @@ async fn members_are_added_listed_on_a_date_and_counted() {
     // member_count: members today, computed for every association on a page.
     let alliance = app
         .anonymous()
-        .get(&format!("/api/v1/associations/{}", id(&w.alliance)))
+        .get(format!("/api/v1/associations/{}", id(&w.alliance)))
         .send()
         .await;
     assert_eq!(alliance.json["member_count"], 2);
@@ -286,7 +286,7 @@ async fn alliances_take_associations_and_associations_take_local_governments() {
     for (association, member, code) in rejected {
         let response = app
             .with_token(&admin)
-            .post(&members_path(association))
+            .post(members_path(association))
             .json(json!({"member_id": id(member), "joined_on": "2014-01-01"}))
             .send()
             .await;
@@ -300,7 +300,7 @@ async fn alliances_take_associations_and_associations_take_local_governments() {
     }
     let unknown = app
         .with_token(&admin)
-        .post(&members_path(&w.a))
+        .post(members_path(&w.a))
         .json(json!({"member_id": 999999, "joined_on": "2014-01-01"}))
         .send()
         .await;
@@ -308,7 +308,7 @@ async fn alliances_take_associations_and_associations_take_local_governments() {
     assert_eq!(unknown.json["errors"][0]["code"], "not_found");
     let missing = app
         .with_token(&admin)
-        .post(&members_path(&w.a))
+        .post(members_path(&w.a))
         .json(json!({"member_id": id(&w.gmina)}))
         .send()
         .await;
@@ -329,7 +329,7 @@ async fn alliances_take_associations_and_associations_take_local_governments() {
     for (association, member) in accepted {
         let response = app
             .with_token(&admin)
-            .post(&members_path(association))
+            .post(members_path(association))
             .json(json!({"member_id": id(member), "joined_on": "2014-01-01"}))
             .send()
             .await;
@@ -337,7 +337,7 @@ async fn alliances_take_associations_and_associations_take_local_governments() {
     }
     let a = app
         .anonymous()
-        .get(&format!(
+        .get(format!(
             "/api/v1/associations/{}",
             w.a["slug"].as_str().unwrap()
         ))
@@ -347,21 +347,21 @@ async fn alliances_take_associations_and_associations_take_local_governments() {
     // A member organization cannot be deleted while it is a member.
     let gmina = app
         .with_token(&admin)
-        .delete(&format!("/api/v1/organizations/{}", id(&w.gmina)))
+        .delete(format!("/api/v1/organizations/{}", id(&w.gmina)))
         .if_match(1)
         .send()
         .await;
     gmina.assert_problem(409, "still_referenced");
     // So is a member association; deleting an association takes its own memberships along.
     app.with_token(&admin)
-        .delete(&format!("/api/v1/associations/{}", id(&w.national)))
+        .delete(format!("/api/v1/associations/{}", id(&w.national)))
         .if_match(1)
         .send()
         .await
         .assert_problem(409, "still_referenced");
     let deleted = app
         .with_token(&admin)
-        .delete(&format!("/api/v1/associations/{}", id(&w.alliance)))
+        .delete(format!("/api/v1/associations/{}", id(&w.alliance)))
         .if_match(1)
         .send()
         .await;
@@ -526,7 +526,7 @@ async fn an_editor_of_one_association_cannot_touch_anothers_members() {
 
     let own = app
         .with_token(&editor)
-        .post(&members_path(&w.a))
+        .post(members_path(&w.a))
         .json(json!({"member_id": id(&w.gmina), "joined_on": "2014-01-01"}))
         .send()
         .await;
@@ -543,7 +543,7 @@ async fn an_editor_of_one_association_cannot_touch_anothers_members() {
 
     let theirs = app
         .with_token(&admin)
-        .post(&members_path(&w.b))
+        .post(members_path(&w.b))
         .json(json!({"member_id": id(&w.gmina), "joined_on": "2014-01-01"}))
         .send()
         .await;
@@ -565,7 +565,7 @@ async fn an_editor_of_one_association_cannot_touch_anothers_members() {
     let before = snapshot();
 
     app.with_token(&editor)
-        .post(&members_path(&w.b))
+        .post(members_path(&w.b))
         .json(json!({"member_id": id(&w.powiat), "joined_on": "2014-01-01"}))
         .send()
         .await
@@ -584,14 +584,14 @@ async fn an_editor_of_one_association_cannot_touch_anothers_members() {
         .await
         .assert_problem(403, "forbidden");
     app.with_token(&editor)
-        .post(&members_path(&w.alliance))
+        .post(members_path(&w.alliance))
         .json(json!({"member_id": id(&w.a), "joined_on": "2014-01-01"}))
         .send()
         .await
         .assert_problem(403, "forbidden");
     // B's membership is not reachable through A's path either.
     app.with_token(&editor)
-        .patch(&format!("{}/{theirs_id}", members_path(&w.a)))
+        .patch(format!("{}/{theirs_id}", members_path(&w.a)))
         .json(json!({"left_on": "2020-01-01"}))
         .if_match(1)
         .send()

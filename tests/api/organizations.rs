@@ -68,7 +68,7 @@ async fn create_read_update_delete_round_trip_with_polish_text() {
     assert_eq!(by_slug.json, created.json);
     let by_id = app
         .anonymous()
-        .get(&format!("/api/v1/organizations/{id}"))
+        .get(format!("/api/v1/organizations/{id}"))
         .send()
         .await;
     assert_eq!(by_id.json, created.json);
@@ -76,7 +76,7 @@ async fn create_read_update_delete_round_trip_with_polish_text() {
 
     let patched = app
         .with_token(&admin)
-        .patch(&format!("/api/v1/organizations/{id}"))
+        .patch(format!("/api/v1/organizations/{id}"))
         .json(
             json!({"address": {"street": null}, "population": 12500, "short_name": "Świerklaniec"}),
         )
@@ -95,14 +95,14 @@ async fn create_read_update_delete_round_trip_with_polish_text() {
 
     let stale = app
         .with_token(&admin)
-        .delete(&format!("/api/v1/organizations/{id}"))
+        .delete(format!("/api/v1/organizations/{id}"))
         .if_match(1)
         .send()
         .await;
     stale.assert_problem(412, "precondition_failed");
     let deleted = app
         .with_token(&admin)
-        .delete(&format!("/api/v1/organizations/{id}"))
+        .delete(format!("/api/v1/organizations/{id}"))
         .if_match(2)
         .send()
         .await;
@@ -116,7 +116,7 @@ async fn create_read_update_delete_round_trip_with_polish_text() {
     });
     assert_eq!(count, 0);
     app.anonymous()
-        .get(&format!("/api/v1/organizations/{id}"))
+        .get(format!("/api/v1/organizations/{id}"))
         .send()
         .await
         .assert_problem(404, "not_found");
@@ -356,7 +356,7 @@ async fn search_ignores_case_and_diacritics_on_every_backend() {
     for q in ["slaski", "ŚLĄSKI", "Śląski", "zwiazek gmin i"] {
         let response = app
             .anonymous()
-            .get(&format!("/api/v1/organizations?q={}", urlencode(q)))
+            .get(format!("/api/v1/organizations?q={}", urlencode(q)))
             .send()
             .await;
         assert_eq!(response.status, StatusCode::OK, "{}", response.text);
@@ -412,7 +412,7 @@ async fn filters_by_kind_voivodeship_teryt_and_updated_since() {
     assert_eq!(alliances.json["items"].as_array().unwrap().len(), 1);
     let slaskie = app
         .anonymous()
-        .get(&format!(
+        .get(format!(
             "/api/v1/organizations?voivodeship={}",
             urlencode("śląskie")
         ))
@@ -541,7 +541,7 @@ async fn keyset_pagination_walks_every_row_once_in_each_sort() {
         .await;
     let cursor = first.json["next_cursor"].as_str().unwrap();
     app.anonymous()
-        .get(&format!("/api/v1/organizations?sort=-name&cursor={cursor}"))
+        .get(format!("/api/v1/organizations?sort=-name&cursor={cursor}"))
         .send()
         .await
         .assert_problem(400, "invalid_cursor");
@@ -625,7 +625,7 @@ async fn only_admins_create_associations_and_delete_organizations() {
     );
     let delete = app
         .with_token(&editor)
-        .delete(&format!("/api/v1/organizations/{}", ngo.json["id"]))
+        .delete(format!("/api/v1/organizations/{}", ngo.json["id"]))
         .if_match(1)
         .send()
         .await;

@@ -35,7 +35,7 @@ struct World {
 async fn organization_id(app: &TestApp, slug: &str) -> i64 {
     let response = app
         .anonymous()
-        .get(&format!("/api/v1/organizations/{slug}"))
+        .get(format!("/api/v1/organizations/{slug}"))
         .send()
         .await;
     assert_eq!(response.status, StatusCode::OK, "{slug}: {}", response.text);
@@ -103,7 +103,7 @@ async fn create(app: &TestApp, token: &str, body: Value) -> Value {
 async fn move_to(app: &TestApp, token: &str, id: i64, to: &str, on: Option<&str>) -> TestResponse {
     let current = app
         .with_token(token)
-        .get(&format!("/api/v1/positions/{id}"))
+        .get(format!("/api/v1/positions/{id}"))
         .send()
         .await;
     assert_eq!(current.status, StatusCode::OK, "{}", current.text);
@@ -112,9 +112,9 @@ async fn move_to(app: &TestApp, token: &str, id: i64, to: &str, on: Option<&str>
         body["on"] = json!(on);
     }
     app.with_token(token)
-        .post(&format!("/api/v1/positions/{id}/transitions"))
+        .post(format!("/api/v1/positions/{id}/transitions"))
         .json(&body)
-        .if_match(&current.etag())
+        .if_match(current.etag())
         .send()
         .await
 }
@@ -407,7 +407,7 @@ async fn every_transition_is_allowed_or_refused_by_the_lifecycle() {
                 assert_eq!(response.etag(), format!("\"{}\"", before.1 + 1));
                 let history = app
                     .with_token(&w.editor_a)
-                    .get(&format!("/api/v1/positions/{id}/history"))
+                    .get(format!("/api/v1/positions/{id}/history"))
                     .send()
                     .await;
                 let last = history.json["items"]
@@ -572,7 +572,7 @@ async fn adoption_needs_title_body_and_date_and_numbers_the_position() {
     before_sent.assert_problem(422, "validation_failed");
     let history = app
         .anonymous()
-        .get(&format!("/api/v1/positions/{id}/history"))
+        .get(format!("/api/v1/positions/{id}/history"))
         .send()
         .await;
     let moves: Vec<(Value, Value, Value)> = history.json["items"]
@@ -611,7 +611,7 @@ async fn concurrent_adoptions_get_distinct_consecutive_numbers() {
         let (app, token) = (&app, w.admin.as_str());
         let adopt = |id: i64| async move {
             app.with_token(token)
-                .post(&format!("/api/v1/positions/{id}/transitions"))
+                .post(format!("/api/v1/positions/{id}/transitions"))
                 .json(json!({"to": "adopted", "on": "2024-05-05"}))
                 .if_match(1)
                 .send()
@@ -657,7 +657,7 @@ async fn co_signing_follows_the_rules() {
 
     // Editors of another association do not see the draft yet.
     app.with_token(&w.editor_b)
-        .post(&sign(w.slaski))
+        .post(sign(w.slaski))
         .json(json!({}))
         .send()
         .await
@@ -665,31 +665,31 @@ async fn co_signing_follows_the_rules() {
     walk(&app, &w.editor_a, id, &[("adopted", "2024-03-08")]).await;
 
     app.anonymous()
-        .post(&sign(w.slaski))
+        .post(sign(w.slaski))
         .json(json!({}))
         .send()
         .await
         .assert_problem(401, "authentication_required");
     app.with_token(&w.viewer)
-        .post(&sign(w.slaski))
+        .post(sign(w.slaski))
         .json(json!({}))
         .send()
         .await
         .assert_problem(403, "forbidden");
     app.with_token(&w.editor_b)
-        .post(&sign(w.wielkopolska))
+        .post(sign(w.wielkopolska))
         .json(json!({}))
         .send()
         .await
         .assert_problem(403, "forbidden");
     app.with_token(&w.editor_a)
-        .post(&sign(w.opos))
+        .post(sign(w.opos))
         .json(json!({}))
         .send()
         .await
         .assert_problem(409, "own_position");
     app.with_token(&w.admin)
-        .post(&format!("/api/v1/positions/{id}/co-signers/99999"))
+        .post(format!("/api/v1/positions/{id}/co-signers/99999"))
         .json(json!({}))
         .send()
         .await
@@ -701,7 +701,7 @@ async fn co_signing_follows_the_rules() {
 
     let signed = app
         .with_token(&w.editor_b)
-        .post(&sign(w.slaski))
+        .post(sign(w.slaski))
         .json(json!({"signed_on": "2024-03-12"}))
         .send()
         .await;
@@ -714,7 +714,7 @@ async fn co_signing_follows_the_rules() {
     );
     assert_eq!(signed.json["co_signers"][0]["signed_on"], "2024-03-12");
     app.with_token(&w.editor_b)
-        .post(&sign(w.slaski))
+        .post(sign(w.slaski))
         .json(json!({}))
         .send()
         .await
@@ -740,31 +740,31 @@ async fn co_signing_follows_the_rules() {
 
     // Withdrawing a signature: its editor, with If-Match.
     app.with_token(&w.editor_b)
-        .delete(&sign(w.wielkopolska))
+        .delete(sign(w.wielkopolska))
         .if_match(4)
         .send()
         .await
         .assert_problem(403, "forbidden");
     app.with_token(&w.admin)
-        .delete(&sign(w.wielkopolska))
+        .delete(sign(w.wielkopolska))
         .send()
         .await
         .assert_problem(428, "precondition_required");
     app.with_token(&w.admin)
-        .delete(&sign(w.wielkopolska))
+        .delete(sign(w.wielkopolska))
         .if_match(3)
         .send()
         .await
         .assert_problem(412, "precondition_failed");
     let removed = app
         .with_token(&w.admin)
-        .delete(&sign(w.wielkopolska))
+        .delete(sign(w.wielkopolska))
         .if_match(4)
         .send()
         .await;
     assert_eq!(removed.status, StatusCode::NO_CONTENT, "{}", removed.text);
     app.with_token(&w.admin)
-        .delete(&sign(w.wielkopolska))
+        .delete(sign(w.wielkopolska))
         .if_match(5)
         .send()
         .await
@@ -773,19 +773,19 @@ async fn co_signing_follows_the_rules() {
     // Once sent, co-signers are fixed.
     walk(&app, &w.editor_a, id, &[("sent", "2024-03-15")]).await;
     app.with_token(&w.admin)
-        .post(&sign(w.wielkopolska))
+        .post(sign(w.wielkopolska))
         .json(json!({}))
         .send()
         .await
         .assert_problem(409, "position_already_sent");
     app.with_token(&w.editor_b)
-        .delete(&sign(w.slaski))
+        .delete(sign(w.slaski))
         .if_match(6)
         .send()
         .await
         .assert_problem(409, "position_already_sent");
     app.with_token(&w.admin)
-        .patch(&format!("/api/v1/positions/{id}"))
+        .patch(format!("/api/v1/positions/{id}"))
         .json(json!({"co_signers": []}))
         .if_match(6)
         .send()
@@ -818,7 +818,7 @@ async fn co_signing_follows_the_rules() {
     );
     let by_signer = app
         .anonymous()
-        .get(&format!("/api/v1/positions?co_signer={}", w.slaski))
+        .get(format!("/api/v1/positions?co_signer={}", w.slaski))
         .send()
         .await;
     assert!(ids(&by_signer.json).contains(&id));
@@ -905,7 +905,7 @@ async fn replies_move_a_sent_position_to_answered() {
     assert_eq!(response["attachment"]["media_type"], "application/pdf");
     let history = app
         .anonymous()
-        .get(&format!("/api/v1/positions/{id}/history"))
+        .get(format!("/api/v1/positions/{id}/history"))
         .send()
         .await;
     let last = history.json["items"]
@@ -975,12 +975,12 @@ async fn drafts_are_visible_only_to_editors_of_the_association_and_admins() {
         for id in [private_id, abandoned_id] {
             let single = app
                 .caller(token)
-                .get(&format!("/api/v1/positions/{id}"))
+                .get(format!("/api/v1/positions/{id}"))
                 .send()
                 .await;
             let history = app
                 .caller(token)
-                .get(&format!("/api/v1/positions/{id}/history"))
+                .get(format!("/api/v1/positions/{id}/history"))
                 .send()
                 .await;
             if sees_drafts {
@@ -993,7 +993,7 @@ async fn drafts_are_visible_only_to_editors_of_the_association_and_admins() {
         }
         let single = app
             .caller(token)
-            .get(&format!("/api/v1/positions/{public_id}"))
+            .get(format!("/api/v1/positions/{public_id}"))
             .send()
             .await;
         assert_eq!(single.status, StatusCode::OK, "{role} sees what is adopted");
@@ -1006,7 +1006,7 @@ async fn drafts_are_visible_only_to_editors_of_the_association_and_admins() {
             let query = query.replace("{opos}", &w.opos.to_string());
             let list = app
                 .caller(token)
-                .get(&format!("/api/v1/positions?{query}"))
+                .get(format!("/api/v1/positions?{query}"))
                 .send()
                 .await;
             assert_eq!(list.status, StatusCode::OK, "{}", list.text);
@@ -1038,55 +1038,55 @@ async fn drafts_are_visible_only_to_editors_of_the_association_and_admins() {
 
     // Writes: the invisible is 404, the visible but not yours is 403, nothing changes.
     app.with_token(&w.editor_b)
-        .patch(&format!("/api/v1/positions/{private_id}"))
+        .patch(format!("/api/v1/positions/{private_id}"))
         .json(json!({"title": "X"}))
         .if_match(1)
         .send()
         .await
         .assert_problem(404, "not_found");
     app.with_token(&w.editor_b)
-        .patch(&format!("/api/v1/positions/{public_id}"))
+        .patch(format!("/api/v1/positions/{public_id}"))
         .json(json!({"title": "X"}))
         .if_match(2)
         .send()
         .await
         .assert_problem(403, "forbidden");
     app.with_token(&w.viewer)
-        .patch(&format!("/api/v1/positions/{public_id}"))
+        .patch(format!("/api/v1/positions/{public_id}"))
         .json(json!({"title": "X"}))
         .if_match(2)
         .send()
         .await
         .assert_problem(403, "forbidden");
     app.anonymous()
-        .patch(&format!("/api/v1/positions/{public_id}"))
+        .patch(format!("/api/v1/positions/{public_id}"))
         .json(json!({"title": "X"}))
         .if_match(2)
         .send()
         .await
         .assert_problem(401, "authentication_required");
     app.with_token(&w.editor_b)
-        .post(&format!("/api/v1/positions/{private_id}/transitions"))
+        .post(format!("/api/v1/positions/{private_id}/transitions"))
         .json(json!({"to": "adopted", "on": "2024-01-01"}))
         .if_match(1)
         .send()
         .await
         .assert_problem(404, "not_found");
     app.with_token(&w.editor_b)
-        .delete(&format!("/api/v1/positions/{private_id}"))
+        .delete(format!("/api/v1/positions/{private_id}"))
         .if_match(1)
         .send()
         .await
         .assert_problem(404, "not_found");
     app.with_token(&w.editor_b)
         .post("/api/v1/positions")
-        .json(&draft(w.opos, "Cudze"))
+        .json(draft(w.opos, "Cudze"))
         .send()
         .await
         .assert_problem(403, "forbidden");
     app.with_token(&w.viewer)
         .post("/api/v1/positions")
-        .json(&draft(w.opos, "Cudze"))
+        .json(draft(w.opos, "Cudze"))
         .send()
         .await
         .assert_problem(403, "forbidden");
@@ -1228,7 +1228,7 @@ async fn pagination_walks_every_position_once_in_each_sort() {
         .await;
     let cursor = first.json["next_cursor"].as_str().unwrap();
     app.anonymous()
-        .get(&format!(
+        .get(format!(
             "/api/v1/positions?sort=-updated_at&cursor={cursor}"
         ))
         .send()
@@ -1274,7 +1274,7 @@ async fn filters_narrow_the_list_and_bad_values_are_400() {
     for (query, expected) in &cases {
         let response = app
             .anonymous()
-            .get(&format!("/api/v1/positions?{query}"))
+            .get(format!("/api/v1/positions?{query}"))
             .send()
             .await;
         assert_eq!(
@@ -1292,13 +1292,13 @@ async fn filters_narrow_the_list_and_bad_values_are_400() {
     assert_eq!(count(&admin_drafts), 1, "the demo draft, for admins");
     let opos_all = app
         .with_token(&w.editor_a)
-        .get(&format!("/api/v1/positions?association={}", w.opos))
+        .get(format!("/api/v1/positions?association={}", w.opos))
         .send()
         .await;
     assert_eq!(count(&opos_all), 6, "OPOS editors also see the OPOS draft");
     let water = app
         .anonymous()
-        .get(&format!(
+        .get(format!(
             "/api/v1/positions?q={}",
             urlencode("zaopatrzeniu w wodę")
         ))
@@ -1322,7 +1322,7 @@ async fn filters_narrow_the_list_and_bad_values_are_400() {
     ] {
         let response = app
             .anonymous()
-            .get(&format!("/api/v1/positions?{query}"))
+            .get(format!("/api/v1/positions?{query}"))
             .send()
             .await;
         assert_eq!(
@@ -1639,7 +1639,7 @@ async fn the_demo_opinion_on_the_water_supply_act_is_served() {
     assert_eq!(total, 9, "seeding twice adds nothing");
     let found = app
         .anonymous()
-        .get(&format!(
+        .get(format!(
             "/api/v1/positions?q={}",
             urlencode("zbiorowym zaopatrzeniu w wodę")
         ))
@@ -1648,7 +1648,7 @@ async fn the_demo_opinion_on_the_water_supply_act_is_served() {
     let id = ids(&found.json)[0];
     let opinion = app
         .anonymous()
-        .get(&format!("/api/v1/positions/{id}"))
+        .get(format!("/api/v1/positions/{id}"))
         .send()
         .await;
     assert_eq!(opinion.status, StatusCode::OK);
@@ -1681,7 +1681,7 @@ async fn the_demo_opinion_on_the_water_supply_act_is_served() {
     );
     let history = app
         .anonymous()
-        .get(&format!("/api/v1/positions/{id}/history"))
+        .get(format!("/api/v1/positions/{id}/history"))
         .send()
         .await;
     let moves: Vec<&str> = history.json["items"]
@@ -1813,7 +1813,7 @@ async fn co_signers_in_a_position_body_need_the_same_right_as_the_co_signer_endp
     }
     // The dedicated endpoint refuses the same editor the same way.
     app.with_token(&w.editor_a)
-        .delete(&format!("/api/v1/positions/{id}/co-signers/{}", w.slaski))
+        .delete(format!("/api/v1/positions/{id}/co-signers/{}", w.slaski))
         .if_match(1)
         .send()
         .await

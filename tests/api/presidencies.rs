@@ -108,14 +108,14 @@ async fn presidency_terms_follow_the_rules() {
 
     // Only alliances have presidencies.
     app.with_token(&admin)
-        .post(&presidencies_path(&w.a))
+        .post(presidencies_path(&w.a))
         .json(
             json!({"holder_id": id(&w.gmina), "starts_on": "2015-01-01", "ends_on": "2015-06-30"}),
         )
         .send()
         .await
         .assert_problem(409, "not_an_alliance");
-    let none = app.anonymous().get(&presidencies_path(&w.a)).send().await;
+    let none = app.anonymous().get(presidencies_path(&w.a)).send().await;
     assert_eq!(none.json["items"], json!([]));
 
     // Only administrators manage them, even editors of the alliance may not.
@@ -130,14 +130,14 @@ async fn presidency_terms_follow_the_rules() {
         .await
         .assert_problem(403, "forbidden");
     app.with_token(&editor)
-        .patch(&format!("{path}/{first_id}"))
+        .patch(format!("{path}/{first_id}"))
         .json(json!({"ends_on": "2014-05-31"}))
         .if_match(1)
         .send()
         .await
         .assert_problem(403, "forbidden");
     app.with_token(&editor)
-        .delete(&format!("{path}/{first_id}"))
+        .delete(format!("{path}/{first_id}"))
         .if_match(1)
         .send()
         .await
@@ -191,26 +191,26 @@ async fn presidency_terms_follow_the_rules() {
     assert_eq!(starts, ["2014-01-01", "2015-01-01"]);
     let reversed = app
         .anonymous()
-        .get(&format!("{path}?sort=-starts_on"))
+        .get(format!("{path}?sort=-starts_on"))
         .send()
         .await;
     assert_eq!(reversed.json["items"][0]["starts_on"], "2015-01-01");
     let on = app
         .anonymous()
-        .get(&format!("{path}?on=2014-06-30"))
+        .get(format!("{path}?on=2014-06-30"))
         .send()
         .await;
     assert_eq!(on.json["items"].as_array().unwrap().len(), 1);
     assert_eq!(on.json["items"][0]["holder_id"], id(&w.a));
     let of_b = app
         .anonymous()
-        .get(&format!("{path}?holder_id={}", id(&w.b)))
+        .get(format!("{path}?holder_id={}", id(&w.b)))
         .send()
         .await;
     assert_eq!(of_b.json["items"][0]["id"], second_id);
     let one = app
         .anonymous()
-        .get(&format!("{path}/{second_id}"))
+        .get(format!("{path}/{second_id}"))
         .send()
         .await;
     assert_eq!(one.etag(), "\"1\"");
@@ -259,19 +259,19 @@ async fn presidency_terms_follow_the_rules() {
 
     // The term in force today, on its own and embedded in the alliance.
     app.anonymous()
-        .get(&format!("{path}/current"))
+        .get(format!("{path}/current"))
         .send()
         .await
         .assert_problem(404, "not_found");
     let today = chrono::Utc::now().date_naive();
     let current = add(json!({"holder_id": id(&w.a), "starts_on": today.to_string(), "ends_on": today.to_string()})).await;
     assert_eq!(current.status, StatusCode::CREATED, "{}", current.text);
-    let served = app.anonymous().get(&format!("{path}/current")).send().await;
+    let served = app.anonymous().get(format!("{path}/current")).send().await;
     assert_eq!(served.status, StatusCode::OK);
     assert_eq!(served.json["id"], current.json["id"]);
     let alliance = app
         .anonymous()
-        .get(&format!("/api/v1/associations/{}", id(&w.alliance)))
+        .get(format!("/api/v1/associations/{}", id(&w.alliance)))
         .send()
         .await;
     assert_eq!(

@@ -96,7 +96,7 @@ async fn events_round_trip_with_local_times_and_date_rules() {
     // Events are not embedded in the project: its version stays.
     assert_eq!(
         app.anonymous()
-            .get(&format!("/api/v1/projects/{id}"))
+            .get(format!("/api/v1/projects/{id}"))
             .send()
             .await
             .etag(),
@@ -216,7 +216,7 @@ async fn events_round_trip_with_local_times_and_date_rules() {
         .assert_problem(412, "precondition_failed");
     let other = create(&app, &w.admin, project_body(w.zmp, "INNE")).await;
     app.anonymous()
-        .get(&format!(
+        .get(format!(
             "/api/v1/projects/{}/events/{event_id}",
             other["id"]
         ))
@@ -345,7 +345,7 @@ async fn the_calendar_filters_orders_and_pages() {
     // The same filters under one project.
     let within = app
         .anonymous()
-        .get(&format!("{base}?city=poznan&kind=training"))
+        .get(format!("{base}?city=poznan&kind=training"))
         .send()
         .await;
     assert_eq!(
@@ -408,7 +408,7 @@ async fn the_calendar_filters_orders_and_pages() {
         "town=Opole",
     ] {
         app.anonymous()
-            .get(&format!("/api/v1/events?{query}"))
+            .get(format!("/api/v1/events?{query}"))
             .send()
             .await
             .assert_problem(400, "invalid_query");

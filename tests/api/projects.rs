@@ -705,7 +705,7 @@ async fn dates_and_cross_field_rules() {
     assert_invalid(&response, "ends_on", "ends_before_start");
     let response = app
         .with_token(&w.admin)
-        .patch(&format!("/api/v1/projects/{}", open["id"]))
+        .patch(format!("/api/v1/projects/{}", open["id"]))
         .json(json!({"status": "completed"}))
         .if_match(1)
         .send()
@@ -781,7 +781,7 @@ async fn partners_codes_and_references() {
     let response = app
         .with_token(&w.admin)
         .post("/api/v1/projects")
-        .json(&project_body(999999, "PARTNERZY"))
+        .json(project_body(999999, "PARTNERZY"))
         .send()
         .await;
     assert_invalid(&response, "lead_id", "not_found");
@@ -792,7 +792,7 @@ async fn partners_codes_and_references() {
     let project = create(&app, &w.admin, body).await;
     app.with_token(&w.admin)
         .post("/api/v1/projects")
-        .json(&project_body(w.zpp, "PARTNERZY"))
+        .json(project_body(w.zpp, "PARTNERZY"))
         .send()
         .await
         .assert_problem(409, "code_taken");
@@ -925,7 +925,7 @@ async fn filters_sorts_and_pagination() {
         async move {
             let response = app
                 .anonymous()
-                .get(&format!("/api/v1/projects?{query}"))
+                .get(format!("/api/v1/projects?{query}"))
                 .send()
                 .await;
             assert_eq!(
@@ -980,7 +980,7 @@ async fn filters_sorts_and_pagination() {
     // updated_since: only what changed since.
     let mark = chrono::Utc::now() - chrono::Duration::milliseconds(1);
     app.with_token(&w.admin)
-        .patch(&format!("/api/v1/projects/{p4}"))
+        .patch(format!("/api/v1/projects/{p4}"))
         .json(json!({"summary": "Zmienione."}))
         .if_match(1)
         .send()
@@ -1059,7 +1059,7 @@ async fn filters_sorts_and_pagination() {
         "colour=red",
     ] {
         app.anonymous()
-            .get(&format!("/api/v1/projects?{query}"))
+            .get(format!("/api/v1/projects?{query}"))
             .send()
             .await
             .assert_problem(400, "invalid_query");
@@ -1076,7 +1076,7 @@ async fn filters_sorts_and_pagination() {
         .await;
     let cursor = page.json["next_cursor"].as_str().unwrap();
     app.anonymous()
-        .get(&format!("/api/v1/projects?sort=starts_on&cursor={cursor}"))
+        .get(format!("/api/v1/projects?sort=starts_on&cursor={cursor}"))
         .send()
         .await
         .assert_problem(400, "invalid_cursor");
@@ -1107,7 +1107,7 @@ async fn indicators_with_progress_bump_the_project_version() {
     assert_eq!(version_of(&app, id), 2, "the project embeds its indicators");
     let read = app
         .anonymous()
-        .get(&format!("/api/v1/projects/{id}"))
+        .get(format!("/api/v1/projects/{id}"))
         .send()
         .await;
     assert_eq!(read.etag(), "\"2\"");
@@ -1131,7 +1131,7 @@ async fn indicators_with_progress_bump_the_project_version() {
             .with_token(&w.editor_lead)
             .patch(&path)
             .json(&patch)
-            .if_match(&current.etag())
+            .if_match(current.etag())
             .send()
             .await;
         assert_eq!(
@@ -1225,19 +1225,19 @@ async fn indicators_with_progress_bump_the_project_version() {
         .json(json!({"name": "Wizyty studyjne", "unit": "wizyty", "target": 6}))
         .send()
         .await;
-    let page = app.anonymous().get(&format!("{base}?limit=1")).send().await;
+    let page = app.anonymous().get(format!("{base}?limit=1")).send().await;
     assert_eq!(ids(&page.json), vec![indicator_id]);
     let cursor = page.json["next_cursor"].as_str().unwrap().to_owned();
     let next = app
         .anonymous()
-        .get(&format!("{base}?limit=1&cursor={cursor}"))
+        .get(format!("{base}?limit=1&cursor={cursor}"))
         .send()
         .await;
     assert_eq!(ids(&next.json), vec![second.json["id"].as_i64().unwrap()]);
     assert_eq!(next.json["next_cursor"], Value::Null);
     let other = create(&app, &w.admin, project_body(w.zmp, "INNY-PROJEKT")).await;
     app.anonymous()
-        .get(&format!(
+        .get(format!(
             "/api/v1/projects/{}/indicators/{indicator_id}",
             other["id"]
         ))
@@ -1291,8 +1291,8 @@ async fn indicators_with_progress_bump_the_project_version() {
     let current = version_of(&app, id);
     let response = app
         .with_token(&w.editor_lead)
-        .delete(&format!("/api/v1/projects/{id}"))
-        .if_match(&format!("\"{current}\""))
+        .delete(format!("/api/v1/projects/{id}"))
+        .if_match(format!("\"{current}\""))
         .send()
         .await;
     assert_eq!(response.status, StatusCode::NO_CONTENT, "{}", response.text);
@@ -1340,7 +1340,7 @@ async fn authorization_by_role_and_token_scope() {
     let id = project["id"].as_i64().unwrap();
     let indicator = app
         .with_token(&w.admin)
-        .post(&format!("/api/v1/projects/{id}/indicators"))
+        .post(format!("/api/v1/projects/{id}/indicators"))
         .json(json!({"name": "Konferencje", "unit": "konferencje", "target": 9}))
         .send()
         .await
@@ -1348,7 +1348,7 @@ async fn authorization_by_role_and_token_scope() {
     let indicator_id = indicator["id"].as_i64().unwrap();
     let event = app
         .with_token(&w.admin)
-        .post(&format!("/api/v1/projects/{id}/events"))
+        .post(format!("/api/v1/projects/{id}/events"))
         .json(json!({"kind": "conference", "title": "Konferencja", "starts_on": "2016-04-18"}))
         .send()
         .await
@@ -1415,12 +1415,12 @@ async fn authorization_by_role_and_token_scope() {
         let before_counts = counts();
         let before = state();
         let results = [
-            app.caller(*token).post("/api/v1/projects").json(&project_body(w.zmp, &format!("NOWY-{}", before_counts.0))).send().await,
-            app.caller(*token).patch(&format!("/api/v1/projects/{id}")).json(json!({"title": format!("Zmienione: {name}")})).if_match(&format!("\"{}\"", before.0)).send().await,
-            app.caller(*token).post(&format!("/api/v1/projects/{id}/indicators")).json(json!({"name": format!("Wskaźnik {name}"), "unit": "osoby", "target": 1})).send().await,
-            app.caller(*token).patch(&format!("/api/v1/projects/{id}/indicators/{indicator_id}")).json(json!({"achieved": before.2})).if_match(&format!("\"{}\"", before.2)).send().await,
-            app.caller(*token).post(&format!("/api/v1/projects/{id}/events")).json(json!({"kind": "meeting", "title": format!("Spotkanie {name}"), "starts_on": "2016-05-05"})).send().await,
-            app.caller(*token).patch(&format!("/api/v1/projects/{id}/events/{event_id}")).json(json!({"participants_count": before.3})).if_match(&format!("\"{}\"", before.3)).send().await,
+            app.caller(*token).post("/api/v1/projects").json(project_body(w.zmp, &format!("NOWY-{}", before_counts.0))).send().await,
+            app.caller(*token).patch(format!("/api/v1/projects/{id}")).json(json!({"title": format!("Zmienione: {name}")})).if_match(format!("\"{}\"", before.0)).send().await,
+            app.caller(*token).post(format!("/api/v1/projects/{id}/indicators")).json(json!({"name": format!("Wskaźnik {name}"), "unit": "osoby", "target": 1})).send().await,
+            app.caller(*token).patch(format!("/api/v1/projects/{id}/indicators/{indicator_id}")).json(json!({"achieved": before.2})).if_match(format!("\"{}\"", before.2)).send().await,
+            app.caller(*token).post(format!("/api/v1/projects/{id}/events")).json(json!({"kind": "meeting", "title": format!("Spotkanie {name}"), "starts_on": "2016-05-05"})).send().await,
+            app.caller(*token).patch(format!("/api/v1/projects/{id}/events/{event_id}")).json(json!({"participants_count": before.3})).if_match(format!("\"{}\"", before.3)).send().await,
         ];
         for (index, response) in results.iter().enumerate() {
             let status = response.status.as_u16();
@@ -1464,15 +1464,15 @@ async fn authorization_by_role_and_token_scope() {
     let response = app
         .with_token(&token_lead)
         .post("/api/v1/projects")
-        .json(&project_body(w.zpp, "OBCY"))
+        .json(project_body(w.zpp, "OBCY"))
         .send()
         .await;
     response.assert_problem(403, "forbidden");
     let current = version_of(&app, id);
     app.with_token(&w.editor_lead)
-        .patch(&format!("/api/v1/projects/{id}"))
+        .patch(format!("/api/v1/projects/{id}"))
         .json(json!({"lead_id": w.zpp}))
-        .if_match(&format!("\"{current}\""))
+        .if_match(format!("\"{current}\""))
         .send()
         .await
         .assert_problem(403, "forbidden");
@@ -1490,21 +1490,21 @@ async fn authorization_by_role_and_token_scope() {
         let current = version_of(&app, id);
         let before_counts = counts();
         app.caller(token)
-            .delete(&format!("/api/v1/projects/{id}/events/{event_id}"))
+            .delete(format!("/api/v1/projects/{id}/events/{event_id}"))
             .if_match("*")
             .send()
             .await
             .assert_problem(status, code);
         app.caller(token)
-            .delete(&format!("/api/v1/projects/{id}/indicators/{indicator_id}"))
+            .delete(format!("/api/v1/projects/{id}/indicators/{indicator_id}"))
             .if_match("*")
             .send()
             .await
             .assert_problem(status, code);
         let response = app
             .caller(token)
-            .delete(&format!("/api/v1/projects/{id}"))
-            .if_match(&format!("\"{current}\""))
+            .delete(format!("/api/v1/projects/{id}"))
+            .if_match(format!("\"{current}\""))
             .send()
             .await;
         response.assert_problem(status, code);
@@ -1518,8 +1518,8 @@ async fn authorization_by_role_and_token_scope() {
     let current = version_of(&app, id);
     let response = app
         .with_token(&token_lead)
-        .delete(&format!("/api/v1/projects/{id}"))
-        .if_match(&format!("\"{current}\""))
+        .delete(format!("/api/v1/projects/{id}"))
+        .if_match(format!("\"{current}\""))
         .send()
         .await;
     assert_eq!(response.status, StatusCode::NO_CONTENT, "{}", response.text);
@@ -1554,7 +1554,7 @@ async fn the_demo_project_is_served_exactly() {
 
     let list = app
         .anonymous()
-        .get(&format!(
+        .get(format!(
             "/api/v1/projects?lead={}&q={}",
             w.zmp,
             urlencode("międzysektorowej")
@@ -1565,7 +1565,7 @@ async fn the_demo_project_is_served_exactly() {
     let id = list.json["items"][0]["id"].as_i64().unwrap();
     let project = app
         .anonymous()
-        .get(&format!("/api/v1/projects/{id}"))
+        .get(format!("/api/v1/projects/{id}"))
         .send()
         .await
         .json;
@@ -1687,7 +1687,7 @@ async fn the_demo_project_is_served_exactly() {
     // Its events, in calendar order.
     let events = app
         .anonymous()
-        .get(&format!("/api/v1/projects/{id}/events"))
+        .get(format!("/api/v1/projects/{id}/events"))
         .send()
         .await
         .json;

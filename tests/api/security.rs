@@ -82,9 +82,9 @@ async fn principal_by_endpoint_matrix() {
         let before = version_of(a);
         let response = app
             .caller(*token)
-            .patch(&format!("/api/v1/associations/{a}"))
+            .patch(format!("/api/v1/associations/{a}"))
             .json(json!({"description": format!("zmienione przez: {name}")}))
-            .if_match(&format!("\"{before}\""))
+            .if_match(format!("\"{before}\""))
             .send()
             .await;
         assert_eq!(
@@ -120,8 +120,8 @@ async fn principal_by_endpoint_matrix() {
         let before = version_of(c);
         let response = app
             .caller(token)
-            .delete(&format!("/api/v1/organizations/{c}"))
-            .if_match(&format!("\"{before}\""))
+            .delete(format!("/api/v1/organizations/{c}"))
+            .if_match(format!("\"{before}\""))
             .send()
             .await;
         assert_eq!(
@@ -259,7 +259,7 @@ async fn mass_assignment_is_refused() {
     for field in ["id", "version", "created_at", "updated_at", "search_text"] {
         let response = app
             .with_token(&admin)
-            .patch(&format!("/api/v1/associations/{opos}"))
+            .patch(format!("/api/v1/associations/{opos}"))
             .json(json!({field: 99}))
             .if_match(1)
             .send()

@@ -262,7 +262,7 @@ async fn change_ends_sessions(change: serde_json::Value, then_also: Option<serde
     let admin = admin_tokens["access_token"].as_str().unwrap();
     let changed = app
         .with_token(admin)
-        .patch(&format!("/api/v1/users/{id}"))
+        .patch(format!("/api/v1/users/{id}"))
         .json(&change)
         .if_match(1)
         .send()
@@ -272,7 +272,7 @@ async fn change_ends_sessions(change: serde_json::Value, then_also: Option<serde
         // E.g. reactivated: the sessions from before the change stay ended.
         let again = app
             .with_token(admin)
-            .patch(&format!("/api/v1/users/{id}"))
+            .patch(format!("/api/v1/users/{id}"))
             .json(&next)
             .if_match(2)
             .send()
@@ -347,7 +347,7 @@ async fn other_changes_keep_sessions_and_new_sign_ins_work() {
     let before = login(&app, "someone@example.org").await;
     let renamed = app
         .with_token(&admin)
-        .patch(&format!("/api/v1/users/{id}"))
+        .patch(format!("/api/v1/users/{id}"))
         .json(json!({"name": "A new name", "role": "viewer"}))
         .if_match(1)
         .send()
@@ -367,7 +367,7 @@ async fn other_changes_keep_sessions_and_new_sign_ins_work() {
     );
     let changed = app
         .with_token(&admin)
-        .patch(&format!("/api/v1/users/{id}"))
+        .patch(format!("/api/v1/users/{id}"))
         .json(json!({"password": "a brand new password!"}))
         .if_match(2)
         .send()

@@ -231,7 +231,7 @@ async fn synthetic_data_has_the_asked_shape_and_consistent_numbers() {
     assert!(page.json["next_cursor"].is_string());
     let one = app
         .anonymous()
-        .get(&format!("/api/v1/positions/{first}"))
+        .get(format!("/api/v1/positions/{first}"))
         .send()
         .await;
     assert_eq!(one.status, StatusCode::OK, "{}", one.text);
@@ -240,7 +240,7 @@ async fn synthetic_data_has_the_asked_shape_and_consistent_numbers() {
     assert_eq!(one.json["association"]["kind"], "association");
     let draft = app
         .anonymous()
-        .get(&format!("/api/v1/positions/{}", last + 1))
+        .get(format!("/api/v1/positions/{}", last + 1))
         .send()
         .await;
     draft.assert_problem(404, "not_found");

@@ -129,7 +129,7 @@ async fn a_renamed_unit_is_updated_and_an_editors_description_survives() {
     app.with_conn(|conn| run(conn, FIXTURE.as_bytes()));
     let admin = app.admin().await;
     let path = "/api/v1/organizations/gmina-swierklaniec";
-    let changed = app.with_token(&admin).patch(path).json(&serde_json::json!({"name": "Świerklaniec (stara nazwa)", "description": "Opis redakcji."})).if_match(1).send()
+    let changed = app.with_token(&admin).patch(path).json(serde_json::json!({"name": "Świerklaniec (stara nazwa)", "description": "Opis redakcji."})).if_match(1).send()
         .await;
     assert_eq!(changed.status, StatusCode::OK, "{}", changed.text);
 

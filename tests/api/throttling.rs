@@ -104,7 +104,7 @@ async fn every_sign_in_path_does_the_hash_work() {
     let (broken, _) = app.user("broken@example.org", Role::Viewer, &[]).await;
     let deactivated = app
         .with_token(&admin)
-        .patch(&format!("/api/v1/users/{leaving}"))
+        .patch(format!("/api/v1/users/{leaving}"))
         .json(json!({"active": false}))
         .if_match(1)
         .send()

@@ -54,7 +54,7 @@ async fn tokens_are_issued_once_stored_hashed_and_listed_without_secret() {
     assert!(!list.text.contains(&hash), "nor its hash");
     let one = app
         .with_token(&editor)
-        .get(&format!("/api/v1/tokens/{id}"))
+        .get(format!("/api/v1/tokens/{id}"))
         .send()
         .await;
     assert_eq!(one.json["last_used_at"], json!(null));
@@ -84,7 +84,7 @@ async fn tokens_are_issued_once_stored_hashed_and_listed_without_secret() {
     );
     let used = app
         .with_token(&editor)
-        .get(&format!("/api/v1/tokens/{id}"))
+        .get(format!("/api/v1/tokens/{id}"))
         .send()
         .await;
     assert!(
@@ -170,13 +170,13 @@ async fn revocation_takes_effect_on_the_next_request() {
     );
 
     app.with_token(&admin)
-        .delete(&format!("/api/v1/tokens/{id}"))
+        .delete(format!("/api/v1/tokens/{id}"))
         .send()
         .await
         .assert_problem(428, "precondition_required");
     let revoked = app
         .with_token(&admin)
-        .delete(&format!("/api/v1/tokens/{id}"))
+        .delete(format!("/api/v1/tokens/{id}"))
         .if_match(1)
         .send()
         .await;
@@ -306,12 +306,12 @@ async fn editors_manage_only_their_associations_tokens() {
         .as_i64()
         .unwrap();
     app.with_token(&editor)
-        .get(&format!("/api/v1/tokens/{other_id}"))
+        .get(format!("/api/v1/tokens/{other_id}"))
         .send()
         .await
         .assert_problem(403, "forbidden");
     app.with_token(&editor)
-        .delete(&format!("/api/v1/tokens/{other_id}"))
+        .delete(format!("/api/v1/tokens/{other_id}"))
         .if_match(1)
         .send()
         .await

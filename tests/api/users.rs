@@ -55,7 +55,7 @@ async fn admins_manage_people() {
 
     let demoted = app
         .with_token(&admin)
-        .patch(&format!("/api/v1/users/{id}"))
+        .patch(format!("/api/v1/users/{id}"))
         .json(json!({"role": "viewer"}))
         .if_match(1)
         .send()
@@ -84,7 +84,7 @@ async fn admins_manage_people() {
     assert_eq!(list.json["items"].as_array().unwrap().len(), 1);
     let one = app
         .with_token(&admin)
-        .get(&format!("/api/v1/users/{id}"))
+        .get(format!("/api/v1/users/{id}"))
         .send()
         .await;
     assert_eq!(one.json["role"], "viewer");
@@ -108,7 +108,7 @@ async fn people_are_admin_only() {
         .assert_problem(401, "authentication_required");
     let promote = app
         .with_token(&viewer)
-        .patch(&format!("/api/v1/users/{viewer_id}"))
+        .patch(format!("/api/v1/users/{viewer_id}"))
         .json(json!({"role": "admin"}))
         .if_match(1)
         .send()
