@@ -16,11 +16,11 @@ async fn demo_alliance_and_its_nine_associations_are_served() {
         .get("/api/v1/associations/opos")
         .send()
         .await;
-    assert_eq!(opos.status, StatusCode::OK);
-    assert_eq!(opos.json["short_name"], "OPOS");
-    assert_eq!(opos.json["kind"], "alliance");
+    assert_eq!(opos.status(), StatusCode::OK);
+    assert_eq!(opos.json()["short_name"], "OPOS");
+    assert_eq!(opos.json()["kind"], "alliance");
     assert_eq!(
-        opos.json["name"],
+        opos.json()["name"],
         "Ogólnopolskie Porozumienie Organizacji Samorządowych"
     );
     let associations = app
@@ -28,7 +28,7 @@ async fn demo_alliance_and_its_nine_associations_are_served() {
         .get("/api/v1/associations?kind=association&limit=100")
         .send()
         .await;
-    let names: Vec<&str> = associations.json["items"]
+    let names: Vec<&str> = associations.json()["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -48,7 +48,7 @@ async fn demo_alliance_and_its_nine_associations_are_served() {
         .send()
         .await;
     assert_eq!(
-        all.json["items"].as_array().unwrap().len(),
+        all.json()["items"].as_array().unwrap().len(),
         13,
         "alliance, 9 associations, 3 national associations"
     );
@@ -73,7 +73,7 @@ async fn editor_of_one_association_cannot_change_another() {
         .get("/api/v1/associations/slaski-zwiazek-gmin-i-powiatow")
         .send()
         .await;
-    let slaski_id = slaski.json["id"].as_i64().unwrap();
+    let slaski_id = slaski.id();
     let (_, editor) = app
         .user("biuro@silesia.example.org", Role::Editor, &[slaski_id])
         .await;
@@ -85,8 +85,8 @@ async fn editor_of_one_association_cannot_change_another() {
         .if_match(1)
         .send()
         .await;
-    assert_eq!(own.status, StatusCode::OK, "{}", own.text);
-    assert_eq!(own.json["website"], "https://www.silesia.org.pl");
+    assert_eq!(own.status(), StatusCode::OK, "{}", own.text());
+    assert_eq!(own.json()["website"], "https://www.silesia.org.pl");
 
     let before: (String, i64) = app.with_conn(|conn| {
         organizations::table
@@ -129,9 +129,9 @@ async fn editor_of_one_association_cannot_change_another() {
         .if_match(1)
         .send()
         .await;
-    assert_eq!(by_admin.status, StatusCode::OK);
-    assert_eq!(by_admin.json["short_name"], "ZGL");
-    assert_eq!(by_admin.json["version"], 2);
+    assert_eq!(by_admin.status(), StatusCode::OK);
+    assert_eq!(by_admin.json()["short_name"], "ZGL");
+    assert_eq!(by_admin.json()["version"], 2);
 
     let kind_change = app
         .with_token(&editor)
@@ -157,10 +157,10 @@ async fn associations_are_created_by_admins_only() {
     let admin = app.admin().await;
     let created = app.with_token(&admin).post("/api/v1/associations").json(json!({"name": "Związek Gmin Warmińsko-Mazurskich", "kind": "association", "address": {"voivodeship": "warmińsko-mazurskie"}})).send()
         .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    assert_eq!(created.status(), StatusCode::CREATED, "{}", created.text());
     assert_eq!(
         created.header("location"),
-        Some(format!("/api/v1/associations/{}", created.json["id"]).as_str())
+        Some(format!("/api/v1/associations/{}", created.json()["id"]).as_str())
     );
     let not_association = app
         .with_token(&admin)

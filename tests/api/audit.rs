@@ -21,8 +21,8 @@ async fn writes_are_audited_with_actor_request_id_and_changes() {
                 .set_json(json!({"name": "Fundacja Razem", "kind": "ngo"})),
         )
         .await;
-    assert_eq!(created.status, StatusCode::CREATED);
-    let id = created.json["id"].as_i64().unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let id = created.id();
     app.with_token(&admin)
         .patch(format!("/api/v1/organizations/{id}"))
         .json(json!({"city_does_not_exist": 1}))
@@ -44,13 +44,13 @@ async fn writes_are_audited_with_actor_request_id_and_changes() {
         ))
         .send()
         .await;
-    assert_eq!(log.status, StatusCode::OK, "{}", log.text);
-    let items = log.json["items"].as_array().unwrap();
+    assert_eq!(log.status(), StatusCode::OK, "{}", log.text());
+    let items = log.json()["items"].as_array().unwrap();
     assert_eq!(
         items.len(),
         2,
         "create and update; the refused patch left nothing: {}",
-        log.text
+        log.text()
     );
     assert_eq!(items[0]["action"], "update", "newest first");
     assert_eq!(items[0]["changes"], json!({"short_name": [null, "FR"]}));
@@ -64,8 +64,8 @@ async fn writes_are_audited_with_actor_request_id_and_changes() {
         .get(format!("/api/v1/audit?actor={admin_id}&limit=1"))
         .send()
         .await;
-    assert_eq!(by_actor.json["items"].as_array().unwrap().len(), 1);
-    let cursor = by_actor.json["next_cursor"].as_str().unwrap();
+    assert_eq!(by_actor.json()["items"].as_array().unwrap().len(), 1);
+    let cursor = by_actor.json()["next_cursor"].as_str().unwrap();
     let next = app
         .with_token(&admin)
         .get(format!(
@@ -73,13 +73,16 @@ async fn writes_are_audited_with_actor_request_id_and_changes() {
         ))
         .send()
         .await;
-    assert_ne!(next.json["items"][0]["id"], by_actor.json["items"][0]["id"]);
+    assert_ne!(
+        next.json()["items"][0]["id"],
+        by_actor.json()["items"][0]["id"]
+    );
     let since = app
         .with_token(&admin)
         .get("/api/v1/audit?since=2999-01-01T00:00:00Z")
         .send()
         .await;
-    assert_eq!(since.json["items"].as_array().unwrap().len(), 0);
+    assert_eq!(since.json()["items"].as_array().unwrap().len(), 0);
 }
 
 #[actix_web::test]

@@ -13,22 +13,23 @@ async fn login_and_me() {
         .get("/api/v1/associations/opos")
         .send()
         .await
-        .json["id"]
+        .json()["id"]
         .as_i64()
         .unwrap();
     let (id, token) = app
         .user("Redakcja@Example.org", Role::Editor, &[opos])
         .await;
     let me = app.with_token(&token).get("/api/v1/me").send().await;
-    assert_eq!(me.status, StatusCode::OK, "{}", me.text);
-    assert_eq!(me.json["id"], id);
+    assert_eq!(me.status(), StatusCode::OK, "{}", me.text());
+    assert_eq!(me.json()["id"], id);
     assert_eq!(
-        me.json["email"], "redakcja@example.org",
+        me.json()["email"],
+        "redakcja@example.org",
         "e-mail addresses are stored lower-case"
     );
-    assert_eq!(me.json["role"], "editor");
-    assert_eq!(me.json["associations"][0]["slug"], "opos");
-    assert!(!me.text.contains("argon2"), "no password material");
+    assert_eq!(me.json()["role"], "editor");
+    assert_eq!(me.json()["associations"][0]["slug"], "opos");
+    assert!(!me.text().contains("argon2"), "no password material");
     assert_eq!(me.header("cache-control"), Some("no-store"));
 
     let login = app
@@ -37,9 +38,9 @@ async fn login_and_me() {
         .json(json!({"email": "REDAKCJA@example.org", "password": PASSWORD}))
         .send()
         .await;
-    assert_eq!(login.status, StatusCode::OK);
-    assert_eq!(login.json["token_type"], "Bearer");
-    assert_eq!(login.json["expires_in"], 900);
+    assert_eq!(login.status(), StatusCode::OK);
+    assert_eq!(login.json()["token_type"], "Bearer");
+    assert_eq!(login.json()["expires_in"], 900);
 }
 
 #[actix_web::test]
@@ -60,7 +61,7 @@ async fn wrong_credentials_answer_alike() {
         .send()
         .await;
     unknown.assert_problem(401, "invalid_credentials");
-    assert_eq!(wrong_password.json["detail"], unknown.json["detail"]);
+    assert_eq!(wrong_password.json()["detail"], unknown.json()["detail"]);
     let missing = app
         .anonymous()
         .post("/api/v1/auth/login")
@@ -94,7 +95,7 @@ async fn forged_expired_and_malformed_tokens_are_401() {
             .get("/api/v1/me")
             .send()
             .await
-            .status,
+            .status(),
         StatusCode::OK
     );
 
@@ -220,10 +221,10 @@ async fn forged_expired_and_malformed_tokens_are_401() {
     for (name, token, code) in cases {
         let response = app.with_token(&token).get("/api/v1/me").send().await;
         assert_eq!(
-            response.status,
+            response.status(),
             StatusCode::UNAUTHORIZED,
             "{name}: {}",
-            response.text
+            response.text()
         );
         response.assert_problem(401, code);
         assert!(response.header("www-authenticate").is_some(), "{name}");
@@ -268,7 +269,11 @@ async fn deactivated_accounts_lose_access_at_once() {
     let admin = app.admin().await;
     let (id, token) = app.user("leaving@example.org", Role::Viewer, &[]).await;
     assert_eq!(
-        app.with_token(&token).get("/api/v1/me").send().await.status,
+        app.with_token(&token)
+            .get("/api/v1/me")
+            .send()
+            .await
+            .status(),
         StatusCode::OK
     );
     let deactivated = app
@@ -278,7 +283,12 @@ async fn deactivated_accounts_lose_access_at_once() {
         .if_match(1)
         .send()
         .await;
-    assert_eq!(deactivated.status, StatusCode::OK, "{}", deactivated.text);
+    assert_eq!(
+        deactivated.status(),
+        StatusCode::OK,
+        "{}",
+        deactivated.text()
+    );
     app.with_token(&token)
         .get("/api/v1/me")
         .send()

@@ -12,7 +12,7 @@ use razem::db::schema::{
 use razem::domain::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestResponse, spawn_app, spawn_app_with};
+use crate::helpers::{Resource, TestApp, TestResponse, spawn_app, spawn_app_with};
 
 /// The people and organizations most tests need, on top of the demo data set.
 ///
@@ -46,22 +46,20 @@ pub struct World {
     pub viewer: String,
 }
 
-pub async fn id_of(app: &TestApp, slug: &str) -> i64 {
-    app.id_of(slug).await
-}
-
 pub async fn world(app: &TestApp) -> World {
     app.seed_demo();
-    let slaski = id_of(app, "slaski-zwiazek-gmin-i-powiatow").await;
-    let szczecin = id_of(app, "gmina-miasto-szczecin").await;
-    let opos = id_of(app, "opos").await;
-    let wielkopolska = id_of(app, "stowarzyszenie-gmin-i-powiatow-wielkopolski").await;
-    let pomorskie = id_of(app, "zwiazek-gmin-pomorskich").await;
-    let lubelszczyzna = id_of(app, "zwiazek-gmin-lubelszczyzny").await;
-    let ministry = id_of(app, "ministerstwo-infrastruktury").await;
-    let aktywni = id_of(app, "stowarzyszenie-aktywni-razem-szczecin").await;
-    let przystan = id_of(app, "fundacja-przystan-seniora").await;
-    let pionier = id_of(app, "uczniowski-klub-sportowy-pionier-szczecin").await;
+    let slaski = app.id_of("slaski-zwiazek-gmin-i-powiatow").await;
+    let szczecin = app.id_of("gmina-miasto-szczecin").await;
+    let opos = app.id_of("opos").await;
+    let wielkopolska = app
+        .id_of("stowarzyszenie-gmin-i-powiatow-wielkopolski")
+        .await;
+    let pomorskie = app.id_of("zwiazek-gmin-pomorskich").await;
+    let lubelszczyzna = app.id_of("zwiazek-gmin-lubelszczyzny").await;
+    let ministry = app.id_of("ministerstwo-infrastruktury").await;
+    let aktywni = app.id_of("stowarzyszenie-aktywni-razem-szczecin").await;
+    let przystan = app.id_of("fundacja-przystan-seniora").await;
+    let pionier = app.id_of("uczniowski-klub-sportowy-pionier-szczecin").await;
     let admin = app.admin().await;
     let (organizer_editor_id, organizer_editor) = app
         .user("konsultacje@silesia.example.org", Role::Editor, &[slaski])
@@ -130,12 +128,12 @@ pub async fn create(app: &TestApp, token: &str, body: Value) -> Value {
         .send()
         .await;
     assert_eq!(
-        response.status,
+        response.status(),
         StatusCode::CREATED,
         "create consultation: {}",
-        response.text
+        response.text()
     );
-    response.json
+    response.into_json()
 }
 
 /// Moves a consultation (with its current ETag) and returns the response.
@@ -145,7 +143,7 @@ pub async fn move_to(app: &TestApp, token: &str, id: i64, to: &str) -> TestRespo
         .get(format!("/api/v1/consultations/{id}"))
         .send()
         .await;
-    assert_eq!(current.status, StatusCode::OK, "{}", current.text);
+    assert_eq!(current.status(), StatusCode::OK, "{}", current.text());
     app.with_token(token)
         .post(format!("/api/v1/consultations/{id}/transitions"))
         .json(json!({"to": to}))
@@ -157,9 +155,9 @@ pub async fn move_to(app: &TestApp, token: &str, id: i64, to: &str) -> TestRespo
 /// A consultation of the organizer announced with this window; returns its id.
 pub async fn announced(app: &TestApp, w: &World, opens_at: &str, closes_at: &str) -> i64 {
     let created = create(app, &w.admin, programme(w.organizer, opens_at, closes_at)).await;
-    let id = created["id"].as_i64().unwrap();
+    let id = created.id();
     let moved = move_to(app, &w.admin, id, "announced").await;
-    assert_eq!(moved.status, StatusCode::OK, "announce: {}", moved.text);
+    assert_eq!(moved.status(), StatusCode::OK, "announce: {}", moved.text());
     id
 }
 
@@ -202,12 +200,12 @@ async fn create_read_update_delete_round_trip_with_every_field() {
                 ]
             })).send()
         .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
-    let id = created.json["id"].as_i64().unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED, "{}", created.text());
+    let id = created.id();
     let path = format!("/api/v1/consultations/{id}");
     assert_eq!(created.header("location"), Some(path.as_str()));
     assert_eq!(created.etag(), "\"1\"");
-    let body = &created.json;
+    let body = &created.json();
     assert_eq!(body["status"], "draft");
     assert_eq!(
         body["title"],
@@ -266,26 +264,27 @@ async fn create_read_update_delete_round_trip_with_every_field() {
     assert_eq!(documents, 2);
 
     let read = app.with_token(&w.organizer_editor).get(&path).send().await;
-    assert_eq!(read.status, StatusCode::OK);
-    assert_eq!(read.json, created.json);
+    assert_eq!(read.status(), StatusCode::OK);
+    assert_eq!(read.json(), created.json());
     assert_eq!(read.etag(), "\"1\"");
 
     let patched = app.with_token(&w.organizer_editor).patch(&path).json(json!({"title": "Konsultacje Strategii 2035 (wersja 2)", "eligibility": "public", "invited_ids": [],
                     "documents": [], "legislation": null, "description": null, "forms": ["online"]})).if_match(1).send()
         .await;
-    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
+    assert_eq!(patched.status(), StatusCode::OK, "{}", patched.text());
     assert_eq!(patched.etag(), "\"2\"");
     assert_eq!(
-        patched.json["title"],
+        patched.json()["title"],
         "Konsultacje Strategii 2035 (wersja 2)"
     );
-    assert_eq!(patched.json["invited_ids"], json!([]));
-    assert_eq!(patched.json["documents"], json!([]));
-    assert_eq!(patched.json["legislation"], Value::Null);
-    assert_eq!(patched.json["description"], Value::Null);
-    assert_eq!(patched.json["forms"], json!(["online"]));
+    assert_eq!(patched.json()["invited_ids"], json!([]));
+    assert_eq!(patched.json()["documents"], json!([]));
+    assert_eq!(patched.json()["legislation"], Value::Null);
+    assert_eq!(patched.json()["description"], Value::Null);
+    assert_eq!(patched.json()["forms"], json!(["online"]));
     assert_eq!(
-        patched.json["legal_basis"], created.json["legal_basis"],
+        patched.json()["legal_basis"],
+        created.json()["legal_basis"],
         "absent fields stay"
     );
     let invitees: i64 = app.with_conn(|conn| {
@@ -318,7 +317,7 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         .if_match(2)
         .send()
         .await;
-    assert_eq!(unchanged.status, StatusCode::OK);
+    assert_eq!(unchanged.status(), StatusCode::OK);
     assert_eq!(unchanged.etag(), "\"2\"", "an empty patch changes nothing");
 
     assert_eq!(app.audit_count("consultation", id), 2);
@@ -333,7 +332,12 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         .if_match(2)
         .send()
         .await;
-    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
+    assert_eq!(
+        deleted.status(),
+        StatusCode::NO_CONTENT,
+        "{}",
+        deleted.text()
+    );
     app.with_token(&w.admin)
         .get(&path)
         .send()
@@ -365,7 +369,7 @@ async fn the_status_follows_the_clock() {
     let current = announced(&app, &w, &days(-2), &days(20)).await;
     let past = announced(&app, &w, &days(-40), &days(-2)).await;
     let draft = create(&app, &w.admin, programme(w.organizer, &days(-2), &days(20))).await;
-    let draft = draft["id"].as_i64().unwrap();
+    let draft = draft.id();
     for (id, expected) in [
         (future, "announced"),
         (current, "open"),
@@ -377,7 +381,7 @@ async fn the_status_follows_the_clock() {
             .get(format!("/api/v1/consultations/{id}"))
             .send()
             .await;
-        assert_eq!(response.json["status"], expected, "{}", response.text);
+        assert_eq!(response.json()["status"], expected, "{}", response.text());
     }
     // Only the person-made moves are stored; open and closed are computed.
     let stored: Vec<String> = app.with_conn(|conn| {
@@ -403,11 +407,11 @@ async fn the_status_follows_the_clock() {
             ))
             .send()
             .await;
-        let ids: Vec<i64> = list.json["items"]
+        let ids: Vec<i64> = list.json()["items"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|i| i["id"].as_i64().unwrap())
+            .map(|i| i.id())
             .collect();
         assert_eq!(ids, expected, "status={status}");
     }
@@ -426,8 +430,8 @@ async fn the_status_follows_the_clock() {
         .if_match(&current_tag)
         .send()
         .await;
-    assert_eq!(moved.status, StatusCode::OK, "{}", moved.text);
-    assert_eq!(moved.json["status"], "open");
+    assert_eq!(moved.status(), StatusCode::OK, "{}", moved.text());
+    assert_eq!(moved.json()["status"], "open");
 
     // The history puts the clock's moves among the stored ones.
     let history = app
@@ -435,8 +439,8 @@ async fn the_status_follows_the_clock() {
         .get(format!("/api/v1/consultations/{past}/history"))
         .send()
         .await;
-    assert_eq!(history.status, StatusCode::OK, "{}", history.text);
-    let moves: Vec<(Value, Value, bool)> = history.json["items"]
+    assert_eq!(history.status(), StatusCode::OK, "{}", history.text());
+    let moves: Vec<(Value, Value, bool)> = history.json()["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -462,7 +466,7 @@ async fn the_status_follows_the_clock() {
         .get(format!("/api/v1/consultations/{current}/history"))
         .send()
         .await;
-    let last = history.json["items"]
+    let last = history.json()["items"]
         .as_array()
         .unwrap()
         .last()
@@ -499,8 +503,13 @@ async fn minimum_periods_depend_on_the_subject_kind() {
             .json(window(kind, minimum_days * 24))
             .send()
             .await;
-        assert_eq!(exact.status, StatusCode::CREATED, "{kind}: {}", exact.text);
-        assert_eq!(exact.json["minimum_days"], minimum_days);
+        assert_eq!(
+            exact.status(),
+            StatusCode::CREATED,
+            "{kind}: {}",
+            exact.text()
+        );
+        assert_eq!(exact.json()["minimum_days"], minimum_days);
         let short = app
             .with_token(&w.admin)
             .post("/api/v1/consultations")
@@ -509,7 +518,7 @@ async fn minimum_periods_depend_on_the_subject_kind() {
             .await;
         short.assert_problem(422, "validation_failed");
         assert_eq!(short.error_fields(), vec!["shortened_reason"], "{kind}");
-        assert_eq!(short.json["errors"][0]["code"], "window_too_short");
+        assert_eq!(short.json()["errors"][0]["code"], "window_too_short");
         let mut reasoned = window(kind, minimum_days * 24 - 1);
         reasoned["shortened_reason"] =
             json!("Termin skrócony ze względu na konieczność uchwalenia programu do 30 listopada.");
@@ -520,12 +529,12 @@ async fn minimum_periods_depend_on_the_subject_kind() {
             .send()
             .await;
         assert_eq!(
-            with_reason.status,
+            with_reason.status(),
             StatusCode::CREATED,
             "{}",
-            with_reason.text
+            with_reason.text()
         );
-        assert!(with_reason.json["shortened_reason"].is_string());
+        assert!(with_reason.json()["shortened_reason"].is_string());
     }
     let backwards = app
         .with_token(&w.admin)
@@ -552,7 +561,7 @@ async fn minimum_periods_depend_on_the_subject_kind() {
         .assert_problem(422, "validation_failed");
     let stored: NaiveDateTime = app.with_conn(|conn| {
         consultations::table
-            .find(created["id"].as_i64().unwrap())
+            .find(created.id())
             .select(consultations::closes_at)
             .first(conn)
             .unwrap()
@@ -560,7 +569,7 @@ async fn minimum_periods_depend_on_the_subject_kind() {
     assert_eq!(stored.to_string(), "2030-01-21 00:00:00", "unchanged");
     let shortened = app.with_token(&w.admin).patch(&path).json(json!({"closes_at": "2030-01-10T00:00:00Z", "shortened_reason": "Pilna zmiana przepisów."})).if_match(1).send()
         .await;
-    assert_eq!(shortened.status, StatusCode::OK, "{}", shortened.text);
+    assert_eq!(shortened.status(), StatusCode::OK, "{}", shortened.text());
     app.with_token(&w.admin)
         .patch(&path)
         .json(json!({"shortened_reason": null}))
@@ -586,7 +595,7 @@ async fn minimum_periods_are_configuration() {
         .await;
     fourteen_days.assert_problem(422, "validation_failed");
     assert!(
-        fourteen_days.json["errors"][0]["message"]
+        fourteen_days.json()["errors"][0]["message"]
             .as_str()
             .unwrap()
             .contains("at least 21 days")
@@ -602,12 +611,12 @@ async fn minimum_periods_are_configuration() {
         .send()
         .await;
     assert_eq!(
-        three_weeks.status,
+        three_weeks.status(),
         StatusCode::CREATED,
         "{}",
-        three_weeks.text
+        three_weeks.text()
     );
-    assert_eq!(three_weeks.json["minimum_days"], 21);
+    assert_eq!(three_weeks.json()["minimum_days"], 21);
 }
 
 #[actix_web::test]
@@ -620,7 +629,7 @@ async fn transitions_follow_the_lifecycle_and_refuse_the_rest() {
         programme(w.organizer, &days(3), &days(30)),
     )
     .await;
-    let id = created["id"].as_i64().unwrap();
+    let id = created.id();
     let transitions = format!("/api/v1/consultations/{id}/transitions");
 
     app.with_token(&w.organizer_editor)
@@ -645,7 +654,7 @@ async fn transitions_follow_the_lifecycle_and_refuse_the_rest() {
     ] {
         let refused = move_to(&app, &w.organizer_editor, id, to).await;
         refused.assert_problem(409, "illegal_transition");
-        let detail = refused.json["detail"].as_str().unwrap();
+        let detail = refused.json()["detail"].as_str().unwrap();
         assert!(detail.contains(&format!("allowed: {allowed}")), "{detail}");
         if to == "open" || to == "closed" {
             assert!(detail.contains("follow the clock"), "{detail}");
@@ -664,14 +673,14 @@ async fn transitions_follow_the_lifecycle_and_refuse_the_rest() {
         .if_match(1)
         .send()
         .await;
-    assert_eq!(announced.status, StatusCode::OK, "{}", announced.text);
-    assert_eq!(announced.json["status"], "announced");
+    assert_eq!(announced.status(), StatusCode::OK, "{}", announced.text());
+    assert_eq!(announced.json()["status"], "announced");
     assert_eq!(announced.etag(), "\"2\"");
-    assert!(announced.json["announced_at"].is_string());
+    assert!(announced.json()["announced_at"].is_string());
     let again = move_to(&app, &w.organizer_editor, id, "announced").await;
     again.assert_problem(409, "illegal_transition");
     assert!(
-        again.json["detail"]
+        again.json()["detail"]
             .as_str()
             .unwrap()
             .contains("allowed: cancelled")
@@ -681,12 +690,12 @@ async fn transitions_follow_the_lifecycle_and_refuse_the_rest() {
         .assert_problem(409, "illegal_transition");
 
     let cancelled = move_to(&app, &w.organizer_editor, id, "cancelled").await;
-    assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.text);
-    assert_eq!(cancelled.json["status"], "cancelled");
+    assert_eq!(cancelled.status(), StatusCode::OK, "{}", cancelled.text());
+    assert_eq!(cancelled.json()["status"], "cancelled");
     let final_move = move_to(&app, &w.organizer_editor, id, "announced").await;
     final_move.assert_problem(409, "illegal_transition");
     assert!(
-        final_move.json["detail"]
+        final_move.json()["detail"]
             .as_str()
             .unwrap()
             .contains("none ('cancelled' is final)")
@@ -696,28 +705,28 @@ async fn transitions_follow_the_lifecycle_and_refuse_the_rest() {
     let open = open(&app, &w).await;
     let cancelled_open = move_to(&app, &w.admin, open, "cancelled").await;
     assert_eq!(
-        cancelled_open.status,
+        cancelled_open.status(),
         StatusCode::OK,
         "{}",
-        cancelled_open.text
+        cancelled_open.text()
     );
     let closed = closed(&app, &w).await;
     let refused = move_to(&app, &w.admin, closed, "cancelled").await;
     refused.assert_problem(409, "illegal_transition");
     assert!(
-        refused.json["detail"]
+        refused.json()["detail"]
             .as_str()
             .unwrap()
             .contains("allowed: report_published")
     );
     let published = move_to(&app, &w.admin, closed, "report_published").await;
     assert_eq!(
-        published.status,
+        published.status(),
         StatusCode::OK,
         "no comments: nothing pending"
     );
     assert_eq!(
-        published.json["report_published_on"],
+        published.json()["report_published_on"],
         Utc::now().date_naive().to_string()
     );
 
@@ -726,7 +735,7 @@ async fn transitions_follow_the_lifecycle_and_refuse_the_rest() {
         .get(format!("/api/v1/consultations/{id}/history"))
         .send()
         .await;
-    let items = history.json["items"].as_array().unwrap();
+    let items = history.json()["items"].as_array().unwrap();
     let moves: Vec<(&str, &str)> = items
         .iter()
         .map(|i| (i["from"].as_str().unwrap_or("-"), i["to"].as_str().unwrap()))
@@ -783,10 +792,10 @@ async fn the_window_changes_only_as_far_as_its_status_allows() {
         .send()
         .await;
     assert_eq!(
-        extended.status,
+        extended.status(),
         StatusCode::OK,
         "an extension: {}",
-        extended.text
+        extended.text()
     );
 
     let closed = closed(&app, &w).await;
@@ -806,9 +815,9 @@ async fn the_window_changes_only_as_far_as_its_status_allows() {
         .if_match(&tag)
         .send()
         .await;
-    assert_eq!(described.status, StatusCode::OK, "{}", described.text);
+    assert_eq!(described.status(), StatusCode::OK, "{}", described.text());
     let published = move_to(&app, &w.admin, closed, "report_published").await;
-    assert_eq!(published.status, StatusCode::OK, "{}", published.text);
+    assert_eq!(published.status(), StatusCode::OK, "{}", published.text());
     app.with_token(&w.admin)
         .patch(&path)
         .json(json!({"title": "Po publikacji"}))
@@ -843,10 +852,10 @@ async fn drafts_are_visible_to_the_organizer_and_admins_only() {
         programme(w.organizer, &days(1), &days(20)),
     )
     .await;
-    let id = draft["id"].as_i64().unwrap();
+    let id = draft.id();
     let path = format!("/api/v1/consultations/{id}");
     let in_list = |response: &TestResponse| {
-        response.json["items"]
+        response.json()["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -873,8 +882,8 @@ async fn drafts_are_visible_to_the_organizer_and_admins_only() {
             .send()
             .await;
         if visible {
-            assert_eq!(single.status, StatusCode::OK, "{who}: {}", single.text);
-            assert_eq!(history.status, StatusCode::OK, "{who}");
+            assert_eq!(single.status(), StatusCode::OK, "{who}: {}", single.text());
+            assert_eq!(history.status(), StatusCode::OK, "{who}");
         } else {
             single.assert_problem(404, "not_found");
             history.assert_problem(404, "not_found");
@@ -893,9 +902,9 @@ async fn drafts_are_visible_to_the_organizer_and_admins_only() {
         .assert_problem(403, "insufficient_scope");
 
     let announced = move_to(&app, &w.organizer_editor, id, "announced").await;
-    assert_eq!(announced.status, StatusCode::OK);
+    assert_eq!(announced.status(), StatusCode::OK);
     assert_eq!(
-        app.anonymous().get(&path).send().await.status,
+        app.anonymous().get(&path).send().await.status(),
         StatusCode::OK,
         "public once announced"
     );
@@ -907,9 +916,9 @@ async fn drafts_are_visible_to_the_organizer_and_admins_only() {
         programme(w.organizer, &days(1), &days(20)),
     )
     .await;
-    let abandoned = abandoned["id"].as_i64().unwrap();
+    let abandoned = abandoned.id();
     let cancelled = move_to(&app, &w.organizer_editor, abandoned, "cancelled").await;
-    assert_eq!(cancelled.status, StatusCode::OK);
+    assert_eq!(cancelled.status(), StatusCode::OK);
     app.anonymous()
         .get(format!("/api/v1/consultations/{abandoned}"))
         .send()
@@ -985,12 +994,12 @@ async fn writes_follow_the_authorization_matrix_and_refusals_change_nothing() {
             .send()
             .await;
         assert_eq!(
-            created.status,
+            created.status(),
             StatusCode::CREATED,
             "{who}: {}",
-            created.text
+            created.text()
         );
-        let id = created.json["id"].as_i64().unwrap();
+        let id = created.id();
         let path = format!("/api/v1/consultations/{id}");
         // The others may not change, move or delete it; the row stays as it was.
         for (other, token, status, code) in refused {
@@ -1017,7 +1026,7 @@ async fn writes_follow_the_authorization_matrix_and_refusals_change_nothing() {
                 .await;
             for response in [patch, moved, deleted] {
                 // Drafts are invisible to those who may not see them: 404 rather than 403.
-                if status == 403 && response.status == StatusCode::NOT_FOUND {
+                if status == 403 && response.status() == StatusCode::NOT_FOUND {
                     response.assert_problem(404, "not_found");
                 } else {
                     response.assert_problem(status, code);
@@ -1035,7 +1044,7 @@ async fn writes_follow_the_authorization_matrix_and_refusals_change_nothing() {
             "{who}: only the creation"
         );
         let moved = move_to(&app, token, id, "announced").await;
-        assert_eq!(moved.status, StatusCode::OK, "{who}: {}", moved.text);
+        assert_eq!(moved.status(), StatusCode::OK, "{who}: {}", moved.text());
         // Once public, the others see it and get 403.
         let refused_patch = app
             .with_token(&w.other_editor)
@@ -1077,15 +1086,23 @@ async fn positions_answer_consultations() {
         )
         .send()
         .await;
-    assert_eq!(position.status, StatusCode::CREATED, "{}", position.text);
+    assert_eq!(
+        position.status(),
+        StatusCode::CREATED,
+        "{}",
+        position.text()
+    );
     let path = format!("/api/v1/consultations/{consultation}");
     let for_opos = app.with_token(&opos_editor).get(&path).send().await;
-    assert_eq!(for_opos.json["positions"][0]["id"], position.json["id"]);
-    assert_eq!(for_opos.json["positions"][0]["status"], "draft");
-    assert_eq!(for_opos.json["positions"][0]["association"]["slug"], "opos");
+    assert_eq!(for_opos.json()["positions"][0]["id"], position.json()["id"]);
+    assert_eq!(for_opos.json()["positions"][0]["status"], "draft");
+    assert_eq!(
+        for_opos.json()["positions"][0]["association"]["slug"],
+        "opos"
+    );
     let for_public = app.anonymous().get(&path).send().await;
     assert_eq!(
-        for_public.json["positions"],
+        for_public.json()["positions"],
         json!([]),
         "a draft position is not shown to the public"
     );
@@ -1097,10 +1114,10 @@ async fn positions_answer_consultations() {
 
     // A consultation that positions answer is not deleted.
     let draft = create(&app, &w.admin, programme(w.organizer, &days(1), &days(20))).await;
-    let draft_id = draft["id"].as_i64().unwrap();
+    let draft_id = draft.id();
     let answering = app.with_token(&w.admin).post("/api/v1/positions").json(json!({"association_id": w.opos, "kind": "opinion", "title": "Opinia 2", "consultation_id": draft_id})).send()
         .await;
-    assert_eq!(answering.status, StatusCode::CREATED);
+    assert_eq!(answering.status(), StatusCode::CREATED);
     app.with_token(&w.admin)
         .delete(format!("/api/v1/consultations/{draft_id}"))
         .if_match(1)
@@ -1122,7 +1139,7 @@ async fn a_draft_consultation_the_writer_cannot_see_is_answered_as_a_missing_one
         programme(w.organizer, &days(1), &days(20)),
     )
     .await;
-    let draft_id = draft["id"].as_i64().unwrap();
+    let draft_id = draft.id();
     let missing_id = 999_999;
     let answering = |consultation: i64| {
         json!({"association_id": w.opos, "kind": "opinion", "title": "Opinia OPOS",
@@ -1138,10 +1155,10 @@ async fn a_draft_consultation_the_writer_cannot_see_is_answered_as_a_missing_one
     };
     // The same answer, but for the id it names.
     let same = |a: &TestResponse, b: &TestResponse| {
-        assert_eq!(a.status, b.status, "{} / {}", a.text, b.text);
+        assert_eq!(a.status(), b.status(), "{} / {}", a.text(), b.text());
         assert_eq!(
-            a.text.replace(&draft_id.to_string(), "ID"),
-            b.text.replace(&missing_id.to_string(), "ID")
+            a.text().replace(&draft_id.to_string(), "ID"),
+            b.text().replace(&missing_id.to_string(), "ID")
         );
     };
 
@@ -1170,8 +1187,13 @@ async fn a_draft_consultation_the_writer_cannot_see_is_answered_as_a_missing_one
         .json(json!({"association_id": w.opos, "kind": "opinion", "title": "Opinia OPOS"}))
         .send()
         .await;
-    assert_eq!(position.status, StatusCode::CREATED, "{}", position.text);
-    let path = format!("/api/v1/positions/{}", position.json["id"]);
+    assert_eq!(
+        position.status(),
+        StatusCode::CREATED,
+        "{}",
+        position.text()
+    );
+    let path = format!("/api/v1/positions/{}", position.json()["id"]);
     let hidden = app
         .with_token(&opos_editor)
         .patch(&path)
@@ -1189,7 +1211,7 @@ async fn a_draft_consultation_the_writer_cannot_see_is_answered_as_a_missing_one
     missing.assert_problem(422, "validation_failed");
     same(&hidden, &missing);
     let stored = app.with_token(&opos_editor).get(&path).send().await;
-    assert_eq!(stored.json["consultation_id"], Value::Null);
+    assert_eq!(stored.json()["consultation_id"], Value::Null);
     assert_eq!(stored.etag(), "\"1\"");
 
     // Those who see the draft may answer it: an administrator, an editor of both.
@@ -1207,8 +1229,8 @@ async fn a_draft_consultation_the_writer_cannot_see_is_answered_as_a_missing_one
             .json(answering(draft_id))
             .send()
             .await;
-        assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
-        assert_eq!(created.json["consultation_id"], draft_id);
+        assert_eq!(created.status(), StatusCode::CREATED, "{}", created.text());
+        assert_eq!(created.json()["consultation_id"], draft_id);
     }
     let by_admin = app
         .with_token(&w.admin)
@@ -1217,7 +1239,7 @@ async fn a_draft_consultation_the_writer_cannot_see_is_answered_as_a_missing_one
         .if_match(1)
         .send()
         .await;
-    assert_eq!(by_admin.status, StatusCode::OK, "{}", by_admin.text);
+    assert_eq!(by_admin.status(), StatusCode::OK, "{}", by_admin.text());
     // The consultation answered already stays when its editor changes something else.
     let retitled = app
         .with_token(&opos_editor)
@@ -1226,8 +1248,8 @@ async fn a_draft_consultation_the_writer_cannot_see_is_answered_as_a_missing_one
         .if_match(2)
         .send()
         .await;
-    assert_eq!(retitled.status, StatusCode::OK, "{}", retitled.text);
-    assert_eq!(retitled.json["consultation_id"], draft_id);
+    assert_eq!(retitled.status(), StatusCode::OK, "{}", retitled.text());
+    assert_eq!(retitled.json()["consultation_id"], draft_id);
 }
 
 #[actix_web::test]
@@ -1287,7 +1309,7 @@ async fn invalid_bodies_are_422_naming_the_field() {
         assert!(
             response.error_fields().iter().any(|f| f == field),
             "{field}: {}",
-            response.text
+            response.text()
         );
     }
     let count: i64 = app.with_conn(|conn| consultations::table.count().get_result(conn).unwrap());
@@ -1302,8 +1324,8 @@ async fn lists_filter_sort_and_walk_every_row_once() {
         announced(&app, &w, &days(offset * 3 - 10), &days(offset * 3 + 20)).await;
     }
     let count = |response: &TestResponse| {
-        assert_eq!(response.status, StatusCode::OK, "{}", response.text);
-        response.json["items"].as_array().unwrap().len()
+        assert_eq!(response.status(), StatusCode::OK, "{}", response.text());
+        response.json()["items"].as_array().unwrap().len()
     };
     for (query, expected) in [
         ("limit=100".to_owned(), 7),
@@ -1338,14 +1360,14 @@ async fn lists_filter_sort_and_walk_every_row_once() {
         let mut next = format!("/api/v1/consultations?limit=2&sort={sort}");
         loop {
             let response = app.anonymous().get(&next).send().await;
-            assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+            assert_eq!(response.status(), StatusCode::OK, "{}", response.text());
             let key = sort.trim_start_matches('-');
-            for item in response.json["items"].as_array().unwrap() {
+            for item in response.json()["items"].as_array().unwrap() {
                 let instant =
                     chrono::DateTime::parse_from_rfc3339(item[key].as_str().unwrap()).unwrap();
-                seen.push((instant, item["id"].as_i64().unwrap()));
+                seen.push((instant, item.id()));
             }
-            match response.json["next_cursor"].as_str() {
+            match response.json()["next_cursor"].as_str() {
                 Some(cursor) => {
                     next = format!("/api/v1/consultations?limit=2&sort={sort}&cursor={cursor}")
                 }
@@ -1378,8 +1400,8 @@ async fn demo_consultations_load_once() {
     app.seed_demo();
     app.seed_demo();
     let list = app.anonymous().get("/api/v1/consultations").send().await;
-    let items = list.json["items"].as_array().unwrap();
-    assert_eq!(items.len(), 2, "{}", list.text);
+    let items = list.json()["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{}", list.text());
     let programme = items
         .iter()
         .find(|i| i["subject_kind"] == "programme")
@@ -1393,7 +1415,7 @@ async fn demo_consultations_load_once() {
         .get("/api/v1/organizations/gmina-miasto-szczecin")
         .send()
         .await;
-    assert_eq!(teryt.json["teryt"], "3262011");
+    assert_eq!(teryt.json()["teryt"], "3262011");
     let water = items.iter().find(|i| i["direction"] == "inbound").unwrap();
     assert_eq!(water["status"], "closed");
     assert_eq!(water["organizer"]["slug"], "ministerstwo-infrastruktury");
@@ -1405,8 +1427,8 @@ async fn demo_consultations_load_once() {
         .get(format!("/api/v1/consultations/{}/report", programme["id"]))
         .send()
         .await;
-    assert_eq!(report.json["by_disposition"]["pending"], 0);
-    assert_eq!(report.json["by_disposition"]["accepted"], 2);
+    assert_eq!(report.json()["by_disposition"]["pending"], 0);
+    assert_eq!(report.json()["by_disposition"]["accepted"], 2);
     let mut submitters: Vec<Option<i64>> = app.with_conn(|conn| {
         consultation_comments::table
             .select(consultation_comments::submitter_id)

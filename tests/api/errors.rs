@@ -97,9 +97,9 @@ async fn malformed_bodies() {
     let array = app.send(post().set_json(json!(["A", "ngo"]))).await;
     array.assert_problem(422, "validation_failed");
     assert!(
-        !array.text.contains("serde"),
+        !array.text().contains("serde"),
         "no serde internals: {}",
-        array.text
+        array.text()
     );
 }
 
@@ -156,10 +156,10 @@ async fn request_ids_are_echoed_or_generated() {
 async fn health_endpoints() {
     let app = spawn_app().await;
     let live = app.anonymous().get("/health/live").send().await;
-    assert_eq!(live.status, StatusCode::OK);
-    assert_eq!(live.json, json!({"status": "ok"}));
+    assert_eq!(live.status(), StatusCode::OK);
+    assert_eq!(*live.json(), json!({"status": "ok"}));
     let ready = app.anonymous().get("/health/ready").send().await;
-    assert_eq!(ready.status, StatusCode::OK);
+    assert_eq!(ready.status(), StatusCode::OK);
 }
 
 #[actix_web::test]

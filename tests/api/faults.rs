@@ -45,7 +45,7 @@ async fn lost_connections_are_503_and_replaced() {
     )
     .await;
     for response in [a, b, c] {
-        assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+        assert_eq!(response.status(), StatusCode::OK, "{}", response.text());
     }
     let database = app.with_conn(|conn| {
         diesel::sql_query("SELECT current_database()::text AS name")
@@ -61,9 +61,9 @@ async fn lost_connections_are_503_and_replaced() {
     assert!(lost.header("retry-after").is_some());
     // The dead connection left the pool: the database is up, so the next request works.
     let again = app.anonymous().get("/api/v1/organizations").send().await;
-    assert_eq!(again.status, StatusCode::OK, "{}", again.text);
+    assert_eq!(again.status(), StatusCode::OK, "{}", again.text());
     let ready = app.anonymous().get("/health/ready").send().await;
-    assert_eq!(ready.status, StatusCode::OK, "{}", ready.text);
+    assert_eq!(ready.status(), StatusCode::OK, "{}", ready.text());
 
     // A write on a dead connection is 503 and leaves nothing behind.
     let (a, b) = futures_util::future::join(
@@ -73,7 +73,7 @@ async fn lost_connections_are_503_and_replaced() {
             .send(),
     )
     .await;
-    assert_eq!((a.status, b.status), (StatusCode::OK, StatusCode::OK));
+    assert_eq!((a.status(), b.status()), (StatusCode::OK, StatusCode::OK));
     terminate_sessions(&database);
     let write = app
         .with_token(&admin)
@@ -87,8 +87,8 @@ async fn lost_connections_are_503_and_replaced() {
         .get("/api/v1/organizations?q=utraconego")
         .send()
         .await;
-    assert_eq!(listed.status, StatusCode::OK, "{}", listed.text);
-    assert_eq!(listed.json["items"], json!([]), "{}", listed.text);
+    assert_eq!(listed.status(), StatusCode::OK, "{}", listed.text());
+    assert_eq!(listed.json()["items"], json!([]), "{}", listed.text());
 }
 
 /// The wait for a connection, the queue for a pool slot included, is bounded by
@@ -131,5 +131,5 @@ async fn the_timeout_covers_the_queue_and_the_pool() {
     assert!(last.header("retry-after").is_some());
     holder.join().expect("the holder thread");
     let after = app.anonymous().get("/api/v1/organizations").send().await;
-    assert_eq!(after.status, StatusCode::OK, "{}", after.text);
+    assert_eq!(after.status(), StatusCode::OK, "{}", after.text());
 }

@@ -7,7 +7,7 @@ use razem::db::schema::memberships;
 use razem::domain::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{Resource, TestApp, spawn_app};
 
 /// Organizations to play with, by name; every value is the created body.
 pub struct World {
@@ -39,7 +39,7 @@ pub async fn world(app: &TestApp, admin: &str) -> World {
 }
 
 pub fn id(value: &Value) -> i64 {
-    value["id"].as_i64().unwrap()
+    value.id()
 }
 
 pub fn members_path(association: &Value) -> String {
@@ -50,9 +50,9 @@ pub fn members_path(association: &Value) -> String {
 }
 
 fn names(response: &crate::helpers::TestResponse) -> Vec<String> {
-    response.json["items"]
+    response.json()["items"]
         .as_array()
-        .unwrap_or_else(|| panic!("a page: {}", response.text))
+        .unwrap_or_else(|| panic!("a page: {}", response.text()))
         .iter()
         .map(|item| item["member"]["name"].as_str().unwrap().to_owned())
         .collect()
@@ -81,25 +81,25 @@ async fn members_are_added_listed_on_a_date_and_counted() {
         )
         .send()
         .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    assert_eq!(created.status(), StatusCode::CREATED, "{}", created.text());
     assert_eq!(
         created.header("location"),
         Some(
             format!(
                 "/api/v1/associations/{}/members/{}",
                 id(&w.alliance),
-                created.json["id"]
+                created.json()["id"]
             )
             .as_str()
         )
     );
     assert_eq!(created.etag(), "\"1\"");
-    assert_eq!(created.json["member_id"], id(&w.a));
-    assert_eq!(created.json["member"]["name"], "Alfa Związek Gmin");
-    assert_eq!(created.json["member"]["kind"], "association");
-    assert_eq!(created.json["left_on"], Value::Null);
-    assert_eq!(created.json["basis"], "Uchwała nr 1/2014");
-    let membership_id = created.json["id"].as_i64().unwrap();
+    assert_eq!(created.json()["member_id"], id(&w.a));
+    assert_eq!(created.json()["member"]["name"], "Alfa Związek Gmin");
+    assert_eq!(created.json()["member"]["kind"], "association");
+    assert_eq!(created.json()["left_on"], Value::Null);
+    assert_eq!(created.json()["basis"], "Uchwała nr 1/2014");
+    let membership_id = created.id();
     let stored: (i64, i64, String) = app.with_conn(|conn| {
         memberships::table
             .find(membership_id)
@@ -121,16 +121,21 @@ async fn members_are_added_listed_on_a_date_and_counted() {
         .get(format!("{path}/{membership_id}"))
         .send()
         .await;
-    assert_eq!(one.status, StatusCode::OK);
+    assert_eq!(one.status(), StatusCode::OK);
     assert_eq!(one.etag(), "\"1\"");
-    assert_eq!(one.json["member"]["slug"], w.a["slug"]);
+    assert_eq!(one.json()["member"]["slug"], w.a["slug"]);
 
     for body in [
         json!({"member_id": id(&w.b), "joined_on": "2015-01-01", "left_on": "2016-12-31"}),
         json!({"member_id": id(&w.national), "joined_on": "2020-01-01"}),
     ] {
         let response = app.with_token(&admin).post(&path).json(&body).send().await;
-        assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "{}",
+            response.text()
+        );
     }
 
     let all = app.anonymous().get(&path).send().await;
@@ -168,10 +173,10 @@ async fn members_are_added_listed_on_a_date_and_counted() {
     for (query, expected) in cases {
         let response = app.anonymous().get(format!("{path}?{query}")).send().await;
         assert_eq!(
-            response.status,
+            response.status(),
             StatusCode::OK,
             "{query}: {}",
-            response.text
+            response.text()
         );
         assert_eq!(names(&response), expected, "{query}");
     }
@@ -201,9 +206,9 @@ async fn members_are_added_listed_on_a_date_and_counted() {
         let mut url = format!("{path}?limit=1&sort={sort}");
         loop {
             let page = app.anonymous().get(&url).send().await;
-            assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+            assert_eq!(page.status(), StatusCode::OK, "{}", page.text());
             seen.extend(names(&page));
-            match page.json["next_cursor"].as_str() {
+            match page.json()["next_cursor"].as_str() {
                 Some(cursor) => url = format!("{path}?limit=1&sort={sort}&cursor={cursor}"),
                 None => break,
             }
@@ -241,15 +246,15 @@ async fn members_are_added_listed_on_a_date_and_counted() {
         .get(format!("/api/v1/associations/{}", id(&w.alliance)))
         .send()
         .await;
-    assert_eq!(alliance.json["member_count"], 2);
-    assert_eq!(alliance.json["current_presidency"], Value::Null);
-    assert_eq!(alliance.json["name"], "Porozumienie Testowe");
+    assert_eq!(alliance.json()["member_count"], 2);
+    assert_eq!(alliance.json()["current_presidency"], Value::Null);
+    assert_eq!(alliance.json()["name"], "Porozumienie Testowe");
     let list = app
         .anonymous()
         .get("/api/v1/associations?limit=100")
         .send()
         .await;
-    let counts: Vec<(String, i64)> = list.json["items"]
+    let counts: Vec<(String, i64)> = list.json()["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -291,11 +296,12 @@ async fn alliances_take_associations_and_associations_take_local_governments() {
             .send()
             .await;
         response.assert_problem(422, "validation_failed");
-        assert_eq!(response.json["errors"][0]["field"], "member_id");
+        assert_eq!(response.json()["errors"][0]["field"], "member_id");
         assert_eq!(
-            response.json["errors"][0]["code"], code,
+            response.json()["errors"][0]["code"],
+            code,
             "{}",
-            response.text
+            response.text()
         );
     }
     let unknown = app
@@ -305,7 +311,7 @@ async fn alliances_take_associations_and_associations_take_local_governments() {
         .send()
         .await;
     unknown.assert_problem(422, "validation_failed");
-    assert_eq!(unknown.json["errors"][0]["code"], "not_found");
+    assert_eq!(unknown.json()["errors"][0]["code"], "not_found");
     let missing = app
         .with_token(&admin)
         .post(members_path(&w.a))
@@ -313,7 +319,7 @@ async fn alliances_take_associations_and_associations_take_local_governments() {
         .send()
         .await;
     missing.assert_problem(422, "validation_failed");
-    assert_eq!(missing.json["errors"][0]["field"], "joined_on");
+    assert_eq!(missing.json()["errors"][0]["field"], "joined_on");
     app.with_conn(|conn| {
         let total: i64 = memberships::table.count().get_result(conn).unwrap();
         assert_eq!(total, 0, "nothing was stored");
@@ -333,7 +339,12 @@ async fn alliances_take_associations_and_associations_take_local_governments() {
             .json(json!({"member_id": id(member), "joined_on": "2014-01-01"}))
             .send()
             .await;
-        assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "{}",
+            response.text()
+        );
     }
     let a = app
         .anonymous()
@@ -343,7 +354,7 @@ async fn alliances_take_associations_and_associations_take_local_governments() {
         ))
         .send()
         .await;
-    assert_eq!(a.json["member_count"], 2);
+    assert_eq!(a.json()["member_count"], 2);
     // A member organization cannot be deleted while it is a member.
     let gmina = app
         .with_token(&admin)
@@ -365,7 +376,12 @@ async fn alliances_take_associations_and_associations_take_local_governments() {
         .if_match(1)
         .send()
         .await;
-    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
+    assert_eq!(
+        deleted.status(),
+        StatusCode::NO_CONTENT,
+        "{}",
+        deleted.text()
+    );
     app.with_conn(|conn| assert_eq!(stored_count(conn, id(&w.alliance)), 0));
 }
 
@@ -383,8 +399,8 @@ async fn memberships_of_one_organization_never_overlap_and_dates_are_in_order() 
     let first =
         add(json!({"member_id": id(&w.a), "joined_on": "2014-01-01", "left_on": "2015-12-31"}))
             .await;
-    assert_eq!(first.status, StatusCode::CREATED);
-    let first_id = first.json["id"].as_i64().unwrap();
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first_id = first.id();
 
     // Both ends are days of membership: joining on the day of leaving overlaps.
     add(json!({"member_id": id(&w.a), "joined_on": "2015-12-31"}))
@@ -398,33 +414,33 @@ async fn memberships_of_one_organization_never_overlap_and_dates_are_in_order() 
         .assert_problem(409, "membership_overlap");
     let again = add(json!({"member_id": id(&w.a), "joined_on": "2016-01-01"})).await;
     assert_eq!(
-        again.status,
+        again.status(),
         StatusCode::CREATED,
         "back to back is fine: {}",
-        again.text
+        again.text()
     );
     add(json!({"member_id": id(&w.a), "joined_on": "2020-01-01", "left_on": "2020-12-31"}))
         .await
         .assert_problem(409, "membership_overlap");
     let other_member = add(json!({"member_id": id(&w.b), "joined_on": "2014-01-01"})).await;
-    assert_eq!(other_member.status, StatusCode::CREATED);
+    assert_eq!(other_member.status(), StatusCode::CREATED);
 
     let backwards = add(
         json!({"member_id": id(&w.national), "joined_on": "2014-01-01", "left_on": "2013-12-31"}),
     )
     .await;
     backwards.assert_problem(422, "validation_failed");
-    assert_eq!(backwards.json["errors"][0]["field"], "left_on");
-    assert_eq!(backwards.json["errors"][0]["code"], "invalid_date_range");
+    assert_eq!(backwards.json()["errors"][0]["field"], "left_on");
+    assert_eq!(backwards.json()["errors"][0]["code"], "invalid_date_range");
     let one_day = add(
         json!({"member_id": id(&w.national), "joined_on": "2014-01-01", "left_on": "2014-01-01"}),
     )
     .await;
-    assert_eq!(one_day.status, StatusCode::CREATED);
+    assert_eq!(one_day.status(), StatusCode::CREATED);
     let unknown_field =
         add(json!({"member_id": id(&w.national), "joined_on": "2015-01-01", "role": "x"})).await;
     unknown_field.assert_problem(422, "validation_failed");
-    assert_eq!(unknown_field.json["errors"][0]["code"], "unknown_field");
+    assert_eq!(unknown_field.json()["errors"][0]["code"], "unknown_field");
     app.with_conn(|conn| assert_eq!(stored_count(conn, id(&w.alliance)), 4));
 
     // Changes follow the same rules, under If-Match.
@@ -457,7 +473,7 @@ async fn memberships_of_one_organization_never_overlap_and_dates_are_in_order() 
         .send()
         .await;
     backwards.assert_problem(422, "validation_failed");
-    assert_eq!(backwards.json["errors"][0]["field"], "left_on");
+    assert_eq!(backwards.json()["errors"][0]["field"], "left_on");
     app.with_token(&admin)
         .patch(&first_path)
         .json(json!({"member_id": id(&w.b)}))
@@ -486,9 +502,9 @@ async fn memberships_of_one_organization_never_overlap_and_dates_are_in_order() 
         .if_match(1)
         .send()
         .await;
-    assert_eq!(changed.status, StatusCode::OK, "{}", changed.text);
-    assert_eq!(changed.json["left_on"], "2015-06-30");
-    assert_eq!(changed.json["version"], 2);
+    assert_eq!(changed.status(), StatusCode::OK, "{}", changed.text());
+    assert_eq!(changed.json()["left_on"], "2015-06-30");
+    assert_eq!(changed.json()["version"], 2);
     assert_eq!(changed.etag(), "\"2\"");
     assert_eq!(app.audit_count("membership", first_id), 2);
 
@@ -504,7 +520,7 @@ async fn memberships_of_one_organization_never_overlap_and_dates_are_in_order() 
         .if_match(2)
         .send()
         .await;
-    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
     app.anonymous()
         .get(&first_path)
         .send()
@@ -530,8 +546,8 @@ async fn an_editor_of_one_association_cannot_touch_anothers_members() {
         .json(json!({"member_id": id(&w.gmina), "joined_on": "2014-01-01"}))
         .send()
         .await;
-    assert_eq!(own.status, StatusCode::CREATED, "{}", own.text);
-    let own_path = format!("{}/{}", members_path(&w.a), own.json["id"]);
+    assert_eq!(own.status(), StatusCode::CREATED, "{}", own.text());
+    let own_path = format!("{}/{}", members_path(&w.a), own.json()["id"]);
     let own_change = app
         .with_token(&editor)
         .patch(&own_path)
@@ -539,7 +555,7 @@ async fn an_editor_of_one_association_cannot_touch_anothers_members() {
         .if_match(1)
         .send()
         .await;
-    assert_eq!(own_change.status, StatusCode::OK);
+    assert_eq!(own_change.status(), StatusCode::OK);
 
     let theirs = app
         .with_token(&admin)
@@ -547,7 +563,7 @@ async fn an_editor_of_one_association_cannot_touch_anothers_members() {
         .json(json!({"member_id": id(&w.gmina), "joined_on": "2014-01-01"}))
         .send()
         .await;
-    let theirs_id = theirs.json["id"].as_i64().unwrap();
+    let theirs_id = theirs.id();
     let theirs_path = format!("{}/{theirs_id}", members_path(&w.b));
     let snapshot = || {
         app.with_conn(|conn| {

@@ -4,7 +4,7 @@ use razem::db::schema::organizations;
 use razem::domain::Role;
 use serde_json::json;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{Resource, spawn_app, urlencode};
 
 #[actix_web::test]
 async fn create_read_update_delete_round_trip_with_polish_text() {
@@ -21,28 +21,31 @@ async fn create_read_update_delete_round_trip_with_polish_text() {
         }))
         .send()
         .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
-    let id = created.json["id"].as_i64().unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED, "{}", created.text());
+    let id = created.id();
     assert_eq!(
         created.header("location"),
         Some(format!("/api/v1/organizations/{id}").as_str())
     );
     assert_eq!(created.etag(), "\"1\"");
-    assert_eq!(created.json["slug"], "gmina-swierklaniec");
-    assert_eq!(created.json["name"], "Gmina Świerklaniec");
+    assert_eq!(created.json()["slug"], "gmina-swierklaniec");
+    assert_eq!(created.json()["name"], "Gmina Świerklaniec");
     assert_eq!(
-        created.json["jst_kind"], "gmina_wiejska",
+        created.json()["jst_kind"],
+        "gmina_wiejska",
         "derived from the TERC type digit"
     );
     assert_eq!(
-        created.json["address"]["voivodeship"], "śląskie",
+        created.json()["address"]["voivodeship"],
+        "śląskie",
         "derived from the TERC voivodeship"
     );
     assert_eq!(
-        created.json["nip"], "6452533488",
+        created.json()["nip"],
+        "6452533488",
         "stored without separators"
     );
-    assert_eq!(created.json["version"], 1);
+    assert_eq!(created.json()["version"], 1);
 
     let stored: (String, Option<String>, String) = app.with_conn(|conn| {
         organizations::table
@@ -64,14 +67,14 @@ async fn create_read_update_delete_round_trip_with_polish_text() {
         .get("/api/v1/organizations/gmina-swierklaniec")
         .send()
         .await;
-    assert_eq!(by_slug.status, StatusCode::OK);
-    assert_eq!(by_slug.json, created.json);
+    assert_eq!(by_slug.status(), StatusCode::OK);
+    assert_eq!(by_slug.json(), created.json());
     let by_id = app
         .anonymous()
         .get(format!("/api/v1/organizations/{id}"))
         .send()
         .await;
-    assert_eq!(by_id.json, created.json);
+    assert_eq!(by_id.json(), created.json());
     assert_eq!(by_id.etag(), "\"1\"");
 
     let patched = app
@@ -83,14 +86,15 @@ async fn create_read_update_delete_round_trip_with_polish_text() {
         .if_match(1)
         .send()
         .await;
-    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
+    assert_eq!(patched.status(), StatusCode::OK, "{}", patched.text());
     assert_eq!(patched.etag(), "\"2\"");
-    assert_eq!(patched.json["address"]["street"], json!(null));
+    assert_eq!(patched.json()["address"]["street"], json!(null));
     assert_eq!(
-        patched.json["address"]["city"], "Świerklaniec",
+        patched.json()["address"]["city"],
+        "Świerklaniec",
         "absent fields stay"
     );
-    assert_eq!(patched.json["population"], 12500);
+    assert_eq!(patched.json()["population"], 12500);
     assert_eq!(app.audit_count("organization", id), 2);
 
     let stale = app
@@ -106,7 +110,7 @@ async fn create_read_update_delete_round_trip_with_polish_text() {
         .if_match(2)
         .send()
         .await;
-    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
     let count: i64 = app.with_conn(|conn| {
         organizations::table
             .filter(organizations::id.eq(id))
@@ -174,7 +178,7 @@ async fn if_match_is_required_and_checked() {
 
     let stored: String = app.with_conn(|conn| {
         organizations::table
-            .find(org["id"].as_i64().unwrap())
+            .find(org.id())
             .select(organizations::name)
             .first(conn)
             .unwrap()
@@ -192,7 +196,7 @@ async fn if_match_is_required_and_checked() {
         .if_match(1)
         .send()
         .await;
-    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(first.status(), StatusCode::OK);
     let second = app
         .with_token(&admin)
         .patch(&path)
@@ -202,7 +206,7 @@ async fn if_match_is_required_and_checked() {
         .await;
     second.assert_problem(412, "precondition_failed");
     assert_eq!(
-        app.anonymous().get(&path).send().await.json["name"],
+        app.anonymous().get(&path).send().await.json()["name"],
         "Pierwsza"
     );
 }
@@ -304,13 +308,13 @@ async fn invalid_identifiers_are_422_naming_the_field() {
             .send()
             .await;
         response.assert_problem(422, "validation_failed");
-        let error = response.json["errors"]
+        let error = response.json()["errors"]
             .as_array()
             .unwrap()
             .iter()
             .find(|e| e["field"] == field)
-            .unwrap_or_else(|| panic!("no error on {field} for {body}: {}", response.text));
-        assert_eq!(error["code"], code, "for {body}: {}", response.text);
+            .unwrap_or_else(|| panic!("no error on {field} for {body}: {}", response.text()));
+        assert_eq!(error["code"], code, "for {body}: {}", response.text());
     }
     let count: i64 = app.with_conn(|conn| organizations::table.count().get_result(conn).unwrap());
     assert_eq!(count, 0, "nothing invalid was stored");
@@ -359,8 +363,8 @@ async fn search_ignores_case_and_diacritics_on_every_backend() {
             .get(format!("/api/v1/organizations?q={}", urlencode(q)))
             .send()
             .await;
-        assert_eq!(response.status, StatusCode::OK, "{}", response.text);
-        let names: Vec<&str> = response.json["items"]
+        assert_eq!(response.status(), StatusCode::OK, "{}", response.text());
+        let names: Vec<&str> = response.json()["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -377,7 +381,7 @@ async fn search_ignores_case_and_diacritics_on_every_backend() {
         .send()
         .await;
     assert_eq!(
-        literal.json["items"].as_array().unwrap().len(),
+        literal.json()["items"].as_array().unwrap().len(),
         0,
         "% matches itself, not everything"
     );
@@ -386,11 +390,7 @@ async fn search_ignores_case_and_diacritics_on_every_backend() {
         .get("/api/v1/organizations?q=opos")
         .send()
         .await;
-    assert_eq!(by_short_name.json["items"][0]["slug"], "opos");
-}
-
-fn urlencode(text: &str) -> String {
-    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+    assert_eq!(by_short_name.json()["items"][0]["slug"], "opos");
 }
 
 #[actix_web::test]
@@ -409,7 +409,7 @@ async fn filters_by_kind_voivodeship_teryt_and_updated_since() {
         .get("/api/v1/organizations?kind=alliance")
         .send()
         .await;
-    assert_eq!(alliances.json["items"].as_array().unwrap().len(), 1);
+    assert_eq!(alliances.json()["items"].as_array().unwrap().len(), 1);
     let slaskie = app
         .anonymous()
         .get(format!(
@@ -418,7 +418,7 @@ async fn filters_by_kind_voivodeship_teryt_and_updated_since() {
         ))
         .send()
         .await;
-    let slugs: Vec<&str> = slaskie.json["items"]
+    let slugs: Vec<&str> = slaskie.json()["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -433,20 +433,20 @@ async fn filters_by_kind_voivodeship_teryt_and_updated_since() {
         .get("/api/v1/organizations?teryt=2413052")
         .send()
         .await;
-    assert_eq!(by_teryt.json["items"][0]["slug"], "gmina-swierklaniec");
+    assert_eq!(by_teryt.json()["items"][0]["slug"], "gmina-swierklaniec");
 
     let future = app
         .anonymous()
         .get("/api/v1/organizations?updated_since=2999-01-01T00:00:00Z")
         .send()
         .await;
-    assert_eq!(future.json["items"].as_array().unwrap().len(), 0);
+    assert_eq!(future.json()["items"].as_array().unwrap().len(), 0);
     let past = app
         .anonymous()
         .get("/api/v1/organizations?updated_since=2000-01-01T00:00:00Z&limit=100")
         .send()
         .await;
-    assert_eq!(past.json["items"].as_array().unwrap().len(), 23);
+    assert_eq!(past.json()["items"].as_array().unwrap().len(), 23);
 
     app.anonymous()
         .get("/api/v1/organizations?kind=martian")
@@ -474,7 +474,7 @@ async fn filters_by_kind_voivodeship_teryt_and_updated_since() {
         .send()
         .await;
     unknown.assert_problem(400, "invalid_query");
-    assert_eq!(unknown.json["errors"][0]["field"], "colour");
+    assert_eq!(unknown.json()["errors"][0]["field"], "colour");
 }
 
 #[actix_web::test]
@@ -487,12 +487,12 @@ async fn keyset_pagination_walks_every_row_once_in_each_sort() {
         let mut pages = 0;
         loop {
             let response = app.anonymous().get(&next).send().await;
-            assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+            assert_eq!(response.status(), StatusCode::OK, "{}", response.text());
             pages += 1;
-            for item in response.json["items"].as_array().unwrap() {
-                seen.push(item["id"].as_i64().unwrap());
+            for item in response.json()["items"].as_array().unwrap() {
+                seen.push(item.id());
             }
-            match response.json["next_cursor"].as_str() {
+            match response.json()["next_cursor"].as_str() {
                 Some(cursor) => {
                     let link = response
                         .header("link")
@@ -524,7 +524,7 @@ async fn keyset_pagination_walks_every_row_once_in_each_sort() {
         .get("/api/v1/organizations?limit=100")
         .send()
         .await;
-    let names: Vec<String> = by_name.json["items"]
+    let names: Vec<String> = by_name.json()["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -539,7 +539,7 @@ async fn keyset_pagination_walks_every_row_once_in_each_sort() {
         .get("/api/v1/organizations?limit=2")
         .send()
         .await;
-    let cursor = first.json["next_cursor"].as_str().unwrap();
+    let cursor = first.json()["next_cursor"].as_str().unwrap();
     app.anonymous()
         .get(format!("/api/v1/organizations?sort=-name&cursor={cursor}"))
         .send()
@@ -567,7 +567,7 @@ async fn keyset_pagination_walks_every_row_once_in_each_sort() {
         .assert_problem(400, "invalid_query");
     let default_page = app.anonymous().get("/api/v1/organizations").send().await;
     assert_eq!(
-        default_page.json["items"].as_array().unwrap().len(),
+        default_page.json()["items"].as_array().unwrap().len(),
         20,
         "the default page size"
     );
@@ -582,7 +582,7 @@ async fn only_admins_create_associations_and_delete_organizations() {
         .get("/api/v1/associations/opos")
         .send()
         .await
-        .json["id"]
+        .json()["id"]
         .as_i64()
         .unwrap();
     let (_, editor) = app
@@ -618,14 +618,14 @@ async fn only_admins_create_associations_and_delete_organizations() {
         .send()
         .await;
     assert_eq!(
-        ngo.status,
+        ngo.status(),
         StatusCode::CREATED,
         "editors add partners: {}",
-        ngo.text
+        ngo.text()
     );
     let delete = app
         .with_token(&editor)
-        .delete(format!("/api/v1/organizations/{}", ngo.json["id"]))
+        .delete(format!("/api/v1/organizations/{}", ngo.json()["id"]))
         .if_match(1)
         .send()
         .await;

@@ -14,7 +14,7 @@ use razem::db::schema::{
 use razem::domain::{PositionStatus, Role};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestResponse, spawn_app};
+use crate::helpers::{Resource, TestApp, TestResponse, spawn_app, urlencode};
 
 /// The people and organizations most tests need, on top of the demo data set.
 struct World {
@@ -32,23 +32,17 @@ struct World {
     viewer: String,
 }
 
-async fn organization_id(app: &TestApp, slug: &str) -> i64 {
-    let response = app
-        .anonymous()
-        .get(format!("/api/v1/organizations/{slug}"))
-        .send()
-        .await;
-    assert_eq!(response.status, StatusCode::OK, "{slug}: {}", response.text);
-    response.json["id"].as_i64().unwrap()
-}
-
 async fn world(app: &TestApp) -> World {
     app.seed_demo();
-    let opos = organization_id(app, "opos").await;
-    let slaski = organization_id(app, "slaski-zwiazek-gmin-i-powiatow").await;
-    let wielkopolska = organization_id(app, "stowarzyszenie-gmin-i-powiatow-wielkopolski").await;
-    let ministry = organization_id(app, "ministerstwo-infrastruktury").await;
-    let kwrist = organization_id(app, "komisja-wspolna-rzadu-i-samorzadu-terytorialnego").await;
+    let opos = app.id_of("opos").await;
+    let slaski = app.id_of("slaski-zwiazek-gmin-i-powiatow").await;
+    let wielkopolska = app
+        .id_of("stowarzyszenie-gmin-i-powiatow-wielkopolski")
+        .await;
+    let ministry = app.id_of("ministerstwo-infrastruktury").await;
+    let kwrist = app
+        .id_of("komisja-wspolna-rzadu-i-samorzadu-terytorialnego")
+        .await;
     let admin = app.admin().await;
     let (editor_a_id, editor_a) = app
         .user("redakcja@opos.example.org", Role::Editor, &[opos])
@@ -91,12 +85,12 @@ async fn create(app: &TestApp, token: &str, body: Value) -> Value {
         .send()
         .await;
     assert_eq!(
-        response.status,
+        response.status(),
         StatusCode::CREATED,
         "create position: {}",
-        response.text
+        response.text()
     );
-    response.json
+    response.into_json()
 }
 
 /// Moves a position (with its current ETag) and returns the response.
@@ -106,7 +100,7 @@ async fn move_to(app: &TestApp, token: &str, id: i64, to: &str, on: Option<&str>
         .get(format!("/api/v1/positions/{id}"))
         .send()
         .await;
-    assert_eq!(current.status, StatusCode::OK, "{}", current.text);
+    assert_eq!(current.status(), StatusCode::OK, "{}", current.text());
     let mut body = json!({"to": to});
     if let Some(on) = on {
         body["on"] = json!(on);
@@ -125,12 +119,12 @@ async fn walk(app: &TestApp, token: &str, id: i64, moves: &[(&str, &str)]) -> Va
     for (to, on) in moves {
         let response = move_to(app, token, id, to, Some(on)).await;
         assert_eq!(
-            response.status,
+            response.status(),
             StatusCode::OK,
             "move to {to}: {}",
-            response.text
+            response.text()
         );
-        last = response.json;
+        last = response.into_json();
     }
     last
 }
@@ -158,29 +152,6 @@ fn stored_status_and_version(app_conn: &mut razem::db::DbConnection, id: i64) ->
         .unwrap()
 }
 
-fn audit_actions(app: &TestApp, id: i64) -> Vec<String> {
-    app.with_conn(|conn| {
-        razem::audit::repo::for_object(conn, "position", &id.to_string())
-            .unwrap()
-            .into_iter()
-            .map(|row| row.action)
-            .collect()
-    })
-}
-
-fn ids(page: &Value) -> Vec<i64> {
-    page["items"]
-        .as_array()
-        .unwrap_or_else(|| panic!("a page: {page}"))
-        .iter()
-        .map(|item| item["id"].as_i64().unwrap())
-        .collect()
-}
-
-fn urlencode(text: &str) -> String {
-    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
-}
-
 #[actix_web::test]
 async fn create_read_update_delete_round_trip_with_every_field() {
     let app = spawn_app().await;
@@ -197,12 +168,12 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         .send()
         .await;
     assert_eq!(
-        consultation.status,
+        consultation.status(),
         StatusCode::CREATED,
         "{}",
-        consultation.text
+        consultation.text()
     );
-    let consultation_id = consultation.json["id"].as_i64().unwrap();
+    let consultation_id = consultation.id();
     let created = app.caller(// Signing for the Śląski Związek and answering a draft need an administrator.
             Some(&w.admin)).post("/api/v1/positions").json(json!({
                 "association_id": w.opos, "kind": "opinion",
@@ -218,12 +189,12 @@ async fn create_read_update_delete_round_trip_with_every_field() {
                 "consultation_id": consultation_id
             })).send()
         .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
-    let id = created.json["id"].as_i64().unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED, "{}", created.text());
+    let id = created.id();
     let path = format!("/api/v1/positions/{id}");
     assert_eq!(created.header("location"), Some(path.as_str()));
     assert_eq!(created.etag(), "\"1\"");
-    let body = &created.json;
+    let body = &created.json();
     assert_eq!(body["status"], "draft");
     assert_eq!(body["number"], Value::Null, "numbered on adoption");
     assert_eq!(body["association_id"], w.opos);
@@ -283,27 +254,29 @@ async fn create_read_update_delete_round_trip_with_every_field() {
     );
 
     let read = app.with_token(&w.editor_a).get(&path).send().await;
-    assert_eq!(read.status, StatusCode::OK);
-    assert_eq!(read.json, created.json);
+    assert_eq!(read.status(), StatusCode::OK);
+    assert_eq!(read.json(), created.json());
     assert_eq!(read.etag(), "\"1\"");
 
     let patched = app.with_token(&w.editor_a).patch(&path).json(json!({"title": "Opinia OPOS (wersja 2)", "topics": ["woda"], "addressee_ids": [w.kwrist],
                     "attachments": [], "legislation": null, "consultation_id": null})).if_match(1).send()
         .await;
-    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
+    assert_eq!(patched.status(), StatusCode::OK, "{}", patched.text());
     assert_eq!(patched.etag(), "\"2\"");
-    assert_eq!(patched.json["title"], "Opinia OPOS (wersja 2)");
-    assert_eq!(patched.json["topics"], json!(["woda"]));
-    assert_eq!(patched.json["addressee_ids"], json!([w.kwrist]));
-    assert_eq!(patched.json["attachments"], json!([]));
-    assert_eq!(patched.json["legislation"], Value::Null);
-    assert_eq!(patched.json["consultation_id"], Value::Null);
+    assert_eq!(patched.json()["title"], "Opinia OPOS (wersja 2)");
+    assert_eq!(patched.json()["topics"], json!(["woda"]));
+    assert_eq!(patched.json()["addressee_ids"], json!([w.kwrist]));
+    assert_eq!(patched.json()["attachments"], json!([]));
+    assert_eq!(patched.json()["legislation"], Value::Null);
+    assert_eq!(patched.json()["consultation_id"], Value::Null);
     assert_eq!(
-        patched.json["summary"], created.json["summary"],
+        patched.json()["summary"],
+        created.json()["summary"],
         "absent fields stay"
     );
     assert_eq!(
-        patched.json["co_signers"], created.json["co_signers"],
+        patched.json()["co_signers"],
+        created.json()["co_signers"],
         "absent lists stay"
     );
     let unchanged = app
@@ -318,7 +291,7 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         "\"2\"",
         "a patch that changes nothing keeps the version"
     );
-    assert_eq!(audit_actions(&app, id), vec!["create", "update"]);
+    assert_eq!(app.audit_actions("position", id), vec!["create", "update"]);
 
     app.with_token(&w.editor_a)
         .delete(&path)
@@ -332,7 +305,12 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         .if_match(2)
         .send()
         .await;
-    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
+    assert_eq!(
+        deleted.status(),
+        StatusCode::NO_CONTENT,
+        "{}",
+        deleted.text()
+    );
     app.with_token(&w.admin)
         .get(&path)
         .send()
@@ -372,7 +350,10 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         (0, 0, 0, 0, 0),
         "related rows go with the position"
     );
-    assert_eq!(audit_actions(&app, id), vec!["create", "update", "delete"]);
+    assert_eq!(
+        app.audit_actions("position", id),
+        vec!["create", "update", "delete"]
+    );
 }
 
 #[actix_web::test]
@@ -391,26 +372,26 @@ async fn every_transition_is_allowed_or_refused_by_the_lifecycle() {
         for to in PositionStatus::ALL {
             let position =
                 create(&app, &w.editor_a, draft(w.opos, &format!("{from} → {to}"))).await;
-            let id = position["id"].as_i64().unwrap();
+            let id = position.id();
             walk(&app, &w.editor_a, id, &path_to(*from)).await;
             let before = app.with_conn(|conn| stored_status_and_version(conn, id));
             assert_eq!(before.0, from.as_str());
             let response = move_to(&app, &w.editor_a, id, to.as_str(), Some("2024-06-01")).await;
             if from.can_move_to(*to) {
                 assert_eq!(
-                    response.status,
+                    response.status(),
                     StatusCode::OK,
                     "{from} → {to}: {}",
-                    response.text
+                    response.text()
                 );
-                assert_eq!(response.json["status"], to.as_str());
+                assert_eq!(response.json()["status"], to.as_str());
                 assert_eq!(response.etag(), format!("\"{}\"", before.1 + 1));
                 let history = app
                     .with_token(&w.editor_a)
                     .get(format!("/api/v1/positions/{id}/history"))
                     .send()
                     .await;
-                let last = history.json["items"]
+                let last = history.json()["items"]
                     .as_array()
                     .unwrap()
                     .last()
@@ -427,7 +408,7 @@ async fn every_transition_is_allowed_or_refused_by_the_lifecycle() {
                     .find(|(status, _)| *status == from.as_str())
                     .unwrap()
                     .1;
-                let detail = response.json["detail"].as_str().unwrap();
+                let detail = response.json()["detail"].as_str().unwrap();
                 assert!(
                     detail.contains(&format!("allowed: {allowed}")),
                     "{from} → {to}: {detail}"
@@ -452,67 +433,53 @@ async fn adoption_needs_title_body_and_date_and_numbers_the_position() {
         json!({"association_id": w.opos, "kind": "appeal"}),
     )
     .await;
-    let id = bare["id"].as_i64().unwrap();
+    let id = bare.id();
     let refused = move_to(&app, &w.editor_a, id, "adopted", None).await;
     refused.assert_problem(422, "validation_failed");
     assert_eq!(refused.error_fields(), vec!["title", "body", "adopted_on"]);
-    assert_eq!(refused.json["errors"][0]["code"], "required_for_adoption");
+    assert_eq!(refused.json()["errors"][0]["code"], "required_for_adoption");
     assert_eq!(
         app.with_conn(|conn| stored_status_and_version(conn, id)),
         ("draft".to_owned(), 1)
     );
     // A draft may be abandoned as it is.
     let withdrawn = move_to(&app, &w.editor_a, id, "withdrawn", None).await;
-    assert_eq!(withdrawn.status, StatusCode::OK, "{}", withdrawn.text);
-    assert_eq!(withdrawn.json["number"], Value::Null);
+    assert_eq!(withdrawn.status(), StatusCode::OK, "{}", withdrawn.text());
+    assert_eq!(withdrawn.json()["number"], Value::Null);
 
     // The adoption date comes from `on`, or from the draft's adopted_on.
     let first = create(&app, &w.editor_a, draft(w.opos, "Pierwsze")).await;
-    let adopted = move_to(
-        &app,
-        &w.editor_a,
-        first["id"].as_i64().unwrap(),
-        "adopted",
-        Some("2024-03-08"),
-    )
-    .await;
-    assert_eq!(adopted.status, StatusCode::OK, "{}", adopted.text);
-    assert_eq!(adopted.json["number"], "1/2024");
-    assert_eq!(adopted.json["adopted_on"], "2024-03-08");
+    let adopted = move_to(&app, &w.editor_a, first.id(), "adopted", Some("2024-03-08")).await;
+    assert_eq!(adopted.status(), StatusCode::OK, "{}", adopted.text());
+    assert_eq!(adopted.json()["number"], "1/2024");
+    assert_eq!(adopted.json()["adopted_on"], "2024-03-08");
     let mut dated = draft(w.opos, "Drugie");
     dated["adopted_on"] = json!("2024-04-01");
     let second = create(&app, &w.editor_a, dated).await;
-    let adopted = move_to(
-        &app,
-        &w.editor_a,
-        second["id"].as_i64().unwrap(),
-        "adopted",
-        None,
-    )
-    .await;
-    assert_eq!(adopted.json["number"], "2/2024");
-    assert_eq!(adopted.json["adopted_on"], "2024-04-01");
+    let adopted = move_to(&app, &w.editor_a, second.id(), "adopted", None).await;
+    assert_eq!(adopted.json()["number"], "2/2024");
+    assert_eq!(adopted.json()["adopted_on"], "2024-04-01");
     // Per year and per association.
     let other_year = create(&app, &w.editor_a, draft(w.opos, "Z 2021")).await;
     let adopted = move_to(
         &app,
         &w.editor_a,
-        other_year["id"].as_i64().unwrap(),
+        other_year.id(),
         "adopted",
         Some("2021-12-30"),
     )
     .await;
-    assert_eq!(adopted.json["number"], "1/2021");
+    assert_eq!(adopted.json()["number"], "1/2021");
     let slaski = create(&app, &w.editor_b, draft(w.slaski, "Śląskie")).await;
     let adopted = move_to(
         &app,
         &w.editor_b,
-        slaski["id"].as_i64().unwrap(),
+        slaski.id(),
         "adopted",
         Some("2024-05-01"),
     )
     .await;
-    assert_eq!(adopted.json["number"], "1/2024");
+    assert_eq!(adopted.json()["number"], "1/2024");
     // A number given on the draft is kept; the next one continues after the highest.
     let mut numbered = draft(w.opos, "Z numerem");
     numbered["number"] = json!("7/2024");
@@ -521,22 +488,15 @@ async fn adoption_needs_title_body_and_date_and_numbers_the_position() {
     let adopted = move_to(
         &app,
         &w.editor_a,
-        numbered["id"].as_i64().unwrap(),
+        numbered.id(),
         "adopted",
         Some("2024-06-01"),
     )
     .await;
-    assert_eq!(adopted.json["number"], "7/2024");
+    assert_eq!(adopted.json()["number"], "7/2024");
     let next = create(&app, &w.editor_a, draft(w.opos, "Następne")).await;
-    let adopted = move_to(
-        &app,
-        &w.editor_a,
-        next["id"].as_i64().unwrap(),
-        "adopted",
-        Some("2024-06-02"),
-    )
-    .await;
-    assert_eq!(adopted.json["number"], "8/2024");
+    let adopted = move_to(&app, &w.editor_a, next.id(), "adopted", Some("2024-06-02")).await;
+    assert_eq!(adopted.json()["number"], "8/2024");
 
     // A taken number is a conflict; a number of another year is refused on adoption.
     let mut taken = draft(w.opos, "Zajęty numer");
@@ -553,21 +513,21 @@ async fn adoption_needs_title_body_and_date_and_numbers_the_position() {
     let refused = move_to(
         &app,
         &w.editor_a,
-        wrong_year["id"].as_i64().unwrap(),
+        wrong_year.id(),
         "adopted",
         Some("2024-06-03"),
     )
     .await;
     refused.assert_problem(422, "validation_failed");
-    assert_eq!(refused.json["errors"][0]["code"], "number_year_mismatch");
+    assert_eq!(refused.json()["errors"][0]["code"], "number_year_mismatch");
 
     // Dates follow the lifecycle.
-    let id = first["id"].as_i64().unwrap();
+    let id = first.id();
     let early = move_to(&app, &w.editor_a, id, "sent", Some("2024-03-01")).await;
     early.assert_problem(422, "validation_failed");
     assert_eq!(early.error_fields(), vec!["on"]);
     let sent = move_to(&app, &w.editor_a, id, "sent", Some("2024-03-15")).await;
-    assert_eq!(sent.json["sent_on"], "2024-03-15");
+    assert_eq!(sent.json()["sent_on"], "2024-03-15");
     let before_sent = move_to(&app, &w.editor_a, id, "answered", Some("2024-03-10")).await;
     before_sent.assert_problem(422, "validation_failed");
     let history = app
@@ -575,7 +535,7 @@ async fn adoption_needs_title_body_and_date_and_numbers_the_position() {
         .get(format!("/api/v1/positions/{id}/history"))
         .send()
         .await;
-    let moves: Vec<(Value, Value, Value)> = history.json["items"]
+    let moves: Vec<(Value, Value, Value)> = history.json()["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -606,7 +566,7 @@ async fn concurrent_adoptions_get_distinct_consecutive_numbers() {
                 draft(w.wielkopolska, &format!("Runda {round}, {i}")),
             )
             .await;
-            ids.push(position["id"].as_i64().unwrap());
+            ids.push(position.id());
         }
         let (app, token) = (&app, w.admin.as_str());
         let adopt = |id: i64| async move {
@@ -621,8 +581,8 @@ async fn concurrent_adoptions_get_distinct_consecutive_numbers() {
             futures_util::future::join4(adopt(ids[0]), adopt(ids[1]), adopt(ids[2]), adopt(ids[3]))
                 .await;
         for response in [a, b, c, d] {
-            assert_eq!(response.status, StatusCode::OK, "{}", response.text);
-            numbers.push(response.json["number"].as_str().unwrap().to_owned());
+            assert_eq!(response.status(), StatusCode::OK, "{}", response.text());
+            numbers.push(response.json()["number"].as_str().unwrap().to_owned());
         }
     }
     let mut sequence: Vec<i64> = numbers
@@ -652,7 +612,7 @@ async fn co_signing_follows_the_rules() {
     let app = spawn_app().await;
     let w = world(&app).await;
     let position = create(&app, &w.editor_a, draft(w.opos, "Wspólne stanowisko")).await;
-    let id = position["id"].as_i64().unwrap();
+    let id = position.id();
     let sign = |organization: i64| format!("/api/v1/positions/{id}/co-signers/{organization}");
 
     // Editors of another association do not see the draft yet.
@@ -705,14 +665,14 @@ async fn co_signing_follows_the_rules() {
         .json(json!({"signed_on": "2024-03-12"}))
         .send()
         .await;
-    assert_eq!(signed.status, StatusCode::OK, "{}", signed.text);
+    assert_eq!(signed.status(), StatusCode::OK, "{}", signed.text());
     assert_eq!(signed.etag(), "\"3\"");
-    assert_eq!(signed.json["co_signers"][0]["organization_id"], w.slaski);
+    assert_eq!(signed.json()["co_signers"][0]["organization_id"], w.slaski);
     assert_eq!(
-        signed.json["co_signers"][0]["organization"]["slug"],
+        signed.json()["co_signers"][0]["organization"]["slug"],
         "slaski-zwiazek-gmin-i-powiatow"
     );
-    assert_eq!(signed.json["co_signers"][0]["signed_on"], "2024-03-12");
+    assert_eq!(signed.json()["co_signers"][0]["signed_on"], "2024-03-12");
     app.with_token(&w.editor_b)
         .post(sign(w.slaski))
         .json(json!({}))
@@ -727,9 +687,9 @@ async fn co_signing_follows_the_rules() {
                 .insert_header(("Authorization", format!("Bearer {}", w.admin))),
         )
         .await;
-    assert_eq!(by_admin.status, StatusCode::OK, "{}", by_admin.text);
+    assert_eq!(by_admin.status(), StatusCode::OK, "{}", by_admin.text());
     let today = chrono::Utc::now().date_naive().to_string();
-    let wielkopolska = by_admin.json["co_signers"]
+    let wielkopolska = by_admin.json()["co_signers"]
         .as_array()
         .unwrap()
         .iter()
@@ -762,7 +722,12 @@ async fn co_signing_follows_the_rules() {
         .if_match(4)
         .send()
         .await;
-    assert_eq!(removed.status, StatusCode::NO_CONTENT, "{}", removed.text);
+    assert_eq!(
+        removed.status(),
+        StatusCode::NO_CONTENT,
+        "{}",
+        removed.text()
+    );
     app.with_token(&w.admin)
         .delete(sign(w.wielkopolska))
         .if_match(5)
@@ -806,7 +771,7 @@ async fn co_signing_follows_the_rules() {
         vec![(w.slaski, NaiveDate::from_ymd_opt(2024, 3, 12).unwrap())]
     );
     assert_eq!(
-        audit_actions(&app, id),
+        app.audit_actions("position", id),
         vec![
             "create",
             "transition",
@@ -821,7 +786,7 @@ async fn co_signing_follows_the_rules() {
         .get(format!("/api/v1/positions?co_signer={}", w.slaski))
         .send()
         .await;
-    assert!(ids(&by_signer.json).contains(&id));
+    assert!(by_signer.ids().contains(&id));
 }
 
 #[actix_web::test]
@@ -831,7 +796,7 @@ async fn replies_move_a_sent_position_to_answered() {
     let mut body = draft(w.opos, "Stanowisko z odpowiedzią");
     body["addressee_ids"] = json!([w.ministry]);
     let position = create(&app, &w.editor_a, body).await;
-    let id = position["id"].as_i64().unwrap();
+    let id = position.id();
     let responses = format!("/api/v1/positions/{id}/responses");
     let reply = json!({"received_on": "2024-04-22", "from_id": w.ministry,
         "summary": "Ministerstwo zapowiada wydłużenie okresu przejściowego.",
@@ -866,7 +831,7 @@ async fn replies_move_a_sent_position_to_answered() {
         .send()
         .await;
     refused.assert_problem(422, "validation_failed");
-    assert_eq!(refused.json["errors"][0]["code"], "not_an_addressee");
+    assert_eq!(refused.json()["errors"][0]["code"], "not_an_addressee");
     let mut early = reply.clone();
     early["received_on"] = json!("2024-03-01");
     let refused = app
@@ -892,13 +857,18 @@ async fn replies_move_a_sent_position_to_answered() {
         .json(&reply)
         .send()
         .await;
-    assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.text);
+    assert_eq!(
+        recorded.status(),
+        StatusCode::CREATED,
+        "{}",
+        recorded.text()
+    );
     assert_eq!(
         recorded.header("location"),
         Some(format!("/api/v1/positions/{id}").as_str())
     );
-    assert_eq!(recorded.json["status"], "answered");
-    let response = &recorded.json["responses"][0];
+    assert_eq!(recorded.json()["status"], "answered");
+    let response = &recorded.json()["responses"][0];
     assert_eq!(response["from_id"], w.ministry);
     assert_eq!(response["from"]["name"], "Ministerstwo Infrastruktury");
     assert_eq!(response["received_on"], "2024-04-22");
@@ -908,7 +878,7 @@ async fn replies_move_a_sent_position_to_answered() {
         .get(format!("/api/v1/positions/{id}/history"))
         .send()
         .await;
-    let last = history.json["items"]
+    let last = history.json()["items"]
         .as_array()
         .unwrap()
         .last()
@@ -928,10 +898,10 @@ async fn replies_move_a_sent_position_to_answered() {
         .json(&second)
         .send()
         .await;
-    assert_eq!(again.status, StatusCode::CREATED, "{}", again.text);
-    assert_eq!(again.json["status"], "answered");
-    assert_eq!(again.json["responses"].as_array().unwrap().len(), 2);
-    let actions = audit_actions(&app, id);
+    assert_eq!(again.status(), StatusCode::CREATED, "{}", again.text());
+    assert_eq!(again.json()["status"], "answered");
+    assert_eq!(again.json()["responses"].as_array().unwrap().len(), 2);
+    let actions = app.audit_actions("position", id);
     assert_eq!(
         actions,
         vec![
@@ -950,9 +920,9 @@ async fn drafts_are_visible_only_to_editors_of_the_association_and_admins() {
     let app = spawn_app().await;
     let w = world(&app).await;
     let private = create(&app, &w.editor_a, draft(w.opos, "Projekt poufny")).await;
-    let private_id = private["id"].as_i64().unwrap();
+    let private_id = private.id();
     let abandoned = create(&app, &w.editor_a, draft(w.opos, "Projekt porzucony")).await;
-    let abandoned_id = abandoned["id"].as_i64().unwrap();
+    let abandoned_id = abandoned.id();
     walk(
         &app,
         &w.editor_a,
@@ -961,7 +931,7 @@ async fn drafts_are_visible_only_to_editors_of_the_association_and_admins() {
     )
     .await;
     let public = create(&app, &w.editor_a, draft(w.opos, "Stanowisko jawne")).await;
-    let public_id = public["id"].as_i64().unwrap();
+    let public_id = public.id();
     walk(&app, &w.editor_a, public_id, &[("adopted", "2024-03-08")]).await;
 
     let roles: [(&str, Option<&str>, bool); 5] = [
@@ -984,8 +954,8 @@ async fn drafts_are_visible_only_to_editors_of_the_association_and_admins() {
                 .send()
                 .await;
             if sees_drafts {
-                assert_eq!(single.status, StatusCode::OK, "{role}");
-                assert_eq!(history.status, StatusCode::OK, "{role}");
+                assert_eq!(single.status(), StatusCode::OK, "{role}");
+                assert_eq!(history.status(), StatusCode::OK, "{role}");
             } else {
                 single.assert_problem(404, "not_found");
                 history.assert_problem(404, "not_found");
@@ -996,7 +966,11 @@ async fn drafts_are_visible_only_to_editors_of_the_association_and_admins() {
             .get(format!("/api/v1/positions/{public_id}"))
             .send()
             .await;
-        assert_eq!(single.status, StatusCode::OK, "{role} sees what is adopted");
+        assert_eq!(
+            single.status(),
+            StatusCode::OK,
+            "{role} sees what is adopted"
+        );
         for query in [
             "limit=100",
             "status=draft&limit=100",
@@ -1009,8 +983,8 @@ async fn drafts_are_visible_only_to_editors_of_the_association_and_admins() {
                 .get(format!("/api/v1/positions?{query}"))
                 .send()
                 .await;
-            assert_eq!(list.status, StatusCode::OK, "{}", list.text);
-            let listed = ids(&list.json);
+            assert_eq!(list.status(), StatusCode::OK, "{}", list.text());
+            let listed = list.ids();
             for id in [private_id, abandoned_id] {
                 let expected = sees_drafts
                     && (query.starts_with("limit")
@@ -1034,7 +1008,7 @@ async fn drafts_are_visible_only_to_editors_of_the_association_and_admins() {
         .get("/api/v1/positions?status=draft")
         .send()
         .await;
-    assert_eq!(ids(&demo_drafts.json), Vec::<i64>::new());
+    assert_eq!(demo_drafts.ids(), Vec::<i64>::new());
 
     // Writes: the invisible is 404, the visible but not yours is 403, nothing changes.
     app.with_token(&w.editor_b)
@@ -1109,7 +1083,7 @@ async fn drafts_are_visible_only_to_editors_of_the_association_and_admins() {
         app.with_conn(|conn| stored_status_and_version(conn, private_id)),
         ("draft".to_owned(), 1)
     );
-    assert_eq!(audit_actions(&app, private_id), vec!["create"]);
+    assert_eq!(app.audit_actions("position", private_id), vec!["create"]);
 }
 
 /// Every sort walks every visible position exactly once, in its order with ties broken
@@ -1125,12 +1099,12 @@ async fn pagination_walks_every_position_once_in_each_sort() {
         .send()
         .await;
     assert_eq!(
-        association.status,
+        association.status(),
         StatusCode::CREATED,
         "{}",
-        association.text
+        association.text()
     );
-    let association_id = association.json["id"].as_i64().unwrap();
+    let association_id = association.id();
     let mut created = Vec::new();
     for i in 0..26 {
         let position = create(
@@ -1139,13 +1113,13 @@ async fn pagination_walks_every_position_once_in_each_sort() {
             draft(association_id, &format!("Stanowisko {i}")),
         )
         .await;
-        let id = position["id"].as_i64().unwrap();
+        let id = position.id();
         created.push(id);
         if i % 5 != 0 {
             // Seven distinct dates for 21 positions: plenty of ties.
             let on = format!("2015-{:02}-01", i % 7 + 1);
             let response = move_to(&app, &admin, id, "adopted", Some(&on)).await;
-            assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+            assert_eq!(response.status(), StatusCode::OK, "{}", response.text());
         }
     }
     // Ties on updated_at too.
@@ -1185,15 +1159,15 @@ async fn pagination_walks_every_position_once_in_each_sort() {
             let mut next = base.clone();
             loop {
                 let page = app.caller(token).get(&next).send().await;
-                assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+                assert_eq!(page.status(), StatusCode::OK, "{}", page.text());
                 pages += 1;
-                let items = page.json["items"].as_array().unwrap();
+                let items = page.json()["items"].as_array().unwrap();
                 assert!(
                     items.iter().all(|i| i.get("body").is_none()),
                     "list items omit the body"
                 );
-                seen.extend(ids(&page.json));
-                match page.json["next_cursor"].as_str() {
+                seen.extend(page.ids());
+                match page.json()["next_cursor"].as_str() {
                     Some(cursor) => next = format!("{base}&cursor={cursor}"),
                     None => break,
                 }
@@ -1213,20 +1187,20 @@ async fn pagination_walks_every_position_once_in_each_sort() {
         .get("/api/v1/positions?limit=1")
         .send()
         .await;
-    assert_eq!(newest.json["items"][0]["adopted_on"], Value::Null);
+    assert_eq!(newest.json()["items"][0]["adopted_on"], Value::Null);
     let oldest = app
         .with_token(&admin)
         .get("/api/v1/positions?limit=1&sort=adopted_on")
         .send()
         .await;
-    assert_eq!(oldest.json["items"][0]["adopted_on"], "2015-01-01");
+    assert_eq!(oldest.json()["items"][0]["adopted_on"], "2015-01-01");
 
     let first = app
         .anonymous()
         .get("/api/v1/positions?limit=2")
         .send()
         .await;
-    let cursor = first.json["next_cursor"].as_str().unwrap();
+    let cursor = first.json()["next_cursor"].as_str().unwrap();
     app.anonymous()
         .get(format!(
             "/api/v1/positions?sort=-updated_at&cursor={cursor}"
@@ -1240,10 +1214,10 @@ async fn pagination_walks_every_position_once_in_each_sort() {
 async fn filters_narrow_the_list_and_bad_values_are_400() {
     let app = spawn_app().await;
     let w = world(&app).await;
-    let kprm = organization_id(&app, "kancelaria-prezesa-rady-ministrow").await;
+    let kprm = app.id_of("kancelaria-prezesa-rady-ministrow").await;
     let count = |response: &TestResponse| {
-        assert_eq!(response.status, StatusCode::OK, "{}", response.text);
-        response.json["items"].as_array().unwrap().len()
+        assert_eq!(response.status(), StatusCode::OK, "{}", response.text());
+        response.json()["items"].as_array().unwrap().len()
     };
     let cases: Vec<(String, usize)> = vec![
         ("limit=100".into(), 8),
@@ -1281,7 +1255,7 @@ async fn filters_narrow_the_list_and_bad_values_are_400() {
             count(&response),
             *expected,
             "anonymous ?{query}: {}",
-            response.text
+            response.text()
         );
     }
     let admin_drafts = app
@@ -1304,8 +1278,8 @@ async fn filters_narrow_the_list_and_bad_values_are_400() {
         ))
         .send()
         .await;
-    assert_eq!(water.json["items"][0]["number"], "4/2023");
-    assert_eq!(water.json["items"][0]["kind"], "opinion");
+    assert_eq!(water.json()["items"][0]["number"], "4/2023");
+    assert_eq!(water.json()["items"][0]["kind"], "opinion");
 
     for query in [
         "kind=martian",
@@ -1326,15 +1300,16 @@ async fn filters_narrow_the_list_and_bad_values_are_400() {
             .send()
             .await;
         assert_eq!(
-            response.status,
+            response.status(),
             StatusCode::BAD_REQUEST,
             "?{query}: {}",
-            response.text
+            response.text()
         );
         assert!(
-            ["invalid_query", "invalid_cursor"].contains(&response.json["code"].as_str().unwrap()),
+            ["invalid_query", "invalid_cursor"]
+                .contains(&response.json()["code"].as_str().unwrap()),
             "?{query}: {}",
-            response.text
+            response.text()
         );
     }
 }
@@ -1344,7 +1319,7 @@ async fn preconditions_guard_every_write() {
     let app = spawn_app().await;
     let w = world(&app).await;
     let position = create(&app, &w.editor_a, draft(w.opos, "Stanowisko")).await;
-    let id = position["id"].as_i64().unwrap();
+    let id = position.id();
     let path = format!("/api/v1/positions/{id}");
     let transitions = format!("{path}/transitions");
     let adopt = json!({"to": "adopted", "on": "2024-03-08"});
@@ -1391,7 +1366,7 @@ async fn preconditions_guard_every_write() {
         app.with_conn(|conn| stored_status_and_version(conn, id)),
         ("draft".to_owned(), 1)
     );
-    assert_eq!(audit_actions(&app, id), vec!["create"]);
+    assert_eq!(app.audit_actions("position", id), vec!["create"]);
 
     // Two writers from the same version: the second loses, nothing is lost silently.
     let first = app
@@ -1401,7 +1376,7 @@ async fn preconditions_guard_every_write() {
         .if_match(1)
         .send()
         .await;
-    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(first.status(), StatusCode::OK);
     app.with_token(&w.admin)
         .patch(&path)
         .json(json!({"title": "Drugi"}))
@@ -1423,8 +1398,8 @@ async fn preconditions_guard_every_write() {
         .if_match(2)
         .send()
         .await;
-    assert_eq!(adopted.status, StatusCode::OK, "{}", adopted.text);
-    assert_eq!(adopted.json["title"], "Pierwszy");
+    assert_eq!(adopted.status(), StatusCode::OK, "{}", adopted.text());
+    assert_eq!(adopted.json()["title"], "Pierwszy");
     assert_eq!(adopted.etag(), "\"3\"");
 
     // Adopted positions are part of the record: withdraw before deleting.
@@ -1441,9 +1416,14 @@ async fn preconditions_guard_every_write() {
         .if_match(4)
         .send()
         .await;
-    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
     assert_eq!(
-        audit_actions(&app, id),
+        deleted.status(),
+        StatusCode::NO_CONTENT,
+        "{}",
+        deleted.text()
+    );
+    assert_eq!(
+        app.audit_actions("position", id),
         vec!["create", "update", "transition", "transition", "delete"]
     );
 }
@@ -1555,24 +1535,24 @@ async fn invalid_positions_are_422_naming_the_field() {
             .send()
             .await;
         response.assert_problem(422, "validation_failed");
-        let error = response.json["errors"]
+        let error = response.json()["errors"]
             .as_array()
             .unwrap()
             .iter()
             .find(|e| e["field"] == field)
-            .unwrap_or_else(|| panic!("no error on {field} for {body}: {}", response.text));
-        assert_eq!(error["code"], code, "for {body}: {}", response.text);
+            .unwrap_or_else(|| panic!("no error on {field} for {body}: {}", response.text()));
+        assert_eq!(error["code"], code, "for {body}: {}", response.text());
     }
     let after: i64 = app.with_conn(|conn| positions::table.count().get_result(conn).unwrap());
     assert_eq!(after, before, "nothing invalid was stored");
 
     // Rules of a changed position.
     let position = create(&app, &w.editor_a, base.clone()).await;
-    let id = position["id"].as_i64().unwrap();
+    let id = position.id();
     let path = format!("/api/v1/positions/{id}");
     let refused = move_to(&app, &w.editor_a, id, "adopted", Some("2101-01-01")).await;
     refused.assert_problem(422, "validation_failed");
-    assert_eq!(refused.json["errors"][0]["code"], "date_out_of_range");
+    assert_eq!(refused.json()["errors"][0]["code"], "date_out_of_range");
     let refused = app
         .with_token(&w.editor_a)
         .patch(&path)
@@ -1581,7 +1561,7 @@ async fn invalid_positions_are_422_naming_the_field() {
         .send()
         .await;
     refused.assert_problem(422, "validation_failed");
-    assert_eq!(refused.json["errors"][0]["code"], "set_by_transition");
+    assert_eq!(refused.json()["errors"][0]["code"], "set_by_transition");
     app.with_token(&w.editor_a)
         .patch(&path)
         .json(json!({"association_id": w.slaski}))
@@ -1607,7 +1587,7 @@ async fn invalid_positions_are_422_naming_the_field() {
         .send()
         .await;
     refused.assert_problem(422, "validation_failed");
-    assert_eq!(refused.json["errors"][0]["code"], "number_year_mismatch");
+    assert_eq!(refused.json()["errors"][0]["code"], "number_year_mismatch");
     app.with_token(&w.admin)
         .patch(&path)
         .json(json!({"association_id": w.slaski}))
@@ -1622,8 +1602,8 @@ async fn invalid_positions_are_422_naming_the_field() {
         .if_match(2)
         .send()
         .await;
-    assert_eq!(fixed.status, StatusCode::OK, "{}", fixed.text);
-    assert_eq!(fixed.json["number"], "9/2023");
+    assert_eq!(fixed.status(), StatusCode::OK, "{}", fixed.text());
+    assert_eq!(fixed.json()["number"], "9/2023");
     assert_eq!(
         app.with_conn(|conn| stored_status_and_version(conn, id)),
         ("adopted".to_owned(), 3)
@@ -1645,14 +1625,14 @@ async fn the_demo_opinion_on_the_water_supply_act_is_served() {
         ))
         .send()
         .await;
-    let id = ids(&found.json)[0];
+    let id = found.ids()[0];
     let opinion = app
         .anonymous()
         .get(format!("/api/v1/positions/{id}"))
         .send()
         .await;
-    assert_eq!(opinion.status, StatusCode::OK);
-    let body = &opinion.json;
+    assert_eq!(opinion.status(), StatusCode::OK);
+    let body = &opinion.json();
     assert_eq!(body["association"]["slug"], "opos");
     assert_eq!(body["kind"], "opinion");
     assert_eq!(body["status"], "sent");
@@ -1684,7 +1664,7 @@ async fn the_demo_opinion_on_the_water_supply_act_is_served() {
         .get(format!("/api/v1/positions/{id}/history"))
         .send()
         .await;
-    let moves: Vec<&str> = history.json["items"]
+    let moves: Vec<&str> = history.json()["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -1696,7 +1676,7 @@ async fn the_demo_opinion_on_the_water_supply_act_is_served() {
         .get("/api/v1/positions?limit=100")
         .send()
         .await
-        .json["items"]
+        .json()["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -1770,7 +1750,7 @@ async fn co_signers_in_a_position_body_need_the_same_right_as_the_co_signer_endp
     assert_eq!(count(), before, "nothing is stored");
     // ...an administrator can.
     let position = create(&app, &w.admin, forged).await;
-    let id = position["id"].as_i64().unwrap();
+    let id = position.id();
     let path = format!("/api/v1/positions/{id}");
     assert_eq!(stored_co_signers(&app, id), vec![(w.slaski, march)]);
 
@@ -1794,10 +1774,10 @@ async fn co_signers_in_a_position_body_need_the_same_right_as_the_co_signer_endp
             .send()
             .await;
         assert_eq!(
-            refused.status,
+            refused.status(),
             StatusCode::FORBIDDEN,
             "{what}: {}",
-            refused.text
+            refused.text()
         );
         refused.assert_problem(403, "forbidden");
         assert_eq!(
@@ -1829,7 +1809,7 @@ async fn co_signers_in_a_position_body_need_the_same_right_as_the_co_signer_endp
         .if_match(1)
         .send()
         .await;
-    assert_eq!(kept.status, StatusCode::OK, "{}", kept.text);
+    assert_eq!(kept.status(), StatusCode::OK, "{}", kept.text());
     assert_eq!(stored_co_signers(&app, id), vec![(w.slaski, march)]);
 
     // An editor of both associations may drop and add the Śląski Związek's signature.
@@ -1847,7 +1827,7 @@ async fn co_signers_in_a_position_body_need_the_same_right_as_the_co_signer_endp
         .if_match(2)
         .send()
         .await;
-    assert_eq!(dropped.status, StatusCode::OK, "{}", dropped.text);
+    assert_eq!(dropped.status(), StatusCode::OK, "{}", dropped.text());
     assert_eq!(stored_co_signers(&app, id), vec![]);
     let added = app
         .with_token(&both)
@@ -1856,7 +1836,7 @@ async fn co_signers_in_a_position_body_need_the_same_right_as_the_co_signer_endp
         .if_match(3)
         .send()
         .await;
-    assert_eq!(added.status, StatusCode::OK, "{}", added.text);
+    assert_eq!(added.status(), StatusCode::OK, "{}", added.text());
     assert_eq!(stored_co_signers(&app, id), vec![(w.slaski, march)]);
     // And an administrator may drop it too.
     let by_admin = app
@@ -1866,6 +1846,6 @@ async fn co_signers_in_a_position_body_need_the_same_right_as_the_co_signer_endp
         .if_match(4)
         .send()
         .await;
-    assert_eq!(by_admin.status, StatusCode::OK, "{}", by_admin.text);
+    assert_eq!(by_admin.status(), StatusCode::OK, "{}", by_admin.text());
     assert_eq!(stored_co_signers(&app, id), vec![]);
 }

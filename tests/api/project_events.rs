@@ -9,41 +9,16 @@ use diesel::prelude::*;
 use razem::db::schema::project_events;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestResponse, spawn_app};
+use crate::helpers::{Resource, spawn_app, urlencode};
 use crate::projects::{create, project_body, world};
 
 #[track_caller]
-fn assert_invalid(response: &TestResponse, field: &str, code: &str) {
-    response.assert_problem(422, "validation_failed");
-    let errors = response.json["errors"].as_array().unwrap();
-    assert!(
-        errors
-            .iter()
-            .any(|e| e["field"] == field && e["code"] == code),
-        "expected {field}/{code} in {}",
-        response.text
-    );
-}
-
-fn titles(page: &Value) -> Vec<String> {
-    page["items"]
-        .as_array()
-        .unwrap_or_else(|| panic!("a page: {page}"))
-        .iter()
-        .map(|item| item["title"].as_str().unwrap().to_owned())
-        .collect()
-}
-
-fn urlencode(text: &str) -> String {
-    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
-}
-
 #[actix_web::test]
 async fn events_round_trip_with_local_times_and_date_rules() {
     let app = spawn_app().await;
     let w = world(&app).await;
     let project = create(&app, &w.editor_lead, project_body(w.zmp, "WYDARZENIA")).await;
-    let id = project["id"].as_i64().unwrap();
+    let id = project.id();
     let base = format!("/api/v1/projects/{id}/events");
     let created = app.with_token(&w.editor_lead).post(&base).json(json!({
                 "kind": "conference",
@@ -54,13 +29,13 @@ async fn events_round_trip_with_local_times_and_date_rules() {
                 "participants_count": 120, "organizations_count": 64
             })).send()
         .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
-    let event_id = created.json["id"].as_i64().unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED, "{}", created.text());
+    let event_id = created.id();
     let path = format!("{base}/{event_id}");
     assert_eq!(created.header("location"), Some(path.as_str()));
     assert_eq!(created.etag(), "\"1\"");
     assert_eq!(
-        created.json,
+        *created.json(),
         json!({
             "id": event_id, "project_id": id,
             "project": {"id": id, "code": "WYDARZENIA", "title": "Projekt WYDARZENIA"},
@@ -69,7 +44,7 @@ async fn events_round_trip_with_local_times_and_date_rules() {
             "starts_on": "2016-04-18", "ends_on": null, "starts_at": "11:00", "ends_at": "15:30",
             "city": "Opole", "venue": "Sala Herbowa, Opolski Urząd Wojewódzki", "address": "ul. Piastowska 14",
             "participants_count": 120, "organizations_count": 64,
-            "version": 1, "created_at": created.json["created_at"], "updated_at": created.json["updated_at"]
+            "version": 1, "created_at": created.json()["created_at"], "updated_at": created.json()["updated_at"]
         })
     );
     let stored: (String, Option<String>, i64, chrono::NaiveDate) = app.with_conn(|conn| {
@@ -92,7 +67,10 @@ async fn events_round_trip_with_local_times_and_date_rules() {
         (i64::from(chrono::Datelike::num_days_from_ce(&day)) - 1) * 1440 + 660
     );
     assert_eq!(stored.3, day, "one day: the last day is the first");
-    assert_eq!(app.anonymous().get(&path).send().await.json, created.json);
+    assert_eq!(
+        app.anonymous().get(&path).send().await.json(),
+        created.json()
+    );
     // Events are not embedded in the project: its version stays.
     assert_eq!(
         app.anonymous()
@@ -154,17 +132,17 @@ async fn events_round_trip_with_local_times_and_date_rules() {
             .json(&event)
             .send()
             .await;
-        assert_invalid(&response, field, code);
+        response.assert_invalid(field, code);
     }
     // Over several days the end time may come before the start time.
     let study_visit = app.with_token(&w.editor_lead).post(&base).json(json!({"kind": "study_visit", "title": "Wizyta studyjna w Norwegii", "starts_on": "2015-05-11",
                     "ends_on": "2015-05-15", "starts_at": "14:00", "ends_at": "09:00", "city": "Oslo"})).send()
         .await;
     assert_eq!(
-        study_visit.status,
+        study_visit.status(),
         StatusCode::CREATED,
         "{}",
-        study_visit.text
+        study_visit.text()
     );
     let count: i64 = app.with_conn(|conn| {
         project_events::table
@@ -183,7 +161,7 @@ async fn events_round_trip_with_local_times_and_date_rules() {
         .if_match(1)
         .send()
         .await;
-    assert_invalid(&response, "ends_on", "ends_before_start");
+    response.assert_invalid("ends_on", "ends_before_start");
     let response = app
         .with_token(&w.editor_lead)
         .patch(&path)
@@ -191,7 +169,7 @@ async fn events_round_trip_with_local_times_and_date_rules() {
         .if_match(1)
         .send()
         .await;
-    assert_invalid(&response, "ends_at", "ends_before_start");
+    response.assert_invalid("ends_at", "ends_before_start");
     app.with_token(&w.editor_lead)
         .patch(&path)
         .json(json!({"city": "Kraków"}))
@@ -200,13 +178,13 @@ async fn events_round_trip_with_local_times_and_date_rules() {
         .assert_problem(428, "precondition_required");
     let patched = app.with_token(&w.editor_lead).patch(&path).json(json!({"ends_on": "2016-04-19", "starts_at": null, "city": "Opole ", "participants_count": null})).if_match(1).send()
         .await;
-    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
+    assert_eq!(patched.status(), StatusCode::OK, "{}", patched.text());
     assert_eq!(patched.etag(), "\"2\"");
-    assert_eq!(patched.json["ends_on"], "2016-04-19");
-    assert_eq!(patched.json["starts_at"], Value::Null);
-    assert_eq!(patched.json["ends_at"], "15:30");
-    assert_eq!(patched.json["participants_count"], Value::Null);
-    assert_eq!(patched.json["organizations_count"], 64);
+    assert_eq!(patched.json()["ends_on"], "2016-04-19");
+    assert_eq!(patched.json()["starts_at"], Value::Null);
+    assert_eq!(patched.json()["ends_at"], "15:30");
+    assert_eq!(patched.json()["participants_count"], Value::Null);
+    assert_eq!(patched.json()["organizations_count"], 64);
     app.with_token(&w.editor_lead)
         .patch(&path)
         .json(json!({"city": "Opole"}))
@@ -229,7 +207,12 @@ async fn events_round_trip_with_local_times_and_date_rules() {
         .if_match(2)
         .send()
         .await;
-    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
+    assert_eq!(
+        deleted.status(),
+        StatusCode::NO_CONTENT,
+        "{}",
+        deleted.text()
+    );
     app.anonymous()
         .get(&path)
         .send()
@@ -265,15 +248,25 @@ async fn the_calendar_filters_orders_and_pages() {
             .json(&event)
             .send()
             .await;
-        assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "{}",
+            response.text()
+        );
     }
     let calendar = |query: &str| {
         let app = &app;
         let url = format!("/api/v1/events?{query}");
         async move {
             let response = app.anonymous().get(&url).send().await;
-            assert_eq!(response.status, StatusCode::OK, "{url}: {}", response.text);
-            titles(&response.json)
+            assert_eq!(
+                response.status(),
+                StatusCode::OK,
+                "{url}: {}",
+                response.text()
+            );
+            response.item_strings("title")
         }
     };
     let all = calendar("limit=100").await;
@@ -349,7 +342,7 @@ async fn the_calendar_filters_orders_and_pages() {
         .send()
         .await;
     assert_eq!(
-        titles(&within.json),
+        within.item_strings("title"),
         vec!["Szkolenie rano", "Szkolenie po południu"]
     );
     app.anonymous()
@@ -364,9 +357,9 @@ async fn the_calendar_filters_orders_and_pages() {
         let mut url = format!("/api/v1/events?sort={sort}&limit=2");
         loop {
             let page = app.anonymous().get(&url).send().await;
-            assert_eq!(page.status, StatusCode::OK, "{}", page.text);
-            seen.extend(titles(&page.json));
-            match page.json["next_cursor"].as_str() {
+            assert_eq!(page.status(), StatusCode::OK, "{}", page.text());
+            seen.extend(page.item_strings("title"));
+            match page.json()["next_cursor"].as_str() {
                 Some(cursor) => url = format!("/api/v1/events?sort={sort}&limit=2&cursor={cursor}"),
                 None => break,
             }
@@ -386,7 +379,7 @@ async fn the_calendar_filters_orders_and_pages() {
         .json(json!({"kind": "meeting", "title": "Nowe spotkanie", "starts_on": "2017-01-10"}))
         .send()
         .await;
-    assert_eq!(last.status, StatusCode::CREATED);
+    assert_eq!(last.status(), StatusCode::CREATED);
     assert_eq!(
         calendar(&format!(
             "updated_since={}",

@@ -13,7 +13,7 @@ use razem::db::schema::{
 use razem::domain::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestResponse, spawn_app};
+use crate::helpers::{Resource, TestApp, spawn_app, urlencode};
 
 /// The people and organizations most tests need, on top of the demo data set.
 pub struct World {
@@ -75,12 +75,12 @@ pub async fn create(app: &TestApp, token: &str, body: Value) -> Value {
         .send()
         .await;
     assert_eq!(
-        response.status,
+        response.status(),
         StatusCode::CREATED,
         "create project: {}",
-        response.text
+        response.text()
     );
-    response.json
+    response.into_json()
 }
 
 fn project_count(app: &TestApp) -> i64 {
@@ -97,43 +97,8 @@ fn version_of(app: &TestApp, id: i64) -> i64 {
     })
 }
 
-fn audit_actions(app: &TestApp, object_type: &str, id: i64) -> Vec<String> {
-    app.with_conn(|conn| {
-        razem::audit::repo::for_object(conn, object_type, &id.to_string())
-            .unwrap()
-            .into_iter()
-            .map(|row| row.action)
-            .collect()
-    })
-}
-
-fn ids(page: &Value) -> Vec<i64> {
-    page["items"]
-        .as_array()
-        .unwrap_or_else(|| panic!("a page: {page}"))
-        .iter()
-        .map(|item| item["id"].as_i64().unwrap())
-        .collect()
-}
-
-fn urlencode(text: &str) -> String {
-    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
-}
-
 /// Asserts a 422 naming `field` with `code`.
 #[track_caller]
-fn assert_invalid(response: &TestResponse, field: &str, code: &str) {
-    response.assert_problem(422, "validation_failed");
-    let errors = response.json["errors"].as_array().unwrap();
-    assert!(
-        errors
-            .iter()
-            .any(|e| e["field"] == field && e["code"] == code),
-        "expected {field}/{code} in {}",
-        response.text
-    );
-}
-
 #[actix_web::test]
 async fn create_read_update_delete_round_trip_with_every_field() {
     let app = spawn_app().await;
@@ -161,12 +126,12 @@ async fn create_read_update_delete_round_trip_with_every_field() {
                 "goals": ["  Wsparcie 38 partnerstw. ", "Analiza barier prawnych."]
             })).send()
         .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
-    let id = created.json["id"].as_i64().unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED, "{}", created.text());
+    let id = created.id();
     let path = format!("/api/v1/projects/{id}");
     assert_eq!(created.header("location"), Some(path.as_str()));
     assert_eq!(created.etag(), "\"1\"");
-    let body = &created.json;
+    let body = &created.json();
     assert_eq!(body["code"], "ZMP-TEST/2024");
     assert_eq!(body["title"], "Współpraca w obszarach funkcjonalnych miast");
     assert_eq!(body["lead_id"], w.zmp);
@@ -280,8 +245,8 @@ async fn create_read_update_delete_round_trip_with_every_field() {
     );
 
     let read = app.anonymous().get(&path).send().await;
-    assert_eq!(read.status, StatusCode::OK);
-    assert_eq!(read.json, created.json);
+    assert_eq!(read.status(), StatusCode::OK);
+    assert_eq!(read.json(), created.json());
     assert_eq!(read.etag(), "\"1\"");
 
     // A partners list read back from the project can be sent back unchanged.
@@ -300,7 +265,7 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         .if_match(1)
         .send()
         .await;
-    assert_eq!(same.status, StatusCode::OK, "{}", same.text);
+    assert_eq!(same.status(), StatusCode::OK, "{}", same.text());
     assert_eq!(
         same.etag(),
         "\"1\"",
@@ -315,28 +280,29 @@ async fn create_read_update_delete_round_trip_with_every_field() {
                 "goals": []
             })).if_match(1).send()
         .await;
-    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
+    assert_eq!(patched.status(), StatusCode::OK, "{}", patched.text());
     assert_eq!(patched.etag(), "\"2\"");
-    assert_eq!(patched.json["status"], "completed");
-    assert_eq!(patched.json["summary"], Value::Null);
+    assert_eq!(patched.json()["status"], "completed");
+    assert_eq!(patched.json()["summary"], Value::Null);
     assert_eq!(
-        patched.json["value"],
+        patched.json()["value"],
         json!({"amount": "2600000.00", "currency": "PLN"})
     );
     assert_eq!(
-        patched.json["total_funding"],
+        patched.json()["total_funding"],
         json!([{"amount": "0.30", "currency": "PLN"}]),
         "0.10 + 0.20 is exactly 0.30"
     );
-    assert_eq!(patched.json["goals"], json!([]));
+    assert_eq!(patched.json()["goals"], json!([]));
     assert_eq!(
-        patched.json["partners"], created.json["partners"],
+        patched.json()["partners"],
+        created.json()["partners"],
         "absent lists stay"
     );
-    assert_eq!(patched.json["description"], created.json["description"]);
+    assert_eq!(patched.json()["description"], created.json()["description"]);
 
     // The audit log has every write, with money as decimal strings.
-    assert_eq!(audit_actions(&app, "project", id), vec!["create", "update"]);
+    assert_eq!(app.audit_actions("project", id), vec!["create", "update"]);
     let changes: Value = app.with_conn(|conn| {
         let rows = razem::audit::repo::for_object(conn, "project", &id.to_string()).unwrap();
         serde_json::from_str(rows[1].changes.as_deref().unwrap()).unwrap()
@@ -364,7 +330,12 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         .if_match(2)
         .send()
         .await;
-    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
+    assert_eq!(
+        deleted.status(),
+        StatusCode::NO_CONTENT,
+        "{}",
+        deleted.text()
+    );
     app.anonymous()
         .get(&path)
         .send()
@@ -391,7 +362,7 @@ async fn create_read_update_delete_round_trip_with_every_field() {
     });
     assert_eq!(leftovers, (0, 0, 0), "related rows go with the project");
     assert_eq!(
-        audit_actions(&app, "project", id),
+        app.audit_actions("project", id),
         vec!["create", "update", "delete"]
     );
 }
@@ -428,7 +399,7 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
             );
             let stored: (Option<i64>, Option<String>) = app.with_conn(|conn| {
                 projects::table
-                    .find(project["id"].as_i64().unwrap())
+                    .find(project.id())
                     .select((projects::value_minor, projects::value_currency))
                     .first(conn)
                     .unwrap()
@@ -482,7 +453,7 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
             .json(&body)
             .send()
             .await;
-        assert_invalid(&response, field, code);
+        response.assert_invalid(field, code);
     }
     for (value, field, code) in [
         (
@@ -519,7 +490,7 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
             .json(&body)
             .send()
             .await;
-        assert_invalid(&response, field, code);
+        response.assert_invalid(field, code);
     }
     // The same rules inside funding name the entry.
     let mut body = project_body(w.zmp, "ZLE-KWOTY");
@@ -533,7 +504,7 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
         .json(&body)
         .send()
         .await;
-    assert_invalid(&response, "funding[1].amount.amount", "amount_not_a_string");
+    response.assert_invalid("funding[1].amount.amount", "amount_not_a_string");
     body["funding"] = json!([{"source": "EOG", "amount": {"amount": "1.00", "currency": "SEK"}}]);
     let response = app
         .with_token(&w.admin)
@@ -541,11 +512,7 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
         .json(&body)
         .send()
         .await;
-    assert_invalid(
-        &response,
-        "funding[0].amount.currency",
-        "invalid_enum_value",
-    );
+    response.assert_invalid("funding[0].amount.currency", "invalid_enum_value");
 
     // Sums are exact and never overflow: a total above the largest amount is refused.
     let max = json!({"amount": "999999999999999.99", "currency": "PLN"});
@@ -556,7 +523,7 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
         .json(&body)
         .send()
         .await;
-    assert_invalid(&response, "funding", "total_too_large");
+    response.assert_invalid("funding", "total_too_large");
     let many: Vec<Value> = (0..100)
         .map(|i| json!({"source": format!("Źródło {i}"), "amount": max}))
         .collect();
@@ -567,7 +534,7 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
         .json(&body)
         .send()
         .await;
-    assert_invalid(&response, "funding", "total_too_large");
+    response.assert_invalid("funding", "total_too_large");
     assert_eq!(project_count(&app), before, "nothing was stored");
 
     // Up to the largest amount it adds up exactly; currencies are summed apart.
@@ -589,7 +556,7 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
     );
 
     // PATCH applies the same rules and leaves the row unchanged when they fail.
-    let id = project["id"].as_i64().unwrap();
+    let id = project.id();
     let path = format!("/api/v1/projects/{id}");
     let response = app
         .with_token(&w.admin)
@@ -598,7 +565,7 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
         .if_match(1)
         .send()
         .await;
-    assert_invalid(&response, "value.amount", "too_many_decimals");
+    response.assert_invalid("value.amount", "too_many_decimals");
     let response = app
         .with_token(&w.admin)
         .patch(&path)
@@ -606,7 +573,7 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
         .if_match(1)
         .send()
         .await;
-    assert_invalid(&response, "funding", "total_too_large");
+    response.assert_invalid("funding", "total_too_large");
     assert_eq!(version_of(&app, id), 1);
     let cleared = app
         .with_token(&w.admin)
@@ -615,8 +582,8 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
         .if_match(1)
         .send()
         .await;
-    assert_eq!(cleared.status, StatusCode::OK, "{}", cleared.text);
-    assert_eq!(cleared.json["value"], Value::Null);
+    assert_eq!(cleared.status(), StatusCode::OK, "{}", cleared.text());
+    assert_eq!(cleared.json()["value"], Value::Null);
 }
 
 #[actix_web::test]
@@ -680,7 +647,7 @@ async fn dates_and_cross_field_rules() {
             .json(&body)
             .send()
             .await;
-        assert_invalid(&response, field, code);
+        response.assert_invalid(field, code);
     }
     assert_eq!(project_count(&app), before);
 
@@ -702,7 +669,7 @@ async fn dates_and_cross_field_rules() {
         .if_match(1)
         .send()
         .await;
-    assert_invalid(&response, "ends_on", "ends_before_start");
+    response.assert_invalid("ends_on", "ends_before_start");
     let response = app
         .with_token(&w.admin)
         .patch(format!("/api/v1/projects/{}", open["id"]))
@@ -710,7 +677,7 @@ async fn dates_and_cross_field_rules() {
         .if_match(1)
         .send()
         .await;
-    assert_invalid(&response, "ends_on", "required");
+    response.assert_invalid("ends_on", "required");
     let response = app
         .with_token(&w.admin)
         .patch(&path)
@@ -718,8 +685,8 @@ async fn dates_and_cross_field_rules() {
         .if_match(1)
         .send()
         .await;
-    assert_invalid(&response, "ends_on", "required");
-    assert_eq!(version_of(&app, one_day["id"].as_i64().unwrap()), 1);
+    response.assert_invalid("ends_on", "required");
+    assert_eq!(version_of(&app, one_day.id()), 1);
     let moved = app
         .with_token(&w.admin)
         .patch(&path)
@@ -727,8 +694,8 @@ async fn dates_and_cross_field_rules() {
         .if_match(1)
         .send()
         .await;
-    assert_eq!(moved.status, StatusCode::OK, "{}", moved.text);
-    assert_eq!(moved.json["starts_on"], "2019-06-01");
+    assert_eq!(moved.status(), StatusCode::OK, "{}", moved.text());
+    assert_eq!(moved.json()["starts_on"], "2019-06-01");
 }
 
 #[actix_web::test]
@@ -776,7 +743,7 @@ async fn partners_codes_and_references() {
             .json(&body)
             .send()
             .await;
-        assert_invalid(&response, field, code);
+        response.assert_invalid(field, code);
     }
     let response = app
         .with_token(&w.admin)
@@ -784,7 +751,7 @@ async fn partners_codes_and_references() {
         .json(project_body(999999, "PARTNERZY"))
         .send()
         .await;
-    assert_invalid(&response, "lead_id", "not_found");
+    response.assert_invalid("lead_id", "not_found");
     assert_eq!(project_count(&app), before);
 
     let mut body = project_body(w.zmp, "PARTNERZY");
@@ -806,8 +773,8 @@ async fn partners_codes_and_references() {
         .if_match(1)
         .send()
         .await;
-    assert_eq!(moved.status, StatusCode::OK, "{}", moved.text);
-    let roles: Vec<(i64, String)> = moved.json["partners"]
+    assert_eq!(moved.status(), StatusCode::OK, "{}", moved.text());
+    let roles: Vec<(i64, String)> = moved.json()["partners"]
         .as_array()
         .unwrap()
         .iter()
@@ -825,8 +792,8 @@ async fn partners_codes_and_references() {
     // With `partners` in the same patch the list is exactly what was sent.
     let replaced = app.with_token(&w.admin).patch(&path).json(json!({"lead_id": w.zgw, "partners": [{"organization_id": w.ks, "role": "associated"}]})).if_match(2).send()
         .await;
-    assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.text);
-    let ids: Vec<i64> = replaced.json["partners"]
+    assert_eq!(replaced.status(), StatusCode::OK, "{}", replaced.text());
+    let ids: Vec<i64> = replaced.json()["partners"]
         .as_array()
         .unwrap()
         .iter()
@@ -835,7 +802,7 @@ async fn partners_codes_and_references() {
     assert_eq!(ids, vec![w.zgw, w.ks]);
     let rows: i64 = app.with_conn(|conn| {
         project_partners::table
-            .filter(project_partners::project_id.eq(project["id"].as_i64().unwrap()))
+            .filter(project_partners::project_id.eq(project.id()))
             .count()
             .get_result(conn)
             .unwrap()
@@ -857,7 +824,7 @@ async fn filters_sorts_and_pagination() {
     let app = spawn_app().await;
     let w = world(&app).await;
     // The demo project (ZMP, 2012-06-01 – 2016-10-31, completed) plus these.
-    let demo_id = app.anonymous().get("/api/v1/projects").send().await.json["items"][0]["id"]
+    let demo_id = app.anonymous().get("/api/v1/projects").send().await.json()["items"][0]["id"]
         .as_i64()
         .unwrap();
     let specs = [
@@ -915,7 +882,7 @@ async fn filters_sorts_and_pagination() {
             "starts_on": starts, "ends_on": ends,
             "partners": partners.iter().map(|p| json!({"organization_id": p, "role": "partner"})).collect::<Vec<_>>()
         });
-        created.push(create(&app, &w.admin, body).await["id"].as_i64().unwrap());
+        created.push(create(&app, &w.admin, body).await.id());
     }
     let [p1, p2, p3, p4, p5] = created[..] else {
         unreachable!()
@@ -929,12 +896,12 @@ async fn filters_sorts_and_pagination() {
                 .send()
                 .await;
             assert_eq!(
-                response.status,
+                response.status(),
                 StatusCode::OK,
                 "{query}: {}",
-                response.text
+                response.text()
             );
-            ids(&response.json).into_iter().collect::<HashSet<i64>>()
+            response.ids().into_iter().collect::<HashSet<i64>>()
         }
     };
     let set = |v: &[i64]| v.iter().copied().collect::<HashSet<i64>>();
@@ -1000,7 +967,7 @@ async fn filters_sorts_and_pagination() {
         .get("/api/v1/projects?limit=100")
         .send()
         .await;
-    assert_eq!(ids(&all.json), vec![p2, p4, p5, p1, p3, demo_id]);
+    assert_eq!(all.ids(), vec![p2, p4, p5, p1, p3, demo_id]);
     // Every sort walks every project exactly once, page by page, in its order.
     for (sort, expected) in [
         ("-starts_on", vec![p2, p4, p5, p1, p3, demo_id]),
@@ -1012,9 +979,9 @@ async fn filters_sorts_and_pagination() {
         let mut url = format!("/api/v1/projects?sort={sort}&limit=2");
         loop {
             let page = app.anonymous().get(&url).send().await;
-            assert_eq!(page.status, StatusCode::OK, "{url}: {}", page.text);
-            seen.extend(ids(&page.json));
-            match page.json["next_cursor"].as_str() {
+            assert_eq!(page.status(), StatusCode::OK, "{url}: {}", page.text());
+            seen.extend(page.ids());
+            match page.json()["next_cursor"].as_str() {
                 Some(cursor) => {
                     assert!(page.header("link").unwrap().contains("rel=\"next\""));
                     url = format!("/api/v1/projects?sort={sort}&limit=2&cursor={cursor}");
@@ -1029,8 +996,8 @@ async fn filters_sorts_and_pagination() {
         let mut url = format!("/api/v1/projects?sort={sort}&limit=4");
         loop {
             let page = app.anonymous().get(&url).send().await;
-            seen.extend(ids(&page.json));
-            match page.json["next_cursor"].as_str() {
+            seen.extend(page.ids());
+            match page.json()["next_cursor"].as_str() {
                 Some(cursor) => {
                     url = format!("/api/v1/projects?sort={sort}&limit=4&cursor={cursor}")
                 }
@@ -1074,7 +1041,7 @@ async fn filters_sorts_and_pagination() {
         .get("/api/v1/projects?sort=title&limit=1")
         .send()
         .await;
-    let cursor = page.json["next_cursor"].as_str().unwrap();
+    let cursor = page.json()["next_cursor"].as_str().unwrap();
     app.anonymous()
         .get(format!("/api/v1/projects?sort=starts_on&cursor={cursor}"))
         .send()
@@ -1087,21 +1054,21 @@ async fn indicators_with_progress_bump_the_project_version() {
     let app = spawn_app().await;
     let w = world(&app).await;
     let project = create(&app, &w.editor_lead, project_body(w.zmp, "WSKAZNIKI")).await;
-    let id = project["id"].as_i64().unwrap();
+    let id = project.id();
     let base = format!("/api/v1/projects/{id}/indicators");
     let created = app.with_token(&w.editor_lead).post(&base).json(json!({"name": "  Szkolenia specjalistyczne ", "unit": "szkolenia", "target": 29, "achieved": 12, "as_of": "2014-06-30"})).send()
         .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
-    let indicator_id = created.json["id"].as_i64().unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED, "{}", created.text());
+    let indicator_id = created.id();
     let path = format!("{base}/{indicator_id}");
     assert_eq!(created.header("location"), Some(path.as_str()));
     assert_eq!(created.etag(), "\"1\"");
     assert_eq!(
-        created.json,
+        *created.json(),
         json!({
             "id": indicator_id, "project_id": id, "name": "Szkolenia specjalistyczne", "unit": "szkolenia",
             "baseline": 0, "target": 29, "achieved": 12, "as_of": "2014-06-30", "progress_percent": 41.4,
-            "version": 1, "created_at": created.json["created_at"], "updated_at": created.json["updated_at"]
+            "version": 1, "created_at": created.json()["created_at"], "updated_at": created.json()["updated_at"]
         })
     );
     assert_eq!(version_of(&app, id), 2, "the project embeds its indicators");
@@ -1111,7 +1078,7 @@ async fn indicators_with_progress_bump_the_project_version() {
         .send()
         .await;
     assert_eq!(read.etag(), "\"2\"");
-    assert_eq!(read.json["indicators"], json!([created.json]));
+    assert_eq!(read.json()["indicators"], json!([created.json()]));
 
     // Progress: achieved / target, one decimal, over 100 allowed, null without either.
     for (patch, progress) in [
@@ -1135,12 +1102,12 @@ async fn indicators_with_progress_bump_the_project_version() {
             .send()
             .await;
         assert_eq!(
-            response.status,
+            response.status(),
             StatusCode::OK,
             "{patch}: {}",
-            response.text
+            response.text()
         );
-        assert_eq!(response.json["progress_percent"], progress, "{patch}");
+        assert_eq!(response.json()["progress_percent"], progress, "{patch}");
     }
     let stored: (i64, Option<i64>, i64) = app.with_conn(|conn| {
         project_indicators::table
@@ -1201,7 +1168,7 @@ async fn indicators_with_progress_bump_the_project_version() {
             .json(&body)
             .send()
             .await;
-        assert_invalid(&response, field, code);
+        response.assert_invalid(field, code);
     }
     app.with_token(&w.editor_lead)
         .post(&base)
@@ -1226,15 +1193,15 @@ async fn indicators_with_progress_bump_the_project_version() {
         .send()
         .await;
     let page = app.anonymous().get(format!("{base}?limit=1")).send().await;
-    assert_eq!(ids(&page.json), vec![indicator_id]);
-    let cursor = page.json["next_cursor"].as_str().unwrap().to_owned();
+    assert_eq!(page.ids(), vec![indicator_id]);
+    let cursor = page.json()["next_cursor"].as_str().unwrap().to_owned();
     let next = app
         .anonymous()
         .get(format!("{base}?limit=1&cursor={cursor}"))
         .send()
         .await;
-    assert_eq!(ids(&next.json), vec![second.json["id"].as_i64().unwrap()]);
-    assert_eq!(next.json["next_cursor"], Value::Null);
+    assert_eq!(next.ids(), vec![second.id()]);
+    assert_eq!(next.json()["next_cursor"], Value::Null);
     let other = create(&app, &w.admin, project_body(w.zmp, "INNY-PROJEKT")).await;
     app.anonymous()
         .get(format!(
@@ -1274,14 +1241,19 @@ async fn indicators_with_progress_bump_the_project_version() {
         .if_match(8)
         .send()
         .await;
-    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
+    assert_eq!(
+        deleted.status(),
+        StatusCode::NO_CONTENT,
+        "{}",
+        deleted.text()
+    );
     app.anonymous()
         .get(&path)
         .send()
         .await
         .assert_problem(404, "not_found");
     assert_eq!(
-        audit_actions(&app, "project_indicator", indicator_id),
+        app.audit_actions("project_indicator", indicator_id),
         vec![
             "create", "update", "update", "update", "update", "update", "update", "update",
             "delete"
@@ -1295,7 +1267,12 @@ async fn indicators_with_progress_bump_the_project_version() {
         .if_match(format!("\"{current}\""))
         .send()
         .await;
-    assert_eq!(response.status, StatusCode::NO_CONTENT, "{}", response.text);
+    assert_eq!(
+        response.status(),
+        StatusCode::NO_CONTENT,
+        "{}",
+        response.text()
+    );
     let left: i64 = app.with_conn(|conn| {
         project_indicators::table
             .filter(project_indicators::project_id.eq(id))
@@ -1337,23 +1314,23 @@ async fn authorization_by_role_and_token_scope() {
     let mut body = project_body(w.zmp, "UPRAWNIENIA");
     body["partners"] = json!([{"organization_id": w.zpp, "role": "partner"}]);
     let project = create(&app, &w.admin, body).await;
-    let id = project["id"].as_i64().unwrap();
+    let id = project.id();
     let indicator = app
         .with_token(&w.admin)
         .post(format!("/api/v1/projects/{id}/indicators"))
         .json(json!({"name": "Konferencje", "unit": "konferencje", "target": 9}))
         .send()
         .await
-        .json;
-    let indicator_id = indicator["id"].as_i64().unwrap();
+        .into_json();
+    let indicator_id = indicator.id();
     let event = app
         .with_token(&w.admin)
         .post(format!("/api/v1/projects/{id}/events"))
         .json(json!({"kind": "conference", "title": "Konferencja", "starts_on": "2016-04-18"}))
         .send()
         .await
-        .json;
-    let event_id = event["id"].as_i64().unwrap();
+        .into_json();
+    let event_id = event.id();
     let counts = || -> (i64, i64, i64) {
         app.with_conn(|conn| {
             (
@@ -1398,10 +1375,10 @@ async fn authorization_by_role_and_token_scope() {
         for ((name, token), expected) in principals.iter().zip(read_expected) {
             let response = app.caller(*token).get(&path).send().await;
             assert_eq!(
-                response.status.as_u16(),
+                response.status().as_u16(),
                 expected,
                 "GET {path} as {name}: {}",
-                response.text
+                response.text()
             );
             if expected == 403 {
                 response.assert_problem(403, "insufficient_scope");
@@ -1423,18 +1400,19 @@ async fn authorization_by_role_and_token_scope() {
             app.caller(*token).patch(format!("/api/v1/projects/{id}/events/{event_id}")).json(json!({"participants_count": before.3})).if_match(format!("\"{}\"", before.3)).send().await,
         ];
         for (index, response) in results.iter().enumerate() {
-            let status = response.status.as_u16();
+            let status = response.status().as_u16();
             if expected == 200 {
                 assert!(
                     status == 200 || status == 201,
                     "write {index} as {name}: {}",
-                    response.text
+                    response.text()
                 );
             } else {
                 assert_eq!(
-                    status, expected,
+                    status,
+                    expected,
                     "write {index} as {name}: {}",
-                    response.text
+                    response.text()
                 );
                 assert_eq!(response.content_type(), "application/problem+json");
             }
@@ -1522,7 +1500,12 @@ async fn authorization_by_role_and_token_scope() {
         .if_match(format!("\"{current}\""))
         .send()
         .await;
-    assert_eq!(response.status, StatusCode::NO_CONTENT, "{}", response.text);
+    assert_eq!(
+        response.status(),
+        StatusCode::NO_CONTENT,
+        "{}",
+        response.text()
+    );
     let audit: Vec<(Option<i64>, Option<i64>)> = app.with_conn(|conn| {
         razem::audit::repo::for_object(conn, "project", &id.to_string())
             .unwrap()
@@ -1561,14 +1544,14 @@ async fn the_demo_project_is_served_exactly() {
         ))
         .send()
         .await;
-    assert_eq!(ids(&list.json).len(), 1, "{}", list.text);
-    let id = list.json["items"][0]["id"].as_i64().unwrap();
+    assert_eq!(list.ids().len(), 1, "{}", list.text());
+    let id = list.ids()[0];
     let project = app
         .anonymous()
         .get(format!("/api/v1/projects/{id}"))
         .send()
         .await
-        .json;
+        .into_json();
     assert_eq!(project["code"], "ZMP-EOG-2012");
     assert_eq!(
         project["title"],
@@ -1690,7 +1673,7 @@ async fn the_demo_project_is_served_exactly() {
         .get(format!("/api/v1/projects/{id}/events"))
         .send()
         .await
-        .json;
+        .into_json();
     let summary: Vec<(String, String, String)> = events["items"]
         .as_array()
         .unwrap()
@@ -1742,20 +1725,19 @@ async fn the_demo_project_is_served_exactly() {
         .anonymous()
         .get("/api/v1/projects?active_on=2016-04-18")
         .send()
-        .await
-        .json;
-    assert_eq!(ids(&active), vec![id]);
+        .await;
+    assert_eq!(active.ids(), vec![id]);
     let calendar = app
         .anonymous()
         .get("/api/v1/events?city=opole&from=2016-04-18&to=2016-04-18")
         .send()
         .await
-        .json;
+        .into_json();
     assert_eq!(calendar["items"].as_array().unwrap().len(), 1);
     assert_eq!(
         calendar["items"][0]["venue"],
         "Sala Herbowa, Opolski Urząd Wojewódzki"
     );
     // The demo writes are in the audit log too.
-    assert_eq!(audit_actions(&app, "project", id), vec!["create"]);
+    assert_eq!(app.audit_actions("project", id), vec!["create"]);
 }

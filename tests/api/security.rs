@@ -88,10 +88,10 @@ async fn principal_by_endpoint_matrix() {
             .send()
             .await;
         assert_eq!(
-            response.status.as_u16(),
+            response.status().as_u16(),
             expected,
             "PATCH A as {name}: {}",
-            response.text
+            response.text()
         );
         let after = version_of(a);
         if expected == 200 {
@@ -125,10 +125,10 @@ async fn principal_by_endpoint_matrix() {
             .send()
             .await;
         assert_eq!(
-            response.status.as_u16(),
+            response.status().as_u16(),
             expected_delete[index],
             "DELETE C as {name}: {}",
-            response.text
+            response.text()
         );
         let still_there: i64 = app.with_conn(|conn| {
             organizations::table
@@ -225,20 +225,20 @@ async fn principal_by_endpoint_matrix() {
             }
             let response = app.send(request).await;
             assert_eq!(
-                response.status.as_u16(),
+                response.status().as_u16(),
                 *expected,
                 "{method} {path} as {name}: {}",
-                response.text
+                response.text()
             );
             if !table.is_empty() {
-                let grew = if response.status == StatusCode::CREATED {
+                let grew = if response.status() == StatusCode::CREATED {
                     1
                 } else {
                     0
                 };
                 assert_eq!(count(table), before + grew, "{method} {path} as {name}");
             }
-            if response.status.is_client_error() {
+            if response.status().is_client_error() {
                 assert_eq!(
                     response.content_type(),
                     "application/problem+json",
@@ -348,7 +348,7 @@ async fn configured_cors_origins_are_allowed_and_others_are_not() {
                 )),
         )
         .await;
-    assert_eq!(preflight.status, StatusCode::OK, "{}", preflight.text);
+    assert_eq!(preflight.status(), StatusCode::OK, "{}", preflight.text());
     let other = app
         .send(
             TestRequest::get()

@@ -16,8 +16,8 @@ async fn login(app: &crate::helpers::TestApp, email: &str) -> serde_json::Value 
         .json(json!({"email": email, "password": PASSWORD}))
         .send()
         .await;
-    assert_eq!(response.status, StatusCode::OK, "{}", response.text);
-    response.json
+    assert_eq!(response.status(), StatusCode::OK, "{}", response.text());
+    response.into_json()
 }
 
 #[actix_web::test]
@@ -45,15 +45,15 @@ async fn refresh_rotates_and_reuse_revokes_the_family() {
         .json(json!({"refresh_token": refresh}))
         .send()
         .await;
-    assert_eq!(second.status, StatusCode::OK, "{}", second.text);
-    let next = second.json["refresh_token"].as_str().unwrap().to_owned();
+    assert_eq!(second.status(), StatusCode::OK, "{}", second.text());
+    let next = second.json()["refresh_token"].as_str().unwrap().to_owned();
     assert_ne!(next, refresh);
     assert_eq!(
-        app.with_token(second.json["access_token"].as_str().unwrap())
+        app.with_token(second.json()["access_token"].as_str().unwrap())
             .get("/api/v1/me")
             .send()
             .await
-            .status,
+            .status(),
         StatusCode::OK
     );
 
@@ -116,7 +116,7 @@ async fn logout_revokes_the_session_and_other_sessions_live_on() {
         .json(json!({"refresh_token": laptop["refresh_token"]}))
         .send()
         .await;
-    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
     app.anonymous()
         .post("/api/v1/auth/refresh")
         .json(json!({"refresh_token": laptop["refresh_token"]}))
@@ -130,7 +130,7 @@ async fn logout_revokes_the_session_and_other_sessions_live_on() {
         .send()
         .await;
     assert_eq!(
-        other.status,
+        other.status(),
         StatusCode::OK,
         "the other sign-in is untouched"
     );
@@ -140,7 +140,7 @@ async fn logout_revokes_the_session_and_other_sessions_live_on() {
         .json(json!({"refresh_token": "rzr_nothing"}))
         .send()
         .await;
-    assert_eq!(unknown.status, StatusCode::NO_CONTENT);
+    assert_eq!(unknown.status(), StatusCode::NO_CONTENT);
 }
 
 fn keys(current: &str, old: Option<&str>) -> Vec<razem::config::JwtKey> {
@@ -171,7 +171,7 @@ async fn rotated_signing_keys_still_verify_and_unknown_keys_do_not() {
             .get("/api/v1/me")
             .send()
             .await
-            .status,
+            .status(),
         StatusCode::OK,
         "an older key still verifies"
     );
@@ -267,7 +267,7 @@ async fn change_ends_sessions(change: serde_json::Value, then_also: Option<serde
         .if_match(1)
         .send()
         .await;
-    assert_eq!(changed.status, StatusCode::OK, "{}", changed.text);
+    assert_eq!(changed.status(), StatusCode::OK, "{}", changed.text());
     if let Some(next) = then_also {
         // E.g. reactivated: the sessions from before the change stay ended.
         let again = app
@@ -277,7 +277,7 @@ async fn change_ends_sessions(change: serde_json::Value, then_also: Option<serde
             .if_match(2)
             .send()
             .await;
-        assert_eq!(again.status, StatusCode::OK, "{}", again.text);
+        assert_eq!(again.status(), StatusCode::OK, "{}", again.text());
     }
     for session in [&laptop, &phone] {
         app.anonymous()
@@ -318,7 +318,7 @@ async fn change_ends_sessions(change: serde_json::Value, then_also: Option<serde
         .send()
         .await;
     assert_eq!(
-        untouched.status,
+        untouched.status(),
         StatusCode::OK,
         "other people's sessions live on"
     );
@@ -352,7 +352,7 @@ async fn other_changes_keep_sessions_and_new_sign_ins_work() {
         .if_match(1)
         .send()
         .await;
-    assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.text);
+    assert_eq!(renamed.status(), StatusCode::OK, "{}", renamed.text());
     let refreshed = app
         .anonymous()
         .post("/api/v1/auth/refresh")
@@ -360,10 +360,10 @@ async fn other_changes_keep_sessions_and_new_sign_ins_work() {
         .send()
         .await;
     assert_eq!(
-        refreshed.status,
+        refreshed.status(),
         StatusCode::OK,
         "a rename (and the same role again) ends nothing: {}",
-        refreshed.text
+        refreshed.text()
     );
     let changed = app
         .with_token(&admin)
@@ -372,19 +372,19 @@ async fn other_changes_keep_sessions_and_new_sign_ins_work() {
         .if_match(2)
         .send()
         .await;
-    assert_eq!(changed.status, StatusCode::OK, "{}", changed.text);
+    assert_eq!(changed.status(), StatusCode::OK, "{}", changed.text());
     let signed_in = app
         .anonymous()
         .post("/api/v1/auth/login")
         .json(json!({"email": "someone@example.org", "password": "a brand new password!"}))
         .send()
         .await;
-    assert_eq!(signed_in.status, StatusCode::OK, "{}", signed_in.text);
+    assert_eq!(signed_in.status(), StatusCode::OK, "{}", signed_in.text());
     let refreshed = app
         .anonymous()
         .post("/api/v1/auth/refresh")
-        .json(json!({"refresh_token": signed_in.json["refresh_token"]}))
+        .json(json!({"refresh_token": signed_in.json()["refresh_token"]}))
         .send()
         .await;
-    assert_eq!(refreshed.status, StatusCode::OK, "the new session works");
+    assert_eq!(refreshed.status(), StatusCode::OK, "the new session works");
 }

@@ -18,17 +18,17 @@ async fn tokens_are_issued_once_stored_hashed_and_listed_without_secret() {
         .await;
     let created = app.with_token(&editor).post("/api/v1/tokens").json(json!({"name": "Portal ŚZGiP", "organization_id": slaski, "scopes": ["associations:read", "associations:write", "associations:read"]})).send()
         .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
-    let secret = created.json["token"].as_str().unwrap().to_owned();
+    assert_eq!(created.status(), StatusCode::CREATED, "{}", created.text());
+    let secret = created.json()["token"].as_str().unwrap().to_owned();
     assert!(secret.starts_with("rzm_") && secret.len() >= 36, "{secret}");
     assert!(secret[4..].chars().all(|c| c.is_ascii_alphanumeric()));
-    let id = created.json["api_token"]["id"].as_i64().unwrap();
+    let id = created.json()["api_token"]["id"].as_i64().unwrap();
     assert_eq!(
-        created.json["api_token"]["scopes"],
+        created.json()["api_token"]["scopes"],
         json!(["associations:read", "associations:write"])
     );
     assert_eq!(
-        created.json["api_token"]["organization"]["slug"],
+        created.json()["api_token"]["organization"]["slug"],
         "slaski-zwiazek-gmin-i-powiatow"
     );
     assert_eq!(created.header("cache-control"), Some("no-store"));
@@ -45,26 +45,26 @@ async fn tokens_are_issued_once_stored_hashed_and_listed_without_secret() {
     assert!(secret.starts_with(&prefix));
 
     let list = app.with_token(&editor).get("/api/v1/tokens").send().await;
-    assert_eq!(list.status, StatusCode::OK);
-    assert_eq!(list.json["items"].as_array().unwrap().len(), 1);
+    assert_eq!(list.status(), StatusCode::OK);
+    assert_eq!(list.json()["items"].as_array().unwrap().len(), 1);
     assert!(
-        !list.text.contains(&secret),
+        !list.text().contains(&secret),
         "the secret is never shown again"
     );
-    assert!(!list.text.contains(&hash), "nor its hash");
+    assert!(!list.text().contains(&hash), "nor its hash");
     let one = app
         .with_token(&editor)
         .get(format!("/api/v1/tokens/{id}"))
         .send()
         .await;
-    assert_eq!(one.json["last_used_at"], json!(null));
+    assert_eq!(one.json()["last_used_at"], json!(null));
 
     let read = app
         .with_token(&secret)
         .get("/api/v1/associations/slaski-zwiazek-gmin-i-powiatow")
         .send()
         .await;
-    assert_eq!(read.status, StatusCode::OK);
+    assert_eq!(read.status(), StatusCode::OK);
     let write = app
         .with_token(&secret)
         .patch("/api/v1/associations/slaski-zwiazek-gmin-i-powiatow")
@@ -72,7 +72,7 @@ async fn tokens_are_issued_once_stored_hashed_and_listed_without_secret() {
         .if_match(1)
         .send()
         .await;
-    assert_eq!(write.status, StatusCode::OK, "{}", write.text);
+    assert_eq!(write.status(), StatusCode::OK, "{}", write.text());
     let audit = app.with_conn(|conn| {
         razem::audit::repo::for_object(conn, "organization", &slaski.to_string()).unwrap()
     });
@@ -88,7 +88,7 @@ async fn tokens_are_issued_once_stored_hashed_and_listed_without_secret() {
         .send()
         .await;
     assert!(
-        used.json["last_used_at"].is_string(),
+        used.json()["last_used_at"].is_string(),
         "last_used_at is recorded"
     );
     assert_eq!(app.audit_count("api_token", id), 1, "issuing is audited");
@@ -135,7 +135,7 @@ async fn scopes_and_expiry_are_validated() {
             .get("/api/v1/associations")
             .send()
             .await
-            .status,
+            .status(),
         StatusCode::OK
     );
     app.with_conn(|conn| {
@@ -159,13 +159,13 @@ async fn revocation_takes_effect_on_the_next_request() {
     let opos = app.id_of("opos").await;
     let secret = app.api_token(&admin, opos, &["associations:read"]).await;
     let list = app.with_token(&admin).get("/api/v1/tokens").send().await;
-    let id = list.json["items"][0]["id"].as_i64().unwrap();
+    let id = list.ids()[0];
     assert_eq!(
         app.with_token(&secret)
             .get("/api/v1/associations")
             .send()
             .await
-            .status,
+            .status(),
         StatusCode::OK
     );
 
@@ -180,7 +180,12 @@ async fn revocation_takes_effect_on_the_next_request() {
         .if_match(1)
         .send()
         .await;
-    assert_eq!(revoked.status, StatusCode::NO_CONTENT, "{}", revoked.text);
+    assert_eq!(
+        revoked.status(),
+        StatusCode::NO_CONTENT,
+        "{}",
+        revoked.text()
+    );
     app.with_token(&secret)
         .get("/api/v1/associations")
         .send()
@@ -199,7 +204,7 @@ async fn revocation_takes_effect_on_the_next_request() {
             .get("/api/v1/tokens")
             .send()
             .await
-            .json["items"]
+            .json()["items"]
             .as_array()
             .unwrap()
             .len(),
@@ -210,7 +215,7 @@ async fn revocation_takes_effect_on_the_next_request() {
         .get("/api/v1/tokens?include_inactive=true")
         .send()
         .await;
-    assert!(all.json["items"][0]["revoked_at"].is_string());
+    assert!(all.json()["items"][0]["revoked_at"].is_string());
     assert_eq!(
         app.audit_count("api_token", id),
         2,
@@ -293,7 +298,7 @@ async fn editors_manage_only_their_associations_tokens() {
         .assert_problem(403, "forbidden");
     let listed = app.with_token(&editor).get("/api/v1/tokens").send().await;
     assert_eq!(
-        listed.json["items"].as_array().unwrap().len(),
+        listed.json()["items"].as_array().unwrap().len(),
         0,
         "the other association's token is not listed"
     );
@@ -302,7 +307,7 @@ async fn editors_manage_only_their_associations_tokens() {
         .get("/api/v1/tokens")
         .send()
         .await
-        .json["items"][0]["id"]
+        .json()["items"][0]["id"]
         .as_i64()
         .unwrap();
     app.with_token(&editor)
@@ -344,7 +349,7 @@ async fn per_token_request_limits_answer_429_with_retry_after() {
                 .get("/api/v1/associations/opos")
                 .send()
                 .await
-                .status,
+                .status(),
             StatusCode::OK
         );
     }
@@ -361,7 +366,7 @@ async fn per_token_request_limits_answer_429_with_retry_after() {
             .get("/api/v1/associations/opos")
             .send()
             .await
-            .status,
+            .status(),
         StatusCode::OK,
         "anonymous reads are not this token's budget"
     );

@@ -16,19 +16,21 @@ async fn admins_manage_people() {
         .get("/api/v1/associations/slaski-zwiazek-gmin-i-powiatow")
         .send()
         .await
-        .json["id"]
+        .json()["id"]
         .as_i64()
         .unwrap();
     let created = app.with_token(&admin).post("/api/v1/users").json(json!({"email": "redakcja@silesia.example.org", "name": "Biuro ŚZGiP", "role": "editor", "password": PASSWORD, "associations": [slaski]})).send()
         .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
-    let id = created.json["id"].as_i64().unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED, "{}", created.text());
+    let id = created.id();
     assert_eq!(
         created.header("location"),
         Some(format!("/api/v1/users/{id}").as_str())
     );
-    assert_eq!(created.json["associations"][0]["id"], slaski);
-    assert!(created.json.get("password").is_none() && created.json.get("password_hash").is_none());
+    assert_eq!(created.json()["associations"][0]["id"], slaski);
+    assert!(
+        created.json().get("password").is_none() && created.json().get("password_hash").is_none()
+    );
     let hash: String = app.with_conn(|conn| {
         users::table
             .find(id)
@@ -60,9 +62,9 @@ async fn admins_manage_people() {
         .if_match(1)
         .send()
         .await;
-    assert_eq!(demoted.status, StatusCode::OK, "{}", demoted.text);
+    assert_eq!(demoted.status(), StatusCode::OK, "{}", demoted.text());
     assert_eq!(
-        demoted.json["associations"],
+        demoted.json()["associations"],
         json!([]),
         "viewers write for no association"
     );
@@ -80,14 +82,14 @@ async fn admins_manage_people() {
         .get("/api/v1/users?role=viewer")
         .send()
         .await;
-    assert_eq!(list.status, StatusCode::OK);
-    assert_eq!(list.json["items"].as_array().unwrap().len(), 1);
+    assert_eq!(list.status(), StatusCode::OK);
+    assert_eq!(list.json()["items"].as_array().unwrap().len(), 1);
     let one = app
         .with_token(&admin)
         .get(format!("/api/v1/users/{id}"))
         .send()
         .await;
-    assert_eq!(one.json["role"], "viewer");
+    assert_eq!(one.json()["role"], "viewer");
     assert_eq!(one.etag(), "\"2\"");
     assert_eq!(app.audit_count("user", id), 2);
 }
