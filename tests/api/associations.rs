@@ -1,4 +1,3 @@
-use actix_web::http::StatusCode;
 use diesel::prelude::*;
 use razem::db::schema::organizations;
 use razem::domain::Role;
@@ -15,8 +14,8 @@ async fn demo_alliance_and_its_nine_associations_are_served() {
         .anonymous()
         .get("/api/v1/associations/opos")
         .send()
-        .await;
-    assert_eq!(opos.status(), StatusCode::OK);
+        .await
+        .assert_status(200);
     assert_eq!(opos.json()["short_name"], "OPOS");
     assert_eq!(opos.json()["kind"], "alliance");
     assert_eq!(
@@ -84,8 +83,8 @@ async fn editor_of_one_association_cannot_change_another() {
         .json(json!({"website": "https://www.silesia.org.pl"}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(own.status(), StatusCode::OK, "{}", own.text());
+        .await
+        .assert_status(200);
     assert_eq!(own.json()["website"], "https://www.silesia.org.pl");
 
     let before: (String, i64) = app.with_conn(|conn| {
@@ -128,8 +127,8 @@ async fn editor_of_one_association_cannot_change_another() {
         .json(json!({"short_name": "ZGL"}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(by_admin.status(), StatusCode::OK);
+        .await
+        .assert_status(200);
     assert_eq!(by_admin.json()["short_name"], "ZGL");
     assert_eq!(by_admin.json()["version"], 2);
 
@@ -156,8 +155,7 @@ async fn associations_are_created_by_admins_only() {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let created = app.with_token(&admin).post("/api/v1/associations").json(json!({"name": "Związek Gmin Warmińsko-Mazurskich", "kind": "association", "address": {"voivodeship": "warmińsko-mazurskie"}})).send()
-        .await;
-    assert_eq!(created.status(), StatusCode::CREATED, "{}", created.text());
+        .await.assert_status(201);
     assert_eq!(
         created.header("location"),
         Some(format!("/api/v1/associations/{}", created.json()["id"]).as_str())

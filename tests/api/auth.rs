@@ -19,8 +19,12 @@ async fn login_and_me() {
     let (id, token) = app
         .user("Redakcja@Example.org", Role::Editor, &[opos])
         .await;
-    let me = app.with_token(&token).get("/api/v1/me").send().await;
-    assert_eq!(me.status(), StatusCode::OK, "{}", me.text());
+    let me = app
+        .with_token(&token)
+        .get("/api/v1/me")
+        .send()
+        .await
+        .assert_status(200);
     assert_eq!(me.json()["id"], id);
     assert_eq!(
         me.json()["email"],
@@ -37,8 +41,8 @@ async fn login_and_me() {
         .post("/api/v1/auth/login")
         .json(json!({"email": "REDAKCJA@example.org", "password": PASSWORD}))
         .send()
-        .await;
-    assert_eq!(login.status(), StatusCode::OK);
+        .await
+        .assert_status(200);
     assert_eq!(login.json()["token_type"], "Bearer");
     assert_eq!(login.json()["expires_in"], 900);
 }
@@ -219,13 +223,12 @@ async fn forged_expired_and_malformed_tokens_are_401() {
         ("garbage", "not.a.token".to_owned(), "invalid_token"),
     ];
     for (name, token, code) in cases {
-        let response = app.with_token(&token).get("/api/v1/me").send().await;
-        assert_eq!(
-            response.status(),
-            StatusCode::UNAUTHORIZED,
-            "{name}: {}",
-            response.text()
-        );
+        let response = app
+            .with_token(&token)
+            .get("/api/v1/me")
+            .send()
+            .await
+            .assert_status(401);
         response.assert_problem(401, code);
         assert!(response.header("www-authenticate").is_some(), "{name}");
     }
@@ -276,19 +279,13 @@ async fn deactivated_accounts_lose_access_at_once() {
             .status(),
         StatusCode::OK
     );
-    let deactivated = app
-        .with_token(&admin)
+    app.with_token(&admin)
         .patch(format!("/api/v1/users/{id}"))
         .json(json!({"active": false}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(
-        deactivated.status(),
-        StatusCode::OK,
-        "{}",
-        deactivated.text()
-    );
+        .await
+        .assert_status(200);
     app.with_token(&token)
         .get("/api/v1/me")
         .send()

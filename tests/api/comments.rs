@@ -60,21 +60,20 @@ async fn submit(app: &TestApp, id: i64, body: &Value, token: &str) -> Value {
         .post(comments_path(id))
         .json(body)
         .send()
-        .await;
-    assert_eq!(
-        response.status(),
-        StatusCode::CREATED,
-        "comment: {}",
-        response.text()
-    );
+        .await
+        .assert_status(201);
     response.into_json()
 }
 
 /// Decides on a comment (with its current ETag) as `token`.
 async fn decide(app: &TestApp, token: &str, id: i64, comment_id: i64, body: Value) -> TestResponse {
     let path = format!("{}/{comment_id}", comments_path(id));
-    let current = app.with_token(token).get(&path).send().await;
-    assert_eq!(current.status(), StatusCode::OK, "{}", current.text());
+    let current = app
+        .with_token(token)
+        .get(&path)
+        .send()
+        .await
+        .assert_status(200);
     app.with_token(token)
         .put(format!("{path}/disposition"))
         .json(&body)
@@ -175,8 +174,8 @@ async fn comments_are_taken_only_inside_the_window() {
         .post(comments_path(current))
         .json(&body)
         .send()
-        .await;
-    assert_eq!(created.status(), StatusCode::CREATED, "{}", created.text());
+        .await
+        .assert_status(201);
     let comment_id = created.id();
     let path = format!("{}/{comment_id}", comments_path(current));
     assert_eq!(created.header("location"), Some(path.as_str()));
@@ -197,8 +196,7 @@ async fn comments_are_taken_only_inside_the_window() {
     assert_eq!(body["disposition"]["decided_at"], Value::Null);
     let received: chrono::DateTime<Utc> = body["received_at"].as_str().unwrap().parse().unwrap();
     assert!(received >= before - chrono::Duration::seconds(1) && received <= Utc::now());
-    let read = app.anonymous().get(&path).send().await;
-    assert_eq!(read.status(), StatusCode::OK);
+    let read = app.anonymous().get(&path).send().await.assert_status(200);
     assert_eq!(read.json(), created.json());
     assert_eq!(app.with_conn(|conn| comment_count(conn, current)), 1);
     assert_eq!(app.audit_count("consultation_comment", comment_id), 1);
@@ -561,9 +559,8 @@ async fn eligibility_admits_members_or_the_invited_only() {
         .user("redakcja@opos.example.org", Role::Editor, &[w.opos])
         .await;
     // ZMP joins OPOS only tomorrow: not a member today.
-    let joining = app.with_token(&w.admin).post(format!("/api/v1/associations/{}/members", w.opos)).json(json!({"member_id": zmp, "joined_on": (Utc::now().date_naive() + chrono::Duration::days(1)).to_string()})).send()
-        .await;
-    assert_eq!(joining.status(), StatusCode::CREATED, "{}", joining.text());
+    app.with_token(&w.admin).post(format!("/api/v1/associations/{}/members", w.opos)).json(json!({"member_id": zmp, "joined_on": (Utc::now().date_naive() + chrono::Duration::days(1)).to_string()})).send()
+        .await.assert_status(201);
     let mut body = programme(w.opos, &days(-1), &days(20));
     body["eligibility"] = json!("members");
     body["subject_kind"] = json!("other");
@@ -722,8 +719,8 @@ async fn only_the_organizer_decides_and_reasons_are_required() {
         .json(&rejected)
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(decided.status(), StatusCode::OK, "{}", decided.text());
+        .await
+        .assert_status(200);
     assert_eq!(decided.etag(), "\"2\"");
     assert_eq!(decided.json()["disposition"]["status"], "rejected");
     assert_eq!(
@@ -738,8 +735,8 @@ async fn only_the_organizer_decides_and_reasons_are_required() {
         .json(&rejected)
         .if_match(2)
         .send()
-        .await;
-    assert_eq!(repeated.status(), StatusCode::OK);
+        .await
+        .assert_status(200);
     assert_eq!(
         repeated.etag(),
         "\"2\"",
@@ -753,13 +750,8 @@ async fn only_the_organizer_decides_and_reasons_are_required() {
         .json(json!({"status": "accepted"}))
         .if_match(2)
         .send()
-        .await;
-    assert_eq!(
-        accepted.status(),
-        StatusCode::OK,
-        "accepted needs no reasons: {}",
-        accepted.text()
-    );
+        .await
+        .assert_status(200);
     assert_eq!(accepted.json()["disposition"]["response"], Value::Null);
     assert_ne!(
         accepted.json()["disposition"]["decided_by"],
@@ -774,8 +766,8 @@ async fn only_the_organizer_decides_and_reasons_are_required() {
         .json(json!({"status": "pending"}))
         .if_match(3)
         .send()
-        .await;
-    assert_eq!(taken_back.status(), StatusCode::OK, "{}", taken_back.text());
+        .await
+        .assert_status(200);
     assert_eq!(taken_back.json()["disposition"]["decided_at"], Value::Null);
     assert_eq!(taken_back.json()["disposition"]["decided_by"], Value::Null);
     assert_eq!(
@@ -1126,24 +1118,19 @@ async fn submitters_amend_their_comments_and_the_organizer_corrects_its_records(
         .json(json!({"content": "Druga wersja.", "justification": null}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(amended.status(), StatusCode::OK, "{}", amended.text());
+        .await
+        .assert_status(200);
     assert_eq!(amended.etag(), "\"2\"");
     assert_eq!(amended.json()["content"], "Druga wersja.");
     assert_eq!(amended.json()["justification"], Value::Null);
     assert_eq!(amended.json()["number"], own["number"]);
-    let by_editor = app
-        .with_token(&w.commenter_editor)
+    app.with_token(&w.commenter_editor)
         .patch(&path)
         .json(json!({"unit_reference": "§ 6"}))
         .if_match(2)
         .send()
-        .await;
-    assert_eq!(
-        by_editor.status(),
-        StatusCode::OK,
-        "the submitter's editors too"
-    );
+        .await
+        .assert_status(200);
 
     let decided = decide(
         &app,
@@ -1207,8 +1194,7 @@ async fn submitters_amend_their_comments_and_the_organizer_corrects_its_records(
         .await
         .assert_problem(422, "validation_failed");
     let corrected = app.with_token(&w.organizer_editor).patch(&letter_path).json(json!({"received_at": days(-6), "channel": "email", "submitter_id": null, "submitter_name": "Jan Kowalski"})).if_match(1).send()
-        .await;
-    assert_eq!(corrected.status(), StatusCode::OK, "{}", corrected.text());
+        .await.assert_status(200);
     assert_eq!(corrected.json()["channel"], "email");
     assert_eq!(corrected.json()["submitter_id"], Value::Null);
     assert_eq!(corrected.json()["submitter_name"], "Jan Kowalski");

@@ -126,13 +126,8 @@ pub async fn create(app: &TestApp, token: &str, body: Value) -> Value {
         .post("/api/v1/consultations")
         .json(&body)
         .send()
-        .await;
-    assert_eq!(
-        response.status(),
-        StatusCode::CREATED,
-        "create consultation: {}",
-        response.text()
-    );
+        .await
+        .assert_status(201);
     response.into_json()
 }
 
@@ -142,8 +137,8 @@ pub async fn move_to(app: &TestApp, token: &str, id: i64, to: &str) -> TestRespo
         .with_token(token)
         .get(format!("/api/v1/consultations/{id}"))
         .send()
-        .await;
-    assert_eq!(current.status(), StatusCode::OK, "{}", current.text());
+        .await
+        .assert_status(200);
     app.with_token(token)
         .post(format!("/api/v1/consultations/{id}/transitions"))
         .json(json!({"to": to}))
@@ -199,8 +194,7 @@ async fn create_read_update_delete_round_trip_with_every_field() {
                     {"title": "Streszczenie", "text": "## Cele\n\n1. Miasto zielone."}
                 ]
             })).send()
-        .await;
-    assert_eq!(created.status(), StatusCode::CREATED, "{}", created.text());
+        .await.assert_status(201);
     let id = created.id();
     let path = format!("/api/v1/consultations/{id}");
     assert_eq!(created.header("location"), Some(path.as_str()));
@@ -263,15 +257,18 @@ async fn create_read_update_delete_round_trip_with_every_field() {
     });
     assert_eq!(documents, 2);
 
-    let read = app.with_token(&w.organizer_editor).get(&path).send().await;
-    assert_eq!(read.status(), StatusCode::OK);
+    let read = app
+        .with_token(&w.organizer_editor)
+        .get(&path)
+        .send()
+        .await
+        .assert_status(200);
     assert_eq!(read.json(), created.json());
     assert_eq!(read.etag(), "\"1\"");
 
     let patched = app.with_token(&w.organizer_editor).patch(&path).json(json!({"title": "Konsultacje Strategii 2035 (wersja 2)", "eligibility": "public", "invited_ids": [],
                     "documents": [], "legislation": null, "description": null, "forms": ["online"]})).if_match(1).send()
-        .await;
-    assert_eq!(patched.status(), StatusCode::OK, "{}", patched.text());
+        .await.assert_status(200);
     assert_eq!(patched.etag(), "\"2\"");
     assert_eq!(
         patched.json()["title"],
@@ -316,8 +313,8 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         .json(json!({}))
         .if_match(2)
         .send()
-        .await;
-    assert_eq!(unchanged.status(), StatusCode::OK);
+        .await
+        .assert_status(200);
     assert_eq!(unchanged.etag(), "\"2\"", "an empty patch changes nothing");
 
     assert_eq!(app.audit_count("consultation", id), 2);
@@ -326,18 +323,12 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         .send()
         .await
         .assert_problem(428, "precondition_required");
-    let deleted = app
-        .with_token(&w.organizer_editor)
+    app.with_token(&w.organizer_editor)
         .delete(&path)
         .if_match(2)
         .send()
-        .await;
-    assert_eq!(
-        deleted.status(),
-        StatusCode::NO_CONTENT,
-        "{}",
-        deleted.text()
-    );
+        .await
+        .assert_status(204);
     app.with_token(&w.admin)
         .get(&path)
         .send()
@@ -429,8 +420,8 @@ async fn the_status_follows_the_clock() {
         .json(json!({"opens_at": hours(-1)}))
         .if_match(&current_tag)
         .send()
-        .await;
-    assert_eq!(moved.status(), StatusCode::OK, "{}", moved.text());
+        .await
+        .assert_status(200);
     assert_eq!(moved.json()["status"], "open");
 
     // The history puts the clock's moves among the stored ones.
@@ -438,8 +429,8 @@ async fn the_status_follows_the_clock() {
         .anonymous()
         .get(format!("/api/v1/consultations/{past}/history"))
         .send()
-        .await;
-    assert_eq!(history.status(), StatusCode::OK, "{}", history.text());
+        .await
+        .assert_status(200);
     let moves: Vec<(Value, Value, bool)> = history.json()["items"]
         .as_array()
         .unwrap()
@@ -502,13 +493,8 @@ async fn minimum_periods_depend_on_the_subject_kind() {
             .post("/api/v1/consultations")
             .json(window(kind, minimum_days * 24))
             .send()
-            .await;
-        assert_eq!(
-            exact.status(),
-            StatusCode::CREATED,
-            "{kind}: {}",
-            exact.text()
-        );
+            .await
+            .assert_status(201);
         assert_eq!(exact.json()["minimum_days"], minimum_days);
         let short = app
             .with_token(&w.admin)
@@ -527,13 +513,8 @@ async fn minimum_periods_depend_on_the_subject_kind() {
             .post("/api/v1/consultations")
             .json(&reasoned)
             .send()
-            .await;
-        assert_eq!(
-            with_reason.status(),
-            StatusCode::CREATED,
-            "{}",
-            with_reason.text()
-        );
+            .await
+            .assert_status(201);
         assert!(with_reason.json()["shortened_reason"].is_string());
     }
     let backwards = app
@@ -567,9 +548,8 @@ async fn minimum_periods_depend_on_the_subject_kind() {
             .unwrap()
     });
     assert_eq!(stored.to_string(), "2030-01-21 00:00:00", "unchanged");
-    let shortened = app.with_token(&w.admin).patch(&path).json(json!({"closes_at": "2030-01-10T00:00:00Z", "shortened_reason": "Pilna zmiana przepisów."})).if_match(1).send()
-        .await;
-    assert_eq!(shortened.status(), StatusCode::OK, "{}", shortened.text());
+    app.with_token(&w.admin).patch(&path).json(json!({"closes_at": "2030-01-10T00:00:00Z", "shortened_reason": "Pilna zmiana przepisów."})).if_match(1).send()
+        .await.assert_status(200);
     app.with_token(&w.admin)
         .patch(&path)
         .json(json!({"shortened_reason": null}))
@@ -609,13 +589,8 @@ async fn minimum_periods_are_configuration() {
             "2030-01-22T00:00:00Z",
         ))
         .send()
-        .await;
-    assert_eq!(
-        three_weeks.status(),
-        StatusCode::CREATED,
-        "{}",
-        three_weeks.text()
-    );
+        .await
+        .assert_status(201);
     assert_eq!(three_weeks.json()["minimum_days"], 21);
 }
 
@@ -672,8 +647,8 @@ async fn transitions_follow_the_lifecycle_and_refuse_the_rest() {
         .json(json!({"to": "announced", "note": "Ogłoszenie w BIP."}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(announced.status(), StatusCode::OK, "{}", announced.text());
+        .await
+        .assert_status(200);
     assert_eq!(announced.json()["status"], "announced");
     assert_eq!(announced.etag(), "\"2\"");
     assert!(announced.json()["announced_at"].is_string());
@@ -784,19 +759,13 @@ async fn the_window_changes_only_as_far_as_its_status_allows() {
             .await
             .assert_problem(409, code);
     }
-    let extended = app
-        .with_token(&w.admin)
+    app.with_token(&w.admin)
         .patch(&path)
         .json(json!({"closes_at": days(25)}))
         .if_match(&tag)
         .send()
-        .await;
-    assert_eq!(
-        extended.status(),
-        StatusCode::OK,
-        "an extension: {}",
-        extended.text()
-    );
+        .await
+        .assert_status(200);
 
     let closed = closed(&app, &w).await;
     let path = format!("/api/v1/consultations/{closed}");
@@ -808,14 +777,13 @@ async fn the_window_changes_only_as_far_as_its_status_allows() {
         .send()
         .await
         .assert_problem(409, "consultation_closed");
-    let described = app
-        .with_token(&w.admin)
+    app.with_token(&w.admin)
         .patch(&path)
         .json(json!({"description": "Dodano link do nagrania spotkania."}))
         .if_match(&tag)
         .send()
-        .await;
-    assert_eq!(described.status(), StatusCode::OK, "{}", described.text());
+        .await
+        .assert_status(200);
     let published = move_to(&app, &w.admin, closed, "report_published").await;
     assert_eq!(published.status(), StatusCode::OK, "{}", published.text());
     app.with_token(&w.admin)
@@ -992,13 +960,8 @@ async fn writes_follow_the_authorization_matrix_and_refusals_change_nothing() {
             .post("/api/v1/consultations")
             .json(&body)
             .send()
-            .await;
-        assert_eq!(
-            created.status(),
-            StatusCode::CREATED,
-            "{who}: {}",
-            created.text()
-        );
+            .await
+            .assert_status(201);
         let id = created.id();
         let path = format!("/api/v1/consultations/{id}");
         // The others may not change, move or delete it; the row stays as it was.
@@ -1085,13 +1048,8 @@ async fn positions_answer_consultations() {
                     "consultation_id": consultation}),
         )
         .send()
-        .await;
-    assert_eq!(
-        position.status(),
-        StatusCode::CREATED,
-        "{}",
-        position.text()
-    );
+        .await
+        .assert_status(201);
     let path = format!("/api/v1/consultations/{consultation}");
     let for_opos = app.with_token(&opos_editor).get(&path).send().await;
     assert_eq!(for_opos.json()["positions"][0]["id"], position.json()["id"]);
@@ -1115,9 +1073,8 @@ async fn positions_answer_consultations() {
     // A consultation that positions answer is not deleted.
     let draft = create(&app, &w.admin, programme(w.organizer, &days(1), &days(20))).await;
     let draft_id = draft.id();
-    let answering = app.with_token(&w.admin).post("/api/v1/positions").json(json!({"association_id": w.opos, "kind": "opinion", "title": "Opinia 2", "consultation_id": draft_id})).send()
-        .await;
-    assert_eq!(answering.status(), StatusCode::CREATED);
+    app.with_token(&w.admin).post("/api/v1/positions").json(json!({"association_id": w.opos, "kind": "opinion", "title": "Opinia 2", "consultation_id": draft_id})).send()
+        .await.assert_status(201);
     app.with_token(&w.admin)
         .delete(format!("/api/v1/consultations/{draft_id}"))
         .if_match(1)
@@ -1186,13 +1143,8 @@ async fn a_draft_consultation_the_writer_cannot_see_is_answered_as_a_missing_one
         .post("/api/v1/positions")
         .json(json!({"association_id": w.opos, "kind": "opinion", "title": "Opinia OPOS"}))
         .send()
-        .await;
-    assert_eq!(
-        position.status(),
-        StatusCode::CREATED,
-        "{}",
-        position.text()
-    );
+        .await
+        .assert_status(201);
     let path = format!("/api/v1/positions/{}", position.json()["id"]);
     let hidden = app
         .with_token(&opos_editor)
@@ -1228,18 +1180,17 @@ async fn a_draft_consultation_the_writer_cannot_see_is_answered_as_a_missing_one
             .post("/api/v1/positions")
             .json(answering(draft_id))
             .send()
-            .await;
-        assert_eq!(created.status(), StatusCode::CREATED, "{}", created.text());
+            .await
+            .assert_status(201);
         assert_eq!(created.json()["consultation_id"], draft_id);
     }
-    let by_admin = app
-        .with_token(&w.admin)
+    app.with_token(&w.admin)
         .patch(&path)
         .json(json!({"consultation_id": draft_id}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(by_admin.status(), StatusCode::OK, "{}", by_admin.text());
+        .await
+        .assert_status(200);
     // The consultation answered already stays when its editor changes something else.
     let retitled = app
         .with_token(&opos_editor)
@@ -1247,8 +1198,8 @@ async fn a_draft_consultation_the_writer_cannot_see_is_answered_as_a_missing_one
         .json(json!({"title": "Opinia OPOS do programu"}))
         .if_match(2)
         .send()
-        .await;
-    assert_eq!(retitled.status(), StatusCode::OK, "{}", retitled.text());
+        .await
+        .assert_status(200);
     assert_eq!(retitled.json()["consultation_id"], draft_id);
 }
 
@@ -1359,8 +1310,7 @@ async fn lists_filter_sort_and_walk_every_row_once() {
         let mut seen: Vec<(chrono::DateTime<chrono::FixedOffset>, i64)> = Vec::new();
         let mut next = format!("/api/v1/consultations?limit=2&sort={sort}");
         loop {
-            let response = app.anonymous().get(&next).send().await;
-            assert_eq!(response.status(), StatusCode::OK, "{}", response.text());
+            let response = app.anonymous().get(&next).send().await.assert_status(200);
             let key = sort.trim_start_matches('-');
             for item in response.json()["items"].as_array().unwrap() {
                 let instant =

@@ -1,6 +1,5 @@
 //! Every error class answers RFC 9457 problem+json with a stable code.
 
-use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use serde_json::json;
 
@@ -155,11 +154,18 @@ async fn request_ids_are_echoed_or_generated() {
 #[actix_web::test]
 async fn health_endpoints() {
     let app = spawn_app().await;
-    let live = app.anonymous().get("/health/live").send().await;
-    assert_eq!(live.status(), StatusCode::OK);
+    let live = app
+        .anonymous()
+        .get("/health/live")
+        .send()
+        .await
+        .assert_status(200);
     assert_eq!(*live.json(), json!({"status": "ok"}));
-    let ready = app.anonymous().get("/health/ready").send().await;
-    assert_eq!(ready.status(), StatusCode::OK);
+    app.anonymous()
+        .get("/health/ready")
+        .send()
+        .await
+        .assert_status(200);
 }
 
 #[actix_web::test]

@@ -60,10 +60,16 @@ async fn lost_connections_are_503_and_replaced() {
     lost.assert_problem(503, "service_unavailable");
     assert!(lost.header("retry-after").is_some());
     // The dead connection left the pool: the database is up, so the next request works.
-    let again = app.anonymous().get("/api/v1/organizations").send().await;
-    assert_eq!(again.status(), StatusCode::OK, "{}", again.text());
-    let ready = app.anonymous().get("/health/ready").send().await;
-    assert_eq!(ready.status(), StatusCode::OK, "{}", ready.text());
+    app.anonymous()
+        .get("/api/v1/organizations")
+        .send()
+        .await
+        .assert_status(200);
+    app.anonymous()
+        .get("/health/ready")
+        .send()
+        .await
+        .assert_status(200);
 
     // A write on a dead connection is 503 and leaves nothing behind.
     let (a, b) = futures_util::future::join(
@@ -86,8 +92,8 @@ async fn lost_connections_are_503_and_replaced() {
         .with_token(&admin)
         .get("/api/v1/organizations?q=utraconego")
         .send()
-        .await;
-    assert_eq!(listed.status(), StatusCode::OK, "{}", listed.text());
+        .await
+        .assert_status(200);
     assert_eq!(listed.json()["items"], json!([]), "{}", listed.text());
 }
 
@@ -130,6 +136,9 @@ async fn the_timeout_covers_the_queue_and_the_pool() {
     last.assert_problem(503, "service_unavailable");
     assert!(last.header("retry-after").is_some());
     holder.join().expect("the holder thread");
-    let after = app.anonymous().get("/api/v1/organizations").send().await;
-    assert_eq!(after.status(), StatusCode::OK, "{}", after.text());
+    app.anonymous()
+        .get("/api/v1/organizations")
+        .send()
+        .await
+        .assert_status(200);
 }

@@ -80,8 +80,8 @@ async fn members_are_added_listed_on_a_date_and_counted() {
             json!({"member_id": id(&w.a), "joined_on": "2014-01-01", "basis": "Uchwała nr 1/2014"}),
         )
         .send()
-        .await;
-    assert_eq!(created.status(), StatusCode::CREATED, "{}", created.text());
+        .await
+        .assert_status(201);
     assert_eq!(
         created.header("location"),
         Some(
@@ -120,8 +120,8 @@ async fn members_are_added_listed_on_a_date_and_counted() {
         .anonymous()
         .get(format!("{path}/{membership_id}"))
         .send()
-        .await;
-    assert_eq!(one.status(), StatusCode::OK);
+        .await
+        .assert_status(200);
     assert_eq!(one.etag(), "\"1\"");
     assert_eq!(one.json()["member"]["slug"], w.a["slug"]);
 
@@ -129,13 +129,12 @@ async fn members_are_added_listed_on_a_date_and_counted() {
         json!({"member_id": id(&w.b), "joined_on": "2015-01-01", "left_on": "2016-12-31"}),
         json!({"member_id": id(&w.national), "joined_on": "2020-01-01"}),
     ] {
-        let response = app.with_token(&admin).post(&path).json(&body).send().await;
-        assert_eq!(
-            response.status(),
-            StatusCode::CREATED,
-            "{}",
-            response.text()
-        );
+        app.with_token(&admin)
+            .post(&path)
+            .json(&body)
+            .send()
+            .await
+            .assert_status(201);
     }
 
     let all = app.anonymous().get(&path).send().await;
@@ -171,13 +170,12 @@ async fn members_are_added_listed_on_a_date_and_counted() {
         ("current=false", &["Beta Stowarzyszenie Samorządów"]),
     ];
     for (query, expected) in cases {
-        let response = app.anonymous().get(format!("{path}?{query}")).send().await;
-        assert_eq!(
-            response.status(),
-            StatusCode::OK,
-            "{query}: {}",
-            response.text()
-        );
+        let response = app
+            .anonymous()
+            .get(format!("{path}?{query}"))
+            .send()
+            .await
+            .assert_status(200);
         assert_eq!(names(&response), expected, "{query}");
     }
     let by_joining = app
@@ -205,8 +203,7 @@ async fn members_are_added_listed_on_a_date_and_counted() {
         let mut seen = Vec::new();
         let mut url = format!("{path}?limit=1&sort={sort}");
         loop {
-            let page = app.anonymous().get(&url).send().await;
-            assert_eq!(page.status(), StatusCode::OK, "{}", page.text());
+            let page = app.anonymous().get(&url).send().await.assert_status(200);
             seen.extend(names(&page));
             match page.json()["next_cursor"].as_str() {
                 Some(cursor) => url = format!("{path}?limit=1&sort={sort}&cursor={cursor}"),
@@ -333,18 +330,12 @@ async fn alliances_take_associations_and_associations_take_local_governments() {
         (&w.national, &w.gmina),
     ];
     for (association, member) in accepted {
-        let response = app
-            .with_token(&admin)
+        app.with_token(&admin)
             .post(members_path(association))
             .json(json!({"member_id": id(member), "joined_on": "2014-01-01"}))
             .send()
-            .await;
-        assert_eq!(
-            response.status(),
-            StatusCode::CREATED,
-            "{}",
-            response.text()
-        );
+            .await
+            .assert_status(201);
     }
     let a = app
         .anonymous()
@@ -370,18 +361,12 @@ async fn alliances_take_associations_and_associations_take_local_governments() {
         .send()
         .await
         .assert_problem(409, "still_referenced");
-    let deleted = app
-        .with_token(&admin)
+    app.with_token(&admin)
         .delete(format!("/api/v1/associations/{}", id(&w.alliance)))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(
-        deleted.status(),
-        StatusCode::NO_CONTENT,
-        "{}",
-        deleted.text()
-    );
+        .await
+        .assert_status(204);
     app.with_conn(|conn| assert_eq!(stored_count(conn, id(&w.alliance)), 0));
 }
 
@@ -501,8 +486,8 @@ async fn memberships_of_one_organization_never_overlap_and_dates_are_in_order() 
         .json(json!({"left_on": "2015-06-30", "basis": "Uchwała nr 7/2015"}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(changed.status(), StatusCode::OK, "{}", changed.text());
+        .await
+        .assert_status(200);
     assert_eq!(changed.json()["left_on"], "2015-06-30");
     assert_eq!(changed.json()["version"], 2);
     assert_eq!(changed.etag(), "\"2\"");
@@ -514,13 +499,12 @@ async fn memberships_of_one_organization_never_overlap_and_dates_are_in_order() 
         .send()
         .await
         .assert_problem(412, "precondition_failed");
-    let deleted = app
-        .with_token(&admin)
+    app.with_token(&admin)
         .delete(&first_path)
         .if_match(2)
         .send()
-        .await;
-    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+        .await
+        .assert_status(204);
     app.anonymous()
         .get(&first_path)
         .send()
@@ -545,17 +529,16 @@ async fn an_editor_of_one_association_cannot_touch_anothers_members() {
         .post(members_path(&w.a))
         .json(json!({"member_id": id(&w.gmina), "joined_on": "2014-01-01"}))
         .send()
-        .await;
-    assert_eq!(own.status(), StatusCode::CREATED, "{}", own.text());
+        .await
+        .assert_status(201);
     let own_path = format!("{}/{}", members_path(&w.a), own.json()["id"]);
-    let own_change = app
-        .with_token(&editor)
+    app.with_token(&editor)
         .patch(&own_path)
         .json(json!({"basis": "Uchwała Zgromadzenia"}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(own_change.status(), StatusCode::OK);
+        .await
+        .assert_status(200);
 
     let theirs = app
         .with_token(&admin)

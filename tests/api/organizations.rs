@@ -1,4 +1,3 @@
-use actix_web::http::StatusCode;
 use diesel::prelude::*;
 use razem::db::schema::organizations;
 use razem::domain::Role;
@@ -20,8 +19,8 @@ async fn create_read_update_delete_round_trip_with_polish_text() {
             "nip": "645-253-34-88"
         }))
         .send()
-        .await;
-    assert_eq!(created.status(), StatusCode::CREATED, "{}", created.text());
+        .await
+        .assert_status(201);
     let id = created.id();
     assert_eq!(
         created.header("location"),
@@ -66,8 +65,8 @@ async fn create_read_update_delete_round_trip_with_polish_text() {
         .anonymous()
         .get("/api/v1/organizations/gmina-swierklaniec")
         .send()
-        .await;
-    assert_eq!(by_slug.status(), StatusCode::OK);
+        .await
+        .assert_status(200);
     assert_eq!(by_slug.json(), created.json());
     let by_id = app
         .anonymous()
@@ -85,8 +84,8 @@ async fn create_read_update_delete_round_trip_with_polish_text() {
         )
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(patched.status(), StatusCode::OK, "{}", patched.text());
+        .await
+        .assert_status(200);
     assert_eq!(patched.etag(), "\"2\"");
     assert_eq!(patched.json()["address"]["street"], json!(null));
     assert_eq!(
@@ -104,13 +103,12 @@ async fn create_read_update_delete_round_trip_with_polish_text() {
         .send()
         .await;
     stale.assert_problem(412, "precondition_failed");
-    let deleted = app
-        .with_token(&admin)
+    app.with_token(&admin)
         .delete(format!("/api/v1/organizations/{id}"))
         .if_match(2)
         .send()
-        .await;
-    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+        .await
+        .assert_status(204);
     let count: i64 = app.with_conn(|conn| {
         organizations::table
             .filter(organizations::id.eq(id))
@@ -189,14 +187,13 @@ async fn if_match_is_required_and_checked() {
     );
 
     // Two writers from the same version: the second loses with 412, nothing is lost silently.
-    let first = app
-        .with_token(&admin)
+    app.with_token(&admin)
         .patch(&path)
         .json(json!({"name": "Pierwsza"}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(first.status(), StatusCode::OK);
+        .await
+        .assert_status(200);
     let second = app
         .with_token(&admin)
         .patch(&path)
@@ -362,8 +359,8 @@ async fn search_ignores_case_and_diacritics_on_every_backend() {
             .anonymous()
             .get(format!("/api/v1/organizations?q={}", urlencode(q)))
             .send()
-            .await;
-        assert_eq!(response.status(), StatusCode::OK, "{}", response.text());
+            .await
+            .assert_status(200);
         let names: Vec<&str> = response.json()["items"]
             .as_array()
             .unwrap()
@@ -486,8 +483,7 @@ async fn keyset_pagination_walks_every_row_once_in_each_sort() {
         let mut next = format!("/api/v1/organizations?limit=4&sort={sort}");
         let mut pages = 0;
         loop {
-            let response = app.anonymous().get(&next).send().await;
-            assert_eq!(response.status(), StatusCode::OK, "{}", response.text());
+            let response = app.anonymous().get(&next).send().await.assert_status(200);
             pages += 1;
             for item in response.json()["items"].as_array().unwrap() {
                 seen.push(item.id());
@@ -616,13 +612,8 @@ async fn only_admins_create_associations_and_delete_organizations() {
         .post("/api/v1/organizations")
         .json(json!({"name": "Fundacja", "kind": "ngo"}))
         .send()
-        .await;
-    assert_eq!(
-        ngo.status(),
-        StatusCode::CREATED,
-        "editors add partners: {}",
-        ngo.text()
-    );
+        .await
+        .assert_status(201);
     let delete = app
         .with_token(&editor)
         .delete(format!("/api/v1/organizations/{}", ngo.json()["id"]))

@@ -83,13 +83,8 @@ async fn create(app: &TestApp, token: &str, body: Value) -> Value {
         .post("/api/v1/positions")
         .json(&body)
         .send()
-        .await;
-    assert_eq!(
-        response.status(),
-        StatusCode::CREATED,
-        "create position: {}",
-        response.text()
-    );
+        .await
+        .assert_status(201);
     response.into_json()
 }
 
@@ -99,8 +94,8 @@ async fn move_to(app: &TestApp, token: &str, id: i64, to: &str, on: Option<&str>
         .with_token(token)
         .get(format!("/api/v1/positions/{id}"))
         .send()
-        .await;
-    assert_eq!(current.status(), StatusCode::OK, "{}", current.text());
+        .await
+        .assert_status(200);
     let mut body = json!({"to": to});
     if let Some(on) = on {
         body["on"] = json!(on);
@@ -166,13 +161,8 @@ async fn create_read_update_delete_round_trip_with_every_field() {
             "opens_at": "2024-02-01T08:00:00Z", "closes_at": "2024-03-08T08:00:00Z"
         }))
         .send()
-        .await;
-    assert_eq!(
-        consultation.status(),
-        StatusCode::CREATED,
-        "{}",
-        consultation.text()
-    );
+        .await
+        .assert_status(201);
     let consultation_id = consultation.id();
     let created = app.caller(// Signing for the Śląski Związek and answering a draft need an administrator.
             Some(&w.admin)).post("/api/v1/positions").json(json!({
@@ -188,8 +178,7 @@ async fn create_read_update_delete_round_trip_with_every_field() {
                 "attachments": [{"title": "Opinia – PDF", "url": "https://opos.example.org/3-2024.pdf", "media_type": "application/pdf", "size_bytes": 284512}],
                 "consultation_id": consultation_id
             })).send()
-        .await;
-    assert_eq!(created.status(), StatusCode::CREATED, "{}", created.text());
+        .await.assert_status(201);
     let id = created.id();
     let path = format!("/api/v1/positions/{id}");
     assert_eq!(created.header("location"), Some(path.as_str()));
@@ -253,15 +242,18 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         vec!["finanse samorządowe", "gospodarka wodno-ściekowa"]
     );
 
-    let read = app.with_token(&w.editor_a).get(&path).send().await;
-    assert_eq!(read.status(), StatusCode::OK);
+    let read = app
+        .with_token(&w.editor_a)
+        .get(&path)
+        .send()
+        .await
+        .assert_status(200);
     assert_eq!(read.json(), created.json());
     assert_eq!(read.etag(), "\"1\"");
 
     let patched = app.with_token(&w.editor_a).patch(&path).json(json!({"title": "Opinia OPOS (wersja 2)", "topics": ["woda"], "addressee_ids": [w.kwrist],
                     "attachments": [], "legislation": null, "consultation_id": null})).if_match(1).send()
-        .await;
-    assert_eq!(patched.status(), StatusCode::OK, "{}", patched.text());
+        .await.assert_status(200);
     assert_eq!(patched.etag(), "\"2\"");
     assert_eq!(patched.json()["title"], "Opinia OPOS (wersja 2)");
     assert_eq!(patched.json()["topics"], json!(["woda"]));
@@ -299,18 +291,12 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         .send()
         .await
         .assert_problem(412, "precondition_failed");
-    let deleted = app
-        .with_token(&w.editor_a)
+    app.with_token(&w.editor_a)
         .delete(&path)
         .if_match(2)
         .send()
-        .await;
-    assert_eq!(
-        deleted.status(),
-        StatusCode::NO_CONTENT,
-        "{}",
-        deleted.text()
-    );
+        .await
+        .assert_status(204);
     app.with_token(&w.admin)
         .get(&path)
         .send()
@@ -664,8 +650,8 @@ async fn co_signing_follows_the_rules() {
         .post(sign(w.slaski))
         .json(json!({"signed_on": "2024-03-12"}))
         .send()
-        .await;
-    assert_eq!(signed.status(), StatusCode::OK, "{}", signed.text());
+        .await
+        .assert_status(200);
     assert_eq!(signed.etag(), "\"3\"");
     assert_eq!(signed.json()["co_signers"][0]["organization_id"], w.slaski);
     assert_eq!(
@@ -716,18 +702,12 @@ async fn co_signing_follows_the_rules() {
         .send()
         .await
         .assert_problem(412, "precondition_failed");
-    let removed = app
-        .with_token(&w.admin)
+    app.with_token(&w.admin)
         .delete(sign(w.wielkopolska))
         .if_match(4)
         .send()
-        .await;
-    assert_eq!(
-        removed.status(),
-        StatusCode::NO_CONTENT,
-        "{}",
-        removed.text()
-    );
+        .await
+        .assert_status(204);
     app.with_token(&w.admin)
         .delete(sign(w.wielkopolska))
         .if_match(5)
@@ -856,13 +836,8 @@ async fn replies_move_a_sent_position_to_answered() {
         .post(&responses)
         .json(&reply)
         .send()
-        .await;
-    assert_eq!(
-        recorded.status(),
-        StatusCode::CREATED,
-        "{}",
-        recorded.text()
-    );
+        .await
+        .assert_status(201);
     assert_eq!(
         recorded.header("location"),
         Some(format!("/api/v1/positions/{id}").as_str())
@@ -897,8 +872,8 @@ async fn replies_move_a_sent_position_to_answered() {
         .post(&responses)
         .json(&second)
         .send()
-        .await;
-    assert_eq!(again.status(), StatusCode::CREATED, "{}", again.text());
+        .await
+        .assert_status(201);
     assert_eq!(again.json()["status"], "answered");
     assert_eq!(again.json()["responses"].as_array().unwrap().len(), 2);
     let actions = app.audit_actions("position", id);
@@ -961,16 +936,11 @@ async fn drafts_are_visible_only_to_editors_of_the_association_and_admins() {
                 history.assert_problem(404, "not_found");
             }
         }
-        let single = app
-            .caller(token)
+        app.caller(token)
             .get(format!("/api/v1/positions/{public_id}"))
             .send()
-            .await;
-        assert_eq!(
-            single.status(),
-            StatusCode::OK,
-            "{role} sees what is adopted"
-        );
+            .await
+            .assert_status(200);
         for query in [
             "limit=100",
             "status=draft&limit=100",
@@ -982,8 +952,8 @@ async fn drafts_are_visible_only_to_editors_of_the_association_and_admins() {
                 .caller(token)
                 .get(format!("/api/v1/positions?{query}"))
                 .send()
-                .await;
-            assert_eq!(list.status(), StatusCode::OK, "{}", list.text());
+                .await
+                .assert_status(200);
             let listed = list.ids();
             for id in [private_id, abandoned_id] {
                 let expected = sees_drafts
@@ -1097,13 +1067,8 @@ async fn pagination_walks_every_position_once_in_each_sort() {
         .post("/api/v1/associations")
         .json(json!({"name": "Związek Testowy", "kind": "association"}))
         .send()
-        .await;
-    assert_eq!(
-        association.status(),
-        StatusCode::CREATED,
-        "{}",
-        association.text()
-    );
+        .await
+        .assert_status(201);
     let association_id = association.id();
     let mut created = Vec::new();
     for i in 0..26 {
@@ -1158,8 +1123,7 @@ async fn pagination_walks_every_position_once_in_each_sort() {
             let base = format!("/api/v1/positions?limit=4&sort={sort}");
             let mut next = base.clone();
             loop {
-                let page = app.caller(token).get(&next).send().await;
-                assert_eq!(page.status(), StatusCode::OK, "{}", page.text());
+                let page = app.caller(token).get(&next).send().await.assert_status(200);
                 pages += 1;
                 let items = page.json()["items"].as_array().unwrap();
                 assert!(
@@ -1298,13 +1262,8 @@ async fn filters_narrow_the_list_and_bad_values_are_400() {
             .anonymous()
             .get(format!("/api/v1/positions?{query}"))
             .send()
-            .await;
-        assert_eq!(
-            response.status(),
-            StatusCode::BAD_REQUEST,
-            "?{query}: {}",
-            response.text()
-        );
+            .await
+            .assert_status(400);
         assert!(
             ["invalid_query", "invalid_cursor"]
                 .contains(&response.json()["code"].as_str().unwrap()),
@@ -1369,14 +1328,13 @@ async fn preconditions_guard_every_write() {
     assert_eq!(app.audit_actions("position", id), vec!["create"]);
 
     // Two writers from the same version: the second loses, nothing is lost silently.
-    let first = app
-        .with_token(&w.editor_a)
+    app.with_token(&w.editor_a)
         .patch(&path)
         .json(json!({"title": "Pierwszy"}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(first.status(), StatusCode::OK);
+        .await
+        .assert_status(200);
     app.with_token(&w.admin)
         .patch(&path)
         .json(json!({"title": "Drugi"}))
@@ -1397,8 +1355,8 @@ async fn preconditions_guard_every_write() {
         .json(&adopt)
         .if_match(2)
         .send()
-        .await;
-    assert_eq!(adopted.status(), StatusCode::OK, "{}", adopted.text());
+        .await
+        .assert_status(200);
     assert_eq!(adopted.json()["title"], "Pierwszy");
     assert_eq!(adopted.etag(), "\"3\"");
 
@@ -1410,18 +1368,12 @@ async fn preconditions_guard_every_write() {
         .await
         .assert_problem(409, "position_not_deletable");
     walk(&app, &w.editor_a, id, &[("withdrawn", "2024-04-01")]).await;
-    let deleted = app
-        .with_token(&w.editor_a)
+    app.with_token(&w.editor_a)
         .delete(&path)
         .if_match(4)
         .send()
-        .await;
-    assert_eq!(
-        deleted.status(),
-        StatusCode::NO_CONTENT,
-        "{}",
-        deleted.text()
-    );
+        .await
+        .assert_status(204);
     assert_eq!(
         app.audit_actions("position", id),
         vec!["create", "update", "transition", "transition", "delete"]
@@ -1601,8 +1553,8 @@ async fn invalid_positions_are_422_naming_the_field() {
         .json(json!({"adopted_on": "2023-12-01", "number": "9/2023"}))
         .if_match(2)
         .send()
-        .await;
-    assert_eq!(fixed.status(), StatusCode::OK, "{}", fixed.text());
+        .await
+        .assert_status(200);
     assert_eq!(fixed.json()["number"], "9/2023");
     assert_eq!(
         app.with_conn(|conn| stored_status_and_version(conn, id)),
@@ -1630,8 +1582,8 @@ async fn the_demo_opinion_on_the_water_supply_act_is_served() {
         .anonymous()
         .get(format!("/api/v1/positions/{id}"))
         .send()
-        .await;
-    assert_eq!(opinion.status(), StatusCode::OK);
+        .await
+        .assert_status(200);
     let body = &opinion.json();
     assert_eq!(body["association"]["slug"], "opos");
     assert_eq!(body["kind"], "opinion");
@@ -1772,13 +1724,8 @@ async fn co_signers_in_a_position_body_need_the_same_right_as_the_co_signer_endp
             .json(json!({"co_signers": co_signers}))
             .if_match(1)
             .send()
-            .await;
-        assert_eq!(
-            refused.status(),
-            StatusCode::FORBIDDEN,
-            "{what}: {}",
-            refused.text()
-        );
+            .await
+            .assert_status(403);
         refused.assert_problem(403, "forbidden");
         assert_eq!(
             stored_co_signers(&app, id),
@@ -1800,16 +1747,15 @@ async fn co_signers_in_a_position_body_need_the_same_right_as_the_co_signer_endp
         .assert_problem(403, "forbidden");
 
     // Signatures left as they were do not stand in the way of other changes.
-    let kept = app
-        .with_token(&w.editor_a)
+    app.with_token(&w.editor_a)
         .patch(&path)
         .json(
             json!({"title": "Stanowisko wspólne", "co_signers": [signer(w.slaski, "2024-03-12")]}),
         )
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(kept.status(), StatusCode::OK, "{}", kept.text());
+        .await
+        .assert_status(200);
     assert_eq!(stored_co_signers(&app, id), vec![(w.slaski, march)]);
 
     // An editor of both associations may drop and add the Śląski Związek's signature.
@@ -1820,32 +1766,29 @@ async fn co_signers_in_a_position_body_need_the_same_right_as_the_co_signer_endp
             &[w.opos, w.slaski],
         )
         .await;
-    let dropped = app
-        .with_token(&both)
+    app.with_token(&both)
         .patch(&path)
         .json(json!({"co_signers": []}))
         .if_match(2)
         .send()
-        .await;
-    assert_eq!(dropped.status(), StatusCode::OK, "{}", dropped.text());
+        .await
+        .assert_status(200);
     assert_eq!(stored_co_signers(&app, id), vec![]);
-    let added = app
-        .with_token(&both)
+    app.with_token(&both)
         .patch(&path)
         .json(json!({"co_signers": [signer(w.slaski, "2024-03-12")]}))
         .if_match(3)
         .send()
-        .await;
-    assert_eq!(added.status(), StatusCode::OK, "{}", added.text());
+        .await
+        .assert_status(200);
     assert_eq!(stored_co_signers(&app, id), vec![(w.slaski, march)]);
     // And an administrator may drop it too.
-    let by_admin = app
-        .with_token(&w.admin)
+    app.with_token(&w.admin)
         .patch(&path)
         .json(json!({"co_signers": []}))
         .if_match(4)
         .send()
-        .await;
-    assert_eq!(by_admin.status(), StatusCode::OK, "{}", by_admin.text());
+        .await
+        .assert_status(200);
     assert_eq!(stored_co_signers(&app, id), vec![]);
 }

@@ -167,19 +167,13 @@ async fn presidency_terms_follow_the_rules() {
         .send()
         .await
         .assert_problem(409, "membership_needed_by_presidency");
-    let extended = app
-        .with_token(&admin)
+    app.with_token(&admin)
         .patch(&b_path)
         .json(json!({"left_on": null}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(
-        extended.status(),
-        StatusCode::OK,
-        "extending is fine: {}",
-        extended.text()
-    );
+        .await
+        .assert_status(200);
 
     // Listing, filters, one term.
     let list = app.anonymous().get(&path).send().await;
@@ -237,8 +231,8 @@ async fn presidency_terms_follow_the_rules() {
         .json(json!({"ends_on": "2014-05-31"}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(fixed.status(), StatusCode::OK, "{}", fixed.text());
+        .await
+        .assert_status(200);
     assert_eq!(fixed.json()["ends_on"], "2014-05-31");
     assert_eq!(fixed.json()["version"], 2);
     app.with_token(&admin)
@@ -267,8 +261,12 @@ async fn presidency_terms_follow_the_rules() {
     let today = chrono::Utc::now().date_naive();
     let current = add(json!({"holder_id": id(&w.a), "starts_on": today.to_string(), "ends_on": today.to_string()})).await;
     assert_eq!(current.status(), StatusCode::CREATED, "{}", current.text());
-    let served = app.anonymous().get(format!("{path}/current")).send().await;
-    assert_eq!(served.status(), StatusCode::OK);
+    let served = app
+        .anonymous()
+        .get(format!("{path}/current"))
+        .send()
+        .await
+        .assert_status(200);
     assert_eq!(served.json()["id"], current.json()["id"]);
     let alliance = app
         .anonymous()
@@ -335,8 +333,8 @@ async fn the_demo_alliance_has_nine_members_a_timeline_and_a_presidency() {
         .anonymous()
         .get("/api/v1/associations/opos/presidencies/current")
         .send()
-        .await;
-    assert_eq!(current.status(), StatusCode::OK);
+        .await
+        .assert_status(200);
     assert_eq!(current.json()["holder_id"], presidency["holder_id"]);
 
     let members = app

@@ -4,7 +4,6 @@
 
 use std::collections::HashSet;
 
-use actix_web::http::StatusCode;
 use diesel::prelude::*;
 use razem::db::schema::project_events;
 use serde_json::{Value, json};
@@ -28,8 +27,7 @@ async fn events_round_trip_with_local_times_and_date_rules() {
                 "city": " Opole ", "venue": "Sala Herbowa, Opolski Urząd Wojewódzki", "address": "ul. Piastowska 14",
                 "participants_count": 120, "organizations_count": 64
             })).send()
-        .await;
-    assert_eq!(created.status(), StatusCode::CREATED, "{}", created.text());
+        .await.assert_status(201);
     let event_id = created.id();
     let path = format!("{base}/{event_id}");
     assert_eq!(created.header("location"), Some(path.as_str()));
@@ -135,15 +133,9 @@ async fn events_round_trip_with_local_times_and_date_rules() {
         response.assert_invalid(field, code);
     }
     // Over several days the end time may come before the start time.
-    let study_visit = app.with_token(&w.editor_lead).post(&base).json(json!({"kind": "study_visit", "title": "Wizyta studyjna w Norwegii", "starts_on": "2015-05-11",
+    app.with_token(&w.editor_lead).post(&base).json(json!({"kind": "study_visit", "title": "Wizyta studyjna w Norwegii", "starts_on": "2015-05-11",
                     "ends_on": "2015-05-15", "starts_at": "14:00", "ends_at": "09:00", "city": "Oslo"})).send()
-        .await;
-    assert_eq!(
-        study_visit.status(),
-        StatusCode::CREATED,
-        "{}",
-        study_visit.text()
-    );
+        .await.assert_status(201);
     let count: i64 = app.with_conn(|conn| {
         project_events::table
             .filter(project_events::project_id.eq(id))
@@ -177,8 +169,7 @@ async fn events_round_trip_with_local_times_and_date_rules() {
         .await
         .assert_problem(428, "precondition_required");
     let patched = app.with_token(&w.editor_lead).patch(&path).json(json!({"ends_on": "2016-04-19", "starts_at": null, "city": "Opole ", "participants_count": null})).if_match(1).send()
-        .await;
-    assert_eq!(patched.status(), StatusCode::OK, "{}", patched.text());
+        .await.assert_status(200);
     assert_eq!(patched.etag(), "\"2\"");
     assert_eq!(patched.json()["ends_on"], "2016-04-19");
     assert_eq!(patched.json()["starts_at"], Value::Null);
@@ -201,18 +192,12 @@ async fn events_round_trip_with_local_times_and_date_rules() {
         .send()
         .await
         .assert_problem(404, "not_found");
-    let deleted = app
-        .with_token(&w.editor_lead)
+    app.with_token(&w.editor_lead)
         .delete(&path)
         .if_match(2)
         .send()
-        .await;
-    assert_eq!(
-        deleted.status(),
-        StatusCode::NO_CONTENT,
-        "{}",
-        deleted.text()
-    );
+        .await
+        .assert_status(204);
     app.anonymous()
         .get(&path)
         .send()
@@ -242,30 +227,18 @@ async fn the_calendar_filters_orders_and_pages() {
         json!({"kind": "workshop", "title": "Warsztaty trzydniowe", "starts_on": "2016-04-15", "ends_on": "2016-04-17", "city": "Łódź"}),
         json!({"kind": "meeting", "title": "Spotkanie bez miasta", "starts_on": "2016-04-18"}),
     ] {
-        let response = app
-            .with_token(&w.admin)
+        app.with_token(&w.admin)
             .post(&base)
             .json(&event)
             .send()
-            .await;
-        assert_eq!(
-            response.status(),
-            StatusCode::CREATED,
-            "{}",
-            response.text()
-        );
+            .await
+            .assert_status(201);
     }
     let calendar = |query: &str| {
         let app = &app;
         let url = format!("/api/v1/events?{query}");
         async move {
-            let response = app.anonymous().get(&url).send().await;
-            assert_eq!(
-                response.status(),
-                StatusCode::OK,
-                "{url}: {}",
-                response.text()
-            );
+            let response = app.anonymous().get(&url).send().await.assert_status(200);
             response.item_strings("title")
         }
     };
@@ -356,8 +329,7 @@ async fn the_calendar_filters_orders_and_pages() {
         let mut seen = Vec::new();
         let mut url = format!("/api/v1/events?sort={sort}&limit=2");
         loop {
-            let page = app.anonymous().get(&url).send().await;
-            assert_eq!(page.status(), StatusCode::OK, "{}", page.text());
+            let page = app.anonymous().get(&url).send().await.assert_status(200);
             seen.extend(page.item_strings("title"));
             match page.json()["next_cursor"].as_str() {
                 Some(cursor) => url = format!("/api/v1/events?sort={sort}&limit=2&cursor={cursor}"),
@@ -373,13 +345,12 @@ async fn the_calendar_filters_orders_and_pages() {
     }
     // updated_since.
     let mark = chrono::Utc::now();
-    let last = app
-        .with_token(&w.admin)
+    app.with_token(&w.admin)
         .post(&base)
         .json(json!({"kind": "meeting", "title": "Nowe spotkanie", "starts_on": "2017-01-10"}))
         .send()
-        .await;
-    assert_eq!(last.status(), StatusCode::CREATED);
+        .await
+        .assert_status(201);
     assert_eq!(
         calendar(&format!(
             "updated_since={}",

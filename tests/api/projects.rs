@@ -5,7 +5,6 @@
 
 use std::collections::HashSet;
 
-use actix_web::http::StatusCode;
 use diesel::prelude::*;
 use razem::db::schema::{
     project_events, project_funding, project_goals, project_indicators, project_partners, projects,
@@ -73,13 +72,8 @@ pub async fn create(app: &TestApp, token: &str, body: Value) -> Value {
         .post("/api/v1/projects")
         .json(&body)
         .send()
-        .await;
-    assert_eq!(
-        response.status(),
-        StatusCode::CREATED,
-        "create project: {}",
-        response.text()
-    );
+        .await
+        .assert_status(201);
     response.into_json()
 }
 
@@ -125,8 +119,7 @@ async fn create_read_update_delete_round_trip_with_every_field() {
                 ],
                 "goals": ["  Wsparcie 38 partnerstw. ", "Analiza barier prawnych."]
             })).send()
-        .await;
-    assert_eq!(created.status(), StatusCode::CREATED, "{}", created.text());
+        .await.assert_status(201);
     let id = created.id();
     let path = format!("/api/v1/projects/{id}");
     assert_eq!(created.header("location"), Some(path.as_str()));
@@ -244,8 +237,7 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         ]
     );
 
-    let read = app.anonymous().get(&path).send().await;
-    assert_eq!(read.status(), StatusCode::OK);
+    let read = app.anonymous().get(&path).send().await.assert_status(200);
     assert_eq!(read.json(), created.json());
     assert_eq!(read.etag(), "\"1\"");
 
@@ -264,8 +256,8 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         )
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(same.status(), StatusCode::OK, "{}", same.text());
+        .await
+        .assert_status(200);
     assert_eq!(
         same.etag(),
         "\"1\"",
@@ -279,8 +271,7 @@ async fn create_read_update_delete_round_trip_with_every_field() {
                             {"source": "Budżet państwa", "amount": {"amount": "0.2", "currency": "PLN"}}],
                 "goals": []
             })).if_match(1).send()
-        .await;
-    assert_eq!(patched.status(), StatusCode::OK, "{}", patched.text());
+        .await.assert_status(200);
     assert_eq!(patched.etag(), "\"2\"");
     assert_eq!(patched.json()["status"], "completed");
     assert_eq!(patched.json()["summary"], Value::Null);
@@ -324,18 +315,12 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         .send()
         .await
         .assert_problem(412, "precondition_failed");
-    let deleted = app
-        .with_token(&w.editor_lead)
+    app.with_token(&w.editor_lead)
         .delete(&path)
         .if_match(2)
         .send()
-        .await;
-    assert_eq!(
-        deleted.status(),
-        StatusCode::NO_CONTENT,
-        "{}",
-        deleted.text()
-    );
+        .await
+        .assert_status(204);
     app.anonymous()
         .get(&path)
         .send()
@@ -581,8 +566,8 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
         .json(json!({"value": null}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(cleared.status(), StatusCode::OK, "{}", cleared.text());
+        .await
+        .assert_status(200);
     assert_eq!(cleared.json()["value"], Value::Null);
 }
 
@@ -693,8 +678,8 @@ async fn dates_and_cross_field_rules() {
         .json(json!({"starts_on": "2019-06-01", "status": "completed"}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(moved.status(), StatusCode::OK, "{}", moved.text());
+        .await
+        .assert_status(200);
     assert_eq!(moved.json()["starts_on"], "2019-06-01");
 }
 
@@ -772,8 +757,8 @@ async fn partners_codes_and_references() {
         .json(json!({"lead_id": w.zpp}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(moved.status(), StatusCode::OK, "{}", moved.text());
+        .await
+        .assert_status(200);
     let roles: Vec<(i64, String)> = moved.json()["partners"]
         .as_array()
         .unwrap()
@@ -791,8 +776,7 @@ async fn partners_codes_and_references() {
     );
     // With `partners` in the same patch the list is exactly what was sent.
     let replaced = app.with_token(&w.admin).patch(&path).json(json!({"lead_id": w.zgw, "partners": [{"organization_id": w.ks, "role": "associated"}]})).if_match(2).send()
-        .await;
-    assert_eq!(replaced.status(), StatusCode::OK, "{}", replaced.text());
+        .await.assert_status(200);
     let ids: Vec<i64> = replaced.json()["partners"]
         .as_array()
         .unwrap()
@@ -894,13 +878,8 @@ async fn filters_sorts_and_pagination() {
                 .anonymous()
                 .get(format!("/api/v1/projects?{query}"))
                 .send()
-                .await;
-            assert_eq!(
-                response.status(),
-                StatusCode::OK,
-                "{query}: {}",
-                response.text()
-            );
+                .await
+                .assert_status(200);
             response.ids().into_iter().collect::<HashSet<i64>>()
         }
     };
@@ -978,8 +957,7 @@ async fn filters_sorts_and_pagination() {
         let mut seen = Vec::new();
         let mut url = format!("/api/v1/projects?sort={sort}&limit=2");
         loop {
-            let page = app.anonymous().get(&url).send().await;
-            assert_eq!(page.status(), StatusCode::OK, "{url}: {}", page.text());
+            let page = app.anonymous().get(&url).send().await.assert_status(200);
             seen.extend(page.ids());
             match page.json()["next_cursor"].as_str() {
                 Some(cursor) => {
@@ -1057,8 +1035,7 @@ async fn indicators_with_progress_bump_the_project_version() {
     let id = project.id();
     let base = format!("/api/v1/projects/{id}/indicators");
     let created = app.with_token(&w.editor_lead).post(&base).json(json!({"name": "  Szkolenia specjalistyczne ", "unit": "szkolenia", "target": 29, "achieved": 12, "as_of": "2014-06-30"})).send()
-        .await;
-    assert_eq!(created.status(), StatusCode::CREATED, "{}", created.text());
+        .await.assert_status(201);
     let indicator_id = created.id();
     let path = format!("{base}/{indicator_id}");
     assert_eq!(created.header("location"), Some(path.as_str()));
@@ -1100,13 +1077,8 @@ async fn indicators_with_progress_bump_the_project_version() {
             .json(&patch)
             .if_match(current.etag())
             .send()
-            .await;
-        assert_eq!(
-            response.status(),
-            StatusCode::OK,
-            "{patch}: {}",
-            response.text()
-        );
+            .await
+            .assert_status(200);
         assert_eq!(response.json()["progress_percent"], progress, "{patch}");
     }
     let stored: (i64, Option<i64>, i64) = app.with_conn(|conn| {
@@ -1235,18 +1207,12 @@ async fn indicators_with_progress_bump_the_project_version() {
         .send()
         .await
         .assert_problem(412, "precondition_failed");
-    let deleted = app
-        .with_token(&w.editor_lead)
+    app.with_token(&w.editor_lead)
         .delete(&path)
         .if_match(8)
         .send()
-        .await;
-    assert_eq!(
-        deleted.status(),
-        StatusCode::NO_CONTENT,
-        "{}",
-        deleted.text()
-    );
+        .await
+        .assert_status(204);
     app.anonymous()
         .get(&path)
         .send()
@@ -1261,18 +1227,12 @@ async fn indicators_with_progress_bump_the_project_version() {
     );
     // Deleting the project takes its indicators with it.
     let current = version_of(&app, id);
-    let response = app
-        .with_token(&w.editor_lead)
+    app.with_token(&w.editor_lead)
         .delete(format!("/api/v1/projects/{id}"))
         .if_match(format!("\"{current}\""))
         .send()
-        .await;
-    assert_eq!(
-        response.status(),
-        StatusCode::NO_CONTENT,
-        "{}",
-        response.text()
-    );
+        .await
+        .assert_status(204);
     let left: i64 = app.with_conn(|conn| {
         project_indicators::table
             .filter(project_indicators::project_id.eq(id))
@@ -1494,18 +1454,12 @@ async fn authorization_by_role_and_token_scope() {
         );
     }
     let current = version_of(&app, id);
-    let response = app
-        .with_token(&token_lead)
+    app.with_token(&token_lead)
         .delete(format!("/api/v1/projects/{id}"))
         .if_match(format!("\"{current}\""))
         .send()
-        .await;
-    assert_eq!(
-        response.status(),
-        StatusCode::NO_CONTENT,
-        "{}",
-        response.text()
-    );
+        .await
+        .assert_status(204);
     let audit: Vec<(Option<i64>, Option<i64>)> = app.with_conn(|conn| {
         razem::audit::repo::for_object(conn, "project", &id.to_string())
             .unwrap()

@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use actix_web::http::StatusCode;
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use razem::db::DbConnection;
@@ -225,16 +224,16 @@ async fn synthetic_data_has_the_asked_shape_and_consistent_numbers() {
         .anonymous()
         .get("/api/v1/positions?limit=50")
         .send()
-        .await;
-    assert_eq!(page.status(), StatusCode::OK, "{}", page.text());
+        .await
+        .assert_status(200);
     assert_eq!(page.json()["items"].as_array().unwrap().len(), 50);
     assert!(page.json()["next_cursor"].is_string());
     let one = app
         .anonymous()
         .get(format!("/api/v1/positions/{first}"))
         .send()
-        .await;
-    assert_eq!(one.status(), StatusCode::OK, "{}", one.text());
+        .await
+        .assert_status(200);
     assert!(!one.json()["topics"].as_array().unwrap().is_empty());
     assert!(!one.json()["addressees"].as_array().unwrap().is_empty());
     assert_eq!(one.json()["association"]["kind"], "association");
@@ -302,8 +301,8 @@ async fn synthetic_data_goes_after_existing_rows_and_leaves_ids_usable() {
         .post("/api/v1/positions")
         .json(json!({"association_id": association_id, "kind": "appeal", "title": "Apel testowy"}))
         .send()
-        .await;
-    assert_eq!(created.status(), StatusCode::CREATED, "{}", created.text());
+        .await
+        .assert_status(201);
     assert_eq!(created.id(), before + 30 + 1, "{}", created.text());
     let organization = app
         .organization(&admin, json!({"name": "Gmina Testowa", "kind": "jst"}))

@@ -1,7 +1,6 @@
 //! `razem import-teryt`: the library function the CLI calls, on a real excerpt of the
 //! GUS TERC register (śląskie), asserting on what is stored.
 
-use actix_web::http::StatusCode;
 use diesel::prelude::*;
 use razem::db::schema::organizations;
 use razem::teryt::{ImportReport, import};
@@ -94,8 +93,8 @@ async fn the_register_is_imported_once_and_a_second_run_changes_nothing() {
         .anonymous()
         .get("/api/v1/organizations?teryt=2413072")
         .send()
-        .await;
-    assert_eq!(served.status(), StatusCode::OK);
+        .await
+        .assert_status(200);
     assert_eq!(served.json()["items"][0]["name"], "Gmina Świerklaniec");
     assert_eq!(served.json()["items"][0]["slug"], "gmina-swierklaniec");
     let slaskie = app
@@ -125,9 +124,8 @@ async fn a_renamed_unit_is_updated_and_an_editors_description_survives() {
     app.with_conn(|conn| run(conn, FIXTURE.as_bytes()));
     let admin = app.admin().await;
     let path = "/api/v1/organizations/gmina-swierklaniec";
-    let changed = app.with_token(&admin).patch(path).json(serde_json::json!({"name": "Świerklaniec (stara nazwa)", "description": "Opis redakcji."})).if_match(1).send()
-        .await;
-    assert_eq!(changed.status(), StatusCode::OK, "{}", changed.text());
+    app.with_token(&admin).patch(path).json(serde_json::json!({"name": "Świerklaniec (stara nazwa)", "description": "Opis redakcji."})).if_match(1).send()
+        .await.assert_status(200);
 
     let report = app.with_conn(|conn| run(conn, FIXTURE.as_bytes()));
     assert_eq!(

@@ -17,8 +17,7 @@ async fn tokens_are_issued_once_stored_hashed_and_listed_without_secret() {
         .user("redakcja@example.org", Role::Editor, &[slaski])
         .await;
     let created = app.with_token(&editor).post("/api/v1/tokens").json(json!({"name": "Portal ŚZGiP", "organization_id": slaski, "scopes": ["associations:read", "associations:write", "associations:read"]})).send()
-        .await;
-    assert_eq!(created.status(), StatusCode::CREATED, "{}", created.text());
+        .await.assert_status(201);
     let secret = created.json()["token"].as_str().unwrap().to_owned();
     assert!(secret.starts_with("rzm_") && secret.len() >= 36, "{secret}");
     assert!(secret[4..].chars().all(|c| c.is_ascii_alphanumeric()));
@@ -44,8 +43,12 @@ async fn tokens_are_issued_once_stored_hashed_and_listed_without_secret() {
     assert_ne!(hash, secret);
     assert!(secret.starts_with(&prefix));
 
-    let list = app.with_token(&editor).get("/api/v1/tokens").send().await;
-    assert_eq!(list.status(), StatusCode::OK);
+    let list = app
+        .with_token(&editor)
+        .get("/api/v1/tokens")
+        .send()
+        .await
+        .assert_status(200);
     assert_eq!(list.json()["items"].as_array().unwrap().len(), 1);
     assert!(
         !list.text().contains(&secret),
@@ -59,20 +62,18 @@ async fn tokens_are_issued_once_stored_hashed_and_listed_without_secret() {
         .await;
     assert_eq!(one.json()["last_used_at"], json!(null));
 
-    let read = app
-        .with_token(&secret)
+    app.with_token(&secret)
         .get("/api/v1/associations/slaski-zwiazek-gmin-i-powiatow")
         .send()
-        .await;
-    assert_eq!(read.status(), StatusCode::OK);
-    let write = app
-        .with_token(&secret)
+        .await
+        .assert_status(200);
+    app.with_token(&secret)
         .patch("/api/v1/associations/slaski-zwiazek-gmin-i-powiatow")
         .json(json!({"website": "https://www.silesia.org.pl"}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(write.status(), StatusCode::OK, "{}", write.text());
+        .await
+        .assert_status(200);
     let audit = app.with_conn(|conn| {
         razem::audit::repo::for_object(conn, "organization", &slaski.to_string()).unwrap()
     });
@@ -174,18 +175,12 @@ async fn revocation_takes_effect_on_the_next_request() {
         .send()
         .await
         .assert_problem(428, "precondition_required");
-    let revoked = app
-        .with_token(&admin)
+    app.with_token(&admin)
         .delete(format!("/api/v1/tokens/{id}"))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(
-        revoked.status(),
-        StatusCode::NO_CONTENT,
-        "{}",
-        revoked.text()
-    );
+        .await
+        .assert_status(204);
     app.with_token(&secret)
         .get("/api/v1/associations")
         .send()

@@ -1,4 +1,3 @@
-use actix_web::http::StatusCode;
 use diesel::prelude::*;
 use razem::db::schema::{user_associations, users};
 use razem::domain::Role;
@@ -20,8 +19,7 @@ async fn admins_manage_people() {
         .as_i64()
         .unwrap();
     let created = app.with_token(&admin).post("/api/v1/users").json(json!({"email": "redakcja@silesia.example.org", "name": "Biuro ŚZGiP", "role": "editor", "password": PASSWORD, "associations": [slaski]})).send()
-        .await;
-    assert_eq!(created.status(), StatusCode::CREATED, "{}", created.text());
+        .await.assert_status(201);
     let id = created.id();
     assert_eq!(
         created.header("location"),
@@ -61,8 +59,8 @@ async fn admins_manage_people() {
         .json(json!({"role": "viewer"}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(demoted.status(), StatusCode::OK, "{}", demoted.text());
+        .await
+        .assert_status(200);
     assert_eq!(
         demoted.json()["associations"],
         json!([]),
@@ -81,8 +79,8 @@ async fn admins_manage_people() {
         .with_token(&admin)
         .get("/api/v1/users?role=viewer")
         .send()
-        .await;
-    assert_eq!(list.status(), StatusCode::OK);
+        .await
+        .assert_status(200);
     assert_eq!(list.json()["items"].as_array().unwrap().len(), 1);
     let one = app
         .with_token(&admin)
