@@ -120,9 +120,8 @@ async fn editor_of_one_association_cannot_change_another() {
         .await;
     anonymous.assert_problem(401, "authentication_required");
 
-    let admin = app.admin().await;
     let by_admin = app
-        .with_token(&admin)
+        .as_admin()
         .patch("/api/v1/associations/zwiazek-gmin-lubelszczyzny")
         .json(json!({"short_name": "ZGL"}))
         .if_match(1)
@@ -141,7 +140,7 @@ async fn editor_of_one_association_cannot_change_another() {
         .await;
     kind_change.assert_problem(403, "forbidden");
     let to_jst = app
-        .with_token(&admin)
+        .as_admin()
         .patch("/api/v1/associations/slaski-zwiazek-gmin-i-powiatow")
         .json(json!({"kind": "jst"}))
         .if_match(2)
@@ -153,15 +152,14 @@ async fn editor_of_one_association_cannot_change_another() {
 #[actix_web::test]
 async fn associations_are_created_by_admins_only() {
     let app = spawn_app().await;
-    let admin = app.admin().await;
-    let created = app.with_token(&admin).post("/api/v1/associations").json(json!({"name": "Związek Gmin Warmińsko-Mazurskich", "kind": "association", "address": {"voivodeship": "warmińsko-mazurskie"}})).send()
+    let created = app.as_admin().post("/api/v1/associations").json(json!({"name": "Związek Gmin Warmińsko-Mazurskich", "kind": "association", "address": {"voivodeship": "warmińsko-mazurskie"}})).send()
         .await.assert_status(201);
     assert_eq!(
         created.header("location"),
         Some(format!("/api/v1/associations/{}", created.json()["id"]).as_str())
     );
     let not_association = app
-        .with_token(&admin)
+        .as_admin()
         .post("/api/v1/associations")
         .json(json!({"name": "Fundacja", "kind": "ngo"}))
         .send()

@@ -269,7 +269,6 @@ fn alg_none(kid: &str, claims: &serde_json::Value) -> String {
 #[actix_web::test]
 async fn deactivated_accounts_lose_access_at_once() {
     let app = spawn_app().await;
-    let admin = app.admin().await;
     let (id, token) = app.user("leaving@example.org", Role::Viewer, &[]).await;
     assert_eq!(
         app.with_token(&token)
@@ -279,7 +278,7 @@ async fn deactivated_accounts_lose_access_at_once() {
             .status(),
         StatusCode::OK
     );
-    app.with_token(&admin)
+    app.as_admin()
         .patch(format!("/api/v1/users/{id}"))
         .json(json!({"active": false}))
         .if_match(1)

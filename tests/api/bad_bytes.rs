@@ -162,7 +162,7 @@ async fn nul_in_any_path_or_query_parameter_is_400_naming_it() {
         "{paths} path and {queries} query cases"
     );
     // A NUL in a parameter's name is refused the same way.
-    app.with_token(&admin)
+    app.as_admin()
         .get("/api/v1/organizations?q%00=x")
         .send()
         .await

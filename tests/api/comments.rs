@@ -559,7 +559,7 @@ async fn eligibility_admits_members_or_the_invited_only() {
         .user("redakcja@opos.example.org", Role::Editor, &[w.opos])
         .await;
     // ZMP joins OPOS only tomorrow: not a member today.
-    app.with_token(&w.admin).post(format!("/api/v1/associations/{}/members", w.opos)).json(json!({"member_id": zmp, "joined_on": (Utc::now().date_naive() + chrono::Duration::days(1)).to_string()})).send()
+    app.as_admin().post(format!("/api/v1/associations/{}/members", w.opos)).json(json!({"member_id": zmp, "joined_on": (Utc::now().date_naive() + chrono::Duration::days(1)).to_string()})).send()
         .await.assert_status(201);
     let mut body = programme(w.opos, &days(-1), &days(20));
     body["eligibility"] = json!("members");
@@ -745,7 +745,7 @@ async fn only_the_organizer_decides_and_reasons_are_required() {
     assert_eq!(repeated.json()["disposition"]["decided_at"], decided_at);
 
     let accepted = app
-        .with_token(&w.admin)
+        .as_admin()
         .put(&disposition)
         .json(json!({"status": "accepted"}))
         .if_match(2)

@@ -329,7 +329,7 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         .send()
         .await
         .assert_status(204);
-    app.with_token(&w.admin)
+    app.as_admin()
         .get(&path)
         .send()
         .await
@@ -368,7 +368,7 @@ async fn the_status_follows_the_clock() {
         (draft, "draft"),
     ] {
         let response = app
-            .with_token(&w.admin)
+            .as_admin()
             .get(format!("/api/v1/consultations/{id}"))
             .send()
             .await;
@@ -409,13 +409,13 @@ async fn the_status_follows_the_clock() {
 
     // Moving the window moves the status: the future one opens when opens_at is now past.
     let current_tag = app
-        .with_token(&w.admin)
+        .as_admin()
         .get(format!("/api/v1/consultations/{future}"))
         .send()
         .await
         .etag();
     let moved = app
-        .with_token(&w.admin)
+        .as_admin()
         .patch(format!("/api/v1/consultations/{future}"))
         .json(json!({"opens_at": hours(-1)}))
         .if_match(&current_tag)
@@ -489,7 +489,7 @@ async fn minimum_periods_depend_on_the_subject_kind() {
         ("other", 7),
     ] {
         let exact = app
-            .with_token(&w.admin)
+            .as_admin()
             .post("/api/v1/consultations")
             .json(window(kind, minimum_days * 24))
             .send()
@@ -497,7 +497,7 @@ async fn minimum_periods_depend_on_the_subject_kind() {
             .assert_status(201);
         assert_eq!(exact.json()["minimum_days"], minimum_days);
         let short = app
-            .with_token(&w.admin)
+            .as_admin()
             .post("/api/v1/consultations")
             .json(window(kind, minimum_days * 24 - 1))
             .send()
@@ -509,7 +509,7 @@ async fn minimum_periods_depend_on_the_subject_kind() {
         reasoned["shortened_reason"] =
             json!("Termin skrócony ze względu na konieczność uchwalenia programu do 30 listopada.");
         let with_reason = app
-            .with_token(&w.admin)
+            .as_admin()
             .post("/api/v1/consultations")
             .json(&reasoned)
             .send()
@@ -518,7 +518,7 @@ async fn minimum_periods_depend_on_the_subject_kind() {
         assert!(with_reason.json()["shortened_reason"].is_string());
     }
     let backwards = app
-        .with_token(&w.admin)
+        .as_admin()
         .post("/api/v1/consultations")
         .json(programme(
             w.organizer,
@@ -533,7 +533,7 @@ async fn minimum_periods_depend_on_the_subject_kind() {
     // Shortening a window by PATCH is held to the same rule; dropping the reason too.
     let created = create(&app, &w.admin, window("programme", 20 * 24)).await;
     let path = format!("/api/v1/consultations/{}", created["id"]);
-    app.with_token(&w.admin)
+    app.as_admin()
         .patch(&path)
         .json(json!({"closes_at": "2030-01-10T00:00:00Z"}))
         .if_match(1)
@@ -548,9 +548,9 @@ async fn minimum_periods_depend_on_the_subject_kind() {
             .unwrap()
     });
     assert_eq!(stored.to_string(), "2030-01-21 00:00:00", "unchanged");
-    app.with_token(&w.admin).patch(&path).json(json!({"closes_at": "2030-01-10T00:00:00Z", "shortened_reason": "Pilna zmiana przepisów."})).if_match(1).send()
+    app.as_admin().patch(&path).json(json!({"closes_at": "2030-01-10T00:00:00Z", "shortened_reason": "Pilna zmiana przepisów."})).if_match(1).send()
         .await.assert_status(200);
-    app.with_token(&w.admin)
+    app.as_admin()
         .patch(&path)
         .json(json!({"shortened_reason": null}))
         .if_match(2)
@@ -564,7 +564,7 @@ async fn minimum_periods_are_configuration() {
     let app = spawn_app_with(|config| config.consultation_min_days.programme = 21).await;
     let w = world(&app).await;
     let fourteen_days = app
-        .with_token(&w.admin)
+        .as_admin()
         .post("/api/v1/consultations")
         .json(programme(
             w.organizer,
@@ -581,7 +581,7 @@ async fn minimum_periods_are_configuration() {
             .contains("at least 21 days")
     );
     let three_weeks = app
-        .with_token(&w.admin)
+        .as_admin()
         .post("/api/v1/consultations")
         .json(programme(
             w.organizer,
@@ -741,7 +741,7 @@ async fn the_window_changes_only_as_far_as_its_status_allows() {
     let w = world(&app).await;
     let id = open(&app, &w).await;
     let path = format!("/api/v1/consultations/{id}");
-    let tag = app.with_token(&w.admin).get(&path).send().await.etag();
+    let tag = app.as_admin().get(&path).send().await.etag();
     for (patch, code) in [
         (json!({"opens_at": days(-2)}), "window_started"),
         (json!({"closes_at": days(19)}), "window_shortened"),
@@ -751,7 +751,7 @@ async fn the_window_changes_only_as_far_as_its_status_allows() {
         ),
         (json!({"organizer_id": w.opos}), "consultation_not_draft"),
     ] {
-        app.with_token(&w.admin)
+        app.as_admin()
             .patch(&path)
             .json(&patch)
             .if_match(&tag)
@@ -759,7 +759,7 @@ async fn the_window_changes_only_as_far_as_its_status_allows() {
             .await
             .assert_problem(409, code);
     }
-    app.with_token(&w.admin)
+    app.as_admin()
         .patch(&path)
         .json(json!({"closes_at": days(25)}))
         .if_match(&tag)
@@ -769,15 +769,15 @@ async fn the_window_changes_only_as_far_as_its_status_allows() {
 
     let closed = closed(&app, &w).await;
     let path = format!("/api/v1/consultations/{closed}");
-    let tag = app.with_token(&w.admin).get(&path).send().await.etag();
-    app.with_token(&w.admin)
+    let tag = app.as_admin().get(&path).send().await.etag();
+    app.as_admin()
         .patch(&path)
         .json(json!({"closes_at": days(5)}))
         .if_match(&tag)
         .send()
         .await
         .assert_problem(409, "consultation_closed");
-    app.with_token(&w.admin)
+    app.as_admin()
         .patch(&path)
         .json(json!({"description": "Dodano link do nagrania spotkania."}))
         .if_match(&tag)
@@ -786,14 +786,14 @@ async fn the_window_changes_only_as_far_as_its_status_allows() {
         .assert_status(200);
     let published = move_to(&app, &w.admin, closed, "report_published").await;
     assert_eq!(published.status(), StatusCode::OK, "{}", published.text());
-    app.with_token(&w.admin)
+    app.as_admin()
         .patch(&path)
         .json(json!({"title": "Po publikacji"}))
         .if_match(published.etag())
         .send()
         .await
         .assert_problem(409, "consultation_final");
-    app.with_token(&w.admin)
+    app.as_admin()
         .delete(&path)
         .if_match(published.etag())
         .send()
@@ -1073,9 +1073,9 @@ async fn positions_answer_consultations() {
     // A consultation that positions answer is not deleted.
     let draft = create(&app, &w.admin, programme(w.organizer, &days(1), &days(20))).await;
     let draft_id = draft.id();
-    app.with_token(&w.admin).post("/api/v1/positions").json(json!({"association_id": w.opos, "kind": "opinion", "title": "Opinia 2", "consultation_id": draft_id})).send()
+    app.as_admin().post("/api/v1/positions").json(json!({"association_id": w.opos, "kind": "opinion", "title": "Opinia 2", "consultation_id": draft_id})).send()
         .await.assert_status(201);
-    app.with_token(&w.admin)
+    app.as_admin()
         .delete(format!("/api/v1/consultations/{draft_id}"))
         .if_match(1)
         .send()
@@ -1184,7 +1184,7 @@ async fn a_draft_consultation_the_writer_cannot_see_is_answered_as_a_missing_one
             .assert_status(201);
         assert_eq!(created.json()["consultation_id"], draft_id);
     }
-    app.with_token(&w.admin)
+    app.as_admin()
         .patch(&path)
         .json(json!({"consultation_id": draft_id}))
         .if_match(1)
@@ -1251,7 +1251,7 @@ async fn invalid_bodies_are_422_naming_the_field() {
     ];
     for (body, field) in cases {
         let response = app
-            .with_token(&w.admin)
+            .as_admin()
             .post("/api/v1/consultations")
             .json(&body)
             .send()

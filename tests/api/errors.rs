@@ -105,8 +105,7 @@ async fn malformed_bodies() {
 #[actix_web::test]
 async fn bad_path_and_query_parameters() {
     let app = spawn_app().await;
-    let admin = app.admin().await;
-    app.with_token(&admin)
+    app.as_admin()
         .get("/api/v1/users/not-a-number")
         .send()
         .await
@@ -190,13 +189,12 @@ async fn an_unreachable_database_is_503_not_a_hang() {
 #[actix_web::test]
 async fn ids_in_paths_are_positive() {
     let app = spawn_app().await;
-    let admin = app.admin().await;
-    app.with_token(&admin)
+    app.as_admin()
         .get("/api/v1/users/0")
         .send()
         .await
         .assert_problem(400, "invalid_path");
-    app.with_token(&admin)
+    app.as_admin()
         .get("/api/v1/users/-3")
         .send()
         .await

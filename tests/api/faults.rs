@@ -36,11 +36,12 @@ async fn lost_connections_are_503_and_replaced() {
     if app.db.backend() != razem::db::Backend::Postgres {
         return; // SQLite has no server to lose.
     }
-    let admin = app.admin().await;
+    // Signed in now: signing in inside the concurrent requests would wait for the one connection.
+    app.admin().await;
     // The pooled connection has prepared statements.
     let (a, b, c) = futures_util::future::join3(
         app.anonymous().get("/api/v1/organizations").send(),
-        app.with_token(&admin).get("/api/v1/organizations").send(),
+        app.as_admin().get("/api/v1/organizations").send(),
         app.anonymous().get("/health/ready").send(),
     )
     .await;
@@ -74,22 +75,20 @@ async fn lost_connections_are_503_and_replaced() {
     // A write on a dead connection is 503 and leaves nothing behind.
     let (a, b) = futures_util::future::join(
         app.anonymous().get("/api/v1/organizations").send(),
-        app.with_token(&admin)
-            .get("/api/v1/organizations?q=x")
-            .send(),
+        app.as_admin().get("/api/v1/organizations?q=x").send(),
     )
     .await;
     assert_eq!((a.status(), b.status()), (StatusCode::OK, StatusCode::OK));
     terminate_sessions(&database);
     let write = app
-        .with_token(&admin)
+        .as_admin()
         .post("/api/v1/organizations")
         .json(json!({"name": "Fundacja Utraconego Połączenia", "kind": "ngo"}))
         .send()
         .await;
     write.assert_problem(503, "service_unavailable");
     let listed = app
-        .with_token(&admin)
+        .as_admin()
         .get("/api/v1/organizations?q=utraconego")
         .send()
         .await

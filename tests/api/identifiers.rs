@@ -82,7 +82,7 @@ async fn every_invalid_identifier_is_422_naming_the_field() {
     let admin = app.admin().await;
     for (field, value, path, code) in INVALID {
         let response = app
-            .with_token(&admin)
+            .as_admin()
             .post("/api/v1/organizations")
             .json(body_with(field, value))
             .send()
@@ -110,7 +110,7 @@ async fn every_invalid_identifier_is_422_naming_the_field() {
         ("krs", "12345", "invalid_krs"),
     ] {
         let response = app
-            .with_token(&admin)
+            .as_admin()
             .patch(&path)
             .json(json!({field: value}))
             .if_match(1)
@@ -258,7 +258,7 @@ async fn terc_codes_imply_the_kind_and_voivodeship_of_a_local_government() {
         body["name"] = json!("Niezgodna");
         body["kind"] = json!("jst");
         let response = app
-            .with_token(&admin)
+            .as_admin()
             .post("/api/v1/organizations")
             .json(&body)
             .send()
@@ -274,7 +274,7 @@ async fn terc_codes_imply_the_kind_and_voivodeship_of_a_local_government() {
     );
 
     let taken = app
-        .with_token(&admin)
+        .as_admin()
         .post("/api/v1/organizations")
         .json(json!({"name": "Druga", "kind": "jst", "teryt": "2413072"}))
         .send()

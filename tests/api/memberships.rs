@@ -74,7 +74,7 @@ async fn members_are_added_listed_on_a_date_and_counted() {
     let path = members_path(&w.alliance);
 
     let created = app
-        .with_token(&admin)
+        .as_admin()
         .post(&path)
         .json(
             json!({"member_id": id(&w.a), "joined_on": "2014-01-01", "basis": "Uchwała nr 1/2014"}),
@@ -129,7 +129,7 @@ async fn members_are_added_listed_on_a_date_and_counted() {
         json!({"member_id": id(&w.b), "joined_on": "2015-01-01", "left_on": "2016-12-31"}),
         json!({"member_id": id(&w.national), "joined_on": "2020-01-01"}),
     ] {
-        app.with_token(&admin)
+        app.as_admin()
             .post(&path)
             .json(&body)
             .send()
@@ -287,7 +287,7 @@ async fn alliances_take_associations_and_associations_take_local_governments() {
     ];
     for (association, member, code) in rejected {
         let response = app
-            .with_token(&admin)
+            .as_admin()
             .post(members_path(association))
             .json(json!({"member_id": id(member), "joined_on": "2014-01-01"}))
             .send()
@@ -302,7 +302,7 @@ async fn alliances_take_associations_and_associations_take_local_governments() {
         );
     }
     let unknown = app
-        .with_token(&admin)
+        .as_admin()
         .post(members_path(&w.a))
         .json(json!({"member_id": 999999, "joined_on": "2014-01-01"}))
         .send()
@@ -310,7 +310,7 @@ async fn alliances_take_associations_and_associations_take_local_governments() {
     unknown.assert_problem(422, "validation_failed");
     assert_eq!(unknown.json()["errors"][0]["code"], "not_found");
     let missing = app
-        .with_token(&admin)
+        .as_admin()
         .post(members_path(&w.a))
         .json(json!({"member_id": id(&w.gmina)}))
         .send()
@@ -330,7 +330,7 @@ async fn alliances_take_associations_and_associations_take_local_governments() {
         (&w.national, &w.gmina),
     ];
     for (association, member) in accepted {
-        app.with_token(&admin)
+        app.as_admin()
             .post(members_path(association))
             .json(json!({"member_id": id(member), "joined_on": "2014-01-01"}))
             .send()
@@ -348,20 +348,20 @@ async fn alliances_take_associations_and_associations_take_local_governments() {
     assert_eq!(a.json()["member_count"], 2);
     // A member organization cannot be deleted while it is a member.
     let gmina = app
-        .with_token(&admin)
+        .as_admin()
         .delete(format!("/api/v1/organizations/{}", id(&w.gmina)))
         .if_match(1)
         .send()
         .await;
     gmina.assert_problem(409, "still_referenced");
     // So is a member association; deleting an association takes its own memberships along.
-    app.with_token(&admin)
+    app.as_admin()
         .delete(format!("/api/v1/associations/{}", id(&w.national)))
         .if_match(1)
         .send()
         .await
         .assert_problem(409, "still_referenced");
-    app.with_token(&admin)
+    app.as_admin()
         .delete(format!("/api/v1/associations/{}", id(&w.alliance)))
         .if_match(1)
         .send()
@@ -377,9 +377,9 @@ async fn memberships_of_one_organization_never_overlap_and_dates_are_in_order() 
     let w = world(&app, &admin).await;
     let path = members_path(&w.alliance);
     let add = |body: Value| {
-        let (path, admin) = (path.clone(), admin.clone());
+        let path = path.clone();
         let app = &app;
-        async move { app.with_token(&admin).post(&path).json(&body).send().await }
+        async move { app.as_admin().post(&path).json(&body).send().await }
     };
     let first =
         add(json!({"member_id": id(&w.a), "joined_on": "2014-01-01", "left_on": "2015-12-31"}))
@@ -430,20 +430,20 @@ async fn memberships_of_one_organization_never_overlap_and_dates_are_in_order() 
 
     // Changes follow the same rules, under If-Match.
     let first_path = format!("{path}/{first_id}");
-    app.with_token(&admin)
+    app.as_admin()
         .patch(&first_path)
         .json(json!({"left_on": "2016-06-30"}))
         .send()
         .await
         .assert_problem(428, "precondition_required");
-    app.with_token(&admin)
+    app.as_admin()
         .patch(&first_path)
         .json(json!({"left_on": "2016-06-30"}))
         .if_match(7)
         .send()
         .await
         .assert_problem(412, "precondition_failed");
-    app.with_token(&admin)
+    app.as_admin()
         .patch(&first_path)
         .json(json!({"left_on": "2016-06-30"}))
         .if_match(1)
@@ -451,7 +451,7 @@ async fn memberships_of_one_organization_never_overlap_and_dates_are_in_order() 
         .await
         .assert_problem(409, "membership_overlap");
     let backwards = app
-        .with_token(&admin)
+        .as_admin()
         .patch(&first_path)
         .json(json!({"left_on": "2013-06-30"}))
         .if_match(1)
@@ -459,7 +459,7 @@ async fn memberships_of_one_organization_never_overlap_and_dates_are_in_order() 
         .await;
     backwards.assert_problem(422, "validation_failed");
     assert_eq!(backwards.json()["errors"][0]["field"], "left_on");
-    app.with_token(&admin)
+    app.as_admin()
         .patch(&first_path)
         .json(json!({"member_id": id(&w.b)}))
         .if_match(1)
@@ -481,7 +481,7 @@ async fn memberships_of_one_organization_never_overlap_and_dates_are_in_order() 
     );
 
     let changed = app
-        .with_token(&admin)
+        .as_admin()
         .patch(&first_path)
         .json(json!({"left_on": "2015-06-30", "basis": "Uchwała nr 7/2015"}))
         .if_match(1)
@@ -493,13 +493,13 @@ async fn memberships_of_one_organization_never_overlap_and_dates_are_in_order() 
     assert_eq!(changed.etag(), "\"2\"");
     assert_eq!(app.audit_count("membership", first_id), 2);
 
-    app.with_token(&admin)
+    app.as_admin()
         .delete(&first_path)
         .if_match(1)
         .send()
         .await
         .assert_problem(412, "precondition_failed");
-    app.with_token(&admin)
+    app.as_admin()
         .delete(&first_path)
         .if_match(2)
         .send()
@@ -541,7 +541,7 @@ async fn an_editor_of_one_association_cannot_touch_anothers_members() {
         .assert_status(200);
 
     let theirs = app
-        .with_token(&admin)
+        .as_admin()
         .post(members_path(&w.b))
         .json(json!({"member_id": id(&w.gmina), "joined_on": "2014-01-01"}))
         .send()

@@ -8,9 +8,8 @@ use crate::helpers::{Resource, spawn_app, urlencode};
 #[actix_web::test]
 async fn create_read_update_delete_round_trip_with_polish_text() {
     let app = spawn_app().await;
-    let admin = app.admin().await;
     let created = app
-        .with_token(&admin)
+        .as_admin()
         .post("/api/v1/organizations")
         .json(json!({
             "name": "Gmina Świerklaniec", "kind": "jst", "teryt": "2413052",
@@ -77,7 +76,7 @@ async fn create_read_update_delete_round_trip_with_polish_text() {
     assert_eq!(by_id.etag(), "\"1\"");
 
     let patched = app
-        .with_token(&admin)
+        .as_admin()
         .patch(format!("/api/v1/organizations/{id}"))
         .json(
             json!({"address": {"street": null}, "population": 12500, "short_name": "Świerklaniec"}),
@@ -97,13 +96,13 @@ async fn create_read_update_delete_round_trip_with_polish_text() {
     assert_eq!(app.audit_count("organization", id), 2);
 
     let stale = app
-        .with_token(&admin)
+        .as_admin()
         .delete(format!("/api/v1/organizations/{id}"))
         .if_match(1)
         .send()
         .await;
     stale.assert_problem(412, "precondition_failed");
-    app.with_token(&admin)
+    app.as_admin()
         .delete(format!("/api/v1/organizations/{id}"))
         .if_match(2)
         .send()
@@ -134,41 +133,41 @@ async fn if_match_is_required_and_checked() {
         .await;
     let path = format!("/api/v1/organizations/{}", org["id"]);
 
-    app.with_token(&admin)
+    app.as_admin()
         .patch(&path)
         .json(json!({"name": "X"}))
         .send()
         .await
         .assert_problem(428, "precondition_required");
-    app.with_token(&admin)
+    app.as_admin()
         .patch(&path)
         .json(json!({"name": "X"}))
         .if_match(7)
         .send()
         .await
         .assert_problem(412, "precondition_failed");
-    app.with_token(&admin)
+    app.as_admin()
         .patch(&path)
         .json(json!({"name": "X"}))
         .if_match("W/\"1\"")
         .send()
         .await
         .assert_problem(412, "precondition_failed");
-    app.with_token(&admin)
+    app.as_admin()
         .patch(&path)
         .json(json!({"name": "X"}))
         .if_match("garbage")
         .send()
         .await
         .assert_problem(400, "invalid_if_match");
-    app.with_token(&admin)
+    app.as_admin()
         .patch(&path)
         .json(json!({"name": "X"}))
         .if_match("\"v1\"")
         .send()
         .await
         .assert_problem(412, "precondition_failed");
-    app.with_token(&admin)
+    app.as_admin()
         .delete(&path)
         .send()
         .await
@@ -187,7 +186,7 @@ async fn if_match_is_required_and_checked() {
     );
 
     // Two writers from the same version: the second loses with 412, nothing is lost silently.
-    app.with_token(&admin)
+    app.as_admin()
         .patch(&path)
         .json(json!({"name": "Pierwsza"}))
         .if_match(1)
@@ -195,7 +194,7 @@ async fn if_match_is_required_and_checked() {
         .await
         .assert_status(200);
     let second = app
-        .with_token(&admin)
+        .as_admin()
         .patch(&path)
         .json(json!({"name": "Druga"}))
         .if_match(1)
@@ -211,7 +210,6 @@ async fn if_match_is_required_and_checked() {
 #[actix_web::test]
 async fn invalid_identifiers_are_422_naming_the_field() {
     let app = spawn_app().await;
-    let admin = app.admin().await;
     let cases = [
         (
             json!({"name": "A", "kind": "ngo", "nip": "1234567890"}),
@@ -299,7 +297,7 @@ async fn invalid_identifiers_are_422_naming_the_field() {
     ];
     for (body, field, code) in cases {
         let response = app
-            .with_token(&admin)
+            .as_admin()
             .post("/api/v1/organizations")
             .json(&body)
             .send()
@@ -330,7 +328,7 @@ async fn slugs_are_unique_and_generated_from_names() {
     assert_eq!(first["slug"], "zwiazek-gmin");
     assert_eq!(second["slug"], "zwiazek-gmin-2");
     let taken = app
-        .with_token(&admin)
+        .as_admin()
         .post("/api/v1/organizations")
         .json(json!({"name": "Inna", "kind": "ngo", "slug": "zwiazek-gmin"}))
         .send()
@@ -342,7 +340,7 @@ async fn slugs_are_unique_and_generated_from_names() {
     )
     .await;
     let same_teryt = app
-        .with_token(&admin)
+        .as_admin()
         .post("/api/v1/organizations")
         .json(json!({"name": "Gmina B", "kind": "jst", "teryt": "2413052"}))
         .send()

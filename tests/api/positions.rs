@@ -152,7 +152,7 @@ async fn create_read_update_delete_round_trip_with_every_field() {
     let app = spawn_app().await;
     let w = world(&app).await;
     let consultation = app
-        .with_token(&w.admin)
+        .as_admin()
         .post("/api/v1/consultations")
         .json(json!({
             "organizer_id": w.ministry, "direction": "inbound",
@@ -297,7 +297,7 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         .send()
         .await
         .assert_status(204);
-    app.with_token(&w.admin)
+    app.as_admin()
         .get(&path)
         .send()
         .await
@@ -634,7 +634,7 @@ async fn co_signing_follows_the_rules() {
         .send()
         .await
         .assert_problem(409, "own_position");
-    app.with_token(&w.admin)
+    app.as_admin()
         .post(format!("/api/v1/positions/{id}/co-signers/99999"))
         .json(json!({}))
         .send()
@@ -691,24 +691,24 @@ async fn co_signing_follows_the_rules() {
         .send()
         .await
         .assert_problem(403, "forbidden");
-    app.with_token(&w.admin)
+    app.as_admin()
         .delete(sign(w.wielkopolska))
         .send()
         .await
         .assert_problem(428, "precondition_required");
-    app.with_token(&w.admin)
+    app.as_admin()
         .delete(sign(w.wielkopolska))
         .if_match(3)
         .send()
         .await
         .assert_problem(412, "precondition_failed");
-    app.with_token(&w.admin)
+    app.as_admin()
         .delete(sign(w.wielkopolska))
         .if_match(4)
         .send()
         .await
         .assert_status(204);
-    app.with_token(&w.admin)
+    app.as_admin()
         .delete(sign(w.wielkopolska))
         .if_match(5)
         .send()
@@ -717,7 +717,7 @@ async fn co_signing_follows_the_rules() {
 
     // Once sent, co-signers are fixed.
     walk(&app, &w.editor_a, id, &[("sent", "2024-03-15")]).await;
-    app.with_token(&w.admin)
+    app.as_admin()
         .post(sign(w.wielkopolska))
         .json(json!({}))
         .send()
@@ -729,7 +729,7 @@ async fn co_signing_follows_the_rules() {
         .send()
         .await
         .assert_problem(409, "position_already_sent");
-    app.with_token(&w.admin)
+    app.as_admin()
         .patch(format!("/api/v1/positions/{id}"))
         .json(json!({"co_signers": []}))
         .if_match(6)
@@ -868,7 +868,7 @@ async fn replies_move_a_sent_position_to_answered() {
     let mut second = reply.clone();
     second["received_on"] = json!("2024-05-02");
     let again = app
-        .with_token(&w.admin)
+        .as_admin()
         .post(&responses)
         .json(&second)
         .send()
@@ -1063,7 +1063,7 @@ async fn pagination_walks_every_position_once_in_each_sort() {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let association = app
-        .with_token(&admin)
+        .as_admin()
         .post("/api/v1/associations")
         .json(json!({"name": "Związek Testowy", "kind": "association"}))
         .send()
@@ -1146,14 +1146,10 @@ async fn pagination_walks_every_position_once_in_each_sort() {
         }
     }
     // Drafts (no adoption date) come first newest-first and last oldest-first.
-    let newest = app
-        .with_token(&admin)
-        .get("/api/v1/positions?limit=1")
-        .send()
-        .await;
+    let newest = app.as_admin().get("/api/v1/positions?limit=1").send().await;
     assert_eq!(newest.json()["items"][0]["adopted_on"], Value::Null);
     let oldest = app
-        .with_token(&admin)
+        .as_admin()
         .get("/api/v1/positions?limit=1&sort=adopted_on")
         .send()
         .await;
@@ -1223,7 +1219,7 @@ async fn filters_narrow_the_list_and_bad_values_are_400() {
         );
     }
     let admin_drafts = app
-        .with_token(&w.admin)
+        .as_admin()
         .get("/api/v1/positions?status=draft")
         .send()
         .await;
@@ -1335,14 +1331,14 @@ async fn preconditions_guard_every_write() {
         .send()
         .await
         .assert_status(200);
-    app.with_token(&w.admin)
+    app.as_admin()
         .patch(&path)
         .json(json!({"title": "Drugi"}))
         .if_match(1)
         .send()
         .await
         .assert_problem(412, "precondition_failed");
-    app.with_token(&w.admin)
+    app.as_admin()
         .post(&transitions)
         .json(&adopt)
         .if_match(1)
@@ -1350,7 +1346,7 @@ async fn preconditions_guard_every_write() {
         .await
         .assert_problem(412, "precondition_failed");
     let adopted = app
-        .with_token(&w.admin)
+        .as_admin()
         .post(&transitions)
         .json(&adopt)
         .if_match(2)
@@ -1481,7 +1477,7 @@ async fn invalid_positions_are_422_naming_the_field() {
     ];
     for (body, field, code) in cases {
         let response = app
-            .with_token(&w.admin)
+            .as_admin()
             .post("/api/v1/positions")
             .json(&body)
             .send()
@@ -1540,7 +1536,7 @@ async fn invalid_positions_are_422_naming_the_field() {
         .await;
     refused.assert_problem(422, "validation_failed");
     assert_eq!(refused.json()["errors"][0]["code"], "number_year_mismatch");
-    app.with_token(&w.admin)
+    app.as_admin()
         .patch(&path)
         .json(json!({"association_id": w.slaski}))
         .if_match(2)
@@ -1650,13 +1646,13 @@ async fn a_co_signer_path_naming_organization_zero_is_400() {
     let w = world(&app).await;
     let position = create(&app, &w.editor_a, draft(w.opos, "Stanowisko do podpisu")).await;
     let path = format!("/api/v1/positions/{}/co-signers/0", position["id"]);
-    app.with_token(&w.admin)
+    app.as_admin()
         .delete(&path)
         .if_match(7)
         .send()
         .await
         .assert_problem(400, "invalid_path");
-    app.with_token(&w.admin)
+    app.as_admin()
         .post(&path)
         .json(json!({}))
         .send()
@@ -1783,7 +1779,7 @@ async fn co_signers_in_a_position_body_need_the_same_right_as_the_co_signer_endp
         .assert_status(200);
     assert_eq!(stored_co_signers(&app, id), vec![(w.slaski, march)]);
     // And an administrator may drop it too.
-    app.with_token(&w.admin)
+    app.as_admin()
         .patch(&path)
         .json(json!({"co_signers": []}))
         .if_match(4)

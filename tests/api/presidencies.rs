@@ -31,7 +31,7 @@ async fn presidency_terms_follow_the_rules() {
         json!({"member_id": id(&w.b), "joined_on": "2014-01-01", "left_on": "2015-06-30"}),
     ] {
         assert_eq!(
-            app.with_token(&admin)
+            app.as_admin()
                 .post(&members)
                 .json(&body)
                 .send()
@@ -42,9 +42,9 @@ async fn presidency_terms_follow_the_rules() {
     }
     let path = presidencies_path(&w.alliance);
     let add = |body: Value| {
-        let (path, admin) = (path.clone(), admin.clone());
+        let path = path.clone();
         let app = &app;
-        async move { app.with_token(&admin).post(&path).json(&body).send().await }
+        async move { app.as_admin().post(&path).json(&body).send().await }
     };
 
     let first =
@@ -108,7 +108,7 @@ async fn presidency_terms_follow_the_rules() {
     app.with_conn(|conn| assert_eq!(stored_terms(conn), 2));
 
     // Only alliances have presidencies.
-    app.with_token(&admin)
+    app.as_admin()
         .post(presidencies_path(&w.a))
         .json(
             json!({"holder_id": id(&w.gmina), "starts_on": "2015-01-01", "ends_on": "2015-06-30"}),
@@ -154,20 +154,20 @@ async fn presidency_terms_follow_the_rules() {
             .unwrap()
     });
     let b_path = format!("{members}/{b_membership}");
-    app.with_token(&admin)
+    app.as_admin()
         .patch(&b_path)
         .json(json!({"left_on": "2015-03-31"}))
         .if_match(1)
         .send()
         .await
         .assert_problem(409, "membership_needed_by_presidency");
-    app.with_token(&admin)
+    app.as_admin()
         .delete(&b_path)
         .if_match(1)
         .send()
         .await
         .assert_problem(409, "membership_needed_by_presidency");
-    app.with_token(&admin)
+    app.as_admin()
         .patch(&b_path)
         .json(json!({"left_on": null}))
         .if_match(1)
@@ -212,21 +212,21 @@ async fn presidency_terms_follow_the_rules() {
 
     // Corrections under If-Match, by the same rules.
     let term = format!("{path}/{first_id}");
-    app.with_token(&admin)
+    app.as_admin()
         .patch(&term)
         .json(json!({"ends_on": "2015-01-01"}))
         .if_match(1)
         .send()
         .await
         .assert_problem(409, "presidency_overlap");
-    app.with_token(&admin)
+    app.as_admin()
         .patch(&term)
         .json(json!({"ends_on": "2014-05-31"}))
         .send()
         .await
         .assert_problem(428, "precondition_required");
     let fixed = app
-        .with_token(&admin)
+        .as_admin()
         .patch(&term)
         .json(json!({"ends_on": "2014-05-31"}))
         .if_match(1)
@@ -235,14 +235,14 @@ async fn presidency_terms_follow_the_rules() {
         .assert_status(200);
     assert_eq!(fixed.json()["ends_on"], "2014-05-31");
     assert_eq!(fixed.json()["version"], 2);
-    app.with_token(&admin)
+    app.as_admin()
         .delete(&term)
         .if_match(1)
         .send()
         .await
         .assert_problem(412, "precondition_failed");
     assert_eq!(
-        app.with_token(&admin)
+        app.as_admin()
             .delete(&term)
             .if_match(2)
             .send()
@@ -408,9 +408,8 @@ async fn the_demo_alliance_has_nine_members_a_timeline_and_a_presidency() {
 async fn current_is_read_only_and_term_ids_are_numbers() {
     let app = spawn_app().await;
     app.seed_demo();
-    let admin = app.admin().await;
     let patch = app
-        .with_token(&admin)
+        .as_admin()
         .patch("/api/v1/associations/opos/presidencies/current")
         .json(json!({}))
         .if_match(1)

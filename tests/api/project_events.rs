@@ -227,7 +227,7 @@ async fn the_calendar_filters_orders_and_pages() {
         json!({"kind": "workshop", "title": "Warsztaty trzydniowe", "starts_on": "2016-04-15", "ends_on": "2016-04-17", "city": "Łódź"}),
         json!({"kind": "meeting", "title": "Spotkanie bez miasta", "starts_on": "2016-04-18"}),
     ] {
-        app.with_token(&w.admin)
+        app.as_admin()
             .post(&base)
             .json(&event)
             .send()
@@ -345,7 +345,7 @@ async fn the_calendar_filters_orders_and_pages() {
     }
     // updated_since.
     let mark = chrono::Utc::now();
-    app.with_token(&w.admin)
+    app.as_admin()
         .post(&base)
         .json(json!({"kind": "meeting", "title": "Nowe spotkanie", "starts_on": "2017-01-10"}))
         .send()

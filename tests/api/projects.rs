@@ -433,7 +433,7 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
         let mut body = project_body(w.zmp, "ZLE-KWOTY");
         body["value"] = json!({"amount": amount, "currency": "PLN"});
         let response = app
-            .with_token(&w.admin)
+            .as_admin()
             .post("/api/v1/projects")
             .json(&body)
             .send()
@@ -470,7 +470,7 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
         let mut body = project_body(w.zmp, "ZLE-KWOTY");
         body["value"] = value.clone();
         let response = app
-            .with_token(&w.admin)
+            .as_admin()
             .post("/api/v1/projects")
             .json(&body)
             .send()
@@ -484,7 +484,7 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
         {"source": "Wkład własny", "amount": {"amount": 100, "currency": "PLN"}}
     ]);
     let response = app
-        .with_token(&w.admin)
+        .as_admin()
         .post("/api/v1/projects")
         .json(&body)
         .send()
@@ -492,7 +492,7 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
     response.assert_invalid("funding[1].amount.amount", "amount_not_a_string");
     body["funding"] = json!([{"source": "EOG", "amount": {"amount": "1.00", "currency": "SEK"}}]);
     let response = app
-        .with_token(&w.admin)
+        .as_admin()
         .post("/api/v1/projects")
         .json(&body)
         .send()
@@ -503,7 +503,7 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
     let max = json!({"amount": "999999999999999.99", "currency": "PLN"});
     body["funding"] = json!([{"source": "A", "amount": max}, {"source": "B", "amount": {"amount": "0.01", "currency": "PLN"}}]);
     let response = app
-        .with_token(&w.admin)
+        .as_admin()
         .post("/api/v1/projects")
         .json(&body)
         .send()
@@ -514,7 +514,7 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
         .collect();
     body["funding"] = json!(many);
     let response = app
-        .with_token(&w.admin)
+        .as_admin()
         .post("/api/v1/projects")
         .json(&body)
         .send()
@@ -544,7 +544,7 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
     let id = project.id();
     let path = format!("/api/v1/projects/{id}");
     let response = app
-        .with_token(&w.admin)
+        .as_admin()
         .patch(&path)
         .json(json!({"value": {"amount": "12.345", "currency": "PLN"}}))
         .if_match(1)
@@ -552,7 +552,7 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
         .await;
     response.assert_invalid("value.amount", "too_many_decimals");
     let response = app
-        .with_token(&w.admin)
+        .as_admin()
         .patch(&path)
         .json(json!({"funding": [{"source": "A", "amount": max}, {"source": "A", "amount": max}]}))
         .if_match(1)
@@ -561,7 +561,7 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
     response.assert_invalid("funding", "total_too_large");
     assert_eq!(version_of(&app, id), 1);
     let cleared = app
-        .with_token(&w.admin)
+        .as_admin()
         .patch(&path)
         .json(json!({"value": null}))
         .if_match(1)
@@ -627,7 +627,7 @@ async fn dates_and_cross_field_rules() {
             body[key] = value.clone();
         }
         let response = app
-            .with_token(&w.admin)
+            .as_admin()
             .post("/api/v1/projects")
             .json(&body)
             .send()
@@ -648,7 +648,7 @@ async fn dates_and_cross_field_rules() {
     // PATCH checks the complete new state.
     let path = format!("/api/v1/projects/{}", one_day["id"]);
     let response = app
-        .with_token(&w.admin)
+        .as_admin()
         .patch(&path)
         .json(json!({"starts_on": "2020-01-02"}))
         .if_match(1)
@@ -656,7 +656,7 @@ async fn dates_and_cross_field_rules() {
         .await;
     response.assert_invalid("ends_on", "ends_before_start");
     let response = app
-        .with_token(&w.admin)
+        .as_admin()
         .patch(format!("/api/v1/projects/{}", open["id"]))
         .json(json!({"status": "completed"}))
         .if_match(1)
@@ -664,7 +664,7 @@ async fn dates_and_cross_field_rules() {
         .await;
     response.assert_invalid("ends_on", "required");
     let response = app
-        .with_token(&w.admin)
+        .as_admin()
         .patch(&path)
         .json(json!({"ends_on": null, "status": "settled"}))
         .if_match(1)
@@ -673,7 +673,7 @@ async fn dates_and_cross_field_rules() {
     response.assert_invalid("ends_on", "required");
     assert_eq!(version_of(&app, one_day.id()), 1);
     let moved = app
-        .with_token(&w.admin)
+        .as_admin()
         .patch(&path)
         .json(json!({"starts_on": "2019-06-01", "status": "completed"}))
         .if_match(1)
@@ -723,7 +723,7 @@ async fn partners_codes_and_references() {
         let mut body = project_body(w.zmp, "PARTNERZY");
         body["partners"] = partners;
         let response = app
-            .with_token(&w.admin)
+            .as_admin()
             .post("/api/v1/projects")
             .json(&body)
             .send()
@@ -731,7 +731,7 @@ async fn partners_codes_and_references() {
         response.assert_invalid(field, code);
     }
     let response = app
-        .with_token(&w.admin)
+        .as_admin()
         .post("/api/v1/projects")
         .json(project_body(999999, "PARTNERZY"))
         .send()
@@ -742,7 +742,7 @@ async fn partners_codes_and_references() {
     let mut body = project_body(w.zmp, "PARTNERZY");
     body["partners"] = json!([{"organization_id": w.zpp, "role": "partner"}]);
     let project = create(&app, &w.admin, body).await;
-    app.with_token(&w.admin)
+    app.as_admin()
         .post("/api/v1/projects")
         .json(project_body(w.zpp, "PARTNERZY"))
         .send()
@@ -752,7 +752,7 @@ async fn partners_codes_and_references() {
     // A new lead: the previous one stays as a partner, the new one becomes the leader.
     let path = format!("/api/v1/projects/{}", project["id"]);
     let moved = app
-        .with_token(&w.admin)
+        .as_admin()
         .patch(&path)
         .json(json!({"lead_id": w.zpp}))
         .if_match(1)
@@ -775,7 +775,7 @@ async fn partners_codes_and_references() {
         vec![(w.zpp, "leader".to_owned()), (w.zmp, "partner".to_owned())]
     );
     // With `partners` in the same patch the list is exactly what was sent.
-    let replaced = app.with_token(&w.admin).patch(&path).json(json!({"lead_id": w.zgw, "partners": [{"organization_id": w.ks, "role": "associated"}]})).if_match(2).send()
+    let replaced = app.as_admin().patch(&path).json(json!({"lead_id": w.zgw, "partners": [{"organization_id": w.ks, "role": "associated"}]})).if_match(2).send()
         .await.assert_status(200);
     let ids: Vec<i64> = replaced.json()["partners"]
         .as_array()
@@ -794,7 +794,7 @@ async fn partners_codes_and_references() {
     assert_eq!(rows, 2);
     // A code clash on PATCH is 409 too.
     create(&app, &w.admin, project_body(w.zmp, "INNY")).await;
-    app.with_token(&w.admin)
+    app.as_admin()
         .patch(&path)
         .json(json!({"code": "INNY"}))
         .if_match(3)
@@ -925,7 +925,7 @@ async fn filters_sorts_and_pagination() {
     );
     // updated_since: only what changed since.
     let mark = chrono::Utc::now() - chrono::Duration::milliseconds(1);
-    app.with_token(&w.admin)
+    app.as_admin()
         .patch(format!("/api/v1/projects/{p4}"))
         .json(json!({"summary": "Zmienione."}))
         .if_match(1)
@@ -1276,7 +1276,7 @@ async fn authorization_by_role_and_token_scope() {
     let project = create(&app, &w.admin, body).await;
     let id = project.id();
     let indicator = app
-        .with_token(&w.admin)
+        .as_admin()
         .post(format!("/api/v1/projects/{id}/indicators"))
         .json(json!({"name": "Konferencje", "unit": "konferencje", "target": 9}))
         .send()
@@ -1284,7 +1284,7 @@ async fn authorization_by_role_and_token_scope() {
         .into_json();
     let indicator_id = indicator.id();
     let event = app
-        .with_token(&w.admin)
+        .as_admin()
         .post(format!("/api/v1/projects/{id}/events"))
         .json(json!({"kind": "conference", "title": "Konferencja", "starts_on": "2016-04-18"}))
         .send()

@@ -328,10 +328,9 @@ async fn deactivation_ends_the_persons_sessions_for_good() {
 #[actix_web::test]
 async fn other_changes_keep_sessions_and_new_sign_ins_work() {
     let app = spawn_app().await;
-    let admin = app.admin().await;
     let (id, _) = app.user("someone@example.org", Role::Viewer, &[]).await;
     let before = login(&app, "someone@example.org").await;
-    app.with_token(&admin)
+    app.as_admin()
         .patch(format!("/api/v1/users/{id}"))
         .json(json!({"name": "A new name", "role": "viewer"}))
         .if_match(1)
@@ -344,7 +343,7 @@ async fn other_changes_keep_sessions_and_new_sign_ins_work() {
         .send()
         .await
         .assert_status(200);
-    app.with_token(&admin)
+    app.as_admin()
         .patch(format!("/api/v1/users/{id}"))
         .json(json!({"password": "a brand new password!"}))
         .if_match(2)

@@ -297,7 +297,7 @@ async fn synthetic_data_goes_after_existing_rows_and_leaves_ids_usable() {
             .unwrap()
     });
     let created = app
-        .with_token(&admin)
+        .as_admin()
         .post("/api/v1/positions")
         .json(json!({"association_id": association_id, "kind": "appeal", "title": "Apel testowy"}))
         .send()

@@ -122,9 +122,8 @@ async fn the_register_is_imported_once_and_a_second_run_changes_nothing() {
 async fn a_renamed_unit_is_updated_and_an_editors_description_survives() {
     let app = spawn_app().await;
     app.with_conn(|conn| run(conn, FIXTURE.as_bytes()));
-    let admin = app.admin().await;
     let path = "/api/v1/organizations/gmina-swierklaniec";
-    app.with_token(&admin).patch(path).json(serde_json::json!({"name": "Świerklaniec (stara nazwa)", "description": "Opis redakcji."})).if_match(1).send()
+    app.as_admin().patch(path).json(serde_json::json!({"name": "Świerklaniec (stara nazwa)", "description": "Opis redakcji."})).if_match(1).send()
         .await.assert_status(200);
 
     let report = app.with_conn(|conn| run(conn, FIXTURE.as_bytes()));

@@ -99,10 +99,9 @@ async fn a_successful_sign_in_refunds_its_attempt() {
 #[actix_web::test]
 async fn every_sign_in_path_does_the_hash_work() {
     let app = spawn_app_with(|_| {}).await;
-    let admin = app.admin().await;
     let (leaving, _) = app.user("leaving@example.org", Role::Viewer, &[]).await;
     let (broken, _) = app.user("broken@example.org", Role::Viewer, &[]).await;
-    app.with_token(&admin)
+    app.as_admin()
         .patch(format!("/api/v1/users/{leaving}"))
         .json(json!({"active": false}))
         .if_match(1)

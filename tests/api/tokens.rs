@@ -102,7 +102,7 @@ async fn scopes_and_expiry_are_validated() {
     let admin = app.admin().await;
     let opos = app.id_of("opos").await;
     let unknown_scope = app
-        .with_token(&admin)
+        .as_admin()
         .post("/api/v1/tokens")
         .json(json!({"name": "t", "organization_id": opos, "scopes": ["everything"]}))
         .send()
@@ -110,17 +110,17 @@ async fn scopes_and_expiry_are_validated() {
     unknown_scope.assert_problem(422, "validation_failed");
     assert_eq!(unknown_scope.error_fields(), vec!["scopes[0]"]);
     let no_scope = app
-        .with_token(&admin)
+        .as_admin()
         .post("/api/v1/tokens")
         .json(json!({"name": "t", "organization_id": opos, "scopes": []}))
         .send()
         .await;
     no_scope.assert_problem(422, "validation_failed");
-    let past = app.with_token(&admin).post("/api/v1/tokens").json(json!({"name": "t", "organization_id": opos, "scopes": ["positions:read"], "expires_at": "2020-01-01T00:00:00Z"})).send()
+    let past = app.as_admin().post("/api/v1/tokens").json(json!({"name": "t", "organization_id": opos, "scopes": ["positions:read"], "expires_at": "2020-01-01T00:00:00Z"})).send()
         .await;
     past.assert_problem(422, "validation_failed");
     let nobody = app
-        .with_token(&admin)
+        .as_admin()
         .post("/api/v1/tokens")
         .json(json!({"name": "t", "organization_id": 9999, "scopes": ["positions:read"]}))
         .send()
@@ -159,7 +159,7 @@ async fn revocation_takes_effect_on_the_next_request() {
     let admin = app.admin().await;
     let opos = app.id_of("opos").await;
     let secret = app.api_token(&admin, opos, &["associations:read"]).await;
-    let list = app.with_token(&admin).get("/api/v1/tokens").send().await;
+    let list = app.as_admin().get("/api/v1/tokens").send().await;
     let id = list.ids()[0];
     assert_eq!(
         app.with_token(&secret)
@@ -170,12 +170,12 @@ async fn revocation_takes_effect_on_the_next_request() {
         StatusCode::OK
     );
 
-    app.with_token(&admin)
+    app.as_admin()
         .delete(format!("/api/v1/tokens/{id}"))
         .send()
         .await
         .assert_problem(428, "precondition_required");
-    app.with_token(&admin)
+    app.as_admin()
         .delete(format!("/api/v1/tokens/{id}"))
         .if_match(1)
         .send()
@@ -195,18 +195,14 @@ async fn revocation_takes_effect_on_the_next_request() {
     });
     assert!(stored.is_some());
     assert_eq!(
-        app.with_token(&admin)
-            .get("/api/v1/tokens")
-            .send()
-            .await
-            .json()["items"]
+        app.as_admin().get("/api/v1/tokens").send().await.json()["items"]
             .as_array()
             .unwrap()
             .len(),
         0
     );
     let all = app
-        .with_token(&admin)
+        .as_admin()
         .get("/api/v1/tokens?include_inactive=true")
         .send()
         .await;
@@ -297,12 +293,7 @@ async fn editors_manage_only_their_associations_tokens() {
         0,
         "the other association's token is not listed"
     );
-    let other_id = app
-        .with_token(&admin)
-        .get("/api/v1/tokens")
-        .send()
-        .await
-        .json()["items"][0]["id"]
+    let other_id = app.as_admin().get("/api/v1/tokens").send().await.json()["items"][0]["id"]
         .as_i64()
         .unwrap();
     app.with_token(&editor)
