@@ -1,13 +1,11 @@
 //! The rotating presidency of alliances, and the demo alliance OPOS.
 
-use actix_web::http::StatusCode;
 use diesel::prelude::*;
 use razem::db::schema::{memberships, milestones, presidencies};
-use razem::domain::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::spawn_app;
-use crate::memberships::{id, members_path, world};
+use crate::helpers::{TestApp, TestResponse, spawn_app};
+use crate::memberships::{World, id, members_path, world};
 
 fn presidencies_path(alliance: &Value) -> String {
     format!(
@@ -20,140 +18,229 @@ fn stored_terms(conn: &mut razem::db::DbConnection) -> i64 {
     presidencies::table.count().get_result(conn).unwrap()
 }
 
-#[actix_web::test]
-async fn presidency_terms_follow_the_rules() {
-    let app = spawn_app().await;
-    let admin = app.admin().await;
-    let w = world(&app, &admin).await;
+/// An alliance with members A (since 2014) and B (2014 to mid-2015), and A's first
+/// term (the first half of 2014).
+struct Terms {
+    w: World,
+    /// The alliance's presidencies.
+    path: String,
+    /// The alliance's members.
+    members: String,
+    first_id: i64,
+}
+
+async fn first_term(app: &TestApp) -> Terms {
+    let w = world(app, &app.admin().await).await;
     let members = members_path(&w.alliance);
     for body in [
         json!({"member_id": id(&w.a), "joined_on": "2014-01-01"}),
         json!({"member_id": id(&w.b), "joined_on": "2014-01-01", "left_on": "2015-06-30"}),
     ] {
-        assert_eq!(
-            app.as_admin()
-                .post(&members)
-                .json(&body)
-                .send()
-                .await
-                .status(),
-            StatusCode::CREATED
-        );
+        app.as_admin()
+            .post(&members)
+            .json(&body)
+            .send()
+            .await
+            .assert_status(201);
     }
     let path = presidencies_path(&w.alliance);
-    let add = |body: Value| {
-        let path = path.clone();
-        let app = &app;
-        async move { app.as_admin().post(&path).json(&body).send().await }
-    };
+    let first = add(
+        app,
+        &path,
+        json!({"holder_id": id(&w.a), "starts_on": "2014-01-01", "ends_on": "2014-06-30"}),
+    )
+    .await
+    .assert_status(201);
+    Terms {
+        first_id: first.id(),
+        w,
+        path,
+        members,
+    }
+}
 
-    let first =
-        add(json!({"holder_id": id(&w.a), "starts_on": "2014-01-01", "ends_on": "2014-06-30"}))
-            .await;
-    assert_eq!(first.status(), StatusCode::CREATED, "{}", first.text());
+/// B's term, the first half of 2015; returns its id.
+async fn second_term(app: &TestApp, t: &Terms) -> i64 {
+    add(
+        app,
+        &t.path,
+        json!({"holder_id": id(&t.w.b), "starts_on": "2015-01-01", "ends_on": "2015-06-30"}),
+    )
+    .await
+    .assert_status(201)
+    .id()
+}
+
+async fn add(app: &TestApp, path: &str, body: Value) -> TestResponse {
+    app.as_admin().post(path).json(body).send().await
+}
+
+#[actix_web::test]
+async fn a_term_is_created_with_its_holder_and_audited() {
+    let app = spawn_app().await;
+    let t = first_term(&app).await;
+    let first = app
+        .anonymous()
+        .get(format!("{}/{}", t.path, t.first_id))
+        .send()
+        .await
+        .assert_status(200);
     assert_eq!(first.json()["holder"]["name"], "Alfa Związek Gmin");
-    assert_eq!(first.json()["alliance_id"], id(&w.alliance));
+    assert_eq!(first.json()["alliance_id"], id(&t.w.alliance));
+    let created = add(
+        &app,
+        &t.path,
+        json!({"holder_id": id(&t.w.b), "starts_on": "2015-01-01", "ends_on": "2015-06-30"}),
+    )
+    .await
+    .assert_status(201);
     assert_eq!(
-        first.header("location"),
+        created.json()["holder"]["name"],
+        "Beta Stowarzyszenie Samorządów"
+    );
+    assert_eq!(created.json()["alliance_id"], id(&t.w.alliance));
+    assert_eq!(
+        created.header("location"),
         Some(
             format!(
                 "/api/v1/associations/{}/presidencies/{}",
-                id(&w.alliance),
-                first.json()["id"]
+                id(&t.w.alliance),
+                created.id()
             )
             .as_str()
         )
     );
-    let first_id = first.id();
-    assert_eq!(app.audit_count("presidency", first_id), 1);
+    assert_eq!(app.audit_count("presidency", t.first_id), 1);
+    assert_eq!(app.audit_count("presidency", created.id()), 1);
+    app.with_conn(|conn| assert_eq!(stored_terms(conn), 2));
+}
 
+#[actix_web::test]
+async fn terms_never_overlap_and_end_after_they_start() {
+    let app = spawn_app().await;
+    let t = first_term(&app).await;
+    let (path, b) = (&t.path, id(&t.w.b));
     // Both ends belong to the term: starting on another's last day overlaps.
-    add(json!({"holder_id": id(&w.b), "starts_on": "2014-06-30", "ends_on": "2014-12-31"}))
-        .await
-        .assert_problem(409, "presidency_overlap");
-    add(json!({"holder_id": id(&w.a), "starts_on": "2014-03-01", "ends_on": "2014-09-30"}))
-        .await
-        .assert_problem(409, "presidency_overlap");
-    let backwards =
-        add(json!({"holder_id": id(&w.b), "starts_on": "2014-12-31", "ends_on": "2014-07-01"}))
-            .await;
+    add(
+        &app,
+        path,
+        json!({"holder_id": b, "starts_on": "2014-06-30", "ends_on": "2014-12-31"}),
+    )
+    .await
+    .assert_problem(409, "presidency_overlap");
+    add(
+        &app,
+        path,
+        json!({"holder_id": id(&t.w.a), "starts_on": "2014-03-01", "ends_on": "2014-09-30"}),
+    )
+    .await
+    .assert_problem(409, "presidency_overlap");
+    let backwards = add(
+        &app,
+        path,
+        json!({"holder_id": b, "starts_on": "2014-12-31", "ends_on": "2014-07-01"}),
+    )
+    .await;
     backwards.assert_problem(422, "validation_failed");
     assert_eq!(backwards.json()["errors"][0]["field"], "ends_on");
     assert_eq!(backwards.json()["errors"][0]["code"], "invalid_date_range");
-    add(json!({"holder_id": id(&w.b), "starts_on": "2014-07-01"}))
-        .await
-        .assert_problem(422, "validation_failed");
+    add(
+        &app,
+        path,
+        json!({"holder_id": b, "starts_on": "2014-07-01"}),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
+    app.with_conn(|conn| assert_eq!(stored_terms(conn), 1));
+}
+
+#[actix_web::test]
+async fn the_holder_is_a_member_for_the_whole_term() {
+    let app = spawn_app().await;
+    let t = first_term(&app).await;
     // B left on 2015-06-30: it cannot preside until the end of 2015.
     for (holder, starts_on, ends_on) in [
-        (id(&w.b), "2015-01-01", "2015-12-31"),
-        (id(&w.b), "2013-07-01", "2013-12-31"),
-        (id(&w.national), "2016-01-01", "2016-06-30"),
+        (id(&t.w.b), "2015-01-01", "2015-12-31"),
+        (id(&t.w.b), "2013-07-01", "2013-12-31"),
+        (id(&t.w.national), "2016-01-01", "2016-06-30"),
         (999_999, "2016-01-01", "2016-06-30"),
     ] {
-        let response =
-            add(json!({"holder_id": holder, "starts_on": starts_on, "ends_on": ends_on})).await;
+        let response = add(
+            &app,
+            &t.path,
+            json!({"holder_id": holder, "starts_on": starts_on, "ends_on": ends_on}),
+        )
+        .await;
         response.assert_problem(422, "validation_failed");
         assert_eq!(
-            response.json()["errors"][0]["field"],
-            "holder_id",
+            response.error_fields(),
+            ["holder_id"],
             "{}",
             response.text()
         );
     }
-    let second =
-        add(json!({"holder_id": id(&w.b), "starts_on": "2015-01-01", "ends_on": "2015-06-30"}))
-            .await;
-    assert_eq!(second.status(), StatusCode::CREATED, "{}", second.text());
-    let second_id = second.id();
+    app.with_conn(|conn| assert_eq!(stored_terms(conn), 1));
+    second_term(&app, &t).await;
     app.with_conn(|conn| assert_eq!(stored_terms(conn), 2));
+}
 
-    // Only alliances have presidencies.
+#[actix_web::test]
+async fn only_alliances_have_presidencies() {
+    let app = spawn_app().await;
+    let t = first_term(&app).await;
     app.as_admin()
-        .post(presidencies_path(&w.a))
-        .json(
-            json!({"holder_id": id(&w.gmina), "starts_on": "2015-01-01", "ends_on": "2015-06-30"}),
-        )
+        .post(presidencies_path(&t.w.a))
+        .json(json!({"holder_id": id(&t.w.gmina), "starts_on": "2015-01-01", "ends_on": "2015-06-30"}))
         .send()
         .await
         .assert_problem(409, "not_an_alliance");
-    let none = app.anonymous().get(presidencies_path(&w.a)).send().await;
+    let none = app.anonymous().get(presidencies_path(&t.w.a)).send().await;
     assert_eq!(none.json()["items"], json!([]));
+    app.with_conn(|conn| assert_eq!(stored_terms(conn), 1));
+}
 
-    // Only administrators manage them, even editors of the alliance may not.
-    let (_, editor) = app
-        .user(
-            "biuro@porozumienie.example.org",
-            Role::Editor,
-            &[id(&w.alliance)],
-        )
-        .await;
-    add_as(&app, &path, &editor)
+#[actix_web::test]
+async fn only_administrators_manage_presidencies_not_even_the_alliances_editors() {
+    let app = spawn_app().await;
+    let t = first_term(&app).await;
+    let editor = app.as_editor(id(&t.w.alliance));
+    let term = format!("{}/{}", t.path, t.first_id);
+    editor
+        .post(&t.path)
+        .json(json!({"holder_id": 1, "starts_on": "2030-01-01", "ends_on": "2030-06-30"}))
+        .send()
         .await
         .assert_problem(403, "forbidden");
-    app.with_token(&editor)
-        .patch(format!("{path}/{first_id}"))
+    editor
+        .patch(&term)
         .json(json!({"ends_on": "2014-05-31"}))
         .if_match(1)
         .send()
         .await
         .assert_problem(403, "forbidden");
-    app.with_token(&editor)
-        .delete(format!("{path}/{first_id}"))
+    editor
+        .delete(&term)
         .if_match(1)
         .send()
         .await
         .assert_problem(403, "forbidden");
-    app.with_conn(|conn| assert_eq!(stored_terms(conn), 2));
+    app.with_conn(|conn| assert_eq!(stored_terms(conn), 1));
+    assert_eq!(app.audit_count("presidency", t.first_id), 1);
+}
 
-    // The membership a term rests on cannot be cut short or removed.
+#[actix_web::test]
+async fn the_membership_a_term_rests_on_is_neither_cut_short_nor_removed() {
+    let app = spawn_app().await;
+    let t = first_term(&app).await;
+    second_term(&app, &t).await;
     let b_membership: i64 = app.with_conn(|conn| {
         memberships::table
-            .filter(memberships::member_id.eq(id(&w.b)))
+            .filter(memberships::member_id.eq(id(&t.w.b)))
             .select(memberships::id)
             .first(conn)
             .unwrap()
     });
-    let b_path = format!("{members}/{b_membership}");
+    let b_path = format!("{}/{b_membership}", t.members);
     app.as_admin()
         .patch(&b_path)
         .json(json!({"left_on": "2015-03-31"}))
@@ -167,6 +254,15 @@ async fn presidency_terms_follow_the_rules() {
         .send()
         .await
         .assert_problem(409, "membership_needed_by_presidency");
+    let left_on: Option<chrono::NaiveDate> = app.with_conn(|conn| {
+        memberships::table
+            .find(b_membership)
+            .select(memberships::left_on)
+            .first(conn)
+            .unwrap()
+    });
+    assert_eq!(left_on, chrono::NaiveDate::from_ymd_opt(2015, 6, 30));
+    // Longer is fine.
     app.as_admin()
         .patch(&b_path)
         .json(json!({"left_on": null}))
@@ -174,16 +270,16 @@ async fn presidency_terms_follow_the_rules() {
         .send()
         .await
         .assert_status(200);
+}
 
-    // Listing, filters, one term.
-    let list = app.anonymous().get(&path).send().await;
-    let starts: Vec<&str> = list.json()["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["starts_on"].as_str().unwrap())
-        .collect();
-    assert_eq!(starts, ["2014-01-01", "2015-01-01"]);
+#[actix_web::test]
+async fn terms_are_listed_filtered_and_read_one_by_one() {
+    let app = spawn_app().await;
+    let t = first_term(&app).await;
+    let second_id = second_term(&app, &t).await;
+    let path = &t.path;
+    let list = app.anonymous().get(path).send().await;
+    assert_eq!(list.item_strings("starts_on"), ["2014-01-01", "2015-01-01"]);
     let reversed = app
         .anonymous()
         .get(format!("{path}?sort=-starts_on"))
@@ -195,38 +291,43 @@ async fn presidency_terms_follow_the_rules() {
         .get(format!("{path}?on=2014-06-30"))
         .send()
         .await;
-    assert_eq!(on.json()["items"].as_array().unwrap().len(), 1);
-    assert_eq!(on.json()["items"][0]["holder_id"], id(&w.a));
+    assert_eq!(on.items().len(), 1);
+    assert_eq!(on.json()["items"][0]["holder_id"], id(&t.w.a));
     let of_b = app
         .anonymous()
-        .get(format!("{path}?holder_id={}", id(&w.b)))
+        .get(format!("{path}?holder_id={}", id(&t.w.b)))
         .send()
         .await;
-    assert_eq!(of_b.json()["items"][0]["id"], second_id);
+    assert_eq!(of_b.ids(), [second_id]);
     let one = app
         .anonymous()
         .get(format!("{path}/{second_id}"))
         .send()
         .await;
     assert_eq!(one.etag(), "\"1\"");
+}
 
-    // Corrections under If-Match, by the same rules.
-    let term = format!("{path}/{first_id}");
-    app.as_admin()
+#[actix_web::test]
+async fn terms_are_corrected_under_if_match_by_the_same_rules() {
+    let app = spawn_app().await;
+    let t = first_term(&app).await;
+    second_term(&app, &t).await;
+    let term = format!("{}/{}", t.path, t.first_id);
+    let admin = app.as_admin();
+    admin
         .patch(&term)
         .json(json!({"ends_on": "2015-01-01"}))
         .if_match(1)
         .send()
         .await
         .assert_problem(409, "presidency_overlap");
-    app.as_admin()
+    admin
         .patch(&term)
         .json(json!({"ends_on": "2014-05-31"}))
         .send()
         .await
         .assert_problem(428, "precondition_required");
-    let fixed = app
-        .as_admin()
+    let fixed = admin
         .patch(&term)
         .json(json!({"ends_on": "2014-05-31"}))
         .if_match(1)
@@ -235,65 +336,62 @@ async fn presidency_terms_follow_the_rules() {
         .assert_status(200);
     assert_eq!(fixed.json()["ends_on"], "2014-05-31");
     assert_eq!(fixed.json()["version"], 2);
-    app.as_admin()
+    admin
         .delete(&term)
         .if_match(1)
         .send()
         .await
         .assert_problem(412, "precondition_failed");
-    assert_eq!(
-        app.as_admin()
-            .delete(&term)
-            .if_match(2)
-            .send()
-            .await
-            .status(),
-        StatusCode::NO_CONTENT
-    );
+    admin
+        .delete(&term)
+        .if_match(2)
+        .send()
+        .await
+        .assert_status(204);
     app.with_conn(|conn| assert_eq!(stored_terms(conn), 1));
+    assert_eq!(
+        app.audit_actions("presidency", t.first_id),
+        ["create", "update", "delete"]
+    );
+}
 
-    // The term in force today, on its own and embedded in the alliance.
+#[actix_web::test]
+async fn the_term_in_force_today_is_served_and_embedded_in_the_alliance() {
+    let app = spawn_app().await;
+    let t = first_term(&app).await;
+    let path = &t.path;
     app.anonymous()
         .get(format!("{path}/current"))
         .send()
         .await
         .assert_problem(404, "not_found");
-    let today = chrono::Utc::now().date_naive();
-    let current = add(json!({"holder_id": id(&w.a), "starts_on": today.to_string(), "ends_on": today.to_string()})).await;
-    assert_eq!(current.status(), StatusCode::CREATED, "{}", current.text());
+    let today = chrono::Utc::now().date_naive().to_string();
+    let current = add(
+        &app,
+        path,
+        json!({"holder_id": id(&t.w.a), "starts_on": today, "ends_on": today}),
+    )
+    .await
+    .assert_status(201);
     let served = app
         .anonymous()
         .get(format!("{path}/current"))
         .send()
         .await
         .assert_status(200);
-    assert_eq!(served.json()["id"], current.json()["id"]);
+    assert_eq!(served.id(), current.id());
     let alliance = app
         .anonymous()
-        .get(format!("/api/v1/associations/{}", id(&w.alliance)))
+        .get(format!("/api/v1/associations/{}", id(&t.w.alliance)))
         .send()
         .await;
     assert_eq!(
         alliance.json()["current_presidency"]["holder"]["name"],
         "Alfa Związek Gmin"
     );
-    assert_eq!(
-        alliance.json()["current_presidency"]["starts_on"],
-        today.to_string()
-    );
-    assert_eq!(alliance.json()["member_count"], 2);
-}
-
-async fn add_as(
-    app: &crate::helpers::TestApp,
-    path: &str,
-    token: &str,
-) -> crate::helpers::TestResponse {
-    app.with_token(token)
-        .post(path)
-        .json(json!({"holder_id": 1, "starts_on": "2030-01-01", "ends_on": "2030-06-30"}))
-        .send()
-        .await
+    assert_eq!(alliance.json()["current_presidency"]["starts_on"], today);
+    // B left in 2015: A is the one member today.
+    assert_eq!(alliance.json()["member_count"], 1);
 }
 
 #[actix_web::test]
