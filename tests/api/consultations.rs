@@ -871,11 +871,7 @@ async fn drafts_are_visible_to_the_organizer_and_admins_only() {
 
     let announced = move_to(&app, &w.organizer_editor, id, "announced").await;
     assert_eq!(announced.status(), StatusCode::OK);
-    assert_eq!(
-        app.anonymous().get(&path).send().await.status(),
-        StatusCode::OK,
-        "public once announced"
-    );
+    app.anonymous().get(&path).send().await.assert_status(200);
 
     // A draft cancelled before announcement stays private.
     let abandoned = create(

@@ -11,7 +11,6 @@ use serde_json::{Value, json};
 use crate::helpers::{Resource, spawn_app, urlencode};
 use crate::projects::{create, project_body, world};
 
-#[track_caller]
 #[actix_web::test]
 async fn events_round_trip_with_local_times_and_date_rules() {
     let app = spawn_app().await;

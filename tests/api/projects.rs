@@ -91,8 +91,6 @@ fn version_of(app: &TestApp, id: i64) -> i64 {
     })
 }
 
-/// Asserts a 422 naming `field` with `code`.
-#[track_caller]
 #[actix_web::test]
 async fn create_read_update_delete_round_trip_with_every_field() {
     let app = spawn_app().await;

@@ -1,6 +1,5 @@
 //! Partner API tokens: issue, use, scopes, per-object limits, revocation, rate limits.
 
-use actix_web::http::StatusCode;
 use diesel::prelude::*;
 use razem::db::schema::api_tokens;
 use razem::domain::Role;
@@ -131,14 +130,11 @@ async fn scopes_and_expiry_are_validated() {
 
     // An expired token stops working (expiry set in the past directly in the store).
     let secret = app.api_token(&admin, opos, &["associations:read"]).await;
-    assert_eq!(
-        app.with_token(&secret)
-            .get("/api/v1/associations")
-            .send()
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    app.with_token(&secret)
+        .get("/api/v1/associations")
+        .send()
+        .await
+        .assert_status(200);
     app.with_conn(|conn| {
         diesel::update(api_tokens::table)
             .set(api_tokens::expires_at.eq(razem::time::now() - chrono::Duration::seconds(1)))
@@ -161,14 +157,11 @@ async fn revocation_takes_effect_on_the_next_request() {
     let secret = app.api_token(&admin, opos, &["associations:read"]).await;
     let list = app.as_admin().get("/api/v1/tokens").send().await;
     let id = list.ids()[0];
-    assert_eq!(
-        app.with_token(&secret)
-            .get("/api/v1/associations")
-            .send()
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    app.with_token(&secret)
+        .get("/api/v1/associations")
+        .send()
+        .await
+        .assert_status(200);
 
     app.as_admin()
         .delete(format!("/api/v1/tokens/{id}"))
@@ -330,14 +323,11 @@ async fn per_token_request_limits_answer_429_with_retry_after() {
     let opos = app.id_of("opos").await;
     let secret = app.api_token(&admin, opos, &["associations:read"]).await;
     for _ in 0..3 {
-        assert_eq!(
-            app.with_token(&secret)
-                .get("/api/v1/associations/opos")
-                .send()
-                .await
-                .status(),
-            StatusCode::OK
-        );
+        app.with_token(&secret)
+            .get("/api/v1/associations/opos")
+            .send()
+            .await
+            .assert_status(200);
     }
     let limited = app
         .with_token(&secret)
@@ -347,13 +337,9 @@ async fn per_token_request_limits_answer_429_with_retry_after() {
     limited.assert_problem(429, "rate_limited");
     let retry_after: u64 = limited.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=60).contains(&retry_after));
-    assert_eq!(
-        app.anonymous()
-            .get("/api/v1/associations/opos")
-            .send()
-            .await
-            .status(),
-        StatusCode::OK,
-        "anonymous reads are not this token's budget"
-    );
+    app.anonymous()
+        .get("/api/v1/associations/opos")
+        .send()
+        .await
+        .assert_status(200);
 }
