@@ -1290,10 +1290,20 @@ async fn indicators_with_progress_bump_the_project_version() {
     assert_eq!(left, 0);
 }
 
-#[actix_web::test]
-async fn authorization_by_role_and_token_scope() {
-    let app = spawn_app().await;
-    let w = world(&app).await;
+/// A project of ZMP with ZPP as partner, one indicator and one event, and every kind of
+/// caller, in the order of the expectation tables below.
+struct Access {
+    w: World,
+    id: i64,
+    indicator_id: i64,
+    event_id: i64,
+    /// The lead's token with projects:read and projects:write.
+    token_lead: String,
+    principals: Vec<(&'static str, Option<String>)>,
+}
+
+async fn access(app: &TestApp) -> Access {
+    let w = world(app).await;
     let token_lead = app
         .api_token(&w.admin, w.zmp, &["projects:read", "projects:write"])
         .await;
@@ -1304,41 +1314,52 @@ async fn authorization_by_role_and_token_scope() {
     let token_partner = app
         .api_token(&w.admin, w.zpp, &["projects:read", "projects:write"])
         .await;
-    let principals: Vec<(&str, Option<&str>)> = vec![
+    let principals = vec![
         ("anonymous", None),
-        ("admin", Some(&w.admin)),
-        ("editor of the lead", Some(&w.editor_lead)),
-        ("editor of a partner", Some(&w.editor_partner)),
-        ("viewer", Some(&w.viewer)),
-        ("token of the lead (read+write)", Some(&token_lead)),
-        ("token of the lead (read)", Some(&token_lead_read)),
+        ("admin", Some(w.admin.clone())),
+        ("editor of the lead", Some(w.editor_lead.clone())),
+        ("editor of a partner", Some(w.editor_partner.clone())),
+        ("viewer", Some(w.viewer.clone())),
+        ("token of the lead (read+write)", Some(token_lead.clone())),
+        ("token of the lead (read)", Some(token_lead_read)),
         (
             "token of the lead (positions scopes)",
-            Some(&token_lead_other),
+            Some(token_lead_other),
         ),
-        ("token of a partner (read+write)", Some(&token_partner)),
+        ("token of a partner (read+write)", Some(token_partner)),
     ];
     let mut body = project_body(w.zmp, "UPRAWNIENIA");
     body["partners"] = json!([{"organization_id": w.zpp, "role": "partner"}]);
-    let project = create(&app, &w.admin, body).await;
-    let id = project.id();
-    let indicator = app
+    let id = create(app, &w.admin, body).await.id();
+    let indicator_id = app
         .as_admin()
         .post(format!("/api/v1/projects/{id}/indicators"))
         .json(json!({"name": "Konferencje", "unit": "konferencje", "target": 9}))
         .send()
         .await
-        .into_json();
-    let indicator_id = indicator.id();
-    let event = app
+        .assert_status(201)
+        .id();
+    let event_id = app
         .as_admin()
         .post(format!("/api/v1/projects/{id}/events"))
         .json(json!({"kind": "conference", "title": "Konferencja", "starts_on": "2016-04-18"}))
         .send()
         .await
-        .into_json();
-    let event_id = event.id();
-    let counts = || -> (i64, i64, i64) {
+        .assert_status(201)
+        .id();
+    Access {
+        w,
+        id,
+        indicator_id,
+        event_id,
+        token_lead,
+        principals,
+    }
+}
+
+impl Access {
+    /// How many projects, indicators and events are stored.
+    fn counts(&self, app: &TestApp) -> (i64, i64, i64) {
         app.with_conn(|conn| {
             (
                 projects::table.count().get_result(conn).unwrap(),
@@ -1346,29 +1367,36 @@ async fn authorization_by_role_and_token_scope() {
                 project_events::table.count().get_result(conn).unwrap(),
             )
         })
-    };
-    let state = || -> (i64, String, i64, i64) {
+    }
+
+    /// The project's version and title, and the versions of its indicator and event.
+    fn state(&self, app: &TestApp) -> (i64, String, i64, i64) {
         app.with_conn(|conn| {
             let (version, title): (i64, String) = projects::table
-                .find(id)
+                .find(self.id)
                 .select((projects::version, projects::title))
                 .first(conn)
                 .unwrap();
             let indicator: i64 = project_indicators::table
-                .find(indicator_id)
+                .find(self.indicator_id)
                 .select(project_indicators::version)
                 .first(conn)
                 .unwrap();
             let event: i64 = project_events::table
-                .find(event_id)
+                .find(self.event_id)
                 .select(project_events::version)
                 .first(conn)
                 .unwrap();
             (version, title, indicator, event)
         })
-    };
+    }
+}
 
-    // Reads: everyone but a token without projects:read.
+#[actix_web::test]
+async fn everyone_reads_projects_but_tokens_without_projects_read() {
+    let app = spawn_app().await;
+    let a = access(&app).await;
+    let (id, indicator_id, event_id) = (a.id, a.indicator_id, a.event_id);
     let read_expected = [200, 200, 200, 200, 200, 200, 200, 403, 200];
     for path in [
         "/api/v1/projects".to_owned(),
@@ -1379,8 +1407,8 @@ async fn authorization_by_role_and_token_scope() {
         format!("/api/v1/projects/{id}/events/{event_id}"),
         "/api/v1/events".to_owned(),
     ] {
-        for ((name, token), expected) in principals.iter().zip(read_expected) {
-            let response = app.caller(*token).get(&path).send().await;
+        for ((name, token), expected) in a.principals.iter().zip(read_expected) {
+            let response = app.caller(token.as_deref()).get(&path).send().await;
             assert_eq!(
                 response.status().as_u16(),
                 expected,
@@ -1392,19 +1420,52 @@ async fn authorization_by_role_and_token_scope() {
             }
         }
     }
+}
 
-    // Writes: admins, editors of the lead, the lead's token with projects:write.
+#[actix_web::test]
+async fn admins_editors_of_the_lead_and_its_writing_token_write_and_refusals_change_nothing() {
+    let app = spawn_app().await;
+    let a = access(&app).await;
+    let (id, indicator_id, event_id) = (a.id, a.indicator_id, a.event_id);
     let write_expected = [401, 200, 200, 403, 403, 200, 403, 403, 403];
-    for ((name, token), expected) in principals.iter().zip(write_expected) {
-        let before_counts = counts();
-        let before = state();
+    for ((name, token), expected) in a.principals.iter().zip(write_expected) {
+        let before_counts = a.counts(&app);
+        let before = a.state(&app);
+        let caller = app.caller(token.as_deref());
         let results = [
-            app.caller(*token).post("/api/v1/projects").json(project_body(w.zmp, &format!("NOWY-{}", before_counts.0))).send().await,
-            app.caller(*token).patch(format!("/api/v1/projects/{id}")).json(json!({"title": format!("Zmienione: {name}")})).if_match(format!("\"{}\"", before.0)).send().await,
-            app.caller(*token).post(format!("/api/v1/projects/{id}/indicators")).json(json!({"name": format!("Wskaźnik {name}"), "unit": "osoby", "target": 1})).send().await,
-            app.caller(*token).patch(format!("/api/v1/projects/{id}/indicators/{indicator_id}")).json(json!({"achieved": before.2})).if_match(format!("\"{}\"", before.2)).send().await,
-            app.caller(*token).post(format!("/api/v1/projects/{id}/events")).json(json!({"kind": "meeting", "title": format!("Spotkanie {name}"), "starts_on": "2016-05-05"})).send().await,
-            app.caller(*token).patch(format!("/api/v1/projects/{id}/events/{event_id}")).json(json!({"participants_count": before.3})).if_match(format!("\"{}\"", before.3)).send().await,
+            caller
+                .post("/api/v1/projects")
+                .json(project_body(a.w.zmp, &format!("NOWY-{}", before_counts.0)))
+                .send()
+                .await,
+            caller
+                .patch(format!("/api/v1/projects/{id}"))
+                .json(json!({"title": format!("Zmienione: {name}")}))
+                .if_match(before.0)
+                .send()
+                .await,
+            caller
+                .post(format!("/api/v1/projects/{id}/indicators"))
+                .json(json!({"name": format!("Wskaźnik {name}"), "unit": "osoby", "target": 1}))
+                .send()
+                .await,
+            caller
+                .patch(format!("/api/v1/projects/{id}/indicators/{indicator_id}"))
+                .json(json!({"achieved": before.2}))
+                .if_match(before.2)
+                .send()
+                .await,
+            caller
+                .post(format!("/api/v1/projects/{id}/events"))
+                .json(json!({"kind": "meeting", "title": format!("Spotkanie {name}"), "starts_on": "2016-05-05"}))
+                .send()
+                .await,
+            caller
+                .patch(format!("/api/v1/projects/{id}/events/{event_id}"))
+                .json(json!({"participants_count": before.3}))
+                .if_match(before.3)
+                .send()
+                .await,
         ];
         for (index, response) in results.iter().enumerate() {
             let status = response.status().as_u16();
@@ -1426,15 +1487,18 @@ async fn authorization_by_role_and_token_scope() {
         }
         if expected != 200 {
             assert_eq!(
-                counts(),
+                a.counts(&app),
                 before_counts,
                 "refused writes as {name} add nothing"
             );
-            assert_eq!(state(), before, "refused writes as {name} change nothing");
-        } else {
-            let after = counts();
             assert_eq!(
-                after,
+                a.state(&app),
+                before,
+                "refused writes as {name} change nothing"
+            );
+        } else {
+            assert_eq!(
+                a.counts(&app),
                 (
                     before_counts.0 + 1,
                     before_counts.1 + 1,
@@ -1444,25 +1508,36 @@ async fn authorization_by_role_and_token_scope() {
             );
         }
     }
-    // A token with projects:write writes only for its own organization's projects, and
-    // an editor may not hand a project to an organization they do not edit.
-    let response = app
-        .with_token(&token_lead)
+}
+
+#[actix_web::test]
+async fn tokens_write_only_their_own_projects_and_editors_keep_the_lead_they_edit() {
+    let app = spawn_app().await;
+    let a = access(&app).await;
+    let before = a.counts(&app);
+    app.with_token(&a.token_lead)
         .post("/api/v1/projects")
-        .json(project_body(w.zpp, "OBCY"))
-        .send()
-        .await;
-    response.assert_problem(403, "forbidden");
-    let current = version_of(&app, id);
-    app.with_token(&w.editor_lead)
-        .patch(format!("/api/v1/projects/{id}"))
-        .json(json!({"lead_id": w.zpp}))
-        .if_match(format!("\"{current}\""))
+        .json(project_body(a.w.zpp, "OBCY"))
         .send()
         .await
         .assert_problem(403, "forbidden");
-    assert_eq!(version_of(&app, id), current);
-    // Deleting: refused for everyone but admins, lead editors and the lead's token.
+    assert_eq!(a.counts(&app), before);
+    let current = version_of(&app, a.id);
+    app.with_token(&a.w.editor_lead)
+        .patch(format!("/api/v1/projects/{}", a.id))
+        .json(json!({"lead_id": a.w.zpp}))
+        .if_match(current)
+        .send()
+        .await
+        .assert_problem(403, "forbidden");
+    assert_eq!(version_of(&app, a.id), current);
+}
+
+#[actix_web::test]
+async fn deletes_are_refused_to_all_but_admins_lead_editors_and_the_leads_token() {
+    let app = spawn_app().await;
+    let a = access(&app).await;
+    let (id, indicator_id, event_id) = (a.id, a.indicator_id, a.event_id);
     for (index, status, code) in [
         (0, 401, "authentication_required"),
         (3, 403, "forbidden"),
@@ -1471,44 +1546,50 @@ async fn authorization_by_role_and_token_scope() {
         (7, 403, "insufficient_scope"),
         (8, 403, "forbidden"),
     ] {
-        let (name, token) = principals[index];
-        let current = version_of(&app, id);
-        let before_counts = counts();
-        app.caller(token)
+        let (name, token) = &a.principals[index];
+        let caller = app.caller(token.as_deref());
+        let before = a.state(&app);
+        let before_counts = a.counts(&app);
+        caller
             .delete(format!("/api/v1/projects/{id}/events/{event_id}"))
             .if_match("*")
             .send()
             .await
             .assert_problem(status, code);
-        app.caller(token)
+        caller
             .delete(format!("/api/v1/projects/{id}/indicators/{indicator_id}"))
             .if_match("*")
             .send()
             .await
             .assert_problem(status, code);
-        let response = app
-            .caller(token)
+        caller
             .delete(format!("/api/v1/projects/{id}"))
-            .if_match(format!("\"{current}\""))
+            .if_match(before.0)
             .send()
-            .await;
-        response.assert_problem(status, code);
-        assert_eq!(version_of(&app, id), current, "{name}");
+            .await
+            .assert_problem(status, code);
+        assert_eq!(a.state(&app), before, "{name}");
         assert_eq!(
-            counts(),
+            a.counts(&app),
             before_counts,
             "refused deletes as {name} delete nothing"
         );
     }
-    let current = version_of(&app, id);
-    app.with_token(&token_lead)
-        .delete(format!("/api/v1/projects/{id}"))
-        .if_match(format!("\"{current}\""))
+}
+
+#[actix_web::test]
+async fn a_token_that_deletes_a_project_is_its_audited_actor() {
+    let app = spawn_app().await;
+    let a = access(&app).await;
+    app.with_token(&a.token_lead)
+        .delete(format!("/api/v1/projects/{}", a.id))
+        .if_match(version_of(&app, a.id))
         .send()
         .await
         .assert_status(204);
+    assert_eq!(project_count(&app), 1, "the demo project stays");
     let audit: Vec<(Option<i64>, Option<i64>)> = app.with_conn(|conn| {
-        razem::audit::repo::for_object(conn, "project", &id.to_string())
+        razem::audit::repo::for_object(conn, "project", &a.id.to_string())
             .unwrap()
             .into_iter()
             .map(|row| (row.actor_user_id, row.actor_token_id))
