@@ -850,14 +850,16 @@ async fn partners_codes_and_references() {
         .assert_problem(409, "code_taken");
 }
 
-#[actix_web::test]
-async fn filters_sorts_and_pagination() {
-    let app = spawn_app().await;
-    let w = world(&app).await;
-    // The demo project (ZMP, 2012-06-01 – 2016-10-31, completed) plus these.
-    let demo_id = app.anonymous().get("/api/v1/projects").send().await.json()["items"][0]["id"]
-        .as_i64()
-        .unwrap();
+/// The demo project (ZMP, 2012-06-01 – 2016-10-31, completed) and five more, P-1 … P-5.
+struct Listing {
+    w: World,
+    demo_id: i64,
+    p: [i64; 5],
+}
+
+async fn listing(app: &TestApp) -> Listing {
+    let w = world(app).await;
+    let demo_id = app.anonymous().get("/api/v1/projects").send().await.ids()[0];
     let specs = [
         // code, title, lead, partners, status, starts, ends
         (
@@ -906,107 +908,145 @@ async fn filters_sorts_and_pagination() {
             None,
         ),
     ];
-    let mut created = Vec::new();
-    for (code, title, lead, partners, status, starts, ends) in specs {
+    let mut p = [0; 5];
+    for (slot, (code, title, lead, partners, status, starts, ends)) in p.iter_mut().zip(specs) {
         let body = json!({
             "code": code, "title": title, "lead_id": lead, "status": status,
             "starts_on": starts, "ends_on": ends,
             "partners": partners.iter().map(|p| json!({"organization_id": p, "role": "partner"})).collect::<Vec<_>>()
         });
-        created.push(create(&app, &w.admin, body).await.id());
+        *slot = create(app, &w.admin, body).await.id();
     }
-    let [p1, p2, p3, p4, p5] = created[..] else {
-        unreachable!()
-    };
-    let list = |query: String| {
-        let app = &app;
-        async move {
-            let response = app
-                .anonymous()
-                .get(format!("/api/v1/projects?{query}"))
-                .send()
-                .await
-                .assert_status(200);
-            response.ids().into_iter().collect::<HashSet<i64>>()
-        }
-    };
-    let set = |v: &[i64]| v.iter().copied().collect::<HashSet<i64>>();
-    assert_eq!(
-        list(format!("lead={}", w.zmp)).await,
-        set(&[demo_id, p3, p5])
-    );
-    assert_eq!(
-        list(format!("partner={}", w.zmp)).await,
-        set(&[demo_id, p1, p3, p5]),
-        "the leader takes part too"
-    );
-    assert_eq!(list(format!("partner={}", w.ks)).await, set(&[demo_id, p3]));
-    assert_eq!(list("status=planned".into()).await, set(&[p2, p5]));
-    // active_on: both ends inclusive, open-ended projects run on.
-    assert_eq!(
-        list("active_on=2016-04-18".into()).await,
-        set(&[demo_id, p1, p3, p5])
-    );
-    assert_eq!(
-        list("active_on=2016-04-19".into()).await,
-        set(&[demo_id, p1, p4, p5])
-    );
-    assert_eq!(list("active_on=2030-01-01".into()).await, set(&[p2, p5]));
-    assert_eq!(list("active_on=2010-01-01".into()).await, set(&[]));
-    // q: title, code or summary, case and diacritics ignored.
-    assert_eq!(list("q=lodzkie".into()).await, set(&[p1]));
-    assert_eq!(list(format!("q={}", urlencode("ŻYWIEC"))).await, set(&[p3]));
-    assert_eq!(list("q=p-2".into()).await, set(&[p2]));
-    assert_eq!(
-        list(format!("q={}", urlencode("współpracy międzysamorządowej"))).await,
-        set(&[demo_id])
-    );
-    assert_eq!(list("q=100%25".into()).await, set(&[]), "% matches itself");
-    assert_eq!(
-        list(format!(
-            "lead={}&status=suspended&active_on=2015-01-01",
-            w.zmp
-        ))
-        .await,
-        set(&[p3])
-    );
-    // updated_since: only what changed since.
-    let mark = chrono::Utc::now() - chrono::Duration::milliseconds(1);
+    Listing { w, demo_id, p }
+}
+
+/// The ids a list query answers, as a set.
+async fn listed(app: &TestApp, query: impl std::fmt::Display) -> HashSet<i64> {
+    app.anonymous()
+        .get(format!("/api/v1/projects?{query}"))
+        .send()
+        .await
+        .assert_status(200)
+        .ids()
+        .into_iter()
+        .collect()
+}
+
+fn set(ids: &[i64]) -> HashSet<i64> {
+    ids.iter().copied().collect()
+}
+
+/// Changes P-4, the project changed last.
+async fn change_p4(app: &TestApp, l: &Listing) {
     app.as_admin()
-        .patch(format!("/api/v1/projects/{p4}"))
+        .patch(format!("/api/v1/projects/{}", l.p[3]))
         .json(json!({"summary": "Zmienione."}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(
-        list(format!(
-            "updated_since={}",
-            urlencode(&mark.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
-        ))
-        .await,
-        set(&[p4])
-    );
+        .await
+        .assert_status(200);
+}
 
+#[actix_web::test]
+async fn projects_are_filtered_by_lead_partner_status_and_the_day_they_run_on() {
+    let app = spawn_app().await;
+    let l = listing(&app).await;
+    let (demo, [p1, p2, p3, p4, p5], w) = (l.demo_id, l.p, &l.w);
+    assert_eq!(
+        listed(&app, format!("lead={}", w.zmp)).await,
+        set(&[demo, p3, p5])
+    );
+    assert_eq!(
+        listed(&app, format!("partner={}", w.zmp)).await,
+        set(&[demo, p1, p3, p5]),
+        "the leader takes part too"
+    );
+    assert_eq!(
+        listed(&app, format!("partner={}", w.ks)).await,
+        set(&[demo, p3])
+    );
+    assert_eq!(listed(&app, "status=planned").await, set(&[p2, p5]));
+    // active_on: both ends inclusive, open-ended projects run on.
+    assert_eq!(
+        listed(&app, "active_on=2016-04-18").await,
+        set(&[demo, p1, p3, p5])
+    );
+    assert_eq!(
+        listed(&app, "active_on=2016-04-19").await,
+        set(&[demo, p1, p4, p5])
+    );
+    assert_eq!(listed(&app, "active_on=2030-01-01").await, set(&[p2, p5]));
+    assert_eq!(listed(&app, "active_on=2010-01-01").await, set(&[]));
+    assert_eq!(
+        listed(
+            &app,
+            format!("lead={}&status=suspended&active_on=2015-01-01", w.zmp)
+        )
+        .await,
+        set(&[p3])
+    );
+}
+
+#[actix_web::test]
+async fn the_project_search_reads_title_code_and_summary_ignoring_case_and_diacritics() {
+    let app = spawn_app().await;
+    let l = listing(&app).await;
+    let [p1, p2, p3, ..] = l.p;
+    assert_eq!(listed(&app, "q=lodzkie").await, set(&[p1]));
+    assert_eq!(
+        listed(&app, format!("q={}", urlencode("ŻYWIEC"))).await,
+        set(&[p3])
+    );
+    assert_eq!(listed(&app, "q=p-2").await, set(&[p2]));
+    assert_eq!(
+        listed(
+            &app,
+            format!("q={}", urlencode("współpracy międzysamorządowej"))
+        )
+        .await,
+        set(&[l.demo_id])
+    );
+    assert_eq!(listed(&app, "q=100%25").await, set(&[]), "% matches itself");
+}
+
+#[actix_web::test]
+async fn updated_since_lists_only_what_changed_since() {
+    let app = spawn_app().await;
+    let l = listing(&app).await;
+    let mark = chrono::Utc::now() - chrono::Duration::milliseconds(1);
+    change_p4(&app, &l).await;
+    let since = urlencode(&mark.to_rfc3339_opts(chrono::SecondsFormat::Micros, true));
+    assert_eq!(
+        listed(&app, format!("updated_since={since}")).await,
+        set(&[l.p[3]])
+    );
+}
+
+#[actix_web::test]
+async fn every_sort_walks_every_project_once_page_by_page_in_its_order() {
+    let app = spawn_app().await;
+    let l = listing(&app).await;
+    change_p4(&app, &l).await;
+    let (demo, [p1, p2, p3, p4, p5]) = (l.demo_id, l.p);
     // Default order: the latest start first, ties by id (descending).
     let all = app
         .anonymous()
         .get("/api/v1/projects?limit=100")
         .send()
         .await;
-    assert_eq!(all.ids(), vec![p2, p4, p5, p1, p3, demo_id]);
-    // Every sort walks every project exactly once, page by page, in its order.
+    assert_eq!(all.ids(), vec![p2, p4, p5, p1, p3, demo]);
     for (sort, expected) in [
-        ("-starts_on", vec![p2, p4, p5, p1, p3, demo_id]),
-        ("starts_on", vec![demo_id, p3, p1, p5, p4, p2]),
-        ("title", vec![p4, demo_id, p5, p1, p2, p3]),
-        ("-title", vec![p3, p2, p1, p5, demo_id, p4]),
+        ("-starts_on", vec![p2, p4, p5, p1, p3, demo]),
+        ("starts_on", vec![demo, p3, p1, p5, p4, p2]),
+        ("title", vec![p4, demo, p5, p1, p2, p3]),
+        ("-title", vec![p3, p2, p1, p5, demo, p4]),
     ] {
         let mut seen = Vec::new();
         let mut url = format!("/api/v1/projects?sort={sort}&limit=2");
         loop {
             let page = app.anonymous().get(&url).send().await.assert_status(200);
             seen.extend(page.ids());
-            match page.json()["next_cursor"].as_str() {
+            match page.next_cursor() {
                 Some(cursor) => {
                     assert!(page.header("link").unwrap().contains("rel=\"next\""));
                     url = format!("/api/v1/projects?sort={sort}&limit=2&cursor={cursor}");
@@ -1022,7 +1062,7 @@ async fn filters_sorts_and_pagination() {
         loop {
             let page = app.anonymous().get(&url).send().await;
             seen.extend(page.ids());
-            match page.json()["next_cursor"].as_str() {
+            match page.next_cursor() {
                 Some(cursor) => {
                     url = format!("/api/v1/projects?sort={sort}&limit=4&cursor={cursor}")
                 }
@@ -1038,8 +1078,12 @@ async fn filters_sorts_and_pagination() {
         };
         assert_eq!(last_changed, p4, "{sort}");
     }
+}
 
-    // Bad parameters are 400 naming them.
+#[actix_web::test]
+async fn bad_list_parameters_and_cursors_are_400() {
+    let app = spawn_app().await;
+    listing(&app).await;
     for query in [
         "sort=code",
         "status=finished",
@@ -1061,12 +1105,13 @@ async fn filters_sorts_and_pagination() {
         .send()
         .await
         .assert_problem(400, "invalid_cursor");
+    // A cursor is valid only for the sort it was made with.
     let page = app
         .anonymous()
         .get("/api/v1/projects?sort=title&limit=1")
         .send()
         .await;
-    let cursor = page.json()["next_cursor"].as_str().unwrap();
+    let cursor = page.next_cursor().unwrap();
     app.anonymous()
         .get(format!("/api/v1/projects?sort=starts_on&cursor={cursor}"))
         .send()
@@ -1276,7 +1321,7 @@ async fn indicators_with_progress_bump_the_project_version() {
     let current = version_of(&app, id);
     app.with_token(&w.editor_lead)
         .delete(format!("/api/v1/projects/{id}"))
-        .if_match(format!("\"{current}\""))
+        .if_match(current)
         .send()
         .await
         .assert_status(204);
