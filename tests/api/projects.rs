@@ -399,11 +399,24 @@ async fn a_project_is_deleted_under_if_match_with_its_related_rows() {
     assert_eq!(app.audit_actions("project", id), vec!["create", "delete"]);
 }
 
+/// Sends a new project as the admin.
+async fn post_project(app: &TestApp, body: &Value) -> TestResponse {
+    app.as_admin()
+        .post("/api/v1/projects")
+        .json(body)
+        .send()
+        .await
+}
+
+/// The largest amount.
+fn max_amount(currency: &str) -> Value {
+    json!({"amount": "999999999999999.99", "currency": currency})
+}
+
 #[actix_web::test]
-async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
+async fn valid_amounts_are_answered_and_stored_exactly() {
     let app = spawn_app().await;
     let w = world(&app).await;
-    // Valid amounts and what is answered (and stored).
     for (n, (sent, answered, minor)) in [
         ("0", "0.00", 0i64),
         ("0.5", "0.50", 50),
@@ -439,8 +452,12 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
             assert_eq!(stored, (Some(minor), Some(currency.to_owned())));
         }
     }
+}
 
-    // Invalid amounts: 422 naming the field, nothing stored.
+#[actix_web::test]
+async fn invalid_amounts_are_422_naming_the_field_and_store_nothing() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
     let before = project_count(&app);
     let cases: Vec<(Value, &str, &str)> = vec![
         (json!(10500000), "value.amount", "amount_not_a_string"),
@@ -479,13 +496,7 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
     for (amount, field, code) in cases {
         let mut body = project_body(w.zmp, "ZLE-KWOTY");
         body["value"] = json!({"amount": amount, "currency": "PLN"});
-        let response = app
-            .as_admin()
-            .post("/api/v1/projects")
-            .json(&body)
-            .send()
-            .await;
-        response.assert_invalid(field, code);
+        post_project(&app, &body).await.assert_invalid(field, code);
     }
     for (value, field, code) in [
         (
@@ -515,97 +526,90 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
         (json!(10500000), "value", "invalid_type"),
     ] {
         let mut body = project_body(w.zmp, "ZLE-KWOTY");
-        body["value"] = value.clone();
-        let response = app
-            .as_admin()
-            .post("/api/v1/projects")
-            .json(&body)
-            .send()
-            .await;
-        response.assert_invalid(field, code);
+        body["value"] = value;
+        post_project(&app, &body).await.assert_invalid(field, code);
     }
-    // The same rules inside funding name the entry.
+    assert_eq!(project_count(&app), before, "nothing was stored");
+}
+
+#[actix_web::test]
+async fn funding_follows_the_same_rules_naming_the_entry_and_its_total_never_overflows() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let before = project_count(&app);
     let mut body = project_body(w.zmp, "ZLE-KWOTY");
     body["funding"] = json!([
         {"source": "EOG", "amount": {"amount": "1.00", "currency": "PLN"}},
         {"source": "Wkład własny", "amount": {"amount": 100, "currency": "PLN"}}
     ]);
-    let response = app
-        .as_admin()
-        .post("/api/v1/projects")
-        .json(&body)
-        .send()
-        .await;
-    response.assert_invalid("funding[1].amount.amount", "amount_not_a_string");
+    post_project(&app, &body)
+        .await
+        .assert_invalid("funding[1].amount.amount", "amount_not_a_string");
     body["funding"] = json!([{"source": "EOG", "amount": {"amount": "1.00", "currency": "SEK"}}]);
-    let response = app
-        .as_admin()
-        .post("/api/v1/projects")
-        .json(&body)
-        .send()
-        .await;
-    response.assert_invalid("funding[0].amount.currency", "invalid_enum_value");
+    post_project(&app, &body)
+        .await
+        .assert_invalid("funding[0].amount.currency", "invalid_enum_value");
 
     // Sums are exact and never overflow: a total above the largest amount is refused.
-    let max = json!({"amount": "999999999999999.99", "currency": "PLN"});
+    let max = max_amount("PLN");
     body["funding"] = json!([{"source": "A", "amount": max}, {"source": "B", "amount": {"amount": "0.01", "currency": "PLN"}}]);
-    let response = app
-        .as_admin()
-        .post("/api/v1/projects")
-        .json(&body)
-        .send()
-        .await;
-    response.assert_invalid("funding", "total_too_large");
+    post_project(&app, &body)
+        .await
+        .assert_invalid("funding", "total_too_large");
     let many: Vec<Value> = (0..100)
         .map(|i| json!({"source": format!("Źródło {i}"), "amount": max}))
         .collect();
     body["funding"] = json!(many);
-    let response = app
-        .as_admin()
-        .post("/api/v1/projects")
-        .json(&body)
-        .send()
-        .await;
-    response.assert_invalid("funding", "total_too_large");
+    post_project(&app, &body)
+        .await
+        .assert_invalid("funding", "total_too_large");
     assert_eq!(project_count(&app), before, "nothing was stored");
+}
 
-    // Up to the largest amount it adds up exactly; currencies are summed apart.
+/// A project funded up to the largest total in PLN, CHF and EUR.
+async fn funded_to_the_limit(app: &TestApp, w: &World) -> Value {
+    let mut body = project_body(w.zmp, "ZLE-KWOTY");
     body["funding"] = json!([
         {"source": "A", "amount": {"amount": "999999999999999.98", "currency": "PLN"}},
         {"source": "B", "amount": {"amount": "0.01", "currency": "PLN"}},
-        {"source": "C", "amount": max.clone()},
-        {"source": "D", "amount": {"amount": "999999999999999.99", "currency": "EUR"}}
+        {"source": "C", "amount": max_amount("CHF")},
+        {"source": "D", "amount": max_amount("EUR")}
     ]);
-    body["funding"][2]["amount"]["currency"] = json!("CHF");
-    let project = create(&app, &w.admin, body).await;
+    create(app, &w.admin, body).await
+}
+
+#[actix_web::test]
+async fn up_to_the_largest_amount_totals_add_up_exactly_per_currency() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let project = funded_to_the_limit(&app, &w).await;
     assert_eq!(
         project["total_funding"],
-        json!([
-            {"amount": "999999999999999.99", "currency": "CHF"},
-            {"amount": "999999999999999.99", "currency": "EUR"},
-            {"amount": "999999999999999.99", "currency": "PLN"}
-        ])
+        json!([max_amount("CHF"), max_amount("EUR"), max_amount("PLN")])
     );
+}
 
-    // PATCH applies the same rules and leaves the row unchanged when they fail.
-    let id = project.id();
+#[actix_web::test]
+async fn a_patch_follows_the_money_rules_and_a_refused_one_leaves_the_row_unchanged() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let id = funded_to_the_limit(&app, &w).await.id();
     let path = format!("/api/v1/projects/{id}");
-    let response = app
-        .as_admin()
+    let max = max_amount("PLN");
+    app.as_admin()
         .patch(&path)
         .json(json!({"value": {"amount": "12.345", "currency": "PLN"}}))
         .if_match(1)
         .send()
-        .await;
-    response.assert_invalid("value.amount", "too_many_decimals");
-    let response = app
-        .as_admin()
+        .await
+        .assert_invalid("value.amount", "too_many_decimals");
+    app.as_admin()
         .patch(&path)
         .json(json!({"funding": [{"source": "A", "amount": max}, {"source": "A", "amount": max}]}))
         .if_match(1)
         .send()
-        .await;
-    response.assert_invalid("funding", "total_too_large");
+        .await
+        .assert_invalid("funding", "total_too_large");
     assert_eq!(version_of(&app, id), 1);
     let cleared = app
         .as_admin()
