@@ -1123,23 +1123,60 @@ async fn bad_list_parameters_and_cursors_are_400() {
         .assert_problem(400, "invalid_cursor");
 }
 
+/// A project of ZMP with one indicator ("Szkolenia specjalistyczne", 12 of 29).
+struct Indicator {
+    w: World,
+    project_id: i64,
+    /// The project's indicators.
+    base: String,
+    /// The indicator.
+    path: String,
+    created: TestResponse,
+}
+
+async fn indicator(app: &TestApp) -> Indicator {
+    let w = world(app).await;
+    let project_id = create(app, &w.editor_lead, project_body(w.zmp, "WSKAZNIKI"))
+        .await
+        .id();
+    let base = format!("/api/v1/projects/{project_id}/indicators");
+    let created = app
+        .with_token(&w.editor_lead)
+        .post(&base)
+        .json(json!({"name": "  Szkolenia specjalistyczne ", "unit": "szkolenia", "target": 29, "achieved": 12, "as_of": "2014-06-30"}))
+        .send()
+        .await
+        .assert_status(201);
+    Indicator {
+        path: format!("{base}/{}", created.id()),
+        w,
+        project_id,
+        base,
+        created,
+    }
+}
+
+fn indicator_count(app: &TestApp, project_id: i64) -> i64 {
+    app.with_conn(|conn| {
+        project_indicators::table
+            .filter(project_indicators::project_id.eq(project_id))
+            .count()
+            .get_result(conn)
+            .unwrap()
+    })
+}
+
 #[actix_web::test]
-async fn indicators_with_progress_bump_the_project_version() {
+async fn an_indicator_is_created_and_embedded_in_its_project_bumping_its_version() {
     let app = spawn_app().await;
-    let w = world(&app).await;
-    let project = create(&app, &w.editor_lead, project_body(w.zmp, "WSKAZNIKI")).await;
-    let id = project.id();
-    let base = format!("/api/v1/projects/{id}/indicators");
-    let created = app.with_token(&w.editor_lead).post(&base).json(json!({"name": "  Szkolenia specjalistyczne ", "unit": "szkolenia", "target": 29, "achieved": 12, "as_of": "2014-06-30"})).send()
-        .await.assert_status(201);
-    let indicator_id = created.id();
-    let path = format!("{base}/{indicator_id}");
-    assert_eq!(created.header("location"), Some(path.as_str()));
+    let i = indicator(&app).await;
+    let (created, id) = (&i.created, i.project_id);
+    assert_eq!(created.header("location"), Some(i.path.as_str()));
     assert_eq!(created.etag(), "\"1\"");
     assert_eq!(
         *created.json(),
         json!({
-            "id": indicator_id, "project_id": id, "name": "Szkolenia specjalistyczne", "unit": "szkolenia",
+            "id": created.id(), "project_id": id, "name": "Szkolenia specjalistyczne", "unit": "szkolenia",
             "baseline": 0, "target": 29, "achieved": 12, "as_of": "2014-06-30", "progress_percent": 41.4,
             "version": 1, "created_at": created.json()["created_at"], "updated_at": created.json()["updated_at"]
         })
@@ -1152,8 +1189,13 @@ async fn indicators_with_progress_bump_the_project_version() {
         .await;
     assert_eq!(read.etag(), "\"2\"");
     assert_eq!(read.json()["indicators"], json!([created.json()]));
+}
 
-    // Progress: achieved / target, one decimal, over 100 allowed, null without either.
+#[actix_web::test]
+async fn progress_is_achieved_over_target_with_one_decimal() {
+    let app = spawn_app().await;
+    let i = indicator(&app).await;
+    // Over 100 allowed, null without either.
     for (patch, progress) in [
         (json!({"achieved": 29}), json!(100.0)),
         (json!({"achieved": 30}), json!(103.4)),
@@ -1166,10 +1208,10 @@ async fn indicators_with_progress_bump_the_project_version() {
             json!(100.0),
         ),
     ] {
-        let current = app.anonymous().get(&path).send().await;
+        let current = app.anonymous().get(&i.path).send().await;
         let response = app
-            .with_token(&w.editor_lead)
-            .patch(&path)
+            .with_token(&i.w.editor_lead)
+            .patch(&i.path)
             .json(&patch)
             .if_match(current.etag())
             .send()
@@ -1179,7 +1221,7 @@ async fn indicators_with_progress_bump_the_project_version() {
     }
     let stored: (i64, Option<i64>, i64) = app.with_conn(|conn| {
         project_indicators::table
-            .find(indicator_id)
+            .find(i.created.id())
             .select((
                 project_indicators::target,
                 project_indicators::achieved,
@@ -1189,9 +1231,19 @@ async fn indicators_with_progress_bump_the_project_version() {
             .unwrap()
     });
     assert_eq!(stored, (1610, Some(1610), 8));
-    assert_eq!(version_of(&app, id), 9);
+    assert_eq!(version_of(&app, i.project_id), 9);
+    assert_eq!(
+        app.audit_actions("project_indicator", i.created.id()),
+        vec![
+            "create", "update", "update", "update", "update", "update", "update", "update"
+        ]
+    );
+}
 
-    // Rules.
+#[actix_web::test]
+async fn indicator_rules_are_422_and_names_are_unique_in_a_project() {
+    let app = spawn_app().await;
+    let i = indicator(&app).await;
     for (body, field, code) in [
         (
             json!({"name": "X", "unit": "osoby", "target": -1}),
@@ -1230,51 +1282,53 @@ async fn indicators_with_progress_bump_the_project_version() {
             "date_out_of_range",
         ),
     ] {
-        let response = app
-            .with_token(&w.editor_lead)
-            .post(&base)
+        app.with_token(&i.w.editor_lead)
+            .post(&i.base)
             .json(&body)
             .send()
-            .await;
-        response.assert_invalid(field, code);
+            .await
+            .assert_invalid(field, code);
     }
-    app.with_token(&w.editor_lead)
-        .post(&base)
+    app.with_token(&i.w.editor_lead)
+        .post(&i.base)
         .json(json!({"name": "Szkolenia specjalistyczne", "unit": "szkolenia", "target": 1}))
         .send()
         .await
         .assert_problem(409, "indicator_name_taken");
-    let count: i64 = app.with_conn(|conn| {
-        project_indicators::table
-            .filter(project_indicators::project_id.eq(id))
-            .count()
-            .get_result(conn)
-            .unwrap()
-    });
-    assert_eq!(count, 1);
+    assert_eq!(indicator_count(&app, i.project_id), 1);
+}
 
-    // Lists, preconditions, other projects' indicators, deletion, audit.
+#[actix_web::test]
+async fn indicators_are_listed_page_by_page_and_found_only_under_their_project() {
+    let app = spawn_app().await;
+    let i = indicator(&app).await;
     let second = app
-        .with_token(&w.editor_lead)
-        .post(&base)
+        .with_token(&i.w.editor_lead)
+        .post(&i.base)
         .json(json!({"name": "Wizyty studyjne", "unit": "wizyty", "target": 6}))
         .send()
+        .await
+        .assert_status(201);
+    let page = app
+        .anonymous()
+        .get(format!("{}?limit=1", i.base))
+        .send()
         .await;
-    let page = app.anonymous().get(format!("{base}?limit=1")).send().await;
-    assert_eq!(page.ids(), vec![indicator_id]);
-    let cursor = page.json()["next_cursor"].as_str().unwrap().to_owned();
+    assert_eq!(page.ids(), vec![i.created.id()]);
+    let cursor = page.next_cursor().unwrap();
     let next = app
         .anonymous()
-        .get(format!("{base}?limit=1&cursor={cursor}"))
+        .get(format!("{}?limit=1&cursor={cursor}", i.base))
         .send()
         .await;
     assert_eq!(next.ids(), vec![second.id()]);
     assert_eq!(next.json()["next_cursor"], Value::Null);
-    let other = create(&app, &w.admin, project_body(w.zmp, "INNY-PROJEKT")).await;
+    let other = create(&app, &i.w.admin, project_body(i.w.zmp, "INNY-PROJEKT")).await;
     app.anonymous()
         .get(format!(
-            "/api/v1/projects/{}/indicators/{indicator_id}",
-            other["id"]
+            "/api/v1/projects/{}/indicators/{}",
+            other.id(),
+            i.created.id()
         ))
         .send()
         .await
@@ -1284,59 +1338,63 @@ async fn indicators_with_progress_bump_the_project_version() {
         .send()
         .await
         .assert_problem(404, "not_found");
-    app.with_token(&w.editor_lead)
-        .patch(&path)
+}
+
+#[actix_web::test]
+async fn indicators_change_and_go_under_if_match_and_are_audited() {
+    let app = spawn_app().await;
+    let i = indicator(&app).await;
+    let editor = app.with_token(&i.w.editor_lead);
+    editor
+        .patch(&i.path)
         .json(json!({"achieved": 1}))
         .send()
         .await
         .assert_problem(428, "precondition_required");
-    app.with_token(&w.editor_lead)
-        .patch(&path)
+    editor
+        .patch(&i.path)
         .json(json!({"achieved": 1}))
-        .if_match(1)
+        .if_match(2)
         .send()
         .await
         .assert_problem(412, "precondition_failed");
-    app.with_token(&w.editor_lead)
-        .delete(&path)
-        .if_match(1)
+    editor
+        .delete(&i.path)
+        .if_match(2)
         .send()
         .await
         .assert_problem(412, "precondition_failed");
-    app.with_token(&w.editor_lead)
-        .delete(&path)
-        .if_match(8)
+    assert_eq!(indicator_count(&app, i.project_id), 1);
+    editor
+        .delete(&i.path)
+        .if_match(1)
         .send()
         .await
         .assert_status(204);
     app.anonymous()
-        .get(&path)
+        .get(&i.path)
         .send()
         .await
         .assert_problem(404, "not_found");
+    assert_eq!(indicator_count(&app, i.project_id), 0);
     assert_eq!(
-        app.audit_actions("project_indicator", indicator_id),
-        vec![
-            "create", "update", "update", "update", "update", "update", "update", "update",
-            "delete"
-        ]
+        app.audit_actions("project_indicator", i.created.id()),
+        vec!["create", "delete"]
     );
-    // Deleting the project takes its indicators with it.
-    let current = version_of(&app, id);
-    app.with_token(&w.editor_lead)
-        .delete(format!("/api/v1/projects/{id}"))
+}
+
+#[actix_web::test]
+async fn deleting_a_project_takes_its_indicators_with_it() {
+    let app = spawn_app().await;
+    let i = indicator(&app).await;
+    let current = version_of(&app, i.project_id);
+    app.with_token(&i.w.editor_lead)
+        .delete(format!("/api/v1/projects/{}", i.project_id))
         .if_match(current)
         .send()
         .await
         .assert_status(204);
-    let left: i64 = app.with_conn(|conn| {
-        project_indicators::table
-            .filter(project_indicators::project_id.eq(id))
-            .count()
-            .get_result(conn)
-            .unwrap()
-    });
-    assert_eq!(left, 0);
+    assert_eq!(indicator_count(&app, i.project_id), 0);
 }
 
 /// A project of ZMP with ZPP as partner, one indicator and one event, and every kind of
