@@ -1709,21 +1709,8 @@ async fn a_token_that_deletes_a_project_is_its_audited_actor() {
     );
 }
 
-#[actix_web::test]
-async fn the_demo_project_is_served_exactly() {
-    let app = spawn_app().await;
-    let w = world(&app).await;
-    // Loading the demo set again adds nothing.
-    app.seed_demo();
-    let counts: (i64, i64, i64) = app.with_conn(|conn| {
-        (
-            projects::table.count().get_result(conn).unwrap(),
-            project_indicators::table.count().get_result(conn).unwrap(),
-            project_events::table.count().get_result(conn).unwrap(),
-        )
-    });
-    assert_eq!(counts, (1, 8, 5));
-
+/// The demo project (found by its lead and a word of its summary): its id and body.
+async fn demo_project(app: &TestApp, w: &World) -> (i64, Value) {
     let list = app
         .anonymous()
         .get(format!(
@@ -1741,6 +1728,25 @@ async fn the_demo_project_is_served_exactly() {
         .send()
         .await
         .into_json();
+    (id, project)
+}
+
+#[actix_web::test]
+async fn the_demo_project_is_served_exactly() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    // Loading the demo set again adds nothing.
+    app.seed_demo();
+    let counts: (i64, i64, i64) = app.with_conn(|conn| {
+        (
+            projects::table.count().get_result(conn).unwrap(),
+            project_indicators::table.count().get_result(conn).unwrap(),
+            project_events::table.count().get_result(conn).unwrap(),
+        )
+    });
+    assert_eq!(counts, (1, 8, 5));
+
+    let (id, project) = demo_project(&app, &w).await;
     assert_eq!(project["code"], "ZMP-EOG-2012");
     assert_eq!(
         project["title"],
@@ -1856,6 +1862,15 @@ async fn the_demo_project_is_served_exactly() {
             .all(|i| i["as_of"] == "2016-10-31" && i["baseline"] == 0)
     );
 
+    // The demo writes are in the audit log too.
+    assert_eq!(app.audit_actions("project", id), vec!["create"]);
+}
+
+#[actix_web::test]
+async fn the_demo_projects_events_are_served_in_calendar_order() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (id, project) = demo_project(&app, &w).await;
     // Its events, in calendar order.
     let events = app
         .anonymous()
@@ -1909,6 +1924,13 @@ async fn the_demo_project_is_served_exactly() {
         events["items"][4]["title"],
         "Konferencja podsumowująca projekt"
     );
+}
+
+#[actix_web::test]
+async fn the_demo_project_is_found_on_the_day_of_a_conference_and_in_its_city() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (id, _) = demo_project(&app, &w).await;
     // The project ran on the day of the Opole conference; the calendar finds it in Opole.
     let active = app
         .anonymous()
@@ -1927,6 +1949,4 @@ async fn the_demo_project_is_served_exactly() {
         calendar["items"][0]["venue"],
         "Sala Herbowa, Opolski Urząd Wojewódzki"
     );
-    // The demo writes are in the audit log too.
-    assert_eq!(app.audit_actions("project", id), vec!["create"]);
 }
