@@ -7,7 +7,7 @@ use razem::db::schema::memberships;
 use razem::domain::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::{Resource, TestApp, spawn_app};
+use crate::helpers::{Resource, TestApp, TestResponse, spawn_app};
 
 /// Organizations to play with, by name; every value is the created body.
 pub struct World {
@@ -66,13 +66,9 @@ fn stored_count(app_conn: &mut razem::db::DbConnection, association_id: i64) -> 
         .unwrap()
 }
 
-#[actix_web::test]
-async fn members_are_added_listed_on_a_date_and_counted() {
-    let app = spawn_app().await;
-    let admin = app.admin().await;
-    let w = world(&app, &admin).await;
+/// The alliance's path and A's membership, created by the admin.
+async fn first_member(app: &TestApp, w: &World) -> (String, TestResponse) {
     let path = members_path(&w.alliance);
-
     let created = app
         .as_admin()
         .post(&path)
@@ -82,6 +78,33 @@ async fn members_are_added_listed_on_a_date_and_counted() {
         .send()
         .await
         .assert_status(201);
+    (path, created)
+}
+
+/// The alliance's path with three members: A (since 2014), B (2015–2016) and the
+/// national association (since 2020).
+async fn three_members(app: &TestApp, w: &World) -> String {
+    let (path, _) = first_member(app, w).await;
+    for body in [
+        json!({"member_id": id(&w.b), "joined_on": "2015-01-01", "left_on": "2016-12-31"}),
+        json!({"member_id": id(&w.national), "joined_on": "2020-01-01"}),
+    ] {
+        app.as_admin()
+            .post(&path)
+            .json(&body)
+            .send()
+            .await
+            .assert_status(201);
+    }
+
+    path
+}
+
+#[actix_web::test]
+async fn a_member_is_added_stored_audited_and_read() {
+    let app = spawn_app().await;
+    let w = world(&app, &app.admin().await).await;
+    let (path, created) = first_member(&app, &w).await;
     assert_eq!(
         created.header("location"),
         Some(
@@ -124,19 +147,13 @@ async fn members_are_added_listed_on_a_date_and_counted() {
         .assert_status(200);
     assert_eq!(one.etag(), "\"1\"");
     assert_eq!(one.json()["member"]["slug"], w.a["slug"]);
+}
 
-    for body in [
-        json!({"member_id": id(&w.b), "joined_on": "2015-01-01", "left_on": "2016-12-31"}),
-        json!({"member_id": id(&w.national), "joined_on": "2020-01-01"}),
-    ] {
-        app.as_admin()
-            .post(&path)
-            .json(&body)
-            .send()
-            .await
-            .assert_status(201);
-    }
-
+#[actix_web::test]
+async fn members_are_listed_on_a_date_sorted_and_paged() {
+    let app = spawn_app().await;
+    let w = world(&app, &app.admin().await).await;
+    let path = three_members(&app, &w).await;
     let all = app.anonymous().get(&path).send().await;
     assert_eq!(
         names(&all),
@@ -236,7 +253,13 @@ async fn members_are_added_listed_on_a_date_and_counted() {
         .send()
         .await
         .assert_problem(404, "not_found");
+}
 
+#[actix_web::test]
+async fn member_count_counts_todays_members_of_every_association_on_a_page() {
+    let app = spawn_app().await;
+    let w = world(&app, &app.admin().await).await;
+    three_members(&app, &w).await;
     // member_count: members today, computed for every association on a page.
     let alliance = app
         .anonymous()
