@@ -73,9 +73,10 @@ async fn editor_of_one_association_cannot_change_another() {
         .send()
         .await;
     let slaski_id = slaski.id();
-    let (_, editor) = app
-        .user("biuro@silesia.example.org", Role::Editor, &[slaski_id])
-        .await;
+    let editor = app
+        .person("biuro@silesia.example.org", Role::Editor, &[slaski_id])
+        .await
+        .token;
 
     let own = app
         .with_token(&editor)
@@ -129,7 +130,7 @@ async fn editor_of_one_association_cannot_change_another() {
         .await
         .assert_status(200);
     assert_eq!(by_admin.json()["short_name"], "ZGL");
-    assert_eq!(by_admin.json()["version"], 2);
+    assert_eq!(by_admin.version(), 2);
 
     let kind_change = app
         .with_token(&editor)

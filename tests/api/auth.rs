@@ -235,11 +235,10 @@ async fn forged_expired_and_malformed_tokens_are_401() {
         .await
         .assert_problem(401, "invalid_token");
     let basic = app
-        .send(
-            actix_web::test::TestRequest::get()
-                .uri("/api/v1/me")
-                .insert_header(("Authorization", "Basic YWxhZGRpbjpvcGVu")),
-        )
+        .anonymous()
+        .get("/api/v1/me")
+        .header("Authorization", "Basic YWxhZGRpbjpvcGVu")
+        .send()
         .await;
     basic.assert_problem(401, "invalid_token");
     app.anonymous()

@@ -3,7 +3,6 @@
 //! dispositions, the publication rule and the report as JSON and CSV byte for byte.
 
 use actix_web::http::StatusCode;
-use actix_web::test::TestRequest;
 use chrono::Utc;
 use diesel::prelude::*;
 use razem::db::schema::consultation_comments;
@@ -44,14 +43,13 @@ async fn get_accept(
     accept: Option<&str>,
     token: Option<&str>,
 ) -> TestResponse {
-    let mut request = TestRequest::get().uri(path);
-    if let Some(accept) = accept {
-        request = request.insert_header(("Accept", accept));
+    let request = app.caller(token).get(path);
+    match accept {
+        Some(accept) => request.header("Accept", accept),
+        None => request,
     }
-    if let Some(token) = token {
-        request = request.insert_header(("Authorization", format!("Bearer {token}")));
-    }
-    app.send(request).await
+    .send()
+    .await
 }
 
 async fn submit(app: &TestApp, id: i64, body: &Value, token: &str) -> Value {
@@ -290,13 +288,14 @@ async fn a_token_comments_for_its_own_organization_only() {
 async fn editors_comment_for_their_associations() {
     let app = spawn_app().await;
     let w = world(&app).await;
-    let (_, two_hats) = app
-        .user(
+    let two_hats = app
+        .person(
             "zarzad@zwiazki.example.org",
             Role::Editor,
             &[w.pomorskie, w.lubelszczyzna],
         )
-        .await;
+        .await
+        .token;
     let id = open(&app, &w).await;
     let path = comments_path(id);
 
@@ -555,9 +554,10 @@ async fn eligibility_admits_members_or_the_invited_only() {
     let wielkopolska = app
         .id_of("stowarzyszenie-gmin-i-powiatow-wielkopolski")
         .await;
-    let (_, opos_editor) = app
-        .user("redakcja@opos.example.org", Role::Editor, &[w.opos])
-        .await;
+    let opos_editor = app
+        .person("redakcja@opos.example.org", Role::Editor, &[w.opos])
+        .await
+        .token;
     // ZMP joins OPOS only tomorrow: not a member today.
     app.as_admin().post(format!("/api/v1/associations/{}/members", w.opos)).json(json!({"member_id": zmp, "joined_on": (Utc::now().date_naive() + chrono::Duration::days(1)).to_string()})).send()
         .await.assert_status(201);

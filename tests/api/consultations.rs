@@ -64,17 +64,19 @@ pub async fn world(app: &TestApp) -> World {
     let (organizer_editor_id, organizer_editor) = app
         .user("konsultacje@silesia.example.org", Role::Editor, &[slaski])
         .await;
-    let (_, other_editor) = app
-        .user(
+    let other_editor = app
+        .person(
             "redakcja@wielkopolska.example.org",
             Role::Editor,
             &[wielkopolska],
         )
-        .await;
-    let (_, commenter_editor) = app
-        .user("biuro@pomorskie.example.org", Role::Editor, &[pomorskie])
-        .await;
-    let (_, viewer) = app.user("czytelnik@example.org", Role::Viewer, &[]).await;
+        .await
+        .token;
+    let commenter_editor = app
+        .person("biuro@pomorskie.example.org", Role::Editor, &[pomorskie])
+        .await
+        .token;
+    let viewer = app.as_viewer().person().await.token;
     World {
         organizer: slaski,
         szczecin,
@@ -176,7 +178,7 @@ pub fn stored_status_and_version(conn: &mut razem::db::DbConnection, id: i64) ->
 
 /// A strategy consultation of the organizer with every field, created by its editor.
 async fn strategy_with_every_field(app: &TestApp, w: &World) -> TestResponse {
-    let created = app.with_token(&w.organizer_editor).post("/api/v1/consultations").json(json!({
+    app.with_token(&w.organizer_editor).post("/api/v1/consultations").json(json!({
                 "organizer_id": w.organizer, "direction": "outbound",
                 "title": "  Konsultacje Strategii Rozwoju Związku na lata 2026–2035  ",
                 "description": "Zapraszamy do udziału w konsultacjach **strategii**.",
@@ -192,8 +194,7 @@ async fn strategy_with_every_field(app: &TestApp, w: &World) -> TestResponse {
                     {"title": "Streszczenie", "text": "## Cele\n\n1. Miasto zielone."}
                 ]
             })).send()
-        .await.assert_status(201);
-    created
+        .await.assert_status(201)
 }
 
 #[actix_web::test]
@@ -1055,9 +1056,10 @@ async fn writes_follow_the_authorization_matrix_and_refusals_change_nothing() {
 async fn positions_answer_consultations() {
     let app = spawn_app().await;
     let w = world(&app).await;
-    let (_, opos_editor) = app
-        .user("redakcja@opos.example.org", Role::Editor, &[w.opos])
-        .await;
+    let opos_editor = app
+        .person("redakcja@opos.example.org", Role::Editor, &[w.opos])
+        .await
+        .token;
     let consultation = announced(&app, &w, &days(-5), &days(25)).await;
     let position = app
         .with_token(&opos_editor)
@@ -1106,9 +1108,10 @@ async fn positions_answer_consultations() {
 async fn a_draft_consultation_the_writer_cannot_see_is_answered_as_a_missing_one() {
     let app = spawn_app().await;
     let w = world(&app).await;
-    let (_, opos_editor) = app
-        .user("redakcja@opos.example.org", Role::Editor, &[w.opos])
-        .await;
+    let opos_editor = app
+        .person("redakcja@opos.example.org", Role::Editor, &[w.opos])
+        .await
+        .token;
     let draft = create(
         &app,
         &w.organizer_editor,
@@ -1186,13 +1189,14 @@ async fn a_draft_consultation_the_writer_cannot_see_is_answered_as_a_missing_one
     assert_eq!(stored.etag(), "\"1\"");
 
     // Those who see the draft may answer it: an administrator, an editor of both.
-    let (_, both) = app
-        .user(
+    let both = app
+        .person(
             "redakcja@obie.example.org",
             Role::Editor,
             &[w.opos, w.organizer],
         )
-        .await;
+        .await
+        .token;
     for token in [&w.admin, &both] {
         let created = app
             .with_token(token)

@@ -42,11 +42,11 @@ async fn malformed_bodies() {
     };
 
     let syntax = app
-        .send(
-            post()
-                .insert_header(("Content-Type", "application/json"))
-                .set_payload("{\"name\": "),
-        )
+        .as_admin()
+        .post("/api/v1/organizations")
+        .header("Content-Type", "application/json")
+        .body("{\"name\": ")
+        .send()
         .await;
     syntax.assert_problem(400, "malformed_json");
     let empty = app

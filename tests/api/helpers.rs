@@ -318,7 +318,7 @@ impl TestApp {
         };
         let associations: Vec<i64> = association_id.into_iter().collect();
         let (id, token) = self.user(&email, role, &associations).await;
-        let person = Person { id, token, email };
+        let person = Person { id, token };
         self.people.borrow_mut().insert(key, person.clone());
         person
     }
@@ -383,7 +383,6 @@ fn with_token(request: TestRequest, token: Option<&str>) -> TestRequest {
 pub struct Person {
     pub id: i64,
     pub token: String,
-    pub email: String,
 }
 
 /// Who sends a request; people are created on the first request that needs them.
@@ -441,11 +440,7 @@ impl TestApp {
     /// Creates a person directly in the database and signs them in over HTTP.
     pub async fn person(&self, email: &str, role: Role, associations: &[i64]) -> Person {
         let (id, token) = self.user(email, role, associations).await;
-        Person {
-            id,
-            token,
-            email: email.to_owned(),
-        }
+        Person { id, token }
     }
 
     /// The audit actions of an object, oldest first.
@@ -576,24 +571,10 @@ impl RequestBuilder<'_> {
         self.header("If-Match", tag.header_value())
     }
 
-    /// `If-Match` when there is one (for tables of cases).
-    pub fn if_match_opt(self, tag: Option<impl IfMatch>) -> Self {
-        match tag {
-            Some(tag) => self.if_match(tag),
-            None => self,
-        }
-    }
-
     pub fn header(mut self, name: &str, value: impl AsRef<str>) -> Self {
         self.request = self
             .request
             .insert_header((name.to_owned(), value.as_ref().to_owned()));
-        self
-    }
-
-    /// Anything else `TestRequest` can do (peer address, cookies …).
-    pub fn map(mut self, adjust: impl FnOnce(TestRequest) -> TestRequest) -> Self {
-        self.request = adjust(self.request);
         self
     }
 
@@ -720,8 +701,10 @@ impl TestResponse {
             .collect()
     }
 
-    pub fn next_cursor(&self) -> Option<&str> {
-        self.json["next_cursor"].as_str()
+    /// The cursor of a page's next page, if there is one.
+    #[track_caller]
+    pub fn next_cursor(&self) -> Option<String> {
+        self.json_as::<Page<Value>>().next_cursor
     }
 
     /// Asserts a 422 whose `errors` name this field with this code.
@@ -753,10 +736,9 @@ pub fn organization_count(conn: &mut DbConnection) -> i64 {
         .expect("count organizations")
 }
 
-/// The `id` and `version` of a resource body already read (`created.id()`).
+/// The `id` of a resource body already read (`created.id()`).
 pub trait Resource {
     fn id(&self) -> i64;
-    fn version(&self) -> i64;
 }
 
 impl Resource for Value {
@@ -765,12 +747,5 @@ impl Resource for Value {
         self["id"]
             .as_i64()
             .unwrap_or_else(|| panic!("no id in {self}"))
-    }
-
-    #[track_caller]
-    fn version(&self) -> i64 {
-        self["version"]
-            .as_i64()
-            .unwrap_or_else(|| panic!("no version in {self}"))
     }
 }

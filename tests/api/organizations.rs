@@ -43,7 +43,7 @@ async fn create_read_update_delete_round_trip_with_polish_text() {
         "6452533488",
         "stored without separators"
     );
-    assert_eq!(created.json()["version"], 1);
+    assert_eq!(created.version(), 1);
 
     let stored: (String, Option<String>, String) = app.with_conn(|conn| {
         organizations::table
@@ -579,10 +579,14 @@ async fn only_admins_create_associations_and_delete_organizations() {
         .json()["id"]
         .as_i64()
         .unwrap();
-    let (_, editor) = app
-        .user("editor@example.org", Role::Editor, &[opos_id])
-        .await;
-    let (_, viewer) = app.user("viewer@example.org", Role::Viewer, &[]).await;
+    let editor = app
+        .person("editor@example.org", Role::Editor, &[opos_id])
+        .await
+        .token;
+    let viewer = app
+        .person("viewer@example.org", Role::Viewer, &[])
+        .await
+        .token;
 
     let anonymous = app
         .anonymous()

@@ -4,7 +4,6 @@
 use std::collections::HashSet;
 
 use actix_web::http::StatusCode;
-use actix_web::test::TestRequest;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use razem::db::schema::{
@@ -47,10 +46,11 @@ async fn world(app: &TestApp) -> World {
     let (editor_a_id, editor_a) = app
         .user("redakcja@opos.example.org", Role::Editor, &[opos])
         .await;
-    let (_, editor_b) = app
-        .user("redakcja@silesia.example.org", Role::Editor, &[slaski])
-        .await;
-    let (_, viewer) = app.user("czytelnik@example.org", Role::Viewer, &[]).await;
+    let editor_b = app
+        .person("redakcja@silesia.example.org", Role::Editor, &[slaski])
+        .await
+        .token;
+    let viewer = app.as_viewer().person().await.token;
     World {
         opos,
         slaski,
@@ -694,13 +694,11 @@ async fn co_signing_follows_the_rules() {
         .assert_problem(409, "already_co_signed");
     // Without a body: signed today.
     let by_admin = app
-        .send(
-            TestRequest::post()
-                .uri(&sign(w.wielkopolska))
-                .insert_header(("Authorization", format!("Bearer {}", w.admin))),
-        )
-        .await;
-    assert_eq!(by_admin.status(), StatusCode::OK, "{}", by_admin.text());
+        .as_admin()
+        .post(sign(w.wielkopolska))
+        .send()
+        .await
+        .assert_status(200);
     let today = chrono::Utc::now().date_naive().to_string();
     let wielkopolska = by_admin.json()["co_signers"]
         .as_array()
@@ -1782,13 +1780,14 @@ async fn co_signers_in_a_position_body_need_the_same_right_as_the_co_signer_endp
     assert_eq!(stored_co_signers(&app, id), vec![(w.slaski, march)]);
 
     // An editor of both associations may drop and add the Śląski Związek's signature.
-    let (_, both) = app
-        .user(
+    let both = app
+        .person(
             "redakcja@obie.example.org",
             Role::Editor,
             &[w.opos, w.slaski],
         )
-        .await;
+        .await
+        .token;
     app.with_token(&both)
         .patch(&path)
         .json(json!({"co_signers": []}))

@@ -335,7 +335,7 @@ async fn terms_are_corrected_under_if_match_by_the_same_rules() {
         .await
         .assert_status(200);
     assert_eq!(fixed.json()["ends_on"], "2014-05-31");
-    assert_eq!(fixed.json()["version"], 2);
+    assert_eq!(fixed.version(), 2);
     admin
         .delete(&term)
         .if_match(1)

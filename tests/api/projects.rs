@@ -37,13 +37,15 @@ pub async fn world(app: &TestApp) -> World {
     let zgw = app.id_of("zgw-rp").await;
     let ks = app.id_of("ks").await;
     let admin = app.admin().await;
-    let (_, editor_lead) = app
-        .user("redakcja@zmp.example.org", Role::Editor, &[zmp])
-        .await;
-    let (_, editor_partner) = app
-        .user("redakcja@zpp.example.org", Role::Editor, &[zpp])
-        .await;
-    let (_, viewer) = app.user("czytelnik@example.org", Role::Viewer, &[]).await;
+    let editor_lead = app
+        .person("redakcja@zmp.example.org", Role::Editor, &[zmp])
+        .await
+        .token;
+    let editor_partner = app
+        .person("redakcja@zpp.example.org", Role::Editor, &[zpp])
+        .await
+        .token;
+    let viewer = app.as_viewer().person().await.token;
     World {
         zmp,
         zpp,

@@ -28,9 +28,18 @@ async fn principal_by_endpoint_matrix() {
     let a = app.id_of("slaski-zwiazek-gmin-i-powiatow").await;
     let b = app.id_of("zwiazek-gmin-lubelszczyzny").await;
     let admin = app.admin().await;
-    let (_, editor_a) = app.user("editor-a@example.org", Role::Editor, &[a]).await;
-    let (_, editor_b) = app.user("editor-b@example.org", Role::Editor, &[b]).await;
-    let (_, viewer) = app.user("viewer@example.org", Role::Viewer, &[]).await;
+    let editor_a = app
+        .person("editor-a@example.org", Role::Editor, &[a])
+        .await
+        .token;
+    let editor_b = app
+        .person("editor-b@example.org", Role::Editor, &[b])
+        .await
+        .token;
+    let viewer = app
+        .person("viewer@example.org", Role::Viewer, &[])
+        .await
+        .token;
     let token_a = app
         .api_token(&admin, a, &["associations:read", "associations:write"])
         .await;

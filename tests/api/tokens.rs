@@ -12,9 +12,10 @@ async fn tokens_are_issued_once_stored_hashed_and_listed_without_secret() {
     let app = spawn_app().await;
     app.seed_demo();
     let slaski = app.id_of("slaski-zwiazek-gmin-i-powiatow").await;
-    let (_, editor) = app
-        .user("redakcja@example.org", Role::Editor, &[slaski])
-        .await;
+    let editor = app
+        .person("redakcja@example.org", Role::Editor, &[slaski])
+        .await
+        .token;
     let created = app.with_token(&editor).post("/api/v1/tokens").json(json!({"name": "Portal ŚZGiP", "organization_id": slaski, "scopes": ["associations:read", "associations:write", "associations:read"]})).send()
         .await.assert_status(201);
     let secret = created.json()["token"].as_str().unwrap().to_owned();
@@ -268,8 +269,11 @@ async fn editors_manage_only_their_associations_tokens() {
     let admin = app.admin().await;
     let slaski = app.id_of("slaski-zwiazek-gmin-i-powiatow").await;
     let lubelski = app.id_of("zwiazek-gmin-lubelszczyzny").await;
-    let (_, editor) = app.user("e@example.org", Role::Editor, &[slaski]).await;
-    let (_, viewer) = app.user("v@example.org", Role::Viewer, &[]).await;
+    let editor = app
+        .person("e@example.org", Role::Editor, &[slaski])
+        .await
+        .token;
+    let viewer = app.person("v@example.org", Role::Viewer, &[]).await.token;
     let other = app
         .api_token(&admin, lubelski, &["associations:read"])
         .await;
