@@ -620,14 +620,30 @@ async fn concurrent_adoptions_get_distinct_consecutive_numbers() {
     assert_eq!(stored, (1..=12).map(Some).collect::<Vec<_>>());
 }
 
+/// An adopted position of OPOS (version 2) and the path that co-signs it for an
+/// organization.
+async fn adopted_for_co_signing(app: &TestApp, w: &World) -> (i64, impl Fn(i64) -> String) {
+    let id = create(app, &w.editor_a, draft(w.opos, "Wspólne stanowisko"))
+        .await
+        .id();
+    walk(app, &w.editor_a, id, &[("adopted", "2024-03-08")]).await;
+    (id, move |organization: i64| {
+        format!("/api/v1/positions/{id}/co-signers/{organization}")
+    })
+}
+
+fn version_of(app: &TestApp, id: i64) -> i64 {
+    app.with_conn(|conn| stored_status_and_version(conn, id)).1
+}
+
 #[actix_web::test]
-async fn co_signing_follows_the_rules() {
+async fn only_editors_of_the_co_signer_or_admins_co_sign_an_adopted_position() {
     let app = spawn_app().await;
     let w = world(&app).await;
-    let position = create(&app, &w.editor_a, draft(w.opos, "Wspólne stanowisko")).await;
-    let id = position.id();
+    let id = create(&app, &w.editor_a, draft(w.opos, "Wspólne stanowisko"))
+        .await
+        .id();
     let sign = |organization: i64| format!("/api/v1/positions/{id}/co-signers/{organization}");
-
     // Editors of another association do not see the draft yet.
     app.with_token(&w.editor_b)
         .post(sign(w.slaski))
@@ -667,11 +683,14 @@ async fn co_signing_follows_the_rules() {
         .send()
         .await
         .assert_problem(404, "not_found");
-    assert_eq!(
-        app.with_conn(|conn| stored_status_and_version(conn, id)).1,
-        2
-    );
+    assert_eq!(version_of(&app, id), 2);
+}
 
+#[actix_web::test]
+async fn a_co_signature_records_the_signer_and_its_date_once() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (id, sign) = adopted_for_co_signing(&app, &w).await;
     let signed = app
         .with_token(&w.editor_b)
         .post(sign(w.slaski))
@@ -708,11 +727,28 @@ async fn co_signing_follows_the_rules() {
         .unwrap()
         .clone();
     assert_eq!(wielkopolska["signed_on"], today);
+    assert_eq!(version_of(&app, id), 4);
+    let by_signer = app
+        .anonymous()
+        .get(format!("/api/v1/positions?co_signer={}", w.slaski))
+        .send()
+        .await;
+    assert!(by_signer.ids().contains(&id));
+}
 
-    // Withdrawing a signature: its editor, with If-Match.
+#[actix_web::test]
+async fn a_signature_is_withdrawn_by_its_editor_or_an_admin_under_if_match() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (id, sign) = adopted_for_co_signing(&app, &w).await;
+    app.as_admin()
+        .post(sign(w.wielkopolska))
+        .send()
+        .await
+        .assert_status(200);
     app.with_token(&w.editor_b)
         .delete(sign(w.wielkopolska))
-        .if_match(4)
+        .if_match(3)
         .send()
         .await
         .assert_problem(403, "forbidden");
@@ -723,25 +759,42 @@ async fn co_signing_follows_the_rules() {
         .assert_problem(428, "precondition_required");
     app.as_admin()
         .delete(sign(w.wielkopolska))
-        .if_match(3)
+        .if_match(2)
         .send()
         .await
         .assert_problem(412, "precondition_failed");
     app.as_admin()
         .delete(sign(w.wielkopolska))
-        .if_match(4)
+        .if_match(3)
         .send()
         .await
         .assert_status(204);
     app.as_admin()
         .delete(sign(w.wielkopolska))
-        .if_match(5)
+        .if_match(4)
         .send()
         .await
         .assert_problem(404, "not_found");
+    assert_eq!(stored_co_signers(&app, id), []);
+    assert_eq!(
+        app.audit_actions("position", id),
+        ["create", "transition", "co_sign", "remove_co_signer"]
+    );
+}
 
-    // Once sent, co-signers are fixed.
+#[actix_web::test]
+async fn once_sent_a_positions_co_signers_are_fixed() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (id, sign) = adopted_for_co_signing(&app, &w).await;
+    app.with_token(&w.editor_b)
+        .post(sign(w.slaski))
+        .json(json!({"signed_on": "2024-03-12"}))
+        .send()
+        .await
+        .assert_status(200);
     walk(&app, &w.editor_a, id, &[("sent", "2024-03-15")]).await;
+    let sent = version_of(&app, id);
     app.as_admin()
         .post(sign(w.wielkopolska))
         .json(json!({}))
@@ -750,48 +803,25 @@ async fn co_signing_follows_the_rules() {
         .assert_problem(409, "position_already_sent");
     app.with_token(&w.editor_b)
         .delete(sign(w.slaski))
-        .if_match(6)
+        .if_match(sent)
         .send()
         .await
         .assert_problem(409, "position_already_sent");
     app.as_admin()
         .patch(format!("/api/v1/positions/{id}"))
         .json(json!({"co_signers": []}))
-        .if_match(6)
+        .if_match(sent)
         .send()
         .await
         .assert_problem(409, "position_already_sent");
-    let signers: Vec<(i64, NaiveDate)> = app.with_conn(|conn| {
-        position_co_signers::table
-            .filter(position_co_signers::position_id.eq(id))
-            .select((
-                position_co_signers::organization_id,
-                position_co_signers::signed_on,
-            ))
-            .load(conn)
-            .unwrap()
-    });
     assert_eq!(
-        signers,
+        stored_co_signers(&app, id),
         vec![(w.slaski, NaiveDate::from_ymd_opt(2024, 3, 12).unwrap())]
     );
     assert_eq!(
         app.audit_actions("position", id),
-        vec![
-            "create",
-            "transition",
-            "co_sign",
-            "co_sign",
-            "remove_co_signer",
-            "transition"
-        ]
+        vec!["create", "transition", "co_sign", "transition"]
     );
-    let by_signer = app
-        .anonymous()
-        .get(format!("/api/v1/positions?co_signer={}", w.slaski))
-        .send()
-        .await;
-    assert!(by_signer.ids().contains(&id));
 }
 
 #[actix_web::test]
