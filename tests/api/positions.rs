@@ -945,25 +945,31 @@ async fn replies_move_a_sent_position_to_answered() {
     );
 }
 
-#[actix_web::test]
-async fn drafts_are_visible_only_to_editors_of_the_association_and_admins() {
-    let app = spawn_app().await;
-    let w = world(&app).await;
-    let private = create(&app, &w.editor_a, draft(w.opos, "Projekt poufny")).await;
+/// A private draft, a withdrawn draft and an adopted position of OPOS: their ids.
+async fn drafts_and_a_public_one(app: &TestApp, w: &World) -> (i64, i64, i64) {
+    let private = create(app, &w.editor_a, draft(w.opos, "Projekt poufny")).await;
     let private_id = private.id();
-    let abandoned = create(&app, &w.editor_a, draft(w.opos, "Projekt porzucony")).await;
+    let abandoned = create(app, &w.editor_a, draft(w.opos, "Projekt porzucony")).await;
     let abandoned_id = abandoned.id();
     walk(
-        &app,
+        app,
         &w.editor_a,
         abandoned_id,
         &[("withdrawn", "2024-02-01")],
     )
     .await;
-    let public = create(&app, &w.editor_a, draft(w.opos, "Stanowisko jawne")).await;
+    let public = create(app, &w.editor_a, draft(w.opos, "Stanowisko jawne")).await;
     let public_id = public.id();
-    walk(&app, &w.editor_a, public_id, &[("adopted", "2024-03-08")]).await;
+    walk(app, &w.editor_a, public_id, &[("adopted", "2024-03-08")]).await;
 
+    (private_id, abandoned_id, public_id)
+}
+
+#[actix_web::test]
+async fn drafts_are_visible_only_to_editors_of_the_association_and_admins() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (private_id, abandoned_id, public_id) = drafts_and_a_public_one(&app, &w).await;
     let roles: [(&str, Option<&str>, bool); 5] = [
         ("anonymous", None, false),
         ("viewer", Some(&w.viewer), false),
@@ -1034,7 +1040,13 @@ async fn drafts_are_visible_only_to_editors_of_the_association_and_admins() {
         .send()
         .await;
     assert_eq!(demo_drafts.ids(), Vec::<i64>::new());
+}
 
+#[actix_web::test]
+async fn writes_to_a_draft_one_cannot_see_are_404_and_change_nothing() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (private_id, _, public_id) = drafts_and_a_public_one(&app, &w).await;
     // Writes: the invisible is 404, the visible but not yours is 403, nothing changes.
     app.with_token(&w.editor_b)
         .patch(format!("/api/v1/positions/{private_id}"))
