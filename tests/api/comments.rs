@@ -903,11 +903,10 @@ async fn the_report_is_published_once_closed_and_every_comment_decided() {
     assert_eq!(app.with_conn(|conn| comment_count(conn, id)), 2);
 }
 
-#[actix_web::test]
-async fn the_report_as_json_and_as_the_csv_comment_table_byte_for_byte() {
-    let app = spawn_app().await;
-    let w = world(&app).await;
-    let id = closed(&app, &w).await;
+/// A closed consultation with three decided comments (one a letter with every field);
+/// returns its id and the path of its report.
+async fn decided_report(app: &TestApp, w: &World) -> (i64, String) {
+    let id = closed(app, &w).await;
     let mut club = recorded(
         json!({"submitter_id": w.pionier}),
         "letter",
@@ -917,7 +916,7 @@ async fn the_report_as_json_and_as_the_csv_comment_table_byte_for_byte() {
     club["unit_reference"] = json!("§ 10");
     club["proposed_change"] = json!("Kwota 5 040 000 zł");
     club["justification"] = json!("Więcej \"dzieci\" trenuje.\nDruga linia.");
-    let first = submit(&app, id, &club, &w.organizer_editor).await;
+    let first = submit(app, id, &club, &w.organizer_editor).await;
     let second = submit(
         &app,
         id,
@@ -953,11 +952,17 @@ async fn the_report_as_json_and_as_the_csv_comment_table_byte_for_byte() {
         ),
         (&third, json!({"status": "accepted"})),
     ] {
-        let response = decide(&app, &w.organizer_editor, id, comment.id(), disposition).await;
+        let response = decide(app, &w.organizer_editor, id, comment.id(), disposition).await;
         assert_eq!(response.status(), StatusCode::OK, "{}", response.text());
     }
-    let path = format!("/api/v1/consultations/{id}/report");
+    (id, format!("/api/v1/consultations/{id}/report"))
+}
 
+#[actix_web::test]
+async fn the_report_as_the_csv_comment_table_byte_for_byte() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (id, path) = decided_report(&app, &w).await;
     let csv = get_accept(&app, &path, Some("text/csv"), None).await;
     assert_eq!(csv.status(), StatusCode::OK, "{}", csv.text());
     assert_eq!(csv.content_type(), "text/csv; charset=utf-8");
@@ -990,7 +995,13 @@ async fn the_report_as_json_and_as_the_csv_comment_table_byte_for_byte() {
         "{}",
         organizers.text()
     );
+}
 
+#[actix_web::test]
+async fn the_report_as_json() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (id, path) = decided_report(&app, &w).await;
     let json = get_accept(&app, &path, None, None).await;
     assert_eq!(json.status(), StatusCode::OK);
     assert_eq!(json.content_type(), "application/json");
@@ -1035,7 +1046,13 @@ async fn the_report_as_json_and_as_the_csv_comment_table_byte_for_byte() {
         .collect();
     assert_eq!(numbers, vec![1, 2, 3]);
     assert_eq!(report["comments"][1]["submitter_name"], Value::Null);
+}
 
+#[actix_web::test]
+async fn the_report_is_negotiated_scoped_and_only_for_closed_consultations() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (_, path) = decided_report(&app, &w).await;
     for (accept, expected) in [
         ("application/json", "application/json"),
         ("*/*", "application/json"),
