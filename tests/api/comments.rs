@@ -906,7 +906,7 @@ async fn the_report_is_published_once_closed_and_every_comment_decided() {
 /// A closed consultation with three decided comments (one a letter with every field);
 /// returns its id and the path of its report.
 async fn decided_report(app: &TestApp, w: &World) -> (i64, String) {
-    let id = closed(app, &w).await;
+    let id = closed(app, w).await;
     let mut club = recorded(
         json!({"submitter_id": w.pionier}),
         "letter",
@@ -918,7 +918,7 @@ async fn decided_report(app: &TestApp, w: &World) -> (i64, String) {
     club["justification"] = json!("Więcej \"dzieci\" trenuje.\nDruga linia.");
     let first = submit(app, id, &club, &w.organizer_editor).await;
     let second = submit(
-        &app,
+        app,
         id,
         &recorded(
             json!({"submitter_name": "Jan Kowalski"}),
@@ -930,7 +930,7 @@ async fn decided_report(app: &TestApp, w: &World) -> (i64, String) {
     )
     .await;
     let third = submit(
-        &app,
+        app,
         id,
         &recorded(
             json!({"submitter_id": w.aktywni}),
