@@ -12,9 +12,7 @@ async fn login_and_me() {
         .get("/api/v1/associations/opos")
         .send()
         .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
+        .id();
     let (id, token) = app
         .user("Redakcja@Example.org", Role::Editor, &[opos])
         .await;

@@ -576,9 +576,7 @@ async fn only_admins_create_associations_and_delete_organizations() {
         .get("/api/v1/associations/opos")
         .send()
         .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
+        .id();
     let editor = app
         .person("editor@example.org", Role::Editor, &[opos_id])
         .await

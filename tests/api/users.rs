@@ -14,9 +14,7 @@ async fn admins_manage_people() {
         .get("/api/v1/associations/slaski-zwiazek-gmin-i-powiatow")
         .send()
         .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
+        .id();
     let created = app.as_admin().post("/api/v1/users").json(json!({"email": "redakcja@silesia.example.org", "name": "Biuro ŚZGiP", "role": "editor", "password": PASSWORD, "associations": [slaski]})).send()
         .await.assert_status(201);
     let id = created.id();
