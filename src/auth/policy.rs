@@ -1,8 +1,8 @@
 //! Every authorization decision, in one place. Checks are per object: the handler
 //! loads the object first and asks whether this principal may act on it.
 //!
-//! People act by role (admin everything; editors for their associations; viewers
-//! read). Partner tokens act for their one organization, within their scopes, and
+//! People act by role (admin everything; editors for the organizations they are
+//! editors of, of any kind; viewers read). Partner tokens act for their one organization, within their scopes, and
 //! never manage people or tokens.
 
 use super::principal::{PartnerToken, Principal, User};
@@ -74,7 +74,8 @@ pub fn can_create_organization(
 }
 
 /// May the principal change this organization? Admins all; editors the associations
-/// they edit; a token with `associations:write` its own organization.
+/// they are editors of (of any kind); a token with `associations:write` its own
+/// organization.
 pub fn can_write_organization(principal: &Principal, organization_id: i64) -> Result<(), ApiError> {
     write_for(
         principal,
@@ -90,14 +91,14 @@ pub fn can_delete_organization(principal: &Principal) -> Result<(), ApiError> {
 }
 
 /// May the principal issue, see and revoke the API tokens of this organization?
-/// Admins all; editors those of their associations; tokens never.
+/// Admins all; editors those of their organizations; tokens never.
 pub fn can_manage_tokens_of(principal: &Principal, organization_id: i64) -> Result<(), ApiError> {
     let user = person(principal)?;
     match user.role {
         Role::Admin => Ok(()),
         Role::Editor if user.associations.contains(&organization_id) => Ok(()),
         _ => Err(ApiError::forbidden(
-            "you may manage only the tokens of the associations you are an editor of",
+            "you may manage only the tokens of the organizations you are an editor of",
         )),
     }
 }
@@ -181,7 +182,7 @@ fn write_for(
                 Role::Admin => Ok(()),
                 Role::Editor if user.associations.contains(&organization_id) => Ok(()),
                 Role::Editor => Err(ApiError::forbidden(format!(
-                    "you may {what} only for the associations you are an editor of"
+                    "you may {what} only for the organizations you are an editor of"
                 ))),
                 Role::Viewer => Err(ApiError::forbidden("viewers may not change data")),
             }
