@@ -46,6 +46,9 @@ pub async fn list_categories(
 }
 
 /// One category, by id or slug.
+///
+/// With its version (`ETag`); the practices filed under it are
+/// `GET /practices?category={id_or_slug}`.
 #[utoipa::path(
     tag = "practices",
     params(CategoryPath),
@@ -324,6 +327,9 @@ pub async fn practice_history(
 // ------------------------------------------------------------------ adoptions
 
 /// The local governments that took a practice over, in the order recorded.
+///
+/// Each with the adopting organization embedded, the date and a note. An unpublished
+/// practice is found only by administrators and the implementer's editors.
 #[utoipa::path(
     tag = "practices",
     params(PracticePath, AdoptionListQuery),
@@ -385,6 +391,9 @@ pub async fn add_adoption(
 }
 
 /// One adoption of a practice.
+///
+/// The adopting local government, the date and the note, as recorded by its editor or
+/// an administrator.
 #[utoipa::path(
     tag = "practices",
     params(AdoptionPath),

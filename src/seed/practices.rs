@@ -21,7 +21,7 @@
 //! 45-); the right one is not in the seed, so `postal_code` stays empty. Not in the seed,
 //! and so chosen for the demo: the location (the centre of Opole, not the geocoded
 //! street address). The further practices, their places and numbers are demonstration
-//! data, said so in their summaries.
+//! data, said so in their summaries; they come from organizations already in the demo set.
 
 use crate::db::DbConnection;
 use crate::domain::{OrganizationKind, PracticeStatus, Teryt, UnitKind, Voivodeship, to_micro};
@@ -91,7 +91,9 @@ const fn jst(
     }
 }
 
-const PLACES: [Place; 8] = [
+/// The two organizations the seed's entry needs; the further practices come from
+/// organizations already in the demo set (the regional associations of OPOS, Szczecin).
+const PLACES: [Place; 2] = [
     Place {
         slug: "stowarzyszenie-aglomeracja-opolska",
         name: "Stowarzyszenie Aglomeracja Opolska",
@@ -102,27 +104,10 @@ const PLACES: [Place; 8] = [
         website: Some("https://www.aglomeracja-opolska.pl"),
     },
     jst("miasto-opole", "Miasto Opole", "1661011", "Opole"),
-    jst("miasto-kielce", "Miasto Kielce", "2661011", "Kielce"),
-    // Also in the consultations' demo set: found by slug, not created twice.
-    jst(
-        "gmina-miasto-szczecin",
-        "Gmina Miasto Szczecin",
-        "3262011",
-        "Szczecin",
-    ),
-    jst("miasto-lublin", "Miasto Lublin", "0663011", "Lublin"),
-    jst("miasto-rzeszow", "Miasto Rzeszów", "1863011", "Rzeszów"),
-    jst(
-        "miasto-bialystok",
-        "Miasto Białystok",
-        "2061011",
-        "Białystok",
-    ),
-    jst("gmina-wroclaw", "Gmina Wrocław", "0264011", "Wrocław"),
 ];
 
-/// A demo practice: (implementer slug, title, category, summary, office, role, location,
-/// population, status).
+/// A demo practice; `category` indexes [`CATEGORIES`], `place` is (city, voivodeship,
+/// kind of unit).
 struct Demo {
     implementer: &'static str,
     title: &'static str,
@@ -130,6 +115,7 @@ struct Demo {
     summary: &'static str,
     office: &'static str,
     role: &'static str,
+    place: (&'static str, Voivodeship, UnitKind),
     location: (f64, f64),
     population: Option<i64>,
     status: PracticeStatus,
@@ -137,16 +123,18 @@ struct Demo {
 
 const DEMOS: [Demo; 6] = [
     Demo {
-        implementer: "miasto-kielce",
-        title: "Termomodernizacja budynków miejskich z miesięcznym monitoringiem zużycia energii",
+        implementer: "slaski-zwiazek-gmin-i-powiatow",
+        title: "Wspólny zakup energii elektrycznej dla gmin i powiatów",
         category: 3,
-        summary: "Dane demonstracyjne. Miasto połączyło termomodernizację szkół i urzędu z \
-                  comiesięcznym odczytem liczników i publikacją wyników, co pozwoliło wychwycić \
-                  budynki, w których oszczędności nie pojawiły się zgodnie z audytem.",
-        office: "Wydział Inwestycji Urzędu Miasta Kielce",
-        role: "Dyrektor Wydziału",
-        location: (50.8661, 20.6286),
-        population: Some(180_000),
+        summary: "Dane demonstracyjne. Związek przygotował jedno postępowanie na dostawę \
+                  energii dla budynków i oświetlenia kilkudziesięciu gmin i powiatów, a \
+                  comiesięczne raporty zużycia pokazują każdemu partnerowi, gdzie szukać \
+                  oszczędności.",
+        office: "Biuro Śląskiego Związku Gmin i Powiatów",
+        role: "Koordynator grupy zakupowej",
+        place: ("Katowice", Voivodeship::Slaskie, UnitKind::Stowarzyszenie),
+        location: (50.2599, 19.0216),
+        population: None,
         status: PracticeStatus::Published,
     },
     Demo {
@@ -158,60 +146,73 @@ const DEMOS: [Demo; 6] = [
                   z tabelą uwag i odpowiedziami miasta.",
         office: "Biuro ds. Organizacji Pozarządowych Urzędu Miasta Szczecin",
         role: "Dyrektor Biura",
+        place: (
+            "Szczecin",
+            Voivodeship::Zachodniopomorskie,
+            UnitKind::MiastoNaPrawachPowiatu,
+        ),
         location: (53.4285, 14.5528),
         population: Some(390_000),
         status: PracticeStatus::Published,
     },
     Demo {
-        implementer: "miasto-lublin",
-        title: "Panel obywatelski o adaptacji miasta do zmian klimatu",
+        implementer: "zwiazek-gmin-lubelszczyzny",
+        title: "Forum sołtysów i przewodniczących rad gmin",
         category: 6,
-        summary: "Dane demonstracyjne. Losowo wybrana grupa mieszkańców wysłuchała ekspertów i \
-                  przyjęła rekomendacje, które prezydent zobowiązał się wdrożyć, jeśli poprze je \
-                  co najmniej 80% panelistów.",
-        office: "Kancelaria Prezydenta Miasta Lublin",
-        role: "Koordynator ds. partycypacji",
+        summary: "Dane demonstracyjne. Dwa razy w roku sołtysi i przewodniczący rad gmin \
+                  regionu omawiają z posłami i urzędem wojewódzkim projekty przepisów, a \
+                  wnioski trafiają do stanowisk związku.",
+        office: "Biuro Związku Gmin Lubelszczyzny",
+        role: "Sekretarz Związku",
+        place: ("Lublin", Voivodeship::Lubelskie, UnitKind::Zwiazek),
         location: (51.2465, 22.5684),
-        population: Some(330_000),
+        population: None,
         status: PracticeStatus::Published,
     },
     Demo {
-        implementer: "miasto-rzeszow",
-        title: "Karta usług urzędu i jeden punkt obsługi mieszkańca",
+        implementer: "podkarpackie-stowarzyszenie-samorzadow-terytorialnych",
+        title: "Wspólne szkolenia kadr urzędów gmin z karty usług",
         category: 2,
         summary: "Dane demonstracyjne. Każda sprawa załatwiana w urzędzie ma kartę usługi z \
-                  wymaganymi dokumentami i terminem, a wnioski przyjmuje jeden punkt obsługi, \
-                  który mierzy czas oczekiwania.",
-        office: "Biuro Obsługi Mieszkańców Urzędu Miasta Rzeszowa",
-        role: "Kierownik Biura",
+                  wymaganymi dokumentami i terminem; stowarzyszenie uczy gminy, jak je pisać i \
+                  jak mierzyć czas obsługi mieszkańca.",
+        office: "Biuro Podkarpackiego Stowarzyszenia Samorządów Terytorialnych",
+        role: "Dyrektor Biura",
+        place: (
+            "Rzeszów",
+            Voivodeship::Podkarpackie,
+            UnitKind::Stowarzyszenie,
+        ),
         location: (50.0412, 21.9991),
-        population: Some(196_000),
+        population: None,
         status: PracticeStatus::Published,
     },
     Demo {
-        implementer: "miasto-bialystok",
-        title: "Teleopieka dla osób starszych mieszkających samotnie",
+        implementer: "zwiazek-gmin-pomorskich",
+        title: "Sieć wymiany doświadczeń ośrodków pomocy społecznej",
         category: 0,
-        summary: "Dane demonstracyjne. Opaski z przyciskiem alarmowym łączą seniorów z centrum \
-                  całodobowym, które powiadamia rodzinę lub służby; usługa jest bezpłatna dla \
-                  osób powyżej 75 lat.",
-        office: "Miejski Ośrodek Pomocy Rodzinie w Białymstoku",
-        role: "Dział Usług Opiekuńczych",
-        location: (53.1325, 23.1688),
-        population: Some(292_000),
+        summary: "Dane demonstracyjne. Kierownicy gminnych ośrodków pomocy społecznej spotykają \
+                  się co kwartał, a wspólna baza procedur (teleopieka, usługi opiekuńcze) \
+                  pozwala mniejszym gminom przejąć rozwiązania większych.",
+        office: "Biuro Związku Gmin Pomorskich",
+        role: "Koordynator sieci",
+        place: ("Gdańsk", Voivodeship::Pomorskie, UnitKind::Zwiazek),
+        location: (54.3520, 18.6466),
+        population: None,
         status: PracticeStatus::Published,
     },
     Demo {
-        implementer: "gmina-wroclaw",
-        title: "Wspólne zamówienie oświetlenia ulicznego LED przez gminy aglomeracji",
+        implementer: "zwiazek-miast-i-gmin-regionu-swietokrzyskiego",
+        title: "Wspólne zamówienie oświetlenia ulicznego LED",
         category: 1,
-        summary: "Dane demonstracyjne. Zgłoszona do bazy i czeka na recenzję: gminy aglomeracji \
+        summary: "Dane demonstracyjne. Zgłoszona do bazy i czeka na recenzję: gminy regionu \
                   wspólnie zamówiły wymianę opraw oświetlenia ulicznego na LED z jednym \
                   operatorem serwisu.",
-        office: "Wydział Inżynierii Miejskiej Urzędu Miejskiego Wrocławia",
-        role: "Dyrektor Wydziału",
-        location: (51.1079, 17.0385),
-        population: Some(674_000),
+        office: "Biuro Związku Miast i Gmin Regionu Świętokrzyskiego",
+        role: "Dyrektor Biura",
+        place: ("Kielce", Voivodeship::Swietokrzyskie, UnitKind::Zwiazek),
+        location: (50.8661, 20.6286),
+        population: None,
         status: PracticeStatus::Submitted,
     },
 ];
@@ -343,15 +344,18 @@ pub fn load_demo_practices(conn: &mut DbConnection) -> ApiResult<usize> {
     for place in &PLACES {
         ids.insert(place.slug, organization_id(conn, &actor, place)?);
     }
-    let id = |slug: &str| {
-        ids.get(slug)
-            .copied()
-            .ok_or_else(|| ApiError::internal(format!("demo organization {slug} missing")))
+    let id = |conn: &mut DbConnection, slug: &str| -> ApiResult<i64> {
+        match ids.get(slug) {
+            Some(id) => Ok(*id),
+            None => organizations::find_by_id_or_slug(conn, slug)?
+                .map(|o| o.id)
+                .ok_or_else(|| ApiError::internal(format!("demo organization {slug} missing"))),
+        }
     };
     if practices::find_by_title(conn, OPOLE_TITLE)?.is_none() {
-        let mut fields = fields(OPOLE_TITLE, id("stowarzyszenie-aglomeracja-opolska")?);
+        let mut fields = fields(OPOLE_TITLE, id(conn, "stowarzyszenie-aglomeracja-opolska")?);
         fields.summary = Some(OPOLE_SUMMARY.to_owned());
-        fields.jst_id = Some(id("miasto-opole")?);
+        fields.jst_id = Some(id(conn, "miasto-opole")?);
         fields.unit_kind = Some(UnitKind::MiastoNaPrawachPowiatu);
         fields.street = Some("ul. Horoszkiewicza 6".to_owned());
         fields.city = Some("Opole".to_owned());
@@ -385,10 +389,16 @@ pub fn load_demo_practices(conn: &mut DbConnection) -> ApiResult<usize> {
         if practices::find_by_title(conn, demo.title)?.is_some() {
             continue;
         }
-        let implementer = id(demo.implementer)?;
+        let implementer = id(conn, demo.implementer)?;
         let mut fields = fields(demo.title, implementer);
+        let (city, voivodeship, unit_kind) = demo.place;
         fields.summary = Some(demo.summary.to_owned());
-        fields.jst_id = Some(implementer);
+        fields.city = Some(city.to_owned());
+        fields.voivodeship = Some(voivodeship);
+        fields.unit_kind = Some(unit_kind);
+        if unit_kind == UnitKind::MiastoNaPrawachPowiatu {
+            fields.jst_id = Some(implementer);
+        }
         fields.population = demo.population;
         fields.lat_e6 = Some(to_micro(demo.location.0));
         fields.lon_e6 = Some(to_micro(demo.location.1));
