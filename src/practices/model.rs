@@ -101,6 +101,41 @@ pub struct PracticeFields {
 }
 
 impl PracticeFields {
+    /// A new draft with nothing but its title and implementer.
+    pub fn draft(title: &str, implementer_id: i64) -> Self {
+        let mut fields = PracticeFields {
+            title: title.to_owned(),
+            summary: None,
+            situation_before: None,
+            goals: None,
+            actions: None,
+            results: None,
+            resources: None,
+            lessons: None,
+            implementer_id,
+            jst_id: None,
+            unit_kind: None,
+            teryt: None,
+            street: None,
+            postal_code: None,
+            city: None,
+            voivodeship: None,
+            phone: None,
+            website: None,
+            population: None,
+            lat_e6: None,
+            lon_e6: None,
+            project_id: None,
+            entered_on: None,
+            reviewed_on: None,
+            status: PracticeStatus::Draft,
+            search_text: String::new(),
+            sort_title: String::new(),
+        };
+        fields.refresh_derived();
+        fields
+    }
+
     /// Recomputes the derived columns: the search text and the sort key.
     pub fn refresh_derived(&mut self) {
         let searchable: Vec<&str> = [

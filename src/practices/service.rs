@@ -96,6 +96,17 @@ fn point_of(row: &PracticeRow) -> Option<GeoPoint> {
     }
 }
 
+/// The summaries of these organizations, by id (one query).
+fn organization_summaries(
+    conn: &mut DbConnection,
+    ids: &[i64],
+) -> ApiResult<HashMap<i64, OrganizationSummary>> {
+    Ok(crate::organizations::repo::find_many(conn, ids)?
+        .iter()
+        .map(|o| (o.id, OrganizationSummary::from(o)))
+        .collect())
+}
+
 /// The summaries of every category these practices are filed under.
 fn category_index(
     conn: &mut DbConnection,
@@ -135,11 +146,7 @@ fn render(conn: &mut DbConnection, items: Vec<PracticeItem>) -> ApiResult<Vec<Pr
         organization_ids.extend(links.partner_ids.iter().copied());
     }
     let organization_ids: Vec<i64> = organization_ids.into_iter().collect();
-    let organizations: HashMap<i64, OrganizationSummary> =
-        crate::organizations::repo::find_many(conn, &organization_ids)?
-            .iter()
-            .map(|o| (o.id, OrganizationSummary::from(o)))
-            .collect();
+    let organizations = organization_summaries(conn, &organization_ids)?;
     let project_ids: Vec<i64> = items.iter().filter_map(|i| i.row.project_id).collect();
     let projects = crate::projects::service::summaries(conn, &project_ids)?;
     let counts = repo::adoption_counts(conn, &ids)?;
@@ -466,9 +473,30 @@ pub(crate) async fn map(
 
 // ------------------------------------------------------------------ the rules
 
-fn duplicate(ids: &[i64]) -> Option<i64> {
+/// A list of references: every id known (422 `not_found`), none twice
+/// (`duplicate_value`).
+fn check_list(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    noun: &str,
+    ids: &[i64],
+    known: impl Fn(&i64) -> bool,
+) {
+    if let Some(missing) = ids.iter().find(|id| !known(id)) {
+        errors.push(FieldError::new(
+            field,
+            "not_found",
+            format!("{noun} {missing} does not exist"),
+        ));
+    }
     let mut seen = HashSet::new();
-    ids.iter().copied().find(|id| !seen.insert(*id))
+    if let Some(twice) = ids.iter().find(|id| !seen.insert(**id)) {
+        errors.push(FieldError::new(
+            field,
+            "duplicate_value",
+            format!("{noun} {twice} is listed twice"),
+        ));
+    }
 }
 
 /// Every referenced row must exist (422 naming the field), the place must be a local
@@ -509,39 +537,21 @@ fn check_references(
             Some(_) => {}
         }
     }
-    if let Some(missing) = links.partner_ids.iter().find(|id| !found.contains_key(id)) {
-        errors.push(FieldError::new(
-            "partner_ids",
-            "not_found",
-            format!("organization {missing} does not exist"),
-        ));
-    }
-    if let Some(id) = duplicate(&links.partner_ids) {
-        errors.push(FieldError::new(
-            "partner_ids",
-            "duplicate_value",
-            format!("organization {id} is listed twice"),
-        ));
-    }
+    check_list(
+        &mut errors,
+        "partner_ids",
+        "organization",
+        &links.partner_ids,
+        |id| found.contains_key(id),
+    );
     let categories = repo::categories_among(conn, &links.category_ids)?;
-    if let Some(missing) = links
-        .category_ids
-        .iter()
-        .find(|id| !categories.contains(id))
-    {
-        errors.push(FieldError::new(
-            "category_ids",
-            "not_found",
-            format!("category {missing} does not exist"),
-        ));
-    }
-    if let Some(id) = duplicate(&links.category_ids) {
-        errors.push(FieldError::new(
-            "category_ids",
-            "duplicate_value",
-            format!("category {id} is listed twice"),
-        ));
-    }
+    check_list(
+        &mut errors,
+        "category_ids",
+        "category",
+        &links.category_ids,
+        |id| categories.contains(id),
+    );
     if let Some(project_id) = fields.project_id
         && crate::projects::repo::find(conn, project_id)?.is_none()
     {
@@ -669,35 +679,17 @@ fn set<T>(target: &mut T, value: Option<T>) {
 
 /// The stored state of a new draft.
 fn new_state(body: CreatePractice) -> PracticeState {
-    let mut fields = PracticeFields {
-        title: body.title.trim().to_owned(),
-        summary: body.summary,
-        situation_before: None,
-        goals: None,
-        actions: None,
-        results: None,
-        resources: None,
-        lessons: None,
-        implementer_id: body.implementer_id,
-        jst_id: body.jst_id,
-        unit_kind: body.unit_kind,
-        teryt: body.teryt.map(String::from),
-        street: None,
-        postal_code: None,
-        city: None,
-        voivodeship: None,
-        phone: trimmed(body.phone),
-        website: body.website.map(String::from),
-        population: body.population,
-        lat_e6: None,
-        lon_e6: None,
-        project_id: body.project_id,
-        entered_on: body.entered_on,
-        reviewed_on: body.reviewed_on,
-        status: PracticeStatus::Draft,
-        search_text: String::new(),
-        sort_title: String::new(),
-    };
+    let mut fields = PracticeFields::draft(body.title.trim(), body.implementer_id);
+    fields.summary = body.summary;
+    fields.jst_id = body.jst_id;
+    fields.unit_kind = body.unit_kind;
+    fields.teryt = body.teryt.map(String::from);
+    fields.phone = trimmed(body.phone);
+    fields.website = body.website.map(String::from);
+    fields.population = body.population;
+    fields.project_id = body.project_id;
+    fields.entered_on = body.entered_on;
+    fields.reviewed_on = body.reviewed_on;
     set_sections(&mut fields, body.sections.unwrap_or_default());
     set_address(&mut fields, body.address.unwrap_or_default());
     set_location(&mut fields, body.location);
@@ -1088,11 +1080,7 @@ fn adoption_view(row: AdoptionRow, organization: OrganizationSummary) -> Adoptio
 
 fn render_adoptions(conn: &mut DbConnection, rows: Vec<AdoptionRow>) -> ApiResult<Vec<Adoption>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.organization_id).collect();
-    let organizations: HashMap<i64, OrganizationSummary> =
-        crate::organizations::repo::find_many(conn, &ids)?
-            .iter()
-            .map(|o| (o.id, OrganizationSummary::from(o)))
-            .collect();
+    let organizations = organization_summaries(conn, &ids)?;
     rows.into_iter()
         .map(|row| {
             let organization = organizations

@@ -253,38 +253,6 @@ fn organization_id(conn: &mut DbConnection, actor: &Actor, place: &Place) -> Api
     Ok(organizations::insert(conn, actor, fields)?.id)
 }
 
-fn fields(title: &str, implementer_id: i64) -> PracticeFields {
-    PracticeFields {
-        title: title.to_owned(),
-        summary: None,
-        situation_before: None,
-        goals: None,
-        actions: None,
-        results: None,
-        resources: None,
-        lessons: None,
-        implementer_id,
-        jst_id: None,
-        unit_kind: None,
-        teryt: None,
-        street: None,
-        postal_code: None,
-        city: None,
-        voivodeship: None,
-        phone: None,
-        website: None,
-        population: None,
-        lat_e6: None,
-        lon_e6: None,
-        project_id: None,
-        entered_on: None,
-        reviewed_on: None,
-        status: PracticeStatus::Draft,
-        search_text: String::new(),
-        sort_title: String::new(),
-    }
-}
-
 fn office(name: &str, role: &str, phone: Option<&str>) -> ContactData {
     ContactData {
         name: name.to_owned(),
@@ -353,7 +321,8 @@ pub fn load_demo_practices(conn: &mut DbConnection) -> ApiResult<usize> {
         }
     };
     if practices::find_by_title(conn, OPOLE_TITLE)?.is_none() {
-        let mut fields = fields(OPOLE_TITLE, id(conn, "stowarzyszenie-aglomeracja-opolska")?);
+        let mut fields =
+            PracticeFields::draft(OPOLE_TITLE, id(conn, "stowarzyszenie-aglomeracja-opolska")?);
         fields.summary = Some(OPOLE_SUMMARY.to_owned());
         fields.jst_id = Some(id(conn, "miasto-opole")?);
         fields.unit_kind = Some(UnitKind::MiastoNaPrawachPowiatu);
@@ -390,7 +359,7 @@ pub fn load_demo_practices(conn: &mut DbConnection) -> ApiResult<usize> {
             continue;
         }
         let implementer = id(conn, demo.implementer)?;
-        let mut fields = fields(demo.title, implementer);
+        let mut fields = PracticeFields::draft(demo.title, implementer);
         let (city, voivodeship, unit_kind) = demo.place;
         fields.summary = Some(demo.summary.to_owned());
         fields.city = Some(city.to_owned());
