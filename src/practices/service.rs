@@ -796,6 +796,20 @@ pub fn move_practice(
 
 // ------------------------------------------------------------------ the use cases
 
+/// The prelude of every write of a practice: 404 unless the caller sees it, the right to
+/// write it (`auth::policy`), then `If-Match` (428/412).
+fn managed(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: i64,
+    if_match: &IfMatch,
+) -> ApiResult<(PracticeRow, Expected)> {
+    let current = load_visible(conn, principal, id)?;
+    policy::can_write_practice(principal, current.implementer_id)?;
+    let expected = Expected::from_header(if_match, current.version)?;
+    Ok((current, expected))
+}
+
 pub(crate) async fn get(state: &AppState, principal: &Principal, id: i64) -> ApiResult<Practice> {
     let principal = principal.clone();
     state
@@ -835,9 +849,7 @@ pub(crate) async fn update(
     state
         .db
         .transaction(move |conn| {
-            let current = load_visible(conn, &principal, id)?;
-            policy::can_write_practice(&principal, current.implementer_id)?;
-            let expected = Expected::from_header(&if_match, current.version)?;
+            let (current, expected) = managed(conn, &principal, id, &if_match)?;
             if let Some(implementer_id) = patch.implementer_id
                 && implementer_id != current.implementer_id
             {
@@ -879,9 +891,7 @@ pub(crate) async fn remove(
     state
         .db
         .transaction(move |conn| {
-            let current = load_visible(conn, &principal, id)?;
-            policy::can_write_practice(&principal, current.implementer_id)?;
-            let expected = Expected::from_header(&if_match, current.version)?;
+            let (current, expected) = managed(conn, &principal, id, &if_match)?;
             if current.status.is_public() {
                 // What the public has seen is withdrawn by archiving; only an
                 // administrator removes it.
@@ -914,12 +924,10 @@ pub(crate) async fn transition(
     state
         .db
         .transaction(move |conn| {
-            let current = load_visible(conn, &principal, id)?;
-            policy::can_write_practice(&principal, current.implementer_id)?;
+            let (current, expected) = managed(conn, &principal, id, &if_match)?;
             if body.to == PracticeStatus::Published {
                 policy::can_publish_practice(&principal)?;
             }
-            let expected = Expected::from_header(&if_match, current.version)?;
             let row = move_practice(
                 conn,
                 &principal.actor(),
