@@ -18,6 +18,7 @@ pub mod openapi;
 pub mod organizations;
 pub mod pagination;
 pub mod positions;
+pub mod practices;
 pub mod projects;
 pub mod request_id;
 pub mod seed;

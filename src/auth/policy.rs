@@ -1,8 +1,8 @@
 //! Every authorization decision, in one place. Checks are per object: the handler
 //! loads the object first and asks whether this principal may act on it.
 //!
-//! People act by role (admin everything; editors for their associations; viewers
-//! read). Partner tokens act for their one organization, within their scopes, and
+//! People act by role (admin everything; editors for the organizations they are
+//! editors of, of any kind; viewers read). Partner tokens act for their one organization, within their scopes, and
 //! never manage people or tokens.
 
 use super::principal::{PartnerToken, Principal, User};
@@ -74,7 +74,8 @@ pub fn can_create_organization(
 }
 
 /// May the principal change this organization? Admins all; editors the associations
-/// they edit; a token with `associations:write` its own organization.
+/// they are editors of (of any kind); a token with `associations:write` its own
+/// organization.
 pub fn can_write_organization(principal: &Principal, organization_id: i64) -> Result<(), ApiError> {
     write_for(
         principal,
@@ -90,14 +91,14 @@ pub fn can_delete_organization(principal: &Principal) -> Result<(), ApiError> {
 }
 
 /// May the principal issue, see and revoke the API tokens of this organization?
-/// Admins all; editors those of their associations; tokens never.
+/// Admins all; editors those of their organizations; tokens never.
 pub fn can_manage_tokens_of(principal: &Principal, organization_id: i64) -> Result<(), ApiError> {
     let user = person(principal)?;
     match user.role {
         Role::Admin => Ok(()),
         Role::Editor if user.associations.contains(&organization_id) => Ok(()),
         _ => Err(ApiError::forbidden(
-            "you may manage only the tokens of the associations you are an editor of",
+            "you may manage only the tokens of the organizations you are an editor of",
         )),
     }
 }
@@ -175,17 +176,20 @@ fn write_for(
                 ))
             }
         }
-        _ => {
-            let user = person(principal)?;
-            match user.role {
-                Role::Admin => Ok(()),
-                Role::Editor if user.associations.contains(&organization_id) => Ok(()),
-                Role::Editor => Err(ApiError::forbidden(format!(
-                    "you may {what} only for the associations you are an editor of"
-                ))),
-                Role::Viewer => Err(ApiError::forbidden("viewers may not change data")),
-            }
-        }
+        _ => editor_for(principal, organization_id, what),
+    }
+}
+
+/// Writes only people make: admins; the organization's editors.
+fn editor_for(principal: &Principal, organization_id: i64, what: &str) -> Result<(), ApiError> {
+    let user = person(principal)?;
+    match user.role {
+        Role::Admin => Ok(()),
+        Role::Editor if user.associations.contains(&organization_id) => Ok(()),
+        Role::Editor => Err(ApiError::forbidden(format!(
+            "you may {what} only for the organizations you are an editor of"
+        ))),
+        Role::Viewer => Err(ApiError::forbidden("viewers may not change data")),
     }
 }
 
@@ -293,4 +297,44 @@ pub fn default_submitter(principal: &Principal) -> Option<i64> {
         }
         _ => None,
     }
+}
+
+// ------------------------------------------------------------------ good practices
+
+/// Which unpublished (draft, submitted) practices a principal may see: admins all,
+/// editors those their organizations implement, everyone else (tokens included) none.
+pub fn visible_practice_drafts(principal: &Principal) -> DraftVisibility {
+    match principal {
+        Principal::User(user) if user.role == Role::Admin => DraftVisibility::All,
+        Principal::User(user) if user.role == Role::Editor => {
+            DraftVisibility::OfAssociations(user.associations.clone())
+        }
+        _ => DraftVisibility::OfAssociations(Vec::new()),
+    }
+}
+
+/// May the principal see what only the implementer shows: unpublished practices and
+/// non-public contacts (personal data)?
+pub fn can_see_practice_internals(principal: &Principal, implementer_id: i64) -> bool {
+    match visible_practice_drafts(principal) {
+        DraftVisibility::All => true,
+        DraftVisibility::OfAssociations(ids) => ids.contains(&implementer_id),
+    }
+}
+
+/// May the principal write practices of this implementer (create, change, delete,
+/// submit, archive)? Admins and the implementer's editors; API tokens never.
+pub fn can_write_practice(principal: &Principal, implementer_id: i64) -> Result<(), ApiError> {
+    editor_for(principal, implementer_id, "write good practices")
+}
+
+/// Publishing a practice (the review) is an administrator's decision.
+pub fn can_publish_practice(principal: &Principal) -> Result<(), ApiError> {
+    require_admin(principal)
+}
+
+/// May the principal record (or remove) that this organization took a practice over?
+/// Admins and the adopter's editors.
+pub fn can_record_adoption(principal: &Principal, organization_id: i64) -> Result<(), ApiError> {
+    editor_for(principal, organization_id, "record adoptions")
 }

@@ -16,7 +16,7 @@ use crate::jwt::TokenError;
 pub struct User {
     pub id: i64,
     pub role: Role,
-    /// The associations an editor may write for.
+    /// The organizations (of any kind) an editor may write for.
     pub associations: Vec<i64>,
 }
 

@@ -432,6 +432,122 @@ diesel::joinable!(consultation_invitees -> consultations (consultation_id));
 diesel::joinable!(consultation_transitions -> consultations (consultation_id));
 diesel::joinable!(consultation_comments -> consultations (consultation_id));
 
+diesel::table! {
+    practice_categories (id) {
+        id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    practices (id) {
+        id -> BigInt,
+        title -> Text,
+        summary -> Nullable<Text>,
+        situation_before -> Nullable<Text>,
+        goals -> Nullable<Text>,
+        actions -> Nullable<Text>,
+        results -> Nullable<Text>,
+        resources -> Nullable<Text>,
+        lessons -> Nullable<Text>,
+        implementer_id -> BigInt,
+        jst_id -> Nullable<BigInt>,
+        unit_kind -> Nullable<Text>,
+        teryt -> Nullable<Text>,
+        street -> Nullable<Text>,
+        postal_code -> Nullable<Text>,
+        city -> Nullable<Text>,
+        voivodeship -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        website -> Nullable<Text>,
+        population -> Nullable<BigInt>,
+        lat_e6 -> Nullable<Integer>,
+        lon_e6 -> Nullable<Integer>,
+        project_id -> Nullable<BigInt>,
+        entered_on -> Nullable<Date>,
+        reviewed_on -> Nullable<Date>,
+        status -> Text,
+        search_text -> Text,
+        sort_title -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    practice_category_links (practice_id, category_id) {
+        practice_id -> BigInt,
+        category_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    practice_partners (practice_id, organization_id) {
+        practice_id -> BigInt,
+        organization_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    practice_contacts (id) {
+        id -> BigInt,
+        practice_id -> BigInt,
+        name -> Text,
+        role -> Nullable<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        public -> Bool,
+    }
+}
+
+diesel::table! {
+    practice_attachments (id) {
+        id -> BigInt,
+        practice_id -> BigInt,
+        title -> Text,
+        url -> Text,
+        media_type -> Nullable<Text>,
+        size_bytes -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    practice_transitions (id) {
+        id -> BigInt,
+        practice_id -> BigInt,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        note -> Nullable<Text>,
+        actor_user_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    practice_adoptions (id) {
+        id -> BigInt,
+        practice_id -> BigInt,
+        organization_id -> BigInt,
+        adopted_on -> Date,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(practice_category_links -> practices (practice_id));
+diesel::joinable!(practice_category_links -> practice_categories (category_id));
+diesel::joinable!(practice_partners -> practices (practice_id));
+diesel::joinable!(practice_contacts -> practices (practice_id));
+diesel::joinable!(practice_attachments -> practices (practice_id));
+diesel::joinable!(practice_transitions -> practices (practice_id));
+diesel::joinable!(practice_adoptions -> practices (practice_id));
+diesel::joinable!(practice_adoptions -> organizations (organization_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     users,
@@ -460,4 +576,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     consultation_invitees,
     consultation_transitions,
     consultation_comments,
+    practice_categories,
+    practices,
+    practice_category_links,
+    practice_partners,
+    practice_contacts,
+    practice_attachments,
+    practice_transitions,
+    practice_adoptions,
 );

@@ -8,6 +8,7 @@ mod identifiers;
 mod kinds;
 mod money;
 mod positions;
+mod practices;
 mod projects;
 mod text;
 
@@ -19,6 +20,10 @@ pub use identifiers::{Krs, Nip, PostalCode, Regon, Teryt, TerytLevel};
 pub use kinds::{JstKind, OrganizationKind, Role, Scope, Voivodeship};
 pub use money::{AMOUNT_MAX_CHARS, AMOUNT_PATTERN, Currency, Money};
 pub use positions::{PositionKind, PositionNumber, PositionStatus, RegisterNumber};
+pub use practices::{
+    EARTH_RADIUS_KM, GeoPoint, MicroBox, POLAND_LAT, POLAND_LON, PracticeStatus, UnitKind,
+    from_micro, to_micro,
+};
 pub use projects::{EventKind, LocalTime, PartnerRole, ProjectCode, ProjectStatus};
 pub use text::{Email, Slug, WebUrl, fold_for_search, mask_email};
 

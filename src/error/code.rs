@@ -75,6 +75,7 @@ problem_codes! {
     PayloadTooLarge => (413, "payload_too_large", "Payload too large"),
     UnsupportedMediaType => (415, "unsupported_media_type", "Unsupported media type"),
     // 409: the state of a resource does not allow it
+    AlreadyAdopted => (409, "already_adopted", "Practice already adopted"),
     AlreadyCoSigned => (409, "already_co_signed", "Already co-signed"),
     AlreadyExists => (409, "already_exists", "Already exists"),
     CodeTaken => (409, "code_taken", "Code already used"),
@@ -100,6 +101,7 @@ problem_codes! {
     PositionNotDraft => (409, "position_not_draft", "Position is not a draft"),
     PositionNotSent => (409, "position_not_sent", "Position not sent"),
     PositionWithdrawn => (409, "position_withdrawn", "Position withdrawn"),
+    PracticeNotPublished => (409, "practice_not_published", "Practice not published"),
     PresidencyOverlap => (409, "presidency_overlap", "Overlapping presidency"),
     ReportPublished => (409, "report_published", "Report already published"),
     SlugTaken => (409, "slug_taken", "Slug already used"),

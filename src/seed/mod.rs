@@ -3,6 +3,7 @@
 
 mod consultations;
 mod positions;
+mod practices;
 pub mod projects;
 pub mod synthetic;
 
@@ -198,7 +199,8 @@ pub fn load_demo(conn: &mut DbConnection) -> ApiResult<usize> {
         let positions = positions::load_demo_positions(conn)?;
         let projects = projects::load_demo_projects(conn)?;
         let consultations = consultations::load_demo_consultations(conn)?;
-        Ok(organizations + timeline + positions + projects + consultations)
+        let practices = practices::load_demo_practices(conn)?;
+        Ok(organizations + timeline + positions + projects + consultations + practices)
     })
 }
 

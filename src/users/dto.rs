@@ -21,7 +21,10 @@ pub struct User {
     pub role: Role,
     /// Deactivated accounts cannot sign in and their tokens stop working.
     pub active: bool,
-    /// The associations an editor may write for.
+    /// The organizations an editor writes for. Despite the name (kept for
+    /// compatibility), any kind may be listed: an association or alliance, a local
+    /// government (`jst`) submitting its own good practices, an NGO office answering
+    /// for itself. Every authorization decision is made per object from this list.
     pub associations: Vec<OrganizationSummary>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
@@ -41,7 +44,10 @@ pub struct CreateUser {
     #[validate(length(min = 12, max = 256))]
     #[schema(min_length = 12, max_length = 256, format = Password)]
     pub password: String,
-    /// Ids of the associations an editor may write for (editors only).
+    /// Ids of the organizations an editor writes for (editors only). Any kind of
+    /// organization may be named (an association, a `jst`, an NGO…); the name
+    /// `associations` is kept for compatibility. An unknown id is 422
+    /// (`unknown_organization`).
     #[serde(default)]
     #[validate(length(max = 100))]
     #[schema(max_items = 100)]
@@ -51,7 +57,7 @@ pub struct CreateUser {
 /// Changes to a person; absent fields stay.
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"role": "editor", "associations": [2, 3]}))]
+#[schema(example = json!({"role": "editor", "associations": [2, 3, 120]}))]
 pub struct UpdateUser {
     #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
     #[schema(min_length = 1, max_length = 200)]
@@ -61,7 +67,7 @@ pub struct UpdateUser {
     #[schema(min_length = 12, max_length = 256, format = Password)]
     pub password: Option<String>,
     pub active: Option<bool>,
-    /// Replaces the list of associations an editor may write for.
+    /// Replaces the list of organizations (of any kind) an editor writes for.
     #[validate(length(max = 100))]
     #[schema(max_items = 100)]
     pub associations: Option<Vec<i64>>,
@@ -89,6 +95,7 @@ pub struct Me {
     pub email: String,
     pub name: String,
     pub role: Role,
-    /// The associations this person may write for (editors).
+    /// The organizations (of any kind, despite the name) this person writes for
+    /// (editors).
     pub associations: Vec<OrganizationSummary>,
 }

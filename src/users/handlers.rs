@@ -13,8 +13,8 @@ use crate::pagination::respond_page;
 
 /// List people (administrators).
 ///
-/// Each with their role, whether the account is active and the associations they write
-/// for. Passwords are never returned.
+/// Each with their role, whether the account is active and the organizations they write
+/// for (`associations`, of any kind). Passwords are never returned.
 #[utoipa::path(
     tag = "users",
     params(UserListQuery),
@@ -38,8 +38,8 @@ pub async fn list_users(
 
 /// One person (administrators).
 ///
-/// With their role, whether the account is active and the associations they write for;
-/// the `ETag` is the version to send in `If-Match`.
+/// With their role, whether the account is active and the organizations they write for
+/// (`associations`, of any kind); the `ETag` is the version to send in `If-Match`.
 #[utoipa::path(
     tag = "users",
     params(IdPath),
@@ -66,8 +66,10 @@ pub async fn get_user(
 
 /// Create a person (administrators).
 ///
-/// Editors are given the associations they write for (`associations`). The email must be
-/// unused (409); the password is stored only as an Argon2 hash and never returned.
+/// Editors are given the organizations they write for (`associations`: despite the name,
+/// organizations of any kind, e.g. a gmina that submits its own good practices). The
+/// email must be unused (409); the password is stored only as an Argon2 hash and never
+/// returned.
 #[utoipa::path(
     tag = "users",
     request_body = CreateUser,
@@ -94,8 +96,8 @@ pub async fn create_user(
 
 /// Change a person (administrators). Needs `If-Match`.
 ///
-/// Change the name, role, password, associations, or deactivate the account with
-/// `active: false` (the person can no longer sign in).
+/// Change the name, role, password, the organizations written for (`associations`), or
+/// deactivate the account with `active: false` (the person can no longer sign in).
 #[utoipa::path(
     tag = "users",
     params(IdPath, crate::http::responses::IfMatchHeader),
@@ -126,9 +128,10 @@ pub async fn update_user(
     ))
 }
 
-/// The signed-in person, with the associations they may write for.
+/// The signed-in person, with the organizations they may write for.
 ///
-/// For people signed in with an access token; an API token is not a person (403).
+/// `associations` lists every organization the person writes for, of any kind
+/// (associations, local governments, NGOs…). For people signed in with an access token; an API token is not a person (403).
 #[utoipa::path(
     tag = "auth",
     security(("bearer" = [])),

@@ -1,11 +1,11 @@
-//! Every query on people and their associations.
+//! Every query on people and the organizations they write for.
 
 use diesel::prelude::*;
 
 use super::model::{NewUserAssociation, UserFields, UserRow};
 use crate::db::DbConnection;
 use crate::db::schema::{organizations, user_associations, users};
-use crate::domain::{OrganizationKind, Role};
+use crate::domain::Role;
 use crate::error::ApiResult;
 use crate::organizations::model::OrganizationRow;
 use crate::pagination::{ById, PageRequest};
@@ -32,7 +32,7 @@ pub fn email_taken(conn: &mut DbConnection, email: &str) -> ApiResult<bool> {
         .is_some())
 }
 
-/// The associations of these users, by user and then association name.
+/// The organizations these users write for, by user and then organization name.
 pub fn association_links(
     conn: &mut DbConnection,
     user_ids: Vec<i64>,
@@ -78,16 +78,11 @@ pub fn list(
         .load(conn)?)
 }
 
-/// Which of these ids name an association or alliance.
-pub fn associations_among(conn: &mut DbConnection, ids: &[i64]) -> ApiResult<Vec<i64>> {
-    let kinds: Vec<&str> = OrganizationKind::ASSOCIATIONS
-        .iter()
-        .map(|k| k.as_str())
-        .collect();
+/// Which of these ids name an organization (of any kind).
+pub fn organizations_among(conn: &mut DbConnection, ids: &[i64]) -> ApiResult<Vec<i64>> {
     Ok(organizations::table
         .select(organizations::id)
         .filter(organizations::id.eq_any(ids.to_vec()))
-        .filter(organizations::kind.eq_any(kinds))
         .load(conn)?)
 }
 

@@ -75,7 +75,8 @@ pub fn find_with_associations(
         .ok_or_else(|| ApiError::internal("user vanished"))
 }
 
-/// Every id must name an association or alliance; editors only may have them.
+/// Every id must name an organization (any kind: an association, a gmina, an NGO
+/// office…); editors only may have them.
 fn check_associations(conn: &mut DbConnection, role: Role, ids: &[i64]) -> ApiResult<()> {
     if ids.is_empty() {
         return Ok(());
@@ -84,15 +85,15 @@ fn check_associations(conn: &mut DbConnection, role: Role, ids: &[i64]) -> ApiRe
         return Err(ApiError::invalid_field(
             "associations",
             "not_applicable",
-            "only editors are given associations to write for",
+            "only editors are given organizations to write for",
         ));
     }
-    let found = repo::associations_among(conn, ids)?;
+    let found = repo::organizations_among(conn, ids)?;
     if let Some(missing) = ids.iter().find(|id| !found.contains(id)) {
         return Err(ApiError::invalid_field(
             "associations",
-            "unknown_association",
-            format!("{missing} is not the id of an association or alliance"),
+            "unknown_organization",
+            format!("{missing} is not the id of an organization"),
         ));
     }
     Ok(())

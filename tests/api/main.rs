@@ -17,6 +17,7 @@ mod milestones;
 mod openapi;
 mod organizations;
 mod positions;
+mod practices;
 mod presidencies;
 mod project_events;
 mod projects;
