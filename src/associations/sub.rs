@@ -14,10 +14,33 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::{AppState, with_etag};
 use crate::organizations::model::OrganizationRow;
 use crate::organizations::service::{KindScope, find_in_scope};
+use crate::pagination::{Children, PageRequest, Sort};
 
 /// The association of the path, or 404 (also for an organization of another kind).
 pub(crate) fn association(conn: &mut DbConnection, id_or_slug: &str) -> ApiResult<OrganizationRow> {
     find_in_scope(conn, KindScope::Associations, id_or_slug)
+}
+
+/// A list under `/associations/{id_or_slug}/…`: `associations:read`, the page, and the
+/// filter waiting for the association, which the list finds in its own turn.
+pub(crate) type Under<F> = Children<String, F>;
+
+pub(crate) fn list_request<F, S: Sort>(
+    principal: &Principal,
+    id_or_slug: String,
+    (sort, cursor, limit): (Option<S>, Option<&str>, Option<i64>),
+    filter: impl FnOnce() -> ApiResult<F>,
+) -> ApiResult<(Under<F>, PageRequest<S>)> {
+    policy::can_read(principal, Scope::AssociationsRead)?;
+    let page = PageRequest::new(sort, cursor, limit)?;
+    let parent = id_or_slug;
+    Ok((
+        Children {
+            parent,
+            filter: filter()?,
+        },
+        page,
+    ))
 }
 
 /// A read under `/associations/{id_or_slug}/…`: `associations:read`, then `work` with

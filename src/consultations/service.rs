@@ -22,7 +22,7 @@ use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::IfMatch;
 use crate::http::AppState;
 use crate::organizations::dto::parse_kind as parse_organization_kind;
-use crate::pagination::{Cursor, Listing, PageRequest};
+use crate::pagination::{PageRequest};
 use crate::write::{self, Action, Actor, Expected};
 
 /// The consultation, if this principal may see it: drafts (and drafts cancelled before
@@ -80,37 +80,18 @@ impl ConsultationList {
     }
 }
 
-impl Listing for ConsultationList {
-    type Sort = ConsultationSort;
-    type Row = (ConsultationRow, Arc<View>);
-    type Item = Consultation;
-
-    fn rows(
-        &self,
-        conn: &mut DbConnection,
-        page: &PageRequest<ConsultationSort>,
-    ) -> ApiResult<Vec<(ConsultationRow, Arc<View>)>> {
-        Ok(repo::list(conn, &self.filter, page)?
-            .into_iter()
-            .map(|row| (row, Arc::clone(&self.view)))
-            .collect())
-    }
-
-    fn cursor((row, _): &(ConsultationRow, Arc<View>), sort: ConsultationSort) -> Cursor {
-        repo::cursor_after(row, sort)
-    }
-
-    fn render(
-        conn: &mut DbConnection,
-        rows: Vec<(ConsultationRow, Arc<View>)>,
-    ) -> ApiResult<Vec<Consultation>> {
-        // Every row of a page carries the same view.
-        let Some(view) = rows.first().map(|(_, view)| Arc::clone(view)) else {
-            return Ok(Vec::new());
-        };
-        let rows = rows.into_iter().map(|(row, _)| row).collect();
-        view::with_details(conn, rows, &view)
-    }
+crate::listing! {
+    ConsultationList: ConsultationSort, (ConsultationRow, Arc<View>) => Consultation;
+    rows(list, conn, page) = Ok(repo::list(conn, &list.filter, page)?
+        .into_iter()
+        .map(|row| (row, Arc::clone(&list.view)))
+        .collect());
+    cursor((row, _), sort) = repo::cursor_after(row, sort);
+    // Every row of a page carries the same view.
+    render(conn, rows) = match rows.first().map(|(_, view)| Arc::clone(view)) {
+        None => Ok(Vec::new()),
+        Some(view) => view::with_details(conn, rows.into_iter().map(|(row, _)| row).collect(), &view),
+    };
 }
 
 pub(crate) async fn get(

@@ -8,12 +8,11 @@ use super::dto::{
 use super::model::{OrganizationFields, OrganizationRow};
 use super::repo::{self, ListFilter};
 use crate::auth::{Principal, policy};
-use crate::db::DbConnection;
 use crate::domain::{OrganizationKind, fold_for_search};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::IfMatch;
 use crate::http::AppState;
-use crate::pagination::{Cursor, Listing, PageRequest};
+use crate::pagination::{PageRequest};
 use crate::write::Expected;
 
 /// Which organizations an endpoint serves.
@@ -92,26 +91,11 @@ pub(crate) fn list_request(
 /// `/organizations`: every kind, each item as stored.
 pub(crate) struct OrganizationList(pub ListFilter);
 
-impl Listing for OrganizationList {
-    type Sort = OrganizationSort;
-    type Row = OrganizationRow;
-    type Item = Organization;
-
-    fn rows(
-        &self,
-        conn: &mut DbConnection,
-        page: &PageRequest<OrganizationSort>,
-    ) -> ApiResult<Vec<OrganizationRow>> {
-        repo::list(conn, &self.0, page)
-    }
-
-    fn cursor(row: &OrganizationRow, sort: OrganizationSort) -> Cursor {
-        repo::cursor_after(row, sort)
-    }
-
-    fn render(_: &mut DbConnection, rows: Vec<OrganizationRow>) -> ApiResult<Vec<Organization>> {
-        Ok(rows.into_iter().map(Organization::from).collect())
-    }
+crate::listing! {
+    OrganizationList: OrganizationSort, OrganizationRow => Organization;
+    rows(list, conn, page) = repo::list(conn, &list.0, page);
+    cursor(row, sort) = repo::cursor_after(row, sort);
+    render(_, rows) = Ok(rows.into_iter().map(Organization::from).collect());
 }
 
 pub(crate) async fn load(

@@ -188,11 +188,7 @@ pub fn cursor_after(row: &PositionRow, sort: PositionSort) -> Cursor {
             crate::time::cursor_key(row.updated_at)
         }
     };
-    Cursor {
-        sort: sort.as_str().to_owned(),
-        key: Some(key),
-        id: row.id,
-    }
+    Cursor::keyed(sort, key, row.id)
 }
 
 /// One page of positions in keyset order, each with its association's summary. Drafts

@@ -27,7 +27,7 @@ use crate::extract::IfMatch;
 use crate::http::AppState;
 use crate::organizations::dto::{OrganizationSummary, parse_kind as parse_organization_kind};
 use crate::organizations::model::OrganizationRow;
-use crate::pagination::{Cursor, Listing, PageRequest};
+use crate::pagination::{PageRequest};
 use crate::write::{Actor, Expected};
 
 /// How often an adoption is retried when a concurrent one took its number.
@@ -85,29 +85,14 @@ fn check_organization_id(organization_id: i64) -> ApiResult<()> {
 /// `GET /positions`: a page of positions, each with its association, without bodies.
 pub(crate) struct PositionList(ListFilter);
 
-impl Listing for PositionList {
-    type Sort = PositionSort;
-    type Row = (PositionRow, OrganizationSummary);
-    type Item = PositionListItem;
-
-    fn rows(
-        &self,
-        conn: &mut DbConnection,
-        page: &PageRequest<PositionSort>,
-    ) -> ApiResult<Vec<Self::Row>> {
-        repo::list(conn, &self.0, page)
-    }
-
-    fn cursor((row, _): &Self::Row, sort: PositionSort) -> Cursor {
-        repo::cursor_after(row, sort)
-    }
-
-    fn render(conn: &mut DbConnection, rows: Vec<Self::Row>) -> ApiResult<Vec<PositionListItem>> {
-        Ok(repo::with_related(conn, rows)?
-            .into_iter()
-            .map(Position::into_list_item)
-            .collect())
-    }
+crate::listing! {
+    PositionList: PositionSort, (PositionRow, OrganizationSummary) => PositionListItem;
+    rows(list, conn, page) = repo::list(conn, &list.0, page);
+    cursor((row, _), sort) = repo::cursor_after(row, sort);
+    render(conn, rows) = Ok(repo::with_related(conn, rows)?
+        .into_iter()
+        .map(Position::into_list_item)
+        .collect());
 }
 
 /// The list a principal asked for: drafts only as far as it may see them.

@@ -15,7 +15,7 @@ use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::IfMatch;
 use crate::http::AppState;
 use crate::organizations::dto::OrganizationSummary;
-use crate::pagination::{Cursor, Listing, PageRequest};
+use crate::pagination::{PageRequest};
 use crate::projects::dto::{Funding, Partner, ProjectSummary};
 use crate::projects::indicators::dto::Indicator;
 use crate::write::{self, Actor, Expected};
@@ -81,29 +81,14 @@ pub(crate) fn list_request(
     Ok((ProjectList(filter), page))
 }
 
-impl Listing for ProjectList {
-    type Sort = ProjectSort;
-    type Row = ProjectRow;
-    type Item = ProjectListItem;
-
-    fn rows(
-        &self,
-        conn: &mut DbConnection,
-        page: &PageRequest<ProjectSort>,
-    ) -> ApiResult<Vec<ProjectRow>> {
-        repo::list(conn, &self.0, page)
-    }
-
-    fn cursor(row: &ProjectRow, sort: ProjectSort) -> Cursor {
-        repo::cursor_after(row, sort)
-    }
-
-    fn render(conn: &mut DbConnection, rows: Vec<ProjectRow>) -> ApiResult<Vec<ProjectListItem>> {
-        Ok(with_details(conn, rows)?
-            .into_iter()
-            .map(Project::into_list_item)
-            .collect())
-    }
+crate::listing! {
+    ProjectList: ProjectSort, ProjectRow => ProjectListItem;
+    rows(list, conn, page) = repo::list(conn, &list.0, page);
+    cursor(row, sort) = repo::cursor_after(row, sort);
+    render(conn, rows) = Ok(with_details(conn, rows)?
+        .into_iter()
+        .map(Project::into_list_item)
+        .collect());
 }
 
 /// Full projects for these rows, with every embed, in a constant number of queries

@@ -17,7 +17,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::IfMatch;
 use crate::http::AppState;
 use crate::organizations::dto::OrganizationSummary;
-use crate::pagination::{ById, Cursor, Listing, PageRequest};
+use crate::pagination::{ById, Cursor, PageRequest};
 use crate::write::{self, Action, Actor, Expected};
 
 /// A fresh secret from the operating system's CSPRNG-seeded generator: `rzm_` + 40 alphanumerics.
@@ -75,22 +75,11 @@ fn with_organization(conn: &mut DbConnection, row: TokenRow) -> ApiResult<ApiTok
 /// `GET /tokens`.
 pub(crate) struct TokenList(TokenFilter);
 
-impl Listing for TokenList {
-    type Sort = ById;
-    type Row = TokenRow;
-    type Item = ApiToken;
-
-    fn rows(&self, conn: &mut DbConnection, page: &PageRequest<ById>) -> ApiResult<Vec<TokenRow>> {
-        repo::list(conn, &self.0, page)
-    }
-
-    fn cursor(row: &TokenRow, sort: ById) -> Cursor {
-        Cursor::by_id(sort, row.id)
-    }
-
-    fn render(conn: &mut DbConnection, rows: Vec<TokenRow>) -> ApiResult<Vec<ApiToken>> {
-        with_organizations(conn, rows)
-    }
+crate::listing! {
+    TokenList: ById, TokenRow => ApiToken;
+    rows(list, conn, page) = repo::list(conn, &list.0, page);
+    cursor(row, sort) = Cursor::by_id(sort, row.id);
+    render(conn, rows) = with_organizations(conn, rows);
 }
 
 /// Administrators list every token, editors those of their associations.

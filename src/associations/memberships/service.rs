@@ -10,14 +10,13 @@ use super::repo::{self, ListFilter, Memberships, Period};
 use crate::associations::sub;
 use crate::auth::{Principal, policy};
 use crate::db::DbConnection;
-use crate::domain::Scope;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::IfMatch;
 use crate::http::AppState;
 use crate::organizations::dto::parse_kind;
 use crate::organizations::model::OrganizationRow;
 use crate::organizations::repo as organizations;
-use crate::pagination::{Cursor, Listing, PageRequest};
+use crate::pagination::{PageRequest, since};
 use crate::write::{self, Expected};
 
 /// The member organization of a new membership, if it may be one.
@@ -126,42 +125,18 @@ fn check_dates(fields: &MembershipFields) -> ApiResult<()> {
     sub::check_date_range(("joined_on", fields.joined_on), ("left_on", fields.left_on))
 }
 
-/// The members of one association, each with its member organization.
-pub(crate) struct MemberList {
-    id_or_slug: String,
-    period: Period,
-    updated_since: Option<chrono::NaiveDateTime>,
-}
-
-impl Listing for MemberList {
-    type Sort = MembershipSort;
-    type Row = (MembershipRow, OrganizationRow);
-    type Item = Membership;
-
-    fn rows(
-        &self,
-        conn: &mut DbConnection,
-        page: &PageRequest<MembershipSort>,
-    ) -> ApiResult<Vec<Self::Row>> {
-        let association = sub::association(conn, &self.id_or_slug)?;
-        let filter = ListFilter {
-            association_id: association.id,
-            period: self.period,
-            updated_since: self.updated_since,
-        };
-        repo::list(conn, &filter, page)
-    }
-
-    fn cursor(row: &Self::Row, sort: MembershipSort) -> Cursor {
-        repo::cursor_after(row, sort)
-    }
-
-    fn render(_: &mut DbConnection, rows: Vec<Self::Row>) -> ApiResult<Vec<Membership>> {
-        Ok(rows
-            .into_iter()
-            .map(|(row, member)| Membership::new(row, &member))
-            .collect())
-    }
+crate::listing! {
+    /// The members of one association, each with its member organization.
+    sub::Under<ListFilter>: MembershipSort, (MembershipRow, OrganizationRow) => Membership;
+    rows(list, conn, page) = {
+        let association = sub::association(conn, &list.parent)?;
+        repo::list(conn, association.id, &list.filter, page)
+    };
+    cursor(row, sort) = repo::cursor_after(row, sort);
+    render(_, rows) = Ok(rows
+        .into_iter()
+        .map(|(row, member)| Membership::new(row, &member))
+        .collect());
 }
 
 /// `on` names a day, `current` today (or, `false`, any other time); not both.
@@ -169,27 +144,27 @@ pub(crate) fn list_request(
     principal: &Principal,
     id_or_slug: String,
     query: MembershipListQuery,
-) -> ApiResult<(MemberList, PageRequest<MembershipSort>)> {
-    policy::can_read(principal, Scope::AssociationsRead)?;
-    let page = PageRequest::new(query.sort, query.cursor.as_deref(), query.limit)?;
-    let period = match (query.on, query.current) {
-        (Some(_), Some(_)) => {
-            return Err(ApiError::new(
-                Code::InvalidQuery,
-                "give either 'on' or 'current', not both",
-            ));
-        }
-        (Some(day), None) => Period::On(day),
-        (None, Some(true)) => Period::On(crate::time::today()),
-        (None, Some(false)) => Period::NotOn(crate::time::today()),
-        (None, None) => Period::Any,
-    };
-    let listing = MemberList {
-        id_or_slug,
-        period,
-        updated_since: query.updated_since.map(|t| t.naive_utc()),
-    };
-    Ok((listing, page))
+) -> ApiResult<(sub::Under<ListFilter>, PageRequest<MembershipSort>)> {
+    let page = (query.sort, query.cursor.as_deref(), query.limit);
+    sub::list_request(principal, id_or_slug, page, || {
+        let period = match (query.on, query.current) {
+            (Some(_), Some(_)) => {
+                return Err(ApiError::new(
+                    Code::InvalidQuery,
+                    "give either 'on' or 'current', not both",
+                ));
+            }
+            (Some(day), None) => Period::On(day),
+            (None, Some(true)) => Period::On(crate::time::today()),
+            (None, Some(false)) => Period::NotOn(crate::time::today()),
+            (None, None) => Period::Any,
+        };
+        let updated_since = since(query.updated_since);
+        Ok(ListFilter {
+            period,
+            updated_since,
+        })
+    })
 }
 
 pub(crate) async fn get(

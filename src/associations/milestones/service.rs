@@ -9,11 +9,10 @@ use super::repo::{self, ListFilter, Milestones};
 use crate::associations::sub;
 use crate::auth::{Principal, policy};
 use crate::db::DbConnection;
-use crate::domain::Scope;
 use crate::error::ApiResult;
 use crate::extract::IfMatch;
 use crate::http::AppState;
-use crate::pagination::{Cursor, Listing, PageRequest};
+use crate::pagination::{PageRequest, since};
 use crate::write::{self, Expected};
 
 fn find_milestone(
@@ -30,57 +29,31 @@ fn check_dates(fields: &MilestoneFields) -> ApiResult<()> {
     sub::check_date_range(("date", fields.starts_on), ("end_date", fields.ends_on))
 }
 
-/// The timeline of one association.
-pub(crate) struct MilestoneList {
-    id_or_slug: String,
-    from: Option<chrono::NaiveDate>,
-    to: Option<chrono::NaiveDate>,
-    updated_since: Option<chrono::NaiveDateTime>,
-}
-
-impl Listing for MilestoneList {
-    type Sort = MilestoneSort;
-    type Row = MilestoneRow;
-    type Item = Milestone;
-
-    fn rows(
-        &self,
-        conn: &mut DbConnection,
-        page: &PageRequest<MilestoneSort>,
-    ) -> ApiResult<Vec<MilestoneRow>> {
-        let association = sub::association(conn, &self.id_or_slug)?;
-        let filter = ListFilter {
-            association_id: association.id,
-            from: self.from,
-            to: self.to,
-            updated_since: self.updated_since,
-        };
-        repo::list(conn, &filter, page)
-    }
-
-    fn cursor(row: &MilestoneRow, sort: MilestoneSort) -> Cursor {
-        repo::cursor_after(row, sort)
-    }
-
-    fn render(_: &mut DbConnection, rows: Vec<MilestoneRow>) -> ApiResult<Vec<Milestone>> {
-        Ok(rows.into_iter().map(Milestone::from).collect())
-    }
+crate::listing! {
+    /// The timeline of one association.
+    sub::Under<ListFilter>: MilestoneSort, MilestoneRow => Milestone;
+    rows(list, conn, page) = {
+        let association = sub::association(conn, &list.parent)?;
+        repo::list(conn, association.id, &list.filter, page)
+    };
+    cursor(row, sort) = repo::cursor_after(row, sort);
+    render(_, rows) = Ok(rows.into_iter().map(Milestone::from).collect());
 }
 
 pub(crate) fn list_request(
     principal: &Principal,
     id_or_slug: String,
     query: MilestoneListQuery,
-) -> ApiResult<(MilestoneList, PageRequest<MilestoneSort>)> {
-    policy::can_read(principal, Scope::AssociationsRead)?;
-    let page = PageRequest::new(query.sort, query.cursor.as_deref(), query.limit)?;
-    let listing = MilestoneList {
-        id_or_slug,
-        from: query.from,
-        to: query.to,
-        updated_since: query.updated_since.map(|t| t.naive_utc()),
+) -> ApiResult<(sub::Under<ListFilter>, PageRequest<MilestoneSort>)> {
+    let filter = || {
+        Ok(ListFilter {
+            from: query.from,
+            to: query.to,
+            updated_since: since(query.updated_since),
+        })
     };
-    Ok((listing, page))
+    let page = (query.sort, query.cursor.as_deref(), query.limit);
+    sub::list_request(principal, id_or_slug, page, filter)
 }
 
 pub(crate) async fn get(

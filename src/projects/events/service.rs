@@ -12,7 +12,7 @@ use crate::domain::fold_for_search;
 use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::IfMatch;
 use crate::http::AppState;
-use crate::pagination::{Cursor, Listing, PageRequest};
+use crate::pagination::{PageRequest};
 use crate::projects::service as projects;
 use crate::write::{self, Actor, Expected};
 
@@ -103,31 +103,18 @@ fn list_request(
     ))
 }
 
-impl Listing for EventList {
-    type Sort = EventSort;
-    type Row = EventRow;
-    type Item = ProjectEvent;
-
-    fn rows(
-        &self,
-        conn: &mut DbConnection,
-        page: &PageRequest<EventSort>,
-    ) -> ApiResult<Vec<EventRow>> {
-        if self.project_must_exist
-            && let Some(project_id) = self.filter.project_id
+crate::listing! {
+    EventList: EventSort, EventRow => ProjectEvent;
+    rows(list, conn, page) = {
+        if list.project_must_exist
+            && let Some(project_id) = list.filter.project_id
         {
             projects::find(conn, project_id)?;
         }
-        repo::list(conn, &self.filter, page)
-    }
-
-    fn cursor(row: &EventRow, sort: EventSort) -> Cursor {
-        repo::cursor_after(row, sort)
-    }
-
-    fn render(conn: &mut DbConnection, rows: Vec<EventRow>) -> ApiResult<Vec<ProjectEvent>> {
-        with_projects(conn, rows)
-    }
+        repo::list(conn, &list.filter, page)
+    };
+    cursor(row, sort) = repo::cursor_after(row, sort);
+    render(conn, rows) = with_projects(conn, rows);
 }
 
 pub(crate) async fn load(

@@ -11,7 +11,7 @@ use crate::db::DbConnection;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::IfMatch;
 use crate::http::AppState;
-use crate::pagination::{Cursor, Listing, PageRequest};
+use crate::pagination::{PageRequest};
 use crate::projects::service as projects;
 use crate::write::{self, Actor, Expected};
 
@@ -41,27 +41,14 @@ pub(crate) fn list_request(
     Ok((IndicatorList(filter), page))
 }
 
-impl Listing for IndicatorList {
-    type Sort = CreationOrder;
-    type Row = IndicatorRow;
-    type Item = Indicator;
-
-    fn rows(
-        &self,
-        conn: &mut DbConnection,
-        page: &PageRequest<CreationOrder>,
-    ) -> ApiResult<Vec<IndicatorRow>> {
-        projects::find(conn, self.0.project_id)?;
-        repo::list(conn, &self.0, page)
-    }
-
-    fn cursor(row: &IndicatorRow, _: CreationOrder) -> Cursor {
-        repo::cursor_after(row)
-    }
-
-    fn render(_: &mut DbConnection, rows: Vec<IndicatorRow>) -> ApiResult<Vec<Indicator>> {
-        Ok(rows.into_iter().map(Indicator::from).collect())
-    }
+crate::listing! {
+    IndicatorList: CreationOrder, IndicatorRow => Indicator;
+    rows(IndicatorList(filter), conn, page) = {
+        projects::find(conn, filter.project_id)?;
+        repo::list(conn, filter, page)
+    };
+    cursor(row, _) = repo::cursor_after(row);
+    render(_, rows) = Ok(rows.into_iter().map(Indicator::from).collect());
 }
 
 pub(crate) async fn load(
