@@ -22,7 +22,7 @@ use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::IfMatch;
 use crate::http::AppState;
 use crate::organizations::dto::parse_kind as parse_organization_kind;
-use crate::pagination::{PageRequest};
+use crate::pagination::PageRequest;
 use crate::write::{self, Action, Actor, Expected};
 
 /// The consultation, if this principal may see it: drafts (and drafts cancelled before

@@ -12,7 +12,7 @@ use crate::domain::{OrganizationKind, fold_for_search};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::IfMatch;
 use crate::http::AppState;
-use crate::pagination::{PageRequest};
+use crate::pagination::PageRequest;
 use crate::write::Expected;
 
 /// Which organizations an endpoint serves.

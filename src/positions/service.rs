@@ -27,7 +27,7 @@ use crate::extract::IfMatch;
 use crate::http::AppState;
 use crate::organizations::dto::{OrganizationSummary, parse_kind as parse_organization_kind};
 use crate::organizations::model::OrganizationRow;
-use crate::pagination::{PageRequest};
+use crate::pagination::PageRequest;
 use crate::write::{Actor, Expected};
 
 /// How often an adoption is retried when a concurrent one took its number.

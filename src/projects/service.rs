@@ -15,7 +15,7 @@ use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::IfMatch;
 use crate::http::AppState;
 use crate::organizations::dto::OrganizationSummary;
-use crate::pagination::{PageRequest};
+use crate::pagination::PageRequest;
 use crate::projects::dto::{Funding, Partner, ProjectSummary};
 use crate::projects::indicators::dto::Indicator;
 use crate::write::{self, Actor, Expected};

@@ -10,6 +10,7 @@ use super::repo::{self, ListFilter, Memberships, Period};
 use crate::associations::sub;
 use crate::auth::{Principal, policy};
 use crate::db::DbConnection;
+use crate::edit::{self, Edit};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::IfMatch;
 use crate::http::AppState;
@@ -17,7 +18,7 @@ use crate::organizations::dto::parse_kind;
 use crate::organizations::model::OrganizationRow;
 use crate::organizations::repo as organizations;
 use crate::pagination::{PageRequest, since};
-use crate::write::{self, Expected};
+use crate::write::{self};
 
 /// The member organization of a new membership, if it may be one.
 fn admissible_member(
@@ -216,24 +217,14 @@ pub(crate) async fn update(
     sub::write(state, id_or_slug, move |conn, association| {
         policy::can_manage_members(&principal, association.id)?;
         let current = find_membership(conn, association.id, membership_id)?;
-        let expected = Expected::from_header(&if_match, current.version)?;
-        let before = MembershipFields::from(&current);
-        let mut fields = before.clone();
-        patch.apply(&mut fields);
-        if fields == before {
-            return with_member(conn, current);
+        let edit = Edit::<Memberships>::begin(current, &if_match, |fields| patch.apply(fields))?;
+        if edit.unchanged() {
+            return with_member(conn, edit.current);
         }
-        check_dates(&fields)?;
+        check_dates(&edit.fields)?;
         repo::lock_association(conn, association.id)?;
-        check_overlap(conn, &fields, Some(current.id))?;
-        let row = write::update::<Memberships, _>(
-            conn,
-            &principal.actor(),
-            &current,
-            expected,
-            &fields,
-            (&before, &fields),
-        )?;
+        check_overlap(conn, &edit.fields, Some(edit.current.id))?;
+        let row = edit.save(conn, &principal.actor())?;
         check_presidencies_covered(conn, association.id, row.member_id)?;
         with_member(conn, row)
     })
@@ -253,10 +244,8 @@ pub(crate) async fn remove(
     sub::write(state, id_or_slug, move |conn, association| {
         policy::can_manage_members(&principal, association.id)?;
         let current = find_membership(conn, association.id, membership_id)?;
-        let expected = Expected::from_header(&if_match, current.version)?;
         repo::lock_association(conn, association.id)?;
-        let snapshot = MembershipFields::from(&current);
-        write::delete::<Memberships>(conn, &principal.actor(), &current, expected, &snapshot)?;
+        edit::remove::<Memberships>(conn, &principal.actor(), &current, &if_match)?;
         check_presidencies_covered(conn, association.id, current.member_id)
     })
     .await

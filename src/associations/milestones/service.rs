@@ -9,11 +9,12 @@ use super::repo::{self, ListFilter, Milestones};
 use crate::associations::sub;
 use crate::auth::{Principal, policy};
 use crate::db::DbConnection;
+use crate::edit::{self, Edit};
 use crate::error::ApiResult;
 use crate::extract::IfMatch;
 use crate::http::AppState;
 use crate::pagination::{PageRequest, since};
-use crate::write::{self, Expected};
+use crate::write::{self};
 
 fn find_milestone(
     conn: &mut DbConnection,
@@ -100,22 +101,12 @@ pub(crate) async fn update(
     sub::write(state, id_or_slug, move |conn, association| {
         policy::can_manage_milestones(&principal, association.id)?;
         let current = find_milestone(conn, association.id, milestone_id)?;
-        let expected = Expected::from_header(&if_match, current.version)?;
-        let before = MilestoneFields::from(&current);
-        let mut fields = before.clone();
-        patch.apply(&mut fields);
-        check_dates(&fields)?;
-        if fields == before {
-            return Ok(current);
+        let edit = Edit::<Milestones>::begin(current, &if_match, |fields| patch.apply(fields))?;
+        check_dates(&edit.fields)?;
+        if edit.unchanged() {
+            return Ok(edit.current);
         }
-        write::update::<Milestones, _>(
-            conn,
-            &principal.actor(),
-            &current,
-            expected,
-            &fields,
-            (&before, &fields),
-        )
+        edit.save(conn, &principal.actor())
     })
     .await
 }
@@ -133,9 +124,7 @@ pub(crate) async fn remove(
     sub::write(state, id_or_slug, move |conn, association| {
         policy::can_manage_milestones(&principal, association.id)?;
         let current = find_milestone(conn, association.id, milestone_id)?;
-        let expected = Expected::from_header(&if_match, current.version)?;
-        let snapshot = MilestoneFields::from(&current);
-        write::delete::<Milestones>(conn, &principal.actor(), &current, expected, &snapshot)
+        edit::remove::<Milestones>(conn, &principal.actor(), &current, &if_match)
     })
     .await
 }

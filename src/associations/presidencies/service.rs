@@ -12,6 +12,7 @@ use crate::associations::sub;
 use crate::auth::{Principal, policy};
 use crate::db::DbConnection;
 use crate::domain::OrganizationKind;
+use crate::edit::{self, Edit};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::IfMatch;
 use crate::http::AppState;
@@ -19,7 +20,7 @@ use crate::organizations::dto::parse_kind;
 use crate::organizations::model::OrganizationRow;
 use crate::organizations::repo as organizations;
 use crate::pagination::{PageRequest, since};
-use crate::write::{self, Expected};
+use crate::write::{self};
 
 /// Presidencies belong to alliances only: 409 for any other association.
 fn require_alliance(association: &OrganizationRow) -> ApiResult<()> {
@@ -201,22 +202,12 @@ pub(crate) async fn update(
     sub::write(state, id_or_slug, move |conn, alliance| {
         policy::can_manage_presidencies(&principal)?;
         let current = find_term(conn, alliance.id, presidency_id)?;
-        let expected = Expected::from_header(&if_match, current.version)?;
-        let before = PresidencyFields::from(&current);
-        let mut fields = before.clone();
-        patch.apply(&mut fields);
-        let holder = check_term(conn, &fields, Some(current.id))?;
-        if fields == before {
-            return Ok(Presidency::new(current, &holder));
+        let edit = Edit::<Presidencies>::begin(current, &if_match, |fields| patch.apply(fields))?;
+        let holder = check_term(conn, &edit.fields, Some(edit.current.id))?;
+        if edit.unchanged() {
+            return Ok(Presidency::new(edit.current, &holder));
         }
-        let row = write::update::<Presidencies, _>(
-            conn,
-            &principal.actor(),
-            &current,
-            expected,
-            &fields,
-            (&before, &fields),
-        )?;
+        let row = edit.save(conn, &principal.actor())?;
         Ok(Presidency::new(row, &holder))
     })
     .await
@@ -235,9 +226,7 @@ pub(crate) async fn remove(
     sub::write(state, id_or_slug, move |conn, alliance| {
         policy::can_manage_presidencies(&principal)?;
         let current = find_term(conn, alliance.id, presidency_id)?;
-        let expected = Expected::from_header(&if_match, current.version)?;
-        let snapshot = PresidencyFields::from(&current);
-        write::delete::<Presidencies>(conn, &principal.actor(), &current, expected, &snapshot)
+        edit::remove::<Presidencies>(conn, &principal.actor(), &current, &if_match)
     })
     .await
 }

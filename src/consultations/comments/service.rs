@@ -20,7 +20,7 @@ use crate::domain::{CommentChannel, ConsultationStatus, DispositionStatus, Eligi
 use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::IfMatch;
 use crate::http::AppState;
-use crate::pagination::{PageRequest};
+use crate::pagination::PageRequest;
 use crate::write::{self, Action, Actor, Expected};
 
 fn not_found(consultation_id: i64, comment_id: i64) -> ApiError {

@@ -9,12 +9,13 @@ use super::repo::{self, Events, ListFilter};
 use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::domain::fold_for_search;
+use crate::edit::{self, Edit};
 use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::IfMatch;
 use crate::http::AppState;
-use crate::pagination::{PageRequest};
+use crate::pagination::PageRequest;
 use crate::projects::service as projects;
-use crate::write::{self, Actor, Expected};
+use crate::write::{self, Actor};
 
 fn find(conn: &mut DbConnection, project_id: i64, event_id: i64) -> ApiResult<EventRow> {
     repo::find(conn, project_id, event_id)?.ok_or_else(|| {
@@ -200,22 +201,12 @@ pub(crate) async fn update(
         .transaction(move |conn| {
             projects::managed(conn, &principal, project_id)?;
             let current = find(conn, project_id, event_id)?;
-            let expected = Expected::from_header(&if_match, current.version)?;
-            let before = EventFields::from(&current);
-            let mut fields = before.clone();
-            patch.apply(&mut fields);
-            check_dates(&fields)?;
-            if before == fields {
-                return one_with_project(conn, current);
+            let edit = Edit::<Events>::begin(current, &if_match, |f| patch.apply(f))?;
+            check_dates(&edit.fields)?;
+            if edit.unchanged() {
+                return one_with_project(conn, edit.current);
             }
-            let row = write::update::<Events, _>(
-                conn,
-                &principal.actor(),
-                &current,
-                expected,
-                &fields,
-                (&before, &fields),
-            )?;
+            let row = edit.save(conn, &principal.actor())?;
             one_with_project(conn, row)
         })
         .await
@@ -233,9 +224,7 @@ pub(crate) async fn remove(
         .transaction(move |conn| {
             projects::managed(conn, &principal, project_id)?;
             let current = find(conn, project_id, event_id)?;
-            let expected = Expected::from_header(&if_match, current.version)?;
-            let snapshot = EventFields::from(&current);
-            write::delete::<Events>(conn, &principal.actor(), &current, expected, &snapshot)
+            edit::remove::<Events>(conn, &principal.actor(), &current, &if_match)
         })
         .await
 }

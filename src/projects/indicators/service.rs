@@ -8,12 +8,13 @@ use super::model::{IndicatorFields, IndicatorRow};
 use super::repo::{self, CreationOrder, Indicators, ListFilter};
 use crate::auth::Principal;
 use crate::db::DbConnection;
+use crate::edit::{self, Edit};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::IfMatch;
 use crate::http::AppState;
-use crate::pagination::{PageRequest};
+use crate::pagination::PageRequest;
 use crate::projects::service as projects;
-use crate::write::{self, Actor, Expected};
+use crate::write::{self, Actor};
 
 /// Most indicators of one project (they are embedded in the project).
 pub const MAX_PER_PROJECT: i64 = 100;
@@ -135,23 +136,13 @@ pub(crate) async fn update(
         .transaction(move |conn| {
             let project = projects::managed(conn, &principal, project_id)?;
             let current = find(conn, project_id, indicator_id)?;
-            let expected = Expected::from_header(&if_match, current.version)?;
-            let before = IndicatorFields::from(&current);
-            let mut fields = before.clone();
-            patch.apply(&mut fields);
-            if before == fields {
-                return Ok(Indicator::from(current));
+            let edit = Edit::<Indicators>::begin(current, &if_match, |f| patch.apply(f))?;
+            if edit.unchanged() {
+                return Ok(Indicator::from(edit.current));
             }
-            check_name_free(conn, &fields, Some(current.id))?;
+            check_name_free(conn, &edit.fields, Some(edit.current.id))?;
             let actor = principal.actor();
-            let row = write::update::<Indicators, _>(
-                conn,
-                &actor,
-                &current,
-                expected,
-                &fields,
-                (&before, &fields),
-            )?;
+            let row = edit.save(conn, &actor)?;
             projects::touch(conn, &actor, &project, json!({"indicator_updated": row.id}))?;
             Ok(Indicator::from(row))
         })
@@ -170,10 +161,8 @@ pub(crate) async fn remove(
         .transaction(move |conn| {
             let project = projects::managed(conn, &principal, project_id)?;
             let current = find(conn, project_id, indicator_id)?;
-            let expected = Expected::from_header(&if_match, current.version)?;
             let actor = principal.actor();
-            let snapshot = IndicatorFields::from(&current);
-            write::delete::<Indicators>(conn, &actor, &current, expected, &snapshot)?;
+            edit::remove::<Indicators>(conn, &actor, &current, &if_match)?;
             projects::touch(
                 conn,
                 &actor,
