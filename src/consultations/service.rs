@@ -21,7 +21,6 @@ use crate::domain::{ConsultationStatus, Eligibility, OrganizationKind, fold_for_
 use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::IfMatch;
 use crate::http::AppState;
-use crate::organizations::dto::parse_kind as parse_organization_kind;
 use crate::pagination::PageRequest;
 use crate::write::{self, Action, Actor, Expected};
 
@@ -549,7 +548,7 @@ fn check_references(
     ids.extend(&links.invited_ids);
     let found: HashMap<i64, OrganizationKind> = crate::organizations::repo::find_many(conn, &ids)?
         .into_iter()
-        .map(|o| (o.id, parse_organization_kind(&o.kind)))
+        .map(|o| (o.id, o.kind))
         .collect();
     let mut errors = Vec::new();
     match found.get(&fields.organizer_id) {

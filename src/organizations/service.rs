@@ -3,7 +3,7 @@
 
 use super::dto::{
     CreateOrganization, Organization, OrganizationListQuery, OrganizationSort, UpdateOrganization,
-    check_consistency, parse_kind,
+    check_consistency,
 };
 use super::model::{OrganizationFields, OrganizationRow};
 use super::repo::{self, ListFilter};
@@ -66,7 +66,7 @@ pub(crate) fn find_in_scope(
     id_or_slug: &str,
 ) -> ApiResult<OrganizationRow> {
     repo::find_by_id_or_slug(conn, id_or_slug)?
-        .filter(|row| scope.admits(parse_kind(&row.kind)))
+        .filter(|row| scope.admits(row.kind))
         .ok_or_else(|| {
             ApiError::not_found(format!("{} '{id_or_slug}' does not exist", scope.noun()))
         })
@@ -155,7 +155,7 @@ pub(crate) async fn update(
                         "an association stays an alliance, association or national_association",
                     ));
                 }
-                if kind != parse_kind(&current.kind) {
+                if kind != current.kind {
                     policy::require_admin(&principal)?;
                 }
             }

@@ -17,9 +17,9 @@ use crate::db::schema::{
     consultations, organizations, position_addressees, position_attachments, position_co_signers,
     position_responses, position_topics, position_transitions, positions,
 };
-use crate::domain::{PositionKind, PositionStatus};
+use crate::domain::{OrganizationKind, PositionKind, PositionStatus};
 use crate::error::{ApiError, ApiResult};
-use crate::organizations::dto::{OrganizationSummary, parse_kind as parse_organization_kind};
+use crate::organizations::dto::OrganizationSummary;
 use crate::pagination::{Cursor, PageRequest};
 use crate::write::{self, Action, Actor, Expected, Versioned};
 
@@ -96,7 +96,7 @@ const SUMMARY_COLUMNS: (
     organizations::kind,
 );
 
-type SummaryRow = (i64, String, String, Option<String>, String);
+type SummaryRow = (i64, String, String, Option<String>, OrganizationKind);
 
 fn summary((id, slug, name, short_name, kind): SummaryRow) -> OrganizationSummary {
     OrganizationSummary {
@@ -104,7 +104,7 @@ fn summary((id, slug, name, short_name, kind): SummaryRow) -> OrganizationSummar
         slug,
         name,
         short_name,
-        kind: parse_organization_kind(&kind),
+        kind,
     }
 }
 
@@ -425,7 +425,7 @@ pub fn with_related(
                     slug,
                     name,
                     short_name,
-                    kind: parse_organization_kind(&kind),
+                    kind,
                 }),
                 _ => Err(ApiError::internal("a related row lacks its organization")),
             }
@@ -982,7 +982,7 @@ mod related {
         pub slug: Option<String>,
         pub name: Option<String>,
         pub short_name: Option<String>,
-        pub kind: Option<String>,
+        pub kind: Option<crate::domain::OrganizationKind>,
         /// Topic; attachment title; reply summary.
         pub a: Option<String>,
         /// Attachment URL; reply attachment title.

@@ -25,7 +25,7 @@ use crate::domain::{OrganizationKind, PositionNumber, PositionStatus, fold_for_s
 use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::IfMatch;
 use crate::http::AppState;
-use crate::organizations::dto::{OrganizationSummary, parse_kind as parse_organization_kind};
+use crate::organizations::dto::OrganizationSummary;
 use crate::organizations::model::OrganizationRow;
 use crate::pagination::PageRequest;
 use crate::write::{Actor, Expected};
@@ -534,21 +534,19 @@ fn check_references(
             "not_found",
             format!("organization {} does not exist", fields.association_id),
         )),
-        Some(organization) if !parse_organization_kind(&organization.kind).is_association() => {
-            errors.push(FieldError::new(
-                "association_id",
-                "not_an_association",
-                format!(
-                    "'{}' is not an association or alliance ({})",
-                    organization.name,
-                    OrganizationKind::ASSOCIATIONS
-                        .iter()
-                        .map(|k| k.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            ))
-        }
+        Some(organization) if !organization.kind.is_association() => errors.push(FieldError::new(
+            "association_id",
+            "not_an_association",
+            format!(
+                "'{}' is not an association or alliance ({})",
+                organization.name,
+                OrganizationKind::ASSOCIATIONS
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )),
         Some(_) => {}
     }
     if let Some(missing) = links

@@ -27,10 +27,9 @@ use crate::db::DbConnection;
 use crate::db::schema::{consultations as consultations_table, positions};
 use crate::domain::{
     CommentChannel, ConsultationDirection, ConsultationForm, ConsultationStatus, DispositionStatus,
-    Eligibility, JstKind, OrganizationKind, SubjectKind,
+    Eligibility, JstKind, OrganizationKind, SubjectKind, Teryt, Voivodeship,
 };
 use crate::error::{ApiError, ApiResult};
-use crate::organizations::dto::{AddressInput, CreateOrganization};
 use crate::organizations::repo as organizations;
 use crate::positions::model::PositionFields;
 use crate::write::{Actor, Expected};
@@ -115,39 +114,26 @@ fn organization_id(conn: &mut DbConnection, slug: &str) -> ApiResult<i64> {
 fn load_organizations(conn: &mut DbConnection, actor: &Actor) -> ApiResult<usize> {
     let mut added = 0;
     for (slug, name, short_name, kind, city, teryt, description) in ORGANIZATIONS {
-        if organizations::find_by_id_or_slug(conn, slug)?.is_some() {
-            continue;
-        }
-        let jst = kind == OrganizationKind::Jst;
-        let request = CreateOrganization {
-            slug: Some(slug.parse().map_err(ApiError::internal)?),
-            name: name.to_owned(),
-            short_name: short_name.map(str::to_owned),
+        let teryt: Option<Teryt> = teryt
+            .map(str::parse)
+            .transpose()
+            .map_err(ApiError::internal)?;
+        added += usize::from(super::add_organization(
+            conn,
+            actor,
+            slug,
+            name,
             kind,
-            legal_form: None,
-            description: description.map(str::to_owned),
-            founded_on: None,
-            address: Some(AddressInput {
-                street: None,
-                postal_code: None,
-                city: Some(city.to_owned()),
-                voivodeship: "zachodniopomorskie".parse().ok(),
-            }),
-            website: None,
-            email: None,
-            phone: None,
-            krs: None,
-            nip: None,
-            regon: None,
-            teryt: teryt
-                .map(|t| t.parse())
-                .transpose()
-                .map_err(ApiError::internal)?,
-            jst_kind: jst.then_some(JstKind::MiastoNaPrawachPowiatu),
-            population: None,
-        };
-        organizations::insert(conn, actor, request.into_fields())?;
-        added += 1;
+            |f| {
+                f.short_name = short_name.map(str::to_owned);
+                f.description = description.map(str::to_owned);
+                f.city = Some(city.to_owned());
+                f.voivodeship = Some(Voivodeship::Zachodniopomorskie);
+                f.teryt = teryt.map(String::from);
+                f.jst_kind =
+                    (kind == OrganizationKind::Jst).then_some(JstKind::MiastoNaPrawachPowiatu);
+            },
+        )?);
     }
     Ok(added)
 }

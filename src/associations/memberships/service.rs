@@ -14,7 +14,6 @@ use crate::edit::{self, Edit};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::IfMatch;
 use crate::http::AppState;
-use crate::organizations::dto::parse_kind;
 use crate::organizations::model::OrganizationRow;
 use crate::organizations::repo as organizations;
 use crate::pagination::{PageRequest, since};
@@ -40,8 +39,8 @@ fn admissible_member(
             format!("organization {member_id} does not exist"),
         )
     })?;
-    let kind = parse_kind(&association.kind);
-    let member_kind = parse_kind(&member.kind);
+    let kind = association.kind;
+    let member_kind = member.kind;
     if !kind.admits_member(member_kind) {
         return Err(ApiError::invalid_field(
             "member_id",

@@ -16,7 +16,6 @@ use crate::edit::{self, Edit};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::IfMatch;
 use crate::http::AppState;
-use crate::organizations::dto::parse_kind;
 use crate::organizations::model::OrganizationRow;
 use crate::organizations::repo as organizations;
 use crate::pagination::{PageRequest, since};
@@ -24,7 +23,7 @@ use crate::write::{self};
 
 /// Presidencies belong to alliances only: 409 for any other association.
 fn require_alliance(association: &OrganizationRow) -> ApiResult<()> {
-    if parse_kind(&association.kind) == OrganizationKind::Alliance {
+    if association.kind == OrganizationKind::Alliance {
         Ok(())
     } else {
         Err(ApiError::new(
