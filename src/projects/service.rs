@@ -41,6 +41,28 @@ pub(crate) fn managed(
     Ok(project)
 }
 
+/// A write under `/projects/{id}/…` (an indicator, an event): one transaction that
+/// starts with the project the caller may manage (404, 403).
+pub(crate) async fn under<T, F>(
+    state: &AppState,
+    principal: &Principal,
+    project_id: i64,
+    work: F,
+) -> ApiResult<T>
+where
+    F: FnOnce(&mut DbConnection, &Principal, ProjectRow) -> ApiResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let principal = principal.clone();
+    state
+        .db
+        .transaction(move |conn| {
+            let project = managed(conn, &principal, project_id)?;
+            work(conn, &principal, project)
+        })
+        .await
+}
+
 /// 422 with every field error found, if any.
 pub(crate) fn none_or_invalid(errors: Vec<FieldError>) -> ApiResult<()> {
     if errors.is_empty() {

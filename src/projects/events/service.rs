@@ -177,15 +177,16 @@ pub(crate) async fn create(
     project_id: i64,
     body: CreateProjectEvent,
 ) -> ApiResult<ProjectEvent> {
-    let principal = principal.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            let project = projects::managed(conn, &principal, project_id)?;
+    projects::under(
+        state,
+        principal,
+        project_id,
+        move |conn, principal, project| {
             let row = insert(conn, &principal.actor(), &body.into_fields(project.id))?;
             one_with_project(conn, row)
-        })
-        .await
+        },
+    )
+    .await
 }
 
 pub(crate) async fn update(
@@ -195,21 +196,17 @@ pub(crate) async fn update(
     if_match: IfMatch,
     patch: UpdateProjectEvent,
 ) -> ApiResult<ProjectEvent> {
-    let principal = principal.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            projects::managed(conn, &principal, project_id)?;
-            let current = find(conn, project_id, event_id)?;
-            let edit = Edit::<Events>::begin(current, &if_match, |f| patch.apply(f))?;
-            check_dates(&edit.fields)?;
-            if edit.unchanged() {
-                return one_with_project(conn, edit.current);
-            }
-            let row = edit.save(conn, &principal.actor())?;
-            one_with_project(conn, row)
-        })
-        .await
+    projects::under(state, principal, project_id, move |conn, principal, _| {
+        let current = find(conn, project_id, event_id)?;
+        let edit = Edit::<Events>::begin(current, &if_match, |f| patch.apply(f))?;
+        check_dates(&edit.fields)?;
+        if edit.unchanged() {
+            return one_with_project(conn, edit.current);
+        }
+        let row = edit.save(conn, &principal.actor())?;
+        one_with_project(conn, row)
+    })
+    .await
 }
 
 pub(crate) async fn remove(
@@ -218,13 +215,9 @@ pub(crate) async fn remove(
     (project_id, event_id): (i64, i64),
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    let principal = principal.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            projects::managed(conn, &principal, project_id)?;
-            let current = find(conn, project_id, event_id)?;
-            edit::remove::<Events>(conn, &principal.actor(), &current, &if_match)
-        })
-        .await
+    projects::under(state, principal, project_id, move |conn, principal, _| {
+        let current = find(conn, project_id, event_id)?;
+        edit::remove::<Events>(conn, &principal.actor(), &current, &if_match)
+    })
+    .await
 }

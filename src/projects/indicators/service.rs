@@ -110,17 +110,18 @@ pub(crate) async fn create(
     project_id: i64,
     body: CreateIndicator,
 ) -> ApiResult<Indicator> {
-    let principal = principal.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            let project = projects::managed(conn, &principal, project_id)?;
+    projects::under(
+        state,
+        principal,
+        project_id,
+        move |conn, principal, project| {
             let actor = principal.actor();
             let row = insert(conn, &actor, &body.into_fields(project.id))?;
             projects::touch(conn, &actor, &project, json!({"indicator_created": row.id}))?;
             Ok(Indicator::from(row))
-        })
-        .await
+        },
+    )
+    .await
 }
 
 pub(crate) async fn update(
@@ -130,11 +131,11 @@ pub(crate) async fn update(
     if_match: IfMatch,
     patch: UpdateIndicator,
 ) -> ApiResult<Indicator> {
-    let principal = principal.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            let project = projects::managed(conn, &principal, project_id)?;
+    projects::under(
+        state,
+        principal,
+        project_id,
+        move |conn, principal, project| {
             let current = find(conn, project_id, indicator_id)?;
             let edit = Edit::<Indicators>::begin(current, &if_match, |f| patch.apply(f))?;
             if edit.unchanged() {
@@ -145,8 +146,9 @@ pub(crate) async fn update(
             let row = edit.save(conn, &actor)?;
             projects::touch(conn, &actor, &project, json!({"indicator_updated": row.id}))?;
             Ok(Indicator::from(row))
-        })
-        .await
+        },
+    )
+    .await
 }
 
 pub(crate) async fn remove(
@@ -155,11 +157,11 @@ pub(crate) async fn remove(
     (project_id, indicator_id): (i64, i64),
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    let principal = principal.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            let project = projects::managed(conn, &principal, project_id)?;
+    projects::under(
+        state,
+        principal,
+        project_id,
+        move |conn, principal, project| {
             let current = find(conn, project_id, indicator_id)?;
             let actor = principal.actor();
             edit::remove::<Indicators>(conn, &actor, &current, &if_match)?;
@@ -170,6 +172,7 @@ pub(crate) async fn remove(
                 json!({"indicator_deleted": current.id}),
             )?;
             Ok(())
-        })
-        .await
+        },
+    )
+    .await
 }
