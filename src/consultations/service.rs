@@ -142,6 +142,33 @@ pub(crate) async fn create(
         .await
 }
 
+/// A change of one consultation: one transaction that locks it, finds it (404), checks
+/// the right to manage its organizer's consultations (403) and `If-Match`, then `work`.
+async fn managed<T, F>(
+    state: &AppState,
+    principal: Principal,
+    id: i64,
+    if_match: IfMatch,
+    work: F,
+) -> ApiResult<T>
+where
+    F: FnOnce(&mut DbConnection, &Principal, ConsultationRow, Expected) -> ApiResult<T>
+        + Send
+        + 'static,
+    T: Send + 'static,
+{
+    state
+        .db
+        .transaction(move |conn| {
+            repo::lock(conn, id)?;
+            let current = load_visible(conn, &principal, id)?;
+            policy::can_manage_consultation(&principal, current.organizer_id)?;
+            let expected = Expected::from_header(&if_match, current.version)?;
+            work(conn, &principal, current, expected)
+        })
+        .await
+}
+
 pub(crate) async fn update(
     state: &AppState,
     principal: Principal,
@@ -150,17 +177,16 @@ pub(crate) async fn update(
     patch: UpdateConsultation,
 ) -> ApiResult<Consultation> {
     let view = view(state, &principal);
-    state
-        .db
-        .transaction(move |conn| {
-            repo::lock(conn, id)?;
-            let current = load_visible(conn, &principal, id)?;
-            policy::can_manage_consultation(&principal, current.organizer_id)?;
-            let expected = Expected::from_header(&if_match, current.version)?;
+    managed(
+        state,
+        principal,
+        id,
+        if_match,
+        move |conn, principal, current, expected| {
             if let Some(organizer_id) = patch.organizer_id
                 && organizer_id != current.organizer_id
             {
-                policy::can_manage_consultation(&principal, organizer_id)?;
+                policy::can_manage_consultation(principal, organizer_id)?;
             }
             let before = ConsultationState {
                 fields: ConsultationFields::from(current.clone()),
@@ -178,8 +204,9 @@ pub(crate) async fn update(
                 &view,
             )?;
             view::one(conn, row, &view)
-        })
-        .await
+        },
+    )
+    .await
 }
 
 pub(crate) async fn remove(
@@ -188,16 +215,16 @@ pub(crate) async fn remove(
     id: i64,
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    state
-        .db
-        .transaction(move |conn| {
-            repo::lock(conn, id)?;
-            let current = load_visible(conn, &principal, id)?;
-            policy::can_manage_consultation(&principal, current.organizer_id)?;
-            let expected = Expected::from_header(&if_match, current.version)?;
+    managed(
+        state,
+        principal,
+        id,
+        if_match,
+        move |conn, principal, current, expected| {
             delete(conn, &principal.actor(), &current, expected)
-        })
-        .await
+        },
+    )
+    .await
 }
 
 pub(crate) async fn transition(
@@ -209,13 +236,12 @@ pub(crate) async fn transition(
 ) -> ApiResult<Consultation> {
     let note = request.note.map(|n| n.trim().to_owned());
     let view = view(state, &principal);
-    state
-        .db
-        .transaction(move |conn| {
-            repo::lock(conn, id)?;
-            let current = load_visible(conn, &principal, id)?;
-            policy::can_manage_consultation(&principal, current.organizer_id)?;
-            let expected = Expected::from_header(&if_match, current.version)?;
+    managed(
+        state,
+        principal,
+        id,
+        if_match,
+        move |conn, principal, current, expected| {
             let row = move_to(
                 conn,
                 &principal.actor(),
@@ -227,8 +253,9 @@ pub(crate) async fn transition(
                 &view.min_days,
             )?;
             view::one(conn, row, &view)
-        })
-        .await
+        },
+    )
+    .await
 }
 
 // ------------------------------------------------------------------ the writes
