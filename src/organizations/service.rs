@@ -1,13 +1,16 @@
 //! The use cases of organizations, shared with `/associations` (a view of the same
 //! table): look-up within a kind scope, create, update, delete and the list.
 
+use std::collections::HashMap;
+
 use super::dto::{
-    CreateOrganization, Organization, OrganizationListQuery, OrganizationSort, UpdateOrganization,
-    check_consistency,
+    CreateOrganization, Organization, OrganizationListQuery, OrganizationSort, OrganizationSummary,
+    UpdateOrganization, check_consistency,
 };
 use super::model::{OrganizationFields, OrganizationRow};
 use super::repo::{self, ListFilter};
 use crate::auth::{Principal, policy};
+use crate::db::DbConnection;
 use crate::domain::{OrganizationKind, fold_for_search};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::IfMatch;
@@ -56,6 +59,30 @@ impl KindScope {
             KindScope::Any => format!("/api/v1/organizations/{id}"),
             KindScope::Associations => format!("/api/v1/associations/{id}"),
         }
+    }
+}
+
+/// The summaries of the organizations stored rows point at, fetched in one query.
+pub struct Summaries(HashMap<i64, OrganizationSummary>);
+
+impl Summaries {
+    pub fn fetch(conn: &mut DbConnection, mut ids: Vec<i64>) -> ApiResult<Self> {
+        ids.sort_unstable();
+        ids.dedup();
+        let rows = repo::find_many(conn, &ids)?;
+        Ok(Summaries(
+            rows.iter()
+                .map(|o| (o.id, OrganizationSummary::from(o)))
+                .collect(),
+        ))
+    }
+
+    /// The foreign key guarantees the organization, so its absence is a 500.
+    pub fn get(&self, id: i64) -> ApiResult<OrganizationSummary> {
+        self.0
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| ApiError::internal(format!("organization {id} vanished")))
     }
 }
 

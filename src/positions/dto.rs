@@ -29,6 +29,21 @@ pub struct Legislation {
     pub url: Option<String>,
 }
 
+impl Legislation {
+    /// The legislation of a stored row, when any of its three columns is set.
+    pub fn from_columns(
+        register_number: &Option<String>,
+        title: &Option<String>,
+        url: &Option<String>,
+    ) -> Option<Legislation> {
+        (register_number.is_some() || title.is_some() || url.is_some()).then(|| Legislation {
+            register_number: register_number.clone(),
+            title: title.clone(),
+            url: url.clone(),
+        })
+    }
+}
+
 /// A file attached to a position (metadata; the file is stored elsewhere).
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
 #[schema(example = json!({

@@ -483,14 +483,11 @@ pub fn with_related(
                 .sort_by_key(|c| (c.signed_on, c.organization_id));
             related.attachments.sort_by_key(|(id, _)| *id);
             related.responses.sort_by_key(|r| (r.received_on, r.id));
-            let legislation = (row.legislation_register_number.is_some()
-                || row.legislation_title.is_some()
-                || row.legislation_url.is_some())
-            .then(|| Legislation {
-                register_number: row.legislation_register_number.clone(),
-                title: row.legislation_title.clone(),
-                url: row.legislation_url.clone(),
-            });
+            let legislation = Legislation::from_columns(
+                &row.legislation_register_number,
+                &row.legislation_title,
+                &row.legislation_url,
+            );
             Ok(Position {
                 id: row.id,
                 association_id: row.association_id,

@@ -14,7 +14,7 @@ use crate::domain::{PartnerRole, fold_for_search};
 use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::IfMatch;
 use crate::http::AppState;
-use crate::organizations::dto::OrganizationSummary;
+use crate::organizations::service::Summaries;
 use crate::pagination::PageRequest;
 use crate::projects::dto::{Funding, Partner, ProjectSummary};
 use crate::projects::indicators::dto::Indicator;
@@ -128,19 +128,8 @@ pub(crate) fn with_details(
 
     let mut organization_ids: Vec<i64> = rows.iter().map(|r| r.lead_id).collect();
     organization_ids.extend(related.partners.iter().map(|(_, o, _)| *o));
-    organization_ids.sort_unstable();
-    organization_ids.dedup();
-    let organizations: HashMap<i64, OrganizationSummary> =
-        crate::organizations::repo::find_many(conn, &organization_ids)?
-            .iter()
-            .map(|o| (o.id, OrganizationSummary::from(o)))
-            .collect();
-    let summary = |id: i64| -> ApiResult<OrganizationSummary> {
-        organizations
-            .get(&id)
-            .cloned()
-            .ok_or_else(|| ApiError::internal(format!("organization {id} vanished")))
-    };
+    let organizations = Summaries::fetch(conn, organization_ids)?;
+    let summary = |id: i64| organizations.get(id);
 
     let mut partners_of: HashMap<i64, Vec<Partner>> = HashMap::new();
     for (project_id, organization_id, role) in related.partners {
