@@ -81,6 +81,35 @@ where
         .await
 }
 
+/// How the writes of a sub-resource find their row: who may change the association's
+/// rows of this kind (403), and the row under the association (404).
+pub(crate) struct Child<R> {
+    pub may: fn(&Principal, i64) -> ApiResult<()>,
+    pub find: fn(&mut DbConnection, i64, i64) -> ApiResult<R>,
+}
+
+/// A change of one row under `/associations/{id_or_slug}/…`: one transaction that finds
+/// the association, checks `child.may` and finds the row, then runs `work`.
+pub(crate) async fn change<R, T, F>(
+    state: &AppState,
+    principal: Principal,
+    (id_or_slug, child_id): (String, i64),
+    child: Child<R>,
+    work: F,
+) -> ApiResult<T>
+where
+    R: Send + 'static,
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection, &Principal, OrganizationRow, R) -> ApiResult<T> + Send + 'static,
+{
+    write(state, id_or_slug, move |conn, association| {
+        (child.may)(&principal, association.id)?;
+        let current = (child.find)(conn, association.id, child_id)?;
+        work(conn, &principal, association, current)
+    })
+    .await
+}
+
 /// The organization a stored row points at (a member, a holder); the foreign key
 /// guarantees it, so its absence is a 500.
 pub(crate) fn linked_organization(

@@ -106,6 +106,11 @@ fn check_presidencies_covered(
     Ok(())
 }
 
+const MEMBERSHIP: sub::Child<MembershipRow> = sub::Child {
+    may: policy::can_manage_members,
+    find: find_membership,
+};
+
 fn find_membership(
     conn: &mut DbConnection,
     association_id: i64,
@@ -209,24 +214,26 @@ pub(crate) async fn update(
     if_match: IfMatch,
     patch: UpdateMembership,
 ) -> ApiResult<Membership> {
-    let MembershipPath {
-        id_or_slug,
-        membership_id,
-    } = path;
-    sub::write(state, id_or_slug, move |conn, association| {
-        policy::can_manage_members(&principal, association.id)?;
-        let current = find_membership(conn, association.id, membership_id)?;
-        let edit = Edit::<Memberships>::begin(current, &if_match, |fields| patch.apply(fields))?;
-        if edit.unchanged() {
-            return with_member(conn, edit.current);
-        }
-        check_dates(&edit.fields)?;
-        repo::lock_association(conn, association.id)?;
-        check_overlap(conn, &edit.fields, Some(edit.current.id))?;
-        let row = edit.save(conn, &principal.actor())?;
-        check_presidencies_covered(conn, association.id, row.member_id)?;
-        with_member(conn, row)
-    })
+    let at = (path.id_or_slug, path.membership_id);
+    sub::change(
+        state,
+        principal,
+        at,
+        MEMBERSHIP,
+        move |conn, principal, association, current| {
+            let edit =
+                Edit::<Memberships>::begin(current, &if_match, |fields| patch.apply(fields))?;
+            if edit.unchanged() {
+                return with_member(conn, edit.current);
+            }
+            check_dates(&edit.fields)?;
+            repo::lock_association(conn, association.id)?;
+            check_overlap(conn, &edit.fields, Some(edit.current.id))?;
+            let row = edit.save(conn, &principal.actor())?;
+            check_presidencies_covered(conn, association.id, row.member_id)?;
+            with_member(conn, row)
+        },
+    )
     .await
 }
 
@@ -236,16 +243,17 @@ pub(crate) async fn remove(
     path: MembershipPath,
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    let MembershipPath {
-        id_or_slug,
-        membership_id,
-    } = path;
-    sub::write(state, id_or_slug, move |conn, association| {
-        policy::can_manage_members(&principal, association.id)?;
-        let current = find_membership(conn, association.id, membership_id)?;
-        repo::lock_association(conn, association.id)?;
-        edit::remove::<Memberships>(conn, &principal.actor(), &current, &if_match)?;
-        check_presidencies_covered(conn, association.id, current.member_id)
-    })
+    let at = (path.id_or_slug, path.membership_id);
+    sub::change(
+        state,
+        principal,
+        at,
+        MEMBERSHIP,
+        move |conn, principal, association, current| {
+            repo::lock_association(conn, association.id)?;
+            edit::remove::<Memberships>(conn, &principal.actor(), &current, &if_match)?;
+            check_presidencies_covered(conn, association.id, current.member_id)
+        },
+    )
     .await
 }

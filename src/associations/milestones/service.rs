@@ -16,6 +16,11 @@ use crate::http::AppState;
 use crate::pagination::{PageRequest, since};
 use crate::write::{self};
 
+const MILESTONE: sub::Child<MilestoneRow> = sub::Child {
+    may: policy::can_manage_milestones,
+    find: find_milestone,
+};
+
 fn find_milestone(
     conn: &mut DbConnection,
     association_id: i64,
@@ -94,20 +99,21 @@ pub(crate) async fn update(
     if_match: IfMatch,
     patch: UpdateMilestone,
 ) -> ApiResult<MilestoneRow> {
-    let MilestonePath {
-        id_or_slug,
-        milestone_id,
-    } = path;
-    sub::write(state, id_or_slug, move |conn, association| {
-        policy::can_manage_milestones(&principal, association.id)?;
-        let current = find_milestone(conn, association.id, milestone_id)?;
-        let edit = Edit::<Milestones>::begin(current, &if_match, |fields| patch.apply(fields))?;
-        check_dates(&edit.fields)?;
-        if edit.unchanged() {
-            return Ok(edit.current);
-        }
-        edit.save(conn, &principal.actor())
-    })
+    let at = (path.id_or_slug, path.milestone_id);
+    sub::change(
+        state,
+        principal,
+        at,
+        MILESTONE,
+        move |conn, principal, _, current| {
+            let edit = Edit::<Milestones>::begin(current, &if_match, |fields| patch.apply(fields))?;
+            check_dates(&edit.fields)?;
+            if edit.unchanged() {
+                return Ok(edit.current);
+            }
+            edit.save(conn, &principal.actor())
+        },
+    )
     .await
 }
 
@@ -117,14 +123,15 @@ pub(crate) async fn remove(
     path: MilestonePath,
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    let MilestonePath {
-        id_or_slug,
-        milestone_id,
-    } = path;
-    sub::write(state, id_or_slug, move |conn, association| {
-        policy::can_manage_milestones(&principal, association.id)?;
-        let current = find_milestone(conn, association.id, milestone_id)?;
-        edit::remove::<Milestones>(conn, &principal.actor(), &current, &if_match)
-    })
+    let at = (path.id_or_slug, path.milestone_id);
+    sub::change(
+        state,
+        principal,
+        at,
+        MILESTONE,
+        move |conn, principal, _, current| {
+            edit::remove::<Milestones>(conn, &principal.actor(), &current, &if_match)
+        },
+    )
     .await
 }

@@ -88,6 +88,11 @@ fn check_dates(fields: &PresidencyFields) -> ApiResult<()> {
     )
 }
 
+const TERM: sub::Child<PresidencyRow> = sub::Child {
+    may: |principal, _| policy::can_manage_presidencies(principal),
+    find: find_term,
+};
+
 fn find_term(
     conn: &mut DbConnection,
     alliance_id: i64,
@@ -194,21 +199,23 @@ pub(crate) async fn update(
     if_match: IfMatch,
     patch: UpdatePresidency,
 ) -> ApiResult<Presidency> {
-    let PresidencyPath {
-        id_or_slug,
-        presidency_id,
-    } = path;
-    sub::write(state, id_or_slug, move |conn, alliance| {
-        policy::can_manage_presidencies(&principal)?;
-        let current = find_term(conn, alliance.id, presidency_id)?;
-        let edit = Edit::<Presidencies>::begin(current, &if_match, |fields| patch.apply(fields))?;
-        let holder = check_term(conn, &edit.fields, Some(edit.current.id))?;
-        if edit.unchanged() {
-            return Ok(Presidency::new(edit.current, &holder));
-        }
-        let row = edit.save(conn, &principal.actor())?;
-        Ok(Presidency::new(row, &holder))
-    })
+    let at = (path.id_or_slug, path.presidency_id);
+    sub::change(
+        state,
+        principal,
+        at,
+        TERM,
+        move |conn, principal, _, current| {
+            let edit =
+                Edit::<Presidencies>::begin(current, &if_match, |fields| patch.apply(fields))?;
+            let holder = check_term(conn, &edit.fields, Some(edit.current.id))?;
+            if edit.unchanged() {
+                return Ok(Presidency::new(edit.current, &holder));
+            }
+            let row = edit.save(conn, &principal.actor())?;
+            Ok(Presidency::new(row, &holder))
+        },
+    )
     .await
 }
 
@@ -218,14 +225,15 @@ pub(crate) async fn remove(
     path: PresidencyPath,
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    let PresidencyPath {
-        id_or_slug,
-        presidency_id,
-    } = path;
-    sub::write(state, id_or_slug, move |conn, alliance| {
-        policy::can_manage_presidencies(&principal)?;
-        let current = find_term(conn, alliance.id, presidency_id)?;
-        edit::remove::<Presidencies>(conn, &principal.actor(), &current, &if_match)
-    })
+    let at = (path.id_or_slug, path.presidency_id);
+    sub::change(
+        state,
+        principal,
+        at,
+        TERM,
+        move |conn, principal, _, current| {
+            edit::remove::<Presidencies>(conn, &principal.actor(), &current, &if_match)
+        },
+    )
     .await
 }
