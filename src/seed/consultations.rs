@@ -15,6 +15,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::organization_id;
 use crate::config::ConsultationMinDays;
 use crate::consultations::comments::service::{
     self as comments, Arrival, CommentText, Submission, Submitter,
@@ -103,12 +104,6 @@ const ORGANIZATIONS: [DemoOrganization; 5] = [
 fn instant(text: &str) -> ApiResult<NaiveDateTime> {
     NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S")
         .map_err(|e| ApiError::internal(format!("demo instant {text}: {e}")))
-}
-
-fn organization_id(conn: &mut DbConnection, slug: &str) -> ApiResult<i64> {
-    organizations::find_by_id_or_slug(conn, slug)?
-        .map(|o| o.id)
-        .ok_or_else(|| ApiError::internal(format!("demo organization {slug} is missing")))
 }
 
 fn load_organizations(conn: &mut DbConnection, actor: &Actor) -> ApiResult<usize> {

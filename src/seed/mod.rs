@@ -202,6 +202,15 @@ pub fn load_demo(conn: &mut DbConnection) -> ApiResult<usize> {
     })
 }
 
+/// The id of a demo organization the data set has already added.
+pub(crate) fn organization_id(conn: &mut DbConnection, slug: &str) -> ApiResult<i64> {
+    organizations::find_by_id_or_slug(conn, slug)?
+        .map(|o| o.id)
+        .ok_or_else(|| {
+            crate::error::ApiError::internal(format!("demo organization {slug} is missing"))
+        })
+}
+
 /// Inserts a demo organization unless its slug is taken; `fill` sets what the demo
 /// knows beyond its slug, name and kind. Whether it was added.
 pub(crate) fn add_organization(

@@ -11,12 +11,12 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
+use super::organization_id;
 use crate::auth::policy::DraftVisibility;
 use crate::db::DbConnection;
 use crate::db::schema::positions;
 use crate::domain::{OrganizationKind, PositionKind, PositionStatus, Voivodeship};
 use crate::error::{ApiError, ApiResult};
-use crate::organizations::repo as organizations;
 use crate::positions::model::{
     CoSignerRow, NewResponse, PositionFields, PositionLinks, PositionRow, no_adoption_date,
 };
@@ -301,12 +301,6 @@ fn demo_positions() -> Vec<DemoPosition> {
 fn date(text: &str) -> ApiResult<NaiveDate> {
     text.parse()
         .map_err(|e| ApiError::internal(format!("demo date {text}: {e}")))
-}
-
-fn organization_id(conn: &mut DbConnection, slug: &str) -> ApiResult<i64> {
-    organizations::find_by_id_or_slug(conn, slug)?
-        .map(|o| o.id)
-        .ok_or_else(|| ApiError::internal(format!("demo organization {slug} is missing")))
 }
 
 fn load_government_bodies(conn: &mut DbConnection, actor: &Actor) -> ApiResult<usize> {

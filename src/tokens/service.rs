@@ -1,7 +1,5 @@
 //! The use cases of partner API tokens: the list, one token, issue and revoke.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDateTime;
 use rand::Rng;
 use rand::distr::Alphanumeric;
@@ -17,6 +15,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::IfMatch;
 use crate::http::AppState;
 use crate::organizations::dto::OrganizationSummary;
+use crate::organizations::service::Summaries;
 use crate::pagination::{ById, Cursor, PageRequest};
 use crate::write::{self, Action, Actor, Expected};
 
@@ -50,17 +49,10 @@ fn to_dto(row: TokenRow, organization: OrganizationSummary) -> ApiResult<ApiToke
 /// Attaches the organization summaries of a set of tokens with one query.
 fn with_organizations(conn: &mut DbConnection, rows: Vec<TokenRow>) -> ApiResult<Vec<ApiToken>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.organization_id).collect();
-    let organizations: HashMap<i64, OrganizationSummary> =
-        crate::organizations::repo::find_many(conn, &ids)?
-            .iter()
-            .map(|o| (o.id, OrganizationSummary::from(o)))
-            .collect();
+    let organizations = Summaries::fetch(conn, ids)?;
     rows.into_iter()
         .map(|row| {
-            let organization = organizations
-                .get(&row.organization_id)
-                .cloned()
-                .ok_or_else(|| ApiError::internal("token without organization"))?;
+            let organization = organizations.get(row.organization_id)?;
             to_dto(row, organization)
         })
         .collect()
