@@ -342,45 +342,41 @@ pub(crate) async fn update(
     if_match: IfMatch,
     patch: UpdateProject,
 ) -> ApiResult<Project> {
-    let principal = principal.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            let current = managed(conn, &principal, id)?;
-            let expected = Expected::from_header(&if_match, current.version)?;
-            if let Some(lead_id) = patch.lead_id
-                && lead_id != current.lead_id
-            {
-                policy::can_manage_project(&principal, lead_id)?;
-            }
-            let current_links = repo::links(conn, &current)?;
-            let mut fields = ProjectFields::from(current.clone());
-            let mut links = current_links.clone();
-            patch.apply(&mut fields, &mut links)?;
-            let before = ProjectState::new(ProjectFields::from(current.clone()), current_links)?;
-            let after = ProjectState::new(fields, links)?;
-            if before == after {
-                return full(conn, current);
-            }
-            check(conn, &after, Some(current.id))?;
-            let row = write::update::<Projects, _>(
-                conn,
-                &principal.actor(),
-                &current,
-                expected,
-                &after.fields,
-                (&before, &after),
-            )?;
-            repo::write_links(
-                conn,
-                row.id,
-                row.lead_id,
-                Some((current.lead_id, &before.links)),
-                &after.links,
-            )?;
-            full(conn, row)
-        })
-        .await
+    under(state, principal, id, move |conn, principal, current| {
+        let expected = Expected::from_header(&if_match, current.version)?;
+        if let Some(lead_id) = patch.lead_id
+            && lead_id != current.lead_id
+        {
+            policy::can_manage_project(principal, lead_id)?;
+        }
+        let current_links = repo::links(conn, &current)?;
+        let mut fields = ProjectFields::from(current.clone());
+        let mut links = current_links.clone();
+        patch.apply(&mut fields, &mut links)?;
+        let before = ProjectState::new(ProjectFields::from(current.clone()), current_links)?;
+        let after = ProjectState::new(fields, links)?;
+        if before == after {
+            return full(conn, current);
+        }
+        check(conn, &after, Some(current.id))?;
+        let row = write::update::<Projects, _>(
+            conn,
+            &principal.actor(),
+            &current,
+            expected,
+            &after.fields,
+            (&before, &after),
+        )?;
+        repo::write_links(
+            conn,
+            row.id,
+            row.lead_id,
+            Some((current.lead_id, &before.links)),
+            &after.links,
+        )?;
+        full(conn, row)
+    })
+    .await
 }
 
 /// Deletes the project; its partners, funding, goals, indicators and events go with it.
@@ -390,17 +386,13 @@ pub(crate) async fn remove(
     id: i64,
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    let principal = principal.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            let current = managed(conn, &principal, id)?;
-            let expected = Expected::from_header(&if_match, current.version)?;
-            let links = repo::links(conn, &current)?;
-            let snapshot = ProjectState::new(ProjectFields::from(current.clone()), links)?;
-            write::delete::<Projects>(conn, &principal.actor(), &current, expected, &snapshot)
-        })
-        .await
+    under(state, principal, id, move |conn, principal, current| {
+        let expected = Expected::from_header(&if_match, current.version)?;
+        let links = repo::links(conn, &current)?;
+        let snapshot = ProjectState::new(ProjectFields::from(current.clone()), links)?;
+        write::delete::<Projects>(conn, &principal.actor(), &current, expected, &snapshot)
+    })
+    .await
 }
 
 /// Bumps the version of a project whose embedded indicators changed, so its `ETag` and

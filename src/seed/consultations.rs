@@ -113,22 +113,14 @@ fn load_organizations(conn: &mut DbConnection, actor: &Actor) -> ApiResult<usize
             .map(str::parse)
             .transpose()
             .map_err(ApiError::internal)?;
-        added += usize::from(super::add_organization(
-            conn,
-            actor,
-            slug,
-            name,
-            kind,
-            |f| {
-                f.short_name = short_name.map(str::to_owned);
-                f.description = description.map(str::to_owned);
-                f.city = Some(city.to_owned());
-                f.voivodeship = Some(Voivodeship::Zachodniopomorskie);
-                f.teryt = teryt.map(String::from);
-                f.jst_kind =
-                    (kind == OrganizationKind::Jst).then_some(JstKind::MiastoNaPrawachPowiatu);
-            },
-        )?);
+        added += super::add_organization(conn, actor, (slug, name, kind), |f| {
+            f.short_name = short_name.map(str::to_owned);
+            f.description = description.map(str::to_owned);
+            f.city = Some(city.to_owned());
+            f.voivodeship = Some(Voivodeship::Zachodniopomorskie);
+            f.teryt = teryt.map(String::from);
+            f.jst_kind = (kind == OrganizationKind::Jst).then_some(JstKind::MiastoNaPrawachPowiatu);
+        })?;
     }
     Ok(added)
 }

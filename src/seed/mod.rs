@@ -212,23 +212,21 @@ pub(crate) fn organization_id(conn: &mut DbConnection, slug: &str) -> ApiResult<
 }
 
 /// Inserts a demo organization unless its slug is taken; `fill` sets what the demo
-/// knows beyond its slug, name and kind. Whether it was added.
+/// knows beyond its slug, name and kind. How many it added (0 or 1).
 pub(crate) fn add_organization(
     conn: &mut DbConnection,
     actor: &Actor,
-    slug: &str,
-    name: &str,
-    kind: OrganizationKind,
+    (slug, name, kind): (&str, &str, OrganizationKind),
     fill: impl FnOnce(&mut OrganizationFields),
-) -> ApiResult<bool> {
+) -> ApiResult<usize> {
     if organizations::find_by_id_or_slug(conn, slug)?.is_some() {
-        return Ok(false);
+        return Ok(0);
     }
     let mut fields = OrganizationFields::named(slug.to_owned(), name.to_owned(), kind);
     fill(&mut fields);
     fields.refresh_derived();
     organizations::insert(conn, actor, fields)?;
-    Ok(true)
+    Ok(1)
 }
 
 fn load_organizations(conn: &mut DbConnection) -> ApiResult<usize> {
@@ -236,21 +234,14 @@ fn load_organizations(conn: &mut DbConnection) -> ApiResult<usize> {
     let mut added = 0;
     for demo in demo_organizations() {
         let kind = demo.kind;
-        added += usize::from(add_organization(
-            conn,
-            &actor,
-            demo.slug,
-            demo.name,
-            kind,
-            |f| {
-                f.short_name = demo.short_name.map(str::to_owned);
-                f.description = demo.description.map(str::to_owned);
-                f.founded_on = demo.founded_on.and_then(|d| d.parse().ok());
-                f.city = demo.city.map(str::to_owned);
-                f.voivodeship = demo.voivodeship.and_then(|v| v.parse().ok());
-                f.website = demo.website.map(str::to_owned);
-            },
-        )?);
+        added += add_organization(conn, &actor, (demo.slug, demo.name, kind), |f| {
+            f.short_name = demo.short_name.map(str::to_owned);
+            f.description = demo.description.map(str::to_owned);
+            f.founded_on = demo.founded_on.and_then(|d| d.parse().ok());
+            f.city = demo.city.map(str::to_owned);
+            f.voivodeship = demo.voivodeship.and_then(|v| v.parse().ok());
+            f.website = demo.website.map(str::to_owned);
+        })?;
     }
     Ok(added)
 }

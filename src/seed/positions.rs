@@ -307,18 +307,11 @@ fn load_government_bodies(conn: &mut DbConnection, actor: &Actor) -> ApiResult<u
     let mut added = 0;
     for (slug, name, short_name) in GOVERNMENT_BODIES {
         let kind = OrganizationKind::GovernmentBody;
-        added += usize::from(super::add_organization(
-            conn,
-            actor,
-            slug,
-            name,
-            kind,
-            |f| {
-                f.short_name = Some(short_name.to_owned());
-                f.city = Some("Warszawa".to_owned());
-                f.voivodeship = Some(Voivodeship::Mazowieckie);
-            },
-        )?);
+        added += super::add_organization(conn, actor, (slug, name, kind), |f| {
+            f.short_name = Some(short_name.to_owned());
+            f.city = Some("Warszawa".to_owned());
+            f.voivodeship = Some(Voivodeship::Mazowieckie);
+        })?;
     }
     Ok(added)
 }
