@@ -11,6 +11,7 @@ use crate::domain::{
 };
 use crate::error::{ApiError, FieldError};
 use crate::validation::{double_option, not_blank, optional_object};
+use crate::validation::{set, trimmed};
 
 /// A short reference to an organization, embedded wherever one is referenced.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
@@ -208,10 +209,6 @@ impl CreateOrganization {
     }
 }
 
-fn trimmed(value: Option<String>) -> Option<String> {
-    value.map(|v| v.trim().to_owned())
-}
-
 /// Changes to an address: absent fields stay, `null` clears.
 #[derive(Debug, Clone, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -291,12 +288,6 @@ pub struct UpdateOrganization {
     #[validate(range(min = 0, max = 100_000_000))]
     #[schema(value_type = Option<i64>, minimum = 0, maximum = 100_000_000)]
     pub population: Option<Option<i64>>,
-}
-
-fn set<T>(target: &mut T, value: Option<T>) {
-    if let Some(value) = value {
-        *target = value;
-    }
 }
 
 fn text(value: Option<Option<String>>) -> Option<Option<String>> {

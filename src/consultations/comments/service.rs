@@ -11,7 +11,6 @@ use super::model::{CommentFields, CommentRow};
 use super::repo::{self, Comments, ListFilter};
 use super::view;
 use crate::auth::{Principal, policy};
-use crate::consultations::dto::{set, trimmed};
 use crate::consultations::model::ConsultationRow;
 use crate::consultations::repo as consultations;
 use crate::consultations::service::{load_visible, view as consultation_view};
@@ -21,6 +20,7 @@ use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::IfMatch;
 use crate::http::AppState;
 use crate::pagination::PageRequest;
+use crate::validation::{set, trimmed};
 use crate::write::{self, Action, Actor, Expected};
 
 fn not_found(consultation_id: i64, comment_id: i64) -> ApiError {
