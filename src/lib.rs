@@ -9,6 +9,7 @@ pub mod consultations;
 pub mod db;
 pub mod digest;
 pub mod domain;
+pub mod edit;
 pub mod error;
 pub mod extract;
 pub mod health;

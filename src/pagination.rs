@@ -175,6 +175,55 @@ pub trait Listing: Send + 'static {
     fn render(conn: &mut DbConnection, rows: Vec<Self::Row>) -> ApiResult<Vec<Self::Item>>;
 }
 
+/// Implements [`Listing`] in the words a list needs: its sort, row and item types, the
+/// query of one page, a row's cursor and how a page of rows is rendered.
+///
+/// ```ignore
+/// crate::listing! {
+///     OrganizationList: OrganizationSort, OrganizationRow => Organization;
+///     rows(list, conn, page) = repo::list(conn, &list.0, page);
+///     cursor(row, sort) = repo::cursor_after(row, sort);
+///     render(_conn, rows) = Ok(rows.into_iter().map(Organization::from).collect());
+/// }
+/// ```
+#[macro_export]
+macro_rules! listing {
+    (
+        $(#[$meta:meta])*
+        $list:ty : $sort:ty, $row:ty => $item:ty;
+        rows($this:pat, $conn:ident, $page:ident) = $rows:expr;
+        cursor($crow:pat, $csort:pat) = $cursor:expr;
+        render($rconn:pat, $rrows:ident) = $render:expr;
+    ) => {
+        $(#[$meta])*
+        impl $crate::pagination::Listing for $list {
+            type Sort = $sort;
+            type Row = $row;
+            type Item = $item;
+
+            fn rows(
+                &self,
+                $conn: &mut $crate::db::DbConnection,
+                $page: &$crate::pagination::PageRequest<$sort>,
+            ) -> $crate::error::ApiResult<Vec<$row>> {
+                let $this = self;
+                $rows
+            }
+
+            fn cursor($crow: &$row, $csort: $sort) -> $crate::pagination::Cursor {
+                $cursor
+            }
+
+            fn render(
+                $rconn: &mut $crate::db::DbConnection,
+                $rrows: Vec<$row>,
+            ) -> $crate::error::ApiResult<Vec<$item>> {
+                $render
+            }
+        }
+    };
+}
+
 /// A page of items as every list answers it.
 #[derive(Debug, Serialize)]
 pub struct Page<T> {
@@ -353,4 +402,30 @@ impl Cursor {
             id,
         }
     }
+}
+
+impl Cursor {
+    /// The cursor of a list ordered by a key, then by id.
+    pub fn keyed(sort: impl Sort, key: String, id: i64) -> Self {
+        Cursor {
+            sort: sort.as_str().to_owned(),
+            key: Some(key),
+            id,
+        }
+    }
+}
+
+/// A list of the children of one parent named in the path (an association's members, a
+/// project's indicators): the parent is looked up in the list's own database turn, where a
+/// missing one is a 404, and its id completes the filter.
+pub struct Children<P, F> {
+    pub parent: P,
+    pub filter: F,
+}
+
+/// `updated_since` as the rows store it.
+pub fn since(
+    updated_since: Option<chrono::DateTime<chrono::Utc>>,
+) -> Option<chrono::NaiveDateTime> {
+    updated_since.map(|t| t.naive_utc())
 }

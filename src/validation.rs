@@ -1,5 +1,6 @@
 //! Small helpers for request validation shared by every resource.
 
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Deserializer};
 use validator::ValidationError;
 
@@ -102,4 +103,28 @@ where
     Ok(Some(
         Option::<ObjectOnly<T>>::deserialize(deserializer)?.map(|o| o.0),
     ))
+}
+
+/// Dates of positions, projects and events lie in the era of restored local government
+/// (1990-2100). Use with `#[validate(custom(function = "plausible_date"))]`.
+pub fn plausible_date(date: &NaiveDate) -> Result<(), ValidationError> {
+    if (1990..=2100).contains(&date.year()) {
+        Ok(())
+    } else {
+        let mut error = ValidationError::new("date_out_of_range");
+        error.message = Some("a date between 1990-01-01 and 2100-12-31".into());
+        Err(error)
+    }
+}
+
+/// Optional text as stored: trimmed.
+pub fn trimmed(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned())
+}
+
+/// A merge-patch member: present replaces, absent keeps.
+pub fn set<T>(target: &mut T, value: Option<T>) {
+    if let Some(value) = value {
+        *target = value;
+    }
 }

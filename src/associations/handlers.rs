@@ -17,32 +17,17 @@ use crate::organizations::dto::{
 use crate::organizations::model::OrganizationRow;
 use crate::organizations::repo::ListFilter;
 use crate::organizations::service::{KindScope, create, list_request, load, remove, update};
-use crate::pagination::{Cursor, Listing, PageRequest, respond_page};
+use crate::pagination::respond_page;
 
 /// `/associations`: the organizations of the association kinds, each with what is
 /// computed about it.
 struct AssociationList(ListFilter);
 
-impl Listing for AssociationList {
-    type Sort = OrganizationSort;
-    type Row = OrganizationRow;
-    type Item = Association;
-
-    fn rows(
-        &self,
-        conn: &mut DbConnection,
-        page: &PageRequest<OrganizationSort>,
-    ) -> ApiResult<Vec<OrganizationRow>> {
-        crate::organizations::repo::list(conn, &self.0, page)
-    }
-
-    fn cursor(row: &OrganizationRow, sort: OrganizationSort) -> Cursor {
-        crate::organizations::repo::cursor_after(row, sort)
-    }
-
-    fn render(conn: &mut DbConnection, rows: Vec<OrganizationRow>) -> ApiResult<Vec<Association>> {
-        describe(conn, rows)
-    }
+crate::listing! {
+    AssociationList: OrganizationSort, OrganizationRow => Association;
+    rows(list, conn, page) = crate::organizations::repo::list(conn, &list.0, page);
+    cursor(row, sort) = crate::organizations::repo::cursor_after(row, sort);
+    render(conn, rows) = describe(conn, rows);
 }
 
 /// Adds what is computed about associations to a page of them, in three queries

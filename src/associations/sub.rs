@@ -14,10 +14,33 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::{AppState, with_etag};
 use crate::organizations::model::OrganizationRow;
 use crate::organizations::service::{KindScope, find_in_scope};
+use crate::pagination::{Children, PageRequest, Sort};
 
 /// The association of the path, or 404 (also for an organization of another kind).
 pub(crate) fn association(conn: &mut DbConnection, id_or_slug: &str) -> ApiResult<OrganizationRow> {
     find_in_scope(conn, KindScope::Associations, id_or_slug)
+}
+
+/// A list under `/associations/{id_or_slug}/…`: `associations:read`, the page, and the
+/// filter waiting for the association, which the list finds in its own turn.
+pub(crate) type Under<F> = Children<String, F>;
+
+pub(crate) fn list_request<F, S: Sort>(
+    principal: &Principal,
+    id_or_slug: String,
+    (sort, cursor, limit): (Option<S>, Option<&str>, Option<i64>),
+    filter: impl FnOnce() -> ApiResult<F>,
+) -> ApiResult<(Under<F>, PageRequest<S>)> {
+    policy::can_read(principal, Scope::AssociationsRead)?;
+    let page = PageRequest::new(sort, cursor, limit)?;
+    let parent = id_or_slug;
+    Ok((
+        Children {
+            parent,
+            filter: filter()?,
+        },
+        page,
+    ))
 }
 
 /// A read under `/associations/{id_or_slug}/…`: `associations:read`, then `work` with
@@ -56,6 +79,35 @@ where
             work(conn, association)
         })
         .await
+}
+
+/// How the writes of a sub-resource find their row: who may change the association's
+/// rows of this kind (403), and the row under the association (404).
+pub(crate) struct Child<R> {
+    pub may: fn(&Principal, i64) -> ApiResult<()>,
+    pub find: fn(&mut DbConnection, i64, i64) -> ApiResult<R>,
+}
+
+/// A change of one row under `/associations/{id_or_slug}/…`: one transaction that finds
+/// the association, checks `child.may` and finds the row, then runs `work`.
+pub(crate) async fn change<R, T, F>(
+    state: &AppState,
+    principal: Principal,
+    (id_or_slug, child_id): (String, i64),
+    child: Child<R>,
+    work: F,
+) -> ApiResult<T>
+where
+    R: Send + 'static,
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection, &Principal, OrganizationRow, R) -> ApiResult<T> + Send + 'static,
+{
+    write(state, id_or_slug, move |conn, association| {
+        (child.may)(&principal, association.id)?;
+        let current = (child.find)(conn, association.id, child_id)?;
+        work(conn, &principal, association, current)
+    })
+    .await
 }
 
 /// The organization a stored row points at (a member, a holder); the foreign key

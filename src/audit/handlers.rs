@@ -4,35 +4,19 @@ use super::dto::{AuditEntry, AuditPage, AuditQuery};
 use super::model::AuditRow;
 use super::repo::{self, AuditFilter};
 use crate::auth::{SignedIn, policy};
-use crate::db::DbConnection;
 use crate::error::ApiResult;
 use crate::extract::Query;
 use crate::http::AppState;
-use crate::pagination::{ByIdDesc, Cursor, Listing, PageRequest, respond_page};
+use crate::pagination::{ByIdDesc, Cursor, PageRequest, respond_page};
 
 /// `GET /audit`, newest first.
 struct AuditList(AuditFilter);
 
-impl Listing for AuditList {
-    type Sort = ByIdDesc;
-    type Row = AuditRow;
-    type Item = AuditEntry;
-
-    fn rows(
-        &self,
-        conn: &mut DbConnection,
-        page: &PageRequest<ByIdDesc>,
-    ) -> ApiResult<Vec<AuditRow>> {
-        repo::list(conn, &self.0, page)
-    }
-
-    fn cursor(row: &AuditRow, sort: ByIdDesc) -> Cursor {
-        Cursor::by_id(sort, row.id)
-    }
-
-    fn render(_: &mut DbConnection, rows: Vec<AuditRow>) -> ApiResult<Vec<AuditEntry>> {
-        Ok(rows.into_iter().map(AuditEntry::from).collect())
-    }
+crate::listing! {
+    AuditList: ByIdDesc, AuditRow => AuditEntry;
+    rows(list, conn, page) = repo::list(conn, &list.0, page);
+    cursor(row, sort) = Cursor::by_id(sort, row.id);
+    render(_, rows) = Ok(rows.into_iter().map(AuditEntry::from).collect());
 }
 
 /// The audit log (administrators): who changed what and when, newest first.

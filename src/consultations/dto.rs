@@ -13,6 +13,7 @@ use crate::domain::{
 use crate::organizations::dto::OrganizationSummary;
 use crate::positions::dto::{Legislation, LegislationInput};
 use crate::validation::{double_option, double_option_object, not_blank, objects, optional_object};
+use crate::validation::{set, trimmed};
 
 /// Most documents a consultation carries.
 pub const MAX_DOCUMENTS: usize = 50;
@@ -245,11 +246,6 @@ pub struct CreateConsultation {
     pub documents: Vec<DocumentInput>,
 }
 
-/// Text as stored: without surrounding white space.
-pub(crate) fn trimmed(value: Option<String>) -> Option<String> {
-    value.map(|v| v.trim().to_owned())
-}
-
 fn legislation_columns(fields: &mut ConsultationFields, legislation: Option<LegislationInput>) {
     let (register_number, title, url) = match legislation {
         Some(l) => (l.register_number, l.title, l.url),
@@ -364,13 +360,6 @@ where
     D: serde::Deserializer<'de>,
 {
     objects(deserializer).map(Some)
-}
-
-/// A merge-patch member: present replaces, absent keeps.
-pub(crate) fn set<T>(target: &mut T, value: Option<T>) {
-    if let Some(value) = value {
-        *target = value;
-    }
 }
 
 impl UpdateConsultation {

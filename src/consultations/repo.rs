@@ -87,11 +87,7 @@ pub fn cursor_after(row: &ConsultationRow, sort: ConsultationSort) -> Cursor {
         ConsultationSort::ClosesAt | ConsultationSort::ClosesAtDesc => row.closes_at,
         ConsultationSort::UpdatedAt | ConsultationSort::UpdatedAtDesc => row.updated_at,
     };
-    Cursor {
-        sort: sort.as_str().to_owned(),
-        key: Some(crate::time::cursor_key(key)),
-        id: row.id,
-    }
+    Cursor::keyed(sort, crate::time::cursor_key(key), row.id)
 }
 
 /// One page of consultations in keyset order. Drafts the caller may not see are

@@ -21,8 +21,7 @@ use crate::domain::{ConsultationStatus, Eligibility, OrganizationKind, fold_for_
 use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::IfMatch;
 use crate::http::AppState;
-use crate::organizations::dto::parse_kind as parse_organization_kind;
-use crate::pagination::{Cursor, Listing, PageRequest};
+use crate::pagination::PageRequest;
 use crate::write::{self, Action, Actor, Expected};
 
 /// The consultation, if this principal may see it: drafts (and drafts cancelled before
@@ -80,37 +79,18 @@ impl ConsultationList {
     }
 }
 
-impl Listing for ConsultationList {
-    type Sort = ConsultationSort;
-    type Row = (ConsultationRow, Arc<View>);
-    type Item = Consultation;
-
-    fn rows(
-        &self,
-        conn: &mut DbConnection,
-        page: &PageRequest<ConsultationSort>,
-    ) -> ApiResult<Vec<(ConsultationRow, Arc<View>)>> {
-        Ok(repo::list(conn, &self.filter, page)?
-            .into_iter()
-            .map(|row| (row, Arc::clone(&self.view)))
-            .collect())
-    }
-
-    fn cursor((row, _): &(ConsultationRow, Arc<View>), sort: ConsultationSort) -> Cursor {
-        repo::cursor_after(row, sort)
-    }
-
-    fn render(
-        conn: &mut DbConnection,
-        rows: Vec<(ConsultationRow, Arc<View>)>,
-    ) -> ApiResult<Vec<Consultation>> {
-        // Every row of a page carries the same view.
-        let Some(view) = rows.first().map(|(_, view)| Arc::clone(view)) else {
-            return Ok(Vec::new());
-        };
-        let rows = rows.into_iter().map(|(row, _)| row).collect();
-        view::with_details(conn, rows, &view)
-    }
+crate::listing! {
+    ConsultationList: ConsultationSort, (ConsultationRow, Arc<View>) => Consultation;
+    rows(list, conn, page) = Ok(repo::list(conn, &list.filter, page)?
+        .into_iter()
+        .map(|row| (row, Arc::clone(&list.view)))
+        .collect());
+    cursor((row, _), sort) = repo::cursor_after(row, sort);
+    // Every row of a page carries the same view.
+    render(conn, rows) = match rows.first().map(|(_, view)| Arc::clone(view)) {
+        None => Ok(Vec::new()),
+        Some(view) => view::with_details(conn, rows.into_iter().map(|(row, _)| row).collect(), &view),
+    };
 }
 
 pub(crate) async fn get(
@@ -162,6 +142,33 @@ pub(crate) async fn create(
         .await
 }
 
+/// A change of one consultation: one transaction that locks it, finds it (404), checks
+/// the right to manage its organizer's consultations (403) and `If-Match`, then `work`.
+async fn managed<T, F>(
+    state: &AppState,
+    principal: Principal,
+    id: i64,
+    if_match: IfMatch,
+    work: F,
+) -> ApiResult<T>
+where
+    F: FnOnce(&mut DbConnection, &Principal, ConsultationRow, Expected) -> ApiResult<T>
+        + Send
+        + 'static,
+    T: Send + 'static,
+{
+    state
+        .db
+        .transaction(move |conn| {
+            repo::lock(conn, id)?;
+            let current = load_visible(conn, &principal, id)?;
+            policy::can_manage_consultation(&principal, current.organizer_id)?;
+            let expected = Expected::from_header(&if_match, current.version)?;
+            work(conn, &principal, current, expected)
+        })
+        .await
+}
+
 pub(crate) async fn update(
     state: &AppState,
     principal: Principal,
@@ -170,17 +177,16 @@ pub(crate) async fn update(
     patch: UpdateConsultation,
 ) -> ApiResult<Consultation> {
     let view = view(state, &principal);
-    state
-        .db
-        .transaction(move |conn| {
-            repo::lock(conn, id)?;
-            let current = load_visible(conn, &principal, id)?;
-            policy::can_manage_consultation(&principal, current.organizer_id)?;
-            let expected = Expected::from_header(&if_match, current.version)?;
+    managed(
+        state,
+        principal,
+        id,
+        if_match,
+        move |conn, principal, current, expected| {
             if let Some(organizer_id) = patch.organizer_id
                 && organizer_id != current.organizer_id
             {
-                policy::can_manage_consultation(&principal, organizer_id)?;
+                policy::can_manage_consultation(principal, organizer_id)?;
             }
             let before = ConsultationState {
                 fields: ConsultationFields::from(current.clone()),
@@ -198,8 +204,9 @@ pub(crate) async fn update(
                 &view,
             )?;
             view::one(conn, row, &view)
-        })
-        .await
+        },
+    )
+    .await
 }
 
 pub(crate) async fn remove(
@@ -208,16 +215,16 @@ pub(crate) async fn remove(
     id: i64,
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    state
-        .db
-        .transaction(move |conn| {
-            repo::lock(conn, id)?;
-            let current = load_visible(conn, &principal, id)?;
-            policy::can_manage_consultation(&principal, current.organizer_id)?;
-            let expected = Expected::from_header(&if_match, current.version)?;
+    managed(
+        state,
+        principal,
+        id,
+        if_match,
+        move |conn, principal, current, expected| {
             delete(conn, &principal.actor(), &current, expected)
-        })
-        .await
+        },
+    )
+    .await
 }
 
 pub(crate) async fn transition(
@@ -229,13 +236,12 @@ pub(crate) async fn transition(
 ) -> ApiResult<Consultation> {
     let note = request.note.map(|n| n.trim().to_owned());
     let view = view(state, &principal);
-    state
-        .db
-        .transaction(move |conn| {
-            repo::lock(conn, id)?;
-            let current = load_visible(conn, &principal, id)?;
-            policy::can_manage_consultation(&principal, current.organizer_id)?;
-            let expected = Expected::from_header(&if_match, current.version)?;
+    managed(
+        state,
+        principal,
+        id,
+        if_match,
+        move |conn, principal, current, expected| {
             let row = move_to(
                 conn,
                 &principal.actor(),
@@ -247,8 +253,9 @@ pub(crate) async fn transition(
                 &view.min_days,
             )?;
             view::one(conn, row, &view)
-        })
-        .await
+        },
+    )
+    .await
 }
 
 // ------------------------------------------------------------------ the writes
@@ -568,7 +575,7 @@ fn check_references(
     ids.extend(&links.invited_ids);
     let found: HashMap<i64, OrganizationKind> = crate::organizations::repo::find_many(conn, &ids)?
         .into_iter()
-        .map(|o| (o.id, parse_organization_kind(&o.kind)))
+        .map(|o| (o.id, o.kind))
         .collect();
     let mut errors = Vec::new();
     match found.get(&fields.organizer_id) {

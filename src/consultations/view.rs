@@ -15,6 +15,7 @@ use crate::db::DbConnection;
 use crate::domain::ConsultationStatus;
 use crate::error::{ApiError, ApiResult};
 use crate::organizations::dto::OrganizationSummary;
+use crate::organizations::service::Summaries;
 use crate::positions::dto::Legislation;
 use crate::positions::model::PositionRow;
 
@@ -46,19 +47,8 @@ pub fn with_details(
     let mut organization_ids: Vec<i64> = rows.iter().map(|r| r.organizer_id).collect();
     organization_ids.extend(invitees.iter().map(|(_, o)| *o));
     organization_ids.extend(positions.iter().map(|p| p.association_id));
-    organization_ids.sort_unstable();
-    organization_ids.dedup();
-    let organizations: HashMap<i64, OrganizationSummary> =
-        crate::organizations::repo::find_many(conn, &organization_ids)?
-            .iter()
-            .map(|o| (o.id, OrganizationSummary::from(o)))
-            .collect();
-    let summary = |id: i64| -> ApiResult<OrganizationSummary> {
-        organizations
-            .get(&id)
-            .cloned()
-            .ok_or_else(|| ApiError::internal(format!("organization {id} vanished")))
-    };
+    let organizations = Summaries::fetch(conn, organization_ids)?;
+    let summary = |id: i64| organizations.get(id);
 
     let mut invited_of: HashMap<i64, Vec<i64>> = HashMap::new();
     for (consultation_id, organization_id) in invitees {
@@ -93,14 +83,11 @@ pub fn with_details(
                 .iter()
                 .map(|id| summary(*id))
                 .collect::<ApiResult<Vec<_>>>()?;
-            let legislation = (row.legislation_register_number.is_some()
-                || row.legislation_title.is_some()
-                || row.legislation_url.is_some())
-            .then(|| Legislation {
-                register_number: row.legislation_register_number.clone(),
-                title: row.legislation_title.clone(),
-                url: row.legislation_url.clone(),
-            });
+            let legislation = Legislation::from_columns(
+                &row.legislation_register_number,
+                &row.legislation_title,
+                &row.legislation_url,
+            );
             let subject_kind = row.subject_kind;
             Ok(Consultation {
                 id: row.id,

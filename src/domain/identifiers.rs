@@ -114,7 +114,7 @@ string_value!(
         if raw.len() != 7 || !raw.bytes().all(|b| b.is_ascii_digit()) {
             return fail("a TERC code has exactly 7 digits (WWPPGGR)");
         }
-        let number = |range: std::ops::Range<usize>| raw[range].parse::<u32>().unwrap_or(0);
+        let number = |range: std::ops::Range<usize>| digits(raw, range);
         let (woj, pow, gmi, rodz) = (number(0..2), number(2..4), number(4..6), number(6..7));
         if Voivodeship::from_code(woj).is_none() {
             return fail("the voivodeship code (digits 1-2) must be even, from 02 to 32");
@@ -132,6 +132,14 @@ string_value!(
     }
 );
 
+/// The number the ASCII digits `raw[range]` spell (a TERC code holds only digits, which
+/// its constructor checks first).
+fn digits(raw: &str, range: std::ops::Range<usize>) -> u32 {
+    raw.as_bytes()[range]
+        .iter()
+        .fold(0, |n, b| n * 10 + u32::from(b.wrapping_sub(b'0')))
+}
+
 /// What a TERC code names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TerytLevel {
@@ -142,7 +150,7 @@ pub enum TerytLevel {
 
 impl Teryt {
     fn part(&self, range: std::ops::Range<usize>) -> u32 {
-        self.0[range].parse().unwrap_or(0)
+        digits(&self.0, range)
     }
 
     pub fn voivodeship(&self) -> Voivodeship {

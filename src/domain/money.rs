@@ -54,13 +54,6 @@ impl Money {
             .then_some(Money { minor, currency })
     }
 
-    /// A stored amount: its columns hold a valid currency and a non-negative amount
-    /// (CHECK constraints); anything else reads as 0 PLN rather than failing a read.
-    pub fn from_columns(minor: i64, currency: &str) -> Money {
-        let currency = currency.parse().unwrap_or(Currency::Pln);
-        Money::from_minor(minor, currency).unwrap_or(Money { minor: 0, currency })
-    }
-
     pub fn minor_units(self) -> i64 {
         self.minor
     }

@@ -11,6 +11,7 @@ use crate::domain::{
 };
 use crate::error::{ApiError, FieldError};
 use crate::validation::{double_option, not_blank, optional_object};
+use crate::validation::{set, trimmed};
 
 /// A short reference to an organization, embedded wherever one is referenced.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
@@ -30,14 +31,9 @@ impl From<&OrganizationRow> for OrganizationSummary {
             slug: row.slug.clone(),
             name: row.name.clone(),
             short_name: row.short_name.clone(),
-            kind: parse_kind(&row.kind),
+            kind: row.kind,
         }
     }
-}
-
-pub(crate) fn parse_kind(kind: &str) -> OrganizationKind {
-    // The column has a CHECK constraint with exactly these values.
-    kind.parse().unwrap_or(OrganizationKind::Other)
 }
 
 /// Postal address.
@@ -93,7 +89,7 @@ impl From<OrganizationRow> for Organization {
     fn from(row: OrganizationRow) -> Self {
         Organization {
             id: row.id,
-            kind: parse_kind(&row.kind),
+            kind: row.kind,
             slug: row.slug,
             name: row.name,
             short_name: row.short_name,
@@ -104,7 +100,7 @@ impl From<OrganizationRow> for Organization {
                 street: row.street,
                 postal_code: row.postal_code,
                 city: row.city,
-                voivodeship: row.voivodeship.and_then(|v| v.parse().ok()),
+                voivodeship: row.voivodeship,
             },
             website: row.website,
             email: row.email,
@@ -113,7 +109,7 @@ impl From<OrganizationRow> for Organization {
             nip: row.nip,
             regon: row.regon,
             teryt: row.teryt,
-            jst_kind: row.jst_kind.and_then(|k| k.parse().ok()),
+            jst_kind: row.jst_kind,
             population: row.population,
             version: row.version,
             created_at: crate::time::to_utc(row.created_at),
@@ -188,14 +184,14 @@ impl CreateOrganization {
             slug: self.slug.map(String::from).unwrap_or_default(),
             name: self.name.trim().to_owned(),
             short_name: trimmed(self.short_name),
-            kind: self.kind.as_str().to_owned(),
+            kind: self.kind,
             legal_form: trimmed(self.legal_form),
             description: self.description,
             founded_on: self.founded_on,
             street: trimmed(address.street),
             postal_code: address.postal_code.map(String::from),
             city: trimmed(address.city),
-            voivodeship: address.voivodeship.map(|v| v.as_str().to_owned()),
+            voivodeship: address.voivodeship,
             website: self.website.map(String::from),
             email: self.email.map(String::from),
             phone: trimmed(self.phone),
@@ -203,7 +199,7 @@ impl CreateOrganization {
             nip: self.nip.map(String::from),
             regon: self.regon.map(String::from),
             teryt: self.teryt.map(String::from),
-            jst_kind: self.jst_kind.map(|k| k.as_str().to_owned()),
+            jst_kind: self.jst_kind,
             population: self.population,
             search_text: String::new(),
             sort_name: String::new(),
@@ -211,10 +207,6 @@ impl CreateOrganization {
         fields.refresh_derived();
         fields
     }
-}
-
-fn trimmed(value: Option<String>) -> Option<String> {
-    value.map(|v| v.trim().to_owned())
 }
 
 /// Changes to an address: absent fields stay, `null` clears.
@@ -298,12 +290,6 @@ pub struct UpdateOrganization {
     pub population: Option<Option<i64>>,
 }
 
-fn set<T>(target: &mut T, value: Option<T>) {
-    if let Some(value) = value {
-        *target = value;
-    }
-}
-
 fn text(value: Option<Option<String>>) -> Option<Option<String>> {
     value.map(trimmed)
 }
@@ -318,7 +304,7 @@ impl UpdateOrganization {
         set(&mut fields.slug, self.slug.map(String::from));
         set(&mut fields.name, self.name.map(|n| n.trim().to_owned()));
         set(&mut fields.short_name, text(self.short_name));
-        set(&mut fields.kind, self.kind.map(|k| k.as_str().to_owned()));
+        set(&mut fields.kind, self.kind);
         set(&mut fields.legal_form, text(self.legal_form));
         set(&mut fields.description, self.description);
         set(&mut fields.founded_on, self.founded_on);
@@ -326,12 +312,7 @@ impl UpdateOrganization {
             set(&mut fields.street, text(address.street));
             set(&mut fields.postal_code, string(address.postal_code));
             set(&mut fields.city, text(address.city));
-            set(
-                &mut fields.voivodeship,
-                address
-                    .voivodeship
-                    .map(|v| v.map(|v| v.as_str().to_owned())),
-            );
+            set(&mut fields.voivodeship, address.voivodeship);
         }
         set(&mut fields.website, string(self.website));
         set(&mut fields.email, string(self.email));
@@ -340,10 +321,7 @@ impl UpdateOrganization {
         set(&mut fields.nip, string(self.nip));
         set(&mut fields.regon, string(self.regon));
         set(&mut fields.teryt, string(self.teryt));
-        set(
-            &mut fields.jst_kind,
-            self.jst_kind.map(|k| k.map(|k| k.as_str().to_owned())),
-        );
+        set(&mut fields.jst_kind, self.jst_kind);
         set(&mut fields.population, self.population);
         fields.refresh_derived();
     }
@@ -353,7 +331,7 @@ impl UpdateOrganization {
 /// Fills in what the TERC code implies and was left out.
 pub fn check_consistency(fields: &mut OrganizationFields) -> Result<(), ApiError> {
     let mut errors = Vec::new();
-    let kind = parse_kind(&fields.kind);
+    let kind = fields.kind;
     if kind == OrganizationKind::Jst {
         if let Some(teryt) = fields
             .teryt
@@ -366,9 +344,9 @@ pub fn check_consistency(fields: &mut OrganizationFields) -> Result<(), ApiError
                     "teryt_not_a_jst",
                     "this TERC code names a town or rural part, a Warsaw district or a delegatura, not a local government",
                 )),
-                Some(implied) => match fields.jst_kind.as_deref() {
-                    None => fields.jst_kind = Some(implied.as_str().to_owned()),
-                    Some(given) if given != implied.as_str() => errors.push(FieldError::new(
+                Some(implied) => match fields.jst_kind {
+                    None => fields.jst_kind = Some(implied),
+                    Some(given) if given != implied => errors.push(FieldError::new(
                         "jst_kind",
                         "jst_kind_mismatch",
                         format!("the TERC code {teryt} names a {implied}, not a {given}"),
@@ -377,9 +355,9 @@ pub fn check_consistency(fields: &mut OrganizationFields) -> Result<(), ApiError
                 },
             }
             let voivodeship = teryt.voivodeship();
-            match fields.voivodeship.as_deref() {
-                None => fields.voivodeship = Some(voivodeship.as_str().to_owned()),
-                Some(given) if given != voivodeship.as_str() => errors.push(FieldError::new(
+            match fields.voivodeship {
+                None => fields.voivodeship = Some(voivodeship),
+                Some(given) if given != voivodeship => errors.push(FieldError::new(
                     "address.voivodeship",
                     "voivodeship_mismatch",
                     format!(
@@ -499,8 +477,8 @@ mod tests {
     fn teryt_fills_in_kind_and_voivodeship() {
         let mut fields = jst("2413052", None);
         check_consistency(&mut fields).unwrap();
-        assert_eq!(fields.jst_kind.as_deref(), Some("gmina_wiejska"));
-        assert_eq!(fields.voivodeship.as_deref(), Some("śląskie"));
+        assert_eq!(fields.jst_kind.map(|k| k.as_str()), Some("gmina_wiejska"));
+        assert_eq!(fields.voivodeship.map(|v| v.as_str()), Some("śląskie"));
     }
 
     #[test]

@@ -3,6 +3,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::organizations;
+use crate::domain::{JstKind, OrganizationKind, Voivodeship};
 
 /// A stored organization.
 #[derive(Debug, Clone, Queryable, Identifiable)]
@@ -12,14 +13,14 @@ pub struct OrganizationRow {
     pub slug: String,
     pub name: String,
     pub short_name: Option<String>,
-    pub kind: String,
+    pub kind: OrganizationKind,
     pub legal_form: Option<String>,
     pub description: Option<String>,
     pub founded_on: Option<NaiveDate>,
     pub street: Option<String>,
     pub postal_code: Option<String>,
     pub city: Option<String>,
-    pub voivodeship: Option<String>,
+    pub voivodeship: Option<Voivodeship>,
     pub website: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
@@ -27,7 +28,7 @@ pub struct OrganizationRow {
     pub nip: Option<String>,
     pub regon: Option<String>,
     pub teryt: Option<String>,
-    pub jst_kind: Option<String>,
+    pub jst_kind: Option<JstKind>,
     pub population: Option<i64>,
     pub search_text: String,
     pub sort_name: String,
@@ -43,14 +44,14 @@ pub struct OrganizationFields {
     pub slug: String,
     pub name: String,
     pub short_name: Option<String>,
-    pub kind: String,
+    pub kind: OrganizationKind,
     pub legal_form: Option<String>,
     pub description: Option<String>,
     pub founded_on: Option<NaiveDate>,
     pub street: Option<String>,
     pub postal_code: Option<String>,
     pub city: Option<String>,
-    pub voivodeship: Option<String>,
+    pub voivodeship: Option<Voivodeship>,
     pub website: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
@@ -58,7 +59,7 @@ pub struct OrganizationFields {
     pub nip: Option<String>,
     pub regon: Option<String>,
     pub teryt: Option<String>,
-    pub jst_kind: Option<String>,
+    pub jst_kind: Option<JstKind>,
     pub population: Option<i64>,
     #[serde(skip)]
     pub search_text: String,
@@ -67,6 +68,37 @@ pub struct OrganizationFields {
 }
 
 impl OrganizationFields {
+    /// An organization of `kind` known only by its slug and name (an empty slug is
+    /// generated on insert); the caller fills in what else it knows.
+    pub fn named(slug: String, name: String, kind: OrganizationKind) -> Self {
+        let mut fields = OrganizationFields {
+            slug,
+            name,
+            short_name: None,
+            kind,
+            legal_form: None,
+            description: None,
+            founded_on: None,
+            street: None,
+            postal_code: None,
+            city: None,
+            voivodeship: None,
+            website: None,
+            email: None,
+            phone: None,
+            krs: None,
+            nip: None,
+            regon: None,
+            teryt: None,
+            jst_kind: None,
+            population: None,
+            search_text: String::new(),
+            sort_name: String::new(),
+        };
+        fields.refresh_derived();
+        fields
+    }
+
     /// Recomputes the derived search and sort columns from the name.
     pub fn refresh_derived(&mut self) {
         let mut searchable = self.name.clone();

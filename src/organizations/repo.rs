@@ -32,11 +32,7 @@ pub fn cursor_after(row: &OrganizationRow, sort: OrganizationSort) -> Cursor {
             crate::time::cursor_key(row.updated_at)
         }
     };
-    Cursor {
-        sort: sort.as_str().to_owned(),
-        key: Some(key),
-        id: row.id,
-    }
+    Cursor::keyed(sort, key, row.id)
 }
 
 use crate::db::like_pattern;

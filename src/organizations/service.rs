@@ -1,9 +1,11 @@
 //! The use cases of organizations, shared with `/associations` (a view of the same
 //! table): look-up within a kind scope, create, update, delete and the list.
 
+use std::collections::HashMap;
+
 use super::dto::{
-    CreateOrganization, Organization, OrganizationListQuery, OrganizationSort, UpdateOrganization,
-    check_consistency, parse_kind,
+    CreateOrganization, Organization, OrganizationListQuery, OrganizationSort, OrganizationSummary,
+    UpdateOrganization, check_consistency,
 };
 use super::model::{OrganizationFields, OrganizationRow};
 use super::repo::{self, ListFilter};
@@ -13,7 +15,7 @@ use crate::domain::{OrganizationKind, fold_for_search};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::IfMatch;
 use crate::http::AppState;
-use crate::pagination::{Cursor, Listing, PageRequest};
+use crate::pagination::PageRequest;
 use crate::write::Expected;
 
 /// Which organizations an endpoint serves.
@@ -60,6 +62,30 @@ impl KindScope {
     }
 }
 
+/// The summaries of the organizations stored rows point at, fetched in one query.
+pub struct Summaries(HashMap<i64, OrganizationSummary>);
+
+impl Summaries {
+    pub fn fetch(conn: &mut DbConnection, mut ids: Vec<i64>) -> ApiResult<Self> {
+        ids.sort_unstable();
+        ids.dedup();
+        let rows = repo::find_many(conn, &ids)?;
+        Ok(Summaries(
+            rows.iter()
+                .map(|o| (o.id, OrganizationSummary::from(o)))
+                .collect(),
+        ))
+    }
+
+    /// The foreign key guarantees the organization, so its absence is a 500.
+    pub fn get(&self, id: i64) -> ApiResult<OrganizationSummary> {
+        self.0
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| ApiError::internal(format!("organization {id} vanished")))
+    }
+}
+
 /// The organization named in the path, or 404 (also for one outside the scope).
 pub(crate) fn find_in_scope(
     conn: &mut crate::db::DbConnection,
@@ -67,7 +93,7 @@ pub(crate) fn find_in_scope(
     id_or_slug: &str,
 ) -> ApiResult<OrganizationRow> {
     repo::find_by_id_or_slug(conn, id_or_slug)?
-        .filter(|row| scope.admits(parse_kind(&row.kind)))
+        .filter(|row| scope.admits(row.kind))
         .ok_or_else(|| {
             ApiError::not_found(format!("{} '{id_or_slug}' does not exist", scope.noun()))
         })
@@ -92,26 +118,11 @@ pub(crate) fn list_request(
 /// `/organizations`: every kind, each item as stored.
 pub(crate) struct OrganizationList(pub ListFilter);
 
-impl Listing for OrganizationList {
-    type Sort = OrganizationSort;
-    type Row = OrganizationRow;
-    type Item = Organization;
-
-    fn rows(
-        &self,
-        conn: &mut DbConnection,
-        page: &PageRequest<OrganizationSort>,
-    ) -> ApiResult<Vec<OrganizationRow>> {
-        repo::list(conn, &self.0, page)
-    }
-
-    fn cursor(row: &OrganizationRow, sort: OrganizationSort) -> Cursor {
-        repo::cursor_after(row, sort)
-    }
-
-    fn render(_: &mut DbConnection, rows: Vec<OrganizationRow>) -> ApiResult<Vec<Organization>> {
-        Ok(rows.into_iter().map(Organization::from).collect())
-    }
+crate::listing! {
+    OrganizationList: OrganizationSort, OrganizationRow => Organization;
+    rows(list, conn, page) = repo::list(conn, &list.0, page);
+    cursor(row, sort) = repo::cursor_after(row, sort);
+    render(_, rows) = Ok(rows.into_iter().map(Organization::from).collect());
 }
 
 pub(crate) async fn load(
@@ -171,7 +182,7 @@ pub(crate) async fn update(
                         "an association stays an alliance, association or national_association",
                     ));
                 }
-                if kind != parse_kind(&current.kind) {
+                if kind != current.kind {
                     policy::require_admin(&principal)?;
                 }
             }

@@ -1,6 +1,6 @@
 //! Wire types of positions, and the rules that tie their fields together.
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::{Validate, ValidationError};
@@ -9,6 +9,7 @@ use super::model::{AttachmentData, CoSignerRow, PositionFields, PositionLinks};
 use crate::domain::{PositionKind, PositionNumber, PositionStatus, RegisterNumber, WebUrl};
 use crate::organizations::dto::OrganizationSummary;
 use crate::validation::{double_option, not_blank};
+use crate::validation::{plausible_date, set, trimmed};
 
 /// Most topics a position may carry.
 pub const MAX_TOPICS: usize = 20;
@@ -27,6 +28,21 @@ pub struct Legislation {
     pub register_number: Option<String>,
     pub title: Option<String>,
     pub url: Option<String>,
+}
+
+impl Legislation {
+    /// The legislation of a stored row, when any of its three columns is set.
+    pub fn from_columns(
+        register_number: &Option<String>,
+        title: &Option<String>,
+        url: &Option<String>,
+    ) -> Option<Legislation> {
+        (register_number.is_some() || title.is_some() || url.is_some()).then(|| Legislation {
+            register_number: register_number.clone(),
+            title: title.clone(),
+            url: url.clone(),
+        })
+    }
 }
 
 /// A file attached to a position (metadata; the file is stored elsewhere).
@@ -305,17 +321,6 @@ pub struct CoSignerInput {
     pub signed_on: NaiveDate,
 }
 
-/// Dates of positions lie in the era of restored local government (1990-2100).
-fn plausible_date(date: &NaiveDate) -> Result<(), ValidationError> {
-    if (1990..=2100).contains(&date.year()) {
-        Ok(())
-    } else {
-        let mut error = ValidationError::new("date_out_of_range");
-        error.message = Some("a date between 1990-01-01 and 2100-12-31".into());
-        Err(error)
-    }
-}
-
 fn validate_topics(values: &[String]) -> Result<(), ValidationError> {
     if values.len() > MAX_TOPICS {
         let mut error = ValidationError::new("too_many_topics");
@@ -412,10 +417,6 @@ pub struct CreatePosition {
     #[validate(range(min = 1))]
     #[schema(minimum = 1)]
     pub consultation_id: Option<i64>,
-}
-
-fn trimmed(value: Option<String>) -> Option<String> {
-    value.map(|v| v.trim().to_owned())
 }
 
 fn co_signer_rows(inputs: Vec<CoSignerInput>) -> Vec<CoSignerRow> {
@@ -534,12 +535,6 @@ pub struct UpdatePosition {
     #[validate(range(min = 1))]
     #[schema(value_type = Option<i64>, minimum = 1)]
     pub consultation_id: Option<Option<i64>>,
-}
-
-fn set<T>(target: &mut T, value: Option<T>) {
-    if let Some(value) = value {
-        *target = value;
-    }
 }
 
 impl UpdatePosition {

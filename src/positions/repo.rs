@@ -17,9 +17,9 @@ use crate::db::schema::{
     consultations, organizations, position_addressees, position_attachments, position_co_signers,
     position_responses, position_topics, position_transitions, positions,
 };
-use crate::domain::{PositionKind, PositionStatus};
+use crate::domain::{OrganizationKind, PositionKind, PositionStatus};
 use crate::error::{ApiError, ApiResult};
-use crate::organizations::dto::{OrganizationSummary, parse_kind as parse_organization_kind};
+use crate::organizations::dto::OrganizationSummary;
 use crate::pagination::{Cursor, PageRequest};
 use crate::write::{self, Action, Actor, Expected, Versioned};
 
@@ -96,7 +96,7 @@ const SUMMARY_COLUMNS: (
     organizations::kind,
 );
 
-type SummaryRow = (i64, String, String, Option<String>, String);
+type SummaryRow = (i64, String, String, Option<String>, OrganizationKind);
 
 fn summary((id, slug, name, short_name, kind): SummaryRow) -> OrganizationSummary {
     OrganizationSummary {
@@ -104,7 +104,7 @@ fn summary((id, slug, name, short_name, kind): SummaryRow) -> OrganizationSummar
         slug,
         name,
         short_name,
-        kind: parse_organization_kind(&kind),
+        kind,
     }
 }
 
@@ -188,11 +188,7 @@ pub fn cursor_after(row: &PositionRow, sort: PositionSort) -> Cursor {
             crate::time::cursor_key(row.updated_at)
         }
     };
-    Cursor {
-        sort: sort.as_str().to_owned(),
-        key: Some(key),
-        id: row.id,
-    }
+    Cursor::keyed(sort, key, row.id)
 }
 
 /// One page of positions in keyset order, each with its association's summary. Drafts
@@ -429,7 +425,7 @@ pub fn with_related(
                     slug,
                     name,
                     short_name,
-                    kind: parse_organization_kind(&kind),
+                    kind,
                 }),
                 _ => Err(ApiError::internal("a related row lacks its organization")),
             }
@@ -487,14 +483,11 @@ pub fn with_related(
                 .sort_by_key(|c| (c.signed_on, c.organization_id));
             related.attachments.sort_by_key(|(id, _)| *id);
             related.responses.sort_by_key(|r| (r.received_on, r.id));
-            let legislation = (row.legislation_register_number.is_some()
-                || row.legislation_title.is_some()
-                || row.legislation_url.is_some())
-            .then(|| Legislation {
-                register_number: row.legislation_register_number.clone(),
-                title: row.legislation_title.clone(),
-                url: row.legislation_url.clone(),
-            });
+            let legislation = Legislation::from_columns(
+                &row.legislation_register_number,
+                &row.legislation_title,
+                &row.legislation_url,
+            );
             Ok(Position {
                 id: row.id,
                 association_id: row.association_id,
@@ -986,7 +979,7 @@ mod related {
         pub slug: Option<String>,
         pub name: Option<String>,
         pub short_name: Option<String>,
-        pub kind: Option<String>,
+        pub kind: Option<crate::domain::OrganizationKind>,
         /// Topic; attachment title; reply summary.
         pub a: Option<String>,
         /// Attachment URL; reply attachment title.

@@ -25,9 +25,9 @@ use crate::domain::{OrganizationKind, PositionNumber, PositionStatus, fold_for_s
 use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::IfMatch;
 use crate::http::AppState;
-use crate::organizations::dto::{OrganizationSummary, parse_kind as parse_organization_kind};
+use crate::organizations::dto::OrganizationSummary;
 use crate::organizations::model::OrganizationRow;
-use crate::pagination::{Cursor, Listing, PageRequest};
+use crate::pagination::PageRequest;
 use crate::write::{Actor, Expected};
 
 /// How often an adoption is retried when a concurrent one took its number.
@@ -85,29 +85,14 @@ fn check_organization_id(organization_id: i64) -> ApiResult<()> {
 /// `GET /positions`: a page of positions, each with its association, without bodies.
 pub(crate) struct PositionList(ListFilter);
 
-impl Listing for PositionList {
-    type Sort = PositionSort;
-    type Row = (PositionRow, OrganizationSummary);
-    type Item = PositionListItem;
-
-    fn rows(
-        &self,
-        conn: &mut DbConnection,
-        page: &PageRequest<PositionSort>,
-    ) -> ApiResult<Vec<Self::Row>> {
-        repo::list(conn, &self.0, page)
-    }
-
-    fn cursor((row, _): &Self::Row, sort: PositionSort) -> Cursor {
-        repo::cursor_after(row, sort)
-    }
-
-    fn render(conn: &mut DbConnection, rows: Vec<Self::Row>) -> ApiResult<Vec<PositionListItem>> {
-        Ok(repo::with_related(conn, rows)?
-            .into_iter()
-            .map(Position::into_list_item)
-            .collect())
-    }
+crate::listing! {
+    PositionList: PositionSort, (PositionRow, OrganizationSummary) => PositionListItem;
+    rows(list, conn, page) = repo::list(conn, &list.0, page);
+    cursor((row, _), sort) = repo::cursor_after(row, sort);
+    render(conn, rows) = Ok(repo::with_related(conn, rows)?
+        .into_iter()
+        .map(Position::into_list_item)
+        .collect());
 }
 
 /// The list a principal asked for: drafts only as far as it may see them.
@@ -161,6 +146,24 @@ pub(crate) async fn get(state: &AppState, principal: &Principal, id: i64) -> Api
         .await
 }
 
+/// A write of one position: one transaction that locks it (`begin_write`) and finds it
+/// (404, also for a draft the caller may not see) before `work`.
+async fn locked<T, F>(state: &AppState, principal: &Principal, id: i64, work: F) -> ApiResult<T>
+where
+    F: FnOnce(&mut DbConnection, &Principal, PositionRow) -> ApiResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let principal = principal.clone();
+    state
+        .db
+        .transaction(move |conn| {
+            repo::begin_write(conn, Some(id))?;
+            let current = load_visible(conn, &principal, id)?;
+            work(conn, &principal, current)
+        })
+        .await
+}
+
 pub(crate) async fn create(
     state: &AppState,
     principal: &Principal,
@@ -188,37 +191,32 @@ pub(crate) async fn update(
     if_match: IfMatch,
     patch: UpdatePosition,
 ) -> ApiResult<Position> {
-    let principal = principal.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            repo::begin_write(conn, Some(id))?;
-            let current = load_visible(conn, &principal, id)?;
-            policy::can_write_position(&principal, current.association_id)?;
-            let expected = Expected::from_header(&if_match, current.version)?;
-            if let Some(association_id) = patch.association_id
-                && association_id != current.association_id
-            {
-                policy::can_write_position(&principal, association_id)?;
-            }
-            let current_links = repo::links(conn, id)?;
-            let mut fields = PositionFields::from(current.clone());
-            let mut links = current_links.clone();
-            patch.apply(&mut fields, &mut links);
-            check_co_signer_changes(&principal, &current_links.co_signers, &links.co_signers)?;
-            let row = write_update(
-                conn,
-                &principal.actor(),
-                &policy::visible_consultation_drafts(&principal),
-                &current,
-                current_links,
-                expected,
-                fields,
-                links,
-            )?;
-            repo::find_full(conn, row)
-        })
-        .await
+    locked(state, principal, id, move |conn, principal, current| {
+        policy::can_write_position(principal, current.association_id)?;
+        let expected = Expected::from_header(&if_match, current.version)?;
+        if let Some(association_id) = patch.association_id
+            && association_id != current.association_id
+        {
+            policy::can_write_position(principal, association_id)?;
+        }
+        let current_links = repo::links(conn, id)?;
+        let mut fields = PositionFields::from(current.clone());
+        let mut links = current_links.clone();
+        patch.apply(&mut fields, &mut links);
+        check_co_signer_changes(principal, &current_links.co_signers, &links.co_signers)?;
+        let row = write_update(
+            conn,
+            &principal.actor(),
+            &policy::visible_consultation_drafts(principal),
+            &current,
+            current_links,
+            expected,
+            fields,
+            links,
+        )?;
+        repo::find_full(conn, row)
+    })
+    .await
 }
 
 pub(crate) async fn remove(
@@ -227,32 +225,27 @@ pub(crate) async fn remove(
     id: i64,
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    let principal = principal.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            repo::begin_write(conn, Some(id))?;
-            let current = load_visible(conn, &principal, id)?;
-            policy::can_write_position(&principal, current.association_id)?;
-            let expected = Expected::from_header(&if_match, current.version)?;
-            let status = current.status;
-            if !matches!(status, PositionStatus::Draft | PositionStatus::Withdrawn) {
-                return Err(ApiError::new(
-                    Code::PositionNotDeletable,
-                    format!(
-                        "a position in status '{status}' is part of the record; withdraw it first \
-                         (POST /positions/{}/transitions with {{\"to\": \"withdrawn\"}})",
-                        current.id
-                    ),
-                ));
-            }
-            let snapshot = PositionState {
-                fields: PositionFields::from(current.clone()),
-                links: repo::links(conn, current.id)?,
-            };
-            repo::delete(conn, &principal.actor(), &current, expected, &snapshot)
-        })
-        .await
+    locked(state, principal, id, move |conn, principal, current| {
+        policy::can_write_position(principal, current.association_id)?;
+        let expected = Expected::from_header(&if_match, current.version)?;
+        let status = current.status;
+        if !matches!(status, PositionStatus::Draft | PositionStatus::Withdrawn) {
+            return Err(ApiError::new(
+                Code::PositionNotDeletable,
+                format!(
+                    "a position in status '{status}' is part of the record; withdraw it first \
+                     (POST /positions/{}/transitions with {{\"to\": \"withdrawn\"}})",
+                    current.id
+                ),
+            ));
+        }
+        let snapshot = PositionState {
+            fields: PositionFields::from(current.clone()),
+            links: repo::links(conn, current.id)?,
+        };
+        repo::delete(conn, &principal.actor(), &current, expected, &snapshot)
+    })
+    .await
 }
 
 pub(crate) async fn transition(
@@ -269,18 +262,14 @@ pub(crate) async fn transition(
     };
     let mut attempt = 1;
     loop {
-        let (principal, if_match, request) = (principal.clone(), if_match.clone(), request.clone());
-        let result = state
-            .db
-            .transaction(move |conn| {
-                repo::begin_write(conn, Some(id))?;
-                let current = load_visible(conn, &principal, id)?;
-                policy::can_write_position(&principal, current.association_id)?;
-                let expected = Expected::from_header(&if_match, current.version)?;
-                let row = move_position(conn, &principal.actor(), &current, expected, &request)?;
-                repo::find_full(conn, row)
-            })
-            .await;
+        let (if_match, request) = (if_match.clone(), request.clone());
+        let result = locked(state, principal, id, move |conn, principal, current| {
+            policy::can_write_position(principal, current.association_id)?;
+            let expected = Expected::from_header(&if_match, current.version)?;
+            let row = move_position(conn, &principal.actor(), &current, expected, &request)?;
+            repo::find_full(conn, row)
+        })
+        .await;
         match result {
             // A concurrent adoption took the number between our read and our write: the
             // unique index refused it; the next attempt reads the new highest number.
@@ -333,35 +322,30 @@ pub(crate) async fn co_sign(
         organization_id,
         signed_on: body.signed_on.unwrap_or_else(crate::time::today),
     };
-    let principal = principal.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            repo::begin_write(conn, Some(id))?;
-            let current = load_visible(conn, &principal, id)?;
-            policy::can_co_sign(&principal, organization_id)?;
-            check_co_signing_open(current.status)?;
-            if crate::organizations::repo::find(conn, organization_id)?.is_none() {
-                return Err(ApiError::not_found(format!(
-                    "organization {organization_id} does not exist"
-                )));
-            }
-            if organization_id == current.association_id {
-                return Err(ApiError::new(
-                    Code::OwnPosition,
-                    "the adopting association does not co-sign its own position",
-                ));
-            }
-            if repo::co_signer(conn, current.id, organization_id)?.is_some() {
-                return Err(ApiError::new(
-                    Code::AlreadyCoSigned,
-                    format!("organization {organization_id} has already co-signed this position"),
-                ));
-            }
-            let row = repo::add_co_signer(conn, &principal.actor(), &current, &signer)?;
-            repo::find_full(conn, row)
-        })
-        .await
+    locked(state, principal, id, move |conn, principal, current| {
+        policy::can_co_sign(principal, organization_id)?;
+        check_co_signing_open(current.status)?;
+        if crate::organizations::repo::find(conn, organization_id)?.is_none() {
+            return Err(ApiError::not_found(format!(
+                "organization {organization_id} does not exist"
+            )));
+        }
+        if organization_id == current.association_id {
+            return Err(ApiError::new(
+                Code::OwnPosition,
+                "the adopting association does not co-sign its own position",
+            ));
+        }
+        if repo::co_signer(conn, current.id, organization_id)?.is_some() {
+            return Err(ApiError::new(
+                Code::AlreadyCoSigned,
+                format!("organization {organization_id} has already co-signed this position"),
+            ));
+        }
+        let row = repo::add_co_signer(conn, &principal.actor(), &current, &signer)?;
+        repo::find_full(conn, row)
+    })
+    .await
 }
 
 pub(crate) async fn remove_co_signer(
@@ -372,25 +356,20 @@ pub(crate) async fn remove_co_signer(
     if_match: IfMatch,
 ) -> ApiResult<()> {
     check_organization_id(organization_id)?;
-    let principal = principal.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            repo::begin_write(conn, Some(id))?;
-            let current = load_visible(conn, &principal, id)?;
-            policy::can_co_sign(&principal, organization_id)?;
-            let expected = Expected::from_header(&if_match, current.version)?;
-            check_co_signing_open(current.status)?;
-            let Some(signer) = repo::co_signer(conn, current.id, organization_id)? else {
-                return Err(ApiError::not_found(format!(
-                    "organization {organization_id} has not co-signed position {}",
-                    current.id
-                )));
-            };
-            repo::remove_co_signer(conn, &principal.actor(), &current, expected, &signer)?;
-            Ok(())
-        })
-        .await
+    locked(state, principal, id, move |conn, principal, current| {
+        policy::can_co_sign(principal, organization_id)?;
+        let expected = Expected::from_header(&if_match, current.version)?;
+        check_co_signing_open(current.status)?;
+        let Some(signer) = repo::co_signer(conn, current.id, organization_id)? else {
+            return Err(ApiError::not_found(format!(
+                "organization {organization_id} has not co-signed position {}",
+                current.id
+            )));
+        };
+        repo::remove_co_signer(conn, &principal.actor(), &current, expected, &signer)?;
+        Ok(())
+    })
+    .await
 }
 
 pub(crate) async fn add_response(
@@ -411,17 +390,12 @@ pub(crate) async fn add_response(
         attachment_size_bytes: attachment.as_ref().and_then(|a| a.size_bytes),
         created_at: crate::time::now(),
     };
-    let principal = principal.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            repo::begin_write(conn, Some(id))?;
-            let current = load_visible(conn, &principal, id)?;
-            policy::can_write_position(&principal, current.association_id)?;
-            let row = record_reply(conn, &principal.actor(), &current, response)?;
-            repo::find_full(conn, row)
-        })
-        .await
+    locked(state, principal, id, move |conn, principal, current| {
+        policy::can_write_position(principal, current.association_id)?;
+        let row = record_reply(conn, &principal.actor(), &current, response)?;
+        repo::find_full(conn, row)
+    })
+    .await
 }
 
 // ------------------------------------------------------------------ the rules
@@ -549,21 +523,19 @@ fn check_references(
             "not_found",
             format!("organization {} does not exist", fields.association_id),
         )),
-        Some(organization) if !parse_organization_kind(&organization.kind).is_association() => {
-            errors.push(FieldError::new(
-                "association_id",
-                "not_an_association",
-                format!(
-                    "'{}' is not an association or alliance ({})",
-                    organization.name,
-                    OrganizationKind::ASSOCIATIONS
-                        .iter()
-                        .map(|k| k.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            ))
-        }
+        Some(organization) if !organization.kind.is_association() => errors.push(FieldError::new(
+            "association_id",
+            "not_an_association",
+            format!(
+                "'{}' is not an association or alliance ({})",
+                organization.name,
+                OrganizationKind::ASSOCIATIONS
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )),
         Some(_) => {}
     }
     if let Some(missing) = links

@@ -2,10 +2,10 @@
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use validator::{Validate, ValidationError};
+use validator::Validate;
 
 use super::model::{FundingData, PartnerData, ProjectFields, ProjectLinks};
 use crate::domain::{Money, PartnerRole, ProjectCode, ProjectStatus};
@@ -13,6 +13,7 @@ use crate::error::{ApiError, FieldError};
 use crate::organizations::dto::OrganizationSummary;
 use crate::projects::indicators::dto::Indicator;
 use crate::validation::{double_option, not_blank};
+use crate::validation::{plausible_date, set, trimmed};
 
 /// Most funding sources of a project.
 pub const MAX_FUNDING: usize = 100;
@@ -23,17 +24,6 @@ pub const MAX_GOALS: usize = 20;
 
 /// The pattern of dates of projects and their events (1990-2100).
 pub const DATE_PATTERN: &str = r"^(199[0-9]|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$";
-
-/// Dates of projects and events lie in the era of restored local government (1990-2100).
-pub fn plausible_date(date: &NaiveDate) -> Result<(), ValidationError> {
-    if (1990..=2100).contains(&date.year()) {
-        Ok(())
-    } else {
-        let mut error = ValidationError::new("date_out_of_range");
-        error.message = Some("a date between 1990-01-01 and 2100-12-31".into());
-        Err(error)
-    }
-}
 
 /// [`crate::validation::objects`] for optional lists: absent or `null` is `None`.
 pub fn optional_objects<'de, D, T>(deserializer: D) -> Result<Option<Vec<T>>, D::Error>
@@ -330,10 +320,6 @@ pub struct CreateProject {
     pub goals: Vec<ProjectGoal>,
 }
 
-fn trimmed(value: Option<String>) -> Option<String> {
-    value.map(|v| v.trim().to_owned())
-}
-
 /// The partners as stored: the lead's own entry (role `leader`) is dropped, as the
 /// leader follows from `lead_id`. 422 for a repeated organization, another leader,
 /// or the lead organization in another role.
@@ -459,12 +445,6 @@ pub struct UpdateProject {
     #[validate(length(max = 20))]
     #[schema(max_items = 20)]
     pub goals: Option<Vec<ProjectGoal>>,
-}
-
-fn set<T>(target: &mut T, value: Option<T>) {
-    if let Some(value) = value {
-        *target = value;
-    }
 }
 
 impl UpdateProject {

@@ -66,11 +66,7 @@ pub fn cursor_after(row: &ProjectRow, sort: ProjectSort) -> Cursor {
             crate::time::cursor_key(row.updated_at)
         }
     };
-    Cursor {
-        sort: sort.as_str().to_owned(),
-        key: Some(key),
-        id: row.id,
-    }
+    Cursor::keyed(sort, key, row.id)
 }
 
 /// One page of projects in keyset order.

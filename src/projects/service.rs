@@ -14,8 +14,8 @@ use crate::domain::{PartnerRole, fold_for_search};
 use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::IfMatch;
 use crate::http::AppState;
-use crate::organizations::dto::OrganizationSummary;
-use crate::pagination::{Cursor, Listing, PageRequest};
+use crate::organizations::service::Summaries;
+use crate::pagination::PageRequest;
 use crate::projects::dto::{Funding, Partner, ProjectSummary};
 use crate::projects::indicators::dto::Indicator;
 use crate::write::{self, Actor, Expected};
@@ -39,6 +39,28 @@ pub(crate) fn managed(
     let project = find(conn, id)?;
     policy::can_manage_project(principal, project.lead_id)?;
     Ok(project)
+}
+
+/// A write under `/projects/{id}/…` (an indicator, an event): one transaction that
+/// starts with the project the caller may manage (404, 403).
+pub(crate) async fn under<T, F>(
+    state: &AppState,
+    principal: &Principal,
+    project_id: i64,
+    work: F,
+) -> ApiResult<T>
+where
+    F: FnOnce(&mut DbConnection, &Principal, ProjectRow) -> ApiResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let principal = principal.clone();
+    state
+        .db
+        .transaction(move |conn| {
+            let project = managed(conn, &principal, project_id)?;
+            work(conn, &principal, project)
+        })
+        .await
 }
 
 /// 422 with every field error found, if any.
@@ -81,29 +103,14 @@ pub(crate) fn list_request(
     Ok((ProjectList(filter), page))
 }
 
-impl Listing for ProjectList {
-    type Sort = ProjectSort;
-    type Row = ProjectRow;
-    type Item = ProjectListItem;
-
-    fn rows(
-        &self,
-        conn: &mut DbConnection,
-        page: &PageRequest<ProjectSort>,
-    ) -> ApiResult<Vec<ProjectRow>> {
-        repo::list(conn, &self.0, page)
-    }
-
-    fn cursor(row: &ProjectRow, sort: ProjectSort) -> Cursor {
-        repo::cursor_after(row, sort)
-    }
-
-    fn render(conn: &mut DbConnection, rows: Vec<ProjectRow>) -> ApiResult<Vec<ProjectListItem>> {
-        Ok(with_details(conn, rows)?
-            .into_iter()
-            .map(Project::into_list_item)
-            .collect())
-    }
+crate::listing! {
+    ProjectList: ProjectSort, ProjectRow => ProjectListItem;
+    rows(list, conn, page) = repo::list(conn, &list.0, page);
+    cursor(row, sort) = repo::cursor_after(row, sort);
+    render(conn, rows) = Ok(with_details(conn, rows)?
+        .into_iter()
+        .map(Project::into_list_item)
+        .collect());
 }
 
 /// Full projects for these rows, with every embed, in a constant number of queries
@@ -121,19 +128,8 @@ pub(crate) fn with_details(
 
     let mut organization_ids: Vec<i64> = rows.iter().map(|r| r.lead_id).collect();
     organization_ids.extend(related.partners.iter().map(|(_, o, _)| *o));
-    organization_ids.sort_unstable();
-    organization_ids.dedup();
-    let organizations: HashMap<i64, OrganizationSummary> =
-        crate::organizations::repo::find_many(conn, &organization_ids)?
-            .iter()
-            .map(|o| (o.id, OrganizationSummary::from(o)))
-            .collect();
-    let summary = |id: i64| -> ApiResult<OrganizationSummary> {
-        organizations
-            .get(&id)
-            .cloned()
-            .ok_or_else(|| ApiError::internal(format!("organization {id} vanished")))
-    };
+    let organizations = Summaries::fetch(conn, organization_ids)?;
+    let summary = |id: i64| organizations.get(id);
 
     let mut partners_of: HashMap<i64, Vec<Partner>> = HashMap::new();
     for (project_id, organization_id, role) in related.partners {
@@ -346,45 +342,41 @@ pub(crate) async fn update(
     if_match: IfMatch,
     patch: UpdateProject,
 ) -> ApiResult<Project> {
-    let principal = principal.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            let current = managed(conn, &principal, id)?;
-            let expected = Expected::from_header(&if_match, current.version)?;
-            if let Some(lead_id) = patch.lead_id
-                && lead_id != current.lead_id
-            {
-                policy::can_manage_project(&principal, lead_id)?;
-            }
-            let current_links = repo::links(conn, &current)?;
-            let mut fields = ProjectFields::from(current.clone());
-            let mut links = current_links.clone();
-            patch.apply(&mut fields, &mut links)?;
-            let before = ProjectState::new(ProjectFields::from(current.clone()), current_links)?;
-            let after = ProjectState::new(fields, links)?;
-            if before == after {
-                return full(conn, current);
-            }
-            check(conn, &after, Some(current.id))?;
-            let row = write::update::<Projects, _>(
-                conn,
-                &principal.actor(),
-                &current,
-                expected,
-                &after.fields,
-                (&before, &after),
-            )?;
-            repo::write_links(
-                conn,
-                row.id,
-                row.lead_id,
-                Some((current.lead_id, &before.links)),
-                &after.links,
-            )?;
-            full(conn, row)
-        })
-        .await
+    under(state, principal, id, move |conn, principal, current| {
+        let expected = Expected::from_header(&if_match, current.version)?;
+        if let Some(lead_id) = patch.lead_id
+            && lead_id != current.lead_id
+        {
+            policy::can_manage_project(principal, lead_id)?;
+        }
+        let current_links = repo::links(conn, &current)?;
+        let mut fields = ProjectFields::from(current.clone());
+        let mut links = current_links.clone();
+        patch.apply(&mut fields, &mut links)?;
+        let before = ProjectState::new(ProjectFields::from(current.clone()), current_links)?;
+        let after = ProjectState::new(fields, links)?;
+        if before == after {
+            return full(conn, current);
+        }
+        check(conn, &after, Some(current.id))?;
+        let row = write::update::<Projects, _>(
+            conn,
+            &principal.actor(),
+            &current,
+            expected,
+            &after.fields,
+            (&before, &after),
+        )?;
+        repo::write_links(
+            conn,
+            row.id,
+            row.lead_id,
+            Some((current.lead_id, &before.links)),
+            &after.links,
+        )?;
+        full(conn, row)
+    })
+    .await
 }
 
 /// Deletes the project; its partners, funding, goals, indicators and events go with it.
@@ -394,17 +386,13 @@ pub(crate) async fn remove(
     id: i64,
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    let principal = principal.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            let current = managed(conn, &principal, id)?;
-            let expected = Expected::from_header(&if_match, current.version)?;
-            let links = repo::links(conn, &current)?;
-            let snapshot = ProjectState::new(ProjectFields::from(current.clone()), links)?;
-            write::delete::<Projects>(conn, &principal.actor(), &current, expected, &snapshot)
-        })
-        .await
+    under(state, principal, id, move |conn, principal, current| {
+        let expected = Expected::from_header(&if_match, current.version)?;
+        let links = repo::links(conn, &current)?;
+        let snapshot = ProjectState::new(ProjectFields::from(current.clone()), links)?;
+        write::delete::<Projects>(conn, &principal.actor(), &current, expected, &snapshot)
+    })
+    .await
 }
 
 /// Bumps the version of a project whose embedded indicators changed, so its `ETag` and

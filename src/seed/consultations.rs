@@ -15,6 +15,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::organization_id;
 use crate::config::ConsultationMinDays;
 use crate::consultations::comments::service::{
     self as comments, Arrival, CommentText, Submission, Submitter,
@@ -27,10 +28,9 @@ use crate::db::DbConnection;
 use crate::db::schema::{consultations as consultations_table, positions};
 use crate::domain::{
     CommentChannel, ConsultationDirection, ConsultationForm, ConsultationStatus, DispositionStatus,
-    Eligibility, JstKind, OrganizationKind, SubjectKind,
+    Eligibility, JstKind, OrganizationKind, SubjectKind, Teryt, Voivodeship,
 };
 use crate::error::{ApiError, ApiResult};
-use crate::organizations::dto::{AddressInput, CreateOrganization};
 use crate::organizations::repo as organizations;
 use crate::positions::model::PositionFields;
 use crate::write::{Actor, Expected};
@@ -106,48 +106,21 @@ fn instant(text: &str) -> ApiResult<NaiveDateTime> {
         .map_err(|e| ApiError::internal(format!("demo instant {text}: {e}")))
 }
 
-fn organization_id(conn: &mut DbConnection, slug: &str) -> ApiResult<i64> {
-    organizations::find_by_id_or_slug(conn, slug)?
-        .map(|o| o.id)
-        .ok_or_else(|| ApiError::internal(format!("demo organization {slug} is missing")))
-}
-
 fn load_organizations(conn: &mut DbConnection, actor: &Actor) -> ApiResult<usize> {
     let mut added = 0;
     for (slug, name, short_name, kind, city, teryt, description) in ORGANIZATIONS {
-        if organizations::find_by_id_or_slug(conn, slug)?.is_some() {
-            continue;
-        }
-        let jst = kind == OrganizationKind::Jst;
-        let request = CreateOrganization {
-            slug: Some(slug.parse().map_err(ApiError::internal)?),
-            name: name.to_owned(),
-            short_name: short_name.map(str::to_owned),
-            kind,
-            legal_form: None,
-            description: description.map(str::to_owned),
-            founded_on: None,
-            address: Some(AddressInput {
-                street: None,
-                postal_code: None,
-                city: Some(city.to_owned()),
-                voivodeship: "zachodniopomorskie".parse().ok(),
-            }),
-            website: None,
-            email: None,
-            phone: None,
-            krs: None,
-            nip: None,
-            regon: None,
-            teryt: teryt
-                .map(|t| t.parse())
-                .transpose()
-                .map_err(ApiError::internal)?,
-            jst_kind: jst.then_some(JstKind::MiastoNaPrawachPowiatu),
-            population: None,
-        };
-        organizations::insert(conn, actor, request.into_fields())?;
-        added += 1;
+        let teryt: Option<Teryt> = teryt
+            .map(str::parse)
+            .transpose()
+            .map_err(ApiError::internal)?;
+        added += super::add_organization(conn, actor, (slug, name, kind), |f| {
+            f.short_name = short_name.map(str::to_owned);
+            f.description = description.map(str::to_owned);
+            f.city = Some(city.to_owned());
+            f.voivodeship = Some(Voivodeship::Zachodniopomorskie);
+            f.teryt = teryt.map(String::from);
+            f.jst_kind = (kind == OrganizationKind::Jst).then_some(JstKind::MiastoNaPrawachPowiatu);
+        })?;
     }
     Ok(added)
 }

@@ -21,7 +21,7 @@ use crate::associations::presidencies::repo as presidencies;
 use crate::db::DbConnection;
 use crate::domain::OrganizationKind;
 use crate::error::ApiResult;
-use crate::organizations::dto::{AddressInput, CreateOrganization};
+use crate::organizations::model::OrganizationFields;
 use crate::organizations::repo as organizations;
 use crate::write::Actor;
 
@@ -204,43 +204,46 @@ pub fn load_demo(conn: &mut DbConnection) -> ApiResult<usize> {
     })
 }
 
+/// The id of a demo organization the data set has already added.
+pub(crate) fn organization_id(conn: &mut DbConnection, slug: &str) -> ApiResult<i64> {
+    organizations::find_by_id_or_slug(conn, slug)?
+        .map(|o| o.id)
+        .ok_or_else(|| {
+            crate::error::ApiError::internal(format!("demo organization {slug} is missing"))
+        })
+}
+
+/// Inserts a demo organization unless its slug is taken; `fill` sets what the demo
+/// knows beyond its slug, name and kind. How many it added (0 or 1).
+pub(crate) fn add_organization(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    (slug, name, kind): (&str, &str, OrganizationKind),
+    fill: impl FnOnce(&mut OrganizationFields),
+) -> ApiResult<usize> {
+    if organizations::find_by_id_or_slug(conn, slug)?.is_some() {
+        return Ok(0);
+    }
+    let mut fields = OrganizationFields::named(slug.to_owned(), name.to_owned(), kind);
+    fill(&mut fields);
+    fields.refresh_derived();
+    organizations::insert(conn, actor, fields)?;
+    Ok(1)
+}
+
 fn load_organizations(conn: &mut DbConnection) -> ApiResult<usize> {
     let actor = Actor::default();
     let mut added = 0;
     for demo in demo_organizations() {
-        if organizations::find_by_id_or_slug(conn, demo.slug)?.is_some() {
-            continue;
-        }
-        let request = CreateOrganization {
-            slug: Some(
-                demo.slug
-                    .parse()
-                    .map_err(crate::error::ApiError::internal)?,
-            ),
-            name: demo.name.to_owned(),
-            short_name: demo.short_name.map(str::to_owned),
-            kind: demo.kind,
-            legal_form: None,
-            description: demo.description.map(str::to_owned),
-            founded_on: demo.founded_on.and_then(|d| d.parse().ok()),
-            address: Some(AddressInput {
-                street: None,
-                postal_code: None,
-                city: demo.city.map(str::to_owned),
-                voivodeship: demo.voivodeship.and_then(|v| v.parse().ok()),
-            }),
-            website: demo.website.and_then(|w| w.parse().ok()),
-            email: None,
-            phone: None,
-            krs: None,
-            nip: None,
-            regon: None,
-            teryt: None,
-            jst_kind: None,
-            population: None,
-        };
-        organizations::insert(conn, &actor, request.into_fields())?;
-        added += 1;
+        let kind = demo.kind;
+        added += add_organization(conn, &actor, (demo.slug, demo.name, kind), |f| {
+            f.short_name = demo.short_name.map(str::to_owned);
+            f.description = demo.description.map(str::to_owned);
+            f.founded_on = demo.founded_on.and_then(|d| d.parse().ok());
+            f.city = demo.city.map(str::to_owned);
+            f.voivodeship = demo.voivodeship.and_then(|v| v.parse().ok());
+            f.website = demo.website.map(str::to_owned);
+        })?;
     }
     Ok(added)
 }

@@ -11,13 +11,12 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
+use super::organization_id;
 use crate::auth::policy::DraftVisibility;
 use crate::db::DbConnection;
 use crate::db::schema::positions;
-use crate::domain::{OrganizationKind, PositionKind, PositionStatus};
+use crate::domain::{OrganizationKind, PositionKind, PositionStatus, Voivodeship};
 use crate::error::{ApiError, ApiResult};
-use crate::organizations::dto::{AddressInput, CreateOrganization};
-use crate::organizations::repo as organizations;
 use crate::positions::model::{
     CoSignerRow, NewResponse, PositionFields, PositionLinks, PositionRow, no_adoption_date,
 };
@@ -304,44 +303,15 @@ fn date(text: &str) -> ApiResult<NaiveDate> {
         .map_err(|e| ApiError::internal(format!("demo date {text}: {e}")))
 }
 
-fn organization_id(conn: &mut DbConnection, slug: &str) -> ApiResult<i64> {
-    organizations::find_by_id_or_slug(conn, slug)?
-        .map(|o| o.id)
-        .ok_or_else(|| ApiError::internal(format!("demo organization {slug} is missing")))
-}
-
 fn load_government_bodies(conn: &mut DbConnection, actor: &Actor) -> ApiResult<usize> {
     let mut added = 0;
     for (slug, name, short_name) in GOVERNMENT_BODIES {
-        if organizations::find_by_id_or_slug(conn, slug)?.is_some() {
-            continue;
-        }
-        let request = CreateOrganization {
-            slug: Some(slug.parse().map_err(ApiError::internal)?),
-            name: name.to_owned(),
-            short_name: Some(short_name.to_owned()),
-            kind: OrganizationKind::GovernmentBody,
-            legal_form: None,
-            description: None,
-            founded_on: None,
-            address: Some(AddressInput {
-                street: None,
-                postal_code: None,
-                city: Some("Warszawa".to_owned()),
-                voivodeship: "mazowieckie".parse().ok(),
-            }),
-            website: None,
-            email: None,
-            phone: None,
-            krs: None,
-            nip: None,
-            regon: None,
-            teryt: None,
-            jst_kind: None,
-            population: None,
-        };
-        organizations::insert(conn, actor, request.into_fields())?;
-        added += 1;
+        let kind = OrganizationKind::GovernmentBody;
+        added += super::add_organization(conn, actor, (slug, name, kind), |f| {
+            f.short_name = Some(short_name.to_owned());
+            f.city = Some("Warszawa".to_owned());
+            f.voivodeship = Some(Voivodeship::Mazowieckie);
+        })?;
     }
     Ok(added)
 }

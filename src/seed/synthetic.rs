@@ -546,7 +546,7 @@ fn association_fields(
     let slug = format!("{SLUG_PREFIX}{}", Slug::from_name(&name).as_str());
     let mut fields = organization(slug, name, None, OrganizationKind::Association);
     fields.city = Some(region.1.to_owned());
-    fields.voivodeship = Some(region.2.as_str().to_owned());
+    fields.voivodeship = Some(region.2);
     fields.description = Some(format!(
         "Regionalna organizacja samorządowa zrzeszająca gminy i powiaty ({}, nr {}; dane syntetyczne).",
         region.2.as_str(),
@@ -561,35 +561,14 @@ fn organization(
     short_name: Option<&str>,
     kind: OrganizationKind,
 ) -> OrganizationFields {
-    let mut fields = OrganizationFields {
-        slug: slug
-            .chars()
-            .take(100)
-            .collect::<String>()
-            .trim_end_matches('-')
-            .to_owned(),
-        name,
-        short_name: short_name.map(str::to_owned),
-        kind: kind.as_str().to_owned(),
-        legal_form: None,
-        description: None,
-        founded_on: None,
-        street: None,
-        postal_code: None,
-        city: None,
-        voivodeship: None,
-        website: None,
-        email: None,
-        phone: None,
-        krs: None,
-        nip: None,
-        regon: None,
-        teryt: None,
-        jst_kind: None,
-        population: None,
-        search_text: String::new(),
-        sort_name: String::new(),
-    };
+    let slug = slug
+        .chars()
+        .take(100)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_owned();
+    let mut fields = OrganizationFields::named(slug, name, kind);
+    fields.short_name = short_name.map(str::to_owned);
     fields.refresh_derived();
     fields
 }
@@ -729,7 +708,7 @@ fn write(
             OrganizationKind::GovernmentBody,
         );
         fields.city = Some("Warszawa".to_owned());
-        fields.voivodeship = Some(Voivodeship::Mazowieckie.as_str().to_owned());
+        fields.voivodeship = Some(Voivodeship::Mazowieckie);
         government_ids.push(next_organization);
         organization_rows.push(NewOrganization {
             id: next_organization,

@@ -52,33 +52,13 @@ fn fields_for(unit: &TercUnit, current: Option<&OrganizationRow>) -> Organizatio
     let mut fields = match current {
         Some(row) => OrganizationFields::from(row.clone()),
         None => OrganizationFields {
-            slug: String::new(),
-            name: String::new(),
-            short_name: None,
-            kind: OrganizationKind::Jst.as_str().to_owned(),
-            legal_form: None,
-            description: None,
-            founded_on: None,
-            street: None,
-            postal_code: None,
-            city: None,
-            voivodeship: None,
-            website: None,
-            email: None,
-            phone: None,
-            krs: None,
-            nip: None,
-            regon: None,
             teryt: Some(unit.teryt.to_string()),
-            jst_kind: None,
-            population: None,
-            search_text: String::new(),
-            sort_name: String::new(),
+            ..OrganizationFields::named(String::new(), String::new(), OrganizationKind::Jst)
         },
     };
     fields.name = unit.name.clone();
-    fields.jst_kind = Some(unit.jst_kind.as_str().to_owned());
-    fields.voivodeship = Some(unit.teryt.voivodeship().as_str().to_owned());
+    fields.jst_kind = Some(unit.jst_kind);
+    fields.voivodeship = Some(unit.teryt.voivodeship());
     if fields.description.is_none() {
         fields.description = Some(unit.description.clone());
     }
@@ -116,7 +96,7 @@ pub fn import(
         for (done, unit) in units.iter().enumerate() {
             let current = by_teryt.remove(unit.teryt.as_str());
             if let Some(row) = &current
-                && row.kind != OrganizationKind::Jst.as_str()
+                && row.kind != OrganizationKind::Jst
             {
                 return Err(ImportError {
                     line: Some(unit.line),

@@ -1,7 +1,5 @@
 //! The use cases of partner API tokens: the list, one token, issue and revoke.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDateTime;
 use rand::Rng;
 use rand::distr::Alphanumeric;
@@ -17,7 +15,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::IfMatch;
 use crate::http::AppState;
 use crate::organizations::dto::OrganizationSummary;
-use crate::pagination::{ById, Cursor, Listing, PageRequest};
+use crate::organizations::service::Summaries;
+use crate::pagination::{ById, Cursor, PageRequest};
 use crate::write::{self, Action, Actor, Expected};
 
 /// A fresh secret from the operating system's CSPRNG-seeded generator: `rzm_` + 40 alphanumerics.
@@ -50,17 +49,10 @@ fn to_dto(row: TokenRow, organization: OrganizationSummary) -> ApiResult<ApiToke
 /// Attaches the organization summaries of a set of tokens with one query.
 fn with_organizations(conn: &mut DbConnection, rows: Vec<TokenRow>) -> ApiResult<Vec<ApiToken>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.organization_id).collect();
-    let organizations: HashMap<i64, OrganizationSummary> =
-        crate::organizations::repo::find_many(conn, &ids)?
-            .iter()
-            .map(|o| (o.id, OrganizationSummary::from(o)))
-            .collect();
+    let organizations = Summaries::fetch(conn, ids)?;
     rows.into_iter()
         .map(|row| {
-            let organization = organizations
-                .get(&row.organization_id)
-                .cloned()
-                .ok_or_else(|| ApiError::internal("token without organization"))?;
+            let organization = organizations.get(row.organization_id)?;
             to_dto(row, organization)
         })
         .collect()
@@ -75,22 +67,11 @@ fn with_organization(conn: &mut DbConnection, row: TokenRow) -> ApiResult<ApiTok
 /// `GET /tokens`.
 pub(crate) struct TokenList(TokenFilter);
 
-impl Listing for TokenList {
-    type Sort = ById;
-    type Row = TokenRow;
-    type Item = ApiToken;
-
-    fn rows(&self, conn: &mut DbConnection, page: &PageRequest<ById>) -> ApiResult<Vec<TokenRow>> {
-        repo::list(conn, &self.0, page)
-    }
-
-    fn cursor(row: &TokenRow, sort: ById) -> Cursor {
-        Cursor::by_id(sort, row.id)
-    }
-
-    fn render(conn: &mut DbConnection, rows: Vec<TokenRow>) -> ApiResult<Vec<ApiToken>> {
-        with_organizations(conn, rows)
-    }
+crate::listing! {
+    TokenList: ById, TokenRow => ApiToken;
+    rows(list, conn, page) = repo::list(conn, &list.0, page);
+    cursor(row, sort) = Cursor::by_id(sort, row.id);
+    render(conn, rows) = with_organizations(conn, rows);
 }
 
 /// Administrators list every token, editors those of their associations.

@@ -26,7 +26,6 @@ pub enum Period {
 
 #[derive(Debug)]
 pub struct ListFilter {
-    pub association_id: i64,
     pub period: Period,
     pub updated_since: Option<NaiveDateTime>,
 }
@@ -39,16 +38,13 @@ pub fn cursor_after(row: &(MembershipRow, OrganizationRow), sort: MembershipSort
             crate::time::date_key(row.0.joined_on)
         }
     };
-    Cursor {
-        sort: sort.as_str().to_owned(),
-        key: Some(key),
-        id: row.0.id,
-    }
+    Cursor::keyed(sort, key, row.0.id)
 }
 
 /// A page of an association's members, each with its member organization.
 pub fn list(
     conn: &mut DbConnection,
+    association_id: i64,
     filter: &ListFilter,
     page: &PageRequest<MembershipSort>,
 ) -> ApiResult<Vec<(MembershipRow, OrganizationRow)>> {
@@ -56,7 +52,7 @@ pub fn list(
     use organizations::dsl as o;
     let mut query = m::memberships
         .inner_join(o::organizations.on(o::id.eq(m::member_id)))
-        .filter(m::association_id.eq(filter.association_id))
+        .filter(m::association_id.eq(association_id))
         .select((
             m::memberships::all_columns(),
             o::organizations::all_columns(),

@@ -10,15 +10,14 @@ use super::repo::{self, ListFilter, Memberships, Period};
 use crate::associations::sub;
 use crate::auth::{Principal, policy};
 use crate::db::DbConnection;
-use crate::domain::Scope;
+use crate::edit::{self, Edit};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::IfMatch;
 use crate::http::AppState;
-use crate::organizations::dto::parse_kind;
 use crate::organizations::model::OrganizationRow;
 use crate::organizations::repo as organizations;
-use crate::pagination::{Cursor, Listing, PageRequest};
-use crate::write::{self, Expected};
+use crate::pagination::{PageRequest, since};
+use crate::write::{self};
 
 /// The member organization of a new membership, if it may be one.
 fn admissible_member(
@@ -40,8 +39,8 @@ fn admissible_member(
             format!("organization {member_id} does not exist"),
         )
     })?;
-    let kind = parse_kind(&association.kind);
-    let member_kind = parse_kind(&member.kind);
+    let kind = association.kind;
+    let member_kind = member.kind;
     if !kind.admits_member(member_kind) {
         return Err(ApiError::invalid_field(
             "member_id",
@@ -107,6 +106,11 @@ fn check_presidencies_covered(
     Ok(())
 }
 
+const MEMBERSHIP: sub::Child<MembershipRow> = sub::Child {
+    may: policy::can_manage_members,
+    find: find_membership,
+};
+
 fn find_membership(
     conn: &mut DbConnection,
     association_id: i64,
@@ -126,42 +130,18 @@ fn check_dates(fields: &MembershipFields) -> ApiResult<()> {
     sub::check_date_range(("joined_on", fields.joined_on), ("left_on", fields.left_on))
 }
 
-/// The members of one association, each with its member organization.
-pub(crate) struct MemberList {
-    id_or_slug: String,
-    period: Period,
-    updated_since: Option<chrono::NaiveDateTime>,
-}
-
-impl Listing for MemberList {
-    type Sort = MembershipSort;
-    type Row = (MembershipRow, OrganizationRow);
-    type Item = Membership;
-
-    fn rows(
-        &self,
-        conn: &mut DbConnection,
-        page: &PageRequest<MembershipSort>,
-    ) -> ApiResult<Vec<Self::Row>> {
-        let association = sub::association(conn, &self.id_or_slug)?;
-        let filter = ListFilter {
-            association_id: association.id,
-            period: self.period,
-            updated_since: self.updated_since,
-        };
-        repo::list(conn, &filter, page)
-    }
-
-    fn cursor(row: &Self::Row, sort: MembershipSort) -> Cursor {
-        repo::cursor_after(row, sort)
-    }
-
-    fn render(_: &mut DbConnection, rows: Vec<Self::Row>) -> ApiResult<Vec<Membership>> {
-        Ok(rows
-            .into_iter()
-            .map(|(row, member)| Membership::new(row, &member))
-            .collect())
-    }
+crate::listing! {
+    /// The members of one association, each with its member organization.
+    sub::Under<ListFilter>: MembershipSort, (MembershipRow, OrganizationRow) => Membership;
+    rows(list, conn, page) = {
+        let association = sub::association(conn, &list.parent)?;
+        repo::list(conn, association.id, &list.filter, page)
+    };
+    cursor(row, sort) = repo::cursor_after(row, sort);
+    render(_, rows) = Ok(rows
+        .into_iter()
+        .map(|(row, member)| Membership::new(row, &member))
+        .collect());
 }
 
 /// `on` names a day, `current` today (or, `false`, any other time); not both.
@@ -169,27 +149,27 @@ pub(crate) fn list_request(
     principal: &Principal,
     id_or_slug: String,
     query: MembershipListQuery,
-) -> ApiResult<(MemberList, PageRequest<MembershipSort>)> {
-    policy::can_read(principal, Scope::AssociationsRead)?;
-    let page = PageRequest::new(query.sort, query.cursor.as_deref(), query.limit)?;
-    let period = match (query.on, query.current) {
-        (Some(_), Some(_)) => {
-            return Err(ApiError::new(
-                Code::InvalidQuery,
-                "give either 'on' or 'current', not both",
-            ));
-        }
-        (Some(day), None) => Period::On(day),
-        (None, Some(true)) => Period::On(crate::time::today()),
-        (None, Some(false)) => Period::NotOn(crate::time::today()),
-        (None, None) => Period::Any,
-    };
-    let listing = MemberList {
-        id_or_slug,
-        period,
-        updated_since: query.updated_since.map(|t| t.naive_utc()),
-    };
-    Ok((listing, page))
+) -> ApiResult<(sub::Under<ListFilter>, PageRequest<MembershipSort>)> {
+    let page = (query.sort, query.cursor.as_deref(), query.limit);
+    sub::list_request(principal, id_or_slug, page, || {
+        let period = match (query.on, query.current) {
+            (Some(_), Some(_)) => {
+                return Err(ApiError::new(
+                    Code::InvalidQuery,
+                    "give either 'on' or 'current', not both",
+                ));
+            }
+            (Some(day), None) => Period::On(day),
+            (None, Some(true)) => Period::On(crate::time::today()),
+            (None, Some(false)) => Period::NotOn(crate::time::today()),
+            (None, None) => Period::Any,
+        };
+        let updated_since = since(query.updated_since);
+        Ok(ListFilter {
+            period,
+            updated_since,
+        })
+    })
 }
 
 pub(crate) async fn get(
@@ -234,34 +214,26 @@ pub(crate) async fn update(
     if_match: IfMatch,
     patch: UpdateMembership,
 ) -> ApiResult<Membership> {
-    let MembershipPath {
-        id_or_slug,
-        membership_id,
-    } = path;
-    sub::write(state, id_or_slug, move |conn, association| {
-        policy::can_manage_members(&principal, association.id)?;
-        let current = find_membership(conn, association.id, membership_id)?;
-        let expected = Expected::from_header(&if_match, current.version)?;
-        let before = MembershipFields::from(&current);
-        let mut fields = before.clone();
-        patch.apply(&mut fields);
-        if fields == before {
-            return with_member(conn, current);
-        }
-        check_dates(&fields)?;
-        repo::lock_association(conn, association.id)?;
-        check_overlap(conn, &fields, Some(current.id))?;
-        let row = write::update::<Memberships, _>(
-            conn,
-            &principal.actor(),
-            &current,
-            expected,
-            &fields,
-            (&before, &fields),
-        )?;
-        check_presidencies_covered(conn, association.id, row.member_id)?;
-        with_member(conn, row)
-    })
+    let at = (path.id_or_slug, path.membership_id);
+    sub::change(
+        state,
+        principal,
+        at,
+        MEMBERSHIP,
+        move |conn, principal, association, current| {
+            let edit =
+                Edit::<Memberships>::begin(current, &if_match, |fields| patch.apply(fields))?;
+            if edit.unchanged() {
+                return with_member(conn, edit.current);
+            }
+            check_dates(&edit.fields)?;
+            repo::lock_association(conn, association.id)?;
+            check_overlap(conn, &edit.fields, Some(edit.current.id))?;
+            let row = edit.save(conn, &principal.actor())?;
+            check_presidencies_covered(conn, association.id, row.member_id)?;
+            with_member(conn, row)
+        },
+    )
     .await
 }
 
@@ -271,18 +243,17 @@ pub(crate) async fn remove(
     path: MembershipPath,
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    let MembershipPath {
-        id_or_slug,
-        membership_id,
-    } = path;
-    sub::write(state, id_or_slug, move |conn, association| {
-        policy::can_manage_members(&principal, association.id)?;
-        let current = find_membership(conn, association.id, membership_id)?;
-        let expected = Expected::from_header(&if_match, current.version)?;
-        repo::lock_association(conn, association.id)?;
-        let snapshot = MembershipFields::from(&current);
-        write::delete::<Memberships>(conn, &principal.actor(), &current, expected, &snapshot)?;
-        check_presidencies_covered(conn, association.id, current.member_id)
-    })
+    let at = (path.id_or_slug, path.membership_id);
+    sub::change(
+        state,
+        principal,
+        at,
+        MEMBERSHIP,
+        move |conn, principal, association, current| {
+            repo::lock_association(conn, association.id)?;
+            edit::remove::<Memberships>(conn, &principal.actor(), &current, &if_match)?;
+            check_presidencies_covered(conn, association.id, current.member_id)
+        },
+    )
     .await
 }

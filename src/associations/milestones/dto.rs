@@ -6,6 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::model::{MilestoneFields, MilestoneRow};
+use crate::validation::trimmed;
 use crate::validation::{double_option, not_blank};
 
 /// An event on the timeline of an association.
@@ -69,10 +70,6 @@ pub struct CreateMilestone {
     #[validate(length(max = 20000))]
     #[schema(max_length = 20000)]
     pub description: Option<String>,
-}
-
-fn trimmed(value: Option<String>) -> Option<String> {
-    value.map(|v| v.trim().to_owned())
 }
 
 impl CreateMilestone {

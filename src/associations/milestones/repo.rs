@@ -13,29 +13,25 @@ use crate::write::{self, Actor};
 
 #[derive(Debug)]
 pub struct ListFilter {
-    pub association_id: i64,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub updated_since: Option<NaiveDateTime>,
 }
 
 pub fn cursor_after(row: &MilestoneRow, sort: MilestoneSort) -> Cursor {
-    Cursor {
-        sort: sort.as_str().to_owned(),
-        key: Some(crate::time::date_key(row.starts_on)),
-        id: row.id,
-    }
+    Cursor::keyed(sort, crate::time::date_key(row.starts_on), row.id)
 }
 
 /// A page of an association's timeline, in date order (ties in order of creation).
 pub fn list(
     conn: &mut DbConnection,
+    association_id: i64,
     filter: &ListFilter,
     page: &PageRequest<MilestoneSort>,
 ) -> ApiResult<Vec<MilestoneRow>> {
     use milestones::dsl as m;
     let mut query = m::milestones
-        .filter(m::association_id.eq(filter.association_id))
+        .filter(m::association_id.eq(association_id))
         .into_boxed();
     if let Some(from) = filter.from {
         query = query.filter(m::starts_on.ge(from).or(m::ends_on.ge(from)));

@@ -9,12 +9,17 @@ use super::repo::{self, ListFilter, Milestones};
 use crate::associations::sub;
 use crate::auth::{Principal, policy};
 use crate::db::DbConnection;
-use crate::domain::Scope;
+use crate::edit::{self, Edit};
 use crate::error::ApiResult;
 use crate::extract::IfMatch;
 use crate::http::AppState;
-use crate::pagination::{Cursor, Listing, PageRequest};
-use crate::write::{self, Expected};
+use crate::pagination::{PageRequest, since};
+use crate::write::{self};
+
+const MILESTONE: sub::Child<MilestoneRow> = sub::Child {
+    may: policy::can_manage_milestones,
+    find: find_milestone,
+};
 
 fn find_milestone(
     conn: &mut DbConnection,
@@ -30,57 +35,31 @@ fn check_dates(fields: &MilestoneFields) -> ApiResult<()> {
     sub::check_date_range(("date", fields.starts_on), ("end_date", fields.ends_on))
 }
 
-/// The timeline of one association.
-pub(crate) struct MilestoneList {
-    id_or_slug: String,
-    from: Option<chrono::NaiveDate>,
-    to: Option<chrono::NaiveDate>,
-    updated_since: Option<chrono::NaiveDateTime>,
-}
-
-impl Listing for MilestoneList {
-    type Sort = MilestoneSort;
-    type Row = MilestoneRow;
-    type Item = Milestone;
-
-    fn rows(
-        &self,
-        conn: &mut DbConnection,
-        page: &PageRequest<MilestoneSort>,
-    ) -> ApiResult<Vec<MilestoneRow>> {
-        let association = sub::association(conn, &self.id_or_slug)?;
-        let filter = ListFilter {
-            association_id: association.id,
-            from: self.from,
-            to: self.to,
-            updated_since: self.updated_since,
-        };
-        repo::list(conn, &filter, page)
-    }
-
-    fn cursor(row: &MilestoneRow, sort: MilestoneSort) -> Cursor {
-        repo::cursor_after(row, sort)
-    }
-
-    fn render(_: &mut DbConnection, rows: Vec<MilestoneRow>) -> ApiResult<Vec<Milestone>> {
-        Ok(rows.into_iter().map(Milestone::from).collect())
-    }
+crate::listing! {
+    /// The timeline of one association.
+    sub::Under<ListFilter>: MilestoneSort, MilestoneRow => Milestone;
+    rows(list, conn, page) = {
+        let association = sub::association(conn, &list.parent)?;
+        repo::list(conn, association.id, &list.filter, page)
+    };
+    cursor(row, sort) = repo::cursor_after(row, sort);
+    render(_, rows) = Ok(rows.into_iter().map(Milestone::from).collect());
 }
 
 pub(crate) fn list_request(
     principal: &Principal,
     id_or_slug: String,
     query: MilestoneListQuery,
-) -> ApiResult<(MilestoneList, PageRequest<MilestoneSort>)> {
-    policy::can_read(principal, Scope::AssociationsRead)?;
-    let page = PageRequest::new(query.sort, query.cursor.as_deref(), query.limit)?;
-    let listing = MilestoneList {
-        id_or_slug,
-        from: query.from,
-        to: query.to,
-        updated_since: query.updated_since.map(|t| t.naive_utc()),
+) -> ApiResult<(sub::Under<ListFilter>, PageRequest<MilestoneSort>)> {
+    let filter = || {
+        Ok(ListFilter {
+            from: query.from,
+            to: query.to,
+            updated_since: since(query.updated_since),
+        })
     };
-    Ok((listing, page))
+    let page = (query.sort, query.cursor.as_deref(), query.limit);
+    sub::list_request(principal, id_or_slug, page, filter)
 }
 
 pub(crate) async fn get(
@@ -120,30 +99,21 @@ pub(crate) async fn update(
     if_match: IfMatch,
     patch: UpdateMilestone,
 ) -> ApiResult<MilestoneRow> {
-    let MilestonePath {
-        id_or_slug,
-        milestone_id,
-    } = path;
-    sub::write(state, id_or_slug, move |conn, association| {
-        policy::can_manage_milestones(&principal, association.id)?;
-        let current = find_milestone(conn, association.id, milestone_id)?;
-        let expected = Expected::from_header(&if_match, current.version)?;
-        let before = MilestoneFields::from(&current);
-        let mut fields = before.clone();
-        patch.apply(&mut fields);
-        check_dates(&fields)?;
-        if fields == before {
-            return Ok(current);
-        }
-        write::update::<Milestones, _>(
-            conn,
-            &principal.actor(),
-            &current,
-            expected,
-            &fields,
-            (&before, &fields),
-        )
-    })
+    let at = (path.id_or_slug, path.milestone_id);
+    sub::change(
+        state,
+        principal,
+        at,
+        MILESTONE,
+        move |conn, principal, _, current| {
+            let edit = Edit::<Milestones>::begin(current, &if_match, |fields| patch.apply(fields))?;
+            check_dates(&edit.fields)?;
+            if edit.unchanged() {
+                return Ok(edit.current);
+            }
+            edit.save(conn, &principal.actor())
+        },
+    )
     .await
 }
 
@@ -153,16 +123,15 @@ pub(crate) async fn remove(
     path: MilestonePath,
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    let MilestonePath {
-        id_or_slug,
-        milestone_id,
-    } = path;
-    sub::write(state, id_or_slug, move |conn, association| {
-        policy::can_manage_milestones(&principal, association.id)?;
-        let current = find_milestone(conn, association.id, milestone_id)?;
-        let expected = Expected::from_header(&if_match, current.version)?;
-        let snapshot = MilestoneFields::from(&current);
-        write::delete::<Milestones>(conn, &principal.actor(), &current, expected, &snapshot)
-    })
+    let at = (path.id_or_slug, path.milestone_id);
+    sub::change(
+        state,
+        principal,
+        at,
+        MILESTONE,
+        move |conn, principal, _, current| {
+            edit::remove::<Milestones>(conn, &principal.actor(), &current, &if_match)
+        },
+    )
     .await
 }

@@ -14,23 +14,19 @@ use crate::write::{self, Actor};
 
 #[derive(Debug)]
 pub struct ListFilter {
-    pub alliance_id: i64,
     pub on: Option<NaiveDate>,
     pub holder_id: Option<i64>,
     pub updated_since: Option<NaiveDateTime>,
 }
 
 pub fn cursor_after(row: &(PresidencyRow, OrganizationRow), sort: PresidencySort) -> Cursor {
-    Cursor {
-        sort: sort.as_str().to_owned(),
-        key: Some(crate::time::date_key(row.0.starts_on)),
-        id: row.0.id,
-    }
+    Cursor::keyed(sort, crate::time::date_key(row.0.starts_on), row.0.id)
 }
 
 /// A page of an alliance's presidency terms, each with its holder.
 pub fn list(
     conn: &mut DbConnection,
+    alliance_id: i64,
     filter: &ListFilter,
     page: &PageRequest<PresidencySort>,
 ) -> ApiResult<Vec<(PresidencyRow, OrganizationRow)>> {
@@ -38,7 +34,7 @@ pub fn list(
     use presidencies::dsl as p;
     let mut query = p::presidencies
         .inner_join(o::organizations.on(o::id.eq(p::holder_id)))
-        .filter(p::alliance_id.eq(filter.alliance_id))
+        .filter(p::alliance_id.eq(alliance_id))
         .select((
             p::presidencies::all_columns(),
             o::organizations::all_columns(),

@@ -11,19 +11,19 @@ use crate::associations::memberships::repo as memberships;
 use crate::associations::sub;
 use crate::auth::{Principal, policy};
 use crate::db::DbConnection;
-use crate::domain::{OrganizationKind, Scope};
+use crate::domain::OrganizationKind;
+use crate::edit::{self, Edit};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::IfMatch;
 use crate::http::AppState;
-use crate::organizations::dto::parse_kind;
 use crate::organizations::model::OrganizationRow;
 use crate::organizations::repo as organizations;
-use crate::pagination::{Cursor, Listing, PageRequest};
-use crate::write::{self, Expected};
+use crate::pagination::{PageRequest, since};
+use crate::write::{self};
 
 /// Presidencies belong to alliances only: 409 for any other association.
 fn require_alliance(association: &OrganizationRow) -> ApiResult<()> {
-    if parse_kind(&association.kind) == OrganizationKind::Alliance {
+    if association.kind == OrganizationKind::Alliance {
         Ok(())
     } else {
         Err(ApiError::new(
@@ -88,6 +88,11 @@ fn check_dates(fields: &PresidencyFields) -> ApiResult<()> {
     )
 }
 
+const TERM: sub::Child<PresidencyRow> = sub::Child {
+    may: |principal, _| policy::can_manage_presidencies(principal),
+    find: find_term,
+};
+
 fn find_term(
     conn: &mut DbConnection,
     alliance_id: i64,
@@ -102,60 +107,34 @@ fn with_holder(conn: &mut DbConnection, row: PresidencyRow) -> ApiResult<Preside
     Ok(Presidency::new(row, &holder))
 }
 
-/// The terms of one alliance (of any other association: none), each with its holder.
-pub(crate) struct PresidencyList {
-    id_or_slug: String,
-    on: Option<chrono::NaiveDate>,
-    holder_id: Option<i64>,
-    updated_since: Option<chrono::NaiveDateTime>,
-}
-
-impl Listing for PresidencyList {
-    type Sort = PresidencySort;
-    type Row = (PresidencyRow, OrganizationRow);
-    type Item = Presidency;
-
-    fn rows(
-        &self,
-        conn: &mut DbConnection,
-        page: &PageRequest<PresidencySort>,
-    ) -> ApiResult<Vec<Self::Row>> {
-        let alliance = sub::association(conn, &self.id_or_slug)?;
-        let filter = ListFilter {
-            alliance_id: alliance.id,
-            on: self.on,
-            holder_id: self.holder_id,
-            updated_since: self.updated_since,
-        };
-        repo::list(conn, &filter, page)
-    }
-
-    fn cursor(row: &Self::Row, sort: PresidencySort) -> Cursor {
-        repo::cursor_after(row, sort)
-    }
-
-    fn render(_: &mut DbConnection, rows: Vec<Self::Row>) -> ApiResult<Vec<Presidency>> {
-        Ok(rows
-            .into_iter()
-            .map(|(row, holder)| Presidency::new(row, &holder))
-            .collect())
-    }
+crate::listing! {
+    /// The terms of one alliance (of any other association: none), each with its holder.
+    sub::Under<ListFilter>: PresidencySort, (PresidencyRow, OrganizationRow) => Presidency;
+    rows(list, conn, page) = {
+        let alliance = sub::association(conn, &list.parent)?;
+        repo::list(conn, alliance.id, &list.filter, page)
+    };
+    cursor(row, sort) = repo::cursor_after(row, sort);
+    render(_, rows) = Ok(rows
+        .into_iter()
+        .map(|(row, holder)| Presidency::new(row, &holder))
+        .collect());
 }
 
 pub(crate) fn list_request(
     principal: &Principal,
     id_or_slug: String,
     query: PresidencyListQuery,
-) -> ApiResult<(PresidencyList, PageRequest<PresidencySort>)> {
-    policy::can_read(principal, Scope::AssociationsRead)?;
-    let page = PageRequest::new(query.sort, query.cursor.as_deref(), query.limit)?;
-    let listing = PresidencyList {
-        id_or_slug,
-        on: query.on,
-        holder_id: query.holder_id,
-        updated_since: query.updated_since.map(|t| t.naive_utc()),
+) -> ApiResult<(sub::Under<ListFilter>, PageRequest<PresidencySort>)> {
+    let filter = || {
+        Ok(ListFilter {
+            on: query.on,
+            holder_id: query.holder_id,
+            updated_since: since(query.updated_since),
+        })
     };
-    Ok((listing, page))
+    let page = (query.sort, query.cursor.as_deref(), query.limit);
+    sub::list_request(principal, id_or_slug, page, filter)
 }
 
 /// The term in force today, or 404.
@@ -220,31 +199,23 @@ pub(crate) async fn update(
     if_match: IfMatch,
     patch: UpdatePresidency,
 ) -> ApiResult<Presidency> {
-    let PresidencyPath {
-        id_or_slug,
-        presidency_id,
-    } = path;
-    sub::write(state, id_or_slug, move |conn, alliance| {
-        policy::can_manage_presidencies(&principal)?;
-        let current = find_term(conn, alliance.id, presidency_id)?;
-        let expected = Expected::from_header(&if_match, current.version)?;
-        let before = PresidencyFields::from(&current);
-        let mut fields = before.clone();
-        patch.apply(&mut fields);
-        let holder = check_term(conn, &fields, Some(current.id))?;
-        if fields == before {
-            return Ok(Presidency::new(current, &holder));
-        }
-        let row = write::update::<Presidencies, _>(
-            conn,
-            &principal.actor(),
-            &current,
-            expected,
-            &fields,
-            (&before, &fields),
-        )?;
-        Ok(Presidency::new(row, &holder))
-    })
+    let at = (path.id_or_slug, path.presidency_id);
+    sub::change(
+        state,
+        principal,
+        at,
+        TERM,
+        move |conn, principal, _, current| {
+            let edit =
+                Edit::<Presidencies>::begin(current, &if_match, |fields| patch.apply(fields))?;
+            let holder = check_term(conn, &edit.fields, Some(edit.current.id))?;
+            if edit.unchanged() {
+                return Ok(Presidency::new(edit.current, &holder));
+            }
+            let row = edit.save(conn, &principal.actor())?;
+            Ok(Presidency::new(row, &holder))
+        },
+    )
     .await
 }
 
@@ -254,16 +225,15 @@ pub(crate) async fn remove(
     path: PresidencyPath,
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    let PresidencyPath {
-        id_or_slug,
-        presidency_id,
-    } = path;
-    sub::write(state, id_or_slug, move |conn, alliance| {
-        policy::can_manage_presidencies(&principal)?;
-        let current = find_term(conn, alliance.id, presidency_id)?;
-        let expected = Expected::from_header(&if_match, current.version)?;
-        let snapshot = PresidencyFields::from(&current);
-        write::delete::<Presidencies>(conn, &principal.actor(), &current, expected, &snapshot)
-    })
+    let at = (path.id_or_slug, path.presidency_id);
+    sub::change(
+        state,
+        principal,
+        at,
+        TERM,
+        move |conn, principal, _, current| {
+            edit::remove::<Presidencies>(conn, &principal.actor(), &current, &if_match)
+        },
+    )
     .await
 }

@@ -64,11 +64,7 @@ pub struct ListFilter {
 
 /// The cursor pointing after `row` (numbers are unique within a consultation).
 pub fn cursor_after(row: &CommentRow, sort: CommentSort) -> Cursor {
-    Cursor {
-        sort: sort.as_str().to_owned(),
-        key: Some(row.number.to_string()),
-        id: row.id,
-    }
+    Cursor::keyed(sort, row.number.to_string(), row.id)
 }
 
 /// One page of a consultation's comments in number order.

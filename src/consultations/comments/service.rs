@@ -11,7 +11,6 @@ use super::model::{CommentFields, CommentRow};
 use super::repo::{self, Comments, ListFilter};
 use super::view;
 use crate::auth::{Principal, policy};
-use crate::consultations::dto::{set, trimmed};
 use crate::consultations::model::ConsultationRow;
 use crate::consultations::repo as consultations;
 use crate::consultations::service::{load_visible, view as consultation_view};
@@ -20,7 +19,8 @@ use crate::domain::{CommentChannel, ConsultationStatus, DispositionStatus, Eligi
 use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::IfMatch;
 use crate::http::AppState;
-use crate::pagination::{Cursor, Listing, PageRequest};
+use crate::pagination::PageRequest;
+use crate::validation::{set, trimmed};
 use crate::write::{self, Action, Actor, Expected};
 
 fn not_found(consultation_id: i64, comment_id: i64) -> ApiError {
@@ -95,34 +95,22 @@ impl CommentList {
     }
 }
 
-impl Listing for CommentList {
-    type Sort = CommentSort;
+crate::listing! {
     /// Each row with whether persons' names are shown to this caller.
-    type Row = (CommentRow, bool);
-    type Item = Comment;
-
-    fn rows(
-        &self,
-        conn: &mut DbConnection,
-        page: &PageRequest<CommentSort>,
-    ) -> ApiResult<Vec<(CommentRow, bool)>> {
-        let consultation = load_visible(conn, &self.principal, self.filter.consultation_id)?;
-        let reveal = reveal_persons(&self.principal, &consultation);
-        Ok(repo::list(conn, &self.filter, page)?
+    CommentList: CommentSort, (CommentRow, bool) => Comment;
+    rows(list, conn, page) = {
+        let consultation = load_visible(conn, &list.principal, list.filter.consultation_id)?;
+        let reveal = reveal_persons(&list.principal, &consultation);
+        Ok(repo::list(conn, &list.filter, page)?
             .into_iter()
             .map(|row| (row, reveal))
             .collect())
-    }
-
-    fn cursor((row, _): &(CommentRow, bool), sort: CommentSort) -> Cursor {
-        repo::cursor_after(row, sort)
-    }
-
-    fn render(conn: &mut DbConnection, rows: Vec<(CommentRow, bool)>) -> ApiResult<Vec<Comment>> {
+    };
+    cursor((row, _), sort) = repo::cursor_after(row, sort);
+    render(conn, rows) = {
         let reveal = rows.first().is_some_and(|(_, reveal)| *reveal);
-        let rows = rows.into_iter().map(|(row, _)| row).collect();
-        view::with_details(conn, rows, reveal)
-    }
+        view::with_details(conn, rows.into_iter().map(|(row, _)| row).collect(), reveal)
+    };
 }
 
 pub(crate) async fn get(

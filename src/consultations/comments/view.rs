@@ -1,13 +1,11 @@
 //! How comments appear on the wire: the submitting organizations embedded, persons'
 //! names only for the organizer.
 
-use std::collections::HashMap;
-
 use super::dto::{Comment, Disposition, PERSON_LABEL};
 use super::model::CommentRow;
 use crate::db::DbConnection;
 use crate::error::{ApiError, ApiResult};
-use crate::organizations::dto::OrganizationSummary;
+use crate::organizations::service::Summaries;
 
 /// Wire comments for these rows, with the submitting organizations embedded (one
 /// query). Persons' names are shown only when `reveal_persons` (to the organizer).
@@ -16,23 +14,14 @@ pub fn with_details(
     rows: Vec<CommentRow>,
     reveal_persons: bool,
 ) -> ApiResult<Vec<Comment>> {
-    let mut ids: Vec<i64> = rows.iter().filter_map(|r| r.submitter_id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let organizations: HashMap<i64, OrganizationSummary> =
-        crate::organizations::repo::find_many(conn, &ids)?
-            .iter()
-            .map(|o| (o.id, OrganizationSummary::from(o)))
-            .collect();
+    let ids: Vec<i64> = rows.iter().filter_map(|r| r.submitter_id).collect();
+    let organizations = Summaries::fetch(conn, ids)?;
     rows.into_iter()
         .map(|row| {
-            let submitter =
-                match row.submitter_id {
-                    Some(id) => Some(organizations.get(&id).cloned().ok_or_else(|| {
-                        ApiError::internal(format!("organization {id} vanished"))
-                    })?),
-                    None => None,
-                };
+            let submitter = row
+                .submitter_id
+                .map(|id| organizations.get(id))
+                .transpose()?;
             let submitter_name = row.submitter_name.clone().filter(|_| reveal_persons);
             let submitter_label = match (&submitter, &submitter_name) {
                 (Some(organization), _) => organization.name.clone(),

@@ -7,8 +7,10 @@ use validator::Validate;
 
 use super::model::{EventFields, EventRow};
 use crate::domain::{EventKind, LocalTime};
-use crate::projects::dto::{ProjectSummary, plausible_date};
+use crate::projects::dto::ProjectSummary;
+use crate::validation::plausible_date;
 use crate::validation::{double_option, not_blank};
+use crate::validation::{set, trimmed};
 
 /// An event of a project: a conference, training, workshop, study visit, competition
 /// or meeting, with its place and how many took part.
@@ -125,10 +127,6 @@ pub struct CreateProjectEvent {
     pub organizations_count: Option<i64>,
 }
 
-fn trimmed(value: Option<String>) -> Option<String> {
-    value.map(|v| v.trim().to_owned())
-}
-
 impl CreateProjectEvent {
     pub fn into_fields(self, project_id: i64) -> EventFields {
         let mut fields = EventFields {
@@ -200,12 +198,6 @@ pub struct UpdateProjectEvent {
     #[validate(range(min = 0, max = 10_000_000))]
     #[schema(value_type = Option<i64>, minimum = 0, maximum = 10_000_000)]
     pub organizations_count: Option<Option<i64>>,
-}
-
-fn set<T>(target: &mut T, value: Option<T>) {
-    if let Some(value) = value {
-        *target = value;
-    }
 }
 
 impl UpdateProjectEvent {

@@ -32,11 +32,7 @@ pub struct ListFilter {
 }
 
 pub fn cursor_after(row: &EventRow, sort: EventSort) -> Cursor {
-    Cursor {
-        sort: sort.as_str().to_owned(),
-        key: Some(row.start_sort.to_string()),
-        id: row.id,
-    }
+    Cursor::keyed(sort, row.start_sort.to_string(), row.id)
 }
 
 /// A page of events in calendar order (by start, the time of day included; ties by id).

@@ -9,12 +9,13 @@ use super::repo::{self, Events, ListFilter};
 use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::domain::fold_for_search;
+use crate::edit::{self, Edit};
 use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::IfMatch;
 use crate::http::AppState;
-use crate::pagination::{Cursor, Listing, PageRequest};
+use crate::pagination::PageRequest;
 use crate::projects::service as projects;
-use crate::write::{self, Actor, Expected};
+use crate::write::{self, Actor};
 
 fn find(conn: &mut DbConnection, project_id: i64, event_id: i64) -> ApiResult<EventRow> {
     repo::find(conn, project_id, event_id)?.ok_or_else(|| {
@@ -103,31 +104,18 @@ fn list_request(
     ))
 }
 
-impl Listing for EventList {
-    type Sort = EventSort;
-    type Row = EventRow;
-    type Item = ProjectEvent;
-
-    fn rows(
-        &self,
-        conn: &mut DbConnection,
-        page: &PageRequest<EventSort>,
-    ) -> ApiResult<Vec<EventRow>> {
-        if self.project_must_exist
-            && let Some(project_id) = self.filter.project_id
+crate::listing! {
+    EventList: EventSort, EventRow => ProjectEvent;
+    rows(list, conn, page) = {
+        if list.project_must_exist
+            && let Some(project_id) = list.filter.project_id
         {
             projects::find(conn, project_id)?;
         }
-        repo::list(conn, &self.filter, page)
-    }
-
-    fn cursor(row: &EventRow, sort: EventSort) -> Cursor {
-        repo::cursor_after(row, sort)
-    }
-
-    fn render(conn: &mut DbConnection, rows: Vec<EventRow>) -> ApiResult<Vec<ProjectEvent>> {
-        with_projects(conn, rows)
-    }
+        repo::list(conn, &list.filter, page)
+    };
+    cursor(row, sort) = repo::cursor_after(row, sort);
+    render(conn, rows) = with_projects(conn, rows);
 }
 
 pub(crate) async fn load(
@@ -189,15 +177,16 @@ pub(crate) async fn create(
     project_id: i64,
     body: CreateProjectEvent,
 ) -> ApiResult<ProjectEvent> {
-    let principal = principal.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            let project = projects::managed(conn, &principal, project_id)?;
+    projects::under(
+        state,
+        principal,
+        project_id,
+        move |conn, principal, project| {
             let row = insert(conn, &principal.actor(), &body.into_fields(project.id))?;
             one_with_project(conn, row)
-        })
-        .await
+        },
+    )
+    .await
 }
 
 pub(crate) async fn update(
@@ -207,31 +196,17 @@ pub(crate) async fn update(
     if_match: IfMatch,
     patch: UpdateProjectEvent,
 ) -> ApiResult<ProjectEvent> {
-    let principal = principal.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            projects::managed(conn, &principal, project_id)?;
-            let current = find(conn, project_id, event_id)?;
-            let expected = Expected::from_header(&if_match, current.version)?;
-            let before = EventFields::from(&current);
-            let mut fields = before.clone();
-            patch.apply(&mut fields);
-            check_dates(&fields)?;
-            if before == fields {
-                return one_with_project(conn, current);
-            }
-            let row = write::update::<Events, _>(
-                conn,
-                &principal.actor(),
-                &current,
-                expected,
-                &fields,
-                (&before, &fields),
-            )?;
-            one_with_project(conn, row)
-        })
-        .await
+    projects::under(state, principal, project_id, move |conn, principal, _| {
+        let current = find(conn, project_id, event_id)?;
+        let edit = Edit::<Events>::begin(current, &if_match, |f| patch.apply(f))?;
+        check_dates(&edit.fields)?;
+        if edit.unchanged() {
+            return one_with_project(conn, edit.current);
+        }
+        let row = edit.save(conn, &principal.actor())?;
+        one_with_project(conn, row)
+    })
+    .await
 }
 
 pub(crate) async fn remove(
@@ -240,15 +215,9 @@ pub(crate) async fn remove(
     (project_id, event_id): (i64, i64),
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    let principal = principal.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            projects::managed(conn, &principal, project_id)?;
-            let current = find(conn, project_id, event_id)?;
-            let expected = Expected::from_header(&if_match, current.version)?;
-            let snapshot = EventFields::from(&current);
-            write::delete::<Events>(conn, &principal.actor(), &current, expected, &snapshot)
-        })
-        .await
+    projects::under(state, principal, project_id, move |conn, principal, _| {
+        let current = find(conn, project_id, event_id)?;
+        edit::remove::<Events>(conn, &principal.actor(), &current, &if_match)
+    })
+    .await
 }

@@ -6,7 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::model::{IndicatorFields, IndicatorRow};
-use crate::projects::dto::plausible_date;
+use crate::validation::plausible_date;
 use crate::validation::{double_option, not_blank};
 
 /// The largest value of an indicator.

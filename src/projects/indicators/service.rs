@@ -8,12 +8,13 @@ use super::model::{IndicatorFields, IndicatorRow};
 use super::repo::{self, CreationOrder, Indicators, ListFilter};
 use crate::auth::Principal;
 use crate::db::DbConnection;
+use crate::edit::{self, Edit};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::IfMatch;
 use crate::http::AppState;
-use crate::pagination::{Cursor, Listing, PageRequest};
+use crate::pagination::PageRequest;
 use crate::projects::service as projects;
-use crate::write::{self, Actor, Expected};
+use crate::write::{self, Actor};
 
 /// Most indicators of one project (they are embedded in the project).
 pub const MAX_PER_PROJECT: i64 = 100;
@@ -41,27 +42,14 @@ pub(crate) fn list_request(
     Ok((IndicatorList(filter), page))
 }
 
-impl Listing for IndicatorList {
-    type Sort = CreationOrder;
-    type Row = IndicatorRow;
-    type Item = Indicator;
-
-    fn rows(
-        &self,
-        conn: &mut DbConnection,
-        page: &PageRequest<CreationOrder>,
-    ) -> ApiResult<Vec<IndicatorRow>> {
-        projects::find(conn, self.0.project_id)?;
-        repo::list(conn, &self.0, page)
-    }
-
-    fn cursor(row: &IndicatorRow, _: CreationOrder) -> Cursor {
-        repo::cursor_after(row)
-    }
-
-    fn render(_: &mut DbConnection, rows: Vec<IndicatorRow>) -> ApiResult<Vec<Indicator>> {
-        Ok(rows.into_iter().map(Indicator::from).collect())
-    }
+crate::listing! {
+    IndicatorList: CreationOrder, IndicatorRow => Indicator;
+    rows(IndicatorList(filter), conn, page) = {
+        projects::find(conn, filter.project_id)?;
+        repo::list(conn, filter, page)
+    };
+    cursor(row, _) = repo::cursor_after(row);
+    render(_, rows) = Ok(rows.into_iter().map(Indicator::from).collect());
 }
 
 pub(crate) async fn load(
@@ -122,17 +110,18 @@ pub(crate) async fn create(
     project_id: i64,
     body: CreateIndicator,
 ) -> ApiResult<Indicator> {
-    let principal = principal.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            let project = projects::managed(conn, &principal, project_id)?;
+    projects::under(
+        state,
+        principal,
+        project_id,
+        move |conn, principal, project| {
             let actor = principal.actor();
             let row = insert(conn, &actor, &body.into_fields(project.id))?;
             projects::touch(conn, &actor, &project, json!({"indicator_created": row.id}))?;
             Ok(Indicator::from(row))
-        })
-        .await
+        },
+    )
+    .await
 }
 
 pub(crate) async fn update(
@@ -142,33 +131,24 @@ pub(crate) async fn update(
     if_match: IfMatch,
     patch: UpdateIndicator,
 ) -> ApiResult<Indicator> {
-    let principal = principal.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            let project = projects::managed(conn, &principal, project_id)?;
+    projects::under(
+        state,
+        principal,
+        project_id,
+        move |conn, principal, project| {
             let current = find(conn, project_id, indicator_id)?;
-            let expected = Expected::from_header(&if_match, current.version)?;
-            let before = IndicatorFields::from(&current);
-            let mut fields = before.clone();
-            patch.apply(&mut fields);
-            if before == fields {
-                return Ok(Indicator::from(current));
+            let edit = Edit::<Indicators>::begin(current, &if_match, |f| patch.apply(f))?;
+            if edit.unchanged() {
+                return Ok(Indicator::from(edit.current));
             }
-            check_name_free(conn, &fields, Some(current.id))?;
+            check_name_free(conn, &edit.fields, Some(edit.current.id))?;
             let actor = principal.actor();
-            let row = write::update::<Indicators, _>(
-                conn,
-                &actor,
-                &current,
-                expected,
-                &fields,
-                (&before, &fields),
-            )?;
+            let row = edit.save(conn, &actor)?;
             projects::touch(conn, &actor, &project, json!({"indicator_updated": row.id}))?;
             Ok(Indicator::from(row))
-        })
-        .await
+        },
+    )
+    .await
 }
 
 pub(crate) async fn remove(
@@ -177,16 +157,14 @@ pub(crate) async fn remove(
     (project_id, indicator_id): (i64, i64),
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    let principal = principal.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            let project = projects::managed(conn, &principal, project_id)?;
+    projects::under(
+        state,
+        principal,
+        project_id,
+        move |conn, principal, project| {
             let current = find(conn, project_id, indicator_id)?;
-            let expected = Expected::from_header(&if_match, current.version)?;
             let actor = principal.actor();
-            let snapshot = IndicatorFields::from(&current);
-            write::delete::<Indicators>(conn, &actor, &current, expected, &snapshot)?;
+            edit::remove::<Indicators>(conn, &actor, &current, &if_match)?;
             projects::touch(
                 conn,
                 &actor,
@@ -194,6 +172,7 @@ pub(crate) async fn remove(
                 json!({"indicator_deleted": current.id}),
             )?;
             Ok(())
-        })
-        .await
+        },
+    )
+    .await
 }
