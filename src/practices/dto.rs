@@ -9,7 +9,8 @@ use crate::domain::{Email, PracticeStatus, Slug, Teryt, UnitKind, Voivodeship, W
 use crate::list_query;
 use crate::organizations::dto::{Address, AddressInput, OrganizationSummary};
 use crate::positions::dto::{Attachment, AttachmentInput};
-use crate::projects::dto::{ProjectSummary, plausible_date};
+use crate::projects::dto::ProjectSummary;
+use crate::validation::plausible_date;
 use crate::validation::{double_option, double_option_object, not_blank, optional_object};
 
 // ------------------------------------------------------------------ categories

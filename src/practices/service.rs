@@ -31,6 +31,7 @@ use crate::organizations::dto::{Address, AddressInput, Organization, Organizatio
 use crate::pagination::{ById, Cursor, Listing, PageRequest};
 use crate::positions::dto::Attachment;
 use crate::positions::model::AttachmentData;
+use crate::validation::{set, trimmed};
 use crate::write::{self, Action, Actor, Expected};
 
 /// The most features one map holds; the base held some 500 practices.
@@ -70,10 +71,6 @@ fn validated(errors: Vec<FieldError>) -> ApiResult<()> {
     } else {
         Err(ApiError::validation(errors))
     }
-}
-
-fn trimmed(value: Option<String>) -> Option<String> {
-    value.map(|v| v.trim().to_owned())
 }
 
 // ------------------------------------------------------------------ the view
@@ -669,12 +666,6 @@ fn set_address(fields: &mut PracticeFields, address: AddressInput) {
 fn set_location(fields: &mut PracticeFields, location: Option<LocationInput>) {
     fields.lat_e6 = location.map(|l| to_micro(l.lat));
     fields.lon_e6 = location.map(|l| to_micro(l.lon));
-}
-
-fn set<T>(target: &mut T, value: Option<T>) {
-    if let Some(value) = value {
-        *target = value;
-    }
 }
 
 /// The stored state of a new draft.
