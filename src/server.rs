@@ -51,7 +51,8 @@ where
                 .configure(crate::projects::routes)
                 .configure(crate::projects::indicators::routes)
                 .configure(crate::projects::events::routes)
-                .configure(crate::consultations::routes),
+                .configure(crate::consultations::routes)
+                .configure(crate::changes::routes),
         )
         .configure(crate::health::routes)
 }

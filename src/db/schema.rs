@@ -461,3 +461,20 @@ diesel::allow_tables_to_appear_in_same_query!(
     consultation_transitions,
     consultation_comments,
 );
+
+diesel::table! {
+    /// The change feed (see migrations/*/2026-12-02-000140_i14_changes).
+    changes (id) {
+        id -> BigInt,
+        seq -> Nullable<BigInt>,
+        txid -> BigInt,
+        object_type -> Text,
+        object_id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        action -> Text,
+        public_action -> Nullable<Text>,
+        owner_id -> Nullable<BigInt>,
+        version -> BigInt,
+        occurred_at -> Timestamp,
+    }
+}
