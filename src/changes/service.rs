@@ -71,7 +71,11 @@ impl Reader {
                     ),
                 ));
             };
-            if self.types.as_ref().is_some_and(|t| !t.contains(&known.name)) {
+            if self
+                .types
+                .as_ref()
+                .is_some_and(|t| !t.contains(&known.name))
+            {
                 return Err(match (principal, known.scope) {
                     (Principal::Token(_), Some(scope)) => ApiError::new(
                         Code::InsufficientScope,

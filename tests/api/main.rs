@@ -7,6 +7,7 @@ mod associations;
 mod audit;
 mod auth;
 mod bad_bytes;
+mod changes;
 mod comments;
 mod consultations;
 mod errors;
