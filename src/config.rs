@@ -51,6 +51,8 @@ pub struct Config {
     pub client_timeout: Duration,
     /// How long requests in flight may still finish after SIGTERM.
     pub shutdown_timeout: Duration,
+    /// How long an `Idempotency-Key` and its stored response are kept.
+    pub idempotency_ttl: Duration,
 }
 
 /// `RAZEM_CLIENT_TIMEOUT` when unset (actix-web's own default for the head).
@@ -167,6 +169,9 @@ impl Config {
         )?);
         let shutdown_timeout =
             Duration::from_secs(parse_number(&get, "RAZEM_SHUTDOWN_TIMEOUT", 30, 0, 3600)?);
+        let idempotency_ttl = Duration::from_secs(
+            3600 * parse_number(&get, "RAZEM_IDEMPOTENCY_TTL_HOURS", 24, 1, 24 * 30)?,
+        );
         let login_max_failures =
             parse_number(&get, "RAZEM_LOGIN_MAX_FAILURES", 10, 1, 10_000)? as u32;
         let token_rate_limit =
@@ -265,6 +270,7 @@ impl Config {
             workers,
             client_timeout,
             shutdown_timeout,
+            idempotency_ttl,
         })
     }
 }

@@ -478,3 +478,18 @@ diesel::table! {
         occurred_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    /// Idempotency keys and their responses (2026-12-02-000141_i14_idempotency).
+    idempotency_keys (id) {
+        id -> BigInt,
+        caller -> Text,
+        idem_key -> Text,
+        fingerprint -> Text,
+        status -> Nullable<Integer>,
+        headers -> Nullable<Text>,
+        body -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
