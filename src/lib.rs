@@ -31,4 +31,5 @@ pub mod time;
 pub mod tokens;
 pub mod users;
 pub mod validation;
+pub mod webhooks;
 pub mod write;

@@ -47,6 +47,7 @@ data need no token; a partner token needs the read scope of the resource. Use *A
         (name = "indicators", description = "Measured results of a project with their progress (achieved as a percentage of the target)"),
         (name = "events", description = "Conferences, trainings, workshops, study visits, competitions and meetings of projects, and the calendar of all of them"),
         (name = "consultations", description = "Consultations of drafts with their windows by the clock, the standard comment table (uwagi), the organizer's dispositions and the published report"),
+        (name = "webhooks", description = "Signed deliveries of the change feed to partner organizations (Standard Webhooks)"),
         (name = "changes", description = "The change feed: every committed create, update and delete, with tombstones, for partners that mirror Razem"),
     ),
     components(

@@ -52,7 +52,8 @@ where
                 .configure(crate::projects::indicators::routes)
                 .configure(crate::projects::events::routes)
                 .configure(crate::consultations::routes)
-                .configure(crate::changes::routes),
+                .configure(crate::changes::routes)
+                .configure(crate::webhooks::routes),
         )
         .configure(crate::health::routes)
 }

@@ -98,18 +98,34 @@ impl Reader {
             None => true,
             Some(ids) => row.owner_id.is_some_and(|owner| ids.contains(&owner)),
         };
-        let action = if insider {
-            Some(row.action.as_str())
+        if insider {
+            parse_action(&row.action)
         } else {
-            row.public_action.as_deref()
-        };
-        match action? {
-            "created" => Some(ChangeAction::Created),
-            "updated" => Some(ChangeAction::Updated),
-            "deleted" => Some(ChangeAction::Deleted),
-            _ => None,
+            parse_action(row.public_action.as_deref()?)
         }
     }
+}
+
+pub fn parse_action(stored: &str) -> Option<ChangeAction> {
+    match stored {
+        "created" => Some(ChangeAction::Created),
+        "updated" => Some(ChangeAction::Updated),
+        "deleted" => Some(ChangeAction::Deleted),
+        _ => None,
+    }
+}
+
+/// A numbered event as the feed (and a webhook) shows it with `action`.
+pub fn render(row: &ChangeRow, action: ChangeAction) -> Option<Change> {
+    Some(Change {
+        seq: row.seq?,
+        action,
+        object_type: row.object_type.clone(),
+        id: row.object_id,
+        version: row.version,
+        occurred_at: crate::time::to_utc(row.occurred_at),
+        url: types::url(&row.object_type, row.object_id, row.parent_id),
+    })
 }
 
 /// `GET /changes`: the page after `cursor` and the cursor after it.
@@ -150,17 +166,7 @@ pub async fn list(
             };
             let items = rows
                 .iter()
-                .filter_map(|row| {
-                    Some(Change {
-                        seq: row.seq?,
-                        action: reader.action(row)?,
-                        object_type: row.object_type.clone(),
-                        id: row.object_id,
-                        version: row.version,
-                        occurred_at: crate::time::to_utc(row.occurred_at),
-                        url: types::url(&row.object_type, row.object_id, row.parent_id),
-                    })
-                })
+                .filter_map(|row| render(row, reader.action(row)?))
                 .collect();
             Ok(ChangePage {
                 items,

@@ -98,18 +98,97 @@ pub(super) fn emit<T: Versioned>(
     };
     let was = before.is_some_and(|row| T::audience(row).public);
     let is = after.is_some_and(|row| T::audience(row).public);
-    diesel::insert_into(changes::table)
+    let public_action = action.public(was, is);
+    let owner = T::audience(row).owner;
+    let now = crate::time::now();
+    let change_id = diesel::insert_into(changes::table)
         .values(NewChange {
             object_type: T::OBJECT,
             object_id: T::id(row),
             parent_id: T::parent(row),
             action: action.as_str(),
-            public_action: action.public(was, is).map(FeedAction::as_str),
-            owner_id: T::audience(row).owner,
+            public_action: public_action.map(FeedAction::as_str),
+            owner_id: owner,
             version: T::version(row),
-            occurred_at: crate::time::now(),
+            occurred_at: now,
         })
-        .execute(conn)?;
+        .returning(changes::id)
+        .get_result::<i64>(conn)?;
+    fan_out(
+        conn,
+        change_id,
+        T::OBJECT,
+        action,
+        public_action,
+        owner,
+        now,
+    )
+}
+
+/// Writes the webhook deliveries of a change, in its transaction (the outbox): to the
+/// owner's subscriptions what insiders see, to every other subscription what the
+/// public sees, each only if the subscription wants the type and that action.
+fn fan_out(
+    conn: &mut DbConnection,
+    change_id: i64,
+    object_type: &str,
+    action: FeedAction,
+    public_action: Option<FeedAction>,
+    owner: Option<i64>,
+    now: chrono::NaiveDateTime,
+) -> ApiResult<()> {
+    use crate::db::schema::webhook_deliveries as d;
+    use crate::db::schema::webhooks as w;
+    use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
+    let wants_type = format!("%,{},%", object_type.replace('_', "\\_"));
+    let columns = (
+        d::webhook_id,
+        d::change_id,
+        d::event,
+        d::action,
+        d::status,
+        d::attempts,
+        d::next_attempt_at,
+        d::created_at,
+    );
+    let values = |action: FeedAction| {
+        (
+            w::id,
+            Some(change_id).into_sql::<Nullable<BigInt>>(),
+            "change".into_sql::<Text>(),
+            Some(action.as_str()).into_sql::<Nullable<Text>>(),
+            "pending".into_sql::<Text>(),
+            0.into_sql::<Integer>(),
+            now.into_sql::<Timestamp>(),
+            now.into_sql::<Timestamp>(),
+        )
+    };
+    let wants_action = |action: FeedAction| format!("%,{},%", action.as_str());
+    if let Some(owner) = owner {
+        let targets = w::table
+            .filter(w::active)
+            .filter(w::organization_id.eq(owner))
+            .filter(w::types.like(wants_type.clone()).escape('\\'))
+            .filter(w::actions.like(wants_action(action)))
+            .select(values(action));
+        diesel::insert_into(d::table)
+            .values(targets)
+            .into_columns(columns)
+            .execute(conn)?;
+    }
+    if let Some(public_action) = public_action {
+        // Ids start at 1: `<> 0` is every organization.
+        let targets = w::table
+            .filter(w::active)
+            .filter(w::organization_id.ne(owner.unwrap_or(0)))
+            .filter(w::types.like(wants_type).escape('\\'))
+            .filter(w::actions.like(wants_action(public_action)))
+            .select(values(public_action));
+        diesel::insert_into(d::table)
+            .values(targets)
+            .into_columns(columns)
+            .execute(conn)?;
+    }
     Ok(())
 }
 
