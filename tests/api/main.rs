@@ -29,3 +29,4 @@ mod teryt;
 mod throttling;
 mod tokens;
 mod users;
+mod webhooks;
