@@ -294,6 +294,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     crate::openapi::SecuritySchemes.modify(&mut doc);
     crate::openapi::TokenScopes.modify(&mut doc);
     crate::idempotency::openapi::Documented.modify(&mut doc);
+    crate::webhooks::openapi::Documented.modify(&mut doc);
     crate::openapi::CommonErrors.modify(&mut doc);
     doc
 }

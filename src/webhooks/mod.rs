@@ -4,6 +4,7 @@
 pub mod address;
 pub mod dto;
 pub mod handlers;
+pub mod openapi;
 pub mod repo;
 pub mod service;
 pub mod sign;
