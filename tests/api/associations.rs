@@ -11,7 +11,11 @@ async fn demo_alliance_and_its_nine_associations_are_served() {
     let app = spawn_app().await;
     app.seed_demo();
     app.seed_demo();
-    let opos = app.get("/api/v1/associations/opos", None).await;
+    let opos = app
+        .anonymous()
+        .get("/api/v1/associations/opos")
+        .send()
+        .await;
     assert_eq!(opos.status, StatusCode::OK);
     assert_eq!(opos.json["short_name"], "OPOS");
     assert_eq!(opos.json["kind"], "alliance");
@@ -20,7 +24,9 @@ async fn demo_alliance_and_its_nine_associations_are_served() {
         "Ogólnopolskie Porozumienie Organizacji Samorządowych"
     );
     let associations = app
-        .get("/api/v1/associations?kind=association&limit=100", None)
+        .anonymous()
+        .get("/api/v1/associations?kind=association&limit=100")
+        .send()
         .await;
     let names: Vec<&str> = associations.json["items"]
         .as_array()
@@ -36,16 +42,24 @@ async fn demo_alliance_and_its_nine_associations_are_served() {
     ] {
         assert!(names.contains(&name), "{name} in {names:?}");
     }
-    let all = app.get("/api/v1/associations?limit=100", None).await;
+    let all = app
+        .anonymous()
+        .get("/api/v1/associations?limit=100")
+        .send()
+        .await;
     assert_eq!(
         all.json["items"].as_array().unwrap().len(),
         13,
         "alliance, 9 associations, 3 national associations"
     );
-    app.get("/api/v1/associations/ks", None)
+    app.anonymous()
+        .get("/api/v1/associations/ks")
+        .send()
         .await
         .assert_problem(404, "not_found");
-    app.get("/api/v1/associations?kind=jst", None)
+    app.anonymous()
+        .get("/api/v1/associations?kind=jst")
+        .send()
         .await
         .assert_problem(400, "invalid_query");
 }
@@ -55,7 +69,9 @@ async fn editor_of_one_association_cannot_change_another() {
     let app = spawn_app().await;
     app.seed_demo();
     let slaski = app
-        .get("/api/v1/associations/slaski-zwiazek-gmin-i-powiatow", None)
+        .anonymous()
+        .get("/api/v1/associations/slaski-zwiazek-gmin-i-powiatow")
+        .send()
         .await;
     let slaski_id = slaski.json["id"].as_i64().unwrap();
     let (_, editor) = app
@@ -63,12 +79,11 @@ async fn editor_of_one_association_cannot_change_another() {
         .await;
 
     let own = app
-        .patch(
-            "/api/v1/associations/slaski-zwiazek-gmin-i-powiatow",
-            &json!({"website": "https://www.silesia.org.pl"}),
-            Some(&editor),
-            Some("\"1\""),
-        )
+        .with_token(&editor)
+        .patch("/api/v1/associations/slaski-zwiazek-gmin-i-powiatow")
+        .json(json!({"website": "https://www.silesia.org.pl"}))
+        .if_match(1)
+        .send()
         .await;
     assert_eq!(own.status, StatusCode::OK, "{}", own.text);
     assert_eq!(own.json["website"], "https://www.silesia.org.pl");
@@ -81,12 +96,11 @@ async fn editor_of_one_association_cannot_change_another() {
             .unwrap()
     });
     let other = app
-        .patch(
-            "/api/v1/associations/zwiazek-gmin-lubelszczyzny",
-            &json!({"name": "Przejęty"}),
-            Some(&editor),
-            Some("\"1\""),
-        )
+        .with_token(&editor)
+        .patch("/api/v1/associations/zwiazek-gmin-lubelszczyzny")
+        .json(json!({"name": "Przejęty"}))
+        .if_match(1)
+        .send()
         .await;
     other.assert_problem(403, "forbidden");
     let after: (String, i64) = app.with_conn(|conn| {
@@ -99,44 +113,40 @@ async fn editor_of_one_association_cannot_change_another() {
     assert_eq!(before, after, "the other association is unchanged");
 
     let anonymous = app
-        .patch(
-            "/api/v1/associations/zwiazek-gmin-lubelszczyzny",
-            &json!({"name": "Przejęty"}),
-            None,
-            Some("\"1\""),
-        )
+        .anonymous()
+        .patch("/api/v1/associations/zwiazek-gmin-lubelszczyzny")
+        .json(json!({"name": "Przejęty"}))
+        .if_match(1)
+        .send()
         .await;
     anonymous.assert_problem(401, "authentication_required");
 
     let admin = app.admin().await;
     let by_admin = app
-        .patch(
-            "/api/v1/associations/zwiazek-gmin-lubelszczyzny",
-            &json!({"short_name": "ZGL"}),
-            Some(&admin),
-            Some("\"1\""),
-        )
+        .with_token(&admin)
+        .patch("/api/v1/associations/zwiazek-gmin-lubelszczyzny")
+        .json(json!({"short_name": "ZGL"}))
+        .if_match(1)
+        .send()
         .await;
     assert_eq!(by_admin.status, StatusCode::OK);
     assert_eq!(by_admin.json["short_name"], "ZGL");
     assert_eq!(by_admin.json["version"], 2);
 
     let kind_change = app
-        .patch(
-            "/api/v1/associations/slaski-zwiazek-gmin-i-powiatow",
-            &json!({"kind": "alliance"}),
-            Some(&editor),
-            Some("\"2\""),
-        )
+        .with_token(&editor)
+        .patch("/api/v1/associations/slaski-zwiazek-gmin-i-powiatow")
+        .json(json!({"kind": "alliance"}))
+        .if_match(2)
+        .send()
         .await;
     kind_change.assert_problem(403, "forbidden");
     let to_jst = app
-        .patch(
-            "/api/v1/associations/slaski-zwiazek-gmin-i-powiatow",
-            &json!({"kind": "jst"}),
-            Some(&admin),
-            Some("\"2\""),
-        )
+        .with_token(&admin)
+        .patch("/api/v1/associations/slaski-zwiazek-gmin-i-powiatow")
+        .json(json!({"kind": "jst"}))
+        .if_match(2)
+        .send()
         .await;
     to_jst.assert_problem(422, "validation_failed");
 }
@@ -145,8 +155,7 @@ async fn editor_of_one_association_cannot_change_another() {
 async fn associations_are_created_by_admins_only() {
     let app = spawn_app().await;
     let admin = app.admin().await;
-    let created = app
-        .post("/api/v1/associations", &json!({"name": "Związek Gmin Warmińsko-Mazurskich", "kind": "association", "address": {"voivodeship": "warmińsko-mazurskie"}}), Some(&admin))
+    let created = app.with_token(&admin).post("/api/v1/associations").json(json!({"name": "Związek Gmin Warmińsko-Mazurskich", "kind": "association", "address": {"voivodeship": "warmińsko-mazurskie"}})).send()
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     assert_eq!(
@@ -154,11 +163,10 @@ async fn associations_are_created_by_admins_only() {
         Some(format!("/api/v1/associations/{}", created.json["id"]).as_str())
     );
     let not_association = app
-        .post(
-            "/api/v1/associations",
-            &json!({"name": "Fundacja", "kind": "ngo"}),
-            Some(&admin),
-        )
+        .with_token(&admin)
+        .post("/api/v1/associations")
+        .json(json!({"name": "Fundacja", "kind": "ngo"}))
+        .send()
         .await;
     not_association.assert_problem(422, "validation_failed");
     assert_eq!(not_association.error_fields(), vec!["kind"]);

@@ -23,27 +23,26 @@ async fn writes_are_audited_with_actor_request_id_and_changes() {
         .await;
     assert_eq!(created.status, StatusCode::CREATED);
     let id = created.json["id"].as_i64().unwrap();
-    app.patch(
-        &format!("/api/v1/organizations/{id}"),
-        &json!({"city_does_not_exist": 1}),
-        Some(&admin),
-        Some("\"1\""),
-    )
-    .await
-    .assert_problem(422, "validation_failed");
-    app.patch(
-        &format!("/api/v1/organizations/{id}"),
-        &json!({"short_name": "FR"}),
-        Some(&admin),
-        Some("\"1\""),
-    )
-    .await;
+    app.with_token(&admin)
+        .patch(format!("/api/v1/organizations/{id}"))
+        .json(json!({"city_does_not_exist": 1}))
+        .if_match(1)
+        .send()
+        .await
+        .assert_problem(422, "validation_failed");
+    app.with_token(&admin)
+        .patch(format!("/api/v1/organizations/{id}"))
+        .json(json!({"short_name": "FR"}))
+        .if_match(1)
+        .send()
+        .await;
 
     let log = app
-        .get(
-            &format!("/api/v1/audit?object_type=organization&object_id={id}"),
-            Some(&admin),
-        )
+        .with_token(&admin)
+        .get(format!(
+            "/api/v1/audit?object_type=organization&object_id={id}"
+        ))
+        .send()
         .await;
     assert_eq!(log.status, StatusCode::OK, "{}", log.text);
     let items = log.json["items"].as_array().unwrap();
@@ -61,22 +60,24 @@ async fn writes_are_audited_with_actor_request_id_and_changes() {
     assert_eq!(items[1]["changes"]["name"], "Fundacja Razem");
 
     let by_actor = app
-        .get(
-            &format!("/api/v1/audit?actor={admin_id}&limit=1"),
-            Some(&admin),
-        )
+        .with_token(&admin)
+        .get(format!("/api/v1/audit?actor={admin_id}&limit=1"))
+        .send()
         .await;
     assert_eq!(by_actor.json["items"].as_array().unwrap().len(), 1);
     let cursor = by_actor.json["next_cursor"].as_str().unwrap();
     let next = app
-        .get(
-            &format!("/api/v1/audit?actor={admin_id}&limit=1&cursor={cursor}"),
-            Some(&admin),
-        )
+        .with_token(&admin)
+        .get(format!(
+            "/api/v1/audit?actor={admin_id}&limit=1&cursor={cursor}"
+        ))
+        .send()
         .await;
     assert_ne!(next.json["items"][0]["id"], by_actor.json["items"][0]["id"]);
     let since = app
-        .get("/api/v1/audit?since=2999-01-01T00:00:00Z", Some(&admin))
+        .with_token(&admin)
+        .get("/api/v1/audit?since=2999-01-01T00:00:00Z")
+        .send()
         .await;
     assert_eq!(since.json["items"].as_array().unwrap().len(), 0);
 }
@@ -138,16 +139,24 @@ async fn only_admins_read_the_audit_log() {
     let opos = app.id_of("opos").await;
     let (_, editor) = app.user("e@example.org", Role::Editor, &[opos]).await;
     let (_, viewer) = app.user("v@example.org", Role::Viewer, &[]).await;
-    app.get("/api/v1/audit", None)
+    app.anonymous()
+        .get("/api/v1/audit")
+        .send()
         .await
         .assert_problem(401, "authentication_required");
-    app.get("/api/v1/audit", Some(&viewer))
+    app.with_token(&viewer)
+        .get("/api/v1/audit")
+        .send()
         .await
         .assert_problem(403, "forbidden");
-    app.get("/api/v1/audit", Some(&editor))
+    app.with_token(&editor)
+        .get("/api/v1/audit")
+        .send()
         .await
         .assert_problem(403, "forbidden");
-    app.get("/api/v1/audit?since=yesterday", Some(&app.admin().await))
+    app.with_token(&app.admin().await)
+        .get("/api/v1/audit?since=yesterday")
+        .send()
         .await
         .assert_problem(400, "invalid_query");
 }

@@ -8,13 +8,18 @@ use crate::helpers::{PASSWORD, spawn_app};
 async fn login_and_me() {
     let app = spawn_app().await;
     app.seed_demo();
-    let opos = app.get("/api/v1/associations/opos", None).await.json["id"]
+    let opos = app
+        .anonymous()
+        .get("/api/v1/associations/opos")
+        .send()
+        .await
+        .json["id"]
         .as_i64()
         .unwrap();
     let (id, token) = app
         .user("Redakcja@Example.org", Role::Editor, &[opos])
         .await;
-    let me = app.get("/api/v1/me", Some(&token)).await;
+    let me = app.with_token(&token).get("/api/v1/me").send().await;
     assert_eq!(me.status, StatusCode::OK, "{}", me.text);
     assert_eq!(me.json["id"], id);
     assert_eq!(
@@ -27,11 +32,10 @@ async fn login_and_me() {
     assert_eq!(me.header("cache-control"), Some("no-store"));
 
     let login = app
-        .post(
-            "/api/v1/auth/login",
-            &json!({"email": "REDAKCJA@example.org", "password": PASSWORD}),
-            None,
-        )
+        .anonymous()
+        .post("/api/v1/auth/login")
+        .json(json!({"email": "REDAKCJA@example.org", "password": PASSWORD}))
+        .send()
         .await;
     assert_eq!(login.status, StatusCode::OK);
     assert_eq!(login.json["token_type"], "Bearer");
@@ -43,28 +47,25 @@ async fn wrong_credentials_answer_alike() {
     let app = spawn_app().await;
     app.user("someone@example.org", Role::Viewer, &[]).await;
     let wrong_password = app
-        .post(
-            "/api/v1/auth/login",
-            &json!({"email": "someone@example.org", "password": "not the password"}),
-            None,
-        )
+        .anonymous()
+        .post("/api/v1/auth/login")
+        .json(json!({"email": "someone@example.org", "password": "not the password"}))
+        .send()
         .await;
     wrong_password.assert_problem(401, "invalid_credentials");
     let unknown = app
-        .post(
-            "/api/v1/auth/login",
-            &json!({"email": "nobody@example.org", "password": "not the password"}),
-            None,
-        )
+        .anonymous()
+        .post("/api/v1/auth/login")
+        .json(json!({"email": "nobody@example.org", "password": "not the password"}))
+        .send()
         .await;
     unknown.assert_problem(401, "invalid_credentials");
     assert_eq!(wrong_password.json["detail"], unknown.json["detail"]);
     let missing = app
-        .post(
-            "/api/v1/auth/login",
-            &json!({"email": "x@example.org"}),
-            None,
-        )
+        .anonymous()
+        .post("/api/v1/auth/login")
+        .json(json!({"email": "x@example.org"}))
+        .send()
         .await;
     missing.assert_problem(422, "validation_failed");
 }
@@ -89,12 +90,11 @@ async fn forged_expired_and_malformed_tokens_are_401() {
     let secret = "test-secret-that-is-at-least-32-bytes-long";
     let good = json!({"sub": id.to_string(), "iss": "razem", "aud": "razem-api", "iat": now, "exp": now + 600});
     assert_eq!(
-        app.get(
-            "/api/v1/me",
-            Some(&sign(secret, good.clone(), Some(&kid), Algorithm::HS256))
-        )
-        .await
-        .status,
+        app.with_token(sign(secret, good.clone(), Some(&kid), Algorithm::HS256))
+            .get("/api/v1/me")
+            .send()
+            .await
+            .status,
         StatusCode::OK
     );
 
@@ -218,7 +218,7 @@ async fn forged_expired_and_malformed_tokens_are_401() {
         ("garbage", "not.a.token".to_owned(), "invalid_token"),
     ];
     for (name, token, code) in cases {
-        let response = app.get("/api/v1/me", Some(&token)).await;
+        let response = app.with_token(&token).get("/api/v1/me").send().await;
         assert_eq!(
             response.status,
             StatusCode::UNAUTHORIZED,
@@ -229,7 +229,9 @@ async fn forged_expired_and_malformed_tokens_are_401() {
         assert!(response.header("www-authenticate").is_some(), "{name}");
     }
     let unsigned = format!("{}.", token.rsplit_once('.').unwrap().0);
-    app.get("/api/v1/me", Some(&unsigned))
+    app.with_token(&unsigned)
+        .get("/api/v1/me")
+        .send()
         .await
         .assert_problem(401, "invalid_token");
     let basic = app
@@ -240,7 +242,9 @@ async fn forged_expired_and_malformed_tokens_are_401() {
         )
         .await;
     basic.assert_problem(401, "invalid_token");
-    app.get("/api/v1/me", None)
+    app.anonymous()
+        .get("/api/v1/me")
+        .send()
         .await
         .assert_problem(401, "authentication_required");
 }
@@ -264,27 +268,27 @@ async fn deactivated_accounts_lose_access_at_once() {
     let admin = app.admin().await;
     let (id, token) = app.user("leaving@example.org", Role::Viewer, &[]).await;
     assert_eq!(
-        app.get("/api/v1/me", Some(&token)).await.status,
+        app.with_token(&token).get("/api/v1/me").send().await.status,
         StatusCode::OK
     );
     let deactivated = app
-        .patch(
-            &format!("/api/v1/users/{id}"),
-            &json!({"active": false}),
-            Some(&admin),
-            Some("\"1\""),
-        )
+        .with_token(&admin)
+        .patch(format!("/api/v1/users/{id}"))
+        .json(json!({"active": false}))
+        .if_match(1)
+        .send()
         .await;
     assert_eq!(deactivated.status, StatusCode::OK, "{}", deactivated.text);
-    app.get("/api/v1/me", Some(&token))
+    app.with_token(&token)
+        .get("/api/v1/me")
+        .send()
         .await
         .assert_problem(401, "invalid_token");
     let login = app
-        .post(
-            "/api/v1/auth/login",
-            &json!({"email": "leaving@example.org", "password": PASSWORD}),
-            None,
-        )
+        .anonymous()
+        .post("/api/v1/auth/login")
+        .json(json!({"email": "leaving@example.org", "password": PASSWORD}))
+        .send()
         .await;
     login.assert_problem(401, "invalid_credentials");
 }

@@ -2,9 +2,6 @@
 //! records, eligibility, numbering under concurrent submissions, amendments,
 //! dispositions, the publication rule and the report as JSON and CSV byte for byte.
 
-use actix_http::Request;
-use actix_web::body::MessageBody;
-use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use chrono::Utc;
@@ -41,37 +38,12 @@ fn recorded(submitter: Value, channel: &str, received_at: &str, content: &str) -
     body
 }
 
-async fn put_if_match<S, B>(
-    app: &TestApp<S>,
-    path: &str,
-    body: &Value,
-    token: Option<&str>,
-    if_match: Option<&str>,
-) -> TestResponse
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
-    let mut request = TestRequest::put().uri(path).set_json(body);
-    if let Some(token) = token {
-        request = request.insert_header(("Authorization", format!("Bearer {token}")));
-    }
-    if let Some(tag) = if_match {
-        request = request.insert_header(("If-Match", tag));
-    }
-    app.send(request).await
-}
-
-async fn get_accept<S, B>(
-    app: &TestApp<S>,
+async fn get_accept(
+    app: &TestApp,
     path: &str,
     accept: Option<&str>,
     token: Option<&str>,
-) -> TestResponse
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+) -> TestResponse {
     let mut request = TestRequest::get().uri(path);
     if let Some(accept) = accept {
         request = request.insert_header(("Accept", accept));
@@ -82,12 +54,13 @@ where
     app.send(request).await
 }
 
-async fn submit<S, B>(app: &TestApp<S>, id: i64, body: &Value, token: &str) -> Value
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
-    let response = app.post(&comments_path(id), body, Some(token)).await;
+async fn submit(app: &TestApp, id: i64, body: &Value, token: &str) -> Value {
+    let response = app
+        .with_token(token)
+        .post(comments_path(id))
+        .json(body)
+        .send()
+        .await;
     assert_eq!(
         response.status,
         StatusCode::CREATED,
@@ -98,28 +71,16 @@ where
 }
 
 /// Decides on a comment (with its current ETag) as `token`.
-async fn decide<S, B>(
-    app: &TestApp<S>,
-    token: &str,
-    id: i64,
-    comment_id: i64,
-    body: Value,
-) -> TestResponse
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+async fn decide(app: &TestApp, token: &str, id: i64, comment_id: i64, body: Value) -> TestResponse {
     let path = format!("{}/{comment_id}", comments_path(id));
-    let current = app.get(&path, Some(token)).await;
+    let current = app.with_token(token).get(&path).send().await;
     assert_eq!(current.status, StatusCode::OK, "{}", current.text);
-    put_if_match(
-        app,
-        &format!("{path}/disposition"),
-        &body,
-        Some(token),
-        Some(&current.etag()),
-    )
-    .await
+    app.with_token(token)
+        .put(format!("{path}/disposition"))
+        .json(&body)
+        .if_match(current.etag())
+        .send()
+        .await
 }
 
 fn comment_count(app_conn: &mut razem::db::DbConnection, id: i64) -> i64 {
@@ -145,11 +106,7 @@ fn stored_disposition(
         .unwrap()
 }
 
-async fn comment_token<S, B>(app: &TestApp<S>, w: &World, organization_id: i64) -> String
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+async fn comment_token(app: &TestApp, w: &World, organization_id: i64) -> String {
     app.api_token(
         &w.admin,
         organization_id,
@@ -176,19 +133,34 @@ async fn comments_are_taken_only_inside_the_window() {
         .unwrap();
 
     let body = comment("Program przewiduje wyłącznie roczne konkursy ofert.");
-    app.post(&comments_path(future), &body, Some(&token))
+    app.with_token(&token)
+        .post(comments_path(future))
+        .json(&body)
+        .send()
         .await
         .assert_problem(409, "consultation_not_open");
-    app.post(&comments_path(past), &body, Some(&token))
+    app.with_token(&token)
+        .post(comments_path(past))
+        .json(&body)
+        .send()
         .await
         .assert_problem(409, "consultation_closed");
-    app.post(&comments_path(cancelled), &body, Some(&token))
+    app.with_token(&token)
+        .post(comments_path(cancelled))
+        .json(&body)
+        .send()
         .await
         .assert_problem(409, "consultation_cancelled");
-    app.post(&comments_path(draft), &body, Some(&token))
+    app.with_token(&token)
+        .post(comments_path(draft))
+        .json(&body)
+        .send()
         .await
         .assert_problem(404, "not_found");
-    app.post(&comments_path(current), &body, None)
+    app.anonymous()
+        .post(comments_path(current))
+        .json(&body)
+        .send()
         .await
         .assert_problem(401, "authentication_required");
     for id in [future, past, cancelled, draft] {
@@ -196,7 +168,12 @@ async fn comments_are_taken_only_inside_the_window() {
     }
 
     let before = Utc::now();
-    let created = app.post(&comments_path(current), &body, Some(&token)).await;
+    let created = app
+        .with_token(&token)
+        .post(comments_path(current))
+        .json(&body)
+        .send()
+        .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     let comment_id = created.json["id"].as_i64().unwrap();
     let path = format!("{}/{comment_id}", comments_path(current));
@@ -218,13 +195,15 @@ async fn comments_are_taken_only_inside_the_window() {
     assert_eq!(body["disposition"]["decided_at"], Value::Null);
     let received: chrono::DateTime<Utc> = body["received_at"].as_str().unwrap().parse().unwrap();
     assert!(received >= before - chrono::Duration::seconds(1) && received <= Utc::now());
-    let read = app.get(&path, None).await;
+    let read = app.anonymous().get(&path).send().await;
     assert_eq!(read.status, StatusCode::OK);
     assert_eq!(read.json, created.json);
     assert_eq!(app.with_conn(|conn| comment_count(conn, current)), 1);
     assert_eq!(app.audit_count("consultation_comment", comment_id), 1);
     let consultation = app
-        .get(&format!("/api/v1/consultations/{current}"), None)
+        .anonymous()
+        .get(format!("/api/v1/consultations/{current}"))
+        .send()
         .await;
     assert_eq!(consultation.json["comment_count"], 1);
     assert_eq!(
@@ -247,10 +226,16 @@ async fn a_token_comments_for_its_own_organization_only() {
 
     let mut impersonating = comment("W imieniu innej organizacji.");
     impersonating["submitter_id"] = json!(w.przystan);
-    app.post(&path, &impersonating, Some(&token))
+    app.with_token(&token)
+        .post(&path)
+        .json(&impersonating)
+        .send()
         .await
         .assert_problem(403, "forbidden");
-    app.post(&path, &comment("Bez uprawnień."), Some(&read_only))
+    app.with_token(&read_only)
+        .post(&path)
+        .json(comment("Bez uprawnień."))
+        .send()
         .await
         .assert_problem(403, "insufficient_scope");
     let recording = recorded(
@@ -259,17 +244,25 @@ async fn a_token_comments_for_its_own_organization_only() {
         &days(-1),
         "Przez token.",
     );
-    app.post(&path, &recording, Some(&token))
+    app.with_token(&token)
+        .post(&path)
+        .json(&recording)
+        .send()
         .await
         .assert_problem(403, "insufficient_scope");
     let mut dated = comment("Z datą.");
     dated["received_at"] = json!(days(-1));
-    let response = app.post(&path, &dated, Some(&token)).await;
+    let response = app.with_token(&token).post(&path).json(&dated).send().await;
     response.assert_problem(422, "validation_failed");
     assert_eq!(response.error_fields(), vec!["received_at"]);
     let mut person = comment("Jako osoba.");
     person["submitter_name"] = json!("Jan Kowalski");
-    let response = app.post(&path, &person, Some(&token)).await;
+    let response = app
+        .with_token(&token)
+        .post(&path)
+        .json(&person)
+        .send()
+        .await;
     response.assert_problem(422, "validation_failed");
     assert_eq!(response.error_fields(), vec!["submitter_name"]);
     assert_eq!(
@@ -324,23 +317,33 @@ async fn editors_comment_for_their_associations() {
     );
     let mut other = comment("Cudza uwaga.");
     other["submitter_id"] = json!(w.lubelszczyzna);
-    app.post(&path, &other, Some(&w.commenter_editor))
+    app.with_token(&w.commenter_editor)
+        .post(&path)
+        .json(&other)
+        .send()
         .await
         .assert_problem(403, "forbidden");
-    let ambiguous = app.post(&path, &comment("Czyja?"), Some(&two_hats)).await;
+    let ambiguous = app
+        .with_token(&two_hats)
+        .post(&path)
+        .json(comment("Czyja?"))
+        .send()
+        .await;
     ambiguous.assert_problem(422, "validation_failed");
     assert_eq!(ambiguous.error_fields(), vec!["submitter_id"]);
     let chosen = submit(&app, id, &other, &two_hats).await;
     assert_eq!(chosen["submitter_id"], w.lubelszczyzna);
-    app.post(&path, &comment("Czytelnik."), Some(&w.viewer))
+    app.with_token(&w.viewer)
+        .post(&path)
+        .json(comment("Czytelnik."))
+        .send()
         .await
         .assert_problem(403, "forbidden");
     let own = app
-        .post(
-            &path,
-            &comment("Własny projekt."),
-            Some(&w.organizer_editor),
-        )
+        .with_token(&w.organizer_editor)
+        .post(&path)
+        .json(comment("Własny projekt."))
+        .send()
         .await;
     own.assert_problem(422, "validation_failed");
     assert_eq!(own.json["errors"][0]["code"], "own_consultation");
@@ -367,10 +370,16 @@ async fn the_organizer_records_comments_from_other_channels() {
     let mut in_window = letter.clone();
     in_window["received_at"] = json!(received_at);
 
-    app.post(&path, &in_window, Some(&w.other_editor))
+    app.with_token(&w.other_editor)
+        .post(&path)
+        .json(&in_window)
+        .send()
         .await
         .assert_problem(403, "forbidden");
-    app.post(&path, &in_window, Some(&w.commenter_editor))
+    app.with_token(&w.commenter_editor)
+        .post(&path)
+        .json(&in_window)
+        .send()
         .await
         .assert_problem(403, "forbidden");
     for (when, code) in [
@@ -380,23 +389,39 @@ async fn the_organizer_records_comments_from_other_channels() {
     ] {
         let mut body = letter.clone();
         body["received_at"] = json!(when);
-        let response = app.post(&path, &body, Some(&w.organizer_editor)).await;
+        let response = app
+            .with_token(&w.organizer_editor)
+            .post(&path)
+            .json(&body)
+            .send()
+            .await;
         response.assert_problem(422, "validation_failed");
         assert_eq!(response.json["errors"][0]["code"], code, "{when}");
     }
     let mut undated = letter.clone();
     undated.as_object_mut().unwrap().remove("received_at");
-    let response = app.post(&path, &undated, Some(&w.organizer_editor)).await;
+    let response = app
+        .with_token(&w.organizer_editor)
+        .post(&path)
+        .json(&undated)
+        .send()
+        .await;
     response.assert_problem(422, "validation_failed");
     assert_eq!(response.error_fields(), vec!["received_at"]);
     let mut both = in_window.clone();
     both["submitter_name"] = json!("Jan Kowalski");
-    app.post(&path, &both, Some(&w.organizer_editor))
+    app.with_token(&w.organizer_editor)
+        .post(&path)
+        .json(&both)
+        .send()
         .await
         .assert_problem(422, "validation_failed");
     let mut neither = in_window.clone();
     neither.as_object_mut().unwrap().remove("submitter_id");
-    app.post(&path, &neither, Some(&w.organizer_editor))
+    app.with_token(&w.organizer_editor)
+        .post(&path)
+        .json(&neither)
+        .send()
         .await
         .assert_problem(422, "validation_failed");
     assert_eq!(app.with_conn(|conn| comment_count(conn, id)), 0);
@@ -423,10 +448,14 @@ async fn the_organizer_records_comments_from_other_channels() {
         "the organizer sees the name"
     );
     let person_path = format!("{path}/{}", person["id"]);
-    let public = app.get(&person_path, None).await;
+    let public = app.anonymous().get(&person_path).send().await;
     assert_eq!(public.json["submitter_name"], Value::Null, "personal data");
     assert_eq!(public.json["submitter_label"], "osoba fizyczna");
-    let other = app.get(&person_path, Some(&w.other_editor)).await;
+    let other = app
+        .with_token(&w.other_editor)
+        .get(&person_path)
+        .send()
+        .await;
     assert_eq!(other.json["submitter_label"], "osoba fizyczna");
     let write_token = app
         .api_token(&w.admin, w.organizer, &["consultations:write"])
@@ -460,13 +489,12 @@ async fn the_organizer_records_comments_from_other_channels() {
     )
     .await;
     assert_eq!(late_letter["number"], 1);
-    app.post(
-        &comments_path(past),
-        &comment("Przez API po terminie."),
-        Some(&w.commenter_editor),
-    )
-    .await
-    .assert_problem(409, "consultation_closed");
+    app.with_token(&w.commenter_editor)
+        .post(comments_path(past))
+        .json(comment("Przez API po terminie."))
+        .send()
+        .await
+        .assert_problem(409, "consultation_closed");
 }
 
 #[actix_web::test]
@@ -486,12 +514,11 @@ async fn numbers_are_sequential_without_gaps_under_concurrent_submissions() {
     for round in 0..3 {
         let (app, path) = (&app, path.as_str());
         let requests = tokens.iter().enumerate().map(|(i, token)| async move {
-            app.post(
-                path,
-                &comment(&format!("Uwaga {i} w rundzie {round}")),
-                Some(token),
-            )
-            .await
+            app.with_token(token)
+                .post(path)
+                .json(comment(&format!("Uwaga {i} w rundzie {round}")))
+                .send()
+                .await
         });
         for response in futures_util::future::join_all(requests).await {
             assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
@@ -527,12 +554,7 @@ async fn eligibility_admits_members_or_the_invited_only() {
         .user("redakcja@opos.example.org", Role::Editor, &[w.opos])
         .await;
     // ZMP joins OPOS only tomorrow: not a member today.
-    let joining = app
-        .post(
-            &format!("/api/v1/associations/{}/members", w.opos),
-            &json!({"member_id": zmp, "joined_on": (Utc::now().date_naive() + chrono::Duration::days(1)).to_string()}),
-            Some(&w.admin),
-        )
+    let joining = app.with_token(&w.admin).post(format!("/api/v1/associations/{}/members", w.opos)).json(json!({"member_id": zmp, "joined_on": (Utc::now().date_naive() + chrono::Duration::days(1)).to_string()})).send()
         .await;
     assert_eq!(joining.status, StatusCode::CREATED, "{}", joining.text);
     let mut body = programme(w.opos, &days(-1), &days(20));
@@ -553,11 +575,10 @@ async fn eligibility_admits_members_or_the_invited_only() {
     let accepted = submit(&app, members_only, &comment("Uwaga członka."), &member).await;
     assert_eq!(accepted["submitter_id"], w.slaski);
     let refused = app
-        .post(
-            &path,
-            &comment("Uwaga spoza porozumienia."),
-            Some(&outsider),
-        )
+        .with_token(&outsider)
+        .post(&path)
+        .json(comment("Uwaga spoza porozumienia."))
+        .send()
         .await;
     refused.assert_problem(403, "not_eligible");
     assert!(
@@ -571,11 +592,10 @@ async fn eligibility_admits_members_or_the_invited_only() {
         (json!({"submitter_name": "Jan Kowalski"}), "submitter_name"),
     ] {
         let response = app
-            .post(
-                &path,
-                &recorded(submitter, "letter", &hours(-1), "Pismo."),
-                Some(&opos_editor),
-            )
+            .with_token(&opos_editor)
+            .post(&path)
+            .json(recorded(submitter, "letter", &hours(-1), "Pismo."))
+            .send()
             .await;
         response.assert_problem(422, "validation_failed");
         assert_eq!(response.error_fields(), vec![field]);
@@ -610,13 +630,12 @@ async fn eligibility_admits_members_or_the_invited_only() {
     );
     let guest = comment_token(&app, &w, w.pionier).await;
     submit(&app, invited, &comment("Uwaga zaproszonego klubu."), &guest).await;
-    app.post(
-        &comments_path(invited),
-        &comment("Bez zaproszenia."),
-        Some(&w.commenter_editor),
-    )
-    .await
-    .assert_problem(403, "not_eligible");
+    app.with_token(&w.commenter_editor)
+        .post(comments_path(invited))
+        .json(comment("Bez zaproszenia."))
+        .send()
+        .await
+        .assert_problem(403, "not_eligible");
     assert_eq!(app.with_conn(|conn| comment_count(conn, invited)), 1);
 }
 
@@ -640,68 +659,63 @@ async fn only_the_organizer_decides_and_reasons_are_required() {
         (Some(token.as_str()), 403, "insufficient_scope"),
     ];
     for (who, status, code) in refusals {
-        put_if_match(&app, &disposition, &rejected, who, Some("\"1\""))
+        app.caller(who)
+            .put(&disposition)
+            .json(&rejected)
+            .if_match(1)
+            .send()
             .await
             .assert_problem(status, code);
     }
-    put_if_match(
-        &app,
-        &disposition,
-        &rejected,
-        Some(&w.organizer_editor),
-        None,
-    )
-    .await
-    .assert_problem(428, "precondition_required");
-    put_if_match(
-        &app,
-        &disposition,
-        &rejected,
-        Some(&w.organizer_editor),
-        Some("\"5\""),
-    )
-    .await
-    .assert_problem(412, "precondition_failed");
+    app.with_token(&w.organizer_editor)
+        .put(&disposition)
+        .json(&rejected)
+        .send()
+        .await
+        .assert_problem(428, "precondition_required");
+    app.with_token(&w.organizer_editor)
+        .put(&disposition)
+        .json(&rejected)
+        .if_match(5)
+        .send()
+        .await
+        .assert_problem(412, "precondition_failed");
     for status in [
         "rejected",
         "partially_accepted",
         "explained",
         "out_of_scope",
     ] {
-        let response = put_if_match(
-            &app,
-            &disposition,
-            &json!({"status": status}),
-            Some(&w.organizer_editor),
-            Some("\"1\""),
-        )
-        .await;
+        let response = app
+            .with_token(&w.organizer_editor)
+            .put(&disposition)
+            .json(json!({"status": status}))
+            .if_match(1)
+            .send()
+            .await;
         response.assert_problem(422, "validation_failed");
         assert_eq!(response.error_fields(), vec!["response"], "{status}");
     }
-    put_if_match(
-        &app,
-        &disposition,
-        &json!({"status": "rejected", "response": "  "}),
-        Some(&w.organizer_editor),
-        Some("\"1\""),
-    )
-    .await
-    .assert_problem(422, "validation_failed");
+    app.with_token(&w.organizer_editor)
+        .put(&disposition)
+        .json(json!({"status": "rejected", "response": "  "}))
+        .if_match(1)
+        .send()
+        .await
+        .assert_problem(422, "validation_failed");
     assert_eq!(
         app.with_conn(|conn| stored_disposition(conn, comment_id)),
         ("pending".to_owned(), None, 1),
         "refusals change nothing"
     );
 
-    let decided = put_if_match(
-        &app,
-        &disposition,
-        &rejected,
-        Some(&w.organizer_editor),
-        Some("\"1\""),
-    )
-    .await;
+    let decided = app
+        .with_token(&w.organizer_editor)
+        .put(&disposition)
+        .json(&rejected)
+        .if_match(1)
+        .send()
+        .await;
     assert_eq!(decided.status, StatusCode::OK, "{}", decided.text);
     assert_eq!(decided.etag(), "\"2\"");
     assert_eq!(decided.json["disposition"]["status"], "rejected");
@@ -711,14 +725,13 @@ async fn only_the_organizer_decides_and_reasons_are_required() {
     );
     let decided_at = decided.json["disposition"]["decided_at"].clone();
     assert!(decided_at.is_string());
-    let repeated = put_if_match(
-        &app,
-        &disposition,
-        &rejected,
-        Some(&w.organizer_editor),
-        Some("\"2\""),
-    )
-    .await;
+    let repeated = app
+        .with_token(&w.organizer_editor)
+        .put(&disposition)
+        .json(&rejected)
+        .if_match(2)
+        .send()
+        .await;
     assert_eq!(repeated.status, StatusCode::OK);
     assert_eq!(
         repeated.etag(),
@@ -727,14 +740,13 @@ async fn only_the_organizer_decides_and_reasons_are_required() {
     );
     assert_eq!(repeated.json["disposition"]["decided_at"], decided_at);
 
-    let accepted = put_if_match(
-        &app,
-        &disposition,
-        &json!({"status": "accepted"}),
-        Some(&w.admin),
-        Some("\"2\""),
-    )
-    .await;
+    let accepted = app
+        .with_token(&w.admin)
+        .put(&disposition)
+        .json(json!({"status": "accepted"}))
+        .if_match(2)
+        .send()
+        .await;
     assert_eq!(
         accepted.status,
         StatusCode::OK,
@@ -749,14 +761,13 @@ async fn only_the_organizer_decides_and_reasons_are_required() {
     let write_token = app
         .api_token(&w.admin, w.organizer, &["consultations:write"])
         .await;
-    let taken_back = put_if_match(
-        &app,
-        &disposition,
-        &json!({"status": "pending"}),
-        Some(&write_token),
-        Some("\"3\""),
-    )
-    .await;
+    let taken_back = app
+        .with_token(&write_token)
+        .put(&disposition)
+        .json(json!({"status": "pending"}))
+        .if_match(3)
+        .send()
+        .await;
     assert_eq!(taken_back.status, StatusCode::OK, "{}", taken_back.text);
     assert_eq!(taken_back.json["disposition"]["decided_at"], Value::Null);
     assert_eq!(taken_back.json["disposition"]["decided_by"], Value::Null);
@@ -772,21 +783,18 @@ async fn only_the_organizer_decides_and_reasons_are_required() {
             .collect()
     });
     assert_eq!(actions, vec!["create", "decide", "decide", "decide"]);
-    app.get(
-        &format!("{}/999999/disposition", comments_path(id)),
-        Some(&w.organizer_editor),
-    )
-    .await
-    .assert_problem(405, "method_not_allowed");
-    put_if_match(
-        &app,
-        &format!("{}/999999/disposition", comments_path(id)),
-        &rejected,
-        Some(&w.organizer_editor),
-        Some("\"1\""),
-    )
-    .await
-    .assert_problem(404, "not_found");
+    app.with_token(&w.organizer_editor)
+        .get(format!("{}/999999/disposition", comments_path(id)))
+        .send()
+        .await
+        .assert_problem(405, "method_not_allowed");
+    app.with_token(&w.organizer_editor)
+        .put(format!("{}/999999/disposition", comments_path(id)))
+        .json(&rejected)
+        .if_match(1)
+        .send()
+        .await
+        .assert_problem(404, "not_found");
 }
 
 #[actix_web::test]
@@ -859,42 +867,40 @@ async fn the_report_is_published_once_closed_and_every_comment_decided() {
     let today = Utc::now().date_naive().to_string();
     assert_eq!(published.json["report_published_on"], today);
     let report = app
-        .get(&format!("/api/v1/consultations/{id}/report"), None)
+        .anonymous()
+        .get(format!("/api/v1/consultations/{id}/report"))
+        .send()
         .await;
     assert_eq!(report.json["report_published_on"], today);
 
     // The published table no longer changes.
     let first_path = format!("{}/{}", comments_path(id), first["id"]);
-    let current = app.get(&first_path, None).await;
-    put_if_match(
-        &app,
-        &format!("{first_path}/disposition"),
-        &json!({"status": "rejected", "response": "Zmiana zdania."}),
-        Some(&w.organizer_editor),
-        Some(&current.etag()),
-    )
-    .await
-    .assert_problem(409, "report_published");
-    app.patch(
-        &first_path,
-        &json!({"content": "Poprawka."}),
-        Some(&w.organizer_editor),
-        Some(&current.etag()),
-    )
-    .await
-    .assert_problem(409, "report_published");
-    app.post(
-        &comments_path(id),
-        &recorded(
+    let current = app.anonymous().get(&first_path).send().await;
+    app.with_token(&w.organizer_editor)
+        .put(format!("{first_path}/disposition"))
+        .json(json!({"status": "rejected", "response": "Zmiana zdania."}))
+        .if_match(current.etag())
+        .send()
+        .await
+        .assert_problem(409, "report_published");
+    app.with_token(&w.organizer_editor)
+        .patch(&first_path)
+        .json(json!({"content": "Poprawka."}))
+        .if_match(current.etag())
+        .send()
+        .await
+        .assert_problem(409, "report_published");
+    app.with_token(&w.organizer_editor)
+        .post(comments_path(id))
+        .json(recorded(
             json!({"submitter_id": w.pionier}),
             "letter",
             &days(-3),
             "Spóźnione.",
-        ),
-        Some(&w.organizer_editor),
-    )
-    .await
-    .assert_problem(409, "report_published");
+        ))
+        .send()
+        .await
+        .assert_problem(409, "report_published");
     assert_eq!(app.with_conn(|conn| comment_count(conn, id)), 2);
 }
 
@@ -1086,45 +1092,40 @@ async fn submitters_amend_their_comments_and_the_organizer_corrects_its_records(
     let own = submit(&app, id, &comment("Pierwsza wersja."), &token).await;
     let path = format!("{}/{}", comments_path(id), own["id"]);
 
-    app.patch(
-        &path,
-        &json!({"content": "Bez If-Match."}),
-        Some(&token),
-        None,
-    )
-    .await
-    .assert_problem(428, "precondition_required");
+    app.with_token(&token)
+        .patch(&path)
+        .json(json!({"content": "Bez If-Match."}))
+        .send()
+        .await
+        .assert_problem(428, "precondition_required");
     for (who, code) in [
         (other_token.as_str(), "forbidden"),
         (w.organizer_editor.as_str(), "forbidden"),
         (w.viewer.as_str(), "forbidden"),
     ] {
-        app.patch(
-            &path,
-            &json!({"content": "Cudza zmiana."}),
-            Some(who),
-            Some("\"1\""),
-        )
-        .await
-        .assert_problem(403, code);
+        app.with_token(who)
+            .patch(&path)
+            .json(json!({"content": "Cudza zmiana."}))
+            .if_match(1)
+            .send()
+            .await
+            .assert_problem(403, code);
     }
     let redated = app
-        .patch(
-            &path,
-            &json!({"received_at": days(-9)}),
-            Some(&token),
-            Some("\"1\""),
-        )
+        .with_token(&token)
+        .patch(&path)
+        .json(json!({"received_at": days(-9)}))
+        .if_match(1)
+        .send()
         .await;
     redated.assert_problem(422, "validation_failed");
     assert_eq!(redated.json["errors"][0]["code"], "not_editable");
     let amended = app
-        .patch(
-            &path,
-            &json!({"content": "Druga wersja.", "justification": null}),
-            Some(&token),
-            Some("\"1\""),
-        )
+        .with_token(&token)
+        .patch(&path)
+        .json(json!({"content": "Druga wersja.", "justification": null}))
+        .if_match(1)
+        .send()
         .await;
     assert_eq!(amended.status, StatusCode::OK, "{}", amended.text);
     assert_eq!(amended.etag(), "\"2\"");
@@ -1132,12 +1133,11 @@ async fn submitters_amend_their_comments_and_the_organizer_corrects_its_records(
     assert_eq!(amended.json["justification"], Value::Null);
     assert_eq!(amended.json["number"], own["number"]);
     let by_editor = app
-        .patch(
-            &path,
-            &json!({"unit_reference": "§ 6"}),
-            Some(&w.commenter_editor),
-            Some("\"2\""),
-        )
+        .with_token(&w.commenter_editor)
+        .patch(&path)
+        .json(json!({"unit_reference": "§ 6"}))
+        .if_match(2)
+        .send()
         .await;
     assert_eq!(
         by_editor.status,
@@ -1154,14 +1154,13 @@ async fn submitters_amend_their_comments_and_the_organizer_corrects_its_records(
     )
     .await;
     assert_eq!(decided.status, StatusCode::OK);
-    app.patch(
-        &path,
-        &json!({"content": "Po decyzji."}),
-        Some(&token),
-        Some("\"4\""),
-    )
-    .await
-    .assert_problem(409, "comment_decided");
+    app.with_token(&token)
+        .patch(&path)
+        .json(json!({"content": "Po decyzji."}))
+        .if_match(4)
+        .send()
+        .await
+        .assert_problem(409, "comment_decided");
 
     // The organizer corrects what it recorded.
     let letter = submit(
@@ -1177,47 +1176,37 @@ async fn submitters_amend_their_comments_and_the_organizer_corrects_its_records(
     )
     .await;
     let letter_path = format!("{}/{}", comments_path(id), letter["id"]);
-    app.patch(
-        &letter_path,
-        &json!({"content": "Przez klub."}),
-        Some(&w.commenter_editor),
-        Some("\"1\""),
-    )
-    .await
-    .assert_problem(403, "forbidden");
+    app.with_token(&w.commenter_editor)
+        .patch(&letter_path)
+        .json(json!({"content": "Przez klub."}))
+        .if_match(1)
+        .send()
+        .await
+        .assert_problem(403, "forbidden");
     let outside = app
-        .patch(
-            &letter_path,
-            &json!({"received_at": days(-20)}),
-            Some(&w.organizer_editor),
-            Some("\"1\""),
-        )
+        .with_token(&w.organizer_editor)
+        .patch(&letter_path)
+        .json(json!({"received_at": days(-20)}))
+        .if_match(1)
+        .send()
         .await;
     outside.assert_problem(422, "validation_failed");
     assert_eq!(outside.json["errors"][0]["code"], "outside_window");
-    app.patch(
-        &letter_path,
-        &json!({"channel": "api"}),
-        Some(&w.organizer_editor),
-        Some("\"1\""),
-    )
-    .await
-    .assert_problem(422, "validation_failed");
-    app.patch(
-        &letter_path,
-        &json!({"submitter_id": null}),
-        Some(&w.organizer_editor),
-        Some("\"1\""),
-    )
-    .await
-    .assert_problem(422, "validation_failed");
-    let corrected = app
-        .patch(
-            &letter_path,
-            &json!({"received_at": days(-6), "channel": "email", "submitter_id": null, "submitter_name": "Jan Kowalski"}),
-            Some(&w.organizer_editor),
-            Some("\"1\""),
-        )
+    app.with_token(&w.organizer_editor)
+        .patch(&letter_path)
+        .json(json!({"channel": "api"}))
+        .if_match(1)
+        .send()
+        .await
+        .assert_problem(422, "validation_failed");
+    app.with_token(&w.organizer_editor)
+        .patch(&letter_path)
+        .json(json!({"submitter_id": null}))
+        .if_match(1)
+        .send()
+        .await
+        .assert_problem(422, "validation_failed");
+    let corrected = app.with_token(&w.organizer_editor).patch(&letter_path).json(json!({"received_at": days(-6), "channel": "email", "submitter_id": null, "submitter_name": "Jan Kowalski"})).if_match(1).send()
         .await;
     assert_eq!(corrected.status, StatusCode::OK, "{}", corrected.text);
     assert_eq!(corrected.json["channel"], "email");
@@ -1277,22 +1266,42 @@ async fn comment_lists_filter_sort_and_paginate() {
             .map(|c| c["number"].as_i64().unwrap())
             .collect()
     };
-    assert_eq!(numbers(&app.get(&path, None).await), vec![1, 2, 3, 4, 5]);
     assert_eq!(
-        numbers(&app.get(&format!("{path}?sort=-number"), None).await),
+        numbers(&app.anonymous().get(&path).send().await),
+        vec![1, 2, 3, 4, 5]
+    );
+    assert_eq!(
+        numbers(
+            &app.anonymous()
+                .get(format!("{path}?sort=-number"))
+                .send()
+                .await
+        ),
         vec![5, 4, 3, 2, 1]
     );
     assert_eq!(
-        numbers(&app.get(&format!("{path}?disposition=accepted"), None).await),
+        numbers(
+            &app.anonymous()
+                .get(format!("{path}?disposition=accepted"))
+                .send()
+                .await
+        ),
         vec![5]
     );
     assert_eq!(
-        numbers(&app.get(&format!("{path}?channel=api"), None).await),
+        numbers(
+            &app.anonymous()
+                .get(format!("{path}?channel=api"))
+                .send()
+                .await
+        ),
         vec![1, 2, 3, 4]
     );
     assert_eq!(
         numbers(
-            &app.get(&format!("{path}?submitter={}", w.pionier), None)
+            &app.anonymous()
+                .get(format!("{path}?submitter={}", w.pionier))
+                .send()
                 .await
         ),
         vec![5]
@@ -1300,7 +1309,7 @@ async fn comment_lists_filter_sort_and_paginate() {
     let mut walked = Vec::new();
     let mut next = format!("{path}?limit=2&sort=-number");
     loop {
-        let page = app.get(&next, None).await;
+        let page = app.anonymous().get(&next).send().await;
         walked.extend(numbers(&page));
         match page.json["next_cursor"].as_str() {
             Some(cursor) => next = format!("{path}?limit=2&sort=-number&cursor={cursor}"),
@@ -1308,18 +1317,26 @@ async fn comment_lists_filter_sort_and_paginate() {
         }
     }
     assert_eq!(walked, vec![5, 4, 3, 2, 1]);
-    app.get(&format!("{path}?disposition=maybe"), None)
+    app.anonymous()
+        .get(format!("{path}?disposition=maybe"))
+        .send()
         .await
         .assert_problem(400, "invalid_query");
-    app.get(&format!("{path}?limit=2&sort=number&cursor=bm9wZQ"), None)
+    app.anonymous()
+        .get(format!("{path}?limit=2&sort=number&cursor=bm9wZQ"))
+        .send()
         .await
         .assert_problem(400, "invalid_cursor");
     // A comment is found only under its own consultation.
     let other = open(&app, &w).await;
-    app.get(&format!("{}/{}", comments_path(other), letter["id"]), None)
+    app.anonymous()
+        .get(format!("{}/{}", comments_path(other), letter["id"]))
+        .send()
         .await
         .assert_problem(404, "not_found");
-    app.get(&comments_path(999999), None)
+    app.anonymous()
+        .get(comments_path(999999))
+        .send()
         .await
         .assert_problem(404, "not_found");
 }

@@ -2,11 +2,7 @@
 //! the past or the future, never by sleeping), minimum periods, transitions and history,
 //! visibility of drafts, the authorization matrix, lists, positions answering, demo data.
 
-use actix_http::Request;
-use actix_web::body::MessageBody;
-use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
-use actix_web::test::TestRequest;
 use chrono::{Duration, NaiveDateTime, SecondsFormat, Utc};
 use diesel::prelude::*;
 use razem::db::schema::{
@@ -50,19 +46,11 @@ pub struct World {
     pub viewer: String,
 }
 
-pub async fn id_of<S, B>(app: &TestApp<S>, slug: &str) -> i64
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+pub async fn id_of(app: &TestApp, slug: &str) -> i64 {
     app.id_of(slug).await
 }
 
-pub async fn world<S, B>(app: &TestApp<S>) -> World
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+pub async fn world(app: &TestApp) -> World {
     app.seed_demo();
     let slaski = id_of(app, "slaski-zwiazek-gmin-i-powiatow").await;
     let szczecin = id_of(app, "gmina-miasto-szczecin").await;
@@ -134,34 +122,13 @@ pub fn programme(organizer_id: i64, opens_at: &str, closes_at: &str) -> Value {
     })
 }
 
-/// POST with an optional `If-Match`.
-pub async fn post_if_match<S, B>(
-    app: &TestApp<S>,
-    path: &str,
-    body: &Value,
-    token: Option<&str>,
-    if_match: Option<&str>,
-) -> TestResponse
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
-    let mut request = TestRequest::post().uri(path).set_json(body);
-    if let Some(token) = token {
-        request = request.insert_header(("Authorization", format!("Bearer {token}")));
-    }
-    if let Some(tag) = if_match {
-        request = request.insert_header(("If-Match", tag));
-    }
-    app.send(request).await
-}
-
-pub async fn create<S, B>(app: &TestApp<S>, token: &str, body: Value) -> Value
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
-    let response = app.post("/api/v1/consultations", &body, Some(token)).await;
+pub async fn create(app: &TestApp, token: &str, body: Value) -> Value {
+    let response = app
+        .with_token(token)
+        .post("/api/v1/consultations")
+        .json(&body)
+        .send()
+        .await;
     assert_eq!(
         response.status,
         StatusCode::CREATED,
@@ -172,31 +139,23 @@ where
 }
 
 /// Moves a consultation (with its current ETag) and returns the response.
-pub async fn move_to<S, B>(app: &TestApp<S>, token: &str, id: i64, to: &str) -> TestResponse
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+pub async fn move_to(app: &TestApp, token: &str, id: i64, to: &str) -> TestResponse {
     let current = app
-        .get(&format!("/api/v1/consultations/{id}"), Some(token))
+        .with_token(token)
+        .get(format!("/api/v1/consultations/{id}"))
+        .send()
         .await;
     assert_eq!(current.status, StatusCode::OK, "{}", current.text);
-    post_if_match(
-        app,
-        &format!("/api/v1/consultations/{id}/transitions"),
-        &json!({"to": to}),
-        Some(token),
-        Some(&current.etag()),
-    )
-    .await
+    app.with_token(token)
+        .post(format!("/api/v1/consultations/{id}/transitions"))
+        .json(json!({"to": to}))
+        .if_match(current.etag())
+        .send()
+        .await
 }
 
 /// A consultation of the organizer announced with this window; returns its id.
-pub async fn announced<S, B>(app: &TestApp<S>, w: &World, opens_at: &str, closes_at: &str) -> i64
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+pub async fn announced(app: &TestApp, w: &World, opens_at: &str, closes_at: &str) -> i64 {
     let created = create(app, &w.admin, programme(w.organizer, opens_at, closes_at)).await;
     let id = created["id"].as_i64().unwrap();
     let moved = move_to(app, &w.admin, id, "announced").await;
@@ -205,20 +164,12 @@ where
 }
 
 /// A consultation of the organizer open now (for another 20 days).
-pub async fn open<S, B>(app: &TestApp<S>, w: &World) -> i64
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+pub async fn open(app: &TestApp, w: &World) -> i64 {
     announced(app, w, &days(-1), &days(20)).await
 }
 
 /// A consultation of the organizer whose window ended yesterday.
-pub async fn closed<S, B>(app: &TestApp<S>, w: &World) -> i64
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+pub async fn closed(app: &TestApp, w: &World) -> i64 {
     announced(app, w, &days(-30), &days(-1)).await
 }
 
@@ -234,10 +185,7 @@ pub fn stored_status_and_version(conn: &mut razem::db::DbConnection, id: i64) ->
 async fn create_read_update_delete_round_trip_with_every_field() {
     let app = spawn_app().await;
     let w = world(&app).await;
-    let created = app
-        .post(
-            "/api/v1/consultations",
-            &json!({
+    let created = app.with_token(&w.organizer_editor).post("/api/v1/consultations").json(json!({
                 "organizer_id": w.organizer, "direction": "outbound",
                 "title": "  Konsultacje Strategii Rozwoju Związku na lata 2026–2035  ",
                 "description": "Zapraszamy do udziału w konsultacjach **strategii**.",
@@ -252,9 +200,7 @@ async fn create_read_update_delete_round_trip_with_every_field() {
                     {"title": "Projekt strategii", "url": "https://bip.szczecin.example/strategia.pdf", "version": "1"},
                     {"title": "Streszczenie", "text": "## Cele\n\n1. Miasto zielone."}
                 ]
-            }),
-            Some(&w.organizer_editor),
-        )
+            })).send()
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     let id = created.json["id"].as_i64().unwrap();
@@ -319,19 +265,13 @@ async fn create_read_update_delete_round_trip_with_every_field() {
     });
     assert_eq!(documents, 2);
 
-    let read = app.get(&path, Some(&w.organizer_editor)).await;
+    let read = app.with_token(&w.organizer_editor).get(&path).send().await;
     assert_eq!(read.status, StatusCode::OK);
     assert_eq!(read.json, created.json);
     assert_eq!(read.etag(), "\"1\"");
 
-    let patched = app
-        .patch(
-            &path,
-            &json!({"title": "Konsultacje Strategii 2035 (wersja 2)", "eligibility": "public", "invited_ids": [],
-                    "documents": [], "legislation": null, "description": null, "forms": ["online"]}),
-            Some(&w.organizer_editor),
-            Some("\"1\""),
-        )
+    let patched = app.with_token(&w.organizer_editor).patch(&path).json(json!({"title": "Konsultacje Strategii 2035 (wersja 2)", "eligibility": "public", "invited_ids": [],
+                    "documents": [], "legislation": null, "description": null, "forms": ["online"]})).if_match(1).send()
         .await;
     assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
     assert_eq!(patched.etag(), "\"2\"");
@@ -358,37 +298,45 @@ async fn create_read_update_delete_round_trip_with_every_field() {
     assert_eq!(invitees, 0);
 
     // Preconditions.
-    app.patch(
-        &path,
-        &json!({"title": "Bez If-Match"}),
-        Some(&w.organizer_editor),
-        None,
-    )
-    .await
-    .assert_problem(428, "precondition_required");
-    app.patch(
-        &path,
-        &json!({"title": "Nieaktualna wersja"}),
-        Some(&w.organizer_editor),
-        Some("\"1\""),
-    )
-    .await
-    .assert_problem(412, "precondition_failed");
+    app.with_token(&w.organizer_editor)
+        .patch(&path)
+        .json(json!({"title": "Bez If-Match"}))
+        .send()
+        .await
+        .assert_problem(428, "precondition_required");
+    app.with_token(&w.organizer_editor)
+        .patch(&path)
+        .json(json!({"title": "Nieaktualna wersja"}))
+        .if_match(1)
+        .send()
+        .await
+        .assert_problem(412, "precondition_failed");
     let unchanged = app
-        .patch(&path, &json!({}), Some(&w.organizer_editor), Some("\"2\""))
+        .with_token(&w.organizer_editor)
+        .patch(&path)
+        .json(json!({}))
+        .if_match(2)
+        .send()
         .await;
     assert_eq!(unchanged.status, StatusCode::OK);
     assert_eq!(unchanged.etag(), "\"2\"", "an empty patch changes nothing");
 
     assert_eq!(app.audit_count("consultation", id), 2);
-    app.delete(&path, Some(&w.organizer_editor), None)
+    app.with_token(&w.organizer_editor)
+        .delete(&path)
+        .send()
         .await
         .assert_problem(428, "precondition_required");
     let deleted = app
-        .delete(&path, Some(&w.organizer_editor), Some("\"2\""))
+        .with_token(&w.organizer_editor)
+        .delete(&path)
+        .if_match(2)
+        .send()
         .await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
-    app.get(&path, Some(&w.admin))
+    app.with_token(&w.admin)
+        .get(&path)
+        .send()
         .await
         .assert_problem(404, "not_found");
     let leftovers: (i64, i64) = app.with_conn(|conn| {
@@ -425,7 +373,9 @@ async fn the_status_follows_the_clock() {
         (draft, "draft"),
     ] {
         let response = app
-            .get(&format!("/api/v1/consultations/{id}"), Some(&w.admin))
+            .with_token(&w.admin)
+            .get(format!("/api/v1/consultations/{id}"))
+            .send()
             .await;
         assert_eq!(response.json["status"], expected, "{}", response.text);
     }
@@ -446,13 +396,12 @@ async fn the_status_follows_the_clock() {
         ("closed", vec![past]),
     ] {
         let list = app
-            .get(
-                &format!(
-                    "/api/v1/consultations?status={status}&organizer={}",
-                    w.organizer
-                ),
-                None,
-            )
+            .anonymous()
+            .get(format!(
+                "/api/v1/consultations?status={status}&organizer={}",
+                w.organizer
+            ))
+            .send()
             .await;
         let ids: Vec<i64> = list.json["items"]
             .as_array()
@@ -465,23 +414,26 @@ async fn the_status_follows_the_clock() {
 
     // Moving the window moves the status: the future one opens when opens_at is now past.
     let current_tag = app
-        .get(&format!("/api/v1/consultations/{future}"), Some(&w.admin))
+        .with_token(&w.admin)
+        .get(format!("/api/v1/consultations/{future}"))
+        .send()
         .await
         .etag();
     let moved = app
-        .patch(
-            &format!("/api/v1/consultations/{future}"),
-            &json!({"opens_at": hours(-1)}),
-            Some(&w.admin),
-            Some(&current_tag),
-        )
+        .with_token(&w.admin)
+        .patch(format!("/api/v1/consultations/{future}"))
+        .json(json!({"opens_at": hours(-1)}))
+        .if_match(&current_tag)
+        .send()
         .await;
     assert_eq!(moved.status, StatusCode::OK, "{}", moved.text);
     assert_eq!(moved.json["status"], "open");
 
     // The history puts the clock's moves among the stored ones.
     let history = app
-        .get(&format!("/api/v1/consultations/{past}/history"), None)
+        .anonymous()
+        .get(format!("/api/v1/consultations/{past}/history"))
+        .send()
         .await;
     assert_eq!(history.status, StatusCode::OK, "{}", history.text);
     let moves: Vec<(Value, Value, bool)> = history.json["items"]
@@ -506,7 +458,9 @@ async fn the_status_follows_the_clock() {
         "announced after the window ended: straight to closed"
     );
     let history = app
-        .get(&format!("/api/v1/consultations/{current}/history"), None)
+        .anonymous()
+        .get(format!("/api/v1/consultations/{current}/history"))
+        .send()
         .await;
     let last = history.json["items"]
         .as_array()
@@ -540,20 +494,18 @@ async fn minimum_periods_depend_on_the_subject_kind() {
         ("other", 7),
     ] {
         let exact = app
-            .post(
-                "/api/v1/consultations",
-                &window(kind, minimum_days * 24),
-                Some(&w.admin),
-            )
+            .with_token(&w.admin)
+            .post("/api/v1/consultations")
+            .json(window(kind, minimum_days * 24))
+            .send()
             .await;
         assert_eq!(exact.status, StatusCode::CREATED, "{kind}: {}", exact.text);
         assert_eq!(exact.json["minimum_days"], minimum_days);
         let short = app
-            .post(
-                "/api/v1/consultations",
-                &window(kind, minimum_days * 24 - 1),
-                Some(&w.admin),
-            )
+            .with_token(&w.admin)
+            .post("/api/v1/consultations")
+            .json(window(kind, minimum_days * 24 - 1))
+            .send()
             .await;
         short.assert_problem(422, "validation_failed");
         assert_eq!(short.error_fields(), vec!["shortened_reason"], "{kind}");
@@ -562,7 +514,10 @@ async fn minimum_periods_depend_on_the_subject_kind() {
         reasoned["shortened_reason"] =
             json!("Termin skrócony ze względu na konieczność uchwalenia programu do 30 listopada.");
         let with_reason = app
-            .post("/api/v1/consultations", &reasoned, Some(&w.admin))
+            .with_token(&w.admin)
+            .post("/api/v1/consultations")
+            .json(&reasoned)
+            .send()
             .await;
         assert_eq!(
             with_reason.status,
@@ -573,11 +528,14 @@ async fn minimum_periods_depend_on_the_subject_kind() {
         assert!(with_reason.json["shortened_reason"].is_string());
     }
     let backwards = app
-        .post(
-            "/api/v1/consultations",
-            &programme(w.organizer, "2030-02-01T00:00:00Z", "2030-01-01T00:00:00Z"),
-            Some(&w.admin),
-        )
+        .with_token(&w.admin)
+        .post("/api/v1/consultations")
+        .json(programme(
+            w.organizer,
+            "2030-02-01T00:00:00Z",
+            "2030-01-01T00:00:00Z",
+        ))
+        .send()
         .await;
     backwards.assert_problem(422, "validation_failed");
     assert_eq!(backwards.error_fields(), vec!["closes_at"]);
@@ -585,14 +543,13 @@ async fn minimum_periods_depend_on_the_subject_kind() {
     // Shortening a window by PATCH is held to the same rule; dropping the reason too.
     let created = create(&app, &w.admin, window("programme", 20 * 24)).await;
     let path = format!("/api/v1/consultations/{}", created["id"]);
-    app.patch(
-        &path,
-        &json!({"closes_at": "2030-01-10T00:00:00Z"}),
-        Some(&w.admin),
-        Some("\"1\""),
-    )
-    .await
-    .assert_problem(422, "validation_failed");
+    app.with_token(&w.admin)
+        .patch(&path)
+        .json(json!({"closes_at": "2030-01-10T00:00:00Z"}))
+        .if_match(1)
+        .send()
+        .await
+        .assert_problem(422, "validation_failed");
     let stored: NaiveDateTime = app.with_conn(|conn| {
         consultations::table
             .find(created["id"].as_i64().unwrap())
@@ -601,23 +558,16 @@ async fn minimum_periods_depend_on_the_subject_kind() {
             .unwrap()
     });
     assert_eq!(stored.to_string(), "2030-01-21 00:00:00", "unchanged");
-    let shortened = app
-        .patch(
-            &path,
-            &json!({"closes_at": "2030-01-10T00:00:00Z", "shortened_reason": "Pilna zmiana przepisów."}),
-            Some(&w.admin),
-            Some("\"1\""),
-        )
+    let shortened = app.with_token(&w.admin).patch(&path).json(json!({"closes_at": "2030-01-10T00:00:00Z", "shortened_reason": "Pilna zmiana przepisów."})).if_match(1).send()
         .await;
     assert_eq!(shortened.status, StatusCode::OK, "{}", shortened.text);
-    app.patch(
-        &path,
-        &json!({"shortened_reason": null}),
-        Some(&w.admin),
-        Some("\"2\""),
-    )
-    .await
-    .assert_problem(422, "validation_failed");
+    app.with_token(&w.admin)
+        .patch(&path)
+        .json(json!({"shortened_reason": null}))
+        .if_match(2)
+        .send()
+        .await
+        .assert_problem(422, "validation_failed");
 }
 
 #[actix_web::test]
@@ -625,11 +575,14 @@ async fn minimum_periods_are_configuration() {
     let app = spawn_app_with(|config| config.consultation_min_days.programme = 21).await;
     let w = world(&app).await;
     let fourteen_days = app
-        .post(
-            "/api/v1/consultations",
-            &programme(w.organizer, "2030-01-01T00:00:00Z", "2030-01-15T00:00:00Z"),
-            Some(&w.admin),
-        )
+        .with_token(&w.admin)
+        .post("/api/v1/consultations")
+        .json(programme(
+            w.organizer,
+            "2030-01-01T00:00:00Z",
+            "2030-01-15T00:00:00Z",
+        ))
+        .send()
         .await;
     fourteen_days.assert_problem(422, "validation_failed");
     assert!(
@@ -639,11 +592,14 @@ async fn minimum_periods_are_configuration() {
             .contains("at least 21 days")
     );
     let three_weeks = app
-        .post(
-            "/api/v1/consultations",
-            &programme(w.organizer, "2030-01-01T00:00:00Z", "2030-01-22T00:00:00Z"),
-            Some(&w.admin),
-        )
+        .with_token(&w.admin)
+        .post("/api/v1/consultations")
+        .json(programme(
+            w.organizer,
+            "2030-01-01T00:00:00Z",
+            "2030-01-22T00:00:00Z",
+        ))
+        .send()
         .await;
     assert_eq!(
         three_weeks.status,
@@ -667,24 +623,19 @@ async fn transitions_follow_the_lifecycle_and_refuse_the_rest() {
     let id = created["id"].as_i64().unwrap();
     let transitions = format!("/api/v1/consultations/{id}/transitions");
 
-    post_if_match(
-        &app,
-        &transitions,
-        &json!({"to": "announced"}),
-        Some(&w.organizer_editor),
-        None,
-    )
-    .await
-    .assert_problem(428, "precondition_required");
-    post_if_match(
-        &app,
-        &transitions,
-        &json!({"to": "announced"}),
-        Some(&w.organizer_editor),
-        Some("\"7\""),
-    )
-    .await
-    .assert_problem(412, "precondition_failed");
+    app.with_token(&w.organizer_editor)
+        .post(&transitions)
+        .json(json!({"to": "announced"}))
+        .send()
+        .await
+        .assert_problem(428, "precondition_required");
+    app.with_token(&w.organizer_editor)
+        .post(&transitions)
+        .json(json!({"to": "announced"}))
+        .if_match(7)
+        .send()
+        .await
+        .assert_problem(412, "precondition_failed");
 
     for (to, allowed) in [
         ("open", "announced, cancelled"),
@@ -706,14 +657,13 @@ async fn transitions_follow_the_lifecycle_and_refuse_the_rest() {
         "refused moves leave the row alone"
     );
 
-    let announced = post_if_match(
-        &app,
-        &transitions,
-        &json!({"to": "announced", "note": "Ogłoszenie w BIP."}),
-        Some(&w.organizer_editor),
-        Some("\"1\""),
-    )
-    .await;
+    let announced = app
+        .with_token(&w.organizer_editor)
+        .post(&transitions)
+        .json(json!({"to": "announced", "note": "Ogłoszenie w BIP."}))
+        .if_match(1)
+        .send()
+        .await;
     assert_eq!(announced.status, StatusCode::OK, "{}", announced.text);
     assert_eq!(announced.json["status"], "announced");
     assert_eq!(announced.etag(), "\"2\"");
@@ -772,7 +722,9 @@ async fn transitions_follow_the_lifecycle_and_refuse_the_rest() {
     );
 
     let history = app
-        .get(&format!("/api/v1/consultations/{id}/history"), None)
+        .anonymous()
+        .get(format!("/api/v1/consultations/{id}/history"))
+        .send()
         .await;
     let items = history.json["items"].as_array().unwrap();
     let moves: Vec<(&str, &str)> = items
@@ -805,7 +757,7 @@ async fn the_window_changes_only_as_far_as_its_status_allows() {
     let w = world(&app).await;
     let id = open(&app, &w).await;
     let path = format!("/api/v1/consultations/{id}");
-    let tag = app.get(&path, Some(&w.admin)).await.etag();
+    let tag = app.with_token(&w.admin).get(&path).send().await.etag();
     for (patch, code) in [
         (json!({"opens_at": days(-2)}), "window_started"),
         (json!({"closes_at": days(19)}), "window_shortened"),
@@ -815,17 +767,20 @@ async fn the_window_changes_only_as_far_as_its_status_allows() {
         ),
         (json!({"organizer_id": w.opos}), "consultation_not_draft"),
     ] {
-        app.patch(&path, &patch, Some(&w.admin), Some(&tag))
+        app.with_token(&w.admin)
+            .patch(&path)
+            .json(&patch)
+            .if_match(&tag)
+            .send()
             .await
             .assert_problem(409, code);
     }
     let extended = app
-        .patch(
-            &path,
-            &json!({"closes_at": days(25)}),
-            Some(&w.admin),
-            Some(&tag),
-        )
+        .with_token(&w.admin)
+        .patch(&path)
+        .json(json!({"closes_at": days(25)}))
+        .if_match(&tag)
+        .send()
         .await;
     assert_eq!(
         extended.status,
@@ -836,35 +791,35 @@ async fn the_window_changes_only_as_far_as_its_status_allows() {
 
     let closed = closed(&app, &w).await;
     let path = format!("/api/v1/consultations/{closed}");
-    let tag = app.get(&path, Some(&w.admin)).await.etag();
-    app.patch(
-        &path,
-        &json!({"closes_at": days(5)}),
-        Some(&w.admin),
-        Some(&tag),
-    )
-    .await
-    .assert_problem(409, "consultation_closed");
+    let tag = app.with_token(&w.admin).get(&path).send().await.etag();
+    app.with_token(&w.admin)
+        .patch(&path)
+        .json(json!({"closes_at": days(5)}))
+        .if_match(&tag)
+        .send()
+        .await
+        .assert_problem(409, "consultation_closed");
     let described = app
-        .patch(
-            &path,
-            &json!({"description": "Dodano link do nagrania spotkania."}),
-            Some(&w.admin),
-            Some(&tag),
-        )
+        .with_token(&w.admin)
+        .patch(&path)
+        .json(json!({"description": "Dodano link do nagrania spotkania."}))
+        .if_match(&tag)
+        .send()
         .await;
     assert_eq!(described.status, StatusCode::OK, "{}", described.text);
     let published = move_to(&app, &w.admin, closed, "report_published").await;
     assert_eq!(published.status, StatusCode::OK, "{}", published.text);
-    app.patch(
-        &path,
-        &json!({"title": "Po publikacji"}),
-        Some(&w.admin),
-        Some(&published.etag()),
-    )
-    .await
-    .assert_problem(409, "consultation_final");
-    app.delete(&path, Some(&w.admin), Some(&published.etag()))
+    app.with_token(&w.admin)
+        .patch(&path)
+        .json(json!({"title": "Po publikacji"}))
+        .if_match(published.etag())
+        .send()
+        .await
+        .assert_problem(409, "consultation_final");
+    app.with_token(&w.admin)
+        .delete(&path)
+        .if_match(published.etag())
+        .send()
         .await
         .assert_problem(409, "consultation_not_deletable");
 }
@@ -906,9 +861,17 @@ async fn drafts_are_visible_to_the_organizer_and_admins_only() {
         ("viewer", Some(w.viewer.as_str()), false),
         ("anonymous", None, false),
     ] {
-        let single = app.get(&path, token).await;
-        let list = app.get("/api/v1/consultations?limit=100", token).await;
-        let history = app.get(&format!("{path}/history"), token).await;
+        let single = app.caller(token).get(&path).send().await;
+        let list = app
+            .caller(token)
+            .get("/api/v1/consultations?limit=100")
+            .send()
+            .await;
+        let history = app
+            .caller(token)
+            .get(format!("{path}/history"))
+            .send()
+            .await;
         if visible {
             assert_eq!(single.status, StatusCode::OK, "{who}: {}", single.text);
             assert_eq!(history.status, StatusCode::OK, "{who}");
@@ -918,17 +881,21 @@ async fn drafts_are_visible_to_the_organizer_and_admins_only() {
         }
         assert_eq!(in_list(&list), visible, "{who} in the list");
     }
-    app.get(&path, Some(&scopeless))
+    app.with_token(&scopeless)
+        .get(&path)
+        .send()
         .await
         .assert_problem(403, "insufficient_scope");
-    app.get("/api/v1/consultations", Some(&scopeless))
+    app.with_token(&scopeless)
+        .get("/api/v1/consultations")
+        .send()
         .await
         .assert_problem(403, "insufficient_scope");
 
     let announced = move_to(&app, &w.organizer_editor, id, "announced").await;
     assert_eq!(announced.status, StatusCode::OK);
     assert_eq!(
-        app.get(&path, None).await.status,
+        app.anonymous().get(&path).send().await.status,
         StatusCode::OK,
         "public once announced"
     );
@@ -943,7 +910,9 @@ async fn drafts_are_visible_to_the_organizer_and_admins_only() {
     let abandoned = abandoned["id"].as_i64().unwrap();
     let cancelled = move_to(&app, &w.organizer_editor, abandoned, "cancelled").await;
     assert_eq!(cancelled.status, StatusCode::OK);
-    app.get(&format!("/api/v1/consultations/{abandoned}"), None)
+    app.anonymous()
+        .get(format!("/api/v1/consultations/{abandoned}"))
+        .send()
         .await
         .assert_problem(404, "not_found");
 }
@@ -993,7 +962,12 @@ async fn writes_follow_the_authorization_matrix_and_refusals_change_nothing() {
         ),
     ];
     for (_, token, status, code) in refused {
-        let response = app.post("/api/v1/consultations", &body, token).await;
+        let response = app
+            .caller(token)
+            .post("/api/v1/consultations")
+            .json(&body)
+            .send()
+            .await;
         response.assert_problem(status, code);
     }
     let count: i64 = app.with_conn(|conn| consultations::table.count().get_result(conn).unwrap());
@@ -1004,7 +978,12 @@ async fn writes_follow_the_authorization_matrix_and_refusals_change_nothing() {
         ("organizer editor", &w.organizer_editor),
         ("organizer token", &write_token),
     ] {
-        let created = app.post("/api/v1/consultations", &body, Some(token)).await;
+        let created = app
+            .with_token(token)
+            .post("/api/v1/consultations")
+            .json(&body)
+            .send()
+            .await;
         assert_eq!(
             created.status,
             StatusCode::CREATED,
@@ -1017,23 +996,24 @@ async fn writes_follow_the_authorization_matrix_and_refusals_change_nothing() {
         for (other, token, status, code) in refused {
             let other_token = token.map(str::to_owned);
             let patch = app
-                .patch(
-                    &path,
-                    &json!({"title": "Cudza zmiana"}),
-                    other_token.as_deref(),
-                    Some("\"1\""),
-                )
+                .caller(other_token.as_deref())
+                .patch(&path)
+                .json(json!({"title": "Cudza zmiana"}))
+                .if_match(1)
+                .send()
                 .await;
-            let moved = post_if_match(
-                &app,
-                &format!("{path}/transitions"),
-                &json!({"to": "announced"}),
-                other_token.as_deref(),
-                Some("\"1\""),
-            )
-            .await;
+            let moved = app
+                .caller(other_token.as_deref())
+                .post(format!("{path}/transitions"))
+                .json(json!({"to": "announced"}))
+                .if_match(1)
+                .send()
+                .await;
             let deleted = app
-                .delete(&path, other_token.as_deref(), Some("\"1\""))
+                .caller(other_token.as_deref())
+                .delete(&path)
+                .if_match(1)
+                .send()
                 .await;
             for response in [patch, moved, deleted] {
                 // Drafts are invisible to those who may not see them: 404 rather than 403.
@@ -1058,21 +1038,19 @@ async fn writes_follow_the_authorization_matrix_and_refusals_change_nothing() {
         assert_eq!(moved.status, StatusCode::OK, "{who}: {}", moved.text);
         // Once public, the others see it and get 403.
         let refused_patch = app
-            .patch(
-                &path,
-                &json!({"title": "Cudza zmiana"}),
-                Some(&w.other_editor),
-                Some("\"2\""),
-            )
+            .with_token(&w.other_editor)
+            .patch(&path)
+            .json(json!({"title": "Cudza zmiana"}))
+            .if_match(2)
+            .send()
             .await;
         refused_patch.assert_problem(403, "forbidden");
         let refused_token = app
-            .patch(
-                &path,
-                &json!({"title": "Cudza zmiana"}),
-                Some(&other_write_token),
-                Some("\"2\""),
-            )
+            .with_token(&other_write_token)
+            .patch(&path)
+            .json(json!({"title": "Cudza zmiana"}))
+            .if_match(2)
+            .send()
             .await;
         refused_token.assert_problem(403, "forbidden");
         assert_eq!(
@@ -1091,32 +1069,28 @@ async fn positions_answer_consultations() {
         .await;
     let consultation = announced(&app, &w, &days(-5), &days(25)).await;
     let position = app
-        .post(
-            "/api/v1/positions",
-            &json!({"association_id": w.opos, "kind": "opinion", "title": "Opinia OPOS do programu",
+        .with_token(&opos_editor)
+        .post("/api/v1/positions")
+        .json(
+            json!({"association_id": w.opos, "kind": "opinion", "title": "Opinia OPOS do programu",
                     "consultation_id": consultation}),
-            Some(&opos_editor),
         )
+        .send()
         .await;
     assert_eq!(position.status, StatusCode::CREATED, "{}", position.text);
     let path = format!("/api/v1/consultations/{consultation}");
-    let for_opos = app.get(&path, Some(&opos_editor)).await;
+    let for_opos = app.with_token(&opos_editor).get(&path).send().await;
     assert_eq!(for_opos.json["positions"][0]["id"], position.json["id"]);
     assert_eq!(for_opos.json["positions"][0]["status"], "draft");
     assert_eq!(for_opos.json["positions"][0]["association"]["slug"], "opos");
-    let for_public = app.get(&path, None).await;
+    let for_public = app.anonymous().get(&path).send().await;
     assert_eq!(
         for_public.json["positions"],
         json!([]),
         "a draft position is not shown to the public"
     );
 
-    let nowhere = app
-        .post(
-            "/api/v1/positions",
-            &json!({"association_id": w.opos, "kind": "opinion", "title": "Opinia", "consultation_id": 999999}),
-            Some(&opos_editor),
-        )
+    let nowhere = app.with_token(&opos_editor).post("/api/v1/positions").json(json!({"association_id": w.opos, "kind": "opinion", "title": "Opinia", "consultation_id": 999999})).send()
         .await;
     nowhere.assert_problem(422, "validation_failed");
     assert_eq!(nowhere.error_fields(), vec!["consultation_id"]);
@@ -1124,21 +1098,15 @@ async fn positions_answer_consultations() {
     // A consultation that positions answer is not deleted.
     let draft = create(&app, &w.admin, programme(w.organizer, &days(1), &days(20))).await;
     let draft_id = draft["id"].as_i64().unwrap();
-    let answering = app
-        .post(
-            "/api/v1/positions",
-            &json!({"association_id": w.opos, "kind": "opinion", "title": "Opinia 2", "consultation_id": draft_id}),
-            Some(&w.admin),
-        )
+    let answering = app.with_token(&w.admin).post("/api/v1/positions").json(json!({"association_id": w.opos, "kind": "opinion", "title": "Opinia 2", "consultation_id": draft_id})).send()
         .await;
     assert_eq!(answering.status, StatusCode::CREATED);
-    app.delete(
-        &format!("/api/v1/consultations/{draft_id}"),
-        Some(&w.admin),
-        Some("\"1\""),
-    )
-    .await
-    .assert_problem(409, "still_referenced");
+    app.with_token(&w.admin)
+        .delete(format!("/api/v1/consultations/{draft_id}"))
+        .if_match(1)
+        .send()
+        .await
+        .assert_problem(409, "still_referenced");
 }
 
 #[actix_web::test]
@@ -1179,18 +1147,16 @@ async fn a_draft_consultation_the_writer_cannot_see_is_answered_as_a_missing_one
 
     let before = count();
     let hidden = app
-        .post(
-            "/api/v1/positions",
-            &answering(draft_id),
-            Some(&opos_editor),
-        )
+        .with_token(&opos_editor)
+        .post("/api/v1/positions")
+        .json(answering(draft_id))
+        .send()
         .await;
     let missing = app
-        .post(
-            "/api/v1/positions",
-            &answering(missing_id),
-            Some(&opos_editor),
-        )
+        .with_token(&opos_editor)
+        .post("/api/v1/positions")
+        .json(answering(missing_id))
+        .send()
         .await;
     missing.assert_problem(422, "validation_failed");
     assert_eq!(missing.error_fields(), vec!["consultation_id"]);
@@ -1199,33 +1165,30 @@ async fn a_draft_consultation_the_writer_cannot_see_is_answered_as_a_missing_one
 
     // Changing a position to answer it: the same.
     let position = app
-        .post(
-            "/api/v1/positions",
-            &json!({"association_id": w.opos, "kind": "opinion", "title": "Opinia OPOS"}),
-            Some(&opos_editor),
-        )
+        .with_token(&opos_editor)
+        .post("/api/v1/positions")
+        .json(json!({"association_id": w.opos, "kind": "opinion", "title": "Opinia OPOS"}))
+        .send()
         .await;
     assert_eq!(position.status, StatusCode::CREATED, "{}", position.text);
     let path = format!("/api/v1/positions/{}", position.json["id"]);
     let hidden = app
-        .patch(
-            &path,
-            &json!({"consultation_id": draft_id}),
-            Some(&opos_editor),
-            Some("\"1\""),
-        )
+        .with_token(&opos_editor)
+        .patch(&path)
+        .json(json!({"consultation_id": draft_id}))
+        .if_match(1)
+        .send()
         .await;
     let missing = app
-        .patch(
-            &path,
-            &json!({"consultation_id": missing_id}),
-            Some(&opos_editor),
-            Some("\"1\""),
-        )
+        .with_token(&opos_editor)
+        .patch(&path)
+        .json(json!({"consultation_id": missing_id}))
+        .if_match(1)
+        .send()
         .await;
     missing.assert_problem(422, "validation_failed");
     same(&hidden, &missing);
-    let stored = app.get(&path, Some(&opos_editor)).await;
+    let stored = app.with_token(&opos_editor).get(&path).send().await;
     assert_eq!(stored.json["consultation_id"], Value::Null);
     assert_eq!(stored.etag(), "\"1\"");
 
@@ -1239,28 +1202,29 @@ async fn a_draft_consultation_the_writer_cannot_see_is_answered_as_a_missing_one
         .await;
     for token in [&w.admin, &both] {
         let created = app
-            .post("/api/v1/positions", &answering(draft_id), Some(token))
+            .with_token(token)
+            .post("/api/v1/positions")
+            .json(answering(draft_id))
+            .send()
             .await;
         assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
         assert_eq!(created.json["consultation_id"], draft_id);
     }
     let by_admin = app
-        .patch(
-            &path,
-            &json!({"consultation_id": draft_id}),
-            Some(&w.admin),
-            Some("\"1\""),
-        )
+        .with_token(&w.admin)
+        .patch(&path)
+        .json(json!({"consultation_id": draft_id}))
+        .if_match(1)
+        .send()
         .await;
     assert_eq!(by_admin.status, StatusCode::OK, "{}", by_admin.text);
     // The consultation answered already stays when its editor changes something else.
     let retitled = app
-        .patch(
-            &path,
-            &json!({"title": "Opinia OPOS do programu"}),
-            Some(&opos_editor),
-            Some("\"2\""),
-        )
+        .with_token(&opos_editor)
+        .patch(&path)
+        .json(json!({"title": "Opinia OPOS do programu"}))
+        .if_match(2)
+        .send()
         .await;
     assert_eq!(retitled.status, StatusCode::OK, "{}", retitled.text);
     assert_eq!(retitled.json["consultation_id"], draft_id);
@@ -1314,7 +1278,10 @@ async fn invalid_bodies_are_422_naming_the_field() {
     ];
     for (body, field) in cases {
         let response = app
-            .post("/api/v1/consultations", &body, Some(&w.admin))
+            .with_token(&w.admin)
+            .post("/api/v1/consultations")
+            .json(&body)
+            .send()
             .await;
         response.assert_problem(422, "validation_failed");
         assert!(
@@ -1353,7 +1320,9 @@ async fn lists_filter_sort_and_walk_every_row_once() {
         ("updated_since=2999-01-01T00:00:00Z".to_owned(), 0),
     ] {
         let response = app
-            .get(&format!("/api/v1/consultations?{query}"), None)
+            .anonymous()
+            .get(format!("/api/v1/consultations?{query}"))
+            .send()
             .await;
         assert_eq!(count(&response), expected, "?{query}");
     }
@@ -1368,7 +1337,7 @@ async fn lists_filter_sort_and_walk_every_row_once() {
         let mut seen: Vec<(chrono::DateTime<chrono::FixedOffset>, i64)> = Vec::new();
         let mut next = format!("/api/v1/consultations?limit=2&sort={sort}");
         loop {
-            let response = app.get(&next, None).await;
+            let response = app.anonymous().get(&next).send().await;
             assert_eq!(response.status, StatusCode::OK, "{}", response.text);
             let key = sort.trim_start_matches('-');
             for item in response.json["items"].as_array().unwrap() {
@@ -1391,15 +1360,16 @@ async fn lists_filter_sort_and_walk_every_row_once() {
         assert_eq!(seen.len(), 7, "{sort}: every row once");
         assert_eq!(seen, expected, "{sort}: in order");
     }
-    app.get("/api/v1/consultations?sort=title", None)
+    app.anonymous()
+        .get("/api/v1/consultations?sort=title")
+        .send()
         .await
         .assert_problem(400, "invalid_query");
-    app.get(
-        "/api/v1/consultations?status=open&sort=-closes_at&cursor=bm9wZQ",
-        None,
-    )
-    .await
-    .assert_problem(400, "invalid_cursor");
+    app.anonymous()
+        .get("/api/v1/consultations?status=open&sort=-closes_at&cursor=bm9wZQ")
+        .send()
+        .await
+        .assert_problem(400, "invalid_cursor");
 }
 
 #[actix_web::test]
@@ -1407,7 +1377,7 @@ async fn demo_consultations_load_once() {
     let app = spawn_app().await;
     app.seed_demo();
     app.seed_demo();
-    let list = app.get("/api/v1/consultations", None).await;
+    let list = app.anonymous().get("/api/v1/consultations").send().await;
     let items = list.json["items"].as_array().unwrap();
     assert_eq!(items.len(), 2, "{}", list.text);
     let programme = items
@@ -1419,7 +1389,9 @@ async fn demo_consultations_load_once() {
     assert_eq!(programme["comment_count"], 6);
     assert_eq!(programme["report_published_on"], "2025-10-30");
     let teryt = app
-        .get("/api/v1/organizations/gmina-miasto-szczecin", None)
+        .anonymous()
+        .get("/api/v1/organizations/gmina-miasto-szczecin")
+        .send()
         .await;
     assert_eq!(teryt.json["teryt"], "3262011");
     let water = items.iter().find(|i| i["direction"] == "inbound").unwrap();
@@ -1429,10 +1401,9 @@ async fn demo_consultations_load_once() {
     assert_eq!(water["positions"][0]["number"], "4/2023");
     assert_eq!(water["positions"][0]["association"]["slug"], "opos");
     let report = app
-        .get(
-            &format!("/api/v1/consultations/{}/report", programme["id"]),
-            None,
-        )
+        .anonymous()
+        .get(format!("/api/v1/consultations/{}/report", programme["id"]))
+        .send()
         .await;
     assert_eq!(report.json["by_disposition"]["pending"], 0);
     assert_eq!(report.json["by_disposition"]["accepted"], 2);

@@ -9,10 +9,16 @@ use crate::helpers::spawn_app;
 #[actix_web::test]
 async fn unknown_routes_and_wrong_methods() {
     let app = spawn_app().await;
-    app.get("/api/v1/nothing-here", None)
+    app.anonymous()
+        .get("/api/v1/nothing-here")
+        .send()
         .await
         .assert_problem(404, "not_found");
-    app.get("/", None).await.assert_problem(404, "not_found");
+    app.anonymous()
+        .get("/")
+        .send()
+        .await
+        .assert_problem(404, "not_found");
     let wrong_method = app
         .send(TestRequest::put().uri("/api/v1/organizations"))
         .await;
@@ -101,13 +107,19 @@ async fn malformed_bodies() {
 async fn bad_path_and_query_parameters() {
     let app = spawn_app().await;
     let admin = app.admin().await;
-    app.get("/api/v1/users/not-a-number", Some(&admin))
+    app.with_token(&admin)
+        .get("/api/v1/users/not-a-number")
+        .send()
         .await
         .assert_problem(400, "invalid_path");
-    app.get("/api/v1/organizations?limit=-5", None)
+    app.anonymous()
+        .get("/api/v1/organizations?limit=-5")
+        .send()
         .await
         .assert_problem(400, "invalid_query");
-    app.get("/api/v1/organizations?sort=size", None)
+    app.anonymous()
+        .get("/api/v1/organizations?sort=size")
+        .send()
         .await
         .assert_problem(400, "invalid_query");
 }
@@ -123,7 +135,7 @@ async fn request_ids_are_echoed_or_generated() {
         )
         .await;
     assert_eq!(given.header("x-request-id"), Some("abc-123"));
-    let generated = app.get("/health/live", None).await;
+    let generated = app.anonymous().get("/health/live").send().await;
     assert_eq!(generated.header("x-request-id").map(str::len), Some(36));
     let hostile = app
         .send(
@@ -143,10 +155,10 @@ async fn request_ids_are_echoed_or_generated() {
 #[actix_web::test]
 async fn health_endpoints() {
     let app = spawn_app().await;
-    let live = app.get("/health/live", None).await;
+    let live = app.anonymous().get("/health/live").send().await;
     assert_eq!(live.status, StatusCode::OK);
     assert_eq!(live.json, json!({"status": "ok"}));
-    let ready = app.get("/health/ready", None).await;
+    let ready = app.anonymous().get("/health/ready").send().await;
     assert_eq!(ready.status, StatusCode::OK);
 }
 
@@ -159,10 +171,12 @@ async fn an_unreachable_database_is_503_not_a_hang() {
         config.pool.acquire_timeout = std::time::Duration::from_secs(1);
     })
     .await;
-    let ready = app.get("/health/ready", None).await;
+    let ready = app.anonymous().get("/health/ready").send().await;
     ready.assert_problem(503, "service_unavailable");
     assert!(ready.header("retry-after").is_some());
-    app.get("/api/v1/organizations", None)
+    app.anonymous()
+        .get("/api/v1/organizations")
+        .send()
         .await
         .assert_problem(503, "service_unavailable");
 }
@@ -171,10 +185,14 @@ async fn an_unreachable_database_is_503_not_a_hang() {
 async fn ids_in_paths_are_positive() {
     let app = spawn_app().await;
     let admin = app.admin().await;
-    app.get("/api/v1/users/0", Some(&admin))
+    app.with_token(&admin)
+        .get("/api/v1/users/0")
+        .send()
         .await
         .assert_problem(400, "invalid_path");
-    app.get("/api/v1/users/-3", Some(&admin))
+    app.with_token(&admin)
+        .get("/api/v1/users/-3")
+        .send()
         .await
         .assert_problem(400, "invalid_path");
 }

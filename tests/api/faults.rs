@@ -39,9 +39,9 @@ async fn lost_connections_are_503_and_replaced() {
     let admin = app.admin().await;
     // The pooled connection has prepared statements.
     let (a, b, c) = futures_util::future::join3(
-        app.get("/api/v1/organizations", None),
-        app.get("/api/v1/organizations", Some(&admin)),
-        app.get("/health/ready", None),
+        app.anonymous().get("/api/v1/organizations").send(),
+        app.with_token(&admin).get("/api/v1/organizations").send(),
+        app.anonymous().get("/health/ready").send(),
     )
     .await;
     for response in [a, b, c] {
@@ -56,33 +56,36 @@ async fn lost_connections_are_503_and_replaced() {
 
     // The pooled connection is dead now: the first request meets it.
     terminate_sessions(&database);
-    let lost = app.get("/api/v1/organizations", None).await;
+    let lost = app.anonymous().get("/api/v1/organizations").send().await;
     lost.assert_problem(503, "service_unavailable");
     assert!(lost.header("retry-after").is_some());
     // The dead connection left the pool: the database is up, so the next request works.
-    let again = app.get("/api/v1/organizations", None).await;
+    let again = app.anonymous().get("/api/v1/organizations").send().await;
     assert_eq!(again.status, StatusCode::OK, "{}", again.text);
-    let ready = app.get("/health/ready", None).await;
+    let ready = app.anonymous().get("/health/ready").send().await;
     assert_eq!(ready.status, StatusCode::OK, "{}", ready.text);
 
     // A write on a dead connection is 503 and leaves nothing behind.
     let (a, b) = futures_util::future::join(
-        app.get("/api/v1/organizations", None),
-        app.get("/api/v1/organizations?q=x", Some(&admin)),
+        app.anonymous().get("/api/v1/organizations").send(),
+        app.with_token(&admin)
+            .get("/api/v1/organizations?q=x")
+            .send(),
     )
     .await;
     assert_eq!((a.status, b.status), (StatusCode::OK, StatusCode::OK));
     terminate_sessions(&database);
     let write = app
-        .post(
-            "/api/v1/organizations",
-            &json!({"name": "Fundacja Utraconego Połączenia", "kind": "ngo"}),
-            Some(&admin),
-        )
+        .with_token(&admin)
+        .post("/api/v1/organizations")
+        .json(json!({"name": "Fundacja Utraconego Połączenia", "kind": "ngo"}))
+        .send()
         .await;
     write.assert_problem(503, "service_unavailable");
     let listed = app
-        .get("/api/v1/organizations?q=utraconego", Some(&admin))
+        .with_token(&admin)
+        .get("/api/v1/organizations?q=utraconego")
+        .send()
         .await;
     assert_eq!(listed.status, StatusCode::OK, "{}", listed.text);
     assert_eq!(listed.json["items"], json!([]), "{}", listed.text);
@@ -114,11 +117,11 @@ async fn the_timeout_covers_the_queue_and_the_pool() {
 
     let queued = async {
         actix_web::rt::time::sleep(Duration::from_millis(500)).await;
-        app.get("/api/v1/organizations", None).await
+        app.anonymous().get("/api/v1/organizations").send().await
     };
     let (first, second, last) = futures_util::future::join3(
-        app.get("/api/v1/organizations", None),
-        app.get("/health/ready", None),
+        app.anonymous().get("/api/v1/organizations").send(),
+        app.anonymous().get("/health/ready").send(),
         queued,
     )
     .await;
@@ -127,6 +130,6 @@ async fn the_timeout_covers_the_queue_and_the_pool() {
     last.assert_problem(503, "service_unavailable");
     assert!(last.header("retry-after").is_some());
     holder.join().expect("the holder thread");
-    let after = app.get("/api/v1/organizations", None).await;
+    let after = app.anonymous().get("/api/v1/organizations").send().await;
     assert_eq!(after.status, StatusCode::OK, "{}", after.text);
 }

@@ -86,11 +86,10 @@ async fn every_invalid_identifier_is_422_naming_the_field() {
     let admin = app.admin().await;
     for (field, value, path, code) in INVALID {
         let response = app
-            .post(
-                "/api/v1/organizations",
-                &body_with(field, value),
-                Some(&admin),
-            )
+            .with_token(&admin)
+            .post("/api/v1/organizations")
+            .json(body_with(field, value))
+            .send()
             .await;
         response.assert_problem(422, "validation_failed");
         let errors = response.json["errors"].as_array().unwrap();
@@ -115,13 +114,17 @@ async fn every_invalid_identifier_is_422_naming_the_field() {
         ("krs", "12345", "invalid_krs"),
     ] {
         let response = app
-            .patch(&path, &json!({field: value}), Some(&admin), Some("\"1\""))
+            .with_token(&admin)
+            .patch(&path)
+            .json(json!({field: value}))
+            .if_match(1)
+            .send()
             .await;
         response.assert_problem(422, "validation_failed");
         assert_eq!(response.json["errors"][0]["field"], field);
         assert_eq!(response.json["errors"][0]["code"], code);
     }
-    let unchanged = app.get(&path, None).await;
+    let unchanged = app.anonymous().get(&path).send().await;
     assert_eq!(unchanged.json["version"], 1);
     assert_eq!(unchanged.json["nip"], Value::Null);
 }
@@ -207,7 +210,11 @@ async fn terc_codes_imply_the_kind_and_voivodeship_of_a_local_government() {
         stored,
         (Some("gmina_wiejska".into()), Some("śląskie".into()))
     );
-    let dolnoslaskie = app.get("/api/v1/organizations?teryt=0201011", None).await;
+    let dolnoslaskie = app
+        .anonymous()
+        .get("/api/v1/organizations?teryt=0201011")
+        .send()
+        .await;
     assert_eq!(
         dolnoslaskie.json["items"][0]["address"]["voivodeship"],
         "dolnośląskie"
@@ -254,7 +261,12 @@ async fn terc_codes_imply_the_kind_and_voivodeship_of_a_local_government() {
     for (mut body, field, code) in disagreeing {
         body["name"] = json!("Niezgodna");
         body["kind"] = json!("jst");
-        let response = app.post("/api/v1/organizations", &body, Some(&admin)).await;
+        let response = app
+            .with_token(&admin)
+            .post("/api/v1/organizations")
+            .json(&body)
+            .send()
+            .await;
         response.assert_problem(422, "validation_failed");
         assert_eq!(response.json["errors"][0]["field"], field, "{body}");
         assert_eq!(response.json["errors"][0]["code"], code, "{body}");
@@ -262,11 +274,10 @@ async fn terc_codes_imply_the_kind_and_voivodeship_of_a_local_government() {
     assert_eq!(app.with_conn(count), before, "nothing inconsistent stored");
 
     let taken = app
-        .post(
-            "/api/v1/organizations",
-            &json!({"name": "Druga", "kind": "jst", "teryt": "2413072"}),
-            Some(&admin),
-        )
+        .with_token(&admin)
+        .post("/api/v1/organizations")
+        .json(json!({"name": "Druga", "kind": "jst", "teryt": "2413072"}))
+        .send()
         .await;
     taken.assert_problem(409, "teryt_taken");
     assert_eq!(taken.status, StatusCode::CONFLICT);

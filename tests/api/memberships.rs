@@ -20,15 +20,7 @@ pub struct World {
     pub ngo: Value,
 }
 
-pub async fn world<S, B>(app: &TestApp<S>, admin: &str) -> World
-where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
-    B: actix_web::body::MessageBody,
-{
+pub async fn world(app: &TestApp, admin: &str) -> World {
     let make = |body: Value| app.organization(admin, body);
     World {
         alliance: make(
@@ -82,11 +74,12 @@ async fn members_are_added_listed_on_a_date_and_counted() {
     let path = members_path(&w.alliance);
 
     let created = app
-        .post(
-            &path,
-            &json!({"member_id": id(&w.a), "joined_on": "2014-01-01", "basis": "Uchwała nr 1/2014"}),
-            Some(&admin),
+        .with_token(&admin)
+        .post(&path)
+        .json(
+            json!({"member_id": id(&w.a), "joined_on": "2014-01-01", "basis": "Uchwała nr 1/2014"}),
         )
+        .send()
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     assert_eq!(
@@ -123,7 +116,11 @@ async fn members_are_added_listed_on_a_date_and_counted() {
         (id(&w.alliance), id(&w.a), "Uchwała nr 1/2014".to_owned())
     );
     assert_eq!(app.audit_count("membership", membership_id), 1);
-    let one = app.get(&format!("{path}/{membership_id}"), None).await;
+    let one = app
+        .anonymous()
+        .get(format!("{path}/{membership_id}"))
+        .send()
+        .await;
     assert_eq!(one.status, StatusCode::OK);
     assert_eq!(one.etag(), "\"1\"");
     assert_eq!(one.json["member"]["slug"], w.a["slug"]);
@@ -132,11 +129,11 @@ async fn members_are_added_listed_on_a_date_and_counted() {
         json!({"member_id": id(&w.b), "joined_on": "2015-01-01", "left_on": "2016-12-31"}),
         json!({"member_id": id(&w.national), "joined_on": "2020-01-01"}),
     ] {
-        let response = app.post(&path, &body, Some(&admin)).await;
+        let response = app.with_token(&admin).post(&path).json(&body).send().await;
         assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
     }
 
-    let all = app.get(&path, None).await;
+    let all = app.anonymous().get(&path).send().await;
     assert_eq!(
         names(&all),
         [
@@ -169,7 +166,7 @@ async fn members_are_added_listed_on_a_date_and_counted() {
         ("current=false", &["Beta Stowarzyszenie Samorządów"]),
     ];
     for (query, expected) in cases {
-        let response = app.get(&format!("{path}?{query}"), None).await;
+        let response = app.anonymous().get(format!("{path}?{query}")).send().await;
         assert_eq!(
             response.status,
             StatusCode::OK,
@@ -178,7 +175,11 @@ async fn members_are_added_listed_on_a_date_and_counted() {
         );
         assert_eq!(names(&response), expected, "{query}");
     }
-    let by_joining = app.get(&format!("{path}?sort=-joined_on"), None).await;
+    let by_joining = app
+        .anonymous()
+        .get(format!("{path}?sort=-joined_on"))
+        .send()
+        .await;
     assert_eq!(
         names(&by_joining),
         [
@@ -187,7 +188,11 @@ async fn members_are_added_listed_on_a_date_and_counted() {
             "Alfa Związek Gmin"
         ]
     );
-    let by_name_desc = app.get(&format!("{path}?sort=-name"), None).await;
+    let by_name_desc = app
+        .anonymous()
+        .get(format!("{path}?sort=-name"))
+        .send()
+        .await;
     assert_eq!(names(&by_name_desc)[0], "Związek Miast Polskich");
 
     // Keyset pagination walks every row once, in each sort.
@@ -195,7 +200,7 @@ async fn members_are_added_listed_on_a_date_and_counted() {
         let mut seen = Vec::new();
         let mut url = format!("{path}?limit=1&sort={sort}");
         loop {
-            let page = app.get(&url, None).await;
+            let page = app.anonymous().get(&url).send().await;
             assert_eq!(page.status, StatusCode::OK, "{}", page.text);
             seen.extend(names(&page));
             match page.json["next_cursor"].as_str() {
@@ -206,33 +211,44 @@ async fn members_are_added_listed_on_a_date_and_counted() {
         assert_eq!(seen.len(), 3, "{sort}: {seen:?}");
     }
 
-    app.get(&format!("{path}?on=2020-01-01&current=true"), None)
+    app.anonymous()
+        .get(format!("{path}?on=2020-01-01&current=true"))
+        .send()
         .await
         .assert_problem(400, "invalid_query");
-    app.get(&format!("{path}?on=yesterday"), None)
+    app.anonymous()
+        .get(format!("{path}?on=yesterday"))
+        .send()
         .await
         .assert_problem(400, "invalid_query");
-    app.get("/api/v1/associations/nie-ma/members", None)
+    app.anonymous()
+        .get("/api/v1/associations/nie-ma/members")
+        .send()
         .await
         .assert_problem(404, "not_found");
-    app.get(
-        &format!(
+    app.anonymous()
+        .get(format!(
             "/api/v1/associations/{}/members",
             w.gmina["slug"].as_str().unwrap()
-        ),
-        None,
-    )
-    .await
-    .assert_problem(404, "not_found");
+        ))
+        .send()
+        .await
+        .assert_problem(404, "not_found");
 
     // member_count: members today, computed for every association on a page.
     let alliance = app
-        .get(&format!("/api/v1/associations/{}", id(&w.alliance)), None)
+        .anonymous()
+        .get(format!("/api/v1/associations/{}", id(&w.alliance)))
+        .send()
         .await;
     assert_eq!(alliance.json["member_count"], 2);
     assert_eq!(alliance.json["current_presidency"], Value::Null);
     assert_eq!(alliance.json["name"], "Porozumienie Testowe");
-    let list = app.get("/api/v1/associations?limit=100", None).await;
+    let list = app
+        .anonymous()
+        .get("/api/v1/associations?limit=100")
+        .send()
+        .await;
     let counts: Vec<(String, i64)> = list.json["items"]
         .as_array()
         .unwrap()
@@ -269,11 +285,10 @@ async fn alliances_take_associations_and_associations_take_local_governments() {
     ];
     for (association, member, code) in rejected {
         let response = app
-            .post(
-                &members_path(association),
-                &json!({"member_id": id(member), "joined_on": "2014-01-01"}),
-                Some(&admin),
-            )
+            .with_token(&admin)
+            .post(members_path(association))
+            .json(json!({"member_id": id(member), "joined_on": "2014-01-01"}))
+            .send()
             .await;
         response.assert_problem(422, "validation_failed");
         assert_eq!(response.json["errors"][0]["field"], "member_id");
@@ -284,20 +299,18 @@ async fn alliances_take_associations_and_associations_take_local_governments() {
         );
     }
     let unknown = app
-        .post(
-            &members_path(&w.a),
-            &json!({"member_id": 999999, "joined_on": "2014-01-01"}),
-            Some(&admin),
-        )
+        .with_token(&admin)
+        .post(members_path(&w.a))
+        .json(json!({"member_id": 999999, "joined_on": "2014-01-01"}))
+        .send()
         .await;
     unknown.assert_problem(422, "validation_failed");
     assert_eq!(unknown.json["errors"][0]["code"], "not_found");
     let missing = app
-        .post(
-            &members_path(&w.a),
-            &json!({"member_id": id(&w.gmina)}),
-            Some(&admin),
-        )
+        .with_token(&admin)
+        .post(members_path(&w.a))
+        .json(json!({"member_id": id(&w.gmina)}))
+        .send()
         .await;
     missing.assert_problem(422, "validation_failed");
     assert_eq!(missing.json["errors"][0]["field"], "joined_on");
@@ -315,44 +328,42 @@ async fn alliances_take_associations_and_associations_take_local_governments() {
     ];
     for (association, member) in accepted {
         let response = app
-            .post(
-                &members_path(association),
-                &json!({"member_id": id(member), "joined_on": "2014-01-01"}),
-                Some(&admin),
-            )
+            .with_token(&admin)
+            .post(members_path(association))
+            .json(json!({"member_id": id(member), "joined_on": "2014-01-01"}))
+            .send()
             .await;
         assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
     }
     let a = app
-        .get(
-            &format!("/api/v1/associations/{}", w.a["slug"].as_str().unwrap()),
-            None,
-        )
+        .anonymous()
+        .get(format!(
+            "/api/v1/associations/{}",
+            w.a["slug"].as_str().unwrap()
+        ))
+        .send()
         .await;
     assert_eq!(a.json["member_count"], 2);
     // A member organization cannot be deleted while it is a member.
     let gmina = app
-        .delete(
-            &format!("/api/v1/organizations/{}", id(&w.gmina)),
-            Some(&admin),
-            Some("\"1\""),
-        )
+        .with_token(&admin)
+        .delete(format!("/api/v1/organizations/{}", id(&w.gmina)))
+        .if_match(1)
+        .send()
         .await;
     gmina.assert_problem(409, "still_referenced");
     // So is a member association; deleting an association takes its own memberships along.
-    app.delete(
-        &format!("/api/v1/associations/{}", id(&w.national)),
-        Some(&admin),
-        Some("\"1\""),
-    )
-    .await
-    .assert_problem(409, "still_referenced");
+    app.with_token(&admin)
+        .delete(format!("/api/v1/associations/{}", id(&w.national)))
+        .if_match(1)
+        .send()
+        .await
+        .assert_problem(409, "still_referenced");
     let deleted = app
-        .delete(
-            &format!("/api/v1/associations/{}", id(&w.alliance)),
-            Some(&admin),
-            Some("\"1\""),
-        )
+        .with_token(&admin)
+        .delete(format!("/api/v1/associations/{}", id(&w.alliance)))
+        .if_match(1)
+        .send()
         .await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
     app.with_conn(|conn| assert_eq!(stored_count(conn, id(&w.alliance)), 0));
@@ -367,7 +378,7 @@ async fn memberships_of_one_organization_never_overlap_and_dates_are_in_order() 
     let add = |body: Value| {
         let (path, admin) = (path.clone(), admin.clone());
         let app = &app;
-        async move { app.post(&path, &body, Some(&admin)).await }
+        async move { app.with_token(&admin).post(&path).json(&body).send().await }
     };
     let first =
         add(json!({"member_id": id(&w.a), "joined_on": "2014-01-01", "left_on": "2015-12-31"}))
@@ -418,48 +429,42 @@ async fn memberships_of_one_organization_never_overlap_and_dates_are_in_order() 
 
     // Changes follow the same rules, under If-Match.
     let first_path = format!("{path}/{first_id}");
-    app.patch(
-        &first_path,
-        &json!({"left_on": "2016-06-30"}),
-        Some(&admin),
-        None,
-    )
-    .await
-    .assert_problem(428, "precondition_required");
-    app.patch(
-        &first_path,
-        &json!({"left_on": "2016-06-30"}),
-        Some(&admin),
-        Some("\"7\""),
-    )
-    .await
-    .assert_problem(412, "precondition_failed");
-    app.patch(
-        &first_path,
-        &json!({"left_on": "2016-06-30"}),
-        Some(&admin),
-        Some("\"1\""),
-    )
-    .await
-    .assert_problem(409, "membership_overlap");
+    app.with_token(&admin)
+        .patch(&first_path)
+        .json(json!({"left_on": "2016-06-30"}))
+        .send()
+        .await
+        .assert_problem(428, "precondition_required");
+    app.with_token(&admin)
+        .patch(&first_path)
+        .json(json!({"left_on": "2016-06-30"}))
+        .if_match(7)
+        .send()
+        .await
+        .assert_problem(412, "precondition_failed");
+    app.with_token(&admin)
+        .patch(&first_path)
+        .json(json!({"left_on": "2016-06-30"}))
+        .if_match(1)
+        .send()
+        .await
+        .assert_problem(409, "membership_overlap");
     let backwards = app
-        .patch(
-            &first_path,
-            &json!({"left_on": "2013-06-30"}),
-            Some(&admin),
-            Some("\"1\""),
-        )
+        .with_token(&admin)
+        .patch(&first_path)
+        .json(json!({"left_on": "2013-06-30"}))
+        .if_match(1)
+        .send()
         .await;
     backwards.assert_problem(422, "validation_failed");
     assert_eq!(backwards.json["errors"][0]["field"], "left_on");
-    app.patch(
-        &first_path,
-        &json!({"member_id": id(&w.b)}),
-        Some(&admin),
-        Some("\"1\""),
-    )
-    .await
-    .assert_problem(422, "validation_failed");
+    app.with_token(&admin)
+        .patch(&first_path)
+        .json(json!({"member_id": id(&w.b)}))
+        .if_match(1)
+        .send()
+        .await
+        .assert_problem(422, "validation_failed");
     let left_on: Option<String> = app.with_conn(|conn| {
         memberships::table
             .find(first_id)
@@ -475,12 +480,11 @@ async fn memberships_of_one_organization_never_overlap_and_dates_are_in_order() 
     );
 
     let changed = app
-        .patch(
-            &first_path,
-            &json!({"left_on": "2015-06-30", "basis": "Uchwała nr 7/2015"}),
-            Some(&admin),
-            Some("\"1\""),
-        )
+        .with_token(&admin)
+        .patch(&first_path)
+        .json(json!({"left_on": "2015-06-30", "basis": "Uchwała nr 7/2015"}))
+        .if_match(1)
+        .send()
         .await;
     assert_eq!(changed.status, StatusCode::OK, "{}", changed.text);
     assert_eq!(changed.json["left_on"], "2015-06-30");
@@ -488,12 +492,22 @@ async fn memberships_of_one_organization_never_overlap_and_dates_are_in_order() 
     assert_eq!(changed.etag(), "\"2\"");
     assert_eq!(app.audit_count("membership", first_id), 2);
 
-    app.delete(&first_path, Some(&admin), Some("\"1\""))
+    app.with_token(&admin)
+        .delete(&first_path)
+        .if_match(1)
+        .send()
         .await
         .assert_problem(412, "precondition_failed");
-    let deleted = app.delete(&first_path, Some(&admin), Some("\"2\"")).await;
+    let deleted = app
+        .with_token(&admin)
+        .delete(&first_path)
+        .if_match(2)
+        .send()
+        .await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT);
-    app.get(&first_path, None)
+    app.anonymous()
+        .get(&first_path)
+        .send()
         .await
         .assert_problem(404, "not_found");
     app.with_conn(|conn| assert_eq!(stored_count(conn, id(&w.alliance)), 3));
@@ -511,30 +525,27 @@ async fn an_editor_of_one_association_cannot_touch_anothers_members() {
     let (_, viewer) = app.user("czytelnik@example.org", Role::Viewer, &[]).await;
 
     let own = app
-        .post(
-            &members_path(&w.a),
-            &json!({"member_id": id(&w.gmina), "joined_on": "2014-01-01"}),
-            Some(&editor),
-        )
+        .with_token(&editor)
+        .post(members_path(&w.a))
+        .json(json!({"member_id": id(&w.gmina), "joined_on": "2014-01-01"}))
+        .send()
         .await;
     assert_eq!(own.status, StatusCode::CREATED, "{}", own.text);
     let own_path = format!("{}/{}", members_path(&w.a), own.json["id"]);
     let own_change = app
-        .patch(
-            &own_path,
-            &json!({"basis": "Uchwała Zgromadzenia"}),
-            Some(&editor),
-            Some("\"1\""),
-        )
+        .with_token(&editor)
+        .patch(&own_path)
+        .json(json!({"basis": "Uchwała Zgromadzenia"}))
+        .if_match(1)
+        .send()
         .await;
     assert_eq!(own_change.status, StatusCode::OK);
 
     let theirs = app
-        .post(
-            &members_path(&w.b),
-            &json!({"member_id": id(&w.gmina), "joined_on": "2014-01-01"}),
-            Some(&admin),
-        )
+        .with_token(&admin)
+        .post(members_path(&w.b))
+        .json(json!({"member_id": id(&w.gmina), "joined_on": "2014-01-01"}))
+        .send()
         .await;
     let theirs_id = theirs.json["id"].as_i64().unwrap();
     let theirs_path = format!("{}/{theirs_id}", members_path(&w.b));
@@ -553,56 +564,53 @@ async fn an_editor_of_one_association_cannot_touch_anothers_members() {
     };
     let before = snapshot();
 
-    app.post(
-        &members_path(&w.b),
-        &json!({"member_id": id(&w.powiat), "joined_on": "2014-01-01"}),
-        Some(&editor),
-    )
-    .await
-    .assert_problem(403, "forbidden");
-    app.patch(
-        &theirs_path,
-        &json!({"left_on": "2020-01-01"}),
-        Some(&editor),
-        Some("\"1\""),
-    )
-    .await
-    .assert_problem(403, "forbidden");
-    app.delete(&theirs_path, Some(&editor), Some("\"1\""))
+    app.with_token(&editor)
+        .post(members_path(&w.b))
+        .json(json!({"member_id": id(&w.powiat), "joined_on": "2014-01-01"}))
+        .send()
         .await
         .assert_problem(403, "forbidden");
-    app.post(
-        &members_path(&w.alliance),
-        &json!({"member_id": id(&w.a), "joined_on": "2014-01-01"}),
-        Some(&editor),
-    )
-    .await
-    .assert_problem(403, "forbidden");
+    app.with_token(&editor)
+        .patch(&theirs_path)
+        .json(json!({"left_on": "2020-01-01"}))
+        .if_match(1)
+        .send()
+        .await
+        .assert_problem(403, "forbidden");
+    app.with_token(&editor)
+        .delete(&theirs_path)
+        .if_match(1)
+        .send()
+        .await
+        .assert_problem(403, "forbidden");
+    app.with_token(&editor)
+        .post(members_path(&w.alliance))
+        .json(json!({"member_id": id(&w.a), "joined_on": "2014-01-01"}))
+        .send()
+        .await
+        .assert_problem(403, "forbidden");
     // B's membership is not reachable through A's path either.
-    app.patch(
-        &format!("{}/{theirs_id}", members_path(&w.a)),
-        &json!({"left_on": "2020-01-01"}),
-        Some(&editor),
-        Some("\"1\""),
-    )
-    .await
-    .assert_problem(404, "not_found");
-    app.patch(
-        &theirs_path,
-        &json!({"left_on": "2020-01-01"}),
-        Some(&viewer),
-        Some("\"1\""),
-    )
-    .await
-    .assert_problem(403, "forbidden");
-    app.patch(
-        &theirs_path,
-        &json!({"left_on": "2020-01-01"}),
-        None,
-        Some("\"1\""),
-    )
-    .await
-    .assert_problem(401, "authentication_required");
+    app.with_token(&editor)
+        .patch(format!("{}/{theirs_id}", members_path(&w.a)))
+        .json(json!({"left_on": "2020-01-01"}))
+        .if_match(1)
+        .send()
+        .await
+        .assert_problem(404, "not_found");
+    app.with_token(&viewer)
+        .patch(&theirs_path)
+        .json(json!({"left_on": "2020-01-01"}))
+        .if_match(1)
+        .send()
+        .await
+        .assert_problem(403, "forbidden");
+    app.anonymous()
+        .patch(&theirs_path)
+        .json(json!({"left_on": "2020-01-01"}))
+        .if_match(1)
+        .send()
+        .await
+        .assert_problem(401, "authentication_required");
     assert_eq!(snapshot(), before, "B's membership is unchanged");
     app.with_conn(|conn| assert_eq!(stored_count(conn, id(&w.b)), 1));
     assert_eq!(app.audit_count("membership", theirs_id), 1);

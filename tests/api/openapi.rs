@@ -27,7 +27,7 @@ fn committed_contract_matches_the_code() {
 #[actix_web::test]
 async fn served_document_is_openapi_3_1_and_equals_the_committed_one() {
     let app = spawn_app().await;
-    let served = app.get("/api/v1/openapi.json", None).await;
+    let served = app.anonymous().get("/api/v1/openapi.json").send().await;
     assert_eq!(served.status, StatusCode::OK);
     assert_eq!(served.json["openapi"], "3.1.0");
     assert_eq!(served.json, committed());
@@ -36,12 +36,16 @@ async fn served_document_is_openapi_3_1_and_equals_the_committed_one() {
 #[actix_web::test]
 async fn swagger_ui_is_served_without_network() {
     let app = spawn_app().await;
-    let redirect = app.get("/swagger-ui", None).await;
+    let redirect = app.anonymous().get("/swagger-ui").send().await;
     assert!(redirect.status.is_redirection());
-    let index = app.get("/swagger-ui/", None).await;
+    let index = app.anonymous().get("/swagger-ui/").send().await;
     assert_eq!(index.status, StatusCode::OK);
     assert!(index.text.contains("Swagger UI"));
-    let bundle = app.get("/swagger-ui/swagger-ui-bundle.js", None).await;
+    let bundle = app
+        .anonymous()
+        .get("/swagger-ui/swagger-ui-bundle.js")
+        .send()
+        .await;
     assert_eq!(bundle.status, StatusCode::OK);
     assert!(
         bundle.text.len() > 100_000,
@@ -218,11 +222,17 @@ async fn documented_scopes_match_the_enforced_ones() {
         serde_json::json!(["associations:write"])
     );
     let path = format!("/api/v1/associations/{slug}");
-    let got = app.get(&path, Some(&token)).await;
+    let got = app.with_token(&token).get(&path).send().await;
     assert_eq!(got.status, StatusCode::OK, "{}", got.text);
     let etag = got.header("etag").unwrap().to_owned();
     let body = serde_json::json!({"website": "https://example.org"});
-    let patched = app.patch(&path, &body, Some(&token), Some(&etag)).await;
+    let patched = app
+        .with_token(&token)
+        .patch(&path)
+        .json(&body)
+        .if_match(&etag)
+        .send()
+        .await;
     assert_eq!(patched.status, StatusCode::FORBIDDEN, "{}", patched.text);
 }
 

@@ -11,16 +11,15 @@ async fn create_read_update_delete_round_trip_with_polish_text() {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let created = app
-        .post(
-            "/api/v1/organizations",
-            &json!({
-                "name": "Gmina Świerklaniec", "kind": "jst", "teryt": "2413052",
-                "address": {"street": "ul. Młyńska 7", "postal_code": "42-622", "city": "Świerklaniec"},
-                "website": "https://www.swierklaniec.pl", "population": 12000,
-                "nip": "645-253-34-88"
-            }),
-            Some(&admin),
-        )
+        .with_token(&admin)
+        .post("/api/v1/organizations")
+        .json(json!({
+            "name": "Gmina Świerklaniec", "kind": "jst", "teryt": "2413052",
+            "address": {"street": "ul. Młyńska 7", "postal_code": "42-622", "city": "Świerklaniec"},
+            "website": "https://www.swierklaniec.pl", "population": 12000,
+            "nip": "645-253-34-88"
+        }))
+        .send()
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     let id = created.json["id"].as_i64().unwrap();
@@ -61,21 +60,28 @@ async fn create_read_update_delete_round_trip_with_polish_text() {
     assert_eq!(stored.2, "gmina swierklaniec");
 
     let by_slug = app
-        .get("/api/v1/organizations/gmina-swierklaniec", None)
+        .anonymous()
+        .get("/api/v1/organizations/gmina-swierklaniec")
+        .send()
         .await;
     assert_eq!(by_slug.status, StatusCode::OK);
     assert_eq!(by_slug.json, created.json);
-    let by_id = app.get(&format!("/api/v1/organizations/{id}"), None).await;
+    let by_id = app
+        .anonymous()
+        .get(format!("/api/v1/organizations/{id}"))
+        .send()
+        .await;
     assert_eq!(by_id.json, created.json);
     assert_eq!(by_id.etag(), "\"1\"");
 
     let patched = app
-        .patch(
-            &format!("/api/v1/organizations/{id}"),
-            &json!({"address": {"street": null}, "population": 12500, "short_name": "Świerklaniec"}),
-            Some(&admin),
-            Some("\"1\""),
+        .with_token(&admin)
+        .patch(format!("/api/v1/organizations/{id}"))
+        .json(
+            json!({"address": {"street": null}, "population": 12500, "short_name": "Świerklaniec"}),
         )
+        .if_match(1)
+        .send()
         .await;
     assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
     assert_eq!(patched.etag(), "\"2\"");
@@ -88,19 +94,17 @@ async fn create_read_update_delete_round_trip_with_polish_text() {
     assert_eq!(app.audit_count("organization", id), 2);
 
     let stale = app
-        .delete(
-            &format!("/api/v1/organizations/{id}"),
-            Some(&admin),
-            Some("\"1\""),
-        )
+        .with_token(&admin)
+        .delete(format!("/api/v1/organizations/{id}"))
+        .if_match(1)
+        .send()
         .await;
     stale.assert_problem(412, "precondition_failed");
     let deleted = app
-        .delete(
-            &format!("/api/v1/organizations/{id}"),
-            Some(&admin),
-            Some("\"2\""),
-        )
+        .with_token(&admin)
+        .delete(format!("/api/v1/organizations/{id}"))
+        .if_match(2)
+        .send()
         .await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT);
     let count: i64 = app.with_conn(|conn| {
@@ -111,7 +115,9 @@ async fn create_read_update_delete_round_trip_with_polish_text() {
             .unwrap()
     });
     assert_eq!(count, 0);
-    app.get(&format!("/api/v1/organizations/{id}"), None)
+    app.anonymous()
+        .get(format!("/api/v1/organizations/{id}"))
+        .send()
         .await
         .assert_problem(404, "not_found");
     assert_eq!(app.audit_count("organization", id), 3);
@@ -126,22 +132,43 @@ async fn if_match_is_required_and_checked() {
         .await;
     let path = format!("/api/v1/organizations/{}", org["id"]);
 
-    app.patch(&path, &json!({"name": "X"}), Some(&admin), None)
+    app.with_token(&admin)
+        .patch(&path)
+        .json(json!({"name": "X"}))
+        .send()
         .await
         .assert_problem(428, "precondition_required");
-    app.patch(&path, &json!({"name": "X"}), Some(&admin), Some("\"7\""))
+    app.with_token(&admin)
+        .patch(&path)
+        .json(json!({"name": "X"}))
+        .if_match(7)
+        .send()
         .await
         .assert_problem(412, "precondition_failed");
-    app.patch(&path, &json!({"name": "X"}), Some(&admin), Some("W/\"1\""))
+    app.with_token(&admin)
+        .patch(&path)
+        .json(json!({"name": "X"}))
+        .if_match("W/\"1\"")
+        .send()
         .await
         .assert_problem(412, "precondition_failed");
-    app.patch(&path, &json!({"name": "X"}), Some(&admin), Some("garbage"))
+    app.with_token(&admin)
+        .patch(&path)
+        .json(json!({"name": "X"}))
+        .if_match("garbage")
+        .send()
         .await
         .assert_problem(400, "invalid_if_match");
-    app.patch(&path, &json!({"name": "X"}), Some(&admin), Some("\"v1\""))
+    app.with_token(&admin)
+        .patch(&path)
+        .json(json!({"name": "X"}))
+        .if_match("\"v1\"")
+        .send()
         .await
         .assert_problem(412, "precondition_failed");
-    app.delete(&path, Some(&admin), None)
+    app.with_token(&admin)
+        .delete(&path)
+        .send()
         .await
         .assert_problem(428, "precondition_required");
 
@@ -159,24 +186,25 @@ async fn if_match_is_required_and_checked() {
 
     // Two writers from the same version: the second loses with 412, nothing is lost silently.
     let first = app
-        .patch(
-            &path,
-            &json!({"name": "Pierwsza"}),
-            Some(&admin),
-            Some("\"1\""),
-        )
+        .with_token(&admin)
+        .patch(&path)
+        .json(json!({"name": "Pierwsza"}))
+        .if_match(1)
+        .send()
         .await;
     assert_eq!(first.status, StatusCode::OK);
     let second = app
-        .patch(
-            &path,
-            &json!({"name": "Druga"}),
-            Some(&admin),
-            Some("\"1\""),
-        )
+        .with_token(&admin)
+        .patch(&path)
+        .json(json!({"name": "Druga"}))
+        .if_match(1)
+        .send()
         .await;
     second.assert_problem(412, "precondition_failed");
-    assert_eq!(app.get(&path, None).await.json["name"], "Pierwsza");
+    assert_eq!(
+        app.anonymous().get(&path).send().await.json["name"],
+        "Pierwsza"
+    );
 }
 
 #[actix_web::test]
@@ -269,7 +297,12 @@ async fn invalid_identifiers_are_422_naming_the_field() {
         ),
     ];
     for (body, field, code) in cases {
-        let response = app.post("/api/v1/organizations", &body, Some(&admin)).await;
+        let response = app
+            .with_token(&admin)
+            .post("/api/v1/organizations")
+            .json(&body)
+            .send()
+            .await;
         response.assert_problem(422, "validation_failed");
         let error = response.json["errors"]
             .as_array()
@@ -296,11 +329,10 @@ async fn slugs_are_unique_and_generated_from_names() {
     assert_eq!(first["slug"], "zwiazek-gmin");
     assert_eq!(second["slug"], "zwiazek-gmin-2");
     let taken = app
-        .post(
-            "/api/v1/organizations",
-            &json!({"name": "Inna", "kind": "ngo", "slug": "zwiazek-gmin"}),
-            Some(&admin),
-        )
+        .with_token(&admin)
+        .post("/api/v1/organizations")
+        .json(json!({"name": "Inna", "kind": "ngo", "slug": "zwiazek-gmin"}))
+        .send()
         .await;
     taken.assert_problem(409, "slug_taken");
     app.organization(
@@ -309,11 +341,10 @@ async fn slugs_are_unique_and_generated_from_names() {
     )
     .await;
     let same_teryt = app
-        .post(
-            "/api/v1/organizations",
-            &json!({"name": "Gmina B", "kind": "jst", "teryt": "2413052"}),
-            Some(&admin),
-        )
+        .with_token(&admin)
+        .post("/api/v1/organizations")
+        .json(json!({"name": "Gmina B", "kind": "jst", "teryt": "2413052"}))
+        .send()
         .await;
     same_teryt.assert_problem(409, "teryt_taken");
 }
@@ -324,7 +355,9 @@ async fn search_ignores_case_and_diacritics_on_every_backend() {
     app.seed_demo();
     for q in ["slaski", "ŚLĄSKI", "Śląski", "zwiazek gmin i"] {
         let response = app
-            .get(&format!("/api/v1/organizations?q={}", urlencode(q)), None)
+            .anonymous()
+            .get(format!("/api/v1/organizations?q={}", urlencode(q)))
+            .send()
             .await;
         assert_eq!(response.status, StatusCode::OK, "{}", response.text);
         let names: Vec<&str> = response.json["items"]
@@ -338,13 +371,21 @@ async fn search_ignores_case_and_diacritics_on_every_backend() {
             "q={q}: {names:?}"
         );
     }
-    let literal = app.get("/api/v1/organizations?q=%25", None).await;
+    let literal = app
+        .anonymous()
+        .get("/api/v1/organizations?q=%25")
+        .send()
+        .await;
     assert_eq!(
         literal.json["items"].as_array().unwrap().len(),
         0,
         "% matches itself, not everything"
     );
-    let by_short_name = app.get("/api/v1/organizations?q=opos", None).await;
+    let by_short_name = app
+        .anonymous()
+        .get("/api/v1/organizations?q=opos")
+        .send()
+        .await;
     assert_eq!(by_short_name.json["items"][0]["slug"], "opos");
 }
 
@@ -363,13 +404,19 @@ async fn filters_by_kind_voivodeship_teryt_and_updated_since() {
     )
     .await;
 
-    let alliances = app.get("/api/v1/organizations?kind=alliance", None).await;
+    let alliances = app
+        .anonymous()
+        .get("/api/v1/organizations?kind=alliance")
+        .send()
+        .await;
     assert_eq!(alliances.json["items"].as_array().unwrap().len(), 1);
     let slaskie = app
-        .get(
-            &format!("/api/v1/organizations?voivodeship={}", urlencode("śląskie")),
-            None,
-        )
+        .anonymous()
+        .get(format!(
+            "/api/v1/organizations?voivodeship={}",
+            urlencode("śląskie")
+        ))
+        .send()
         .await;
     let slugs: Vec<&str> = slaskie.json["items"]
         .as_array()
@@ -381,37 +428,51 @@ async fn filters_by_kind_voivodeship_teryt_and_updated_since() {
         slugs,
         vec!["gmina-swierklaniec", "slaski-zwiazek-gmin-i-powiatow"]
     );
-    let by_teryt = app.get("/api/v1/organizations?teryt=2413052", None).await;
+    let by_teryt = app
+        .anonymous()
+        .get("/api/v1/organizations?teryt=2413052")
+        .send()
+        .await;
     assert_eq!(by_teryt.json["items"][0]["slug"], "gmina-swierklaniec");
 
     let future = app
-        .get(
-            "/api/v1/organizations?updated_since=2999-01-01T00:00:00Z",
-            None,
-        )
+        .anonymous()
+        .get("/api/v1/organizations?updated_since=2999-01-01T00:00:00Z")
+        .send()
         .await;
     assert_eq!(future.json["items"].as_array().unwrap().len(), 0);
     let past = app
-        .get(
-            "/api/v1/organizations?updated_since=2000-01-01T00:00:00Z&limit=100",
-            None,
-        )
+        .anonymous()
+        .get("/api/v1/organizations?updated_since=2000-01-01T00:00:00Z&limit=100")
+        .send()
         .await;
     assert_eq!(past.json["items"].as_array().unwrap().len(), 23);
 
-    app.get("/api/v1/organizations?kind=martian", None)
+    app.anonymous()
+        .get("/api/v1/organizations?kind=martian")
+        .send()
         .await
         .assert_problem(400, "invalid_query");
-    app.get("/api/v1/organizations?voivodeship=slaskie", None)
+    app.anonymous()
+        .get("/api/v1/organizations?voivodeship=slaskie")
+        .send()
         .await
         .assert_problem(400, "invalid_query");
-    app.get("/api/v1/organizations?teryt=123", None)
+    app.anonymous()
+        .get("/api/v1/organizations?teryt=123")
+        .send()
         .await
         .assert_problem(400, "invalid_query");
-    app.get("/api/v1/organizations?updated_since=yesterday", None)
+    app.anonymous()
+        .get("/api/v1/organizations?updated_since=yesterday")
+        .send()
         .await
         .assert_problem(400, "invalid_query");
-    let unknown = app.get("/api/v1/organizations?colour=red", None).await;
+    let unknown = app
+        .anonymous()
+        .get("/api/v1/organizations?colour=red")
+        .send()
+        .await;
     unknown.assert_problem(400, "invalid_query");
     assert_eq!(unknown.json["errors"][0]["field"], "colour");
 }
@@ -425,7 +486,7 @@ async fn keyset_pagination_walks_every_row_once_in_each_sort() {
         let mut next = format!("/api/v1/organizations?limit=4&sort={sort}");
         let mut pages = 0;
         loop {
-            let response = app.get(&next, None).await;
+            let response = app.anonymous().get(&next).send().await;
             assert_eq!(response.status, StatusCode::OK, "{}", response.text);
             pages += 1;
             for item in response.json["items"].as_array().unwrap() {
@@ -458,7 +519,11 @@ async fn keyset_pagination_walks_every_row_once_in_each_sort() {
             "every row exactly once for sort {sort}: {seen:?}"
         );
     }
-    let by_name = app.get("/api/v1/organizations?limit=100", None).await;
+    let by_name = app
+        .anonymous()
+        .get("/api/v1/organizations?limit=100")
+        .send()
+        .await;
     let names: Vec<String> = by_name.json["items"]
         .as_array()
         .unwrap()
@@ -469,27 +534,38 @@ async fn keyset_pagination_walks_every_row_once_in_each_sort() {
     sorted.sort();
     assert_eq!(names, sorted, "default order is by folded name");
 
-    let first = app.get("/api/v1/organizations?limit=2", None).await;
+    let first = app
+        .anonymous()
+        .get("/api/v1/organizations?limit=2")
+        .send()
+        .await;
     let cursor = first.json["next_cursor"].as_str().unwrap();
-    app.get(
-        &format!("/api/v1/organizations?sort=-name&cursor={cursor}"),
-        None,
-    )
-    .await
-    .assert_problem(400, "invalid_cursor");
-    app.get("/api/v1/organizations?cursor=bm9wZQ", None)
+    app.anonymous()
+        .get(format!("/api/v1/organizations?sort=-name&cursor={cursor}"))
+        .send()
         .await
         .assert_problem(400, "invalid_cursor");
-    app.get("/api/v1/organizations?limit=0", None)
+    app.anonymous()
+        .get("/api/v1/organizations?cursor=bm9wZQ")
+        .send()
+        .await
+        .assert_problem(400, "invalid_cursor");
+    app.anonymous()
+        .get("/api/v1/organizations?limit=0")
+        .send()
         .await
         .assert_problem(400, "invalid_query");
-    app.get("/api/v1/organizations?limit=101", None)
+    app.anonymous()
+        .get("/api/v1/organizations?limit=101")
+        .send()
         .await
         .assert_problem(400, "invalid_query");
-    app.get("/api/v1/organizations?limit=ten", None)
+    app.anonymous()
+        .get("/api/v1/organizations?limit=ten")
+        .send()
         .await
         .assert_problem(400, "invalid_query");
-    let default_page = app.get("/api/v1/organizations", None).await;
+    let default_page = app.anonymous().get("/api/v1/organizations").send().await;
     assert_eq!(
         default_page.json["items"].as_array().unwrap().len(),
         20,
@@ -501,7 +577,12 @@ async fn keyset_pagination_walks_every_row_once_in_each_sort() {
 async fn only_admins_create_associations_and_delete_organizations() {
     let app = spawn_app().await;
     app.seed_demo();
-    let opos_id = app.get("/api/v1/associations/opos", None).await.json["id"]
+    let opos_id = app
+        .anonymous()
+        .get("/api/v1/associations/opos")
+        .send()
+        .await
+        .json["id"]
         .as_i64()
         .unwrap();
     let (_, editor) = app
@@ -510,35 +591,31 @@ async fn only_admins_create_associations_and_delete_organizations() {
     let (_, viewer) = app.user("viewer@example.org", Role::Viewer, &[]).await;
 
     let anonymous = app
-        .post(
-            "/api/v1/organizations",
-            &json!({"name": "Fundacja", "kind": "ngo"}),
-            None,
-        )
+        .anonymous()
+        .post("/api/v1/organizations")
+        .json(json!({"name": "Fundacja", "kind": "ngo"}))
+        .send()
         .await;
     anonymous.assert_problem(401, "authentication_required");
     let by_viewer = app
-        .post(
-            "/api/v1/organizations",
-            &json!({"name": "Fundacja", "kind": "ngo"}),
-            Some(&viewer),
-        )
+        .with_token(&viewer)
+        .post("/api/v1/organizations")
+        .json(json!({"name": "Fundacja", "kind": "ngo"}))
+        .send()
         .await;
     by_viewer.assert_problem(403, "forbidden");
     let association = app
-        .post(
-            "/api/v1/organizations",
-            &json!({"name": "Nowy Związek", "kind": "association"}),
-            Some(&editor),
-        )
+        .with_token(&editor)
+        .post("/api/v1/organizations")
+        .json(json!({"name": "Nowy Związek", "kind": "association"}))
+        .send()
         .await;
     association.assert_problem(403, "forbidden");
     let ngo = app
-        .post(
-            "/api/v1/organizations",
-            &json!({"name": "Fundacja", "kind": "ngo"}),
-            Some(&editor),
-        )
+        .with_token(&editor)
+        .post("/api/v1/organizations")
+        .json(json!({"name": "Fundacja", "kind": "ngo"}))
+        .send()
         .await;
     assert_eq!(
         ngo.status,
@@ -547,11 +624,10 @@ async fn only_admins_create_associations_and_delete_organizations() {
         ngo.text
     );
     let delete = app
-        .delete(
-            &format!("/api/v1/organizations/{}", ngo.json["id"]),
-            Some(&editor),
-            Some("\"1\""),
-        )
+        .with_token(&editor)
+        .delete(format!("/api/v1/organizations/{}", ngo.json["id"]))
+        .if_match(1)
+        .send()
         .await;
     delete.assert_problem(403, "forbidden");
     let count: i64 = app.with_conn(|conn| organizations::table.count().get_result(conn).unwrap());

@@ -3,9 +3,6 @@
 
 use std::collections::HashSet;
 
-use actix_http::Request;
-use actix_web::body::MessageBody;
-use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -35,23 +32,17 @@ struct World {
     viewer: String,
 }
 
-async fn organization_id<S, B>(app: &TestApp<S>, slug: &str) -> i64
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+async fn organization_id(app: &TestApp, slug: &str) -> i64 {
     let response = app
-        .get(&format!("/api/v1/organizations/{slug}"), None)
+        .anonymous()
+        .get(format!("/api/v1/organizations/{slug}"))
+        .send()
         .await;
     assert_eq!(response.status, StatusCode::OK, "{slug}: {}", response.text);
     response.json["id"].as_i64().unwrap()
 }
 
-async fn world<S, B>(app: &TestApp<S>) -> World
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+async fn world(app: &TestApp) -> World {
     app.seed_demo();
     let opos = organization_id(app, "opos").await;
     let slaski = organization_id(app, "slaski-zwiazek-gmin-i-powiatow").await;
@@ -80,28 +71,6 @@ where
     }
 }
 
-/// POST with an optional `If-Match`.
-async fn post_if_match<S, B>(
-    app: &TestApp<S>,
-    path: &str,
-    body: &Value,
-    token: Option<&str>,
-    if_match: Option<&str>,
-) -> TestResponse
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
-    let mut request = TestRequest::post().uri(path).set_json(body);
-    if let Some(token) = token {
-        request = request.insert_header(("Authorization", format!("Bearer {token}")));
-    }
-    if let Some(tag) = if_match {
-        request = request.insert_header(("If-Match", tag));
-    }
-    app.send(request).await
-}
-
 /// A complete draft of `association_id`.
 fn draft(association_id: i64, title: &str) -> Value {
     json!({
@@ -114,12 +83,13 @@ fn draft(association_id: i64, title: &str) -> Value {
     })
 }
 
-async fn create<S, B>(app: &TestApp<S>, token: &str, body: Value) -> Value
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
-    let response = app.post("/api/v1/positions", &body, Some(token)).await;
+async fn create(app: &TestApp, token: &str, body: Value) -> Value {
+    let response = app
+        .with_token(token)
+        .post("/api/v1/positions")
+        .json(&body)
+        .send()
+        .await;
     assert_eq!(
         response.status,
         StatusCode::CREATED,
@@ -130,41 +100,27 @@ where
 }
 
 /// Moves a position (with its current ETag) and returns the response.
-async fn move_to<S, B>(
-    app: &TestApp<S>,
-    token: &str,
-    id: i64,
-    to: &str,
-    on: Option<&str>,
-) -> TestResponse
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+async fn move_to(app: &TestApp, token: &str, id: i64, to: &str, on: Option<&str>) -> TestResponse {
     let current = app
-        .get(&format!("/api/v1/positions/{id}"), Some(token))
+        .with_token(token)
+        .get(format!("/api/v1/positions/{id}"))
+        .send()
         .await;
     assert_eq!(current.status, StatusCode::OK, "{}", current.text);
     let mut body = json!({"to": to});
     if let Some(on) = on {
         body["on"] = json!(on);
     }
-    post_if_match(
-        app,
-        &format!("/api/v1/positions/{id}/transitions"),
-        &body,
-        Some(token),
-        Some(&current.etag()),
-    )
-    .await
+    app.with_token(token)
+        .post(format!("/api/v1/positions/{id}/transitions"))
+        .json(&body)
+        .if_match(current.etag())
+        .send()
+        .await
 }
 
 /// Walks a position through these moves, asserting each succeeds.
-async fn walk<S, B>(app: &TestApp<S>, token: &str, id: i64, moves: &[(&str, &str)]) -> Value
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+async fn walk(app: &TestApp, token: &str, id: i64, moves: &[(&str, &str)]) -> Value {
     let mut last = Value::Null;
     for (to, on) in moves {
         let response = move_to(app, token, id, to, Some(on)).await;
@@ -202,11 +158,7 @@ fn stored_status_and_version(app_conn: &mut razem::db::DbConnection, id: i64) ->
         .unwrap()
 }
 
-fn audit_actions<S, B>(app: &TestApp<S>, id: i64) -> Vec<String>
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+fn audit_actions(app: &TestApp, id: i64) -> Vec<String> {
     app.with_conn(|conn| {
         razem::audit::repo::for_object(conn, "position", &id.to_string())
             .unwrap()
@@ -234,16 +186,15 @@ async fn create_read_update_delete_round_trip_with_every_field() {
     let app = spawn_app().await;
     let w = world(&app).await;
     let consultation = app
-        .post(
-            "/api/v1/consultations",
-            &json!({
-                "organizer_id": w.ministry, "direction": "inbound",
-                "title": "Konsultacje projektu ustawy o zmianie ustawy o zbiorowym zaopatrzeniu w wodę",
-                "subject_kind": "draft_act", "forms": ["written"], "eligibility": "public",
-                "opens_at": "2024-02-01T08:00:00Z", "closes_at": "2024-03-08T08:00:00Z"
-            }),
-            Some(&w.admin),
-        )
+        .with_token(&w.admin)
+        .post("/api/v1/consultations")
+        .json(json!({
+            "organizer_id": w.ministry, "direction": "inbound",
+            "title": "Konsultacje projektu ustawy o zmianie ustawy o zbiorowym zaopatrzeniu w wodę",
+            "subject_kind": "draft_act", "forms": ["written"], "eligibility": "public",
+            "opens_at": "2024-02-01T08:00:00Z", "closes_at": "2024-03-08T08:00:00Z"
+        }))
+        .send()
         .await;
     assert_eq!(
         consultation.status,
@@ -252,10 +203,8 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         consultation.text
     );
     let consultation_id = consultation.json["id"].as_i64().unwrap();
-    let created = app
-        .post(
-            "/api/v1/positions",
-            &json!({
+    let created = app.caller(// Signing for the Śląski Związek and answering a draft need an administrator.
+            Some(&w.admin)).post("/api/v1/positions").json(json!({
                 "association_id": w.opos, "kind": "opinion",
                 "title": "Opinia OPOS do projektu ustawy o zmianie ustawy o zbiorowym zaopatrzeniu w wodę",
                 "summary": "Porozumienie wskazuje na brak źródeł finansowania nowych zadań gmin.",
@@ -267,10 +216,7 @@ async fn create_read_update_delete_round_trip_with_every_field() {
                 "co_signers": [{"organization_id": w.slaski, "signed_on": "2024-03-12"}],
                 "attachments": [{"title": "Opinia – PDF", "url": "https://opos.example.org/3-2024.pdf", "media_type": "application/pdf", "size_bytes": 284512}],
                 "consultation_id": consultation_id
-            }),
-            // Signing for the Śląski Związek and answering a draft need an administrator.
-            Some(&w.admin),
-        )
+            })).send()
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     let id = created.json["id"].as_i64().unwrap();
@@ -336,19 +282,13 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         vec!["finanse samorządowe", "gospodarka wodno-ściekowa"]
     );
 
-    let read = app.get(&path, Some(&w.editor_a)).await;
+    let read = app.with_token(&w.editor_a).get(&path).send().await;
     assert_eq!(read.status, StatusCode::OK);
     assert_eq!(read.json, created.json);
     assert_eq!(read.etag(), "\"1\"");
 
-    let patched = app
-        .patch(
-            &path,
-            &json!({"title": "Opinia OPOS (wersja 2)", "topics": ["woda"], "addressee_ids": [w.kwrist],
-                    "attachments": [], "legislation": null, "consultation_id": null}),
-            Some(&w.editor_a),
-            Some("\"1\""),
-        )
+    let patched = app.with_token(&w.editor_a).patch(&path).json(json!({"title": "Opinia OPOS (wersja 2)", "topics": ["woda"], "addressee_ids": [w.kwrist],
+                    "attachments": [], "legislation": null, "consultation_id": null})).if_match(1).send()
         .await;
     assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
     assert_eq!(patched.etag(), "\"2\"");
@@ -367,12 +307,11 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         "absent lists stay"
     );
     let unchanged = app
-        .patch(
-            &path,
-            &json!({"title": "Opinia OPOS (wersja 2)"}),
-            Some(&w.editor_a),
-            Some("\"2\""),
-        )
+        .with_token(&w.editor_a)
+        .patch(&path)
+        .json(json!({"title": "Opinia OPOS (wersja 2)"}))
+        .if_match(2)
+        .send()
         .await;
     assert_eq!(
         unchanged.etag(),
@@ -381,12 +320,22 @@ async fn create_read_update_delete_round_trip_with_every_field() {
     );
     assert_eq!(audit_actions(&app, id), vec!["create", "update"]);
 
-    app.delete(&path, Some(&w.editor_a), Some("\"1\""))
+    app.with_token(&w.editor_a)
+        .delete(&path)
+        .if_match(1)
+        .send()
         .await
         .assert_problem(412, "precondition_failed");
-    let deleted = app.delete(&path, Some(&w.editor_a), Some("\"2\"")).await;
+    let deleted = app
+        .with_token(&w.editor_a)
+        .delete(&path)
+        .if_match(2)
+        .send()
+        .await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
-    app.get(&path, Some(&w.admin))
+    app.with_token(&w.admin)
+        .get(&path)
+        .send()
         .await
         .assert_problem(404, "not_found");
     let leftovers: (i64, i64, i64, i64, i64) = app.with_conn(|conn| {
@@ -457,10 +406,9 @@ async fn every_transition_is_allowed_or_refused_by_the_lifecycle() {
                 assert_eq!(response.json["status"], to.as_str());
                 assert_eq!(response.etag(), format!("\"{}\"", before.1 + 1));
                 let history = app
-                    .get(
-                        &format!("/api/v1/positions/{id}/history"),
-                        Some(&w.editor_a),
-                    )
+                    .with_token(&w.editor_a)
+                    .get(format!("/api/v1/positions/{id}/history"))
+                    .send()
                     .await;
                 let last = history.json["items"]
                     .as_array()
@@ -593,7 +541,10 @@ async fn adoption_needs_title_body_and_date_and_numbers_the_position() {
     // A taken number is a conflict; a number of another year is refused on adoption.
     let mut taken = draft(w.opos, "Zajęty numer");
     taken["number"] = json!("8/2024");
-    app.post("/api/v1/positions", &taken, Some(&w.editor_a))
+    app.with_token(&w.editor_a)
+        .post("/api/v1/positions")
+        .json(&taken)
+        .send()
         .await
         .assert_problem(409, "number_taken");
     let mut wrong_year = draft(w.opos, "Inny rok");
@@ -620,7 +571,9 @@ async fn adoption_needs_title_body_and_date_and_numbers_the_position() {
     let before_sent = move_to(&app, &w.editor_a, id, "answered", Some("2024-03-10")).await;
     before_sent.assert_problem(422, "validation_failed");
     let history = app
-        .get(&format!("/api/v1/positions/{id}/history"), None)
+        .anonymous()
+        .get(format!("/api/v1/positions/{id}/history"))
+        .send()
         .await;
     let moves: Vec<(Value, Value, Value)> = history.json["items"]
         .as_array()
@@ -657,14 +610,12 @@ async fn concurrent_adoptions_get_distinct_consecutive_numbers() {
         }
         let (app, token) = (&app, w.admin.as_str());
         let adopt = |id: i64| async move {
-            post_if_match(
-                app,
-                &format!("/api/v1/positions/{id}/transitions"),
-                &json!({"to": "adopted", "on": "2024-05-05"}),
-                Some(token),
-                Some("\"1\""),
-            )
-            .await
+            app.with_token(token)
+                .post(format!("/api/v1/positions/{id}/transitions"))
+                .json(json!({"to": "adopted", "on": "2024-05-05"}))
+                .if_match(1)
+                .send()
+                .await
         };
         let (a, b, c, d) =
             futures_util::future::join4(adopt(ids[0]), adopt(ids[1]), adopt(ids[2]), adopt(ids[3]))
@@ -705,41 +656,54 @@ async fn co_signing_follows_the_rules() {
     let sign = |organization: i64| format!("/api/v1/positions/{id}/co-signers/{organization}");
 
     // Editors of another association do not see the draft yet.
-    app.post(&sign(w.slaski), &json!({}), Some(&w.editor_b))
+    app.with_token(&w.editor_b)
+        .post(sign(w.slaski))
+        .json(json!({}))
+        .send()
         .await
         .assert_problem(404, "not_found");
     walk(&app, &w.editor_a, id, &[("adopted", "2024-03-08")]).await;
 
-    app.post(&sign(w.slaski), &json!({}), None)
+    app.anonymous()
+        .post(sign(w.slaski))
+        .json(json!({}))
+        .send()
         .await
         .assert_problem(401, "authentication_required");
-    app.post(&sign(w.slaski), &json!({}), Some(&w.viewer))
+    app.with_token(&w.viewer)
+        .post(sign(w.slaski))
+        .json(json!({}))
+        .send()
         .await
         .assert_problem(403, "forbidden");
-    app.post(&sign(w.wielkopolska), &json!({}), Some(&w.editor_b))
+    app.with_token(&w.editor_b)
+        .post(sign(w.wielkopolska))
+        .json(json!({}))
+        .send()
         .await
         .assert_problem(403, "forbidden");
-    app.post(&sign(w.opos), &json!({}), Some(&w.editor_a))
+    app.with_token(&w.editor_a)
+        .post(sign(w.opos))
+        .json(json!({}))
+        .send()
         .await
         .assert_problem(409, "own_position");
-    app.post(
-        &format!("/api/v1/positions/{id}/co-signers/99999"),
-        &json!({}),
-        Some(&w.admin),
-    )
-    .await
-    .assert_problem(404, "not_found");
+    app.with_token(&w.admin)
+        .post(format!("/api/v1/positions/{id}/co-signers/99999"))
+        .json(json!({}))
+        .send()
+        .await
+        .assert_problem(404, "not_found");
     assert_eq!(
         app.with_conn(|conn| stored_status_and_version(conn, id)).1,
         2
     );
 
     let signed = app
-        .post(
-            &sign(w.slaski),
-            &json!({"signed_on": "2024-03-12"}),
-            Some(&w.editor_b),
-        )
+        .with_token(&w.editor_b)
+        .post(sign(w.slaski))
+        .json(json!({"signed_on": "2024-03-12"}))
+        .send()
         .await;
     assert_eq!(signed.status, StatusCode::OK, "{}", signed.text);
     assert_eq!(signed.etag(), "\"3\"");
@@ -749,7 +713,10 @@ async fn co_signing_follows_the_rules() {
         "slaski-zwiazek-gmin-i-powiatow"
     );
     assert_eq!(signed.json["co_signers"][0]["signed_on"], "2024-03-12");
-    app.post(&sign(w.slaski), &json!({}), Some(&w.editor_b))
+    app.with_token(&w.editor_b)
+        .post(sign(w.slaski))
+        .json(json!({}))
+        .send()
         .await
         .assert_problem(409, "already_co_signed");
     // Without a body: signed today.
@@ -772,39 +739,58 @@ async fn co_signing_follows_the_rules() {
     assert_eq!(wielkopolska["signed_on"], today);
 
     // Withdrawing a signature: its editor, with If-Match.
-    app.delete(&sign(w.wielkopolska), Some(&w.editor_b), Some("\"4\""))
+    app.with_token(&w.editor_b)
+        .delete(sign(w.wielkopolska))
+        .if_match(4)
+        .send()
         .await
         .assert_problem(403, "forbidden");
-    app.delete(&sign(w.wielkopolska), Some(&w.admin), None)
+    app.with_token(&w.admin)
+        .delete(sign(w.wielkopolska))
+        .send()
         .await
         .assert_problem(428, "precondition_required");
-    app.delete(&sign(w.wielkopolska), Some(&w.admin), Some("\"3\""))
+    app.with_token(&w.admin)
+        .delete(sign(w.wielkopolska))
+        .if_match(3)
+        .send()
         .await
         .assert_problem(412, "precondition_failed");
     let removed = app
-        .delete(&sign(w.wielkopolska), Some(&w.admin), Some("\"4\""))
+        .with_token(&w.admin)
+        .delete(sign(w.wielkopolska))
+        .if_match(4)
+        .send()
         .await;
     assert_eq!(removed.status, StatusCode::NO_CONTENT, "{}", removed.text);
-    app.delete(&sign(w.wielkopolska), Some(&w.admin), Some("\"5\""))
+    app.with_token(&w.admin)
+        .delete(sign(w.wielkopolska))
+        .if_match(5)
+        .send()
         .await
         .assert_problem(404, "not_found");
 
     // Once sent, co-signers are fixed.
     walk(&app, &w.editor_a, id, &[("sent", "2024-03-15")]).await;
-    app.post(&sign(w.wielkopolska), &json!({}), Some(&w.admin))
+    app.with_token(&w.admin)
+        .post(sign(w.wielkopolska))
+        .json(json!({}))
+        .send()
         .await
         .assert_problem(409, "position_already_sent");
-    app.delete(&sign(w.slaski), Some(&w.editor_b), Some("\"6\""))
+    app.with_token(&w.editor_b)
+        .delete(sign(w.slaski))
+        .if_match(6)
+        .send()
         .await
         .assert_problem(409, "position_already_sent");
-    app.patch(
-        &format!("/api/v1/positions/{id}"),
-        &json!({"co_signers": []}),
-        Some(&w.admin),
-        Some("\"6\""),
-    )
-    .await
-    .assert_problem(409, "position_already_sent");
+    app.with_token(&w.admin)
+        .patch(format!("/api/v1/positions/{id}"))
+        .json(json!({"co_signers": []}))
+        .if_match(6)
+        .send()
+        .await
+        .assert_problem(409, "position_already_sent");
     let signers: Vec<(i64, NaiveDate)> = app.with_conn(|conn| {
         position_co_signers::table
             .filter(position_co_signers::position_id.eq(id))
@@ -831,7 +817,9 @@ async fn co_signing_follows_the_rules() {
         ]
     );
     let by_signer = app
-        .get(&format!("/api/v1/positions?co_signer={}", w.slaski), None)
+        .anonymous()
+        .get(format!("/api/v1/positions?co_signer={}", w.slaski))
+        .send()
         .await;
     assert!(ids(&by_signer.json).contains(&id));
 }
@@ -849,25 +837,44 @@ async fn replies_move_a_sent_position_to_answered() {
         "summary": "Ministerstwo zapowiada wydłużenie okresu przejściowego.",
         "attachment": {"title": "Pismo MI", "url": "https://opos.example.org/mi.pdf", "media_type": "application/pdf"}});
     walk(&app, &w.editor_a, id, &[("adopted", "2024-03-08")]).await;
-    app.post(&responses, &reply, Some(&w.editor_a))
+    app.with_token(&w.editor_a)
+        .post(&responses)
+        .json(&reply)
+        .send()
         .await
         .assert_problem(409, "position_not_sent");
     walk(&app, &w.editor_a, id, &[("sent", "2024-03-15")]).await;
 
-    app.post(&responses, &reply, Some(&w.editor_b))
+    app.with_token(&w.editor_b)
+        .post(&responses)
+        .json(&reply)
+        .send()
         .await
         .assert_problem(403, "forbidden");
-    app.post(&responses, &reply, None)
+    app.anonymous()
+        .post(&responses)
+        .json(&reply)
+        .send()
         .await
         .assert_problem(401, "authentication_required");
     let mut stranger = reply.clone();
     stranger["from_id"] = json!(w.kwrist);
-    let refused = app.post(&responses, &stranger, Some(&w.editor_a)).await;
+    let refused = app
+        .with_token(&w.editor_a)
+        .post(&responses)
+        .json(&stranger)
+        .send()
+        .await;
     refused.assert_problem(422, "validation_failed");
     assert_eq!(refused.json["errors"][0]["code"], "not_an_addressee");
     let mut early = reply.clone();
     early["received_on"] = json!("2024-03-01");
-    let refused = app.post(&responses, &early, Some(&w.editor_a)).await;
+    let refused = app
+        .with_token(&w.editor_a)
+        .post(&responses)
+        .json(&early)
+        .send()
+        .await;
     refused.assert_problem(422, "validation_failed");
     assert_eq!(refused.error_fields(), vec!["received_on"]);
     let count: i64 = app.with_conn(|conn| {
@@ -879,7 +886,12 @@ async fn replies_move_a_sent_position_to_answered() {
     });
     assert_eq!(count, 0, "refused replies are not stored");
 
-    let recorded = app.post(&responses, &reply, Some(&w.editor_a)).await;
+    let recorded = app
+        .with_token(&w.editor_a)
+        .post(&responses)
+        .json(&reply)
+        .send()
+        .await;
     assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.text);
     assert_eq!(
         recorded.header("location"),
@@ -892,7 +904,9 @@ async fn replies_move_a_sent_position_to_answered() {
     assert_eq!(response["received_on"], "2024-04-22");
     assert_eq!(response["attachment"]["media_type"], "application/pdf");
     let history = app
-        .get(&format!("/api/v1/positions/{id}/history"), None)
+        .anonymous()
+        .get(format!("/api/v1/positions/{id}/history"))
+        .send()
         .await;
     let last = history.json["items"]
         .as_array()
@@ -908,7 +922,12 @@ async fn replies_move_a_sent_position_to_answered() {
 
     let mut second = reply.clone();
     second["received_on"] = json!("2024-05-02");
-    let again = app.post(&responses, &second, Some(&w.admin)).await;
+    let again = app
+        .with_token(&w.admin)
+        .post(&responses)
+        .json(&second)
+        .send()
+        .await;
     assert_eq!(again.status, StatusCode::CREATED, "{}", again.text);
     assert_eq!(again.json["status"], "answered");
     assert_eq!(again.json["responses"].as_array().unwrap().len(), 2);
@@ -954,9 +973,15 @@ async fn drafts_are_visible_only_to_editors_of_the_association_and_admins() {
     ];
     for (role, token, sees_drafts) in roles {
         for id in [private_id, abandoned_id] {
-            let single = app.get(&format!("/api/v1/positions/{id}"), token).await;
+            let single = app
+                .caller(token)
+                .get(format!("/api/v1/positions/{id}"))
+                .send()
+                .await;
             let history = app
-                .get(&format!("/api/v1/positions/{id}/history"), token)
+                .caller(token)
+                .get(format!("/api/v1/positions/{id}/history"))
+                .send()
                 .await;
             if sees_drafts {
                 assert_eq!(single.status, StatusCode::OK, "{role}");
@@ -967,7 +992,9 @@ async fn drafts_are_visible_only_to_editors_of_the_association_and_admins() {
             }
         }
         let single = app
-            .get(&format!("/api/v1/positions/{public_id}"), token)
+            .caller(token)
+            .get(format!("/api/v1/positions/{public_id}"))
+            .send()
             .await;
         assert_eq!(single.status, StatusCode::OK, "{role} sees what is adopted");
         for query in [
@@ -977,7 +1004,11 @@ async fn drafts_are_visible_only_to_editors_of_the_association_and_admins() {
             "association={opos}&limit=100",
         ] {
             let query = query.replace("{opos}", &w.opos.to_string());
-            let list = app.get(&format!("/api/v1/positions?{query}"), token).await;
+            let list = app
+                .caller(token)
+                .get(format!("/api/v1/positions?{query}"))
+                .send()
+                .await;
             assert_eq!(list.status, StatusCode::OK, "{}", list.text);
             let listed = ids(&list.json);
             for id in [private_id, abandoned_id] {
@@ -999,73 +1030,66 @@ async fn drafts_are_visible_only_to_editors_of_the_association_and_admins() {
     }
     // The demo set has one private draft too: its editors and admins only.
     let demo_drafts = app
-        .get("/api/v1/positions?status=draft", Some(&w.editor_b))
+        .with_token(&w.editor_b)
+        .get("/api/v1/positions?status=draft")
+        .send()
         .await;
     assert_eq!(ids(&demo_drafts.json), Vec::<i64>::new());
 
     // Writes: the invisible is 404, the visible but not yours is 403, nothing changes.
-    app.patch(
-        &format!("/api/v1/positions/{private_id}"),
-        &json!({"title": "X"}),
-        Some(&w.editor_b),
-        Some("\"1\""),
-    )
-    .await
-    .assert_problem(404, "not_found");
-    app.patch(
-        &format!("/api/v1/positions/{public_id}"),
-        &json!({"title": "X"}),
-        Some(&w.editor_b),
-        Some("\"2\""),
-    )
-    .await
-    .assert_problem(403, "forbidden");
-    app.patch(
-        &format!("/api/v1/positions/{public_id}"),
-        &json!({"title": "X"}),
-        Some(&w.viewer),
-        Some("\"2\""),
-    )
-    .await
-    .assert_problem(403, "forbidden");
-    app.patch(
-        &format!("/api/v1/positions/{public_id}"),
-        &json!({"title": "X"}),
-        None,
-        Some("\"2\""),
-    )
-    .await
-    .assert_problem(401, "authentication_required");
-    post_if_match(
-        &app,
-        &format!("/api/v1/positions/{private_id}/transitions"),
-        &json!({"to": "adopted", "on": "2024-01-01"}),
-        Some(&w.editor_b),
-        Some("\"1\""),
-    )
-    .await
-    .assert_problem(404, "not_found");
-    app.delete(
-        &format!("/api/v1/positions/{private_id}"),
-        Some(&w.editor_b),
-        Some("\"1\""),
-    )
-    .await
-    .assert_problem(404, "not_found");
-    app.post(
-        "/api/v1/positions",
-        &draft(w.opos, "Cudze"),
-        Some(&w.editor_b),
-    )
-    .await
-    .assert_problem(403, "forbidden");
-    app.post(
-        "/api/v1/positions",
-        &draft(w.opos, "Cudze"),
-        Some(&w.viewer),
-    )
-    .await
-    .assert_problem(403, "forbidden");
+    app.with_token(&w.editor_b)
+        .patch(format!("/api/v1/positions/{private_id}"))
+        .json(json!({"title": "X"}))
+        .if_match(1)
+        .send()
+        .await
+        .assert_problem(404, "not_found");
+    app.with_token(&w.editor_b)
+        .patch(format!("/api/v1/positions/{public_id}"))
+        .json(json!({"title": "X"}))
+        .if_match(2)
+        .send()
+        .await
+        .assert_problem(403, "forbidden");
+    app.with_token(&w.viewer)
+        .patch(format!("/api/v1/positions/{public_id}"))
+        .json(json!({"title": "X"}))
+        .if_match(2)
+        .send()
+        .await
+        .assert_problem(403, "forbidden");
+    app.anonymous()
+        .patch(format!("/api/v1/positions/{public_id}"))
+        .json(json!({"title": "X"}))
+        .if_match(2)
+        .send()
+        .await
+        .assert_problem(401, "authentication_required");
+    app.with_token(&w.editor_b)
+        .post(format!("/api/v1/positions/{private_id}/transitions"))
+        .json(json!({"to": "adopted", "on": "2024-01-01"}))
+        .if_match(1)
+        .send()
+        .await
+        .assert_problem(404, "not_found");
+    app.with_token(&w.editor_b)
+        .delete(format!("/api/v1/positions/{private_id}"))
+        .if_match(1)
+        .send()
+        .await
+        .assert_problem(404, "not_found");
+    app.with_token(&w.editor_b)
+        .post("/api/v1/positions")
+        .json(draft(w.opos, "Cudze"))
+        .send()
+        .await
+        .assert_problem(403, "forbidden");
+    app.with_token(&w.viewer)
+        .post("/api/v1/positions")
+        .json(draft(w.opos, "Cudze"))
+        .send()
+        .await
+        .assert_problem(403, "forbidden");
     let titles: Vec<Option<String>> = app.with_conn(|conn| {
         positions::table
             .filter(positions::id.eq_any([private_id, public_id]))
@@ -1095,11 +1119,10 @@ async fn pagination_walks_every_position_once_in_each_sort() {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let association = app
-        .post(
-            "/api/v1/associations",
-            &json!({"name": "Związek Testowy", "kind": "association"}),
-            Some(&admin),
-        )
+        .with_token(&admin)
+        .post("/api/v1/associations")
+        .json(json!({"name": "Związek Testowy", "kind": "association"}))
+        .send()
         .await;
     assert_eq!(
         association.status,
@@ -1161,7 +1184,7 @@ async fn pagination_walks_every_position_once_in_each_sort() {
             let base = format!("/api/v1/positions?limit=4&sort={sort}");
             let mut next = base.clone();
             loop {
-                let page = app.get(&next, token).await;
+                let page = app.caller(token).get(&next).send().await;
                 assert_eq!(page.status, StatusCode::OK, "{}", page.text);
                 pages += 1;
                 let items = page.json["items"].as_array().unwrap();
@@ -1185,21 +1208,32 @@ async fn pagination_walks_every_position_once_in_each_sort() {
         }
     }
     // Drafts (no adoption date) come first newest-first and last oldest-first.
-    let newest = app.get("/api/v1/positions?limit=1", Some(&admin)).await;
+    let newest = app
+        .with_token(&admin)
+        .get("/api/v1/positions?limit=1")
+        .send()
+        .await;
     assert_eq!(newest.json["items"][0]["adopted_on"], Value::Null);
     let oldest = app
-        .get("/api/v1/positions?limit=1&sort=adopted_on", Some(&admin))
+        .with_token(&admin)
+        .get("/api/v1/positions?limit=1&sort=adopted_on")
+        .send()
         .await;
     assert_eq!(oldest.json["items"][0]["adopted_on"], "2015-01-01");
 
-    let first = app.get("/api/v1/positions?limit=2", None).await;
+    let first = app
+        .anonymous()
+        .get("/api/v1/positions?limit=2")
+        .send()
+        .await;
     let cursor = first.json["next_cursor"].as_str().unwrap();
-    app.get(
-        &format!("/api/v1/positions?sort=-updated_at&cursor={cursor}"),
-        None,
-    )
-    .await
-    .assert_problem(400, "invalid_cursor");
+    app.anonymous()
+        .get(format!(
+            "/api/v1/positions?sort=-updated_at&cursor={cursor}"
+        ))
+        .send()
+        .await
+        .assert_problem(400, "invalid_cursor");
 }
 
 #[actix_web::test]
@@ -1238,7 +1272,11 @@ async fn filters_narrow_the_list_and_bad_values_are_400() {
         ),
     ];
     for (query, expected) in &cases {
-        let response = app.get(&format!("/api/v1/positions?{query}"), None).await;
+        let response = app
+            .anonymous()
+            .get(format!("/api/v1/positions?{query}"))
+            .send()
+            .await;
         assert_eq!(
             count(&response),
             *expected,
@@ -1247,21 +1285,24 @@ async fn filters_narrow_the_list_and_bad_values_are_400() {
         );
     }
     let admin_drafts = app
-        .get("/api/v1/positions?status=draft", Some(&w.admin))
+        .with_token(&w.admin)
+        .get("/api/v1/positions?status=draft")
+        .send()
         .await;
     assert_eq!(count(&admin_drafts), 1, "the demo draft, for admins");
     let opos_all = app
-        .get(
-            &format!("/api/v1/positions?association={}", w.opos),
-            Some(&w.editor_a),
-        )
+        .with_token(&w.editor_a)
+        .get(format!("/api/v1/positions?association={}", w.opos))
+        .send()
         .await;
     assert_eq!(count(&opos_all), 6, "OPOS editors also see the OPOS draft");
     let water = app
-        .get(
-            &format!("/api/v1/positions?q={}", urlencode("zaopatrzeniu w wodę")),
-            None,
-        )
+        .anonymous()
+        .get(format!(
+            "/api/v1/positions?q={}",
+            urlencode("zaopatrzeniu w wodę")
+        ))
+        .send()
         .await;
     assert_eq!(water.json["items"][0]["number"], "4/2023");
     assert_eq!(water.json["items"][0]["kind"], "opinion");
@@ -1279,7 +1320,11 @@ async fn filters_narrow_the_list_and_bad_values_are_400() {
         "colour=red",
         "cursor=bm9wZQ",
     ] {
-        let response = app.get(&format!("/api/v1/positions?{query}"), None).await;
+        let response = app
+            .anonymous()
+            .get(format!("/api/v1/positions?{query}"))
+            .send()
+            .await;
         assert_eq!(
             response.status,
             StatusCode::BAD_REQUEST,
@@ -1304,33 +1349,42 @@ async fn preconditions_guard_every_write() {
     let transitions = format!("{path}/transitions");
     let adopt = json!({"to": "adopted", "on": "2024-03-08"});
 
-    app.patch(&path, &json!({"title": "X"}), Some(&w.editor_a), None)
+    app.with_token(&w.editor_a)
+        .patch(&path)
+        .json(json!({"title": "X"}))
+        .send()
         .await
         .assert_problem(428, "precondition_required");
-    app.patch(
-        &path,
-        &json!({"title": "X"}),
-        Some(&w.editor_a),
-        Some("\"9\""),
-    )
-    .await
-    .assert_problem(412, "precondition_failed");
-    post_if_match(&app, &transitions, &adopt, Some(&w.editor_a), None)
-        .await
-        .assert_problem(428, "precondition_required");
-    post_if_match(&app, &transitions, &adopt, Some(&w.editor_a), Some("\"9\""))
+    app.with_token(&w.editor_a)
+        .patch(&path)
+        .json(json!({"title": "X"}))
+        .if_match(9)
+        .send()
         .await
         .assert_problem(412, "precondition_failed");
-    post_if_match(
-        &app,
-        &transitions,
-        &adopt,
-        Some(&w.editor_a),
-        Some("garbage"),
-    )
-    .await
-    .assert_problem(400, "invalid_if_match");
-    app.delete(&path, Some(&w.editor_a), None)
+    app.with_token(&w.editor_a)
+        .post(&transitions)
+        .json(&adopt)
+        .send()
+        .await
+        .assert_problem(428, "precondition_required");
+    app.with_token(&w.editor_a)
+        .post(&transitions)
+        .json(&adopt)
+        .if_match(9)
+        .send()
+        .await
+        .assert_problem(412, "precondition_failed");
+    app.with_token(&w.editor_a)
+        .post(&transitions)
+        .json(&adopt)
+        .if_match("garbage")
+        .send()
+        .await
+        .assert_problem(400, "invalid_if_match");
+    app.with_token(&w.editor_a)
+        .delete(&path)
+        .send()
         .await
         .assert_problem(428, "precondition_required");
     assert_eq!(
@@ -1341,36 +1395,52 @@ async fn preconditions_guard_every_write() {
 
     // Two writers from the same version: the second loses, nothing is lost silently.
     let first = app
-        .patch(
-            &path,
-            &json!({"title": "Pierwszy"}),
-            Some(&w.editor_a),
-            Some("\"1\""),
-        )
+        .with_token(&w.editor_a)
+        .patch(&path)
+        .json(json!({"title": "Pierwszy"}))
+        .if_match(1)
+        .send()
         .await;
     assert_eq!(first.status, StatusCode::OK);
-    app.patch(
-        &path,
-        &json!({"title": "Drugi"}),
-        Some(&w.admin),
-        Some("\"1\""),
-    )
-    .await
-    .assert_problem(412, "precondition_failed");
-    post_if_match(&app, &transitions, &adopt, Some(&w.admin), Some("\"1\""))
+    app.with_token(&w.admin)
+        .patch(&path)
+        .json(json!({"title": "Drugi"}))
+        .if_match(1)
+        .send()
         .await
         .assert_problem(412, "precondition_failed");
-    let adopted = post_if_match(&app, &transitions, &adopt, Some(&w.admin), Some("\"2\"")).await;
+    app.with_token(&w.admin)
+        .post(&transitions)
+        .json(&adopt)
+        .if_match(1)
+        .send()
+        .await
+        .assert_problem(412, "precondition_failed");
+    let adopted = app
+        .with_token(&w.admin)
+        .post(&transitions)
+        .json(&adopt)
+        .if_match(2)
+        .send()
+        .await;
     assert_eq!(adopted.status, StatusCode::OK, "{}", adopted.text);
     assert_eq!(adopted.json["title"], "Pierwszy");
     assert_eq!(adopted.etag(), "\"3\"");
 
     // Adopted positions are part of the record: withdraw before deleting.
-    app.delete(&path, Some(&w.editor_a), Some("\"3\""))
+    app.with_token(&w.editor_a)
+        .delete(&path)
+        .if_match(3)
+        .send()
         .await
         .assert_problem(409, "position_not_deletable");
     walk(&app, &w.editor_a, id, &[("withdrawn", "2024-04-01")]).await;
-    let deleted = app.delete(&path, Some(&w.editor_a), Some("\"4\"")).await;
+    let deleted = app
+        .with_token(&w.editor_a)
+        .delete(&path)
+        .if_match(4)
+        .send()
+        .await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
     assert_eq!(
         audit_actions(&app, id),
@@ -1478,7 +1548,12 @@ async fn invalid_positions_are_422_naming_the_field() {
         ),
     ];
     for (body, field, code) in cases {
-        let response = app.post("/api/v1/positions", &body, Some(&w.admin)).await;
+        let response = app
+            .with_token(&w.admin)
+            .post("/api/v1/positions")
+            .json(&body)
+            .send()
+            .await;
         response.assert_problem(422, "validation_failed");
         let error = response.json["errors"]
             .as_array()
@@ -1499,59 +1574,53 @@ async fn invalid_positions_are_422_naming_the_field() {
     refused.assert_problem(422, "validation_failed");
     assert_eq!(refused.json["errors"][0]["code"], "date_out_of_range");
     let refused = app
-        .patch(
-            &path,
-            &json!({"sent_on": "2024-03-01"}),
-            Some(&w.editor_a),
-            Some("\"1\""),
-        )
+        .with_token(&w.editor_a)
+        .patch(&path)
+        .json(json!({"sent_on": "2024-03-01"}))
+        .if_match(1)
+        .send()
         .await;
     refused.assert_problem(422, "validation_failed");
     assert_eq!(refused.json["errors"][0]["code"], "set_by_transition");
-    app.patch(
-        &path,
-        &json!({"association_id": w.slaski}),
-        Some(&w.editor_a),
-        Some("\"1\""),
-    )
-    .await
-    .assert_problem(403, "forbidden");
+    app.with_token(&w.editor_a)
+        .patch(&path)
+        .json(json!({"association_id": w.slaski}))
+        .if_match(1)
+        .send()
+        .await
+        .assert_problem(403, "forbidden");
     walk(&app, &w.editor_a, id, &[("adopted", "2024-03-08")]).await;
     let refused = app
-        .patch(
-            &path,
-            &json!({"body": null}),
-            Some(&w.editor_a),
-            Some("\"2\""),
-        )
+        .with_token(&w.editor_a)
+        .patch(&path)
+        .json(json!({"body": null}))
+        .if_match(2)
+        .send()
         .await;
     refused.assert_problem(422, "validation_failed");
     assert_eq!(refused.error_fields(), vec!["body"]);
     let refused = app
-        .patch(
-            &path,
-            &json!({"adopted_on": "2023-12-01"}),
-            Some(&w.editor_a),
-            Some("\"2\""),
-        )
+        .with_token(&w.editor_a)
+        .patch(&path)
+        .json(json!({"adopted_on": "2023-12-01"}))
+        .if_match(2)
+        .send()
         .await;
     refused.assert_problem(422, "validation_failed");
     assert_eq!(refused.json["errors"][0]["code"], "number_year_mismatch");
-    app.patch(
-        &path,
-        &json!({"association_id": w.slaski}),
-        Some(&w.admin),
-        Some("\"2\""),
-    )
-    .await
-    .assert_problem(409, "position_not_draft");
+    app.with_token(&w.admin)
+        .patch(&path)
+        .json(json!({"association_id": w.slaski}))
+        .if_match(2)
+        .send()
+        .await
+        .assert_problem(409, "position_not_draft");
     let fixed = app
-        .patch(
-            &path,
-            &json!({"adopted_on": "2023-12-01", "number": "9/2023"}),
-            Some(&w.editor_a),
-            Some("\"2\""),
-        )
+        .with_token(&w.editor_a)
+        .patch(&path)
+        .json(json!({"adopted_on": "2023-12-01", "number": "9/2023"}))
+        .if_match(2)
+        .send()
         .await;
     assert_eq!(fixed.status, StatusCode::OK, "{}", fixed.text);
     assert_eq!(fixed.json["number"], "9/2023");
@@ -1569,16 +1638,19 @@ async fn the_demo_opinion_on_the_water_supply_act_is_served() {
     let total: i64 = app.with_conn(|conn| positions::table.count().get_result(conn).unwrap());
     assert_eq!(total, 9, "seeding twice adds nothing");
     let found = app
-        .get(
-            &format!(
-                "/api/v1/positions?q={}",
-                urlencode("zbiorowym zaopatrzeniu w wodę")
-            ),
-            None,
-        )
+        .anonymous()
+        .get(format!(
+            "/api/v1/positions?q={}",
+            urlencode("zbiorowym zaopatrzeniu w wodę")
+        ))
+        .send()
         .await;
     let id = ids(&found.json)[0];
-    let opinion = app.get(&format!("/api/v1/positions/{id}"), None).await;
+    let opinion = app
+        .anonymous()
+        .get(format!("/api/v1/positions/{id}"))
+        .send()
+        .await;
     assert_eq!(opinion.status, StatusCode::OK);
     let body = &opinion.json;
     assert_eq!(body["association"]["slug"], "opos");
@@ -1608,7 +1680,9 @@ async fn the_demo_opinion_on_the_water_supply_act_is_served() {
             .contains("## Uwagi szczegółowe")
     );
     let history = app
-        .get(&format!("/api/v1/positions/{id}/history"), None)
+        .anonymous()
+        .get(format!("/api/v1/positions/{id}/history"))
+        .send()
         .await;
     let moves: Vec<&str> = history.json["items"]
         .as_array()
@@ -1617,7 +1691,12 @@ async fn the_demo_opinion_on_the_water_supply_act_is_served() {
         .map(|m| m["to"].as_str().unwrap())
         .collect();
     assert_eq!(moves, vec!["draft", "adopted", "sent"]);
-    let years: HashSet<String> = app.get("/api/v1/positions?limit=100", None).await.json["items"]
+    let years: HashSet<String> = app
+        .anonymous()
+        .get("/api/v1/positions?limit=100")
+        .send()
+        .await
+        .json["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -1639,20 +1718,22 @@ async fn a_co_signer_path_naming_organization_zero_is_400() {
     let w = world(&app).await;
     let position = create(&app, &w.editor_a, draft(w.opos, "Stanowisko do podpisu")).await;
     let path = format!("/api/v1/positions/{}/co-signers/0", position["id"]);
-    app.delete(&path, Some(&w.admin), Some("\"7\""))
+    app.with_token(&w.admin)
+        .delete(&path)
+        .if_match(7)
+        .send()
         .await
         .assert_problem(400, "invalid_path");
-    post_if_match(&app, &path, &json!({}), Some(&w.admin), None)
+    app.with_token(&w.admin)
+        .post(&path)
+        .json(json!({}))
+        .send()
         .await
         .assert_problem(400, "invalid_path");
 }
 
 /// The co-signers stored for a position, in organization order.
-fn stored_co_signers<S, B>(app: &TestApp<S>, id: i64) -> Vec<(i64, NaiveDate)>
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+fn stored_co_signers(app: &TestApp, id: i64) -> Vec<(i64, NaiveDate)> {
     app.with_conn(|conn| {
         position_co_signers::table
             .filter(position_co_signers::position_id.eq(id))
@@ -1680,7 +1761,10 @@ async fn co_signers_in_a_position_body_need_the_same_right_as_the_co_signer_endp
     let before = count();
     let mut forged = draft(w.opos, "Stanowisko z cudzym podpisem");
     forged["co_signers"] = json!([signer(w.slaski, "2024-03-12")]);
-    app.post("/api/v1/positions", &forged, Some(&w.editor_a))
+    app.with_token(&w.editor_a)
+        .post("/api/v1/positions")
+        .json(&forged)
+        .send()
         .await
         .assert_problem(403, "forbidden");
     assert_eq!(count(), before, "nothing is stored");
@@ -1703,12 +1787,11 @@ async fn co_signers_in_a_position_body_need_the_same_right_as_the_co_signer_endp
         ),
     ] {
         let refused = app
-            .patch(
-                &path,
-                &json!({"co_signers": co_signers}),
-                Some(&w.editor_a),
-                Some("\"1\""),
-            )
+            .with_token(&w.editor_a)
+            .patch(&path)
+            .json(json!({"co_signers": co_signers}))
+            .if_match(1)
+            .send()
             .await;
         assert_eq!(
             refused.status,
@@ -1729,22 +1812,22 @@ async fn co_signers_in_a_position_body_need_the_same_right_as_the_co_signer_endp
         );
     }
     // The dedicated endpoint refuses the same editor the same way.
-    app.delete(
-        &format!("/api/v1/positions/{id}/co-signers/{}", w.slaski),
-        Some(&w.editor_a),
-        Some("\"1\""),
-    )
-    .await
-    .assert_problem(403, "forbidden");
+    app.with_token(&w.editor_a)
+        .delete(format!("/api/v1/positions/{id}/co-signers/{}", w.slaski))
+        .if_match(1)
+        .send()
+        .await
+        .assert_problem(403, "forbidden");
 
     // Signatures left as they were do not stand in the way of other changes.
     let kept = app
-        .patch(
-            &path,
-            &json!({"title": "Stanowisko wspólne", "co_signers": [signer(w.slaski, "2024-03-12")]}),
-            Some(&w.editor_a),
-            Some("\"1\""),
+        .with_token(&w.editor_a)
+        .patch(&path)
+        .json(
+            json!({"title": "Stanowisko wspólne", "co_signers": [signer(w.slaski, "2024-03-12")]}),
         )
+        .if_match(1)
+        .send()
         .await;
     assert_eq!(kept.status, StatusCode::OK, "{}", kept.text);
     assert_eq!(stored_co_signers(&app, id), vec![(w.slaski, march)]);
@@ -1758,33 +1841,30 @@ async fn co_signers_in_a_position_body_need_the_same_right_as_the_co_signer_endp
         )
         .await;
     let dropped = app
-        .patch(
-            &path,
-            &json!({"co_signers": []}),
-            Some(&both),
-            Some("\"2\""),
-        )
+        .with_token(&both)
+        .patch(&path)
+        .json(json!({"co_signers": []}))
+        .if_match(2)
+        .send()
         .await;
     assert_eq!(dropped.status, StatusCode::OK, "{}", dropped.text);
     assert_eq!(stored_co_signers(&app, id), vec![]);
     let added = app
-        .patch(
-            &path,
-            &json!({"co_signers": [signer(w.slaski, "2024-03-12")]}),
-            Some(&both),
-            Some("\"3\""),
-        )
+        .with_token(&both)
+        .patch(&path)
+        .json(json!({"co_signers": [signer(w.slaski, "2024-03-12")]}))
+        .if_match(3)
+        .send()
         .await;
     assert_eq!(added.status, StatusCode::OK, "{}", added.text);
     assert_eq!(stored_co_signers(&app, id), vec![(w.slaski, march)]);
     // And an administrator may drop it too.
     let by_admin = app
-        .patch(
-            &path,
-            &json!({"co_signers": []}),
-            Some(&w.admin),
-            Some("\"4\""),
-        )
+        .with_token(&w.admin)
+        .patch(&path)
+        .json(json!({"co_signers": []}))
+        .if_match(4)
+        .send()
         .await;
     assert_eq!(by_admin.status, StatusCode::OK, "{}", by_admin.text);
     assert_eq!(stored_co_signers(&app, id), vec![]);

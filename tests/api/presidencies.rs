@@ -31,7 +31,12 @@ async fn presidency_terms_follow_the_rules() {
         json!({"member_id": id(&w.b), "joined_on": "2014-01-01", "left_on": "2015-06-30"}),
     ] {
         assert_eq!(
-            app.post(&members, &body, Some(&admin)).await.status,
+            app.with_token(&admin)
+                .post(&members)
+                .json(&body)
+                .send()
+                .await
+                .status,
             StatusCode::CREATED
         );
     }
@@ -39,7 +44,7 @@ async fn presidency_terms_follow_the_rules() {
     let add = |body: Value| {
         let (path, admin) = (path.clone(), admin.clone());
         let app = &app;
-        async move { app.post(&path, &body, Some(&admin)).await }
+        async move { app.with_token(&admin).post(&path).json(&body).send().await }
     };
 
     let first =
@@ -102,14 +107,15 @@ async fn presidency_terms_follow_the_rules() {
     app.with_conn(|conn| assert_eq!(stored_terms(conn), 2));
 
     // Only alliances have presidencies.
-    app.post(
-        &presidencies_path(&w.a),
-        &json!({"holder_id": id(&w.gmina), "starts_on": "2015-01-01", "ends_on": "2015-06-30"}),
-        Some(&admin),
-    )
-    .await
-    .assert_problem(409, "not_an_alliance");
-    let none = app.get(&presidencies_path(&w.a), None).await;
+    app.with_token(&admin)
+        .post(presidencies_path(&w.a))
+        .json(
+            json!({"holder_id": id(&w.gmina), "starts_on": "2015-01-01", "ends_on": "2015-06-30"}),
+        )
+        .send()
+        .await
+        .assert_problem(409, "not_an_alliance");
+    let none = app.anonymous().get(presidencies_path(&w.a)).send().await;
     assert_eq!(none.json["items"], json!([]));
 
     // Only administrators manage them, even editors of the alliance may not.
@@ -123,15 +129,17 @@ async fn presidency_terms_follow_the_rules() {
     add_as(&app, &path, &editor)
         .await
         .assert_problem(403, "forbidden");
-    app.patch(
-        &format!("{path}/{first_id}"),
-        &json!({"ends_on": "2014-05-31"}),
-        Some(&editor),
-        Some("\"1\""),
-    )
-    .await
-    .assert_problem(403, "forbidden");
-    app.delete(&format!("{path}/{first_id}"), Some(&editor), Some("\"1\""))
+    app.with_token(&editor)
+        .patch(format!("{path}/{first_id}"))
+        .json(json!({"ends_on": "2014-05-31"}))
+        .if_match(1)
+        .send()
+        .await
+        .assert_problem(403, "forbidden");
+    app.with_token(&editor)
+        .delete(format!("{path}/{first_id}"))
+        .if_match(1)
+        .send()
         .await
         .assert_problem(403, "forbidden");
     app.with_conn(|conn| assert_eq!(stored_terms(conn), 2));
@@ -145,24 +153,25 @@ async fn presidency_terms_follow_the_rules() {
             .unwrap()
     });
     let b_path = format!("{members}/{b_membership}");
-    app.patch(
-        &b_path,
-        &json!({"left_on": "2015-03-31"}),
-        Some(&admin),
-        Some("\"1\""),
-    )
-    .await
-    .assert_problem(409, "membership_needed_by_presidency");
-    app.delete(&b_path, Some(&admin), Some("\"1\""))
+    app.with_token(&admin)
+        .patch(&b_path)
+        .json(json!({"left_on": "2015-03-31"}))
+        .if_match(1)
+        .send()
+        .await
+        .assert_problem(409, "membership_needed_by_presidency");
+    app.with_token(&admin)
+        .delete(&b_path)
+        .if_match(1)
+        .send()
         .await
         .assert_problem(409, "membership_needed_by_presidency");
     let extended = app
-        .patch(
-            &b_path,
-            &json!({"left_on": null}),
-            Some(&admin),
-            Some("\"1\""),
-        )
+        .with_token(&admin)
+        .patch(&b_path)
+        .json(json!({"left_on": null}))
+        .if_match(1)
+        .send()
         .await;
     assert_eq!(
         extended.status,
@@ -172,7 +181,7 @@ async fn presidency_terms_follow_the_rules() {
     );
 
     // Listing, filters, one term.
-    let list = app.get(&path, None).await;
+    let list = app.anonymous().get(&path).send().await;
     let starts: Vec<&str> = list.json["items"]
         .as_array()
         .unwrap()
@@ -180,63 +189,90 @@ async fn presidency_terms_follow_the_rules() {
         .map(|t| t["starts_on"].as_str().unwrap())
         .collect();
     assert_eq!(starts, ["2014-01-01", "2015-01-01"]);
-    let reversed = app.get(&format!("{path}?sort=-starts_on"), None).await;
+    let reversed = app
+        .anonymous()
+        .get(format!("{path}?sort=-starts_on"))
+        .send()
+        .await;
     assert_eq!(reversed.json["items"][0]["starts_on"], "2015-01-01");
-    let on = app.get(&format!("{path}?on=2014-06-30"), None).await;
+    let on = app
+        .anonymous()
+        .get(format!("{path}?on=2014-06-30"))
+        .send()
+        .await;
     assert_eq!(on.json["items"].as_array().unwrap().len(), 1);
     assert_eq!(on.json["items"][0]["holder_id"], id(&w.a));
     let of_b = app
-        .get(&format!("{path}?holder_id={}", id(&w.b)), None)
+        .anonymous()
+        .get(format!("{path}?holder_id={}", id(&w.b)))
+        .send()
         .await;
     assert_eq!(of_b.json["items"][0]["id"], second_id);
-    let one = app.get(&format!("{path}/{second_id}"), None).await;
+    let one = app
+        .anonymous()
+        .get(format!("{path}/{second_id}"))
+        .send()
+        .await;
     assert_eq!(one.etag(), "\"1\"");
 
     // Corrections under If-Match, by the same rules.
     let term = format!("{path}/{first_id}");
-    app.patch(
-        &term,
-        &json!({"ends_on": "2015-01-01"}),
-        Some(&admin),
-        Some("\"1\""),
-    )
-    .await
-    .assert_problem(409, "presidency_overlap");
-    app.patch(&term, &json!({"ends_on": "2014-05-31"}), Some(&admin), None)
+    app.with_token(&admin)
+        .patch(&term)
+        .json(json!({"ends_on": "2015-01-01"}))
+        .if_match(1)
+        .send()
+        .await
+        .assert_problem(409, "presidency_overlap");
+    app.with_token(&admin)
+        .patch(&term)
+        .json(json!({"ends_on": "2014-05-31"}))
+        .send()
         .await
         .assert_problem(428, "precondition_required");
     let fixed = app
-        .patch(
-            &term,
-            &json!({"ends_on": "2014-05-31"}),
-            Some(&admin),
-            Some("\"1\""),
-        )
+        .with_token(&admin)
+        .patch(&term)
+        .json(json!({"ends_on": "2014-05-31"}))
+        .if_match(1)
+        .send()
         .await;
     assert_eq!(fixed.status, StatusCode::OK, "{}", fixed.text);
     assert_eq!(fixed.json["ends_on"], "2014-05-31");
     assert_eq!(fixed.json["version"], 2);
-    app.delete(&term, Some(&admin), Some("\"1\""))
+    app.with_token(&admin)
+        .delete(&term)
+        .if_match(1)
+        .send()
         .await
         .assert_problem(412, "precondition_failed");
     assert_eq!(
-        app.delete(&term, Some(&admin), Some("\"2\"")).await.status,
+        app.with_token(&admin)
+            .delete(&term)
+            .if_match(2)
+            .send()
+            .await
+            .status,
         StatusCode::NO_CONTENT
     );
     app.with_conn(|conn| assert_eq!(stored_terms(conn), 1));
 
     // The term in force today, on its own and embedded in the alliance.
-    app.get(&format!("{path}/current"), None)
+    app.anonymous()
+        .get(format!("{path}/current"))
+        .send()
         .await
         .assert_problem(404, "not_found");
     let today = chrono::Utc::now().date_naive();
     let current = add(json!({"holder_id": id(&w.a), "starts_on": today.to_string(), "ends_on": today.to_string()})).await;
     assert_eq!(current.status, StatusCode::CREATED, "{}", current.text);
-    let served = app.get(&format!("{path}/current"), None).await;
+    let served = app.anonymous().get(format!("{path}/current")).send().await;
     assert_eq!(served.status, StatusCode::OK);
     assert_eq!(served.json["id"], current.json["id"]);
     let alliance = app
-        .get(&format!("/api/v1/associations/{}", id(&w.alliance)), None)
+        .anonymous()
+        .get(format!("/api/v1/associations/{}", id(&w.alliance)))
+        .send()
         .await;
     assert_eq!(
         alliance.json["current_presidency"]["holder"]["name"],
@@ -249,25 +285,16 @@ async fn presidency_terms_follow_the_rules() {
     assert_eq!(alliance.json["member_count"], 2);
 }
 
-async fn add_as<S, B>(
-    app: &crate::helpers::TestApp<S>,
+async fn add_as(
+    app: &crate::helpers::TestApp,
     path: &str,
     token: &str,
-) -> crate::helpers::TestResponse
-where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
-    B: actix_web::body::MessageBody,
-{
-    app.post(
-        path,
-        &json!({"holder_id": 1, "starts_on": "2030-01-01", "ends_on": "2030-06-30"}),
-        Some(token),
-    )
-    .await
+) -> crate::helpers::TestResponse {
+    app.with_token(token)
+        .post(path)
+        .json(json!({"holder_id": 1, "starts_on": "2030-01-01", "ends_on": "2030-06-30"}))
+        .send()
+        .await
 }
 
 #[actix_web::test]
@@ -291,7 +318,11 @@ async fn the_demo_alliance_has_nine_members_a_timeline_and_a_presidency() {
         first.2
     );
 
-    let opos = app.get("/api/v1/associations/opos", None).await;
+    let opos = app
+        .anonymous()
+        .get("/api/v1/associations/opos")
+        .send()
+        .await;
     assert_eq!(opos.json["member_count"], 9);
     let presidency = &opos.json["current_presidency"];
     assert!(presidency.is_object(), "{}", opos.text);
@@ -300,13 +331,17 @@ async fn the_demo_alliance_has_nine_members_a_timeline_and_a_presidency() {
     assert!(presidency["ends_on"].as_str().unwrap() >= today.as_str());
     assert_eq!(presidency["holder"]["kind"], "association");
     let current = app
-        .get("/api/v1/associations/opos/presidencies/current", None)
+        .anonymous()
+        .get("/api/v1/associations/opos/presidencies/current")
+        .send()
         .await;
     assert_eq!(current.status, StatusCode::OK);
     assert_eq!(current.json["holder_id"], presidency["holder_id"]);
 
     let members = app
-        .get("/api/v1/associations/opos/members?on=2013-10-29", None)
+        .anonymous()
+        .get("/api/v1/associations/opos/members?on=2013-10-29")
+        .send()
         .await;
     let items = members.json["items"].as_array().unwrap();
     assert_eq!(items.len(), 9);
@@ -321,11 +356,17 @@ async fn the_demo_alliance_has_nine_members_a_timeline_and_a_presidency() {
             .any(|m| m["member"]["name"] == "Śląski Związek Gmin i Powiatów")
     );
     let before = app
-        .get("/api/v1/associations/opos/members?on=2013-10-28", None)
+        .anonymous()
+        .get("/api/v1/associations/opos/members?on=2013-10-28")
+        .send()
         .await;
     assert_eq!(before.json["items"], json!([]));
 
-    let timeline = app.get("/api/v1/associations/opos/milestones", None).await;
+    let timeline = app
+        .anonymous()
+        .get("/api/v1/associations/opos/milestones")
+        .send()
+        .await;
     let events: Vec<(&str, &str, &str)> = timeline.json["items"]
         .as_array()
         .unwrap()
@@ -351,7 +392,9 @@ async fn the_demo_alliance_has_nine_members_a_timeline_and_a_presidency() {
     assert_eq!(timeline.json["items"][1]["end_date"], Value::Null);
 
     let terms = app
-        .get("/api/v1/associations/opos/presidencies?limit=2", None)
+        .anonymous()
+        .get("/api/v1/associations/opos/presidencies?limit=2")
+        .send()
         .await;
     assert_eq!(terms.json["items"][0]["starts_on"], "2014-01-01");
     assert_eq!(terms.json["items"][0]["ends_on"], "2014-06-30");
@@ -368,23 +411,26 @@ async fn current_is_read_only_and_term_ids_are_numbers() {
     app.seed_demo();
     let admin = app.admin().await;
     let patch = app
-        .patch(
-            "/api/v1/associations/opos/presidencies/current",
-            &json!({}),
-            Some(&admin),
-            Some("\"1\""),
-        )
+        .with_token(&admin)
+        .patch("/api/v1/associations/opos/presidencies/current")
+        .json(json!({}))
+        .if_match(1)
+        .send()
         .await;
     patch.assert_problem(405, "method_not_allowed");
     assert_eq!(patch.header("allow"), Some("GET"));
-    app.get("/api/v1/associations/opos/presidencies/abc", None)
+    app.anonymous()
+        .get("/api/v1/associations/opos/presidencies/abc")
+        .send()
         .await
         .assert_problem(400, "invalid_path");
-    app.get("/api/v1/associations/opos/presidencies/999999", None)
+    app.anonymous()
+        .get("/api/v1/associations/opos/presidencies/999999")
+        .send()
         .await
         .assert_problem(404, "not_found");
     // The contract names the wire values of enumerations and sorts.
-    let doc = app.get("/api/v1/openapi.json", None).await;
+    let doc = app.anonymous().get("/api/v1/openapi.json").send().await;
     let kinds = &doc.json["components"]["schemas"]["OrganizationKind"]["enum"];
     assert_eq!(kinds[0], "alliance");
     assert_eq!(kinds[2], "national_association");

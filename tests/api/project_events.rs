@@ -45,19 +45,14 @@ async fn events_round_trip_with_local_times_and_date_rules() {
     let project = create(&app, &w.editor_lead, project_body(w.zmp, "WYDARZENIA")).await;
     let id = project["id"].as_i64().unwrap();
     let base = format!("/api/v1/projects/{id}/events");
-    let created = app
-        .post(
-            &base,
-            &json!({
+    let created = app.with_token(&w.editor_lead).post(&base).json(json!({
                 "kind": "conference",
                 "title": " Konferencja informacyjna w Opolu ",
                 "description": "Dla samorządów tworzących partnerstwa.",
                 "starts_on": "2016-04-18", "starts_at": "11:00", "ends_at": "15:30",
                 "city": " Opole ", "venue": "Sala Herbowa, Opolski Urząd Wojewódzki", "address": "ul. Piastowska 14",
                 "participants_count": 120, "organizations_count": 64
-            }),
-            Some(&w.editor_lead),
-        )
+            })).send()
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     let event_id = created.json["id"].as_i64().unwrap();
@@ -97,10 +92,12 @@ async fn events_round_trip_with_local_times_and_date_rules() {
         (i64::from(chrono::Datelike::num_days_from_ce(&day)) - 1) * 1440 + 660
     );
     assert_eq!(stored.3, day, "one day: the last day is the first");
-    assert_eq!(app.get(&path, None).await.json, created.json);
+    assert_eq!(app.anonymous().get(&path).send().await.json, created.json);
     // Events are not embedded in the project: its version stays.
     assert_eq!(
-        app.get(&format!("/api/v1/projects/{id}"), None)
+        app.anonymous()
+            .get(format!("/api/v1/projects/{id}"))
+            .send()
             .await
             .etag(),
         "\"1\""
@@ -151,17 +148,17 @@ async fn events_round_trip_with_local_times_and_date_rules() {
         for (key, value) in body.as_object().unwrap() {
             event[key] = value.clone();
         }
-        let response = app.post(&base, &event, Some(&w.editor_lead)).await;
+        let response = app
+            .with_token(&w.editor_lead)
+            .post(&base)
+            .json(&event)
+            .send()
+            .await;
         assert_invalid(&response, field, code);
     }
     // Over several days the end time may come before the start time.
-    let study_visit = app
-        .post(
-            &base,
-            &json!({"kind": "study_visit", "title": "Wizyta studyjna w Norwegii", "starts_on": "2015-05-11",
-                    "ends_on": "2015-05-15", "starts_at": "14:00", "ends_at": "09:00", "city": "Oslo"}),
-            Some(&w.editor_lead),
-        )
+    let study_visit = app.with_token(&w.editor_lead).post(&base).json(json!({"kind": "study_visit", "title": "Wizyta studyjna w Norwegii", "starts_on": "2015-05-11",
+                    "ends_on": "2015-05-15", "starts_at": "14:00", "ends_at": "09:00", "city": "Oslo"})).send()
         .await;
     assert_eq!(
         study_visit.status,
@@ -180,38 +177,28 @@ async fn events_round_trip_with_local_times_and_date_rules() {
 
     // PATCH checks the new state; a refused one changes nothing.
     let response = app
-        .patch(
-            &path,
-            &json!({"ends_on": "2016-04-17"}),
-            Some(&w.editor_lead),
-            Some("\"1\""),
-        )
+        .with_token(&w.editor_lead)
+        .patch(&path)
+        .json(json!({"ends_on": "2016-04-17"}))
+        .if_match(1)
+        .send()
         .await;
     assert_invalid(&response, "ends_on", "ends_before_start");
     let response = app
-        .patch(
-            &path,
-            &json!({"starts_at": "16:00"}),
-            Some(&w.editor_lead),
-            Some("\"1\""),
-        )
+        .with_token(&w.editor_lead)
+        .patch(&path)
+        .json(json!({"starts_at": "16:00"}))
+        .if_match(1)
+        .send()
         .await;
     assert_invalid(&response, "ends_at", "ends_before_start");
-    app.patch(
-        &path,
-        &json!({"city": "Kraków"}),
-        Some(&w.editor_lead),
-        None,
-    )
-    .await
-    .assert_problem(428, "precondition_required");
-    let patched = app
-        .patch(
-            &path,
-            &json!({"ends_on": "2016-04-19", "starts_at": null, "city": "Opole ", "participants_count": null}),
-            Some(&w.editor_lead),
-            Some("\"1\""),
-        )
+    app.with_token(&w.editor_lead)
+        .patch(&path)
+        .json(json!({"city": "Kraków"}))
+        .send()
+        .await
+        .assert_problem(428, "precondition_required");
+    let patched = app.with_token(&w.editor_lead).patch(&path).json(json!({"ends_on": "2016-04-19", "starts_at": null, "city": "Opole ", "participants_count": null})).if_match(1).send()
         .await;
     assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
     assert_eq!(patched.etag(), "\"2\"");
@@ -220,24 +207,34 @@ async fn events_round_trip_with_local_times_and_date_rules() {
     assert_eq!(patched.json["ends_at"], "15:30");
     assert_eq!(patched.json["participants_count"], Value::Null);
     assert_eq!(patched.json["organizations_count"], 64);
-    app.patch(
-        &path,
-        &json!({"city": "Opole"}),
-        Some(&w.editor_lead),
-        Some("\"1\""),
-    )
-    .await
-    .assert_problem(412, "precondition_failed");
+    app.with_token(&w.editor_lead)
+        .patch(&path)
+        .json(json!({"city": "Opole"}))
+        .if_match(1)
+        .send()
+        .await
+        .assert_problem(412, "precondition_failed");
     let other = create(&app, &w.admin, project_body(w.zmp, "INNE")).await;
-    app.get(
-        &format!("/api/v1/projects/{}/events/{event_id}", other["id"]),
-        None,
-    )
-    .await
-    .assert_problem(404, "not_found");
-    let deleted = app.delete(&path, Some(&w.editor_lead), Some("\"2\"")).await;
+    app.anonymous()
+        .get(format!(
+            "/api/v1/projects/{}/events/{event_id}",
+            other["id"]
+        ))
+        .send()
+        .await
+        .assert_problem(404, "not_found");
+    let deleted = app
+        .with_token(&w.editor_lead)
+        .delete(&path)
+        .if_match(2)
+        .send()
+        .await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
-    app.get(&path, None).await.assert_problem(404, "not_found");
+    app.anonymous()
+        .get(&path)
+        .send()
+        .await
+        .assert_problem(404, "not_found");
     let actions: Vec<String> = app.with_conn(|conn| {
         razem::audit::repo::for_object(conn, "project_event", &event_id.to_string())
             .unwrap()
@@ -262,14 +259,19 @@ async fn the_calendar_filters_orders_and_pages() {
         json!({"kind": "workshop", "title": "Warsztaty trzydniowe", "starts_on": "2016-04-15", "ends_on": "2016-04-17", "city": "Łódź"}),
         json!({"kind": "meeting", "title": "Spotkanie bez miasta", "starts_on": "2016-04-18"}),
     ] {
-        let response = app.post(&base, &event, Some(&w.admin)).await;
+        let response = app
+            .with_token(&w.admin)
+            .post(&base)
+            .json(&event)
+            .send()
+            .await;
         assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
     }
     let calendar = |query: &str| {
         let app = &app;
         let url = format!("/api/v1/events?{query}");
         async move {
-            let response = app.get(&url, None).await;
+            let response = app.anonymous().get(&url).send().await;
             assert_eq!(response.status, StatusCode::OK, "{url}: {}", response.text);
             titles(&response.json)
         }
@@ -342,13 +344,17 @@ async fn the_calendar_filters_orders_and_pages() {
     );
     // The same filters under one project.
     let within = app
-        .get(&format!("{base}?city=poznan&kind=training"), None)
+        .anonymous()
+        .get(format!("{base}?city=poznan&kind=training"))
+        .send()
         .await;
     assert_eq!(
         titles(&within.json),
         vec!["Szkolenie rano", "Szkolenie po południu"]
     );
-    app.get("/api/v1/projects/999999/events", None)
+    app.anonymous()
+        .get("/api/v1/projects/999999/events")
+        .send()
         .await
         .assert_problem(404, "not_found");
 
@@ -357,7 +363,7 @@ async fn the_calendar_filters_orders_and_pages() {
         let mut seen = Vec::new();
         let mut url = format!("/api/v1/events?sort={sort}&limit=2");
         loop {
-            let page = app.get(&url, None).await;
+            let page = app.anonymous().get(&url).send().await;
             assert_eq!(page.status, StatusCode::OK, "{}", page.text);
             seen.extend(titles(&page.json));
             match page.json["next_cursor"].as_str() {
@@ -375,11 +381,10 @@ async fn the_calendar_filters_orders_and_pages() {
     // updated_since.
     let mark = chrono::Utc::now();
     let last = app
-        .post(
-            &base,
-            &json!({"kind": "meeting", "title": "Nowe spotkanie", "starts_on": "2017-01-10"}),
-            Some(&w.admin),
-        )
+        .with_token(&w.admin)
+        .post(&base)
+        .json(json!({"kind": "meeting", "title": "Nowe spotkanie", "starts_on": "2017-01-10"}))
+        .send()
         .await;
     assert_eq!(last.status, StatusCode::CREATED);
     assert_eq!(
@@ -402,11 +407,15 @@ async fn the_calendar_filters_orders_and_pages() {
         "limit=101",
         "town=Opole",
     ] {
-        app.get(&format!("/api/v1/events?{query}"), None)
+        app.anonymous()
+            .get(format!("/api/v1/events?{query}"))
+            .send()
             .await
             .assert_problem(400, "invalid_query");
     }
-    app.get("/api/v1/events?cursor=abc", None)
+    app.anonymous()
+        .get("/api/v1/events?cursor=abc")
+        .send()
         .await
         .assert_problem(400, "invalid_cursor");
     let ids: HashSet<i64> = app.with_conn(|conn| {

@@ -5,9 +5,6 @@
 
 use std::collections::HashSet;
 
-use actix_http::Request;
-use actix_web::body::MessageBody;
-use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use diesel::prelude::*;
 use razem::db::schema::{
@@ -34,11 +31,7 @@ pub struct World {
     pub viewer: String,
 }
 
-pub async fn world<S, B>(app: &TestApp<S>) -> World
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+pub async fn world(app: &TestApp) -> World {
     app.seed_demo();
     let zmp = app.id_of("zmp").await;
     let zpp = app.id_of("zpp").await;
@@ -74,12 +67,13 @@ pub fn project_body(lead: i64, code: &str) -> Value {
     })
 }
 
-pub async fn create<S, B>(app: &TestApp<S>, token: &str, body: Value) -> Value
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
-    let response = app.post("/api/v1/projects", &body, Some(token)).await;
+pub async fn create(app: &TestApp, token: &str, body: Value) -> Value {
+    let response = app
+        .with_token(token)
+        .post("/api/v1/projects")
+        .json(&body)
+        .send()
+        .await;
     assert_eq!(
         response.status,
         StatusCode::CREATED,
@@ -89,19 +83,11 @@ where
     response.json
 }
 
-fn project_count<S, B>(app: &TestApp<S>) -> i64
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+fn project_count(app: &TestApp) -> i64 {
     app.with_conn(|conn| projects::table.count().get_result(conn).unwrap())
 }
 
-fn version_of<S, B>(app: &TestApp<S>, id: i64) -> i64
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+fn version_of(app: &TestApp, id: i64) -> i64 {
     app.with_conn(|conn| {
         projects::table
             .find(id)
@@ -111,11 +97,7 @@ where
     })
 }
 
-fn audit_actions<S, B>(app: &TestApp<S>, object_type: &str, id: i64) -> Vec<String>
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+fn audit_actions(app: &TestApp, object_type: &str, id: i64) -> Vec<String> {
     app.with_conn(|conn| {
         razem::audit::repo::for_object(conn, object_type, &id.to_string())
             .unwrap()
@@ -156,10 +138,7 @@ fn assert_invalid(response: &TestResponse, field: &str, code: &str) {
 async fn create_read_update_delete_round_trip_with_every_field() {
     let app = spawn_app().await;
     let w = world(&app).await;
-    let created = app
-        .post(
-            "/api/v1/projects",
-            &json!({
+    let created = app.with_token(&w.editor_lead).post("/api/v1/projects").json(json!({
                 "code": "ZMP-TEST/2024",
                 "title": "  Współpraca w obszarach funkcjonalnych miast  ",
                 "summary": "Wsparcie partnerstw samorządowych.",
@@ -180,9 +159,7 @@ async fn create_read_update_delete_round_trip_with_every_field() {
                     {"organization_id": w.zpp, "role": "associated"}
                 ],
                 "goals": ["  Wsparcie 38 partnerstw. ", "Analiza barier prawnych."]
-            }),
-            Some(&w.editor_lead),
-        )
+            })).send()
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     let id = created.json["id"].as_i64().unwrap();
@@ -302,7 +279,7 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         ]
     );
 
-    let read = app.get(&path, None).await;
+    let read = app.anonymous().get(&path).send().await;
     assert_eq!(read.status, StatusCode::OK);
     assert_eq!(read.json, created.json);
     assert_eq!(read.etag(), "\"1\"");
@@ -315,12 +292,13 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         .map(|p| json!({"organization_id": p["organization_id"], "role": p["role"]}))
         .collect();
     let same = app
-        .patch(
-            &path,
-            &json!({"partners": round_trip, "title": "Współpraca w obszarach funkcjonalnych miast"}),
-            Some(&w.editor_lead),
-            Some("\"1\""),
+        .with_token(&w.editor_lead)
+        .patch(&path)
+        .json(
+            json!({"partners": round_trip, "title": "Współpraca w obszarach funkcjonalnych miast"}),
         )
+        .if_match(1)
+        .send()
         .await;
     assert_eq!(same.status, StatusCode::OK, "{}", same.text);
     assert_eq!(
@@ -329,19 +307,13 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         "a patch that changes nothing keeps the version"
     );
 
-    let patched = app
-        .patch(
-            &path,
-            &json!({
+    let patched = app.with_token(&w.editor_lead).patch(&path).json(json!({
                 "status": "completed", "summary": null,
                 "value": {"amount": "2600000", "currency": "PLN"},
                 "funding": [{"source": "Budżet państwa", "amount": {"amount": "0.1", "currency": "PLN"}},
                             {"source": "Budżet państwa", "amount": {"amount": "0.2", "currency": "PLN"}}],
                 "goals": []
-            }),
-            Some(&w.editor_lead),
-            Some("\"1\""),
-        )
+            })).if_match(1).send()
         .await;
     assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
     assert_eq!(patched.etag(), "\"2\"");
@@ -375,15 +347,29 @@ async fn create_read_update_delete_round_trip_with_every_field() {
     );
     assert_eq!(changes["status"], json!(["in_progress", "completed"]));
 
-    app.delete(&path, Some(&w.editor_lead), None)
+    app.with_token(&w.editor_lead)
+        .delete(&path)
+        .send()
         .await
         .assert_problem(428, "precondition_required");
-    app.delete(&path, Some(&w.editor_lead), Some("\"1\""))
+    app.with_token(&w.editor_lead)
+        .delete(&path)
+        .if_match(1)
+        .send()
         .await
         .assert_problem(412, "precondition_failed");
-    let deleted = app.delete(&path, Some(&w.editor_lead), Some("\"2\"")).await;
+    let deleted = app
+        .with_token(&w.editor_lead)
+        .delete(&path)
+        .if_match(2)
+        .send()
+        .await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
-    app.get(&path, None).await.assert_problem(404, "not_found");
+    app.anonymous()
+        .get(&path)
+        .send()
+        .await
+        .assert_problem(404, "not_found");
     let leftovers: (i64, i64, i64) = app.with_conn(|conn| {
         (
             project_partners::table
@@ -490,7 +476,12 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
     for (amount, field, code) in cases {
         let mut body = project_body(w.zmp, "ZLE-KWOTY");
         body["value"] = json!({"amount": amount, "currency": "PLN"});
-        let response = app.post("/api/v1/projects", &body, Some(&w.admin)).await;
+        let response = app
+            .with_token(&w.admin)
+            .post("/api/v1/projects")
+            .json(&body)
+            .send()
+            .await;
         assert_invalid(&response, field, code);
     }
     for (value, field, code) in [
@@ -522,7 +513,12 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
     ] {
         let mut body = project_body(w.zmp, "ZLE-KWOTY");
         body["value"] = value.clone();
-        let response = app.post("/api/v1/projects", &body, Some(&w.admin)).await;
+        let response = app
+            .with_token(&w.admin)
+            .post("/api/v1/projects")
+            .json(&body)
+            .send()
+            .await;
         assert_invalid(&response, field, code);
     }
     // The same rules inside funding name the entry.
@@ -531,10 +527,20 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
         {"source": "EOG", "amount": {"amount": "1.00", "currency": "PLN"}},
         {"source": "Wkład własny", "amount": {"amount": 100, "currency": "PLN"}}
     ]);
-    let response = app.post("/api/v1/projects", &body, Some(&w.admin)).await;
+    let response = app
+        .with_token(&w.admin)
+        .post("/api/v1/projects")
+        .json(&body)
+        .send()
+        .await;
     assert_invalid(&response, "funding[1].amount.amount", "amount_not_a_string");
     body["funding"] = json!([{"source": "EOG", "amount": {"amount": "1.00", "currency": "SEK"}}]);
-    let response = app.post("/api/v1/projects", &body, Some(&w.admin)).await;
+    let response = app
+        .with_token(&w.admin)
+        .post("/api/v1/projects")
+        .json(&body)
+        .send()
+        .await;
     assert_invalid(
         &response,
         "funding[0].amount.currency",
@@ -544,13 +550,23 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
     // Sums are exact and never overflow: a total above the largest amount is refused.
     let max = json!({"amount": "999999999999999.99", "currency": "PLN"});
     body["funding"] = json!([{"source": "A", "amount": max}, {"source": "B", "amount": {"amount": "0.01", "currency": "PLN"}}]);
-    let response = app.post("/api/v1/projects", &body, Some(&w.admin)).await;
+    let response = app
+        .with_token(&w.admin)
+        .post("/api/v1/projects")
+        .json(&body)
+        .send()
+        .await;
     assert_invalid(&response, "funding", "total_too_large");
     let many: Vec<Value> = (0..100)
         .map(|i| json!({"source": format!("Źródło {i}"), "amount": max}))
         .collect();
     body["funding"] = json!(many);
-    let response = app.post("/api/v1/projects", &body, Some(&w.admin)).await;
+    let response = app
+        .with_token(&w.admin)
+        .post("/api/v1/projects")
+        .json(&body)
+        .send()
+        .await;
     assert_invalid(&response, "funding", "total_too_large");
     assert_eq!(project_count(&app), before, "nothing was stored");
 
@@ -576,31 +592,28 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
     let id = project["id"].as_i64().unwrap();
     let path = format!("/api/v1/projects/{id}");
     let response = app
-        .patch(
-            &path,
-            &json!({"value": {"amount": "12.345", "currency": "PLN"}}),
-            Some(&w.admin),
-            Some("\"1\""),
-        )
+        .with_token(&w.admin)
+        .patch(&path)
+        .json(json!({"value": {"amount": "12.345", "currency": "PLN"}}))
+        .if_match(1)
+        .send()
         .await;
     assert_invalid(&response, "value.amount", "too_many_decimals");
     let response = app
-        .patch(
-            &path,
-            &json!({"funding": [{"source": "A", "amount": max}, {"source": "A", "amount": max}]}),
-            Some(&w.admin),
-            Some("\"1\""),
-        )
+        .with_token(&w.admin)
+        .patch(&path)
+        .json(json!({"funding": [{"source": "A", "amount": max}, {"source": "A", "amount": max}]}))
+        .if_match(1)
+        .send()
         .await;
     assert_invalid(&response, "funding", "total_too_large");
     assert_eq!(version_of(&app, id), 1);
     let cleared = app
-        .patch(
-            &path,
-            &json!({"value": null}),
-            Some(&w.admin),
-            Some("\"1\""),
-        )
+        .with_token(&w.admin)
+        .patch(&path)
+        .json(json!({"value": null}))
+        .if_match(1)
+        .send()
         .await;
     assert_eq!(cleared.status, StatusCode::OK, "{}", cleared.text);
     assert_eq!(cleared.json["value"], Value::Null);
@@ -661,7 +674,12 @@ async fn dates_and_cross_field_rules() {
         for (key, value) in patch.as_object().unwrap() {
             body[key] = value.clone();
         }
-        let response = app.post("/api/v1/projects", &body, Some(&w.admin)).await;
+        let response = app
+            .with_token(&w.admin)
+            .post("/api/v1/projects")
+            .json(&body)
+            .send()
+            .await;
         assert_invalid(&response, field, code);
     }
     assert_eq!(project_count(&app), before);
@@ -678,40 +696,36 @@ async fn dates_and_cross_field_rules() {
     // PATCH checks the complete new state.
     let path = format!("/api/v1/projects/{}", one_day["id"]);
     let response = app
-        .patch(
-            &path,
-            &json!({"starts_on": "2020-01-02"}),
-            Some(&w.admin),
-            Some("\"1\""),
-        )
+        .with_token(&w.admin)
+        .patch(&path)
+        .json(json!({"starts_on": "2020-01-02"}))
+        .if_match(1)
+        .send()
         .await;
     assert_invalid(&response, "ends_on", "ends_before_start");
     let response = app
-        .patch(
-            &format!("/api/v1/projects/{}", open["id"]),
-            &json!({"status": "completed"}),
-            Some(&w.admin),
-            Some("\"1\""),
-        )
+        .with_token(&w.admin)
+        .patch(format!("/api/v1/projects/{}", open["id"]))
+        .json(json!({"status": "completed"}))
+        .if_match(1)
+        .send()
         .await;
     assert_invalid(&response, "ends_on", "required");
     let response = app
-        .patch(
-            &path,
-            &json!({"ends_on": null, "status": "settled"}),
-            Some(&w.admin),
-            Some("\"1\""),
-        )
+        .with_token(&w.admin)
+        .patch(&path)
+        .json(json!({"ends_on": null, "status": "settled"}))
+        .if_match(1)
+        .send()
         .await;
     assert_invalid(&response, "ends_on", "required");
     assert_eq!(version_of(&app, one_day["id"].as_i64().unwrap()), 1);
     let moved = app
-        .patch(
-            &path,
-            &json!({"starts_on": "2019-06-01", "status": "completed"}),
-            Some(&w.admin),
-            Some("\"1\""),
-        )
+        .with_token(&w.admin)
+        .patch(&path)
+        .json(json!({"starts_on": "2019-06-01", "status": "completed"}))
+        .if_match(1)
+        .send()
         .await;
     assert_eq!(moved.status, StatusCode::OK, "{}", moved.text);
     assert_eq!(moved.json["starts_on"], "2019-06-01");
@@ -756,15 +770,19 @@ async fn partners_codes_and_references() {
     ] {
         let mut body = project_body(w.zmp, "PARTNERZY");
         body["partners"] = partners;
-        let response = app.post("/api/v1/projects", &body, Some(&w.admin)).await;
+        let response = app
+            .with_token(&w.admin)
+            .post("/api/v1/projects")
+            .json(&body)
+            .send()
+            .await;
         assert_invalid(&response, field, code);
     }
     let response = app
-        .post(
-            "/api/v1/projects",
-            &project_body(999999, "PARTNERZY"),
-            Some(&w.admin),
-        )
+        .with_token(&w.admin)
+        .post("/api/v1/projects")
+        .json(project_body(999999, "PARTNERZY"))
+        .send()
         .await;
     assert_invalid(&response, "lead_id", "not_found");
     assert_eq!(project_count(&app), before);
@@ -772,23 +790,21 @@ async fn partners_codes_and_references() {
     let mut body = project_body(w.zmp, "PARTNERZY");
     body["partners"] = json!([{"organization_id": w.zpp, "role": "partner"}]);
     let project = create(&app, &w.admin, body).await;
-    app.post(
-        "/api/v1/projects",
-        &project_body(w.zpp, "PARTNERZY"),
-        Some(&w.admin),
-    )
-    .await
-    .assert_problem(409, "code_taken");
+    app.with_token(&w.admin)
+        .post("/api/v1/projects")
+        .json(project_body(w.zpp, "PARTNERZY"))
+        .send()
+        .await
+        .assert_problem(409, "code_taken");
 
     // A new lead: the previous one stays as a partner, the new one becomes the leader.
     let path = format!("/api/v1/projects/{}", project["id"]);
     let moved = app
-        .patch(
-            &path,
-            &json!({"lead_id": w.zpp}),
-            Some(&w.admin),
-            Some("\"1\""),
-        )
+        .with_token(&w.admin)
+        .patch(&path)
+        .json(json!({"lead_id": w.zpp}))
+        .if_match(1)
+        .send()
         .await;
     assert_eq!(moved.status, StatusCode::OK, "{}", moved.text);
     let roles: Vec<(i64, String)> = moved.json["partners"]
@@ -807,13 +823,7 @@ async fn partners_codes_and_references() {
         vec![(w.zpp, "leader".to_owned()), (w.zmp, "partner".to_owned())]
     );
     // With `partners` in the same patch the list is exactly what was sent.
-    let replaced = app
-        .patch(
-            &path,
-            &json!({"lead_id": w.zgw, "partners": [{"organization_id": w.ks, "role": "associated"}]}),
-            Some(&w.admin),
-            Some("\"2\""),
-        )
+    let replaced = app.with_token(&w.admin).patch(&path).json(json!({"lead_id": w.zgw, "partners": [{"organization_id": w.ks, "role": "associated"}]})).if_match(2).send()
         .await;
     assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.text);
     let ids: Vec<i64> = replaced.json["partners"]
@@ -833,14 +843,13 @@ async fn partners_codes_and_references() {
     assert_eq!(rows, 2);
     // A code clash on PATCH is 409 too.
     create(&app, &w.admin, project_body(w.zmp, "INNY")).await;
-    app.patch(
-        &path,
-        &json!({"code": "INNY"}),
-        Some(&w.admin),
-        Some("\"3\""),
-    )
-    .await
-    .assert_problem(409, "code_taken");
+    app.with_token(&w.admin)
+        .patch(&path)
+        .json(json!({"code": "INNY"}))
+        .if_match(3)
+        .send()
+        .await
+        .assert_problem(409, "code_taken");
 }
 
 #[actix_web::test]
@@ -848,7 +857,7 @@ async fn filters_sorts_and_pagination() {
     let app = spawn_app().await;
     let w = world(&app).await;
     // The demo project (ZMP, 2012-06-01 – 2016-10-31, completed) plus these.
-    let demo_id = app.get("/api/v1/projects", None).await.json["items"][0]["id"]
+    let demo_id = app.anonymous().get("/api/v1/projects").send().await.json["items"][0]["id"]
         .as_i64()
         .unwrap();
     let specs = [
@@ -914,7 +923,11 @@ async fn filters_sorts_and_pagination() {
     let list = |query: String| {
         let app = &app;
         async move {
-            let response = app.get(&format!("/api/v1/projects?{query}"), None).await;
+            let response = app
+                .anonymous()
+                .get(format!("/api/v1/projects?{query}"))
+                .send()
+                .await;
             assert_eq!(
                 response.status,
                 StatusCode::OK,
@@ -966,13 +979,12 @@ async fn filters_sorts_and_pagination() {
     );
     // updated_since: only what changed since.
     let mark = chrono::Utc::now() - chrono::Duration::milliseconds(1);
-    app.patch(
-        &format!("/api/v1/projects/{p4}"),
-        &json!({"summary": "Zmienione."}),
-        Some(&w.admin),
-        Some("\"1\""),
-    )
-    .await;
+    app.with_token(&w.admin)
+        .patch(format!("/api/v1/projects/{p4}"))
+        .json(json!({"summary": "Zmienione."}))
+        .if_match(1)
+        .send()
+        .await;
     assert_eq!(
         list(format!(
             "updated_since={}",
@@ -983,7 +995,11 @@ async fn filters_sorts_and_pagination() {
     );
 
     // Default order: the latest start first, ties by id (descending).
-    let all = app.get("/api/v1/projects?limit=100", None).await;
+    let all = app
+        .anonymous()
+        .get("/api/v1/projects?limit=100")
+        .send()
+        .await;
     assert_eq!(ids(&all.json), vec![p2, p4, p5, p1, p3, demo_id]);
     // Every sort walks every project exactly once, page by page, in its order.
     for (sort, expected) in [
@@ -995,7 +1011,7 @@ async fn filters_sorts_and_pagination() {
         let mut seen = Vec::new();
         let mut url = format!("/api/v1/projects?sort={sort}&limit=2");
         loop {
-            let page = app.get(&url, None).await;
+            let page = app.anonymous().get(&url).send().await;
             assert_eq!(page.status, StatusCode::OK, "{url}: {}", page.text);
             seen.extend(ids(&page.json));
             match page.json["next_cursor"].as_str() {
@@ -1012,7 +1028,7 @@ async fn filters_sorts_and_pagination() {
         let mut seen = Vec::new();
         let mut url = format!("/api/v1/projects?sort={sort}&limit=4");
         loop {
-            let page = app.get(&url, None).await;
+            let page = app.anonymous().get(&url).send().await;
             seen.extend(ids(&page.json));
             match page.json["next_cursor"].as_str() {
                 Some(cursor) => {
@@ -1042,21 +1058,28 @@ async fn filters_sorts_and_pagination() {
         "limit=0",
         "colour=red",
     ] {
-        app.get(&format!("/api/v1/projects?{query}"), None)
+        app.anonymous()
+            .get(format!("/api/v1/projects?{query}"))
+            .send()
             .await
             .assert_problem(400, "invalid_query");
     }
-    app.get("/api/v1/projects?cursor=nonsense", None)
+    app.anonymous()
+        .get("/api/v1/projects?cursor=nonsense")
+        .send()
         .await
         .assert_problem(400, "invalid_cursor");
-    let page = app.get("/api/v1/projects?sort=title&limit=1", None).await;
+    let page = app
+        .anonymous()
+        .get("/api/v1/projects?sort=title&limit=1")
+        .send()
+        .await;
     let cursor = page.json["next_cursor"].as_str().unwrap();
-    app.get(
-        &format!("/api/v1/projects?sort=starts_on&cursor={cursor}"),
-        None,
-    )
-    .await
-    .assert_problem(400, "invalid_cursor");
+    app.anonymous()
+        .get(format!("/api/v1/projects?sort=starts_on&cursor={cursor}"))
+        .send()
+        .await
+        .assert_problem(400, "invalid_cursor");
 }
 
 #[actix_web::test]
@@ -1066,12 +1089,7 @@ async fn indicators_with_progress_bump_the_project_version() {
     let project = create(&app, &w.editor_lead, project_body(w.zmp, "WSKAZNIKI")).await;
     let id = project["id"].as_i64().unwrap();
     let base = format!("/api/v1/projects/{id}/indicators");
-    let created = app
-        .post(
-            &base,
-            &json!({"name": "  Szkolenia specjalistyczne ", "unit": "szkolenia", "target": 29, "achieved": 12, "as_of": "2014-06-30"}),
-            Some(&w.editor_lead),
-        )
+    let created = app.with_token(&w.editor_lead).post(&base).json(json!({"name": "  Szkolenia specjalistyczne ", "unit": "szkolenia", "target": 29, "achieved": 12, "as_of": "2014-06-30"})).send()
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     let indicator_id = created.json["id"].as_i64().unwrap();
@@ -1087,7 +1105,11 @@ async fn indicators_with_progress_bump_the_project_version() {
         })
     );
     assert_eq!(version_of(&app, id), 2, "the project embeds its indicators");
-    let read = app.get(&format!("/api/v1/projects/{id}"), None).await;
+    let read = app
+        .anonymous()
+        .get(format!("/api/v1/projects/{id}"))
+        .send()
+        .await;
     assert_eq!(read.etag(), "\"2\"");
     assert_eq!(read.json["indicators"], json!([created.json]));
 
@@ -1104,9 +1126,13 @@ async fn indicators_with_progress_bump_the_project_version() {
             json!(100.0),
         ),
     ] {
-        let current = app.get(&path, None).await;
+        let current = app.anonymous().get(&path).send().await;
         let response = app
-            .patch(&path, &patch, Some(&w.editor_lead), Some(&current.etag()))
+            .with_token(&w.editor_lead)
+            .patch(&path)
+            .json(&patch)
+            .if_match(current.etag())
+            .send()
             .await;
         assert_eq!(
             response.status,
@@ -1169,16 +1195,20 @@ async fn indicators_with_progress_bump_the_project_version() {
             "date_out_of_range",
         ),
     ] {
-        let response = app.post(&base, &body, Some(&w.editor_lead)).await;
+        let response = app
+            .with_token(&w.editor_lead)
+            .post(&base)
+            .json(&body)
+            .send()
+            .await;
         assert_invalid(&response, field, code);
     }
-    app.post(
-        &base,
-        &json!({"name": "Szkolenia specjalistyczne", "unit": "szkolenia", "target": 1}),
-        Some(&w.editor_lead),
-    )
-    .await
-    .assert_problem(409, "indicator_name_taken");
+    app.with_token(&w.editor_lead)
+        .post(&base)
+        .json(json!({"name": "Szkolenia specjalistyczne", "unit": "szkolenia", "target": 1}))
+        .send()
+        .await
+        .assert_problem(409, "indicator_name_taken");
     let count: i64 = app.with_conn(|conn| {
         project_indicators::table
             .filter(project_indicators::project_id.eq(id))
@@ -1190,47 +1220,66 @@ async fn indicators_with_progress_bump_the_project_version() {
 
     // Lists, preconditions, other projects' indicators, deletion, audit.
     let second = app
-        .post(
-            &base,
-            &json!({"name": "Wizyty studyjne", "unit": "wizyty", "target": 6}),
-            Some(&w.editor_lead),
-        )
+        .with_token(&w.editor_lead)
+        .post(&base)
+        .json(json!({"name": "Wizyty studyjne", "unit": "wizyty", "target": 6}))
+        .send()
         .await;
-    let page = app.get(&format!("{base}?limit=1"), None).await;
+    let page = app.anonymous().get(format!("{base}?limit=1")).send().await;
     assert_eq!(ids(&page.json), vec![indicator_id]);
     let cursor = page.json["next_cursor"].as_str().unwrap().to_owned();
     let next = app
-        .get(&format!("{base}?limit=1&cursor={cursor}"), None)
+        .anonymous()
+        .get(format!("{base}?limit=1&cursor={cursor}"))
+        .send()
         .await;
     assert_eq!(ids(&next.json), vec![second.json["id"].as_i64().unwrap()]);
     assert_eq!(next.json["next_cursor"], Value::Null);
     let other = create(&app, &w.admin, project_body(w.zmp, "INNY-PROJEKT")).await;
-    app.get(
-        &format!("/api/v1/projects/{}/indicators/{indicator_id}", other["id"]),
-        None,
-    )
-    .await
-    .assert_problem(404, "not_found");
-    app.get("/api/v1/projects/999999/indicators", None)
+    app.anonymous()
+        .get(format!(
+            "/api/v1/projects/{}/indicators/{indicator_id}",
+            other["id"]
+        ))
+        .send()
         .await
         .assert_problem(404, "not_found");
-    app.patch(&path, &json!({"achieved": 1}), Some(&w.editor_lead), None)
+    app.anonymous()
+        .get("/api/v1/projects/999999/indicators")
+        .send()
+        .await
+        .assert_problem(404, "not_found");
+    app.with_token(&w.editor_lead)
+        .patch(&path)
+        .json(json!({"achieved": 1}))
+        .send()
         .await
         .assert_problem(428, "precondition_required");
-    app.patch(
-        &path,
-        &json!({"achieved": 1}),
-        Some(&w.editor_lead),
-        Some("\"1\""),
-    )
-    .await
-    .assert_problem(412, "precondition_failed");
-    app.delete(&path, Some(&w.editor_lead), Some("\"1\""))
+    app.with_token(&w.editor_lead)
+        .patch(&path)
+        .json(json!({"achieved": 1}))
+        .if_match(1)
+        .send()
         .await
         .assert_problem(412, "precondition_failed");
-    let deleted = app.delete(&path, Some(&w.editor_lead), Some("\"8\"")).await;
+    app.with_token(&w.editor_lead)
+        .delete(&path)
+        .if_match(1)
+        .send()
+        .await
+        .assert_problem(412, "precondition_failed");
+    let deleted = app
+        .with_token(&w.editor_lead)
+        .delete(&path)
+        .if_match(8)
+        .send()
+        .await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
-    app.get(&path, None).await.assert_problem(404, "not_found");
+    app.anonymous()
+        .get(&path)
+        .send()
+        .await
+        .assert_problem(404, "not_found");
     assert_eq!(
         audit_actions(&app, "project_indicator", indicator_id),
         vec![
@@ -1241,11 +1290,10 @@ async fn indicators_with_progress_bump_the_project_version() {
     // Deleting the project takes its indicators with it.
     let current = version_of(&app, id);
     let response = app
-        .delete(
-            &format!("/api/v1/projects/{id}"),
-            Some(&w.editor_lead),
-            Some(&format!("\"{current}\"")),
-        )
+        .with_token(&w.editor_lead)
+        .delete(format!("/api/v1/projects/{id}"))
+        .if_match(format!("\"{current}\""))
+        .send()
         .await;
     assert_eq!(response.status, StatusCode::NO_CONTENT, "{}", response.text);
     let left: i64 = app.with_conn(|conn| {
@@ -1291,20 +1339,18 @@ async fn authorization_by_role_and_token_scope() {
     let project = create(&app, &w.admin, body).await;
     let id = project["id"].as_i64().unwrap();
     let indicator = app
-        .post(
-            &format!("/api/v1/projects/{id}/indicators"),
-            &json!({"name": "Konferencje", "unit": "konferencje", "target": 9}),
-            Some(&w.admin),
-        )
+        .with_token(&w.admin)
+        .post(format!("/api/v1/projects/{id}/indicators"))
+        .json(json!({"name": "Konferencje", "unit": "konferencje", "target": 9}))
+        .send()
         .await
         .json;
     let indicator_id = indicator["id"].as_i64().unwrap();
     let event = app
-        .post(
-            &format!("/api/v1/projects/{id}/events"),
-            &json!({"kind": "conference", "title": "Konferencja", "starts_on": "2016-04-18"}),
-            Some(&w.admin),
-        )
+        .with_token(&w.admin)
+        .post(format!("/api/v1/projects/{id}/events"))
+        .json(json!({"kind": "conference", "title": "Konferencja", "starts_on": "2016-04-18"}))
+        .send()
         .await
         .json;
     let event_id = event["id"].as_i64().unwrap();
@@ -1350,7 +1396,7 @@ async fn authorization_by_role_and_token_scope() {
         "/api/v1/events".to_owned(),
     ] {
         for ((name, token), expected) in principals.iter().zip(read_expected) {
-            let response = app.get(&path, *token).await;
+            let response = app.caller(*token).get(&path).send().await;
             assert_eq!(
                 response.status.as_u16(),
                 expected,
@@ -1369,12 +1415,12 @@ async fn authorization_by_role_and_token_scope() {
         let before_counts = counts();
         let before = state();
         let results = [
-            app.post("/api/v1/projects", &project_body(w.zmp, &format!("NOWY-{}", before_counts.0)), *token).await,
-            app.patch(&format!("/api/v1/projects/{id}"), &json!({"title": format!("Zmienione: {name}")}), *token, Some(&format!("\"{}\"", before.0))).await,
-            app.post(&format!("/api/v1/projects/{id}/indicators"), &json!({"name": format!("Wskaźnik {name}"), "unit": "osoby", "target": 1}), *token).await,
-            app.patch(&format!("/api/v1/projects/{id}/indicators/{indicator_id}"), &json!({"achieved": before.2}), *token, Some(&format!("\"{}\"", before.2))).await,
-            app.post(&format!("/api/v1/projects/{id}/events"), &json!({"kind": "meeting", "title": format!("Spotkanie {name}"), "starts_on": "2016-05-05"}), *token).await,
-            app.patch(&format!("/api/v1/projects/{id}/events/{event_id}"), &json!({"participants_count": before.3}), *token, Some(&format!("\"{}\"", before.3))).await,
+            app.caller(*token).post("/api/v1/projects").json(project_body(w.zmp, &format!("NOWY-{}", before_counts.0))).send().await,
+            app.caller(*token).patch(format!("/api/v1/projects/{id}")).json(json!({"title": format!("Zmienione: {name}")})).if_match(format!("\"{}\"", before.0)).send().await,
+            app.caller(*token).post(format!("/api/v1/projects/{id}/indicators")).json(json!({"name": format!("Wskaźnik {name}"), "unit": "osoby", "target": 1})).send().await,
+            app.caller(*token).patch(format!("/api/v1/projects/{id}/indicators/{indicator_id}")).json(json!({"achieved": before.2})).if_match(format!("\"{}\"", before.2)).send().await,
+            app.caller(*token).post(format!("/api/v1/projects/{id}/events")).json(json!({"kind": "meeting", "title": format!("Spotkanie {name}"), "starts_on": "2016-05-05"})).send().await,
+            app.caller(*token).patch(format!("/api/v1/projects/{id}/events/{event_id}")).json(json!({"participants_count": before.3})).if_match(format!("\"{}\"", before.3)).send().await,
         ];
         for (index, response) in results.iter().enumerate() {
             let status = response.status.as_u16();
@@ -1416,22 +1462,20 @@ async fn authorization_by_role_and_token_scope() {
     // A token with projects:write writes only for its own organization's projects, and
     // an editor may not hand a project to an organization they do not edit.
     let response = app
-        .post(
-            "/api/v1/projects",
-            &project_body(w.zpp, "OBCY"),
-            Some(&token_lead),
-        )
+        .with_token(&token_lead)
+        .post("/api/v1/projects")
+        .json(project_body(w.zpp, "OBCY"))
+        .send()
         .await;
     response.assert_problem(403, "forbidden");
     let current = version_of(&app, id);
-    app.patch(
-        &format!("/api/v1/projects/{id}"),
-        &json!({"lead_id": w.zpp}),
-        Some(&w.editor_lead),
-        Some(&format!("\"{current}\"")),
-    )
-    .await
-    .assert_problem(403, "forbidden");
+    app.with_token(&w.editor_lead)
+        .patch(format!("/api/v1/projects/{id}"))
+        .json(json!({"lead_id": w.zpp}))
+        .if_match(format!("\"{current}\""))
+        .send()
+        .await
+        .assert_problem(403, "forbidden");
     assert_eq!(version_of(&app, id), current);
     // Deleting: refused for everyone but admins, lead editors and the lead's token.
     for (index, status, code) in [
@@ -1445,26 +1489,23 @@ async fn authorization_by_role_and_token_scope() {
         let (name, token) = principals[index];
         let current = version_of(&app, id);
         let before_counts = counts();
-        app.delete(
-            &format!("/api/v1/projects/{id}/events/{event_id}"),
-            token,
-            Some("*"),
-        )
-        .await
-        .assert_problem(status, code);
-        app.delete(
-            &format!("/api/v1/projects/{id}/indicators/{indicator_id}"),
-            token,
-            Some("*"),
-        )
-        .await
-        .assert_problem(status, code);
+        app.caller(token)
+            .delete(format!("/api/v1/projects/{id}/events/{event_id}"))
+            .if_match("*")
+            .send()
+            .await
+            .assert_problem(status, code);
+        app.caller(token)
+            .delete(format!("/api/v1/projects/{id}/indicators/{indicator_id}"))
+            .if_match("*")
+            .send()
+            .await
+            .assert_problem(status, code);
         let response = app
-            .delete(
-                &format!("/api/v1/projects/{id}"),
-                token,
-                Some(&format!("\"{current}\"")),
-            )
+            .caller(token)
+            .delete(format!("/api/v1/projects/{id}"))
+            .if_match(format!("\"{current}\""))
+            .send()
             .await;
         response.assert_problem(status, code);
         assert_eq!(version_of(&app, id), current, "{name}");
@@ -1476,11 +1517,10 @@ async fn authorization_by_role_and_token_scope() {
     }
     let current = version_of(&app, id);
     let response = app
-        .delete(
-            &format!("/api/v1/projects/{id}"),
-            Some(&token_lead),
-            Some(&format!("\"{current}\"")),
-        )
+        .with_token(&token_lead)
+        .delete(format!("/api/v1/projects/{id}"))
+        .if_match(format!("\"{current}\""))
+        .send()
         .await;
     assert_eq!(response.status, StatusCode::NO_CONTENT, "{}", response.text);
     let audit: Vec<(Option<i64>, Option<i64>)> = app.with_conn(|conn| {
@@ -1513,18 +1553,22 @@ async fn the_demo_project_is_served_exactly() {
     assert_eq!(counts, (1, 8, 5));
 
     let list = app
-        .get(
-            &format!(
-                "/api/v1/projects?lead={}&q={}",
-                w.zmp,
-                urlencode("międzysektorowej")
-            ),
-            None,
-        )
+        .anonymous()
+        .get(format!(
+            "/api/v1/projects?lead={}&q={}",
+            w.zmp,
+            urlencode("międzysektorowej")
+        ))
+        .send()
         .await;
     assert_eq!(ids(&list.json).len(), 1, "{}", list.text);
     let id = list.json["items"][0]["id"].as_i64().unwrap();
-    let project = app.get(&format!("/api/v1/projects/{id}"), None).await.json;
+    let project = app
+        .anonymous()
+        .get(format!("/api/v1/projects/{id}"))
+        .send()
+        .await
+        .json;
     assert_eq!(project["code"], "ZMP-EOG-2012");
     assert_eq!(
         project["title"],
@@ -1642,7 +1686,9 @@ async fn the_demo_project_is_served_exactly() {
 
     // Its events, in calendar order.
     let events = app
-        .get(&format!("/api/v1/projects/{id}/events"), None)
+        .anonymous()
+        .get(format!("/api/v1/projects/{id}/events"))
+        .send()
         .await
         .json;
     let summary: Vec<(String, String, String)> = events["items"]
@@ -1693,15 +1739,16 @@ async fn the_demo_project_is_served_exactly() {
     );
     // The project ran on the day of the Opole conference; the calendar finds it in Opole.
     let active = app
-        .get("/api/v1/projects?active_on=2016-04-18", None)
+        .anonymous()
+        .get("/api/v1/projects?active_on=2016-04-18")
+        .send()
         .await
         .json;
     assert_eq!(ids(&active), vec![id]);
     let calendar = app
-        .get(
-            "/api/v1/events?city=opole&from=2016-04-18&to=2016-04-18",
-            None,
-        )
+        .anonymous()
+        .get("/api/v1/events?city=opole&from=2016-04-18&to=2016-04-18")
+        .send()
         .await
         .json;
     assert_eq!(calendar["items"].as_array().unwrap().len(), 1);

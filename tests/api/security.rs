@@ -81,12 +81,11 @@ async fn principal_by_endpoint_matrix() {
     for ((name, token), expected) in principals.iter().zip(expected_patch) {
         let before = version_of(a);
         let response = app
-            .patch(
-                &format!("/api/v1/associations/{a}"),
-                &json!({"description": format!("zmienione przez: {name}")}),
-                *token,
-                Some(&format!("\"{before}\"")),
-            )
+            .caller(*token)
+            .patch(format!("/api/v1/associations/{a}"))
+            .json(json!({"description": format!("zmienione przez: {name}")}))
+            .if_match(format!("\"{before}\""))
+            .send()
             .await;
         assert_eq!(
             response.status.as_u16(),
@@ -120,11 +119,10 @@ async fn principal_by_endpoint_matrix() {
         let (name, token) = principals[index];
         let before = version_of(c);
         let response = app
-            .delete(
-                &format!("/api/v1/organizations/{c}"),
-                token,
-                Some(&format!("\"{before}\"")),
-            )
+            .caller(token)
+            .delete(format!("/api/v1/organizations/{c}"))
+            .if_match(format!("\"{before}\""))
+            .send()
             .await;
         assert_eq!(
             response.status.as_u16(),
@@ -260,18 +258,16 @@ async fn mass_assignment_is_refused() {
     let opos = app.id_of("opos").await;
     for field in ["id", "version", "created_at", "updated_at", "search_text"] {
         let response = app
-            .patch(
-                &format!("/api/v1/associations/{opos}"),
-                &json!({field: 99}),
-                Some(&admin),
-                Some("\"1\""),
-            )
+            .with_token(&admin)
+            .patch(format!("/api/v1/associations/{opos}"))
+            .json(json!({field: 99}))
+            .if_match(1)
+            .send()
             .await;
         response.assert_problem(422, "validation_failed");
         assert_eq!(response.error_fields(), vec![field.to_owned()]);
     }
-    let self_promotion = app
-        .post("/api/v1/auth/login", &json!({"email": "admin@example.org", "password": crate::helpers::PASSWORD, "role": "admin"}), None)
+    let self_promotion = app.anonymous().post("/api/v1/auth/login").json(json!({"email": "admin@example.org", "password": crate::helpers::PASSWORD, "role": "admin"})).send()
         .await;
     self_promotion.assert_problem(422, "validation_failed");
     let version: i64 = app.with_conn(|conn| {
@@ -288,10 +284,12 @@ async fn mass_assignment_is_refused() {
 #[actix_web::test]
 async fn limits_and_headers() {
     let app = spawn_app().await;
-    app.get("/api/v1/organizations?limit=1000", None)
+    app.anonymous()
+        .get("/api/v1/organizations?limit=1000")
+        .send()
         .await
         .assert_problem(400, "invalid_query");
-    let response = app.get("/api/v1/organizations", None).await;
+    let response = app.anonymous().get("/api/v1/organizations").send().await;
     assert_eq!(response.header("x-content-type-options"), Some("nosniff"));
     assert!(
         response.header("cache-control").is_none(),

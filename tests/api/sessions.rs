@@ -9,21 +9,12 @@ use serde_json::json;
 
 use crate::helpers::{PASSWORD, spawn_app, spawn_app_with};
 
-async fn login<S, B>(app: &crate::helpers::TestApp<S>, email: &str) -> serde_json::Value
-where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
-    B: actix_web::body::MessageBody,
-{
+async fn login(app: &crate::helpers::TestApp, email: &str) -> serde_json::Value {
     let response = app
-        .post(
-            "/api/v1/auth/login",
-            &json!({"email": email, "password": PASSWORD}),
-            None,
-        )
+        .anonymous()
+        .post("/api/v1/auth/login")
+        .json(json!({"email": email, "password": PASSWORD}))
+        .send()
         .await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.text);
     response.json
@@ -49,40 +40,36 @@ async fn refresh_rotates_and_reuse_revokes_the_family() {
     );
 
     let second = app
-        .post(
-            "/api/v1/auth/refresh",
-            &json!({"refresh_token": refresh}),
-            None,
-        )
+        .anonymous()
+        .post("/api/v1/auth/refresh")
+        .json(json!({"refresh_token": refresh}))
+        .send()
         .await;
     assert_eq!(second.status, StatusCode::OK, "{}", second.text);
     let next = second.json["refresh_token"].as_str().unwrap().to_owned();
     assert_ne!(next, refresh);
     assert_eq!(
-        app.get(
-            "/api/v1/me",
-            Some(second.json["access_token"].as_str().unwrap())
-        )
-        .await
-        .status,
+        app.with_token(second.json["access_token"].as_str().unwrap())
+            .get("/api/v1/me")
+            .send()
+            .await
+            .status,
         StatusCode::OK
     );
 
     // The old one again: stolen. Every token of the sign-in is revoked, the new one too.
     let reused = app
-        .post(
-            "/api/v1/auth/refresh",
-            &json!({"refresh_token": refresh}),
-            None,
-        )
+        .anonymous()
+        .post("/api/v1/auth/refresh")
+        .json(json!({"refresh_token": refresh}))
+        .send()
         .await;
     reused.assert_problem(401, "refresh_token_reused");
     let after = app
-        .post(
-            "/api/v1/auth/refresh",
-            &json!({"refresh_token": next}),
-            None,
-        )
+        .anonymous()
+        .post("/api/v1/auth/refresh")
+        .json(json!({"refresh_token": next}))
+        .send()
         .await;
     after.assert_problem(401, "invalid_refresh_token");
     let family: String = app.with_conn(|conn| {
@@ -109,13 +96,12 @@ async fn refresh_rotates_and_reuse_revokes_the_family() {
             .unwrap()
     });
     assert_eq!(recorded, 1);
-    app.post(
-        "/api/v1/auth/refresh",
-        &json!({"refresh_token": "rzr_unknown"}),
-        None,
-    )
-    .await
-    .assert_problem(401, "invalid_refresh_token");
+    app.anonymous()
+        .post("/api/v1/auth/refresh")
+        .json(json!({"refresh_token": "rzr_unknown"}))
+        .send()
+        .await
+        .assert_problem(401, "invalid_refresh_token");
 }
 
 #[actix_web::test]
@@ -125,26 +111,23 @@ async fn logout_revokes_the_session_and_other_sessions_live_on() {
     let laptop = login(&app, "someone@example.org").await;
     let phone = login(&app, "someone@example.org").await;
     let out = app
-        .post(
-            "/api/v1/auth/logout",
-            &json!({"refresh_token": laptop["refresh_token"]}),
-            None,
-        )
+        .anonymous()
+        .post("/api/v1/auth/logout")
+        .json(json!({"refresh_token": laptop["refresh_token"]}))
+        .send()
         .await;
     assert_eq!(out.status, StatusCode::NO_CONTENT);
-    app.post(
-        "/api/v1/auth/refresh",
-        &json!({"refresh_token": laptop["refresh_token"]}),
-        None,
-    )
-    .await
-    .assert_problem(401, "invalid_refresh_token");
+    app.anonymous()
+        .post("/api/v1/auth/refresh")
+        .json(json!({"refresh_token": laptop["refresh_token"]}))
+        .send()
+        .await
+        .assert_problem(401, "invalid_refresh_token");
     let other = app
-        .post(
-            "/api/v1/auth/refresh",
-            &json!({"refresh_token": phone["refresh_token"]}),
-            None,
-        )
+        .anonymous()
+        .post("/api/v1/auth/refresh")
+        .json(json!({"refresh_token": phone["refresh_token"]}))
+        .send()
         .await;
     assert_eq!(
         other.status,
@@ -152,11 +135,10 @@ async fn logout_revokes_the_session_and_other_sessions_live_on() {
         "the other sign-in is untouched"
     );
     let unknown = app
-        .post(
-            "/api/v1/auth/logout",
-            &json!({"refresh_token": "rzr_nothing"}),
-            None,
-        )
+        .anonymous()
+        .post("/api/v1/auth/logout")
+        .json(json!({"refresh_token": "rzr_nothing"}))
+        .send()
         .await;
     assert_eq!(unknown.status, StatusCode::NO_CONTENT);
 }
@@ -185,7 +167,11 @@ async fn rotated_signing_keys_still_verify_and_unknown_keys_do_not() {
     let old_kid = jsonwebtoken::decode_header(&signed_with_old).unwrap().kid;
     assert_ne!(new_kid, old_kid, "the newest key signs");
     assert_eq!(
-        app.get("/api/v1/me", Some(&signed_with_old)).await.status,
+        app.with_token(&signed_with_old)
+            .get("/api/v1/me")
+            .send()
+            .await
+            .status,
         StatusCode::OK,
         "an older key still verifies"
     );
@@ -193,7 +179,9 @@ async fn rotated_signing_keys_still_verify_and_unknown_keys_do_not() {
     let retired = spawn_app_with(|config| config.jwt_keys = keys(new_secret, None)).await;
     retired.user("someone@example.org", Role::Viewer, &[]).await;
     retired
-        .get("/api/v1/me", Some(&signed_with_old))
+        .with_token(&signed_with_old)
+        .get("/api/v1/me")
+        .send()
         .await
         .assert_problem(401, "invalid_token");
 }
@@ -203,20 +191,18 @@ async fn failed_sign_ins_are_throttled_per_account_and_audited() {
     let app = spawn_app_with(|config| config.login_max_failures = 3).await;
     app.user("someone@example.org", Role::Viewer, &[]).await;
     for _ in 0..3 {
-        app.post(
-            "/api/v1/auth/login",
-            &json!({"email": "someone@example.org", "password": "wrong password"}),
-            None,
-        )
-        .await
-        .assert_problem(401, "invalid_credentials");
+        app.anonymous()
+            .post("/api/v1/auth/login")
+            .json(json!({"email": "someone@example.org", "password": "wrong password"}))
+            .send()
+            .await
+            .assert_problem(401, "invalid_credentials");
     }
     let limited = app
-        .post(
-            "/api/v1/auth/login",
-            &json!({"email": "someone@example.org", "password": PASSWORD}),
-            None,
-        )
+        .anonymous()
+        .post("/api/v1/auth/login")
+        .json(json!({"email": "someone@example.org", "password": PASSWORD}))
+        .send()
         .await;
     limited.assert_problem(429, "rate_limited");
     assert!(limited.header("retry-after").is_some());
@@ -247,21 +233,19 @@ async fn failed_sign_ins_are_throttled_per_account_and_audited() {
 async fn failed_sign_ins_are_throttled_per_client_address() {
     let app = spawn_app_with(|config| config.login_max_failures = 2).await;
     for n in 0..2 {
-        app.post(
-            "/api/v1/auth/login",
-            &json!({"email": format!("nobody{n}@example.org"), "password": "x"}),
-            None,
-        )
-        .await
-        .assert_problem(401, "invalid_credentials");
+        app.anonymous()
+            .post("/api/v1/auth/login")
+            .json(json!({"email": format!("nobody{n}@example.org"), "password": "x"}))
+            .send()
+            .await
+            .assert_problem(401, "invalid_credentials");
     }
-    app.post(
-        "/api/v1/auth/login",
-        &json!({"email": "third@example.org", "password": "x"}),
-        None,
-    )
-    .await
-    .assert_problem(429, "rate_limited");
+    app.anonymous()
+        .post("/api/v1/auth/login")
+        .json(json!({"email": "third@example.org", "password": "x"}))
+        .send()
+        .await
+        .assert_problem(429, "rate_limited");
 }
 
 /// Signs `email` in twice (two sessions), changes the account with `change` as an admin,
@@ -277,34 +261,31 @@ async fn change_ends_sessions(change: serde_json::Value, then_also: Option<serde
     let phone = login(&app, "someone@example.org").await;
     let admin = admin_tokens["access_token"].as_str().unwrap();
     let changed = app
-        .patch(
-            &format!("/api/v1/users/{id}"),
-            &change,
-            Some(admin),
-            Some("\"1\""),
-        )
+        .with_token(admin)
+        .patch(format!("/api/v1/users/{id}"))
+        .json(&change)
+        .if_match(1)
+        .send()
         .await;
     assert_eq!(changed.status, StatusCode::OK, "{}", changed.text);
     if let Some(next) = then_also {
         // E.g. reactivated: the sessions from before the change stay ended.
         let again = app
-            .patch(
-                &format!("/api/v1/users/{id}"),
-                &next,
-                Some(admin),
-                Some("\"2\""),
-            )
+            .with_token(admin)
+            .patch(format!("/api/v1/users/{id}"))
+            .json(&next)
+            .if_match(2)
+            .send()
             .await;
         assert_eq!(again.status, StatusCode::OK, "{}", again.text);
     }
     for session in [&laptop, &phone] {
-        app.post(
-            "/api/v1/auth/refresh",
-            &json!({"refresh_token": session["refresh_token"]}),
-            None,
-        )
-        .await
-        .assert_problem(401, "invalid_refresh_token");
+        app.anonymous()
+            .post("/api/v1/auth/refresh")
+            .json(json!({"refresh_token": session["refresh_token"]}))
+            .send()
+            .await
+            .assert_problem(401, "invalid_refresh_token");
     }
     let live: i64 = app.with_conn(|conn| {
         refresh_tokens::table
@@ -331,11 +312,10 @@ async fn change_ends_sessions(change: serde_json::Value, then_also: Option<serde
         "the helper's sign-in and two more"
     );
     let untouched = app
-        .post(
-            "/api/v1/auth/refresh",
-            &json!({"refresh_token": admin_tokens["refresh_token"]}),
-            None,
-        )
+        .anonymous()
+        .post("/api/v1/auth/refresh")
+        .json(json!({"refresh_token": admin_tokens["refresh_token"]}))
+        .send()
         .await;
     assert_eq!(
         untouched.status,
@@ -366,20 +346,18 @@ async fn other_changes_keep_sessions_and_new_sign_ins_work() {
     let (id, _) = app.user("someone@example.org", Role::Viewer, &[]).await;
     let before = login(&app, "someone@example.org").await;
     let renamed = app
-        .patch(
-            &format!("/api/v1/users/{id}"),
-            &json!({"name": "A new name", "role": "viewer"}),
-            Some(&admin),
-            Some("\"1\""),
-        )
+        .with_token(&admin)
+        .patch(format!("/api/v1/users/{id}"))
+        .json(json!({"name": "A new name", "role": "viewer"}))
+        .if_match(1)
+        .send()
         .await;
     assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.text);
     let refreshed = app
-        .post(
-            "/api/v1/auth/refresh",
-            &json!({"refresh_token": before["refresh_token"]}),
-            None,
-        )
+        .anonymous()
+        .post("/api/v1/auth/refresh")
+        .json(json!({"refresh_token": before["refresh_token"]}))
+        .send()
         .await;
     assert_eq!(
         refreshed.status,
@@ -388,28 +366,25 @@ async fn other_changes_keep_sessions_and_new_sign_ins_work() {
         refreshed.text
     );
     let changed = app
-        .patch(
-            &format!("/api/v1/users/{id}"),
-            &json!({"password": "a brand new password!"}),
-            Some(&admin),
-            Some("\"2\""),
-        )
+        .with_token(&admin)
+        .patch(format!("/api/v1/users/{id}"))
+        .json(json!({"password": "a brand new password!"}))
+        .if_match(2)
+        .send()
         .await;
     assert_eq!(changed.status, StatusCode::OK, "{}", changed.text);
     let signed_in = app
-        .post(
-            "/api/v1/auth/login",
-            &json!({"email": "someone@example.org", "password": "a brand new password!"}),
-            None,
-        )
+        .anonymous()
+        .post("/api/v1/auth/login")
+        .json(json!({"email": "someone@example.org", "password": "a brand new password!"}))
+        .send()
         .await;
     assert_eq!(signed_in.status, StatusCode::OK, "{}", signed_in.text);
     let refreshed = app
-        .post(
-            "/api/v1/auth/refresh",
-            &json!({"refresh_token": signed_in.json["refresh_token"]}),
-            None,
-        )
+        .anonymous()
+        .post("/api/v1/auth/refresh")
+        .json(json!({"refresh_token": signed_in.json["refresh_token"]}))
+        .send()
         .await;
     assert_eq!(refreshed.status, StatusCode::OK, "the new session works");
 }

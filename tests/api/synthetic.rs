@@ -221,17 +221,27 @@ async fn synthetic_data_has_the_asked_shape_and_consistent_numbers() {
     }
 
     // The API serves it: a page, one position with its embeds, a draft hidden.
-    let page = app.get("/api/v1/positions?limit=50", None).await;
+    let page = app
+        .anonymous()
+        .get("/api/v1/positions?limit=50")
+        .send()
+        .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text);
     assert_eq!(page.json["items"].as_array().unwrap().len(), 50);
     assert!(page.json["next_cursor"].is_string());
-    let one = app.get(&format!("/api/v1/positions/{first}"), None).await;
+    let one = app
+        .anonymous()
+        .get(format!("/api/v1/positions/{first}"))
+        .send()
+        .await;
     assert_eq!(one.status, StatusCode::OK, "{}", one.text);
     assert!(!one.json["topics"].as_array().unwrap().is_empty());
     assert!(!one.json["addressees"].as_array().unwrap().is_empty());
     assert_eq!(one.json["association"]["kind"], "association");
     let draft = app
-        .get(&format!("/api/v1/positions/{}", last + 1), None)
+        .anonymous()
+        .get(format!("/api/v1/positions/{}", last + 1))
+        .send()
         .await;
     draft.assert_problem(404, "not_found");
 }
@@ -288,11 +298,10 @@ async fn synthetic_data_goes_after_existing_rows_and_leaves_ids_usable() {
             .unwrap()
     });
     let created = app
-        .post(
-            "/api/v1/positions",
-            &json!({"association_id": association_id, "kind": "appeal", "title": "Apel testowy"}),
-            Some(&admin),
-        )
+        .with_token(&admin)
+        .post("/api/v1/positions")
+        .json(json!({"association_id": association_id, "kind": "appeal", "title": "Apel testowy"}))
+        .send()
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     assert_eq!(

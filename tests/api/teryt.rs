@@ -94,15 +94,18 @@ async fn the_register_is_imported_once_and_a_second_run_changes_nothing() {
     });
 
     // The imported local governments are served like any organization.
-    let served = app.get("/api/v1/organizations?teryt=2413072", None).await;
+    let served = app
+        .anonymous()
+        .get("/api/v1/organizations?teryt=2413072")
+        .send()
+        .await;
     assert_eq!(served.status, StatusCode::OK);
     assert_eq!(served.json["items"][0]["name"], "Gmina Świerklaniec");
     assert_eq!(served.json["items"][0]["slug"], "gmina-swierklaniec");
     let slaskie = app
-        .get(
-            "/api/v1/organizations?kind=jst&voivodeship=%C5%9Bl%C4%85skie&limit=100",
-            None,
-        )
+        .anonymous()
+        .get("/api/v1/organizations?kind=jst&voivodeship=%C5%9Bl%C4%85skie&limit=100")
+        .send()
         .await;
     assert_eq!(slaskie.json["items"].as_array().unwrap().len(), UNITS);
 
@@ -126,13 +129,7 @@ async fn a_renamed_unit_is_updated_and_an_editors_description_survives() {
     app.with_conn(|conn| run(conn, FIXTURE.as_bytes()));
     let admin = app.admin().await;
     let path = "/api/v1/organizations/gmina-swierklaniec";
-    let changed = app
-        .patch(
-            path,
-            &serde_json::json!({"name": "Świerklaniec (stara nazwa)", "description": "Opis redakcji."}),
-            Some(&admin),
-            Some("\"1\""),
-        )
+    let changed = app.with_token(&admin).patch(path).json(serde_json::json!({"name": "Świerklaniec (stara nazwa)", "description": "Opis redakcji."})).if_match(1).send()
         .await;
     assert_eq!(changed.status, StatusCode::OK, "{}", changed.text);
 
@@ -141,7 +138,7 @@ async fn a_renamed_unit_is_updated_and_an_editors_description_survives() {
         (report.added, report.updated, report.unchanged),
         (0, 1, UNITS - 1)
     );
-    let after = app.get(path, None).await;
+    let after = app.anonymous().get(path).send().await;
     assert_eq!(after.json["name"], "Gmina Świerklaniec");
     assert_eq!(after.json["description"], "Opis redakcji.");
     assert_eq!(after.json["version"], 3);

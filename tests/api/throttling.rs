@@ -103,12 +103,11 @@ async fn every_sign_in_path_does_the_hash_work() {
     let (leaving, _) = app.user("leaving@example.org", Role::Viewer, &[]).await;
     let (broken, _) = app.user("broken@example.org", Role::Viewer, &[]).await;
     let deactivated = app
-        .patch(
-            &format!("/api/v1/users/{leaving}"),
-            &json!({"active": false}),
-            Some(&admin),
-            Some("\"1\""),
-        )
+        .with_token(&admin)
+        .patch(format!("/api/v1/users/{leaving}"))
+        .json(json!({"active": false}))
+        .if_match(1)
+        .send()
         .await;
     assert_eq!(deactivated.status, StatusCode::OK, "{}", deactivated.text);
     app.with_conn(|conn| {
@@ -253,21 +252,49 @@ async fn token_request_limits_are_per_instance() {
     // Documented bound (README, src/throttle.rs): each instance counts its own, so N
     // instances let a token make at most N × RAZEM_TOKEN_RATE_LIMIT requests a minute.
     for app_served in [
-        first.get("/api/v1/associations/opos", Some(&secret)).await,
-        first.get("/api/v1/associations/opos", Some(&secret)).await,
-        first.get("/api/v1/associations/opos", Some(&secret)).await,
-        second.get("/api/v1/associations/opos", Some(&secret)).await,
-        second.get("/api/v1/associations/opos", Some(&secret)).await,
-        second.get("/api/v1/associations/opos", Some(&secret)).await,
+        first
+            .with_token(&secret)
+            .get("/api/v1/associations/opos")
+            .send()
+            .await,
+        first
+            .with_token(&secret)
+            .get("/api/v1/associations/opos")
+            .send()
+            .await,
+        first
+            .with_token(&secret)
+            .get("/api/v1/associations/opos")
+            .send()
+            .await,
+        second
+            .with_token(&secret)
+            .get("/api/v1/associations/opos")
+            .send()
+            .await,
+        second
+            .with_token(&secret)
+            .get("/api/v1/associations/opos")
+            .send()
+            .await,
+        second
+            .with_token(&secret)
+            .get("/api/v1/associations/opos")
+            .send()
+            .await,
     ] {
         assert_eq!(app_served.status, StatusCode::OK, "{}", app_served.text);
     }
     first
-        .get("/api/v1/associations/opos", Some(&secret))
+        .with_token(&secret)
+        .get("/api/v1/associations/opos")
+        .send()
         .await
         .assert_problem(429, "rate_limited");
     second
-        .get("/api/v1/associations/opos", Some(&secret))
+        .with_token(&secret)
+        .get("/api/v1/associations/opos")
+        .send()
         .await
         .assert_problem(429, "rate_limited");
 }

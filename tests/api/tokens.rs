@@ -16,12 +16,7 @@ async fn tokens_are_issued_once_stored_hashed_and_listed_without_secret() {
     let (_, editor) = app
         .user("redakcja@example.org", Role::Editor, &[slaski])
         .await;
-    let created = app
-        .post(
-            "/api/v1/tokens",
-            &json!({"name": "Portal ŚZGiP", "organization_id": slaski, "scopes": ["associations:read", "associations:write", "associations:read"]}),
-            Some(&editor),
-        )
+    let created = app.with_token(&editor).post("/api/v1/tokens").json(json!({"name": "Portal ŚZGiP", "organization_id": slaski, "scopes": ["associations:read", "associations:write", "associations:read"]})).send()
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     let secret = created.json["token"].as_str().unwrap().to_owned();
@@ -49,7 +44,7 @@ async fn tokens_are_issued_once_stored_hashed_and_listed_without_secret() {
     assert_ne!(hash, secret);
     assert!(secret.starts_with(&prefix));
 
-    let list = app.get("/api/v1/tokens", Some(&editor)).await;
+    let list = app.with_token(&editor).get("/api/v1/tokens").send().await;
     assert_eq!(list.status, StatusCode::OK);
     assert_eq!(list.json["items"].as_array().unwrap().len(), 1);
     assert!(
@@ -58,24 +53,24 @@ async fn tokens_are_issued_once_stored_hashed_and_listed_without_secret() {
     );
     assert!(!list.text.contains(&hash), "nor its hash");
     let one = app
-        .get(&format!("/api/v1/tokens/{id}"), Some(&editor))
+        .with_token(&editor)
+        .get(format!("/api/v1/tokens/{id}"))
+        .send()
         .await;
     assert_eq!(one.json["last_used_at"], json!(null));
 
     let read = app
-        .get(
-            "/api/v1/associations/slaski-zwiazek-gmin-i-powiatow",
-            Some(&secret),
-        )
+        .with_token(&secret)
+        .get("/api/v1/associations/slaski-zwiazek-gmin-i-powiatow")
+        .send()
         .await;
     assert_eq!(read.status, StatusCode::OK);
     let write = app
-        .patch(
-            "/api/v1/associations/slaski-zwiazek-gmin-i-powiatow",
-            &json!({"website": "https://www.silesia.org.pl"}),
-            Some(&secret),
-            Some("\"1\""),
-        )
+        .with_token(&secret)
+        .patch("/api/v1/associations/slaski-zwiazek-gmin-i-powiatow")
+        .json(json!({"website": "https://www.silesia.org.pl"}))
+        .if_match(1)
+        .send()
         .await;
     assert_eq!(write.status, StatusCode::OK, "{}", write.text);
     let audit = app.with_conn(|conn| {
@@ -88,7 +83,9 @@ async fn tokens_are_issued_once_stored_hashed_and_listed_without_secret() {
         "the audit names the token"
     );
     let used = app
-        .get(&format!("/api/v1/tokens/{id}"), Some(&editor))
+        .with_token(&editor)
+        .get(format!("/api/v1/tokens/{id}"))
+        .send()
         .await;
     assert!(
         used.json["last_used_at"].is_string(),
@@ -104,32 +101,28 @@ async fn scopes_and_expiry_are_validated() {
     let admin = app.admin().await;
     let opos = app.id_of("opos").await;
     let unknown_scope = app
-        .post(
-            "/api/v1/tokens",
-            &json!({"name": "t", "organization_id": opos, "scopes": ["everything"]}),
-            Some(&admin),
-        )
+        .with_token(&admin)
+        .post("/api/v1/tokens")
+        .json(json!({"name": "t", "organization_id": opos, "scopes": ["everything"]}))
+        .send()
         .await;
     unknown_scope.assert_problem(422, "validation_failed");
     assert_eq!(unknown_scope.error_fields(), vec!["scopes[0]"]);
     let no_scope = app
-        .post(
-            "/api/v1/tokens",
-            &json!({"name": "t", "organization_id": opos, "scopes": []}),
-            Some(&admin),
-        )
+        .with_token(&admin)
+        .post("/api/v1/tokens")
+        .json(json!({"name": "t", "organization_id": opos, "scopes": []}))
+        .send()
         .await;
     no_scope.assert_problem(422, "validation_failed");
-    let past = app
-        .post("/api/v1/tokens", &json!({"name": "t", "organization_id": opos, "scopes": ["positions:read"], "expires_at": "2020-01-01T00:00:00Z"}), Some(&admin))
+    let past = app.with_token(&admin).post("/api/v1/tokens").json(json!({"name": "t", "organization_id": opos, "scopes": ["positions:read"], "expires_at": "2020-01-01T00:00:00Z"})).send()
         .await;
     past.assert_problem(422, "validation_failed");
     let nobody = app
-        .post(
-            "/api/v1/tokens",
-            &json!({"name": "t", "organization_id": 9999, "scopes": ["positions:read"]}),
-            Some(&admin),
-        )
+        .with_token(&admin)
+        .post("/api/v1/tokens")
+        .json(json!({"name": "t", "organization_id": 9999, "scopes": ["positions:read"]}))
+        .send()
         .await;
     nobody.assert_problem(422, "validation_failed");
     let count: i64 = app.with_conn(|conn| api_tokens::table.count().get_result(conn).unwrap());
@@ -138,7 +131,11 @@ async fn scopes_and_expiry_are_validated() {
     // An expired token stops working (expiry set in the past directly in the store).
     let secret = app.api_token(&admin, opos, &["associations:read"]).await;
     assert_eq!(
-        app.get("/api/v1/associations", Some(&secret)).await.status,
+        app.with_token(&secret)
+            .get("/api/v1/associations")
+            .send()
+            .await
+            .status,
         StatusCode::OK
     );
     app.with_conn(|conn| {
@@ -147,7 +144,9 @@ async fn scopes_and_expiry_are_validated() {
             .execute(conn)
             .unwrap()
     });
-    app.get("/api/v1/associations", Some(&secret))
+    app.with_token(&secret)
+        .get("/api/v1/associations")
+        .send()
         .await
         .assert_problem(401, "invalid_token");
 }
@@ -159,21 +158,32 @@ async fn revocation_takes_effect_on_the_next_request() {
     let admin = app.admin().await;
     let opos = app.id_of("opos").await;
     let secret = app.api_token(&admin, opos, &["associations:read"]).await;
-    let list = app.get("/api/v1/tokens", Some(&admin)).await;
+    let list = app.with_token(&admin).get("/api/v1/tokens").send().await;
     let id = list.json["items"][0]["id"].as_i64().unwrap();
     assert_eq!(
-        app.get("/api/v1/associations", Some(&secret)).await.status,
+        app.with_token(&secret)
+            .get("/api/v1/associations")
+            .send()
+            .await
+            .status,
         StatusCode::OK
     );
 
-    app.delete(&format!("/api/v1/tokens/{id}"), Some(&admin), None)
+    app.with_token(&admin)
+        .delete(format!("/api/v1/tokens/{id}"))
+        .send()
         .await
         .assert_problem(428, "precondition_required");
     let revoked = app
-        .delete(&format!("/api/v1/tokens/{id}"), Some(&admin), Some("\"1\""))
+        .with_token(&admin)
+        .delete(format!("/api/v1/tokens/{id}"))
+        .if_match(1)
+        .send()
         .await;
     assert_eq!(revoked.status, StatusCode::NO_CONTENT, "{}", revoked.text);
-    app.get("/api/v1/associations", Some(&secret))
+    app.with_token(&secret)
+        .get("/api/v1/associations")
+        .send()
         .await
         .assert_problem(401, "invalid_token");
     let stored: Option<chrono::NaiveDateTime> = app.with_conn(|conn| {
@@ -185,14 +195,20 @@ async fn revocation_takes_effect_on_the_next_request() {
     });
     assert!(stored.is_some());
     assert_eq!(
-        app.get("/api/v1/tokens", Some(&admin)).await.json["items"]
+        app.with_token(&admin)
+            .get("/api/v1/tokens")
+            .send()
+            .await
+            .json["items"]
             .as_array()
             .unwrap()
             .len(),
         0
     );
     let all = app
-        .get("/api/v1/tokens?include_inactive=true", Some(&admin))
+        .with_token(&admin)
+        .get("/api/v1/tokens?include_inactive=true")
+        .send()
         .await;
     assert!(all.json["items"][0]["revoked_at"].is_string());
     assert_eq!(
@@ -220,26 +236,36 @@ async fn tokens_never_manage_tokens_or_people() {
             ],
         )
         .await;
-    app.get("/api/v1/tokens", Some(&secret))
+    app.with_token(&secret)
+        .get("/api/v1/tokens")
+        .send()
         .await
         .assert_problem(403, "token_not_allowed");
-    app.post(
-        "/api/v1/tokens",
-        &json!({"name": "t", "organization_id": opos, "scopes": ["positions:read"]}),
-        Some(&secret),
-    )
-    .await
-    .assert_problem(403, "token_not_allowed");
-    app.delete("/api/v1/tokens/1", Some(&secret), Some("\"1\""))
+    app.with_token(&secret)
+        .post("/api/v1/tokens")
+        .json(json!({"name": "t", "organization_id": opos, "scopes": ["positions:read"]}))
+        .send()
         .await
         .assert_problem(403, "token_not_allowed");
-    app.get("/api/v1/users", Some(&secret))
+    app.with_token(&secret)
+        .delete("/api/v1/tokens/1")
+        .if_match(1)
+        .send()
         .await
         .assert_problem(403, "token_not_allowed");
-    app.get("/api/v1/audit", Some(&secret))
+    app.with_token(&secret)
+        .get("/api/v1/users")
+        .send()
         .await
         .assert_problem(403, "token_not_allowed");
-    app.get("/api/v1/me", Some(&secret))
+    app.with_token(&secret)
+        .get("/api/v1/audit")
+        .send()
+        .await
+        .assert_problem(403, "token_not_allowed");
+    app.with_token(&secret)
+        .get("/api/v1/me")
+        .send()
         .await
         .assert_problem(403, "token_not_allowed");
     let count: i64 = app.with_conn(|conn| api_tokens::table.count().get_result(conn).unwrap());
@@ -259,32 +285,37 @@ async fn editors_manage_only_their_associations_tokens() {
         .api_token(&admin, lubelski, &["associations:read"])
         .await;
     let _ = other;
-    app.post(
-        "/api/v1/tokens",
-        &json!({"name": "t", "organization_id": lubelski, "scopes": ["positions:read"]}),
-        Some(&editor),
-    )
-    .await
-    .assert_problem(403, "forbidden");
-    let listed = app.get("/api/v1/tokens", Some(&editor)).await;
+    app.with_token(&editor)
+        .post("/api/v1/tokens")
+        .json(json!({"name": "t", "organization_id": lubelski, "scopes": ["positions:read"]}))
+        .send()
+        .await
+        .assert_problem(403, "forbidden");
+    let listed = app.with_token(&editor).get("/api/v1/tokens").send().await;
     assert_eq!(
         listed.json["items"].as_array().unwrap().len(),
         0,
         "the other association's token is not listed"
     );
-    let other_id = app.get("/api/v1/tokens", Some(&admin)).await.json["items"][0]["id"]
+    let other_id = app
+        .with_token(&admin)
+        .get("/api/v1/tokens")
+        .send()
+        .await
+        .json["items"][0]["id"]
         .as_i64()
         .unwrap();
-    app.get(&format!("/api/v1/tokens/{other_id}"), Some(&editor))
+    app.with_token(&editor)
+        .get(format!("/api/v1/tokens/{other_id}"))
+        .send()
         .await
         .assert_problem(403, "forbidden");
-    app.delete(
-        &format!("/api/v1/tokens/{other_id}"),
-        Some(&editor),
-        Some("\"1\""),
-    )
-    .await
-    .assert_problem(403, "forbidden");
+    app.with_token(&editor)
+        .delete(format!("/api/v1/tokens/{other_id}"))
+        .if_match(1)
+        .send()
+        .await
+        .assert_problem(403, "forbidden");
     let revoked: Option<chrono::NaiveDateTime> = app.with_conn(|conn| {
         api_tokens::table
             .find(other_id)
@@ -293,7 +324,9 @@ async fn editors_manage_only_their_associations_tokens() {
             .unwrap()
     });
     assert!(revoked.is_none(), "the refused revocation changed nothing");
-    app.get("/api/v1/tokens", Some(&viewer))
+    app.with_token(&viewer)
+        .get("/api/v1/tokens")
+        .send()
         .await
         .assert_problem(403, "forbidden");
 }
@@ -307,18 +340,28 @@ async fn per_token_request_limits_answer_429_with_retry_after() {
     let secret = app.api_token(&admin, opos, &["associations:read"]).await;
     for _ in 0..3 {
         assert_eq!(
-            app.get("/api/v1/associations/opos", Some(&secret))
+            app.with_token(&secret)
+                .get("/api/v1/associations/opos")
+                .send()
                 .await
                 .status,
             StatusCode::OK
         );
     }
-    let limited = app.get("/api/v1/associations/opos", Some(&secret)).await;
+    let limited = app
+        .with_token(&secret)
+        .get("/api/v1/associations/opos")
+        .send()
+        .await;
     limited.assert_problem(429, "rate_limited");
     let retry_after: u64 = limited.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=60).contains(&retry_after));
     assert_eq!(
-        app.get("/api/v1/associations/opos", None).await.status,
+        app.anonymous()
+            .get("/api/v1/associations/opos")
+            .send()
+            .await
+            .status,
         StatusCode::OK,
         "anonymous reads are not this token's budget"
     );

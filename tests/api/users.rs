@@ -12,17 +12,14 @@ async fn admins_manage_people() {
     app.seed_demo();
     let admin = app.admin().await;
     let slaski = app
-        .get("/api/v1/associations/slaski-zwiazek-gmin-i-powiatow", None)
+        .anonymous()
+        .get("/api/v1/associations/slaski-zwiazek-gmin-i-powiatow")
+        .send()
         .await
         .json["id"]
         .as_i64()
         .unwrap();
-    let created = app
-        .post(
-            "/api/v1/users",
-            &json!({"email": "redakcja@silesia.example.org", "name": "Biuro ŚZGiP", "role": "editor", "password": PASSWORD, "associations": [slaski]}),
-            Some(&admin),
-        )
+    let created = app.with_token(&admin).post("/api/v1/users").json(json!({"email": "redakcja@silesia.example.org", "name": "Biuro ŚZGiP", "role": "editor", "password": PASSWORD, "associations": [slaski]})).send()
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     let id = created.json["id"].as_i64().unwrap();
@@ -41,31 +38,27 @@ async fn admins_manage_people() {
     });
     assert!(hash.starts_with("$argon2id$"), "stored as an argon2id hash");
 
-    let duplicate = app
-        .post("/api/v1/users", &json!({"email": "REDAKCJA@silesia.example.org", "name": "X", "role": "viewer", "password": PASSWORD}), Some(&admin))
+    let duplicate = app.with_token(&admin).post("/api/v1/users").json(json!({"email": "REDAKCJA@silesia.example.org", "name": "X", "role": "viewer", "password": PASSWORD})).send()
         .await;
     duplicate.assert_problem(409, "email_taken");
     let short = app
-        .post(
-            "/api/v1/users",
-            &json!({"email": "x@example.org", "name": "X", "role": "viewer", "password": "short"}),
-            Some(&admin),
-        )
+        .with_token(&admin)
+        .post("/api/v1/users")
+        .json(json!({"email": "x@example.org", "name": "X", "role": "viewer", "password": "short"}))
+        .send()
         .await;
     short.assert_problem(422, "validation_failed");
     assert_eq!(short.error_fields(), vec!["password"]);
-    let not_association = app
-        .post("/api/v1/users", &json!({"email": "y@example.org", "name": "Y", "role": "editor", "password": PASSWORD, "associations": [999]}), Some(&admin))
+    let not_association = app.with_token(&admin).post("/api/v1/users").json(json!({"email": "y@example.org", "name": "Y", "role": "editor", "password": PASSWORD, "associations": [999]})).send()
         .await;
     not_association.assert_problem(422, "validation_failed");
 
     let demoted = app
-        .patch(
-            &format!("/api/v1/users/{id}"),
-            &json!({"role": "viewer"}),
-            Some(&admin),
-            Some("\"1\""),
-        )
+        .with_token(&admin)
+        .patch(format!("/api/v1/users/{id}"))
+        .json(json!({"role": "viewer"}))
+        .if_match(1)
+        .send()
         .await;
     assert_eq!(demoted.status, StatusCode::OK, "{}", demoted.text);
     assert_eq!(
@@ -82,10 +75,18 @@ async fn admins_manage_people() {
     });
     assert_eq!(links, 0);
 
-    let list = app.get("/api/v1/users?role=viewer", Some(&admin)).await;
+    let list = app
+        .with_token(&admin)
+        .get("/api/v1/users?role=viewer")
+        .send()
+        .await;
     assert_eq!(list.status, StatusCode::OK);
     assert_eq!(list.json["items"].as_array().unwrap().len(), 1);
-    let one = app.get(&format!("/api/v1/users/{id}"), Some(&admin)).await;
+    let one = app
+        .with_token(&admin)
+        .get(format!("/api/v1/users/{id}"))
+        .send()
+        .await;
     assert_eq!(one.json["role"], "viewer");
     assert_eq!(one.etag(), "\"2\"");
     assert_eq!(app.audit_count("user", id), 2);
@@ -95,19 +96,22 @@ async fn admins_manage_people() {
 async fn people_are_admin_only() {
     let app = spawn_app().await;
     let (viewer_id, viewer) = app.user("viewer@example.org", Role::Viewer, &[]).await;
-    app.get("/api/v1/users", Some(&viewer))
+    app.with_token(&viewer)
+        .get("/api/v1/users")
+        .send()
         .await
         .assert_problem(403, "forbidden");
-    app.get("/api/v1/users", None)
+    app.anonymous()
+        .get("/api/v1/users")
+        .send()
         .await
         .assert_problem(401, "authentication_required");
     let promote = app
-        .patch(
-            &format!("/api/v1/users/{viewer_id}"),
-            &json!({"role": "admin"}),
-            Some(&viewer),
-            Some("\"1\""),
-        )
+        .with_token(&viewer)
+        .patch(format!("/api/v1/users/{viewer_id}"))
+        .json(json!({"role": "admin"}))
+        .if_match(1)
+        .send()
         .await;
     promote.assert_problem(403, "forbidden");
     let role: String = app.with_conn(|conn| {
@@ -119,15 +123,16 @@ async fn people_are_admin_only() {
     });
     assert_eq!(role, "viewer");
     let create = app
-        .post(
-            "/api/v1/users",
-            &json!({"email": "z@example.org", "name": "Z", "role": "admin", "password": PASSWORD}),
-            Some(&viewer),
-        )
+        .with_token(&viewer)
+        .post("/api/v1/users")
+        .json(json!({"email": "z@example.org", "name": "Z", "role": "admin", "password": PASSWORD}))
+        .send()
         .await;
     create.assert_problem(403, "forbidden");
     let admin = app.user("boss@example.org", Role::Admin, &[]).await.1;
-    app.get("/api/v1/users/999", Some(&admin))
+    app.with_token(&admin)
+        .get("/api/v1/users/999")
+        .send()
         .await
         .assert_problem(404, "not_found");
     let _ = Role::Editor;
