@@ -450,16 +450,14 @@ async fn concurrent_writers_and_a_poller_see_every_change_exactly_once() {
     let poller = async {
         let mut seen: Vec<Value> = Vec::new();
         let mut cursor = start.clone();
-        let mut turn = 0_usize;
         let expected = WRITERS * EACH * 2;
-        for _ in 0..20_000 {
+        for turn in 0..20_000_usize {
             let app_path = format!("/api/v1/changes?types=organization&limit=7&cursor={cursor}");
             let page = if turn % 2 == 1 && postgres {
                 second.get(&app_path, None).await
             } else {
                 first.get(&app_path, None).await
             };
-            turn += 1;
             assert_eq!(page.status, StatusCode::OK, "{}", page.text);
             seen.extend(page.json["items"].as_array().unwrap().iter().cloned());
             cursor = page.json["next_cursor"].as_str().unwrap().to_owned();
