@@ -565,3 +565,36 @@ async fn a_transaction_that_commits_late_is_not_skipped() {
         "the late commit comes first, nothing is skipped"
     );
 }
+
+/// The demo data set is written through the services, so through the write path:
+/// every type of the feed shows up, each event numbered and with its URL.
+#[actix_web::test]
+async fn every_resource_type_writes_to_the_feed() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    let admin = app.admin().await;
+    let ngo = app
+        .organization(&admin, json!({"name": "Partner", "kind": "ngo"}))
+        .await;
+    app.api_token(&admin, ngo["id"].as_i64().unwrap(), &["positions:read"])
+        .await;
+    settle(&app).await;
+    let (items, _) = read_all(&app, Some(&admin), "", None).await;
+    let seen: HashSet<&str> = items.iter().filter_map(|i| i["type"].as_str()).collect();
+    for feed_type in razem::changes::types::names() {
+        assert!(
+            seen.contains(feed_type),
+            "no change of type {feed_type}: {seen:?}"
+        );
+    }
+    assert!(
+        items.iter().all(|i| i["url"].is_string()),
+        "every event has a URL"
+    );
+    let stored: i64 = app.with_conn(|conn| changes::table.count().get_result(conn).unwrap());
+    assert_eq!(
+        items.len() as i64,
+        stored,
+        "an administrator sees every event"
+    );
+}
