@@ -162,25 +162,56 @@ where
     })
 }
 
+/// A receiver answering `status`, an administrator, an organization and its
+/// subscription to `organization` changes with these `actions`.
+struct Subscribed {
+    receiver: Receiver,
+    admin: String,
+    ngo_id: i64,
+    id: i64,
+    created: Value,
+}
+
+async fn subscribed<S, B>(app: &TestApp<S>, name: &str, status: u16, actions: Value) -> Subscribed
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let receiver = Receiver::start(status).await;
+    let admin = app.admin().await;
+    let ngo = app
+        .organization(&admin, json!({"name": name, "kind": "ngo"}))
+        .await;
+    let ngo_id = ngo["id"].as_i64().unwrap();
+    let mut body =
+        json!({"organization_id": ngo_id, "url": receiver.url, "types": ["organization"]});
+    if !actions.is_null() {
+        body["actions"] = actions;
+    }
+    let created = subscribe(app, &admin, body).await;
+    let id = created["webhook"]["id"].as_i64().unwrap();
+    Subscribed {
+        receiver,
+        admin,
+        ngo_id,
+        id,
+        created,
+    }
+}
+
 #[actix_web::test]
 async fn a_local_receiver_verifies_the_signature_of_a_real_delivery() {
     let app = spawn_app().await;
-    let receiver = Receiver::start(204).await;
-    let admin = app.admin().await;
-    let ngo = app
-        .organization(&admin, json!({"name": "Fundacja Portal", "kind": "ngo"}))
-        .await;
-    let ngo_id = ngo["id"].as_i64().unwrap();
-    let created = subscribe(
-        &app,
-        &admin,
-        json!({"organization_id": ngo_id, "url": receiver.url, "types": ["organization"]}),
-    )
-    .await;
+    let Subscribed {
+        receiver,
+        admin,
+        ngo_id,
+        id,
+        created,
+    } = subscribed(&app, "Fundacja Portal", 204, Value::Null).await;
     let secret = created["secret"].as_str().unwrap().to_owned();
     assert!(secret.starts_with("whsec_"), "{secret}");
     let webhook = &created["webhook"];
-    let id = webhook["id"].as_i64().unwrap();
     assert_eq!(webhook["types"], json!(["organization"]));
     assert_eq!(webhook["actions"], json!(["created", "updated", "deleted"]));
     assert_eq!(webhook["active"], true);
@@ -304,19 +335,13 @@ where
 #[actix_web::test]
 async fn a_failing_receiver_gets_retries_with_growing_delays_and_a_restart_loses_nothing() {
     let app = spawn_app().await;
-    let receiver = Receiver::start(500).await;
-    let admin = app.admin().await;
-    let ngo = app
-        .organization(&admin, json!({"name": "Fundacja Awaria", "kind": "ngo"}))
-        .await;
-    let ngo_id = ngo["id"].as_i64().unwrap();
-    let created = subscribe(
-        &app,
-        &admin,
-        json!({"organization_id": ngo_id, "url": receiver.url, "types": ["organization"], "actions": ["updated"]}),
-    )
-    .await;
-    let id = created["webhook"]["id"].as_i64().unwrap();
+    let Subscribed {
+        receiver,
+        admin,
+        ngo_id,
+        id,
+        created,
+    } = subscribed(&app, "Fundacja Awaria", 500, json!(["updated"])).await;
     assert_eq!(created["webhook"]["actions"], json!(["updated"]));
     app.patch(
         &format!("/api/v1/organizations/{ngo_id}"),
@@ -472,19 +497,12 @@ async fn a_failing_receiver_gets_retries_with_growing_delays_and_a_restart_loses
 async fn two_instances_send_each_delivery_once() {
     const CHANGES: usize = 24;
     let app = spawn_app().await;
-    let receiver = Receiver::start(200).await;
-    let admin = app.admin().await;
-    let ngo = app
-        .organization(&admin, json!({"name": "Fundacja Lustro", "kind": "ngo"}))
-        .await;
-    let ngo_id = ngo["id"].as_i64().unwrap();
-    let created = subscribe(
-        &app,
-        &admin,
-        json!({"organization_id": ngo_id, "url": receiver.url, "types": ["organization"], "actions": ["created"]}),
-    )
-    .await;
-    let id = created["webhook"]["id"].as_i64().unwrap();
+    let Subscribed {
+        receiver,
+        admin,
+        id,
+        ..
+    } = subscribed(&app, "Fundacja Lustro", 200, json!(["created"])).await;
     for n in 0..CHANGES {
         app.organization(&admin, json!({"name": format!("Gmina {n}"), "kind": "ngo"}))
             .await;
