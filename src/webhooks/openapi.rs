@@ -51,6 +51,8 @@ impl utoipa::Modify for Documented {
                  order or twice: order by `data.seq`, or read the object at `data.url`.",
             ))
             .operation_id(Some("change_webhook"))
+            // The receiver authenticates the message by its signature, not a scheme.
+            .securities(Some([utoipa::openapi::security::SecurityRequirement::default()]))
             .parameter(header(
                 "webhook-id",
                 "The message id, `msg_<delivery id>`: the same on every retry",
