@@ -52,7 +52,9 @@ impl utoipa::Modify for Documented {
             ))
             .operation_id(Some("change_webhook"))
             // The receiver authenticates the message by its signature, not a scheme.
-            .securities(Some([utoipa::openapi::security::SecurityRequirement::default()]))
+            .securities(Some([
+                utoipa::openapi::security::SecurityRequirement::default(),
+            ]))
             .parameter(header(
                 "webhook-id",
                 "The message id, `msg_<delivery id>`: the same on every retry",
