@@ -1,4 +1,3 @@
-use actix_web::http::StatusCode;
 use diesel::prelude::*;
 use razem::db::schema::organizations;
 use razem::domain::Role;
@@ -15,12 +14,12 @@ async fn demo_alliance_and_its_nine_associations_are_served() {
         .anonymous()
         .get("/api/v1/associations/opos")
         .send()
-        .await;
-    assert_eq!(opos.status, StatusCode::OK);
-    assert_eq!(opos.json["short_name"], "OPOS");
-    assert_eq!(opos.json["kind"], "alliance");
+        .await
+        .assert_status(200);
+    assert_eq!(opos.json()["short_name"], "OPOS");
+    assert_eq!(opos.json()["kind"], "alliance");
     assert_eq!(
-        opos.json["name"],
+        opos.json()["name"],
         "Ogólnopolskie Porozumienie Organizacji Samorządowych"
     );
     let associations = app
@@ -28,7 +27,7 @@ async fn demo_alliance_and_its_nine_associations_are_served() {
         .get("/api/v1/associations?kind=association&limit=100")
         .send()
         .await;
-    let names: Vec<&str> = associations.json["items"]
+    let names: Vec<&str> = associations.json()["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -48,7 +47,7 @@ async fn demo_alliance_and_its_nine_associations_are_served() {
         .send()
         .await;
     assert_eq!(
-        all.json["items"].as_array().unwrap().len(),
+        all.json()["items"].as_array().unwrap().len(),
         13,
         "alliance, 9 associations, 3 national associations"
     );
@@ -73,10 +72,11 @@ async fn editor_of_one_association_cannot_change_another() {
         .get("/api/v1/associations/slaski-zwiazek-gmin-i-powiatow")
         .send()
         .await;
-    let slaski_id = slaski.json["id"].as_i64().unwrap();
-    let (_, editor) = app
-        .user("biuro@silesia.example.org", Role::Editor, &[slaski_id])
-        .await;
+    let slaski_id = slaski.id();
+    let editor = app
+        .person("biuro@silesia.example.org", Role::Editor, &[slaski_id])
+        .await
+        .token;
 
     let own = app
         .with_token(&editor)
@@ -84,9 +84,9 @@ async fn editor_of_one_association_cannot_change_another() {
         .json(json!({"website": "https://www.silesia.org.pl"}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(own.status, StatusCode::OK, "{}", own.text);
-    assert_eq!(own.json["website"], "https://www.silesia.org.pl");
+        .await
+        .assert_status(200);
+    assert_eq!(own.json()["website"], "https://www.silesia.org.pl");
 
     let before: (String, i64) = app.with_conn(|conn| {
         organizations::table
@@ -121,17 +121,16 @@ async fn editor_of_one_association_cannot_change_another() {
         .await;
     anonymous.assert_problem(401, "authentication_required");
 
-    let admin = app.admin().await;
     let by_admin = app
-        .with_token(&admin)
+        .as_admin()
         .patch("/api/v1/associations/zwiazek-gmin-lubelszczyzny")
         .json(json!({"short_name": "ZGL"}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(by_admin.status, StatusCode::OK);
-    assert_eq!(by_admin.json["short_name"], "ZGL");
-    assert_eq!(by_admin.json["version"], 2);
+        .await
+        .assert_status(200);
+    assert_eq!(by_admin.json()["short_name"], "ZGL");
+    assert_eq!(by_admin.version(), 2);
 
     let kind_change = app
         .with_token(&editor)
@@ -142,7 +141,7 @@ async fn editor_of_one_association_cannot_change_another() {
         .await;
     kind_change.assert_problem(403, "forbidden");
     let to_jst = app
-        .with_token(&admin)
+        .as_admin()
         .patch("/api/v1/associations/slaski-zwiazek-gmin-i-powiatow")
         .json(json!({"kind": "jst"}))
         .if_match(2)
@@ -154,16 +153,14 @@ async fn editor_of_one_association_cannot_change_another() {
 #[actix_web::test]
 async fn associations_are_created_by_admins_only() {
     let app = spawn_app().await;
-    let admin = app.admin().await;
-    let created = app.with_token(&admin).post("/api/v1/associations").json(json!({"name": "Związek Gmin Warmińsko-Mazurskich", "kind": "association", "address": {"voivodeship": "warmińsko-mazurskie"}})).send()
-        .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let created = app.as_admin().post("/api/v1/associations").json(json!({"name": "Związek Gmin Warmińsko-Mazurskich", "kind": "association", "address": {"voivodeship": "warmińsko-mazurskie"}})).send()
+        .await.assert_status(201);
     assert_eq!(
         created.header("location"),
-        Some(format!("/api/v1/associations/{}", created.json["id"]).as_str())
+        Some(format!("/api/v1/associations/{}", created.json()["id"]).as_str())
     );
     let not_association = app
-        .with_token(&admin)
+        .as_admin()
         .post("/api/v1/associations")
         .json(json!({"name": "Fundacja", "kind": "ngo"}))
         .send()

@@ -1,6 +1,5 @@
 //! The audit log: every write leaves a record in its own transaction; admins read it.
 
-use actix_web::http::StatusCode;
 use diesel::prelude::*;
 use razem::db::schema::{audit_log, organizations};
 use razem::domain::Role;
@@ -11,26 +10,24 @@ use crate::helpers::spawn_app;
 #[actix_web::test]
 async fn writes_are_audited_with_actor_request_id_and_changes() {
     let app = spawn_app().await;
-    let (admin_id, admin) = app.user("admin@example.org", Role::Admin, &[]).await;
+    let admin_id = app.as_admin().person().await.id;
     let created = app
-        .send(
-            actix_web::test::TestRequest::post()
-                .uri("/api/v1/organizations")
-                .insert_header(("Authorization", format!("Bearer {admin}")))
-                .insert_header(("X-Request-Id", "req-create-1"))
-                .set_json(json!({"name": "Fundacja Razem", "kind": "ngo"})),
-        )
-        .await;
-    assert_eq!(created.status, StatusCode::CREATED);
-    let id = created.json["id"].as_i64().unwrap();
-    app.with_token(&admin)
+        .as_admin()
+        .post("/api/v1/organizations")
+        .header("X-Request-Id", "req-create-1")
+        .json(json!({"name": "Fundacja Razem", "kind": "ngo"}))
+        .send()
+        .await
+        .assert_status(201);
+    let id = created.id();
+    app.as_admin()
         .patch(format!("/api/v1/organizations/{id}"))
         .json(json!({"city_does_not_exist": 1}))
         .if_match(1)
         .send()
         .await
         .assert_problem(422, "validation_failed");
-    app.with_token(&admin)
+    app.as_admin()
         .patch(format!("/api/v1/organizations/{id}"))
         .json(json!({"short_name": "FR"}))
         .if_match(1)
@@ -38,19 +35,19 @@ async fn writes_are_audited_with_actor_request_id_and_changes() {
         .await;
 
     let log = app
-        .with_token(&admin)
+        .as_admin()
         .get(format!(
             "/api/v1/audit?object_type=organization&object_id={id}"
         ))
         .send()
-        .await;
-    assert_eq!(log.status, StatusCode::OK, "{}", log.text);
-    let items = log.json["items"].as_array().unwrap();
+        .await
+        .assert_status(200);
+    let items = log.json()["items"].as_array().unwrap();
     assert_eq!(
         items.len(),
         2,
         "create and update; the refused patch left nothing: {}",
-        log.text
+        log.text()
     );
     assert_eq!(items[0]["action"], "update", "newest first");
     assert_eq!(items[0]["changes"], json!({"short_name": [null, "FR"]}));
@@ -60,26 +57,29 @@ async fn writes_are_audited_with_actor_request_id_and_changes() {
     assert_eq!(items[1]["changes"]["name"], "Fundacja Razem");
 
     let by_actor = app
-        .with_token(&admin)
+        .as_admin()
         .get(format!("/api/v1/audit?actor={admin_id}&limit=1"))
         .send()
         .await;
-    assert_eq!(by_actor.json["items"].as_array().unwrap().len(), 1);
-    let cursor = by_actor.json["next_cursor"].as_str().unwrap();
+    assert_eq!(by_actor.json()["items"].as_array().unwrap().len(), 1);
+    let cursor = by_actor.json()["next_cursor"].as_str().unwrap();
     let next = app
-        .with_token(&admin)
+        .as_admin()
         .get(format!(
             "/api/v1/audit?actor={admin_id}&limit=1&cursor={cursor}"
         ))
         .send()
         .await;
-    assert_ne!(next.json["items"][0]["id"], by_actor.json["items"][0]["id"]);
+    assert_ne!(
+        next.json()["items"][0]["id"],
+        by_actor.json()["items"][0]["id"]
+    );
     let since = app
-        .with_token(&admin)
+        .as_admin()
         .get("/api/v1/audit?since=2999-01-01T00:00:00Z")
         .send()
         .await;
-    assert_eq!(since.json["items"].as_array().unwrap().len(), 0);
+    assert_eq!(since.json()["items"].as_array().unwrap().len(), 0);
 }
 
 #[actix_web::test]
@@ -137,8 +137,11 @@ async fn only_admins_read_the_audit_log() {
     let app = spawn_app().await;
     app.seed_demo();
     let opos = app.id_of("opos").await;
-    let (_, editor) = app.user("e@example.org", Role::Editor, &[opos]).await;
-    let (_, viewer) = app.user("v@example.org", Role::Viewer, &[]).await;
+    let editor = app
+        .person("e@example.org", Role::Editor, &[opos])
+        .await
+        .token;
+    let viewer = app.person("v@example.org", Role::Viewer, &[]).await.token;
     app.anonymous()
         .get("/api/v1/audit")
         .send()

@@ -1,4 +1,3 @@
-use actix_web::http::StatusCode;
 use razem::domain::Role;
 use serde_json::json;
 
@@ -13,22 +12,25 @@ async fn login_and_me() {
         .get("/api/v1/associations/opos")
         .send()
         .await
-        .json["id"]
-        .as_i64()
-        .unwrap();
+        .id();
     let (id, token) = app
         .user("Redakcja@Example.org", Role::Editor, &[opos])
         .await;
-    let me = app.with_token(&token).get("/api/v1/me").send().await;
-    assert_eq!(me.status, StatusCode::OK, "{}", me.text);
-    assert_eq!(me.json["id"], id);
+    let me = app
+        .with_token(&token)
+        .get("/api/v1/me")
+        .send()
+        .await
+        .assert_status(200);
+    assert_eq!(me.json()["id"], id);
     assert_eq!(
-        me.json["email"], "redakcja@example.org",
+        me.json()["email"],
+        "redakcja@example.org",
         "e-mail addresses are stored lower-case"
     );
-    assert_eq!(me.json["role"], "editor");
-    assert_eq!(me.json["associations"][0]["slug"], "opos");
-    assert!(!me.text.contains("argon2"), "no password material");
+    assert_eq!(me.json()["role"], "editor");
+    assert_eq!(me.json()["associations"][0]["slug"], "opos");
+    assert!(!me.text().contains("argon2"), "no password material");
     assert_eq!(me.header("cache-control"), Some("no-store"));
 
     let login = app
@@ -36,10 +38,10 @@ async fn login_and_me() {
         .post("/api/v1/auth/login")
         .json(json!({"email": "REDAKCJA@example.org", "password": PASSWORD}))
         .send()
-        .await;
-    assert_eq!(login.status, StatusCode::OK);
-    assert_eq!(login.json["token_type"], "Bearer");
-    assert_eq!(login.json["expires_in"], 900);
+        .await
+        .assert_status(200);
+    assert_eq!(login.json()["token_type"], "Bearer");
+    assert_eq!(login.json()["expires_in"], 900);
 }
 
 #[actix_web::test]
@@ -60,7 +62,7 @@ async fn wrong_credentials_answer_alike() {
         .send()
         .await;
     unknown.assert_problem(401, "invalid_credentials");
-    assert_eq!(wrong_password.json["detail"], unknown.json["detail"]);
+    assert_eq!(wrong_password.json()["detail"], unknown.json()["detail"]);
     let missing = app
         .anonymous()
         .post("/api/v1/auth/login")
@@ -89,14 +91,11 @@ async fn forged_expired_and_malformed_tokens_are_401() {
     };
     let secret = "test-secret-that-is-at-least-32-bytes-long";
     let good = json!({"sub": id.to_string(), "iss": "razem", "aud": "razem-api", "iat": now, "exp": now + 600});
-    assert_eq!(
-        app.with_token(sign(secret, good.clone(), Some(&kid), Algorithm::HS256))
-            .get("/api/v1/me")
-            .send()
-            .await
-            .status,
-        StatusCode::OK
-    );
+    app.with_token(sign(secret, good.clone(), Some(&kid), Algorithm::HS256))
+        .get("/api/v1/me")
+        .send()
+        .await
+        .assert_status(200);
 
     let cases = [
         (
@@ -218,13 +217,12 @@ async fn forged_expired_and_malformed_tokens_are_401() {
         ("garbage", "not.a.token".to_owned(), "invalid_token"),
     ];
     for (name, token, code) in cases {
-        let response = app.with_token(&token).get("/api/v1/me").send().await;
-        assert_eq!(
-            response.status,
-            StatusCode::UNAUTHORIZED,
-            "{name}: {}",
-            response.text
-        );
+        let response = app
+            .with_token(&token)
+            .get("/api/v1/me")
+            .send()
+            .await
+            .assert_status(401);
         response.assert_problem(401, code);
         assert!(response.header("www-authenticate").is_some(), "{name}");
     }
@@ -235,11 +233,10 @@ async fn forged_expired_and_malformed_tokens_are_401() {
         .await
         .assert_problem(401, "invalid_token");
     let basic = app
-        .send(
-            actix_web::test::TestRequest::get()
-                .uri("/api/v1/me")
-                .insert_header(("Authorization", "Basic YWxhZGRpbjpvcGVu")),
-        )
+        .anonymous()
+        .get("/api/v1/me")
+        .header("Authorization", "Basic YWxhZGRpbjpvcGVu")
+        .send()
         .await;
     basic.assert_problem(401, "invalid_token");
     app.anonymous()
@@ -265,20 +262,19 @@ fn alg_none(kid: &str, claims: &serde_json::Value) -> String {
 #[actix_web::test]
 async fn deactivated_accounts_lose_access_at_once() {
     let app = spawn_app().await;
-    let admin = app.admin().await;
     let (id, token) = app.user("leaving@example.org", Role::Viewer, &[]).await;
-    assert_eq!(
-        app.with_token(&token).get("/api/v1/me").send().await.status,
-        StatusCode::OK
-    );
-    let deactivated = app
-        .with_token(&admin)
+    app.with_token(&token)
+        .get("/api/v1/me")
+        .send()
+        .await
+        .assert_status(200);
+    app.as_admin()
         .patch(format!("/api/v1/users/{id}"))
         .json(json!({"active": false}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(deactivated.status, StatusCode::OK, "{}", deactivated.text);
+        .await
+        .assert_status(200);
     app.with_token(&token)
         .get("/api/v1/me")
         .send()

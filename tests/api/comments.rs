@@ -3,7 +3,6 @@
 //! dispositions, the publication rule and the report as JSON and CSV byte for byte.
 
 use actix_web::http::StatusCode;
-use actix_web::test::TestRequest;
 use chrono::Utc;
 use diesel::prelude::*;
 use razem::db::schema::consultation_comments;
@@ -13,7 +12,7 @@ use serde_json::{Value, json};
 use crate::consultations::{
     World, announced, closed, create, days, hours, move_to, open, programme, world,
 };
-use crate::helpers::{TestApp, TestResponse, spawn_app};
+use crate::helpers::{Resource, TestApp, TestResponse, spawn_app};
 
 fn comments_path(id: i64) -> String {
     format!("/api/v1/consultations/{id}/comments")
@@ -44,14 +43,13 @@ async fn get_accept(
     accept: Option<&str>,
     token: Option<&str>,
 ) -> TestResponse {
-    let mut request = TestRequest::get().uri(path);
-    if let Some(accept) = accept {
-        request = request.insert_header(("Accept", accept));
+    let request = app.caller(token).get(path);
+    match accept {
+        Some(accept) => request.header("Accept", accept),
+        None => request,
     }
-    if let Some(token) = token {
-        request = request.insert_header(("Authorization", format!("Bearer {token}")));
-    }
-    app.send(request).await
+    .send()
+    .await
 }
 
 async fn submit(app: &TestApp, id: i64, body: &Value, token: &str) -> Value {
@@ -60,21 +58,20 @@ async fn submit(app: &TestApp, id: i64, body: &Value, token: &str) -> Value {
         .post(comments_path(id))
         .json(body)
         .send()
-        .await;
-    assert_eq!(
-        response.status,
-        StatusCode::CREATED,
-        "comment: {}",
-        response.text
-    );
-    response.json
+        .await
+        .assert_status(201);
+    response.into_json()
 }
 
 /// Decides on a comment (with its current ETag) as `token`.
 async fn decide(app: &TestApp, token: &str, id: i64, comment_id: i64, body: Value) -> TestResponse {
     let path = format!("{}/{comment_id}", comments_path(id));
-    let current = app.with_token(token).get(&path).send().await;
-    assert_eq!(current.status, StatusCode::OK, "{}", current.text);
+    let current = app
+        .with_token(token)
+        .get(&path)
+        .send()
+        .await
+        .assert_status(200);
     app.with_token(token)
         .put(format!("{path}/disposition"))
         .json(&body)
@@ -125,7 +122,9 @@ async fn comments_are_taken_only_inside_the_window() {
     let past = closed(&app, &w).await;
     let cancelled = open(&app, &w).await;
     assert_eq!(
-        move_to(&app, &w.admin, cancelled, "cancelled").await.status,
+        move_to(&app, &w.admin, cancelled, "cancelled")
+            .await
+            .status(),
         StatusCode::OK
     );
     let draft = create(&app, &w.admin, programme(w.organizer, &days(-1), &days(20))).await["id"]
@@ -173,13 +172,13 @@ async fn comments_are_taken_only_inside_the_window() {
         .post(comments_path(current))
         .json(&body)
         .send()
-        .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
-    let comment_id = created.json["id"].as_i64().unwrap();
+        .await
+        .assert_status(201);
+    let comment_id = created.id();
     let path = format!("{}/{comment_id}", comments_path(current));
     assert_eq!(created.header("location"), Some(path.as_str()));
     assert_eq!(created.etag(), "\"1\"");
-    let body = &created.json;
+    let body = &created.json();
     assert_eq!(body["number"], 1);
     assert_eq!(body["consultation_id"], current);
     assert_eq!(body["submitter_id"], w.aktywni);
@@ -195,9 +194,8 @@ async fn comments_are_taken_only_inside_the_window() {
     assert_eq!(body["disposition"]["decided_at"], Value::Null);
     let received: chrono::DateTime<Utc> = body["received_at"].as_str().unwrap().parse().unwrap();
     assert!(received >= before - chrono::Duration::seconds(1) && received <= Utc::now());
-    let read = app.anonymous().get(&path).send().await;
-    assert_eq!(read.status, StatusCode::OK);
-    assert_eq!(read.json, created.json);
+    let read = app.anonymous().get(&path).send().await.assert_status(200);
+    assert_eq!(read.json(), created.json());
     assert_eq!(app.with_conn(|conn| comment_count(conn, current)), 1);
     assert_eq!(app.audit_count("consultation_comment", comment_id), 1);
     let consultation = app
@@ -205,7 +203,7 @@ async fn comments_are_taken_only_inside_the_window() {
         .get(format!("/api/v1/consultations/{current}"))
         .send()
         .await;
-    assert_eq!(consultation.json["comment_count"], 1);
+    assert_eq!(consultation.json()["comment_count"], 1);
     assert_eq!(
         consultation.etag(),
         "\"2\"",
@@ -279,12 +277,8 @@ async fn a_token_comments_for_its_own_organization_only() {
     assert_eq!(second["submitter_id"], w.aktywni);
     assert_eq!(second["number"], 2);
     let audit = app.with_conn(|conn| {
-        razem::audit::repo::for_object(
-            conn,
-            "consultation_comment",
-            &second["id"].as_i64().unwrap().to_string(),
-        )
-        .unwrap()
+        razem::audit::repo::for_object(conn, "consultation_comment", &second.id().to_string())
+            .unwrap()
     });
     assert_eq!(audit.len(), 1);
     assert!(audit[0].actor_token_id.is_some(), "the token is the actor");
@@ -294,13 +288,14 @@ async fn a_token_comments_for_its_own_organization_only() {
 async fn editors_comment_for_their_associations() {
     let app = spawn_app().await;
     let w = world(&app).await;
-    let (_, two_hats) = app
-        .user(
+    let two_hats = app
+        .person(
             "zarzad@zwiazki.example.org",
             Role::Editor,
             &[w.pomorskie, w.lubelszczyzna],
         )
-        .await;
+        .await
+        .token;
     let id = open(&app, &w).await;
     let path = comments_path(id);
 
@@ -346,7 +341,7 @@ async fn editors_comment_for_their_associations() {
         .send()
         .await;
     own.assert_problem(422, "validation_failed");
-    assert_eq!(own.json["errors"][0]["code"], "own_consultation");
+    assert_eq!(own.json()["errors"][0]["code"], "own_consultation");
     let mut for_club = comment("Administrator w imieniu klubu.");
     for_club["submitter_id"] = json!(w.pionier);
     let by_admin = submit(&app, id, &for_club, &w.admin).await;
@@ -396,7 +391,7 @@ async fn the_organizer_records_comments_from_other_channels() {
             .send()
             .await;
         response.assert_problem(422, "validation_failed");
-        assert_eq!(response.json["errors"][0]["code"], code, "{when}");
+        assert_eq!(response.json()["errors"][0]["code"], code, "{when}");
     }
     let mut undated = letter.clone();
     undated.as_object_mut().unwrap().remove("received_at");
@@ -449,14 +444,18 @@ async fn the_organizer_records_comments_from_other_channels() {
     );
     let person_path = format!("{path}/{}", person["id"]);
     let public = app.anonymous().get(&person_path).send().await;
-    assert_eq!(public.json["submitter_name"], Value::Null, "personal data");
-    assert_eq!(public.json["submitter_label"], "osoba fizyczna");
+    assert_eq!(
+        public.json()["submitter_name"],
+        Value::Null,
+        "personal data"
+    );
+    assert_eq!(public.json()["submitter_label"], "osoba fizyczna");
     let other = app
         .with_token(&w.other_editor)
         .get(&person_path)
         .send()
         .await;
-    assert_eq!(other.json["submitter_label"], "osoba fizyczna");
+    assert_eq!(other.json()["submitter_label"], "osoba fizyczna");
     let write_token = app
         .api_token(&w.admin, w.organizer, &["consultations:write"])
         .await;
@@ -521,8 +520,13 @@ async fn numbers_are_sequential_without_gaps_under_concurrent_submissions() {
                 .await
         });
         for response in futures_util::future::join_all(requests).await {
-            assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
-            numbers.push(response.json["number"].as_i64().unwrap());
+            assert_eq!(
+                response.status(),
+                StatusCode::CREATED,
+                "{}",
+                response.text()
+            );
+            numbers.push(response.json()["number"].as_i64().unwrap());
         }
     }
     numbers.sort_unstable();
@@ -550,13 +554,13 @@ async fn eligibility_admits_members_or_the_invited_only() {
     let wielkopolska = app
         .id_of("stowarzyszenie-gmin-i-powiatow-wielkopolski")
         .await;
-    let (_, opos_editor) = app
-        .user("redakcja@opos.example.org", Role::Editor, &[w.opos])
-        .await;
+    let opos_editor = app
+        .person("redakcja@opos.example.org", Role::Editor, &[w.opos])
+        .await
+        .token;
     // ZMP joins OPOS only tomorrow: not a member today.
-    let joining = app.with_token(&w.admin).post(format!("/api/v1/associations/{}/members", w.opos)).json(json!({"member_id": zmp, "joined_on": (Utc::now().date_naive() + chrono::Duration::days(1)).to_string()})).send()
-        .await;
-    assert_eq!(joining.status, StatusCode::CREATED, "{}", joining.text);
+    app.as_admin().post(format!("/api/v1/associations/{}/members", w.opos)).json(json!({"member_id": zmp, "joined_on": (Utc::now().date_naive() + chrono::Duration::days(1)).to_string()})).send()
+        .await.assert_status(201);
     let mut body = programme(w.opos, &days(-1), &days(20));
     body["eligibility"] = json!("members");
     body["subject_kind"] = json!("other");
@@ -566,7 +570,7 @@ async fn eligibility_admits_members_or_the_invited_only() {
     assert_eq!(
         move_to(&app, &opos_editor, members_only, "announced")
             .await
-            .status,
+            .status(),
         StatusCode::OK
     );
     let path = comments_path(members_only);
@@ -582,7 +586,7 @@ async fn eligibility_admits_members_or_the_invited_only() {
         .await;
     refused.assert_problem(403, "not_eligible");
     assert!(
-        refused.json["detail"]
+        refused.json()["detail"]
             .as_str()
             .unwrap()
             .contains("not a member")
@@ -599,7 +603,7 @@ async fn eligibility_admits_members_or_the_invited_only() {
             .await;
         response.assert_problem(422, "validation_failed");
         assert_eq!(response.error_fields(), vec![field]);
-        assert_eq!(response.json["errors"][0]["code"], "not_eligible");
+        assert_eq!(response.json()["errors"][0]["code"], "not_eligible");
     }
     let recorded_member = submit(
         &app,
@@ -625,7 +629,7 @@ async fn eligibility_admits_members_or_the_invited_only() {
     assert_eq!(
         move_to(&app, &w.organizer_editor, invited, "announced")
             .await
-            .status,
+            .status(),
         StatusCode::OK
     );
     let guest = comment_token(&app, &w, w.pionier).await;
@@ -646,7 +650,7 @@ async fn only_the_organizer_decides_and_reasons_are_required() {
     let id = open(&app, &w).await;
     let token = comment_token(&app, &w, w.aktywni).await;
     let created = submit(&app, id, &comment("Uwaga do decyzji."), &token).await;
-    let comment_id = created["id"].as_i64().unwrap();
+    let comment_id = created.id();
     let disposition = format!("{}/{comment_id}/disposition", comments_path(id));
     let rejected =
         json!({"status": "rejected", "response": "Wysokość środków określa uchwała budżetowa."});
@@ -715,15 +719,15 @@ async fn only_the_organizer_decides_and_reasons_are_required() {
         .json(&rejected)
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(decided.status, StatusCode::OK, "{}", decided.text);
+        .await
+        .assert_status(200);
     assert_eq!(decided.etag(), "\"2\"");
-    assert_eq!(decided.json["disposition"]["status"], "rejected");
+    assert_eq!(decided.json()["disposition"]["status"], "rejected");
     assert_eq!(
-        decided.json["disposition"]["decided_by"],
+        decided.json()["disposition"]["decided_by"],
         w.organizer_editor_id
     );
-    let decided_at = decided.json["disposition"]["decided_at"].clone();
+    let decided_at = decided.json()["disposition"]["decided_at"].clone();
     assert!(decided_at.is_string());
     let repeated = app
         .with_token(&w.organizer_editor)
@@ -731,31 +735,26 @@ async fn only_the_organizer_decides_and_reasons_are_required() {
         .json(&rejected)
         .if_match(2)
         .send()
-        .await;
-    assert_eq!(repeated.status, StatusCode::OK);
+        .await
+        .assert_status(200);
     assert_eq!(
         repeated.etag(),
         "\"2\"",
         "the same decision changes nothing"
     );
-    assert_eq!(repeated.json["disposition"]["decided_at"], decided_at);
+    assert_eq!(repeated.json()["disposition"]["decided_at"], decided_at);
 
     let accepted = app
-        .with_token(&w.admin)
+        .as_admin()
         .put(&disposition)
         .json(json!({"status": "accepted"}))
         .if_match(2)
         .send()
-        .await;
-    assert_eq!(
-        accepted.status,
-        StatusCode::OK,
-        "accepted needs no reasons: {}",
-        accepted.text
-    );
-    assert_eq!(accepted.json["disposition"]["response"], Value::Null);
+        .await
+        .assert_status(200);
+    assert_eq!(accepted.json()["disposition"]["response"], Value::Null);
     assert_ne!(
-        accepted.json["disposition"]["decided_by"],
+        accepted.json()["disposition"]["decided_by"],
         w.organizer_editor_id
     );
     let write_token = app
@@ -767,10 +766,10 @@ async fn only_the_organizer_decides_and_reasons_are_required() {
         .json(json!({"status": "pending"}))
         .if_match(3)
         .send()
-        .await;
-    assert_eq!(taken_back.status, StatusCode::OK, "{}", taken_back.text);
-    assert_eq!(taken_back.json["disposition"]["decided_at"], Value::Null);
-    assert_eq!(taken_back.json["disposition"]["decided_by"], Value::Null);
+        .await
+        .assert_status(200);
+    assert_eq!(taken_back.json()["disposition"]["decided_at"], Value::Null);
+    assert_eq!(taken_back.json()["disposition"]["decided_by"], Value::Null);
     assert_eq!(
         app.with_conn(|conn| stored_disposition(conn, comment_id)),
         ("pending".to_owned(), None, 4)
@@ -835,15 +834,15 @@ async fn the_report_is_published_once_closed_and_every_comment_decided() {
         &app,
         &w.organizer_editor,
         id,
-        first["id"].as_i64().unwrap(),
+        first.id(),
         json!({"status": "accepted"}),
     )
     .await;
-    assert_eq!(decided.status, StatusCode::OK);
+    assert_eq!(decided.status(), StatusCode::OK);
     let pending = move_to(&app, &w.organizer_editor, id, "report_published").await;
     pending.assert_problem(409, "comments_pending");
     assert!(
-        pending.json["detail"]
+        pending.json()["detail"]
             .as_str()
             .unwrap()
             .contains("1 comment")
@@ -856,22 +855,22 @@ async fn the_report_is_published_once_closed_and_every_comment_decided() {
         &app,
         &w.organizer_editor,
         id,
-        second["id"].as_i64().unwrap(),
+        second.id(),
         json!({"status": "explained", "response": "Wyjaśniono zasady udzielania dotacji."}),
     )
     .await;
-    assert_eq!(decided.status, StatusCode::OK);
+    assert_eq!(decided.status(), StatusCode::OK);
     let published = move_to(&app, &w.organizer_editor, id, "report_published").await;
-    assert_eq!(published.status, StatusCode::OK, "{}", published.text);
-    assert_eq!(published.json["status"], "report_published");
+    assert_eq!(published.status(), StatusCode::OK, "{}", published.text());
+    assert_eq!(published.json()["status"], "report_published");
     let today = Utc::now().date_naive().to_string();
-    assert_eq!(published.json["report_published_on"], today);
+    assert_eq!(published.json()["report_published_on"], today);
     let report = app
         .anonymous()
         .get(format!("/api/v1/consultations/{id}/report"))
         .send()
         .await;
-    assert_eq!(report.json["report_published_on"], today);
+    assert_eq!(report.json()["report_published_on"], today);
 
     // The published table no longer changes.
     let first_path = format!("{}/{}", comments_path(id), first["id"]);
@@ -904,11 +903,10 @@ async fn the_report_is_published_once_closed_and_every_comment_decided() {
     assert_eq!(app.with_conn(|conn| comment_count(conn, id)), 2);
 }
 
-#[actix_web::test]
-async fn the_report_as_json_and_as_the_csv_comment_table_byte_for_byte() {
-    let app = spawn_app().await;
-    let w = world(&app).await;
-    let id = closed(&app, &w).await;
+/// A closed consultation with three decided comments (one a letter with every field);
+/// returns its id and the path of its report.
+async fn decided_report(app: &TestApp, w: &World) -> (i64, String) {
+    let id = closed(app, w).await;
     let mut club = recorded(
         json!({"submitter_id": w.pionier}),
         "letter",
@@ -918,9 +916,9 @@ async fn the_report_as_json_and_as_the_csv_comment_table_byte_for_byte() {
     club["unit_reference"] = json!("§ 10");
     club["proposed_change"] = json!("Kwota 5 040 000 zł");
     club["justification"] = json!("Więcej \"dzieci\" trenuje.\nDruga linia.");
-    let first = submit(&app, id, &club, &w.organizer_editor).await;
+    let first = submit(app, id, &club, &w.organizer_editor).await;
     let second = submit(
-        &app,
+        app,
         id,
         &recorded(
             json!({"submitter_name": "Jan Kowalski"}),
@@ -932,7 +930,7 @@ async fn the_report_as_json_and_as_the_csv_comment_table_byte_for_byte() {
     )
     .await;
     let third = submit(
-        &app,
+        app,
         id,
         &recorded(
             json!({"submitter_id": w.aktywni}),
@@ -954,20 +952,19 @@ async fn the_report_as_json_and_as_the_csv_comment_table_byte_for_byte() {
         ),
         (&third, json!({"status": "accepted"})),
     ] {
-        let response = decide(
-            &app,
-            &w.organizer_editor,
-            id,
-            comment["id"].as_i64().unwrap(),
-            disposition,
-        )
-        .await;
-        assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+        let response = decide(app, &w.organizer_editor, id, comment.id(), disposition).await;
+        assert_eq!(response.status(), StatusCode::OK, "{}", response.text());
     }
-    let path = format!("/api/v1/consultations/{id}/report");
+    (id, format!("/api/v1/consultations/{id}/report"))
+}
 
+#[actix_web::test]
+async fn the_report_as_the_csv_comment_table_byte_for_byte() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (id, path) = decided_report(&app, &w).await;
     let csv = get_accept(&app, &path, Some("text/csv"), None).await;
-    assert_eq!(csv.status, StatusCode::OK, "{}", csv.text);
+    assert_eq!(csv.status(), StatusCode::OK, "{}", csv.text());
     assert_eq!(csv.content_type(), "text/csv; charset=utf-8");
     assert_eq!(
         csv.header("content-disposition"),
@@ -980,29 +977,35 @@ async fn the_report_as_json_and_as_the_csv_comment_table_byte_for_byte() {
                     \"Budżet; nie program.\"\r\n\
                     2;osoba fizyczna;;'=SUMA(A1);;;wyjaśniona;Wyjaśniono.\r\n\
                     3;Stowarzyszenie „Aktywni Razem” – Szczecin;;Dodać umowy wieloletnie.;;;uwzględniona;\r\n";
-    assert_eq!(csv.text.as_bytes(), expected.as_bytes());
+    assert_eq!(csv.text().as_bytes(), expected.as_bytes());
     assert_eq!(
-        &csv.text.as_bytes()[..3],
+        &csv.text().as_bytes()[..3],
         &[0xEF, 0xBB, 0xBF],
         "UTF-8 byte order mark"
     );
     let header =
         b"Lp.;Podmiot zg\xc5\x82aszaj\xc4\x85cy;Jednostka redakcyjna;Tre\xc5\x9b\xc4\x87 uwagi;\
                    Propozycja zmiany;Uzasadnienie;Stanowisko;Uzasadnienie stanowiska\r\n";
-    assert_eq!(&csv.text.as_bytes()[3..3 + header.len()], header);
+    assert_eq!(&csv.text().as_bytes()[3..3 + header.len()], header);
 
     // The organizer's copy names the person.
     let organizers = get_accept(&app, &path, Some("text/csv"), Some(&w.organizer_editor)).await;
     assert!(
-        organizers.text.contains("\r\n2;Jan Kowalski;;"),
+        organizers.text().contains("\r\n2;Jan Kowalski;;"),
         "{}",
-        organizers.text
+        organizers.text()
     );
+}
 
+#[actix_web::test]
+async fn the_report_as_json() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (id, path) = decided_report(&app, &w).await;
     let json = get_accept(&app, &path, None, None).await;
-    assert_eq!(json.status, StatusCode::OK);
+    assert_eq!(json.status(), StatusCode::OK);
     assert_eq!(json.content_type(), "application/json");
-    let report = &json.json;
+    let report = &json.json();
     assert_eq!(report["consultation_id"], id);
     assert_eq!(report["status"], "closed");
     assert_eq!(
@@ -1043,7 +1046,13 @@ async fn the_report_as_json_and_as_the_csv_comment_table_byte_for_byte() {
         .collect();
     assert_eq!(numbers, vec![1, 2, 3]);
     assert_eq!(report["comments"][1]["submitter_name"], Value::Null);
+}
 
+#[actix_web::test]
+async fn the_report_is_negotiated_scoped_and_only_for_closed_consultations() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (_, path) = decided_report(&app, &w).await;
     for (accept, expected) in [
         ("application/json", "application/json"),
         ("*/*", "application/json"),
@@ -1056,7 +1065,7 @@ async fn the_report_as_json_and_as_the_csv_comment_table_byte_for_byte() {
         ("text/csv, application/json", "application/json"),
     ] {
         let response = get_accept(&app, &path, Some(accept), None).await;
-        assert_eq!(response.status, StatusCode::OK, "{accept}");
+        assert_eq!(response.status(), StatusCode::OK, "{accept}");
         assert_eq!(response.content_type(), expected, "{accept}");
     }
     get_accept(&app, &path, Some("image/png"), None)
@@ -1119,41 +1128,36 @@ async fn submitters_amend_their_comments_and_the_organizer_corrects_its_records(
         .send()
         .await;
     redated.assert_problem(422, "validation_failed");
-    assert_eq!(redated.json["errors"][0]["code"], "not_editable");
+    assert_eq!(redated.json()["errors"][0]["code"], "not_editable");
     let amended = app
         .with_token(&token)
         .patch(&path)
         .json(json!({"content": "Druga wersja.", "justification": null}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(amended.status, StatusCode::OK, "{}", amended.text);
+        .await
+        .assert_status(200);
     assert_eq!(amended.etag(), "\"2\"");
-    assert_eq!(amended.json["content"], "Druga wersja.");
-    assert_eq!(amended.json["justification"], Value::Null);
-    assert_eq!(amended.json["number"], own["number"]);
-    let by_editor = app
-        .with_token(&w.commenter_editor)
+    assert_eq!(amended.json()["content"], "Druga wersja.");
+    assert_eq!(amended.json()["justification"], Value::Null);
+    assert_eq!(amended.json()["number"], own["number"]);
+    app.with_token(&w.commenter_editor)
         .patch(&path)
         .json(json!({"unit_reference": "§ 6"}))
         .if_match(2)
         .send()
-        .await;
-    assert_eq!(
-        by_editor.status,
-        StatusCode::OK,
-        "the submitter's editors too"
-    );
+        .await
+        .assert_status(200);
 
     let decided = decide(
         &app,
         &w.organizer_editor,
         id,
-        own["id"].as_i64().unwrap(),
+        own.id(),
         json!({"status": "accepted"}),
     )
     .await;
-    assert_eq!(decided.status, StatusCode::OK);
+    assert_eq!(decided.status(), StatusCode::OK);
     app.with_token(&token)
         .patch(&path)
         .json(json!({"content": "Po decyzji."}))
@@ -1191,7 +1195,7 @@ async fn submitters_amend_their_comments_and_the_organizer_corrects_its_records(
         .send()
         .await;
     outside.assert_problem(422, "validation_failed");
-    assert_eq!(outside.json["errors"][0]["code"], "outside_window");
+    assert_eq!(outside.json()["errors"][0]["code"], "outside_window");
     app.with_token(&w.organizer_editor)
         .patch(&letter_path)
         .json(json!({"channel": "api"}))
@@ -1207,21 +1211,16 @@ async fn submitters_amend_their_comments_and_the_organizer_corrects_its_records(
         .await
         .assert_problem(422, "validation_failed");
     let corrected = app.with_token(&w.organizer_editor).patch(&letter_path).json(json!({"received_at": days(-6), "channel": "email", "submitter_id": null, "submitter_name": "Jan Kowalski"})).if_match(1).send()
-        .await;
-    assert_eq!(corrected.status, StatusCode::OK, "{}", corrected.text);
-    assert_eq!(corrected.json["channel"], "email");
-    assert_eq!(corrected.json["submitter_id"], Value::Null);
-    assert_eq!(corrected.json["submitter_name"], "Jan Kowalski");
+        .await.assert_status(200);
+    assert_eq!(corrected.json()["channel"], "email");
+    assert_eq!(corrected.json()["submitter_id"], Value::Null);
+    assert_eq!(corrected.json()["submitter_name"], "Jan Kowalski");
     let actions: Vec<String> = app.with_conn(|conn| {
-        razem::audit::repo::for_object(
-            conn,
-            "consultation_comment",
-            &letter["id"].as_i64().unwrap().to_string(),
-        )
-        .unwrap()
-        .into_iter()
-        .map(|a| a.action)
-        .collect()
+        razem::audit::repo::for_object(conn, "consultation_comment", &letter.id().to_string())
+            .unwrap()
+            .into_iter()
+            .map(|a| a.action)
+            .collect()
     });
     assert_eq!(actions, vec!["create", "update"]);
 }
@@ -1251,15 +1250,15 @@ async fn comment_lists_filter_sort_and_paginate() {
         &app,
         &w.organizer_editor,
         id,
-        letter["id"].as_i64().unwrap(),
+        letter.id(),
         json!({"status": "accepted"}),
     )
     .await;
-    assert_eq!(decided.status, StatusCode::OK);
+    assert_eq!(decided.status(), StatusCode::OK);
     let path = comments_path(id);
     let numbers = |response: &TestResponse| -> Vec<i64> {
-        assert_eq!(response.status, StatusCode::OK, "{}", response.text);
-        response.json["items"]
+        assert_eq!(response.status(), StatusCode::OK, "{}", response.text());
+        response.json()["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -1311,7 +1310,7 @@ async fn comment_lists_filter_sort_and_paginate() {
     loop {
         let page = app.anonymous().get(&next).send().await;
         walked.extend(numbers(&page));
-        match page.json["next_cursor"].as_str() {
+        match page.json()["next_cursor"].as_str() {
             Some(cursor) => next = format!("{path}?limit=2&sort=-number&cursor={cursor}"),
             None => break,
         }

@@ -12,7 +12,7 @@ use razem::db::schema::{
 use razem::domain::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestResponse, spawn_app, spawn_app_with};
+use crate::helpers::{Resource, TestApp, TestResponse, spawn_app, spawn_app_with};
 
 /// The people and organizations most tests need, on top of the demo data set.
 ///
@@ -46,37 +46,37 @@ pub struct World {
     pub viewer: String,
 }
 
-pub async fn id_of(app: &TestApp, slug: &str) -> i64 {
-    app.id_of(slug).await
-}
-
 pub async fn world(app: &TestApp) -> World {
     app.seed_demo();
-    let slaski = id_of(app, "slaski-zwiazek-gmin-i-powiatow").await;
-    let szczecin = id_of(app, "gmina-miasto-szczecin").await;
-    let opos = id_of(app, "opos").await;
-    let wielkopolska = id_of(app, "stowarzyszenie-gmin-i-powiatow-wielkopolski").await;
-    let pomorskie = id_of(app, "zwiazek-gmin-pomorskich").await;
-    let lubelszczyzna = id_of(app, "zwiazek-gmin-lubelszczyzny").await;
-    let ministry = id_of(app, "ministerstwo-infrastruktury").await;
-    let aktywni = id_of(app, "stowarzyszenie-aktywni-razem-szczecin").await;
-    let przystan = id_of(app, "fundacja-przystan-seniora").await;
-    let pionier = id_of(app, "uczniowski-klub-sportowy-pionier-szczecin").await;
+    let slaski = app.id_of("slaski-zwiazek-gmin-i-powiatow").await;
+    let szczecin = app.id_of("gmina-miasto-szczecin").await;
+    let opos = app.id_of("opos").await;
+    let wielkopolska = app
+        .id_of("stowarzyszenie-gmin-i-powiatow-wielkopolski")
+        .await;
+    let pomorskie = app.id_of("zwiazek-gmin-pomorskich").await;
+    let lubelszczyzna = app.id_of("zwiazek-gmin-lubelszczyzny").await;
+    let ministry = app.id_of("ministerstwo-infrastruktury").await;
+    let aktywni = app.id_of("stowarzyszenie-aktywni-razem-szczecin").await;
+    let przystan = app.id_of("fundacja-przystan-seniora").await;
+    let pionier = app.id_of("uczniowski-klub-sportowy-pionier-szczecin").await;
     let admin = app.admin().await;
     let (organizer_editor_id, organizer_editor) = app
         .user("konsultacje@silesia.example.org", Role::Editor, &[slaski])
         .await;
-    let (_, other_editor) = app
-        .user(
+    let other_editor = app
+        .person(
             "redakcja@wielkopolska.example.org",
             Role::Editor,
             &[wielkopolska],
         )
-        .await;
-    let (_, commenter_editor) = app
-        .user("biuro@pomorskie.example.org", Role::Editor, &[pomorskie])
-        .await;
-    let (_, viewer) = app.user("czytelnik@example.org", Role::Viewer, &[]).await;
+        .await
+        .token;
+    let commenter_editor = app
+        .person("biuro@pomorskie.example.org", Role::Editor, &[pomorskie])
+        .await
+        .token;
+    let viewer = app.as_viewer().person().await.token;
     World {
         organizer: slaski,
         szczecin,
@@ -128,14 +128,9 @@ pub async fn create(app: &TestApp, token: &str, body: Value) -> Value {
         .post("/api/v1/consultations")
         .json(&body)
         .send()
-        .await;
-    assert_eq!(
-        response.status,
-        StatusCode::CREATED,
-        "create consultation: {}",
-        response.text
-    );
-    response.json
+        .await
+        .assert_status(201);
+    response.into_json()
 }
 
 /// Moves a consultation (with its current ETag) and returns the response.
@@ -144,8 +139,8 @@ pub async fn move_to(app: &TestApp, token: &str, id: i64, to: &str) -> TestRespo
         .with_token(token)
         .get(format!("/api/v1/consultations/{id}"))
         .send()
-        .await;
-    assert_eq!(current.status, StatusCode::OK, "{}", current.text);
+        .await
+        .assert_status(200);
     app.with_token(token)
         .post(format!("/api/v1/consultations/{id}/transitions"))
         .json(json!({"to": to}))
@@ -157,9 +152,9 @@ pub async fn move_to(app: &TestApp, token: &str, id: i64, to: &str) -> TestRespo
 /// A consultation of the organizer announced with this window; returns its id.
 pub async fn announced(app: &TestApp, w: &World, opens_at: &str, closes_at: &str) -> i64 {
     let created = create(app, &w.admin, programme(w.organizer, opens_at, closes_at)).await;
-    let id = created["id"].as_i64().unwrap();
+    let id = created.id();
     let moved = move_to(app, &w.admin, id, "announced").await;
-    assert_eq!(moved.status, StatusCode::OK, "announce: {}", moved.text);
+    assert_eq!(moved.status(), StatusCode::OK, "announce: {}", moved.text());
     id
 }
 
@@ -181,11 +176,9 @@ pub fn stored_status_and_version(conn: &mut razem::db::DbConnection, id: i64) ->
         .unwrap()
 }
 
-#[actix_web::test]
-async fn create_read_update_delete_round_trip_with_every_field() {
-    let app = spawn_app().await;
-    let w = world(&app).await;
-    let created = app.with_token(&w.organizer_editor).post("/api/v1/consultations").json(json!({
+/// A strategy consultation of the organizer with every field, created by its editor.
+async fn strategy_with_every_field(app: &TestApp, w: &World) -> TestResponse {
+    app.with_token(&w.organizer_editor).post("/api/v1/consultations").json(json!({
                 "organizer_id": w.organizer, "direction": "outbound",
                 "title": "  Konsultacje Strategii Rozwoju Związku na lata 2026–2035  ",
                 "description": "Zapraszamy do udziału w konsultacjach **strategii**.",
@@ -201,13 +194,19 @@ async fn create_read_update_delete_round_trip_with_every_field() {
                     {"title": "Streszczenie", "text": "## Cele\n\n1. Miasto zielone."}
                 ]
             })).send()
-        .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
-    let id = created.json["id"].as_i64().unwrap();
+        .await.assert_status(201)
+}
+
+#[actix_web::test]
+async fn a_consultation_is_created_and_stored_with_every_field() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let created = strategy_with_every_field(&app, &w).await;
+    let id = created.id();
     let path = format!("/api/v1/consultations/{id}");
     assert_eq!(created.header("location"), Some(path.as_str()));
     assert_eq!(created.etag(), "\"1\"");
-    let body = &created.json;
+    let body = &created.json();
     assert_eq!(body["status"], "draft");
     assert_eq!(
         body["title"],
@@ -264,28 +263,40 @@ async fn create_read_update_delete_round_trip_with_every_field() {
             .unwrap()
     });
     assert_eq!(documents, 2);
+}
 
-    let read = app.with_token(&w.organizer_editor).get(&path).send().await;
-    assert_eq!(read.status, StatusCode::OK);
-    assert_eq!(read.json, created.json);
+#[actix_web::test]
+async fn a_consultation_reads_back_and_is_patched_under_if_match() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let created = strategy_with_every_field(&app, &w).await;
+    let id = created.id();
+    let path = format!("/api/v1/consultations/{id}");
+    let read = app
+        .with_token(&w.organizer_editor)
+        .get(&path)
+        .send()
+        .await
+        .assert_status(200);
+    assert_eq!(read.json(), created.json());
     assert_eq!(read.etag(), "\"1\"");
 
     let patched = app.with_token(&w.organizer_editor).patch(&path).json(json!({"title": "Konsultacje Strategii 2035 (wersja 2)", "eligibility": "public", "invited_ids": [],
                     "documents": [], "legislation": null, "description": null, "forms": ["online"]})).if_match(1).send()
-        .await;
-    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
+        .await.assert_status(200);
     assert_eq!(patched.etag(), "\"2\"");
     assert_eq!(
-        patched.json["title"],
+        patched.json()["title"],
         "Konsultacje Strategii 2035 (wersja 2)"
     );
-    assert_eq!(patched.json["invited_ids"], json!([]));
-    assert_eq!(patched.json["documents"], json!([]));
-    assert_eq!(patched.json["legislation"], Value::Null);
-    assert_eq!(patched.json["description"], Value::Null);
-    assert_eq!(patched.json["forms"], json!(["online"]));
+    assert_eq!(patched.json()["invited_ids"], json!([]));
+    assert_eq!(patched.json()["documents"], json!([]));
+    assert_eq!(patched.json()["legislation"], Value::Null);
+    assert_eq!(patched.json()["description"], Value::Null);
+    assert_eq!(patched.json()["forms"], json!(["online"]));
     assert_eq!(
-        patched.json["legal_basis"], created.json["legal_basis"],
+        patched.json()["legal_basis"],
+        created.json()["legal_basis"],
         "absent fields stay"
     );
     let invitees: i64 = app.with_conn(|conn| {
@@ -317,24 +328,32 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         .json(json!({}))
         .if_match(2)
         .send()
-        .await;
-    assert_eq!(unchanged.status, StatusCode::OK);
+        .await
+        .assert_status(200);
     assert_eq!(unchanged.etag(), "\"2\"", "an empty patch changes nothing");
 
     assert_eq!(app.audit_count("consultation", id), 2);
+}
+
+#[actix_web::test]
+async fn a_consultation_is_deleted_under_if_match_with_its_related_rows() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let created = strategy_with_every_field(&app, &w).await;
+    let id = created.id();
+    let path = format!("/api/v1/consultations/{id}");
     app.with_token(&w.organizer_editor)
         .delete(&path)
         .send()
         .await
         .assert_problem(428, "precondition_required");
-    let deleted = app
-        .with_token(&w.organizer_editor)
+    app.with_token(&w.organizer_editor)
         .delete(&path)
-        .if_match(2)
+        .if_match(1)
         .send()
-        .await;
-    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
-    app.with_token(&w.admin)
+        .await
+        .assert_status(204);
+    app.as_admin()
         .get(&path)
         .send()
         .await
@@ -354,7 +373,7 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         )
     });
     assert_eq!(leftovers, (0, 0), "related rows go with it");
-    assert_eq!(app.audit_count("consultation", id), 3);
+    assert_eq!(app.audit_count("consultation", id), 2);
 }
 
 #[actix_web::test]
@@ -365,7 +384,7 @@ async fn the_status_follows_the_clock() {
     let current = announced(&app, &w, &days(-2), &days(20)).await;
     let past = announced(&app, &w, &days(-40), &days(-2)).await;
     let draft = create(&app, &w.admin, programme(w.organizer, &days(-2), &days(20))).await;
-    let draft = draft["id"].as_i64().unwrap();
+    let draft = draft.id();
     for (id, expected) in [
         (future, "announced"),
         (current, "open"),
@@ -373,11 +392,11 @@ async fn the_status_follows_the_clock() {
         (draft, "draft"),
     ] {
         let response = app
-            .with_token(&w.admin)
+            .as_admin()
             .get(format!("/api/v1/consultations/{id}"))
             .send()
             .await;
-        assert_eq!(response.json["status"], expected, "{}", response.text);
+        assert_eq!(response.json()["status"], expected, "{}", response.text());
     }
     // Only the person-made moves are stored; open and closed are computed.
     let stored: Vec<String> = app.with_conn(|conn| {
@@ -403,40 +422,40 @@ async fn the_status_follows_the_clock() {
             ))
             .send()
             .await;
-        let ids: Vec<i64> = list.json["items"]
+        let ids: Vec<i64> = list.json()["items"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|i| i["id"].as_i64().unwrap())
+            .map(|i| i.id())
             .collect();
         assert_eq!(ids, expected, "status={status}");
     }
 
     // Moving the window moves the status: the future one opens when opens_at is now past.
     let current_tag = app
-        .with_token(&w.admin)
+        .as_admin()
         .get(format!("/api/v1/consultations/{future}"))
         .send()
         .await
         .etag();
     let moved = app
-        .with_token(&w.admin)
+        .as_admin()
         .patch(format!("/api/v1/consultations/{future}"))
         .json(json!({"opens_at": hours(-1)}))
         .if_match(&current_tag)
         .send()
-        .await;
-    assert_eq!(moved.status, StatusCode::OK, "{}", moved.text);
-    assert_eq!(moved.json["status"], "open");
+        .await
+        .assert_status(200);
+    assert_eq!(moved.json()["status"], "open");
 
     // The history puts the clock's moves among the stored ones.
     let history = app
         .anonymous()
         .get(format!("/api/v1/consultations/{past}/history"))
         .send()
-        .await;
-    assert_eq!(history.status, StatusCode::OK, "{}", history.text);
-    let moves: Vec<(Value, Value, bool)> = history.json["items"]
+        .await
+        .assert_status(200);
+    let moves: Vec<(Value, Value, bool)> = history.json()["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -462,7 +481,7 @@ async fn the_status_follows_the_clock() {
         .get(format!("/api/v1/consultations/{current}/history"))
         .send()
         .await;
-    let last = history.json["items"]
+    let last = history.json()["items"]
         .as_array()
         .unwrap()
         .last()
@@ -494,41 +513,36 @@ async fn minimum_periods_depend_on_the_subject_kind() {
         ("other", 7),
     ] {
         let exact = app
-            .with_token(&w.admin)
+            .as_admin()
             .post("/api/v1/consultations")
             .json(window(kind, minimum_days * 24))
             .send()
-            .await;
-        assert_eq!(exact.status, StatusCode::CREATED, "{kind}: {}", exact.text);
-        assert_eq!(exact.json["minimum_days"], minimum_days);
+            .await
+            .assert_status(201);
+        assert_eq!(exact.json()["minimum_days"], minimum_days);
         let short = app
-            .with_token(&w.admin)
+            .as_admin()
             .post("/api/v1/consultations")
             .json(window(kind, minimum_days * 24 - 1))
             .send()
             .await;
         short.assert_problem(422, "validation_failed");
         assert_eq!(short.error_fields(), vec!["shortened_reason"], "{kind}");
-        assert_eq!(short.json["errors"][0]["code"], "window_too_short");
+        assert_eq!(short.json()["errors"][0]["code"], "window_too_short");
         let mut reasoned = window(kind, minimum_days * 24 - 1);
         reasoned["shortened_reason"] =
             json!("Termin skrócony ze względu na konieczność uchwalenia programu do 30 listopada.");
         let with_reason = app
-            .with_token(&w.admin)
+            .as_admin()
             .post("/api/v1/consultations")
             .json(&reasoned)
             .send()
-            .await;
-        assert_eq!(
-            with_reason.status,
-            StatusCode::CREATED,
-            "{}",
-            with_reason.text
-        );
-        assert!(with_reason.json["shortened_reason"].is_string());
+            .await
+            .assert_status(201);
+        assert!(with_reason.json()["shortened_reason"].is_string());
     }
     let backwards = app
-        .with_token(&w.admin)
+        .as_admin()
         .post("/api/v1/consultations")
         .json(programme(
             w.organizer,
@@ -543,7 +557,7 @@ async fn minimum_periods_depend_on_the_subject_kind() {
     // Shortening a window by PATCH is held to the same rule; dropping the reason too.
     let created = create(&app, &w.admin, window("programme", 20 * 24)).await;
     let path = format!("/api/v1/consultations/{}", created["id"]);
-    app.with_token(&w.admin)
+    app.as_admin()
         .patch(&path)
         .json(json!({"closes_at": "2030-01-10T00:00:00Z"}))
         .if_match(1)
@@ -552,16 +566,15 @@ async fn minimum_periods_depend_on_the_subject_kind() {
         .assert_problem(422, "validation_failed");
     let stored: NaiveDateTime = app.with_conn(|conn| {
         consultations::table
-            .find(created["id"].as_i64().unwrap())
+            .find(created.id())
             .select(consultations::closes_at)
             .first(conn)
             .unwrap()
     });
     assert_eq!(stored.to_string(), "2030-01-21 00:00:00", "unchanged");
-    let shortened = app.with_token(&w.admin).patch(&path).json(json!({"closes_at": "2030-01-10T00:00:00Z", "shortened_reason": "Pilna zmiana przepisów."})).if_match(1).send()
-        .await;
-    assert_eq!(shortened.status, StatusCode::OK, "{}", shortened.text);
-    app.with_token(&w.admin)
+    app.as_admin().patch(&path).json(json!({"closes_at": "2030-01-10T00:00:00Z", "shortened_reason": "Pilna zmiana przepisów."})).if_match(1).send()
+        .await.assert_status(200);
+    app.as_admin()
         .patch(&path)
         .json(json!({"shortened_reason": null}))
         .if_match(2)
@@ -575,7 +588,7 @@ async fn minimum_periods_are_configuration() {
     let app = spawn_app_with(|config| config.consultation_min_days.programme = 21).await;
     let w = world(&app).await;
     let fourteen_days = app
-        .with_token(&w.admin)
+        .as_admin()
         .post("/api/v1/consultations")
         .json(programme(
             w.organizer,
@@ -586,13 +599,13 @@ async fn minimum_periods_are_configuration() {
         .await;
     fourteen_days.assert_problem(422, "validation_failed");
     assert!(
-        fourteen_days.json["errors"][0]["message"]
+        fourteen_days.json()["errors"][0]["message"]
             .as_str()
             .unwrap()
             .contains("at least 21 days")
     );
     let three_weeks = app
-        .with_token(&w.admin)
+        .as_admin()
         .post("/api/v1/consultations")
         .json(programme(
             w.organizer,
@@ -600,14 +613,9 @@ async fn minimum_periods_are_configuration() {
             "2030-01-22T00:00:00Z",
         ))
         .send()
-        .await;
-    assert_eq!(
-        three_weeks.status,
-        StatusCode::CREATED,
-        "{}",
-        three_weeks.text
-    );
-    assert_eq!(three_weeks.json["minimum_days"], 21);
+        .await
+        .assert_status(201);
+    assert_eq!(three_weeks.json()["minimum_days"], 21);
 }
 
 #[actix_web::test]
@@ -620,7 +628,7 @@ async fn transitions_follow_the_lifecycle_and_refuse_the_rest() {
         programme(w.organizer, &days(3), &days(30)),
     )
     .await;
-    let id = created["id"].as_i64().unwrap();
+    let id = created.id();
     let transitions = format!("/api/v1/consultations/{id}/transitions");
 
     app.with_token(&w.organizer_editor)
@@ -645,7 +653,7 @@ async fn transitions_follow_the_lifecycle_and_refuse_the_rest() {
     ] {
         let refused = move_to(&app, &w.organizer_editor, id, to).await;
         refused.assert_problem(409, "illegal_transition");
-        let detail = refused.json["detail"].as_str().unwrap();
+        let detail = refused.json()["detail"].as_str().unwrap();
         assert!(detail.contains(&format!("allowed: {allowed}")), "{detail}");
         if to == "open" || to == "closed" {
             assert!(detail.contains("follow the clock"), "{detail}");
@@ -663,15 +671,15 @@ async fn transitions_follow_the_lifecycle_and_refuse_the_rest() {
         .json(json!({"to": "announced", "note": "Ogłoszenie w BIP."}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(announced.status, StatusCode::OK, "{}", announced.text);
-    assert_eq!(announced.json["status"], "announced");
+        .await
+        .assert_status(200);
+    assert_eq!(announced.json()["status"], "announced");
     assert_eq!(announced.etag(), "\"2\"");
-    assert!(announced.json["announced_at"].is_string());
+    assert!(announced.json()["announced_at"].is_string());
     let again = move_to(&app, &w.organizer_editor, id, "announced").await;
     again.assert_problem(409, "illegal_transition");
     assert!(
-        again.json["detail"]
+        again.json()["detail"]
             .as_str()
             .unwrap()
             .contains("allowed: cancelled")
@@ -681,12 +689,12 @@ async fn transitions_follow_the_lifecycle_and_refuse_the_rest() {
         .assert_problem(409, "illegal_transition");
 
     let cancelled = move_to(&app, &w.organizer_editor, id, "cancelled").await;
-    assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.text);
-    assert_eq!(cancelled.json["status"], "cancelled");
+    assert_eq!(cancelled.status(), StatusCode::OK, "{}", cancelled.text());
+    assert_eq!(cancelled.json()["status"], "cancelled");
     let final_move = move_to(&app, &w.organizer_editor, id, "announced").await;
     final_move.assert_problem(409, "illegal_transition");
     assert!(
-        final_move.json["detail"]
+        final_move.json()["detail"]
             .as_str()
             .unwrap()
             .contains("none ('cancelled' is final)")
@@ -696,28 +704,28 @@ async fn transitions_follow_the_lifecycle_and_refuse_the_rest() {
     let open = open(&app, &w).await;
     let cancelled_open = move_to(&app, &w.admin, open, "cancelled").await;
     assert_eq!(
-        cancelled_open.status,
+        cancelled_open.status(),
         StatusCode::OK,
         "{}",
-        cancelled_open.text
+        cancelled_open.text()
     );
     let closed = closed(&app, &w).await;
     let refused = move_to(&app, &w.admin, closed, "cancelled").await;
     refused.assert_problem(409, "illegal_transition");
     assert!(
-        refused.json["detail"]
+        refused.json()["detail"]
             .as_str()
             .unwrap()
             .contains("allowed: report_published")
     );
     let published = move_to(&app, &w.admin, closed, "report_published").await;
     assert_eq!(
-        published.status,
+        published.status(),
         StatusCode::OK,
         "no comments: nothing pending"
     );
     assert_eq!(
-        published.json["report_published_on"],
+        published.json()["report_published_on"],
         Utc::now().date_naive().to_string()
     );
 
@@ -726,7 +734,7 @@ async fn transitions_follow_the_lifecycle_and_refuse_the_rest() {
         .get(format!("/api/v1/consultations/{id}/history"))
         .send()
         .await;
-    let items = history.json["items"].as_array().unwrap();
+    let items = history.json()["items"].as_array().unwrap();
     let moves: Vec<(&str, &str)> = items
         .iter()
         .map(|i| (i["from"].as_str().unwrap_or("-"), i["to"].as_str().unwrap()))
@@ -757,7 +765,7 @@ async fn the_window_changes_only_as_far_as_its_status_allows() {
     let w = world(&app).await;
     let id = open(&app, &w).await;
     let path = format!("/api/v1/consultations/{id}");
-    let tag = app.with_token(&w.admin).get(&path).send().await.etag();
+    let tag = app.as_admin().get(&path).send().await.etag();
     for (patch, code) in [
         (json!({"opens_at": days(-2)}), "window_started"),
         (json!({"closes_at": days(19)}), "window_shortened"),
@@ -767,7 +775,7 @@ async fn the_window_changes_only_as_far_as_its_status_allows() {
         ),
         (json!({"organizer_id": w.opos}), "consultation_not_draft"),
     ] {
-        app.with_token(&w.admin)
+        app.as_admin()
             .patch(&path)
             .json(&patch)
             .if_match(&tag)
@@ -775,48 +783,41 @@ async fn the_window_changes_only_as_far_as_its_status_allows() {
             .await
             .assert_problem(409, code);
     }
-    let extended = app
-        .with_token(&w.admin)
+    app.as_admin()
         .patch(&path)
         .json(json!({"closes_at": days(25)}))
         .if_match(&tag)
         .send()
-        .await;
-    assert_eq!(
-        extended.status,
-        StatusCode::OK,
-        "an extension: {}",
-        extended.text
-    );
+        .await
+        .assert_status(200);
 
     let closed = closed(&app, &w).await;
     let path = format!("/api/v1/consultations/{closed}");
-    let tag = app.with_token(&w.admin).get(&path).send().await.etag();
-    app.with_token(&w.admin)
+    let tag = app.as_admin().get(&path).send().await.etag();
+    app.as_admin()
         .patch(&path)
         .json(json!({"closes_at": days(5)}))
         .if_match(&tag)
         .send()
         .await
         .assert_problem(409, "consultation_closed");
-    let described = app
-        .with_token(&w.admin)
+    app.as_admin()
         .patch(&path)
         .json(json!({"description": "Dodano link do nagrania spotkania."}))
         .if_match(&tag)
         .send()
-        .await;
-    assert_eq!(described.status, StatusCode::OK, "{}", described.text);
+        .await
+        .assert_status(200);
     let published = move_to(&app, &w.admin, closed, "report_published").await;
-    assert_eq!(published.status, StatusCode::OK, "{}", published.text);
-    app.with_token(&w.admin)
+    assert_eq!(published.status(), StatusCode::OK, "{}", published.text());
+    app.as_admin()
         .patch(&path)
         .json(json!({"title": "Po publikacji"}))
         .if_match(published.etag())
         .send()
         .await
         .assert_problem(409, "consultation_final");
-    app.with_token(&w.admin)
+    app.as_admin()
         .delete(&path)
         .if_match(published.etag())
         .send()
@@ -843,10 +844,10 @@ async fn drafts_are_visible_to_the_organizer_and_admins_only() {
         programme(w.organizer, &days(1), &days(20)),
     )
     .await;
-    let id = draft["id"].as_i64().unwrap();
+    let id = draft.id();
     let path = format!("/api/v1/consultations/{id}");
     let in_list = |response: &TestResponse| {
-        response.json["items"]
+        response.json()["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -873,8 +874,8 @@ async fn drafts_are_visible_to_the_organizer_and_admins_only() {
             .send()
             .await;
         if visible {
-            assert_eq!(single.status, StatusCode::OK, "{who}: {}", single.text);
-            assert_eq!(history.status, StatusCode::OK, "{who}");
+            assert_eq!(single.status(), StatusCode::OK, "{who}: {}", single.text());
+            assert_eq!(history.status(), StatusCode::OK, "{who}");
         } else {
             single.assert_problem(404, "not_found");
             history.assert_problem(404, "not_found");
@@ -893,12 +894,8 @@ async fn drafts_are_visible_to_the_organizer_and_admins_only() {
         .assert_problem(403, "insufficient_scope");
 
     let announced = move_to(&app, &w.organizer_editor, id, "announced").await;
-    assert_eq!(announced.status, StatusCode::OK);
-    assert_eq!(
-        app.anonymous().get(&path).send().await.status,
-        StatusCode::OK,
-        "public once announced"
-    );
+    assert_eq!(announced.status(), StatusCode::OK);
+    app.anonymous().get(&path).send().await.assert_status(200);
 
     // A draft cancelled before announcement stays private.
     let abandoned = create(
@@ -907,9 +904,9 @@ async fn drafts_are_visible_to_the_organizer_and_admins_only() {
         programme(w.organizer, &days(1), &days(20)),
     )
     .await;
-    let abandoned = abandoned["id"].as_i64().unwrap();
+    let abandoned = abandoned.id();
     let cancelled = move_to(&app, &w.organizer_editor, abandoned, "cancelled").await;
-    assert_eq!(cancelled.status, StatusCode::OK);
+    assert_eq!(cancelled.status(), StatusCode::OK);
     app.anonymous()
         .get(format!("/api/v1/consultations/{abandoned}"))
         .send()
@@ -983,14 +980,9 @@ async fn writes_follow_the_authorization_matrix_and_refusals_change_nothing() {
             .post("/api/v1/consultations")
             .json(&body)
             .send()
-            .await;
-        assert_eq!(
-            created.status,
-            StatusCode::CREATED,
-            "{who}: {}",
-            created.text
-        );
-        let id = created.json["id"].as_i64().unwrap();
+            .await
+            .assert_status(201);
+        let id = created.id();
         let path = format!("/api/v1/consultations/{id}");
         // The others may not change, move or delete it; the row stays as it was.
         for (other, token, status, code) in refused {
@@ -1017,7 +1009,7 @@ async fn writes_follow_the_authorization_matrix_and_refusals_change_nothing() {
                 .await;
             for response in [patch, moved, deleted] {
                 // Drafts are invisible to those who may not see them: 404 rather than 403.
-                if status == 403 && response.status == StatusCode::NOT_FOUND {
+                if status == 403 && response.status() == StatusCode::NOT_FOUND {
                     response.assert_problem(404, "not_found");
                 } else {
                     response.assert_problem(status, code);
@@ -1035,7 +1027,7 @@ async fn writes_follow_the_authorization_matrix_and_refusals_change_nothing() {
             "{who}: only the creation"
         );
         let moved = move_to(&app, token, id, "announced").await;
-        assert_eq!(moved.status, StatusCode::OK, "{who}: {}", moved.text);
+        assert_eq!(moved.status(), StatusCode::OK, "{who}: {}", moved.text());
         // Once public, the others see it and get 403.
         let refused_patch = app
             .with_token(&w.other_editor)
@@ -1064,9 +1056,10 @@ async fn writes_follow_the_authorization_matrix_and_refusals_change_nothing() {
 async fn positions_answer_consultations() {
     let app = spawn_app().await;
     let w = world(&app).await;
-    let (_, opos_editor) = app
-        .user("redakcja@opos.example.org", Role::Editor, &[w.opos])
-        .await;
+    let opos_editor = app
+        .person("redakcja@opos.example.org", Role::Editor, &[w.opos])
+        .await
+        .token;
     let consultation = announced(&app, &w, &days(-5), &days(25)).await;
     let position = app
         .with_token(&opos_editor)
@@ -1076,16 +1069,19 @@ async fn positions_answer_consultations() {
                     "consultation_id": consultation}),
         )
         .send()
-        .await;
-    assert_eq!(position.status, StatusCode::CREATED, "{}", position.text);
+        .await
+        .assert_status(201);
     let path = format!("/api/v1/consultations/{consultation}");
     let for_opos = app.with_token(&opos_editor).get(&path).send().await;
-    assert_eq!(for_opos.json["positions"][0]["id"], position.json["id"]);
-    assert_eq!(for_opos.json["positions"][0]["status"], "draft");
-    assert_eq!(for_opos.json["positions"][0]["association"]["slug"], "opos");
+    assert_eq!(for_opos.json()["positions"][0]["id"], position.json()["id"]);
+    assert_eq!(for_opos.json()["positions"][0]["status"], "draft");
+    assert_eq!(
+        for_opos.json()["positions"][0]["association"]["slug"],
+        "opos"
+    );
     let for_public = app.anonymous().get(&path).send().await;
     assert_eq!(
-        for_public.json["positions"],
+        for_public.json()["positions"],
         json!([]),
         "a draft position is not shown to the public"
     );
@@ -1097,11 +1093,10 @@ async fn positions_answer_consultations() {
 
     // A consultation that positions answer is not deleted.
     let draft = create(&app, &w.admin, programme(w.organizer, &days(1), &days(20))).await;
-    let draft_id = draft["id"].as_i64().unwrap();
-    let answering = app.with_token(&w.admin).post("/api/v1/positions").json(json!({"association_id": w.opos, "kind": "opinion", "title": "Opinia 2", "consultation_id": draft_id})).send()
-        .await;
-    assert_eq!(answering.status, StatusCode::CREATED);
-    app.with_token(&w.admin)
+    let draft_id = draft.id();
+    app.as_admin().post("/api/v1/positions").json(json!({"association_id": w.opos, "kind": "opinion", "title": "Opinia 2", "consultation_id": draft_id})).send()
+        .await.assert_status(201);
+    app.as_admin()
         .delete(format!("/api/v1/consultations/{draft_id}"))
         .if_match(1)
         .send()
@@ -1113,16 +1108,17 @@ async fn positions_answer_consultations() {
 async fn a_draft_consultation_the_writer_cannot_see_is_answered_as_a_missing_one() {
     let app = spawn_app().await;
     let w = world(&app).await;
-    let (_, opos_editor) = app
-        .user("redakcja@opos.example.org", Role::Editor, &[w.opos])
-        .await;
+    let opos_editor = app
+        .person("redakcja@opos.example.org", Role::Editor, &[w.opos])
+        .await
+        .token;
     let draft = create(
         &app,
         &w.organizer_editor,
         programme(w.organizer, &days(1), &days(20)),
     )
     .await;
-    let draft_id = draft["id"].as_i64().unwrap();
+    let draft_id = draft.id();
     let missing_id = 999_999;
     let answering = |consultation: i64| {
         json!({"association_id": w.opos, "kind": "opinion", "title": "Opinia OPOS",
@@ -1138,10 +1134,10 @@ async fn a_draft_consultation_the_writer_cannot_see_is_answered_as_a_missing_one
     };
     // The same answer, but for the id it names.
     let same = |a: &TestResponse, b: &TestResponse| {
-        assert_eq!(a.status, b.status, "{} / {}", a.text, b.text);
+        assert_eq!(a.status(), b.status(), "{} / {}", a.text(), b.text());
         assert_eq!(
-            a.text.replace(&draft_id.to_string(), "ID"),
-            b.text.replace(&missing_id.to_string(), "ID")
+            a.text().replace(&draft_id.to_string(), "ID"),
+            b.text().replace(&missing_id.to_string(), "ID")
         );
     };
 
@@ -1169,9 +1165,9 @@ async fn a_draft_consultation_the_writer_cannot_see_is_answered_as_a_missing_one
         .post("/api/v1/positions")
         .json(json!({"association_id": w.opos, "kind": "opinion", "title": "Opinia OPOS"}))
         .send()
-        .await;
-    assert_eq!(position.status, StatusCode::CREATED, "{}", position.text);
-    let path = format!("/api/v1/positions/{}", position.json["id"]);
+        .await
+        .assert_status(201);
+    let path = format!("/api/v1/positions/{}", position.json()["id"]);
     let hidden = app
         .with_token(&opos_editor)
         .patch(&path)
@@ -1189,35 +1185,35 @@ async fn a_draft_consultation_the_writer_cannot_see_is_answered_as_a_missing_one
     missing.assert_problem(422, "validation_failed");
     same(&hidden, &missing);
     let stored = app.with_token(&opos_editor).get(&path).send().await;
-    assert_eq!(stored.json["consultation_id"], Value::Null);
+    assert_eq!(stored.json()["consultation_id"], Value::Null);
     assert_eq!(stored.etag(), "\"1\"");
 
     // Those who see the draft may answer it: an administrator, an editor of both.
-    let (_, both) = app
-        .user(
+    let both = app
+        .person(
             "redakcja@obie.example.org",
             Role::Editor,
             &[w.opos, w.organizer],
         )
-        .await;
+        .await
+        .token;
     for token in [&w.admin, &both] {
         let created = app
             .with_token(token)
             .post("/api/v1/positions")
             .json(answering(draft_id))
             .send()
-            .await;
-        assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
-        assert_eq!(created.json["consultation_id"], draft_id);
+            .await
+            .assert_status(201);
+        assert_eq!(created.json()["consultation_id"], draft_id);
     }
-    let by_admin = app
-        .with_token(&w.admin)
+    app.as_admin()
         .patch(&path)
         .json(json!({"consultation_id": draft_id}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(by_admin.status, StatusCode::OK, "{}", by_admin.text);
+        .await
+        .assert_status(200);
     // The consultation answered already stays when its editor changes something else.
     let retitled = app
         .with_token(&opos_editor)
@@ -1225,9 +1221,9 @@ async fn a_draft_consultation_the_writer_cannot_see_is_answered_as_a_missing_one
         .json(json!({"title": "Opinia OPOS do programu"}))
         .if_match(2)
         .send()
-        .await;
-    assert_eq!(retitled.status, StatusCode::OK, "{}", retitled.text);
-    assert_eq!(retitled.json["consultation_id"], draft_id);
+        .await
+        .assert_status(200);
+    assert_eq!(retitled.json()["consultation_id"], draft_id);
 }
 
 #[actix_web::test]
@@ -1278,7 +1274,7 @@ async fn invalid_bodies_are_422_naming_the_field() {
     ];
     for (body, field) in cases {
         let response = app
-            .with_token(&w.admin)
+            .as_admin()
             .post("/api/v1/consultations")
             .json(&body)
             .send()
@@ -1287,7 +1283,7 @@ async fn invalid_bodies_are_422_naming_the_field() {
         assert!(
             response.error_fields().iter().any(|f| f == field),
             "{field}: {}",
-            response.text
+            response.text()
         );
     }
     let count: i64 = app.with_conn(|conn| consultations::table.count().get_result(conn).unwrap());
@@ -1302,8 +1298,8 @@ async fn lists_filter_sort_and_walk_every_row_once() {
         announced(&app, &w, &days(offset * 3 - 10), &days(offset * 3 + 20)).await;
     }
     let count = |response: &TestResponse| {
-        assert_eq!(response.status, StatusCode::OK, "{}", response.text);
-        response.json["items"].as_array().unwrap().len()
+        assert_eq!(response.status(), StatusCode::OK, "{}", response.text());
+        response.json()["items"].as_array().unwrap().len()
     };
     for (query, expected) in [
         ("limit=100".to_owned(), 7),
@@ -1337,15 +1333,14 @@ async fn lists_filter_sort_and_walk_every_row_once() {
         let mut seen: Vec<(chrono::DateTime<chrono::FixedOffset>, i64)> = Vec::new();
         let mut next = format!("/api/v1/consultations?limit=2&sort={sort}");
         loop {
-            let response = app.anonymous().get(&next).send().await;
-            assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+            let response = app.anonymous().get(&next).send().await.assert_status(200);
             let key = sort.trim_start_matches('-');
-            for item in response.json["items"].as_array().unwrap() {
+            for item in response.json()["items"].as_array().unwrap() {
                 let instant =
                     chrono::DateTime::parse_from_rfc3339(item[key].as_str().unwrap()).unwrap();
-                seen.push((instant, item["id"].as_i64().unwrap()));
+                seen.push((instant, item.id()));
             }
-            match response.json["next_cursor"].as_str() {
+            match response.json()["next_cursor"].as_str() {
                 Some(cursor) => {
                     next = format!("/api/v1/consultations?limit=2&sort={sort}&cursor={cursor}")
                 }
@@ -1378,8 +1373,8 @@ async fn demo_consultations_load_once() {
     app.seed_demo();
     app.seed_demo();
     let list = app.anonymous().get("/api/v1/consultations").send().await;
-    let items = list.json["items"].as_array().unwrap();
-    assert_eq!(items.len(), 2, "{}", list.text);
+    let items = list.json()["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{}", list.text());
     let programme = items
         .iter()
         .find(|i| i["subject_kind"] == "programme")
@@ -1393,7 +1388,7 @@ async fn demo_consultations_load_once() {
         .get("/api/v1/organizations/gmina-miasto-szczecin")
         .send()
         .await;
-    assert_eq!(teryt.json["teryt"], "3262011");
+    assert_eq!(teryt.json()["teryt"], "3262011");
     let water = items.iter().find(|i| i["direction"] == "inbound").unwrap();
     assert_eq!(water["status"], "closed");
     assert_eq!(water["organizer"]["slug"], "ministerstwo-infrastruktury");
@@ -1405,8 +1400,8 @@ async fn demo_consultations_load_once() {
         .get(format!("/api/v1/consultations/{}/report", programme["id"]))
         .send()
         .await;
-    assert_eq!(report.json["by_disposition"]["pending"], 0);
-    assert_eq!(report.json["by_disposition"]["accepted"], 2);
+    assert_eq!(report.json()["by_disposition"]["pending"], 0);
+    assert_eq!(report.json()["by_disposition"]["accepted"], 2);
     let mut submitters: Vec<Option<i64>> = app.with_conn(|conn| {
         consultation_comments::table
             .select(consultation_comments::submitter_id)

@@ -1,6 +1,5 @@
 //! Every error class answers RFC 9457 problem+json with a stable code.
 
-use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use serde_json::json;
 
@@ -43,11 +42,11 @@ async fn malformed_bodies() {
     };
 
     let syntax = app
-        .send(
-            post()
-                .insert_header(("Content-Type", "application/json"))
-                .set_payload("{\"name\": "),
-        )
+        .as_admin()
+        .post("/api/v1/organizations")
+        .header("Content-Type", "application/json")
+        .body("{\"name\": ")
+        .send()
         .await;
     syntax.assert_problem(400, "malformed_json");
     let empty = app
@@ -97,17 +96,16 @@ async fn malformed_bodies() {
     let array = app.send(post().set_json(json!(["A", "ngo"]))).await;
     array.assert_problem(422, "validation_failed");
     assert!(
-        !array.text.contains("serde"),
+        !array.text().contains("serde"),
         "no serde internals: {}",
-        array.text
+        array.text()
     );
 }
 
 #[actix_web::test]
 async fn bad_path_and_query_parameters() {
     let app = spawn_app().await;
-    let admin = app.admin().await;
-    app.with_token(&admin)
+    app.as_admin()
         .get("/api/v1/users/not-a-number")
         .send()
         .await
@@ -155,11 +153,18 @@ async fn request_ids_are_echoed_or_generated() {
 #[actix_web::test]
 async fn health_endpoints() {
     let app = spawn_app().await;
-    let live = app.anonymous().get("/health/live").send().await;
-    assert_eq!(live.status, StatusCode::OK);
-    assert_eq!(live.json, json!({"status": "ok"}));
-    let ready = app.anonymous().get("/health/ready").send().await;
-    assert_eq!(ready.status, StatusCode::OK);
+    let live = app
+        .anonymous()
+        .get("/health/live")
+        .send()
+        .await
+        .assert_status(200);
+    assert_eq!(*live.json(), json!({"status": "ok"}));
+    app.anonymous()
+        .get("/health/ready")
+        .send()
+        .await
+        .assert_status(200);
 }
 
 #[actix_web::test]
@@ -184,13 +189,12 @@ async fn an_unreachable_database_is_503_not_a_hang() {
 #[actix_web::test]
 async fn ids_in_paths_are_positive() {
     let app = spawn_app().await;
-    let admin = app.admin().await;
-    app.with_token(&admin)
+    app.as_admin()
         .get("/api/v1/users/0")
         .send()
         .await
         .assert_problem(400, "invalid_path");
-    app.with_token(&admin)
+    app.as_admin()
         .get("/api/v1/users/-3")
         .send()
         .await

@@ -36,16 +36,17 @@ async fn lost_connections_are_503_and_replaced() {
     if app.db.backend() != razem::db::Backend::Postgres {
         return; // SQLite has no server to lose.
     }
-    let admin = app.admin().await;
+    // Signed in now: signing in inside the concurrent requests would wait for the one connection.
+    app.admin().await;
     // The pooled connection has prepared statements.
     let (a, b, c) = futures_util::future::join3(
         app.anonymous().get("/api/v1/organizations").send(),
-        app.with_token(&admin).get("/api/v1/organizations").send(),
+        app.as_admin().get("/api/v1/organizations").send(),
         app.anonymous().get("/health/ready").send(),
     )
     .await;
     for response in [a, b, c] {
-        assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+        assert_eq!(response.status(), StatusCode::OK, "{}", response.text());
     }
     let database = app.with_conn(|conn| {
         diesel::sql_query("SELECT current_database()::text AS name")
@@ -60,35 +61,39 @@ async fn lost_connections_are_503_and_replaced() {
     lost.assert_problem(503, "service_unavailable");
     assert!(lost.header("retry-after").is_some());
     // The dead connection left the pool: the database is up, so the next request works.
-    let again = app.anonymous().get("/api/v1/organizations").send().await;
-    assert_eq!(again.status, StatusCode::OK, "{}", again.text);
-    let ready = app.anonymous().get("/health/ready").send().await;
-    assert_eq!(ready.status, StatusCode::OK, "{}", ready.text);
+    app.anonymous()
+        .get("/api/v1/organizations")
+        .send()
+        .await
+        .assert_status(200);
+    app.anonymous()
+        .get("/health/ready")
+        .send()
+        .await
+        .assert_status(200);
 
     // A write on a dead connection is 503 and leaves nothing behind.
     let (a, b) = futures_util::future::join(
         app.anonymous().get("/api/v1/organizations").send(),
-        app.with_token(&admin)
-            .get("/api/v1/organizations?q=x")
-            .send(),
+        app.as_admin().get("/api/v1/organizations?q=x").send(),
     )
     .await;
-    assert_eq!((a.status, b.status), (StatusCode::OK, StatusCode::OK));
+    assert_eq!((a.status(), b.status()), (StatusCode::OK, StatusCode::OK));
     terminate_sessions(&database);
     let write = app
-        .with_token(&admin)
+        .as_admin()
         .post("/api/v1/organizations")
         .json(json!({"name": "Fundacja Utraconego Połączenia", "kind": "ngo"}))
         .send()
         .await;
     write.assert_problem(503, "service_unavailable");
     let listed = app
-        .with_token(&admin)
+        .as_admin()
         .get("/api/v1/organizations?q=utraconego")
         .send()
-        .await;
-    assert_eq!(listed.status, StatusCode::OK, "{}", listed.text);
-    assert_eq!(listed.json["items"], json!([]), "{}", listed.text);
+        .await
+        .assert_status(200);
+    assert_eq!(listed.json()["items"], json!([]), "{}", listed.text());
 }
 
 /// The wait for a connection, the queue for a pool slot included, is bounded by
@@ -130,6 +135,9 @@ async fn the_timeout_covers_the_queue_and_the_pool() {
     last.assert_problem(503, "service_unavailable");
     assert!(last.header("retry-after").is_some());
     holder.join().expect("the holder thread");
-    let after = app.anonymous().get("/api/v1/organizations").send().await;
-    assert_eq!(after.status, StatusCode::OK, "{}", after.text);
+    app.anonymous()
+        .get("/api/v1/organizations")
+        .send()
+        .await
+        .assert_status(200);
 }

@@ -2,9 +2,6 @@
 //! chosen by `TEST_DATABASE_URL` (unset or `sqlite`: a temporary SQLite file;
 //! `postgres://…`: an admin URL under which each test creates its own database).
 
-// Until every file uses the new API, some helpers have no caller yet.
-#![allow(dead_code)]
-
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::future::Future;
@@ -91,10 +88,10 @@ impl Drop for TestDatabase {
 /// A response, read whole.
 #[derive(Debug)]
 pub struct TestResponse {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub text: String,
-    pub json: Value,
+    status: StatusCode,
+    headers: HeaderMap,
+    text: String,
+    json: Value,
 }
 
 impl TestResponse {
@@ -148,10 +145,9 @@ impl TestResponse {
     }
 }
 
-/// The application's service behind one concrete type, so that [`TestApp`] needs no
-/// type parameter and helpers take a plain `&TestApp`.
-#[derive(Clone)]
-pub struct BoxedApp(Rc<Call>);
+/// The application's service, boxed once so that [`TestApp`] is one concrete type and
+/// helpers take a plain `&TestApp`.
+struct BoxedApp(Rc<Call>);
 
 type Responding = Pin<Box<dyn Future<Output = Result<ServiceResponse, actix_web::Error>>>>;
 type Call = dyn Fn(Request) -> Responding;
@@ -175,22 +171,9 @@ impl BoxedApp {
     }
 }
 
-impl Service<Request> for BoxedApp {
-    type Response = ServiceResponse;
-    type Error = actix_web::Error;
-    type Future = Responding;
-
-    actix_web::dev::always_ready!();
-
-    fn call(&self, request: Request) -> Self::Future {
-        (self.0)(request)
-    }
-}
-
-/// The application on its own database. `S` is gone once every caller uses the
-/// concrete [`TestApp`].
-pub struct TestApp<S = BoxedApp> {
-    service: S,
+/// The application on its own database.
+pub struct TestApp {
+    service: BoxedApp,
     /// People signed in through `as_admin`, `as_editor`, `as_viewer` and `admin`, by
     /// role and association, shared with other instances on the same database.
     people: Rc<RefCell<HashMap<String, Person>>>,
@@ -227,7 +210,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
 
 /// Another instance of the application on the database of `app`, with its own pool and
 /// state, as a second server behind a load balancer would be.
-pub async fn spawn_instance_of<S>(app: &TestApp<S>, adjust: impl FnOnce(&mut Config)) -> TestApp {
+pub async fn spawn_instance_of(app: &TestApp, adjust: impl FnOnce(&mut Config)) -> TestApp {
     start_app(
         app.database_url.clone(),
         None,
@@ -263,14 +246,12 @@ async fn start_app(
 
 pub const PASSWORD: &str = "correct horse battery staple";
 
-impl<S, B> TestApp<S>
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+impl TestApp {
     /// Sends a request and reads the whole response.
     pub async fn send(&self, request: TestRequest) -> TestResponse {
-        let response = test::call_service(&self.service, request.to_request()).await;
+        let response = (self.service.0)(request.to_request())
+            .await
+            .expect("the application answers");
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = test::read_body(response).await;
@@ -282,46 +263,6 @@ where
             text,
             json,
         }
-    }
-
-    pub async fn get(&self, path: &str, token: Option<&str>) -> TestResponse {
-        self.send(with_token(TestRequest::get().uri(path), token))
-            .await
-    }
-
-    pub async fn post(&self, path: &str, body: &Value, token: Option<&str>) -> TestResponse {
-        self.send(with_token(
-            TestRequest::post().uri(path).set_json(body),
-            token,
-        ))
-        .await
-    }
-
-    pub async fn patch(
-        &self,
-        path: &str,
-        body: &Value,
-        token: Option<&str>,
-        if_match: Option<&str>,
-    ) -> TestResponse {
-        let mut request = with_token(TestRequest::patch().uri(path).set_json(body), token);
-        if let Some(tag) = if_match {
-            request = request.insert_header(("If-Match", tag));
-        }
-        self.send(request).await
-    }
-
-    pub async fn delete(
-        &self,
-        path: &str,
-        token: Option<&str>,
-        if_match: Option<&str>,
-    ) -> TestResponse {
-        let mut request = with_token(TestRequest::delete().uri(path), token);
-        if let Some(tag) = if_match {
-            request = request.insert_header(("If-Match", tag));
-        }
-        self.send(request).await
     }
 
     /// Runs a closure on a pooled connection (to inspect what was stored).
@@ -343,21 +284,16 @@ where
         let user = self.with_conn(|conn| {
             razem::users::service::create(conn, &Default::default(), data).expect("create user")
         });
+        // Straight to `send`: the builders sign people in through here.
         let login = self
-            .post(
-                "/api/v1/auth/login",
-                &serde_json::json!({"email": email, "password": PASSWORD}),
-                None,
+            .send(
+                TestRequest::post()
+                    .uri("/api/v1/auth/login")
+                    .set_json(serde_json::json!({"email": email, "password": PASSWORD})),
             )
-            .await;
-        assert_eq!(login.status, StatusCode::OK, "login: {}", login.text);
-        (
-            user.user.id,
-            login.json["access_token"]
-                .as_str()
-                .expect("token")
-                .to_owned(),
-        )
+            .await
+            .assert_status(200);
+        (user.user.id, login.json_as::<SignedIn>().access_token)
     }
 
     /// The token of the test admin (the one `as_admin` uses), created on first use.
@@ -382,49 +318,42 @@ where
         };
         let associations: Vec<i64> = association_id.into_iter().collect();
         let (id, token) = self.user(&email, role, &associations).await;
-        let person = Person { id, token, email };
+        let person = Person { id, token };
         self.people.borrow_mut().insert(key, person.clone());
         person
     }
 
     /// Creates an organization through the API as `token` and returns its body.
     pub async fn organization(&self, token: &str, body: Value) -> Value {
-        let response = self.post("/api/v1/organizations", &body, Some(token)).await;
-        assert_eq!(
-            response.status,
-            StatusCode::CREATED,
-            "create organization: {}",
-            response.text
-        );
-        response.json
+        self.with_token(token)
+            .post("/api/v1/organizations")
+            .json(body)
+            .send()
+            .await
+            .assert_status(201)
+            .into_json()
     }
 
     /// Issues an API token for an organization through the API (as an admin) and returns its secret.
     pub async fn api_token(&self, admin: &str, organization_id: i64, scopes: &[&str]) -> String {
-        let created = self
-            .post(
-                "/api/v1/tokens",
-                &serde_json::json!({"name": "test token", "organization_id": organization_id, "scopes": scopes}),
-                Some(admin),
-            )
-            .await;
-        assert_eq!(
-            created.status,
-            StatusCode::CREATED,
-            "issue token: {}",
-            created.text
-        );
-        created.json["token"].as_str().expect("secret").to_owned()
+        self.with_token(admin)
+            .post("/api/v1/tokens")
+            .json(serde_json::json!({"name": "test token", "organization_id": organization_id, "scopes": scopes}))
+            .send()
+            .await
+            .assert_status(201)
+            .json_as::<IssuedToken>()
+            .token
     }
 
     /// The id of an organization by slug.
     pub async fn id_of(&self, slug: &str) -> i64 {
-        let response = self
-            .get(&format!("/api/v1/organizations/{slug}"), None)
-            .await;
-        response.json["id"]
-            .as_i64()
-            .unwrap_or_else(|| panic!("no organization {slug}: {}", response.text))
+        self.anonymous()
+            .get(format!("/api/v1/organizations/{slug}"))
+            .send()
+            .await
+            .assert_status(200)
+            .id()
     }
 
     /// Loads the demo data set.
@@ -454,7 +383,6 @@ fn with_token(request: TestRequest, token: Option<&str>) -> TestRequest {
 pub struct Person {
     pub id: i64,
     pub token: String,
-    pub email: String,
 }
 
 /// Who sends a request; people are created on the first request that needs them.
@@ -512,11 +440,7 @@ impl TestApp {
     /// Creates a person directly in the database and signs them in over HTTP.
     pub async fn person(&self, email: &str, role: Role, associations: &[i64]) -> Person {
         let (id, token) = self.user(email, role, associations).await;
-        Person {
-            id,
-            token,
-            email: email.to_owned(),
-        }
+        Person { id, token }
     }
 
     /// The audit actions of an object, oldest first.
@@ -647,24 +571,10 @@ impl RequestBuilder<'_> {
         self.header("If-Match", tag.header_value())
     }
 
-    /// `If-Match` when there is one (for tables of cases).
-    pub fn if_match_opt(self, tag: Option<impl IfMatch>) -> Self {
-        match tag {
-            Some(tag) => self.if_match(tag),
-            None => self,
-        }
-    }
-
     pub fn header(mut self, name: &str, value: impl AsRef<str>) -> Self {
         self.request = self
             .request
             .insert_header((name.to_owned(), value.as_ref().to_owned()));
-        self
-    }
-
-    /// Anything else `TestRequest` can do (peer address, cookies …).
-    pub fn map(mut self, adjust: impl FnOnce(TestRequest) -> TestRequest) -> Self {
-        self.request = adjust(self.request);
         self
     }
 
@@ -688,6 +598,16 @@ pub struct Versioned {
     pub version: i64,
 }
 
+#[derive(serde::Deserialize)]
+struct SignedIn {
+    access_token: String,
+}
+
+#[derive(serde::Deserialize)]
+struct IssuedToken {
+    token: String,
+}
+
 /// A page of a list.
 #[derive(Debug, Clone, serde::Deserialize)]
 pub struct Page<T> {
@@ -702,6 +622,10 @@ impl TestResponse {
 
     pub fn json(&self) -> &Value {
         &self.json
+    }
+
+    pub fn into_json(self) -> Value {
+        self.json
     }
 
     pub fn text(&self) -> &str {
@@ -777,8 +701,10 @@ impl TestResponse {
             .collect()
     }
 
-    pub fn next_cursor(&self) -> Option<&str> {
-        self.json["next_cursor"].as_str()
+    /// The cursor of a page's next page, if there is one.
+    #[track_caller]
+    pub fn next_cursor(&self) -> Option<String> {
+        self.json_as::<Page<Value>>().next_cursor
     }
 
     /// Asserts a 422 whose `errors` name this field with this code.
@@ -799,4 +725,27 @@ impl TestResponse {
 /// Percent-encodes a query parameter value.
 pub fn urlencode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// How many organizations are stored.
+pub fn organization_count(conn: &mut DbConnection) -> i64 {
+    use razem::db::schema::organizations;
+    organizations::table
+        .count()
+        .get_result(conn)
+        .expect("count organizations")
+}
+
+/// The `id` of a resource body already read (`created.id()`).
+pub trait Resource {
+    fn id(&self) -> i64;
+}
+
+impl Resource for Value {
+    #[track_caller]
+    fn id(&self) -> i64 {
+        self["id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("no id in {self}"))
+    }
 }

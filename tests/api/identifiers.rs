@@ -6,11 +6,7 @@ use diesel::prelude::*;
 use razem::db::schema::organizations;
 use serde_json::{Value, json};
 
-use crate::helpers::spawn_app;
-
-fn count(conn: &mut razem::db::DbConnection) -> i64 {
-    organizations::table.count().get_result(conn).unwrap()
-}
+use crate::helpers::{Resource, organization_count, spawn_app};
 
 /// Invalid values: 422, the field named with the rule's code, nothing stored.
 const INVALID: &[(&str, &str, &str, &str)] = &[
@@ -86,22 +82,22 @@ async fn every_invalid_identifier_is_422_naming_the_field() {
     let admin = app.admin().await;
     for (field, value, path, code) in INVALID {
         let response = app
-            .with_token(&admin)
+            .as_admin()
             .post("/api/v1/organizations")
             .json(body_with(field, value))
             .send()
             .await;
         response.assert_problem(422, "validation_failed");
-        let errors = response.json["errors"].as_array().unwrap();
+        let errors = response.json()["errors"].as_array().unwrap();
         assert!(
             errors
                 .iter()
                 .any(|e| e["field"] == *path && e["code"] == *code),
             "{field}={value}: {}",
-            response.text
+            response.text()
         );
     }
-    app.with_conn(|conn| assert_eq!(count(conn), 0, "nothing invalid was stored"));
+    app.with_conn(|conn| assert_eq!(organization_count(conn), 0, "nothing invalid was stored"));
 
     // The same rules hold on a change.
     let created = app
@@ -114,19 +110,19 @@ async fn every_invalid_identifier_is_422_naming_the_field() {
         ("krs", "12345", "invalid_krs"),
     ] {
         let response = app
-            .with_token(&admin)
+            .as_admin()
             .patch(&path)
             .json(json!({field: value}))
             .if_match(1)
             .send()
             .await;
         response.assert_problem(422, "validation_failed");
-        assert_eq!(response.json["errors"][0]["field"], field);
-        assert_eq!(response.json["errors"][0]["code"], code);
+        assert_eq!(response.json()["errors"][0]["field"], field);
+        assert_eq!(response.json()["errors"][0]["code"], code);
     }
     let unchanged = app.anonymous().get(&path).send().await;
-    assert_eq!(unchanged.json["version"], 1);
-    assert_eq!(unchanged.json["nip"], Value::Null);
+    assert_eq!(unchanged.version(), 1);
+    assert_eq!(unchanged.json()["nip"], Value::Null);
 }
 
 #[actix_web::test]
@@ -149,7 +145,7 @@ async fn valid_identifiers_are_stored_normalized() {
             )
             .await;
         assert_eq!(created[field], stored, "{field}={value}");
-        let id = created["id"].as_i64().unwrap();
+        let id = created.id();
         let column: Option<String> = app.with_conn(|conn| {
             let query = organizations::table.find(id);
             match field {
@@ -216,11 +212,11 @@ async fn terc_codes_imply_the_kind_and_voivodeship_of_a_local_government() {
         .send()
         .await;
     assert_eq!(
-        dolnoslaskie.json["items"][0]["address"]["voivodeship"],
+        dolnoslaskie.json()["items"][0]["address"]["voivodeship"],
         "dolnośląskie"
     );
 
-    let before = app.with_conn(count);
+    let before = app.with_conn(organization_count);
     let disagreeing = [
         (
             json!({"teryt": "2413072", "jst_kind": "gmina_miejska"}),
@@ -262,23 +258,27 @@ async fn terc_codes_imply_the_kind_and_voivodeship_of_a_local_government() {
         body["name"] = json!("Niezgodna");
         body["kind"] = json!("jst");
         let response = app
-            .with_token(&admin)
+            .as_admin()
             .post("/api/v1/organizations")
             .json(&body)
             .send()
             .await;
         response.assert_problem(422, "validation_failed");
-        assert_eq!(response.json["errors"][0]["field"], field, "{body}");
-        assert_eq!(response.json["errors"][0]["code"], code, "{body}");
+        assert_eq!(response.json()["errors"][0]["field"], field, "{body}");
+        assert_eq!(response.json()["errors"][0]["code"], code, "{body}");
     }
-    assert_eq!(app.with_conn(count), before, "nothing inconsistent stored");
+    assert_eq!(
+        app.with_conn(organization_count),
+        before,
+        "nothing inconsistent stored"
+    );
 
     let taken = app
-        .with_token(&admin)
+        .as_admin()
         .post("/api/v1/organizations")
         .json(json!({"name": "Druga", "kind": "jst", "teryt": "2413072"}))
         .send()
         .await;
     taken.assert_problem(409, "teryt_taken");
-    assert_eq!(taken.status, StatusCode::CONFLICT);
+    assert_eq!(taken.status(), StatusCode::CONFLICT);
 }

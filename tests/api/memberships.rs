@@ -7,7 +7,7 @@ use razem::db::schema::memberships;
 use razem::domain::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{Resource, TestApp, TestResponse, spawn_app};
 
 /// Organizations to play with, by name; every value is the created body.
 pub struct World {
@@ -39,7 +39,7 @@ pub async fn world(app: &TestApp, admin: &str) -> World {
 }
 
 pub fn id(value: &Value) -> i64 {
-    value["id"].as_i64().unwrap()
+    value.id()
 }
 
 pub fn members_path(association: &Value) -> String {
@@ -50,9 +50,9 @@ pub fn members_path(association: &Value) -> String {
 }
 
 fn names(response: &crate::helpers::TestResponse) -> Vec<String> {
-    response.json["items"]
+    response.json()["items"]
         .as_array()
-        .unwrap_or_else(|| panic!("a page: {}", response.text))
+        .unwrap_or_else(|| panic!("a page: {}", response.text()))
         .iter()
         .map(|item| item["member"]["name"].as_str().unwrap().to_owned())
         .collect()
@@ -66,40 +66,63 @@ fn stored_count(app_conn: &mut razem::db::DbConnection, association_id: i64) -> 
         .unwrap()
 }
 
-#[actix_web::test]
-async fn members_are_added_listed_on_a_date_and_counted() {
-    let app = spawn_app().await;
-    let admin = app.admin().await;
-    let w = world(&app, &admin).await;
+/// The alliance's path and A's membership, created by the admin.
+async fn first_member(app: &TestApp, w: &World) -> (String, TestResponse) {
     let path = members_path(&w.alliance);
-
     let created = app
-        .with_token(&admin)
+        .as_admin()
         .post(&path)
         .json(
             json!({"member_id": id(&w.a), "joined_on": "2014-01-01", "basis": "Uchwała nr 1/2014"}),
         )
         .send()
-        .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+        .await
+        .assert_status(201);
+    (path, created)
+}
+
+/// The alliance's path with three members: A (since 2014), B (2015–2016) and the
+/// national association (since 2020).
+async fn three_members(app: &TestApp, w: &World) -> String {
+    let (path, _) = first_member(app, w).await;
+    for body in [
+        json!({"member_id": id(&w.b), "joined_on": "2015-01-01", "left_on": "2016-12-31"}),
+        json!({"member_id": id(&w.national), "joined_on": "2020-01-01"}),
+    ] {
+        app.as_admin()
+            .post(&path)
+            .json(&body)
+            .send()
+            .await
+            .assert_status(201);
+    }
+
+    path
+}
+
+#[actix_web::test]
+async fn a_member_is_added_stored_audited_and_read() {
+    let app = spawn_app().await;
+    let w = world(&app, &app.admin().await).await;
+    let (path, created) = first_member(&app, &w).await;
     assert_eq!(
         created.header("location"),
         Some(
             format!(
                 "/api/v1/associations/{}/members/{}",
                 id(&w.alliance),
-                created.json["id"]
+                created.json()["id"]
             )
             .as_str()
         )
     );
     assert_eq!(created.etag(), "\"1\"");
-    assert_eq!(created.json["member_id"], id(&w.a));
-    assert_eq!(created.json["member"]["name"], "Alfa Związek Gmin");
-    assert_eq!(created.json["member"]["kind"], "association");
-    assert_eq!(created.json["left_on"], Value::Null);
-    assert_eq!(created.json["basis"], "Uchwała nr 1/2014");
-    let membership_id = created.json["id"].as_i64().unwrap();
+    assert_eq!(created.json()["member_id"], id(&w.a));
+    assert_eq!(created.json()["member"]["name"], "Alfa Związek Gmin");
+    assert_eq!(created.json()["member"]["kind"], "association");
+    assert_eq!(created.json()["left_on"], Value::Null);
+    assert_eq!(created.json()["basis"], "Uchwała nr 1/2014");
+    let membership_id = created.id();
     let stored: (i64, i64, String) = app.with_conn(|conn| {
         memberships::table
             .find(membership_id)
@@ -120,19 +143,17 @@ async fn members_are_added_listed_on_a_date_and_counted() {
         .anonymous()
         .get(format!("{path}/{membership_id}"))
         .send()
-        .await;
-    assert_eq!(one.status, StatusCode::OK);
+        .await
+        .assert_status(200);
     assert_eq!(one.etag(), "\"1\"");
-    assert_eq!(one.json["member"]["slug"], w.a["slug"]);
+    assert_eq!(one.json()["member"]["slug"], w.a["slug"]);
+}
 
-    for body in [
-        json!({"member_id": id(&w.b), "joined_on": "2015-01-01", "left_on": "2016-12-31"}),
-        json!({"member_id": id(&w.national), "joined_on": "2020-01-01"}),
-    ] {
-        let response = app.with_token(&admin).post(&path).json(&body).send().await;
-        assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
-    }
-
+#[actix_web::test]
+async fn members_are_listed_on_a_date_sorted_and_paged() {
+    let app = spawn_app().await;
+    let w = world(&app, &app.admin().await).await;
+    let path = three_members(&app, &w).await;
     let all = app.anonymous().get(&path).send().await;
     assert_eq!(
         names(&all),
@@ -166,13 +187,12 @@ async fn members_are_added_listed_on_a_date_and_counted() {
         ("current=false", &["Beta Stowarzyszenie Samorządów"]),
     ];
     for (query, expected) in cases {
-        let response = app.anonymous().get(format!("{path}?{query}")).send().await;
-        assert_eq!(
-            response.status,
-            StatusCode::OK,
-            "{query}: {}",
-            response.text
-        );
+        let response = app
+            .anonymous()
+            .get(format!("{path}?{query}"))
+            .send()
+            .await
+            .assert_status(200);
         assert_eq!(names(&response), expected, "{query}");
     }
     let by_joining = app
@@ -200,10 +220,9 @@ async fn members_are_added_listed_on_a_date_and_counted() {
         let mut seen = Vec::new();
         let mut url = format!("{path}?limit=1&sort={sort}");
         loop {
-            let page = app.anonymous().get(&url).send().await;
-            assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+            let page = app.anonymous().get(&url).send().await.assert_status(200);
             seen.extend(names(&page));
-            match page.json["next_cursor"].as_str() {
+            match page.json()["next_cursor"].as_str() {
                 Some(cursor) => url = format!("{path}?limit=1&sort={sort}&cursor={cursor}"),
                 None => break,
             }
@@ -234,22 +253,28 @@ async fn members_are_added_listed_on_a_date_and_counted() {
         .send()
         .await
         .assert_problem(404, "not_found");
+}
 
+#[actix_web::test]
+async fn member_count_counts_todays_members_of_every_association_on_a_page() {
+    let app = spawn_app().await;
+    let w = world(&app, &app.admin().await).await;
+    three_members(&app, &w).await;
     // member_count: members today, computed for every association on a page.
     let alliance = app
         .anonymous()
         .get(format!("/api/v1/associations/{}", id(&w.alliance)))
         .send()
         .await;
-    assert_eq!(alliance.json["member_count"], 2);
-    assert_eq!(alliance.json["current_presidency"], Value::Null);
-    assert_eq!(alliance.json["name"], "Porozumienie Testowe");
+    assert_eq!(alliance.json()["member_count"], 2);
+    assert_eq!(alliance.json()["current_presidency"], Value::Null);
+    assert_eq!(alliance.json()["name"], "Porozumienie Testowe");
     let list = app
         .anonymous()
         .get("/api/v1/associations?limit=100")
         .send()
         .await;
-    let counts: Vec<(String, i64)> = list.json["items"]
+    let counts: Vec<(String, i64)> = list.json()["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -285,35 +310,36 @@ async fn alliances_take_associations_and_associations_take_local_governments() {
     ];
     for (association, member, code) in rejected {
         let response = app
-            .with_token(&admin)
+            .as_admin()
             .post(members_path(association))
             .json(json!({"member_id": id(member), "joined_on": "2014-01-01"}))
             .send()
             .await;
         response.assert_problem(422, "validation_failed");
-        assert_eq!(response.json["errors"][0]["field"], "member_id");
+        assert_eq!(response.json()["errors"][0]["field"], "member_id");
         assert_eq!(
-            response.json["errors"][0]["code"], code,
+            response.json()["errors"][0]["code"],
+            code,
             "{}",
-            response.text
+            response.text()
         );
     }
     let unknown = app
-        .with_token(&admin)
+        .as_admin()
         .post(members_path(&w.a))
         .json(json!({"member_id": 999999, "joined_on": "2014-01-01"}))
         .send()
         .await;
     unknown.assert_problem(422, "validation_failed");
-    assert_eq!(unknown.json["errors"][0]["code"], "not_found");
+    assert_eq!(unknown.json()["errors"][0]["code"], "not_found");
     let missing = app
-        .with_token(&admin)
+        .as_admin()
         .post(members_path(&w.a))
         .json(json!({"member_id": id(&w.gmina)}))
         .send()
         .await;
     missing.assert_problem(422, "validation_failed");
-    assert_eq!(missing.json["errors"][0]["field"], "joined_on");
+    assert_eq!(missing.json()["errors"][0]["field"], "joined_on");
     app.with_conn(|conn| {
         let total: i64 = memberships::table.count().get_result(conn).unwrap();
         assert_eq!(total, 0, "nothing was stored");
@@ -327,13 +353,12 @@ async fn alliances_take_associations_and_associations_take_local_governments() {
         (&w.national, &w.gmina),
     ];
     for (association, member) in accepted {
-        let response = app
-            .with_token(&admin)
+        app.as_admin()
             .post(members_path(association))
             .json(json!({"member_id": id(member), "joined_on": "2014-01-01"}))
             .send()
-            .await;
-        assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
+            .await
+            .assert_status(201);
     }
     let a = app
         .anonymous()
@@ -343,29 +368,28 @@ async fn alliances_take_associations_and_associations_take_local_governments() {
         ))
         .send()
         .await;
-    assert_eq!(a.json["member_count"], 2);
+    assert_eq!(a.json()["member_count"], 2);
     // A member organization cannot be deleted while it is a member.
     let gmina = app
-        .with_token(&admin)
+        .as_admin()
         .delete(format!("/api/v1/organizations/{}", id(&w.gmina)))
         .if_match(1)
         .send()
         .await;
     gmina.assert_problem(409, "still_referenced");
     // So is a member association; deleting an association takes its own memberships along.
-    app.with_token(&admin)
+    app.as_admin()
         .delete(format!("/api/v1/associations/{}", id(&w.national)))
         .if_match(1)
         .send()
         .await
         .assert_problem(409, "still_referenced");
-    let deleted = app
-        .with_token(&admin)
+    app.as_admin()
         .delete(format!("/api/v1/associations/{}", id(&w.alliance)))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
+        .await
+        .assert_status(204);
     app.with_conn(|conn| assert_eq!(stored_count(conn, id(&w.alliance)), 0));
 }
 
@@ -376,15 +400,15 @@ async fn memberships_of_one_organization_never_overlap_and_dates_are_in_order() 
     let w = world(&app, &admin).await;
     let path = members_path(&w.alliance);
     let add = |body: Value| {
-        let (path, admin) = (path.clone(), admin.clone());
+        let path = path.clone();
         let app = &app;
-        async move { app.with_token(&admin).post(&path).json(&body).send().await }
+        async move { app.as_admin().post(&path).json(&body).send().await }
     };
     let first =
         add(json!({"member_id": id(&w.a), "joined_on": "2014-01-01", "left_on": "2015-12-31"}))
             .await;
-    assert_eq!(first.status, StatusCode::CREATED);
-    let first_id = first.json["id"].as_i64().unwrap();
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first_id = first.id();
 
     // Both ends are days of membership: joining on the day of leaving overlaps.
     add(json!({"member_id": id(&w.a), "joined_on": "2015-12-31"}))
@@ -398,51 +422,51 @@ async fn memberships_of_one_organization_never_overlap_and_dates_are_in_order() 
         .assert_problem(409, "membership_overlap");
     let again = add(json!({"member_id": id(&w.a), "joined_on": "2016-01-01"})).await;
     assert_eq!(
-        again.status,
+        again.status(),
         StatusCode::CREATED,
         "back to back is fine: {}",
-        again.text
+        again.text()
     );
     add(json!({"member_id": id(&w.a), "joined_on": "2020-01-01", "left_on": "2020-12-31"}))
         .await
         .assert_problem(409, "membership_overlap");
     let other_member = add(json!({"member_id": id(&w.b), "joined_on": "2014-01-01"})).await;
-    assert_eq!(other_member.status, StatusCode::CREATED);
+    assert_eq!(other_member.status(), StatusCode::CREATED);
 
     let backwards = add(
         json!({"member_id": id(&w.national), "joined_on": "2014-01-01", "left_on": "2013-12-31"}),
     )
     .await;
     backwards.assert_problem(422, "validation_failed");
-    assert_eq!(backwards.json["errors"][0]["field"], "left_on");
-    assert_eq!(backwards.json["errors"][0]["code"], "invalid_date_range");
+    assert_eq!(backwards.json()["errors"][0]["field"], "left_on");
+    assert_eq!(backwards.json()["errors"][0]["code"], "invalid_date_range");
     let one_day = add(
         json!({"member_id": id(&w.national), "joined_on": "2014-01-01", "left_on": "2014-01-01"}),
     )
     .await;
-    assert_eq!(one_day.status, StatusCode::CREATED);
+    assert_eq!(one_day.status(), StatusCode::CREATED);
     let unknown_field =
         add(json!({"member_id": id(&w.national), "joined_on": "2015-01-01", "role": "x"})).await;
     unknown_field.assert_problem(422, "validation_failed");
-    assert_eq!(unknown_field.json["errors"][0]["code"], "unknown_field");
+    assert_eq!(unknown_field.json()["errors"][0]["code"], "unknown_field");
     app.with_conn(|conn| assert_eq!(stored_count(conn, id(&w.alliance)), 4));
 
     // Changes follow the same rules, under If-Match.
     let first_path = format!("{path}/{first_id}");
-    app.with_token(&admin)
+    app.as_admin()
         .patch(&first_path)
         .json(json!({"left_on": "2016-06-30"}))
         .send()
         .await
         .assert_problem(428, "precondition_required");
-    app.with_token(&admin)
+    app.as_admin()
         .patch(&first_path)
         .json(json!({"left_on": "2016-06-30"}))
         .if_match(7)
         .send()
         .await
         .assert_problem(412, "precondition_failed");
-    app.with_token(&admin)
+    app.as_admin()
         .patch(&first_path)
         .json(json!({"left_on": "2016-06-30"}))
         .if_match(1)
@@ -450,15 +474,15 @@ async fn memberships_of_one_organization_never_overlap_and_dates_are_in_order() 
         .await
         .assert_problem(409, "membership_overlap");
     let backwards = app
-        .with_token(&admin)
+        .as_admin()
         .patch(&first_path)
         .json(json!({"left_on": "2013-06-30"}))
         .if_match(1)
         .send()
         .await;
     backwards.assert_problem(422, "validation_failed");
-    assert_eq!(backwards.json["errors"][0]["field"], "left_on");
-    app.with_token(&admin)
+    assert_eq!(backwards.json()["errors"][0]["field"], "left_on");
+    app.as_admin()
         .patch(&first_path)
         .json(json!({"member_id": id(&w.b)}))
         .if_match(1)
@@ -480,31 +504,30 @@ async fn memberships_of_one_organization_never_overlap_and_dates_are_in_order() 
     );
 
     let changed = app
-        .with_token(&admin)
+        .as_admin()
         .patch(&first_path)
         .json(json!({"left_on": "2015-06-30", "basis": "Uchwała nr 7/2015"}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(changed.status, StatusCode::OK, "{}", changed.text);
-    assert_eq!(changed.json["left_on"], "2015-06-30");
-    assert_eq!(changed.json["version"], 2);
+        .await
+        .assert_status(200);
+    assert_eq!(changed.json()["left_on"], "2015-06-30");
+    assert_eq!(changed.version(), 2);
     assert_eq!(changed.etag(), "\"2\"");
     assert_eq!(app.audit_count("membership", first_id), 2);
 
-    app.with_token(&admin)
+    app.as_admin()
         .delete(&first_path)
         .if_match(1)
         .send()
         .await
         .assert_problem(412, "precondition_failed");
-    let deleted = app
-        .with_token(&admin)
+    app.as_admin()
         .delete(&first_path)
         .if_match(2)
         .send()
-        .await;
-    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+        .await
+        .assert_status(204);
     app.anonymous()
         .get(&first_path)
         .send()
@@ -519,35 +542,38 @@ async fn an_editor_of_one_association_cannot_touch_anothers_members() {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let w = world(&app, &admin).await;
-    let (_, editor) = app
-        .user("biuro@alfa.example.org", Role::Editor, &[id(&w.a)])
-        .await;
-    let (_, viewer) = app.user("czytelnik@example.org", Role::Viewer, &[]).await;
+    let editor = app
+        .person("biuro@alfa.example.org", Role::Editor, &[id(&w.a)])
+        .await
+        .token;
+    let viewer = app
+        .person("czytelnik@example.org", Role::Viewer, &[])
+        .await
+        .token;
 
     let own = app
         .with_token(&editor)
         .post(members_path(&w.a))
         .json(json!({"member_id": id(&w.gmina), "joined_on": "2014-01-01"}))
         .send()
-        .await;
-    assert_eq!(own.status, StatusCode::CREATED, "{}", own.text);
-    let own_path = format!("{}/{}", members_path(&w.a), own.json["id"]);
-    let own_change = app
-        .with_token(&editor)
+        .await
+        .assert_status(201);
+    let own_path = format!("{}/{}", members_path(&w.a), own.json()["id"]);
+    app.with_token(&editor)
         .patch(&own_path)
         .json(json!({"basis": "Uchwała Zgromadzenia"}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(own_change.status, StatusCode::OK);
+        .await
+        .assert_status(200);
 
     let theirs = app
-        .with_token(&admin)
+        .as_admin()
         .post(members_path(&w.b))
         .json(json!({"member_id": id(&w.gmina), "joined_on": "2014-01-01"}))
         .send()
         .await;
-    let theirs_id = theirs.json["id"].as_i64().unwrap();
+    let theirs_id = theirs.id();
     let theirs_path = format!("{}/{theirs_id}", members_path(&w.b));
     let snapshot = || {
         app.with_conn(|conn| {

@@ -1,17 +1,15 @@
-use actix_web::http::StatusCode;
 use diesel::prelude::*;
 use razem::db::schema::organizations;
 use razem::domain::Role;
 use serde_json::json;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{Resource, spawn_app, urlencode};
 
 #[actix_web::test]
 async fn create_read_update_delete_round_trip_with_polish_text() {
     let app = spawn_app().await;
-    let admin = app.admin().await;
     let created = app
-        .with_token(&admin)
+        .as_admin()
         .post("/api/v1/organizations")
         .json(json!({
             "name": "Gmina Świerklaniec", "kind": "jst", "teryt": "2413052",
@@ -20,29 +18,32 @@ async fn create_read_update_delete_round_trip_with_polish_text() {
             "nip": "645-253-34-88"
         }))
         .send()
-        .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
-    let id = created.json["id"].as_i64().unwrap();
+        .await
+        .assert_status(201);
+    let id = created.id();
     assert_eq!(
         created.header("location"),
         Some(format!("/api/v1/organizations/{id}").as_str())
     );
     assert_eq!(created.etag(), "\"1\"");
-    assert_eq!(created.json["slug"], "gmina-swierklaniec");
-    assert_eq!(created.json["name"], "Gmina Świerklaniec");
+    assert_eq!(created.json()["slug"], "gmina-swierklaniec");
+    assert_eq!(created.json()["name"], "Gmina Świerklaniec");
     assert_eq!(
-        created.json["jst_kind"], "gmina_wiejska",
+        created.json()["jst_kind"],
+        "gmina_wiejska",
         "derived from the TERC type digit"
     );
     assert_eq!(
-        created.json["address"]["voivodeship"], "śląskie",
+        created.json()["address"]["voivodeship"],
+        "śląskie",
         "derived from the TERC voivodeship"
     );
     assert_eq!(
-        created.json["nip"], "6452533488",
+        created.json()["nip"],
+        "6452533488",
         "stored without separators"
     );
-    assert_eq!(created.json["version"], 1);
+    assert_eq!(created.version(), 1);
 
     let stored: (String, Option<String>, String) = app.with_conn(|conn| {
         organizations::table
@@ -63,50 +64,50 @@ async fn create_read_update_delete_round_trip_with_polish_text() {
         .anonymous()
         .get("/api/v1/organizations/gmina-swierklaniec")
         .send()
-        .await;
-    assert_eq!(by_slug.status, StatusCode::OK);
-    assert_eq!(by_slug.json, created.json);
+        .await
+        .assert_status(200);
+    assert_eq!(by_slug.json(), created.json());
     let by_id = app
         .anonymous()
         .get(format!("/api/v1/organizations/{id}"))
         .send()
         .await;
-    assert_eq!(by_id.json, created.json);
+    assert_eq!(by_id.json(), created.json());
     assert_eq!(by_id.etag(), "\"1\"");
 
     let patched = app
-        .with_token(&admin)
+        .as_admin()
         .patch(format!("/api/v1/organizations/{id}"))
         .json(
             json!({"address": {"street": null}, "population": 12500, "short_name": "Świerklaniec"}),
         )
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
+        .await
+        .assert_status(200);
     assert_eq!(patched.etag(), "\"2\"");
-    assert_eq!(patched.json["address"]["street"], json!(null));
+    assert_eq!(patched.json()["address"]["street"], json!(null));
     assert_eq!(
-        patched.json["address"]["city"], "Świerklaniec",
+        patched.json()["address"]["city"],
+        "Świerklaniec",
         "absent fields stay"
     );
-    assert_eq!(patched.json["population"], 12500);
+    assert_eq!(patched.json()["population"], 12500);
     assert_eq!(app.audit_count("organization", id), 2);
 
     let stale = app
-        .with_token(&admin)
+        .as_admin()
         .delete(format!("/api/v1/organizations/{id}"))
         .if_match(1)
         .send()
         .await;
     stale.assert_problem(412, "precondition_failed");
-    let deleted = app
-        .with_token(&admin)
+    app.as_admin()
         .delete(format!("/api/v1/organizations/{id}"))
         .if_match(2)
         .send()
-        .await;
-    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+        .await
+        .assert_status(204);
     let count: i64 = app.with_conn(|conn| {
         organizations::table
             .filter(organizations::id.eq(id))
@@ -132,41 +133,41 @@ async fn if_match_is_required_and_checked() {
         .await;
     let path = format!("/api/v1/organizations/{}", org["id"]);
 
-    app.with_token(&admin)
+    app.as_admin()
         .patch(&path)
         .json(json!({"name": "X"}))
         .send()
         .await
         .assert_problem(428, "precondition_required");
-    app.with_token(&admin)
+    app.as_admin()
         .patch(&path)
         .json(json!({"name": "X"}))
         .if_match(7)
         .send()
         .await
         .assert_problem(412, "precondition_failed");
-    app.with_token(&admin)
+    app.as_admin()
         .patch(&path)
         .json(json!({"name": "X"}))
         .if_match("W/\"1\"")
         .send()
         .await
         .assert_problem(412, "precondition_failed");
-    app.with_token(&admin)
+    app.as_admin()
         .patch(&path)
         .json(json!({"name": "X"}))
         .if_match("garbage")
         .send()
         .await
         .assert_problem(400, "invalid_if_match");
-    app.with_token(&admin)
+    app.as_admin()
         .patch(&path)
         .json(json!({"name": "X"}))
         .if_match("\"v1\"")
         .send()
         .await
         .assert_problem(412, "precondition_failed");
-    app.with_token(&admin)
+    app.as_admin()
         .delete(&path)
         .send()
         .await
@@ -174,7 +175,7 @@ async fn if_match_is_required_and_checked() {
 
     let stored: String = app.with_conn(|conn| {
         organizations::table
-            .find(org["id"].as_i64().unwrap())
+            .find(org.id())
             .select(organizations::name)
             .first(conn)
             .unwrap()
@@ -185,16 +186,15 @@ async fn if_match_is_required_and_checked() {
     );
 
     // Two writers from the same version: the second loses with 412, nothing is lost silently.
-    let first = app
-        .with_token(&admin)
+    app.as_admin()
         .patch(&path)
         .json(json!({"name": "Pierwsza"}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(first.status, StatusCode::OK);
+        .await
+        .assert_status(200);
     let second = app
-        .with_token(&admin)
+        .as_admin()
         .patch(&path)
         .json(json!({"name": "Druga"}))
         .if_match(1)
@@ -202,7 +202,7 @@ async fn if_match_is_required_and_checked() {
         .await;
     second.assert_problem(412, "precondition_failed");
     assert_eq!(
-        app.anonymous().get(&path).send().await.json["name"],
+        app.anonymous().get(&path).send().await.json()["name"],
         "Pierwsza"
     );
 }
@@ -210,7 +210,6 @@ async fn if_match_is_required_and_checked() {
 #[actix_web::test]
 async fn invalid_identifiers_are_422_naming_the_field() {
     let app = spawn_app().await;
-    let admin = app.admin().await;
     let cases = [
         (
             json!({"name": "A", "kind": "ngo", "nip": "1234567890"}),
@@ -298,19 +297,19 @@ async fn invalid_identifiers_are_422_naming_the_field() {
     ];
     for (body, field, code) in cases {
         let response = app
-            .with_token(&admin)
+            .as_admin()
             .post("/api/v1/organizations")
             .json(&body)
             .send()
             .await;
         response.assert_problem(422, "validation_failed");
-        let error = response.json["errors"]
+        let error = response.json()["errors"]
             .as_array()
             .unwrap()
             .iter()
             .find(|e| e["field"] == field)
-            .unwrap_or_else(|| panic!("no error on {field} for {body}: {}", response.text));
-        assert_eq!(error["code"], code, "for {body}: {}", response.text);
+            .unwrap_or_else(|| panic!("no error on {field} for {body}: {}", response.text()));
+        assert_eq!(error["code"], code, "for {body}: {}", response.text());
     }
     let count: i64 = app.with_conn(|conn| organizations::table.count().get_result(conn).unwrap());
     assert_eq!(count, 0, "nothing invalid was stored");
@@ -329,7 +328,7 @@ async fn slugs_are_unique_and_generated_from_names() {
     assert_eq!(first["slug"], "zwiazek-gmin");
     assert_eq!(second["slug"], "zwiazek-gmin-2");
     let taken = app
-        .with_token(&admin)
+        .as_admin()
         .post("/api/v1/organizations")
         .json(json!({"name": "Inna", "kind": "ngo", "slug": "zwiazek-gmin"}))
         .send()
@@ -341,7 +340,7 @@ async fn slugs_are_unique_and_generated_from_names() {
     )
     .await;
     let same_teryt = app
-        .with_token(&admin)
+        .as_admin()
         .post("/api/v1/organizations")
         .json(json!({"name": "Gmina B", "kind": "jst", "teryt": "2413052"}))
         .send()
@@ -358,9 +357,9 @@ async fn search_ignores_case_and_diacritics_on_every_backend() {
             .anonymous()
             .get(format!("/api/v1/organizations?q={}", urlencode(q)))
             .send()
-            .await;
-        assert_eq!(response.status, StatusCode::OK, "{}", response.text);
-        let names: Vec<&str> = response.json["items"]
+            .await
+            .assert_status(200);
+        let names: Vec<&str> = response.json()["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -377,7 +376,7 @@ async fn search_ignores_case_and_diacritics_on_every_backend() {
         .send()
         .await;
     assert_eq!(
-        literal.json["items"].as_array().unwrap().len(),
+        literal.json()["items"].as_array().unwrap().len(),
         0,
         "% matches itself, not everything"
     );
@@ -386,11 +385,7 @@ async fn search_ignores_case_and_diacritics_on_every_backend() {
         .get("/api/v1/organizations?q=opos")
         .send()
         .await;
-    assert_eq!(by_short_name.json["items"][0]["slug"], "opos");
-}
-
-fn urlencode(text: &str) -> String {
-    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+    assert_eq!(by_short_name.json()["items"][0]["slug"], "opos");
 }
 
 #[actix_web::test]
@@ -409,7 +404,7 @@ async fn filters_by_kind_voivodeship_teryt_and_updated_since() {
         .get("/api/v1/organizations?kind=alliance")
         .send()
         .await;
-    assert_eq!(alliances.json["items"].as_array().unwrap().len(), 1);
+    assert_eq!(alliances.json()["items"].as_array().unwrap().len(), 1);
     let slaskie = app
         .anonymous()
         .get(format!(
@@ -418,7 +413,7 @@ async fn filters_by_kind_voivodeship_teryt_and_updated_since() {
         ))
         .send()
         .await;
-    let slugs: Vec<&str> = slaskie.json["items"]
+    let slugs: Vec<&str> = slaskie.json()["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -433,20 +428,20 @@ async fn filters_by_kind_voivodeship_teryt_and_updated_since() {
         .get("/api/v1/organizations?teryt=2413052")
         .send()
         .await;
-    assert_eq!(by_teryt.json["items"][0]["slug"], "gmina-swierklaniec");
+    assert_eq!(by_teryt.json()["items"][0]["slug"], "gmina-swierklaniec");
 
     let future = app
         .anonymous()
         .get("/api/v1/organizations?updated_since=2999-01-01T00:00:00Z")
         .send()
         .await;
-    assert_eq!(future.json["items"].as_array().unwrap().len(), 0);
+    assert_eq!(future.json()["items"].as_array().unwrap().len(), 0);
     let past = app
         .anonymous()
         .get("/api/v1/organizations?updated_since=2000-01-01T00:00:00Z&limit=100")
         .send()
         .await;
-    assert_eq!(past.json["items"].as_array().unwrap().len(), 23);
+    assert_eq!(past.json()["items"].as_array().unwrap().len(), 23);
 
     app.anonymous()
         .get("/api/v1/organizations?kind=martian")
@@ -474,7 +469,7 @@ async fn filters_by_kind_voivodeship_teryt_and_updated_since() {
         .send()
         .await;
     unknown.assert_problem(400, "invalid_query");
-    assert_eq!(unknown.json["errors"][0]["field"], "colour");
+    assert_eq!(unknown.json()["errors"][0]["field"], "colour");
 }
 
 #[actix_web::test]
@@ -486,13 +481,12 @@ async fn keyset_pagination_walks_every_row_once_in_each_sort() {
         let mut next = format!("/api/v1/organizations?limit=4&sort={sort}");
         let mut pages = 0;
         loop {
-            let response = app.anonymous().get(&next).send().await;
-            assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+            let response = app.anonymous().get(&next).send().await.assert_status(200);
             pages += 1;
-            for item in response.json["items"].as_array().unwrap() {
-                seen.push(item["id"].as_i64().unwrap());
+            for item in response.json()["items"].as_array().unwrap() {
+                seen.push(item.id());
             }
-            match response.json["next_cursor"].as_str() {
+            match response.json()["next_cursor"].as_str() {
                 Some(cursor) => {
                     let link = response
                         .header("link")
@@ -524,7 +518,7 @@ async fn keyset_pagination_walks_every_row_once_in_each_sort() {
         .get("/api/v1/organizations?limit=100")
         .send()
         .await;
-    let names: Vec<String> = by_name.json["items"]
+    let names: Vec<String> = by_name.json()["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -539,7 +533,7 @@ async fn keyset_pagination_walks_every_row_once_in_each_sort() {
         .get("/api/v1/organizations?limit=2")
         .send()
         .await;
-    let cursor = first.json["next_cursor"].as_str().unwrap();
+    let cursor = first.json()["next_cursor"].as_str().unwrap();
     app.anonymous()
         .get(format!("/api/v1/organizations?sort=-name&cursor={cursor}"))
         .send()
@@ -567,7 +561,7 @@ async fn keyset_pagination_walks_every_row_once_in_each_sort() {
         .assert_problem(400, "invalid_query");
     let default_page = app.anonymous().get("/api/v1/organizations").send().await;
     assert_eq!(
-        default_page.json["items"].as_array().unwrap().len(),
+        default_page.json()["items"].as_array().unwrap().len(),
         20,
         "the default page size"
     );
@@ -582,13 +576,15 @@ async fn only_admins_create_associations_and_delete_organizations() {
         .get("/api/v1/associations/opos")
         .send()
         .await
-        .json["id"]
-        .as_i64()
-        .unwrap();
-    let (_, editor) = app
-        .user("editor@example.org", Role::Editor, &[opos_id])
-        .await;
-    let (_, viewer) = app.user("viewer@example.org", Role::Viewer, &[]).await;
+        .id();
+    let editor = app
+        .person("editor@example.org", Role::Editor, &[opos_id])
+        .await
+        .token;
+    let viewer = app
+        .person("viewer@example.org", Role::Viewer, &[])
+        .await
+        .token;
 
     let anonymous = app
         .anonymous()
@@ -616,16 +612,11 @@ async fn only_admins_create_associations_and_delete_organizations() {
         .post("/api/v1/organizations")
         .json(json!({"name": "Fundacja", "kind": "ngo"}))
         .send()
-        .await;
-    assert_eq!(
-        ngo.status,
-        StatusCode::CREATED,
-        "editors add partners: {}",
-        ngo.text
-    );
+        .await
+        .assert_status(201);
     let delete = app
         .with_token(&editor)
-        .delete(format!("/api/v1/organizations/{}", ngo.json["id"]))
+        .delete(format!("/api/v1/organizations/{}", ngo.json()["id"]))
         .if_match(1)
         .send()
         .await;

@@ -4,7 +4,6 @@
 use std::collections::HashSet;
 
 use actix_web::http::StatusCode;
-use actix_web::test::TestRequest;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use razem::db::schema::{
@@ -14,7 +13,7 @@ use razem::db::schema::{
 use razem::domain::{PositionStatus, Role};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestResponse, spawn_app};
+use crate::helpers::{Resource, TestApp, TestResponse, spawn_app, urlencode};
 
 /// The people and organizations most tests need, on top of the demo data set.
 struct World {
@@ -32,31 +31,26 @@ struct World {
     viewer: String,
 }
 
-async fn organization_id(app: &TestApp, slug: &str) -> i64 {
-    let response = app
-        .anonymous()
-        .get(format!("/api/v1/organizations/{slug}"))
-        .send()
-        .await;
-    assert_eq!(response.status, StatusCode::OK, "{slug}: {}", response.text);
-    response.json["id"].as_i64().unwrap()
-}
-
 async fn world(app: &TestApp) -> World {
     app.seed_demo();
-    let opos = organization_id(app, "opos").await;
-    let slaski = organization_id(app, "slaski-zwiazek-gmin-i-powiatow").await;
-    let wielkopolska = organization_id(app, "stowarzyszenie-gmin-i-powiatow-wielkopolski").await;
-    let ministry = organization_id(app, "ministerstwo-infrastruktury").await;
-    let kwrist = organization_id(app, "komisja-wspolna-rzadu-i-samorzadu-terytorialnego").await;
+    let opos = app.id_of("opos").await;
+    let slaski = app.id_of("slaski-zwiazek-gmin-i-powiatow").await;
+    let wielkopolska = app
+        .id_of("stowarzyszenie-gmin-i-powiatow-wielkopolski")
+        .await;
+    let ministry = app.id_of("ministerstwo-infrastruktury").await;
+    let kwrist = app
+        .id_of("komisja-wspolna-rzadu-i-samorzadu-terytorialnego")
+        .await;
     let admin = app.admin().await;
     let (editor_a_id, editor_a) = app
         .user("redakcja@opos.example.org", Role::Editor, &[opos])
         .await;
-    let (_, editor_b) = app
-        .user("redakcja@silesia.example.org", Role::Editor, &[slaski])
-        .await;
-    let (_, viewer) = app.user("czytelnik@example.org", Role::Viewer, &[]).await;
+    let editor_b = app
+        .person("redakcja@silesia.example.org", Role::Editor, &[slaski])
+        .await
+        .token;
+    let viewer = app.as_viewer().person().await.token;
     World {
         opos,
         slaski,
@@ -89,14 +83,9 @@ async fn create(app: &TestApp, token: &str, body: Value) -> Value {
         .post("/api/v1/positions")
         .json(&body)
         .send()
-        .await;
-    assert_eq!(
-        response.status,
-        StatusCode::CREATED,
-        "create position: {}",
-        response.text
-    );
-    response.json
+        .await
+        .assert_status(201);
+    response.into_json()
 }
 
 /// Moves a position (with its current ETag) and returns the response.
@@ -105,8 +94,8 @@ async fn move_to(app: &TestApp, token: &str, id: i64, to: &str, on: Option<&str>
         .with_token(token)
         .get(format!("/api/v1/positions/{id}"))
         .send()
-        .await;
-    assert_eq!(current.status, StatusCode::OK, "{}", current.text);
+        .await
+        .assert_status(200);
     let mut body = json!({"to": to});
     if let Some(on) = on {
         body["on"] = json!(on);
@@ -125,12 +114,12 @@ async fn walk(app: &TestApp, token: &str, id: i64, moves: &[(&str, &str)]) -> Va
     for (to, on) in moves {
         let response = move_to(app, token, id, to, Some(on)).await;
         assert_eq!(
-            response.status,
+            response.status(),
             StatusCode::OK,
             "move to {to}: {}",
-            response.text
+            response.text()
         );
-        last = response.json;
+        last = response.into_json();
     }
     last
 }
@@ -158,35 +147,11 @@ fn stored_status_and_version(app_conn: &mut razem::db::DbConnection, id: i64) ->
         .unwrap()
 }
 
-fn audit_actions(app: &TestApp, id: i64) -> Vec<String> {
-    app.with_conn(|conn| {
-        razem::audit::repo::for_object(conn, "position", &id.to_string())
-            .unwrap()
-            .into_iter()
-            .map(|row| row.action)
-            .collect()
-    })
-}
-
-fn ids(page: &Value) -> Vec<i64> {
-    page["items"]
-        .as_array()
-        .unwrap_or_else(|| panic!("a page: {page}"))
-        .iter()
-        .map(|item| item["id"].as_i64().unwrap())
-        .collect()
-}
-
-fn urlencode(text: &str) -> String {
-    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
-}
-
-#[actix_web::test]
-async fn create_read_update_delete_round_trip_with_every_field() {
-    let app = spawn_app().await;
-    let w = world(&app).await;
+/// An opinion of OPOS with every field, answering a consultation of the ministry: the
+/// created response and the consultation's id.
+async fn opinion_with_every_field(app: &TestApp, w: &World) -> (TestResponse, i64) {
     let consultation = app
-        .with_token(&w.admin)
+        .as_admin()
         .post("/api/v1/consultations")
         .json(json!({
             "organizer_id": w.ministry, "direction": "inbound",
@@ -195,16 +160,11 @@ async fn create_read_update_delete_round_trip_with_every_field() {
             "opens_at": "2024-02-01T08:00:00Z", "closes_at": "2024-03-08T08:00:00Z"
         }))
         .send()
-        .await;
-    assert_eq!(
-        consultation.status,
-        StatusCode::CREATED,
-        "{}",
-        consultation.text
-    );
-    let consultation_id = consultation.json["id"].as_i64().unwrap();
-    let created = app.caller(// Signing for the Śląski Związek and answering a draft need an administrator.
-            Some(&w.admin)).post("/api/v1/positions").json(json!({
+        .await
+        .assert_status(201);
+    let consultation_id = consultation.id();
+    // Signing for the Śląski Związek and answering a draft need an administrator.
+    let created = app.as_admin().post("/api/v1/positions").json(json!({
                 "association_id": w.opos, "kind": "opinion",
                 "title": "Opinia OPOS do projektu ustawy o zmianie ustawy o zbiorowym zaopatrzeniu w wodę",
                 "summary": "Porozumienie wskazuje na brak źródeł finansowania nowych zadań gmin.",
@@ -217,13 +177,20 @@ async fn create_read_update_delete_round_trip_with_every_field() {
                 "attachments": [{"title": "Opinia – PDF", "url": "https://opos.example.org/3-2024.pdf", "media_type": "application/pdf", "size_bytes": 284512}],
                 "consultation_id": consultation_id
             })).send()
-        .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
-    let id = created.json["id"].as_i64().unwrap();
+        .await.assert_status(201);
+    (created, consultation_id)
+}
+
+#[actix_web::test]
+async fn a_position_is_created_with_every_field() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (created, consultation_id) = opinion_with_every_field(&app, &w).await;
+    let id = created.id();
     let path = format!("/api/v1/positions/{id}");
     assert_eq!(created.header("location"), Some(path.as_str()));
     assert_eq!(created.etag(), "\"1\"");
-    let body = &created.json;
+    let body = &created.json();
     assert_eq!(body["status"], "draft");
     assert_eq!(body["number"], Value::Null, "numbered on adoption");
     assert_eq!(body["association_id"], w.opos);
@@ -248,7 +215,14 @@ async fn create_read_update_delete_round_trip_with_every_field() {
     assert_eq!(body["responses"], json!([]));
     assert_eq!(body["consultation_id"], consultation_id);
     assert!(body["body"].as_str().unwrap().contains("**pozytywnie"));
+}
 
+#[actix_web::test]
+async fn a_position_is_stored_searchable_and_unpublished_while_a_draft() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (created, _) = opinion_with_every_field(&app, &w).await;
+    let id = created.id();
     let stored: (String, NaiveDate, bool, Option<String>) = app.with_conn(|conn| {
         positions::table
             .find(id)
@@ -281,29 +255,42 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         topics,
         vec!["finanse samorządowe", "gospodarka wodno-ściekowa"]
     );
+}
 
-    let read = app.with_token(&w.editor_a).get(&path).send().await;
-    assert_eq!(read.status, StatusCode::OK);
-    assert_eq!(read.json, created.json);
+#[actix_web::test]
+async fn a_position_reads_back_as_created_and_a_patch_changes_only_what_it_names() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (created, _) = opinion_with_every_field(&app, &w).await;
+    let id = created.id();
+    let path = format!("/api/v1/positions/{id}");
+    let read = app
+        .with_token(&w.editor_a)
+        .get(&path)
+        .send()
+        .await
+        .assert_status(200);
+    assert_eq!(read.json(), created.json());
     assert_eq!(read.etag(), "\"1\"");
 
     let patched = app.with_token(&w.editor_a).patch(&path).json(json!({"title": "Opinia OPOS (wersja 2)", "topics": ["woda"], "addressee_ids": [w.kwrist],
                     "attachments": [], "legislation": null, "consultation_id": null})).if_match(1).send()
-        .await;
-    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
+        .await.assert_status(200);
     assert_eq!(patched.etag(), "\"2\"");
-    assert_eq!(patched.json["title"], "Opinia OPOS (wersja 2)");
-    assert_eq!(patched.json["topics"], json!(["woda"]));
-    assert_eq!(patched.json["addressee_ids"], json!([w.kwrist]));
-    assert_eq!(patched.json["attachments"], json!([]));
-    assert_eq!(patched.json["legislation"], Value::Null);
-    assert_eq!(patched.json["consultation_id"], Value::Null);
+    assert_eq!(patched.json()["title"], "Opinia OPOS (wersja 2)");
+    assert_eq!(patched.json()["topics"], json!(["woda"]));
+    assert_eq!(patched.json()["addressee_ids"], json!([w.kwrist]));
+    assert_eq!(patched.json()["attachments"], json!([]));
+    assert_eq!(patched.json()["legislation"], Value::Null);
+    assert_eq!(patched.json()["consultation_id"], Value::Null);
     assert_eq!(
-        patched.json["summary"], created.json["summary"],
+        patched.json()["summary"],
+        created.json()["summary"],
         "absent fields stay"
     );
     assert_eq!(
-        patched.json["co_signers"], created.json["co_signers"],
+        patched.json()["co_signers"],
+        created.json()["co_signers"],
         "absent lists stay"
     );
     let unchanged = app
@@ -318,22 +305,29 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         "\"2\"",
         "a patch that changes nothing keeps the version"
     );
-    assert_eq!(audit_actions(&app, id), vec!["create", "update"]);
+    assert_eq!(app.audit_actions("position", id), vec!["create", "update"]);
+}
 
+#[actix_web::test]
+async fn a_position_is_deleted_under_if_match_with_its_related_rows() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (created, _) = opinion_with_every_field(&app, &w).await;
+    let id = created.id();
+    let path = format!("/api/v1/positions/{id}");
+    app.with_token(&w.editor_a)
+        .delete(&path)
+        .if_match(2)
+        .send()
+        .await
+        .assert_problem(412, "precondition_failed");
     app.with_token(&w.editor_a)
         .delete(&path)
         .if_match(1)
         .send()
         .await
-        .assert_problem(412, "precondition_failed");
-    let deleted = app
-        .with_token(&w.editor_a)
-        .delete(&path)
-        .if_match(2)
-        .send()
-        .await;
-    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
-    app.with_token(&w.admin)
+        .assert_status(204);
+    app.as_admin()
         .get(&path)
         .send()
         .await
@@ -372,7 +366,7 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         (0, 0, 0, 0, 0),
         "related rows go with the position"
     );
-    assert_eq!(audit_actions(&app, id), vec!["create", "update", "delete"]);
+    assert_eq!(app.audit_actions("position", id), vec!["create", "delete"]);
 }
 
 #[actix_web::test]
@@ -391,26 +385,26 @@ async fn every_transition_is_allowed_or_refused_by_the_lifecycle() {
         for to in PositionStatus::ALL {
             let position =
                 create(&app, &w.editor_a, draft(w.opos, &format!("{from} → {to}"))).await;
-            let id = position["id"].as_i64().unwrap();
+            let id = position.id();
             walk(&app, &w.editor_a, id, &path_to(*from)).await;
             let before = app.with_conn(|conn| stored_status_and_version(conn, id));
             assert_eq!(before.0, from.as_str());
             let response = move_to(&app, &w.editor_a, id, to.as_str(), Some("2024-06-01")).await;
             if from.can_move_to(*to) {
                 assert_eq!(
-                    response.status,
+                    response.status(),
                     StatusCode::OK,
                     "{from} → {to}: {}",
-                    response.text
+                    response.text()
                 );
-                assert_eq!(response.json["status"], to.as_str());
+                assert_eq!(response.json()["status"], to.as_str());
                 assert_eq!(response.etag(), format!("\"{}\"", before.1 + 1));
                 let history = app
                     .with_token(&w.editor_a)
                     .get(format!("/api/v1/positions/{id}/history"))
                     .send()
                     .await;
-                let last = history.json["items"]
+                let last = history.json()["items"]
                     .as_array()
                     .unwrap()
                     .last()
@@ -427,7 +421,7 @@ async fn every_transition_is_allowed_or_refused_by_the_lifecycle() {
                     .find(|(status, _)| *status == from.as_str())
                     .unwrap()
                     .1;
-                let detail = response.json["detail"].as_str().unwrap();
+                let detail = response.json()["detail"].as_str().unwrap();
                 assert!(
                     detail.contains(&format!("allowed: {allowed}")),
                     "{from} → {to}: {detail}"
@@ -452,67 +446,53 @@ async fn adoption_needs_title_body_and_date_and_numbers_the_position() {
         json!({"association_id": w.opos, "kind": "appeal"}),
     )
     .await;
-    let id = bare["id"].as_i64().unwrap();
+    let id = bare.id();
     let refused = move_to(&app, &w.editor_a, id, "adopted", None).await;
     refused.assert_problem(422, "validation_failed");
     assert_eq!(refused.error_fields(), vec!["title", "body", "adopted_on"]);
-    assert_eq!(refused.json["errors"][0]["code"], "required_for_adoption");
+    assert_eq!(refused.json()["errors"][0]["code"], "required_for_adoption");
     assert_eq!(
         app.with_conn(|conn| stored_status_and_version(conn, id)),
         ("draft".to_owned(), 1)
     );
     // A draft may be abandoned as it is.
     let withdrawn = move_to(&app, &w.editor_a, id, "withdrawn", None).await;
-    assert_eq!(withdrawn.status, StatusCode::OK, "{}", withdrawn.text);
-    assert_eq!(withdrawn.json["number"], Value::Null);
+    assert_eq!(withdrawn.status(), StatusCode::OK, "{}", withdrawn.text());
+    assert_eq!(withdrawn.json()["number"], Value::Null);
 
     // The adoption date comes from `on`, or from the draft's adopted_on.
     let first = create(&app, &w.editor_a, draft(w.opos, "Pierwsze")).await;
-    let adopted = move_to(
-        &app,
-        &w.editor_a,
-        first["id"].as_i64().unwrap(),
-        "adopted",
-        Some("2024-03-08"),
-    )
-    .await;
-    assert_eq!(adopted.status, StatusCode::OK, "{}", adopted.text);
-    assert_eq!(adopted.json["number"], "1/2024");
-    assert_eq!(adopted.json["adopted_on"], "2024-03-08");
+    let adopted = move_to(&app, &w.editor_a, first.id(), "adopted", Some("2024-03-08")).await;
+    assert_eq!(adopted.status(), StatusCode::OK, "{}", adopted.text());
+    assert_eq!(adopted.json()["number"], "1/2024");
+    assert_eq!(adopted.json()["adopted_on"], "2024-03-08");
     let mut dated = draft(w.opos, "Drugie");
     dated["adopted_on"] = json!("2024-04-01");
     let second = create(&app, &w.editor_a, dated).await;
-    let adopted = move_to(
-        &app,
-        &w.editor_a,
-        second["id"].as_i64().unwrap(),
-        "adopted",
-        None,
-    )
-    .await;
-    assert_eq!(adopted.json["number"], "2/2024");
-    assert_eq!(adopted.json["adopted_on"], "2024-04-01");
+    let adopted = move_to(&app, &w.editor_a, second.id(), "adopted", None).await;
+    assert_eq!(adopted.json()["number"], "2/2024");
+    assert_eq!(adopted.json()["adopted_on"], "2024-04-01");
     // Per year and per association.
     let other_year = create(&app, &w.editor_a, draft(w.opos, "Z 2021")).await;
     let adopted = move_to(
         &app,
         &w.editor_a,
-        other_year["id"].as_i64().unwrap(),
+        other_year.id(),
         "adopted",
         Some("2021-12-30"),
     )
     .await;
-    assert_eq!(adopted.json["number"], "1/2021");
+    assert_eq!(adopted.json()["number"], "1/2021");
     let slaski = create(&app, &w.editor_b, draft(w.slaski, "Śląskie")).await;
     let adopted = move_to(
         &app,
         &w.editor_b,
-        slaski["id"].as_i64().unwrap(),
+        slaski.id(),
         "adopted",
         Some("2024-05-01"),
     )
     .await;
-    assert_eq!(adopted.json["number"], "1/2024");
+    assert_eq!(adopted.json()["number"], "1/2024");
     // A number given on the draft is kept; the next one continues after the highest.
     let mut numbered = draft(w.opos, "Z numerem");
     numbered["number"] = json!("7/2024");
@@ -521,22 +501,15 @@ async fn adoption_needs_title_body_and_date_and_numbers_the_position() {
     let adopted = move_to(
         &app,
         &w.editor_a,
-        numbered["id"].as_i64().unwrap(),
+        numbered.id(),
         "adopted",
         Some("2024-06-01"),
     )
     .await;
-    assert_eq!(adopted.json["number"], "7/2024");
+    assert_eq!(adopted.json()["number"], "7/2024");
     let next = create(&app, &w.editor_a, draft(w.opos, "Następne")).await;
-    let adopted = move_to(
-        &app,
-        &w.editor_a,
-        next["id"].as_i64().unwrap(),
-        "adopted",
-        Some("2024-06-02"),
-    )
-    .await;
-    assert_eq!(adopted.json["number"], "8/2024");
+    let adopted = move_to(&app, &w.editor_a, next.id(), "adopted", Some("2024-06-02")).await;
+    assert_eq!(adopted.json()["number"], "8/2024");
 
     // A taken number is a conflict; a number of another year is refused on adoption.
     let mut taken = draft(w.opos, "Zajęty numer");
@@ -553,21 +526,21 @@ async fn adoption_needs_title_body_and_date_and_numbers_the_position() {
     let refused = move_to(
         &app,
         &w.editor_a,
-        wrong_year["id"].as_i64().unwrap(),
+        wrong_year.id(),
         "adopted",
         Some("2024-06-03"),
     )
     .await;
     refused.assert_problem(422, "validation_failed");
-    assert_eq!(refused.json["errors"][0]["code"], "number_year_mismatch");
+    assert_eq!(refused.json()["errors"][0]["code"], "number_year_mismatch");
 
     // Dates follow the lifecycle.
-    let id = first["id"].as_i64().unwrap();
+    let id = first.id();
     let early = move_to(&app, &w.editor_a, id, "sent", Some("2024-03-01")).await;
     early.assert_problem(422, "validation_failed");
     assert_eq!(early.error_fields(), vec!["on"]);
     let sent = move_to(&app, &w.editor_a, id, "sent", Some("2024-03-15")).await;
-    assert_eq!(sent.json["sent_on"], "2024-03-15");
+    assert_eq!(sent.json()["sent_on"], "2024-03-15");
     let before_sent = move_to(&app, &w.editor_a, id, "answered", Some("2024-03-10")).await;
     before_sent.assert_problem(422, "validation_failed");
     let history = app
@@ -575,7 +548,7 @@ async fn adoption_needs_title_body_and_date_and_numbers_the_position() {
         .get(format!("/api/v1/positions/{id}/history"))
         .send()
         .await;
-    let moves: Vec<(Value, Value, Value)> = history.json["items"]
+    let moves: Vec<(Value, Value, Value)> = history.json()["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -606,7 +579,7 @@ async fn concurrent_adoptions_get_distinct_consecutive_numbers() {
                 draft(w.wielkopolska, &format!("Runda {round}, {i}")),
             )
             .await;
-            ids.push(position["id"].as_i64().unwrap());
+            ids.push(position.id());
         }
         let (app, token) = (&app, w.admin.as_str());
         let adopt = |id: i64| async move {
@@ -621,8 +594,8 @@ async fn concurrent_adoptions_get_distinct_consecutive_numbers() {
             futures_util::future::join4(adopt(ids[0]), adopt(ids[1]), adopt(ids[2]), adopt(ids[3]))
                 .await;
         for response in [a, b, c, d] {
-            assert_eq!(response.status, StatusCode::OK, "{}", response.text);
-            numbers.push(response.json["number"].as_str().unwrap().to_owned());
+            assert_eq!(response.status(), StatusCode::OK, "{}", response.text());
+            numbers.push(response.json()["number"].as_str().unwrap().to_owned());
         }
     }
     let mut sequence: Vec<i64> = numbers
@@ -647,14 +620,30 @@ async fn concurrent_adoptions_get_distinct_consecutive_numbers() {
     assert_eq!(stored, (1..=12).map(Some).collect::<Vec<_>>());
 }
 
+/// An adopted position of OPOS (version 2) and the path that co-signs it for an
+/// organization.
+async fn adopted_for_co_signing(app: &TestApp, w: &World) -> (i64, impl Fn(i64) -> String) {
+    let id = create(app, &w.editor_a, draft(w.opos, "Wspólne stanowisko"))
+        .await
+        .id();
+    walk(app, &w.editor_a, id, &[("adopted", "2024-03-08")]).await;
+    (id, move |organization: i64| {
+        format!("/api/v1/positions/{id}/co-signers/{organization}")
+    })
+}
+
+fn version_of(app: &TestApp, id: i64) -> i64 {
+    app.with_conn(|conn| stored_status_and_version(conn, id)).1
+}
+
 #[actix_web::test]
-async fn co_signing_follows_the_rules() {
+async fn only_editors_of_the_co_signer_or_admins_co_sign_an_adopted_position() {
     let app = spawn_app().await;
     let w = world(&app).await;
-    let position = create(&app, &w.editor_a, draft(w.opos, "Wspólne stanowisko")).await;
-    let id = position["id"].as_i64().unwrap();
+    let id = create(&app, &w.editor_a, draft(w.opos, "Wspólne stanowisko"))
+        .await
+        .id();
     let sign = |organization: i64| format!("/api/v1/positions/{id}/co-signers/{organization}");
-
     // Editors of another association do not see the draft yet.
     app.with_token(&w.editor_b)
         .post(sign(w.slaski))
@@ -688,31 +677,34 @@ async fn co_signing_follows_the_rules() {
         .send()
         .await
         .assert_problem(409, "own_position");
-    app.with_token(&w.admin)
+    app.as_admin()
         .post(format!("/api/v1/positions/{id}/co-signers/99999"))
         .json(json!({}))
         .send()
         .await
         .assert_problem(404, "not_found");
-    assert_eq!(
-        app.with_conn(|conn| stored_status_and_version(conn, id)).1,
-        2
-    );
+    assert_eq!(version_of(&app, id), 2);
+}
 
+#[actix_web::test]
+async fn a_co_signature_records_the_signer_and_its_date_once() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (id, sign) = adopted_for_co_signing(&app, &w).await;
     let signed = app
         .with_token(&w.editor_b)
         .post(sign(w.slaski))
         .json(json!({"signed_on": "2024-03-12"}))
         .send()
-        .await;
-    assert_eq!(signed.status, StatusCode::OK, "{}", signed.text);
+        .await
+        .assert_status(200);
     assert_eq!(signed.etag(), "\"3\"");
-    assert_eq!(signed.json["co_signers"][0]["organization_id"], w.slaski);
+    assert_eq!(signed.json()["co_signers"][0]["organization_id"], w.slaski);
     assert_eq!(
-        signed.json["co_signers"][0]["organization"]["slug"],
+        signed.json()["co_signers"][0]["organization"]["slug"],
         "slaski-zwiazek-gmin-i-powiatow"
     );
-    assert_eq!(signed.json["co_signers"][0]["signed_on"], "2024-03-12");
+    assert_eq!(signed.json()["co_signers"][0]["signed_on"], "2024-03-12");
     app.with_token(&w.editor_b)
         .post(sign(w.slaski))
         .json(json!({}))
@@ -721,15 +713,13 @@ async fn co_signing_follows_the_rules() {
         .assert_problem(409, "already_co_signed");
     // Without a body: signed today.
     let by_admin = app
-        .send(
-            TestRequest::post()
-                .uri(&sign(w.wielkopolska))
-                .insert_header(("Authorization", format!("Bearer {}", w.admin))),
-        )
-        .await;
-    assert_eq!(by_admin.status, StatusCode::OK, "{}", by_admin.text);
+        .as_admin()
+        .post(sign(w.wielkopolska))
+        .send()
+        .await
+        .assert_status(200);
     let today = chrono::Utc::now().date_naive().to_string();
-    let wielkopolska = by_admin.json["co_signers"]
+    let wielkopolska = by_admin.json()["co_signers"]
         .as_array()
         .unwrap()
         .iter()
@@ -737,42 +727,75 @@ async fn co_signing_follows_the_rules() {
         .unwrap()
         .clone();
     assert_eq!(wielkopolska["signed_on"], today);
+    assert_eq!(version_of(&app, id), 4);
+    let by_signer = app
+        .anonymous()
+        .get(format!("/api/v1/positions?co_signer={}", w.slaski))
+        .send()
+        .await;
+    assert!(by_signer.ids().contains(&id));
+}
 
-    // Withdrawing a signature: its editor, with If-Match.
+#[actix_web::test]
+async fn a_signature_is_withdrawn_by_its_editor_or_an_admin_under_if_match() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (id, sign) = adopted_for_co_signing(&app, &w).await;
+    app.as_admin()
+        .post(sign(w.wielkopolska))
+        .send()
+        .await
+        .assert_status(200);
     app.with_token(&w.editor_b)
-        .delete(sign(w.wielkopolska))
-        .if_match(4)
-        .send()
-        .await
-        .assert_problem(403, "forbidden");
-    app.with_token(&w.admin)
-        .delete(sign(w.wielkopolska))
-        .send()
-        .await
-        .assert_problem(428, "precondition_required");
-    app.with_token(&w.admin)
         .delete(sign(w.wielkopolska))
         .if_match(3)
         .send()
         .await
+        .assert_problem(403, "forbidden");
+    app.as_admin()
+        .delete(sign(w.wielkopolska))
+        .send()
+        .await
+        .assert_problem(428, "precondition_required");
+    app.as_admin()
+        .delete(sign(w.wielkopolska))
+        .if_match(2)
+        .send()
+        .await
         .assert_problem(412, "precondition_failed");
-    let removed = app
-        .with_token(&w.admin)
+    app.as_admin()
+        .delete(sign(w.wielkopolska))
+        .if_match(3)
+        .send()
+        .await
+        .assert_status(204);
+    app.as_admin()
         .delete(sign(w.wielkopolska))
         .if_match(4)
         .send()
-        .await;
-    assert_eq!(removed.status, StatusCode::NO_CONTENT, "{}", removed.text);
-    app.with_token(&w.admin)
-        .delete(sign(w.wielkopolska))
-        .if_match(5)
-        .send()
         .await
         .assert_problem(404, "not_found");
+    assert_eq!(stored_co_signers(&app, id), []);
+    assert_eq!(
+        app.audit_actions("position", id),
+        ["create", "transition", "co_sign", "remove_co_signer"]
+    );
+}
 
-    // Once sent, co-signers are fixed.
+#[actix_web::test]
+async fn once_sent_a_positions_co_signers_are_fixed() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (id, sign) = adopted_for_co_signing(&app, &w).await;
+    app.with_token(&w.editor_b)
+        .post(sign(w.slaski))
+        .json(json!({"signed_on": "2024-03-12"}))
+        .send()
+        .await
+        .assert_status(200);
     walk(&app, &w.editor_a, id, &[("sent", "2024-03-15")]).await;
-    app.with_token(&w.admin)
+    let sent = version_of(&app, id);
+    app.as_admin()
         .post(sign(w.wielkopolska))
         .json(json!({}))
         .send()
@@ -780,48 +803,25 @@ async fn co_signing_follows_the_rules() {
         .assert_problem(409, "position_already_sent");
     app.with_token(&w.editor_b)
         .delete(sign(w.slaski))
-        .if_match(6)
+        .if_match(sent)
         .send()
         .await
         .assert_problem(409, "position_already_sent");
-    app.with_token(&w.admin)
+    app.as_admin()
         .patch(format!("/api/v1/positions/{id}"))
         .json(json!({"co_signers": []}))
-        .if_match(6)
+        .if_match(sent)
         .send()
         .await
         .assert_problem(409, "position_already_sent");
-    let signers: Vec<(i64, NaiveDate)> = app.with_conn(|conn| {
-        position_co_signers::table
-            .filter(position_co_signers::position_id.eq(id))
-            .select((
-                position_co_signers::organization_id,
-                position_co_signers::signed_on,
-            ))
-            .load(conn)
-            .unwrap()
-    });
     assert_eq!(
-        signers,
+        stored_co_signers(&app, id),
         vec![(w.slaski, NaiveDate::from_ymd_opt(2024, 3, 12).unwrap())]
     );
     assert_eq!(
-        audit_actions(&app, id),
-        vec![
-            "create",
-            "transition",
-            "co_sign",
-            "co_sign",
-            "remove_co_signer",
-            "transition"
-        ]
+        app.audit_actions("position", id),
+        vec!["create", "transition", "co_sign", "transition"]
     );
-    let by_signer = app
-        .anonymous()
-        .get(format!("/api/v1/positions?co_signer={}", w.slaski))
-        .send()
-        .await;
-    assert!(ids(&by_signer.json).contains(&id));
 }
 
 #[actix_web::test]
@@ -831,7 +831,7 @@ async fn replies_move_a_sent_position_to_answered() {
     let mut body = draft(w.opos, "Stanowisko z odpowiedzią");
     body["addressee_ids"] = json!([w.ministry]);
     let position = create(&app, &w.editor_a, body).await;
-    let id = position["id"].as_i64().unwrap();
+    let id = position.id();
     let responses = format!("/api/v1/positions/{id}/responses");
     let reply = json!({"received_on": "2024-04-22", "from_id": w.ministry,
         "summary": "Ministerstwo zapowiada wydłużenie okresu przejściowego.",
@@ -866,7 +866,7 @@ async fn replies_move_a_sent_position_to_answered() {
         .send()
         .await;
     refused.assert_problem(422, "validation_failed");
-    assert_eq!(refused.json["errors"][0]["code"], "not_an_addressee");
+    assert_eq!(refused.json()["errors"][0]["code"], "not_an_addressee");
     let mut early = reply.clone();
     early["received_on"] = json!("2024-03-01");
     let refused = app
@@ -891,14 +891,14 @@ async fn replies_move_a_sent_position_to_answered() {
         .post(&responses)
         .json(&reply)
         .send()
-        .await;
-    assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.text);
+        .await
+        .assert_status(201);
     assert_eq!(
         recorded.header("location"),
         Some(format!("/api/v1/positions/{id}").as_str())
     );
-    assert_eq!(recorded.json["status"], "answered");
-    let response = &recorded.json["responses"][0];
+    assert_eq!(recorded.json()["status"], "answered");
+    let response = &recorded.json()["responses"][0];
     assert_eq!(response["from_id"], w.ministry);
     assert_eq!(response["from"]["name"], "Ministerstwo Infrastruktury");
     assert_eq!(response["received_on"], "2024-04-22");
@@ -908,7 +908,7 @@ async fn replies_move_a_sent_position_to_answered() {
         .get(format!("/api/v1/positions/{id}/history"))
         .send()
         .await;
-    let last = history.json["items"]
+    let last = history.json()["items"]
         .as_array()
         .unwrap()
         .last()
@@ -923,15 +923,15 @@ async fn replies_move_a_sent_position_to_answered() {
     let mut second = reply.clone();
     second["received_on"] = json!("2024-05-02");
     let again = app
-        .with_token(&w.admin)
+        .as_admin()
         .post(&responses)
         .json(&second)
         .send()
-        .await;
-    assert_eq!(again.status, StatusCode::CREATED, "{}", again.text);
-    assert_eq!(again.json["status"], "answered");
-    assert_eq!(again.json["responses"].as_array().unwrap().len(), 2);
-    let actions = audit_actions(&app, id);
+        .await
+        .assert_status(201);
+    assert_eq!(again.json()["status"], "answered");
+    assert_eq!(again.json()["responses"].as_array().unwrap().len(), 2);
+    let actions = app.audit_actions("position", id);
     assert_eq!(
         actions,
         vec![
@@ -945,25 +945,31 @@ async fn replies_move_a_sent_position_to_answered() {
     );
 }
 
-#[actix_web::test]
-async fn drafts_are_visible_only_to_editors_of_the_association_and_admins() {
-    let app = spawn_app().await;
-    let w = world(&app).await;
-    let private = create(&app, &w.editor_a, draft(w.opos, "Projekt poufny")).await;
-    let private_id = private["id"].as_i64().unwrap();
-    let abandoned = create(&app, &w.editor_a, draft(w.opos, "Projekt porzucony")).await;
-    let abandoned_id = abandoned["id"].as_i64().unwrap();
+/// A private draft, a withdrawn draft and an adopted position of OPOS: their ids.
+async fn drafts_and_a_public_one(app: &TestApp, w: &World) -> (i64, i64, i64) {
+    let private = create(app, &w.editor_a, draft(w.opos, "Projekt poufny")).await;
+    let private_id = private.id();
+    let abandoned = create(app, &w.editor_a, draft(w.opos, "Projekt porzucony")).await;
+    let abandoned_id = abandoned.id();
     walk(
-        &app,
+        app,
         &w.editor_a,
         abandoned_id,
         &[("withdrawn", "2024-02-01")],
     )
     .await;
-    let public = create(&app, &w.editor_a, draft(w.opos, "Stanowisko jawne")).await;
-    let public_id = public["id"].as_i64().unwrap();
-    walk(&app, &w.editor_a, public_id, &[("adopted", "2024-03-08")]).await;
+    let public = create(app, &w.editor_a, draft(w.opos, "Stanowisko jawne")).await;
+    let public_id = public.id();
+    walk(app, &w.editor_a, public_id, &[("adopted", "2024-03-08")]).await;
 
+    (private_id, abandoned_id, public_id)
+}
+
+#[actix_web::test]
+async fn drafts_are_visible_only_to_editors_of_the_association_and_admins() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (private_id, abandoned_id, public_id) = drafts_and_a_public_one(&app, &w).await;
     let roles: [(&str, Option<&str>, bool); 5] = [
         ("anonymous", None, false),
         ("viewer", Some(&w.viewer), false),
@@ -984,19 +990,18 @@ async fn drafts_are_visible_only_to_editors_of_the_association_and_admins() {
                 .send()
                 .await;
             if sees_drafts {
-                assert_eq!(single.status, StatusCode::OK, "{role}");
-                assert_eq!(history.status, StatusCode::OK, "{role}");
+                assert_eq!(single.status(), StatusCode::OK, "{role}");
+                assert_eq!(history.status(), StatusCode::OK, "{role}");
             } else {
                 single.assert_problem(404, "not_found");
                 history.assert_problem(404, "not_found");
             }
         }
-        let single = app
-            .caller(token)
+        app.caller(token)
             .get(format!("/api/v1/positions/{public_id}"))
             .send()
-            .await;
-        assert_eq!(single.status, StatusCode::OK, "{role} sees what is adopted");
+            .await
+            .assert_status(200);
         for query in [
             "limit=100",
             "status=draft&limit=100",
@@ -1008,9 +1013,9 @@ async fn drafts_are_visible_only_to_editors_of_the_association_and_admins() {
                 .caller(token)
                 .get(format!("/api/v1/positions?{query}"))
                 .send()
-                .await;
-            assert_eq!(list.status, StatusCode::OK, "{}", list.text);
-            let listed = ids(&list.json);
+                .await
+                .assert_status(200);
+            let listed = list.ids();
             for id in [private_id, abandoned_id] {
                 let expected = sees_drafts
                     && (query.starts_with("limit")
@@ -1034,8 +1039,14 @@ async fn drafts_are_visible_only_to_editors_of_the_association_and_admins() {
         .get("/api/v1/positions?status=draft")
         .send()
         .await;
-    assert_eq!(ids(&demo_drafts.json), Vec::<i64>::new());
+    assert_eq!(demo_drafts.ids(), Vec::<i64>::new());
+}
 
+#[actix_web::test]
+async fn writes_to_a_draft_one_cannot_see_are_404_and_change_nothing() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (private_id, _, public_id) = drafts_and_a_public_one(&app, &w).await;
     // Writes: the invisible is 404, the visible but not yours is 403, nothing changes.
     app.with_token(&w.editor_b)
         .patch(format!("/api/v1/positions/{private_id}"))
@@ -1109,7 +1120,7 @@ async fn drafts_are_visible_only_to_editors_of_the_association_and_admins() {
         app.with_conn(|conn| stored_status_and_version(conn, private_id)),
         ("draft".to_owned(), 1)
     );
-    assert_eq!(audit_actions(&app, private_id), vec!["create"]);
+    assert_eq!(app.audit_actions("position", private_id), vec!["create"]);
 }
 
 /// Every sort walks every visible position exactly once, in its order with ties broken
@@ -1119,18 +1130,13 @@ async fn pagination_walks_every_position_once_in_each_sort() {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let association = app
-        .with_token(&admin)
+        .as_admin()
         .post("/api/v1/associations")
         .json(json!({"name": "Związek Testowy", "kind": "association"}))
         .send()
-        .await;
-    assert_eq!(
-        association.status,
-        StatusCode::CREATED,
-        "{}",
-        association.text
-    );
-    let association_id = association.json["id"].as_i64().unwrap();
+        .await
+        .assert_status(201);
+    let association_id = association.id();
     let mut created = Vec::new();
     for i in 0..26 {
         let position = create(
@@ -1139,13 +1145,13 @@ async fn pagination_walks_every_position_once_in_each_sort() {
             draft(association_id, &format!("Stanowisko {i}")),
         )
         .await;
-        let id = position["id"].as_i64().unwrap();
+        let id = position.id();
         created.push(id);
         if i % 5 != 0 {
             // Seven distinct dates for 21 positions: plenty of ties.
             let on = format!("2015-{:02}-01", i % 7 + 1);
             let response = move_to(&app, &admin, id, "adopted", Some(&on)).await;
-            assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+            assert_eq!(response.status(), StatusCode::OK, "{}", response.text());
         }
     }
     // Ties on updated_at too.
@@ -1184,16 +1190,15 @@ async fn pagination_walks_every_position_once_in_each_sort() {
             let base = format!("/api/v1/positions?limit=4&sort={sort}");
             let mut next = base.clone();
             loop {
-                let page = app.caller(token).get(&next).send().await;
-                assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+                let page = app.caller(token).get(&next).send().await.assert_status(200);
                 pages += 1;
-                let items = page.json["items"].as_array().unwrap();
+                let items = page.json()["items"].as_array().unwrap();
                 assert!(
                     items.iter().all(|i| i.get("body").is_none()),
                     "list items omit the body"
                 );
-                seen.extend(ids(&page.json));
-                match page.json["next_cursor"].as_str() {
+                seen.extend(page.ids());
+                match page.json()["next_cursor"].as_str() {
                     Some(cursor) => next = format!("{base}&cursor={cursor}"),
                     None => break,
                 }
@@ -1208,25 +1213,21 @@ async fn pagination_walks_every_position_once_in_each_sort() {
         }
     }
     // Drafts (no adoption date) come first newest-first and last oldest-first.
-    let newest = app
-        .with_token(&admin)
-        .get("/api/v1/positions?limit=1")
-        .send()
-        .await;
-    assert_eq!(newest.json["items"][0]["adopted_on"], Value::Null);
+    let newest = app.as_admin().get("/api/v1/positions?limit=1").send().await;
+    assert_eq!(newest.json()["items"][0]["adopted_on"], Value::Null);
     let oldest = app
-        .with_token(&admin)
+        .as_admin()
         .get("/api/v1/positions?limit=1&sort=adopted_on")
         .send()
         .await;
-    assert_eq!(oldest.json["items"][0]["adopted_on"], "2015-01-01");
+    assert_eq!(oldest.json()["items"][0]["adopted_on"], "2015-01-01");
 
     let first = app
         .anonymous()
         .get("/api/v1/positions?limit=2")
         .send()
         .await;
-    let cursor = first.json["next_cursor"].as_str().unwrap();
+    let cursor = first.json()["next_cursor"].as_str().unwrap();
     app.anonymous()
         .get(format!(
             "/api/v1/positions?sort=-updated_at&cursor={cursor}"
@@ -1240,10 +1241,10 @@ async fn pagination_walks_every_position_once_in_each_sort() {
 async fn filters_narrow_the_list_and_bad_values_are_400() {
     let app = spawn_app().await;
     let w = world(&app).await;
-    let kprm = organization_id(&app, "kancelaria-prezesa-rady-ministrow").await;
+    let kprm = app.id_of("kancelaria-prezesa-rady-ministrow").await;
     let count = |response: &TestResponse| {
-        assert_eq!(response.status, StatusCode::OK, "{}", response.text);
-        response.json["items"].as_array().unwrap().len()
+        assert_eq!(response.status(), StatusCode::OK, "{}", response.text());
+        response.json()["items"].as_array().unwrap().len()
     };
     let cases: Vec<(String, usize)> = vec![
         ("limit=100".into(), 8),
@@ -1281,11 +1282,11 @@ async fn filters_narrow_the_list_and_bad_values_are_400() {
             count(&response),
             *expected,
             "anonymous ?{query}: {}",
-            response.text
+            response.text()
         );
     }
     let admin_drafts = app
-        .with_token(&w.admin)
+        .as_admin()
         .get("/api/v1/positions?status=draft")
         .send()
         .await;
@@ -1304,8 +1305,8 @@ async fn filters_narrow_the_list_and_bad_values_are_400() {
         ))
         .send()
         .await;
-    assert_eq!(water.json["items"][0]["number"], "4/2023");
-    assert_eq!(water.json["items"][0]["kind"], "opinion");
+    assert_eq!(water.json()["items"][0]["number"], "4/2023");
+    assert_eq!(water.json()["items"][0]["kind"], "opinion");
 
     for query in [
         "kind=martian",
@@ -1324,17 +1325,13 @@ async fn filters_narrow_the_list_and_bad_values_are_400() {
             .anonymous()
             .get(format!("/api/v1/positions?{query}"))
             .send()
-            .await;
-        assert_eq!(
-            response.status,
-            StatusCode::BAD_REQUEST,
-            "?{query}: {}",
-            response.text
-        );
+            .await
+            .assert_status(400);
         assert!(
-            ["invalid_query", "invalid_cursor"].contains(&response.json["code"].as_str().unwrap()),
+            ["invalid_query", "invalid_cursor"]
+                .contains(&response.json()["code"].as_str().unwrap()),
             "?{query}: {}",
-            response.text
+            response.text()
         );
     }
 }
@@ -1344,7 +1341,7 @@ async fn preconditions_guard_every_write() {
     let app = spawn_app().await;
     let w = world(&app).await;
     let position = create(&app, &w.editor_a, draft(w.opos, "Stanowisko")).await;
-    let id = position["id"].as_i64().unwrap();
+    let id = position.id();
     let path = format!("/api/v1/positions/{id}");
     let transitions = format!("{path}/transitions");
     let adopt = json!({"to": "adopted", "on": "2024-03-08"});
@@ -1391,25 +1388,24 @@ async fn preconditions_guard_every_write() {
         app.with_conn(|conn| stored_status_and_version(conn, id)),
         ("draft".to_owned(), 1)
     );
-    assert_eq!(audit_actions(&app, id), vec!["create"]);
+    assert_eq!(app.audit_actions("position", id), vec!["create"]);
 
     // Two writers from the same version: the second loses, nothing is lost silently.
-    let first = app
-        .with_token(&w.editor_a)
+    app.with_token(&w.editor_a)
         .patch(&path)
         .json(json!({"title": "Pierwszy"}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(first.status, StatusCode::OK);
-    app.with_token(&w.admin)
+        .await
+        .assert_status(200);
+    app.as_admin()
         .patch(&path)
         .json(json!({"title": "Drugi"}))
         .if_match(1)
         .send()
         .await
         .assert_problem(412, "precondition_failed");
-    app.with_token(&w.admin)
+    app.as_admin()
         .post(&transitions)
         .json(&adopt)
         .if_match(1)
@@ -1417,14 +1413,14 @@ async fn preconditions_guard_every_write() {
         .await
         .assert_problem(412, "precondition_failed");
     let adopted = app
-        .with_token(&w.admin)
+        .as_admin()
         .post(&transitions)
         .json(&adopt)
         .if_match(2)
         .send()
-        .await;
-    assert_eq!(adopted.status, StatusCode::OK, "{}", adopted.text);
-    assert_eq!(adopted.json["title"], "Pierwszy");
+        .await
+        .assert_status(200);
+    assert_eq!(adopted.json()["title"], "Pierwszy");
     assert_eq!(adopted.etag(), "\"3\"");
 
     // Adopted positions are part of the record: withdraw before deleting.
@@ -1435,15 +1431,14 @@ async fn preconditions_guard_every_write() {
         .await
         .assert_problem(409, "position_not_deletable");
     walk(&app, &w.editor_a, id, &[("withdrawn", "2024-04-01")]).await;
-    let deleted = app
-        .with_token(&w.editor_a)
+    app.with_token(&w.editor_a)
         .delete(&path)
         .if_match(4)
         .send()
-        .await;
-    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
+        .await
+        .assert_status(204);
     assert_eq!(
-        audit_actions(&app, id),
+        app.audit_actions("position", id),
         vec!["create", "update", "transition", "transition", "delete"]
     );
 }
@@ -1549,30 +1544,30 @@ async fn invalid_positions_are_422_naming_the_field() {
     ];
     for (body, field, code) in cases {
         let response = app
-            .with_token(&w.admin)
+            .as_admin()
             .post("/api/v1/positions")
             .json(&body)
             .send()
             .await;
         response.assert_problem(422, "validation_failed");
-        let error = response.json["errors"]
+        let error = response.json()["errors"]
             .as_array()
             .unwrap()
             .iter()
             .find(|e| e["field"] == field)
-            .unwrap_or_else(|| panic!("no error on {field} for {body}: {}", response.text));
-        assert_eq!(error["code"], code, "for {body}: {}", response.text);
+            .unwrap_or_else(|| panic!("no error on {field} for {body}: {}", response.text()));
+        assert_eq!(error["code"], code, "for {body}: {}", response.text());
     }
     let after: i64 = app.with_conn(|conn| positions::table.count().get_result(conn).unwrap());
     assert_eq!(after, before, "nothing invalid was stored");
 
     // Rules of a changed position.
     let position = create(&app, &w.editor_a, base.clone()).await;
-    let id = position["id"].as_i64().unwrap();
+    let id = position.id();
     let path = format!("/api/v1/positions/{id}");
     let refused = move_to(&app, &w.editor_a, id, "adopted", Some("2101-01-01")).await;
     refused.assert_problem(422, "validation_failed");
-    assert_eq!(refused.json["errors"][0]["code"], "date_out_of_range");
+    assert_eq!(refused.json()["errors"][0]["code"], "date_out_of_range");
     let refused = app
         .with_token(&w.editor_a)
         .patch(&path)
@@ -1581,7 +1576,7 @@ async fn invalid_positions_are_422_naming_the_field() {
         .send()
         .await;
     refused.assert_problem(422, "validation_failed");
-    assert_eq!(refused.json["errors"][0]["code"], "set_by_transition");
+    assert_eq!(refused.json()["errors"][0]["code"], "set_by_transition");
     app.with_token(&w.editor_a)
         .patch(&path)
         .json(json!({"association_id": w.slaski}))
@@ -1607,8 +1602,8 @@ async fn invalid_positions_are_422_naming_the_field() {
         .send()
         .await;
     refused.assert_problem(422, "validation_failed");
-    assert_eq!(refused.json["errors"][0]["code"], "number_year_mismatch");
-    app.with_token(&w.admin)
+    assert_eq!(refused.json()["errors"][0]["code"], "number_year_mismatch");
+    app.as_admin()
         .patch(&path)
         .json(json!({"association_id": w.slaski}))
         .if_match(2)
@@ -1621,9 +1616,9 @@ async fn invalid_positions_are_422_naming_the_field() {
         .json(json!({"adopted_on": "2023-12-01", "number": "9/2023"}))
         .if_match(2)
         .send()
-        .await;
-    assert_eq!(fixed.status, StatusCode::OK, "{}", fixed.text);
-    assert_eq!(fixed.json["number"], "9/2023");
+        .await
+        .assert_status(200);
+    assert_eq!(fixed.json()["number"], "9/2023");
     assert_eq!(
         app.with_conn(|conn| stored_status_and_version(conn, id)),
         ("adopted".to_owned(), 3)
@@ -1645,14 +1640,14 @@ async fn the_demo_opinion_on_the_water_supply_act_is_served() {
         ))
         .send()
         .await;
-    let id = ids(&found.json)[0];
+    let id = found.ids()[0];
     let opinion = app
         .anonymous()
         .get(format!("/api/v1/positions/{id}"))
         .send()
-        .await;
-    assert_eq!(opinion.status, StatusCode::OK);
-    let body = &opinion.json;
+        .await
+        .assert_status(200);
+    let body = &opinion.json();
     assert_eq!(body["association"]["slug"], "opos");
     assert_eq!(body["kind"], "opinion");
     assert_eq!(body["status"], "sent");
@@ -1684,7 +1679,7 @@ async fn the_demo_opinion_on_the_water_supply_act_is_served() {
         .get(format!("/api/v1/positions/{id}/history"))
         .send()
         .await;
-    let moves: Vec<&str> = history.json["items"]
+    let moves: Vec<&str> = history.json()["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -1696,7 +1691,7 @@ async fn the_demo_opinion_on_the_water_supply_act_is_served() {
         .get("/api/v1/positions?limit=100")
         .send()
         .await
-        .json["items"]
+        .json()["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -1718,13 +1713,13 @@ async fn a_co_signer_path_naming_organization_zero_is_400() {
     let w = world(&app).await;
     let position = create(&app, &w.editor_a, draft(w.opos, "Stanowisko do podpisu")).await;
     let path = format!("/api/v1/positions/{}/co-signers/0", position["id"]);
-    app.with_token(&w.admin)
+    app.as_admin()
         .delete(&path)
         .if_match(7)
         .send()
         .await
         .assert_problem(400, "invalid_path");
-    app.with_token(&w.admin)
+    app.as_admin()
         .post(&path)
         .json(json!({}))
         .send()
@@ -1770,7 +1765,7 @@ async fn co_signers_in_a_position_body_need_the_same_right_as_the_co_signer_endp
     assert_eq!(count(), before, "nothing is stored");
     // ...an administrator can.
     let position = create(&app, &w.admin, forged).await;
-    let id = position["id"].as_i64().unwrap();
+    let id = position.id();
     let path = format!("/api/v1/positions/{id}");
     assert_eq!(stored_co_signers(&app, id), vec![(w.slaski, march)]);
 
@@ -1792,13 +1787,8 @@ async fn co_signers_in_a_position_body_need_the_same_right_as_the_co_signer_endp
             .json(json!({"co_signers": co_signers}))
             .if_match(1)
             .send()
-            .await;
-        assert_eq!(
-            refused.status,
-            StatusCode::FORBIDDEN,
-            "{what}: {}",
-            refused.text
-        );
+            .await
+            .assert_status(403);
         refused.assert_problem(403, "forbidden");
         assert_eq!(
             stored_co_signers(&app, id),
@@ -1820,52 +1810,49 @@ async fn co_signers_in_a_position_body_need_the_same_right_as_the_co_signer_endp
         .assert_problem(403, "forbidden");
 
     // Signatures left as they were do not stand in the way of other changes.
-    let kept = app
-        .with_token(&w.editor_a)
+    app.with_token(&w.editor_a)
         .patch(&path)
         .json(
             json!({"title": "Stanowisko wspólne", "co_signers": [signer(w.slaski, "2024-03-12")]}),
         )
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(kept.status, StatusCode::OK, "{}", kept.text);
+        .await
+        .assert_status(200);
     assert_eq!(stored_co_signers(&app, id), vec![(w.slaski, march)]);
 
     // An editor of both associations may drop and add the Śląski Związek's signature.
-    let (_, both) = app
-        .user(
+    let both = app
+        .person(
             "redakcja@obie.example.org",
             Role::Editor,
             &[w.opos, w.slaski],
         )
-        .await;
-    let dropped = app
-        .with_token(&both)
+        .await
+        .token;
+    app.with_token(&both)
         .patch(&path)
         .json(json!({"co_signers": []}))
         .if_match(2)
         .send()
-        .await;
-    assert_eq!(dropped.status, StatusCode::OK, "{}", dropped.text);
+        .await
+        .assert_status(200);
     assert_eq!(stored_co_signers(&app, id), vec![]);
-    let added = app
-        .with_token(&both)
+    app.with_token(&both)
         .patch(&path)
         .json(json!({"co_signers": [signer(w.slaski, "2024-03-12")]}))
         .if_match(3)
         .send()
-        .await;
-    assert_eq!(added.status, StatusCode::OK, "{}", added.text);
+        .await
+        .assert_status(200);
     assert_eq!(stored_co_signers(&app, id), vec![(w.slaski, march)]);
     // And an administrator may drop it too.
-    let by_admin = app
-        .with_token(&w.admin)
+    app.as_admin()
         .patch(&path)
         .json(json!({"co_signers": []}))
         .if_match(4)
         .send()
-        .await;
-    assert_eq!(by_admin.status, StatusCode::OK, "{}", by_admin.text);
+        .await
+        .assert_status(200);
     assert_eq!(stored_co_signers(&app, id), vec![]);
 }

@@ -5,7 +5,6 @@
 
 use std::collections::HashSet;
 
-use actix_web::http::StatusCode;
 use diesel::prelude::*;
 use razem::db::schema::{
     project_events, project_funding, project_goals, project_indicators, project_partners, projects,
@@ -13,7 +12,7 @@ use razem::db::schema::{
 use razem::domain::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestResponse, spawn_app};
+use crate::helpers::{Resource, TestApp, TestResponse, spawn_app, urlencode};
 
 /// The people and organizations most tests need, on top of the demo data set.
 pub struct World {
@@ -38,13 +37,15 @@ pub async fn world(app: &TestApp) -> World {
     let zgw = app.id_of("zgw-rp").await;
     let ks = app.id_of("ks").await;
     let admin = app.admin().await;
-    let (_, editor_lead) = app
-        .user("redakcja@zmp.example.org", Role::Editor, &[zmp])
-        .await;
-    let (_, editor_partner) = app
-        .user("redakcja@zpp.example.org", Role::Editor, &[zpp])
-        .await;
-    let (_, viewer) = app.user("czytelnik@example.org", Role::Viewer, &[]).await;
+    let editor_lead = app
+        .person("redakcja@zmp.example.org", Role::Editor, &[zmp])
+        .await
+        .token;
+    let editor_partner = app
+        .person("redakcja@zpp.example.org", Role::Editor, &[zpp])
+        .await
+        .token;
+    let viewer = app.as_viewer().person().await.token;
     World {
         zmp,
         zpp,
@@ -73,14 +74,9 @@ pub async fn create(app: &TestApp, token: &str, body: Value) -> Value {
         .post("/api/v1/projects")
         .json(&body)
         .send()
-        .await;
-    assert_eq!(
-        response.status,
-        StatusCode::CREATED,
-        "create project: {}",
-        response.text
-    );
-    response.json
+        .await
+        .assert_status(201);
+    response.into_json()
 }
 
 fn project_count(app: &TestApp) -> i64 {
@@ -97,76 +93,46 @@ fn version_of(app: &TestApp, id: i64) -> i64 {
     })
 }
 
-fn audit_actions(app: &TestApp, object_type: &str, id: i64) -> Vec<String> {
-    app.with_conn(|conn| {
-        razem::audit::repo::for_object(conn, object_type, &id.to_string())
-            .unwrap()
-            .into_iter()
-            .map(|row| row.action)
-            .collect()
-    })
-}
-
-fn ids(page: &Value) -> Vec<i64> {
-    page["items"]
-        .as_array()
-        .unwrap_or_else(|| panic!("a page: {page}"))
-        .iter()
-        .map(|item| item["id"].as_i64().unwrap())
-        .collect()
-}
-
-fn urlencode(text: &str) -> String {
-    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
-}
-
-/// Asserts a 422 naming `field` with `code`.
-#[track_caller]
-fn assert_invalid(response: &TestResponse, field: &str, code: &str) {
-    response.assert_problem(422, "validation_failed");
-    let errors = response.json["errors"].as_array().unwrap();
-    assert!(
-        errors
-            .iter()
-            .any(|e| e["field"] == field && e["code"] == code),
-        "expected {field}/{code} in {}",
-        response.text
-    );
+/// A project with every field set, created by the lead's editor.
+async fn project_with_every_field(app: &TestApp, w: &World) -> TestResponse {
+    app.with_token(&w.editor_lead)
+        .post("/api/v1/projects")
+        .json(json!({
+            "code": "ZMP-TEST/2024",
+            "title": "  Współpraca w obszarach funkcjonalnych miast  ",
+            "summary": "Wsparcie partnerstw samorządowych.",
+            "description": "## Cel\n\nZintegrowane zarządzanie **terytorialne**.",
+            "lead_id": w.zmp,
+            "status": "in_progress",
+            "starts_on": "2024-01-01",
+            "ends_on": "2026-12-31",
+            "value": {"amount": "2500000.5", "currency": "PLN"},
+            "funding": [
+                {"source": "Mechanizm Finansowy EOG 2014–2021", "programme": "Rozwój Lokalny", "amount": {"amount": "2125000.42", "currency": "PLN"}},
+                {"source": "Wkład własny ZMP", "amount": {"amount": "375000.08", "currency": "PLN"}},
+                {"source": "Norweski wkład partnera", "amount": {"amount": "10000", "currency": "NOK"}}
+            ],
+            "partners": [
+                {"organization_id": w.zmp, "role": "leader"},
+                {"organization_id": w.ks, "role": "partner"},
+                {"organization_id": w.zpp, "role": "associated"}
+            ],
+            "goals": ["  Wsparcie 38 partnerstw. ", "Analiza barier prawnych."]
+        }))
+        .send()
+        .await
+        .assert_status(201)
 }
 
 #[actix_web::test]
-async fn create_read_update_delete_round_trip_with_every_field() {
+async fn a_project_is_created_with_every_field() {
     let app = spawn_app().await;
     let w = world(&app).await;
-    let created = app.with_token(&w.editor_lead).post("/api/v1/projects").json(json!({
-                "code": "ZMP-TEST/2024",
-                "title": "  Współpraca w obszarach funkcjonalnych miast  ",
-                "summary": "Wsparcie partnerstw samorządowych.",
-                "description": "## Cel\n\nZintegrowane zarządzanie **terytorialne**.",
-                "lead_id": w.zmp,
-                "status": "in_progress",
-                "starts_on": "2024-01-01",
-                "ends_on": "2026-12-31",
-                "value": {"amount": "2500000.5", "currency": "PLN"},
-                "funding": [
-                    {"source": "Mechanizm Finansowy EOG 2014–2021", "programme": "Rozwój Lokalny", "amount": {"amount": "2125000.42", "currency": "PLN"}},
-                    {"source": "Wkład własny ZMP", "amount": {"amount": "375000.08", "currency": "PLN"}},
-                    {"source": "Norweski wkład partnera", "amount": {"amount": "10000", "currency": "NOK"}}
-                ],
-                "partners": [
-                    {"organization_id": w.zmp, "role": "leader"},
-                    {"organization_id": w.ks, "role": "partner"},
-                    {"organization_id": w.zpp, "role": "associated"}
-                ],
-                "goals": ["  Wsparcie 38 partnerstw. ", "Analiza barier prawnych."]
-            })).send()
-        .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
-    let id = created.json["id"].as_i64().unwrap();
-    let path = format!("/api/v1/projects/{id}");
+    let created = project_with_every_field(&app, &w).await;
+    let path = format!("/api/v1/projects/{}", created.id());
     assert_eq!(created.header("location"), Some(path.as_str()));
     assert_eq!(created.etag(), "\"1\"");
-    let body = &created.json;
+    let body = created.json();
     assert_eq!(body["code"], "ZMP-TEST/2024");
     assert_eq!(body["title"], "Współpraca w obszarach funkcjonalnych miast");
     assert_eq!(body["lead_id"], w.zmp);
@@ -194,23 +160,13 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         json!([{"amount": "10000.00", "currency": "NOK"}, {"amount": "2500000.50", "currency": "PLN"}]),
         "exact sums per currency, ordered by currency code"
     );
-    let partners: Vec<(i64, String)> = body["partners"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            (
-                p["organization_id"].as_i64().unwrap(),
-                p["role"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
+    let partners: Vec<Partner> = serde_json::from_value(body["partners"].clone()).unwrap();
     assert_eq!(
         partners,
-        vec![
-            (w.zmp, "leader".to_owned()),
-            (w.ks, "partner".to_owned()),
-            (w.zpp, "associated".to_owned())
+        [
+            Partner::new(w.zmp, "leader"),
+            Partner::new(w.ks, "partner"),
+            Partner::new(w.zpp, "associated")
         ]
     );
     assert_eq!(body["partners"][1]["organization"]["slug"], "ks");
@@ -225,8 +181,30 @@ async fn create_read_update_delete_round_trip_with_every_field() {
             .unwrap()
             .contains("**terytorialne**")
     );
+    assert_eq!(app.audit_actions("project", created.id()), ["create"]);
+}
 
-    // What was stored: money in minor units, the leader as the first partner row.
+/// A partner as the API shows it, without the embedded organization.
+#[derive(Debug, PartialEq, serde::Deserialize)]
+struct Partner {
+    organization_id: i64,
+    role: String,
+}
+
+impl Partner {
+    fn new(organization_id: i64, role: &str) -> Partner {
+        Partner {
+            organization_id,
+            role: role.to_owned(),
+        }
+    }
+}
+
+#[actix_web::test]
+async fn money_is_stored_in_minor_units_and_the_leader_is_the_first_partner_row() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let id = project_with_every_field(&app, &w).await.id();
     let stored: (Option<i64>, Option<String>, String) = app.with_conn(|conn| {
         projects::table
             .find(id)
@@ -278,14 +256,20 @@ async fn create_read_update_delete_round_trip_with_every_field() {
             (w.zpp, "associated".to_owned(), 2)
         ]
     );
+}
 
-    let read = app.anonymous().get(&path).send().await;
-    assert_eq!(read.status, StatusCode::OK);
-    assert_eq!(read.json, created.json);
+#[actix_web::test]
+async fn a_project_reads_back_as_created_and_its_partners_go_back_unchanged() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let created = project_with_every_field(&app, &w).await;
+    let path = format!("/api/v1/projects/{}", created.id());
+    let read = app.anonymous().get(&path).send().await.assert_status(200);
+    assert_eq!(read.json(), created.json());
     assert_eq!(read.etag(), "\"1\"");
 
     // A partners list read back from the project can be sent back unchanged.
-    let round_trip: Vec<Value> = body["partners"]
+    let round_trip: Vec<Value> = read.json()["partners"]
         .as_array()
         .unwrap()
         .iter()
@@ -299,44 +283,59 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         )
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(same.status, StatusCode::OK, "{}", same.text);
+        .await
+        .assert_status(200);
     assert_eq!(
         same.etag(),
         "\"1\"",
         "a patch that changes nothing keeps the version"
     );
+    assert_eq!(version_of(&app, created.id()), 1);
+    assert_eq!(app.audit_actions("project", created.id()), ["create"]);
+}
 
-    let patched = app.with_token(&w.editor_lead).patch(&path).json(json!({
-                "status": "completed", "summary": null,
-                "value": {"amount": "2600000", "currency": "PLN"},
-                "funding": [{"source": "Budżet państwa", "amount": {"amount": "0.1", "currency": "PLN"}},
-                            {"source": "Budżet państwa", "amount": {"amount": "0.2", "currency": "PLN"}}],
-                "goals": []
-            })).if_match(1).send()
-        .await;
-    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
+#[actix_web::test]
+async fn a_patch_changes_what_it_names_and_the_audit_keeps_money_as_decimals() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let created = project_with_every_field(&app, &w).await;
+    let id = created.id();
+    let patched = app
+        .with_token(&w.editor_lead)
+        .patch(format!("/api/v1/projects/{id}"))
+        .json(json!({
+            "status": "completed", "summary": null,
+            "value": {"amount": "2600000", "currency": "PLN"},
+            "funding": [{"source": "Budżet państwa", "amount": {"amount": "0.1", "currency": "PLN"}},
+                        {"source": "Budżet państwa", "amount": {"amount": "0.2", "currency": "PLN"}}],
+            "goals": []
+        }))
+        .if_match(1)
+        .send()
+        .await
+        .assert_status(200);
     assert_eq!(patched.etag(), "\"2\"");
-    assert_eq!(patched.json["status"], "completed");
-    assert_eq!(patched.json["summary"], Value::Null);
+    assert_eq!(patched.json()["status"], "completed");
+    assert_eq!(patched.json()["summary"], Value::Null);
     assert_eq!(
-        patched.json["value"],
+        patched.json()["value"],
         json!({"amount": "2600000.00", "currency": "PLN"})
     );
     assert_eq!(
-        patched.json["total_funding"],
+        patched.json()["total_funding"],
         json!([{"amount": "0.30", "currency": "PLN"}]),
         "0.10 + 0.20 is exactly 0.30"
     );
-    assert_eq!(patched.json["goals"], json!([]));
+    assert_eq!(patched.json()["goals"], json!([]));
     assert_eq!(
-        patched.json["partners"], created.json["partners"],
+        patched.json()["partners"],
+        created.json()["partners"],
         "absent lists stay"
     );
-    assert_eq!(patched.json["description"], created.json["description"]);
+    assert_eq!(patched.json()["description"], created.json()["description"]);
 
     // The audit log has every write, with money as decimal strings.
-    assert_eq!(audit_actions(&app, "project", id), vec!["create", "update"]);
+    assert_eq!(app.audit_actions("project", id), vec!["create", "update"]);
     let changes: Value = app.with_conn(|conn| {
         let rows = razem::audit::repo::for_object(conn, "project", &id.to_string()).unwrap();
         serde_json::from_str(rows[1].changes.as_deref().unwrap()).unwrap()
@@ -346,25 +345,33 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         json!([{"amount": "2500000.50", "currency": "PLN"}, {"amount": "2600000.00", "currency": "PLN"}])
     );
     assert_eq!(changes["status"], json!(["in_progress", "completed"]));
+}
 
-    app.with_token(&w.editor_lead)
+#[actix_web::test]
+async fn a_project_is_deleted_under_if_match_with_its_related_rows() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let id = project_with_every_field(&app, &w).await.id();
+    let path = format!("/api/v1/projects/{id}");
+    let editor = app.with_token(&w.editor_lead);
+    editor
         .delete(&path)
         .send()
         .await
         .assert_problem(428, "precondition_required");
-    app.with_token(&w.editor_lead)
+    editor
+        .delete(&path)
+        .if_match(2)
+        .send()
+        .await
+        .assert_problem(412, "precondition_failed");
+    assert_eq!(version_of(&app, id), 1);
+    editor
         .delete(&path)
         .if_match(1)
         .send()
         .await
-        .assert_problem(412, "precondition_failed");
-    let deleted = app
-        .with_token(&w.editor_lead)
-        .delete(&path)
-        .if_match(2)
-        .send()
-        .await;
-    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
+        .assert_status(204);
     app.anonymous()
         .get(&path)
         .send()
@@ -390,17 +397,28 @@ async fn create_read_update_delete_round_trip_with_every_field() {
         )
     });
     assert_eq!(leftovers, (0, 0, 0), "related rows go with the project");
-    assert_eq!(
-        audit_actions(&app, "project", id),
-        vec!["create", "update", "delete"]
-    );
+    assert_eq!(project_count(&app), 1, "the demo project stays");
+    assert_eq!(app.audit_actions("project", id), vec!["create", "delete"]);
+}
+
+/// Sends a new project as the admin.
+async fn post_project(app: &TestApp, body: &Value) -> TestResponse {
+    app.as_admin()
+        .post("/api/v1/projects")
+        .json(body)
+        .send()
+        .await
+}
+
+/// The largest amount.
+fn max_amount(currency: &str) -> Value {
+    json!({"amount": "999999999999999.99", "currency": currency})
 }
 
 #[actix_web::test]
-async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
+async fn valid_amounts_are_answered_and_stored_exactly() {
     let app = spawn_app().await;
     let w = world(&app).await;
-    // Valid amounts and what is answered (and stored).
     for (n, (sent, answered, minor)) in [
         ("0", "0.00", 0i64),
         ("0.5", "0.50", 50),
@@ -428,7 +446,7 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
             );
             let stored: (Option<i64>, Option<String>) = app.with_conn(|conn| {
                 projects::table
-                    .find(project["id"].as_i64().unwrap())
+                    .find(project.id())
                     .select((projects::value_minor, projects::value_currency))
                     .first(conn)
                     .unwrap()
@@ -436,8 +454,12 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
             assert_eq!(stored, (Some(minor), Some(currency.to_owned())));
         }
     }
+}
 
-    // Invalid amounts: 422 naming the field, nothing stored.
+#[actix_web::test]
+async fn invalid_amounts_are_422_naming_the_field_and_store_nothing() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
     let before = project_count(&app);
     let cases: Vec<(Value, &str, &str)> = vec![
         (json!(10500000), "value.amount", "amount_not_a_string"),
@@ -476,13 +498,7 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
     for (amount, field, code) in cases {
         let mut body = project_body(w.zmp, "ZLE-KWOTY");
         body["value"] = json!({"amount": amount, "currency": "PLN"});
-        let response = app
-            .with_token(&w.admin)
-            .post("/api/v1/projects")
-            .json(&body)
-            .send()
-            .await;
-        assert_invalid(&response, field, code);
+        post_project(&app, &body).await.assert_invalid(field, code);
     }
     for (value, field, code) in [
         (
@@ -512,111 +528,100 @@ async fn money_is_exact_and_every_rule_answers_422_naming_the_field() {
         (json!(10500000), "value", "invalid_type"),
     ] {
         let mut body = project_body(w.zmp, "ZLE-KWOTY");
-        body["value"] = value.clone();
-        let response = app
-            .with_token(&w.admin)
-            .post("/api/v1/projects")
-            .json(&body)
-            .send()
-            .await;
-        assert_invalid(&response, field, code);
+        body["value"] = value;
+        post_project(&app, &body).await.assert_invalid(field, code);
     }
-    // The same rules inside funding name the entry.
+    assert_eq!(project_count(&app), before, "nothing was stored");
+}
+
+#[actix_web::test]
+async fn funding_follows_the_same_rules_naming_the_entry_and_its_total_never_overflows() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let before = project_count(&app);
     let mut body = project_body(w.zmp, "ZLE-KWOTY");
     body["funding"] = json!([
         {"source": "EOG", "amount": {"amount": "1.00", "currency": "PLN"}},
         {"source": "Wkład własny", "amount": {"amount": 100, "currency": "PLN"}}
     ]);
-    let response = app
-        .with_token(&w.admin)
-        .post("/api/v1/projects")
-        .json(&body)
-        .send()
-        .await;
-    assert_invalid(&response, "funding[1].amount.amount", "amount_not_a_string");
+    post_project(&app, &body)
+        .await
+        .assert_invalid("funding[1].amount.amount", "amount_not_a_string");
     body["funding"] = json!([{"source": "EOG", "amount": {"amount": "1.00", "currency": "SEK"}}]);
-    let response = app
-        .with_token(&w.admin)
-        .post("/api/v1/projects")
-        .json(&body)
-        .send()
-        .await;
-    assert_invalid(
-        &response,
-        "funding[0].amount.currency",
-        "invalid_enum_value",
-    );
+    post_project(&app, &body)
+        .await
+        .assert_invalid("funding[0].amount.currency", "invalid_enum_value");
 
     // Sums are exact and never overflow: a total above the largest amount is refused.
-    let max = json!({"amount": "999999999999999.99", "currency": "PLN"});
+    let max = max_amount("PLN");
     body["funding"] = json!([{"source": "A", "amount": max}, {"source": "B", "amount": {"amount": "0.01", "currency": "PLN"}}]);
-    let response = app
-        .with_token(&w.admin)
-        .post("/api/v1/projects")
-        .json(&body)
-        .send()
-        .await;
-    assert_invalid(&response, "funding", "total_too_large");
+    post_project(&app, &body)
+        .await
+        .assert_invalid("funding", "total_too_large");
     let many: Vec<Value> = (0..100)
         .map(|i| json!({"source": format!("Źródło {i}"), "amount": max}))
         .collect();
     body["funding"] = json!(many);
-    let response = app
-        .with_token(&w.admin)
-        .post("/api/v1/projects")
-        .json(&body)
-        .send()
-        .await;
-    assert_invalid(&response, "funding", "total_too_large");
+    post_project(&app, &body)
+        .await
+        .assert_invalid("funding", "total_too_large");
     assert_eq!(project_count(&app), before, "nothing was stored");
+}
 
-    // Up to the largest amount it adds up exactly; currencies are summed apart.
+/// A project funded up to the largest total in PLN, CHF and EUR.
+async fn funded_to_the_limit(app: &TestApp, w: &World) -> Value {
+    let mut body = project_body(w.zmp, "ZLE-KWOTY");
     body["funding"] = json!([
         {"source": "A", "amount": {"amount": "999999999999999.98", "currency": "PLN"}},
         {"source": "B", "amount": {"amount": "0.01", "currency": "PLN"}},
-        {"source": "C", "amount": max.clone()},
-        {"source": "D", "amount": {"amount": "999999999999999.99", "currency": "EUR"}}
+        {"source": "C", "amount": max_amount("CHF")},
+        {"source": "D", "amount": max_amount("EUR")}
     ]);
-    body["funding"][2]["amount"]["currency"] = json!("CHF");
-    let project = create(&app, &w.admin, body).await;
+    create(app, &w.admin, body).await
+}
+
+#[actix_web::test]
+async fn up_to_the_largest_amount_totals_add_up_exactly_per_currency() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let project = funded_to_the_limit(&app, &w).await;
     assert_eq!(
         project["total_funding"],
-        json!([
-            {"amount": "999999999999999.99", "currency": "CHF"},
-            {"amount": "999999999999999.99", "currency": "EUR"},
-            {"amount": "999999999999999.99", "currency": "PLN"}
-        ])
+        json!([max_amount("CHF"), max_amount("EUR"), max_amount("PLN")])
     );
+}
 
-    // PATCH applies the same rules and leaves the row unchanged when they fail.
-    let id = project["id"].as_i64().unwrap();
+#[actix_web::test]
+async fn a_patch_follows_the_money_rules_and_a_refused_one_leaves_the_row_unchanged() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let id = funded_to_the_limit(&app, &w).await.id();
     let path = format!("/api/v1/projects/{id}");
-    let response = app
-        .with_token(&w.admin)
+    let max = max_amount("PLN");
+    app.as_admin()
         .patch(&path)
         .json(json!({"value": {"amount": "12.345", "currency": "PLN"}}))
         .if_match(1)
         .send()
-        .await;
-    assert_invalid(&response, "value.amount", "too_many_decimals");
-    let response = app
-        .with_token(&w.admin)
+        .await
+        .assert_invalid("value.amount", "too_many_decimals");
+    app.as_admin()
         .patch(&path)
         .json(json!({"funding": [{"source": "A", "amount": max}, {"source": "A", "amount": max}]}))
         .if_match(1)
         .send()
-        .await;
-    assert_invalid(&response, "funding", "total_too_large");
+        .await
+        .assert_invalid("funding", "total_too_large");
     assert_eq!(version_of(&app, id), 1);
     let cleared = app
-        .with_token(&w.admin)
+        .as_admin()
         .patch(&path)
         .json(json!({"value": null}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(cleared.status, StatusCode::OK, "{}", cleared.text);
-    assert_eq!(cleared.json["value"], Value::Null);
+        .await
+        .assert_status(200);
+    assert_eq!(cleared.json()["value"], Value::Null);
 }
 
 #[actix_web::test]
@@ -675,12 +680,12 @@ async fn dates_and_cross_field_rules() {
             body[key] = value.clone();
         }
         let response = app
-            .with_token(&w.admin)
+            .as_admin()
             .post("/api/v1/projects")
             .json(&body)
             .send()
             .await;
-        assert_invalid(&response, field, code);
+        response.assert_invalid(field, code);
     }
     assert_eq!(project_count(&app), before);
 
@@ -696,39 +701,39 @@ async fn dates_and_cross_field_rules() {
     // PATCH checks the complete new state.
     let path = format!("/api/v1/projects/{}", one_day["id"]);
     let response = app
-        .with_token(&w.admin)
+        .as_admin()
         .patch(&path)
         .json(json!({"starts_on": "2020-01-02"}))
         .if_match(1)
         .send()
         .await;
-    assert_invalid(&response, "ends_on", "ends_before_start");
+    response.assert_invalid("ends_on", "ends_before_start");
     let response = app
-        .with_token(&w.admin)
+        .as_admin()
         .patch(format!("/api/v1/projects/{}", open["id"]))
         .json(json!({"status": "completed"}))
         .if_match(1)
         .send()
         .await;
-    assert_invalid(&response, "ends_on", "required");
+    response.assert_invalid("ends_on", "required");
     let response = app
-        .with_token(&w.admin)
+        .as_admin()
         .patch(&path)
         .json(json!({"ends_on": null, "status": "settled"}))
         .if_match(1)
         .send()
         .await;
-    assert_invalid(&response, "ends_on", "required");
-    assert_eq!(version_of(&app, one_day["id"].as_i64().unwrap()), 1);
+    response.assert_invalid("ends_on", "required");
+    assert_eq!(version_of(&app, one_day.id()), 1);
     let moved = app
-        .with_token(&w.admin)
+        .as_admin()
         .patch(&path)
         .json(json!({"starts_on": "2019-06-01", "status": "completed"}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(moved.status, StatusCode::OK, "{}", moved.text);
-    assert_eq!(moved.json["starts_on"], "2019-06-01");
+        .await
+        .assert_status(200);
+    assert_eq!(moved.json()["starts_on"], "2019-06-01");
 }
 
 #[actix_web::test]
@@ -771,26 +776,26 @@ async fn partners_codes_and_references() {
         let mut body = project_body(w.zmp, "PARTNERZY");
         body["partners"] = partners;
         let response = app
-            .with_token(&w.admin)
+            .as_admin()
             .post("/api/v1/projects")
             .json(&body)
             .send()
             .await;
-        assert_invalid(&response, field, code);
+        response.assert_invalid(field, code);
     }
     let response = app
-        .with_token(&w.admin)
+        .as_admin()
         .post("/api/v1/projects")
         .json(project_body(999999, "PARTNERZY"))
         .send()
         .await;
-    assert_invalid(&response, "lead_id", "not_found");
+    response.assert_invalid("lead_id", "not_found");
     assert_eq!(project_count(&app), before);
 
     let mut body = project_body(w.zmp, "PARTNERZY");
     body["partners"] = json!([{"organization_id": w.zpp, "role": "partner"}]);
     let project = create(&app, &w.admin, body).await;
-    app.with_token(&w.admin)
+    app.as_admin()
         .post("/api/v1/projects")
         .json(project_body(w.zpp, "PARTNERZY"))
         .send()
@@ -800,14 +805,14 @@ async fn partners_codes_and_references() {
     // A new lead: the previous one stays as a partner, the new one becomes the leader.
     let path = format!("/api/v1/projects/{}", project["id"]);
     let moved = app
-        .with_token(&w.admin)
+        .as_admin()
         .patch(&path)
         .json(json!({"lead_id": w.zpp}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(moved.status, StatusCode::OK, "{}", moved.text);
-    let roles: Vec<(i64, String)> = moved.json["partners"]
+        .await
+        .assert_status(200);
+    let roles: Vec<(i64, String)> = moved.json()["partners"]
         .as_array()
         .unwrap()
         .iter()
@@ -823,10 +828,9 @@ async fn partners_codes_and_references() {
         vec![(w.zpp, "leader".to_owned()), (w.zmp, "partner".to_owned())]
     );
     // With `partners` in the same patch the list is exactly what was sent.
-    let replaced = app.with_token(&w.admin).patch(&path).json(json!({"lead_id": w.zgw, "partners": [{"organization_id": w.ks, "role": "associated"}]})).if_match(2).send()
-        .await;
-    assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.text);
-    let ids: Vec<i64> = replaced.json["partners"]
+    let replaced = app.as_admin().patch(&path).json(json!({"lead_id": w.zgw, "partners": [{"organization_id": w.ks, "role": "associated"}]})).if_match(2).send()
+        .await.assert_status(200);
+    let ids: Vec<i64> = replaced.json()["partners"]
         .as_array()
         .unwrap()
         .iter()
@@ -835,7 +839,7 @@ async fn partners_codes_and_references() {
     assert_eq!(ids, vec![w.zgw, w.ks]);
     let rows: i64 = app.with_conn(|conn| {
         project_partners::table
-            .filter(project_partners::project_id.eq(project["id"].as_i64().unwrap()))
+            .filter(project_partners::project_id.eq(project.id()))
             .count()
             .get_result(conn)
             .unwrap()
@@ -843,7 +847,7 @@ async fn partners_codes_and_references() {
     assert_eq!(rows, 2);
     // A code clash on PATCH is 409 too.
     create(&app, &w.admin, project_body(w.zmp, "INNY")).await;
-    app.with_token(&w.admin)
+    app.as_admin()
         .patch(&path)
         .json(json!({"code": "INNY"}))
         .if_match(3)
@@ -852,14 +856,16 @@ async fn partners_codes_and_references() {
         .assert_problem(409, "code_taken");
 }
 
-#[actix_web::test]
-async fn filters_sorts_and_pagination() {
-    let app = spawn_app().await;
-    let w = world(&app).await;
-    // The demo project (ZMP, 2012-06-01 – 2016-10-31, completed) plus these.
-    let demo_id = app.anonymous().get("/api/v1/projects").send().await.json["items"][0]["id"]
-        .as_i64()
-        .unwrap();
+/// The demo project (ZMP, 2012-06-01 – 2016-10-31, completed) and five more, P-1 … P-5.
+struct Listing {
+    w: World,
+    demo_id: i64,
+    p: [i64; 5],
+}
+
+async fn listing(app: &TestApp) -> Listing {
+    let w = world(app).await;
+    let demo_id = app.anonymous().get("/api/v1/projects").send().await.ids()[0];
     let specs = [
         // code, title, lead, partners, status, starts, ends
         (
@@ -908,113 +914,145 @@ async fn filters_sorts_and_pagination() {
             None,
         ),
     ];
-    let mut created = Vec::new();
-    for (code, title, lead, partners, status, starts, ends) in specs {
+    let mut p = [0; 5];
+    for (slot, (code, title, lead, partners, status, starts, ends)) in p.iter_mut().zip(specs) {
         let body = json!({
             "code": code, "title": title, "lead_id": lead, "status": status,
             "starts_on": starts, "ends_on": ends,
             "partners": partners.iter().map(|p| json!({"organization_id": p, "role": "partner"})).collect::<Vec<_>>()
         });
-        created.push(create(&app, &w.admin, body).await["id"].as_i64().unwrap());
+        *slot = create(app, &w.admin, body).await.id();
     }
-    let [p1, p2, p3, p4, p5] = created[..] else {
-        unreachable!()
-    };
-    let list = |query: String| {
-        let app = &app;
-        async move {
-            let response = app
-                .anonymous()
-                .get(format!("/api/v1/projects?{query}"))
-                .send()
-                .await;
-            assert_eq!(
-                response.status,
-                StatusCode::OK,
-                "{query}: {}",
-                response.text
-            );
-            ids(&response.json).into_iter().collect::<HashSet<i64>>()
-        }
-    };
-    let set = |v: &[i64]| v.iter().copied().collect::<HashSet<i64>>();
-    assert_eq!(
-        list(format!("lead={}", w.zmp)).await,
-        set(&[demo_id, p3, p5])
-    );
-    assert_eq!(
-        list(format!("partner={}", w.zmp)).await,
-        set(&[demo_id, p1, p3, p5]),
-        "the leader takes part too"
-    );
-    assert_eq!(list(format!("partner={}", w.ks)).await, set(&[demo_id, p3]));
-    assert_eq!(list("status=planned".into()).await, set(&[p2, p5]));
-    // active_on: both ends inclusive, open-ended projects run on.
-    assert_eq!(
-        list("active_on=2016-04-18".into()).await,
-        set(&[demo_id, p1, p3, p5])
-    );
-    assert_eq!(
-        list("active_on=2016-04-19".into()).await,
-        set(&[demo_id, p1, p4, p5])
-    );
-    assert_eq!(list("active_on=2030-01-01".into()).await, set(&[p2, p5]));
-    assert_eq!(list("active_on=2010-01-01".into()).await, set(&[]));
-    // q: title, code or summary, case and diacritics ignored.
-    assert_eq!(list("q=lodzkie".into()).await, set(&[p1]));
-    assert_eq!(list(format!("q={}", urlencode("ŻYWIEC"))).await, set(&[p3]));
-    assert_eq!(list("q=p-2".into()).await, set(&[p2]));
-    assert_eq!(
-        list(format!("q={}", urlencode("współpracy międzysamorządowej"))).await,
-        set(&[demo_id])
-    );
-    assert_eq!(list("q=100%25".into()).await, set(&[]), "% matches itself");
-    assert_eq!(
-        list(format!(
-            "lead={}&status=suspended&active_on=2015-01-01",
-            w.zmp
-        ))
-        .await,
-        set(&[p3])
-    );
-    // updated_since: only what changed since.
-    let mark = chrono::Utc::now() - chrono::Duration::milliseconds(1);
-    app.with_token(&w.admin)
-        .patch(format!("/api/v1/projects/{p4}"))
+    Listing { w, demo_id, p }
+}
+
+/// The ids a list query answers, as a set.
+async fn listed(app: &TestApp, query: impl std::fmt::Display) -> HashSet<i64> {
+    app.anonymous()
+        .get(format!("/api/v1/projects?{query}"))
+        .send()
+        .await
+        .assert_status(200)
+        .ids()
+        .into_iter()
+        .collect()
+}
+
+fn set(ids: &[i64]) -> HashSet<i64> {
+    ids.iter().copied().collect()
+}
+
+/// Changes P-4, the project changed last.
+async fn change_p4(app: &TestApp, l: &Listing) {
+    app.as_admin()
+        .patch(format!("/api/v1/projects/{}", l.p[3]))
         .json(json!({"summary": "Zmienione."}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(
-        list(format!(
-            "updated_since={}",
-            urlencode(&mark.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
-        ))
-        .await,
-        set(&[p4])
-    );
+        .await
+        .assert_status(200);
+}
 
+#[actix_web::test]
+async fn projects_are_filtered_by_lead_partner_status_and_the_day_they_run_on() {
+    let app = spawn_app().await;
+    let l = listing(&app).await;
+    let (demo, [p1, p2, p3, p4, p5], w) = (l.demo_id, l.p, &l.w);
+    assert_eq!(
+        listed(&app, format!("lead={}", w.zmp)).await,
+        set(&[demo, p3, p5])
+    );
+    assert_eq!(
+        listed(&app, format!("partner={}", w.zmp)).await,
+        set(&[demo, p1, p3, p5]),
+        "the leader takes part too"
+    );
+    assert_eq!(
+        listed(&app, format!("partner={}", w.ks)).await,
+        set(&[demo, p3])
+    );
+    assert_eq!(listed(&app, "status=planned").await, set(&[p2, p5]));
+    // active_on: both ends inclusive, open-ended projects run on.
+    assert_eq!(
+        listed(&app, "active_on=2016-04-18").await,
+        set(&[demo, p1, p3, p5])
+    );
+    assert_eq!(
+        listed(&app, "active_on=2016-04-19").await,
+        set(&[demo, p1, p4, p5])
+    );
+    assert_eq!(listed(&app, "active_on=2030-01-01").await, set(&[p2, p5]));
+    assert_eq!(listed(&app, "active_on=2010-01-01").await, set(&[]));
+    assert_eq!(
+        listed(
+            &app,
+            format!("lead={}&status=suspended&active_on=2015-01-01", w.zmp)
+        )
+        .await,
+        set(&[p3])
+    );
+}
+
+#[actix_web::test]
+async fn the_project_search_reads_title_code_and_summary_ignoring_case_and_diacritics() {
+    let app = spawn_app().await;
+    let l = listing(&app).await;
+    let [p1, p2, p3, ..] = l.p;
+    assert_eq!(listed(&app, "q=lodzkie").await, set(&[p1]));
+    assert_eq!(
+        listed(&app, format!("q={}", urlencode("ŻYWIEC"))).await,
+        set(&[p3])
+    );
+    assert_eq!(listed(&app, "q=p-2").await, set(&[p2]));
+    assert_eq!(
+        listed(
+            &app,
+            format!("q={}", urlencode("współpracy międzysamorządowej"))
+        )
+        .await,
+        set(&[l.demo_id])
+    );
+    assert_eq!(listed(&app, "q=100%25").await, set(&[]), "% matches itself");
+}
+
+#[actix_web::test]
+async fn updated_since_lists_only_what_changed_since() {
+    let app = spawn_app().await;
+    let l = listing(&app).await;
+    let mark = chrono::Utc::now() - chrono::Duration::milliseconds(1);
+    change_p4(&app, &l).await;
+    let since = urlencode(&mark.to_rfc3339_opts(chrono::SecondsFormat::Micros, true));
+    assert_eq!(
+        listed(&app, format!("updated_since={since}")).await,
+        set(&[l.p[3]])
+    );
+}
+
+#[actix_web::test]
+async fn every_sort_walks_every_project_once_page_by_page_in_its_order() {
+    let app = spawn_app().await;
+    let l = listing(&app).await;
+    change_p4(&app, &l).await;
+    let (demo, [p1, p2, p3, p4, p5]) = (l.demo_id, l.p);
     // Default order: the latest start first, ties by id (descending).
     let all = app
         .anonymous()
         .get("/api/v1/projects?limit=100")
         .send()
         .await;
-    assert_eq!(ids(&all.json), vec![p2, p4, p5, p1, p3, demo_id]);
-    // Every sort walks every project exactly once, page by page, in its order.
+    assert_eq!(all.ids(), vec![p2, p4, p5, p1, p3, demo]);
     for (sort, expected) in [
-        ("-starts_on", vec![p2, p4, p5, p1, p3, demo_id]),
-        ("starts_on", vec![demo_id, p3, p1, p5, p4, p2]),
-        ("title", vec![p4, demo_id, p5, p1, p2, p3]),
-        ("-title", vec![p3, p2, p1, p5, demo_id, p4]),
+        ("-starts_on", vec![p2, p4, p5, p1, p3, demo]),
+        ("starts_on", vec![demo, p3, p1, p5, p4, p2]),
+        ("title", vec![p4, demo, p5, p1, p2, p3]),
+        ("-title", vec![p3, p2, p1, p5, demo, p4]),
     ] {
         let mut seen = Vec::new();
         let mut url = format!("/api/v1/projects?sort={sort}&limit=2");
         loop {
-            let page = app.anonymous().get(&url).send().await;
-            assert_eq!(page.status, StatusCode::OK, "{url}: {}", page.text);
-            seen.extend(ids(&page.json));
-            match page.json["next_cursor"].as_str() {
+            let page = app.anonymous().get(&url).send().await.assert_status(200);
+            seen.extend(page.ids());
+            match page.next_cursor() {
                 Some(cursor) => {
                     assert!(page.header("link").unwrap().contains("rel=\"next\""));
                     url = format!("/api/v1/projects?sort={sort}&limit=2&cursor={cursor}");
@@ -1029,8 +1067,8 @@ async fn filters_sorts_and_pagination() {
         let mut url = format!("/api/v1/projects?sort={sort}&limit=4");
         loop {
             let page = app.anonymous().get(&url).send().await;
-            seen.extend(ids(&page.json));
-            match page.json["next_cursor"].as_str() {
+            seen.extend(page.ids());
+            match page.next_cursor() {
                 Some(cursor) => {
                     url = format!("/api/v1/projects?sort={sort}&limit=4&cursor={cursor}")
                 }
@@ -1046,8 +1084,12 @@ async fn filters_sorts_and_pagination() {
         };
         assert_eq!(last_changed, p4, "{sort}");
     }
+}
 
-    // Bad parameters are 400 naming them.
+#[actix_web::test]
+async fn bad_list_parameters_and_cursors_are_400() {
+    let app = spawn_app().await;
+    listing(&app).await;
     for query in [
         "sort=code",
         "status=finished",
@@ -1069,12 +1111,13 @@ async fn filters_sorts_and_pagination() {
         .send()
         .await
         .assert_problem(400, "invalid_cursor");
+    // A cursor is valid only for the sort it was made with.
     let page = app
         .anonymous()
         .get("/api/v1/projects?sort=title&limit=1")
         .send()
         .await;
-    let cursor = page.json["next_cursor"].as_str().unwrap();
+    let cursor = page.next_cursor().unwrap();
     app.anonymous()
         .get(format!("/api/v1/projects?sort=starts_on&cursor={cursor}"))
         .send()
@@ -1082,26 +1125,62 @@ async fn filters_sorts_and_pagination() {
         .assert_problem(400, "invalid_cursor");
 }
 
+/// A project of ZMP with one indicator ("Szkolenia specjalistyczne", 12 of 29).
+struct Indicator {
+    w: World,
+    project_id: i64,
+    /// The project's indicators.
+    base: String,
+    /// The indicator.
+    path: String,
+    created: TestResponse,
+}
+
+async fn indicator(app: &TestApp) -> Indicator {
+    let w = world(app).await;
+    let project_id = create(app, &w.editor_lead, project_body(w.zmp, "WSKAZNIKI"))
+        .await
+        .id();
+    let base = format!("/api/v1/projects/{project_id}/indicators");
+    let created = app
+        .with_token(&w.editor_lead)
+        .post(&base)
+        .json(json!({"name": "  Szkolenia specjalistyczne ", "unit": "szkolenia", "target": 29, "achieved": 12, "as_of": "2014-06-30"}))
+        .send()
+        .await
+        .assert_status(201);
+    Indicator {
+        path: format!("{base}/{}", created.id()),
+        w,
+        project_id,
+        base,
+        created,
+    }
+}
+
+fn indicator_count(app: &TestApp, project_id: i64) -> i64 {
+    app.with_conn(|conn| {
+        project_indicators::table
+            .filter(project_indicators::project_id.eq(project_id))
+            .count()
+            .get_result(conn)
+            .unwrap()
+    })
+}
+
 #[actix_web::test]
-async fn indicators_with_progress_bump_the_project_version() {
+async fn an_indicator_is_created_and_embedded_in_its_project_bumping_its_version() {
     let app = spawn_app().await;
-    let w = world(&app).await;
-    let project = create(&app, &w.editor_lead, project_body(w.zmp, "WSKAZNIKI")).await;
-    let id = project["id"].as_i64().unwrap();
-    let base = format!("/api/v1/projects/{id}/indicators");
-    let created = app.with_token(&w.editor_lead).post(&base).json(json!({"name": "  Szkolenia specjalistyczne ", "unit": "szkolenia", "target": 29, "achieved": 12, "as_of": "2014-06-30"})).send()
-        .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
-    let indicator_id = created.json["id"].as_i64().unwrap();
-    let path = format!("{base}/{indicator_id}");
-    assert_eq!(created.header("location"), Some(path.as_str()));
+    let i = indicator(&app).await;
+    let (created, id) = (&i.created, i.project_id);
+    assert_eq!(created.header("location"), Some(i.path.as_str()));
     assert_eq!(created.etag(), "\"1\"");
     assert_eq!(
-        created.json,
+        *created.json(),
         json!({
-            "id": indicator_id, "project_id": id, "name": "Szkolenia specjalistyczne", "unit": "szkolenia",
+            "id": created.id(), "project_id": id, "name": "Szkolenia specjalistyczne", "unit": "szkolenia",
             "baseline": 0, "target": 29, "achieved": 12, "as_of": "2014-06-30", "progress_percent": 41.4,
-            "version": 1, "created_at": created.json["created_at"], "updated_at": created.json["updated_at"]
+            "version": 1, "created_at": created.json()["created_at"], "updated_at": created.json()["updated_at"]
         })
     );
     assert_eq!(version_of(&app, id), 2, "the project embeds its indicators");
@@ -1111,9 +1190,14 @@ async fn indicators_with_progress_bump_the_project_version() {
         .send()
         .await;
     assert_eq!(read.etag(), "\"2\"");
-    assert_eq!(read.json["indicators"], json!([created.json]));
+    assert_eq!(read.json()["indicators"], json!([created.json()]));
+}
 
-    // Progress: achieved / target, one decimal, over 100 allowed, null without either.
+#[actix_web::test]
+async fn progress_is_achieved_over_target_with_one_decimal() {
+    let app = spawn_app().await;
+    let i = indicator(&app).await;
+    // Over 100 allowed, null without either.
     for (patch, progress) in [
         (json!({"achieved": 29}), json!(100.0)),
         (json!({"achieved": 30}), json!(103.4)),
@@ -1126,25 +1210,20 @@ async fn indicators_with_progress_bump_the_project_version() {
             json!(100.0),
         ),
     ] {
-        let current = app.anonymous().get(&path).send().await;
+        let current = app.anonymous().get(&i.path).send().await;
         let response = app
-            .with_token(&w.editor_lead)
-            .patch(&path)
+            .with_token(&i.w.editor_lead)
+            .patch(&i.path)
             .json(&patch)
             .if_match(current.etag())
             .send()
-            .await;
-        assert_eq!(
-            response.status,
-            StatusCode::OK,
-            "{patch}: {}",
-            response.text
-        );
-        assert_eq!(response.json["progress_percent"], progress, "{patch}");
+            .await
+            .assert_status(200);
+        assert_eq!(response.json()["progress_percent"], progress, "{patch}");
     }
     let stored: (i64, Option<i64>, i64) = app.with_conn(|conn| {
         project_indicators::table
-            .find(indicator_id)
+            .find(i.created.id())
             .select((
                 project_indicators::target,
                 project_indicators::achieved,
@@ -1154,9 +1233,19 @@ async fn indicators_with_progress_bump_the_project_version() {
             .unwrap()
     });
     assert_eq!(stored, (1610, Some(1610), 8));
-    assert_eq!(version_of(&app, id), 9);
+    assert_eq!(version_of(&app, i.project_id), 9);
+    assert_eq!(
+        app.audit_actions("project_indicator", i.created.id()),
+        vec![
+            "create", "update", "update", "update", "update", "update", "update", "update"
+        ]
+    );
+}
 
-    // Rules.
+#[actix_web::test]
+async fn indicator_rules_are_422_and_names_are_unique_in_a_project() {
+    let app = spawn_app().await;
+    let i = indicator(&app).await;
     for (body, field, code) in [
         (
             json!({"name": "X", "unit": "osoby", "target": -1}),
@@ -1195,51 +1284,53 @@ async fn indicators_with_progress_bump_the_project_version() {
             "date_out_of_range",
         ),
     ] {
-        let response = app
-            .with_token(&w.editor_lead)
-            .post(&base)
+        app.with_token(&i.w.editor_lead)
+            .post(&i.base)
             .json(&body)
             .send()
-            .await;
-        assert_invalid(&response, field, code);
+            .await
+            .assert_invalid(field, code);
     }
-    app.with_token(&w.editor_lead)
-        .post(&base)
+    app.with_token(&i.w.editor_lead)
+        .post(&i.base)
         .json(json!({"name": "Szkolenia specjalistyczne", "unit": "szkolenia", "target": 1}))
         .send()
         .await
         .assert_problem(409, "indicator_name_taken");
-    let count: i64 = app.with_conn(|conn| {
-        project_indicators::table
-            .filter(project_indicators::project_id.eq(id))
-            .count()
-            .get_result(conn)
-            .unwrap()
-    });
-    assert_eq!(count, 1);
+    assert_eq!(indicator_count(&app, i.project_id), 1);
+}
 
-    // Lists, preconditions, other projects' indicators, deletion, audit.
+#[actix_web::test]
+async fn indicators_are_listed_page_by_page_and_found_only_under_their_project() {
+    let app = spawn_app().await;
+    let i = indicator(&app).await;
     let second = app
-        .with_token(&w.editor_lead)
-        .post(&base)
+        .with_token(&i.w.editor_lead)
+        .post(&i.base)
         .json(json!({"name": "Wizyty studyjne", "unit": "wizyty", "target": 6}))
         .send()
-        .await;
-    let page = app.anonymous().get(format!("{base}?limit=1")).send().await;
-    assert_eq!(ids(&page.json), vec![indicator_id]);
-    let cursor = page.json["next_cursor"].as_str().unwrap().to_owned();
-    let next = app
+        .await
+        .assert_status(201);
+    let page = app
         .anonymous()
-        .get(format!("{base}?limit=1&cursor={cursor}"))
+        .get(format!("{}?limit=1", i.base))
         .send()
         .await;
-    assert_eq!(ids(&next.json), vec![second.json["id"].as_i64().unwrap()]);
-    assert_eq!(next.json["next_cursor"], Value::Null);
-    let other = create(&app, &w.admin, project_body(w.zmp, "INNY-PROJEKT")).await;
+    assert_eq!(page.ids(), vec![i.created.id()]);
+    let cursor = page.next_cursor().unwrap();
+    let next = app
+        .anonymous()
+        .get(format!("{}?limit=1&cursor={cursor}", i.base))
+        .send()
+        .await;
+    assert_eq!(next.ids(), vec![second.id()]);
+    assert_eq!(next.json()["next_cursor"], Value::Null);
+    let other = create(&app, &i.w.admin, project_body(i.w.zmp, "INNY-PROJEKT")).await;
     app.anonymous()
         .get(format!(
-            "/api/v1/projects/{}/indicators/{indicator_id}",
-            other["id"]
+            "/api/v1/projects/{}/indicators/{}",
+            other.id(),
+            i.created.id()
         ))
         .send()
         .await
@@ -1249,67 +1340,79 @@ async fn indicators_with_progress_bump_the_project_version() {
         .send()
         .await
         .assert_problem(404, "not_found");
-    app.with_token(&w.editor_lead)
-        .patch(&path)
+}
+
+#[actix_web::test]
+async fn indicators_change_and_go_under_if_match_and_are_audited() {
+    let app = spawn_app().await;
+    let i = indicator(&app).await;
+    let editor = app.with_token(&i.w.editor_lead);
+    editor
+        .patch(&i.path)
         .json(json!({"achieved": 1}))
         .send()
         .await
         .assert_problem(428, "precondition_required");
-    app.with_token(&w.editor_lead)
-        .patch(&path)
+    editor
+        .patch(&i.path)
         .json(json!({"achieved": 1}))
-        .if_match(1)
+        .if_match(2)
         .send()
         .await
         .assert_problem(412, "precondition_failed");
-    app.with_token(&w.editor_lead)
-        .delete(&path)
-        .if_match(1)
+    editor
+        .delete(&i.path)
+        .if_match(2)
         .send()
         .await
         .assert_problem(412, "precondition_failed");
-    let deleted = app
-        .with_token(&w.editor_lead)
-        .delete(&path)
-        .if_match(8)
+    assert_eq!(indicator_count(&app, i.project_id), 1);
+    editor
+        .delete(&i.path)
+        .if_match(1)
         .send()
-        .await;
-    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
+        .await
+        .assert_status(204);
     app.anonymous()
-        .get(&path)
+        .get(&i.path)
         .send()
         .await
         .assert_problem(404, "not_found");
+    assert_eq!(indicator_count(&app, i.project_id), 0);
     assert_eq!(
-        audit_actions(&app, "project_indicator", indicator_id),
-        vec![
-            "create", "update", "update", "update", "update", "update", "update", "update",
-            "delete"
-        ]
+        app.audit_actions("project_indicator", i.created.id()),
+        vec!["create", "delete"]
     );
-    // Deleting the project takes its indicators with it.
-    let current = version_of(&app, id);
-    let response = app
-        .with_token(&w.editor_lead)
-        .delete(format!("/api/v1/projects/{id}"))
-        .if_match(format!("\"{current}\""))
-        .send()
-        .await;
-    assert_eq!(response.status, StatusCode::NO_CONTENT, "{}", response.text);
-    let left: i64 = app.with_conn(|conn| {
-        project_indicators::table
-            .filter(project_indicators::project_id.eq(id))
-            .count()
-            .get_result(conn)
-            .unwrap()
-    });
-    assert_eq!(left, 0);
 }
 
 #[actix_web::test]
-async fn authorization_by_role_and_token_scope() {
+async fn deleting_a_project_takes_its_indicators_with_it() {
     let app = spawn_app().await;
-    let w = world(&app).await;
+    let i = indicator(&app).await;
+    let current = version_of(&app, i.project_id);
+    app.with_token(&i.w.editor_lead)
+        .delete(format!("/api/v1/projects/{}", i.project_id))
+        .if_match(current)
+        .send()
+        .await
+        .assert_status(204);
+    assert_eq!(indicator_count(&app, i.project_id), 0);
+}
+
+/// A project of ZMP with ZPP as partner, one indicator and one event, and every kind of
+/// caller, in the order of the expectation tables below.
+struct Access {
+    w: World,
+    id: i64,
+    indicator_id: i64,
+    event_id: i64,
+    /// The lead's token with projects:read and projects:write.
+    token_lead: String,
+    principals: Vec<(&'static str, Option<String>)>,
+}
+
+async fn access(app: &TestApp) -> Access {
+    let w = world(app).await;
     let token_lead = app
         .api_token(&w.admin, w.zmp, &["projects:read", "projects:write"])
         .await;
@@ -1320,41 +1423,52 @@ async fn authorization_by_role_and_token_scope() {
     let token_partner = app
         .api_token(&w.admin, w.zpp, &["projects:read", "projects:write"])
         .await;
-    let principals: Vec<(&str, Option<&str>)> = vec![
+    let principals = vec![
         ("anonymous", None),
-        ("admin", Some(&w.admin)),
-        ("editor of the lead", Some(&w.editor_lead)),
-        ("editor of a partner", Some(&w.editor_partner)),
-        ("viewer", Some(&w.viewer)),
-        ("token of the lead (read+write)", Some(&token_lead)),
-        ("token of the lead (read)", Some(&token_lead_read)),
+        ("admin", Some(w.admin.clone())),
+        ("editor of the lead", Some(w.editor_lead.clone())),
+        ("editor of a partner", Some(w.editor_partner.clone())),
+        ("viewer", Some(w.viewer.clone())),
+        ("token of the lead (read+write)", Some(token_lead.clone())),
+        ("token of the lead (read)", Some(token_lead_read)),
         (
             "token of the lead (positions scopes)",
-            Some(&token_lead_other),
+            Some(token_lead_other),
         ),
-        ("token of a partner (read+write)", Some(&token_partner)),
+        ("token of a partner (read+write)", Some(token_partner)),
     ];
     let mut body = project_body(w.zmp, "UPRAWNIENIA");
     body["partners"] = json!([{"organization_id": w.zpp, "role": "partner"}]);
-    let project = create(&app, &w.admin, body).await;
-    let id = project["id"].as_i64().unwrap();
-    let indicator = app
-        .with_token(&w.admin)
+    let id = create(app, &w.admin, body).await.id();
+    let indicator_id = app
+        .as_admin()
         .post(format!("/api/v1/projects/{id}/indicators"))
         .json(json!({"name": "Konferencje", "unit": "konferencje", "target": 9}))
         .send()
         .await
-        .json;
-    let indicator_id = indicator["id"].as_i64().unwrap();
-    let event = app
-        .with_token(&w.admin)
+        .assert_status(201)
+        .id();
+    let event_id = app
+        .as_admin()
         .post(format!("/api/v1/projects/{id}/events"))
         .json(json!({"kind": "conference", "title": "Konferencja", "starts_on": "2016-04-18"}))
         .send()
         .await
-        .json;
-    let event_id = event["id"].as_i64().unwrap();
-    let counts = || -> (i64, i64, i64) {
+        .assert_status(201)
+        .id();
+    Access {
+        w,
+        id,
+        indicator_id,
+        event_id,
+        token_lead,
+        principals,
+    }
+}
+
+impl Access {
+    /// How many projects, indicators and events are stored.
+    fn counts(&self, app: &TestApp) -> (i64, i64, i64) {
         app.with_conn(|conn| {
             (
                 projects::table.count().get_result(conn).unwrap(),
@@ -1362,29 +1476,36 @@ async fn authorization_by_role_and_token_scope() {
                 project_events::table.count().get_result(conn).unwrap(),
             )
         })
-    };
-    let state = || -> (i64, String, i64, i64) {
+    }
+
+    /// The project's version and title, and the versions of its indicator and event.
+    fn state(&self, app: &TestApp) -> (i64, String, i64, i64) {
         app.with_conn(|conn| {
             let (version, title): (i64, String) = projects::table
-                .find(id)
+                .find(self.id)
                 .select((projects::version, projects::title))
                 .first(conn)
                 .unwrap();
             let indicator: i64 = project_indicators::table
-                .find(indicator_id)
+                .find(self.indicator_id)
                 .select(project_indicators::version)
                 .first(conn)
                 .unwrap();
             let event: i64 = project_events::table
-                .find(event_id)
+                .find(self.event_id)
                 .select(project_events::version)
                 .first(conn)
                 .unwrap();
             (version, title, indicator, event)
         })
-    };
+    }
+}
 
-    // Reads: everyone but a token without projects:read.
+#[actix_web::test]
+async fn everyone_reads_projects_but_tokens_without_projects_read() {
+    let app = spawn_app().await;
+    let a = access(&app).await;
+    let (id, indicator_id, event_id) = (a.id, a.indicator_id, a.event_id);
     let read_expected = [200, 200, 200, 200, 200, 200, 200, 403, 200];
     for path in [
         "/api/v1/projects".to_owned(),
@@ -1395,61 +1516,98 @@ async fn authorization_by_role_and_token_scope() {
         format!("/api/v1/projects/{id}/events/{event_id}"),
         "/api/v1/events".to_owned(),
     ] {
-        for ((name, token), expected) in principals.iter().zip(read_expected) {
-            let response = app.caller(*token).get(&path).send().await;
+        for ((name, token), expected) in a.principals.iter().zip(read_expected) {
+            let response = app.caller(token.as_deref()).get(&path).send().await;
             assert_eq!(
-                response.status.as_u16(),
+                response.status().as_u16(),
                 expected,
                 "GET {path} as {name}: {}",
-                response.text
+                response.text()
             );
             if expected == 403 {
                 response.assert_problem(403, "insufficient_scope");
             }
         }
     }
+}
 
-    // Writes: admins, editors of the lead, the lead's token with projects:write.
+#[actix_web::test]
+async fn admins_editors_of_the_lead_and_its_writing_token_write_and_refusals_change_nothing() {
+    let app = spawn_app().await;
+    let a = access(&app).await;
+    let (id, indicator_id, event_id) = (a.id, a.indicator_id, a.event_id);
     let write_expected = [401, 200, 200, 403, 403, 200, 403, 403, 403];
-    for ((name, token), expected) in principals.iter().zip(write_expected) {
-        let before_counts = counts();
-        let before = state();
+    for ((name, token), expected) in a.principals.iter().zip(write_expected) {
+        let before_counts = a.counts(&app);
+        let before = a.state(&app);
+        let caller = app.caller(token.as_deref());
         let results = [
-            app.caller(*token).post("/api/v1/projects").json(project_body(w.zmp, &format!("NOWY-{}", before_counts.0))).send().await,
-            app.caller(*token).patch(format!("/api/v1/projects/{id}")).json(json!({"title": format!("Zmienione: {name}")})).if_match(format!("\"{}\"", before.0)).send().await,
-            app.caller(*token).post(format!("/api/v1/projects/{id}/indicators")).json(json!({"name": format!("Wskaźnik {name}"), "unit": "osoby", "target": 1})).send().await,
-            app.caller(*token).patch(format!("/api/v1/projects/{id}/indicators/{indicator_id}")).json(json!({"achieved": before.2})).if_match(format!("\"{}\"", before.2)).send().await,
-            app.caller(*token).post(format!("/api/v1/projects/{id}/events")).json(json!({"kind": "meeting", "title": format!("Spotkanie {name}"), "starts_on": "2016-05-05"})).send().await,
-            app.caller(*token).patch(format!("/api/v1/projects/{id}/events/{event_id}")).json(json!({"participants_count": before.3})).if_match(format!("\"{}\"", before.3)).send().await,
+            caller
+                .post("/api/v1/projects")
+                .json(project_body(a.w.zmp, &format!("NOWY-{}", before_counts.0)))
+                .send()
+                .await,
+            caller
+                .patch(format!("/api/v1/projects/{id}"))
+                .json(json!({"title": format!("Zmienione: {name}")}))
+                .if_match(before.0)
+                .send()
+                .await,
+            caller
+                .post(format!("/api/v1/projects/{id}/indicators"))
+                .json(json!({"name": format!("Wskaźnik {name}"), "unit": "osoby", "target": 1}))
+                .send()
+                .await,
+            caller
+                .patch(format!("/api/v1/projects/{id}/indicators/{indicator_id}"))
+                .json(json!({"achieved": before.2}))
+                .if_match(before.2)
+                .send()
+                .await,
+            caller
+                .post(format!("/api/v1/projects/{id}/events"))
+                .json(json!({"kind": "meeting", "title": format!("Spotkanie {name}"), "starts_on": "2016-05-05"}))
+                .send()
+                .await,
+            caller
+                .patch(format!("/api/v1/projects/{id}/events/{event_id}"))
+                .json(json!({"participants_count": before.3}))
+                .if_match(before.3)
+                .send()
+                .await,
         ];
         for (index, response) in results.iter().enumerate() {
-            let status = response.status.as_u16();
+            let status = response.status().as_u16();
             if expected == 200 {
                 assert!(
                     status == 200 || status == 201,
                     "write {index} as {name}: {}",
-                    response.text
+                    response.text()
                 );
             } else {
                 assert_eq!(
-                    status, expected,
+                    status,
+                    expected,
                     "write {index} as {name}: {}",
-                    response.text
+                    response.text()
                 );
                 assert_eq!(response.content_type(), "application/problem+json");
             }
         }
         if expected != 200 {
             assert_eq!(
-                counts(),
+                a.counts(&app),
                 before_counts,
                 "refused writes as {name} add nothing"
             );
-            assert_eq!(state(), before, "refused writes as {name} change nothing");
-        } else {
-            let after = counts();
             assert_eq!(
-                after,
+                a.state(&app),
+                before,
+                "refused writes as {name} change nothing"
+            );
+        } else {
+            assert_eq!(
+                a.counts(&app),
                 (
                     before_counts.0 + 1,
                     before_counts.1 + 1,
@@ -1459,25 +1617,36 @@ async fn authorization_by_role_and_token_scope() {
             );
         }
     }
-    // A token with projects:write writes only for its own organization's projects, and
-    // an editor may not hand a project to an organization they do not edit.
-    let response = app
-        .with_token(&token_lead)
+}
+
+#[actix_web::test]
+async fn tokens_write_only_their_own_projects_and_editors_keep_the_lead_they_edit() {
+    let app = spawn_app().await;
+    let a = access(&app).await;
+    let before = a.counts(&app);
+    app.with_token(&a.token_lead)
         .post("/api/v1/projects")
-        .json(project_body(w.zpp, "OBCY"))
-        .send()
-        .await;
-    response.assert_problem(403, "forbidden");
-    let current = version_of(&app, id);
-    app.with_token(&w.editor_lead)
-        .patch(format!("/api/v1/projects/{id}"))
-        .json(json!({"lead_id": w.zpp}))
-        .if_match(format!("\"{current}\""))
+        .json(project_body(a.w.zpp, "OBCY"))
         .send()
         .await
         .assert_problem(403, "forbidden");
-    assert_eq!(version_of(&app, id), current);
-    // Deleting: refused for everyone but admins, lead editors and the lead's token.
+    assert_eq!(a.counts(&app), before);
+    let current = version_of(&app, a.id);
+    app.with_token(&a.w.editor_lead)
+        .patch(format!("/api/v1/projects/{}", a.id))
+        .json(json!({"lead_id": a.w.zpp}))
+        .if_match(current)
+        .send()
+        .await
+        .assert_problem(403, "forbidden");
+    assert_eq!(version_of(&app, a.id), current);
+}
+
+#[actix_web::test]
+async fn deletes_are_refused_to_all_but_admins_lead_editors_and_the_leads_token() {
+    let app = spawn_app().await;
+    let a = access(&app).await;
+    let (id, indicator_id, event_id) = (a.id, a.indicator_id, a.event_id);
     for (index, status, code) in [
         (0, 401, "authentication_required"),
         (3, 403, "forbidden"),
@@ -1486,45 +1655,50 @@ async fn authorization_by_role_and_token_scope() {
         (7, 403, "insufficient_scope"),
         (8, 403, "forbidden"),
     ] {
-        let (name, token) = principals[index];
-        let current = version_of(&app, id);
-        let before_counts = counts();
-        app.caller(token)
+        let (name, token) = &a.principals[index];
+        let caller = app.caller(token.as_deref());
+        let before = a.state(&app);
+        let before_counts = a.counts(&app);
+        caller
             .delete(format!("/api/v1/projects/{id}/events/{event_id}"))
             .if_match("*")
             .send()
             .await
             .assert_problem(status, code);
-        app.caller(token)
+        caller
             .delete(format!("/api/v1/projects/{id}/indicators/{indicator_id}"))
             .if_match("*")
             .send()
             .await
             .assert_problem(status, code);
-        let response = app
-            .caller(token)
+        caller
             .delete(format!("/api/v1/projects/{id}"))
-            .if_match(format!("\"{current}\""))
+            .if_match(before.0)
             .send()
-            .await;
-        response.assert_problem(status, code);
-        assert_eq!(version_of(&app, id), current, "{name}");
+            .await
+            .assert_problem(status, code);
+        assert_eq!(a.state(&app), before, "{name}");
         assert_eq!(
-            counts(),
+            a.counts(&app),
             before_counts,
             "refused deletes as {name} delete nothing"
         );
     }
-    let current = version_of(&app, id);
-    let response = app
-        .with_token(&token_lead)
-        .delete(format!("/api/v1/projects/{id}"))
-        .if_match(format!("\"{current}\""))
+}
+
+#[actix_web::test]
+async fn a_token_that_deletes_a_project_is_its_audited_actor() {
+    let app = spawn_app().await;
+    let a = access(&app).await;
+    app.with_token(&a.token_lead)
+        .delete(format!("/api/v1/projects/{}", a.id))
+        .if_match(version_of(&app, a.id))
         .send()
-        .await;
-    assert_eq!(response.status, StatusCode::NO_CONTENT, "{}", response.text);
+        .await
+        .assert_status(204);
+    assert_eq!(project_count(&app), 1, "the demo project stays");
     let audit: Vec<(Option<i64>, Option<i64>)> = app.with_conn(|conn| {
-        razem::audit::repo::for_object(conn, "project", &id.to_string())
+        razem::audit::repo::for_object(conn, "project", &a.id.to_string())
             .unwrap()
             .into_iter()
             .map(|row| (row.actor_user_id, row.actor_token_id))
@@ -1535,6 +1709,28 @@ async fn authorization_by_role_and_token_scope() {
         user.is_none() && token.is_some(),
         "the token is the actor: {audit:?}"
     );
+}
+
+/// The demo project (found by its lead and a word of its summary): its id and body.
+async fn demo_project(app: &TestApp, w: &World) -> (i64, Value) {
+    let list = app
+        .anonymous()
+        .get(format!(
+            "/api/v1/projects?lead={}&q={}",
+            w.zmp,
+            urlencode("międzysektorowej")
+        ))
+        .send()
+        .await;
+    assert_eq!(list.ids().len(), 1, "{}", list.text());
+    let id = list.ids()[0];
+    let project = app
+        .anonymous()
+        .get(format!("/api/v1/projects/{id}"))
+        .send()
+        .await
+        .into_json();
+    (id, project)
 }
 
 #[actix_web::test]
@@ -1552,23 +1748,7 @@ async fn the_demo_project_is_served_exactly() {
     });
     assert_eq!(counts, (1, 8, 5));
 
-    let list = app
-        .anonymous()
-        .get(format!(
-            "/api/v1/projects?lead={}&q={}",
-            w.zmp,
-            urlencode("międzysektorowej")
-        ))
-        .send()
-        .await;
-    assert_eq!(ids(&list.json).len(), 1, "{}", list.text);
-    let id = list.json["items"][0]["id"].as_i64().unwrap();
-    let project = app
-        .anonymous()
-        .get(format!("/api/v1/projects/{id}"))
-        .send()
-        .await
-        .json;
+    let (id, project) = demo_project(&app, &w).await;
     assert_eq!(project["code"], "ZMP-EOG-2012");
     assert_eq!(
         project["title"],
@@ -1684,13 +1864,22 @@ async fn the_demo_project_is_served_exactly() {
             .all(|i| i["as_of"] == "2016-10-31" && i["baseline"] == 0)
     );
 
+    // The demo writes are in the audit log too.
+    assert_eq!(app.audit_actions("project", id), vec!["create"]);
+}
+
+#[actix_web::test]
+async fn the_demo_projects_events_are_served_in_calendar_order() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (id, project) = demo_project(&app, &w).await;
     // Its events, in calendar order.
     let events = app
         .anonymous()
         .get(format!("/api/v1/projects/{id}/events"))
         .send()
         .await
-        .json;
+        .into_json();
     let summary: Vec<(String, String, String)> = events["items"]
         .as_array()
         .unwrap()
@@ -1737,25 +1926,29 @@ async fn the_demo_project_is_served_exactly() {
         events["items"][4]["title"],
         "Konferencja podsumowująca projekt"
     );
+}
+
+#[actix_web::test]
+async fn the_demo_project_is_found_on_the_day_of_a_conference_and_in_its_city() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (id, _) = demo_project(&app, &w).await;
     // The project ran on the day of the Opole conference; the calendar finds it in Opole.
     let active = app
         .anonymous()
         .get("/api/v1/projects?active_on=2016-04-18")
         .send()
-        .await
-        .json;
-    assert_eq!(ids(&active), vec![id]);
+        .await;
+    assert_eq!(active.ids(), vec![id]);
     let calendar = app
         .anonymous()
         .get("/api/v1/events?city=opole&from=2016-04-18&to=2016-04-18")
         .send()
         .await
-        .json;
+        .into_json();
     assert_eq!(calendar["items"].as_array().unwrap().len(), 1);
     assert_eq!(
         calendar["items"][0]["venue"],
         "Sala Herbowa, Opolski Urząd Wojewódzki"
     );
-    // The demo writes are in the audit log too.
-    assert_eq!(audit_actions(&app, "project", id), vec!["create"]);
 }

@@ -1,7 +1,6 @@
 //! Refresh-token rotation, reuse detection, logout, sessions ended by account changes,
 //! key rotation and sign-in throttling.
 
-use actix_web::http::StatusCode;
 use diesel::prelude::*;
 use razem::db::schema::{audit_log, refresh_tokens};
 use razem::domain::Role;
@@ -15,9 +14,9 @@ async fn login(app: &crate::helpers::TestApp, email: &str) -> serde_json::Value 
         .post("/api/v1/auth/login")
         .json(json!({"email": email, "password": PASSWORD}))
         .send()
-        .await;
-    assert_eq!(response.status, StatusCode::OK, "{}", response.text);
-    response.json
+        .await
+        .assert_status(200);
+    response.into_json()
 }
 
 #[actix_web::test]
@@ -44,18 +43,15 @@ async fn refresh_rotates_and_reuse_revokes_the_family() {
         .post("/api/v1/auth/refresh")
         .json(json!({"refresh_token": refresh}))
         .send()
-        .await;
-    assert_eq!(second.status, StatusCode::OK, "{}", second.text);
-    let next = second.json["refresh_token"].as_str().unwrap().to_owned();
+        .await
+        .assert_status(200);
+    let next = second.json()["refresh_token"].as_str().unwrap().to_owned();
     assert_ne!(next, refresh);
-    assert_eq!(
-        app.with_token(second.json["access_token"].as_str().unwrap())
-            .get("/api/v1/me")
-            .send()
-            .await
-            .status,
-        StatusCode::OK
-    );
+    app.with_token(second.json()["access_token"].as_str().unwrap())
+        .get("/api/v1/me")
+        .send()
+        .await
+        .assert_status(200);
 
     // The old one again: stolen. Every token of the sign-in is revoked, the new one too.
     let reused = app
@@ -110,37 +106,30 @@ async fn logout_revokes_the_session_and_other_sessions_live_on() {
     app.user("someone@example.org", Role::Viewer, &[]).await;
     let laptop = login(&app, "someone@example.org").await;
     let phone = login(&app, "someone@example.org").await;
-    let out = app
-        .anonymous()
+    app.anonymous()
         .post("/api/v1/auth/logout")
         .json(json!({"refresh_token": laptop["refresh_token"]}))
         .send()
-        .await;
-    assert_eq!(out.status, StatusCode::NO_CONTENT);
+        .await
+        .assert_status(204);
     app.anonymous()
         .post("/api/v1/auth/refresh")
         .json(json!({"refresh_token": laptop["refresh_token"]}))
         .send()
         .await
         .assert_problem(401, "invalid_refresh_token");
-    let other = app
-        .anonymous()
+    app.anonymous()
         .post("/api/v1/auth/refresh")
         .json(json!({"refresh_token": phone["refresh_token"]}))
         .send()
-        .await;
-    assert_eq!(
-        other.status,
-        StatusCode::OK,
-        "the other sign-in is untouched"
-    );
-    let unknown = app
-        .anonymous()
+        .await
+        .assert_status(200);
+    app.anonymous()
         .post("/api/v1/auth/logout")
         .json(json!({"refresh_token": "rzr_nothing"}))
         .send()
-        .await;
-    assert_eq!(unknown.status, StatusCode::NO_CONTENT);
+        .await
+        .assert_status(204);
 }
 
 fn keys(current: &str, old: Option<&str>) -> Vec<razem::config::JwtKey> {
@@ -166,15 +155,11 @@ async fn rotated_signing_keys_still_verify_and_unknown_keys_do_not() {
     let new_kid = jsonwebtoken::decode_header(&new_token).unwrap().kid;
     let old_kid = jsonwebtoken::decode_header(&signed_with_old).unwrap().kid;
     assert_ne!(new_kid, old_kid, "the newest key signs");
-    assert_eq!(
-        app.with_token(&signed_with_old)
-            .get("/api/v1/me")
-            .send()
-            .await
-            .status,
-        StatusCode::OK,
-        "an older key still verifies"
-    );
+    app.with_token(&signed_with_old)
+        .get("/api/v1/me")
+        .send()
+        .await
+        .assert_status(200);
 
     let retired = spawn_app_with(|config| config.jwt_keys = keys(new_secret, None)).await;
     retired.user("someone@example.org", Role::Viewer, &[]).await;
@@ -260,24 +245,22 @@ async fn change_ends_sessions(change: serde_json::Value, then_also: Option<serde
     let laptop = login(&app, "someone@example.org").await;
     let phone = login(&app, "someone@example.org").await;
     let admin = admin_tokens["access_token"].as_str().unwrap();
-    let changed = app
-        .with_token(admin)
+    app.with_token(admin)
         .patch(format!("/api/v1/users/{id}"))
         .json(&change)
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(changed.status, StatusCode::OK, "{}", changed.text);
+        .await
+        .assert_status(200);
     if let Some(next) = then_also {
         // E.g. reactivated: the sessions from before the change stay ended.
-        let again = app
-            .with_token(admin)
+        app.with_token(admin)
             .patch(format!("/api/v1/users/{id}"))
             .json(&next)
             .if_match(2)
             .send()
-            .await;
-        assert_eq!(again.status, StatusCode::OK, "{}", again.text);
+            .await
+            .assert_status(200);
     }
     for session in [&laptop, &phone] {
         app.anonymous()
@@ -311,17 +294,12 @@ async fn change_ends_sessions(change: serde_json::Value, then_also: Option<serde
         first["sessions_revoked"], 3,
         "the helper's sign-in and two more"
     );
-    let untouched = app
-        .anonymous()
+    app.anonymous()
         .post("/api/v1/auth/refresh")
         .json(json!({"refresh_token": admin_tokens["refresh_token"]}))
         .send()
-        .await;
-    assert_eq!(
-        untouched.status,
-        StatusCode::OK,
-        "other people's sessions live on"
-    );
+        .await
+        .assert_status(200);
 }
 
 #[actix_web::test]
@@ -342,49 +320,39 @@ async fn deactivation_ends_the_persons_sessions_for_good() {
 #[actix_web::test]
 async fn other_changes_keep_sessions_and_new_sign_ins_work() {
     let app = spawn_app().await;
-    let admin = app.admin().await;
     let (id, _) = app.user("someone@example.org", Role::Viewer, &[]).await;
     let before = login(&app, "someone@example.org").await;
-    let renamed = app
-        .with_token(&admin)
+    app.as_admin()
         .patch(format!("/api/v1/users/{id}"))
         .json(json!({"name": "A new name", "role": "viewer"}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.text);
-    let refreshed = app
-        .anonymous()
+        .await
+        .assert_status(200);
+    app.anonymous()
         .post("/api/v1/auth/refresh")
         .json(json!({"refresh_token": before["refresh_token"]}))
         .send()
-        .await;
-    assert_eq!(
-        refreshed.status,
-        StatusCode::OK,
-        "a rename (and the same role again) ends nothing: {}",
-        refreshed.text
-    );
-    let changed = app
-        .with_token(&admin)
+        .await
+        .assert_status(200);
+    app.as_admin()
         .patch(format!("/api/v1/users/{id}"))
         .json(json!({"password": "a brand new password!"}))
         .if_match(2)
         .send()
-        .await;
-    assert_eq!(changed.status, StatusCode::OK, "{}", changed.text);
+        .await
+        .assert_status(200);
     let signed_in = app
         .anonymous()
         .post("/api/v1/auth/login")
         .json(json!({"email": "someone@example.org", "password": "a brand new password!"}))
         .send()
-        .await;
-    assert_eq!(signed_in.status, StatusCode::OK, "{}", signed_in.text);
-    let refreshed = app
-        .anonymous()
+        .await
+        .assert_status(200);
+    app.anonymous()
         .post("/api/v1/auth/refresh")
-        .json(json!({"refresh_token": signed_in.json["refresh_token"]}))
+        .json(json!({"refresh_token": signed_in.json()["refresh_token"]}))
         .send()
-        .await;
-    assert_eq!(refreshed.status, StatusCode::OK, "the new session works");
+        .await
+        .assert_status(200);
 }

@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use actix_web::http::StatusCode;
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use razem::db::DbConnection;
@@ -15,7 +14,7 @@ use razem::db::schema::{
 use razem::seed::{SyntheticReport, load_synthetic};
 use serde_json::json;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{Resource, spawn_app};
 
 const COUNT: usize = 400;
 
@@ -225,19 +224,19 @@ async fn synthetic_data_has_the_asked_shape_and_consistent_numbers() {
         .anonymous()
         .get("/api/v1/positions?limit=50")
         .send()
-        .await;
-    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
-    assert_eq!(page.json["items"].as_array().unwrap().len(), 50);
-    assert!(page.json["next_cursor"].is_string());
+        .await
+        .assert_status(200);
+    assert_eq!(page.json()["items"].as_array().unwrap().len(), 50);
+    assert!(page.json()["next_cursor"].is_string());
     let one = app
         .anonymous()
         .get(format!("/api/v1/positions/{first}"))
         .send()
-        .await;
-    assert_eq!(one.status, StatusCode::OK, "{}", one.text);
-    assert!(!one.json["topics"].as_array().unwrap().is_empty());
-    assert!(!one.json["addressees"].as_array().unwrap().is_empty());
-    assert_eq!(one.json["association"]["kind"], "association");
+        .await
+        .assert_status(200);
+    assert!(!one.json()["topics"].as_array().unwrap().is_empty());
+    assert!(!one.json()["addressees"].as_array().unwrap().is_empty());
+    assert_eq!(one.json()["association"]["kind"], "association");
     let draft = app
         .anonymous()
         .get(format!("/api/v1/positions/{}", last + 1))
@@ -298,18 +297,13 @@ async fn synthetic_data_goes_after_existing_rows_and_leaves_ids_usable() {
             .unwrap()
     });
     let created = app
-        .with_token(&admin)
+        .as_admin()
         .post("/api/v1/positions")
         .json(json!({"association_id": association_id, "kind": "appeal", "title": "Apel testowy"}))
         .send()
-        .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
-    assert_eq!(
-        created.json["id"].as_i64().unwrap(),
-        before + 30 + 1,
-        "{}",
-        created.text
-    );
+        .await
+        .assert_status(201);
+    assert_eq!(created.id(), before + 30 + 1, "{}", created.text());
     let organization = app
         .organization(&admin, json!({"name": "Gmina Testowa", "kind": "jst"}))
         .await;
@@ -321,5 +315,5 @@ async fn synthetic_data_goes_after_existing_rows_and_leaves_ids_usable() {
             .unwrap()
             .unwrap()
     });
-    assert!(organization["id"].as_i64().unwrap() > max_organization);
+    assert!(organization.id() > max_organization);
 }

@@ -1,12 +1,11 @@
 //! `razem import-teryt`: the library function the CLI calls, on a real excerpt of the
 //! GUS TERC register (śląskie), asserting on what is stored.
 
-use actix_web::http::StatusCode;
 use diesel::prelude::*;
 use razem::db::schema::organizations;
 use razem::teryt::{ImportReport, import};
 
-use crate::helpers::spawn_app;
+use crate::helpers::{organization_count, spawn_app};
 
 const FIXTURE: &str = include_str!("../fixtures/terc_slaskie.csv");
 /// 53 rows: 44 local governments, 4 town/rural parts and 5 powiat rows of cities
@@ -37,10 +36,6 @@ fn stored(conn: &mut razem::db::DbConnection, teryt: &str) -> Option<Stored> {
         .unwrap()
 }
 
-fn count(conn: &mut razem::db::DbConnection) -> i64 {
-    organizations::table.count().get_result(conn).unwrap()
-}
-
 fn run(conn: &mut razem::db::DbConnection, bytes: &[u8]) -> ImportReport {
     import(conn, bytes, 10, &mut |_, _| {}).expect("import")
 }
@@ -63,7 +58,7 @@ async fn the_register_is_imported_once_and_a_second_run_changes_nothing() {
     assert_eq!(progress, [(10, 44), (20, 44), (30, 44), (40, 44)]);
 
     app.with_conn(|conn| {
-        assert_eq!(count(conn), UNITS as i64);
+        assert_eq!(organization_count(conn), UNITS as i64);
         let (name, kind, jst_kind, voivodeship, description) =
             stored(conn, "2413072").expect("Świerklaniec");
         assert_eq!(name, "Gmina Świerklaniec");
@@ -98,16 +93,16 @@ async fn the_register_is_imported_once_and_a_second_run_changes_nothing() {
         .anonymous()
         .get("/api/v1/organizations?teryt=2413072")
         .send()
-        .await;
-    assert_eq!(served.status, StatusCode::OK);
-    assert_eq!(served.json["items"][0]["name"], "Gmina Świerklaniec");
-    assert_eq!(served.json["items"][0]["slug"], "gmina-swierklaniec");
+        .await
+        .assert_status(200);
+    assert_eq!(served.json()["items"][0]["name"], "Gmina Świerklaniec");
+    assert_eq!(served.json()["items"][0]["slug"], "gmina-swierklaniec");
     let slaskie = app
         .anonymous()
         .get("/api/v1/organizations?kind=jst&voivodeship=%C5%9Bl%C4%85skie&limit=100")
         .send()
         .await;
-    assert_eq!(slaskie.json["items"].as_array().unwrap().len(), UNITS);
+    assert_eq!(slaskie.json()["items"].as_array().unwrap().len(), UNITS);
 
     let second = app.with_conn(|conn| run(conn, FIXTURE.as_bytes()));
     assert_eq!(
@@ -120,18 +115,16 @@ async fn the_register_is_imported_once_and_a_second_run_changes_nothing() {
             .starts_with("0 added, 0 updated, 44 unchanged"),
         "{second}"
     );
-    app.with_conn(|conn| assert_eq!(count(conn), UNITS as i64));
+    app.with_conn(|conn| assert_eq!(organization_count(conn), UNITS as i64));
 }
 
 #[actix_web::test]
 async fn a_renamed_unit_is_updated_and_an_editors_description_survives() {
     let app = spawn_app().await;
     app.with_conn(|conn| run(conn, FIXTURE.as_bytes()));
-    let admin = app.admin().await;
     let path = "/api/v1/organizations/gmina-swierklaniec";
-    let changed = app.with_token(&admin).patch(path).json(serde_json::json!({"name": "Świerklaniec (stara nazwa)", "description": "Opis redakcji."})).if_match(1).send()
-        .await;
-    assert_eq!(changed.status, StatusCode::OK, "{}", changed.text);
+    app.as_admin().patch(path).json(serde_json::json!({"name": "Świerklaniec (stara nazwa)", "description": "Opis redakcji."})).if_match(1).send()
+        .await.assert_status(200);
 
     let report = app.with_conn(|conn| run(conn, FIXTURE.as_bytes()));
     assert_eq!(
@@ -139,10 +132,10 @@ async fn a_renamed_unit_is_updated_and_an_editors_description_survives() {
         (0, 1, UNITS - 1)
     );
     let after = app.anonymous().get(path).send().await;
-    assert_eq!(after.json["name"], "Gmina Świerklaniec");
-    assert_eq!(after.json["description"], "Opis redakcji.");
-    assert_eq!(after.json["version"], 3);
-    assert!(app.audit_count("organization", after.json["id"].as_i64().unwrap()) >= 3);
+    assert_eq!(after.json()["name"], "Gmina Świerklaniec");
+    assert_eq!(after.json()["description"], "Opis redakcji.");
+    assert_eq!(after.version(), 3);
+    assert!(app.audit_count("organization", after.id()) >= 3);
 }
 
 #[actix_web::test]
@@ -183,7 +176,7 @@ async fn a_malformed_row_names_its_line_and_nothing_is_written() {
                 && error.to_string().contains(message),
             "{row}: {error}"
         );
-        app.with_conn(|conn| assert_eq!(count(conn), 0, "nothing written for {row}"));
+        app.with_conn(|conn| assert_eq!(organization_count(conn), 0, "nothing written for {row}"));
     }
     let no_header = app
         .with_conn(|conn| {

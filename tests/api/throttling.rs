@@ -32,7 +32,7 @@ fn failed_sign_ins(db: &razem::db::Db) -> i64 {
 fn tally(responses: &[TestResponse]) -> (usize, usize) {
     let (mut unauthorized, mut limited) = (0, 0);
     for response in responses {
-        match response.status.as_u16() {
+        match response.status().as_u16() {
             401 => {
                 response.assert_problem(401, "invalid_credentials");
                 unauthorized += 1;
@@ -47,7 +47,7 @@ fn tally(responses: &[TestResponse]) -> (usize, usize) {
                 assert!((1..=60).contains(&wait), "Retry-After {wait}");
                 limited += 1;
             }
-            other => panic!("unexpected {other}: {}", response.text),
+            other => panic!("unexpected {other}: {}", response.text()),
         }
     }
     (unauthorized, limited)
@@ -86,7 +86,7 @@ async fn a_successful_sign_in_refunds_its_attempt() {
             .assert_problem(401, "invalid_credentials");
     }
     let success = app.send(sign_in("someone@example.org", PASSWORD, 2)).await;
-    assert_eq!(success.status, StatusCode::OK, "{}", success.text);
+    assert_eq!(success.status(), StatusCode::OK, "{}", success.text());
     // Two failures are counted, not three: one more may be verified.
     app.send(sign_in("someone@example.org", "a wrong password!", 3))
         .await
@@ -99,17 +99,15 @@ async fn a_successful_sign_in_refunds_its_attempt() {
 #[actix_web::test]
 async fn every_sign_in_path_does_the_hash_work() {
     let app = spawn_app_with(|_| {}).await;
-    let admin = app.admin().await;
     let (leaving, _) = app.user("leaving@example.org", Role::Viewer, &[]).await;
     let (broken, _) = app.user("broken@example.org", Role::Viewer, &[]).await;
-    let deactivated = app
-        .with_token(&admin)
+    app.as_admin()
         .patch(format!("/api/v1/users/{leaving}"))
         .json(json!({"active": false}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(deactivated.status, StatusCode::OK, "{}", deactivated.text);
+        .await
+        .assert_status(200);
     app.with_conn(|conn| {
         diesel::update(users::table.find(broken))
             .set(users::password_hash.eq("not an argon2 hash"))
@@ -283,7 +281,7 @@ async fn token_request_limits_are_per_instance() {
             .send()
             .await,
     ] {
-        assert_eq!(app_served.status, StatusCode::OK, "{}", app_served.text);
+        assert_eq!(app_served.status(), StatusCode::OK, "{}", app_served.text());
     }
     first
         .with_token(&secret)

@@ -1,6 +1,5 @@
 //! Partner API tokens: issue, use, scopes, per-object limits, revocation, rate limits.
 
-use actix_web::http::StatusCode;
 use diesel::prelude::*;
 use razem::db::schema::api_tokens;
 use razem::domain::Role;
@@ -13,22 +12,22 @@ async fn tokens_are_issued_once_stored_hashed_and_listed_without_secret() {
     let app = spawn_app().await;
     app.seed_demo();
     let slaski = app.id_of("slaski-zwiazek-gmin-i-powiatow").await;
-    let (_, editor) = app
-        .user("redakcja@example.org", Role::Editor, &[slaski])
-        .await;
+    let editor = app
+        .person("redakcja@example.org", Role::Editor, &[slaski])
+        .await
+        .token;
     let created = app.with_token(&editor).post("/api/v1/tokens").json(json!({"name": "Portal ŚZGiP", "organization_id": slaski, "scopes": ["associations:read", "associations:write", "associations:read"]})).send()
-        .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
-    let secret = created.json["token"].as_str().unwrap().to_owned();
+        .await.assert_status(201);
+    let secret = created.json()["token"].as_str().unwrap().to_owned();
     assert!(secret.starts_with("rzm_") && secret.len() >= 36, "{secret}");
     assert!(secret[4..].chars().all(|c| c.is_ascii_alphanumeric()));
-    let id = created.json["api_token"]["id"].as_i64().unwrap();
+    let id = created.json()["api_token"]["id"].as_i64().unwrap();
     assert_eq!(
-        created.json["api_token"]["scopes"],
+        created.json()["api_token"]["scopes"],
         json!(["associations:read", "associations:write"])
     );
     assert_eq!(
-        created.json["api_token"]["organization"]["slug"],
+        created.json()["api_token"]["organization"]["slug"],
         "slaski-zwiazek-gmin-i-powiatow"
     );
     assert_eq!(created.header("cache-control"), Some("no-store"));
@@ -44,35 +43,37 @@ async fn tokens_are_issued_once_stored_hashed_and_listed_without_secret() {
     assert_ne!(hash, secret);
     assert!(secret.starts_with(&prefix));
 
-    let list = app.with_token(&editor).get("/api/v1/tokens").send().await;
-    assert_eq!(list.status, StatusCode::OK);
-    assert_eq!(list.json["items"].as_array().unwrap().len(), 1);
+    let list = app
+        .with_token(&editor)
+        .get("/api/v1/tokens")
+        .send()
+        .await
+        .assert_status(200);
+    assert_eq!(list.json()["items"].as_array().unwrap().len(), 1);
     assert!(
-        !list.text.contains(&secret),
+        !list.text().contains(&secret),
         "the secret is never shown again"
     );
-    assert!(!list.text.contains(&hash), "nor its hash");
+    assert!(!list.text().contains(&hash), "nor its hash");
     let one = app
         .with_token(&editor)
         .get(format!("/api/v1/tokens/{id}"))
         .send()
         .await;
-    assert_eq!(one.json["last_used_at"], json!(null));
+    assert_eq!(one.json()["last_used_at"], json!(null));
 
-    let read = app
-        .with_token(&secret)
+    app.with_token(&secret)
         .get("/api/v1/associations/slaski-zwiazek-gmin-i-powiatow")
         .send()
-        .await;
-    assert_eq!(read.status, StatusCode::OK);
-    let write = app
-        .with_token(&secret)
+        .await
+        .assert_status(200);
+    app.with_token(&secret)
         .patch("/api/v1/associations/slaski-zwiazek-gmin-i-powiatow")
         .json(json!({"website": "https://www.silesia.org.pl"}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(write.status, StatusCode::OK, "{}", write.text);
+        .await
+        .assert_status(200);
     let audit = app.with_conn(|conn| {
         razem::audit::repo::for_object(conn, "organization", &slaski.to_string()).unwrap()
     });
@@ -88,7 +89,7 @@ async fn tokens_are_issued_once_stored_hashed_and_listed_without_secret() {
         .send()
         .await;
     assert!(
-        used.json["last_used_at"].is_string(),
+        used.json()["last_used_at"].is_string(),
         "last_used_at is recorded"
     );
     assert_eq!(app.audit_count("api_token", id), 1, "issuing is audited");
@@ -101,7 +102,7 @@ async fn scopes_and_expiry_are_validated() {
     let admin = app.admin().await;
     let opos = app.id_of("opos").await;
     let unknown_scope = app
-        .with_token(&admin)
+        .as_admin()
         .post("/api/v1/tokens")
         .json(json!({"name": "t", "organization_id": opos, "scopes": ["everything"]}))
         .send()
@@ -109,17 +110,17 @@ async fn scopes_and_expiry_are_validated() {
     unknown_scope.assert_problem(422, "validation_failed");
     assert_eq!(unknown_scope.error_fields(), vec!["scopes[0]"]);
     let no_scope = app
-        .with_token(&admin)
+        .as_admin()
         .post("/api/v1/tokens")
         .json(json!({"name": "t", "organization_id": opos, "scopes": []}))
         .send()
         .await;
     no_scope.assert_problem(422, "validation_failed");
-    let past = app.with_token(&admin).post("/api/v1/tokens").json(json!({"name": "t", "organization_id": opos, "scopes": ["positions:read"], "expires_at": "2020-01-01T00:00:00Z"})).send()
+    let past = app.as_admin().post("/api/v1/tokens").json(json!({"name": "t", "organization_id": opos, "scopes": ["positions:read"], "expires_at": "2020-01-01T00:00:00Z"})).send()
         .await;
     past.assert_problem(422, "validation_failed");
     let nobody = app
-        .with_token(&admin)
+        .as_admin()
         .post("/api/v1/tokens")
         .json(json!({"name": "t", "organization_id": 9999, "scopes": ["positions:read"]}))
         .send()
@@ -130,14 +131,11 @@ async fn scopes_and_expiry_are_validated() {
 
     // An expired token stops working (expiry set in the past directly in the store).
     let secret = app.api_token(&admin, opos, &["associations:read"]).await;
-    assert_eq!(
-        app.with_token(&secret)
-            .get("/api/v1/associations")
-            .send()
-            .await
-            .status,
-        StatusCode::OK
-    );
+    app.with_token(&secret)
+        .get("/api/v1/associations")
+        .send()
+        .await
+        .assert_status(200);
     app.with_conn(|conn| {
         diesel::update(api_tokens::table)
             .set(api_tokens::expires_at.eq(razem::time::now() - chrono::Duration::seconds(1)))
@@ -158,29 +156,25 @@ async fn revocation_takes_effect_on_the_next_request() {
     let admin = app.admin().await;
     let opos = app.id_of("opos").await;
     let secret = app.api_token(&admin, opos, &["associations:read"]).await;
-    let list = app.with_token(&admin).get("/api/v1/tokens").send().await;
-    let id = list.json["items"][0]["id"].as_i64().unwrap();
-    assert_eq!(
-        app.with_token(&secret)
-            .get("/api/v1/associations")
-            .send()
-            .await
-            .status,
-        StatusCode::OK
-    );
+    let list = app.as_admin().get("/api/v1/tokens").send().await;
+    let id = list.ids()[0];
+    app.with_token(&secret)
+        .get("/api/v1/associations")
+        .send()
+        .await
+        .assert_status(200);
 
-    app.with_token(&admin)
+    app.as_admin()
         .delete(format!("/api/v1/tokens/{id}"))
         .send()
         .await
         .assert_problem(428, "precondition_required");
-    let revoked = app
-        .with_token(&admin)
+    app.as_admin()
         .delete(format!("/api/v1/tokens/{id}"))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(revoked.status, StatusCode::NO_CONTENT, "{}", revoked.text);
+        .await
+        .assert_status(204);
     app.with_token(&secret)
         .get("/api/v1/associations")
         .send()
@@ -195,22 +189,18 @@ async fn revocation_takes_effect_on_the_next_request() {
     });
     assert!(stored.is_some());
     assert_eq!(
-        app.with_token(&admin)
-            .get("/api/v1/tokens")
-            .send()
-            .await
-            .json["items"]
+        app.as_admin().get("/api/v1/tokens").send().await.json()["items"]
             .as_array()
             .unwrap()
             .len(),
         0
     );
     let all = app
-        .with_token(&admin)
+        .as_admin()
         .get("/api/v1/tokens?include_inactive=true")
         .send()
         .await;
-    assert!(all.json["items"][0]["revoked_at"].is_string());
+    assert!(all.json()["items"][0]["revoked_at"].is_string());
     assert_eq!(
         app.audit_count("api_token", id),
         2,
@@ -279,8 +269,11 @@ async fn editors_manage_only_their_associations_tokens() {
     let admin = app.admin().await;
     let slaski = app.id_of("slaski-zwiazek-gmin-i-powiatow").await;
     let lubelski = app.id_of("zwiazek-gmin-lubelszczyzny").await;
-    let (_, editor) = app.user("e@example.org", Role::Editor, &[slaski]).await;
-    let (_, viewer) = app.user("v@example.org", Role::Viewer, &[]).await;
+    let editor = app
+        .person("e@example.org", Role::Editor, &[slaski])
+        .await
+        .token;
+    let viewer = app.person("v@example.org", Role::Viewer, &[]).await.token;
     let other = app
         .api_token(&admin, lubelski, &["associations:read"])
         .await;
@@ -293,16 +286,11 @@ async fn editors_manage_only_their_associations_tokens() {
         .assert_problem(403, "forbidden");
     let listed = app.with_token(&editor).get("/api/v1/tokens").send().await;
     assert_eq!(
-        listed.json["items"].as_array().unwrap().len(),
+        listed.json()["items"].as_array().unwrap().len(),
         0,
         "the other association's token is not listed"
     );
-    let other_id = app
-        .with_token(&admin)
-        .get("/api/v1/tokens")
-        .send()
-        .await
-        .json["items"][0]["id"]
+    let other_id = app.as_admin().get("/api/v1/tokens").send().await.json()["items"][0]["id"]
         .as_i64()
         .unwrap();
     app.with_token(&editor)
@@ -339,14 +327,11 @@ async fn per_token_request_limits_answer_429_with_retry_after() {
     let opos = app.id_of("opos").await;
     let secret = app.api_token(&admin, opos, &["associations:read"]).await;
     for _ in 0..3 {
-        assert_eq!(
-            app.with_token(&secret)
-                .get("/api/v1/associations/opos")
-                .send()
-                .await
-                .status,
-            StatusCode::OK
-        );
+        app.with_token(&secret)
+            .get("/api/v1/associations/opos")
+            .send()
+            .await
+            .assert_status(200);
     }
     let limited = app
         .with_token(&secret)
@@ -356,13 +341,9 @@ async fn per_token_request_limits_answer_429_with_retry_after() {
     limited.assert_problem(429, "rate_limited");
     let retry_after: u64 = limited.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=60).contains(&retry_after));
-    assert_eq!(
-        app.anonymous()
-            .get("/api/v1/associations/opos")
-            .send()
-            .await
-            .status,
-        StatusCode::OK,
-        "anonymous reads are not this token's budget"
-    );
+    app.anonymous()
+        .get("/api/v1/associations/opos")
+        .send()
+        .await
+        .assert_status(200);
 }

@@ -1,4 +1,3 @@
-use actix_web::http::StatusCode;
 use diesel::prelude::*;
 use razem::db::schema::{user_associations, users};
 use razem::domain::Role;
@@ -10,25 +9,23 @@ use crate::helpers::{PASSWORD, spawn_app};
 async fn admins_manage_people() {
     let app = spawn_app().await;
     app.seed_demo();
-    let admin = app.admin().await;
     let slaski = app
         .anonymous()
         .get("/api/v1/associations/slaski-zwiazek-gmin-i-powiatow")
         .send()
         .await
-        .json["id"]
-        .as_i64()
-        .unwrap();
-    let created = app.with_token(&admin).post("/api/v1/users").json(json!({"email": "redakcja@silesia.example.org", "name": "Biuro ŚZGiP", "role": "editor", "password": PASSWORD, "associations": [slaski]})).send()
-        .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
-    let id = created.json["id"].as_i64().unwrap();
+        .id();
+    let created = app.as_admin().post("/api/v1/users").json(json!({"email": "redakcja@silesia.example.org", "name": "Biuro ŚZGiP", "role": "editor", "password": PASSWORD, "associations": [slaski]})).send()
+        .await.assert_status(201);
+    let id = created.id();
     assert_eq!(
         created.header("location"),
         Some(format!("/api/v1/users/{id}").as_str())
     );
-    assert_eq!(created.json["associations"][0]["id"], slaski);
-    assert!(created.json.get("password").is_none() && created.json.get("password_hash").is_none());
+    assert_eq!(created.json()["associations"][0]["id"], slaski);
+    assert!(
+        created.json().get("password").is_none() && created.json().get("password_hash").is_none()
+    );
     let hash: String = app.with_conn(|conn| {
         users::table
             .find(id)
@@ -38,31 +35,31 @@ async fn admins_manage_people() {
     });
     assert!(hash.starts_with("$argon2id$"), "stored as an argon2id hash");
 
-    let duplicate = app.with_token(&admin).post("/api/v1/users").json(json!({"email": "REDAKCJA@silesia.example.org", "name": "X", "role": "viewer", "password": PASSWORD})).send()
+    let duplicate = app.as_admin().post("/api/v1/users").json(json!({"email": "REDAKCJA@silesia.example.org", "name": "X", "role": "viewer", "password": PASSWORD})).send()
         .await;
     duplicate.assert_problem(409, "email_taken");
     let short = app
-        .with_token(&admin)
+        .as_admin()
         .post("/api/v1/users")
         .json(json!({"email": "x@example.org", "name": "X", "role": "viewer", "password": "short"}))
         .send()
         .await;
     short.assert_problem(422, "validation_failed");
     assert_eq!(short.error_fields(), vec!["password"]);
-    let not_association = app.with_token(&admin).post("/api/v1/users").json(json!({"email": "y@example.org", "name": "Y", "role": "editor", "password": PASSWORD, "associations": [999]})).send()
+    let not_association = app.as_admin().post("/api/v1/users").json(json!({"email": "y@example.org", "name": "Y", "role": "editor", "password": PASSWORD, "associations": [999]})).send()
         .await;
     not_association.assert_problem(422, "validation_failed");
 
     let demoted = app
-        .with_token(&admin)
+        .as_admin()
         .patch(format!("/api/v1/users/{id}"))
         .json(json!({"role": "viewer"}))
         .if_match(1)
         .send()
-        .await;
-    assert_eq!(demoted.status, StatusCode::OK, "{}", demoted.text);
+        .await
+        .assert_status(200);
     assert_eq!(
-        demoted.json["associations"],
+        demoted.json()["associations"],
         json!([]),
         "viewers write for no association"
     );
@@ -76,18 +73,18 @@ async fn admins_manage_people() {
     assert_eq!(links, 0);
 
     let list = app
-        .with_token(&admin)
+        .as_admin()
         .get("/api/v1/users?role=viewer")
         .send()
-        .await;
-    assert_eq!(list.status, StatusCode::OK);
-    assert_eq!(list.json["items"].as_array().unwrap().len(), 1);
+        .await
+        .assert_status(200);
+    assert_eq!(list.json()["items"].as_array().unwrap().len(), 1);
     let one = app
-        .with_token(&admin)
+        .as_admin()
         .get(format!("/api/v1/users/{id}"))
         .send()
         .await;
-    assert_eq!(one.json["role"], "viewer");
+    assert_eq!(one.json()["role"], "viewer");
     assert_eq!(one.etag(), "\"2\"");
     assert_eq!(app.audit_count("user", id), 2);
 }
