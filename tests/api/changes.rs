@@ -3,9 +3,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use actix_http::Request;
-use actix_web::body::MessageBody;
-use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use diesel::prelude::*;
@@ -19,14 +16,10 @@ use crate::helpers::{TestApp, spawn_app, spawn_instance_of};
 /// Waits (boundedly) until every stored event has its feed number. On PostgreSQL an
 /// event is numbered once every older transaction of the cluster has ended, and other
 /// tests write on the same cluster; reading the feed runs the numbering.
-async fn settle<S, B>(app: &TestApp<S>)
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+async fn settle(app: &TestApp) {
     for _ in 0..1000 {
-        let read = app.get("/api/v1/changes?limit=1", None).await;
-        assert_eq!(read.status, StatusCode::OK, "{}", read.text);
+        let read = app.anonymous().get("/api/v1/changes?limit=1").send().await;
+        assert_eq!(read.status(), StatusCode::OK, "{}", read.text());
         let pending: i64 = app.with_conn(|conn| {
             changes::table
                 .filter(changes::seq.is_null())
@@ -44,25 +37,21 @@ where
 
 /// Every change after `cursor` the caller sees now, following `next_cursor` to the end;
 /// returns them and the last cursor.
-async fn read_all<S, B>(
-    app: &TestApp<S>,
+async fn read_all(
+    app: &TestApp,
     token: Option<&str>,
     query: &str,
     mut cursor: Option<String>,
-) -> (Vec<Value>, String)
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+) -> (Vec<Value>, String) {
     let mut items = Vec::new();
     loop {
         let mut path = format!("/api/v1/changes?limit=100{query}");
         if let Some(cursor) = &cursor {
             path.push_str(&format!("&cursor={cursor}"));
         }
-        let page = app.get(&path, token).await;
-        assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.text);
-        let next = page.json["next_cursor"]
+        let page = app.caller(token).get(&path).send().await;
+        assert_eq!(page.status(), StatusCode::OK, "{path}: {}", page.text());
+        let next = page.json()["next_cursor"]
             .as_str()
             .expect("next_cursor is always given")
             .to_owned();
@@ -71,7 +60,7 @@ where
                 .is_some_and(|l| l.contains("rel=\"next\"")),
             "a Link header on every page"
         );
-        let got = page.json["items"].as_array().expect("items").clone();
+        let got = page.json()["items"].as_array().expect("items").clone();
         let done = got.len() < 100;
         items.extend(got);
         cursor = Some(next);
@@ -120,16 +109,25 @@ async fn creates_updates_and_deletes_appear_in_order_with_a_tombstone() {
     let id = created["id"].as_i64().unwrap();
     let path = format!("/api/v1/organizations/{id}");
     let patched = app
-        .patch(
-            &path,
-            &json!({"name": "Fundacja Łączy Nas"}),
-            Some(&admin),
-            Some("\"1\""),
-        )
+        .with_token(&admin)
+        .patch(&path)
+        .json(json!({"name": "Fundacja Łączy Nas"}))
+        .if_match(1)
+        .send()
         .await;
-    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
-    let deleted = app.delete(&path, Some(&admin), Some("\"2\"")).await;
-    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
+    assert_eq!(patched.status(), StatusCode::OK, "{}", patched.text());
+    let deleted = app
+        .with_token(&admin)
+        .delete(&path)
+        .if_match(2)
+        .send()
+        .await;
+    assert_eq!(
+        deleted.status(),
+        StatusCode::NO_CONTENT,
+        "{}",
+        deleted.text()
+    );
     settle(&app).await;
 
     let (items, end) = read_all(&app, None, "&types=organization", Some(start.clone())).await;
@@ -170,11 +168,13 @@ async fn creates_updates_and_deletes_appear_in_order_with_a_tombstone() {
 
     // Polling at the end: nothing new, and a cursor to poll with again.
     let again = app
-        .get(&format!("/api/v1/changes?cursor={end}"), None)
+        .anonymous()
+        .get(format!("/api/v1/changes?cursor={end}"))
+        .send()
         .await;
-    assert_eq!(again.status, StatusCode::OK);
-    assert_eq!(again.json["items"], json!([]));
-    assert!(again.json["next_cursor"].is_string());
+    assert_eq!(again.status(), StatusCode::OK);
+    assert_eq!(again.json()["items"], json!([]));
+    assert!(again.json()["next_cursor"].is_string());
 
     // A rolled-back write leaves no event: a stale If-Match is 412 and writes nothing.
     let other = app
@@ -185,12 +185,11 @@ async fn creates_updates_and_deletes_appear_in_order_with_a_tombstone() {
         .await;
     let other_id = other["id"].as_i64().unwrap();
     let stale = app
-        .patch(
-            &format!("/api/v1/organizations/{other_id}"),
-            &json!({"name": "X"}),
-            Some(&admin),
-            Some("\"7\""),
-        )
+        .with_token(&admin)
+        .patch(format!("/api/v1/organizations/{other_id}"))
+        .json(json!({"name": "X"}))
+        .if_match(7)
+        .send()
         .await;
     stale.assert_problem(412, "precondition_failed");
     app.with_conn(|conn| {
@@ -204,23 +203,35 @@ async fn creates_updates_and_deletes_appear_in_order_with_a_tombstone() {
 #[actix_web::test]
 async fn bad_parameters_are_problems() {
     let app = spawn_app().await;
-    app.get("/api/v1/changes?types=martian", None)
+    app.anonymous()
+        .get("/api/v1/changes?types=martian")
+        .send()
         .await
         .assert_problem(400, "invalid_query");
-    app.get("/api/v1/changes?limit=0", None)
+    app.anonymous()
+        .get("/api/v1/changes?limit=0")
+        .send()
         .await
         .assert_problem(400, "invalid_query");
-    app.get("/api/v1/changes?limit=101", None)
+    app.anonymous()
+        .get("/api/v1/changes?limit=101")
+        .send()
         .await
         .assert_problem(400, "invalid_query");
-    app.get("/api/v1/changes?cursor=garbage", None)
+    app.anonymous()
+        .get("/api/v1/changes?cursor=garbage")
+        .send()
         .await
         .assert_problem(400, "invalid_cursor");
-    app.get("/api/v1/changes?colour=red", None)
+    app.anonymous()
+        .get("/api/v1/changes?colour=red")
+        .send()
         .await
         .assert_problem(400, "invalid_query");
     // People and tokens are followed by administrators only.
-    app.get("/api/v1/changes?types=user", None)
+    app.anonymous()
+        .get("/api/v1/changes?types=user")
+        .send()
         .await
         .assert_problem(403, "forbidden");
     let admin = app.admin().await;
@@ -230,10 +241,14 @@ async fn bad_parameters_are_problems() {
     let projects_only = app
         .api_token(&admin, ngo["id"].as_i64().unwrap(), &["projects:read"])
         .await;
-    app.get("/api/v1/changes?types=position", Some(&projects_only))
+    app.with_token(&projects_only)
+        .get("/api/v1/changes?types=position")
+        .send()
         .await
         .assert_problem(403, "insufficient_scope");
-    app.get("/api/v1/changes?types=user", Some(&admin))
+    app.with_token(&admin)
+        .get("/api/v1/changes?types=user")
+        .send()
         .await
         .assert_eq_status(200);
 }
@@ -244,32 +259,27 @@ trait StatusCheck {
 
 impl StatusCheck for crate::helpers::TestResponse {
     fn assert_eq_status(&self, status: u16) {
-        assert_eq!(self.status.as_u16(), status, "{}", self.text);
+        assert_eq!(self.status().as_u16(), status, "{}", self.text());
     }
 }
 
 /// A draft position with its ETag, by `token`.
-async fn draft_position<S, B>(app: &TestApp<S>, token: &str, association_id: i64) -> i64
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+async fn draft_position(app: &TestApp, token: &str, association_id: i64) -> i64 {
     let created = app
-        .post(
-            "/api/v1/positions",
-            &json!({
-                "association_id": association_id,
-                "kind": "position",
-                "title": "Stanowisko w sprawie dochodów gmin",
-                "summary": "Streszczenie.",
-                "body": "Treść stanowiska.",
-                "topics": ["finanse samorządowe"]
-            }),
-            Some(token),
-        )
+        .with_token(token)
+        .post("/api/v1/positions")
+        .json(json!({
+            "association_id": association_id,
+            "kind": "position",
+            "title": "Stanowisko w sprawie dochodów gmin",
+            "summary": "Streszczenie.",
+            "body": "Treść stanowiska.",
+            "topics": ["finanse samorządowe"]
+        }))
+        .send()
         .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
-    created.json["id"].as_i64().unwrap()
+    assert_eq!(created.status(), StatusCode::CREATED, "{}", created.text());
+    created.json()["id"].as_i64().unwrap()
 }
 
 #[actix_web::test]
@@ -293,23 +303,26 @@ async fn drafts_stay_private_until_published_and_then_appear_as_created() {
 
     let published = draft_position(&app, &editor, opos).await;
     let patched = app
-        .patch(
-            &format!("/api/v1/positions/{published}"),
-            &json!({"summary": "Poprawione streszczenie."}),
-            Some(&editor),
-            Some("\"1\""),
-        )
+        .with_token(&editor)
+        .patch(format!("/api/v1/positions/{published}"))
+        .json(json!({"summary": "Poprawione streszczenie."}))
+        .if_match(1)
+        .send()
         .await;
-    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
+    assert_eq!(patched.status(), StatusCode::OK, "{}", patched.text());
     let discarded = draft_position(&app, &editor, opos).await;
     let removed = app
-        .delete(
-            &format!("/api/v1/positions/{discarded}"),
-            Some(&editor),
-            Some("\"1\""),
-        )
+        .with_token(&editor)
+        .delete(format!("/api/v1/positions/{discarded}"))
+        .if_match(1)
+        .send()
         .await;
-    assert_eq!(removed.status, StatusCode::NO_CONTENT, "{}", removed.text);
+    assert_eq!(
+        removed.status(),
+        StatusCode::NO_CONTENT,
+        "{}",
+        removed.text()
+    );
     settle(&app).await;
 
     let outsiders: [(&str, Option<&str>); 4] = [
@@ -347,7 +360,7 @@ async fn drafts_stay_private_until_published_and_then_appear_as_created() {
                 .set_json(json!({"to": "adopted", "on": "2024-03-08"})),
         )
         .await;
-    assert_eq!(adopted.status, StatusCode::OK, "{}", adopted.text);
+    assert_eq!(adopted.status(), StatusCode::OK, "{}", adopted.text());
     settle(&app).await;
     for (who, token) in outsiders {
         let (items, _) = read_all(&app, token, "&types=position", Some(start.clone())).await;
@@ -418,24 +431,34 @@ async fn concurrent_writers_and_a_poller_see_every_change_exactly_once() {
                 let body = json!({"name": format!("Organizacja {writer}-{n}"), "kind": "ngo"});
                 let response = if postgres && writer % 2 == 1 {
                     second
-                        .post("/api/v1/organizations", &body, Some(&admin))
+                        .with_token(&admin)
+                        .post("/api/v1/organizations")
+                        .json(&body)
+                        .send()
                         .await
                 } else {
                     first
-                        .post("/api/v1/organizations", &body, Some(&admin))
+                        .with_token(&admin)
+                        .post("/api/v1/organizations")
+                        .json(&body)
+                        .send()
                         .await
                 };
-                assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
-                let id = response.json["id"].as_i64().unwrap();
+                assert_eq!(
+                    response.status(),
+                    StatusCode::CREATED,
+                    "{}",
+                    response.text()
+                );
+                let id = response.json()["id"].as_i64().unwrap();
                 let update = first
-                    .patch(
-                        &format!("/api/v1/organizations/{id}"),
-                        &json!({"short_name": "Zmieniona"}),
-                        Some(&admin),
-                        Some("\"1\""),
-                    )
+                    .with_token(&admin)
+                    .patch(format!("/api/v1/organizations/{id}"))
+                    .json(json!({"short_name": "Zmieniona"}))
+                    .if_match(1)
+                    .send()
                     .await;
-                assert_eq!(update.status, StatusCode::OK, "{}", update.text);
+                assert_eq!(update.status(), StatusCode::OK, "{}", update.text());
                 ids.push(id);
             }
             ids
@@ -454,18 +477,18 @@ async fn concurrent_writers_and_a_poller_see_every_change_exactly_once() {
         for turn in 0..20_000_usize {
             let app_path = format!("/api/v1/changes?types=organization&limit=7&cursor={cursor}");
             let page = if turn % 2 == 1 && postgres {
-                second.get(&app_path, None).await
+                second.anonymous().get(&app_path).send().await
             } else {
-                first.get(&app_path, None).await
+                first.anonymous().get(&app_path).send().await
             };
-            assert_eq!(page.status, StatusCode::OK, "{}", page.text);
-            seen.extend(page.json["items"].as_array().unwrap().iter().cloned());
-            cursor = page.json["next_cursor"].as_str().unwrap().to_owned();
+            assert_eq!(page.status(), StatusCode::OK, "{}", page.text());
+            seen.extend(page.json()["items"].as_array().unwrap().iter().cloned());
+            cursor = page.json()["next_cursor"].as_str().unwrap().to_owned();
             if done.get() && seen.len() >= expected {
                 break;
             }
             tokio::task::yield_now().await;
-            if page.json["items"].as_array().unwrap().is_empty() {
+            if page.json()["items"].as_array().unwrap().is_empty() {
                 tokio::time::sleep(std::time::Duration::from_millis(2)).await;
             }
         }

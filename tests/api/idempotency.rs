@@ -1,8 +1,5 @@
 //! `Idempotency-Key` on POST: a replay answers the first response and writes nothing.
 
-use actix_http::Request;
-use actix_web::body::MessageBody;
-use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use diesel::prelude::*;
@@ -13,11 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::helpers::{TestApp, TestResponse, spawn_app};
 
-async fn post_with_key<S, B>(app: &TestApp<S>, token: &str, key: &str, body: &Value) -> TestResponse
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+async fn post_with_key(app: &TestApp, token: &str, key: &str, body: &Value) -> TestResponse {
     app.send(
         TestRequest::post()
             .uri("/api/v1/organizations")
@@ -28,11 +21,7 @@ where
     .await
 }
 
-fn organizations_named<S, B>(app: &TestApp<S>, name: &str) -> i64
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+fn organizations_named(app: &TestApp, name: &str) -> i64 {
     app.with_conn(|conn| {
         organizations::table
             .filter(organizations::name.eq(name))
@@ -48,14 +37,14 @@ async fn a_repeat_answers_the_first_response_and_writes_nothing() {
     let admin = app.admin().await;
     let body = json!({"name": "Fundacja Raz", "kind": "ngo"});
     let first = post_with_key(&app, &admin, "3f1c-raz", &body).await;
-    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
+    assert_eq!(first.status(), StatusCode::CREATED, "{}", first.text());
     assert_eq!(first.header("idempotency-replayed"), None);
-    let id = first.json["id"].as_i64().unwrap();
+    let id = first.json()["id"].as_i64().unwrap();
 
     let again = post_with_key(&app, &admin, "3f1c-raz", &body).await;
-    assert_eq!(again.status, StatusCode::CREATED);
+    assert_eq!(again.status(), StatusCode::CREATED);
     assert_eq!(again.header("idempotency-replayed"), Some("true"));
-    assert_eq!(again.json, first.json);
+    assert_eq!(again.json(), first.json());
     assert_eq!(again.header("location"), first.header("location"));
     assert_eq!(again.header("etag"), first.header("etag"));
     assert_eq!(again.content_type(), first.content_type());
@@ -80,8 +69,8 @@ async fn a_repeat_answers_the_first_response_and_writes_nothing() {
             .expect("the key is stored");
         assert_eq!(status, Some(201));
         assert_eq!(
-            serde_json::from_str::<Value>(&body.unwrap()).unwrap(),
-            first.json
+            &serde_json::from_str::<Value>(&body.unwrap()).unwrap(),
+            first.json()
         );
     });
 
@@ -97,7 +86,7 @@ async fn a_repeat_answers_the_first_response_and_writes_nothing() {
     assert_eq!(organizations_named(&app, "Fundacja Dwa"), 0);
     let (_, editor) = app.user("drugi@example.org", Role::Admin, &[]).await;
     let theirs = post_with_key(&app, &editor, "3f1c-raz", &body).await;
-    assert_eq!(theirs.status, StatusCode::CREATED, "{}", theirs.text);
+    assert_eq!(theirs.status(), StatusCode::CREATED, "{}", theirs.text());
     assert_eq!(theirs.header("idempotency-replayed"), None);
     assert_eq!(organizations_named(&app, "Fundacja Raz"), 2);
 }
@@ -116,7 +105,7 @@ async fn failures_are_not_kept_and_keys_are_checked() {
         &json!({"name": "Poprawna", "kind": "ngo"}),
     )
     .await;
-    assert_eq!(fixed.status, StatusCode::CREATED, "{}", fixed.text);
+    assert_eq!(fixed.status(), StatusCode::CREATED, "{}", fixed.text());
 
     for bad in ["", "\"\"", &"x".repeat(256), "zażółć"] {
         let response = app
@@ -143,7 +132,7 @@ async fn failures_are_not_kept_and_keys_are_checked() {
                     .set_json(&login),
             )
             .await;
-        assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+        assert_eq!(response.status(), StatusCode::OK, "{}", response.text());
         assert_eq!(response.header("idempotency-replayed"), None);
     }
     app.with_conn(|conn| {
@@ -213,17 +202,17 @@ async fn a_duplicate_while_the_first_runs_is_409_and_expired_keys_are_gone() {
     assert_eq!(organizations_named(&app, "W toku"), 0);
     let taken_over = post_with_key(&app, &admin, "abandoned", &body).await;
     assert_eq!(
-        taken_over.status,
+        taken_over.status(),
         StatusCode::CREATED,
         "{}",
-        taken_over.text
+        taken_over.text()
     );
     let after_expiry = post_with_key(&app, &admin, "expired", &body).await;
     assert_eq!(
-        after_expiry.status,
+        after_expiry.status(),
         StatusCode::CREATED,
         "{}",
-        after_expiry.text
+        after_expiry.text()
     );
     assert_eq!(after_expiry.header("idempotency-replayed"), None);
     assert_eq!(organizations_named(&app, "W toku"), 2);
@@ -237,11 +226,11 @@ async fn a_duplicate_while_the_first_runs_is_409_and_expired_keys_are_gone() {
     .await;
     let mut outcomes = [
         (
-            a.status.as_u16(),
+            a.status().as_u16(),
             a.header("idempotency-replayed").is_some(),
         ),
         (
-            b.status.as_u16(),
+            b.status().as_u16(),
             b.header("idempotency-replayed").is_some(),
         ),
     ];

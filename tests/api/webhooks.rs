@@ -5,9 +5,6 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
 
-use actix_http::Request;
-use actix_web::body::MessageBody;
-use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
@@ -101,7 +98,7 @@ impl Receiver {
 
 /// The worker of an instance on the app's database (the server runs it in the
 /// background; here each round is called, so the test decides when it runs).
-fn instance<S>(app: &TestApp<S>) -> AppState {
+fn instance(app: &TestApp) -> AppState {
     let config = test_config(&app.database_url);
     let db = razem::db::Db::new(&config.pool).expect("pool");
     AppState::new(db, config)
@@ -133,21 +130,18 @@ fn verify(secret: &str, message: &Received) -> bool {
     message.signature.split(' ').any(|s| s == expected)
 }
 
-async fn subscribe<S, B>(app: &TestApp<S>, token: &str, body: Value) -> Value
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
-    let created = app.post("/api/v1/webhooks", &body, Some(token)).await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
-    created.json
+async fn subscribe(app: &TestApp, token: &str, body: Value) -> Value {
+    let created = app
+        .with_token(token)
+        .post("/api/v1/webhooks")
+        .json(&body)
+        .send()
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED, "{}", created.text());
+    created.into_json()
 }
 
-fn deliveries_of<S, B>(app: &TestApp<S>, webhook_id: i64) -> Vec<(String, Option<String>, i32)>
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+fn deliveries_of(app: &TestApp, webhook_id: i64) -> Vec<(String, Option<String>, i32)> {
     app.with_conn(|conn| {
         webhook_deliveries::table
             .filter(webhook_deliveries::webhook_id.eq(webhook_id))
@@ -172,11 +166,7 @@ struct Subscribed {
     created: Value,
 }
 
-async fn subscribed<S, B>(app: &TestApp<S>, name: &str, status: u16, actions: Value) -> Subscribed
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+async fn subscribed(app: &TestApp, name: &str, status: u16, actions: Value) -> Subscribed {
     let receiver = Receiver::start(status).await;
     let admin = app.admin().await;
     let ngo = app
@@ -216,13 +206,15 @@ async fn a_local_receiver_verifies_the_signature_of_a_real_delivery() {
     assert_eq!(webhook["actions"], json!(["created", "updated", "deleted"]));
     assert_eq!(webhook["active"], true);
     let shown = app
-        .get(&format!("/api/v1/webhooks/{id}"), Some(&admin))
+        .with_token(&admin)
+        .get(format!("/api/v1/webhooks/{id}"))
+        .send()
         .await;
-    assert_eq!(shown.status, StatusCode::OK);
-    assert!(!shown.text.contains(&secret), "the secret is shown once");
-    let listed = app.get("/api/v1/webhooks", Some(&admin)).await;
-    assert_eq!(listed.json["items"][0]["id"], id);
-    assert!(!listed.text.contains(&secret));
+    assert_eq!(shown.status(), StatusCode::OK);
+    assert!(!shown.text().contains(&secret), "the secret is shown once");
+    let listed = app.with_token(&admin).get("/api/v1/webhooks").send().await;
+    assert_eq!(listed.json()["items"][0]["id"], id);
+    assert!(!listed.text().contains(&secret));
     app.with_conn(|conn| {
         let (stored_url, stored_types): (String, String) = webhooks::table
             .find(id)
@@ -236,14 +228,13 @@ async fn a_local_receiver_verifies_the_signature_of_a_real_delivery() {
 
     // A change of the organization is written to the outbox in its transaction.
     let patched = app
-        .patch(
-            &format!("/api/v1/organizations/{ngo_id}"),
-            &json!({"short_name": "Portal"}),
-            Some(&admin),
-            Some("\"1\""),
-        )
+        .with_token(&admin)
+        .patch(format!("/api/v1/organizations/{ngo_id}"))
+        .json(json!({"short_name": "Portal"}))
+        .if_match(1)
+        .send()
         .await;
-    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
+    assert_eq!(patched.status(), StatusCode::OK, "{}", patched.text());
     assert_eq!(
         deliveries_of(&app, id),
         vec![("pending".into(), Some("updated".into()), 0)]
@@ -270,10 +261,12 @@ async fn a_local_receiver_verifies_the_signature_of_a_real_delivery() {
     assert!((chrono::Utc::now().timestamp() - timestamp).abs() < 300);
 
     let log = app
-        .get(&format!("/api/v1/webhooks/{id}/deliveries"), Some(&admin))
+        .with_token(&admin)
+        .get(format!("/api/v1/webhooks/{id}/deliveries"))
+        .send()
         .await;
-    assert_eq!(log.status, StatusCode::OK, "{}", log.text);
-    let entry = &log.json["items"][0];
+    assert_eq!(log.status(), StatusCode::OK, "{}", log.text());
+    let entry = &log.json()["items"][0];
     assert_eq!(got[0].id, format!("msg_{}", entry["id"]));
     assert_eq!(entry["status"], "delivered");
     assert_eq!(entry["attempts"], 1);
@@ -283,14 +276,13 @@ async fn a_local_receiver_verifies_the_signature_of_a_real_delivery() {
 
     // A ping checks the receiver.
     let ping = app
-        .post(
-            &format!("/api/v1/webhooks/{id}/ping"),
-            &json!({}),
-            Some(&admin),
-        )
+        .with_token(&admin)
+        .post(format!("/api/v1/webhooks/{id}/ping"))
+        .json(json!({}))
+        .send()
         .await;
-    assert_eq!(ping.status, StatusCode::ACCEPTED, "{}", ping.text);
-    assert_eq!(ping.json["event"], "ping");
+    assert_eq!(ping.status(), StatusCode::ACCEPTED, "{}", ping.text());
+    assert_eq!(ping.json()["event"], "ping");
     deliver_until(&worker, || receiver.received().len() == 2).await;
     let ping_body: Value = serde_json::from_slice(&receiver.received()[1].body).unwrap();
     assert_eq!(ping_body["type"], "ping");
@@ -299,29 +291,23 @@ async fn a_local_receiver_verifies_the_signature_of_a_real_delivery() {
 
     // Unsubscribed: nothing more is written to the outbox.
     let gone = app
-        .delete(
-            &format!("/api/v1/webhooks/{id}"),
-            Some(&admin),
-            Some("\"1\""),
-        )
+        .with_token(&admin)
+        .delete(format!("/api/v1/webhooks/{id}"))
+        .if_match(1)
+        .send()
         .await;
-    assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.text);
-    app.patch(
-        &format!("/api/v1/organizations/{ngo_id}"),
-        &json!({"short_name": "Portal 2"}),
-        Some(&admin),
-        Some("\"2\""),
-    )
-    .await;
+    assert_eq!(gone.status(), StatusCode::NO_CONTENT, "{}", gone.text());
+    app.with_token(&admin)
+        .patch(format!("/api/v1/organizations/{ngo_id}"))
+        .json(json!({"short_name": "Portal 2"}))
+        .if_match(2)
+        .send()
+        .await;
     assert_eq!(deliveries_of(&app, id), vec![]);
 }
 
 /// Makes every pending delivery of `webhook_id` due now (as if its wait had passed).
-fn make_due<S, B>(app: &TestApp<S>, webhook_id: i64)
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+fn make_due(app: &TestApp, webhook_id: i64) {
     app.with_conn(|conn| {
         diesel::update(
             webhook_deliveries::table.filter(webhook_deliveries::webhook_id.eq(webhook_id)),
@@ -343,13 +329,12 @@ async fn a_failing_receiver_gets_retries_with_growing_delays_and_a_restart_loses
         created,
     } = subscribed(&app, "Fundacja Awaria", 500, json!(["updated"])).await;
     assert_eq!(created["webhook"]["actions"], json!(["updated"]));
-    app.patch(
-        &format!("/api/v1/organizations/{ngo_id}"),
-        &json!({"short_name": "A"}),
-        Some(&admin),
-        Some("\"1\""),
-    )
-    .await;
+    app.with_token(&admin)
+        .patch(format!("/api/v1/organizations/{ngo_id}"))
+        .json(json!({"short_name": "A"}))
+        .if_match(1)
+        .send()
+        .await;
     let worker = instance(&app);
     let mut waits = Vec::new();
     for attempt in 1..=4 {
@@ -386,9 +371,15 @@ async fn a_failing_receiver_gets_retries_with_growing_delays_and_a_restart_loses
         "one message id: {ids:?}"
     );
     let shown = app
-        .get(&format!("/api/v1/webhooks/{id}"), Some(&admin))
+        .with_token(&admin)
+        .get(format!("/api/v1/webhooks/{id}"))
+        .send()
         .await;
-    assert!(shown.json["failing_since"].is_string(), "{}", shown.text);
+    assert!(
+        shown.json()["failing_since"].is_string(),
+        "{}",
+        shown.text()
+    );
 
     // An instance claims the delivery and dies before sending it.
     let dying = instance(&app);
@@ -424,9 +415,11 @@ async fn a_failing_receiver_gets_retries_with_growing_delays_and_a_restart_loses
         vec![("delivered".into(), Some("updated".into()), 5)]
     );
     let healthy = app
-        .get(&format!("/api/v1/webhooks/{id}"), Some(&admin))
+        .with_token(&admin)
+        .get(format!("/api/v1/webhooks/{id}"))
+        .send()
         .await;
-    assert_eq!(healthy.json["failing_since"], Value::Null);
+    assert_eq!(healthy.json()["failing_since"], Value::Null);
 
     // Failing for three days deactivates the subscription, and says why.
     receiver.status.store(503, Ordering::SeqCst);
@@ -439,58 +432,58 @@ async fn a_failing_receiver_gets_retries_with_growing_delays_and_a_restart_loses
             .unwrap();
     });
     let ping = app
-        .post(
-            &format!("/api/v1/webhooks/{id}/ping"),
-            &json!({}),
-            Some(&admin),
-        )
+        .with_token(&admin)
+        .post(format!("/api/v1/webhooks/{id}/ping"))
+        .json(json!({}))
+        .send()
         .await;
-    assert_eq!(ping.status, StatusCode::ACCEPTED);
+    assert_eq!(ping.status(), StatusCode::ACCEPTED);
     deliver_until(&restarted, || receiver.received().len() == 6).await;
     let stopped = app
-        .get(&format!("/api/v1/webhooks/{id}"), Some(&admin))
+        .with_token(&admin)
+        .get(format!("/api/v1/webhooks/{id}"))
+        .send()
         .await;
-    assert_eq!(stopped.json["active"], false, "{}", stopped.text);
+    assert_eq!(stopped.json()["active"], false, "{}", stopped.text());
     assert!(
-        stopped.json["disabled_reason"]
+        stopped.json()["disabled_reason"]
             .as_str()
             .unwrap()
             .contains("HTTP 503")
     );
     // Its owner switches it back on.
-    let version = stopped.json["version"].as_i64().unwrap();
+    let version = stopped.json()["version"].as_i64().unwrap();
     let on = app
-        .patch(
-            &format!("/api/v1/webhooks/{id}"),
-            &json!({"active": true}),
-            Some(&admin),
-            Some(&format!("\"{version}\"")),
-        )
+        .with_token(&admin)
+        .patch(format!("/api/v1/webhooks/{id}"))
+        .json(json!({"active": true}))
+        .if_match(format!("\"{version}\""))
+        .send()
         .await;
-    assert_eq!(on.status, StatusCode::OK, "{}", on.text);
-    assert_eq!(on.json["active"], true);
-    assert_eq!(on.json["disabled_reason"], Value::Null);
+    assert_eq!(on.status(), StatusCode::OK, "{}", on.text());
+    assert_eq!(on.json()["active"], true);
+    assert_eq!(on.json()["disabled_reason"], Value::Null);
     // A failed delivery can be sent again by hand.
     let log = app
-        .get(&format!("/api/v1/webhooks/{id}/deliveries"), Some(&admin))
+        .with_token(&admin)
+        .get(format!("/api/v1/webhooks/{id}/deliveries"))
+        .send()
         .await;
-    let last = log.json["items"][0]["id"].as_i64().unwrap();
+    let last = log.json()["items"][0]["id"].as_i64().unwrap();
     let retried = app
-        .post(
-            &format!("/api/v1/webhooks/{id}/deliveries/{last}/retry"),
-            &json!({}),
-            Some(&admin),
-        )
+        .with_token(&admin)
+        .post(format!("/api/v1/webhooks/{id}/deliveries/{last}/retry"))
+        .json(json!({}))
+        .send()
         .await;
-    assert_eq!(retried.status, StatusCode::ACCEPTED, "{}", retried.text);
-    assert_eq!(retried.json["status"], "pending");
-    app.post(
-        &format!("/api/v1/webhooks/{id}/deliveries/999999/retry"),
-        &json!({}),
-        Some(&admin),
-    )
-    .await
-    .assert_problem(404, "not_found");
+    assert_eq!(retried.status(), StatusCode::ACCEPTED, "{}", retried.text());
+    assert_eq!(retried.json()["status"], "pending");
+    app.with_token(&admin)
+        .post(format!("/api/v1/webhooks/{id}/deliveries/999999/retry"))
+        .json(json!({}))
+        .send()
+        .await
+        .assert_problem(404, "not_found");
 }
 
 #[actix_web::test]
@@ -562,15 +555,16 @@ async fn drafts_do_not_leak_through_webhooks() {
         .as_i64()
         .unwrap();
     let created = app
-        .post(
-            "/api/v1/positions",
-            &json!({"association_id": opos, "kind": "position", "title": "Projekt stanowiska",
+        .with_token(&editor)
+        .post("/api/v1/positions")
+        .json(
+            json!({"association_id": opos, "kind": "position", "title": "Projekt stanowiska",
                     "summary": "S.", "body": "T.", "topics": ["finanse"]}),
-            Some(&editor),
         )
+        .send()
         .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
-    let position = created.json["id"].as_i64().unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED, "{}", created.text());
+    let position = created.json()["id"].as_i64().unwrap();
     assert_eq!(
         deliveries_of(&app, own),
         vec![("pending".into(), Some("created".into()), 0)]
@@ -585,7 +579,7 @@ async fn drafts_do_not_leak_through_webhooks() {
                 .set_json(json!({"to": "adopted", "on": "2024-03-08"})),
         )
         .await;
-    assert_eq!(adopted.status, StatusCode::OK, "{}", adopted.text);
+    assert_eq!(adopted.status(), StatusCode::OK, "{}", adopted.text());
     assert_eq!(
         deliveries_of(&app, others),
         vec![("pending".into(), Some("created".into()), 0)],
@@ -613,18 +607,17 @@ async fn urls_types_and_rights_are_checked() {
         "not a url",
     ] {
         let refused = app
-            .post(
-                "/api/v1/webhooks",
-                &json!({"organization_id": ngo_id, "url": url, "types": ["organization"]}),
-                Some(&admin),
-            )
+            .with_token(&admin)
+            .post("/api/v1/webhooks")
+            .json(json!({"organization_id": ngo_id, "url": url, "types": ["organization"]}))
+            .send()
             .await;
         refused.assert_problem(422, "validation_failed");
         assert_eq!(
             refused.error_fields(),
             vec!["url"],
             "{url}: {}",
-            refused.text
+            refused.text()
         );
     }
     for (body, field) in [
@@ -649,26 +642,27 @@ async fn urls_types_and_rights_are_checked() {
             "organization_id",
         ),
     ] {
-        let refused = app.post("/api/v1/webhooks", &body, Some(&admin)).await;
+        let refused = app
+            .with_token(&admin)
+            .post("/api/v1/webhooks")
+            .json(&body)
+            .send()
+            .await;
         refused.assert_problem(422, "validation_failed");
-        assert_eq!(refused.error_fields(), vec![field], "{}", refused.text);
+        assert_eq!(refused.error_fields(), vec![field], "{}", refused.text());
     }
-    app.post(
-        "/api/v1/webhooks",
-        &json!({"organization_id": ngo_id, "url": "https://93.184.215.14/", "types": ["position"], "colour": "red"}),
-        Some(&admin),
-    )
+    app.with_token(&admin).post("/api/v1/webhooks").json(json!({"organization_id": ngo_id, "url": "https://93.184.215.14/", "types": ["position"], "colour": "red"})).send()
     .await
     .assert_problem(422, "validation_failed");
-    let publicly = app
-        .post(
-            "/api/v1/webhooks",
-            &json!({"organization_id": ngo_id, "url": "https://93.184.215.14/hook", "types": ["position"]}),
-            Some(&admin),
-        )
+    let publicly = app.with_token(&admin).post("/api/v1/webhooks").json(json!({"organization_id": ngo_id, "url": "https://93.184.215.14/hook", "types": ["position"]})).send()
         .await;
-    assert_eq!(publicly.status, StatusCode::CREATED, "{}", publicly.text);
-    let id = publicly.json["webhook"]["id"].as_i64().unwrap();
+    assert_eq!(
+        publicly.status(),
+        StatusCode::CREATED,
+        "{}",
+        publicly.text()
+    );
+    let id = publicly.json()["webhook"]["id"].as_i64().unwrap();
 
     // Who may: admins, the organization's editors, its tokens with webhooks:manage.
     let (_, outsider) = app
@@ -676,68 +670,93 @@ async fn urls_types_and_rights_are_checked() {
         .await;
     let (_, viewer) = app.user("widz@example.org", Role::Viewer, &[]).await;
     let body = json!({"organization_id": ngo_id, "url": "https://93.184.215.14/", "types": ["organization"]});
-    app.post("/api/v1/webhooks", &body, Some(&outsider))
+    app.with_token(&outsider)
+        .post("/api/v1/webhooks")
+        .json(&body)
+        .send()
         .await
         .assert_problem(403, "forbidden");
-    app.post("/api/v1/webhooks", &body, Some(&viewer))
+    app.with_token(&viewer)
+        .post("/api/v1/webhooks")
+        .json(&body)
+        .send()
         .await
         .assert_problem(403, "forbidden");
-    app.post("/api/v1/webhooks", &body, None)
+    app.anonymous()
+        .post("/api/v1/webhooks")
+        .json(&body)
+        .send()
         .await
         .assert_problem(401, "authentication_required");
-    app.get(&format!("/api/v1/webhooks/{id}"), Some(&outsider))
+    app.with_token(&outsider)
+        .get(format!("/api/v1/webhooks/{id}"))
+        .send()
         .await
         .assert_problem(403, "forbidden");
     let reads_only = app.api_token(&admin, ngo_id, &["associations:read"]).await;
-    app.post("/api/v1/webhooks", &body, Some(&reads_only))
+    app.with_token(&reads_only)
+        .post("/api/v1/webhooks")
+        .json(&body)
+        .send()
         .await
         .assert_problem(403, "insufficient_scope");
     let manager = app
         .api_token(&admin, ngo_id, &["webhooks:manage", "associations:read"])
         .await;
-    let by_token = app.post("/api/v1/webhooks", &body, Some(&manager)).await;
-    assert_eq!(by_token.status, StatusCode::CREATED, "{}", by_token.text);
-    app.post(
-        "/api/v1/webhooks",
-        &json!({"organization_id": ngo_id, "url": "https://93.184.215.14/", "types": ["position"]}),
-        Some(&manager),
-    )
+    let by_token = app
+        .with_token(&manager)
+        .post("/api/v1/webhooks")
+        .json(&body)
+        .send()
+        .await;
+    assert_eq!(
+        by_token.status(),
+        StatusCode::CREATED,
+        "{}",
+        by_token.text()
+    );
+    app.with_token(&manager).post("/api/v1/webhooks").json(json!({"organization_id": ngo_id, "url": "https://93.184.215.14/", "types": ["position"]})).send()
     .await
     .assert_problem(403, "insufficient_scope");
-    app.post(
-        "/api/v1/webhooks",
-        &json!({"organization_id": other_id, "url": "https://93.184.215.14/", "types": ["organization"]}),
-        Some(&manager),
-    )
+    app.with_token(&manager).post("/api/v1/webhooks").json(json!({"organization_id": other_id, "url": "https://93.184.215.14/", "types": ["organization"]})).send()
     .await
     .assert_problem(403, "forbidden");
-    let theirs = app.get("/api/v1/webhooks", Some(&manager)).await;
-    assert_eq!(theirs.status, StatusCode::OK);
-    assert_eq!(theirs.json["items"].as_array().unwrap().len(), 2);
-    let none = app.get("/api/v1/webhooks", Some(&outsider)).await;
-    assert_eq!(none.json["items"], json!([]));
+    let theirs = app
+        .with_token(&manager)
+        .get("/api/v1/webhooks")
+        .send()
+        .await;
+    assert_eq!(theirs.status(), StatusCode::OK);
+    assert_eq!(theirs.json()["items"].as_array().unwrap().len(), 2);
+    let none = app
+        .with_token(&outsider)
+        .get("/api/v1/webhooks")
+        .send()
+        .await;
+    assert_eq!(none.json()["items"], json!([]));
     // PATCH needs If-Match, and re-checks the URL.
-    app.patch(
-        &format!("/api/v1/webhooks/{id}"),
-        &json!({"active": false}),
-        Some(&admin),
-        None,
-    )
-    .await
-    .assert_problem(428, "precondition_required");
+    app.with_token(&admin)
+        .patch(format!("/api/v1/webhooks/{id}"))
+        .json(json!({"active": false}))
+        .send()
+        .await
+        .assert_problem(428, "precondition_required");
     let refused = app
-        .patch(
-            &format!("/api/v1/webhooks/{id}"),
-            &json!({"url": "https://192.168.0.1/"}),
-            Some(&admin),
-            Some("\"1\""),
-        )
+        .with_token(&admin)
+        .patch(format!("/api/v1/webhooks/{id}"))
+        .json(json!({"url": "https://192.168.0.1/"}))
+        .if_match(1)
+        .send()
         .await;
     refused.assert_problem(422, "validation_failed");
-    app.get("/api/v1/webhooks/0", Some(&admin))
+    app.with_token(&admin)
+        .get("/api/v1/webhooks/0")
+        .send()
         .await
         .assert_problem(400, "invalid_path");
-    app.get("/api/v1/webhooks/424242", Some(&admin))
+    app.with_token(&admin)
+        .get("/api/v1/webhooks/424242")
+        .send()
         .await
         .assert_problem(404, "not_found");
 }
