@@ -23,10 +23,10 @@ struct Reader {
 
 impl Reader {
     fn of(principal: &Principal) -> Self {
-        let readable = |may: &dyn Fn(crate::domain::Scope) -> bool| {
+        let readable = |may: &dyn Fn(types::Access) -> bool| {
             types::TYPES
                 .iter()
-                .filter(|t| t.scope.is_some_and(may))
+                .filter(|t| may(t.access))
                 .map(|t| t.name)
                 .collect()
         };
@@ -36,7 +36,7 @@ impl Reader {
                 insiders: None,
             },
             Principal::User(user) => Reader {
-                types: Some(readable(&|_| true)),
+                types: Some(readable(&|access| access != types::Access::Admins)),
                 insiders: Some(if user.role == Role::Editor {
                     user.associations.clone()
                 } else {
@@ -44,11 +44,11 @@ impl Reader {
                 }),
             },
             Principal::Token(token) => Reader {
-                types: Some(readable(&|scope| token.scopes.contains(&scope))),
+                types: Some(readable(&|access| access.lets_token(&token.scopes))),
                 insiders: Some(vec![token.organization_id]),
             },
             Principal::Anonymous => Reader {
-                types: Some(readable(&|_| true)),
+                types: Some(readable(&|access| access != types::Access::Admins)),
                 insiders: Some(Vec::new()),
             },
         }
@@ -76,8 +76,8 @@ impl Reader {
                 .as_ref()
                 .is_some_and(|t| !t.contains(&known.name))
             {
-                return Err(match (principal, known.scope) {
-                    (Principal::Token(_), Some(scope)) => ApiError::new(
+                return Err(match (principal, known.access) {
+                    (Principal::Token(_), types::Access::Scope(scope)) => ApiError::new(
                         Code::InsufficientScope,
                         format!("this API token lacks the scope '{scope}' to read '{name}'"),
                     ),

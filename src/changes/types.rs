@@ -4,11 +4,34 @@
 
 use crate::domain::Scope;
 
+/// Who may follow a type's changes (besides administrators, who see everything).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// People, and partner tokens with this read scope.
+    Scope(Scope),
+    /// Everyone who may read the public resource, tokens included (the resource has no
+    /// read scope of its own, e.g. practices).
+    Everyone,
+    /// Administrators only (people, tokens, webhooks).
+    Admins,
+}
+
+impl Access {
+    /// May a token with `scopes` follow the type?
+    pub fn lets_token(self, scopes: &[Scope]) -> bool {
+        match self {
+            Access::Scope(scope) => scopes.contains(&scope),
+            Access::Everyone => true,
+            Access::Admins => false,
+        }
+    }
+}
+
 pub struct FeedType {
     /// The name the write path records (`Versioned::OBJECT`).
     pub name: &'static str,
-    /// The scope a token needs to read it; `None`: administrators only.
-    pub scope: Option<Scope>,
+    /// Who may follow it.
+    pub access: Access,
     /// The object's URL, with `{id}` and `{parent}`.
     url: &'static str,
 }
@@ -16,62 +39,72 @@ pub struct FeedType {
 pub const TYPES: &[FeedType] = &[
     FeedType {
         name: "organization",
-        scope: Some(Scope::AssociationsRead),
+        access: Access::Scope(Scope::AssociationsRead),
         url: "/api/v1/organizations/{id}",
     },
     FeedType {
         name: "membership",
-        scope: Some(Scope::AssociationsRead),
+        access: Access::Scope(Scope::AssociationsRead),
         url: "/api/v1/associations/{parent}/members/{id}",
     },
     FeedType {
         name: "presidency",
-        scope: Some(Scope::AssociationsRead),
+        access: Access::Scope(Scope::AssociationsRead),
         url: "/api/v1/associations/{parent}/presidencies/{id}",
     },
     FeedType {
         name: "milestone",
-        scope: Some(Scope::AssociationsRead),
+        access: Access::Scope(Scope::AssociationsRead),
         url: "/api/v1/associations/{parent}/milestones/{id}",
     },
     FeedType {
         name: "position",
-        scope: Some(Scope::PositionsRead),
+        access: Access::Scope(Scope::PositionsRead),
         url: "/api/v1/positions/{id}",
     },
     FeedType {
         name: "consultation",
-        scope: Some(Scope::ConsultationsRead),
+        access: Access::Scope(Scope::ConsultationsRead),
         url: "/api/v1/consultations/{id}",
     },
     FeedType {
         name: "consultation_comment",
-        scope: Some(Scope::ConsultationsRead),
+        access: Access::Scope(Scope::ConsultationsRead),
         url: "/api/v1/consultations/{parent}/comments/{id}",
     },
     FeedType {
         name: "project",
-        scope: Some(Scope::ProjectsRead),
+        access: Access::Scope(Scope::ProjectsRead),
         url: "/api/v1/projects/{id}",
     },
     FeedType {
         name: "project_indicator",
-        scope: Some(Scope::ProjectsRead),
+        access: Access::Scope(Scope::ProjectsRead),
         url: "/api/v1/projects/{parent}/indicators/{id}",
     },
     FeedType {
         name: "project_event",
-        scope: Some(Scope::ProjectsRead),
+        access: Access::Scope(Scope::ProjectsRead),
         url: "/api/v1/projects/{parent}/events/{id}",
     },
     FeedType {
+        name: "practice",
+        access: Access::Everyone,
+        url: "/api/v1/practices/{id}",
+    },
+    FeedType {
+        name: "practice_category",
+        access: Access::Everyone,
+        url: "/api/v1/practice-categories/{id}",
+    },
+    FeedType {
         name: "user",
-        scope: None,
+        access: Access::Admins,
         url: "/api/v1/users/{id}",
     },
     FeedType {
         name: "api_token",
-        scope: None,
+        access: Access::Admins,
         url: "/api/v1/tokens/{id}",
     },
 ];
@@ -108,6 +141,6 @@ mod tests {
             Some("/api/v1/projects/2/events/3")
         );
         assert_eq!(super::url("project_event", 3, None), None);
-        assert_eq!(super::url("practice", 1, None), None);
+        assert_eq!(super::url("unknown", 1, None), None);
     }
 }

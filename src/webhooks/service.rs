@@ -69,10 +69,11 @@ fn delivery_dto(row: DeliveryRow, seq: Option<i64>) -> Delivery {
 fn check_types(principal: &Principal, requested: &[String]) -> ApiResult<String> {
     let mut kept: Vec<String> = Vec::new();
     for name in requested {
-        let Some(scope) = types::find(name).and_then(|t| t.scope) else {
+        let access = types::find(name).map(|t| t.access);
+        let Some(access) = access.filter(|a| *a != types::Access::Admins) else {
             let known: Vec<&str> = types::TYPES
                 .iter()
-                .filter(|t| t.scope.is_some())
+                .filter(|t| t.access != types::Access::Admins)
                 .map(|t| t.name)
                 .collect();
             return Err(ApiError::invalid_field(
@@ -84,7 +85,9 @@ fn check_types(principal: &Principal, requested: &[String]) -> ApiResult<String>
                 ),
             ));
         };
-        policy::can_read(principal, scope)?;
+        if let types::Access::Scope(scope) = access {
+            policy::can_read(principal, scope)?;
+        }
         if !kept.contains(name) {
             kept.push(name.clone());
         }

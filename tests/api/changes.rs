@@ -16,7 +16,7 @@ use crate::helpers::{TestApp, spawn_app, spawn_instance_of};
 /// Waits (boundedly) until every stored event has its feed number. On PostgreSQL an
 /// event is numbered once every older transaction of the cluster has ended, and other
 /// tests write on the same cluster; reading the feed runs the numbering.
-async fn settle(app: &TestApp) {
+pub(crate) async fn settle(app: &TestApp) {
     for _ in 0..1000 {
         let read = app.anonymous().get("/api/v1/changes?limit=1").send().await;
         assert_eq!(read.status(), StatusCode::OK, "{}", read.text());
@@ -37,7 +37,7 @@ async fn settle(app: &TestApp) {
 
 /// Every change after `cursor` the caller sees now, following `next_cursor` to the end;
 /// returns them and the last cursor.
-async fn read_all(
+pub(crate) async fn read_all(
     app: &TestApp,
     token: Option<&str>,
     query: &str,
@@ -71,7 +71,7 @@ async fn read_all(
 }
 
 /// `(type, id, action)` of each item.
-fn summary(items: &[Value]) -> Vec<(String, i64, String)> {
+pub(crate) fn summary(items: &[Value]) -> Vec<(String, i64, String)> {
     items
         .iter()
         .map(|item| {
