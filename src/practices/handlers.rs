@@ -169,7 +169,7 @@ pub async fn practice_map(
         (status = 404, response = crate::http::responses::NotFound),
     )
 )]
-#[get("/practices/{id}")]
+#[get("/practices/{id:[0-9]+}")]
 pub async fn get_practice(
     state: web::Data<AppState>,
     principal: Principal,
@@ -227,7 +227,7 @@ pub async fn create_practice(
         (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
-#[patch("/practices/{id}")]
+#[patch("/practices/{id:[0-9]+}")]
 pub async fn update_practice(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,
@@ -256,7 +256,7 @@ pub async fn update_practice(
         (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
-#[delete("/practices/{id}")]
+#[delete("/practices/{id:[0-9]+}")]
 pub async fn delete_practice(
     state: web::Data<AppState>,
     SignedIn(principal): SignedIn,

@@ -200,3 +200,51 @@ async fn ids_in_paths_are_positive() {
         .await
         .assert_problem(400, "invalid_path");
 }
+
+/// Every method a documented path does not list is 405 with `Allow`, also where a
+/// fixed segment stands beside a parameter (`/practices/map` beside `/practices/{id}`).
+#[actix_web::test]
+async fn every_undocumented_method_on_a_documented_path_is_405() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let document = app
+        .anonymous()
+        .get("/api/v1/openapi.json")
+        .send()
+        .await
+        .into_json();
+    let paths = document["paths"].as_object().expect("paths");
+    let mut checked = 0;
+    for (template, item) in paths {
+        let uri: String = template
+            .split('/')
+            .map(|segment| {
+                if segment.starts_with('{') {
+                    "1"
+                } else {
+                    segment
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        for method in ["get", "post", "put", "patch", "delete"] {
+            if item.get(method).is_some() {
+                continue;
+            }
+            let request = TestRequest::default()
+                .method(method.to_uppercase().parse().expect("a method"))
+                .uri(&uri)
+                .insert_header(("Authorization", format!("Bearer {admin}")));
+            let response = app.send(request).await;
+            assert_eq!(
+                response.status(),
+                405,
+                "{method} {uri}: {}",
+                response.text()
+            );
+            assert!(response.header("allow").is_some(), "{method} {uri}: Allow");
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} cases");
+}
