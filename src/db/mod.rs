@@ -393,3 +393,18 @@ pub fn like_pattern(text: &str) -> String {
         .replace('_', "\\_");
     format!("%{escaped}%")
 }
+
+/// Replaces the child rows of one parent: deletes all rows whose `$parent` column is
+/// `$id`, then inserts one row per item. Used where a versioned resource stores a list
+/// in its own table (topics, partners, attachments …); the parent's write path audits it.
+#[macro_export]
+macro_rules! replace_rows {
+    ($conn:expr, $table:ident::$parent:ident == $id:expr, for $item:pat in $items:expr => $values:expr) => {{
+        diesel::delete($table::table.filter($table::$parent.eq($id))).execute($conn)?;
+        for $item in $items {
+            diesel::insert_into($table::table)
+                .values($values)
+                .execute($conn)?;
+        }
+    }};
+}
