@@ -408,3 +408,42 @@ macro_rules! replace_rows {
         }
     }};
 }
+
+/// Declares a versioned resource's row and its fields from one column list: the row is
+/// `id`, the fields' columns in order, then `version`, `created_at`, `updated_at` (the
+/// table's column order); the fields are the writable columns. Also `Fields::from(row)`.
+#[macro_export]
+macro_rules! versioned_row {
+    (
+        $(#[$row_meta:meta])* row $row:ident,
+        $(#[$fields_meta:meta])* fields $fields:ident {
+            $($(#[$field_meta:meta])* pub $field:ident : $ty:ty),* $(,)?
+        }
+    ) => {
+        $(#[$row_meta])*
+        pub struct $row {
+            pub id: i64,
+            $(pub $field: $ty,)*
+            pub version: i64,
+            pub created_at: chrono::NaiveDateTime,
+            pub updated_at: chrono::NaiveDateTime,
+        }
+
+        $(#[$fields_meta])*
+        pub struct $fields {
+            $($(#[$field_meta])* pub $field: $ty,)*
+        }
+
+        impl From<$row> for $fields {
+            fn from(row: $row) -> Self {
+                $fields { $($field: row.$field,)* }
+            }
+        }
+
+        impl From<&$row> for $fields {
+            fn from(row: &$row) -> Self {
+                Self::from(row.clone())
+            }
+        }
+    };
+}
