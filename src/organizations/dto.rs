@@ -354,17 +354,12 @@ pub fn check_consistency(fields: &mut OrganizationFields) -> Result<(), ApiError
                     Some(_) => {}
                 },
             }
-            let voivodeship = teryt.voivodeship();
-            match fields.voivodeship {
-                None => fields.voivodeship = Some(voivodeship),
-                Some(given) if given != voivodeship => errors.push(FieldError::new(
+            if let Err(message) = teryt.settle_voivodeship(&mut fields.voivodeship) {
+                errors.push(FieldError::new(
                     "address.voivodeship",
                     "voivodeship_mismatch",
-                    format!(
-                        "the TERC code {teryt} lies in the {voivodeship} voivodeship, not {given}"
-                    ),
-                )),
-                Some(_) => {}
+                    message,
+                ));
             }
         }
     } else {

@@ -563,15 +563,12 @@ fn check_references(
         .as_deref()
         .and_then(|t| t.parse::<crate::domain::Teryt>().ok())
     {
-        let voivodeship = teryt.voivodeship();
-        match fields.voivodeship {
-            None => fields.voivodeship = Some(voivodeship),
-            Some(given) if given != voivodeship => errors.push(FieldError::new(
+        if let Err(message) = teryt.settle_voivodeship(&mut fields.voivodeship) {
+            errors.push(FieldError::new(
                 "address.voivodeship",
                 "voivodeship_mismatch",
-                format!("the TERC code {teryt} lies in the {voivodeship} voivodeship, not {given}"),
-            )),
-            Some(_) => {}
+                message,
+            ));
         }
     }
     validated(errors)
@@ -1141,7 +1138,6 @@ pub(crate) async fn add_adoption(
                 ));
             }
             let adopter = crate::organizations::repo::find(conn, body.organization_id)?
-                .map(Organization::from)
                 .ok_or_else(|| {
                     ApiError::invalid_field(
                         "organization_id",
@@ -1198,14 +1194,7 @@ pub(crate) async fn add_adoption(
                 before,
                 before + 1,
             )?;
-            let summary = OrganizationSummary {
-                id: adopter.id,
-                slug: adopter.slug,
-                name: adopter.name,
-                short_name: adopter.short_name,
-                kind: adopter.kind,
-            };
-            Ok(adoption_view(row, summary))
+            Ok(adoption_view(row, OrganizationSummary::from(&adopter)))
         })
         .await
 }
