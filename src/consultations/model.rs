@@ -23,9 +23,7 @@ impl ConsultationRow {
 
 crate::versioned_row! {
     /// A stored consultation.
-    #[derive(Debug, Clone, Queryable, Identifiable)]
-    #[diesel(table_name = consultations)]
-    row ConsultationRow,
+    row ConsultationRow in consultations,
     /// Every writable column of a consultation: its whole new state, for insert and update.
     #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
     #[diesel(table_name = consultations, treat_none_as_null = true)]

@@ -409,18 +409,21 @@ macro_rules! replace_rows {
     }};
 }
 
-/// Declares a versioned resource's row and its fields from one column list: the row is
-/// `id`, the fields' columns in order, then `version`, `created_at`, `updated_at` (the
-/// table's column order); the fields are the writable columns. Also `Fields::from(row)`.
+/// Declares a versioned resource's row and its fields from one column list: the row
+/// (`Queryable` from `$table`) is `id`, the fields' columns in order, then `version`,
+/// `created_at`, `updated_at` (the table's column order); the fields are the writable
+/// columns. Also `Fields::from(row)`.
 #[macro_export]
 macro_rules! versioned_row {
     (
-        $(#[$row_meta:meta])* row $row:ident,
+        $(#[$row_meta:meta])* row $row:ident in $table:ident,
         $(#[$fields_meta:meta])* fields $fields:ident {
             $($(#[$field_meta:meta])* pub $field:ident : $ty:ty),* $(,)?
         }
     ) => {
         $(#[$row_meta])*
+        #[derive(Debug, Clone, diesel::Queryable, diesel::Identifiable)]
+        #[diesel(table_name = $table)]
         pub struct $row {
             pub id: i64,
             $(pub $field: $ty,)*

@@ -7,9 +7,7 @@ use crate::domain::{JstKind, OrganizationKind, Voivodeship};
 
 crate::versioned_row! {
     /// A stored organization.
-    #[derive(Debug, Clone, Queryable, Identifiable)]
-    #[diesel(table_name = organizations)]
-    row OrganizationRow,
+    row OrganizationRow in organizations,
     /// Every writable column: the whole new state of an organization, for insert and update.
     #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
     #[diesel(table_name = organizations, treat_none_as_null = true)]

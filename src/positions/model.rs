@@ -15,9 +15,7 @@ pub fn no_adoption_date() -> NaiveDate {
 
 crate::versioned_row! {
     /// A stored position.
-    #[derive(Debug, Clone, Queryable, Identifiable)]
-    #[diesel(table_name = positions)]
-    row PositionRow,
+    row PositionRow in positions,
     /// Every writable column of a position: its whole new state, for insert and update.
     #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
     #[diesel(table_name = positions, treat_none_as_null = true)]

@@ -11,9 +11,7 @@ use crate::domain::{PracticeStatus, UnitKind, Voivodeship};
 
 crate::versioned_row! {
     /// A category of the base (Usługi społeczne, Współpraca między JST …).
-    #[derive(Debug, Clone, Queryable, Identifiable)]
-    #[diesel(table_name = practice_categories)]
-    row CategoryRow,
+    row CategoryRow in practice_categories,
     #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
     #[diesel(table_name = practice_categories)]
     fields CategoryFields {
@@ -24,9 +22,7 @@ crate::versioned_row! {
 
 crate::versioned_row! {
     /// A stored practice.
-    #[derive(Debug, Clone, Queryable, Identifiable)]
-    #[diesel(table_name = practices)]
-    row PracticeRow,
+    row PracticeRow in practices,
     /// Every writable column of a practice: its whole new state, for insert and update.
     #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
     #[diesel(table_name = practices, treat_none_as_null = true)]

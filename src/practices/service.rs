@@ -27,7 +27,9 @@ use crate::domain::{
 use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::IfMatch;
 use crate::http::AppState;
-use crate::organizations::dto::{Address, AddressInput, Organization, OrganizationSummary};
+use crate::organizations::dto::{
+    Address, AddressInput, Organization, OrganizationSummary, settle_voivodeship,
+};
 use crate::pagination::{ById, Cursor, Listing, PageRequest};
 use crate::positions::dto::Attachment;
 use crate::positions::model::AttachmentData;
@@ -563,13 +565,7 @@ fn check_references(
         .as_deref()
         .and_then(|t| t.parse::<crate::domain::Teryt>().ok())
     {
-        if let Err(message) = teryt.settle_voivodeship(&mut fields.voivodeship) {
-            errors.push(FieldError::new(
-                "address.voivodeship",
-                "voivodeship_mismatch",
-                message,
-            ));
-        }
+        settle_voivodeship(&teryt, &mut fields.voivodeship, &mut errors);
     }
     validated(errors)
 }

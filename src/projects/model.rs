@@ -36,9 +36,7 @@ impl ProjectRow {
 
 crate::versioned_row! {
     /// A stored project.
-    #[derive(Debug, Clone, Queryable, Identifiable)]
-    #[diesel(table_name = projects)]
-    row ProjectRow,
+    row ProjectRow in projects,
     /// Every writable column of a project: its whole new state, for insert and update.
     #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
     #[diesel(table_name = projects, treat_none_as_null = true)]

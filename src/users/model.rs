@@ -4,9 +4,7 @@ use crate::db::schema::{user_associations, users};
 use crate::domain::Role;
 
 crate::versioned_row! {
-    #[derive(Debug, Clone, Queryable, Identifiable)]
-    #[diesel(table_name = users)]
-    row UserRow,
+    row UserRow in users,
     /// Every writable column of a person.
     #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset)]
     #[diesel(table_name = users)]

@@ -6,9 +6,7 @@ use crate::db::schema::memberships;
 
 crate::versioned_row! {
     /// A stored membership.
-    #[derive(Debug, Clone, Queryable, Identifiable)]
-    #[diesel(table_name = memberships)]
-    row MembershipRow,
+    row MembershipRow in memberships,
     /// Every writable column of a membership.
     #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
     #[diesel(table_name = memberships, treat_none_as_null = true)]

@@ -6,9 +6,7 @@ use crate::db::schema::milestones;
 
 crate::versioned_row! {
     /// A stored milestone.
-    #[derive(Debug, Clone, Queryable, Identifiable)]
-    #[diesel(table_name = milestones)]
-    row MilestoneRow,
+    row MilestoneRow in milestones,
     /// Every writable column of a milestone.
     #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
     #[diesel(table_name = milestones, treat_none_as_null = true)]

@@ -6,9 +6,7 @@ use crate::db::schema::presidencies;
 
 crate::versioned_row! {
     /// A stored presidency term.
-    #[derive(Debug, Clone, Queryable, Identifiable)]
-    #[diesel(table_name = presidencies)]
-    row PresidencyRow,
+    row PresidencyRow in presidencies,
     /// Every writable column of a presidency.
     #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
     #[diesel(table_name = presidencies)]

@@ -7,9 +7,7 @@ use crate::domain::{CommentChannel, DispositionStatus};
 
 crate::versioned_row! {
     /// A stored comment (uwaga).
-    #[derive(Debug, Clone, Queryable, Identifiable)]
-    #[diesel(table_name = consultation_comments)]
-    row CommentRow,
+    row CommentRow in consultation_comments,
     /// Every writable column of a comment: its whole new state, for insert and update.
     #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
     #[diesel(table_name = consultation_comments, treat_none_as_null = true)]

@@ -7,9 +7,7 @@ use crate::domain::{EventKind, LocalTime};
 
 crate::versioned_row! {
     /// A stored event of a project.
-    #[derive(Debug, Clone, Queryable, Identifiable)]
-    #[diesel(table_name = project_events)]
-    row EventRow,
+    row EventRow in project_events,
     /// Every writable column of an event.
     #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
     #[diesel(table_name = project_events, treat_none_as_null = true)]

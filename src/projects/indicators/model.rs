@@ -6,9 +6,7 @@ use crate::db::schema::project_indicators;
 
 crate::versioned_row! {
     /// A stored indicator of a project.
-    #[derive(Debug, Clone, Queryable, Identifiable)]
-    #[diesel(table_name = project_indicators)]
-    row IndicatorRow,
+    row IndicatorRow in project_indicators,
     /// Every writable column of an indicator.
     #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
     #[diesel(table_name = project_indicators, treat_none_as_null = true)]
