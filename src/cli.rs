@@ -342,6 +342,8 @@ fn serve(bind: Option<String>) -> Result<(), String> {
     // `Db::run`), so no worker ever needs more blocking threads than connections.
     let blocking_threads = config.pool.max_size.max(1) as usize;
     actix_web::rt::System::new().block_on(async move {
+        // Sends the webhook outbox while the server runs (every instance does).
+        actix_web::rt::spawn(crate::webhooks::worker::run(state.clone()));
         HttpServer::new(move || {
             let app = build_app(state.clone());
             // Registering the routes collected the whole OpenAPI document once more

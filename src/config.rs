@@ -51,6 +51,11 @@ pub struct Config {
     pub client_timeout: Duration,
     /// How long requests in flight may still finish after SIGTERM.
     pub shutdown_timeout: Duration,
+    /// How long an `Idempotency-Key` and its stored response are kept.
+    pub idempotency_ttl: Duration,
+    /// May webhook URLs be plain http and reach loopback and private addresses?
+    /// (`RAZEM_WEBHOOK_ALLOW_PRIVATE`; on in development, off in production.)
+    pub webhook_allow_private: bool,
 }
 
 /// `RAZEM_CLIENT_TIMEOUT` when unset (actix-web's own default for the head).
@@ -167,6 +172,19 @@ impl Config {
         )?);
         let shutdown_timeout =
             Duration::from_secs(parse_number(&get, "RAZEM_SHUTDOWN_TIMEOUT", 30, 0, 3600)?);
+        let idempotency_ttl = Duration::from_secs(
+            3600 * parse_number(&get, "RAZEM_IDEMPOTENCY_TTL_HOURS", 24, 1, 24 * 30)?,
+        );
+        let webhook_allow_private = match get("RAZEM_WEBHOOK_ALLOW_PRIVATE").as_deref() {
+            None => environment == Environment::Development,
+            Some("1") | Some("true") => true,
+            Some("0") | Some("false") => false,
+            Some(other) => {
+                return Err(format!(
+                    "RAZEM_WEBHOOK_ALLOW_PRIVATE must be 1 or 0, not '{other}'"
+                ));
+            }
+        };
         let login_max_failures =
             parse_number(&get, "RAZEM_LOGIN_MAX_FAILURES", 10, 1, 10_000)? as u32;
         let token_rate_limit =
@@ -265,6 +283,8 @@ impl Config {
             workers,
             client_timeout,
             shutdown_timeout,
+            idempotency_ttl,
+            webhook_allow_private,
         })
     }
 }

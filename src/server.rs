@@ -52,7 +52,9 @@ where
                 .configure(crate::projects::indicators::routes)
                 .configure(crate::projects::events::routes)
                 .configure(crate::consultations::routes)
-                .configure(crate::practices::routes),
+                .configure(crate::practices::routes)
+                .configure(crate::changes::routes)
+                .configure(crate::webhooks::routes),
         )
         .configure(crate::health::routes)
 }
@@ -222,6 +224,7 @@ fn cors(origins: &[String]) -> Cors {
             header::CONTENT_TYPE,
             header::IF_MATCH,
             header::ACCEPT,
+            header::HeaderName::from_static(crate::idempotency::HEADER),
             crate::request_id::HEADER,
         ])
         .expose_headers([
@@ -229,6 +232,7 @@ fn cors(origins: &[String]) -> Cors {
             header::LOCATION,
             header::LINK,
             header::RETRY_AFTER,
+            header::HeaderName::from_static(crate::idempotency::REPLAYED),
             crate::request_id::HEADER,
         ])
         .max_age(3600);
@@ -267,6 +271,7 @@ pub fn build_app(
     app.app_data(state)
         .app_data(web::PathConfig::default().error_handler(path_error))
         .default_service(web::to(fallback))
+        .wrap(from_fn(crate::idempotency::middleware))
         .wrap(from_fn(request_timeout))
         .wrap(from_fn(no_store_when_authenticated))
         .wrap(
@@ -289,6 +294,8 @@ pub fn document() -> utoipa::openapi::OpenApi {
     // utoipa-actix-web merges paths after the modifiers ran; run them on the whole.
     crate::openapi::SecuritySchemes.modify(&mut doc);
     crate::openapi::TokenScopes.modify(&mut doc);
+    crate::idempotency::openapi::Documented.modify(&mut doc);
+    crate::webhooks::openapi::Documented.modify(&mut doc);
     crate::openapi::CommonErrors.modify(&mut doc);
     doc
 }

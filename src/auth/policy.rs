@@ -216,6 +216,17 @@ pub fn can_manage_project(principal: &Principal, lead_id: i64) -> Result<(), Api
     write_for(principal, lead_id, Scope::ProjectsWrite, "manage projects")
 }
 
+/// May the principal manage the webhook subscriptions of this organization? Admins;
+/// its editors; a token of that organization with `webhooks:manage`.
+pub fn can_manage_webhooks_of(principal: &Principal, organization_id: i64) -> Result<(), ApiError> {
+    write_for(
+        principal,
+        organization_id,
+        Scope::WebhooksManage,
+        "manage webhooks",
+    )
+}
+
 // ------------------------------------------------------------------ consultations
 
 /// Which draft consultations a principal may see: admins all, editors those their

@@ -273,7 +273,8 @@ crate::versioned_table!(
     consultations,
     ConsultationRow,
     ConsultationFields,
-    "consultation"
+    "consultation",
+    audience = |row: &ConsultationRow| crate::write::Audience::draft_of(row.organizer_id, row.published())
 );
 
 /// The invited organizations of several consultations: `(consultation, organization)`.

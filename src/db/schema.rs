@@ -585,3 +585,77 @@ diesel::allow_tables_to_appear_in_same_query!(
     practice_transitions,
     practice_adoptions,
 );
+
+diesel::table! {
+    /// The change feed (see migrations/*/2026-12-02-000140_i14_changes).
+    changes (id) {
+        id -> BigInt,
+        seq -> Nullable<BigInt>,
+        txid -> BigInt,
+        object_type -> Text,
+        object_id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        action -> Text,
+        public_action -> Nullable<Text>,
+        owner_id -> Nullable<BigInt>,
+        version -> BigInt,
+        occurred_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Idempotency keys and their responses (2026-12-02-000141_i14_idempotency).
+    idempotency_keys (id) {
+        id -> BigInt,
+        caller -> Text,
+        idem_key -> Text,
+        fingerprint -> Text,
+        status -> Nullable<Integer>,
+        headers -> Nullable<Text>,
+        body -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Webhook subscriptions (2026-12-02-000142_i14_webhooks).
+    webhooks (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        url -> Text,
+        types -> Text,
+        actions -> Text,
+        secret -> Text,
+        active -> Bool,
+        disabled_reason -> Nullable<Text>,
+        failing_since -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// The webhook outbox (2026-12-02-000142_i14_webhooks).
+    webhook_deliveries (id) {
+        id -> BigInt,
+        webhook_id -> BigInt,
+        change_id -> Nullable<BigInt>,
+        event -> Text,
+        action -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_status_code -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        last_attempt_at -> Nullable<Timestamp>,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
+diesel::joinable!(webhook_deliveries -> changes (change_id));
+diesel::allow_tables_to_appear_in_same_query!(changes, webhooks, webhook_deliveries);

@@ -89,6 +89,7 @@ problem_codes! {
     ConsultationNotDraft => (409, "consultation_not_draft", "Consultation is not a draft"),
     ConsultationNotOpen => (409, "consultation_not_open", "Consultation not open"),
     EmailTaken => (409, "email_taken", "E-mail already used"),
+    IdempotencyKeyInUse => (409, "idempotency_key_in_use", "Idempotency key in use"),
     IllegalTransition => (409, "illegal_transition", "Illegal transition"),
     IndicatorNameTaken => (409, "indicator_name_taken", "Indicator name already used"),
     MembershipNeededByPresidency => (409, "membership_needed_by_presidency", "Membership needed by a presidency"),
@@ -113,6 +114,7 @@ problem_codes! {
     WindowStarted => (409, "window_started", "Window already open"),
     // 412-429: preconditions, validation, rate
     PreconditionFailed => (412, "precondition_failed", "Precondition failed"),
+    IdempotencyKeyReused => (422, "idempotency_key_reused", "Idempotency key reused"),
     ValidationFailed => (422, "validation_failed", "Validation failed"),
     PreconditionRequired => (428, "precondition_required", "Precondition required"),
     RateLimited => (429, "rate_limited", "Too many requests"),

@@ -29,7 +29,8 @@ crate::versioned_table!(
     positions,
     PositionRow,
     PositionFields,
-    "position"
+    "position",
+    audience = |row: &PositionRow| crate::write::Audience::draft_of(row.association_id, row.published)
 );
 
 // ------------------------------------------------------------------ locking

@@ -29,7 +29,10 @@ crate::versioned_table!(
     practices,
     PracticeRow,
     PracticeFields,
-    "practice"
+    "practice",
+    // Drafts and submitted practices stay with the implementer until published (or
+    // archived); the feed shows them to others only then.
+    audience = |row: &PracticeRow| crate::write::Audience::draft_of(row.implementer_id, row.status.is_public())
 );
 
 crate::versioned_table!(

@@ -12,6 +12,7 @@ use diesel::QueryResult;
 use serde::Serialize;
 
 use super::audit::{Actor, diff};
+use super::feed::{self, Audience, FeedAction};
 use crate::db::DbConnection;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::IfMatch;
@@ -48,6 +49,17 @@ pub trait Versioned {
         now: NaiveDateTime,
     ) -> QueryResult<Option<Self::Row>>;
     fn delete_row(conn: &mut DbConnection, id: i64, expected: i64) -> QueryResult<usize>;
+
+    /// The object the row belongs to (its association, project, consultation), which
+    /// its URL in the change feed names; `versioned_table!`'s `parent = column`.
+    fn parent(_row: &Self::Row) -> Option<i64> {
+        None
+    }
+
+    /// Who may see the row in the change feed; `versioned_table!`'s `audience = …`.
+    fn audience(_row: &Self::Row) -> Audience {
+        Audience::PUBLIC
+    }
 }
 
 /// The version a write expects to replace: from `If-Match`, or the version just read
@@ -109,8 +121,9 @@ impl Action {
     }
 }
 
-/// The one place a committed change is recorded: today the audit record; the change
-/// feed's event and the webhook outbox belong here too, in the same transaction.
+/// The audit record of a change. The versioned writes below also append the change
+/// feed's event ([`feed::emit`]) in the same transaction; called alone it records a
+/// change without a new version (the feed shows it with the write that follows).
 pub fn record_change(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -141,6 +154,7 @@ pub fn create_as<T: Versioned>(
     snapshot: &impl Serialize,
 ) -> ApiResult<T::Row> {
     let row = T::insert_row(conn, fields, crate::time::now())?;
+    feed::emit::<T>(conn, FeedAction::Created, None, Some(&row))?;
     record_change(
         conn,
         actor,
@@ -165,6 +179,7 @@ pub fn update<T: Versioned, S: Serialize>(
 ) -> ApiResult<T::Row> {
     let row = T::update_row(conn, T::id(current), expected.0, fields, crate::time::now())?
         .ok_or_else(|| ApiError::precondition_failed(T::version(current)))?;
+    feed::emit::<T>(conn, FeedAction::Updated, Some(current), Some(&row))?;
     record_change(
         conn,
         actor,
@@ -189,6 +204,7 @@ pub fn update_as<T: Versioned>(
 ) -> ApiResult<T::Row> {
     let row = T::update_row(conn, T::id(current), expected.0, fields, crate::time::now())?
         .ok_or_else(|| ApiError::precondition_failed(T::version(current)))?;
+    feed::emit::<T>(conn, FeedAction::Updated, Some(current), Some(&row))?;
     record_change(conn, actor, action, T::OBJECT, T::id(&row), Some(changes))?;
     Ok(row)
 }
@@ -204,6 +220,7 @@ pub fn touch<T: Versioned>(
 ) -> ApiResult<T::Row> {
     let row = T::touch_row(conn, T::id(current), expected.0, crate::time::now())?
         .ok_or_else(|| ApiError::precondition_failed(T::version(current)))?;
+    feed::emit::<T>(conn, FeedAction::Updated, Some(current), Some(&row))?;
     record_change(
         conn,
         actor,
@@ -227,6 +244,7 @@ pub fn delete<T: Versioned>(
     if T::delete_row(conn, T::id(current), expected.0)? == 0 {
         return Err(ApiError::precondition_failed(T::version(current)));
     }
+    feed::emit::<T>(conn, FeedAction::Deleted, Some(current), None)?;
     record_change(
         conn,
         actor,
@@ -239,10 +257,14 @@ pub fn delete<T: Versioned>(
 
 /// Declares a versioned table for the write path: `versioned_table!(Positions,
 /// positions, PositionRow, PositionFields, "position")` makes the marker type
-/// `Positions` implement [`Versioned`] with the table's statements.
+/// `Positions` implement [`Versioned`] with the table's statements. Optional tails:
+/// `parent = association_id` (the column naming the parent in the feed's URL) and
+/// `audience = |row: &PositionRow| Audience::draft_of(row.association_id, row.published)`
+/// (who may see the row in the change feed; public when absent).
 #[macro_export]
 macro_rules! versioned_table {
-    ($(#[$meta:meta])* $marker:ident, $table:ident, $row:ty, $fields:ty, $object:literal) => {
+    ($(#[$meta:meta])* $marker:ident, $table:ident, $row:ty, $fields:ty, $object:literal
+     $(, parent = $parent:ident)? $(, audience = $audience:expr)? $(,)?) => {
         $(#[$meta])*
         pub struct $marker;
 
@@ -258,6 +280,19 @@ macro_rules! versioned_table {
             fn version(row: &$row) -> i64 {
                 row.version
             }
+
+            $(
+                fn parent(row: &$row) -> Option<i64> {
+                    Some(row.$parent)
+                }
+            )?
+
+            $(
+                fn audience(row: &$row) -> $crate::write::Audience {
+                    let audience: fn(&$row) -> $crate::write::Audience = $audience;
+                    audience(row)
+                }
+            )?
 
             fn insert_row(
                 conn: &mut $crate::db::DbConnection,

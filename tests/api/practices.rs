@@ -1078,3 +1078,83 @@ async fn administrators_add_categories() {
         .await
         .assert_problem(403, "forbidden");
 }
+
+#[actix_web::test]
+async fn the_change_feed_shows_a_practice_to_others_only_once_it_is_published() {
+    use crate::changes::{read_all, settle, summary};
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let admin = app.admin().await;
+    // Practices have no read scope of their own: any partner token follows them.
+    let partner_token = app.api_token(&admin, w.ngo, &["projects:read"]).await;
+    let editor = app.as_editor(w.opole).person().await.token;
+    settle(&app).await;
+    let (_, start) = read_all(&app, Some(&admin), "", None).await;
+
+    let created = app
+        .as_editor(w.opole)
+        .post("/api/v1/practices")
+        .json(practice_body(&w, "Wspólny zakup energii"))
+        .send()
+        .await
+        .assert_status(201);
+    let practice = created.id();
+    let submitted = app
+        .as_editor(w.opole)
+        .post(format!("/api/v1/practices/{practice}/transitions"))
+        .if_match(created.version())
+        .json(json!({"to": "submitted"}))
+        .send()
+        .await
+        .assert_status(200);
+    settle(&app).await;
+    for (who, token) in [
+        ("anonymous", None),
+        ("a partner token", Some(&partner_token)),
+    ] {
+        let (items, _) = read_all(
+            &app,
+            token.map(String::as_str),
+            "&types=practice",
+            Some(start.clone()),
+        )
+        .await;
+        assert_eq!(summary(&items), vec![], "{who} sees nothing of the draft");
+    }
+    let (items, _) = read_all(&app, Some(&editor), "&types=practice", Some(start.clone())).await;
+    assert_eq!(
+        summary(&items),
+        vec![
+            ("practice".to_owned(), practice, "created".to_owned()),
+            ("practice".to_owned(), practice, "updated".to_owned()),
+        ],
+        "the implementer's editor sees the draft's history"
+    );
+
+    app.as_admin()
+        .post(format!("/api/v1/practices/{practice}/transitions"))
+        .if_match(submitted.version())
+        .json(json!({"to": "published"}))
+        .send()
+        .await
+        .assert_status(200);
+    settle(&app).await;
+    for (who, token) in [
+        ("anonymous", None),
+        ("a partner token", Some(&partner_token)),
+    ] {
+        let (items, _) = read_all(
+            &app,
+            token.map(String::as_str),
+            "&types=practice",
+            Some(start.clone()),
+        )
+        .await;
+        assert_eq!(
+            summary(&items),
+            vec![("practice".to_owned(), practice, "created".to_owned())],
+            "{who} sees the publication as a creation"
+        );
+        assert_eq!(items[0]["url"], format!("/api/v1/practices/{practice}"));
+    }
+}

@@ -198,7 +198,8 @@ crate::versioned_table!(
     memberships,
     MembershipRow,
     MembershipFields,
-    "membership"
+    "membership",
+    parent = association_id
 );
 
 /// Inserts a membership and its audit record (call inside a transaction).

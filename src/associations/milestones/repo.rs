@@ -87,7 +87,8 @@ crate::versioned_table!(
     milestones,
     MilestoneRow,
     MilestoneFields,
-    "milestone"
+    "milestone",
+    parent = association_id
 );
 
 /// Inserts a milestone and its audit record (call inside a transaction).

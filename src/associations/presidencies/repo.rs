@@ -128,7 +128,8 @@ crate::versioned_table!(
     presidencies,
     PresidencyRow,
     PresidencyFields,
-    "presidency"
+    "presidency",
+    parent = alliance_id
 );
 
 /// Inserts a term and its audit record (call inside a transaction).

@@ -137,5 +137,6 @@ crate::versioned_table!(
     consultation_comments,
     CommentRow,
     CommentFields,
-    "consultation_comment"
+    "consultation_comment",
+    parent = consultation_id
 );

@@ -17,7 +17,8 @@ crate::versioned_table!(
     project_events,
     EventRow,
     EventFields,
-    "project_event"
+    "project_event",
+    parent = project_id
 );
 
 #[derive(Debug)]

@@ -17,7 +17,8 @@ crate::versioned_table!(
     project_indicators,
     IndicatorRow,
     IndicatorFields,
-    "project_indicator"
+    "project_indicator",
+    parent = project_id
 );
 
 /// Indicators are listed in the order they were added: by id, the one sort.
