@@ -348,28 +348,43 @@ macro_rules! text_enum_sort {
     };
 }
 
-/// Declares a list's query parameters: its filters plus `updated_since`, `limit` and `cursor`.
+/// Declares a query struct: its filters, `updated_since` (documented by `$since`) and the
+/// fields in `{ $more }`. `list_query!` adds the paging fields; a plain collection none.
 #[macro_export]
-macro_rules! list_query {
-    ($(#[$meta:meta])* $name:ident { $($(#[$field_meta:meta])* $field:ident : $ty:ty),* $(,)? }) => {
+macro_rules! query_params {
+    ($since:literal, { $($more:tt)* } $(#[$meta:meta])* $name:ident { $($(#[$field_meta:meta])* $field:ident : $ty:ty),* $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams, validator::Validate)]
         #[into_params(parameter_in = Query)]
         #[serde(deny_unknown_fields)]
         pub struct $name {
             $($(#[$field_meta])* pub $field: $ty,)*
-            /// Only rows changed at or after this instant (RFC 3339), for delta synchronisation.
+            #[doc = $since]
             #[param(value_type = Option<String>, format = DateTime, example = "2024-01-01T00:00:00Z")]
             pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
-            /// Page size, 1-100 (default 20).
-            #[param(minimum = 1, maximum = 100, example = 20)]
-            #[validate(range(min = 1, max = 100))]
-            pub limit: Option<i64>,
-            /// The `next_cursor` of the previous page.
-            #[param(min_length = 1, max_length = 512)]
-            #[validate(length(min = 1, max = 512))]
-            pub cursor: Option<String>,
+            $($more)*
         }
+    };
+}
+
+/// Declares a list's query parameters: its filters plus `updated_since`, `limit` and `cursor`.
+#[macro_export]
+macro_rules! list_query {
+    ($($body:tt)*) => {
+        $crate::query_params!(
+            " Only rows changed at or after this instant (RFC 3339), for delta synchronisation.",
+            {
+                /// Page size, 1-100 (default 20).
+                #[param(minimum = 1, maximum = 100, example = 20)]
+                #[validate(range(min = 1, max = 100))]
+                pub limit: Option<i64>,
+                /// The `next_cursor` of the previous page.
+                #[param(min_length = 1, max_length = 512)]
+                #[validate(length(min = 1, max = 512))]
+                pub cursor: Option<String>,
+            }
+            $($body)*
+        );
     };
 }
 

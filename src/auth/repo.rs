@@ -101,15 +101,10 @@ pub fn rotate(
     }
     if row.used_at.is_some() {
         revoke_family(conn, &row.family)?;
-        write::record(
+        record_for_user(
             conn,
-            &Actor {
-                user_id: Some(row.user_id),
-                token_id: None,
-            },
-            "refresh_token_reused",
-            "user",
             row.user_id,
+            "refresh_token_reused",
             Some(serde_json::json!({"family_revoked": true})),
         )?;
         return Ok(Rotation::Reused);
@@ -133,6 +128,20 @@ pub fn rotate(
     })
 }
 
+/// An audit record about a person's session, made by that person.
+fn record_for_user(
+    conn: &mut DbConnection,
+    user_id: i64,
+    action: &str,
+    changes: Option<serde_json::Value>,
+) -> ApiResult<()> {
+    let actor = Actor {
+        user_id: Some(user_id),
+        token_id: None,
+    };
+    write::record(conn, &actor, action, "user", user_id, changes)
+}
+
 /// Signs out: the token's whole family stops working. Unknown tokens are ignored.
 pub fn logout(conn: &mut DbConnection, secret: &str) -> ApiResult<Option<i64>> {
     let row: Option<RefreshTokenRow> = refresh_tokens::table
@@ -143,17 +152,7 @@ pub fn logout(conn: &mut DbConnection, secret: &str) -> ApiResult<Option<i64>> {
         return Ok(None);
     };
     revoke_family(conn, &row.family)?;
-    write::record(
-        conn,
-        &Actor {
-            user_id: Some(row.user_id),
-            token_id: None,
-        },
-        "logout",
-        "user",
-        row.user_id,
-        None,
-    )?;
+    record_for_user(conn, row.user_id, "logout", None)?;
     Ok(Some(row.user_id))
 }
 

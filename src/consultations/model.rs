@@ -8,34 +8,6 @@ use crate::domain::{
 };
 use crate::error::{ApiError, ApiResult};
 
-/// A stored consultation.
-#[derive(Debug, Clone, Queryable, Identifiable)]
-#[diesel(table_name = consultations)]
-pub struct ConsultationRow {
-    pub id: i64,
-    pub organizer_id: i64,
-    pub direction: ConsultationDirection,
-    pub title: String,
-    pub description: Option<String>,
-    pub subject_kind: SubjectKind,
-    pub legislation_register_number: Option<String>,
-    pub legislation_title: Option<String>,
-    pub legislation_url: Option<String>,
-    pub legal_basis: Option<String>,
-    pub forms: String,
-    pub eligibility: Eligibility,
-    pub opens_at: NaiveDateTime,
-    pub closes_at: NaiveDateTime,
-    pub shortened_reason: Option<String>,
-    pub status: ConsultationStatus,
-    pub announced_at: Option<NaiveDateTime>,
-    pub report_published_on: Option<NaiveDate>,
-    pub search_text: String,
-    pub version: i64,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
 impl ConsultationRow {
     /// The status at `now`: an announced consultation is open from `opens_at` and
     /// closed from `closes_at`.
@@ -49,29 +21,33 @@ impl ConsultationRow {
     }
 }
 
-/// Every writable column of a consultation: its whole new state, for insert and update.
-#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
-#[diesel(table_name = consultations, treat_none_as_null = true)]
-pub struct ConsultationFields {
-    pub organizer_id: i64,
-    pub direction: ConsultationDirection,
-    pub title: String,
-    pub description: Option<String>,
-    pub subject_kind: SubjectKind,
-    pub legislation_register_number: Option<String>,
-    pub legislation_title: Option<String>,
-    pub legislation_url: Option<String>,
-    pub legal_basis: Option<String>,
-    pub forms: String,
-    pub eligibility: Eligibility,
-    pub opens_at: NaiveDateTime,
-    pub closes_at: NaiveDateTime,
-    pub shortened_reason: Option<String>,
-    pub status: ConsultationStatus,
-    pub announced_at: Option<NaiveDateTime>,
-    pub report_published_on: Option<NaiveDate>,
-    #[serde(skip)]
-    pub search_text: String,
+crate::versioned_row! {
+    /// A stored consultation.
+    row ConsultationRow in consultations,
+    /// Every writable column of a consultation: its whole new state, for insert and update.
+    #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
+    #[diesel(table_name = consultations, treat_none_as_null = true)]
+    fields ConsultationFields {
+        pub organizer_id: i64,
+        pub direction: ConsultationDirection,
+        pub title: String,
+        pub description: Option<String>,
+        pub subject_kind: SubjectKind,
+        pub legislation_register_number: Option<String>,
+        pub legislation_title: Option<String>,
+        pub legislation_url: Option<String>,
+        pub legal_basis: Option<String>,
+        pub forms: String,
+        pub eligibility: Eligibility,
+        pub opens_at: NaiveDateTime,
+        pub closes_at: NaiveDateTime,
+        pub shortened_reason: Option<String>,
+        pub status: ConsultationStatus,
+        pub announced_at: Option<NaiveDateTime>,
+        pub report_published_on: Option<NaiveDate>,
+        #[serde(skip)]
+        pub search_text: String,
+    }
 }
 
 impl ConsultationFields {
@@ -87,31 +63,6 @@ impl ConsultationFields {
         .flatten()
         .collect();
         self.search_text = crate::domain::fold_for_search(&searchable.join(" "));
-    }
-}
-
-impl From<ConsultationRow> for ConsultationFields {
-    fn from(row: ConsultationRow) -> Self {
-        ConsultationFields {
-            organizer_id: row.organizer_id,
-            direction: row.direction,
-            title: row.title,
-            description: row.description,
-            subject_kind: row.subject_kind,
-            legislation_register_number: row.legislation_register_number,
-            legislation_title: row.legislation_title,
-            legislation_url: row.legislation_url,
-            legal_basis: row.legal_basis,
-            forms: row.forms,
-            eligibility: row.eligibility,
-            opens_at: row.opens_at,
-            closes_at: row.closes_at,
-            shortened_reason: row.shortened_reason,
-            status: row.status,
-            announced_at: row.announced_at,
-            report_published_on: row.report_published_on,
-            search_text: row.search_text,
-        }
     }
 }
 

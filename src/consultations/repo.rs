@@ -251,35 +251,18 @@ pub fn write_links(
     after: &ConsultationLinks,
 ) -> ApiResult<()> {
     if before.invited_ids != after.invited_ids {
-        diesel::delete(
-            consultation_invitees::table.filter(consultation_invitees::consultation_id.eq(id)),
-        )
-        .execute(conn)?;
-        for organization_id in &after.invited_ids {
-            diesel::insert_into(consultation_invitees::table)
-                .values((
-                    consultation_invitees::consultation_id.eq(id),
-                    consultation_invitees::organization_id.eq(organization_id),
-                ))
-                .execute(conn)?;
-        }
+        crate::replace_rows!(conn, consultation_invitees::consultation_id == id, for organization_id in &after.invited_ids =>
+            (consultation_invitees::consultation_id.eq(id), consultation_invitees::organization_id.eq(organization_id)));
     }
     if before.documents != after.documents {
-        diesel::delete(
-            consultation_documents::table.filter(consultation_documents::consultation_id.eq(id)),
-        )
-        .execute(conn)?;
-        for document in &after.documents {
-            diesel::insert_into(consultation_documents::table)
-                .values(NewDocument {
-                    consultation_id: id,
-                    title: &document.title,
-                    url: document.url.as_deref(),
-                    text: document.text.as_deref(),
-                    version: &document.version,
-                })
-                .execute(conn)?;
-        }
+        crate::replace_rows!(conn, consultation_documents::consultation_id == id, for document in &after.documents =>
+        NewDocument {
+            consultation_id: id,
+            title: &document.title,
+            url: document.url.as_deref(),
+            text: document.text.as_deref(),
+            version: &document.version,
+        });
     }
     Ok(())
 }

@@ -393,3 +393,60 @@ pub fn like_pattern(text: &str) -> String {
         .replace('_', "\\_");
     format!("%{escaped}%")
 }
+
+/// Replaces the child rows of one parent: deletes all rows whose `$parent` column is
+/// `$id`, then inserts one row per item. Used where a versioned resource stores a list
+/// in its own table (topics, partners, attachments …); the parent's write path audits it.
+#[macro_export]
+macro_rules! replace_rows {
+    ($conn:expr, $table:ident::$parent:ident == $id:expr, for $item:pat in $items:expr => $values:expr) => {{
+        diesel::delete($table::table.filter($table::$parent.eq($id))).execute($conn)?;
+        for $item in $items {
+            diesel::insert_into($table::table)
+                .values($values)
+                .execute($conn)?;
+        }
+    }};
+}
+
+/// Declares a versioned resource's row and its fields from one column list: the row
+/// (`Queryable` from `$table`) is `id`, the fields' columns in order, then `version`,
+/// `created_at`, `updated_at` (the table's column order); the fields are the writable
+/// columns. Also `Fields::from(row)`.
+#[macro_export]
+macro_rules! versioned_row {
+    (
+        $(#[$row_meta:meta])* row $row:ident in $table:ident,
+        $(#[$fields_meta:meta])* fields $fields:ident {
+            $($(#[$field_meta:meta])* pub $field:ident : $ty:ty),* $(,)?
+        }
+    ) => {
+        $(#[$row_meta])*
+        #[derive(Debug, Clone, diesel::Queryable, diesel::Identifiable)]
+        #[diesel(table_name = $table)]
+        pub struct $row {
+            pub id: i64,
+            $(pub $field: $ty,)*
+            pub version: i64,
+            pub created_at: chrono::NaiveDateTime,
+            pub updated_at: chrono::NaiveDateTime,
+        }
+
+        $(#[$fields_meta])*
+        pub struct $fields {
+            $($(#[$field_meta])* pub $field: $ty,)*
+        }
+
+        impl From<$row> for $fields {
+            fn from(row: $row) -> Self {
+                $fields { $($field: row.$field,)* }
+            }
+        }
+
+        impl From<&$row> for $fields {
+            fn from(row: &$row) -> Self {
+                Self::from(row.clone())
+            }
+        }
+    };
+}

@@ -158,6 +158,22 @@ impl Teryt {
         Voivodeship::from_code(self.part(0..2)).unwrap_or(Voivodeship::Mazowieckie)
     }
 
+    /// Fills in the voivodeship the code lies in when `given` is empty; `Err` with the
+    /// message when `given` names another one.
+    pub fn settle_voivodeship(&self, given: &mut Option<Voivodeship>) -> Result<(), String> {
+        let voivodeship = self.voivodeship();
+        match *given {
+            None => *given = Some(voivodeship),
+            Some(other) if other != voivodeship => {
+                return Err(format!(
+                    "the TERC code {self} lies in the {voivodeship} voivodeship, not {other}"
+                ));
+            }
+            Some(_) => {}
+        }
+        Ok(())
+    }
+
     pub fn level(&self) -> TerytLevel {
         match (self.part(2..4), self.part(4..6)) {
             (0, _) => TerytLevel::Voivodeship,

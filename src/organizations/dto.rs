@@ -354,18 +354,7 @@ pub fn check_consistency(fields: &mut OrganizationFields) -> Result<(), ApiError
                     Some(_) => {}
                 },
             }
-            let voivodeship = teryt.voivodeship();
-            match fields.voivodeship {
-                None => fields.voivodeship = Some(voivodeship),
-                Some(given) if given != voivodeship => errors.push(FieldError::new(
-                    "address.voivodeship",
-                    "voivodeship_mismatch",
-                    format!(
-                        "the TERC code {teryt} lies in the {voivodeship} voivodeship, not {given}"
-                    ),
-                )),
-                Some(_) => {}
-            }
+            settle_voivodeship(&teryt, &mut fields.voivodeship, &mut errors);
         }
     } else {
         for (field, present) in [
@@ -442,6 +431,22 @@ pub struct IdPath {
     #[param(example = 1, minimum = 1)]
     #[serde(deserialize_with = "crate::validation::positive_id")]
     pub id: i64,
+}
+
+/// Fills in the voivodeship a TERC code lies in, or reports `address.voivodeship` when
+/// the given one is another (organizations and practices share the address rules).
+pub fn settle_voivodeship(
+    teryt: &Teryt,
+    voivodeship: &mut Option<Voivodeship>,
+    errors: &mut Vec<FieldError>,
+) {
+    if let Err(message) = teryt.settle_voivodeship(voivodeship) {
+        errors.push(FieldError::new(
+            "address.voivodeship",
+            "voivodeship_mismatch",
+            message,
+        ));
+    }
 }
 
 #[cfg(test)]

@@ -1,70 +1,42 @@
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::organizations;
 use crate::domain::{JstKind, OrganizationKind, Voivodeship};
 
-/// A stored organization.
-#[derive(Debug, Clone, Queryable, Identifiable)]
-#[diesel(table_name = organizations)]
-pub struct OrganizationRow {
-    pub id: i64,
-    pub slug: String,
-    pub name: String,
-    pub short_name: Option<String>,
-    pub kind: OrganizationKind,
-    pub legal_form: Option<String>,
-    pub description: Option<String>,
-    pub founded_on: Option<NaiveDate>,
-    pub street: Option<String>,
-    pub postal_code: Option<String>,
-    pub city: Option<String>,
-    pub voivodeship: Option<Voivodeship>,
-    pub website: Option<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub krs: Option<String>,
-    pub nip: Option<String>,
-    pub regon: Option<String>,
-    pub teryt: Option<String>,
-    pub jst_kind: Option<JstKind>,
-    pub population: Option<i64>,
-    pub search_text: String,
-    pub sort_name: String,
-    pub version: i64,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-/// Every writable column: the whole new state of an organization, for insert and update.
-#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
-#[diesel(table_name = organizations, treat_none_as_null = true)]
-pub struct OrganizationFields {
-    pub slug: String,
-    pub name: String,
-    pub short_name: Option<String>,
-    pub kind: OrganizationKind,
-    pub legal_form: Option<String>,
-    pub description: Option<String>,
-    pub founded_on: Option<NaiveDate>,
-    pub street: Option<String>,
-    pub postal_code: Option<String>,
-    pub city: Option<String>,
-    pub voivodeship: Option<Voivodeship>,
-    pub website: Option<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub krs: Option<String>,
-    pub nip: Option<String>,
-    pub regon: Option<String>,
-    pub teryt: Option<String>,
-    pub jst_kind: Option<JstKind>,
-    pub population: Option<i64>,
-    #[serde(skip)]
-    pub search_text: String,
-    #[serde(skip)]
-    pub sort_name: String,
+crate::versioned_row! {
+    /// A stored organization.
+    row OrganizationRow in organizations,
+    /// Every writable column: the whole new state of an organization, for insert and update.
+    #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
+    #[diesel(table_name = organizations, treat_none_as_null = true)]
+    fields OrganizationFields {
+        pub slug: String,
+        pub name: String,
+        pub short_name: Option<String>,
+        pub kind: OrganizationKind,
+        pub legal_form: Option<String>,
+        pub description: Option<String>,
+        pub founded_on: Option<NaiveDate>,
+        pub street: Option<String>,
+        pub postal_code: Option<String>,
+        pub city: Option<String>,
+        pub voivodeship: Option<Voivodeship>,
+        pub website: Option<String>,
+        pub email: Option<String>,
+        pub phone: Option<String>,
+        pub krs: Option<String>,
+        pub nip: Option<String>,
+        pub regon: Option<String>,
+        pub teryt: Option<String>,
+        pub jst_kind: Option<JstKind>,
+        pub population: Option<i64>,
+        #[serde(skip)]
+        pub search_text: String,
+        #[serde(skip)]
+        pub sort_name: String,
+    }
 }
 
 impl OrganizationFields {
@@ -108,34 +80,5 @@ impl OrganizationFields {
         }
         self.search_text = crate::domain::fold_for_search(&searchable);
         self.sort_name = crate::domain::fold_for_search(&self.name);
-    }
-}
-
-impl From<OrganizationRow> for OrganizationFields {
-    fn from(row: OrganizationRow) -> Self {
-        OrganizationFields {
-            slug: row.slug,
-            name: row.name,
-            short_name: row.short_name,
-            kind: row.kind,
-            legal_form: row.legal_form,
-            description: row.description,
-            founded_on: row.founded_on,
-            street: row.street,
-            postal_code: row.postal_code,
-            city: row.city,
-            voivodeship: row.voivodeship,
-            website: row.website,
-            email: row.email,
-            phone: row.phone,
-            krs: row.krs,
-            nip: row.nip,
-            regon: row.regon,
-            teryt: row.teryt,
-            jst_kind: row.jst_kind,
-            population: row.population,
-            search_text: row.search_text,
-            sort_name: row.sort_name,
-        }
     }
 }

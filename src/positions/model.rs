@@ -13,60 +13,36 @@ pub fn no_adoption_date() -> NaiveDate {
     NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX)
 }
 
-/// A stored position.
-#[derive(Debug, Clone, Queryable, Identifiable)]
-#[diesel(table_name = positions)]
-pub struct PositionRow {
-    pub id: i64,
-    pub association_id: i64,
-    pub number: Option<String>,
-    pub number_year: Option<i32>,
-    pub number_seq: Option<i32>,
-    pub kind: PositionKind,
-    pub title: Option<String>,
-    pub summary: Option<String>,
-    pub body: Option<String>,
-    pub status: PositionStatus,
-    pub adopted_on: Option<NaiveDate>,
-    pub adopted_sort: NaiveDate,
-    pub sent_on: Option<NaiveDate>,
-    pub legislation_register_number: Option<String>,
-    pub legislation_title: Option<String>,
-    pub legislation_url: Option<String>,
-    pub consultation_id: Option<i64>,
-    pub published: bool,
-    pub search_text: String,
-    pub version: i64,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-/// Every writable column of a position: its whole new state, for insert and update.
-#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
-#[diesel(table_name = positions, treat_none_as_null = true)]
-pub struct PositionFields {
-    pub association_id: i64,
-    pub number: Option<String>,
-    #[serde(skip)]
-    pub number_year: Option<i32>,
-    #[serde(skip)]
-    pub number_seq: Option<i32>,
-    pub kind: PositionKind,
-    pub title: Option<String>,
-    pub summary: Option<String>,
-    pub body: Option<String>,
-    pub status: PositionStatus,
-    pub adopted_on: Option<NaiveDate>,
-    #[serde(skip)]
-    pub adopted_sort: NaiveDate,
-    pub sent_on: Option<NaiveDate>,
-    pub legislation_register_number: Option<String>,
-    pub legislation_title: Option<String>,
-    pub legislation_url: Option<String>,
-    pub consultation_id: Option<i64>,
-    pub published: bool,
-    #[serde(skip)]
-    pub search_text: String,
+crate::versioned_row! {
+    /// A stored position.
+    row PositionRow in positions,
+    /// Every writable column of a position: its whole new state, for insert and update.
+    #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
+    #[diesel(table_name = positions, treat_none_as_null = true)]
+    fields PositionFields {
+        pub association_id: i64,
+        pub number: Option<String>,
+        #[serde(skip)]
+        pub number_year: Option<i32>,
+        #[serde(skip)]
+        pub number_seq: Option<i32>,
+        pub kind: PositionKind,
+        pub title: Option<String>,
+        pub summary: Option<String>,
+        pub body: Option<String>,
+        pub status: PositionStatus,
+        pub adopted_on: Option<NaiveDate>,
+        #[serde(skip)]
+        pub adopted_sort: NaiveDate,
+        pub sent_on: Option<NaiveDate>,
+        pub legislation_register_number: Option<String>,
+        pub legislation_title: Option<String>,
+        pub legislation_url: Option<String>,
+        pub consultation_id: Option<i64>,
+        pub published: bool,
+        #[serde(skip)]
+        pub search_text: String,
+    }
 }
 
 impl PositionFields {
@@ -90,31 +66,6 @@ impl PositionFields {
         .flatten()
         .collect();
         self.search_text = crate::domain::fold_for_search(&searchable.join(" "));
-    }
-}
-
-impl From<PositionRow> for PositionFields {
-    fn from(row: PositionRow) -> Self {
-        PositionFields {
-            association_id: row.association_id,
-            number: row.number,
-            number_year: row.number_year,
-            number_seq: row.number_seq,
-            kind: row.kind,
-            title: row.title,
-            summary: row.summary,
-            body: row.body,
-            status: row.status,
-            adopted_on: row.adopted_on,
-            adopted_sort: row.adopted_sort,
-            sent_on: row.sent_on,
-            legislation_register_number: row.legislation_register_number,
-            legislation_title: row.legislation_title,
-            legislation_url: row.legislation_url,
-            consultation_id: row.consultation_id,
-            published: row.published,
-            search_text: row.search_text,
-        }
     }
 }
 

@@ -656,8 +656,6 @@ pub fn is_addressee(
 
 // ------------------------------------------------------------------ writing
 
-// ------------------------------------------------------------------ writing
-
 fn write_links(
     conn: &mut DbConnection,
     id: i64,
@@ -665,58 +663,26 @@ fn write_links(
     after: &PositionLinks,
 ) -> ApiResult<()> {
     if before.topics != after.topics {
-        diesel::delete(position_topics::table.filter(position_topics::position_id.eq(id)))
-            .execute(conn)?;
-        for topic in &after.topics {
-            diesel::insert_into(position_topics::table)
-                .values((
-                    position_topics::position_id.eq(id),
-                    position_topics::topic.eq(topic),
-                ))
-                .execute(conn)?;
-        }
+        crate::replace_rows!(conn, position_topics::position_id == id, for topic in &after.topics =>
+            (position_topics::position_id.eq(id), position_topics::topic.eq(topic)));
     }
     if before.addressee_ids != after.addressee_ids {
-        diesel::delete(position_addressees::table.filter(position_addressees::position_id.eq(id)))
-            .execute(conn)?;
-        for organization_id in &after.addressee_ids {
-            diesel::insert_into(position_addressees::table)
-                .values((
-                    position_addressees::position_id.eq(id),
-                    position_addressees::organization_id.eq(organization_id),
-                ))
-                .execute(conn)?;
-        }
+        crate::replace_rows!(conn, position_addressees::position_id == id, for organization_id in &after.addressee_ids =>
+            (position_addressees::position_id.eq(id), position_addressees::organization_id.eq(organization_id)));
     }
     if before.co_signers != after.co_signers {
-        diesel::delete(position_co_signers::table.filter(position_co_signers::position_id.eq(id)))
-            .execute(conn)?;
-        for co_signer in &after.co_signers {
-            diesel::insert_into(position_co_signers::table)
-                .values(NewCoSigner {
-                    position_id: id,
-                    organization_id: co_signer.organization_id,
-                    signed_on: co_signer.signed_on,
-                })
-                .execute(conn)?;
-        }
+        crate::replace_rows!(conn, position_co_signers::position_id == id, for co_signer in &after.co_signers =>
+            NewCoSigner { position_id: id, organization_id: co_signer.organization_id, signed_on: co_signer.signed_on });
     }
     if before.attachments != after.attachments {
-        diesel::delete(
-            position_attachments::table.filter(position_attachments::position_id.eq(id)),
-        )
-        .execute(conn)?;
-        for attachment in &after.attachments {
-            diesel::insert_into(position_attachments::table)
-                .values(NewAttachment {
-                    position_id: id,
-                    title: &attachment.title,
-                    url: &attachment.url,
-                    media_type: attachment.media_type.as_deref(),
-                    size_bytes: attachment.size_bytes,
-                })
-                .execute(conn)?;
-        }
+        crate::replace_rows!(conn, position_attachments::position_id == id, for attachment in &after.attachments =>
+        NewAttachment {
+            position_id: id,
+            title: &attachment.title,
+            url: &attachment.url,
+            media_type: attachment.media_type.as_deref(),
+            size_bytes: attachment.size_bytes,
+        });
     }
     Ok(())
 }

@@ -517,17 +517,8 @@ pub struct PracticeFilters {
 
 /// A plain query struct (the map is one collection, not pages).
 macro_rules! plain_query {
-    ($(#[$meta:meta])* $name:ident { $($(#[$field_meta:meta])* $field:ident : $ty:ty),* $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams, validator::Validate)]
-        #[into_params(parameter_in = Query)]
-        #[serde(deny_unknown_fields)]
-        pub struct $name {
-            $($(#[$field_meta])* pub $field: $ty,)*
-            /// Only practices changed at or after this instant (RFC 3339).
-            #[param(value_type = Option<String>, format = DateTime, example = "2024-01-01T00:00:00Z")]
-            pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
-        }
+    ($($body:tt)*) => {
+        crate::query_params!(" Only practices changed at or after this instant (RFC 3339).", {} $($body)*);
     };
 }
 

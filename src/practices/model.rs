@@ -9,95 +9,54 @@ use crate::db::schema::{
 };
 use crate::domain::{PracticeStatus, UnitKind, Voivodeship};
 
-/// A category of the base (Usługi społeczne, Współpraca między JST …).
-#[derive(Debug, Clone, Queryable, Identifiable)]
-#[diesel(table_name = practice_categories)]
-pub struct CategoryRow {
-    pub id: i64,
-    pub slug: String,
-    pub name: String,
-    pub version: i64,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+crate::versioned_row! {
+    /// A category of the base (Usługi społeczne, Współpraca między JST …).
+    row CategoryRow in practice_categories,
+    #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
+    #[diesel(table_name = practice_categories)]
+    fields CategoryFields {
+        pub slug: String,
+        pub name: String,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
-#[diesel(table_name = practice_categories)]
-pub struct CategoryFields {
-    pub slug: String,
-    pub name: String,
-}
-
-/// A stored practice.
-#[derive(Debug, Clone, Queryable, Identifiable)]
-#[diesel(table_name = practices)]
-pub struct PracticeRow {
-    pub id: i64,
-    pub title: String,
-    pub summary: Option<String>,
-    pub situation_before: Option<String>,
-    pub goals: Option<String>,
-    pub actions: Option<String>,
-    pub results: Option<String>,
-    pub resources: Option<String>,
-    pub lessons: Option<String>,
-    pub implementer_id: i64,
-    pub jst_id: Option<i64>,
-    pub unit_kind: Option<UnitKind>,
-    pub teryt: Option<String>,
-    pub street: Option<String>,
-    pub postal_code: Option<String>,
-    pub city: Option<String>,
-    pub voivodeship: Option<Voivodeship>,
-    pub phone: Option<String>,
-    pub website: Option<String>,
-    pub population: Option<i64>,
-    pub lat_e6: Option<i32>,
-    pub lon_e6: Option<i32>,
-    pub project_id: Option<i64>,
-    pub entered_on: Option<NaiveDate>,
-    pub reviewed_on: Option<NaiveDate>,
-    pub status: PracticeStatus,
-    pub search_text: String,
-    pub sort_title: String,
-    pub version: i64,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-/// Every writable column of a practice: its whole new state, for insert and update.
-#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
-#[diesel(table_name = practices, treat_none_as_null = true)]
-pub struct PracticeFields {
-    pub title: String,
-    pub summary: Option<String>,
-    pub situation_before: Option<String>,
-    pub goals: Option<String>,
-    pub actions: Option<String>,
-    pub results: Option<String>,
-    pub resources: Option<String>,
-    pub lessons: Option<String>,
-    pub implementer_id: i64,
-    pub jst_id: Option<i64>,
-    pub unit_kind: Option<UnitKind>,
-    pub teryt: Option<String>,
-    pub street: Option<String>,
-    pub postal_code: Option<String>,
-    pub city: Option<String>,
-    pub voivodeship: Option<Voivodeship>,
-    pub phone: Option<String>,
-    pub website: Option<String>,
-    pub population: Option<i64>,
-    pub lat_e6: Option<i32>,
-    pub lon_e6: Option<i32>,
-    pub project_id: Option<i64>,
-    pub entered_on: Option<NaiveDate>,
-    pub reviewed_on: Option<NaiveDate>,
-    pub status: PracticeStatus,
-    #[serde(skip)]
-    pub search_text: String,
-    #[serde(skip)]
-    pub sort_title: String,
+crate::versioned_row! {
+    /// A stored practice.
+    row PracticeRow in practices,
+    /// Every writable column of a practice: its whole new state, for insert and update.
+    #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
+    #[diesel(table_name = practices, treat_none_as_null = true)]
+    fields PracticeFields {
+        pub title: String,
+        pub summary: Option<String>,
+        pub situation_before: Option<String>,
+        pub goals: Option<String>,
+        pub actions: Option<String>,
+        pub results: Option<String>,
+        pub resources: Option<String>,
+        pub lessons: Option<String>,
+        pub implementer_id: i64,
+        pub jst_id: Option<i64>,
+        pub unit_kind: Option<UnitKind>,
+        pub teryt: Option<String>,
+        pub street: Option<String>,
+        pub postal_code: Option<String>,
+        pub city: Option<String>,
+        pub voivodeship: Option<Voivodeship>,
+        pub phone: Option<String>,
+        pub website: Option<String>,
+        pub population: Option<i64>,
+        pub lat_e6: Option<i32>,
+        pub lon_e6: Option<i32>,
+        pub project_id: Option<i64>,
+        pub entered_on: Option<NaiveDate>,
+        pub reviewed_on: Option<NaiveDate>,
+        pub status: PracticeStatus,
+        #[serde(skip)]
+        pub search_text: String,
+        #[serde(skip)]
+        pub sort_title: String,
+    }
 }
 
 impl PracticeFields {
@@ -148,40 +107,6 @@ impl PracticeFields {
         .collect();
         self.search_text = crate::domain::fold_for_search(&searchable.join(" "));
         self.sort_title = crate::domain::fold_for_search(&self.title);
-    }
-}
-
-impl From<PracticeRow> for PracticeFields {
-    fn from(row: PracticeRow) -> Self {
-        PracticeFields {
-            title: row.title,
-            summary: row.summary,
-            situation_before: row.situation_before,
-            goals: row.goals,
-            actions: row.actions,
-            results: row.results,
-            resources: row.resources,
-            lessons: row.lessons,
-            implementer_id: row.implementer_id,
-            jst_id: row.jst_id,
-            unit_kind: row.unit_kind,
-            teryt: row.teryt,
-            street: row.street,
-            postal_code: row.postal_code,
-            city: row.city,
-            voivodeship: row.voivodeship,
-            phone: row.phone,
-            website: row.website,
-            population: row.population,
-            lat_e6: row.lat_e6,
-            lon_e6: row.lon_e6,
-            project_id: row.project_id,
-            entered_on: row.entered_on,
-            reviewed_on: row.reviewed_on,
-            status: row.status,
-            search_text: row.search_text,
-            sort_title: row.sort_title,
-        }
     }
 }
 

@@ -408,63 +408,32 @@ fn write_links(
     after: &PracticeLinks,
 ) -> ApiResult<()> {
     if before.category_ids != after.category_ids {
-        diesel::delete(
-            practice_category_links::table.filter(practice_category_links::practice_id.eq(id)),
-        )
-        .execute(conn)?;
-        for category_id in &after.category_ids {
-            diesel::insert_into(practice_category_links::table)
-                .values((
-                    practice_category_links::practice_id.eq(id),
-                    practice_category_links::category_id.eq(category_id),
-                ))
-                .execute(conn)?;
-        }
+        crate::replace_rows!(conn, practice_category_links::practice_id == id, for category_id in &after.category_ids =>
+            (practice_category_links::practice_id.eq(id), practice_category_links::category_id.eq(category_id)));
     }
     if before.partner_ids != after.partner_ids {
-        diesel::delete(practice_partners::table.filter(practice_partners::practice_id.eq(id)))
-            .execute(conn)?;
-        for organization_id in &after.partner_ids {
-            diesel::insert_into(practice_partners::table)
-                .values((
-                    practice_partners::practice_id.eq(id),
-                    practice_partners::organization_id.eq(organization_id),
-                ))
-                .execute(conn)?;
-        }
+        crate::replace_rows!(conn, practice_partners::practice_id == id, for organization_id in &after.partner_ids =>
+            (practice_partners::practice_id.eq(id), practice_partners::organization_id.eq(organization_id)));
     }
     if before.contacts != after.contacts {
-        diesel::delete(practice_contacts::table.filter(practice_contacts::practice_id.eq(id)))
-            .execute(conn)?;
-        for contact in &after.contacts {
-            diesel::insert_into(practice_contacts::table)
-                .values(NewContact {
-                    practice_id: id,
-                    name: &contact.name,
-                    role: contact.role.as_deref(),
-                    email: contact.email.as_deref(),
-                    phone: contact.phone.as_deref(),
-                    public: contact.public,
-                })
-                .execute(conn)?;
-        }
+        crate::replace_rows!(conn, practice_contacts::practice_id == id, for contact in &after.contacts =>
+        NewContact {
+            practice_id: id,
+            name: &contact.name,
+            role: contact.role.as_deref(),
+            email: contact.email.as_deref(),
+            phone: contact.phone.as_deref(),
+            public: contact.public,
+        });
     }
     if before.attachments != after.attachments {
-        diesel::delete(
-            practice_attachments::table.filter(practice_attachments::practice_id.eq(id)),
-        )
-        .execute(conn)?;
-        for attachment in &after.attachments {
-            diesel::insert_into(practice_attachments::table)
-                .values((
-                    practice_attachments::practice_id.eq(id),
-                    practice_attachments::title.eq(&attachment.title),
-                    practice_attachments::url.eq(&attachment.url),
-                    practice_attachments::media_type.eq(attachment.media_type.as_deref()),
-                    practice_attachments::size_bytes.eq(attachment.size_bytes),
-                ))
-                .execute(conn)?;
-        }
+        crate::replace_rows!(conn, practice_attachments::practice_id == id, for attachment in &after.attachments => (
+            practice_attachments::practice_id.eq(id),
+            practice_attachments::title.eq(&attachment.title),
+            practice_attachments::url.eq(&attachment.url),
+            practice_attachments::media_type.eq(attachment.media_type.as_deref()),
+            practice_attachments::size_bytes.eq(attachment.size_bytes),
+        ));
     }
     Ok(())
 }

@@ -27,7 +27,9 @@ use crate::domain::{
 use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::IfMatch;
 use crate::http::AppState;
-use crate::organizations::dto::{Address, AddressInput, Organization, OrganizationSummary};
+use crate::organizations::dto::{
+    Address, AddressInput, Organization, OrganizationSummary, settle_voivodeship,
+};
 use crate::pagination::{ById, Cursor, Listing, PageRequest};
 use crate::positions::dto::Attachment;
 use crate::positions::model::AttachmentData;
@@ -563,16 +565,7 @@ fn check_references(
         .as_deref()
         .and_then(|t| t.parse::<crate::domain::Teryt>().ok())
     {
-        let voivodeship = teryt.voivodeship();
-        match fields.voivodeship {
-            None => fields.voivodeship = Some(voivodeship),
-            Some(given) if given != voivodeship => errors.push(FieldError::new(
-                "address.voivodeship",
-                "voivodeship_mismatch",
-                format!("the TERC code {teryt} lies in the {voivodeship} voivodeship, not {given}"),
-            )),
-            Some(_) => {}
-        }
+        settle_voivodeship(&teryt, &mut fields.voivodeship, &mut errors);
     }
     validated(errors)
 }
@@ -1141,7 +1134,6 @@ pub(crate) async fn add_adoption(
                 ));
             }
             let adopter = crate::organizations::repo::find(conn, body.organization_id)?
-                .map(Organization::from)
                 .ok_or_else(|| {
                     ApiError::invalid_field(
                         "organization_id",
@@ -1198,14 +1190,7 @@ pub(crate) async fn add_adoption(
                 before,
                 before + 1,
             )?;
-            let summary = OrganizationSummary {
-                id: adopter.id,
-                slug: adopter.slug,
-                name: adopter.name,
-                short_name: adopter.short_name,
-                kind: adopter.kind,
-            };
-            Ok(adoption_view(row, summary))
+            Ok(adoption_view(row, OrganizationSummary::from(&adopter)))
         })
         .await
 }

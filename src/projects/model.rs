@@ -1,4 +1,4 @@
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Serialize;
 
@@ -10,29 +10,6 @@ use crate::error::{ApiError, ApiResult};
 /// `active_on` is one range test on both backends.
 pub fn open_end() -> NaiveDate {
     NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX)
-}
-
-/// A stored project.
-#[derive(Debug, Clone, Queryable, Identifiable)]
-#[diesel(table_name = projects)]
-pub struct ProjectRow {
-    pub id: i64,
-    pub code: String,
-    pub title: String,
-    pub summary: Option<String>,
-    pub description: Option<String>,
-    pub lead_id: i64,
-    pub status: ProjectStatus,
-    pub starts_on: NaiveDate,
-    pub ends_on: Option<NaiveDate>,
-    pub last_day: NaiveDate,
-    pub value_minor: Option<i64>,
-    pub value_currency: Option<Currency>,
-    pub sort_title: String,
-    pub search_text: String,
-    pub version: i64,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
 }
 
 /// A stored amount; its column has a CHECK constraint keeping it in range, so one out
@@ -57,29 +34,33 @@ impl ProjectRow {
     }
 }
 
-/// Every writable column of a project: its whole new state, for insert and update.
-#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
-#[diesel(table_name = projects, treat_none_as_null = true)]
-pub struct ProjectFields {
-    pub code: String,
-    pub title: String,
-    pub summary: Option<String>,
-    pub description: Option<String>,
-    pub lead_id: i64,
-    pub status: ProjectStatus,
-    pub starts_on: NaiveDate,
-    pub ends_on: Option<NaiveDate>,
-    #[serde(skip)]
-    pub last_day: NaiveDate,
-    /// Written as `value` in the audit log (see [`ProjectState`]).
-    #[serde(skip)]
-    pub value_minor: Option<i64>,
-    #[serde(skip)]
-    pub value_currency: Option<Currency>,
-    #[serde(skip)]
-    pub sort_title: String,
-    #[serde(skip)]
-    pub search_text: String,
+crate::versioned_row! {
+    /// A stored project.
+    row ProjectRow in projects,
+    /// Every writable column of a project: its whole new state, for insert and update.
+    #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
+    #[diesel(table_name = projects, treat_none_as_null = true)]
+    fields ProjectFields {
+        pub code: String,
+        pub title: String,
+        pub summary: Option<String>,
+        pub description: Option<String>,
+        pub lead_id: i64,
+        pub status: ProjectStatus,
+        pub starts_on: NaiveDate,
+        pub ends_on: Option<NaiveDate>,
+        #[serde(skip)]
+        pub last_day: NaiveDate,
+        /// Written as `value` in the audit log (see [`ProjectState`]).
+        #[serde(skip)]
+        pub value_minor: Option<i64>,
+        #[serde(skip)]
+        pub value_currency: Option<Currency>,
+        #[serde(skip)]
+        pub sort_title: String,
+        #[serde(skip)]
+        pub search_text: String,
+    }
 }
 
 impl ProjectFields {
@@ -105,26 +86,6 @@ impl ProjectFields {
         .flatten()
         .collect();
         self.search_text = crate::domain::fold_for_search(&searchable.join(" "));
-    }
-}
-
-impl From<ProjectRow> for ProjectFields {
-    fn from(row: ProjectRow) -> Self {
-        ProjectFields {
-            code: row.code,
-            title: row.title,
-            summary: row.summary,
-            description: row.description,
-            lead_id: row.lead_id,
-            status: row.status,
-            starts_on: row.starts_on,
-            ends_on: row.ends_on,
-            last_day: row.last_day,
-            value_minor: row.value_minor,
-            value_currency: row.value_currency,
-            sort_title: row.sort_title,
-            search_text: row.search_text,
-        }
     }
 }
 

@@ -211,52 +211,30 @@ pub fn write_links(
     let partners_changed = before
         .is_none_or(|(previous_lead, b)| previous_lead != lead_id || b.partners != after.partners);
     if partners_changed {
-        diesel::delete(project_partners::table.filter(project_partners::project_id.eq(id)))
-            .execute(conn)?;
         let leader = PartnerData {
             organization_id: lead_id,
             role: PartnerRole::Leader,
         };
-        for (position, partner) in std::iter::once(&leader)
-            .chain(after.partners.iter())
-            .enumerate()
-        {
-            diesel::insert_into(project_partners::table)
-                .values((
-                    project_partners::project_id.eq(id),
-                    project_partners::organization_id.eq(partner.organization_id),
-                    project_partners::role.eq(partner.role.as_str()),
-                    project_partners::position.eq(position as i32),
-                ))
-                .execute(conn)?;
-        }
+        let partners = std::iter::once(&leader).chain(after.partners.iter());
+        crate::replace_rows!(conn, project_partners::project_id == id, for (position, partner) in partners.enumerate() => (
+            project_partners::project_id.eq(id),
+            project_partners::organization_id.eq(partner.organization_id),
+            project_partners::role.eq(partner.role.as_str()),
+            project_partners::position.eq(position as i32),
+        ));
     }
     if before.is_none_or(|(_, b)| b.funding != after.funding) {
-        diesel::delete(project_funding::table.filter(project_funding::project_id.eq(id)))
-            .execute(conn)?;
-        for funding in &after.funding {
-            diesel::insert_into(project_funding::table)
-                .values((
-                    project_funding::project_id.eq(id),
-                    project_funding::source.eq(&funding.source),
-                    project_funding::programme.eq(funding.programme.as_deref()),
-                    project_funding::amount_minor.eq(funding.amount.minor_units()),
-                    project_funding::currency.eq(funding.amount.currency().as_str()),
-                ))
-                .execute(conn)?;
-        }
+        crate::replace_rows!(conn, project_funding::project_id == id, for funding in &after.funding => (
+            project_funding::project_id.eq(id),
+            project_funding::source.eq(&funding.source),
+            project_funding::programme.eq(funding.programme.as_deref()),
+            project_funding::amount_minor.eq(funding.amount.minor_units()),
+            project_funding::currency.eq(funding.amount.currency().as_str()),
+        ));
     }
     if before.is_none_or(|(_, b)| b.goals != after.goals) {
-        diesel::delete(project_goals::table.filter(project_goals::project_id.eq(id)))
-            .execute(conn)?;
-        for goal in &after.goals {
-            diesel::insert_into(project_goals::table)
-                .values((
-                    project_goals::project_id.eq(id),
-                    project_goals::goal.eq(goal),
-                ))
-                .execute(conn)?;
-        }
+        crate::replace_rows!(conn, project_goals::project_id == id, for goal in &after.goals =>
+            (project_goals::project_id.eq(id), project_goals::goal.eq(goal)));
     }
     Ok(())
 }

@@ -87,19 +87,11 @@ pub fn organizations_among(conn: &mut DbConnection, ids: &[i64]) -> ApiResult<Ve
 }
 
 pub fn replace_associations(conn: &mut DbConnection, user_id: i64, ids: &[i64]) -> ApiResult<()> {
-    diesel::delete(user_associations::table.filter(user_associations::user_id.eq(user_id)))
-        .execute(conn)?;
     let mut unique = ids.to_vec();
     unique.sort_unstable();
     unique.dedup();
-    for organization_id in unique {
-        diesel::insert_into(user_associations::table)
-            .values(NewUserAssociation {
-                user_id,
-                organization_id,
-            })
-            .execute(conn)?;
-    }
+    crate::replace_rows!(conn, user_associations::user_id == user_id, for organization_id in unique =>
+        NewUserAssociation { user_id, organization_id });
     Ok(())
 }
 

@@ -232,21 +232,35 @@ crate::text_enum_sort!(
     }
 );
 
-crate::list_query!(
+/// Declares an event list's query: `$before`, the filters both event lists share, then
+/// `$after`.
+macro_rules! event_query {
+    ($(#[$meta:meta])* $name:ident { $($before:tt)* } { $($after:tt)* }) => {
+        crate::list_query!(
+            $(#[$meta])*
+            $name {
+                $($before)*
+                /// Only events of this kind.
+                kind: Option<EventKind>,
+                /// Only events that last until this day or later.
+                #[param(value_type = Option<String>, format = Date, example = "2016-01-01")]
+                from: Option<NaiveDate>,
+                /// Only events that start on this day or earlier.
+                #[param(value_type = Option<String>, format = Date, example = "2016-12-31")]
+                to: Option<NaiveDate>,
+                /// Only events in this city (case and diacritics ignored: `poznan` finds `Poznań`).
+                #[param(min_length = 1, max_length = 100, example = "Opole")]
+                #[validate(length(min = 1, max = 100))]
+                city: Option<String>,
+                $($after)*
+            }
+        );
+    };
+}
+
+event_query!(
     /// Filters of `GET /projects/{id}/events`.
-    ProjectEventListQuery {
-        /// Only events of this kind.
-        kind: Option<EventKind>,
-        /// Only events that last until this day or later.
-        #[param(value_type = Option<String>, format = Date, example = "2016-01-01")]
-        from: Option<NaiveDate>,
-        /// Only events that start on this day or earlier.
-        #[param(value_type = Option<String>, format = Date, example = "2016-12-31")]
-        to: Option<NaiveDate>,
-        /// Only events in this city (case and diacritics ignored: `poznan` finds `Poznań`).
-        #[param(min_length = 1, max_length = 100, example = "Opole")]
-        #[validate(length(min = 1, max = 100))]
-        city: Option<String>,
+    ProjectEventListQuery {} {
         /// Order: `starts_on` (default: the calendar order, earliest first; by time of
         /// day within a day), `-starts_on`. Ties are broken by id.
         #[param(inline)]
@@ -254,25 +268,14 @@ crate::list_query!(
     }
 );
 
-crate::list_query!(
+event_query!(
     /// Filters of `GET /events`, the calendar of every project.
     EventCalendarQuery {
         /// Only events of this project (id).
         #[param(minimum = 1, example = 1)]
         #[validate(range(min = 1))]
         project: Option<i64>,
-        /// Only events of this kind.
-        kind: Option<EventKind>,
-        /// Only events that last until this day or later.
-        #[param(value_type = Option<String>, format = Date, example = "2016-01-01")]
-        from: Option<NaiveDate>,
-        /// Only events that start on this day or earlier.
-        #[param(value_type = Option<String>, format = Date, example = "2016-12-31")]
-        to: Option<NaiveDate>,
-        /// Only events in this city (case and diacritics ignored: `poznan` finds `Poznań`).
-        #[param(min_length = 1, max_length = 100, example = "Opole")]
-        #[validate(length(min = 1, max = 100))]
-        city: Option<String>,
+    } {
         /// Order: `starts_on` (default: earliest first; by time of day within a day),
         /// `-starts_on`. Ties are broken by id.
         #[param(inline)]

@@ -1,59 +1,37 @@
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::project_events;
 use crate::domain::{EventKind, LocalTime};
 
-/// A stored event of a project.
-#[derive(Debug, Clone, Queryable, Identifiable)]
-#[diesel(table_name = project_events)]
-pub struct EventRow {
-    pub id: i64,
-    pub project_id: i64,
-    pub kind: EventKind,
-    pub title: String,
-    pub description: Option<String>,
-    pub starts_on: NaiveDate,
-    pub ends_on: Option<NaiveDate>,
-    pub last_day: NaiveDate,
-    pub starts_at: Option<String>,
-    pub ends_at: Option<String>,
-    pub start_sort: i64,
-    pub city: Option<String>,
-    pub city_folded: Option<String>,
-    pub venue: Option<String>,
-    pub address: Option<String>,
-    pub participants_count: Option<i64>,
-    pub organizations_count: Option<i64>,
-    pub version: i64,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-/// Every writable column of an event.
-#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
-#[diesel(table_name = project_events, treat_none_as_null = true)]
-pub struct EventFields {
-    pub project_id: i64,
-    pub kind: EventKind,
-    pub title: String,
-    pub description: Option<String>,
-    pub starts_on: NaiveDate,
-    pub ends_on: Option<NaiveDate>,
-    #[serde(skip)]
-    pub last_day: NaiveDate,
-    pub starts_at: Option<String>,
-    pub ends_at: Option<String>,
-    #[serde(skip)]
-    pub start_sort: i64,
-    pub city: Option<String>,
-    #[serde(skip)]
-    pub city_folded: Option<String>,
-    pub venue: Option<String>,
-    pub address: Option<String>,
-    pub participants_count: Option<i64>,
-    pub organizations_count: Option<i64>,
+crate::versioned_row! {
+    /// A stored event of a project.
+    row EventRow in project_events,
+    /// Every writable column of an event.
+    #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
+    #[diesel(table_name = project_events, treat_none_as_null = true)]
+    fields EventFields {
+        pub project_id: i64,
+        pub kind: EventKind,
+        pub title: String,
+        pub description: Option<String>,
+        pub starts_on: NaiveDate,
+        pub ends_on: Option<NaiveDate>,
+        #[serde(skip)]
+        pub last_day: NaiveDate,
+        pub starts_at: Option<String>,
+        pub ends_at: Option<String>,
+        #[serde(skip)]
+        pub start_sort: i64,
+        pub city: Option<String>,
+        #[serde(skip)]
+        pub city_folded: Option<String>,
+        pub venue: Option<String>,
+        pub address: Option<String>,
+        pub participants_count: Option<i64>,
+        pub organizations_count: Option<i64>,
+    }
 }
 
 /// The calendar's sort key of a start: minutes since 0001-01-01 00:00 (an event
@@ -74,28 +52,5 @@ impl EventFields {
             .city
             .as_deref()
             .map(|city| crate::domain::fold_for_search(city.trim()));
-    }
-}
-
-impl From<&EventRow> for EventFields {
-    fn from(row: &EventRow) -> Self {
-        EventFields {
-            project_id: row.project_id,
-            kind: row.kind,
-            title: row.title.clone(),
-            description: row.description.clone(),
-            starts_on: row.starts_on,
-            ends_on: row.ends_on,
-            last_day: row.last_day,
-            starts_at: row.starts_at.clone(),
-            ends_at: row.ends_at.clone(),
-            start_sort: row.start_sort,
-            city: row.city.clone(),
-            city_folded: row.city_folded.clone(),
-            venue: row.venue.clone(),
-            address: row.address.clone(),
-            participants_count: row.participants_count,
-            organizations_count: row.organizations_count,
-        }
     }
 }
