@@ -971,26 +971,11 @@ impl From<CategoryRow> for PracticeCategory {
 /// `GET /practice-categories`, in id order.
 pub(crate) struct CategoryList(Option<chrono::NaiveDateTime>);
 
-impl Listing for CategoryList {
-    type Sort = ById;
-    type Row = CategoryRow;
-    type Item = PracticeCategory;
-
-    fn rows(
-        &self,
-        conn: &mut DbConnection,
-        page: &PageRequest<ById>,
-    ) -> ApiResult<Vec<CategoryRow>> {
-        repo::list_categories(conn, self.0, page)
-    }
-
-    fn cursor(row: &CategoryRow, sort: ById) -> Cursor {
-        Cursor::by_id(sort, row.id)
-    }
-
-    fn render(_: &mut DbConnection, rows: Vec<CategoryRow>) -> ApiResult<Vec<PracticeCategory>> {
-        Ok(rows.into_iter().map(PracticeCategory::from).collect())
-    }
+crate::listing! {
+    CategoryList: ById, CategoryRow => PracticeCategory;
+    rows(list, conn, page) = repo::list_categories(conn, list.0, page);
+    cursor(row, sort) = Cursor::by_id(sort, row.id);
+    render(_conn, rows) = Ok(rows.into_iter().map(PracticeCategory::from).collect());
 }
 
 pub(crate) fn category_list_request(
@@ -1257,26 +1242,11 @@ pub(crate) struct AdoptionList {
     since: Option<chrono::NaiveDateTime>,
 }
 
-impl Listing for AdoptionList {
-    type Sort = ById;
-    type Row = AdoptionRow;
-    type Item = Adoption;
-
-    fn rows(
-        &self,
-        conn: &mut DbConnection,
-        page: &PageRequest<ById>,
-    ) -> ApiResult<Vec<AdoptionRow>> {
-        repo::list_adoptions(conn, self.practice_id, self.since, page)
-    }
-
-    fn cursor(row: &AdoptionRow, sort: ById) -> Cursor {
-        Cursor::by_id(sort, row.id)
-    }
-
-    fn render(conn: &mut DbConnection, rows: Vec<AdoptionRow>) -> ApiResult<Vec<Adoption>> {
-        render_adoptions(conn, rows)
-    }
+crate::listing! {
+    AdoptionList: ById, AdoptionRow => Adoption;
+    rows(list, conn, page) = repo::list_adoptions(conn, list.practice_id, list.since, page);
+    cursor(row, sort) = Cursor::by_id(sort, row.id);
+    render(conn, rows) = render_adoptions(conn, rows);
 }
 
 /// The adoptions of a practice the caller may see (404 otherwise).

@@ -12,7 +12,7 @@ use crate::domain::Role;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::IfMatch;
 use crate::http::AppState;
-use crate::pagination::{ById, ByIdDesc, Cursor, Listing, PageRequest, respond_page};
+use crate::pagination::{ById, ByIdDesc, Cursor, PageRequest, respond_page};
 use crate::write::{self, Expected};
 
 const ACTIONS: [&str; 3] = ["created", "updated", "deleted"];
@@ -262,31 +262,12 @@ struct WebhookList {
     organization_id: Option<i64>,
 }
 
-impl Listing for WebhookList {
-    type Sort = ById;
-    type Row = WebhookRow;
-    type Item = Webhook;
-
-    fn rows(
-        &self,
-        conn: &mut DbConnection,
-        page: &PageRequest<ById>,
-    ) -> ApiResult<Vec<WebhookRow>> {
-        repo::list(
-            conn,
-            self.organizations.as_deref(),
-            self.organization_id,
-            page,
-        )
-    }
-
-    fn cursor(row: &WebhookRow, sort: ById) -> Cursor {
-        Cursor::by_id(sort, row.id)
-    }
-
-    fn render(_: &mut DbConnection, rows: Vec<WebhookRow>) -> ApiResult<Vec<Webhook>> {
-        Ok(rows.into_iter().map(to_dto).collect())
-    }
+crate::listing! {
+    WebhookList: ById, WebhookRow => Webhook;
+    rows(list, conn, page) =
+        repo::list(conn, list.organizations.as_deref(), list.organization_id, page);
+    cursor(row, sort) = Cursor::by_id(sort, row.id);
+    render(_conn, rows) = Ok(rows.into_iter().map(to_dto).collect());
 }
 
 pub async fn list(
@@ -319,24 +300,11 @@ pub async fn list(
 /// `GET /webhooks/{id}/deliveries`, newest first.
 struct DeliveryList(i64);
 
-impl Listing for DeliveryList {
-    type Sort = ByIdDesc;
-    type Row = DeliveryRow;
-    type Item = Delivery;
-
-    fn rows(
-        &self,
-        conn: &mut DbConnection,
-        page: &PageRequest<ByIdDesc>,
-    ) -> ApiResult<Vec<DeliveryRow>> {
-        repo::deliveries(conn, self.0, page)
-    }
-
-    fn cursor(row: &DeliveryRow, sort: ByIdDesc) -> Cursor {
-        Cursor::by_id(sort, row.id)
-    }
-
-    fn render(conn: &mut DbConnection, rows: Vec<DeliveryRow>) -> ApiResult<Vec<Delivery>> {
+crate::listing! {
+    DeliveryList: ByIdDesc, DeliveryRow => Delivery;
+    rows(list, conn, page) = repo::deliveries(conn, list.0, page);
+    cursor(row, sort) = Cursor::by_id(sort, row.id);
+    render(conn, rows) = {
         let change_ids: Vec<i64> = rows.iter().filter_map(|r| r.change_id).collect();
         let seqs = repo::seqs(conn, &change_ids)?;
         Ok(rows
@@ -348,7 +316,7 @@ impl Listing for DeliveryList {
                 delivery_dto(row, seq)
             })
             .collect())
-    }
+    };
 }
 
 pub async fn deliveries(
