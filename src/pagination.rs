@@ -274,7 +274,8 @@ pub fn split_page<T>(
     }
 }
 
-/// 200 with the page body, and `Link: <…>; rel="next"` when there is a next page.
+/// 200 with the page body, its `ETag` (a digest of the body, for `If-None-Match`), a
+/// short public `Cache-Control`, and `Link: <…>; rel="next"` when there is a next page.
 pub fn page_response<T: Serialize>(
     req: &HttpRequest,
     body: &T,
@@ -294,7 +295,18 @@ pub fn page_response<T: Serialize>(
             .append_pair("cursor", cursor);
         response.insert_header((header::LINK, format!("<{url}>; rel=\"next\"")));
     }
-    response.json(body)
+    match serde_json::to_vec(body) {
+        Ok(bytes) => response
+            .insert_header(header::ETag(crate::http::conditional::digest_tag(&bytes)))
+            .insert_header((
+                header::CACHE_CONTROL,
+                crate::http::conditional::LIST_CACHE_CONTROL,
+            ))
+            .content_type(header::ContentType::json())
+            .body(bytes),
+        // What `json` would do with a body that does not serialize.
+        Err(_) => response.json(body),
+    }
 }
 
 /// Declares the page type of a list: `{ "items": [...], "next_cursor": "…" | null }`.

@@ -223,6 +223,7 @@ fn cors(origins: &[String]) -> Cors {
             header::AUTHORIZATION,
             header::CONTENT_TYPE,
             header::IF_MATCH,
+            header::IF_NONE_MATCH,
             header::ACCEPT,
             header::HeaderName::from_static(crate::idempotency::HEADER),
             crate::request_id::HEADER,
@@ -273,6 +274,7 @@ pub fn build_app(
         .default_service(web::to(fallback))
         .wrap(from_fn(crate::idempotency::middleware))
         .wrap(from_fn(request_timeout))
+        .wrap(from_fn(crate::http::conditional::middleware))
         .wrap(from_fn(no_store_when_authenticated))
         .wrap(
             DefaultHeaders::new()
@@ -296,6 +298,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     crate::openapi::TokenScopes.modify(&mut doc);
     crate::idempotency::openapi::Documented.modify(&mut doc);
     crate::webhooks::openapi::Documented.modify(&mut doc);
+    crate::http::conditional::Documented.modify(&mut doc);
     crate::openapi::CommonErrors.modify(&mut doc);
     doc
 }

@@ -1,6 +1,7 @@
 //! The HTTP layer every resource shares: the application state, the documented problem
 //! responses and the shaping of replies. Depends only downwards (db, config, jwt, error).
 
+pub mod conditional;
 pub mod reply;
 pub mod responses;
 pub mod state;

@@ -9,6 +9,7 @@ mod auth;
 mod bad_bytes;
 mod changes;
 mod comments;
+mod conditional;
 mod consultations;
 mod errors;
 mod faults;

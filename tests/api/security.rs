@@ -299,8 +299,9 @@ async fn limits_and_headers() {
         .assert_problem(400, "invalid_query");
     let response = app.anonymous().get("/api/v1/organizations").send().await;
     assert_eq!(response.header("x-content-type-options"), Some("nosniff"));
-    assert!(
-        response.header("cache-control").is_none(),
+    assert_eq!(
+        response.header("cache-control"),
+        Some("public, max-age=5, must-revalidate"),
         "anonymous public reads may be cached"
     );
     let preflight = app

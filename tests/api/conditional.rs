@@ -1,0 +1,171 @@
+//! Conditional reads: `If-None-Match` answers 304 without a body on single resources and
+//! list pages (`*`, lists of tags, weak comparison), a stale tag gets the full 200, and
+//! public reads say how a cache may keep them while signed-in reads say `no-store`.
+
+use serde_json::json;
+
+use crate::helpers::{Resource, TestApp, TestResponse, spawn_app};
+
+/// A public position of the demo data set.
+async fn public_position(app: &TestApp) -> String {
+    app.seed_demo();
+    let page = app
+        .anonymous()
+        .get("/api/v1/positions?limit=1")
+        .send()
+        .await
+        .assert_status(200);
+    format!("/api/v1/positions/{}", page.ids()[0])
+}
+
+async fn read(app: &TestApp, path: &str, if_none_match: &str) -> TestResponse {
+    app.anonymous()
+        .get(path)
+        .header("If-None-Match", if_none_match)
+        .send()
+        .await
+}
+
+fn assert_not_modified(response: &TestResponse, etag: &str, cache_control: &str) {
+    assert_eq!(response.status(), 304, "{}", response.text());
+    assert_eq!(response.text(), "", "a 304 has no body");
+    assert_eq!(response.etag(), etag);
+    assert_eq!(response.header("cache-control"), Some(cache_control));
+    assert!(
+        response
+            .header("vary")
+            .is_some_and(|v| v.contains("Authorization")),
+        "{:?}",
+        response.header("vary")
+    );
+}
+
+#[actix_web::test]
+async fn a_single_resource_answers_304_to_its_current_tag_and_200_to_a_stale_one() {
+    let app = spawn_app().await;
+    let path = public_position(&app).await;
+    let first = app.anonymous().get(&path).send().await.assert_status(200);
+    let etag = first.etag();
+    assert_eq!(etag, format!("\"{}\"", first.version()));
+    assert_eq!(first.header("cache-control"), Some("no-cache"));
+
+    assert_not_modified(&read(&app, &path, &etag).await, &etag, "no-cache");
+    // Weak comparison: W/"n" names the same version.
+    assert_not_modified(
+        &read(&app, &path, &format!("W/{etag}")).await,
+        &etag,
+        "no-cache",
+    );
+    // A list of tags matches when one of them is current.
+    let listed = format!("\"999\", {etag}");
+    assert_not_modified(&read(&app, &path, &listed).await, &etag, "no-cache");
+
+    let stale = read(&app, &path, "\"999\"").await.assert_status(200);
+    assert_eq!(
+        stale.json(),
+        first.json(),
+        "a stale tag gets the whole resource"
+    );
+    assert_eq!(stale.etag(), etag);
+    // A malformed value matches nothing.
+    read(&app, &path, "garbage").await.assert_status(200);
+}
+
+#[actix_web::test]
+async fn star_matches_any_current_resource_and_not_a_missing_one() {
+    let app = spawn_app().await;
+    let path = public_position(&app).await;
+    let etag = app.anonymous().get(&path).send().await.etag();
+    assert_not_modified(&read(&app, &path, "*").await, &etag, "no-cache");
+    read(&app, "/api/v1/positions/999999", "*")
+        .await
+        .assert_problem(404, "not_found");
+}
+
+#[actix_web::test]
+async fn a_list_page_has_a_digest_tag_and_answers_304_until_it_changes() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    let path = "/api/v1/organizations?limit=5";
+    let first = app.anonymous().get(path).send().await.assert_status(200);
+    let etag = first.etag();
+    let list_cache = "public, max-age=5, must-revalidate";
+    assert_eq!(first.header("cache-control"), Some(list_cache));
+    let again = app.anonymous().get(path).send().await.assert_status(200);
+    assert_eq!(again.etag(), etag, "the same page has the same tag");
+    let other = app
+        .anonymous()
+        .get("/api/v1/organizations?limit=6")
+        .send()
+        .await;
+    assert_ne!(other.etag(), etag, "another page has another tag");
+
+    assert_not_modified(&read(&app, path, &etag).await, &etag, list_cache);
+    assert_not_modified(&read(&app, path, "*").await, &etag, list_cache);
+
+    // A change on the page changes its tag: the old one gets the new page.
+    let first_id = first.ids()[0];
+    let organization = app
+        .as_admin()
+        .get(format!("/api/v1/organizations/{first_id}"))
+        .send()
+        .await;
+    app.as_admin()
+        .patch(format!("/api/v1/organizations/{first_id}"))
+        .if_match(organization.etag())
+        .json(json!({"short_name": "Nowa nazwa skrócona"}))
+        .send()
+        .await
+        .assert_status(200);
+    let changed = read(&app, path, &etag).await.assert_status(200);
+    assert_ne!(changed.etag(), etag);
+    assert_eq!(changed.items()[0].id(), first_id);
+    assert_eq!(changed.items()[0]["short_name"], "Nowa nazwa skrócona");
+}
+
+#[actix_web::test]
+async fn signed_in_reads_are_not_cacheable_but_still_conditional() {
+    let app = spawn_app().await;
+    let path = public_position(&app).await;
+    for path in [path.as_str(), "/api/v1/positions?limit=3"] {
+        let private = app.as_admin().get(path).send().await.assert_status(200);
+        assert_eq!(private.header("cache-control"), Some("no-store"), "{path}");
+        let etag = private.etag();
+        let revalidated = app
+            .as_admin()
+            .get(path)
+            .header("If-None-Match", &etag)
+            .send()
+            .await;
+        assert_eq!(revalidated.status(), 304, "{path}");
+        assert_eq!(revalidated.text(), "");
+        assert_eq!(revalidated.header("cache-control"), Some("no-store"));
+        assert_eq!(revalidated.etag(), etag);
+    }
+}
+
+#[actix_web::test]
+async fn writes_ignore_if_none_match() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    let id = app
+        .anonymous()
+        .get("/api/v1/organizations?limit=1")
+        .send()
+        .await
+        .ids()[0];
+    let path = format!("/api/v1/organizations/{id}");
+    let current = app.as_admin().get(&path).send().await;
+    let changed = app
+        .as_admin()
+        .patch(&path)
+        .if_match(current.etag())
+        .header("If-None-Match", "*")
+        .json(json!({"short_name": "Krótko"}))
+        .send()
+        .await
+        .assert_status(200);
+    assert_eq!(changed.json()["short_name"], "Krótko");
+    let stored = app.anonymous().get(&path).send().await;
+    assert_eq!(stored.json()["short_name"], "Krótko");
+}
