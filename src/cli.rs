@@ -48,6 +48,9 @@ pub enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Render the read model again from the rows (after a migration or a restore).
+    #[command(name = "rebuild-read-model")]
+    RebuildReadModel,
     /// Load the GUS TERC register (CSV) as local governments, idempotently.
     #[command(name = "import-teryt")]
     ImportTeryt {
@@ -124,6 +127,14 @@ pub fn run(cli: Cli) -> Result<(), String> {
     match cli.command.unwrap_or(Command::Serve { bind: None }) {
         Command::Openapi => {
             print!("{}", crate::server::document_json());
+            Ok(())
+        }
+        Command::RebuildReadModel => {
+            let config = Config::from_env()?;
+            let db = open_database(&config)?;
+            let stored =
+                crate::read_model::rebuild(&mut *db.connection()?).map_err(|e| e.to_string())?;
+            println!("rendered the read model: {stored} documents");
             Ok(())
         }
         Command::Migrate => {

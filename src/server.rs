@@ -255,6 +255,7 @@ pub fn build_app(
         InitError = (),
     >,
 > {
+    crate::read_model::install();
     // The document and Swagger UI come first: the `/api/v1` scope would swallow the path.
     let app = App::new()
         .service(

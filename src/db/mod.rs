@@ -1,6 +1,7 @@
 //! Database access: one `MultiConnection` over PostgreSQL and SQLite, an r2d2 pool,
 //! and embedded migrations for both backends.
 
+pub mod read_docs;
 pub mod schema;
 pub mod unavailable;
 
@@ -333,7 +334,11 @@ impl Db {
             let _turn = writer
                 .as_ref()
                 .map(|lock| lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
-            conn.transaction(work)
+            conn.transaction(|conn| {
+                let result = work(conn)?;
+                before_commit(conn)?;
+                Ok(result)
+            })
         })
         .await
     }
@@ -342,6 +347,26 @@ impl Db {
     pub async fn ping(&self) -> ApiResult<()> {
         self.run(|conn| conn.ping().map_err(ApiError::unavailable))
             .await
+    }
+}
+
+/// What runs at the end of every transaction, before it commits: the read model renders
+/// what the transaction's writes changed (`read_model::flush`, installed by the app's
+/// assembly: the database layer cannot name the resources above it).
+pub type BeforeCommit = fn(&mut DbConnection) -> ApiResult<()>;
+
+static BEFORE_COMMIT: std::sync::OnceLock<BeforeCommit> = std::sync::OnceLock::new();
+
+/// Installs the hook of [`Db::transaction`] (once per process; later calls keep the first).
+pub fn set_before_commit(hook: BeforeCommit) {
+    let _ = BEFORE_COMMIT.set(hook);
+}
+
+/// Runs the installed hook, for transactions opened without [`Db::transaction`] (seeds).
+pub fn before_commit(conn: &mut DbConnection) -> ApiResult<()> {
+    match BEFORE_COMMIT.get() {
+        Some(hook) => hook(conn),
+        None => Ok(()),
     }
 }
 

@@ -659,3 +659,14 @@ diesel::table! {
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 diesel::joinable!(webhook_deliveries -> changes (change_id));
 diesel::allow_tables_to_appear_in_same_query!(changes, webhooks, webhook_deliveries);
+
+diesel::table! {
+    /// The read model (`read_model`): rendered public representations.
+    read_docs (kind, id) {
+        kind -> Text,
+        id -> BigInt,
+        version -> BigInt,
+        doc -> Text,
+        item -> Text,
+    }
+}

@@ -14,6 +14,18 @@ pub fn with_etag(
         .json(body)
 }
 
+/// 200 with a body already rendered as JSON (the read model's), sent as it is.
+pub fn with_etag_json(
+    mut response: actix_web::HttpResponseBuilder,
+    version: i64,
+    json: String,
+) -> HttpResponse {
+    response
+        .insert_header(header::ETag(etag(version)))
+        .content_type(header::ContentType::json())
+        .body(json)
+}
+
 /// The ETag of a resource version.
 pub fn etag(version: i64) -> header::EntityTag {
     header::EntityTag::new_strong(version.to_string())

@@ -160,6 +160,53 @@ pub fn find_with_association(
     Ok(found.map(|(row, association)| (row, summary(association))))
 }
 
+/// The published ones of these positions (the read model's rows).
+pub fn find_public(conn: &mut DbConnection, ids: &[i64]) -> ApiResult<Vec<PositionRow>> {
+    Ok(positions::table
+        .filter(positions::id.eq_any(ids))
+        .filter(positions::published.eq(true))
+        .order(positions::id)
+        .load(conn)?)
+}
+
+/// Every position id, in order.
+pub fn all_ids(conn: &mut DbConnection) -> ApiResult<Vec<i64>> {
+    Ok(positions::table
+        .select(positions::id)
+        .order(positions::id)
+        .load(conn)?)
+}
+
+/// The positions that embed an organization's summary: its own, and those it is an
+/// addressee, a co-signer or the sender of a reply of.
+pub fn embedding(conn: &mut DbConnection, organization_id: i64) -> ApiResult<Vec<i64>> {
+    let mut ids: Vec<i64> = positions::table
+        .filter(positions::association_id.eq(organization_id))
+        .select(positions::id)
+        .load(conn)?;
+    ids.extend(
+        position_addressees::table
+            .filter(position_addressees::organization_id.eq(organization_id))
+            .select(position_addressees::position_id)
+            .load::<i64>(conn)?,
+    );
+    ids.extend(
+        position_co_signers::table
+            .filter(position_co_signers::organization_id.eq(organization_id))
+            .select(position_co_signers::position_id)
+            .load::<i64>(conn)?,
+    );
+    ids.extend(
+        position_responses::table
+            .filter(position_responses::from_organization_id.eq(organization_id))
+            .select(position_responses::position_id)
+            .load::<i64>(conn)?,
+    );
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
 /// What a list asks for.
 #[derive(Debug)]
 pub struct ListFilter {

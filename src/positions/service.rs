@@ -9,9 +9,8 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate};
 
 use super::dto::{
-    CoSignRequest, CreatePosition, CreateResponse, Position, PositionHistory, PositionListItem,
-    PositionListQuery, PositionSort, PositionTransition, TransitionRequest, UpdatePosition,
-    normalize_topic,
+    CoSignRequest, CreatePosition, CreateResponse, Position, PositionHistory, PositionListQuery,
+    PositionSort, PositionTransition, TransitionRequest, UpdatePosition, normalize_topic,
 };
 use super::model::{
     AttachmentData, CoSignerRow, NewResponse, PositionFields, PositionLinks, PositionRow,
@@ -86,13 +85,10 @@ fn check_organization_id(organization_id: i64) -> ApiResult<()> {
 pub(crate) struct PositionList(ListFilter);
 
 crate::listing! {
-    PositionList: PositionSort, (PositionRow, OrganizationSummary) => PositionListItem;
+    PositionList: PositionSort, (PositionRow, OrganizationSummary) => Box<serde_json::value::RawValue>;
     rows(list, conn, page) = repo::list(conn, &list.0, page);
     cursor((row, _), sort) = repo::cursor_after(row, sort);
-    render(conn, rows) = Ok(repo::with_related(conn, rows)?
-        .into_iter()
-        .map(Position::into_list_item)
-        .collect());
+    render(conn, rows) = super::read::page_items(conn, rows);
 }
 
 /// The list a principal asked for: drafts only as far as it may see them.
@@ -128,11 +124,22 @@ pub(crate) fn list_request(
 
 // ------------------------------------------------------------------ the use cases
 
-pub(crate) async fn get(state: &AppState, principal: &Principal, id: i64) -> ApiResult<Position> {
+/// A position as `GET /positions/{id}` answers it.
+pub(crate) enum Found {
+    /// A public position's stored document and its version (one primary-key lookup).
+    Stored(i64, String),
+    /// Rendered now: a draft the caller may see, or a row the read model lacks.
+    Rendered(Box<Position>),
+}
+
+pub(crate) async fn get(state: &AppState, principal: &Principal, id: i64) -> ApiResult<Found> {
     let principal = principal.clone();
     state
         .db
         .run(move |conn| {
+            if let Some((version, doc)) = super::read::stored(conn, id)? {
+                return Ok(Found::Stored(version, doc));
+            }
             // Two statements: the row with its association, then everything related.
             let row = repo::find_with_association(conn, id)?
                 .filter(|(row, _)| {
@@ -141,6 +148,7 @@ pub(crate) async fn get(state: &AppState, principal: &Principal, id: i64) -> Api
                 .ok_or_else(|| not_found(id))?;
             repo::with_related(conn, vec![row])?
                 .pop()
+                .map(|position| Found::Rendered(Box::new(position)))
                 .ok_or_else(|| not_found(id))
         })
         .await

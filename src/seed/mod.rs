@@ -200,6 +200,7 @@ pub fn load_demo(conn: &mut DbConnection) -> ApiResult<usize> {
         let projects = projects::load_demo_projects(conn)?;
         let consultations = consultations::load_demo_consultations(conn)?;
         let practices = practices::load_demo_practices(conn)?;
+        crate::read_model::flush(conn)?;
         Ok(organizations + timeline + positions + projects + consultations + practices)
     })
 }

@@ -663,7 +663,10 @@ pub fn load_synthetic(
                 "synthetic data is already loaded (organizations 'syn-…'); load it into a fresh database",
             ));
         }
-        write(conn, count, seed, progress)
+        let report = write(conn, count, seed, progress)?;
+        // The rows went in without the write path: render the read model from them.
+        crate::read_model::rebuild(conn)?;
+        Ok(report)
     })
 }
 

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use super::audit::{Actor, diff};
 use super::feed::{self, Audience, FeedAction};
+use super::pending;
 use crate::db::DbConnection;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::IfMatch;
@@ -155,6 +156,7 @@ pub fn create_as<T: Versioned>(
 ) -> ApiResult<T::Row> {
     let row = T::insert_row(conn, fields, crate::time::now())?;
     feed::emit::<T>(conn, FeedAction::Created, None, Some(&row))?;
+    pending::mark(T::OBJECT, T::id(&row));
     record_change(
         conn,
         actor,
@@ -180,6 +182,7 @@ pub fn update<T: Versioned, S: Serialize>(
     let row = T::update_row(conn, T::id(current), expected.0, fields, crate::time::now())?
         .ok_or_else(|| ApiError::precondition_failed(T::version(current)))?;
     feed::emit::<T>(conn, FeedAction::Updated, Some(current), Some(&row))?;
+    pending::mark(T::OBJECT, T::id(&row));
     record_change(
         conn,
         actor,
@@ -205,6 +208,7 @@ pub fn update_as<T: Versioned>(
     let row = T::update_row(conn, T::id(current), expected.0, fields, crate::time::now())?
         .ok_or_else(|| ApiError::precondition_failed(T::version(current)))?;
     feed::emit::<T>(conn, FeedAction::Updated, Some(current), Some(&row))?;
+    pending::mark(T::OBJECT, T::id(&row));
     record_change(conn, actor, action, T::OBJECT, T::id(&row), Some(changes))?;
     Ok(row)
 }
@@ -221,6 +225,7 @@ pub fn touch<T: Versioned>(
     let row = T::touch_row(conn, T::id(current), expected.0, crate::time::now())?
         .ok_or_else(|| ApiError::precondition_failed(T::version(current)))?;
     feed::emit::<T>(conn, FeedAction::Updated, Some(current), Some(&row))?;
+    pending::mark(T::OBJECT, T::id(&row));
     record_change(
         conn,
         actor,
@@ -245,6 +250,7 @@ pub fn delete<T: Versioned>(
         return Err(ApiError::precondition_failed(T::version(current)));
     }
     feed::emit::<T>(conn, FeedAction::Deleted, Some(current), None)?;
+    pending::mark(T::OBJECT, T::id(current));
     record_change(
         conn,
         actor,

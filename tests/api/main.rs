@@ -24,6 +24,7 @@ mod practices;
 mod presidencies;
 mod project_events;
 mod projects;
+mod read_model;
 mod security;
 mod sessions;
 mod synthetic;

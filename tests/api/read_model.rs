@@ -1,0 +1,282 @@
+//! The read model of positions: after every kind of write (create, update, transitions,
+//! co-signers, replies, an organization renamed, delete) the stored document equals the
+//! one the current rows render, drafts are never stored, and anonymous reads serve the
+//! stored bytes.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app};
+
+const KIND: &str = "position";
+
+/// The stored and the freshly rendered document of a position agree; returns whether
+/// one is stored. When stored, an anonymous GET answers exactly its bytes.
+async fn assert_consistent(app: &TestApp, id: i64, step: &str) -> bool {
+    let (stored, fresh) = app
+        .with_conn(|conn| razem::read_model::stored_and_fresh(conn, KIND, id).expect("read model"));
+    assert_eq!(
+        stored, fresh,
+        "after {step}: stored and fresh documents differ"
+    );
+    let Some(doc) = stored else {
+        return false;
+    };
+    let served = app
+        .anonymous()
+        .get(format!("/api/v1/positions/{id}"))
+        .send()
+        .await
+        .assert_status(200);
+    assert_eq!(
+        served.text(),
+        doc.doc,
+        "after {step}: GET serves the stored bytes"
+    );
+    assert_eq!(served.etag(), format!("\"{}\"", doc.version));
+    true
+}
+
+async fn write(app: &TestApp, method: &str, path: String, body: Option<Value>) -> Value {
+    // The resource the write changes: `/api/v1/<collection>/<id>`.
+    let resource: Vec<&str> = path.split('/').take(5).collect();
+    let current = app.as_admin().get(resource.join("/")).send().await;
+    let mut request = match method {
+        "PATCH" => app.as_admin().patch(&path),
+        "DELETE" => app.as_admin().delete(&path),
+        _ => app.as_admin().post(&path),
+    };
+    if let Some(body) = body {
+        request = request.json(body);
+    }
+    let response = request.if_match(current.etag()).send().await;
+    assert!(
+        response.status().is_success(),
+        "{method} {path}: {}",
+        response.text()
+    );
+    if response.text().is_empty() {
+        Value::Null
+    } else {
+        response.into_json()
+    }
+}
+
+#[actix_web::test]
+async fn the_read_model_follows_every_write_of_a_position() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    let opos = app.id_of("opos").await;
+    let ministry = app.id_of("ministerstwo-infrastruktury").await;
+    let slaski = app.id_of("slaski-zwiazek-gmin-i-powiatow").await;
+
+    let created = app
+        .as_admin()
+        .post("/api/v1/positions")
+        .json(json!({
+            "association_id": opos,
+            "kind": "position",
+            "title": "Stanowisko w sprawie modelu odczytu",
+            "summary": "Streszczenie.",
+            "body": "Treść stanowiska.",
+            "topics": ["finanse samorządowe"],
+            "addressee_ids": [ministry]
+        }))
+        .send()
+        .await
+        .assert_status(201);
+    let id = created.id();
+    let path = format!("/api/v1/positions/{id}");
+    assert!(
+        !assert_consistent(&app, id, "create").await,
+        "a draft is not stored"
+    );
+    write(
+        &app,
+        "PATCH",
+        path.clone(),
+        Some(json!({"summary": "Nowe."})),
+    )
+    .await;
+    assert!(!assert_consistent(&app, id, "update of a draft").await);
+
+    let transitions = format!("{path}/transitions");
+    write(
+        &app,
+        "POST",
+        transitions.clone(),
+        Some(json!({"to": "adopted", "on": "2024-03-08"})),
+    )
+    .await;
+    assert!(
+        assert_consistent(&app, id, "adoption").await,
+        "a public position is stored"
+    );
+    write(
+        &app,
+        "PATCH",
+        path.clone(),
+        Some(json!({"summary": "Po przyjęciu."})),
+    )
+    .await;
+    assert!(assert_consistent(&app, id, "update").await);
+
+    let co_signer = format!("{path}/co-signers/{slaski}");
+    app.as_admin()
+        .post(&co_signer)
+        .json(json!({"signed_on": "2024-03-10"}))
+        .send()
+        .await
+        .assert_status(200);
+    assert!(assert_consistent(&app, id, "co-signature").await);
+    write(&app, "DELETE", co_signer.clone(), None).await;
+    assert!(assert_consistent(&app, id, "co-signature withdrawn").await);
+    app.as_admin()
+        .post(&co_signer)
+        .json(json!({"signed_on": "2024-03-11"}))
+        .send()
+        .await
+        .assert_status(200);
+
+    write(
+        &app,
+        "POST",
+        transitions.clone(),
+        Some(json!({"to": "sent", "on": "2024-03-15"})),
+    )
+    .await;
+    assert!(assert_consistent(&app, id, "sending").await);
+    app.as_admin()
+        .post(format!("{path}/responses"))
+        .json(json!({"received_on": "2024-04-22", "from_id": ministry,
+            "summary": "Ministerstwo odpowiada."}))
+        .send()
+        .await
+        .assert_status(201);
+    assert!(assert_consistent(&app, id, "reply").await);
+
+    // Renaming organizations the position embeds (its association, an addressee, a
+    // co-signer, the sender of a reply) renders it again.
+    for (organization, name) in [
+        (opos, "OPOS po zmianie nazwy"),
+        (ministry, "Ministerstwo po zmianie nazwy"),
+        (slaski, "Śląski Związek po zmianie nazwy"),
+    ] {
+        write(
+            &app,
+            "PATCH",
+            format!("/api/v1/organizations/{organization}"),
+            Some(json!({"name": name})),
+        )
+        .await;
+        assert!(assert_consistent(&app, id, name).await);
+        let served = app.anonymous().get(&path).send().await.into_json();
+        assert!(
+            served.to_string().contains(name),
+            "{name} is not in {served}"
+        );
+    }
+
+    // A public position withdrawn, then deleted, leaves the model.
+    let other = app
+        .as_admin()
+        .post("/api/v1/positions")
+        .json(
+            json!({"association_id": opos, "kind": "appeal", "title": "Apel",
+            "body": "Treść apelu."}),
+        )
+        .send()
+        .await
+        .assert_status(201)
+        .id();
+    let other_path = format!("/api/v1/positions/{other}");
+    let other_transitions = format!("{other_path}/transitions");
+    let adopt = json!({"to": "adopted", "on": "2024-06-01"});
+    write(&app, "POST", other_transitions.clone(), Some(adopt)).await;
+    assert!(assert_consistent(&app, other, "adoption").await);
+    let withdraw = json!({"to": "withdrawn", "on": "2024-06-02"});
+    write(&app, "POST", other_transitions, Some(withdraw)).await;
+    assert!(assert_consistent(&app, other, "withdrawal").await);
+    write(&app, "DELETE", other_path.clone(), None).await;
+    assert!(
+        !assert_consistent(&app, other, "delete").await,
+        "a deleted position is not stored"
+    );
+    app.anonymous()
+        .get(&other_path)
+        .send()
+        .await
+        .assert_problem(404, "not_found");
+}
+
+#[actix_web::test]
+async fn the_demo_data_is_in_the_read_model_and_pages_concatenate_its_items() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    let stored = app.with_conn(|conn| razem::db::read_docs::all(conn, KIND).expect("docs"));
+    let page = app
+        .anonymous()
+        .get("/api/v1/positions?limit=100")
+        .send()
+        .await
+        .assert_status(200);
+    let ids = page.ids();
+    assert!(!ids.is_empty());
+    assert_eq!(
+        stored.len(),
+        ids.len(),
+        "every public demo position is stored"
+    );
+    for (item, id) in page.items().iter().zip(&ids) {
+        let doc = stored.iter().find(|doc| doc.id == *id).expect("stored");
+        let stored_item: Value = serde_json::from_str(&doc.item).expect("json");
+        assert_eq!(item, &stored_item);
+        assert!(assert_consistent(&app, *id, "seeding").await);
+    }
+    // Rebuilding from the rows gives the same documents.
+    let rebuilt = app.with_conn(|conn| {
+        razem::read_model::rebuild(conn).expect("rebuild");
+        razem::db::read_docs::all(conn, KIND).expect("docs")
+    });
+    assert_eq!(rebuilt, stored);
+}
+
+#[actix_web::test]
+async fn drafts_are_rendered_per_request_for_those_who_may_see_them() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    let opos = app.id_of("opos").await;
+    let draft = app
+        .as_admin()
+        .post("/api/v1/positions")
+        .json(json!({"association_id": opos, "kind": "appeal", "title": "Szkic"}))
+        .send()
+        .await
+        .assert_status(201);
+    let id = draft.id();
+    let seen = app
+        .as_admin()
+        .get(format!("/api/v1/positions/{id}"))
+        .send()
+        .await
+        .assert_status(200);
+    assert_eq!(seen.json(), draft.json());
+    app.anonymous()
+        .get(format!("/api/v1/positions/{id}"))
+        .send()
+        .await
+        .assert_problem(404, "not_found");
+    let listed = app
+        .as_admin()
+        .get(format!("/api/v1/positions?association={opos}&status=draft"))
+        .send()
+        .await
+        .assert_status(200);
+    let index = listed.ids().iter().position(|listed| *listed == id);
+    let item = &listed.items()[index.expect("the draft is listed for an admin")];
+    assert_eq!(item["title"], "Szkic");
+    let stored = app.with_conn(|conn| razem::db::read_docs::all(conn, KIND).expect("docs"));
+    assert!(
+        stored.iter().all(|doc| doc.id != id),
+        "drafts are not stored"
+    );
+}
