@@ -159,7 +159,8 @@ def report(argv):
     with open(argv[0], newline="") as f:
         rows = list(csv.DictReader(f))
     columns = ["db", "scenario", "req_s", "p50_ms", "p99_ms", "pgbench_tps", "pgbench_p50_ms",
-               "pgbench_p99_ms", "ratio", "non_2xx", "value", "target", "held"]
+               "pgbench_p99_ms", "ratio", "minimal_tps", "ceiling_ratio", "rest_ratio", "non_2xx",
+               "value", "target", "held"]
     widths = {c: max(len(c), *(len(r.get(c) or "") for r in rows)) for c in columns}
     print("  ".join(c.ljust(widths[c]) for c in columns))
     print("  ".join("-" * widths[c] for c in columns))
