@@ -135,6 +135,8 @@ pub fn import(
                 progress(done + 1, total);
             }
         }
+        // Renamed local governments are embedded in positions: the read model follows.
+        crate::db::before_commit(conn).map_err(database)?;
         Ok(report)
     })
 }
