@@ -325,16 +325,16 @@ mod tests {
         }
         let (port, accepted) = listener();
         let url = format!("http://hook.example:{port}/hook");
-        let refused = client(
-            PinnedResolver {
-                allow_private: false,
+        let send = |allow_private| {
+            let resolver = PinnedResolver {
+                allow_private,
                 lookup: to_local,
-            },
-            Duration::from_secs(5),
-        )
-        .post(&url)
-        .send_body("{}")
-        .await;
+            };
+            client(resolver, Duration::from_secs(5))
+                .post(&url)
+                .send_body("{}")
+        };
+        let refused = send(false).await;
         let error = refused
             .expect_err("a name of 127.0.0.1 is refused")
             .to_string();
@@ -349,17 +349,7 @@ mod tests {
         );
         // The same name, allowed: the connection goes where the resolver said (the
         // name exists nowhere else).
-        let sent = client(
-            PinnedResolver {
-                allow_private: true,
-                lookup: to_local,
-            },
-            Duration::from_secs(5),
-        )
-        .post(&url)
-        .send_body("{}")
-        .await
-        .expect("sent");
+        let sent = send(true).await.expect("sent");
         assert_eq!(sent.status().as_u16(), 204);
         assert_eq!(accepted.load(Ordering::SeqCst), 1);
     }
