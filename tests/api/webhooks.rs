@@ -257,6 +257,11 @@ async fn a_local_receiver_verifies_the_signature_of_a_real_delivery() {
         json!(format!("/api/v1/organizations/{ngo_id}"))
     );
     assert!(body["data"]["seq"].as_i64().unwrap() > 0);
+    assert_eq!(
+        body["data"]["object"]["id"], ngo_id,
+        "the object as it is now"
+    );
+    assert_eq!(body["data"]["object"]["short_name"], "Portal");
     let timestamp: i64 = got[0].timestamp.parse().unwrap();
     assert!((chrono::Utc::now().timestamp() - timestamp).abs() < 300);
 
