@@ -132,6 +132,18 @@ pub(crate) enum Found {
     Rendered(Box<Position>),
 }
 
+/// The position as JSON, however it was found (the change feed's webhook payloads).
+impl serde::Serialize for Found {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Found::Stored(_, doc) => serde_json::value::RawValue::from_string(doc.clone())
+                .map_err(serde::ser::Error::custom)?
+                .serialize(serializer),
+            Found::Rendered(position) => position.serialize(serializer),
+        }
+    }
+}
+
 pub(crate) async fn get(state: &AppState, principal: &Principal, id: i64) -> ApiResult<Found> {
     let principal = principal.clone();
     state
