@@ -23,6 +23,7 @@ pub mod pagination;
 pub mod positions;
 pub mod practices;
 pub mod projects;
+pub mod registrations;
 pub mod request_id;
 pub mod seed;
 pub mod server;

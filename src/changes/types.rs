@@ -88,6 +88,23 @@ pub const TYPES: &[FeedType] = &[
         url: "/api/v1/projects/{parent}/events/{id}",
     },
     FeedType {
+        name: "registration_settings",
+        access: Access::Scope(Scope::ProjectsRead),
+        url: "/api/v1/events/{parent}/registration",
+    },
+    FeedType {
+        // Personal data: `versioned_table!`'s audience shows it only to administrators
+        // and the organizer's editors and tokens; the event carries no data.
+        name: "event_registration",
+        access: Access::Scope(Scope::ProjectsRead),
+        url: "/api/v1/events/{parent}/registrations/{id}",
+    },
+    FeedType {
+        name: "event_invitation",
+        access: Access::Scope(Scope::ProjectsRead),
+        url: "/api/v1/events/{parent}/invitations/{id}",
+    },
+    FeedType {
         name: "practice",
         access: Access::Everyone,
         url: "/api/v1/practices/{id}",

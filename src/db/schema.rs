@@ -659,3 +659,59 @@ diesel::table! {
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 diesel::joinable!(webhook_deliveries -> changes (change_id));
 diesel::allow_tables_to_appear_in_same_query!(changes, webhooks, webhook_deliveries);
+
+diesel::table! {
+    /// The registration settings of an event (2026-12-03-000180_i18_registrations).
+    event_registration_settings (id) {
+        id -> BigInt,
+        event_id -> BigInt,
+        opens_at -> Timestamp,
+        closes_at -> Timestamp,
+        capacity -> Nullable<BigInt>,
+        waitlist -> Bool,
+        requires_approval -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Registrations for events; name, e-mail and organization name are personal data.
+    event_registrations (id) {
+        id -> BigInt,
+        event_id -> BigInt,
+        organizer_id -> BigInt,
+        status -> Text,
+        name -> Nullable<Text>,
+        email -> Nullable<Text>,
+        organization_name -> Nullable<Text>,
+        organization_id -> Nullable<BigInt>,
+        function -> Text,
+        cancel_code_hash -> Nullable<Text>,
+        consented_at -> Timestamp,
+        checked_in_at -> Nullable<Timestamp>,
+        erased_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Invitations of organizations to events.
+    event_invitations (id) {
+        id -> BigInt,
+        event_id -> BigInt,
+        organization_id -> BigInt,
+        via_association_id -> Nullable<BigInt>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(event_registration_settings -> project_events (event_id));
+diesel::joinable!(event_registrations -> project_events (event_id));
+diesel::joinable!(event_invitations -> project_events (event_id));
+diesel::allow_tables_to_appear_in_same_query!(event_registrations, project_events);

@@ -5,6 +5,7 @@ mod consultations;
 mod positions;
 mod practices;
 pub mod projects;
+mod registrations;
 pub mod synthetic;
 
 pub use synthetic::{SyntheticReport, load_synthetic};
@@ -200,7 +201,14 @@ pub fn load_demo(conn: &mut DbConnection) -> ApiResult<usize> {
         let projects = projects::load_demo_projects(conn)?;
         let consultations = consultations::load_demo_consultations(conn)?;
         let practices = practices::load_demo_practices(conn)?;
-        Ok(organizations + timeline + positions + projects + consultations + practices)
+        let registrations = registrations::load_demo_registrations(conn)?;
+        Ok(organizations
+            + timeline
+            + positions
+            + projects
+            + consultations
+            + practices
+            + registrations)
     })
 }
 

@@ -23,6 +23,7 @@ mod practices;
 mod presidencies;
 mod project_events;
 mod projects;
+mod registrations;
 mod security;
 mod sessions;
 mod synthetic;
