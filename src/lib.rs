@@ -35,4 +35,5 @@ pub mod tokens;
 pub mod users;
 pub mod validation;
 pub mod webhooks;
+pub mod working_groups;
 pub mod write;

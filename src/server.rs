@@ -54,6 +54,7 @@ where
                 .configure(crate::consultations::routes)
                 .configure(crate::practices::routes)
                 .configure(crate::registrations::routes)
+                .configure(crate::working_groups::routes)
                 .configure(crate::changes::routes)
                 .configure(crate::webhooks::routes),
         )

@@ -105,6 +105,21 @@ pub const TYPES: &[FeedType] = &[
         url: "/api/v1/events/{parent}/invitations/{id}",
     },
     FeedType {
+        name: "working_group",
+        access: Access::Scope(Scope::AssociationsRead),
+        url: "/api/v1/working-groups/{id}",
+    },
+    FeedType {
+        name: "working_group_member",
+        access: Access::Scope(Scope::AssociationsRead),
+        url: "/api/v1/working-groups/{parent}/members/{id}",
+    },
+    FeedType {
+        name: "working_group_meeting",
+        access: Access::Scope(Scope::AssociationsRead),
+        url: "/api/v1/working-groups/{parent}/meetings/{id}",
+    },
+    FeedType {
         name: "practice",
         access: Access::Everyone,
         url: "/api/v1/practices/{id}",

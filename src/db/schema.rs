@@ -715,3 +715,57 @@ diesel::joinable!(event_registration_settings -> project_events (event_id));
 diesel::joinable!(event_registrations -> project_events (event_id));
 diesel::joinable!(event_invitations -> project_events (event_id));
 diesel::allow_tables_to_appear_in_same_query!(event_registrations, project_events);
+
+diesel::table! {
+    /// Working groups of associations (2026-12-03-000181_i18_working_groups).
+    working_groups (id) {
+        id -> BigInt,
+        association_id -> BigInt,
+        name -> Text,
+        mandate -> Nullable<Text>,
+        established_on -> Nullable<Date>,
+        dissolved_on -> Nullable<Date>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    working_group_members (id) {
+        id -> BigInt,
+        working_group_id -> BigInt,
+        organization_id -> BigInt,
+        role -> Text,
+        from_on -> Nullable<Date>,
+        to_on -> Nullable<Date>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    working_group_meetings (id) {
+        id -> BigInt,
+        working_group_id -> BigInt,
+        held_on -> Date,
+        place -> Nullable<Text>,
+        agenda -> Nullable<Text>,
+        minutes -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    working_group_meeting_positions (meeting_id, position_id) {
+        meeting_id -> BigInt,
+        position_id -> BigInt,
+    }
+}
+
+diesel::joinable!(working_group_members -> working_groups (working_group_id));
+diesel::joinable!(working_group_meetings -> working_groups (working_group_id));
+diesel::joinable!(working_group_meeting_positions -> working_group_meetings (meeting_id));

@@ -7,6 +7,7 @@ mod practices;
 pub mod projects;
 mod registrations;
 pub mod synthetic;
+mod working_groups;
 
 pub use synthetic::{SyntheticReport, load_synthetic};
 
@@ -202,13 +203,15 @@ pub fn load_demo(conn: &mut DbConnection) -> ApiResult<usize> {
         let consultations = consultations::load_demo_consultations(conn)?;
         let practices = practices::load_demo_practices(conn)?;
         let registrations = registrations::load_demo_registrations(conn)?;
+        let working_groups = working_groups::load_demo_working_groups(conn)?;
         Ok(organizations
             + timeline
             + positions
             + projects
             + consultations
             + practices
-            + registrations)
+            + registrations
+            + working_groups)
     })
 }
 

@@ -32,3 +32,4 @@ mod throttling;
 mod tokens;
 mod users;
 mod webhooks;
+mod working_groups;
