@@ -12,6 +12,7 @@ mod comments;
 mod consultations;
 mod errors;
 mod faults;
+mod feed_walk;
 mod idempotency;
 mod identifiers;
 mod memberships;
