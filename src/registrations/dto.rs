@@ -14,13 +14,14 @@ use crate::validation::not_blank;
 /// whether the organizer approves each one; with the counts so far.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
-    "event_id": 4, "opens_at": "2016-03-21T08:00:00Z", "closes_at": "2016-04-15T22:00:00Z",
+    "id": 1, "event_id": 4, "opens_at": "2016-03-21T08:00:00Z", "closes_at": "2016-04-15T22:00:00Z",
     "capacity": 120, "waitlist": true, "requires_approval": false, "open": true,
     "counts": {"pending": 0, "confirmed": 118, "waitlisted": 0, "attended": 0},
     "seats_left": 2,
     "version": 1, "created_at": "2016-03-18T10:00:00Z", "updated_at": "2016-03-18T10:00:00Z"
 }))]
 pub struct RegistrationSettings {
+    pub id: i64,
     pub event_id: i64,
     /// From when registrations are taken.
     pub opens_at: DateTime<Utc>,

@@ -83,6 +83,7 @@ fn settings_view(conn: &mut DbConnection, row: SettingsRow) -> ApiResult<Registr
     let now = crate::time::now();
     let taken = counts.confirmed + counts.attended;
     Ok(RegistrationSettings {
+        id: row.id,
         event_id: row.event_id,
         opens_at: crate::time::to_utc(row.opens_at),
         closes_at: crate::time::to_utc(row.closes_at),
