@@ -1,4 +1,5 @@
-//! The `razem` command line: serve (default), migrate, seed, openapi, users, import-teryt.
+//! The `razem` command line: serve (default), migrate, seed, openapi, users, import-teryt,
+//! purge.
 
 use std::io::Read;
 
@@ -65,6 +66,9 @@ pub enum Command {
         #[command(subcommand)]
         command: UsersCommand,
     },
+    /// Erase the personal data of registrations for events that ended more than
+    /// RAZEM_REGISTRATION_RETENTION_DAYS ago (`razem serve` also does it every hour).
+    Purge,
     /// Manage partner API tokens.
     Tokens {
         #[command(subcommand)]
@@ -318,6 +322,21 @@ pub fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
+        Command::Purge => {
+            let config = Config::from_env()?;
+            let db = open_database(&config)?;
+            let days = config.registration_retention_days;
+            let erased = crate::registrations::service::purge_expired(
+                &mut *db.connection()?,
+                crate::time::today(),
+                days,
+            )
+            .map_err(|e| e.to_string())?;
+            println!(
+                "erased the personal data of {erased} registration(s) for events that ended more than {days} day(s) ago"
+            );
+            Ok(())
+        }
         Command::Serve { bind } => serve(bind),
     }
 }
@@ -357,6 +376,10 @@ fn serve(bind: Option<String>) -> Result<(), String> {
     actix_web::rt::System::new().block_on(async move {
         // Sends the webhook outbox while the server runs (every instance does).
         actix_web::rt::spawn(crate::webhooks::worker::run(state.clone()));
+        // Erases past registrations' personal data every hour.
+        actix_web::rt::spawn(crate::registrations::service::purge_periodically(
+            state.clone(),
+        ));
         HttpServer::new(move || {
             let app = build_app(state.clone());
             // Registering the routes collected the whole OpenAPI document once more

@@ -56,6 +56,13 @@ pub struct Config {
     /// May webhook URLs be plain http and reach loopback and private addresses?
     /// (`RAZEM_WEBHOOK_ALLOW_PRIVATE`; on in development, off in production.)
     pub webhook_allow_private: bool,
+    /// Public event registrations per client address in a minute before 429
+    /// (`RAZEM_REGISTRATION_RATE_LIMIT`).
+    pub registration_rate_limit: u32,
+    /// Days after an event's last day when its registrations' personal data is erased
+    /// (`RAZEM_REGISTRATION_RETENTION_DAYS`; `razem purge` and the hourly task of
+    /// `razem serve`).
+    pub registration_retention_days: u32,
 }
 
 /// `RAZEM_CLIENT_TIMEOUT` when unset (actix-web's own default for the head).
@@ -189,6 +196,10 @@ impl Config {
             parse_number(&get, "RAZEM_LOGIN_MAX_FAILURES", 10, 1, 10_000)? as u32;
         let token_rate_limit =
             parse_number(&get, "RAZEM_TOKEN_RATE_LIMIT", 600, 1, 1_000_000)? as u32;
+        let registration_rate_limit =
+            parse_number(&get, "RAZEM_REGISTRATION_RATE_LIMIT", 10, 1, 1_000_000)? as u32;
+        let registration_retention_days =
+            parse_number(&get, "RAZEM_REGISTRATION_RETENTION_DAYS", 30, 0, 3650)? as u32;
         let trusted_proxies = get("RAZEM_TRUSTED_PROXIES")
             .map(|list| {
                 list.split(',')
@@ -285,6 +296,8 @@ impl Config {
             shutdown_timeout,
             idempotency_ttl,
             webhook_allow_private,
+            registration_rate_limit,
+            registration_retention_days,
         })
     }
 }

@@ -9,3 +9,15 @@ pub fn sha256_hex(text: &str) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+/// A fresh secret from the operating system's CSPRNG-seeded generator: `prefix` and
+/// `length` letters and digits (codes shown once and stored as [`sha256_hex`]).
+pub fn random_secret(prefix: &str, length: usize) -> String {
+    use rand::Rng;
+    let random: String = rand::rng()
+        .sample_iter(rand::distr::Alphanumeric)
+        .take(length)
+        .map(char::from)
+        .collect();
+    format!("{prefix}{random}")
+}

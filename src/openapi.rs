@@ -48,6 +48,8 @@ data need no token; a partner token needs the read scope of the resource. Use *A
         (name = "events", description = "Conferences, trainings, workshops, study visits, competitions and meetings of projects, and the calendar of all of them"),
         (name = "consultations", description = "Consultations of drafts with their windows by the clock, the standard comment table (uwagi), the organizer's dispositions and the published report"),
         (name = "practices", description = "The good-practice base (Baza Dobrych Praktyk): standardised descriptions of local governments' practices with their categories, lifecycle and review, contacts (personal data: non-public ones only for the implementer), the map as GeoJSON and the local governments that took a practice over"),
+        (name = "registrations", description = "Registration for events without an account (consent, a cancel code shown once, capacity, waiting list, approval, check-in), the organizers' lists (JSON and CSV; personal data for organizers only, erased on cancellation and after the retention period) and invitations of an association's members"),
+        (name = "working-groups", description = "Working groups of associations and alliances (e.g. Zespół branżowy OPOS ds. USC): member organizations with roles and periods, meetings with agenda, minutes and the positions discussed"),
         (name = "webhooks", description = "Signed deliveries of the change feed to partner organizations (Standard Webhooks)"),
         (name = "changes", description = "The change feed: every committed create, update and delete, with tombstones, for partners that mirror Razem"),
     ),

@@ -53,6 +53,8 @@ where
                 .configure(crate::projects::events::routes)
                 .configure(crate::consultations::routes)
                 .configure(crate::practices::routes)
+                .configure(crate::registrations::routes)
+                .configure(crate::working_groups::routes)
                 .configure(crate::changes::routes)
                 .configure(crate::webhooks::routes),
         )
@@ -286,7 +288,16 @@ pub fn build_app(
         .wrap(Compress::default())
         .wrap(from_fn(crate::request_id::middleware))
         .wrap(
-            Logger::new("%{r}a \"%r\" %s %b %Dms request_id=%{x-request-id}o")
+            // The request line without the HTTP version, with cancel codes hidden.
+            Logger::new("%{r}a \"%{request}xi\" %s %b %Dms request_id=%{x-request-id}o")
+                .custom_request_replace("request", |req| {
+                    let target = req.uri().path_and_query().map_or("/", |p| p.as_str());
+                    format!(
+                        "{} {}",
+                        req.method(),
+                        crate::registrations::redact_path(target)
+                    )
+                })
                 .log_target("razem::http"),
         )
 }

@@ -8,7 +8,7 @@ pub mod handlers;
 pub mod memberships;
 pub mod milestones;
 pub mod presidencies;
-mod sub;
+pub(crate) mod sub;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

@@ -26,6 +26,8 @@ use crate::organizations::{self, service::KindScope};
 use crate::positions;
 use crate::practices;
 use crate::projects::{self, events, indicators};
+use crate::registrations;
+use crate::working_groups;
 
 /// The object a change is about.
 #[derive(Debug, Clone, Copy)]
@@ -188,6 +190,77 @@ pub const REPRESENTATIONS: &[Representation] = &[
         render: |state, _, target| {
             Box::pin(async move {
                 json(practices::service::get_category(state, target.id.to_string()).await?)
+            })
+        },
+    },
+    Representation {
+        object_type: "registration_settings",
+        schema: name::<registrations::dto::RegistrationSettings>,
+        render: |state, principal, target| {
+            Box::pin(async move {
+                let event = target.parent()?;
+                json(registrations::service::get_settings(state, principal, event).await?)
+            })
+        },
+    },
+    Representation {
+        // Read as the organizers read it: a webhook's reader holds read scopes only, so
+        // it is refused and the delivery carries no personal data.
+        object_type: "event_registration",
+        schema: name::<registrations::dto::Registration>,
+        render: |state, principal, target| {
+            Box::pin(async move {
+                let event = target.parent()?;
+                json(registrations::service::get(state, principal, (event, target.id)).await?)
+            })
+        },
+    },
+    Representation {
+        object_type: "event_invitation",
+        schema: name::<registrations::dto::Invitation>,
+        render: |state, principal, target| {
+            Box::pin(async move {
+                let event = target.parent()?;
+                json(
+                    registrations::service::get_invitation(state, principal, (event, target.id))
+                        .await?,
+                )
+            })
+        },
+    },
+    Representation {
+        object_type: "working_group",
+        schema: name::<working_groups::dto::WorkingGroup>,
+        render: |state, principal, target| {
+            Box::pin(async move {
+                let row = working_groups::service::get(state, principal, target.id).await?;
+                json(working_groups::dto::WorkingGroup::from(row))
+            })
+        },
+    },
+    Representation {
+        object_type: "working_group_member",
+        schema: name::<working_groups::dto::Member>,
+        render: |state, principal, target| {
+            Box::pin(async move {
+                let group = target.parent()?;
+                json(
+                    working_groups::service::get_member(state, principal, (group, target.id))
+                        .await?,
+                )
+            })
+        },
+    },
+    Representation {
+        object_type: "working_group_meeting",
+        schema: name::<working_groups::dto::Meeting>,
+        render: |state, principal, target| {
+            Box::pin(async move {
+                let group = target.parent()?;
+                json(
+                    working_groups::service::get_meeting(state, principal, (group, target.id))
+                        .await?,
+                )
             })
         },
     },

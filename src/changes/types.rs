@@ -88,6 +88,38 @@ pub const TYPES: &[FeedType] = &[
         url: "/api/v1/projects/{parent}/events/{id}",
     },
     FeedType {
+        name: "registration_settings",
+        access: Access::Scope(Scope::ProjectsRead),
+        url: "/api/v1/events/{parent}/registration",
+    },
+    FeedType {
+        // Personal data: `versioned_table!`'s audience shows it only to administrators
+        // and the organizer's editors and tokens; the event carries no data.
+        name: "event_registration",
+        access: Access::Scope(Scope::ProjectsRead),
+        url: "/api/v1/events/{parent}/registrations/{id}",
+    },
+    FeedType {
+        name: "event_invitation",
+        access: Access::Scope(Scope::ProjectsRead),
+        url: "/api/v1/events/{parent}/invitations/{id}",
+    },
+    FeedType {
+        name: "working_group",
+        access: Access::Scope(Scope::AssociationsRead),
+        url: "/api/v1/working-groups/{id}",
+    },
+    FeedType {
+        name: "working_group_member",
+        access: Access::Scope(Scope::AssociationsRead),
+        url: "/api/v1/working-groups/{parent}/members/{id}",
+    },
+    FeedType {
+        name: "working_group_meeting",
+        access: Access::Scope(Scope::AssociationsRead),
+        url: "/api/v1/working-groups/{parent}/meetings/{id}",
+    },
+    FeedType {
         name: "practice",
         access: Access::Everyone,
         url: "/api/v1/practices/{id}",

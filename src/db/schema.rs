@@ -670,3 +670,113 @@ diesel::table! {
         item -> Text,
     }
 }
+
+diesel::table! {
+    /// The registration settings of an event (2026-12-03-000180_i18_registrations).
+    event_registration_settings (id) {
+        id -> BigInt,
+        event_id -> BigInt,
+        opens_at -> Timestamp,
+        closes_at -> Timestamp,
+        capacity -> Nullable<BigInt>,
+        waitlist -> Bool,
+        requires_approval -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Registrations for events; name, e-mail and organization name are personal data.
+    event_registrations (id) {
+        id -> BigInt,
+        event_id -> BigInt,
+        organizer_id -> BigInt,
+        status -> Text,
+        name -> Nullable<Text>,
+        email -> Nullable<Text>,
+        organization_name -> Nullable<Text>,
+        organization_id -> Nullable<BigInt>,
+        function -> Text,
+        cancel_code_hash -> Nullable<Text>,
+        consented_at -> Timestamp,
+        checked_in_at -> Nullable<Timestamp>,
+        erased_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Invitations of organizations to events.
+    event_invitations (id) {
+        id -> BigInt,
+        event_id -> BigInt,
+        organization_id -> BigInt,
+        via_association_id -> Nullable<BigInt>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(event_registration_settings -> project_events (event_id));
+diesel::joinable!(event_registrations -> project_events (event_id));
+diesel::joinable!(event_invitations -> project_events (event_id));
+diesel::allow_tables_to_appear_in_same_query!(event_registrations, project_events);
+
+diesel::table! {
+    /// Working groups of associations (2026-12-03-000181_i18_working_groups).
+    working_groups (id) {
+        id -> BigInt,
+        association_id -> BigInt,
+        name -> Text,
+        mandate -> Nullable<Text>,
+        established_on -> Nullable<Date>,
+        dissolved_on -> Nullable<Date>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    working_group_members (id) {
+        id -> BigInt,
+        working_group_id -> BigInt,
+        organization_id -> BigInt,
+        role -> Text,
+        from_on -> Nullable<Date>,
+        to_on -> Nullable<Date>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    working_group_meetings (id) {
+        id -> BigInt,
+        working_group_id -> BigInt,
+        held_on -> Date,
+        place -> Nullable<Text>,
+        agenda -> Nullable<Text>,
+        minutes -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    working_group_meeting_positions (meeting_id, position_id) {
+        meeting_id -> BigInt,
+        position_id -> BigInt,
+    }
+}
+
+diesel::joinable!(working_group_members -> working_groups (working_group_id));
+diesel::joinable!(working_group_meetings -> working_groups (working_group_id));
+diesel::joinable!(working_group_meeting_positions -> working_group_meetings (meeting_id));

@@ -10,6 +10,7 @@ mod money;
 mod positions;
 mod practices;
 mod projects;
+mod registrations;
 mod text;
 
 pub use consultations::{
@@ -25,7 +26,8 @@ pub use practices::{
     from_micro, to_micro,
 };
 pub use projects::{EventKind, LocalTime, PartnerRole, ProjectCode, ProjectStatus};
-pub use text::{Email, Slug, WebUrl, fold_for_search, mask_email};
+pub use registrations::{ParticipantFunction, RegistrationStatus, WorkingGroupRole};
+pub use text::{Email, Slug, WebUrl, fold_for_search, mask_email, masked_email, masked_name};
 
 /// Declares a string newtype with parsing, serde, Display and an OpenAPI schema.
 macro_rules! string_value {

@@ -118,6 +118,32 @@ string_value!(
     }
 );
 
+/// Serializes an optional e-mail address masked ([`mask_email`]): personal data is kept
+/// out of audit records (`#[serde(serialize_with = "masked_email")]`).
+pub fn masked_email<S: serde::Serializer>(
+    email: &Option<String>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match email {
+        Some(email) => serializer.serialize_some(&mask_email(email)),
+        None => serializer.serialize_none(),
+    }
+}
+
+/// Serializes an optional person's name as its first letter (`Jan Kowalski` → `J***`),
+/// for audit records.
+pub fn masked_name<S: serde::Serializer>(
+    name: &Option<String>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match name {
+        Some(name) => {
+            serializer.serialize_some(&format!("{}***", name.chars().next().unwrap_or('*')))
+        }
+        None => serializer.serialize_none(),
+    }
+}
+
 /// `jan.kowalski@example.org` → `j***@example.org`, for log lines.
 pub fn mask_email(email: &str) -> String {
     match email.split_once('@') {

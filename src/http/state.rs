@@ -15,6 +15,8 @@ pub struct AppState {
     pub login_attempts: LoginThrottle,
     /// Requests per partner API token, counted per instance (see `throttle`).
     pub token_requests: WindowLimiter,
+    /// Public event registrations per client address, counted in the database.
+    pub registration_attempts: LoginThrottle,
     pub config: Config,
 }
 
@@ -26,6 +28,7 @@ impl AppState {
             tokens: TokenKeys::new(config.jwt_keys.clone(), config.access_token_ttl),
             login_attempts: LoginThrottle::new(config.login_max_failures, minute),
             token_requests: WindowLimiter::new(config.token_rate_limit, minute),
+            registration_attempts: LoginThrottle::new(config.registration_rate_limit, minute),
             config,
         }
     }

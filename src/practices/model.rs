@@ -116,18 +116,10 @@ pub struct ContactData {
     pub name: String,
     pub role: Option<String>,
     /// Kept out of the audit record: see [`PracticeState`].
-    #[serde(serialize_with = "masked")]
+    #[serde(serialize_with = "crate::domain::masked_email")]
     pub email: Option<String>,
     pub phone: Option<String>,
     pub public: bool,
-}
-
-/// Contact e-mail addresses are personal data: the audit record keeps them masked.
-fn masked<S: serde::Serializer>(email: &Option<String>, serializer: S) -> Result<S::Ok, S::Error> {
-    match email {
-        Some(email) => serializer.serialize_some(&crate::domain::mask_email(email)),
-        None => serializer.serialize_none(),
-    }
 }
 
 #[derive(Debug, Insertable)]

@@ -5,7 +5,9 @@ mod consultations;
 mod positions;
 mod practices;
 pub mod projects;
+mod registrations;
 pub mod synthetic;
+mod working_groups;
 
 pub use synthetic::{SyntheticReport, load_synthetic};
 
@@ -200,8 +202,17 @@ pub fn load_demo(conn: &mut DbConnection) -> ApiResult<usize> {
         let projects = projects::load_demo_projects(conn)?;
         let consultations = consultations::load_demo_consultations(conn)?;
         let practices = practices::load_demo_practices(conn)?;
+        let registrations = registrations::load_demo_registrations(conn)?;
+        let working_groups = working_groups::load_demo_working_groups(conn)?;
         crate::read_model::flush(conn)?;
-        Ok(organizations + timeline + positions + projects + consultations + practices)
+        Ok(organizations
+            + timeline
+            + positions
+            + projects
+            + consultations
+            + practices
+            + registrations
+            + working_groups)
     })
 }
 

@@ -115,7 +115,8 @@ fn steps() -> Vec<Step> {
             "/api/v1/organizations",
             json!({"name": "Porozumienie Przejścia", "kind": "alliance"}),
         )
-        .creates("organization", "alliance"),
+        .creates("organization", "alliance")
+        .keeps("alliance_slug", "/slug"),
         post(
             "/api/v1/associations",
             json!({"name": "Związek Gmin Przejścia", "kind": "association"}),
@@ -290,6 +291,66 @@ fn steps() -> Vec<Step> {
         .creates("project_event", "event"),
         patch("/api/v1/projects/{project}/events/{event}", json!({"city": "Opole"}))
             .emits("project_event", "event", "updated"),
+        // Registration for the event (the settings, registrations and their moves) and
+        // invitations.
+        put(
+            "/api/v1/events/{event}/registration",
+            json!({"opens_at": at(-1), "closes_at": at(24), "capacity": 2,
+                   "waitlist": true, "requires_approval": true}),
+        )
+        .status(201)
+        .creates("registration_settings", "settings"),
+        post(
+            "/api/v1/events/{event}/registrations",
+            json!({"name": "Anna Przejście", "email": "anna@example.org", "function": "staff",
+                   "organization_name": "Urząd Gminy", "consent": true}),
+        )
+        .creates("event_registration", "anna"),
+        post(
+            "/api/v1/events/{event}/registrations",
+            json!({"name": "Jan Przejście", "email": "jan@example.org", "function": "council",
+                   "organization_id": "$jst", "consent": true}),
+        )
+        .creates("event_registration", "jan"),
+        post(
+            "/api/v1/events/{event}/registrations",
+            json!({"name": "Ewa Przejście", "email": "ewa@example.org", "function": "ngo",
+                   "organization_id": "$ngo", "consent": true}),
+        )
+        .creates("event_registration", "ewa")
+        .keeps("ewa_code", "/cancel_code"),
+        post("/api/v1/events/{event}/registrations/{anna}/approve", json!({}))
+            .status(200)
+            .emits("event_registration", "anna", "updated"),
+        post("/api/v1/events/{event}/registrations/{anna}/check-in", json!({}))
+            .status(200)
+            .emits("event_registration", "anna", "updated")
+            .emits("project_event", "event", "updated"),
+        post("/api/v1/events/{event}/registrations/{jan}/reject", json!({}))
+            .status(200)
+            .emits("event_registration", "jan", "updated"),
+        delete("/api/v1/registrations/{ewa_code}").emits("event_registration", "ewa", "updated"),
+        post(
+            "/api/v1/events/{event}/registrations",
+            json!({"name": "Olga Przejście", "email": "olga@example.org", "function": "other",
+                   "organization_name": "Stowarzyszenie", "consent": true}),
+        )
+        .creates("event_registration", "olga"),
+        post("/api/v1/events/{event}/registrations/{olga}/cancel", json!({}))
+            .status(200)
+            .emits("event_registration", "olga", "updated"),
+        put(
+            "/api/v1/events/{event}/registration",
+            json!({"opens_at": at(-1), "closes_at": at(48), "capacity": 3}),
+        )
+        .emits("registration_settings", "settings", "updated"),
+        delete("/api/v1/events/{event}/registration").status(409),
+        post(
+            "/api/v1/events/{event}/invitations",
+            json!({"members_of": "$alliance_slug"}),
+        )
+        .keeps("invitation", "/invited/0/id")
+        .emits("event_invitation", "invitation", "created"),
         delete("/api/v1/projects/{project}/events/{event}")
             .emits("project_event", "event", "deleted"),
         delete("/api/v1/projects/{project}").emits("project", "project", "deleted"),
@@ -320,6 +381,31 @@ fn steps() -> Vec<Step> {
         delete("/api/v1/practices/{practice}/adoptions/{adoption}")
             .emits("practice", "practice", "updated"),
         delete("/api/v1/practices/{practice}").emits("practice", "practice", "deleted"),
+        // Working groups, their members and meetings.
+        post(
+            "/api/v1/associations/{association}/working-groups",
+            json!({"name": "Zespół przejścia"}),
+        )
+        .creates("working_group", "group"),
+        patch("/api/v1/working-groups/{group}", json!({"mandate": "Sprawy przejścia."}))
+            .emits("working_group", "group", "updated"),
+        post(
+            "/api/v1/working-groups/{group}/members",
+            json!({"organization_id": "$jst", "role": "chair", "from": "2024-01-01"}),
+        )
+        .creates("working_group_member", "group_member"),
+        post(
+            "/api/v1/working-groups/{group}/meetings",
+            json!({"date": "2024-03-01", "place": "Opole", "position_ids": ["$position"]}),
+        )
+        .creates("working_group_meeting", "meeting"),
+        post(
+            "/api/v1/associations/{association}/working-groups",
+            json!({"name": "Zespół do rozwiązania"}),
+        )
+        .creates("working_group", "short_group"),
+        delete("/api/v1/working-groups/{short_group}")
+            .emits("working_group", "short_group", "deleted"),
         // People, their sessions (no versioned object: nothing in the feed) and tokens.
         post(
             "/api/v1/users",

@@ -1,0 +1,79 @@
+//! Registration for project events and invitations to them (issue 18):
+//! `/api/v1/events/{id}/registration` (the settings), `/events/{id}/registrations`,
+//! `/registrations/{cancel_code}`, `/events/{id}/invitations`.
+//!
+//! Decisions worth knowing:
+//! - The settings are a resource of their own (one per event, `PUT` creates or
+//!   replaces them), so an event's representation and version stay as they were.
+//! - Anyone registers (no account), with explicit consent; the answer carries a cancel
+//!   code shown once and stored as its SHA-256, like API tokens. Rate-limited per client
+//!   address through the database counters of `throttle` (every instance counts).
+//! - The capacity counts `confirmed` and `attended`. Every write that can change who
+//!   holds a seat first takes the event's lock (`repo::lock_event`: `FOR NO KEY UPDATE`
+//!   on PostgreSQL, the write lock on SQLite), so concurrent registrations never exceed
+//!   it. A freed or added seat goes to the waiting list, longest waiting first.
+//! - Personal data (name, e-mail, organization name) is shown to the organizers only
+//!   (administrators, the lead organization's editors and its `projects:write` tokens),
+//!   masked in the audit record, never logged (the access log hides cancel codes), and
+//!   erased when the registration is cancelled and `RAZEM_REGISTRATION_RETENTION_DAYS`
+//!   after the event's last day (`razem purge`, and an hourly task in `razem serve`).
+//!   The change feed shows registrations to the organizers only, and carries no data.
+//! - Checking in sets the event's `participants_count` to the number checked in.
+//! - Invitations: one per organization and event (a unique key), so inviting the
+//!   members of an association again invites nobody twice.
+
+pub mod dto;
+pub mod handlers;
+pub mod model;
+pub mod repo;
+pub mod service;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(config: &mut ServiceConfig) {
+    config
+        .service(handlers::get_settings)
+        .service(handlers::put_settings)
+        .service(handlers::delete_settings)
+        .service(handlers::register)
+        .service(handlers::list_registrations)
+        .service(handlers::get_registration)
+        .service(handlers::approve)
+        .service(handlers::reject)
+        .service(handlers::check_in)
+        .service(handlers::cancel)
+        .service(handlers::get_by_code)
+        .service(handlers::cancel_by_code)
+        .service(handlers::invite)
+        .service(handlers::list_invitations)
+        .service(handlers::get_invitation);
+}
+
+/// The path with a registration's cancel code hidden, for the access log.
+pub fn redact_path(path: &str) -> std::borrow::Cow<'_, str> {
+    match path.find("/registrations/rzc_") {
+        Some(at) => {
+            let start = at + "/registrations/".len();
+            let end = path[start..]
+                .find(['/', '?'])
+                .map_or(path.len(), |e| start + e);
+            std::borrow::Cow::Owned(format!("{}rzc_***{}", &path[..start], &path[end..]))
+        }
+        None => std::borrow::Cow::Borrowed(path),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cancel_codes_stay_out_of_the_log() {
+        assert_eq!(
+            super::redact_path("/api/v1/registrations/rzc_abc123?x=1"),
+            "/api/v1/registrations/rzc_***?x=1"
+        );
+        assert_eq!(
+            super::redact_path("/api/v1/events/4/registrations/7"),
+            "/api/v1/events/4/registrations/7"
+        );
+    }
+}
