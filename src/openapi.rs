@@ -48,6 +48,7 @@ data need no token; a partner token needs the read scope of the resource. Use *A
         (name = "events", description = "Conferences, trainings, workshops, study visits, competitions and meetings of projects, and the calendar of all of them"),
         (name = "consultations", description = "Consultations of drafts with their windows by the clock, the standard comment table (uwagi), the organizer's dispositions and the published report"),
         (name = "practices", description = "The good-practice base (Baza Dobrych Praktyk): standardised descriptions of local governments' practices with their categories, lifecycle and review, contacts (personal data: non-public ones only for the implementer), the map as GeoJSON and the local governments that took a practice over"),
+        (name = "cooperation", description = "The cooperation standard of West Pomeranian local governments and NGOs (seed 003): the catalogue of planes, areas, tools and indicators in immutable versions, assessments of a JST for a year, anonymous surveys with one-time codes, and the local index of cooperation quality by year and side by side"),
         (name = "webhooks", description = "Signed deliveries of the change feed to partner organizations (Standard Webhooks)"),
         (name = "changes", description = "The change feed: every committed create, update and delete, with tombstones, for partners that mirror Razem"),
     ),

@@ -54,7 +54,8 @@ where
                 .configure(crate::consultations::routes)
                 .configure(crate::practices::routes)
                 .configure(crate::changes::routes)
-                .configure(crate::webhooks::routes),
+                .configure(crate::webhooks::routes)
+                .configure(crate::cooperation::routes),
         )
         .configure(crate::health::routes)
 }

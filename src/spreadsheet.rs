@@ -1,7 +1,89 @@
-//! Cells of CSV exports that a spreadsheet opens: the one guard against CSV (formula)
-//! injection, for every export.
+//! CSV exports that a spreadsheet opens: the one guard against CSV (formula) injection,
+//! the one writer of `;`-separated UTF-8 tables with a BOM, and the negotiation between
+//! JSON and CSV, for every export.
 
 use std::borrow::Cow;
+
+use actix_web::HttpRequest;
+use actix_web::http::header::{self, Header};
+
+use crate::error::{ApiError, ApiResult, Code};
+
+/// The byte order mark that tells spreadsheet programs the file is UTF-8.
+pub const BOM: &str = "\u{feff}";
+
+/// The media types of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    Json,
+    Csv,
+}
+
+/// The format the `Accept` header prefers: JSON without one (and on ties), CSV when it
+/// ranks `text/csv` higher; 406 when it accepts neither.
+pub fn negotiate(req: &HttpRequest) -> ApiResult<ReportFormat> {
+    if !req.headers().contains_key(header::ACCEPT) {
+        return Ok(ReportFormat::Json);
+    }
+    let accept = header::Accept::parse(req)
+        .map_err(|_| ApiError::new(Code::InvalidHeader, "the Accept header is not readable"))?;
+    // The quality a media range gives a type, and how specific the range is (2 exact,
+    // 1 `type/*`, 0 `*/*`): the most specific matching range decides.
+    let quality = |kind: &str, subtype: &str| -> header::Quality {
+        accept
+            .0
+            .iter()
+            .filter_map(|item| {
+                let range = &item.item;
+                let specificity = match (range.type_().as_str(), range.subtype().as_str()) {
+                    (t, s) if t == kind && s == subtype => 2,
+                    (t, "*") if t == kind => 1,
+                    ("*", "*") => 0,
+                    _ => return None,
+                };
+                Some((specificity, item.quality))
+            })
+            .max_by_key(|(specificity, _)| *specificity)
+            .map_or(header::Quality::ZERO, |(_, quality)| quality)
+    };
+    let json = quality("application", "json");
+    let csv = quality("text", "csv");
+    if json == header::Quality::ZERO && csv == header::Quality::ZERO {
+        return Err(ApiError::new(
+            Code::NotAcceptable,
+            "the report is available as application/json or text/csv",
+        ));
+    }
+    Ok(if csv > json {
+        ReportFormat::Csv
+    } else {
+        ReportFormat::Json
+    })
+}
+
+/// A table as CSV: BOM, the header, the rows, `;`-separated, CRLF line ends, quoted
+/// where needed, and every cell through [`csv_cell`].
+pub fn table<H: AsRef<str>>(
+    header: &[H],
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> ApiResult<Vec<u8>> {
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(BOM.as_bytes().to_vec());
+    let failed = |error: csv::Error| ApiError::internal(format!("writing a CSV table: {error}"));
+    writer
+        .write_record(header.iter().map(|h| csv_cell(h.as_ref()).into_owned()))
+        .map_err(failed)?;
+    for row in rows {
+        writer
+            .write_record(row.iter().map(|c| csv_cell(c).into_owned()))
+            .map_err(failed)?;
+    }
+    writer
+        .into_inner()
+        .map_err(|error| ApiError::internal(format!("writing a CSV table: {error}")))
+}
 
 /// The characters that make a spreadsheet read a cell as a formula (OWASP's CSV
 /// injection list), with their full-width and small forms, which NFKC folds onto them and

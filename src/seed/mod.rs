@@ -2,6 +2,7 @@
 //! on every first start and again by hand.
 
 mod consultations;
+mod cooperation;
 mod positions;
 mod practices;
 pub mod projects;
@@ -200,7 +201,14 @@ pub fn load_demo(conn: &mut DbConnection) -> ApiResult<usize> {
         let projects = projects::load_demo_projects(conn)?;
         let consultations = consultations::load_demo_consultations(conn)?;
         let practices = practices::load_demo_practices(conn)?;
-        Ok(organizations + timeline + positions + projects + consultations + practices)
+        let cooperation = cooperation::load_demo_cooperation(conn)?;
+        Ok(organizations
+            + timeline
+            + positions
+            + projects
+            + consultations
+            + practices
+            + cooperation)
     })
 }
 

@@ -10,6 +10,7 @@ mod bad_bytes;
 mod changes;
 mod comments;
 mod consultations;
+mod cooperation;
 mod errors;
 mod faults;
 mod idempotency;
