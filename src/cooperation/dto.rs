@@ -203,7 +203,7 @@ pub struct CataloguePath {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
     "id": 1, "jst_id": 12,
-    "jst": {"id": 12, "slug": "gmina-bobolice", "name": "Gmina Bobolice", "short_name": null, "kind": "jst"},
+    "jst": {"id": 12, "slug": "gmina-miasto-szczecin", "name": "Gmina Miasto Szczecin", "short_name": "Szczecin", "kind": "jst"},
     "year": 2014, "catalogue_id": 1, "area_codes": ["I.1", "I.2"], "status": "published",
     "min_group_size": 5, "demonstration": true,
     "version": 4, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
@@ -307,7 +307,7 @@ crate::page_of!(
     Assessment,
     json!({"items": [{
         "id": 1, "jst_id": 12,
-        "jst": {"id": 12, "slug": "gmina-bobolice", "name": "Gmina Bobolice", "short_name": null, "kind": "jst"},
+        "jst": {"id": 12, "slug": "gmina-miasto-szczecin", "name": "Gmina Miasto Szczecin", "short_name": "Szczecin", "kind": "jst"},
         "year": 2014, "catalogue_id": 1, "area_codes": ["I.1", "I.2"], "status": "published",
         "min_group_size": 5, "demonstration": true,
         "version": 4, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
@@ -377,7 +377,7 @@ pub struct SurveyArea {
 /// The questionnaire behind a code (no account needed; nothing personal is asked).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
-    "assessment_id": 1, "jst": {"id": 12, "slug": "gmina-bobolice", "name": "Gmina Bobolice", "short_name": null, "kind": "jst"},
+    "assessment_id": 1, "jst": {"id": 12, "slug": "gmina-miasto-szczecin", "name": "Gmina Miasto Szczecin", "short_name": "Szczecin", "kind": "jst"},
     "year": 2014, "group": "ngo",
     "scale": "0 (nie) – 5 (w pełni); null: nie wiem",
     "areas": [{"code": "I.1", "title": "Współtworzenie strategii i programów", "questions": [{"code": "I.1.1", "question": "Czy samorząd ma wieloletni program współpracy z organizacjami pozarządowymi?", "description": null}]}]
@@ -439,7 +439,7 @@ pub struct GroupCounts {
 
 /// The result of one area. Scores are 0–5, rounded to two decimals at the end only.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({"code": "I.1", "title": "Współtworzenie strategii i programów", "plane": "I", "score_jst": 3.83, "score_ngo": 2.5, "score": 3.17, "gap": 1.33, "suppressed": false}))]
+#[schema(example = json!({"code": "I.1", "title": "Współtworzenie przez samorząd terytorialny i organizacje pozarządowe strategii i programów realizacji polityk publicznych oraz rozwiązań instytucjonalnych", "plane": "I", "score_jst": 3.55, "score_ngo": 2.35, "score": 2.95, "gap": 1.2, "suppressed": false}))]
 pub struct AreaScore {
     pub code: String,
     pub title: String,
@@ -461,7 +461,7 @@ pub struct AreaScore {
 
 /// The score of an assessed plane: the mean of its assessed areas.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({"code": "I", "score": 3.04}))]
+#[schema(example = json!({"code": "I", "score": 2.9}))]
 pub struct PlaneScore {
     pub code: String,
     pub score: Option<f64>,
@@ -472,10 +472,10 @@ pub struct PlaneScore {
 #[schema(example = json!({
     "assessment_id": 1, "jst_id": 12, "year": 2014, "catalogue_id": 1, "status": "published", "min_group_size": 5, "demonstration": true,
     "areas": [
-        {"code": "I.1", "title": "Współtworzenie strategii i programów", "plane": "I", "score_jst": 3.83, "score_ngo": 2.5, "score": 3.17, "gap": 1.33, "suppressed": false},
-        {"code": "I.2", "title": "Konsultowanie założeń projektów aktów normatywnych", "plane": "I", "score_jst": 3.0, "score_ngo": 2.83, "score": 2.92, "gap": 0.17, "suppressed": false}
+        {"code": "I.1", "title": "Współtworzenie przez samorząd terytorialny i organizacje pozarządowe strategii i programów realizacji polityk publicznych oraz rozwiązań instytucjonalnych", "plane": "I", "score_jst": 3.55, "score_ngo": 2.35, "score": 2.95, "gap": 1.2, "suppressed": false},
+        {"code": "I.2", "title": "Konsultowanie założeń projektów aktów normatywnych oraz zasad realizacji innych przedsięwzięć", "plane": "I", "score_jst": 3.41, "score_ngo": 2.3, "score": 2.86, "gap": 1.11, "suppressed": false}
     ],
-    "planes": [{"code": "I", "score": 3.04}], "index": 3.04,
+    "planes": [{"code": "I", "score": 2.9}], "index": 2.9,
     "strengths": ["I.1"], "weaknesses": ["I.2"], "responses": {"jst": 6, "ngo": 7}
 }))]
 pub struct AssessmentResults {
@@ -502,8 +502,8 @@ pub struct AssessmentResults {
 /// One published index: of a year (a JST's series) or of a JST (side by side).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
-    "assessment_id": 1, "jst": {"id": 12, "slug": "gmina-bobolice", "name": "Gmina Bobolice", "short_name": null, "kind": "jst"},
-    "teryt": "3203043", "year": 2014, "index": 3.04, "planes": [{"code": "I", "score": 3.04}],
+    "assessment_id": 1, "jst": {"id": 12, "slug": "gmina-miasto-szczecin", "name": "Gmina Miasto Szczecin", "short_name": "Szczecin", "kind": "jst"},
+    "teryt": "3262011", "year": 2014, "index": 2.9, "planes": [{"code": "I", "score": 2.9}],
     "responses": {"jst": 6, "ngo": 7}, "demonstration": true
 }))]
 pub struct IndexEntry {
@@ -521,8 +521,8 @@ pub struct IndexEntry {
 /// (by name of the JST). The whole set, not paginated (one row per JST and year).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({"items": [{
-    "assessment_id": 1, "jst": {"id": 12, "slug": "gmina-bobolice", "name": "Gmina Bobolice", "short_name": null, "kind": "jst"},
-    "teryt": "3203043", "year": 2014, "index": 3.04, "planes": [{"code": "I", "score": 3.04}],
+    "assessment_id": 1, "jst": {"id": 12, "slug": "gmina-miasto-szczecin", "name": "Gmina Miasto Szczecin", "short_name": "Szczecin", "kind": "jst"},
+    "teryt": "3262011", "year": 2014, "index": 2.9, "planes": [{"code": "I", "score": 2.9}],
     "responses": {"jst": 6, "ngo": 7}, "demonstration": true
 }]}))]
 pub struct IndexTable {

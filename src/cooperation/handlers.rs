@@ -365,12 +365,22 @@ pub async fn assessment_results(
 
 // ------------------------------------------------------------------ surveys
 
-/// The client's address as the survey limit counts it.
-fn survey_key(req: &HttpRequest, state: &AppState) -> String {
-    format!(
+/// Runs a survey request under the limit per client address: counted before the code is
+/// looked at (atomically, in the database, across instances, by the sign-in limiter)
+/// and refunded when it succeeds, so only failures (guessing codes) use it up.
+async fn limited<T>(
+    req: &HttpRequest,
+    state: &AppState,
+    work: impl std::future::Future<Output = ApiResult<T>>,
+) -> ApiResult<T> {
+    let key = format!(
         "survey-address:{}",
         crate::http::client_address(req, &state.config.trusted_proxies)
-    )
+    );
+    let attempt = state.login_attempts.count(&state.db, &[&key]).await?;
+    let value = work.await?;
+    state.login_attempts.refund(&state.db, attempt).await?;
+    Ok(value)
 }
 
 /// The questionnaire behind a survey code (no account needed).
@@ -397,10 +407,12 @@ pub async fn get_survey(
     state: web::Data<AppState>,
     path: Path<SurveyPath>,
 ) -> ApiResult<HttpResponse> {
-    let key = survey_key(&req, &state);
-    let attempt = state.login_attempts.count(&state.db, &[&key]).await?;
-    let survey = survey::questionnaire(&state, path.into_inner().code).await?;
-    state.login_attempts.refund(&state.db, attempt).await?;
+    let survey = limited(
+        &req,
+        &state,
+        survey::questionnaire(&state, path.into_inner().code),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(survey))
 }
 
@@ -432,12 +444,12 @@ pub async fn answer_survey(
     path: Path<SurveyPath>,
     body: Json<CreateSurveyResponse>,
 ) -> ApiResult<HttpResponse> {
-    let key = survey_key(&req, &state);
-    // Counted before the code is looked at (atomically, in the database, across
-    // instances) and refunded on success: guessing codes is what the limit stops.
-    let attempt = state.login_attempts.count(&state.db, &[&key]).await?;
-    let receipt = survey::answer(&state, path.into_inner().code, body.0).await?;
-    state.login_attempts.refund(&state.db, attempt).await?;
+    let receipt = limited(
+        &req,
+        &state,
+        survey::answer(&state, path.into_inner().code, body.0),
+    )
+    .await?;
     Ok(HttpResponse::Created().json(receipt))
 }
 
@@ -474,7 +486,7 @@ fn respond_table(
     responses(
         (status = 200, description = "The series", content(
             (IndexTable = "application/json"),
-            (String = "text/csv", example = "\u{feff}Rok;TERYT;JST;Indeks;Płaszczyzna I;Odpowiedzi JST;Odpowiedzi NGO;Dane demonstracyjne\r\n2014;3203043;Gmina Bobolice;3,04;3,04;6;7;tak\r\n")
+            (String = "text/csv", example = "\u{feff}Rok;TERYT;JST;Indeks;Płaszczyzna I;Odpowiedzi JST;Odpowiedzi NGO;Dane demonstracyjne\r\n2014;3262011;Gmina Miasto Szczecin;2,90;2,90;6;7;tak\r\n")
         )),
         (status = 404, response = crate::http::responses::NotFound),
         (status = 406, response = crate::http::responses::NotAcceptable),
@@ -503,7 +515,7 @@ pub async fn jst_index(
     responses(
         (status = 200, description = "The indexes", content(
             (IndexTable = "application/json"),
-            (String = "text/csv", example = "\u{feff}Rok;TERYT;JST;Indeks;Płaszczyzna I;Odpowiedzi JST;Odpowiedzi NGO;Dane demonstracyjne\r\n2014;3203043;Gmina Bobolice;3,04;3,04;6;7;tak\r\n")
+            (String = "text/csv", example = "\u{feff}Rok;TERYT;JST;Indeks;Płaszczyzna I;Odpowiedzi JST;Odpowiedzi NGO;Dane demonstracyjne\r\n2014;3262011;Gmina Miasto Szczecin;2,90;2,90;6;7;tak\r\n")
         )),
         (status = 406, response = crate::http::responses::NotAcceptable),
     )

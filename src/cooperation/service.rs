@@ -90,59 +90,61 @@ fn nested_code(code: &str, parent: &str) -> bool {
         })
 }
 
-/// Codes nest (`I` → `I.1` → `I.1.1`) and each is used once.
-fn check_tree(planes: &[StandardPlane]) -> ApiResult<()> {
-    let mut errors = Vec::new();
-    let mut seen = HashSet::new();
-    let mut once = |errors: &mut Vec<FieldError>, field: String, code: &str| {
-        if !seen.insert(code.to_owned()) {
-            errors.push(FieldError::new(
+/// The codes of a tree as they are checked: each valid and used once.
+#[derive(Default)]
+struct Codes {
+    errors: Vec<FieldError>,
+    seen: HashSet<String>,
+}
+
+impl Codes {
+    /// `code` at `at` (`planes[0].areas[1]`): a Roman numeral for a plane, else
+    /// `{parent}.{n}`.
+    fn check(&mut self, at: String, code: &str, parent: Option<&str>) {
+        let field = format!("{at}.code");
+        let valid = match parent {
+            None => !code.is_empty() && code.bytes().all(|b| matches!(b, b'I' | b'V' | b'X')),
+            Some(parent) => nested_code(code, parent),
+        };
+        if !valid {
+            let message = match parent {
+                None => "a plane's code is a Roman numeral: I, II, III".to_owned(),
+                Some(p) => format!("the codes under {p} are {p}.1, {p}.2 …"),
+            };
+            self.errors
+                .push(FieldError::new(&field, "invalid_code", message));
+        }
+        if !self.seen.insert(code.to_owned()) {
+            self.errors.push(FieldError::new(
                 field,
                 "duplicate_value",
                 format!("the code {code} is used twice"),
             ));
         }
-    };
+    }
+}
+
+/// Codes nest (`I` → `I.1` → `I.1.1`) and each is used once.
+fn check_tree(planes: &[StandardPlane]) -> ApiResult<()> {
+    let mut codes = Codes::default();
     for (p, plane) in planes.iter().enumerate() {
-        let field = format!("planes[{p}].code");
-        if plane.code.is_empty() || !plane.code.bytes().all(|b| matches!(b, b'I' | b'V' | b'X')) {
-            errors.push(FieldError::new(
-                &field,
-                "invalid_code",
-                "a plane's code is a Roman numeral: I, II, III",
-            ));
-        }
-        once(&mut errors, field, &plane.code);
+        codes.check(format!("planes[{p}]"), &plane.code, None);
         for (a, area) in plane.areas.iter().enumerate() {
-            let field = format!("planes[{p}].areas[{a}].code");
-            if !nested_code(&area.code, &plane.code) {
-                errors.push(FieldError::new(
-                    &field,
-                    "invalid_code",
-                    format!(
-                        "an area of plane {} is coded {}.1, {}.2 …",
-                        plane.code, plane.code, plane.code
-                    ),
-                ));
-            }
-            once(&mut errors, field, &area.code);
+            codes.check(
+                format!("planes[{p}].areas[{a}]"),
+                &area.code,
+                Some(&plane.code),
+            );
             for (i, indicator) in area.indicators.iter().enumerate() {
-                let field = format!("planes[{p}].areas[{a}].indicators[{i}].code");
-                if !nested_code(&indicator.code, &area.code) {
-                    errors.push(FieldError::new(
-                        &field,
-                        "invalid_code",
-                        format!(
-                            "an indicator of area {} is coded {}.1, {}.2 …",
-                            area.code, area.code, area.code
-                        ),
-                    ));
-                }
-                once(&mut errors, field, &indicator.code);
+                codes.check(
+                    format!("planes[{p}].areas[{a}].indicators[{i}]"),
+                    &indicator.code,
+                    Some(&area.code),
+                );
             }
         }
     }
-    validated(errors)
+    validated(codes.errors)
 }
 
 /// Stores a new catalogue version (call inside a transaction).

@@ -634,22 +634,20 @@ async fn a_survey_takes_answers_only_while_collecting() {
     answer(&app, &code, &[("I.1.1", Some(3))])
         .await
         .assert_problem(409, "survey_not_open");
-    app.as_editor(w.jst)
-        .post(format!(
-            "/api/v1/cooperation-assessments/{draft}/invitations"
-        ))
-        .json(json!({"group": "jst", "count": 1}))
-        .send()
-        .await
-        .assert_problem(409, "survey_not_open");
-    app.anonymous()
-        .post(format!(
-            "/api/v1/cooperation-assessments/{draft}/invitations"
-        ))
-        .json(json!({"group": "jst", "count": 1}))
-        .send()
-        .await
-        .assert_problem(401, "authentication_required");
+    // Closed: no more codes; and nobody but an editor issues them.
+    for (caller, status, code) in [
+        (app.as_editor(w.jst), 409, "survey_not_open"),
+        (app.anonymous(), 401, "authentication_required"),
+    ] {
+        caller
+            .post(format!(
+                "/api/v1/cooperation-assessments/{draft}/invitations"
+            ))
+            .json(json!({"group": "jst", "count": 1}))
+            .send()
+            .await
+            .assert_problem(status, code);
+    }
     let responses: i64 = count(&app, |c| cooperation_responses::table.count().get_result(c));
     assert_eq!(responses, 0);
 }
@@ -1003,8 +1001,38 @@ async fn the_demo_holds_the_seed_standard_its_project_and_a_published_assessment
         .send()
         .await
         .assert_status(200);
-    assert!(results.json()["index"].as_f64().is_some());
-    assert_eq!(results.json()["areas"].as_array().unwrap().len(), 2);
+    // The generated answers of `seed::cooperation` (6 staff, 7 NGOs), by hand:
+    // I.1 jst 78/22 = 3.5454…, ngo 61/26 = 2.3461…, score 2.9458… → 2.95, gap 1.1993… → 1.2;
+    // I.2 jst 58/17 = 3.4117…, ngo 46/20 = 2.3, score 2.8558… → 2.86, gap 1.1117… → 1.11;
+    // plane I = index = (2.9458… + 2.8558…)/2 = 2.9008… → 2.9.
+    let scores: Vec<(String, f64, f64, f64, f64)> = results.json()["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let f = |k: &str| a[k].as_f64().unwrap();
+            (
+                a["code"].as_str().unwrap().to_owned(),
+                f("score_jst"),
+                f("score_ngo"),
+                f("score"),
+                f("gap"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        scores,
+        vec![
+            ("I.1".to_owned(), 3.55, 2.35, 2.95, 1.2),
+            ("I.2".to_owned(), 3.41, 2.3, 2.86, 1.11)
+        ]
+    );
+    assert_eq!(
+        results.json()["planes"],
+        json!([{"code": "I", "score": 2.9}])
+    );
+    assert_eq!(results.json()["index"], json!(2.9));
+    assert_eq!(results.json()["responses"], json!({"jst": 6, "ngo": 7}));
     let responses: i64 = count(&app, |c| cooperation_responses::table.count().get_result(c));
     assert_eq!(
         responses,
