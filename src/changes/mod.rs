@@ -5,6 +5,7 @@
 
 pub mod dto;
 pub mod handlers;
+pub mod objects;
 pub mod repo;
 pub mod service;
 pub mod types;

@@ -1,5 +1,6 @@
 //! The contract of `Idempotency-Key`: the header on every POST it covers, its 409 and
-//! 422, and `Idempotency-Replayed` on the success responses.
+//! 422, and `Idempotency-Replayed` on the success responses; on the POSTs it does not
+//! cover, a note saying why and what a retry does instead.
 
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
@@ -8,15 +9,50 @@ use utoipa::openapi::{OpenApi, Ref, RefOr, Required};
 
 pub struct Documented;
 
+/// Why a POST ignores `Idempotency-Key` (`super::covers`), and what a retry does.
+fn not_covered(path: &str) -> String {
+    const KEPT: &str = "its answer shows a secret once, and a stored answer would be a \
+         second, readable copy of it (API tokens are otherwise kept only as hashes), so it \
+         is never stored and a retry runs again";
+    let why = match path {
+        "/api/v1/tokens" => format!(
+            "{KEPT}: after an unanswered request, list the organization's tokens \
+             (`GET /tokens`) and revoke the one whose secret you did not get"
+        ),
+        "/api/v1/webhooks" => format!(
+            "{KEPT}: after an unanswered request, list the subscriptions (`GET /webhooks`) \
+             and delete the one whose secret you did not get"
+        ),
+        "/api/v1/auth/logout" => "no one is signed in to key it by, and signing out twice \
+             answers 204 again and changes nothing"
+            .to_owned(),
+        "/api/v1/auth/refresh" => "no one is signed in to key it by, and its answer carries \
+             a session's tokens, which are never stored readable: if the answer was lost, \
+             the refresh token was still used, and presenting it again ends the sign-in \
+             (sign in again)"
+            .to_owned(),
+        _ => "no one is signed in to key it by, and its answer carries a session's tokens, \
+             which are never stored readable: signing in again is harmless (an unused \
+             session ends by itself)"
+            .to_owned(),
+    };
+    format!("**`Idempotency-Key` is ignored here:** {why}.")
+}
+
 impl utoipa::Modify for Documented {
     fn modify(&self, openapi: &mut OpenApi) {
         for (path, item) in openapi.paths.paths.iter_mut() {
-            if !super::covers(path) {
-                continue;
-            }
             let Some(operation) = item.post.as_mut() else {
                 continue;
             };
+            if !super::covers(path) {
+                let note = not_covered(path);
+                operation.description = Some(match operation.description.take() {
+                    Some(description) => format!("{description}\n\n{note}"),
+                    None => note.to_owned(),
+                });
+                continue;
+            }
             operation.parameters.get_or_insert_with(Vec::new).push(RefOr::T(
                 ParameterBuilder::new()
                     .name("Idempotency-Key")

@@ -1,9 +1,20 @@
 //! Where a webhook may point: `https` to public addresses only, checked when the URL is
-//! saved and again before every delivery (a name may resolve elsewhere later). With
+//! saved and again at every delivery (a name may resolve elsewhere later). With
 //! `RAZEM_WEBHOOK_ALLOW_PRIVATE` (development, tests) plain `http` and loopback or
 //! private addresses are allowed.
+//!
+//! At delivery the check is the connection's own name resolution ([`client`]): the
+//! name is resolved once, refused if any address is not public, and the connection
+//! goes to exactly the addresses checked. Checking first and letting the HTTP client
+//! resolve again would let a name that answers a public address to the check and a
+//! private one to the client (DNS rebinding) through.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, ToSocketAddrs};
+use std::error::Error as StdError;
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
+use std::time::Duration;
+
+use futures_util::future::LocalBoxFuture;
 
 /// Why a URL is refused: the message for the 422.
 pub type Refusal = String;
@@ -62,31 +73,118 @@ pub fn check_form(raw: &str, allow_private: bool) -> Result<url::Url, Refusal> {
     Ok(url)
 }
 
-/// Resolves the host (blocking: call off the async workers) and refuses a URL any of
-/// whose addresses is not public.
+/// Resolves names: the system's resolver, or (in tests) a table.
+pub type Lookup = fn(&str, u16) -> io::Result<Vec<SocketAddr>>;
+
+fn system_lookup(host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
+    Ok((host, port).to_socket_addrs()?.collect())
+}
+
+/// Resolves `host` once (blocking: call off the async workers) and returns its
+/// addresses, refusing the host if any of them is not public (unless private
+/// addresses are allowed).
+pub fn resolve_checked(
+    lookup: Lookup,
+    host: &str,
+    port: u16,
+    allow_private: bool,
+) -> Result<Vec<SocketAddr>, Refusal> {
+    let bare = host.trim_matches(['[', ']']);
+    let addresses = match bare.parse::<IpAddr>() {
+        Ok(ip) => vec![SocketAddr::new(ip, port)],
+        Err(_) => lookup(bare, port).map_err(|_| format!("the host '{host}' does not resolve"))?,
+    };
+    if addresses.is_empty() {
+        return Err(format!("the host '{host}' does not resolve"));
+    }
+    match addresses
+        .iter()
+        .find(|a| !allow_private && !is_public(a.ip()))
+    {
+        Some(address) => Err(format!(
+            "'{host}' resolves to {}, a loopback, private, link-local or reserved address",
+            address.ip()
+        )),
+        None => Ok(addresses),
+    }
+}
+
+/// Resolves the URL's host (blocking) and refuses a URL any of whose addresses is not
+/// public: the check when a URL is saved.
 pub fn check_resolved(url: &url::Url, allow_private: bool) -> Result<(), Refusal> {
     if allow_private {
         return Ok(());
     }
     let host = url.host_str().unwrap_or_default();
     let port = url.port_or_known_default().unwrap_or(443);
-    let addresses: Vec<IpAddr> = match host.trim_matches(['[', ']']).parse::<IpAddr>() {
-        Ok(ip) => vec![ip],
-        Err(_) => (host, port)
-            .to_socket_addrs()
-            .map_err(|_| format!("the host '{host}' does not resolve"))?
-            .map(|a| a.ip())
-            .collect(),
+    resolve_checked(system_lookup, host, port, false).map(|_| ())
+}
+
+/// Refuses a URL whose host is an address that is not public, without resolving
+/// anything. The connector resolves names through [`PinnedResolver`], but takes an
+/// address literal as it is, so literals are checked here.
+pub fn check_literal(url: &url::Url, allow_private: bool) -> Result<(), Refusal> {
+    let ip = match url.host() {
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip),
+        _ => return Ok(()),
     };
-    if addresses.is_empty() {
-        return Err(format!("the host '{host}' does not resolve"));
+    if allow_private || is_public(ip) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{ip} is a loopback, private, link-local or reserved address"
+        ))
     }
-    match addresses.iter().find(|ip| !is_public(**ip)) {
-        Some(ip) => Err(format!(
-            "'{host}' resolves to {ip}, a loopback, private, link-local or reserved address"
-        )),
-        None => Ok(()),
+}
+
+/// The name resolution of webhook deliveries: resolves once, refuses non-public
+/// addresses, and hands the connector the addresses it checked.
+#[derive(Clone, Copy)]
+pub struct PinnedResolver {
+    pub allow_private: bool,
+    pub lookup: Lookup,
+}
+
+impl PinnedResolver {
+    pub fn new(allow_private: bool) -> Self {
+        PinnedResolver {
+            allow_private,
+            lookup: system_lookup,
+        }
     }
+}
+
+impl actix_tls::connect::Resolve for PinnedResolver {
+    fn lookup<'a>(
+        &'a self,
+        host: &'a str,
+        port: u16,
+    ) -> LocalBoxFuture<'a, Result<Vec<SocketAddr>, Box<dyn StdError>>> {
+        let PinnedResolver {
+            allow_private,
+            lookup,
+        } = *self;
+        let host = host.to_owned();
+        Box::pin(async move {
+            let resolved = actix_web::rt::task::spawn_blocking(move || {
+                resolve_checked(lookup, &host, port, allow_private)
+            })
+            .await?;
+            resolved.map_err(|refusal| format!("refused: {refusal}").into())
+        })
+    }
+}
+
+/// The HTTP client of deliveries: connects only where `resolver` allows, within
+/// `timeout` for the whole exchange.
+pub fn client(resolver: PinnedResolver, timeout: Duration) -> awc::Client {
+    let tcp = actix_tls::connect::Connector::new(actix_tls::connect::Resolver::custom(resolver))
+        .service();
+    awc::Client::builder()
+        .timeout(timeout)
+        .connector(awc::Connector::new().connector(tcp).timeout(timeout))
+        .finish()
 }
 
 #[cfg(test)]
@@ -127,5 +225,132 @@ mod tests {
         assert!(check_resolved(&local, false).is_err());
         let metadata = check_form("https://[fe80::1]/", false).unwrap();
         assert!(check_resolved(&metadata, false).is_err());
+    }
+
+    /// Names without DNS: what each resolves to in the tests.
+    fn table(host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
+        let ips: &[&str] = match host {
+            "loopback.example" => &["127.0.0.1"],
+            "intranet.example" => &["10.1.2.3"],
+            "metadata.example" => &["169.254.169.254"],
+            "mixed.example" => &["93.184.215.14", "10.0.0.1"],
+            "public.example" => &["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"],
+            _ => return Err(io::Error::new(io::ErrorKind::NotFound, "no such name")),
+        };
+        Ok(ips
+            .iter()
+            .map(|ip| SocketAddr::new(ip.parse().unwrap(), port))
+            .collect())
+    }
+
+    fn pinned(allow_private: bool) -> PinnedResolver {
+        PinnedResolver {
+            allow_private,
+            lookup: table,
+        }
+    }
+
+    #[actix_web::test]
+    async fn the_resolver_refuses_names_of_private_addresses() {
+        use actix_tls::connect::Resolve;
+        for host in [
+            "loopback.example",
+            "intranet.example",
+            "metadata.example",
+            "mixed.example",
+            "[::1]",
+            "[fd00::1]",
+        ] {
+            let refused = pinned(false).lookup(host, 443).await;
+            let message = refused.expect_err(host).to_string();
+            assert!(message.starts_with("refused: "), "{host}: {message}");
+        }
+        let unknown = pinned(false).lookup("nowhere.example", 443).await;
+        assert!(unknown.is_err());
+        let public = pinned(false).lookup("public.example", 8443).await.unwrap();
+        assert_eq!(public.len(), 2);
+        assert!(public.iter().all(|a| a.port() == 8443 && is_public(a.ip())));
+        // Development: private addresses pass, still resolved once, here.
+        let private = pinned(true).lookup("intranet.example", 80).await.unwrap();
+        assert_eq!(private, vec!["10.1.2.3:80".parse().unwrap()]);
+    }
+
+    #[test]
+    fn address_literals_are_checked_without_resolving() {
+        for url in [
+            "https://127.0.0.1/",
+            "https://10.0.0.1/",
+            "https://[::1]/",
+            "http://169.254.169.254/latest",
+        ] {
+            let url = url::Url::parse(url).unwrap();
+            assert!(check_literal(&url, false).is_err(), "{url}");
+            assert!(check_literal(&url, true).is_ok(), "{url}");
+        }
+        // The URL parser reads other spellings of an address as the address.
+        let decimal = url::Url::parse("https://2130706433/").unwrap();
+        assert!(check_literal(&decimal, false).is_err());
+        let name = url::Url::parse("https://hooks.example.org/").unwrap();
+        assert!(check_literal(&name, false).is_ok());
+    }
+
+    /// A listener on 127.0.0.1 that answers 204 to every connection and counts them.
+    fn listener() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        use std::io::{Read, Write};
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let accepted = std::sync::Arc::new(AtomicUsize::new(0));
+        let counted = accepted.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { return };
+                counted.fetch_add(1, Ordering::SeqCst);
+                let mut buffer = [0_u8; 4096];
+                let _ = stream.read(&mut buffer);
+                let _ = stream.write_all(b"HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n");
+            }
+        });
+        (port, accepted)
+    }
+
+    #[actix_web::test]
+    async fn the_client_connects_only_to_the_addresses_its_resolver_checked() {
+        use std::sync::atomic::Ordering;
+        fn to_local(host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
+            match host {
+                "hook.example" => Ok(vec![SocketAddr::from(([127, 0, 0, 1], port))]),
+                _ => Err(io::Error::new(io::ErrorKind::NotFound, "no such name")),
+            }
+        }
+        let (port, accepted) = listener();
+        let url = format!("http://hook.example:{port}/hook");
+        let send = |allow_private| {
+            let resolver = PinnedResolver {
+                allow_private,
+                lookup: to_local,
+            };
+            client(resolver, Duration::from_secs(5))
+                .post(&url)
+                .send_body("{}")
+        };
+        let refused = send(false).await;
+        let error = refused
+            .expect_err("a name of 127.0.0.1 is refused")
+            .to_string();
+        assert!(
+            error.contains("refused: 'hook.example' resolves to 127.0.0.1"),
+            "{error}"
+        );
+        assert_eq!(
+            accepted.load(Ordering::SeqCst),
+            0,
+            "nothing was connected to"
+        );
+        // The same name, allowed: the connection goes where the resolver said (the
+        // name exists nowhere else).
+        let sent = send(true).await.expect("sent");
+        assert_eq!(sent.status().as_u16(), 204);
+        assert_eq!(accepted.load(Ordering::SeqCst), 1);
     }
 }

@@ -178,16 +178,39 @@ pub struct DeliveryQuery {
 /// the base64-decoded part of the secret after `whsec_`).
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
-    "type": "change", "timestamp": "2026-12-01T10:00:01Z",
-    "data": {"seq": 1042, "type": "position", "id": 17, "action": "updated", "version": 4,
-             "occurred_at": "2026-12-01T10:00:00Z", "url": "/api/v1/positions/17"}
+    "type": "change", "timestamp": "2026-12-01T10:00:01Z", "data": change_example()
 }))]
 pub struct WebhookPayload {
     /// `change`, or `ping` (from `POST /webhooks/{id}/ping`, with `data: null`).
     #[serde(rename = "type")]
     pub event: String,
     pub timestamp: DateTime<Utc>,
-    /// The change as the change feed shows it to the organization; read the object
-    /// at `url` (nothing to read for `deleted`).
-    pub data: Option<Change>,
+    /// The change as the change feed shows it to the organization, with the object.
+    pub data: Option<WebhookChange>,
+}
+
+/// The `data` of the example: an organization's change with the organization.
+fn change_example() -> serde_json::Value {
+    serde_json::json!({
+        "seq": 1042, "type": "organization", "id": 31, "action": "updated", "version": 2,
+        "occurred_at": "2026-12-01T10:00:00Z", "url": "/api/v1/organizations/31",
+        "object": {"id": 31, "slug": "fundacja-wspolna-sprawa", "name": "Fundacja Wspólna Sprawa",
+                   "short_name": "FWS", "kind": "ngo", "legal_form": "fundacja", "description": null,
+                   "founded_on": null, "address": {"street": null, "postal_code": null, "city": "Opole",
+                   "voivodeship": "opolskie"}, "website": null, "email": null, "phone": null,
+                   "krs": null, "nip": null, "regon": null, "teryt": null, "jst_kind": null,
+                   "population": null, "version": 2, "created_at": "2026-12-01T09:00:00Z",
+                   "updated_at": "2026-12-01T10:00:00Z"}
+    })
+}
+
+/// A change with the object's current representation.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = change_example)]
+pub struct WebhookChange {
+    #[serde(flatten)]
+    pub change: Change,
+    /// The object now, as the organization may read it (see the schema).
+    #[schema(schema_with = crate::webhooks::openapi::object_schema)]
+    pub object: Option<serde_json::Value>,
 }

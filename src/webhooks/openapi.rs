@@ -6,13 +6,32 @@ use utoipa::openapi::path::{
     HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem,
 };
 use utoipa::openapi::request_body::RequestBodyBuilder;
-use utoipa::openapi::schema::{ObjectBuilder, Type};
-use utoipa::openapi::{ContentBuilder, OpenApi, PathsBuilder, Ref, Required, ResponseBuilder};
+use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Schema, Type};
+use utoipa::openapi::{
+    ContentBuilder, OpenApi, PathsBuilder, Ref, RefOr, Required, ResponseBuilder,
+};
 use utoipa::{PartialSchema, ToSchema};
 
-use super::dto::WebhookPayload;
+use super::dto::{WebhookChange, WebhookPayload};
+use crate::changes::objects::REPRESENTATIONS;
 
 pub struct Documented;
+
+/// `data.object`: the representation of the change's type (any of those of the feed
+/// types: which one, `data.type` says), or null.
+pub fn object_schema() -> impl Into<RefOr<Schema>> {
+    let mut any_of = AnyOfBuilder::new().description(Some(
+        "The object as `GET {url}` shows it to the subscribing organization when the message \
+         is sent (so its `version` may be above the change's): a `Position` for `type: \
+         position`, an `Organization` for `organization`, and so on. `null` for `deleted`, \
+         and when the object is gone or not visible to the organization by then (a draft \
+         of another organization never is); a later message tells what happened.",
+    ));
+    for representation in REPRESENTATIONS {
+        any_of = any_of.item(Ref::from_schema_name((representation.schema)()));
+    }
+    any_of.item(ObjectBuilder::new().schema_type(Type::Null))
+}
 
 fn header(name: &str, description: &str, example: &str) -> utoipa::openapi::path::Parameter {
     ParameterBuilder::new()
@@ -27,14 +46,15 @@ fn header(name: &str, description: &str, example: &str) -> utoipa::openapi::path
 
 impl utoipa::Modify for Documented {
     fn modify(&self, openapi: &mut OpenApi) {
-        openapi
+        let schemas = &mut openapi
             .components
             .get_or_insert_with(Default::default)
-            .schemas
-            .insert(
-                WebhookPayload::name().into_owned(),
-                WebhookPayload::schema(),
-            );
+            .schemas;
+        schemas.insert(
+            WebhookPayload::name().into_owned(),
+            WebhookPayload::schema(),
+        );
+        schemas.insert(WebhookChange::name().into_owned(), WebhookChange::schema());
         let operation = OperationBuilder::new()
             .tag("webhooks")
             .summary(Some("A change (or a ping) POSTed to a subscription"))
@@ -47,8 +67,10 @@ impl utoipa::Modify for Documented {
                  (in constant time) with each space-separated `v1,<signature>` of \
                  `webhook-signature`; refuse timestamps more than a few minutes old. Answer any \
                  2xx within 10 s; anything else is retried with exponential backoff for up to \
-                 24 h with the same `webhook-id` (deduplicate on it). Messages may arrive out of \
-                 order or twice: order by `data.seq`, or read the object at `data.url`.",
+                 24 h with the same `webhook-id` (deduplicate on it). `data.object` is the object as \
+                 `GET {data.url}` shows it to the subscribing organization when the message is \
+                 sent (`null` for `deleted`, or when it is gone or not visible to it by then). \
+                 Messages may arrive out of order or twice: order by `data.seq`.",
             ))
             .operation_id(Some("change_webhook"))
             // The receiver authenticates the message by its signature, not a scheme.

@@ -12,12 +12,14 @@ use std::time::Duration;
 use actix_web::web;
 use chrono::NaiveDateTime;
 
-use super::dto::WebhookPayload;
+use super::dto::{WebhookChange, WebhookPayload};
 use super::repo::{self, Attempt, DeliveryRow, WebhookFields, WebhookRow, Webhooks};
 use super::{address, sign};
+use crate::changes::dto::ChangeAction;
+use crate::changes::objects::{self, Target};
 use crate::changes::repo::ChangeRow;
 use crate::changes::service::{parse_action, render};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::http::AppState;
 use crate::write::{self, Actor, Expected};
 
@@ -70,8 +72,12 @@ pub async fn deliver_due(state: &AppState) -> ApiResult<usize> {
         .db
         .run(move |conn| repo::claim(conn, now, until, BATCH))
         .await?;
-    let client = awc::Client::builder().timeout(TIMEOUT).finish();
     let count = ids.len();
+    if count == 0 {
+        return Ok(0);
+    }
+    let resolver = address::PinnedResolver::new(state.config.webhook_allow_private);
+    let client = address::client(resolver, TIMEOUT);
     use futures_util::StreamExt;
     futures_util::stream::iter(ids)
         .for_each_concurrent(CONCURRENCY, |id| {
@@ -86,18 +92,43 @@ pub async fn deliver_due(state: &AppState) -> ApiResult<usize> {
     Ok(count)
 }
 
-/// The body of a delivery.
-fn payload(delivery: &DeliveryRow, change: Option<&ChangeRow>) -> Vec<u8> {
-    let data = change.and_then(|change| {
+/// The body of a delivery: the change as its subscription's organization sees it, with
+/// the object as that organization may read it now (`None` for a tombstone).
+async fn payload(
+    state: &AppState,
+    webhook: &WebhookRow,
+    delivery: &DeliveryRow,
+    change: Option<&ChangeRow>,
+) -> ApiResult<Vec<u8>> {
+    let change = change.and_then(|change| {
         let action = parse_action(delivery.action.as_deref()?)?;
-        render(change, action)
+        Some((render(change, action)?, change.parent_id))
     });
+    let data = match change {
+        Some((change, parent)) => {
+            let object = if change.action == ChangeAction::Deleted {
+                None
+            } else {
+                let reader = objects::reader_of(
+                    webhook.organization_id,
+                    webhook.types.split(',').filter(|t| !t.is_empty()),
+                );
+                let target = Target {
+                    id: change.id,
+                    parent,
+                };
+                objects::current(state, &reader, &change.object_type, target).await?
+            };
+            Some(WebhookChange { change, object })
+        }
+        None => None,
+    };
     let body = WebhookPayload {
         event: delivery.event.clone(),
         timestamp: chrono::Utc::now(),
         data,
     };
-    serde_json::to_vec(&body).unwrap_or_default()
+    serde_json::to_vec(&body).map_err(ApiError::internal)
 }
 
 async fn deliver(state: &AppState, client: &awc::Client, id: i64) -> ApiResult<()> {
@@ -148,25 +179,31 @@ async fn send(
     delivery: &DeliveryRow,
     change: Option<&ChangeRow>,
 ) -> (Option<i32>, Option<String>) {
-    // Checked again now: the name may resolve elsewhere than when it was saved.
+    // Checked again now, and the name is resolved by the client's pinned resolver,
+    // which refuses non-public addresses: the name may resolve elsewhere than when it
+    // was saved.
     let allow_private = state.config.webhook_allow_private;
-    let raw = webhook.url.clone();
-    let checked = web::block(move || {
-        let url = address::check_form(&raw, allow_private)?;
-        address::check_resolved(&url, allow_private)
-    })
-    .await;
-    match checked {
-        Ok(Ok(())) => {}
-        Ok(Err(refusal)) => return (None, Some(format!("refused: {refusal}"))),
-        Err(error) => return (None, Some(format!("refused: {error}"))),
-    }
-    let body = payload(delivery, change);
+    let url = match address::check_form(&webhook.url, allow_private)
+        .and_then(|url| address::check_literal(&url, allow_private).map(|()| url))
+    {
+        Ok(url) => url,
+        Err(refusal) => return (None, Some(format!("refused: {refusal}"))),
+    };
+    let body = match payload(state, webhook, delivery, change).await {
+        Ok(body) => body,
+        Err(error) => {
+            log::warn!("webhook delivery {}: rendering: {error:?}", delivery.id);
+            return (
+                None,
+                Some("the object could not be read; tried again later".to_owned()),
+            );
+        }
+    };
     let message_id = format!("msg_{}", delivery.id);
     let timestamp = chrono::Utc::now().timestamp();
     let signature = sign::signature(&webhook.secret, &message_id, timestamp, &body);
     let sent = client
-        .post(&webhook.url)
+        .post(url.as_str())
         .insert_header(("content-type", "application/json"))
         .insert_header(("user-agent", "Razem-Webhooks/1"))
         .insert_header(("webhook-id", message_id))

@@ -241,3 +241,66 @@ async fn a_duplicate_while_the_first_runs_is_409_and_expired_keys_are_gone() {
     );
     assert_eq!(organizations_named(&app, "Bliźniak"), 1);
 }
+
+#[actix_web::test]
+async fn answers_that_show_a_secret_ignore_the_key_and_the_contract_says_so() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let ngo = app
+        .organization(&admin, json!({"name": "Fundacja Sekretna", "kind": "ngo"}))
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    let body = json!({"name": "Portal", "organization_id": ngo, "scopes": ["positions:read"]});
+    let mut secrets = Vec::new();
+    for _ in 0..2 {
+        let issued = app
+            .as_admin()
+            .post("/api/v1/tokens")
+            .header("Idempotency-Key", "token-1")
+            .json(&body)
+            .send()
+            .await
+            .assert_status(201);
+        assert_eq!(issued.header("idempotency-replayed"), None);
+        secrets.push(issued.json()["token"].as_str().unwrap().to_owned());
+    }
+    assert_ne!(secrets[0], secrets[1], "a retry runs again");
+    let kept: i64 = app.with_conn(|conn| {
+        idempotency_keys::table
+            .count()
+            .get_result(conn)
+            .expect("count")
+    });
+    assert_eq!(kept, 0, "no answer with a secret is stored");
+
+    let document: Value = serde_json::from_str(&razem::server::document_json()).unwrap();
+    for path in [
+        "/api/v1/tokens",
+        "/api/v1/webhooks",
+        "/api/v1/auth/login",
+        "/api/v1/auth/refresh",
+        "/api/v1/auth/logout",
+    ] {
+        let operation = &document["paths"][path]["post"];
+        let description = operation["description"].as_str().unwrap_or_default();
+        assert!(
+            description.contains("`Idempotency-Key` is ignored here"),
+            "{path}: {description}"
+        );
+        let parameters = operation["parameters"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert!(
+            parameters.iter().all(|p| p["name"] != "Idempotency-Key"),
+            "{path} does not offer the header"
+        );
+    }
+    let covered = &document["paths"]["/api/v1/organizations"]["post"];
+    assert!(
+        covered["parameters"]
+            .as_array()
+            .is_some_and(|p| p.iter().any(|p| p["name"] == "Idempotency-Key"))
+    );
+}

@@ -13,6 +13,7 @@ mod consultations;
 mod cooperation;
 mod errors;
 mod faults;
+mod feed_walk;
 mod idempotency;
 mod identifiers;
 mod memberships;

@@ -18,7 +18,7 @@ use razem::http::AppState;
 use serde_json::{Value, json};
 use sha2::Sha256;
 
-use crate::helpers::{TestApp, spawn_app, spawn_app_with, test_config};
+use crate::helpers::{Resource, TestApp, spawn_app, spawn_app_with, test_config};
 
 /// A message the receiver got: its three signature headers and the body.
 #[derive(Debug, Clone)]
@@ -257,6 +257,11 @@ async fn a_local_receiver_verifies_the_signature_of_a_real_delivery() {
         json!(format!("/api/v1/organizations/{ngo_id}"))
     );
     assert!(body["data"]["seq"].as_i64().unwrap() > 0);
+    assert_eq!(
+        body["data"]["object"]["id"], ngo_id,
+        "the object as it is now"
+    );
+    assert_eq!(body["data"]["object"]["short_name"], "Portal");
     let timestamp: i64 = got[0].timestamp.parse().unwrap();
     assert!((chrono::Utc::now().timestamp() - timestamp).abs() < 300);
 
@@ -759,4 +764,157 @@ async fn urls_types_and_rights_are_checked() {
         .send()
         .await
         .assert_problem(404, "not_found");
+}
+
+/// The bodies a receiver got, parsed.
+fn bodies(receiver: &Receiver) -> Vec<Value> {
+    receiver
+        .received()
+        .iter()
+        .map(|message| serde_json::from_slice(&message.body).expect("a JSON body"))
+        .collect()
+}
+
+/// The `data` of the one message about this change (messages sent in one round may
+/// arrive in any order).
+fn message(receiver: &Receiver, object_type: &str, id: i64, action: &str) -> Value {
+    let found: Vec<Value> = bodies(receiver)
+        .into_iter()
+        .map(|body| body["data"].clone())
+        .filter(|data| data["type"] == object_type && data["id"] == id && data["action"] == action)
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "one {action} of {object_type} {id}: {found:?}"
+    );
+    found[0].clone()
+}
+
+#[actix_web::test]
+async fn deliveries_carry_the_object_as_the_organization_may_read_it() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    let opos = app.id_of("opos").await;
+    let slaski = app.id_of("slaski-zwiazek-gmin-i-powiatow").await;
+    let admin = app.admin().await;
+    let (own_receiver, others_receiver) = (Receiver::start(204).await, Receiver::start(204).await);
+    let own = subscribe(
+        &app,
+        &admin,
+        json!({"organization_id": opos, "url": own_receiver.url, "types": ["position"]}),
+    )
+    .await;
+    subscribe(
+        &app,
+        &admin,
+        json!({"organization_id": slaski, "url": others_receiver.url,
+               "types": ["position", "practice", "organization"]}),
+    )
+    .await;
+    let worker = instance(&app);
+
+    // A draft: its organization's subscription gets it with the draft itself.
+    let title = "Projekt stanowiska w sprawie retencji wód opadowych";
+    let draft = app
+        .as_editor(opos)
+        .post("/api/v1/positions")
+        .json(
+            json!({"association_id": opos, "kind": "position", "title": title,
+                     "summary": "S.", "body": "T.", "topics": ["woda"]}),
+        )
+        .send()
+        .await
+        .assert_status(201);
+    let position = draft.id();
+    deliver_until(&worker, || own_receiver.received().len() == 1).await;
+    let got = bodies(&own_receiver);
+    assert_eq!(got[0]["data"]["action"], "created");
+    assert_eq!(got[0]["data"]["object"]["id"], position);
+    assert_eq!(got[0]["data"]["object"]["title"], title);
+    assert_eq!(got[0]["data"]["object"]["status"], "draft");
+    assert!(verify(
+        own["secret"].as_str().unwrap(),
+        &own_receiver.received()[0]
+    ));
+    assert!(others_receiver.received().is_empty(), "nothing of a draft");
+    // The gate of the representation itself: another organization reads nothing of it.
+    let target = razem::changes::objects::Target {
+        id: position,
+        parent: None,
+    };
+    let as_slaski = razem::changes::objects::reader_of(slaski, ["position"]);
+    let unseen = razem::changes::objects::current(&worker, &as_slaski, "position", target).await;
+    assert_eq!(unseen.expect("read"), None);
+    let as_opos = razem::changes::objects::reader_of(opos, ["position"]);
+    let seen = razem::changes::objects::current(&worker, &as_opos, "position", target).await;
+    assert_eq!(seen.expect("read").expect("its own draft")["title"], title);
+
+    // Published: the others get it as created, with the published position.
+    app.as_editor(opos)
+        .post(format!("/api/v1/positions/{position}/transitions"))
+        .if_match(draft.version())
+        .json(json!({"to": "adopted", "on": "2024-03-08"}))
+        .send()
+        .await
+        .assert_status(200);
+    deliver_until(&worker, || {
+        others_receiver.received().len() == 1 && own_receiver.received().len() == 2
+    })
+    .await;
+    let got = bodies(&others_receiver);
+    assert_eq!(got[0]["data"]["type"], "position");
+    assert_eq!(got[0]["data"]["action"], "created");
+    assert_eq!(got[0]["data"]["object"]["id"], position);
+    assert_eq!(got[0]["data"]["object"]["status"], "adopted");
+    assert_eq!(got[0]["data"]["object"]["version"], 2);
+
+    // A practice, and an organization that is changed and then deleted.
+    let practices = app
+        .anonymous()
+        .get("/api/v1/practices?limit=1")
+        .send()
+        .await
+        .assert_status(200);
+    let practice = &practices.items()[0];
+    let practice_id = practice.id();
+    app.as_admin()
+        .patch(format!("/api/v1/practices/{practice_id}"))
+        .if_match(practice["version"].as_i64().unwrap())
+        .json(json!({"summary": "Zaktualizowane streszczenie praktyki."}))
+        .send()
+        .await
+        .assert_status(200);
+    let ngo = app
+        .organization(
+            &admin,
+            json!({"name": "Fundacja Czysta Woda", "kind": "ngo"}),
+        )
+        .await
+        .id();
+    deliver_until(&worker, || others_receiver.received().len() == 3).await;
+    let updated = message(&others_receiver, "practice", practice_id, "updated");
+    assert_eq!(updated["object"]["id"], practice_id);
+    assert_eq!(
+        updated["object"]["summary"],
+        "Zaktualizowane streszczenie praktyki."
+    );
+    let created = message(&others_receiver, "organization", ngo, "created");
+    assert_eq!(created["object"]["name"], "Fundacja Czysta Woda");
+    app.as_admin()
+        .delete(format!("/api/v1/organizations/{ngo}"))
+        .if_match(1)
+        .send()
+        .await
+        .assert_status(204);
+    deliver_until(&worker, || others_receiver.received().len() == 4).await;
+    let deleted = message(&others_receiver, "organization", ngo, "deleted");
+    assert!(
+        deleted.get("object").is_some_and(Value::is_null),
+        "a tombstone has no object: {deleted}"
+    );
+    // Nothing the others got ever showed the draft.
+    for body in bodies(&others_receiver) {
+        assert_ne!(body["data"]["object"]["status"], "draft", "{body}");
+    }
 }
