@@ -7,6 +7,7 @@ pub mod changes;
 pub mod cli;
 pub mod config;
 pub mod consultations;
+pub mod cooperation;
 pub mod db;
 pub mod digest;
 pub mod domain;

@@ -56,7 +56,8 @@ where
                 .configure(crate::registrations::routes)
                 .configure(crate::working_groups::routes)
                 .configure(crate::changes::routes)
-                .configure(crate::webhooks::routes),
+                .configure(crate::webhooks::routes)
+                .configure(crate::cooperation::routes),
         )
         .configure(crate::health::routes)
 }

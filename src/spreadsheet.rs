@@ -1,5 +1,6 @@
-//! Cells of CSV exports that a spreadsheet opens: the one guard against CSV (formula)
-//! injection, for every export.
+//! CSV exports that a spreadsheet opens: the one guard against CSV (formula) injection,
+//! the one writer of `;`-separated UTF-8 tables with a BOM, and the negotiation between
+//! JSON and CSV, for every export.
 
 use std::borrow::Cow;
 
@@ -62,19 +63,25 @@ pub fn negotiate(req: &HttpRequest, what: &str) -> ApiResult<Format> {
 
 /// A table as CSV the way Polish offices publish one: BOM, `;`-separated, CRLF line
 /// ends, quoted where needed, every cell defused ([`csv_cell`]).
-pub fn csv_table<const N: usize>(
-    header: [&str; N],
-    rows: impl IntoIterator<Item = [String; N]>,
+pub fn csv_table<H: AsRef<str>, R: AsRef<[String]>>(
+    header: &[H],
+    rows: impl IntoIterator<Item = R>,
 ) -> ApiResult<Vec<u8>> {
     let mut writer = csv::WriterBuilder::new()
         .delimiter(b';')
         .terminator(csv::Terminator::CRLF)
         .from_writer(BOM.as_bytes().to_vec());
     let failed = |error: csv::Error| ApiError::internal(format!("writing a CSV table: {error}"));
-    writer.write_record(header).map_err(failed)?;
+    writer
+        .write_record(
+            header
+                .iter()
+                .map(|cell| csv_cell(cell.as_ref()).into_owned()),
+        )
+        .map_err(failed)?;
     for row in rows {
         writer
-            .write_record(row.iter().map(|cell| csv_cell(cell).into_owned()))
+            .write_record(row.as_ref().iter().map(|cell| csv_cell(cell).into_owned()))
             .map_err(failed)?;
     }
     writer

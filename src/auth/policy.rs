@@ -349,3 +349,24 @@ pub fn can_publish_practice(principal: &Principal) -> Result<(), ApiError> {
 pub fn can_record_adoption(principal: &Principal, organization_id: i64) -> Result<(), ApiError> {
     editor_for(principal, organization_id, "record adoptions")
 }
+
+// ------------------------------------------------------------------ the cooperation standard
+
+/// May the principal run assessments of this local government (create, change, delete,
+/// move through the lifecycle, issue survey codes)? Admins and the JST's editors; API
+/// tokens never.
+pub fn can_manage_assessment(principal: &Principal, jst_id: i64) -> Result<(), ApiError> {
+    editor_for(principal, jst_id, "run cooperation assessments")
+}
+
+/// Which draft assessments a principal may see: admins all, editors those of their
+/// local governments, everyone else (tokens included) none.
+pub fn visible_assessment_drafts(principal: &Principal) -> DraftVisibility {
+    visible_practice_drafts(principal)
+}
+
+/// May the principal see a JST's draft assessments and its results before they are
+/// published?
+pub fn can_see_assessment_internals(principal: &Principal, jst_id: i64) -> bool {
+    can_see_practice_internals(principal, jst_id)
+}

@@ -19,6 +19,7 @@ use crate::associations::{memberships, milestones, presidencies};
 use crate::auth::principal::PartnerToken;
 use crate::auth::{Principal, policy};
 use crate::consultations::{self, comments};
+use crate::cooperation;
 use crate::domain::Scope;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::http::AppState;
@@ -262,6 +263,22 @@ pub const REPRESENTATIONS: &[Representation] = &[
                         .await?,
                 )
             })
+        },
+    },
+    Representation {
+        object_type: "cooperation_standard",
+        schema: name::<cooperation::dto::Catalogue>,
+        render: |state, _, target| {
+            Box::pin(async move { json(cooperation::service::catalogue(state, target.id).await?) })
+        },
+    },
+    Representation {
+        object_type: "cooperation_assessment",
+        schema: name::<cooperation::dto::Assessment>,
+        render: |state, principal, target| {
+            Box::pin(
+                async move { json(cooperation::service::get(state, principal, target.id).await?) },
+            )
         },
     },
 ];

@@ -130,6 +130,16 @@ pub const TYPES: &[FeedType] = &[
         url: "/api/v1/practice-categories/{id}",
     },
     FeedType {
+        name: "cooperation_standard",
+        access: Access::Everyone,
+        url: "/api/v1/cooperation-standard/versions/{id}",
+    },
+    FeedType {
+        name: "cooperation_assessment",
+        access: Access::Everyone,
+        url: "/api/v1/cooperation-assessments/{id}",
+    },
+    FeedType {
         name: "user",
         access: Access::Admins,
         url: "/api/v1/users/{id}",

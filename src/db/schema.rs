@@ -780,3 +780,79 @@ diesel::table! {
 diesel::joinable!(working_group_members -> working_groups (working_group_id));
 diesel::joinable!(working_group_meetings -> working_groups (working_group_id));
 diesel::joinable!(working_group_meeting_positions -> working_group_meetings (meeting_id));
+
+diesel::table! {
+    /// Immutable versions of the cooperation standard's catalogue (2026-12-03-000160_i16_cooperation).
+    cooperation_catalogues (id) {
+        id -> BigInt,
+        title -> Text,
+        note -> Nullable<Text>,
+        content -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Assessments of a JST's cooperation with NGOs for a year (2026-12-03-000160_i16_cooperation).
+    cooperation_assessments (id) {
+        id -> BigInt,
+        jst_id -> BigInt,
+        year -> Integer,
+        catalogue_id -> BigInt,
+        area_codes -> Text,
+        status -> Text,
+        min_group_size -> Integer,
+        demonstration -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// One-time survey codes, hashed (2026-12-03-000160_i16_cooperation).
+    cooperation_survey_codes (id) {
+        id -> BigInt,
+        assessment_id -> BigInt,
+        respondent_group -> Text,
+        code_hash -> Text,
+        created_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Anonymous survey responses (2026-12-03-000160_i16_cooperation).
+    cooperation_responses (id) {
+        id -> BigInt,
+        assessment_id -> BigInt,
+        respondent_group -> Text,
+        submitted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// The answers of a response (2026-12-03-000160_i16_cooperation).
+    cooperation_answers (id) {
+        id -> BigInt,
+        response_id -> BigInt,
+        indicator_code -> Text,
+        score -> Nullable<Integer>,
+    }
+}
+
+diesel::joinable!(cooperation_assessments -> organizations (jst_id));
+diesel::joinable!(cooperation_assessments -> cooperation_catalogues (catalogue_id));
+diesel::joinable!(cooperation_survey_codes -> cooperation_assessments (assessment_id));
+diesel::joinable!(cooperation_responses -> cooperation_assessments (assessment_id));
+diesel::joinable!(cooperation_answers -> cooperation_responses (response_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    organizations,
+    cooperation_catalogues,
+    cooperation_assessments,
+    cooperation_survey_codes,
+    cooperation_responses,
+    cooperation_answers,
+);

@@ -274,7 +274,7 @@ pub async fn list_registrations(
         Format::Csv => {
             let rows = service::all(&state, &principal, id, query.0.status).await?;
             let body = csv_table(
-                CSV_HEADER,
+                &CSV_HEADER,
                 rows.into_iter().enumerate().map(|(index, r)| {
                     let text = |value: Option<String>| value.unwrap_or_default();
                     [

@@ -2,6 +2,7 @@
 //! on every first start and again by hand.
 
 mod consultations;
+mod cooperation;
 mod positions;
 mod practices;
 pub mod projects;
@@ -204,6 +205,7 @@ pub fn load_demo(conn: &mut DbConnection) -> ApiResult<usize> {
         let practices = practices::load_demo_practices(conn)?;
         let registrations = registrations::load_demo_registrations(conn)?;
         let working_groups = working_groups::load_demo_working_groups(conn)?;
+        let cooperation = cooperation::load_demo_cooperation(conn)?;
         crate::read_model::flush(conn)?;
         Ok(organizations
             + timeline
@@ -212,7 +214,8 @@ pub fn load_demo(conn: &mut DbConnection) -> ApiResult<usize> {
             + consultations
             + practices
             + registrations
-            + working_groups)
+            + working_groups
+            + cooperation)
     })
 }
 

@@ -406,6 +406,41 @@ fn steps() -> Vec<Step> {
         .creates("working_group", "short_group"),
         delete("/api/v1/working-groups/{short_group}")
             .emits("working_group", "short_group", "deleted"),
+        // The cooperation standard: a catalogue version, an assessment's lifecycle; survey
+        // codes and the anonymous answers are no objects of the feed.
+        post(
+            "/api/v1/cooperation-standard/versions",
+            json!({"title": "Standard przejścia", "planes": [{"code": "I", "title": "Polityki publiczne",
+                   "areas": [{"code": "I.1", "title": "Strategie", "tools": ["programy współpracy"],
+                              "indicators": [{"code": "I.1.1", "question": "Czy jest program?"}]}]}]}),
+        )
+        .creates("cooperation_standard", "standard"),
+        post(
+            "/api/v1/cooperation-assessments",
+            json!({"jst_id": "$jst", "year": 2014, "area_codes": ["I.1"]}),
+        )
+        .creates("cooperation_assessment", "assessment"),
+        patch("/api/v1/cooperation-assessments/{assessment}", json!({"min_group_size": 1}))
+            .emits("cooperation_assessment", "assessment", "updated"),
+        post("/api/v1/cooperation-assessments/{assessment}/transitions", json!({"to": "collecting"}))
+            .status(200)
+            .emits("cooperation_assessment", "assessment", "updated"),
+        post(
+            "/api/v1/cooperation-assessments/{assessment}/invitations",
+            json!({"group": "ngo", "count": 1}),
+        )
+        .keeps("survey_code", "/codes/0"),
+        post(
+            "/api/v1/cooperation-surveys/{survey_code}/responses",
+            json!({"answers": [{"indicator_code": "I.1.1", "score": 4}]}),
+        ),
+        post(
+            "/api/v1/cooperation-assessments",
+            json!({"jst_id": "$jst", "year": 2015, "area_codes": ["I.1"]}),
+        )
+        .creates("cooperation_assessment", "draft_assessment"),
+        delete("/api/v1/cooperation-assessments/{draft_assessment}")
+            .emits("cooperation_assessment", "draft_assessment", "deleted"),
         // People, their sessions (no versioned object: nothing in the feed) and tokens.
         post(
             "/api/v1/users",

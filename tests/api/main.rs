@@ -11,6 +11,7 @@ mod changes;
 mod comments;
 mod conditional;
 mod consultations;
+mod cooperation;
 mod errors;
 mod faults;
 mod feed_walk;

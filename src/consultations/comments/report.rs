@@ -71,11 +71,11 @@ pub fn build(consultation: &Consultation, comments: Vec<Comment>) -> Report {
 }
 
 /// The comment table as CSV: BOM, the Polish header, one row per comment in number
-/// order, `;`-separated, CRLF line ends, quoted where needed.
+/// order (the shared writer: `;`, CRLF, every cell through the formula guard).
 pub fn csv(comments: &[Comment]) -> ApiResult<Vec<u8>> {
     let optional = |value: &Option<String>| value.clone().unwrap_or_default();
     crate::spreadsheet::csv_table(
-        CSV_HEADER,
+        &CSV_HEADER,
         comments.iter().map(|comment| {
             [
                 comment.number.to_string(),
@@ -89,4 +89,19 @@ pub fn csv(comments: &[Comment]) -> ApiResult<Vec<u8>> {
             ]
         }),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_table_is_the_header() {
+        let bytes = csv(&[]).unwrap();
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            "\u{feff}Lp.;Podmiot zgłaszający;Jednostka redakcyjna;Treść uwagi;Propozycja zmiany;\
+             Uzasadnienie;Stanowisko;Uzasadnienie stanowiska\r\n"
+        );
+    }
 }
