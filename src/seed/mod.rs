@@ -2,7 +2,7 @@
 //! on every first start and again by hand.
 
 mod consultations;
-mod cooperation;
+pub mod cooperation;
 mod positions;
 mod practices;
 pub mod projects;

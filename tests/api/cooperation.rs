@@ -977,6 +977,8 @@ async fn the_demo_holds_the_seed_standard_its_project_and_a_published_assessment
         cooperation_catalogues::table.count().get_result(c)
     });
     assert_eq!(versions, 1);
+    app.with_conn(|conn| razem::seed::cooperation::load_demo_project(conn).expect("project"));
+    app.with_conn(|conn| razem::seed::cooperation::load_demo_project(conn).expect("again"));
     let kcwis: i64 = count(&app, |c| {
         projects::table
             .filter(projects::code.eq("KCWIS-WZP-2014"))
