@@ -468,13 +468,12 @@ pub fn load_demo_cooperation(conn: &mut DbConnection) -> ApiResult<usize> {
         added += 1;
     }
     added += load_assessment(conn, &actor)?;
+    added += load_project(conn, &actor)?;
     Ok(added)
 }
 
 /// The KCWIS project of seed 003 with the Samorząd Województwa Zachodniopomorskiego (an
-/// organization and a project more in the demo set). Not yet part of `load_demo`: the
-/// organization and project suites count the demo set's organizations and projects
-/// exactly; wiring it in means updating those counts (10 tests).
+/// organization and a project more in the demo set); part of `load_demo_cooperation`.
 pub fn load_demo_project(conn: &mut DbConnection) -> ApiResult<usize> {
     load_project(conn, &Actor::default())
 }
