@@ -441,7 +441,7 @@ async fn filters_by_kind_voivodeship_teryt_and_updated_since() {
         .get("/api/v1/organizations?updated_since=2000-01-01T00:00:00Z&limit=100")
         .send()
         .await;
-    assert_eq!(past.json()["items"].as_array().unwrap().len(), 25);
+    assert_eq!(past.json()["items"].as_array().unwrap().len(), 26);
 
     app.anonymous()
         .get("/api/v1/organizations?kind=martian")
@@ -503,13 +503,13 @@ async fn keyset_pagination_walks_every_row_once_in_each_sort() {
                 }
             }
         }
-        assert_eq!(pages, 6, "24 rows in pages of 4 for sort {sort}");
+        assert_eq!(pages, 7, "25 rows in pages of 4 for sort {sort}");
         let mut unique = seen.clone();
         unique.sort();
         unique.dedup();
         assert_eq!(
             unique.len(),
-            24,
+            25,
             "every row exactly once for sort {sort}: {seen:?}"
         );
     }
@@ -622,5 +622,5 @@ async fn only_admins_create_associations_and_delete_organizations() {
         .await;
     delete.assert_problem(403, "forbidden");
     let count: i64 = app.with_conn(|conn| organizations::table.count().get_result(conn).unwrap());
-    assert_eq!(count, 25);
+    assert_eq!(count, 26);
 }

@@ -397,7 +397,7 @@ async fn a_project_is_deleted_under_if_match_with_its_related_rows() {
         )
     });
     assert_eq!(leftovers, (0, 0, 0), "related rows go with the project");
-    assert_eq!(project_count(&app), 1, "the demo project stays");
+    assert_eq!(project_count(&app), 2, "the two demo projects stay");
     assert_eq!(app.audit_actions("project", id), vec!["create", "delete"]);
 }
 
@@ -856,16 +856,20 @@ async fn partners_codes_and_references() {
         .assert_problem(409, "code_taken");
 }
 
-/// The demo project (ZMP, 2012-06-01 – 2016-10-31, completed) and five more, P-1 … P-5.
+/// The demo projects (ZMP, 2012-06-01 – 2016-10-31, completed; KCWIS of seed 003, from
+/// 2014-01-20, in progress, open-ended) and five more, P-1 … P-5.
 struct Listing {
     w: World,
     demo_id: i64,
+    kcwis: i64,
     p: [i64; 5],
 }
 
 async fn listing(app: &TestApp) -> Listing {
     let w = world(app).await;
-    let demo_id = app.anonymous().get("/api/v1/projects").send().await.ids()[0];
+    // The earliest start is ZMP's project; the other demo project is KCWIS's.
+    let demo = app.anonymous().get("/api/v1/projects?sort=starts_on").send().await.ids();
+    let (demo_id, kcwis) = (demo[0], demo[1]);
     let specs = [
         // code, title, lead, partners, status, starts, ends
         (
@@ -923,7 +927,7 @@ async fn listing(app: &TestApp) -> Listing {
         });
         *slot = create(app, &w.admin, body).await.id();
     }
-    Listing { w, demo_id, p }
+    Listing { w, demo_id, kcwis, p }
 }
 
 /// The ids a list query answers, as a set.
@@ -957,7 +961,7 @@ async fn change_p4(app: &TestApp, l: &Listing) {
 async fn projects_are_filtered_by_lead_partner_status_and_the_day_they_run_on() {
     let app = spawn_app().await;
     let l = listing(&app).await;
-    let (demo, [p1, p2, p3, p4, p5], w) = (l.demo_id, l.p, &l.w);
+    let (demo, kcwis, [p1, p2, p3, p4, p5], w) = (l.demo_id, l.kcwis, l.p, &l.w);
     assert_eq!(
         listed(&app, format!("lead={}", w.zmp)).await,
         set(&[demo, p3, p5])
@@ -975,13 +979,16 @@ async fn projects_are_filtered_by_lead_partner_status_and_the_day_they_run_on() 
     // active_on: both ends inclusive, open-ended projects run on.
     assert_eq!(
         listed(&app, "active_on=2016-04-18").await,
-        set(&[demo, p1, p3, p5])
+        set(&[demo, kcwis, p1, p3, p5])
     );
     assert_eq!(
         listed(&app, "active_on=2016-04-19").await,
-        set(&[demo, p1, p4, p5])
+        set(&[demo, kcwis, p1, p4, p5])
     );
-    assert_eq!(listed(&app, "active_on=2030-01-01").await, set(&[p2, p5]));
+    assert_eq!(
+        listed(&app, "active_on=2030-01-01").await,
+        set(&[kcwis, p2, p5])
+    );
     assert_eq!(listed(&app, "active_on=2010-01-01").await, set(&[]));
     assert_eq!(
         listed(
@@ -1003,7 +1010,8 @@ async fn the_project_search_reads_title_code_and_summary_ignoring_case_and_diacr
         listed(&app, format!("q={}", urlencode("ŻYWIEC"))).await,
         set(&[p3])
     );
-    assert_eq!(listed(&app, "q=p-2").await, set(&[p2]));
+    // "p-2" is also in KCWIS's code, KCWIS-WZP-2014.
+    assert_eq!(listed(&app, "q=p-2").await, set(&[p2, l.kcwis]));
     assert_eq!(
         listed(
             &app,
@@ -1033,19 +1041,19 @@ async fn every_sort_walks_every_project_once_page_by_page_in_its_order() {
     let app = spawn_app().await;
     let l = listing(&app).await;
     change_p4(&app, &l).await;
-    let (demo, [p1, p2, p3, p4, p5]) = (l.demo_id, l.p);
+    let (demo, kcwis, [p1, p2, p3, p4, p5]) = (l.demo_id, l.kcwis, l.p);
     // Default order: the latest start first, ties by id (descending).
     let all = app
         .anonymous()
         .get("/api/v1/projects?limit=100")
         .send()
         .await;
-    assert_eq!(all.ids(), vec![p2, p4, p5, p1, p3, demo]);
+    assert_eq!(all.ids(), vec![p2, p4, p5, p1, p3, kcwis, demo]);
     for (sort, expected) in [
-        ("-starts_on", vec![p2, p4, p5, p1, p3, demo]),
-        ("starts_on", vec![demo, p3, p1, p5, p4, p2]),
-        ("title", vec![p4, demo, p5, p1, p2, p3]),
-        ("-title", vec![p3, p2, p1, p5, demo, p4]),
+        ("-starts_on", vec![p2, p4, p5, p1, p3, kcwis, demo]),
+        ("starts_on", vec![demo, kcwis, p3, p1, p5, p4, p2]),
+        ("title", vec![p4, demo, p5, p1, kcwis, p2, p3]),
+        ("-title", vec![p3, p2, kcwis, p1, p5, demo, p4]),
     ] {
         let mut seen = Vec::new();
         let mut url = format!("/api/v1/projects?sort={sort}&limit=2");
@@ -1075,8 +1083,8 @@ async fn every_sort_walks_every_project_once_page_by_page_in_its_order() {
                 None => break,
             }
         }
-        assert_eq!(seen.len(), 6, "{sort}");
-        assert_eq!(seen.iter().copied().collect::<HashSet<_>>().len(), 6);
+        assert_eq!(seen.len(), 7, "{sort}");
+        assert_eq!(seen.iter().copied().collect::<HashSet<_>>().len(), 7);
         let last_changed = if sort == "updated_at" {
             *seen.last().unwrap()
         } else {
@@ -1696,7 +1704,7 @@ async fn a_token_that_deletes_a_project_is_its_audited_actor() {
         .send()
         .await
         .assert_status(204);
-    assert_eq!(project_count(&app), 1, "the demo project stays");
+    assert_eq!(project_count(&app), 2, "the two demo projects stay");
     let audit: Vec<(Option<i64>, Option<i64>)> = app.with_conn(|conn| {
         razem::audit::repo::for_object(conn, "project", &a.id.to_string())
             .unwrap()
@@ -1746,7 +1754,8 @@ async fn the_demo_project_is_served_exactly() {
             project_events::table.count().get_result(conn).unwrap(),
         )
     });
-    assert_eq!(counts, (1, 8, 5));
+    // ZMP's project with 8 indicators and 5 events; KCWIS's (seed 003) with 1 indicator.
+    assert_eq!(counts, (2, 9, 5));
 
     let (id, project) = demo_project(&app, &w).await;
     assert_eq!(project["code"], "ZMP-EOG-2012");
@@ -1936,7 +1945,7 @@ async fn the_demo_project_is_found_on_the_day_of_a_conference_and_in_its_city() 
     // The project ran on the day of the Opole conference; the calendar finds it in Opole.
     let active = app
         .anonymous()
-        .get("/api/v1/projects?active_on=2016-04-18")
+        .get(format!("/api/v1/projects?active_on=2016-04-18&lead={}", w.zmp))
         .send()
         .await;
     assert_eq!(active.ids(), vec![id]);
