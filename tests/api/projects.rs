@@ -868,7 +868,12 @@ struct Listing {
 async fn listing(app: &TestApp) -> Listing {
     let w = world(app).await;
     // The earliest start is ZMP's project; the other demo project is KCWIS's.
-    let demo = app.anonymous().get("/api/v1/projects?sort=starts_on").send().await.ids();
+    let demo = app
+        .anonymous()
+        .get("/api/v1/projects?sort=starts_on")
+        .send()
+        .await
+        .ids();
     let (demo_id, kcwis) = (demo[0], demo[1]);
     let specs = [
         // code, title, lead, partners, status, starts, ends
@@ -927,7 +932,12 @@ async fn listing(app: &TestApp) -> Listing {
         });
         *slot = create(app, &w.admin, body).await.id();
     }
-    Listing { w, demo_id, kcwis, p }
+    Listing {
+        w,
+        demo_id,
+        kcwis,
+        p,
+    }
 }
 
 /// The ids a list query answers, as a set.
@@ -1945,7 +1955,10 @@ async fn the_demo_project_is_found_on_the_day_of_a_conference_and_in_its_city() 
     // The project ran on the day of the Opole conference; the calendar finds it in Opole.
     let active = app
         .anonymous()
-        .get(format!("/api/v1/projects?active_on=2016-04-18&lead={}", w.zmp))
+        .get(format!(
+            "/api/v1/projects?active_on=2016-04-18&lead={}",
+            w.zmp
+        ))
         .send()
         .await;
     assert_eq!(active.ids(), vec![id]);
