@@ -289,14 +289,14 @@ pub fn build_app(
         .wrap(Compress::default())
         .wrap(from_fn(crate::request_id::middleware))
         .wrap(
-            // The request line without the HTTP version, with cancel codes hidden.
+            // The request line without the HTTP version, with codes in paths hidden.
             Logger::new("%{r}a \"%{request}xi\" %s %b %Dms request_id=%{x-request-id}o")
                 .custom_request_replace("request", |req| {
                     let target = req.uri().path_and_query().map_or("/", |p| p.as_str());
                     format!(
                         "{} {}",
                         req.method(),
-                        crate::registrations::redact_path(target)
+                        crate::http::redact::secrets_in_path(target)
                     )
                 })
                 .log_target("razem::http"),

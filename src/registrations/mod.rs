@@ -48,32 +48,3 @@ pub fn routes(config: &mut ServiceConfig) {
         .service(handlers::list_invitations)
         .service(handlers::get_invitation);
 }
-
-/// The path with a registration's cancel code hidden, for the access log.
-pub fn redact_path(path: &str) -> std::borrow::Cow<'_, str> {
-    match path.find("/registrations/rzc_") {
-        Some(at) => {
-            let start = at + "/registrations/".len();
-            let end = path[start..]
-                .find(['/', '?'])
-                .map_or(path.len(), |e| start + e);
-            std::borrow::Cow::Owned(format!("{}rzc_***{}", &path[..start], &path[end..]))
-        }
-        None => std::borrow::Cow::Borrowed(path),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn cancel_codes_stay_out_of_the_log() {
-        assert_eq!(
-            super::redact_path("/api/v1/registrations/rzc_abc123?x=1"),
-            "/api/v1/registrations/rzc_***?x=1"
-        );
-        assert_eq!(
-            super::redact_path("/api/v1/events/4/registrations/7"),
-            "/api/v1/events/4/registrations/7"
-        );
-    }
-}

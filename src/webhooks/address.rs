@@ -177,11 +177,13 @@ impl actix_tls::connect::Resolve for PinnedResolver {
 }
 
 /// The HTTP client of deliveries: connects only where `resolver` allows, within
-/// `timeout` for the whole exchange.
+/// `timeout` for the whole exchange, and follows no redirect (awc follows up to 10 by
+/// default, and a redirect to an address literal would never meet the resolver).
 pub fn client(resolver: PinnedResolver, timeout: Duration) -> awc::Client {
     let tcp = actix_tls::connect::Connector::new(actix_tls::connect::Resolver::custom(resolver))
         .service();
     awc::Client::builder()
+        .disable_redirects()
         .timeout(timeout)
         .connector(awc::Connector::new().connector(tcp).timeout(timeout))
         .finish()
@@ -296,6 +298,11 @@ mod tests {
 
     /// A listener on 127.0.0.1 that answers 204 to every connection and counts them.
     fn listener() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        answering(b"HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n".to_vec())
+    }
+
+    /// A listener on 127.0.0.1 that answers `reply` to every connection and counts them.
+    fn answering(reply: Vec<u8>) -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
         use std::io::{Read, Write};
         use std::sync::atomic::{AtomicUsize, Ordering};
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -308,7 +315,7 @@ mod tests {
                 counted.fetch_add(1, Ordering::SeqCst);
                 let mut buffer = [0_u8; 4096];
                 let _ = stream.read(&mut buffer);
-                let _ = stream.write_all(b"HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n");
+                let _ = stream.write_all(&reply);
             }
         });
         (port, accepted)
@@ -352,5 +359,24 @@ mod tests {
         let sent = send(true).await.expect("sent");
         assert_eq!(sent.status().as_u16(), 204);
         assert_eq!(accepted.load(Ordering::SeqCst), 1);
+    }
+
+    #[actix_web::test]
+    async fn redirects_are_not_followed() {
+        use std::sync::atomic::Ordering;
+        let (target, followed) = listener();
+        let reply = format!(
+            "HTTP/1.1 307 Temporary Redirect\r\nlocation: http://127.0.0.1:{target}/\r\n\
+             content-length: 0\r\nconnection: close\r\n\r\n"
+        );
+        let (port, _) = answering(reply.into_bytes());
+        let resolver = PinnedResolver::new(true);
+        let answer = client(resolver, Duration::from_secs(5))
+            .post(format!("http://127.0.0.1:{port}/hook"))
+            .send_body("{}")
+            .await
+            .expect("answered");
+        assert_eq!(answer.status().as_u16(), 307, "the redirect is the answer");
+        assert_eq!(followed.load(Ordering::SeqCst), 0, "and it is not followed");
     }
 }
