@@ -38,6 +38,26 @@ fn managed(conn: &mut DbConnection, principal: &Principal, id: i64) -> ApiResult
     Ok(group)
 }
 
+/// A write under one group, in one transaction: 404 for the group, then 403.
+async fn in_group<T, F>(
+    state: &AppState,
+    principal: Principal,
+    group_id: i64,
+    work: F,
+) -> ApiResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection, &Principal, WorkingGroupRow) -> ApiResult<T> + Send + 'static,
+{
+    state
+        .db
+        .transaction(move |conn| {
+            let group = managed(conn, &principal, group_id)?;
+            work(conn, &principal, group)
+        })
+        .await
+}
+
 fn check_dates(fields: &WorkingGroupFields) -> ApiResult<()> {
     match fields.established_on {
         Some(start) => sub::check_date_range(
@@ -279,21 +299,18 @@ pub(crate) async fn create_member(
     group_id: i64,
     body: CreateMember,
 ) -> ApiResult<Member> {
-    state
-        .db
-        .transaction(move |conn| {
-            managed(conn, &principal, group_id)?;
-            let fields = MemberFields {
-                working_group_id: group_id,
-                organization_id: body.organization_id,
-                role: body.role,
-                from_on: body.from,
-                to_on: body.to,
-            };
-            let row = add_member(conn, &principal.actor(), &fields)?;
-            render_member(conn, row)
-        })
-        .await
+    in_group(state, principal, group_id, move |conn, principal, _| {
+        let fields = MemberFields {
+            working_group_id: group_id,
+            organization_id: body.organization_id,
+            role: body.role,
+            from_on: body.from,
+            to_on: body.to,
+        };
+        let row = add_member(conn, &principal.actor(), &fields)?;
+        render_member(conn, row)
+    })
+    .await
 }
 
 /// Changes a member's role or period (`to` not before `from`, 422).
@@ -304,20 +321,17 @@ pub(crate) async fn update_member(
     if_match: IfMatch,
     patch: UpdateMember,
 ) -> ApiResult<Member> {
-    state
-        .db
-        .transaction(move |conn| {
-            managed(conn, &principal, group_id)?;
-            let current = member_of(conn, group_id, member_id)?;
-            let edit = Edit::<Members>::begin(current, &if_match, |f| patch.apply(f))?;
-            check_member_dates(&edit.fields)?;
-            if edit.unchanged() {
-                return render_member(conn, edit.current);
-            }
-            let row = edit.save(conn, &principal.actor())?;
-            render_member(conn, row)
-        })
-        .await
+    in_group(state, principal, group_id, move |conn, principal, _| {
+        let current = member_of(conn, group_id, member_id)?;
+        let edit = Edit::<Members>::begin(current, &if_match, |f| patch.apply(f))?;
+        check_member_dates(&edit.fields)?;
+        if edit.unchanged() {
+            return render_member(conn, edit.current);
+        }
+        let row = edit.save(conn, &principal.actor())?;
+        render_member(conn, row)
+    })
+    .await
 }
 
 /// Removes a member recorded by mistake; `to` records that it left.
@@ -327,14 +341,11 @@ pub(crate) async fn remove_member(
     (group_id, member_id): (i64, i64),
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    state
-        .db
-        .transaction(move |conn| {
-            managed(conn, &principal, group_id)?;
-            let current = member_of(conn, group_id, member_id)?;
-            edit::remove::<Members>(conn, &principal.actor(), &current, &if_match)
-        })
-        .await
+    in_group(state, principal, group_id, move |conn, principal, _| {
+        let current = member_of(conn, group_id, member_id)?;
+        edit::remove::<Members>(conn, &principal.actor(), &current, &if_match)
+    })
+    .await
 }
 
 // ------------------------------------------------------------------ meetings
@@ -453,21 +464,18 @@ pub(crate) async fn create_meeting(
     group_id: i64,
     body: CreateMeeting,
 ) -> ApiResult<Meeting> {
-    state
-        .db
-        .transaction(move |conn| {
-            let group = managed(conn, &principal, group_id)?;
-            let fields = MeetingFields {
-                working_group_id: group_id,
-                held_on: body.date,
-                place: body.place(),
-                agenda: body.agenda,
-                minutes: body.minutes,
-            };
-            let row = add_meeting(conn, &principal.actor(), &group, &fields, body.position_ids)?;
-            render_meeting(conn, row)
-        })
-        .await
+    in_group(state, principal, group_id, move |conn, principal, group| {
+        let fields = MeetingFields {
+            working_group_id: group_id,
+            held_on: body.date,
+            place: body.place(),
+            agenda: body.agenda,
+            minutes: body.minutes,
+        };
+        let row = add_meeting(conn, &principal.actor(), &group, &fields, body.position_ids)?;
+        render_meeting(conn, row)
+    })
+    .await
 }
 
 /// Changes a meeting and, when the patch names them, the positions discussed (checked as
@@ -479,43 +487,40 @@ pub(crate) async fn update_meeting(
     if_match: IfMatch,
     patch: UpdateMeeting,
 ) -> ApiResult<Meeting> {
-    state
-        .db
-        .transaction(move |conn| {
-            let group = managed(conn, &principal, group_id)?;
-            let current = meeting_of(conn, group_id, meeting_id)?;
-            let discussed = discussed(conn, current.id)?;
-            let mut named = None;
-            let edit = Edit::<Meetings>::begin(current, &if_match, |f| named = patch.apply(f))?;
-            let positions = match named {
-                Some(ids) => citable(conn, &group, ids)?,
-                None => discussed.clone(),
-            };
-            if edit.unchanged() && positions == discussed {
-                return render_meeting(conn, edit.current);
-            }
-            let before = MeetingState {
-                fields: &edit.before,
-                position_ids: &discussed,
-            };
-            let after = MeetingState {
-                fields: &edit.fields,
-                position_ids: &positions,
-            };
-            let row = write::update::<Meetings, _>(
-                conn,
-                &principal.actor(),
-                &edit.current,
-                edit.expected,
-                &edit.fields,
-                (&before, &after),
-            )?;
-            if positions != discussed {
-                repo::replace_positions(conn, row.id, &positions)?;
-            }
-            render_meeting(conn, row)
-        })
-        .await
+    in_group(state, principal, group_id, move |conn, principal, group| {
+        let current = meeting_of(conn, group_id, meeting_id)?;
+        let discussed = discussed(conn, current.id)?;
+        let mut named = None;
+        let edit = Edit::<Meetings>::begin(current, &if_match, |f| named = patch.apply(f))?;
+        let positions = match named {
+            Some(ids) => citable(conn, &group, ids)?,
+            None => discussed.clone(),
+        };
+        if edit.unchanged() && positions == discussed {
+            return render_meeting(conn, edit.current);
+        }
+        let before = MeetingState {
+            fields: &edit.before,
+            position_ids: &discussed,
+        };
+        let after = MeetingState {
+            fields: &edit.fields,
+            position_ids: &positions,
+        };
+        let row = write::update::<Meetings, _>(
+            conn,
+            &principal.actor(),
+            &edit.current,
+            edit.expected,
+            &edit.fields,
+            (&before, &after),
+        )?;
+        if positions != discussed {
+            repo::replace_positions(conn, row.id, &positions)?;
+        }
+        render_meeting(conn, row)
+    })
+    .await
 }
 
 /// Deletes a meeting recorded by mistake, with its links to the positions discussed
@@ -526,21 +531,18 @@ pub(crate) async fn remove_meeting(
     (group_id, meeting_id): (i64, i64),
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    state
-        .db
-        .transaction(move |conn| {
-            managed(conn, &principal, group_id)?;
-            let current = meeting_of(conn, group_id, meeting_id)?;
-            let expected = Expected::from_header(&if_match, current.version)?;
-            let fields = MeetingFields::from(&current);
-            let position_ids = discussed(conn, current.id)?;
-            let snapshot = MeetingState {
-                fields: &fields,
-                position_ids: &position_ids,
-            };
-            write::delete::<Meetings>(conn, &principal.actor(), &current, expected, &snapshot)
-        })
-        .await
+    in_group(state, principal, group_id, move |conn, principal, _| {
+        let current = meeting_of(conn, group_id, meeting_id)?;
+        let expected = Expected::from_header(&if_match, current.version)?;
+        let fields = MeetingFields::from(&current);
+        let position_ids = discussed(conn, current.id)?;
+        let snapshot = MeetingState {
+            fields: &fields,
+            position_ids: &position_ids,
+        };
+        write::delete::<Meetings>(conn, &principal.actor(), &current, expected, &snapshot)
+    })
+    .await
 }
 
 /// The positions one meeting discussed, in id order.
