@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::model::{MeetingRow, MemberRow, WorkingGroupFields, WorkingGroupRow};
+use super::model::{
+    MeetingFields, MeetingRow, MemberFields, MemberRow, WorkingGroupFields, WorkingGroupRow,
+};
 use crate::domain::WorkingGroupRole;
 use crate::organizations::dto::OrganizationSummary;
 use crate::validation::{double_option, not_blank, set, trimmed};
@@ -165,6 +167,30 @@ pub struct CreateMember {
     pub to: Option<NaiveDate>,
 }
 
+/// Changes to a member (JSON merge patch): absent fields stay, `null` clears a day. The
+/// organization does not change; remove the member and add the other one instead.
+#[derive(Debug, Clone, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"role": "member", "to": "2019-12-31"}))]
+pub struct UpdateMember {
+    pub role: Option<WorkingGroupRole>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub from: Option<Option<NaiveDate>>,
+    /// Not before `from`.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub to: Option<Option<NaiveDate>>,
+}
+
+impl UpdateMember {
+    pub fn apply(self, fields: &mut MemberFields) {
+        set(&mut fields.role, self.role);
+        set(&mut fields.from_on, self.from);
+        set(&mut fields.to_on, self.to);
+    }
+}
+
 /// A meeting of a working group.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -234,6 +260,42 @@ pub struct CreateMeeting {
 impl CreateMeeting {
     pub fn place(&self) -> Option<String> {
         trimmed(self.place.clone())
+    }
+}
+
+/// Changes to a meeting (JSON merge patch): absent fields stay, `null` clears a text;
+/// `position_ids` replaces the positions discussed (`[]` clears them).
+#[derive(Debug, Clone, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"minutes": "Zespół przyjął wspólne uwagi do projektu.", "position_ids": [3, 5]}))]
+pub struct UpdateMeeting {
+    pub date: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[validate(length(min = 1, max = 300), custom(function = "not_blank"))]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 300)]
+    pub place: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[validate(length(max = 20000))]
+    #[schema(value_type = Option<String>, max_length = 20000)]
+    pub agenda: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[validate(length(max = 100000))]
+    #[schema(value_type = Option<String>, max_length = 100000)]
+    pub minutes: Option<Option<String>>,
+    /// Positions discussed: published ones, or the association's own drafts.
+    #[validate(length(max = 100))]
+    #[schema(max_items = 100)]
+    pub position_ids: Option<Vec<i64>>,
+}
+
+impl UpdateMeeting {
+    /// Applies the columns; answers the new positions, if the patch names them.
+    pub fn apply(self, fields: &mut MeetingFields) -> Option<Vec<i64>> {
+        set(&mut fields.held_on, self.date);
+        set(&mut fields.place, self.place.map(trimmed));
+        set(&mut fields.agenda, self.agenda);
+        set(&mut fields.minutes, self.minutes);
+        self.position_ids
     }
 }
 

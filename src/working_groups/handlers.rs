@@ -4,8 +4,8 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 
 use super::dto::{
     CreateMeeting, CreateMember, CreateWorkingGroup, Meeting, MeetingListQuery, MeetingPage,
-    MeetingPath, Member, MemberListQuery, MemberPage, MemberPath, UpdateWorkingGroup, WorkingGroup,
-    WorkingGroupListQuery, WorkingGroupPage, WorkingGroupPath,
+    MeetingPath, Member, MemberListQuery, MemberPage, MemberPath, UpdateMeeting, UpdateMember,
+    UpdateWorkingGroup, WorkingGroup, WorkingGroupListQuery, WorkingGroupPage, WorkingGroupPath,
 };
 use super::service;
 use crate::associations::sub;
@@ -234,6 +234,66 @@ pub async fn get_group_member(
     Ok(sub::found(member.version, member))
 }
 
+/// Change a member's role or period (JSON merge patch). Needs `If-Match`.
+///
+/// Editors of the association and administrators; `to` is not before `from` (422), and
+/// `to` records that the organization left. The organization itself does not change.
+#[utoipa::path(
+    tag = "working-groups",
+    params(MemberPath, crate::http::responses::IfMatchHeader),
+    request_body = UpdateMember,
+    security(("bearer" = []), ("api_token" = ["associations:write"])),
+    responses(
+        (status = 200, description = "Changed", body = Member,
+         headers(("ETag" = String, description = "The new version"))),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 412, response = crate::http::responses::PreconditionFailed),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
+        (status = 428, response = crate::http::responses::PreconditionRequired),
+    )
+)]
+#[patch("/working-groups/{id}/members/{member_id}")]
+pub async fn update_group_member(
+    state: web::Data<AppState>,
+    SignedIn(principal): SignedIn,
+    path: Path<MemberPath>,
+    if_match: IfMatch,
+    body: Json<UpdateMember>,
+) -> ApiResult<HttpResponse> {
+    let MemberPath { id, member_id } = path.into_inner();
+    let member =
+        service::update_member(&state, principal, (id, member_id), if_match, body.0).await?;
+    Ok(sub::found(member.version, member))
+}
+
+/// Remove a member recorded by mistake (editors of the association, administrators).
+///
+/// Needs `If-Match`. To record that an organization left the group, set `to` instead.
+#[utoipa::path(
+    tag = "working-groups",
+    params(MemberPath, crate::http::responses::IfMatchHeader),
+    security(("bearer" = []), ("api_token" = ["associations:write"])),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 412, response = crate::http::responses::PreconditionFailed),
+        (status = 428, response = crate::http::responses::PreconditionRequired),
+    )
+)]
+#[delete("/working-groups/{id}/members/{member_id}")]
+pub async fn delete_group_member(
+    state: web::Data<AppState>,
+    SignedIn(principal): SignedIn,
+    path: Path<MemberPath>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    let MemberPath { id, member_id } = path.into_inner();
+    service::remove_member(&state, principal, (id, member_id), if_match).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
 /// The meetings of a working group, earliest first.
 #[utoipa::path(
     tag = "working-groups",
@@ -309,4 +369,64 @@ pub async fn get_meeting(
     let MeetingPath { id, meeting_id } = path.into_inner();
     let meeting = service::get_meeting(&state, &principal, (id, meeting_id)).await?;
     Ok(sub::found(meeting.version, meeting))
+}
+
+/// Change a meeting (JSON merge patch). Needs `If-Match`.
+///
+/// Editors of the association and administrators. `position_ids` replaces the positions
+/// discussed, checked as when recording the meeting (422).
+#[utoipa::path(
+    tag = "working-groups",
+    params(MeetingPath, crate::http::responses::IfMatchHeader),
+    request_body = UpdateMeeting,
+    security(("bearer" = []), ("api_token" = ["associations:write"])),
+    responses(
+        (status = 200, description = "Changed", body = Meeting,
+         headers(("ETag" = String, description = "The new version"))),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 412, response = crate::http::responses::PreconditionFailed),
+        (status = 422, response = crate::http::responses::UnprocessableEntity),
+        (status = 428, response = crate::http::responses::PreconditionRequired),
+    )
+)]
+#[patch("/working-groups/{id}/meetings/{meeting_id}")]
+pub async fn update_meeting(
+    state: web::Data<AppState>,
+    SignedIn(principal): SignedIn,
+    path: Path<MeetingPath>,
+    if_match: IfMatch,
+    body: Json<UpdateMeeting>,
+) -> ApiResult<HttpResponse> {
+    let MeetingPath { id, meeting_id } = path.into_inner();
+    let meeting =
+        service::update_meeting(&state, principal, (id, meeting_id), if_match, body.0).await?;
+    Ok(sub::found(meeting.version, meeting))
+}
+
+/// Delete a meeting recorded by mistake (editors of the association, administrators).
+///
+/// Needs `If-Match`; the positions it discussed stay.
+#[utoipa::path(
+    tag = "working-groups",
+    params(MeetingPath, crate::http::responses::IfMatchHeader),
+    security(("bearer" = []), ("api_token" = ["associations:write"])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, response = crate::http::responses::Forbidden),
+        (status = 404, response = crate::http::responses::NotFound),
+        (status = 412, response = crate::http::responses::PreconditionFailed),
+        (status = 428, response = crate::http::responses::PreconditionRequired),
+    )
+)]
+#[delete("/working-groups/{id}/meetings/{meeting_id}")]
+pub async fn delete_meeting(
+    state: web::Data<AppState>,
+    SignedIn(principal): SignedIn,
+    path: Path<MeetingPath>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    let MeetingPath { id, meeting_id } = path.into_inner();
+    service::remove_meeting(&state, principal, (id, meeting_id), if_match).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -11,6 +11,8 @@
 //!   optional `from`/`to` days (inclusive).
 //! - A meeting lists the positions it discussed (`position_ids`): published positions or
 //!   the association's own drafts, kept in `working_group_meeting_positions`.
+//! - Members and meetings are changed (PATCH) and deleted with `If-Match`, by whoever
+//!   may add them; a member's `to` records that it left, so deleting is for mistakes.
 
 pub mod dto;
 pub mod handlers;
@@ -30,7 +32,11 @@ pub fn routes(config: &mut ServiceConfig) {
         .service(handlers::list_group_members)
         .service(handlers::add_group_member)
         .service(handlers::get_group_member)
+        .service(handlers::update_group_member)
+        .service(handlers::delete_group_member)
         .service(handlers::list_meetings)
         .service(handlers::create_meeting)
-        .service(handlers::get_meeting);
+        .service(handlers::get_meeting)
+        .service(handlers::update_meeting)
+        .service(handlers::delete_meeting);
 }

@@ -199,6 +199,20 @@ pub fn positions_of(
     Ok(out)
 }
 
+/// Replaces the positions a meeting discussed.
+pub fn replace_positions(
+    conn: &mut DbConnection,
+    meeting_id: i64,
+    position_ids: &[i64],
+) -> ApiResult<()> {
+    diesel::delete(
+        working_group_meeting_positions::table
+            .filter(working_group_meeting_positions::meeting_id.eq(meeting_id)),
+    )
+    .execute(conn)?;
+    insert_positions(conn, meeting_id, position_ids)
+}
+
 pub fn insert_positions(
     conn: &mut DbConnection,
     meeting_id: i64,

@@ -4,7 +4,8 @@
 
 use super::dto::{
     CreateMeeting, CreateMember, CreateWorkingGroup, Meeting, MeetingListQuery, MeetingSort,
-    Member, MemberListQuery, UpdateWorkingGroup, WorkingGroupListQuery,
+    Member, MemberListQuery, UpdateMeeting, UpdateMember, UpdateWorkingGroup,
+    WorkingGroupListQuery,
 };
 use super::model::{MeetingFields, MeetingRow, MeetingState, MemberFields, MemberRow};
 use super::model::{WorkingGroupFields, WorkingGroupRow};
@@ -19,7 +20,7 @@ use crate::extract::IfMatch;
 use crate::http::AppState;
 use crate::organizations::service::Summaries;
 use crate::pagination::{ById, Cursor, PageRequest, since};
-use crate::write;
+use crate::write::{self, Expected};
 
 pub(crate) fn location(id: i64) -> String {
     format!("/api/v1/working-groups/{id}")
@@ -35,6 +36,26 @@ fn managed(conn: &mut DbConnection, principal: &Principal, id: i64) -> ApiResult
     let group = find(conn, id)?;
     policy::can_write_organization(principal, group.association_id)?;
     Ok(group)
+}
+
+/// A write under one group, in one transaction: 404 for the group, then 403.
+async fn in_group<T, F>(
+    state: &AppState,
+    principal: Principal,
+    group_id: i64,
+    work: F,
+) -> ApiResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection, &Principal, WorkingGroupRow) -> ApiResult<T> + Send + 'static,
+{
+    state
+        .db
+        .transaction(move |conn| {
+            let group = managed(conn, &principal, group_id)?;
+            work(conn, &principal, group)
+        })
+        .await
 }
 
 fn check_dates(fields: &WorkingGroupFields) -> ApiResult<()> {
@@ -165,6 +186,19 @@ pub(crate) async fn remove(
 
 // ------------------------------------------------------------------ members
 
+/// The member of this group (404 for one of another group).
+fn member_of(conn: &mut DbConnection, group_id: i64, member_id: i64) -> ApiResult<MemberRow> {
+    repo::find_member(conn, group_id, member_id)?
+        .ok_or_else(|| sub::not_under("member", member_id, "working group"))
+}
+
+fn check_member_dates(fields: &MemberFields) -> ApiResult<()> {
+    match fields.from_on {
+        Some(from) => sub::check_date_range(("from", from), ("to", fields.to_on)),
+        None => Ok(()),
+    }
+}
+
 fn render_members(conn: &mut DbConnection, rows: Vec<MemberRow>) -> ApiResult<Vec<Member>> {
     let summaries = Summaries::fetch(conn, rows.iter().map(|r| r.organization_id).collect())?;
     rows.into_iter()
@@ -226,8 +260,7 @@ pub(crate) async fn get_member(
         .db
         .run(move |conn| {
             find(conn, group_id)?;
-            let row = repo::find_member(conn, group_id, member_id)?
-                .ok_or_else(|| sub::not_under("member", member_id, "working group"))?;
+            let row = member_of(conn, group_id, member_id)?;
             render_member(conn, row)
         })
         .await
@@ -240,9 +273,7 @@ pub fn add_member(
     actor: &write::Actor,
     fields: &MemberFields,
 ) -> ApiResult<MemberRow> {
-    if let Some(from) = fields.from_on {
-        sub::check_date_range(("from", from), ("to", fields.to_on))?;
-    }
+    check_member_dates(fields)?;
     if crate::organizations::repo::find(conn, fields.organization_id)?.is_none() {
         return Err(ApiError::invalid_field(
             "organization_id",
@@ -268,24 +299,82 @@ pub(crate) async fn create_member(
     group_id: i64,
     body: CreateMember,
 ) -> ApiResult<Member> {
-    state
-        .db
-        .transaction(move |conn| {
-            managed(conn, &principal, group_id)?;
-            let fields = MemberFields {
-                working_group_id: group_id,
-                organization_id: body.organization_id,
-                role: body.role,
-                from_on: body.from,
-                to_on: body.to,
-            };
-            let row = add_member(conn, &principal.actor(), &fields)?;
-            render_member(conn, row)
-        })
-        .await
+    in_group(state, principal, group_id, move |conn, principal, _| {
+        let fields = MemberFields {
+            working_group_id: group_id,
+            organization_id: body.organization_id,
+            role: body.role,
+            from_on: body.from,
+            to_on: body.to,
+        };
+        let row = add_member(conn, &principal.actor(), &fields)?;
+        render_member(conn, row)
+    })
+    .await
+}
+
+/// Changes a member's role or period (`to` not before `from`, 422).
+pub(crate) async fn update_member(
+    state: &AppState,
+    principal: Principal,
+    (group_id, member_id): (i64, i64),
+    if_match: IfMatch,
+    patch: UpdateMember,
+) -> ApiResult<Member> {
+    in_group(state, principal, group_id, move |conn, principal, _| {
+        let current = member_of(conn, group_id, member_id)?;
+        let edit = Edit::<Members>::begin(current, &if_match, |f| patch.apply(f))?;
+        check_member_dates(&edit.fields)?;
+        if edit.unchanged() {
+            return render_member(conn, edit.current);
+        }
+        let row = edit.save(conn, &principal.actor())?;
+        render_member(conn, row)
+    })
+    .await
+}
+
+/// Removes a member recorded by mistake; `to` records that it left.
+pub(crate) async fn remove_member(
+    state: &AppState,
+    principal: Principal,
+    (group_id, member_id): (i64, i64),
+    if_match: IfMatch,
+) -> ApiResult<()> {
+    in_group(state, principal, group_id, move |conn, principal, _| {
+        let current = member_of(conn, group_id, member_id)?;
+        edit::remove::<Members>(conn, &principal.actor(), &current, &if_match)
+    })
+    .await
 }
 
 // ------------------------------------------------------------------ meetings
+
+/// The meeting of this group (404 for one of another group).
+fn meeting_of(conn: &mut DbConnection, group_id: i64, meeting_id: i64) -> ApiResult<MeetingRow> {
+    repo::find_meeting(conn, group_id, meeting_id)?
+        .ok_or_else(|| sub::not_under("meeting", meeting_id, "working group"))
+}
+
+/// The positions a meeting of `group` may name, in id order without repeats: every one
+/// must exist and be citable (422).
+fn citable(
+    conn: &mut DbConnection,
+    group: &WorkingGroupRow,
+    mut position_ids: Vec<i64>,
+) -> ApiResult<Vec<i64>> {
+    position_ids.sort_unstable();
+    position_ids.dedup();
+    let citable = repo::citable_positions(conn, group.association_id, &position_ids)?;
+    if let Some(missing) = position_ids.iter().find(|id| !citable.contains(id)) {
+        return Err(ApiError::invalid_field(
+            "position_ids",
+            "not_found",
+            format!("position {missing} does not exist"),
+        ));
+    }
+    Ok(position_ids)
+}
 
 fn render_meetings(conn: &mut DbConnection, rows: Vec<MeetingRow>) -> ApiResult<Vec<Meeting>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
@@ -344,8 +433,7 @@ pub(crate) async fn get_meeting(
         .db
         .run(move |conn| {
             find(conn, group_id)?;
-            let row = repo::find_meeting(conn, group_id, meeting_id)?
-                .ok_or_else(|| sub::not_under("meeting", meeting_id, "working group"))?;
+            let row = meeting_of(conn, group_id, meeting_id)?;
             render_meeting(conn, row)
         })
         .await
@@ -358,18 +446,9 @@ pub fn add_meeting(
     actor: &write::Actor,
     group: &WorkingGroupRow,
     fields: &MeetingFields,
-    mut position_ids: Vec<i64>,
+    position_ids: Vec<i64>,
 ) -> ApiResult<MeetingRow> {
-    position_ids.sort_unstable();
-    position_ids.dedup();
-    let citable = repo::citable_positions(conn, group.association_id, &position_ids)?;
-    if let Some(missing) = position_ids.iter().find(|id| !citable.contains(id)) {
-        return Err(ApiError::invalid_field(
-            "position_ids",
-            "not_found",
-            format!("position {missing} does not exist"),
-        ));
-    }
+    let position_ids = citable(conn, group, position_ids)?;
     let snapshot = MeetingState {
         fields,
         position_ids: &position_ids,
@@ -385,19 +464,90 @@ pub(crate) async fn create_meeting(
     group_id: i64,
     body: CreateMeeting,
 ) -> ApiResult<Meeting> {
-    state
-        .db
-        .transaction(move |conn| {
-            let group = managed(conn, &principal, group_id)?;
-            let fields = MeetingFields {
-                working_group_id: group_id,
-                held_on: body.date,
-                place: body.place(),
-                agenda: body.agenda,
-                minutes: body.minutes,
-            };
-            let row = add_meeting(conn, &principal.actor(), &group, &fields, body.position_ids)?;
-            render_meeting(conn, row)
-        })
-        .await
+    in_group(state, principal, group_id, move |conn, principal, group| {
+        let fields = MeetingFields {
+            working_group_id: group_id,
+            held_on: body.date,
+            place: body.place(),
+            agenda: body.agenda,
+            minutes: body.minutes,
+        };
+        let row = add_meeting(conn, &principal.actor(), &group, &fields, body.position_ids)?;
+        render_meeting(conn, row)
+    })
+    .await
+}
+
+/// Changes a meeting and, when the patch names them, the positions discussed (checked as
+/// on create); the audit record keeps both.
+pub(crate) async fn update_meeting(
+    state: &AppState,
+    principal: Principal,
+    (group_id, meeting_id): (i64, i64),
+    if_match: IfMatch,
+    patch: UpdateMeeting,
+) -> ApiResult<Meeting> {
+    in_group(state, principal, group_id, move |conn, principal, group| {
+        let current = meeting_of(conn, group_id, meeting_id)?;
+        let discussed = discussed(conn, current.id)?;
+        let mut named = None;
+        let edit = Edit::<Meetings>::begin(current, &if_match, |f| named = patch.apply(f))?;
+        let positions = match named {
+            Some(ids) => citable(conn, &group, ids)?,
+            None => discussed.clone(),
+        };
+        if edit.unchanged() && positions == discussed {
+            return render_meeting(conn, edit.current);
+        }
+        let before = MeetingState {
+            fields: &edit.before,
+            position_ids: &discussed,
+        };
+        let after = MeetingState {
+            fields: &edit.fields,
+            position_ids: &positions,
+        };
+        let row = write::update::<Meetings, _>(
+            conn,
+            &principal.actor(),
+            &edit.current,
+            edit.expected,
+            &edit.fields,
+            (&before, &after),
+        )?;
+        if positions != discussed {
+            repo::replace_positions(conn, row.id, &positions)?;
+        }
+        render_meeting(conn, row)
+    })
+    .await
+}
+
+/// Deletes a meeting recorded by mistake, with its links to the positions discussed
+/// (the audit record keeps them).
+pub(crate) async fn remove_meeting(
+    state: &AppState,
+    principal: Principal,
+    (group_id, meeting_id): (i64, i64),
+    if_match: IfMatch,
+) -> ApiResult<()> {
+    in_group(state, principal, group_id, move |conn, principal, _| {
+        let current = meeting_of(conn, group_id, meeting_id)?;
+        let expected = Expected::from_header(&if_match, current.version)?;
+        let fields = MeetingFields::from(&current);
+        let position_ids = discussed(conn, current.id)?;
+        let snapshot = MeetingState {
+            fields: &fields,
+            position_ids: &position_ids,
+        };
+        write::delete::<Meetings>(conn, &principal.actor(), &current, expected, &snapshot)
+    })
+    .await
+}
+
+/// The positions one meeting discussed, in id order.
+fn discussed(conn: &mut DbConnection, meeting_id: i64) -> ApiResult<Vec<i64>> {
+    Ok(repo::positions_of(conn, &[meeting_id])?
+        .remove(&meeting_id)
+        .unwrap_or_default())
 }

@@ -399,6 +399,20 @@ fn steps() -> Vec<Step> {
             json!({"date": "2024-03-01", "place": "Opole", "position_ids": ["$position"]}),
         )
         .creates("working_group_meeting", "meeting"),
+        patch(
+            "/api/v1/working-groups/{group}/members/{group_member}",
+            json!({"role": "member", "to": "2024-12-31"}),
+        )
+        .emits("working_group_member", "group_member", "updated"),
+        patch(
+            "/api/v1/working-groups/{group}/meetings/{meeting}",
+            json!({"minutes": "Przyjęto uwagi.", "position_ids": []}),
+        )
+        .emits("working_group_meeting", "meeting", "updated"),
+        delete("/api/v1/working-groups/{group}/meetings/{meeting}")
+            .emits("working_group_meeting", "meeting", "deleted"),
+        delete("/api/v1/working-groups/{group}/members/{group_member}")
+            .emits("working_group_member", "group_member", "deleted"),
         post(
             "/api/v1/associations/{association}/working-groups",
             json!({"name": "Zespół do rozwiązania"}),
