@@ -429,6 +429,17 @@ fn is_entity_tag(tag: &str) -> bool {
             .all(|b| b == b'!' || ((0x23..=0x7e).contains(&b) && b != b','))
 }
 
+/// Whether a header value is a list of entity tags as the contract's pattern for
+/// `If-Match` and `If-None-Match` has it: members `*`, `"…"`, `W/"…"` or a bare
+/// version number, separated by commas, at least one.
+pub fn is_tag_list(value: &str) -> bool {
+    value.split(',').map(str::trim).all(|tag| {
+        tag == "*"
+            || is_entity_tag(tag)
+            || (!tag.is_empty() && tag.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
 /// Reads the entity tags of `If-Match` (the schema's pattern, by hand): `*` or a
 /// list of entity tags (or bare version numbers). Weak tags and tags that name no version never match (412).
 fn parse_if_match(req: &HttpRequest) -> Result<Option<Tags>, ()> {

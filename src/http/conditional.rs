@@ -6,12 +6,14 @@
 //! body on the wire and the client's work. Authenticated answers get `no-store` from the
 //! server's outer middleware, which overrides what is set here.
 
-use actix_web::HttpResponse;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::middleware::Next;
+use actix_web::{HttpResponse, ResponseError};
 use sha2::{Digest, Sha256};
+
+use crate::error::{ApiError, Code};
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::schema::{ObjectBuilder, Type};
@@ -33,7 +35,7 @@ pub fn digest_tag(bytes: &[u8]) -> header::EntityTag {
 
 /// Whether an `If-None-Match` value names `current` (RFC 9110 13.1.2): `*` matches any
 /// current representation, otherwise any listed tag matches by weak comparison (the
-/// opaque tags are equal, with or without `W/`). A malformed member matches nothing.
+/// opaque tags are equal, with or without `W/`). The middleware refuses a malformed value first.
 pub fn none_match(values: &[&str], current: &str) -> bool {
     let opaque = |tag: &str| {
         tag.trim()
@@ -59,11 +61,20 @@ pub async fn middleware(
     if req.method() != Method::GET {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
-    let if_none_match: Vec<String> = req
-        .headers()
-        .get_all(header::IF_NONE_MATCH)
-        .filter_map(|value| value.to_str().ok().map(str::to_owned))
-        .collect();
+    let mut if_none_match: Vec<String> = Vec::new();
+    for value in req.headers().get_all(header::IF_NONE_MATCH) {
+        match value.to_str() {
+            Ok(text) if crate::extract::is_tag_list(text) => if_none_match.push(text.to_owned()),
+            _ => {
+                let problem = ApiError::new(
+                    Code::InvalidHeader,
+                    "If-None-Match must be `*` or a list of entity tags such as \"3\"",
+                );
+                let (request, _) = req.into_parts();
+                return Ok(ServiceResponse::new(request, problem.error_response()));
+            }
+        }
+    }
     let mut response = next.call(req).await?;
     if response.status() != StatusCode::OK {
         return Ok(response.map_into_boxed_body());
@@ -133,9 +144,12 @@ impl utoipa::Modify for Documented {
                         "`*` or entity tags from earlier answers (`ETag`), compared weakly \
                          (RFC 9110): when one is current the answer is 304 without a body.",
                     ))
-                    // Any text: an empty or unreadable value names no tag and is no error,
-                    // so the contract may not bound it (the fuzzer holds us to that).
-                    .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                    // The grammar `If-Match` has; anything else is 400 invalid_header.
+                    .schema(Some(
+                        ObjectBuilder::new()
+                            .schema_type(Type::String)
+                            .pattern(Some(crate::http::responses::TAG_LIST_PATTERN)),
+                    ))
                     .example(Some(serde_json::json!("\"3\"")))
                     .build(),
             ),

@@ -161,3 +161,8 @@ pub struct IfMatchHeader {
     )]
     if_match: String,
 }
+
+/// The pattern of an entity-tag list (`If-Match`, `If-None-Match`), as
+/// `extract::is_tag_list` reads it.
+pub const TAG_LIST_PATTERN: &str =
+    r#"^\s*(\*|(W/)?"[!#-+\--~]*"|[0-9]+)(\s*,\s*((W/)?"[!#-+\--~]*"|[0-9]+))*\s*$"#;

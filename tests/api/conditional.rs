@@ -67,8 +67,10 @@ async fn a_single_resource_answers_304_to_its_current_tag_and_200_to_a_stale_one
         "a stale tag gets the whole resource"
     );
     assert_eq!(stale.etag(), etag);
-    // A malformed value matches nothing.
-    read(&app, &path, "garbage").await.assert_status(200);
+    // A malformed value is refused, as a malformed If-Match is.
+    read(&app, &path, "garbage")
+        .await
+        .assert_problem(400, "invalid_header");
 }
 
 #[actix_web::test]
@@ -168,4 +170,23 @@ async fn writes_ignore_if_none_match() {
     assert_eq!(changed.json()["short_name"], "Krótko");
     let stored = app.anonymous().get(&path).send().await;
     assert_eq!(stored.json()["short_name"], "Krótko");
+}
+
+#[actix_web::test]
+async fn a_malformed_if_none_match_is_400_invalid_header() {
+    let app = spawn_app().await;
+    let path = public_position(&app).await;
+    for value in ["", "3\"", "\"a\"b", "W/", "\"a,b\"", "a b"] {
+        read(&app, &path, value)
+            .await
+            .assert_problem(400, "invalid_header");
+        read(&app, "/api/v1/positions", value)
+            .await
+            .assert_problem(400, "invalid_header");
+    }
+    // What the grammar allows is read: a list of tags, bare versions, `*`.
+    for value in ["\"0\", W/\"x\"", "7", "*"] {
+        let status = read(&app, &path, value).await.status();
+        assert!(status == 200 || status == 304, "{value}: {status}");
+    }
 }
