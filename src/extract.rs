@@ -418,28 +418,6 @@ impl IfMatch {
     }
 }
 
-/// `"…"` with the characters RFC 9110 allows in an entity tag, less the comma.
-fn is_entity_tag(tag: &str) -> bool {
-    let opaque = tag.strip_prefix("W/").unwrap_or(tag);
-    opaque.len() >= 2
-        && opaque.starts_with('"')
-        && opaque.ends_with('"')
-        && opaque[1..opaque.len() - 1]
-            .bytes()
-            .all(|b| b == b'!' || ((0x23..=0x7e).contains(&b) && b != b','))
-}
-
-/// Whether a header value is a list of entity tags as the contract's pattern for
-/// `If-Match` and `If-None-Match` has it: members `*`, `"…"`, `W/"…"` or a bare
-/// version number, separated by commas, at least one.
-pub fn is_tag_list(value: &str) -> bool {
-    value.split(',').map(str::trim).all(|tag| {
-        tag == "*"
-            || is_entity_tag(tag)
-            || (!tag.is_empty() && tag.bytes().all(|b| b.is_ascii_digit()))
-    })
-}
-
 /// Reads the entity tags of `If-Match` (the schema's pattern, by hand): `*` or a
 /// list of entity tags (or bare version numbers). Weak tags and tags that name no version never match (412).
 fn parse_if_match(req: &HttpRequest) -> Result<Option<Tags>, ()> {
@@ -456,7 +434,7 @@ fn parse_if_match(req: &HttpRequest) -> Result<Option<Tags>, ()> {
         for (index, tag) in value.split(',').map(str::trim).enumerate() {
             if tag == "*" && index == 0 {
                 tags.any = true;
-            } else if is_entity_tag(tag) {
+            } else if crate::http::responses::is_entity_tag(tag) {
                 if let Some(version) = tag
                     .strip_prefix('"')
                     .and_then(|t| t.strip_suffix('"'))

@@ -64,7 +64,7 @@ pub async fn middleware(
     let mut if_none_match: Vec<String> = Vec::new();
     for value in req.headers().get_all(header::IF_NONE_MATCH) {
         match value.to_str() {
-            Ok(text) if crate::extract::is_tag_list(text) => if_none_match.push(text.to_owned()),
+            Ok(text) if super::responses::is_tag_list(text) => if_none_match.push(text.to_owned()),
             _ => {
                 let problem = ApiError::new(
                     Code::InvalidHeader,

@@ -163,6 +163,28 @@ pub struct IfMatchHeader {
 }
 
 /// The pattern of an entity-tag list (`If-Match`, `If-None-Match`), as
-/// `extract::is_tag_list` reads it.
+/// [`is_tag_list`] reads it.
 pub const TAG_LIST_PATTERN: &str =
     r#"^\s*(\*|(W/)?"[!#-+\--~]*"|[0-9]+)(\s*,\s*((W/)?"[!#-+\--~]*"|[0-9]+))*\s*$"#;
+
+/// `"…"` with the characters RFC 9110 allows in an entity tag, less the comma.
+pub fn is_entity_tag(tag: &str) -> bool {
+    let opaque = tag.strip_prefix("W/").unwrap_or(tag);
+    opaque.len() >= 2
+        && opaque.starts_with('"')
+        && opaque.ends_with('"')
+        && opaque[1..opaque.len() - 1]
+            .bytes()
+            .all(|b| b == b'!' || ((0x23..=0x7e).contains(&b) && b != b','))
+}
+
+/// Whether a header value is a list of entity tags as the contract's pattern for
+/// `If-Match` and `If-None-Match` has it: members `*`, `"…"`, `W/"…"` or a bare
+/// version number, separated by commas, at least one.
+pub fn is_tag_list(value: &str) -> bool {
+    value.split(',').map(str::trim).all(|tag| {
+        tag == "*"
+            || is_entity_tag(tag)
+            || (!tag.is_empty() && tag.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
