@@ -51,3 +51,40 @@ pub fn version_of_tag(opaque: &str) -> Option<i64> {
         .parse()
         .ok()
 }
+
+/// A resource as a GET by id found it: the read model's stored document, or rendered now
+/// (a draft the caller may see, a caller who sees more, a row the read model lacks).
+pub enum Found<T> {
+    /// The stored document and its version (one primary-key lookup).
+    Stored(i64, String),
+    Rendered(Box<T>),
+}
+
+impl<T: serde::Serialize + Versioned> Found<T> {
+    /// 200 with the document and its `ETag`, the stored bytes sent as they are.
+    pub fn respond(self) -> HttpResponse {
+        match self {
+            Found::Stored(version, doc) => with_etag_json(HttpResponse::Ok(), version, doc),
+            Found::Rendered(resource) => {
+                with_etag(HttpResponse::Ok(), resource.version(), resource)
+            }
+        }
+    }
+}
+
+/// A wire type that carries its version (for the `ETag`).
+pub trait Versioned {
+    fn version(&self) -> i64;
+}
+
+/// The resource as JSON, however it was found (the change feed's webhook payloads).
+impl<T: serde::Serialize> serde::Serialize for Found<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Found::Stored(_, doc) => serde_json::value::RawValue::from_string(doc.clone())
+                .map_err(serde::ser::Error::custom)?
+                .serialize(serializer),
+            Found::Rendered(resource) => resource.serialize(serializer),
+        }
+    }
+}
