@@ -39,19 +39,19 @@ pub const MODELS: [Model; 3] = [
     Model {
         kind: crate::positions::read::KIND,
         fresh: crate::positions::read::fresh,
-        all_ids: crate::positions::read::all_ids,
+        all_ids: crate::positions::repo::all_ids,
         affected: crate::positions::read::affected,
     },
     Model {
         kind: crate::projects::read::KIND,
         fresh: crate::projects::read::fresh,
-        all_ids: crate::projects::read::all_ids,
+        all_ids: crate::projects::repo::all_ids,
         affected: crate::projects::read::affected,
     },
     Model {
         kind: crate::practices::read::KIND,
         fresh: crate::practices::read::fresh,
-        all_ids: crate::practices::read::all_ids,
+        all_ids: crate::practices::repo::all_ids,
         affected: crate::practices::read::affected,
     },
 ];

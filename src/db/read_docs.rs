@@ -19,6 +19,23 @@ pub struct ReadDoc {
     pub item: String,
 }
 
+impl ReadDoc {
+    /// The document of a resource and its list item, rendered as JSON.
+    pub fn render(
+        id: i64,
+        version: i64,
+        doc: &impl serde::Serialize,
+        item: &impl serde::Serialize,
+    ) -> ApiResult<Self> {
+        Ok(ReadDoc {
+            id,
+            version,
+            doc: serde_json::to_string(doc).map_err(ApiError::internal)?,
+            item: serde_json::to_string(item).map_err(ApiError::internal)?,
+        })
+    }
+}
+
 /// The stored document of one resource: one primary-key lookup.
 pub fn find(conn: &mut DbConnection, kind: &str, id: i64) -> ApiResult<Option<(i64, String)>> {
     Ok(read_docs::table

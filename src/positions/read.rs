@@ -13,11 +13,6 @@ use crate::error::{ApiError, ApiResult};
 /// The read model's name for positions.
 pub const KIND: &str = "position";
 
-/// The stored document of a public position (version, JSON), if any.
-pub fn stored(conn: &mut DbConnection, id: i64) -> ApiResult<Option<(i64, String)>> {
-    read_docs::find(conn, KIND, id)
-}
-
 /// The documents of the public ones of `ids`, as the current rows render them.
 pub fn fresh(conn: &mut DbConnection, ids: &[i64]) -> ApiResult<Vec<ReadDoc>> {
     let rows = repo::find_public(conn, ids)?;
@@ -25,22 +20,9 @@ pub fn fresh(conn: &mut DbConnection, ids: &[i64]) -> ApiResult<Vec<ReadDoc>> {
         .into_iter()
         .map(|position| {
             let (id, version) = (position.id, position.version);
-            let doc = serde_json::to_string(&position).map_err(ApiError::internal)?;
-            let item =
-                serde_json::to_string(&position.into_list_item()).map_err(ApiError::internal)?;
-            Ok(ReadDoc {
-                id,
-                version,
-                doc,
-                item,
-            })
+            ReadDoc::render(id, version, &position, &position.clone().into_list_item())
         })
         .collect()
-}
-
-/// Every position id (the rebuild).
-pub fn all_ids(conn: &mut DbConnection) -> ApiResult<Vec<i64>> {
-    repo::all_ids(conn)
 }
 
 /// The positions a changed object alters: the position itself, and every position that

@@ -138,7 +138,7 @@ pub(crate) async fn get(state: &AppState, principal: &Principal, id: i64) -> Api
     state
         .db
         .run(move |conn| {
-            if let Some((version, doc)) = super::read::stored(conn, id)? {
+            if let Some((version, doc)) = crate::db::read_docs::find(conn, super::read::KIND, id)? {
                 return Ok(Found::Stored(version, doc));
             }
             // Two statements: the row with its association, then everything related.

@@ -12,7 +12,7 @@ use super::repo;
 use super::service::{self, PracticeItem};
 use crate::db::DbConnection;
 use crate::db::read_docs::{self, ReadDoc};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 
 /// The read model's name for practices.
 pub const KIND: &str = "practice";
@@ -23,21 +23,8 @@ pub fn fresh(conn: &mut DbConnection, ids: &[i64]) -> ApiResult<Vec<ReadDoc>> {
     let rows = repo::find_public(conn, ids)?;
     service::render_public(conn, rows)?
         .into_iter()
-        .map(|practice| {
-            let doc = serde_json::to_string(&practice).map_err(ApiError::internal)?;
-            Ok(ReadDoc {
-                id: practice.id,
-                version: practice.version,
-                item: doc.clone(),
-                doc,
-            })
-        })
+        .map(|practice| ReadDoc::render(practice.id, practice.version, &practice, &practice))
         .collect()
-}
-
-/// Every practice id (the rebuild).
-pub fn all_ids(conn: &mut DbConnection) -> ApiResult<Vec<i64>> {
-    repo::all_ids(conn)
 }
 
 /// The practices a changed object alters: the practice itself, and those that embed a
@@ -50,11 +37,6 @@ pub fn affected(conn: &mut DbConnection, object: &str, id: i64) -> ApiResult<Vec
         "project" => repo::of_project(conn, id),
         _ => Ok(Vec::new()),
     }
-}
-
-/// The stored document of a public practice (version, JSON), if any.
-pub fn stored(conn: &mut DbConnection, id: i64) -> ApiResult<Option<(i64, String)>> {
-    read_docs::find(conn, KIND, id)
 }
 
 /// The items of a page, in its order: stored ones for what the public sees, the others

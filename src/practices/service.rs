@@ -848,7 +848,10 @@ pub(crate) async fn get(state: &AppState, principal: &Principal, id: i64) -> Api
     state
         .db
         .run(move |conn| {
-            if public_reader && let Some((version, doc)) = super::read::stored(conn, id)? {
+            if public_reader
+                && let Some((version, doc)) =
+                    crate::db::read_docs::find(conn, super::read::KIND, id)?
+            {
                 return Ok(Found::Stored(version, doc));
             }
             let row = load_visible(conn, &principal, id)?;

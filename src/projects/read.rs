@@ -22,25 +22,13 @@ pub fn fresh(conn: &mut DbConnection, ids: &[i64]) -> ApiResult<Vec<ReadDoc>> {
         .into_iter()
         .map(|project| {
             let (id, version) = (project.id, project.version);
-            let doc = serde_json::to_string(&project).map_err(ApiError::internal)?;
-            let item = list_item(project)?;
-            Ok(ReadDoc {
-                id,
-                version,
-                doc,
-                item,
-            })
+            ReadDoc::render(id, version, &project, &project.clone().into_list_item())
         })
         .collect()
 }
 
 fn list_item(project: Project) -> ApiResult<String> {
     serde_json::to_string(&project.into_list_item()).map_err(ApiError::internal)
-}
-
-/// Every project id (the rebuild).
-pub fn all_ids(conn: &mut DbConnection) -> ApiResult<Vec<i64>> {
-    repo::all_ids(conn)
 }
 
 /// The projects a changed object alters: the project itself (an indicator's write
@@ -51,11 +39,6 @@ pub fn affected(conn: &mut DbConnection, object: &str, id: i64) -> ApiResult<Vec
         "organization" => repo::embedding(conn, id),
         _ => Ok(Vec::new()),
     }
-}
-
-/// The stored document of a project (version, JSON), if any.
-pub fn stored(conn: &mut DbConnection, id: i64) -> ApiResult<Option<(i64, String)>> {
-    read_docs::find(conn, KIND, id)
 }
 
 /// The list items of a page, in its order: stored ones, the others rendered now.

@@ -209,7 +209,7 @@ pub(crate) async fn load(state: &AppState, id: i64) -> ApiResult<Found> {
     state
         .db
         .run(move |conn| {
-            if let Some((version, doc)) = super::read::stored(conn, id)? {
+            if let Some((version, doc)) = crate::db::read_docs::find(conn, super::read::KIND, id)? {
                 return Ok(Found::Stored(version, doc));
             }
             let row = find(conn, id)?;
