@@ -387,7 +387,9 @@ fn check_path(req: &HttpRequest) -> Result<(), ApiError> {
 }
 
 /// The `If-Match` precondition of a write. Extraction never fails, so authorization
-/// and existence are decided first; a missing header is 428 when checked.
+/// and existence are decided first; a missing header is 428 when checked. It compares
+/// versions: a tag names the version before its `-` (`"3-9f86…"`, as `ETag` sends it,
+/// or `"3"`), so a change of an embedded summary alone does not fail a write.
 #[derive(Debug, Clone)]
 pub struct IfMatch {
     /// `Err` when the header is malformed.
@@ -438,7 +440,7 @@ fn parse_if_match(req: &HttpRequest) -> Result<Option<Tags>, ()> {
                 if let Some(version) = tag
                     .strip_prefix('"')
                     .and_then(|t| t.strip_suffix('"'))
-                    .and_then(|t| t.parse::<i64>().ok())
+                    .and_then(crate::http::version_of_tag)
                 {
                     tags.versions.push(version);
                 }

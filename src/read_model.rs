@@ -2,38 +2,103 @@
 //! by id is one primary-key lookup returning bytes and a list page concatenates stored
 //! items. It is written in the same transaction as every change that alters it: the
 //! write path marks each changed object (`write::pending`), and [`flush`], which
-//! `db::Db::transaction` runs before it commits, renders what embeds it again.
+//! `db::Db::transaction` runs before it commits, renders again what the objects alter:
+//! the resource itself, and what embeds them (an organization renamed, a category, a
+//! project's title in a practice).
 //!
-//! Positions are modelled; other resources are rendered per request.
+//! Positions, projects and practices are modelled. Consultations are rendered per
+//! request: their status moves with the clock (`announced` → `open` → `closed` without a
+//! write), so a stored document would go stale without any transaction to renew it.
+
+use std::collections::BTreeSet;
 
 use diesel::Connection;
 
 use crate::db::DbConnection;
+use crate::db::read_docs::{self, ReadDoc};
 use crate::error::ApiResult;
+
+/// How many resources one rendering statement covers: a rename of an organization that
+/// many resources embed re-renders them in batches of this size.
+pub const BATCH: usize = 200;
+
+/// One modelled resource: its name in `read_docs`, how the current rows render its
+/// public documents, and which of its resources a changed object alters.
+pub struct Model {
+    pub kind: &'static str,
+    /// The documents of the public ones of these ids (the others are not stored).
+    pub fresh: fn(&mut DbConnection, &[i64]) -> ApiResult<Vec<ReadDoc>>,
+    /// Every id, for the rebuild.
+    pub all_ids: fn(&mut DbConnection) -> ApiResult<Vec<i64>>,
+    /// The ids a write of `(object, id)` alters (itself, or what embeds it).
+    pub affected: fn(&mut DbConnection, &str, i64) -> ApiResult<Vec<i64>>,
+}
+
+/// Every modelled resource.
+pub const MODELS: [Model; 3] = [
+    Model {
+        kind: crate::positions::read::KIND,
+        fresh: crate::positions::read::fresh,
+        all_ids: crate::positions::repo::all_ids,
+        affected: crate::positions::read::affected,
+    },
+    Model {
+        kind: crate::projects::read::KIND,
+        fresh: crate::projects::read::fresh,
+        all_ids: crate::projects::repo::all_ids,
+        affected: crate::projects::read::affected,
+    },
+    Model {
+        kind: crate::practices::read::KIND,
+        fresh: crate::practices::read::fresh,
+        all_ids: crate::practices::repo::all_ids,
+        affected: crate::practices::read::affected,
+    },
+];
 
 /// Installs [`flush`] as the database's before-commit hook (the app's assembly).
 pub fn install() {
     crate::db::set_before_commit(flush);
 }
 
-/// Renders again what the running transaction's writes changed: a position itself, and
-/// for an organization every position that embeds its summary (in batches).
+/// Renders again what the running transaction's writes changed, per model.
 pub fn flush(conn: &mut DbConnection) -> ApiResult<()> {
-    let mut positions: Vec<i64> = Vec::new();
-    for (object, id) in crate::write::pending::take() {
-        match object {
-            "position" => positions.push(id),
-            "organization" => crate::positions::read::render_embedding(conn, id)?,
-            _ => {}
-        }
+    let pending = crate::write::pending::take();
+    if pending.is_empty() {
+        return Ok(());
     }
-    crate::positions::read::render(conn, &positions)
+    for model in &MODELS {
+        let mut ids = BTreeSet::new();
+        for (object, id) in &pending {
+            ids.extend((model.affected)(conn, object, *id)?);
+        }
+        let ids: Vec<i64> = ids.into_iter().collect();
+        render(conn, model, &ids)?;
+    }
+    Ok(())
 }
 
-/// Renders every modelled resource from its rows (`razem read-model rebuild`, after a
+/// Renders `ids` again (in batches): public ones are stored, the others removed.
+fn render(conn: &mut DbConnection, model: &Model, ids: &[i64]) -> ApiResult<()> {
+    for batch in ids.chunks(BATCH) {
+        let docs = (model.fresh)(conn, batch)?;
+        read_docs::replace(conn, model.kind, batch, &docs)?;
+    }
+    Ok(())
+}
+
+/// Renders every modelled resource from its rows (`razem rebuild-read-model`, after a
 /// migration or a restore); returns how many documents are stored.
 pub fn rebuild(conn: &mut DbConnection) -> ApiResult<usize> {
-    conn.transaction(crate::positions::read::rebuild)
+    conn.transaction(|conn| {
+        let mut stored = 0;
+        for model in &MODELS {
+            let ids = (model.all_ids)(conn)?;
+            render(conn, model, &ids)?;
+            stored += read_docs::all(conn, model.kind)?.len();
+        }
+        Ok(stored)
+    })
 }
 
 /// A stored document beside the one the current rows render, for checks: `(stored,
@@ -42,16 +107,13 @@ pub fn stored_and_fresh(
     conn: &mut DbConnection,
     kind: &str,
     id: i64,
-) -> ApiResult<(
-    Option<crate::db::read_docs::ReadDoc>,
-    Option<crate::db::read_docs::ReadDoc>,
-)> {
-    let stored = crate::db::read_docs::all(conn, kind)?
+) -> ApiResult<(Option<ReadDoc>, Option<ReadDoc>)> {
+    let stored = read_docs::all(conn, kind)?
         .into_iter()
         .find(|doc| doc.id == id);
-    let fresh = match kind {
-        crate::positions::read::KIND => crate::positions::read::fresh(conn, &[id])?.pop(),
-        _ => None,
+    let fresh = match MODELS.iter().find(|model| model.kind == kind) {
+        Some(model) => (model.fresh)(conn, &[id])?.pop(),
+        None => None,
     };
     Ok((stored, fresh))
 }

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 
 use super::DbConnection;
 use super::schema::read_docs;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 
 /// One rendered resource: its version (the `ETag`), the whole document (`GET` by id)
 /// and its list item.
@@ -17,6 +17,23 @@ pub struct ReadDoc {
     pub version: i64,
     pub doc: String,
     pub item: String,
+}
+
+impl ReadDoc {
+    /// The document of a resource and its list item, rendered as JSON.
+    pub fn render(
+        id: i64,
+        version: i64,
+        doc: &impl serde::Serialize,
+        item: &impl serde::Serialize,
+    ) -> ApiResult<Self> {
+        Ok(ReadDoc {
+            id,
+            version,
+            doc: serde_json::to_string(doc).map_err(ApiError::internal)?,
+            item: serde_json::to_string(item).map_err(ApiError::internal)?,
+        })
+    }
 }
 
 /// The stored document of one resource: one primary-key lookup.
@@ -102,4 +119,36 @@ pub fn all(conn: &mut DbConnection, kind: &str) -> ApiResult<Vec<ReadDoc>> {
             item,
         })
         .collect())
+}
+
+/// The list items of a page, in its order: stored ones for the rows `public` says are
+/// read as the public reads them, the others rendered now by `render` (drafts the
+/// caller may see, a caller who sees more, rows the read model lacks) as `(id, JSON)`.
+pub fn page_items<R>(
+    conn: &mut DbConnection,
+    kind: &str,
+    rows: Vec<R>,
+    id_of: impl Fn(&R) -> i64,
+    public: impl Fn(&R) -> bool,
+    render: impl FnOnce(&mut DbConnection, Vec<R>) -> ApiResult<Vec<(i64, String)>>,
+) -> ApiResult<Vec<Box<serde_json::value::RawValue>>> {
+    let order: Vec<i64> = rows.iter().map(&id_of).collect();
+    let wanted: Vec<i64> = rows.iter().filter(|r| public(r)).map(&id_of).collect();
+    let mut found = items(conn, kind, &wanted)?;
+    let missing: Vec<R> = rows
+        .into_iter()
+        .filter(|row| !found.contains_key(&id_of(row)))
+        .collect();
+    if !missing.is_empty() {
+        found.extend(render(conn, missing)?);
+    }
+    order
+        .iter()
+        .map(|id| {
+            let item = found
+                .remove(id)
+                .ok_or_else(|| ApiError::internal(format!("{kind} {id} was not rendered")))?;
+            serde_json::value::RawValue::from_string(item).map_err(ApiError::internal)
+        })
+        .collect()
 }

@@ -124,8 +124,8 @@ impl ApiError {
         Self::new(
             Code::PreconditionFailed,
             format!(
-                "the resource was changed by someone else; its current ETag is \"{current_version}\": \
-                 fetch it again and reapply your change"
+                "the resource was changed by someone else; its current version is {current_version}: \
+                 fetch it again (for its ETag) and reapply your change"
             ),
         )
     }

@@ -78,7 +78,7 @@ problem_response!(
     "Precondition failed",
     412,
     "precondition_failed",
-    "the resource was changed by someone else; its current ETag is \"4\""
+    "the resource was changed by someone else; its current version is 4"
 );
 problem_response!(
     PayloadTooLarge,

@@ -12,7 +12,7 @@ use crate::auth::{Principal, SignedIn, policy};
 use crate::domain::Scope;
 use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, OptionalJson, Path, Query};
-use crate::http::{AppState, with_etag, with_etag_json};
+use crate::http::{AppState, with_etag};
 use crate::pagination::respond_page;
 
 /// List positions, appeals, interventions, opinions and resolutions.
@@ -63,16 +63,9 @@ pub async fn get_position(
     path: Path<PositionPath>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::PositionsRead)?;
-    Ok(
-        match service::get(&state, &principal, path.into_inner().id).await? {
-            service::Found::Stored(version, doc) => {
-                with_etag_json(HttpResponse::Ok(), version, doc)
-            }
-            service::Found::Rendered(position) => {
-                with_etag(HttpResponse::Ok(), position.version, position)
-            }
-        },
-    )
+    Ok(service::get(&state, &principal, path.into_inner().id)
+        .await?
+        .respond())
 }
 
 /// Create a position (as a draft).

@@ -125,22 +125,11 @@ pub(crate) fn list_request(
 // ------------------------------------------------------------------ the use cases
 
 /// A position as `GET /positions/{id}` answers it.
-pub(crate) enum Found {
-    /// A public position's stored document and its version (one primary-key lookup).
-    Stored(i64, String),
-    /// Rendered now: a draft the caller may see, or a row the read model lacks.
-    Rendered(Box<Position>),
-}
+pub(crate) type Found = crate::http::Found<Position>;
 
-/// The position as JSON, however it was found (the change feed's webhook payloads).
-impl serde::Serialize for Found {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Found::Stored(_, doc) => serde_json::value::RawValue::from_string(doc.clone())
-                .map_err(serde::ser::Error::custom)?
-                .serialize(serializer),
-            Found::Rendered(position) => position.serialize(serializer),
-        }
+impl crate::http::Versioned for Position {
+    fn version(&self) -> i64 {
+        self.version
     }
 }
 
@@ -149,7 +138,7 @@ pub(crate) async fn get(state: &AppState, principal: &Principal, id: i64) -> Api
     state
         .db
         .run(move |conn| {
-            if let Some((version, doc)) = super::read::stored(conn, id)? {
+            if let Some((version, doc)) = crate::db::read_docs::find(conn, super::read::KIND, id)? {
                 return Ok(Found::Stored(version, doc));
             }
             // Two statements: the row with its association, then everything related.

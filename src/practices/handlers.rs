@@ -175,8 +175,9 @@ pub async fn get_practice(
     principal: Principal,
     path: Path<PracticePath>,
 ) -> ApiResult<HttpResponse> {
-    let practice = service::get(&state, &principal, path.into_inner().id).await?;
-    Ok(with_etag(HttpResponse::Ok(), practice.version, practice))
+    Ok(service::get(&state, &principal, path.into_inner().id)
+        .await?
+        .respond())
 }
 
 /// Describe a good practice (as a draft).

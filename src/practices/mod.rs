@@ -23,6 +23,7 @@
 pub mod dto;
 pub mod handlers;
 pub mod model;
+pub mod read;
 pub mod repo;
 pub mod service;
 

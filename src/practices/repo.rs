@@ -97,6 +97,58 @@ pub fn find(conn: &mut DbConnection, id: i64) -> ApiResult<Option<PracticeRow>> 
     Ok(practices::table.find(id).first(conn).optional()?)
 }
 
+/// The public ones of these practices, in id order (the read model's rows).
+pub fn find_public(conn: &mut DbConnection, ids: &[i64]) -> ApiResult<Vec<PracticeRow>> {
+    Ok(practices::table
+        .filter(practices::id.eq_any(ids))
+        .filter(practices::status.eq_any(PracticeStatus::PUBLIC.to_vec()))
+        .order(practices::id)
+        .load(conn)?)
+}
+
+/// Every practice id, in order.
+pub fn all_ids(conn: &mut DbConnection) -> ApiResult<Vec<i64>> {
+    Ok(practices::table
+        .select(practices::id)
+        .order(practices::id)
+        .load(conn)?)
+}
+
+/// The practices that embed an organization's summary: as implementer, JST or partner.
+pub fn embedding(conn: &mut DbConnection, organization_id: i64) -> ApiResult<Vec<i64>> {
+    let mut ids: Vec<i64> = practices::table
+        .filter(
+            practices::implementer_id
+                .eq(organization_id)
+                .or(practices::jst_id.eq(organization_id)),
+        )
+        .select(practices::id)
+        .load(conn)?;
+    ids.extend(
+        practice_partners::table
+            .filter(practice_partners::organization_id.eq(organization_id))
+            .select(practice_partners::practice_id)
+            .load::<i64>(conn)?,
+    );
+    Ok(ids)
+}
+
+/// The practices filed under a category (which they embed).
+pub fn in_category(conn: &mut DbConnection, category_id: i64) -> ApiResult<Vec<i64>> {
+    Ok(practice_category_links::table
+        .filter(practice_category_links::category_id.eq(category_id))
+        .select(practice_category_links::practice_id)
+        .load(conn)?)
+}
+
+/// The practices that embed a project's summary.
+pub fn of_project(conn: &mut DbConnection, project_id: i64) -> ApiResult<Vec<i64>> {
+    Ok(practices::table
+        .filter(practices::project_id.eq(project_id))
+        .select(practices::id)
+        .load(conn)?)
+}
+
 /// A practice by its exact title (the seed's idempotence).
 pub fn find_by_title(conn: &mut DbConnection, title: &str) -> ApiResult<Option<PracticeRow>> {
     Ok(practices::table

@@ -232,6 +232,37 @@ fn render(conn: &mut DbConnection, items: Vec<PracticeItem>) -> ApiResult<Vec<Pr
     Ok(out)
 }
 
+/// The public representations of these rows (no distance, public contacts only): what
+/// the read model stores.
+pub(crate) fn render_public(
+    conn: &mut DbConnection,
+    rows: Vec<PracticeRow>,
+) -> ApiResult<Vec<Practice>> {
+    let items = rows
+        .into_iter()
+        .map(|row| PracticeItem {
+            row,
+            distance_km: None,
+            internals: false,
+        })
+        .collect();
+    render(conn, items)
+}
+
+/// The practices of a page rendered now, as `(id, JSON)` (the read model's misses).
+pub(crate) fn render_items(
+    conn: &mut DbConnection,
+    items: Vec<PracticeItem>,
+) -> ApiResult<Vec<(i64, String)>> {
+    render(conn, items)?
+        .into_iter()
+        .map(|practice| {
+            let json = serde_json::to_string(&practice).map_err(ApiError::internal)?;
+            Ok((practice.id, json))
+        })
+        .collect()
+}
+
 fn render_one(
     conn: &mut DbConnection,
     principal: &Principal,
@@ -368,7 +399,7 @@ pub(crate) struct PracticeList {
 impl Listing for PracticeList {
     type Sort = PracticeSort;
     type Row = PracticeItem;
-    type Item = Practice;
+    type Item = Box<serde_json::value::RawValue>;
 
     fn rows(
         &self,
@@ -397,8 +428,11 @@ impl Listing for PracticeList {
         repo::cursor_after(&item.row, sort)
     }
 
-    fn render(conn: &mut DbConnection, rows: Vec<PracticeItem>) -> ApiResult<Vec<Practice>> {
-        render(conn, rows)
+    fn render(
+        conn: &mut DbConnection,
+        rows: Vec<PracticeItem>,
+    ) -> ApiResult<Vec<Box<serde_json::value::RawValue>>> {
+        super::read::page_items(conn, rows)
     }
 }
 
@@ -794,13 +828,36 @@ fn managed(
     Ok((current, expected))
 }
 
-pub(crate) async fn get(state: &AppState, principal: &Principal, id: i64) -> ApiResult<Practice> {
+/// A practice as `GET /practices/{id}` answers it.
+pub(crate) type Found = crate::http::Found<Practice>;
+
+impl crate::http::Versioned for Practice {
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
+/// The stored document for callers who see what the public sees (one primary-key
+/// lookup); insiders, who may see drafts and non-public contacts, get it rendered now.
+pub(crate) async fn get(state: &AppState, principal: &Principal, id: i64) -> ApiResult<Found> {
     let principal = principal.clone();
+    let public_reader = matches!(
+        policy::visible_practice_drafts(&principal),
+        DraftVisibility::OfAssociations(ids) if ids.is_empty()
+    );
     state
         .db
         .run(move |conn| {
+            if public_reader
+                && let Some((version, doc)) =
+                    crate::db::read_docs::find(conn, super::read::KIND, id)?
+            {
+                return Ok(Found::Stored(version, doc));
+            }
             let row = load_visible(conn, &principal, id)?;
-            render_one(conn, &principal, row)
+            Ok(Found::Rendered(Box::new(render_one(
+                conn, &principal, row,
+            )?)))
         })
         .await
 }

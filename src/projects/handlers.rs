@@ -63,8 +63,7 @@ pub async fn get_project(
     path: Path<ProjectPath>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::ProjectsRead)?;
-    let project = service::load(&state, path.into_inner().id).await?;
-    Ok(with_etag(HttpResponse::Ok(), project.version, project))
+    Ok(service::load(&state, path.into_inner().id).await?.respond())
 }
 
 /// Create a project.

@@ -33,6 +33,7 @@ pub mod events;
 pub mod handlers;
 pub mod indicators;
 pub mod model;
+pub mod read;
 pub mod repo;
 pub mod service;
 

@@ -45,6 +45,38 @@ pub fn summaries(conn: &mut DbConnection, ids: &[i64]) -> ApiResult<Vec<(i64, St
         .load(conn)?)
 }
 
+/// These projects, in id order (the read model's rows).
+pub fn find_many(conn: &mut DbConnection, ids: &[i64]) -> ApiResult<Vec<ProjectRow>> {
+    Ok(projects::table
+        .filter(projects::id.eq_any(ids))
+        .order(projects::id)
+        .load(conn)?)
+}
+
+/// Every project id, in order.
+pub fn all_ids(conn: &mut DbConnection) -> ApiResult<Vec<i64>> {
+    Ok(projects::table
+        .select(projects::id)
+        .order(projects::id)
+        .load(conn)?)
+}
+
+/// The projects that embed an organization's summary: it leads them or is a partner
+/// (the leader is stored as a partner too).
+pub fn embedding(conn: &mut DbConnection, organization_id: i64) -> ApiResult<Vec<i64>> {
+    let mut ids: Vec<i64> = project_partners::table
+        .filter(project_partners::organization_id.eq(organization_id))
+        .select(project_partners::project_id)
+        .load(conn)?;
+    ids.extend(
+        projects::table
+            .filter(projects::lead_id.eq(organization_id))
+            .select(projects::id)
+            .load::<i64>(conn)?,
+    );
+    Ok(ids)
+}
+
 /// What a list asks for.
 #[derive(Debug)]
 pub struct ListFilter {

@@ -3,9 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::dto::{
-    CreateProject, Project, ProjectListItem, ProjectListQuery, ProjectSort, UpdateProject,
-};
+use super::dto::{CreateProject, Project, ProjectListQuery, ProjectSort, UpdateProject};
 use super::model::{FundingData, ProjectFields, ProjectLinks, ProjectRow, ProjectState};
 use super::repo::{self, ListFilter, Projects};
 use crate::auth::{Principal, policy};
@@ -104,13 +102,10 @@ pub(crate) fn list_request(
 }
 
 crate::listing! {
-    ProjectList: ProjectSort, ProjectRow => ProjectListItem;
+    ProjectList: ProjectSort, ProjectRow => Box<serde_json::value::RawValue>;
     rows(list, conn, page) = repo::list(conn, &list.0, page);
     cursor(row, sort) = repo::cursor_after(row, sort);
-    render(conn, rows) = Ok(with_details(conn, rows)?
-        .into_iter()
-        .map(Project::into_list_item)
-        .collect());
+    render(conn, rows) = super::read::page_items(conn, rows);
 }
 
 /// Full projects for these rows, with every embed, in a constant number of queries
@@ -199,12 +194,26 @@ pub(crate) fn full(conn: &mut DbConnection, row: ProjectRow) -> ApiResult<Projec
         .ok_or_else(|| ApiError::internal("project vanished"))
 }
 
-pub(crate) async fn load(state: &AppState, id: i64) -> ApiResult<Project> {
+/// A project as `GET /projects/{id}` answers it.
+pub(crate) type Found = crate::http::Found<Project>;
+
+impl crate::http::Versioned for Project {
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
+/// The stored document (one primary-key lookup), or the project rendered now when the
+/// read model lacks it.
+pub(crate) async fn load(state: &AppState, id: i64) -> ApiResult<Found> {
     state
         .db
         .run(move |conn| {
+            if let Some((version, doc)) = crate::db::read_docs::find(conn, super::read::KIND, id)? {
+                return Ok(Found::Stored(version, doc));
+            }
             let row = find(conn, id)?;
-            full(conn, row)
+            Ok(Found::Rendered(Box::new(full(conn, row)?)))
         })
         .await
 }

@@ -46,7 +46,7 @@ async fn a_single_resource_answers_304_to_its_current_tag_and_200_to_a_stale_one
     let path = public_position(&app).await;
     let first = app.anonymous().get(&path).send().await.assert_status(200);
     let etag = first.etag();
-    assert_eq!(etag, format!("\"{}\"", first.version()));
+    assert_eq!(first.etag_version(), first.version());
     assert_eq!(first.header("cache-control"), Some("no-cache"));
 
     assert_not_modified(&read(&app, &path, &etag).await, &etag, "no-cache");
@@ -189,4 +189,88 @@ async fn a_malformed_if_none_match_is_400_invalid_header() {
         let status = read(&app, &path, value).await.status();
         assert!(status == 200 || status == 304, "{value}: {status}");
     }
+}
+
+/// Renames an organization (as an administrator, with its current tag).
+async fn rename(app: &TestApp, organization_id: i64, name: &str) {
+    let path = format!("/api/v1/organizations/{organization_id}");
+    let current = app.as_admin().get(&path).send().await.assert_status(200);
+    app.as_admin()
+        .patch(&path)
+        .if_match(current.etag())
+        .json(json!({"name": name}))
+        .send()
+        .await
+        .assert_status(200);
+}
+
+/// A resource embeds an organization: renaming it keeps the resource's version but
+/// changes its representation, so the old tag gets a 200 with the new name and a new
+/// tag, and that old tag still passes `If-Match` (which compares versions).
+async fn renaming_an_embedded_organization_changes_the_tag(
+    app: &TestApp,
+    path: &str,
+    embedded: &str,
+    patch: serde_json::Value,
+) {
+    let first = app.anonymous().get(path).send().await.assert_status(200);
+    let etag = first.etag();
+    assert_not_modified(&read(app, path, &etag).await, &etag, "no-cache");
+    let organization_id = first.json()[format!("{embedded}_id")]
+        .as_i64()
+        .expect("the embedded organization's id");
+    let name = format!("Nowa nazwa {organization_id}");
+    rename(app, organization_id, &name).await;
+
+    let renamed = read(app, path, &etag).await.assert_status(200);
+    assert_eq!(renamed.json()[embedded]["name"], name.as_str(), "{path}");
+    assert_ne!(
+        renamed.etag(),
+        etag,
+        "{path}: a new representation, a new tag"
+    );
+    assert_eq!(renamed.etag_version(), first.etag_version(), "{path}");
+    assert_eq!(renamed.json()["version"], first.json()["version"]);
+    let new_etag = renamed.etag();
+    assert_not_modified(&read(app, path, &new_etag).await, &new_etag, "no-cache");
+
+    let changed = app
+        .as_admin()
+        .patch(path)
+        .if_match(etag)
+        .json(patch)
+        .send()
+        .await
+        .assert_status(200);
+    assert_eq!(changed.etag_version(), first.etag_version() + 1);
+    // The write's answer is tagged as a read of it would be.
+    let read_back = app.anonymous().get(path).send().await.assert_status(200);
+    assert_eq!(read_back.etag(), changed.etag(), "{path}");
+}
+
+#[actix_web::test]
+async fn renaming_an_embedded_organization_is_no_stale_304() {
+    let app = spawn_app().await;
+    let position = public_position(&app).await;
+    renaming_an_embedded_organization_changes_the_tag(
+        &app,
+        &position,
+        "association",
+        json!({"summary": "Po zmianie nazwy stowarzyszenia."}),
+    )
+    .await;
+    let project = app
+        .anonymous()
+        .get("/api/v1/projects?limit=1")
+        .send()
+        .await
+        .assert_status(200)
+        .ids()[0];
+    renaming_an_embedded_organization_changes_the_tag(
+        &app,
+        &format!("/api/v1/projects/{project}"),
+        "lead",
+        json!({"summary": "Po zmianie nazwy lidera."}),
+    )
+    .await;
 }

@@ -143,6 +143,14 @@ impl TestResponse {
     pub fn etag(&self) -> String {
         self.header("etag").expect("an ETag header").to_owned()
     }
+
+    /// The version the `ETag` names (`"3-<digest>"` → 3): what `If-Match` compares.
+    pub fn etag_version(&self) -> i64 {
+        let etag = self.etag();
+        let opaque = etag.trim_matches('"');
+        let version = opaque.split_once('-').map_or(opaque, |(v, _)| v);
+        version.parse().expect("an ETag naming a version")
+    }
 }
 
 /// The application's service, boxed once so that [`TestApp`] is one concrete type and

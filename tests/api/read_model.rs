@@ -1,7 +1,8 @@
-//! The read model of positions: after every kind of write (create, update, transitions,
-//! co-signers, replies, an organization renamed, delete) the stored document equals the
-//! one the current rows render, drafts are never stored, and anonymous reads serve the
-//! stored bytes.
+//! The read model of positions, projects and practices: after every kind of write
+//! (create, update, transitions, co-signers, replies, indicators, adoptions, an embedded
+//! organization or project renamed, delete) the stored document equals the one the
+//! current rows render, drafts are never stored, and anonymous reads serve the stored
+//! bytes.
 
 use serde_json::{Value, json};
 
@@ -12,18 +13,29 @@ const KIND: &str = "position";
 /// The stored and the freshly rendered document of a position agree; returns whether
 /// one is stored. When stored, an anonymous GET answers exactly its bytes.
 async fn assert_consistent(app: &TestApp, id: i64, step: &str) -> bool {
+    assert_consistent_as(app, KIND, "positions", id, step).await
+}
+
+/// The same for a resource of `kind` under `/api/v1/<collection>`.
+async fn assert_consistent_as(
+    app: &TestApp,
+    kind: &str,
+    collection: &str,
+    id: i64,
+    step: &str,
+) -> bool {
     let (stored, fresh) = app
-        .with_conn(|conn| razem::read_model::stored_and_fresh(conn, KIND, id).expect("read model"));
+        .with_conn(|conn| razem::read_model::stored_and_fresh(conn, kind, id).expect("read model"));
     assert_eq!(
         stored, fresh,
-        "after {step}: stored and fresh documents differ"
+        "after {step}: stored and fresh documents of {kind} {id} differ"
     );
     let Some(doc) = stored else {
         return false;
     };
     let served = app
         .anonymous()
-        .get(format!("/api/v1/positions/{id}"))
+        .get(format!("/api/v1/{collection}/{id}"))
         .send()
         .await
         .assert_status(200);
@@ -32,7 +44,7 @@ async fn assert_consistent(app: &TestApp, id: i64, step: &str) -> bool {
         doc.doc,
         "after {step}: GET serves the stored bytes"
     );
-    assert_eq!(served.etag(), format!("\"{}\"", doc.version));
+    assert_eq!(served.etag_version(), doc.version);
     true
 }
 
@@ -279,4 +291,293 @@ async fn drafts_are_rendered_per_request_for_those_who_may_see_them() {
         stored.iter().all(|doc| doc.id != id),
         "drafts are not stored"
     );
+}
+
+/// A page of `collection` lists exactly the stored items of its public rows.
+async fn assert_page_is_stored(app: &TestApp, kind: &str, collection: &str) {
+    let stored = app.with_conn(|conn| razem::db::read_docs::all(conn, kind).expect("docs"));
+    let page = app
+        .anonymous()
+        .get(format!("/api/v1/{collection}?limit=100"))
+        .send()
+        .await
+        .assert_status(200);
+    let ids = page.ids();
+    assert_eq!(stored.len(), ids.len(), "every public {kind} is stored");
+    for (item, id) in page.items().iter().zip(&ids) {
+        let doc = stored.iter().find(|doc| doc.id == *id).expect("stored");
+        let stored_item: Value = serde_json::from_str(&doc.item).expect("json");
+        assert_eq!(item, &stored_item, "{kind} {id}");
+    }
+}
+
+#[actix_web::test]
+async fn the_read_model_follows_every_write_of_a_project() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    let zmp = app.id_of("zmp").await;
+    let zpp = app.id_of("zpp").await;
+    let consistent =
+        |id: i64, step: &'static str| assert_consistent_as(&app, "project", "projects", id, step);
+    let created = app
+        .as_admin()
+        .post("/api/v1/projects")
+        .json(
+            json!({"code": "ODCZYT/2024", "title": "Projekt modelu odczytu",
+            "lead_id": zmp, "starts_on": "2024-01-01",
+            "partners": [{"organization_id": zpp, "role": "partner"}]}),
+        )
+        .send()
+        .await
+        .assert_status(201);
+    let id = created.id();
+    let path = format!("/api/v1/projects/{id}");
+    assert!(consistent(id, "create").await, "a project is public");
+    write(
+        &app,
+        "PATCH",
+        path.clone(),
+        Some(json!({"summary": "Nowe."})),
+    )
+    .await;
+    assert!(consistent(id, "update").await);
+
+    // Indicators are embedded: each of their writes renders the project again.
+    let indicator = write(
+        &app,
+        "POST",
+        format!("{path}/indicators"),
+        Some(json!({"name": "Szkolenia", "unit": "szkolenia", "target": 10, "achieved": 2})),
+    )
+    .await;
+    assert!(consistent(id, "indicator created").await);
+    let indicator_path = format!("{path}/indicators/{}", indicator["id"]);
+    let current = app.as_admin().get(&indicator_path).send().await;
+    app.as_admin()
+        .patch(&indicator_path)
+        .if_match(current.etag())
+        .json(json!({"achieved": 7}))
+        .send()
+        .await
+        .assert_status(200);
+    assert!(consistent(id, "indicator changed").await);
+    let served = app.anonymous().get(&path).send().await.into_json();
+    assert_eq!(served["indicators"][0]["achieved"], 7);
+
+    for (organization, name) in [(zmp, "ZMP po zmianie nazwy"), (zpp, "ZPP po zmianie nazwy")] {
+        write(
+            &app,
+            "PATCH",
+            format!("/api/v1/organizations/{organization}"),
+            Some(json!({"name": name})),
+        )
+        .await;
+        assert!(consistent(id, "an organization renamed").await);
+        let served = app.anonymous().get(&path).send().await.text().to_owned();
+        assert!(served.contains(name), "{name} is not in {served}");
+    }
+    let current = app.as_admin().get(&indicator_path).send().await;
+    app.as_admin()
+        .delete(&indicator_path)
+        .if_match(current.etag())
+        .send()
+        .await
+        .assert_status(204);
+    assert!(consistent(id, "indicator deleted").await);
+    assert_page_is_stored(&app, "project", "projects").await;
+
+    write(&app, "DELETE", path.clone(), None).await;
+    assert!(
+        !consistent(id, "delete").await,
+        "a deleted project is not stored"
+    );
+    app.anonymous()
+        .get(&path)
+        .send()
+        .await
+        .assert_problem(404, "not_found");
+}
+
+#[actix_web::test]
+async fn the_read_model_follows_every_write_of_a_practice() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let jst = |name: &str, teryt: &str| json!({"name": name, "kind": "jst", "teryt": teryt});
+    let opole = app
+        .organization(&admin, jst("Miasto Opole", "1661011"))
+        .await["id"]
+        .as_i64()
+        .expect("id");
+    let wroclaw = app
+        .organization(&admin, jst("Gmina Wrocław", "0264011"))
+        .await["id"]
+        .as_i64()
+        .expect("id");
+    let category = app
+        .as_admin()
+        .post("/api/v1/practice-categories")
+        .json(json!({"name": "Model odczytu"}))
+        .send()
+        .await
+        .assert_status(201)
+        .id();
+    let project = app
+        .as_admin()
+        .post("/api/v1/projects")
+        .json(json!({"code": "PRAKTYKA/2024", "title": "Projekt praktyki",
+            "lead_id": opole, "starts_on": "2024-01-01"}))
+        .send()
+        .await
+        .assert_status(201)
+        .id();
+    let consistent =
+        |id: i64, step: &'static str| assert_consistent_as(&app, "practice", "practices", id, step);
+
+    let created = app
+        .as_admin()
+        .post("/api/v1/practices")
+        .json(
+            json!({"title": "Praktyka modelu odczytu", "summary": "Streszczenie.",
+            "category_ids": [category], "implementer_id": opole, "jst_id": opole,
+            "partner_ids": [wroclaw], "project_id": project,
+            "contacts": [
+                {"name": "Biuro", "phone": "77 400 00 00", "public": true},
+                {"name": "Koordynatorka", "email": "koordynatorka@opole.example.org"}
+            ]}),
+        )
+        .send()
+        .await
+        .assert_status(201);
+    let id = created.id();
+    let path = format!("/api/v1/practices/{id}");
+    let transitions = format!("{path}/transitions");
+    assert!(!consistent(id, "create").await, "a draft is not stored");
+    write(
+        &app,
+        "POST",
+        transitions.clone(),
+        Some(json!({"to": "submitted"})),
+    )
+    .await;
+    assert!(
+        !consistent(id, "submission").await,
+        "a submitted practice is not stored"
+    );
+    write(
+        &app,
+        "POST",
+        transitions.clone(),
+        Some(json!({"to": "published"})),
+    )
+    .await;
+    assert!(
+        consistent(id, "publication").await,
+        "a published practice is stored"
+    );
+    write(
+        &app,
+        "PATCH",
+        path.clone(),
+        Some(json!({"summary": "Po publikacji."})),
+    )
+    .await;
+    assert!(consistent(id, "update").await);
+
+    // The stored document is the public one: insiders get theirs rendered per request.
+    let public = app.anonymous().get(&path).send().await.assert_status(200);
+    assert!(
+        !public.text().contains("koordynatorka@"),
+        "{}",
+        public.text()
+    );
+    let insider = app.as_admin().get(&path).send().await.assert_status(200);
+    assert!(
+        insider.text().contains("koordynatorka@"),
+        "{}",
+        insider.text()
+    );
+    assert_ne!(
+        insider.etag(),
+        public.etag(),
+        "another representation, another tag"
+    );
+    assert_eq!(insider.etag_version(), public.etag_version());
+    let listed = app.as_admin().get("/api/v1/practices").send().await;
+    assert!(listed.text().contains("koordynatorka@"));
+    assert!(
+        !app.anonymous()
+            .get("/api/v1/practices")
+            .send()
+            .await
+            .text()
+            .contains("koordynatorka@")
+    );
+
+    let adoption = app
+        .as_admin()
+        .post(format!("{path}/adoptions"))
+        .json(json!({"organization_id": wroclaw, "adopted_on": "2024-03-01"}))
+        .send()
+        .await
+        .assert_status(201)
+        .into_json();
+    assert!(consistent(id, "adoption").await);
+    assert_eq!(
+        app.anonymous().get(&path).send().await.json()["adoption_count"],
+        1
+    );
+    write(
+        &app,
+        "DELETE",
+        format!("{path}/adoptions/{}", adoption["id"]),
+        None,
+    )
+    .await;
+    assert!(consistent(id, "adoption removed").await);
+
+    // What the practice embeds: organizations (implementer, partner) and the project.
+    for (organization, name) in [
+        (opole, "Opole po zmianie nazwy"),
+        (wroclaw, "Wrocław po zmianie nazwy"),
+    ] {
+        write(
+            &app,
+            "PATCH",
+            format!("/api/v1/organizations/{organization}"),
+            Some(json!({"name": name})),
+        )
+        .await;
+        assert!(consistent(id, "an organization renamed").await);
+        let served = app.anonymous().get(&path).send().await.text().to_owned();
+        assert!(served.contains(name), "{name} is not in {served}");
+    }
+    write(
+        &app,
+        "PATCH",
+        format!("/api/v1/projects/{project}"),
+        Some(json!({"title": "Projekt po zmianie tytułu"})),
+    )
+    .await;
+    assert!(consistent(id, "the project renamed").await);
+    let served = app.anonymous().get(&path).send().await.into_json();
+    assert_eq!(served["project"]["title"], "Projekt po zmianie tytułu");
+    assert_page_is_stored(&app, "practice", "practices").await;
+
+    write(&app, "POST", transitions, Some(json!({"to": "archived"}))).await;
+    assert!(
+        consistent(id, "archiving").await,
+        "an archived practice is public"
+    );
+
+    // Rebuilding from the rows gives the same documents, for every kind.
+    let kinds = ["position", "project", "practice"];
+    let all = |conn: &mut razem::db::DbConnection| {
+        kinds.map(|kind| razem::db::read_docs::all(conn, kind).expect("docs"))
+    };
+    let before = app.with_conn(all);
+    let rebuilt = app.with_conn(|conn| {
+        razem::read_model::rebuild(conn).expect("rebuild");
+        all(conn)
+    });
+    assert_eq!(rebuilt, before);
 }
