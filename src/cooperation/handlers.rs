@@ -15,7 +15,7 @@ use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, Path, Query};
 use crate::http::{AppState, with_etag};
 use crate::pagination::respond_page;
-use crate::spreadsheet::{Format, negotiate};
+use crate::spreadsheet::{negotiate, respond};
 
 // ------------------------------------------------------------------ the catalogue
 
@@ -455,20 +455,6 @@ pub async fn answer_survey(
 
 // ------------------------------------------------------------------ the index
 
-/// Answers an index table as JSON or, with `Accept: text/csv`, as CSV.
-fn respond_table(format: Format, table: IndexTable, filename: &str) -> ApiResult<HttpResponse> {
-    match format {
-        Format::Json => Ok(HttpResponse::Ok().json(table)),
-        Format::Csv => Ok(HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ))
-            .body(index::csv(&table)?)),
-    }
-}
-
 /// A local government's published indexes by year (the time series).
 ///
 /// Oldest year first: the index, the plane scores and the responses per group of each
@@ -497,7 +483,12 @@ pub async fn jst_index(
     let format = negotiate(&req, "the index")?;
     let id = path.into_inner().id;
     let table = index::series(&state, id).await?;
-    respond_table(format, table, &format!("indeks-wspolpracy-{id}.csv"))
+    respond(
+        format,
+        &table,
+        index::csv,
+        &format!("indeks-wspolpracy-{id}.csv"),
+    )
 }
 
 /// Published indexes side by side: the JSTs of a voivodeship for a year.
@@ -526,5 +517,5 @@ pub async fn side_by_side(
     let query = query.0;
     let filename = format!("indeks-wspolpracy-{}.csv", query.year);
     let table = index::side_by_side(&state, query).await?;
-    respond_table(format, table, &filename)
+    respond(format, &table, index::csv, &filename)
 }

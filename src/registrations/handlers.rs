@@ -16,7 +16,7 @@ use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, Path, Query};
 use crate::http::{AppState, with_etag};
 use crate::pagination::respond_page;
-use crate::spreadsheet::{Format, csv_table, negotiate};
+use crate::spreadsheet::{Format, attachment, csv_table, negotiate};
 
 /// The header row of the CSV list of registrations.
 pub const CSV_HEADER: [&str; 9] = [
@@ -294,13 +294,7 @@ pub async fn list_registrations(
                     ]
                 }),
             )?;
-            Ok(HttpResponse::Ok()
-                .content_type("text/csv; charset=utf-8")
-                .insert_header((
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"wydarzenie-{id}-zgloszenia.csv\""),
-                ))
-                .body(body))
+            Ok(attachment(body, &format!("wydarzenie-{id}-zgloszenia.csv")))
         }
     }
 }

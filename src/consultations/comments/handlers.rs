@@ -8,7 +8,7 @@ use super::dto::{
     Comment, CommentListQuery, CommentPage, CommentPath, CreateComment, DispositionRequest, Report,
     UpdateComment,
 };
-use super::report::{self, ReportFormat};
+use super::report;
 use super::service;
 use crate::auth::{Principal, SignedIn, policy};
 use crate::consultations::dto::ConsultationPath;
@@ -232,17 +232,10 @@ pub async fn consultation_report(
     let format = report::negotiate(&req)?;
     let id = path.into_inner().id;
     let report = service::report(&state, principal, id).await?;
-    match format {
-        ReportFormat::Json => Ok(HttpResponse::Ok().json(report)),
-        ReportFormat::Csv => {
-            let body = report::csv(&report.comments)?;
-            Ok(HttpResponse::Ok()
-                .content_type("text/csv; charset=utf-8")
-                .insert_header((
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"konsultacje-{id}-uwagi.csv\""),
-                ))
-                .body(body))
-        }
-    }
+    crate::spreadsheet::respond(
+        format,
+        &report,
+        |report| report::csv(&report.comments),
+        &format!("konsultacje-{id}-uwagi.csv"),
+    )
 }
