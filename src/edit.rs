@@ -4,9 +4,11 @@
 
 use serde::Serialize;
 
+use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::error::ApiResult;
 use crate::extract::IfMatch;
+use crate::http::AppState;
 use crate::write::{self, Actor, Expected, Versioned};
 
 /// A versioned row and its fields before and after a patch.
@@ -72,4 +74,55 @@ where
 {
     let expected = Expected::from_header(if_match, T::version(current))?;
     write::delete::<T>(conn, actor, current, expected, &T::Fields::from(current))
+}
+
+/// How the writes of a resource find the row they change: the row as the caller sees
+/// it (404 for one they may not see) and the right to change it (403, `auth::policy`).
+pub struct Guard<T: Versioned> {
+    pub load: fn(&mut DbConnection, &Principal, i64) -> ApiResult<T::Row>,
+    pub may: fn(&Principal, &T::Row) -> ApiResult<()>,
+}
+
+/// The row a write changes, once the guard let it through: who writes, the row as
+/// stored, and the version `If-Match` named.
+pub struct Held<R> {
+    pub principal: Principal,
+    pub current: R,
+    pub expected: Expected,
+}
+
+impl<T> Guard<T>
+where
+    T: Versioned + 'static,
+    T::Row: Send + 'static,
+{
+    /// One write of the row `id` in one transaction, after the prelude every write
+    /// has: load (404), the right (403), then `If-Match` (428/412).
+    pub async fn change<O, F>(
+        self,
+        state: &AppState,
+        principal: &Principal,
+        (id, if_match): (i64, IfMatch),
+        work: F,
+    ) -> ApiResult<O>
+    where
+        O: Send + 'static,
+        F: FnOnce(&mut DbConnection, Held<T::Row>) -> ApiResult<O> + Send + 'static,
+    {
+        let principal = principal.clone();
+        state
+            .db
+            .transaction(move |conn| {
+                let current = (self.load)(conn, &principal, id)?;
+                (self.may)(&principal, &current)?;
+                let expected = Expected::from_header(&if_match, T::version(&current))?;
+                let held = Held {
+                    principal,
+                    current,
+                    expected,
+                };
+                work(conn, held)
+            })
+            .await
+    }
 }
