@@ -214,12 +214,8 @@ pub async fn create_assessment(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Changed", body = Assessment, headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ChangeProblems,
         (status = 409, response = crate::http::responses::Conflict),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 422, response = crate::http::responses::UnprocessableEntity),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[patch("/cooperation-assessments/{id}")]
@@ -248,11 +244,8 @@ pub async fn update_assessment(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::DeleteProblems,
         (status = 409, response = crate::http::responses::Conflict),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[delete("/cooperation-assessments/{id}")]
@@ -278,12 +271,8 @@ pub async fn delete_assessment(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Moved", body = Assessment, headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ChangeProblems,
         (status = 409, response = crate::http::responses::Conflict),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 422, response = crate::http::responses::UnprocessableEntity),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[post("/cooperation-assessments/{id}/transitions")]
@@ -316,8 +305,7 @@ pub async fn transition_assessment(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "The codes, shown this once", body = Invitations),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
         (status = 409, response = crate::http::responses::Conflict),
         (status = 422, response = crate::http::responses::UnprocessableEntity),
     )

@@ -104,8 +104,7 @@ pub async fn get_comment(
     responses(
         (status = 201, description = "Created", body = Comment,
          headers(("Location" = String, description = "URL of the new comment"), ("ETag" = String, description = "Its version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
         (status = 409, response = crate::http::responses::Conflict),
         (status = 422, response = crate::http::responses::UnprocessableEntity),
     )
@@ -141,12 +140,8 @@ pub async fn create_comment(
     responses(
         (status = 200, description = "Changed", body = Comment,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ChangeProblems,
         (status = 409, response = crate::http::responses::Conflict),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 422, response = crate::http::responses::UnprocessableEntity),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[patch("/consultations/{id}/comments/{comment_id}")]
@@ -177,12 +172,8 @@ pub async fn update_comment(
     responses(
         (status = 200, description = "Decided; the comment", body = Comment,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ChangeProblems,
         (status = 409, response = crate::http::responses::Conflict),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 422, response = crate::http::responses::UnprocessableEntity),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[put("/consultations/{id}/comments/{comment_id}/disposition")]
