@@ -31,15 +31,21 @@ where
         patch: impl FnOnce(&mut T::Fields),
     ) -> ApiResult<Self> {
         let expected = Expected::from_header(if_match, T::version(&current))?;
+        Ok(Self::new(current, expected, patch))
+    }
+
+    /// Applies `patch` to a copy of the fields of `current`, whose `If-Match` is checked
+    /// (a row a [`Guard`] let through).
+    pub fn new(current: T::Row, expected: Expected, patch: impl FnOnce(&mut T::Fields)) -> Self {
         let before = T::Fields::from(&current);
         let mut fields = before.clone();
         patch(&mut fields);
-        Ok(Edit {
+        Edit {
             current,
             expected,
             before,
             fields,
-        })
+        }
     }
 
     /// The patch changed nothing: answer the row as it is, without a write.
@@ -59,6 +65,17 @@ where
             (&self.before, &self.fields),
         )
     }
+}
+
+/// Deletes a row a [`Guard`] let through; the audit record keeps its fields.
+pub fn delete<T>(conn: &mut DbConnection, held: &Held<T::Row>) -> ApiResult<()>
+where
+    T: Versioned,
+    T::Fields: Serialize + for<'a> From<&'a T::Row>,
+{
+    let fields = T::Fields::from(&held.current);
+    let actor = held.principal.actor();
+    write::delete::<T>(conn, &actor, &held.current, held.expected, &fields)
 }
 
 /// Deletes `current` after checking `If-Match`; the audit record keeps its fields.
@@ -109,19 +126,41 @@ where
         O: Send + 'static,
         F: FnOnce(&mut DbConnection, Held<T::Row>) -> ApiResult<O> + Send + 'static,
     {
+        self.within(state, principal, id, move |conn, principal, current| {
+            let expected = Expected::from_header(&if_match, T::version(&current))?;
+            let principal = principal.clone();
+            work(
+                conn,
+                Held {
+                    principal,
+                    current,
+                    expected,
+                },
+            )
+        })
+        .await
+    }
+
+    /// One write under the row `id` (of its children, or of the row without `If-Match`)
+    /// in one transaction, after load (404) and the right (403).
+    pub async fn within<O, F>(
+        self,
+        state: &AppState,
+        principal: &Principal,
+        id: i64,
+        work: F,
+    ) -> ApiResult<O>
+    where
+        O: Send + 'static,
+        F: FnOnce(&mut DbConnection, &Principal, T::Row) -> ApiResult<O> + Send + 'static,
+    {
         let principal = principal.clone();
         state
             .db
             .transaction(move |conn| {
                 let current = (self.load)(conn, &principal, id)?;
                 (self.may)(&principal, &current)?;
-                let expected = Expected::from_header(&if_match, T::version(&current))?;
-                let held = Held {
-                    principal,
-                    current,
-                    expected,
-                };
-                work(conn, held)
+                work(conn, &principal, current)
             })
             .await
     }
