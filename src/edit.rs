@@ -158,10 +158,21 @@ where
         state
             .db
             .transaction(move |conn| {
-                let current = (self.load)(conn, &principal, id)?;
-                (self.may)(&principal, &current)?;
+                let current = self.find(conn, &principal, id)?;
                 work(conn, &principal, current)
             })
             .await
+    }
+
+    /// The row `id` if the caller sees it (404) and has the right (403).
+    pub fn find(
+        &self,
+        conn: &mut DbConnection,
+        principal: &Principal,
+        id: i64,
+    ) -> ApiResult<T::Row> {
+        let current = (self.load)(conn, principal, id)?;
+        (self.may)(principal, &current)?;
+        Ok(current)
     }
 }
