@@ -4,8 +4,9 @@
 
 use std::borrow::Cow;
 
-use actix_web::HttpRequest;
 use actix_web::http::header::{self, Header};
+use actix_web::{HttpRequest, HttpResponse};
+use serde::Serialize;
 
 use crate::error::{ApiError, ApiResult, Code};
 
@@ -59,6 +60,31 @@ pub fn negotiate(req: &HttpRequest, what: &str) -> ApiResult<Format> {
     } else {
         Format::Json
     })
+}
+
+/// A CSV table ([`csv_table`]) as a download named `filename`.
+pub fn attachment(table: Vec<u8>, filename: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .body(table)
+}
+
+/// Answers `value` in the negotiated `format`: as JSON, or as the CSV download
+/// `filename` that `csv` writes from it.
+pub fn respond<T: Serialize>(
+    format: Format,
+    value: &T,
+    csv: impl FnOnce(&T) -> ApiResult<Vec<u8>>,
+    filename: &str,
+) -> ApiResult<HttpResponse> {
+    match format {
+        Format::Json => Ok(HttpResponse::Ok().json(value)),
+        Format::Csv => Ok(attachment(csv(value)?, filename)),
+    }
 }
 
 /// A table as CSV the way Polish offices publish one: BOM, `;`-separated, CRLF line

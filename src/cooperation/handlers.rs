@@ -15,7 +15,7 @@ use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, Path, Query};
 use crate::http::{AppState, with_etag};
 use crate::pagination::respond_page;
-use crate::spreadsheet::{Format, negotiate};
+use crate::spreadsheet::{negotiate, respond};
 
 // ------------------------------------------------------------------ the catalogue
 
@@ -214,12 +214,8 @@ pub async fn create_assessment(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Changed", body = Assessment, headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ChangeProblems,
         (status = 409, response = crate::http::responses::Conflict),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 422, response = crate::http::responses::UnprocessableEntity),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[patch("/cooperation-assessments/{id}")]
@@ -248,11 +244,8 @@ pub async fn update_assessment(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::DeleteProblems,
         (status = 409, response = crate::http::responses::Conflict),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[delete("/cooperation-assessments/{id}")]
@@ -278,12 +271,8 @@ pub async fn delete_assessment(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Moved", body = Assessment, headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ChangeProblems,
         (status = 409, response = crate::http::responses::Conflict),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 422, response = crate::http::responses::UnprocessableEntity),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[post("/cooperation-assessments/{id}/transitions")]
@@ -316,8 +305,7 @@ pub async fn transition_assessment(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "The codes, shown this once", body = Invitations),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
         (status = 409, response = crate::http::responses::Conflict),
         (status = 422, response = crate::http::responses::UnprocessableEntity),
     )
@@ -455,20 +443,6 @@ pub async fn answer_survey(
 
 // ------------------------------------------------------------------ the index
 
-/// Answers an index table as JSON or, with `Accept: text/csv`, as CSV.
-fn respond_table(format: Format, table: IndexTable, filename: &str) -> ApiResult<HttpResponse> {
-    match format {
-        Format::Json => Ok(HttpResponse::Ok().json(table)),
-        Format::Csv => Ok(HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ))
-            .body(index::csv(&table)?)),
-    }
-}
-
 /// A local government's published indexes by year (the time series).
 ///
 /// Oldest year first: the index, the plane scores and the responses per group of each
@@ -497,7 +471,12 @@ pub async fn jst_index(
     let format = negotiate(&req, "the index")?;
     let id = path.into_inner().id;
     let table = index::series(&state, id).await?;
-    respond_table(format, table, &format!("indeks-wspolpracy-{id}.csv"))
+    respond(
+        format,
+        &table,
+        index::csv,
+        &format!("indeks-wspolpracy-{id}.csv"),
+    )
 }
 
 /// Published indexes side by side: the JSTs of a voivodeship for a year.
@@ -526,5 +505,5 @@ pub async fn side_by_side(
     let query = query.0;
     let filename = format!("indeks-wspolpracy-{}.csv", query.year);
     let table = index::side_by_side(&state, query).await?;
-    respond_table(format, table, &filename)
+    respond(format, &table, index::csv, &filename)
 }

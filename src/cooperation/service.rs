@@ -18,6 +18,7 @@ use crate::auth::Principal;
 use crate::auth::policy;
 use crate::db::DbConnection;
 use crate::domain::OrganizationKind;
+use crate::edit::Guard;
 use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::IfMatch;
 use crate::http::AppState;
@@ -451,19 +452,12 @@ pub fn move_assessment(
 
 // ------------------------------------------------------------------ assessments: the use cases
 
-/// The prelude of every write: 404 unless visible, the right (`auth::policy`), then
-/// `If-Match` (428/412).
-fn managed(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    id: i64,
-    if_match: &IfMatch,
-) -> ApiResult<(AssessmentRow, Expected)> {
-    let current = load_visible(conn, principal, id)?;
-    policy::can_manage_assessment(principal, current.jst_id)?;
-    let expected = Expected::from_header(if_match, current.version)?;
-    Ok((current, expected))
-}
+/// How every write of an assessment finds it: 404 unless visible, then the right
+/// (`auth::policy`).
+const MANAGED: Guard<Assessments> = Guard {
+    load: load_visible,
+    may: |principal, row| policy::can_manage_assessment(principal, row.jst_id),
+};
 
 pub(crate) async fn get(state: &AppState, principal: &Principal, id: i64) -> ApiResult<Assessment> {
     let principal = principal.clone();
@@ -499,28 +493,24 @@ pub(crate) async fn update(
     if_match: IfMatch,
     patch: UpdateAssessment,
 ) -> ApiResult<Assessment> {
-    let principal = principal.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            let (current, expected) = managed(conn, &principal, id, &if_match)?;
-            let before = AssessmentFields::from(&current);
+    MANAGED.change(state, principal, (id, if_match), move |conn, held| {
+                        let before = AssessmentFields::from(&held.current);
             let mut after = before.clone();
             let drafting = patch.year.is_some() || patch.area_codes.is_some() || patch.catalogue_id.is_some();
-            if drafting && current.status != AssessmentStatus::Draft {
+            if drafting && held.current.status != AssessmentStatus::Draft {
                 return Err(ApiError::new(
                     Code::AssessmentNotDraft,
-                    format!("the year, the areas and the catalogue change only in a draft; this assessment is {}", current.status),
+                    format!("the year, the areas and the catalogue change only in a draft; this assessment is {}", held.current.status),
                 ));
             }
-            if current.status == AssessmentStatus::Published {
+            if held.current.status == AssessmentStatus::Published {
                 return Err(ApiError::new(Code::AssessmentPublished, "a published assessment no longer changes"));
             }
             if let Some(catalogue_id) = patch.catalogue_id {
                 after.catalogue_id = catalogue_for(conn, Some(catalogue_id))?.id;
             }
             if let Some(year) = patch.year {
-                check_year_free(conn, current.jst_id, year, Some(current.id))?;
+                check_year_free(conn, held.current.jst_id, year, Some(held.current.id))?;
                 after.year = year;
             }
             let codes = patch.area_codes.unwrap_or_else(|| before.areas());
@@ -530,9 +520,9 @@ pub(crate) async fn update(
                 after.min_group_size = size;
             }
             if after == before {
-                return render_one(conn, current);
+                return render_one(conn, held.current);
             }
-            let row = write::update::<Assessments, _>(conn, &principal.actor(), &current, expected, &after, (&before, &after))?;
+            let row = write::update::<Assessments, _>(conn, &held.principal.actor(), &held.current, held.expected, &after, (&before, &after))?;
             render_one(conn, row)
         })
         .await
@@ -544,27 +534,24 @@ pub(crate) async fn remove(
     id: i64,
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    let principal = principal.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            let (current, expected) = managed(conn, &principal, id, &if_match)?;
-            if current.status != AssessmentStatus::Draft {
+    MANAGED
+        .change(state, principal, (id, if_match), move |conn, held| {
+            if held.current.status != AssessmentStatus::Draft {
                 return Err(ApiError::new(
                     Code::AssessmentNotDraft,
                     format!(
                         "only a draft is deleted; this assessment is {} and has its survey",
-                        current.status
+                        held.current.status
                     ),
                 ));
             }
             // Its unused codes go with it (ON DELETE CASCADE); a draft has no answers.
             write::delete::<Assessments>(
                 conn,
-                &principal.actor(),
-                &current,
-                expected,
-                &AssessmentFields::from(&current),
+                &held.principal.actor(),
+                &held.current,
+                held.expected,
+                &AssessmentFields::from(&held.current),
             )
         })
         .await
@@ -577,12 +564,10 @@ pub(crate) async fn transition(
     if_match: IfMatch,
     body: AssessmentTransition,
 ) -> ApiResult<Assessment> {
-    let principal = principal.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            let (current, expected) = managed(conn, &principal, id, &if_match)?;
-            let row = move_assessment(conn, &principal.actor(), &current, expected, body.to)?;
+    MANAGED
+        .change(state, principal, (id, if_match), move |conn, held| {
+            let actor = held.principal.actor();
+            let row = move_assessment(conn, &actor, &held.current, held.expected, body.to)?;
             render_one(conn, row)
         })
         .await

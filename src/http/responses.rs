@@ -146,6 +146,48 @@ problem_response!(
 #[allow(dead_code)]
 pub struct UnprocessableEntity(Problem);
 
+/// A list of the problem responses above that many operations give together, used in
+/// `responses(…)` beside the operation's own: `responses((status = 200, …),
+/// crate::http::responses::ChangeProblems, (status = 409, …))`. Each status refers to the
+/// component of the same name, as `(status = N, response = …)` does.
+macro_rules! problem_list {
+    ($(#[$doc:meta])* $name:ident: $($status:literal => $response:ident),+) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl utoipa::IntoResponses for $name {
+            fn responses() -> std::collections::BTreeMap<
+                String,
+                utoipa::openapi::RefOr<utoipa::openapi::response::Response>,
+            > {
+                [$(($status, stringify!($response))),+]
+                    .into_iter()
+                    .map(|(status, name)| {
+                        let response = utoipa::openapi::Ref::from_response_name(name);
+                        (status.to_owned(), utoipa::openapi::RefOr::Ref(response))
+                    })
+                    .collect()
+            }
+        }
+    };
+}
+
+problem_list!(
+    /// The object (or the parent in the path) does not exist, or the caller may not do
+    /// this to it: 403, 404.
+    ObjectProblems: "403" => Forbidden, "404" => NotFound
+);
+problem_list!(
+    /// A versioned change (`PATCH` with `If-Match`): 403, 404, 412, 422, 428.
+    ChangeProblems: "403" => Forbidden, "404" => NotFound, "412" => PreconditionFailed,
+        "422" => UnprocessableEntity, "428" => PreconditionRequired
+);
+problem_list!(
+    /// A versioned delete or a move without a body (`If-Match`): 403, 404, 412, 428.
+    DeleteProblems: "403" => Forbidden, "404" => NotFound, "412" => PreconditionFailed,
+        "428" => PreconditionRequired
+);
+
 /// The `If-Match` header of writes.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Header)]

@@ -51,8 +51,7 @@ pub async fn list_organizations(
     responses(
         (status = 200, description = "The organization", body = Organization,
          headers(("ETag" = String, description = "Current version, for `If-Match`"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
     )
 )]
 #[get("/organizations/{id_or_slug}")]
@@ -110,12 +109,8 @@ pub async fn create_organization(
     responses(
         (status = 200, description = "Changed", body = Organization,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ChangeProblems,
         (status = 409, response = crate::http::responses::Conflict),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 422, response = crate::http::responses::UnprocessableEntity),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[patch("/organizations/{id_or_slug}")]
@@ -151,11 +146,8 @@ pub async fn update_organization(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::DeleteProblems,
         (status = 409, response = crate::http::responses::Conflict),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[delete("/organizations/{id_or_slug}")]

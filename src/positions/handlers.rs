@@ -109,12 +109,8 @@ pub async fn create_position(
     responses(
         (status = 200, description = "Changed", body = Position,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ChangeProblems,
         (status = 409, response = crate::http::responses::Conflict),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 422, response = crate::http::responses::UnprocessableEntity),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[patch("/positions/{id}")]
@@ -140,11 +136,8 @@ pub async fn update_position(
     security(("bearer" = []), ("api_token" = ["positions:write"])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::DeleteProblems,
         (status = 409, response = crate::http::responses::Conflict),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[delete("/positions/{id}")]
@@ -173,12 +166,8 @@ pub async fn delete_position(
     responses(
         (status = 200, description = "Moved", body = Position,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ChangeProblems,
         (status = 409, response = crate::http::responses::Conflict),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 422, response = crate::http::responses::UnprocessableEntity),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[post("/positions/{id}/transitions")]
@@ -232,8 +221,7 @@ pub async fn position_history(
     responses(
         (status = 200, description = "Co-signed; the position with its co-signers", body = Position,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
         (status = 409, response = crate::http::responses::Conflict),
     )
 )]
@@ -262,11 +250,8 @@ pub async fn co_sign_position(
     security(("bearer" = []), ("api_token" = ["positions:write"])),
     responses(
         (status = 204, description = "The signature is withdrawn"),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::DeleteProblems,
         (status = 409, response = crate::http::responses::Conflict),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[delete("/positions/{id}/co-signers/{organization_id}")]
@@ -296,8 +281,7 @@ pub async fn remove_co_signer(
     responses(
         (status = 201, description = "Recorded; the position with its replies", body = Position,
          headers(("Location" = String, description = "URL of the position"), ("ETag" = String, description = "Its new version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
         (status = 409, response = crate::http::responses::Conflict),
         (status = 422, response = crate::http::responses::UnprocessableEntity),
     )

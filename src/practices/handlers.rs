@@ -221,11 +221,7 @@ pub async fn create_practice(
     security(("bearer" = []), ("api_token" = ["practices:write"])),
     responses(
         (status = 200, description = "Changed", body = Practice, headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 422, response = crate::http::responses::UnprocessableEntity),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
+        crate::http::responses::ChangeProblems,
     )
 )]
 #[patch("/practices/{id:[0-9]+}")]
@@ -251,10 +247,7 @@ pub async fn update_practice(
     security(("bearer" = []), ("api_token" = ["practices:write"])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
+        crate::http::responses::DeleteProblems,
     )
 )]
 #[delete("/practices/{id:[0-9]+}")]
@@ -282,12 +275,8 @@ pub async fn delete_practice(
     security(("bearer" = []), ("api_token" = ["practices:write"])),
     responses(
         (status = 200, description = "Moved", body = Practice, headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ChangeProblems,
         (status = 409, response = crate::http::responses::Conflict),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 422, response = crate::http::responses::UnprocessableEntity),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[post("/practices/{id}/transitions")]
@@ -370,8 +359,7 @@ pub async fn list_adoptions(
     responses(
         (status = 201, description = "Recorded", body = Adoption,
          headers(("Location" = String, description = "URL of the adoption"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
         (status = 409, response = crate::http::responses::Conflict),
         (status = 422, response = crate::http::responses::UnprocessableEntity),
     )
@@ -428,10 +416,7 @@ pub async fn get_adoption(
     security(("bearer" = []), ("api_token" = ["practices:write"])),
     responses(
         (status = 204, description = "Removed"),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
+        crate::http::responses::DeleteProblems,
     )
 )]
 #[delete("/practices/{id}/adoptions/{adoption_id}")]

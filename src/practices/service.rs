@@ -24,6 +24,7 @@ use crate::domain::{
     GeoPoint, OrganizationKind, PracticeStatus, Slug, UnitKind, fold_for_search, from_micro,
     to_micro,
 };
+use crate::edit::Guard;
 use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::IfMatch;
 use crate::http::AppState;
@@ -814,19 +815,12 @@ pub fn move_practice(
 
 // ------------------------------------------------------------------ the use cases
 
-/// The prelude of every write of a practice: 404 unless the caller sees it, the right to
-/// write it (`auth::policy`), then `If-Match` (428/412).
-fn managed(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    id: i64,
-    if_match: &IfMatch,
-) -> ApiResult<(PracticeRow, Expected)> {
-    let current = load_visible(conn, principal, id)?;
-    policy::can_write_practice(principal, current.implementer_id)?;
-    let expected = Expected::from_header(if_match, current.version)?;
-    Ok((current, expected))
-}
+/// How every write of a practice finds it: 404 unless the caller sees it, then the
+/// right to write it (`auth::policy`).
+const MANAGED: Guard<repo::Practices> = Guard {
+    load: load_visible,
+    may: |principal, row| policy::can_write_practice(principal, row.implementer_id),
+};
 
 /// A practice as `GET /practices/{id}` answers it.
 pub(crate) type Found = crate::http::Found<Practice>;
@@ -886,38 +880,35 @@ pub(crate) async fn update(
     if_match: IfMatch,
     patch: UpdatePractice,
 ) -> ApiResult<Practice> {
-    let principal = principal.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            let (current, expected) = managed(conn, &principal, id, &if_match)?;
+    MANAGED
+        .change(state, principal, (id, if_match), move |conn, held| {
             if let Some(implementer_id) = patch.implementer_id
-                && implementer_id != current.implementer_id
+                && implementer_id != held.current.implementer_id
             {
-                policy::can_write_practice(&principal, implementer_id)?;
+                policy::can_write_practice(&held.principal, implementer_id)?;
             }
             let before = PracticeState {
-                fields: PracticeFields::from(current.clone()),
+                fields: PracticeFields::from(held.current.clone()),
                 links: canonical(repo::links(conn, id)?),
             };
             let mut after = before.clone();
             apply(patch, &mut after);
             after.links = canonical(after.links);
             if after == before {
-                return render_one(conn, &principal, current);
+                return render_one(conn, &held.principal, held.current);
             }
             check_references(conn, &mut after.fields, &after.links)?;
-            if current.status != PracticeStatus::Draft {
+            if held.current.status != PracticeStatus::Draft {
                 check_complete(&after.fields, &after.links)?;
             }
             let row = repo::update(
                 conn,
-                &principal.actor(),
-                &current,
-                expected,
+                &held.principal.actor(),
+                &held.current,
+                held.expected,
                 (&before, &after),
             )?;
-            render_one(conn, &principal, row)
+            render_one(conn, &held.principal, row)
         })
         .await
 }
@@ -928,25 +919,22 @@ pub(crate) async fn remove(
     id: i64,
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    let principal = principal.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            let (current, expected) = managed(conn, &principal, id, &if_match)?;
-            if current.status.is_public() {
+    MANAGED
+        .change(state, principal, (id, if_match), move |conn, held| {
+            if held.current.status.is_public() {
                 // What the public has seen is withdrawn by archiving; only an
                 // administrator removes it.
-                policy::can_publish_practice(&principal)?;
+                policy::can_publish_practice(&held.principal)?;
             }
             let snapshot = PracticeState {
                 links: repo::links(conn, id)?,
-                fields: PracticeFields::from(current.clone()),
+                fields: PracticeFields::from(held.current.clone()),
             };
             write::delete::<repo::Practices>(
                 conn,
-                &principal.actor(),
-                &current,
-                expected,
+                &held.principal.actor(),
+                &held.current,
+                held.expected,
                 &snapshot,
             )
         })
@@ -960,24 +948,21 @@ pub(crate) async fn transition(
     if_match: IfMatch,
     body: TransitionRequest,
 ) -> ApiResult<Practice> {
-    let principal = principal.clone();
     let note = trimmed(body.note);
-    state
-        .db
-        .transaction(move |conn| {
-            let (current, expected) = managed(conn, &principal, id, &if_match)?;
+    MANAGED
+        .change(state, principal, (id, if_match), move |conn, held| {
             if body.to == PracticeStatus::Published {
-                policy::can_publish_practice(&principal)?;
+                policy::can_publish_practice(&held.principal)?;
             }
             let row = move_practice(
                 conn,
-                &principal.actor(),
-                &current,
-                expected,
+                &held.principal.actor(),
+                &held.current,
+                held.expected,
                 body.to,
                 note.as_deref(),
             )?;
-            render_one(conn, &principal, row)
+            render_one(conn, &held.principal, row)
         })
         .await
 }

@@ -16,7 +16,7 @@ use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, Path, Query};
 use crate::http::{AppState, with_etag};
 use crate::pagination::respond_page;
-use crate::spreadsheet::{Format, csv_table, negotiate};
+use crate::spreadsheet::{Format, attachment, csv_table, negotiate};
 
 /// The header row of the CSV list of registrations.
 pub const CSV_HEADER: [&str; 9] = [
@@ -45,8 +45,7 @@ pub const CSV_HEADER: [&str; 9] = [
     responses(
         (status = 200, description = "The settings", body = RegistrationSettings,
          headers(("ETag" = String, description = "Current version, for `If-Match`"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
     )
 )]
 #[get("/events/{id}/registration")]
@@ -76,11 +75,7 @@ pub async fn get_settings(
          headers(("ETag" = String, description = "The new version"))),
         (status = 201, description = "Created", body = RegistrationSettings,
          headers(("Location" = String, description = "URL of the settings"), ("ETag" = String, description = "Its version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 422, response = crate::http::responses::UnprocessableEntity),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
+        crate::http::responses::ChangeProblems,
     )
 )]
 #[put("/events/{id}/registration")]
@@ -117,11 +112,8 @@ pub async fn put_settings(
     security(("bearer" = []), ("api_token" = ["projects:write"])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::DeleteProblems,
         (status = 409, response = crate::http::responses::Conflict),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[delete("/events/{id}/registration")]
@@ -252,8 +244,7 @@ pub async fn cancel_by_code(
             (String = "text/csv", example = "\u{feff}Lp.;Imię i nazwisko;E-mail;Instytucja;Funkcja;Status;Zgłoszenie;Obecność;Id\r\n1;Anna Nowak;a.nowak@um.opole.pl;Urząd Miasta Opola;staff;confirmed;2016-03-22T09:15:00Z;;7\r\n")
          ),
          headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page (JSON)"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
         (status = 406, response = crate::http::responses::NotAcceptable),
     )
 )]
@@ -294,13 +285,7 @@ pub async fn list_registrations(
                     ]
                 }),
             )?;
-            Ok(HttpResponse::Ok()
-                .content_type("text/csv; charset=utf-8")
-                .insert_header((
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"wydarzenie-{id}-zgloszenia.csv\""),
-                ))
-                .body(body))
+            Ok(attachment(body, &format!("wydarzenie-{id}-zgloszenia.csv")))
         }
     }
 }
@@ -313,8 +298,7 @@ pub async fn list_registrations(
     responses(
         (status = 200, description = "The registration", body = Registration,
          headers(("ETag" = String, description = "Current version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
     )
 )]
 #[get("/events/{id}/registrations/{registration_id}")]
@@ -362,8 +346,7 @@ async fn act(
     responses(
         (status = 200, description = "Approved", body = Registration,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
         (status = 409, response = crate::http::responses::Conflict),
     )
 )]
@@ -386,8 +369,7 @@ pub async fn approve(
     responses(
         (status = 200, description = "Rejected", body = Registration,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
         (status = 409, response = crate::http::responses::Conflict),
     )
 )]
@@ -412,8 +394,7 @@ pub async fn reject(
     responses(
         (status = 200, description = "Checked in", body = Registration,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
         (status = 409, response = crate::http::responses::Conflict),
     )
 )]
@@ -438,8 +419,7 @@ pub async fn check_in(
     responses(
         (status = 200, description = "Cancelled", body = Registration,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
         (status = 409, response = crate::http::responses::Conflict),
     )
 )]
@@ -468,8 +448,7 @@ pub async fn cancel(
     responses(
         (status = 201, description = "Invited", body = InvitationResult),
         (status = 200, description = "Everybody had been invited already", body = InvitationResult),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
         (status = 422, response = crate::http::responses::UnprocessableEntity),
     )
 )]
@@ -496,8 +475,7 @@ pub async fn invite(
     responses(
         (status = 200, description = "A page of invitations", body = InvitationPage,
          headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
     )
 )]
 #[get("/events/{id}/invitations")]
@@ -521,8 +499,7 @@ pub async fn list_invitations(
     responses(
         (status = 200, description = "The invitation", body = Invitation,
          headers(("ETag" = String, description = "Current version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
     )
 )]
 #[get("/events/{id}/invitations/{invitation_id}")]

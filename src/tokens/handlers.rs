@@ -78,8 +78,7 @@ pub async fn create_token(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The token", body = ApiToken, headers(("ETag" = String, description = "Current version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
     )
 )]
 #[get("/tokens/{id}")]
@@ -102,10 +101,7 @@ pub async fn get_token(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
+        crate::http::responses::DeleteProblems,
     )
 )]
 #[delete("/tokens/{id}")]

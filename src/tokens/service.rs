@@ -11,13 +11,14 @@ use crate::auth::credentials::{TOKEN_PREFIX, hash_secret};
 use crate::auth::{Principal, policy};
 use crate::db::DbConnection;
 use crate::domain::Scope;
+use crate::edit::{Guard, Held};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::IfMatch;
 use crate::http::AppState;
 use crate::organizations::dto::OrganizationSummary;
 use crate::organizations::service::Summaries;
 use crate::pagination::{ById, Cursor, PageRequest};
-use crate::write::{self, Action, Actor, Expected};
+use crate::write::{self, Action, Actor};
 
 /// A fresh secret from the operating system's CSPRNG-seeded generator: `rzm_` + 40 alphanumerics.
 pub fn new_secret() -> String {
@@ -186,12 +187,17 @@ pub(crate) async fn revoke(
     id: i64,
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    state
-        .db
-        .transaction(move |conn| {
-            let current = repo::find(conn, id)?;
-            policy::can_manage_tokens_of(&principal, current.organization_id)?;
-            let expected = Expected::from_header(&if_match, current.version)?;
+    const MANAGED: Guard<Tokens> = Guard {
+        load: |conn, _, id| repo::find(conn, id),
+        may: |principal, row| policy::can_manage_tokens_of(principal, row.organization_id),
+    };
+    MANAGED
+        .change(state, &principal, (id, if_match), move |conn, held| {
+            let Held {
+                principal,
+                current,
+                expected,
+            } = held;
             if current.revoked_at.is_some() {
                 return Ok(());
             }

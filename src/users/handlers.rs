@@ -46,8 +46,7 @@ pub async fn list_users(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The person", body = User, headers(("ETag" = String, description = "Current version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
     )
 )]
 #[get("/users/{id}")]
@@ -105,11 +104,7 @@ pub async fn create_user(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Changed", body = User, headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 422, response = crate::http::responses::UnprocessableEntity),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
+        crate::http::responses::ChangeProblems,
     )
 )]
 #[patch("/users/{id}")]

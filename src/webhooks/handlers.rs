@@ -108,8 +108,7 @@ pub async fn list_webhooks(
     security(("bearer" = []), ("api_token" = ["webhooks:manage"])),
     responses(
         (status = 200, description = "The subscription", body = Webhook, headers(("ETag" = String, description = "Current version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
     )
 )]
 #[get("/webhooks/{id}")]
@@ -131,10 +130,7 @@ pub async fn get_webhook(
     security(("bearer" = []), ("api_token" = ["webhooks:manage"])),
     responses(
         (status = 200, description = "The changed subscription", body = Webhook, headers(("ETag" = String, description = "New version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
+        crate::http::responses::DeleteProblems,
     )
 )]
 #[patch("/webhooks/{id}")]
@@ -156,10 +152,7 @@ pub async fn update_webhook(
     security(("bearer" = []), ("api_token" = ["webhooks:manage"])),
     responses(
         (status = 204, description = "Unsubscribed"),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
+        crate::http::responses::DeleteProblems,
     )
 )]
 #[delete("/webhooks/{id}")]
@@ -182,8 +175,7 @@ pub async fn delete_webhook(
     responses(
         (status = 200, description = "A page of deliveries", body = DeliveryPage,
          headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
     )
 )]
 #[get("/webhooks/{id}/deliveries")]
@@ -206,8 +198,7 @@ pub async fn list_deliveries(
     security(("bearer" = []), ("api_token" = ["webhooks:manage"])),
     responses(
         (status = 202, description = "Queued for sending", body = Delivery),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
     )
 )]
 #[post("/webhooks/{id}/deliveries/{delivery_id}/retry")]
@@ -227,8 +218,7 @@ pub async fn retry_delivery(
     security(("bearer" = []), ("api_token" = ["webhooks:manage"])),
     responses(
         (status = 202, description = "Queued for sending", body = Delivery),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
     )
 )]
 #[post("/webhooks/{id}/ping")]

@@ -10,48 +10,21 @@ use crate::db::schema::{changes, webhook_deliveries as d, webhooks};
 use crate::error::ApiResult;
 use crate::pagination::{ById, ByIdDesc, PageRequest};
 
-#[derive(Debug, Clone, Queryable)]
-pub struct WebhookRow {
-    pub id: i64,
-    pub organization_id: i64,
-    pub url: String,
-    pub types: String,
-    pub actions: String,
-    pub secret: String,
-    pub active: bool,
-    pub disabled_reason: Option<String>,
-    pub failing_since: Option<NaiveDateTime>,
-    pub version: i64,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-/// Every writable column of a subscription.
-#[derive(Debug, Clone, Insertable, AsChangeset)]
-#[diesel(table_name = webhooks, treat_none_as_null = true)]
-pub struct WebhookFields {
-    pub organization_id: i64,
-    pub url: String,
-    pub types: String,
-    pub actions: String,
-    pub secret: String,
-    pub active: bool,
-    pub disabled_reason: Option<String>,
-    pub failing_since: Option<NaiveDateTime>,
-}
-
-impl From<&WebhookRow> for WebhookFields {
-    fn from(row: &WebhookRow) -> Self {
-        WebhookFields {
-            organization_id: row.organization_id,
-            url: row.url.clone(),
-            types: row.types.clone(),
-            actions: row.actions.clone(),
-            secret: row.secret.clone(),
-            active: row.active,
-            disabled_reason: row.disabled_reason.clone(),
-            failing_since: row.failing_since,
-        }
+crate::versioned_row! {
+    /// A stored subscription.
+    row WebhookRow in webhooks,
+    /// Every writable column of a subscription.
+    #[derive(Debug, Clone, Insertable, AsChangeset)]
+    #[diesel(table_name = webhooks, treat_none_as_null = true)]
+    fields WebhookFields {
+        pub organization_id: i64,
+        pub url: String,
+        pub types: String,
+        pub actions: String,
+        pub secret: String,
+        pub active: bool,
+        pub disabled_reason: Option<String>,
+        pub failing_since: Option<NaiveDateTime>,
     }
 }
 

@@ -9,11 +9,12 @@ use crate::auth::{Principal, policy};
 use crate::changes::types;
 use crate::db::DbConnection;
 use crate::domain::Role;
+use crate::edit::{Guard, Held};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::IfMatch;
 use crate::http::AppState;
 use crate::pagination::{ById, ByIdDesc, Cursor, PageRequest, respond_page};
-use crate::write::{self, Expected};
+use crate::write;
 
 const ACTIONS: [&str; 3] = ["created", "updated", "deleted"];
 
@@ -127,11 +128,17 @@ pub async fn check_url(state: &AppState, raw: String) -> ApiResult<String> {
     Ok(raw)
 }
 
+/// A subscription as its managers see it: 404, then 403.
+const MANAGED: Guard<Webhooks> = Guard {
+    load: |conn, _, id| {
+        repo::find(conn, id)?
+            .ok_or_else(|| ApiError::not_found(format!("webhook {id} does not exist")))
+    },
+    may: |principal, row| policy::can_manage_webhooks_of(principal, row.organization_id),
+};
+
 fn load(conn: &mut DbConnection, principal: &Principal, id: i64) -> ApiResult<WebhookRow> {
-    let row = repo::find(conn, id)?
-        .ok_or_else(|| ApiError::not_found(format!("webhook {id} does not exist")))?;
-    policy::can_manage_webhooks_of(principal, row.organization_id)?;
-    Ok(row)
+    MANAGED.find(conn, principal, id)
 }
 
 pub async fn create(
@@ -204,12 +211,10 @@ pub async fn update(
         Some(url) => Some(check_url(state, url).await?),
         None => None,
     };
-    let row = state
-        .db
-        .transaction(move |conn| {
-            let current = load(conn, &principal, id)?;
-            let expected = Expected::from_header(&if_match, current.version)?;
-            let mut fields = WebhookFields::from(&current);
+    let row = MANAGED
+        .change(state, &principal, (id, if_match), move |conn, held| {
+            let current = &held.current;
+            let mut fields = WebhookFields::from(current);
             fields.url = url.unwrap_or(fields.url);
             fields.types = types.unwrap_or(fields.types);
             fields.actions = actions.unwrap_or(fields.actions);
@@ -223,12 +228,12 @@ pub async fn update(
             let state_of = |f: &WebhookFields| {
                 serde_json::json!({"url": f.url, "types": f.types, "actions": f.actions, "active": f.active})
             };
-            let before = state_of(&WebhookFields::from(&current));
+            let before = state_of(&WebhookFields::from(current));
             write::update::<Webhooks, _>(
                 conn,
-                &principal.actor(),
-                &current,
-                expected,
+                &held.principal.actor(),
+                current,
+                held.expected,
                 &fields,
                 (&before, &state_of(&fields)),
             )
@@ -243,14 +248,13 @@ pub async fn delete(
     id: i64,
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    state
-        .db
-        .transaction(move |conn| {
-            let current = load(conn, &principal, id)?;
-            let expected = Expected::from_header(&if_match, current.version)?;
+    MANAGED
+        .change(state, &principal, (id, if_match), move |conn, held| {
+            let Held { current, .. } = &held;
             let snapshot =
                 serde_json::json!({"organization_id": current.organization_id, "url": current.url});
-            write::delete::<Webhooks>(conn, &principal.actor(), &current, expected, &snapshot)
+            let actor = held.principal.actor();
+            write::delete::<Webhooks>(conn, &actor, current, held.expected, &snapshot)
         })
         .await
 }

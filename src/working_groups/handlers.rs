@@ -26,8 +26,7 @@ use crate::pagination::respond_page;
     responses(
         (status = 200, description = "A page of working groups", body = WorkingGroupPage,
          headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
     )
 )]
 #[get("/associations/{id_or_slug}/working-groups")]
@@ -54,8 +53,7 @@ pub async fn list_working_groups(
     responses(
         (status = 201, description = "Created", body = WorkingGroup,
          headers(("Location" = String, description = "URL of the new working group"), ("ETag" = String, description = "Its version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
         (status = 409, response = crate::http::responses::Conflict),
         (status = 422, response = crate::http::responses::UnprocessableEntity),
     )
@@ -83,8 +81,7 @@ pub async fn create_working_group(
     responses(
         (status = 200, description = "The working group", body = WorkingGroup,
          headers(("ETag" = String, description = "Current version, for `If-Match`"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
     )
 )]
 #[get("/working-groups/{id}")]
@@ -108,12 +105,8 @@ pub async fn get_working_group(
     responses(
         (status = 200, description = "Changed", body = WorkingGroup,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ChangeProblems,
         (status = 409, response = crate::http::responses::Conflict),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 422, response = crate::http::responses::UnprocessableEntity),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[patch("/working-groups/{id}")]
@@ -138,11 +131,8 @@ pub async fn update_working_group(
     security(("bearer" = []), ("api_token" = ["associations:write"])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::DeleteProblems,
         (status = 409, response = crate::http::responses::Conflict),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[delete("/working-groups/{id}")]
@@ -164,8 +154,7 @@ pub async fn delete_working_group(
     responses(
         (status = 200, description = "A page of members", body = MemberPage,
          headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
     )
 )]
 #[get("/working-groups/{id}/members")]
@@ -192,8 +181,7 @@ pub async fn list_group_members(
     responses(
         (status = 201, description = "Added", body = Member,
          headers(("Location" = String, description = "URL of the new member"), ("ETag" = String, description = "Its version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
         (status = 409, response = crate::http::responses::Conflict),
         (status = 422, response = crate::http::responses::UnprocessableEntity),
     )
@@ -219,8 +207,7 @@ pub async fn add_group_member(
     responses(
         (status = 200, description = "The member", body = Member,
          headers(("ETag" = String, description = "Current version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
     )
 )]
 #[get("/working-groups/{id}/members/{member_id}")]
@@ -246,11 +233,7 @@ pub async fn get_group_member(
     responses(
         (status = 200, description = "Changed", body = Member,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 422, response = crate::http::responses::UnprocessableEntity),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
+        crate::http::responses::ChangeProblems,
     )
 )]
 #[patch("/working-groups/{id}/members/{member_id}")]
@@ -276,10 +259,7 @@ pub async fn update_group_member(
     security(("bearer" = []), ("api_token" = ["associations:write"])),
     responses(
         (status = 204, description = "Removed"),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
+        crate::http::responses::DeleteProblems,
     )
 )]
 #[delete("/working-groups/{id}/members/{member_id}")]
@@ -302,8 +282,7 @@ pub async fn delete_group_member(
     responses(
         (status = 200, description = "A page of meetings", body = MeetingPage,
          headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
     )
 )]
 #[get("/working-groups/{id}/meetings")]
@@ -330,8 +309,7 @@ pub async fn list_meetings(
     responses(
         (status = 201, description = "Recorded", body = Meeting,
          headers(("Location" = String, description = "URL of the new meeting"), ("ETag" = String, description = "Its version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
         (status = 422, response = crate::http::responses::UnprocessableEntity),
     )
 )]
@@ -356,8 +334,7 @@ pub async fn create_meeting(
     responses(
         (status = 200, description = "The meeting", body = Meeting,
          headers(("ETag" = String, description = "Current version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
     )
 )]
 #[get("/working-groups/{id}/meetings/{meeting_id}")]
@@ -383,11 +360,7 @@ pub async fn get_meeting(
     responses(
         (status = 200, description = "Changed", body = Meeting,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 422, response = crate::http::responses::UnprocessableEntity),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
+        crate::http::responses::ChangeProblems,
     )
 )]
 #[patch("/working-groups/{id}/meetings/{meeting_id}")]
@@ -413,10 +386,7 @@ pub async fn update_meeting(
     security(("bearer" = []), ("api_token" = ["associations:write"])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
+        crate::http::responses::DeleteProblems,
     )
 )]
 #[delete("/working-groups/{id}/meetings/{meeting_id}")]

@@ -14,7 +14,7 @@ use crate::associations::sub;
 use crate::auth::{Principal, policy};
 use crate::db::DbConnection;
 use crate::domain::Scope;
-use crate::edit::{self, Edit};
+use crate::edit::{self, Edit, Guard};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::IfMatch;
 use crate::http::AppState;
@@ -32,30 +32,18 @@ fn find(conn: &mut DbConnection, id: i64) -> ApiResult<WorkingGroupRow> {
 }
 
 /// The group a write changes (or changes something of): 404, then 403.
-fn managed(conn: &mut DbConnection, principal: &Principal, id: i64) -> ApiResult<WorkingGroupRow> {
-    let group = find(conn, id)?;
-    policy::can_write_organization(principal, group.association_id)?;
-    Ok(group)
-}
+const MANAGED: Guard<WorkingGroups> = Guard {
+    load: |conn, _, id| find(conn, id),
+    may: |principal, group| policy::can_write_organization(principal, group.association_id),
+};
 
 /// A write under one group, in one transaction: 404 for the group, then 403.
-async fn in_group<T, F>(
-    state: &AppState,
-    principal: Principal,
-    group_id: i64,
-    work: F,
-) -> ApiResult<T>
+async fn in_group<T, F>(state: &AppState, principal: Principal, id: i64, work: F) -> ApiResult<T>
 where
     T: Send + 'static,
     F: FnOnce(&mut DbConnection, &Principal, WorkingGroupRow) -> ApiResult<T> + Send + 'static,
 {
-    state
-        .db
-        .transaction(move |conn| {
-            let group = managed(conn, &principal, group_id)?;
-            work(conn, &principal, group)
-        })
-        .await
+    MANAGED.within(state, &principal, id, work).await
 }
 
 fn check_dates(fields: &WorkingGroupFields) -> ApiResult<()> {
@@ -142,11 +130,9 @@ pub(crate) async fn update(
     if_match: IfMatch,
     patch: UpdateWorkingGroup,
 ) -> ApiResult<WorkingGroupRow> {
-    state
-        .db
-        .transaction(move |conn| {
-            let current = managed(conn, &principal, id)?;
-            let edit = Edit::<WorkingGroups>::begin(current, &if_match, |f| patch.apply(f))?;
+    MANAGED
+        .change(state, &principal, (id, if_match), move |conn, held| {
+            let edit = Edit::<WorkingGroups>::new(held.current, held.expected, |f| patch.apply(f));
             check_dates(&edit.fields)?;
             if edit.unchanged() {
                 return Ok(edit.current);
@@ -157,7 +143,7 @@ pub(crate) async fn update(
             {
                 return Err(name_taken(&edit.fields.name));
             }
-            edit.save(conn, &principal.actor())
+            edit.save(conn, &held.principal.actor())
         })
         .await
 }
@@ -169,17 +155,15 @@ pub(crate) async fn remove(
     id: i64,
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    state
-        .db
-        .transaction(move |conn| {
-            let current = managed(conn, &principal, id)?;
+    MANAGED
+        .change(state, &principal, (id, if_match), move |conn, held| {
             if repo::child_count(conn, id)? > 0 {
                 return Err(ApiError::new(
                     Code::StillReferenced,
                     "the working group has members or meetings; dissolve it (dissolved_on) instead",
                 ));
             }
-            edit::remove::<WorkingGroups>(conn, &principal.actor(), &current, &if_match)
+            edit::delete::<WorkingGroups>(conn, &held)
         })
         .await
 }

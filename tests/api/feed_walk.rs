@@ -11,8 +11,9 @@ use actix_web::http::Method;
 use chrono::{Duration, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
-use crate::changes::{read_all, settle, summary};
+use crate::changes::summary;
 use crate::helpers::{PASSWORD, spawn_app};
+use crate::helpers::{read_all, settle};
 
 struct Step {
     method: Method,

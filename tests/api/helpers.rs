@@ -757,3 +757,79 @@ impl Resource for Value {
             .unwrap_or_else(|| panic!("no id in {self}"))
     }
 }
+
+/// Runs `round` until it answers `true`, at most `rounds` times and 5 ms apart, and
+/// panics with `what` otherwise: for work the system finishes on its own (the feed's
+/// numbering, webhook deliveries). A bound, never a timed assertion.
+pub async fn eventually<F, R>(rounds: usize, what: &str, mut round: F)
+where
+    F: FnMut() -> R,
+    R: Future<Output = bool>,
+{
+    for _ in 0..rounds {
+        if round().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    panic!("{what}");
+}
+
+/// Waits (boundedly) until every stored event has its feed number. On PostgreSQL an
+/// event is numbered once every older transaction of the cluster has ended, and other
+/// tests write on the same cluster; reading the feed runs the numbering.
+pub async fn settle(app: &TestApp) {
+    use razem::db::schema::changes;
+    eventually(
+        1000,
+        "the change feed did not number its events",
+        || async {
+            let read = app.anonymous().get("/api/v1/changes?limit=1").send().await;
+            assert_eq!(read.status(), StatusCode::OK, "{}", read.text());
+            let pending: i64 = app.with_conn(|conn| {
+                changes::table
+                    .filter(changes::seq.is_null())
+                    .count()
+                    .get_result(conn)
+                    .expect("count")
+            });
+            pending == 0
+        },
+    )
+    .await;
+}
+
+/// Every change after `cursor` the caller sees now, following `next_cursor` to the end;
+/// returns them and the last cursor.
+pub async fn read_all(
+    app: &TestApp,
+    token: Option<&str>,
+    query: &str,
+    mut cursor: Option<String>,
+) -> (Vec<Value>, String) {
+    let mut items = Vec::new();
+    loop {
+        let mut path = format!("/api/v1/changes?limit=100{query}");
+        if let Some(cursor) = &cursor {
+            path.push_str(&format!("&cursor={cursor}"));
+        }
+        let page = app.caller(token).get(&path).send().await;
+        assert_eq!(page.status(), StatusCode::OK, "{path}: {}", page.text());
+        let next = page.json()["next_cursor"]
+            .as_str()
+            .expect("next_cursor is always given")
+            .to_owned();
+        assert!(
+            page.header("link")
+                .is_some_and(|l| l.contains("rel=\"next\"")),
+            "a Link header on every page"
+        );
+        let got = page.json()["items"].as_array().expect("items").clone();
+        let done = got.len() < 100;
+        items.extend(got);
+        cursor = Some(next);
+        if done {
+            return (items, cursor.unwrap_or_default());
+        }
+    }
+}

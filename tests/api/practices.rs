@@ -1081,7 +1081,8 @@ async fn administrators_add_categories() {
 
 #[actix_web::test]
 async fn the_change_feed_shows_a_practice_to_others_only_once_it_is_published() {
-    use crate::changes::{read_all, settle, summary};
+    use crate::changes::summary;
+    use crate::helpers::{read_all, settle};
     let app = spawn_app().await;
     let w = world(&app).await;
     let admin = app.admin().await;

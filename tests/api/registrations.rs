@@ -538,7 +538,7 @@ async fn only_organizers_see_registrations_and_their_emails() {
         assert_eq!(list.items()[0]["name"], "Uczestnik 1");
     }
     // The change feed shows registrations to organizers only, without data.
-    crate::changes::settle(&app).await;
+    crate::helpers::settle(&app).await;
     let feed = |token: Option<&str>| {
         app.caller(token)
             .get("/api/v1/changes?types=event_registration")

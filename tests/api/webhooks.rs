@@ -18,7 +18,7 @@ use razem::http::AppState;
 use serde_json::{Value, json};
 use sha2::Sha256;
 
-use crate::helpers::{Resource, TestApp, spawn_app, spawn_app_with, test_config};
+use crate::helpers::{Resource, TestApp, eventually, spawn_app, spawn_app_with, test_config};
 
 /// A message the receiver got: its three signature headers and the body.
 #[derive(Debug, Clone)]
@@ -107,16 +107,13 @@ fn instance(app: &TestApp) -> AppState {
 /// Runs worker rounds until `done` holds (boundedly: on PostgreSQL a delivery waits
 /// until its change is numbered, which other tests' transactions may delay briefly).
 async fn deliver_until(state: &AppState, done: impl Fn() -> bool) {
-    for _ in 0..500 {
+    eventually(500, "the deliveries did not arrive", || async {
         razem::webhooks::worker::deliver_due(state)
             .await
             .expect("a round");
-        if done() {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
-    panic!("the deliveries did not arrive");
+        done()
+    })
+    .await;
 }
 
 fn verify(secret: &str, message: &Received) -> bool {
@@ -506,7 +503,7 @@ async fn two_instances_send_each_delivery_once() {
             .await;
     }
     let (first, second) = (instance(&app), instance(&app));
-    for _ in 0..500 {
+    eventually(500, "the deliveries did not arrive", || async {
         let (a, b) = futures_util::future::join(
             razem::webhooks::worker::deliver_due(&first),
             razem::webhooks::worker::deliver_due(&second),
@@ -514,11 +511,9 @@ async fn two_instances_send_each_delivery_once() {
         .await;
         a.unwrap();
         b.unwrap();
-        if receiver.received().len() >= CHANGES {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
+        receiver.received().len() >= CHANGES
+    })
+    .await;
     let mut per_message: HashMap<String, usize> = HashMap::new();
     for message in receiver.received() {
         *per_message.entry(message.id).or_default() += 1;

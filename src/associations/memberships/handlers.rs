@@ -31,8 +31,7 @@ fn location(association_id: i64, membership_id: i64) -> String {
     responses(
         (status = 200, description = "A page of memberships", body = MembershipPage,
          headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
     )
 )]
 #[get("/associations/{id_or_slug}/members")]
@@ -58,8 +57,7 @@ pub async fn list_members(
     responses(
         (status = 200, description = "The membership", body = Membership,
          headers(("ETag" = String, description = "Current version, for `If-Match`"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
     )
 )]
 #[get("/associations/{id_or_slug}/members/{membership_id}")]
@@ -85,8 +83,7 @@ pub async fn get_member(
     responses(
         (status = 201, description = "Created", body = Membership,
          headers(("Location" = String, description = "URL of the new membership"), ("ETag" = String, description = "Its version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
         (status = 409, response = crate::http::responses::Conflict),
         (status = 422, response = crate::http::responses::UnprocessableEntity),
     )
@@ -116,12 +113,8 @@ pub async fn create_member(
     responses(
         (status = 200, description = "Changed", body = Membership,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ChangeProblems,
         (status = 409, response = crate::http::responses::Conflict),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 422, response = crate::http::responses::UnprocessableEntity),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[patch("/associations/{id_or_slug}/members/{membership_id}")]
@@ -146,11 +139,8 @@ pub async fn update_member(
     security(("bearer" = []), ("api_token" = ["associations:write"])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::DeleteProblems,
         (status = 409, response = crate::http::responses::Conflict),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[delete("/associations/{id_or_slug}/members/{membership_id}")]

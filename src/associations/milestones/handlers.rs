@@ -29,8 +29,7 @@ fn location(association_id: i64, milestone_id: i64) -> String {
     responses(
         (status = 200, description = "A page of milestones", body = MilestonePage,
          headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
     )
 )]
 #[get("/associations/{id_or_slug}/milestones")]
@@ -56,8 +55,7 @@ pub async fn list_milestones(
     responses(
         (status = 200, description = "The milestone", body = Milestone,
          headers(("ETag" = String, description = "Current version, for `If-Match`"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
     )
 )]
 #[get("/associations/{id_or_slug}/milestones/{milestone_id}")]
@@ -82,8 +80,7 @@ pub async fn get_milestone(
     responses(
         (status = 201, description = "Created", body = Milestone,
          headers(("Location" = String, description = "URL of the new milestone"), ("ETag" = String, description = "Its version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
         (status = 422, response = crate::http::responses::UnprocessableEntity),
     )
 )]
@@ -111,11 +108,7 @@ pub async fn create_milestone(
     responses(
         (status = 200, description = "Changed", body = Milestone,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 422, response = crate::http::responses::UnprocessableEntity),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
+        crate::http::responses::ChangeProblems,
     )
 )]
 #[patch("/associations/{id_or_slug}/milestones/{milestone_id}")]
@@ -140,10 +133,7 @@ pub async fn update_milestone(
     security(("bearer" = []), ("api_token" = ["associations:write"])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
+        crate::http::responses::DeleteProblems,
     )
 )]
 #[delete("/associations/{id_or_slug}/milestones/{milestone_id}")]

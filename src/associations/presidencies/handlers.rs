@@ -29,8 +29,7 @@ fn location(alliance_id: i64, presidency_id: i64) -> String {
     responses(
         (status = 200, description = "A page of presidency terms", body = PresidencyPage,
          headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
     )
 )]
 #[get("/associations/{id_or_slug}/presidencies")]
@@ -55,8 +54,7 @@ pub async fn list_presidencies(
     responses(
         (status = 200, description = "The term in force", body = Presidency,
          headers(("ETag" = String, description = "Current version, for `If-Match`"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
     )
 )]
 #[get("/associations/{id_or_slug}/presidencies/current")]
@@ -81,8 +79,7 @@ pub async fn current_presidency(
     responses(
         (status = 200, description = "The term", body = Presidency,
          headers(("ETag" = String, description = "Current version, for `If-Match`"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
     )
 )]
 #[get("/associations/{id_or_slug}/presidencies/{presidency_id:[0-9]+}")]
@@ -109,8 +106,7 @@ pub async fn get_presidency(
     responses(
         (status = 201, description = "Created", body = Presidency,
          headers(("Location" = String, description = "URL of the new term"), ("ETag" = String, description = "Its version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
         (status = 409, response = crate::http::responses::Conflict),
         (status = 422, response = crate::http::responses::UnprocessableEntity),
     )
@@ -139,12 +135,8 @@ pub async fn create_presidency(
     responses(
         (status = 200, description = "Changed", body = Presidency,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ChangeProblems,
         (status = 409, response = crate::http::responses::Conflict),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 422, response = crate::http::responses::UnprocessableEntity),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[patch("/associations/{id_or_slug}/presidencies/{presidency_id:[0-9]+}")]
@@ -170,10 +162,7 @@ pub async fn update_presidency(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
+        crate::http::responses::DeleteProblems,
     )
 )]
 #[delete("/associations/{id_or_slug}/presidencies/{presidency_id:[0-9]+}")]

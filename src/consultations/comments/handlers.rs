@@ -8,7 +8,7 @@ use super::dto::{
     Comment, CommentListQuery, CommentPage, CommentPath, CreateComment, DispositionRequest, Report,
     UpdateComment,
 };
-use super::report::{self, ReportFormat};
+use super::report;
 use super::service;
 use crate::auth::{Principal, SignedIn, policy};
 use crate::consultations::dto::ConsultationPath;
@@ -104,8 +104,7 @@ pub async fn get_comment(
     responses(
         (status = 201, description = "Created", body = Comment,
          headers(("Location" = String, description = "URL of the new comment"), ("ETag" = String, description = "Its version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
         (status = 409, response = crate::http::responses::Conflict),
         (status = 422, response = crate::http::responses::UnprocessableEntity),
     )
@@ -141,12 +140,8 @@ pub async fn create_comment(
     responses(
         (status = 200, description = "Changed", body = Comment,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ChangeProblems,
         (status = 409, response = crate::http::responses::Conflict),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 422, response = crate::http::responses::UnprocessableEntity),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[patch("/consultations/{id}/comments/{comment_id}")]
@@ -177,12 +172,8 @@ pub async fn update_comment(
     responses(
         (status = 200, description = "Decided; the comment", body = Comment,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ChangeProblems,
         (status = 409, response = crate::http::responses::Conflict),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 422, response = crate::http::responses::UnprocessableEntity),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[put("/consultations/{id}/comments/{comment_id}/disposition")]
@@ -232,17 +223,10 @@ pub async fn consultation_report(
     let format = report::negotiate(&req)?;
     let id = path.into_inner().id;
     let report = service::report(&state, principal, id).await?;
-    match format {
-        ReportFormat::Json => Ok(HttpResponse::Ok().json(report)),
-        ReportFormat::Csv => {
-            let body = report::csv(&report.comments)?;
-            Ok(HttpResponse::Ok()
-                .content_type("text/csv; charset=utf-8")
-                .insert_header((
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"konsultacje-{id}-uwagi.csv\""),
-                ))
-                .body(body))
-        }
-    }
+    crate::spreadsheet::respond(
+        format,
+        &report,
+        |report| report::csv(&report.comments),
+        &format!("konsultacje-{id}-uwagi.csv"),
+    )
 }

@@ -109,8 +109,7 @@ pub async fn get_event(
     responses(
         (status = 201, description = "Created", body = ProjectEvent,
          headers(("Location" = String, description = "URL of the new event"), ("ETag" = String, description = "Its version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
         (status = 422, response = crate::http::responses::UnprocessableEntity),
     )
 )]
@@ -141,11 +140,7 @@ pub async fn create_event(
     responses(
         (status = 200, description = "Changed", body = ProjectEvent,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 422, response = crate::http::responses::UnprocessableEntity),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
+        crate::http::responses::ChangeProblems,
     )
 )]
 #[patch("/projects/{id}/events/{event_id}")]
@@ -173,10 +168,7 @@ pub async fn update_event(
     security(("bearer" = []), ("api_token" = ["projects:write"])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
+        crate::http::responses::DeleteProblems,
     )
 )]
 #[delete("/projects/{id}/events/{event_id}")]

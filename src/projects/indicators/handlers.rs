@@ -81,8 +81,7 @@ pub async fn get_indicator(
     responses(
         (status = 201, description = "Created", body = Indicator,
          headers(("Location" = String, description = "URL of the new indicator"), ("ETag" = String, description = "Its version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ObjectProblems,
         (status = 409, response = crate::http::responses::Conflict),
         (status = 422, response = crate::http::responses::UnprocessableEntity),
     )
@@ -117,12 +116,8 @@ pub async fn create_indicator(
     responses(
         (status = 200, description = "Changed", body = Indicator,
          headers(("ETag" = String, description = "The new version"))),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
+        crate::http::responses::ChangeProblems,
         (status = 409, response = crate::http::responses::Conflict),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 422, response = crate::http::responses::UnprocessableEntity),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
     )
 )]
 #[patch("/projects/{id}/indicators/{indicator_id}")]
@@ -149,10 +144,7 @@ pub async fn update_indicator(
     security(("bearer" = []), ("api_token" = ["projects:write"])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, response = crate::http::responses::Forbidden),
-        (status = 404, response = crate::http::responses::NotFound),
-        (status = 412, response = crate::http::responses::PreconditionFailed),
-        (status = 428, response = crate::http::responses::PreconditionRequired),
+        crate::http::responses::DeleteProblems,
     )
 )]
 #[delete("/projects/{id}/indicators/{indicator_id}")]
