@@ -19,6 +19,8 @@ pub fn install() {
 /// Renders again what the running transaction's writes changed: a position itself, and
 /// for an organization every position that embeds its summary (in batches).
 pub fn flush(conn: &mut DbConnection) -> ApiResult<()> {
+    // The search index reads the same marks first (it does not take them).
+    crate::search::flush(conn)?;
     let mut positions: Vec<i64> = Vec::new();
     for (object, id) in crate::write::pending::take() {
         match object {
@@ -30,10 +32,14 @@ pub fn flush(conn: &mut DbConnection) -> ApiResult<()> {
     crate::positions::read::render(conn, &positions)
 }
 
-/// Renders every modelled resource from its rows (`razem read-model rebuild`, after a
+/// Renders every modelled resource from its rows, and indexes every searchable one
+/// (`razem rebuild-read-model`, after a
 /// migration or a restore); returns how many documents are stored.
 pub fn rebuild(conn: &mut DbConnection) -> ApiResult<usize> {
-    conn.transaction(crate::positions::read::rebuild)
+    conn.transaction(|conn| {
+        let rendered = crate::positions::read::rebuild(conn)?;
+        Ok(rendered + crate::search::rebuild(conn)?)
+    })
 }
 
 /// A stored document beside the one the current rows render, for checks: `(stored,
