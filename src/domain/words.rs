@@ -28,7 +28,8 @@
 /// lower-case ASCII (`Śląski Związek` → `slaski`, `zwiazek`).
 pub fn words(text: &str) -> Vec<String> {
     pieces(text)
-        .filter_map(|(word, is_word)| is_word.then(|| fold_word(word)))
+        .filter(|(_, is_word)| *is_word)
+        .map(|(word, _)| fold_word(word))
         .filter(|word| !word.is_empty())
         .collect()
 }

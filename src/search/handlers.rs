@@ -17,19 +17,21 @@ use crate::pagination::page_response;
 /// "wodociągów" (the query's words are stemmed and matched as prefixes; stem
 /// alternations such as "miasto"/"mieście" are not). Every word must match. What the
 /// caller may not read is never found: drafts only by those their resource's list shows
-/// them to (administrators, the owner's editors, tokens with the read scope); a token
-/// searches only the kinds its scopes read. Keyset-paginated (`limit`, `cursor`);
-/// `score` is comparable between hits of one search.
+/// them to (administrators, the owner's editors, tokens with the read scope). A partner
+/// token searches practices and the kinds its read scopes allow: positions with
+/// `positions:read`, consultations with `consultations:read`, projects with
+/// `projects:read`, organizations with `associations:read` (any one of them; `types`
+/// naming a kind it may not read is 403). Keyset-paginated (`limit`, `cursor`); `score`
+/// is comparable between hits of one search. 400 `search_query_empty` for a `q` without
+/// a word, `search_query_too_long` for one over 200 characters.
 #[utoipa::path(
     tag = "search",
     params(SearchQuery),
-    security((), ("bearer" = []), ("api_token" = [])),
+    security((), ("bearer" = []), ("api_token" = ["positions:read", "consultations:read", "projects:read", "associations:read"])),
     responses(
         (status = 200, description = "A page of hits", body = SearchPage,
          headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
-        (status = 400, description = "No word in `q` (`search_query_empty`), `q` longer than 200 characters (`search_query_too_long`), an unknown type or parameter (`invalid_query`), a cursor this search did not make (`invalid_cursor`)",
-         content_type = "application/problem+json", body = crate::error::Problem,
-         example = json!({"type": "urn:razem:problem:search_query_empty", "title": "Search query without words", "status": 400, "code": "search_query_empty", "detail": "q needs at least one word (letters or digits)"})),
+        (status = 400, response = crate::http::responses::BadRequest),
         (status = 403, response = crate::http::responses::Forbidden),
     )
 )]
