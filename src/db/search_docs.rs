@@ -11,7 +11,7 @@
 use chrono::NaiveDateTime;
 use diesel::expression::BoxableExpression;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Double, Text};
+use diesel::sql_types::{BigInt, Bool, Double, Nullable, Text, Timestamp};
 
 use super::schema::search_docs;
 use super::{DbConnection, MultiBackend};
@@ -227,7 +227,7 @@ fn visible(reach: &[Reach]) -> String {
 }
 
 /// At most `fetch` hits with every term, best first (then by kind and id), of what
-/// `reach` allows, after `after`. Visibility is decided here, in SQL, so pages never
+/// `reach` allows, changed at or after `updated_since`, after `after`. Visibility is decided here, in SQL, so pages never
 /// leak drafts nor come out short. The score is `ts_rank_cd` on PostgreSQL and the
 /// negated `bm25` on SQLite (titles weigh more than bodies on both): higher is better,
 /// comparable within one backend only.
@@ -236,13 +236,14 @@ pub fn search(
     reach: &[Reach],
     terms: &[String],
     after: Option<&After>,
+    updated_since: Option<NaiveDateTime>,
     fetch: i64,
 ) -> ApiResult<Vec<Hit>> {
     if reach.is_empty() || terms.is_empty() {
         return Ok(Vec::new());
     }
     let visible = visible(reach);
-    // Every value below but the bound query is a number or one of the five kinds.
+    // Every value below but the bound query and instant is a number or one of the kinds.
     let keyset = after.map_or_else(
         || "TRUE".to_owned(),
         |a| {
@@ -263,19 +264,23 @@ pub fn search(
                       CAST(ts_rank_cd(d.terms, q.query) AS DOUBLE PRECISION) AS score \
                FROM search_docs d, to_tsquery('simple', $1) AS q(query) \
                WHERE d.terms @@ q.query AND {visible} \
+                 AND ($2 IS NULL OR d.updated_at >= $2) \
              ) hits WHERE {keyset} {order}"
         ))
         .bind::<Text, _>(tsquery(terms))
+        .bind::<Nullable<Timestamp>, _>(updated_since)
         .load::<Hit>(pg)?,
         DbConnection::Sqlite(sqlite) => diesel::sql_query(format!(
             "SELECT kind, resource_id, title, body, score FROM ( \
                SELECT d.kind AS kind, d.resource_id AS resource_id, d.title AS title, \
                       d.body AS body, -bm25(search_fts, 4.0, 1.0) AS score \
                FROM search_fts JOIN search_docs d ON d.doc_id = search_fts.rowid \
-               WHERE search_fts MATCH ? AND {visible} \
+               WHERE search_fts MATCH ?1 AND {visible} \
+                 AND (?2 IS NULL OR d.updated_at >= ?2) \
              ) WHERE {keyset} {order}"
         ))
         .bind::<Text, _>(fts5(terms))
+        .bind::<Nullable<Timestamp>, _>(updated_since)
         .load::<Hit>(sqlite)?,
     };
     Ok(hits)

@@ -1,8 +1,7 @@
 //! Wire types of the search.
 
 use serde::Serialize;
-use utoipa::{IntoParams, ToSchema};
-use validator::Validate;
+use utoipa::ToSchema;
 
 crate::domain::text_enum!(
     /// What a hit is.
@@ -28,30 +27,21 @@ impl SearchType {
     }
 }
 
-/// The query of `GET /search`.
-#[derive(Debug, Default, serde::Deserialize, IntoParams, Validate)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct SearchQuery {
-    /// The words to find, 1-200 characters with at least one word (letters or digits).
-    /// Case, diacritics and Polish endings do not matter ("oswiata" finds "oświaty");
-    /// every word must match (as a prefix of its stem); punctuation and operators are
-    /// ignored.
-    #[param(example = "wodociągi gminne", min_length = 1, max_length = 200)]
-    pub q: Option<String>,
-    /// Only these kinds, comma-separated: `position`, `consultation`, `project`,
-    /// `practice`, `organization` (default: every kind the caller may read).
-    #[param(example = "position,consultation")]
-    pub types: Option<String>,
-    /// Page size, 1-100 (default 20).
-    #[param(minimum = 1, maximum = 100, example = 20)]
-    #[validate(range(min = 1, max = 100))]
-    pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page (of the same `q` and `types`).
-    #[param(min_length = 1, max_length = 512)]
-    #[validate(length(min = 1, max = 512))]
-    pub cursor: Option<String>,
-}
+crate::list_query!(
+    /// The query of `GET /search`.
+    SearchQuery {
+        /// The words to find, 1-200 characters with at least one word (letters or
+        /// digits). Case, diacritics and Polish endings do not matter ("oswiata" finds
+        /// "oświaty"); every word must match (its stem as the beginning of a word);
+        /// punctuation and operators are ignored.
+        #[param(example = "wodociągi gminne", min_length = 1, max_length = 200)]
+        q: Option<String>,
+        /// Only these kinds, comma-separated: `position`, `consultation`, `project`,
+        /// `practice`, `organization` (default: every kind the caller may read).
+        #[param(example = "position,consultation")]
+        types: Option<String>,
+    }
+);
 
 /// One hit: what was found, where to read it, and why.
 #[derive(Debug, Clone, Serialize, ToSchema)]

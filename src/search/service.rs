@@ -21,6 +21,7 @@ pub struct SearchRequest {
     terms: Vec<String>,
     reach: Vec<Reach>,
     after: Option<After>,
+    updated_since: Option<chrono::NaiveDateTime>,
     limit: Option<i64>,
 }
 
@@ -57,6 +58,7 @@ pub fn request(principal: &Principal, query: SearchQuery) -> ApiResult<SearchReq
         terms,
         reach,
         after,
+        updated_since: query.updated_since.map(|t| t.naive_utc()),
         limit: query.limit,
     })
 }
@@ -149,6 +151,7 @@ pub fn search(conn: &mut DbConnection, request: SearchRequest) -> ApiResult<Sear
         &request.reach,
         &request.terms,
         request.after.as_ref(),
+        request.updated_since,
         fetch_size(request.limit),
     )?;
     let hits: Vec<SearchHit> = rows

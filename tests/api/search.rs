@@ -156,6 +156,23 @@ async fn the_types_filter_and_every_kind_of_resource() {
         assert!(!all.is_empty(), "the demo has a {kind} with a word on a");
         assert!(all.iter().all(|(k, _)| k == kind), "{kind}: {all:?}");
     }
+    // updated_since, as in the lists.
+    assert!(
+        hits(
+            app.anonymous(),
+            "q=slaski&updated_since=2999-01-01T00:00:00Z"
+        )
+        .await
+        .is_empty()
+    );
+    assert_eq!(
+        hits(
+            app.anonymous(),
+            "q=slaski&updated_since=2000-01-01T00:00:00Z"
+        )
+        .await,
+        everything
+    );
     let two = hits(app.anonymous(), "q=a&types=project,%20practice,project").await;
     assert!(two.iter().all(|(k, _)| k == "project" || k == "practice"));
     assert!(two.iter().any(|(k, _)| k == "project") && two.iter().any(|(k, _)| k == "practice"));
@@ -569,4 +586,30 @@ async fn the_rebuild_indexes_every_row_again() {
     });
     assert!(indexed > before.len());
     assert_eq!(found(app.as_admin(), "gmin").await, before);
+}
+
+#[actix_web::test]
+async fn synthetic_data_is_indexed() {
+    let app = spawn_app().await;
+    app.with_conn(|conn| razem::seed::load_synthetic(conn, 30, 1, &mut |_, _| {}).unwrap());
+    let published: i64 = app
+        .anonymous()
+        .get("/api/v1/positions?limit=100")
+        .send()
+        .await
+        .assert_status(200)
+        .items()
+        .len() as i64;
+    let found = hits(app.anonymous(), "q=samorzadu&types=position").await;
+    assert!(
+        !found.is_empty() && found.len() as i64 <= published,
+        "{found:?}"
+    );
+    let listed = app
+        .anonymous()
+        .get("/api/v1/positions?limit=100&q=samorz%C4%85du")
+        .send()
+        .await
+        .assert_status(200);
+    assert_eq!(listed.items().len(), found.len());
 }
