@@ -131,6 +131,7 @@ fn open_database(config: &Config) -> Result<Db, String> {
 pub fn run(cli: Cli) -> Result<(), String> {
     // Every write of every command keeps the read model current (see `read_model`).
     crate::read_model::install();
+    crate::registrations::install();
     match cli.command.unwrap_or(Command::Serve { bind: None }) {
         Command::Openapi => {
             print!("{}", crate::server::document_json());

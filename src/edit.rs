@@ -59,6 +59,20 @@ where
     }
 }
 
+/// Deletes the rows a parent that is being deleted keeps under it, each as it is now
+/// (no `If-Match`: the parent's was checked), with its audit record and tombstone.
+pub fn remove_all<T>(conn: &mut DbConnection, actor: &Actor, rows: Vec<T::Row>) -> ApiResult<()>
+where
+    T: Versioned,
+    T::Fields: Serialize + for<'a> From<&'a T::Row>,
+{
+    for row in &rows {
+        let expected = Expected::current(T::version(row));
+        write::delete::<T>(conn, actor, row, expected, &T::Fields::from(row))?;
+    }
+    Ok(())
+}
+
 /// Deletes `current` after checking `If-Match`; the audit record keeps its fields.
 pub fn remove<T>(
     conn: &mut DbConnection,

@@ -260,6 +260,7 @@ pub fn build_app(
     >,
 > {
     crate::read_model::install();
+    crate::registrations::install();
     // The document and Swagger UI come first: the `/api/v1` scope would swallow the path.
     let app = App::new()
         .service(

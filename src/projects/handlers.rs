@@ -133,7 +133,9 @@ pub async fn update_project(
 /// Delete a project with its partners, funding, goals, indicators and events.
 ///
 /// Needs `If-Match`. Administrators, editors of the lead organization, and its API
-/// tokens with `projects:write`.
+/// tokens with `projects:write`. The indicators and events (with their registrations
+/// and invitations) each get their own audit record and `deleted` event in the change
+/// feed.
 #[utoipa::path(
     tag = "projects",
     params(ProjectPath, crate::http::responses::IfMatchHeader),

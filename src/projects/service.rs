@@ -390,7 +390,18 @@ pub(crate) async fn remove(
         let expected = Expected::from_header(&if_match, current.version)?;
         let links = repo::links(conn, &current)?;
         let snapshot = ProjectState::new(ProjectFields::from(current.clone()), links)?;
-        write::delete::<Projects>(conn, &principal.actor(), &current, expected, &snapshot)
+        // Its events (with what registration keeps under them) and indicators go first,
+        // each with its tombstone in the change feed.
+        let actor = principal.actor();
+        let events = crate::projects::events::repo::of_project(conn, id)?;
+        crate::edit::remove_all::<crate::projects::events::repo::Events>(conn, &actor, events)?;
+        let indicators = crate::projects::indicators::repo::for_projects(conn, &[id])?
+            .remove(&id)
+            .unwrap_or_default();
+        crate::edit::remove_all::<crate::projects::indicators::repo::Indicators>(
+            conn, &actor, indicators,
+        )?;
+        write::delete::<Projects>(conn, &actor, &current, expected, &snapshot)
     })
     .await
 }

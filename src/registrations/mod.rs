@@ -30,6 +30,17 @@ pub mod service;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
+/// Deleting an event deletes its invitations, registrations and settings through the
+/// write path first (the app's assembly installs this once per process).
+pub fn install() {
+    use crate::write::cascade::on_delete;
+    on_delete(
+        "project_event",
+        "registrations",
+        service::remove_under_event,
+    );
+}
+
 pub fn routes(config: &mut ServiceConfig) {
     config
         .service(handlers::get_settings)

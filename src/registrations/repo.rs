@@ -198,6 +198,14 @@ pub fn all(
         .load(conn)?)
 }
 
+/// Every registration of an event, in the order they came.
+pub fn of_event(conn: &mut DbConnection, event_id: i64) -> ApiResult<Vec<RegistrationRow>> {
+    Ok(event_registrations::table
+        .filter(event_registrations::event_id.eq(event_id))
+        .order(event_registrations::id.asc())
+        .load(conn)?)
+}
+
 /// Registrations that still hold personal data, of events whose last day was before
 /// `day`, at most `limit` of them.
 pub fn expired(
@@ -244,6 +252,17 @@ pub fn invited_among(conn: &mut DbConnection, event_id: i64, ids: &[i64]) -> Api
         .filter(event_invitations::event_id.eq(event_id))
         .filter(event_invitations::organization_id.eq_any(ids.to_vec()))
         .select(event_invitations::organization_id)
+        .load(conn)?)
+}
+
+/// Every invitation to an event, in the order they were sent.
+pub fn invitations_of_event(
+    conn: &mut DbConnection,
+    event_id: i64,
+) -> ApiResult<Vec<InvitationRow>> {
+    Ok(event_invitations::table
+        .filter(event_invitations::event_id.eq(event_id))
+        .order(event_invitations::id.asc())
         .load(conn)?)
 }
 

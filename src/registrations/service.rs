@@ -703,6 +703,23 @@ pub(crate) async fn act(
         .await
 }
 
+// ------------------------------------------------------------------ the event's deletion
+
+/// Deletes what registration keeps under an event that is being deleted (the write
+/// path's `cascade`, installed by [`super::install`]): invitations, registrations (their
+/// personal data goes with them; the audit record keeps it masked) and the settings,
+/// each with its audit record and its tombstone in the change feed.
+pub fn remove_under_event(conn: &mut DbConnection, actor: &Actor, event_id: i64) -> ApiResult<()> {
+    use crate::edit::remove_all;
+    repo::lock_event(conn, event_id)?;
+    let invitations = repo::invitations_of_event(conn, event_id)?;
+    remove_all::<Invitations>(conn, actor, invitations)?;
+    let registrations = repo::of_event(conn, event_id)?;
+    remove_all::<Registrations>(conn, actor, registrations)?;
+    let settings = repo::settings(conn, event_id)?;
+    remove_all::<Settings>(conn, actor, settings.into_iter().collect())
+}
+
 // ------------------------------------------------------------------ erasure
 
 /// Erases the personal data of every registration of events that ended more than

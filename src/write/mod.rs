@@ -5,6 +5,7 @@
 //! renders it again before the transaction commits.
 
 pub mod audit;
+pub mod cascade;
 pub mod feed;
 pub mod pending;
 mod versioned;

@@ -237,8 +237,9 @@ pub fn touch<T: Versioned>(
     Ok(row)
 }
 
-/// Deletes `current` if it is still at `expected` (else 412); the audit record keeps
-/// `snapshot`, the last state.
+/// Deletes `current` if it is still at `expected` (else 412), after what other
+/// resources keep under it (`cascade`); the audit record keeps `snapshot`, the last
+/// state.
 pub fn delete<T: Versioned>(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -246,6 +247,9 @@ pub fn delete<T: Versioned>(
     expected: Expected,
     snapshot: &impl Serialize,
 ) -> ApiResult<()> {
+    // What is kept under the row goes first, each through this path (a 412 below
+    // rolls it back with the rest of the transaction).
+    super::cascade::before_delete(conn, actor, T::OBJECT, T::id(current))?;
     if T::delete_row(conn, T::id(current), expected.0)? == 0 {
         return Err(ApiError::precondition_failed(T::version(current)));
     }

@@ -351,7 +351,15 @@ fn steps() -> Vec<Step> {
         )
         .keeps("invitation", "/invited/0/id")
         .emits("event_invitation", "invitation", "created"),
+        // Deleting the event deletes what registration keeps under it, each with a
+        // tombstone.
         delete("/api/v1/projects/{project}/events/{event}")
+            .emits("event_invitation", "invitation", "deleted")
+            .emits("event_registration", "anna", "deleted")
+            .emits("event_registration", "jan", "deleted")
+            .emits("event_registration", "ewa", "deleted")
+            .emits("event_registration", "olga", "deleted")
+            .emits("registration_settings", "settings", "deleted")
             .emits("project_event", "event", "deleted"),
         delete("/api/v1/projects/{project}").emits("project", "project", "deleted"),
         // Good practices: categories, the lifecycle, adoptions (changes of the practice).

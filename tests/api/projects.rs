@@ -1984,3 +1984,68 @@ async fn the_demo_project_is_found_on_the_day_of_a_conference_and_in_its_city() 
         "Sala Herbowa, Opolski Urząd Wojewódzki"
     );
 }
+
+#[actix_web::test]
+async fn deleting_a_project_deletes_its_events_and_indicators_with_tombstones() {
+    use razem::db::schema::changes;
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let id = create(&app, &w.editor_lead, project_body(w.zmp, "Z-USUWANY"))
+        .await
+        .id();
+    let editor = app.with_token(&w.editor_lead);
+    let event = editor
+        .post(format!("/api/v1/projects/{id}/events"))
+        .json(json!({"kind": "conference", "title": "Konferencja", "starts_on": "2030-04-18"}))
+        .send()
+        .await
+        .assert_status(201)
+        .id();
+    let settings = editor
+        .put(format!("/api/v1/events/{event}/registration"))
+        .json(json!({"opens_at": "2030-01-01T00:00:00Z", "closes_at": "2030-04-01T00:00:00Z"}))
+        .send()
+        .await
+        .assert_status(201)
+        .id();
+    let indicator = editor
+        .post(format!("/api/v1/projects/{id}/indicators"))
+        .json(json!({"name": "Liczba szkoleń", "unit": "szt.", "target": 6}))
+        .send()
+        .await
+        .assert_status(201)
+        .id();
+    let version = editor
+        .get(format!("/api/v1/projects/{id}"))
+        .send()
+        .await
+        .assert_status(200)
+        .version();
+    editor
+        .delete(format!("/api/v1/projects/{id}"))
+        .if_match(version)
+        .send()
+        .await
+        .assert_status(204);
+
+    let mut tombstones: Vec<(String, i64)> = app.with_conn(|conn| {
+        changes::table
+            .filter(changes::action.eq("deleted"))
+            .select((changes::object_type, changes::object_id))
+            .load(conn)
+            .unwrap()
+    });
+    tombstones.sort();
+    let mut expected = vec![
+        ("project".to_owned(), id),
+        ("project_event".to_owned(), event),
+        ("project_indicator".to_owned(), indicator),
+        ("registration_settings".to_owned(), settings),
+    ];
+    expected.sort();
+    assert_eq!(tombstones, expected);
+    assert_eq!(
+        app.audit_actions("project_event", event),
+        vec!["create", "delete"]
+    );
+}

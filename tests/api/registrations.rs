@@ -712,3 +712,74 @@ async fn inviting_the_members_of_an_association_invites_each_once() {
         .await
         .assert_problem(403, "forbidden");
 }
+
+#[actix_web::test]
+async fn deleting_the_event_deletes_its_registrations_through_the_write_path() {
+    let app = app().await;
+    let (w, event) = open_event(&app, window(Some(10), true, false)).await;
+    let registered = register(&app, event, person(1)).await.assert_status(201);
+    register(&app, event, person(2)).await.assert_status(201);
+    app.with_token(&w.editor_lead)
+        .post(format!("/api/v1/events/{event}/invitations"))
+        .json(json!({"members_of": "opos"}))
+        .send()
+        .await
+        .assert_status(201);
+    let project: i64 = app.with_conn(|conn| {
+        project_events::table
+            .find(event)
+            .select(project_events::project_id)
+            .first(conn)
+            .unwrap()
+    });
+    let path = format!("/api/v1/projects/{project}/events/{event}");
+
+    // A stale If-Match deletes nothing, the registrations included.
+    app.with_token(&w.editor_lead)
+        .delete(&path)
+        .if_match(99)
+        .send()
+        .await
+        .assert_problem(412, "precondition_failed");
+    assert_eq!(registration_count(&app, event), 2);
+
+    app.with_token(&w.editor_lead)
+        .delete(&path)
+        .if_match("*")
+        .send()
+        .await
+        .assert_status(204);
+    let left: (i64, i64, i64) = app.with_conn(|conn| {
+        (
+            event_registrations::table
+                .filter(event_registrations::event_id.eq(event))
+                .count()
+                .get_result(conn)
+                .unwrap(),
+            event_invitations::table
+                .filter(event_invitations::event_id.eq(event))
+                .count()
+                .get_result(conn)
+                .unwrap(),
+            event_registration_settings::table
+                .filter(event_registration_settings::event_id.eq(event))
+                .count()
+                .get_result(conn)
+                .unwrap(),
+        )
+    });
+    assert_eq!(left, (0, 0, 0));
+    // Each registration's deletion is audited, with the personal data masked.
+    let last: Option<String> = app.with_conn(|conn| {
+        audit_log::table
+            .filter(audit_log::object_type.eq("event_registration"))
+            .filter(audit_log::object_id.eq(registered.id().to_string()))
+            .filter(audit_log::action.eq("delete"))
+            .select(audit_log::changes)
+            .first(conn)
+            .unwrap()
+    });
+    let last = last.expect("the last state");
+    assert!(last.contains("U***"), "{last}");
+    assert!(!last.contains("Uczestnik1"), "{last}");
+}

@@ -164,7 +164,9 @@ pub async fn update_event(
 /// Delete an event. Needs `If-Match`.
 ///
 /// Administrators, editors of the lead organization, and its API tokens with
-/// `projects:write`; recorded in the audit log with the last state.
+/// `projects:write`; recorded in the audit log with the last state. Its registration
+/// settings, registrations (with their personal data) and invitations are deleted with
+/// it, each with its own audit record and a `deleted` event in the change feed.
 #[utoipa::path(
     tag = "events",
     params(EventPath, crate::http::responses::IfMatchHeader),

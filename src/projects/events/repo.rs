@@ -78,6 +78,14 @@ pub fn list(
     Ok(query.limit(page.fetch()).load(conn)?)
 }
 
+/// Every event of a project.
+pub fn of_project(conn: &mut DbConnection, project_id: i64) -> ApiResult<Vec<EventRow>> {
+    Ok(project_events::table
+        .filter(project_events::project_id.eq(project_id))
+        .order(project_events::id.asc())
+        .load(conn)?)
+}
+
 pub fn find(
     conn: &mut DbConnection,
     project_id: i64,
