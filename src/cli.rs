@@ -49,7 +49,8 @@ pub enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
-    /// Render the read model again from the rows (after a migration or a restore).
+    /// Render the read model and the search index again from the rows (after a migration
+    /// or a restore).
     #[command(name = "rebuild-read-model")]
     RebuildReadModel,
     /// Load the GUS TERC register (CSV) as local governments, idempotently.

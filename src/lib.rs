@@ -27,6 +27,7 @@ pub mod projects;
 pub mod read_model;
 pub mod registrations;
 pub mod request_id;
+pub mod search;
 pub mod seed;
 pub mod server;
 pub mod spreadsheet;

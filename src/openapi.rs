@@ -52,6 +52,7 @@ data need no token; a partner token needs the read scope of the resource. Use *A
         (name = "working-groups", description = "Working groups of associations and alliances (e.g. Zespół branżowy OPOS ds. USC): member organizations with roles and periods, meetings with agenda, minutes and the positions discussed"),
         (name = "cooperation", description = "The cooperation standard of West Pomeranian local governments and NGOs (seed 003): the catalogue of planes, areas, tools and indicators in immutable versions, assessments of a JST for a year, anonymous surveys with one-time codes, and the local index of cooperation quality by year and side by side"),
         (name = "webhooks", description = "Signed deliveries of the change feed to partner organizations (Standard Webhooks)"),
+        (name = "search", description = "Ranked full-text search across positions, consultations, projects, practices and organizations (case, diacritics and Polish endings do not matter; drafts only for those who may read them)"),
         (name = "changes", description = "The change feed: every committed create, update and delete, with tombstones, for partners that mirror Razem"),
     ),
     components(

@@ -63,6 +63,8 @@ pub fn install() {
 
 /// Renders again what the running transaction's writes changed, per model.
 pub fn flush(conn: &mut DbConnection) -> ApiResult<()> {
+    // The search index reads the same marks first (it does not take them).
+    crate::search::flush(conn)?;
     let pending = crate::write::pending::take();
     if pending.is_empty() {
         return Ok(());
@@ -87,8 +89,9 @@ fn render(conn: &mut DbConnection, model: &Model, ids: &[i64]) -> ApiResult<()> 
     Ok(())
 }
 
-/// Renders every modelled resource from its rows (`razem rebuild-read-model`, after a
-/// migration or a restore); returns how many documents are stored.
+/// Renders every modelled resource from its rows, and indexes every searchable one
+/// (`razem rebuild-read-model`, after a migration or a restore); returns how many
+/// documents are stored, in the read model and in the search index.
 pub fn rebuild(conn: &mut DbConnection) -> ApiResult<usize> {
     conn.transaction(|conn| {
         let mut stored = 0;
@@ -97,7 +100,7 @@ pub fn rebuild(conn: &mut DbConnection) -> ApiResult<usize> {
             render(conn, model, &ids)?;
             stored += read_docs::all(conn, model.kind)?.len();
         }
-        Ok(stored)
+        Ok(stored + crate::search::rebuild(conn)?)
     })
 }
 

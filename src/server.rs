@@ -57,7 +57,8 @@ where
                 .configure(crate::working_groups::routes)
                 .configure(crate::changes::routes)
                 .configure(crate::webhooks::routes)
-                .configure(crate::cooperation::routes),
+                .configure(crate::cooperation::routes)
+                .configure(crate::search::routes),
         )
         .configure(crate::health::routes)
 }

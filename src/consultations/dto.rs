@@ -475,7 +475,8 @@ crate::list_query!(
         /// Only consultations of the draft with this register number.
         #[param(value_type = Option<String>, pattern = r"^[A-Z]{2,4}[0-9]+$", example = "UD439")]
         register_number: Option<RegisterNumber>,
-        /// Title, description or legislation contains this text (case and diacritics ignored).
+        /// Words of the title, description or legislation (as in `GET /search`: case,
+        /// diacritics and Polish endings ignored; every word must begin a word of the text).
         #[param(min_length = 1, max_length = 100, example = "program wspolpracy")]
         #[validate(length(min = 1, max = 100))]
         q: Option<String>,

@@ -145,7 +145,12 @@ pub fn list(
         query = query.filter(c::legislation_register_number.eq(number.clone()));
     }
     if let Some(q) = &filter.q {
-        query = query.filter(c::search_text.like(crate::db::like_pattern(q)).escape('\\'));
+        query = query.filter(crate::db::search_docs::matching(
+            conn,
+            "consultation",
+            "consultations.id",
+            &crate::domain::words::query_terms(q),
+        ));
     }
     if let Some(since) = filter.updated_since {
         query = query.filter(c::updated_at.ge(since));

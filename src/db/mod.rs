@@ -3,6 +3,7 @@
 
 pub mod read_docs;
 pub mod schema;
+pub mod search_docs;
 pub mod unavailable;
 
 use std::path::Path;

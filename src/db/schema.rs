@@ -672,6 +672,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// The search index, one row per searchable resource (2026-12-04-000100_i17s_search_docs).
+    /// PostgreSQL's generated `terms` tsvector and SQLite's `search_fts` are not listed:
+    /// only `db::search_docs` reads them, in SQL of its own.
+    search_docs (doc_id) {
+        doc_id -> BigInt,
+        kind -> Text,
+        resource_id -> BigInt,
+        owner_id -> Nullable<BigInt>,
+        public -> Bool,
+        title -> Text,
+        body -> Text,
+        title_words -> Text,
+        body_words -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     /// The registration settings of an event (2026-12-03-000180_i18_registrations).
     event_registration_settings (id) {
         id -> BigInt,

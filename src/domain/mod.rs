@@ -12,6 +12,7 @@ mod practices;
 mod projects;
 mod registrations;
 mod text;
+pub mod words;
 
 pub use consultations::{
     CommentChannel, ConsultationDirection, ConsultationForm, ConsultationStatus, DispositionStatus,

@@ -55,6 +55,8 @@ problem_codes! {
     InvalidQuery => (400, "invalid_query", "Invalid query parameter"),
     MalformedBody => (400, "malformed_body", "Malformed request body"),
     MalformedJson => (400, "malformed_json", "Malformed JSON"),
+    SearchQueryEmpty => (400, "search_query_empty", "Search query without words"),
+    SearchQueryTooLong => (400, "search_query_too_long", "Search query too long"),
     // 401: who is calling is unknown
     AuthenticationRequired => (401, "authentication_required", "Authentication required"),
     InvalidCredentials => (401, "invalid_credentials", "Invalid credentials"),

@@ -398,7 +398,9 @@ crate::list_query!(
         /// Only the local government with this TERC code.
         #[param(value_type = Option<String>, pattern = r"^[0-9]{7}$", example = "2466011")]
         teryt: Option<Teryt>,
-        /// Name or short name contains this text (case and diacritics ignored: `slaski` finds `Śląski`).
+        /// Words of the name, short name, city or description (as in `GET /search`: case,
+        /// diacritics and Polish endings ignored, `slaski` finds `Śląski`; every word must begin a
+        /// word of the text).
         #[param(min_length = 1, max_length = 100, example = "slaski")]
         #[validate(length(min = 1, max = 100))]
         q: Option<String>,

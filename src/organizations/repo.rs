@@ -54,7 +54,12 @@ pub fn list(
         query = query.filter(o::teryt.eq(teryt.clone()));
     }
     if let Some(q) = &filter.q {
-        query = query.filter(o::search_text.like(like_pattern(q)).escape('\\'));
+        query = query.filter(crate::db::search_docs::matching(
+            conn,
+            "organization",
+            "organizations.id",
+            &crate::domain::words::query_terms(q),
+        ));
     }
     if let Some(since) = filter.updated_since {
         query = query.filter(o::updated_at.ge(since));

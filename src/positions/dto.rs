@@ -692,7 +692,8 @@ crate::list_query!(
         #[param(minimum = 1, example = 2)]
         #[validate(range(min = 1))]
         co_signer: Option<i64>,
-        /// Title, summary, number or legislation contains this text (case and diacritics ignored).
+        /// Words of the title, summary, body, number or legislation (as in `GET /search`: case,
+        /// diacritics and Polish endings ignored; every word must begin a word of the text).
         #[param(min_length = 1, max_length = 100, example = "zaopatrzeniu w wode")]
         #[validate(length(min = 1, max = 100))]
         q: Option<String>,

@@ -321,7 +321,12 @@ pub fn list(
         );
     }
     if let Some(q) = &filter.q {
-        query = query.filter(p::search_text.like(crate::db::like_pattern(q)).escape('\\'));
+        query = query.filter(crate::db::search_docs::matching(
+            conn,
+            "position",
+            "positions.id",
+            &crate::domain::words::query_terms(q),
+        ));
     }
     if let Some(since) = filter.updated_since {
         query = query.filter(p::updated_at.ge(since));

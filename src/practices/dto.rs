@@ -559,7 +559,8 @@ macro_rules! practice_query {
                 #[param(minimum = 0.1, maximum = 1000.0, example = 50.0)]
                 #[validate(range(min = 0.1, max = 1000.0))]
                 radius_km: Option<f64>,
-                /// Title, summary or city contains this text (case and diacritics ignored).
+                /// Words of the title, description or city (as in `GET /search`: case,
+                /// diacritics and Polish endings ignored; every word must begin a word of the text).
                 #[param(min_length = 1, max_length = 100, example = "opolska")]
                 #[validate(length(min = 1, max = 100))]
                 q: Option<String>,

@@ -281,7 +281,12 @@ pub fn list(
         }
     }
     if let Some(q) = &filter.q {
-        query = query.filter(p::search_text.like(crate::db::like_pattern(q)).escape('\\'));
+        query = query.filter(crate::db::search_docs::matching(
+            conn,
+            "practice",
+            "practices.id",
+            &crate::domain::words::query_terms(q),
+        ));
     }
     if let Some(implementer) = filter.implementer {
         query = query.filter(p::implementer_id.eq(implementer));

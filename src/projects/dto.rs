@@ -521,8 +521,9 @@ crate::list_query!(
         /// projects run on every day from their start).
         #[param(value_type = Option<String>, format = Date, example = "2016-04-18")]
         active_on: Option<NaiveDate>,
-        /// Title, code or summary contains this text (case and diacritics ignored:
-        /// `wspolpracy` finds `współpracy`).
+        /// Words of the title, code, summary or description (as in `GET /search`: case,
+        /// diacritics and Polish endings ignored, `wspolpraca` finds `współpracy`; every word
+        /// must begin a word of the text).
         #[param(min_length = 1, max_length = 100, example = "wspolpracy miedzysamorzadowej")]
         #[validate(length(min = 1, max = 100))]
         q: Option<String>,

@@ -130,7 +130,12 @@ pub fn list(
             .filter(p::last_day.ge(day));
     }
     if let Some(q) = &filter.q {
-        query = query.filter(p::search_text.like(crate::db::like_pattern(q)).escape('\\'));
+        query = query.filter(crate::db::search_docs::matching(
+            conn,
+            "project",
+            "projects.id",
+            &crate::domain::words::query_terms(q),
+        ));
     }
     if let Some(since) = filter.updated_since {
         query = query.filter(p::updated_at.ge(since));

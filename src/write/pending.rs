@@ -26,3 +26,9 @@ pub fn take() -> Vec<(&'static str, i64)> {
             .collect()
     })
 }
+
+/// The objects marked so far, without taking them (the search index reads them before
+/// the read model takes them, in the same before-commit flush).
+pub fn peek() -> Vec<(&'static str, i64)> {
+    PENDING.with(|pending| pending.borrow().iter().copied().collect())
+}

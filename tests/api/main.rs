@@ -28,6 +28,7 @@ mod project_events;
 mod projects;
 mod read_model;
 mod registrations;
+mod search;
 mod security;
 mod sessions;
 mod synthetic;
