@@ -53,6 +53,7 @@ data need no token; a partner token needs the read scope of the resource. Use *A
         (name = "cooperation", description = "The cooperation standard of West Pomeranian local governments and NGOs (seed 003): the catalogue of planes, areas, tools and indicators in immutable versions, assessments of a JST for a year, anonymous surveys with one-time codes, and the local index of cooperation quality by year and side by side"),
         (name = "webhooks", description = "Signed deliveries of the change feed to partner organizations (Standard Webhooks)"),
         (name = "changes", description = "The change feed: every committed create, update and delete, with tombstones, for partners that mirror Razem"),
+        (name = "feeds", description = "Open data for readers and calendars: Atom feeds of public positions and of announced and open consultations, iCalendar files of project events (Europe/Warsaw), each with an ETag and the licence of the data"),
     ),
     components(
         schemas(Problem, crate::error::FieldError),
