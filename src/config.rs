@@ -59,6 +59,9 @@ pub struct Config {
     /// Public event registrations per client address in a minute before 429
     /// (`RAZEM_REGISTRATION_RATE_LIMIT`).
     pub registration_rate_limit: u32,
+    /// Failed survey-code look-ups (unknown or used codes) per client address in a
+    /// minute before 429 (`RAZEM_SURVEY_MAX_FAILURES`).
+    pub survey_max_failures: u32,
     /// Days after an event's last day when its registrations' personal data is erased
     /// (`RAZEM_REGISTRATION_RETENTION_DAYS`; `razem purge` and the hourly task of
     /// `razem serve`).
@@ -265,6 +268,8 @@ impl Config {
             parse_number(&get, "RAZEM_TOKEN_RATE_LIMIT", 600, 1, 1_000_000)? as u32;
         let registration_rate_limit =
             parse_number(&get, "RAZEM_REGISTRATION_RATE_LIMIT", 10, 1, 1_000_000)? as u32;
+        let survey_max_failures =
+            parse_number(&get, "RAZEM_SURVEY_MAX_FAILURES", 10, 1, 1_000_000)? as u32;
         let registration_retention_days =
             parse_number(&get, "RAZEM_REGISTRATION_RETENTION_DAYS", 30, 0, 3650)? as u32;
         let trusted_proxies = get("RAZEM_TRUSTED_PROXIES")
@@ -377,6 +382,7 @@ impl Config {
             idempotency_ttl,
             webhook_allow_private,
             registration_rate_limit,
+            survey_max_failures,
             registration_retention_days,
             data_license,
             feed_domain,

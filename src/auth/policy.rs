@@ -313,14 +313,14 @@ pub fn default_submitter(principal: &Principal) -> Option<i64> {
 // ------------------------------------------------------------------ good practices
 
 /// Which unpublished (draft, submitted) practices a principal may see: admins all,
-/// editors those their organizations implement, everyone else (tokens included) none.
+/// editors those their organizations implement, a `practices:write` token those of its
+/// organization (it must read back what it writes), everyone else none.
 pub fn visible_practice_drafts(principal: &Principal) -> DraftVisibility {
     match principal {
-        Principal::User(user) if user.role == Role::Admin => DraftVisibility::All,
-        Principal::User(user) if user.role == Role::Editor => {
-            DraftVisibility::OfAssociations(user.associations.clone())
+        Principal::Token(token) if token.scopes.contains(&Scope::PracticesWrite) => {
+            DraftVisibility::OfAssociations(vec![token.organization_id])
         }
-        _ => DraftVisibility::OfAssociations(Vec::new()),
+        _ => visible_assessment_drafts(principal),
     }
 }
 
@@ -334,9 +334,14 @@ pub fn can_see_practice_internals(principal: &Principal, implementer_id: i64) ->
 }
 
 /// May the principal write practices of this implementer (create, change, delete,
-/// submit, archive)? Admins and the implementer's editors; API tokens never.
+/// submit, archive)? Admins, the implementer's editors and its `practices:write` tokens.
 pub fn can_write_practice(principal: &Principal, implementer_id: i64) -> Result<(), ApiError> {
-    editor_for(principal, implementer_id, "write good practices")
+    write_for(
+        principal,
+        implementer_id,
+        Scope::PracticesWrite,
+        "write good practices",
+    )
 }
 
 /// Publishing a practice (the review) is an administrator's decision.
@@ -345,9 +350,14 @@ pub fn can_publish_practice(principal: &Principal) -> Result<(), ApiError> {
 }
 
 /// May the principal record (or remove) that this organization took a practice over?
-/// Admins and the adopter's editors.
+/// Admins, the adopter's editors and its `practices:write` tokens.
 pub fn can_record_adoption(principal: &Principal, organization_id: i64) -> Result<(), ApiError> {
-    editor_for(principal, organization_id, "record adoptions")
+    write_for(
+        principal,
+        organization_id,
+        Scope::PracticesWrite,
+        "record adoptions",
+    )
 }
 
 // ------------------------------------------------------------------ the cooperation standard
@@ -362,11 +372,20 @@ pub fn can_manage_assessment(principal: &Principal, jst_id: i64) -> Result<(), A
 /// Which draft assessments a principal may see: admins all, editors those of their
 /// local governments, everyone else (tokens included) none.
 pub fn visible_assessment_drafts(principal: &Principal) -> DraftVisibility {
-    visible_practice_drafts(principal)
+    match principal {
+        Principal::User(user) if user.role == Role::Admin => DraftVisibility::All,
+        Principal::User(user) if user.role == Role::Editor => {
+            DraftVisibility::OfAssociations(user.associations.clone())
+        }
+        _ => DraftVisibility::OfAssociations(Vec::new()),
+    }
 }
 
 /// May the principal see a JST's draft assessments and its results before they are
 /// published?
 pub fn can_see_assessment_internals(principal: &Principal, jst_id: i64) -> bool {
-    can_see_practice_internals(principal, jst_id)
+    match visible_assessment_drafts(principal) {
+        DraftVisibility::All => true,
+        DraftVisibility::OfAssociations(ids) => ids.contains(&jst_id),
+    }
 }

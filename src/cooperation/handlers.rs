@@ -366,7 +366,7 @@ pub async fn assessment_results(
 // ------------------------------------------------------------------ surveys
 
 /// Runs a survey request under the limit per client address: counted before the code is
-/// looked at (atomically, in the database, across instances, by the sign-in limiter)
+/// looked at (atomically, in the database, across instances, as failed sign-ins are)
 /// and refunded when it succeeds, so only failures (guessing codes) use it up.
 async fn limited<T>(
     req: &HttpRequest,
@@ -377,9 +377,9 @@ async fn limited<T>(
         "survey-address:{}",
         crate::http::client_address(req, &state.config.trusted_proxies)
     );
-    let attempt = state.login_attempts.count(&state.db, &[&key]).await?;
+    let attempt = state.survey_attempts.count(&state.db, &[&key]).await?;
     let value = work.await?;
-    state.login_attempts.refund(&state.db, attempt).await?;
+    state.survey_attempts.refund(&state.db, attempt).await?;
     Ok(value)
 }
 

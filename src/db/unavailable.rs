@@ -37,6 +37,13 @@ const UNAVAILABLE_MESSAGES: &[&str] = &[
     "the database system is in recovery mode",
     "the database system is not yet accepting connections",
     "the database system is not accepting connections",
+    // SQLite's SQLITE_BUSY and SQLITE_LOCKED (after busy_timeout, or at once when a
+    // transaction that has read must become a writer): in-process writers queue on
+    // `Db`'s writer lock, so this is another process holding the file (a backup, a
+    // second instance on one file). The request may well succeed later, so it is a
+    // 503 with Retry-After, not a 500.
+    "database is locked",
+    "database table is locked",
 ];
 
 /// Is this error a lost or refused database connection (answered 503)?
@@ -151,6 +158,14 @@ mod tests {
     }
 
     #[test]
+    fn a_locked_sqlite_file_is_unavailable_for_now() {
+        assert!(is_unavailable(&database_error(
+            DatabaseErrorKind::Unknown,
+            "database is locked"
+        )));
+    }
+
+    #[test]
     fn other_errors_are_not() {
         assert!(!is_unavailable(&Error::NotFound));
         assert!(!is_unavailable(&database_error(
@@ -160,10 +175,6 @@ mod tests {
         assert!(!is_unavailable(&database_error(
             DatabaseErrorKind::Unknown,
             "invalid byte sequence for encoding \"UTF8\": 0x00"
-        )));
-        assert!(!is_unavailable(&database_error(
-            DatabaseErrorKind::Unknown,
-            "database is locked"
         )));
     }
 }

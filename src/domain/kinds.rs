@@ -125,6 +125,7 @@ text_enum!(
         ConsultationsWrite => "consultations:write",
         ProjectsRead => "projects:read",
         ProjectsWrite => "projects:write",
+        PracticesWrite => "practices:write",
         WebhooksManage => "webhooks:manage",
     }
 );

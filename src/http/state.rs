@@ -17,6 +17,8 @@ pub struct AppState {
     pub token_requests: WindowLimiter,
     /// Public event registrations per client address, counted in the database.
     pub registration_attempts: LoginThrottle,
+    /// Failed survey-code look-ups per client address, counted in the database.
+    pub survey_attempts: LoginThrottle,
     pub config: Config,
 }
 
@@ -29,6 +31,7 @@ impl AppState {
             login_attempts: LoginThrottle::new(config.login_max_failures, minute),
             token_requests: WindowLimiter::new(config.token_rate_limit, minute),
             registration_attempts: LoginThrottle::new(config.registration_rate_limit, minute),
+            survey_attempts: LoginThrottle::new(config.survey_max_failures, minute),
             config,
         }
     }

@@ -103,17 +103,17 @@ pub async fn create_category(
 /// List good practices (Baza Dobrych Praktyk).
 ///
 /// Published and archived practices for everyone; drafts and submitted ones also for
-/// administrators and the implementer's editors. Filters: `category` (id or slug),
+/// administrators, the implementer's editors and its `practices:write` tokens. Filters: `category` (id or slug),
 /// `voivodeship`, `teryt` (a prefix: `16` opolskie, `1661` Opole), `unit_kind`,
 /// `population_min`/`population_max` (unknown populations never match), `near=lat,lon`
 /// with `radius_km` (the great-circle distance; each item then carries `distance_km`),
 /// `q`, `implementer` and `jst` (a JST's or an association's page), `project`, `status`,
 /// `updated_since`. Contacts that are not public appear only for the implementer's
-/// editors and administrators. Keyset-paginated (`limit`, `cursor`).
+/// editors and tokens and administrators. Keyset-paginated (`limit`, `cursor`).
 #[utoipa::path(
     tag = "practices",
     params(PracticeListQuery),
-    security((), ("bearer" = [])),
+    security((), ("bearer" = []), ("api_token" = ["practices:write"])),
     responses(
         (status = 200, description = "A page of practices", body = PracticePage,
          headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
@@ -140,7 +140,7 @@ pub async fn list_practices(
 #[utoipa::path(
     tag = "practices",
     params(PracticeMapQuery),
-    security((), ("bearer" = [])),
+    security((), ("bearer" = []), ("api_token" = ["practices:write"])),
     responses(
         (status = 200, description = "The practices on the map", body = PracticeMap, content_type = "application/geo+json"),
     )
@@ -158,11 +158,11 @@ pub async fn practice_map(
 /// One good practice, with everything related embedded.
 ///
 /// A draft or submitted practice is found only by administrators and the implementer's
-/// editors (404 for others); non-public contacts likewise.
+/// editors and `practices:write` tokens (404 for others); non-public contacts likewise.
 #[utoipa::path(
     tag = "practices",
     params(PracticePath),
-    security((), ("bearer" = [])),
+    security((), ("bearer" = []), ("api_token" = ["practices:write"])),
     responses(
         (status = 200, description = "The practice", body = Practice,
          headers(("ETag" = String, description = "Current version, for `If-Match`"))),
@@ -181,15 +181,15 @@ pub async fn get_practice(
 
 /// Describe a good practice (as a draft).
 ///
-/// Administrators and editors of the implementer (`implementer_id`: a gmina, an
-/// association's office …). A location outside Poland is 422 `outside_poland`; unknown
+/// Administrators, editors of the implementer (`implementer_id`: a gmina, an
+/// association's office …) and its `practices:write` tokens. A location outside Poland is 422 `outside_poland`; unknown
 /// references are 422 naming the field; `jst_id` must be a local government. For a JST
 /// the TERC code, the kind of unit, the population, the city and the voivodeship are
 /// taken from it when left out.
 #[utoipa::path(
     tag = "practices",
     request_body = CreatePractice,
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_token" = ["practices:write"])),
     responses(
         (status = 201, description = "Created as a draft", body = Practice,
          headers(("Location" = String, description = "URL of the new practice"), ("ETag" = String, description = "Its version"))),
@@ -211,13 +211,13 @@ pub async fn create_practice(
 
 /// Change a good practice. Needs `If-Match`.
 ///
-/// Administrators and editors of the implementer (of both, when `implementer_id`
-/// changes). A submitted or published practice keeps its summary and a category.
+/// Administrators, editors and `practices:write` tokens of the implementer (of both,
+/// when `implementer_id` changes). A submitted or published practice keeps its summary and a category.
 #[utoipa::path(
     tag = "practices",
     params(PracticePath, crate::http::responses::IfMatchHeader),
     request_body = UpdatePractice,
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_token" = ["practices:write"])),
     responses(
         (status = 200, description = "Changed", body = Practice, headers(("ETag" = String, description = "The new version"))),
         (status = 403, response = crate::http::responses::Forbidden),
@@ -242,12 +242,12 @@ pub async fn update_practice(
 
 /// Delete a good practice. Needs `If-Match`.
 ///
-/// The implementer's editors delete drafts and submitted practices; a practice the public
+/// The implementer's editors and `practices:write` tokens delete drafts and submitted practices; a practice the public
 /// has seen (published, archived) only an administrator deletes; archive it instead.
 #[utoipa::path(
     tag = "practices",
     params(PracticePath, crate::http::responses::IfMatchHeader),
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_token" = ["practices:write"])),
     responses(
         (status = 204, description = "Deleted"),
         (status = 403, response = crate::http::responses::Forbidden),
@@ -270,15 +270,15 @@ pub async fn delete_practice(
 /// Move a good practice through its lifecycle. Needs `If-Match`.
 ///
 /// `draft → submitted → published → archived`, and `published → submitted` when it needs a
-/// new review; any other move is 409 `illegal_transition`. The implementer's editors
-/// submit and archive; only administrators publish (403 otherwise). Submitting needs a
+/// new review; any other move is 409 `illegal_transition`. The implementer's editors and
+/// `practices:write` tokens submit and archive; only administrators publish (403 otherwise). Submitting needs a
 /// summary and a category (422 naming what is missing). On publication `entered_on`
 /// defaults to today. Every move is kept in the history.
 #[utoipa::path(
     tag = "practices",
     params(PracticePath, crate::http::responses::IfMatchHeader),
     request_body = TransitionRequest,
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_token" = ["practices:write"])),
     responses(
         (status = 200, description = "Moved", body = Practice, headers(("ETag" = String, description = "The new version"))),
         (status = 403, response = crate::http::responses::Forbidden),
@@ -304,11 +304,12 @@ pub async fn transition_practice(
 
 /// The history of a good practice: every move with its note and actor, oldest first.
 ///
-/// An unpublished practice is found only by administrators and the implementer's editors.
+/// An unpublished practice is found only by administrators and the implementer's editors
+/// and tokens.
 #[utoipa::path(
     tag = "practices",
     params(PracticePath),
-    security((), ("bearer" = [])),
+    security((), ("bearer" = []), ("api_token" = ["practices:write"])),
     responses(
         (status = 200, description = "The moves, the creation first", body = PracticeHistory),
         (status = 404, response = crate::http::responses::NotFound),
@@ -329,11 +330,11 @@ pub async fn practice_history(
 /// The local governments that took a practice over, in the order recorded.
 ///
 /// Each with the adopting organization embedded, the date and a note. An unpublished
-/// practice is found only by administrators and the implementer's editors.
+/// practice is found only by administrators and the implementer's editors and tokens.
 #[utoipa::path(
     tag = "practices",
     params(PracticePath, AdoptionListQuery),
-    security((), ("bearer" = [])),
+    security((), ("bearer" = []), ("api_token" = ["practices:write"])),
     responses(
         (status = 200, description = "A page of adoptions", body = AdoptionPage,
          headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
@@ -355,7 +356,8 @@ pub async fn list_adoptions(
 
 /// Record that a local government took the practice over.
 ///
-/// Administrators and editors of the adopting local government (`organization_id`, kind
+/// Administrators, editors and `practices:write` tokens of the adopting local government
+/// (`organization_id`, kind
 /// `jst`, not the practice's own: 422). Only a published practice is taken over (409
 /// `practice_not_published`); once per local government (409 `already_adopted`). The
 /// practice's `adoption_count` and version go up by one.
@@ -363,7 +365,7 @@ pub async fn list_adoptions(
     tag = "practices",
     params(PracticePath),
     request_body = CreateAdoption,
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_token" = ["practices:write"])),
     responses(
         (status = 201, description = "Recorded", body = Adoption,
          headers(("Location" = String, description = "URL of the adoption"))),
@@ -397,7 +399,7 @@ pub async fn add_adoption(
 #[utoipa::path(
     tag = "practices",
     params(AdoptionPath),
-    security((), ("bearer" = [])),
+    security((), ("bearer" = []), ("api_token" = ["practices:write"])),
     responses(
         (status = 200, description = "The adoption", body = Adoption),
         (status = 404, response = crate::http::responses::NotFound),
@@ -416,12 +418,13 @@ pub async fn get_adoption(
 
 /// Remove an adoption.
 ///
-/// Administrators and editors of the adopting local government. Needs `If-Match` with the
+/// Administrators, editors and `practices:write` tokens of the adopting local government.
+/// Needs `If-Match` with the
 /// practice's `ETag` (its `adoption_count` changes).
 #[utoipa::path(
     tag = "practices",
     params(AdoptionPath, crate::http::responses::IfMatchHeader),
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_token" = ["practices:write"])),
     responses(
         (status = 204, description = "Removed"),
         (status = 403, response = crate::http::responses::Forbidden),

@@ -687,7 +687,12 @@ async fn racing_answers_with_one_code_record_one_response() {
 
 #[actix_web::test]
 async fn guessing_codes_is_rate_limited_per_client_address() {
-    let app = spawn_app_with(|config| config.login_max_failures = 3).await;
+    // Its own limit (RAZEM_SURVEY_MAX_FAILURES), not the sign-in limit.
+    let app = spawn_app_with(|config| {
+        config.survey_max_failures = 3;
+        config.login_max_failures = 100;
+    })
+    .await;
     let w = world(&app).await;
     let id = collecting(&app, w.jst, 2014, &["I.1"], 1).await;
     let good = codes(&app, w.jst, id, "ngo", 2).await;

@@ -141,3 +141,37 @@ async fn the_timeout_covers_the_queue_and_the_pool() {
         .await
         .assert_status(200);
 }
+
+#[actix_web::test]
+async fn a_sqlite_file_locked_by_another_process_is_503_not_500() {
+    let app = spawn_app_with(|_| {}).await;
+    if app.db.backend() != razem::db::Backend::Sqlite {
+        return; // PostgreSQL has row locks, not a file lock.
+    }
+    app.admin().await;
+    // Another process (a backup, a second instance on the same file) holds the write lock.
+    let mut other = diesel::SqliteConnection::establish(&app.database_url).expect("open the file");
+    diesel::sql_query("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .expect("take the write lock");
+
+    // The write cannot take the lock: 503 with Retry-After, not 500.
+    let locked = app
+        .as_admin()
+        .post("/api/v1/organizations")
+        .json(json!({"name": "Gmina Czekająca", "kind": "jst"}))
+        .send()
+        .await;
+    locked.assert_problem(503, "service_unavailable");
+    assert!(locked.header("retry-after").is_some());
+
+    diesel::sql_query("ROLLBACK")
+        .execute(&mut other)
+        .expect("release the lock");
+    app.as_admin()
+        .post("/api/v1/organizations")
+        .json(json!({"name": "Gmina Czekająca", "kind": "jst"}))
+        .send()
+        .await
+        .assert_status(201);
+}

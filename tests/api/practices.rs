@@ -1158,3 +1158,97 @@ async fn the_change_feed_shows_a_practice_to_others_only_once_it_is_published() 
         assert_eq!(items[0]["url"], format!("/api/v1/practices/{practice}"));
     }
 }
+
+#[actix_web::test]
+async fn a_practices_write_token_writes_and_reads_back_its_own_organizations_practices() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let admin = app.admin().await;
+    let own = app.api_token(&admin, w.opole, &["practices:write"]).await;
+    let foreign = app.api_token(&admin, w.wroclaw, &["practices:write"]).await;
+    let unscoped = app.api_token(&admin, w.opole, &["projects:write"]).await;
+
+    let created = app
+        .with_token(&own)
+        .post("/api/v1/practices")
+        .json(practice_body(&w, "Wspólny transport szkolny"))
+        .send()
+        .await
+        .assert_status(201);
+    let path = format!("/api/v1/practices/{}", created.id());
+    assert_eq!(stored_status(&app, created.id()), ("draft".to_owned(), 1));
+
+    // It reads its draft back; others do not find it.
+    app.with_token(&own)
+        .get(&path)
+        .send()
+        .await
+        .assert_status(200);
+    for caller in [
+        app.with_token(&foreign),
+        app.with_token(&unscoped),
+        app.anonymous(),
+    ] {
+        caller
+            .get(&path)
+            .send()
+            .await
+            .assert_problem(404, "not_found");
+    }
+    assert!(
+        app.with_token(&own)
+            .get("/api/v1/practices?status=draft")
+            .send()
+            .await
+            .assert_status(200)
+            .ids()
+            .contains(&created.id())
+    );
+
+    // Without the scope, or for another implementer, it may not write.
+    app.with_token(&unscoped)
+        .post("/api/v1/practices")
+        .json(practice_body(&w, "Bez uprawnień"))
+        .send()
+        .await
+        .assert_problem(403, "insufficient_scope");
+    app.with_token(&foreign)
+        .post("/api/v1/practices")
+        .json(practice_body(&w, "Cudza praktyka"))
+        .send()
+        .await
+        .assert_problem(403, "forbidden");
+
+    // It submits; publishing stays an administrator's decision.
+    let submitted = app
+        .with_token(&own)
+        .post(format!("{path}/transitions"))
+        .if_match(created.version())
+        .json(json!({"to": "submitted"}))
+        .send()
+        .await
+        .assert_status(200);
+    app.with_token(&own)
+        .post(format!("{path}/transitions"))
+        .if_match(submitted.version())
+        .json(json!({"to": "published"}))
+        .send()
+        .await
+        .assert_problem(403, "token_not_allowed");
+    assert_eq!(
+        stored_status(&app, created.id()),
+        ("submitted".to_owned(), 2)
+    );
+
+    // The audit log names the token as the actor.
+    let actors: Vec<Option<i64>> = app.with_conn(|conn| {
+        audit_log::table
+            .filter(audit_log::object_type.eq("practice"))
+            .filter(audit_log::object_id.eq(created.id().to_string()))
+            .select(audit_log::actor_token_id)
+            .load(conn)
+            .unwrap()
+    });
+    assert_eq!(actors.len(), 2);
+    assert!(actors.iter().all(Option::is_some));
+}
