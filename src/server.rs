@@ -236,6 +236,7 @@ fn cors(origins: &[String]) -> Cors {
             header::ETAG,
             header::LOCATION,
             header::LINK,
+            header::CONTENT_DISPOSITION,
             header::RETRY_AFTER,
             header::HeaderName::from_static(crate::idempotency::REPLAYED),
             crate::request_id::HEADER,
