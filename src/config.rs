@@ -66,6 +66,73 @@ pub struct Config {
     /// (`RAZEM_REGISTRATION_RETENTION_DAYS`; `razem purge` and the hourly task of
     /// `razem serve`).
     pub registration_retention_days: u32,
+    /// The licence of the open data: named in every export and feed
+    /// (`RAZEM_DATA_LICENSE`, `RAZEM_DATA_LICENSE_URL`; CC BY 4.0 by default).
+    pub data_license: DataLicense,
+    /// The domain in the stable ids of feed entries and calendar events
+    /// (`RAZEM_FEED_DOMAIN`; the request's host when unset). Set it in production: ids
+    /// must not change when the API is reached under another name.
+    pub feed_domain: Option<String>,
+}
+
+/// The licence the open data is published under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataLicense {
+    /// Its short name, e.g. `CC BY 4.0`.
+    pub name: String,
+    /// Where its text is, e.g. `https://creativecommons.org/licenses/by/4.0/`.
+    pub url: String,
+}
+
+impl Default for DataLicense {
+    /// Creative Commons Attribution 4.0: what dane.gov.pl recommends for public data.
+    fn default() -> Self {
+        DataLicense {
+            name: "CC BY 4.0".to_owned(),
+            url: "https://creativecommons.org/licenses/by/4.0/".to_owned(),
+        }
+    }
+}
+
+impl DataLicense {
+    /// Reads the two settings: a name other than the default needs its URL. Both end up
+    /// in headers (`Link: <url>; rel="license"; title="name"`), so they are kept plain.
+    fn from_settings(name: Option<String>, url: Option<String>) -> Result<Self, String> {
+        let default = DataLicense::default();
+        let url = match (&name, url) {
+            (_, Some(url)) => url,
+            (None, None) => default.url.clone(),
+            (Some(name), None) if *name == default.name => default.url.clone(),
+            (Some(_), None) => {
+                return Err(
+                    "RAZEM_DATA_LICENSE_URL is required with a RAZEM_DATA_LICENSE other than CC BY 4.0"
+                        .to_owned(),
+                );
+            }
+        };
+        let plain_url = url.starts_with("https://") || url.starts_with("http://");
+        if !plain_url
+            || url
+                .chars()
+                .any(|c| !c.is_ascii_graphic() || matches!(c, '<' | '>' | '"'))
+        {
+            return Err(format!(
+                "RAZEM_DATA_LICENSE_URL must be an http(s) URL without spaces, quotes or angle brackets, not '{url}'"
+            ));
+        }
+        let name = name.unwrap_or(default.name);
+        if name
+            .chars()
+            .any(|c| c.is_control() || c == '"' || c == '\\')
+            || name.len() > 100
+        {
+            return Err(
+                "RAZEM_DATA_LICENSE must be a short name without quotes, backslashes or control characters"
+                    .to_owned(),
+            );
+        }
+        Ok(DataLicense { name, url })
+    }
 }
 
 /// `RAZEM_CLIENT_TIMEOUT` when unset (actix-web's own default for the head).
@@ -278,6 +345,19 @@ impl Config {
             }
         }
 
+        let data_license =
+            DataLicense::from_settings(get("RAZEM_DATA_LICENSE"), get("RAZEM_DATA_LICENSE_URL"))?;
+        let feed_domain = get("RAZEM_FEED_DOMAIN");
+        if let Some(domain) = &feed_domain
+            && !domain
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'))
+        {
+            return Err(format!(
+                "RAZEM_FEED_DOMAIN must be a domain name like razem.example.org, not '{domain}'"
+            ));
+        }
+
         Ok(Config {
             bind: get("RAZEM_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             environment,
@@ -304,6 +384,8 @@ impl Config {
             registration_rate_limit,
             survey_max_failures,
             registration_retention_days,
+            data_license,
+            feed_domain,
         })
     }
 }
@@ -412,5 +494,25 @@ mod tests {
                 .unwrap_err()
                 .contains("RAZEM_ENV")
         );
+    }
+
+    #[test]
+    fn the_data_licence_is_cc_by_unless_configured() {
+        assert_eq!(config(&[]).unwrap().data_license, DataLicense::default());
+        let custom = config(&[
+            ("RAZEM_DATA_LICENSE", "CC0 1.0"),
+            (
+                "RAZEM_DATA_LICENSE_URL",
+                "https://creativecommons.org/publicdomain/zero/1.0/",
+            ),
+        ])
+        .unwrap();
+        assert_eq!(custom.data_license.name, "CC0 1.0");
+        let without_url = config(&[("RAZEM_DATA_LICENSE", "CC0 1.0")]).unwrap_err();
+        assert!(without_url.contains("RAZEM_DATA_LICENSE_URL"));
+        assert!(config(&[("RAZEM_DATA_LICENSE_URL", "javascript:alert(1)")]).is_err());
+        assert!(config(&[("RAZEM_DATA_LICENSE_URL", "https://x.org/a b")]).is_err());
+        assert!(config(&[("RAZEM_FEED_DOMAIN", "razem.example.org")]).is_ok());
+        assert!(config(&[("RAZEM_FEED_DOMAIN", "razem example")]).is_err());
     }
 }

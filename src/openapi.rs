@@ -54,6 +54,7 @@ data need no token; a partner token needs the read scope of the resource. Use *A
         (name = "webhooks", description = "Signed deliveries of the change feed to partner organizations (Standard Webhooks)"),
         (name = "search", description = "Ranked full-text search across positions, consultations, projects, practices and organizations (case, diacritics and Polish endings do not matter; drafts only for those who may read them)"),
         (name = "changes", description = "The change feed: every committed create, update and delete, with tombstones, for partners that mirror Razem"),
+        (name = "feeds", description = "Open data for readers and calendars: Atom feeds of public positions and of announced and open consultations, iCalendar files of project events (Europe/Warsaw), each with an ETag and the licence of the data"),
     ),
     components(
         schemas(Problem, crate::error::FieldError),

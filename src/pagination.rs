@@ -3,18 +3,24 @@
 //! A cursor names the sort it was made for and the last row's sort key and id, so
 //! the next page is `WHERE (key, id) > (…)`: page 1000 costs what page 1 costs.
 
+use std::sync::Arc;
+
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
-use crate::db::DbConnection;
+use crate::db::{Db, DbConnection};
 use crate::error::{ApiError, ApiResult, Code};
+use crate::export::Encoder;
 use crate::http::AppState;
 
 pub const DEFAULT_LIMIT: i64 = 20;
 pub const MAX_LIMIT: i64 = 100;
+/// Rows per database turn of an export: few turns for a large set, little held at once
+/// (one page of rows and its encoded bytes).
+pub const EXPORT_PAGE: i64 = 250;
 
 /// Position after the last row of a page.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -133,6 +139,8 @@ pub struct PageRequest<S> {
     pub sort: S,
     pub after: Option<Cursor>,
     limit: Option<i64>,
+    /// An export's turn: [`EXPORT_PAGE`] rows, whatever `limit` said.
+    export: bool,
 }
 
 impl<S: Sort> PageRequest<S> {
@@ -141,12 +149,21 @@ impl<S: Sort> PageRequest<S> {
         let after = cursor
             .map(|raw| Cursor::decode(raw, sort.as_str()))
             .transpose()?;
-        Ok(PageRequest { sort, after, limit })
+        Ok(PageRequest {
+            sort,
+            after,
+            limit,
+            export: false,
+        })
     }
 
     /// Rows to fetch: one more than the page, to learn whether a next page exists.
     pub fn fetch(&self) -> i64 {
-        fetch_size(self.limit)
+        if self.export {
+            EXPORT_PAGE + 1
+        } else {
+            fetch_size(self.limit)
+        }
     }
 
     pub fn limit(&self) -> Option<i64> {
@@ -232,13 +249,18 @@ pub struct Page<T> {
 }
 
 /// Runs a list in one database turn and answers the page with its `Link` header: the
-/// list prelude every list shares.
+/// list prelude every list shares. When `Accept` asks for CSV or NDJSON, the answer is
+/// the whole set instead, streamed ([`respond_export`]).
 pub async fn respond_page<L: Listing>(
     state: &AppState,
     req: &HttpRequest,
     listing: L,
     page: PageRequest<L::Sort>,
 ) -> ApiResult<HttpResponse> {
+    let format = crate::export::negotiate(req)?;
+    if format != crate::export::Format::Json {
+        return respond_export(state, req, listing, page, format).await;
+    }
     let body = state
         .db
         .run(move |conn| {
@@ -250,7 +272,131 @@ pub async fn respond_page<L: Listing>(
             })
         })
         .await?;
-    Ok(page_response(req, &body, body.next_cursor.as_deref()))
+    let mut response = page_response(req, &body, body.next_cursor.as_deref());
+    response
+        .headers_mut()
+        .append(header::VARY, header::HeaderValue::from_static("Accept"));
+    Ok(response)
+}
+
+/// One turn of an export: the bytes of a page, and the list with the request of the
+/// next page when there is one (the list moves into each turn's blocking closure and
+/// back out, so a `Listing` needs to be neither `Clone` nor `Sync`).
+struct Turn<L: Listing> {
+    bytes: Vec<u8>,
+    next: Option<(L, PageRequest<L::Sort>)>,
+}
+
+async fn turn<L: Listing>(
+    db: Db,
+    encoder: Arc<Encoder>,
+    listing: L,
+    page: PageRequest<L::Sort>,
+) -> ApiResult<Turn<L>> {
+    db.run(move |conn| {
+        let mut rows = listing.rows(conn, &page)?;
+        let more = rows.len() as i64 > EXPORT_PAGE;
+        rows.truncate(EXPORT_PAGE as usize);
+        let after = more
+            .then(|| rows.last().map(|row| L::cursor(row, page.sort)))
+            .flatten();
+        let bytes = encoder.encode(&L::render(conn, rows)?)?;
+        let next = after.map(|after| {
+            let page = PageRequest {
+                after: Some(after),
+                ..page
+            };
+            (listing, page)
+        });
+        Ok(Turn { bytes, next })
+    })
+    .await
+}
+
+/// The whole set of a list, with its filters and sort, as CSV or NDJSON: one database
+/// turn per [`EXPORT_PAGE`] rows through the list's own `rows` / `cursor` / `render`
+/// (so exactly what its JSON pages show this caller), sent as it is made. The stream
+/// asks for the next turn only when the previous bytes were taken, so memory does not
+/// grow with the set. `limit` is ignored; a `cursor` starts after that page.
+///
+/// The first turn runs before the answer starts, so a missing parent or a busy pool is
+/// still a problem+json. A failure later cannot change the status any more: it is
+/// logged with the request id and the body ends with an error, which aborts the
+/// transfer (a chunked body without its last chunk) so the client sees it is incomplete.
+async fn respond_export<L: Listing>(
+    state: &AppState,
+    req: &HttpRequest,
+    listing: L,
+    mut page: PageRequest<L::Sort>,
+    format: crate::export::Format,
+) -> ApiResult<HttpResponse> {
+    page.export = true;
+    let encoder = Arc::new(Encoder::for_request(req, format)?);
+    let first = turn(state.db.clone(), Arc::clone(&encoder), listing, page).await?;
+    let mut head = encoder.head()?;
+    head.extend_from_slice(&first.bytes);
+    let request_id = req
+        .extensions()
+        .get::<crate::request_id::RequestId>()
+        .map(|id| id.0.clone())
+        .unwrap_or_default();
+    let path = req.path().to_owned();
+    let mut response = encoder.response(req, &state.config.data_license);
+    let db = state.db.clone();
+    let rest = futures_util::stream::unfold(first.next, move |next| {
+        let (db, encoder) = (db.clone(), Arc::clone(&encoder));
+        let (request_id, path) = (request_id.clone(), path.clone());
+        async move {
+            let (listing, page) = next?;
+            match turn(db, encoder, listing, page).await {
+                Ok(turn) => Some((Ok(web::Bytes::from(turn.bytes)), turn.next)),
+                Err(error) => {
+                    log::error!(
+                        "the export of {path} stopped after a failed page: {error:?} request_id={request_id}"
+                    );
+                    Some((Err(std::io::Error::other("the export stopped")), None))
+                }
+            }
+        }
+    });
+    let first = futures_util::stream::once(std::future::ready(Ok::<_, std::io::Error>(
+        web::Bytes::from(head),
+    )));
+    Ok(response.streaming(futures_util::StreamExt::chain(first, rest)))
+}
+
+/// The first `max` items of a list in its order (the feeds): the list's own query and
+/// rendering, so exactly what its JSON pages show, in pages of at most [`MAX_LIMIT`]
+/// rows within one database turn.
+pub async fn first_items<L: Listing>(
+    db: &Db,
+    listing: L,
+    page: PageRequest<L::Sort>,
+    max: usize,
+) -> ApiResult<Vec<L::Item>> {
+    db.run(move |conn| {
+        let mut page = PageRequest {
+            limit: Some(MAX_LIMIT),
+            export: false,
+            ..page
+        };
+        let mut items = Vec::new();
+        while items.len() < max {
+            let mut rows = listing.rows(conn, &page)?;
+            let more = rows.len() as i64 > MAX_LIMIT;
+            rows.truncate(MAX_LIMIT as usize);
+            page.after = more
+                .then(|| rows.last().map(|row| L::cursor(row, page.sort)))
+                .flatten();
+            items.extend(L::render(conn, rows)?);
+            if page.after.is_none() {
+                break;
+            }
+        }
+        items.truncate(max);
+        Ok(items)
+    })
+    .await
 }
 
 /// How many rows to fetch: one more than the page, to learn whether a next page exists.

@@ -57,6 +57,7 @@ where
                 .configure(crate::working_groups::routes)
                 .configure(crate::changes::routes)
                 .configure(crate::webhooks::routes)
+                .configure(crate::feeds::routes)
                 .configure(crate::cooperation::routes)
                 .configure(crate::search::routes),
         )
@@ -236,6 +237,7 @@ fn cors(origins: &[String]) -> Cors {
             header::ETAG,
             header::LOCATION,
             header::LINK,
+            header::CONTENT_DISPOSITION,
             header::RETRY_AFTER,
             header::HeaderName::from_static(crate::idempotency::REPLAYED),
             crate::request_id::HEADER,
@@ -261,6 +263,7 @@ pub fn build_app(
 > {
     crate::read_model::install();
     crate::registrations::install();
+    crate::export::install(document);
     // The document and Swagger UI come first: the `/api/v1` scope would swallow the path.
     let app = App::new()
         .service(
@@ -313,6 +316,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     crate::openapi::TokenScopes.modify(&mut doc);
     crate::idempotency::openapi::Documented.modify(&mut doc);
     crate::webhooks::openapi::Documented.modify(&mut doc);
+    crate::export::Documented.modify(&mut doc);
     crate::http::conditional::Documented.modify(&mut doc);
     crate::openapi::CommonErrors.modify(&mut doc);
     doc

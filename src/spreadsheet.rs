@@ -26,29 +26,9 @@ pub fn negotiate(req: &HttpRequest, what: &str) -> ApiResult<Format> {
     if !req.headers().contains_key(header::ACCEPT) {
         return Ok(Format::Json);
     }
-    let accept = header::Accept::parse(req)
-        .map_err(|_| ApiError::new(Code::InvalidHeader, "the Accept header is not readable"))?;
-    // The quality a media range gives a type, and how specific the range is (2 exact,
-    // 1 `type/*`, 0 `*/*`): the most specific matching range decides.
-    let quality = |kind: &str, subtype: &str| -> header::Quality {
-        accept
-            .0
-            .iter()
-            .filter_map(|item| {
-                let range = &item.item;
-                let specificity = match (range.type_().as_str(), range.subtype().as_str()) {
-                    (t, s) if t == kind && s == subtype => 2,
-                    (t, "*") if t == kind => 1,
-                    ("*", "*") => 0,
-                    _ => return None,
-                };
-                Some((specificity, item.quality))
-            })
-            .max_by_key(|(specificity, _)| *specificity)
-            .map_or(header::Quality::ZERO, |(_, quality)| quality)
-    };
-    let json = quality("application", "json");
-    let csv = quality("text", "csv");
+    let accept = accepted(req)?;
+    let json = quality(&accept, "application", "json");
+    let csv = quality(&accept, "text", "csv");
     if json == header::Quality::ZERO && csv == header::Quality::ZERO {
         return Err(ApiError::new(
             Code::NotAcceptable,
@@ -87,32 +67,82 @@ pub fn respond<T: Serialize>(
     }
 }
 
+/// The `Accept` header, parsed (400 when unreadable); call it only when there is one.
+pub fn accepted(req: &HttpRequest) -> ApiResult<header::Accept> {
+    header::Accept::parse(req)
+        .map_err(|_| ApiError::new(Code::InvalidHeader, "the Accept header is not readable"))
+}
+
+/// The quality `accept` gives the media type `kind/subtype`: that of the most specific
+/// matching range (2 exact, 1 `type/*`, 0 `*/*`), zero when none matches.
+pub fn quality(accept: &header::Accept, kind: &str, subtype: &str) -> header::Quality {
+    accept
+        .0
+        .iter()
+        .filter_map(|item| {
+            let range = &item.item;
+            let specificity = match (range.type_().as_str(), range.subtype().as_str()) {
+                (t, s) if t.eq_ignore_ascii_case(kind) && s.eq_ignore_ascii_case(subtype) => 2,
+                (t, "*") if t.eq_ignore_ascii_case(kind) => 1,
+                ("*", "*") => 0,
+                _ => return None,
+            };
+            Some((specificity, item.quality))
+        })
+        .max_by_key(|(specificity, _)| *specificity)
+        .map_or(header::Quality::ZERO, |(_, quality)| quality)
+}
+
 /// A table as CSV the way Polish offices publish one: BOM, `;`-separated, CRLF line
 /// ends, quoted where needed, every cell defused ([`csv_cell`]).
 pub fn csv_table<H: AsRef<str>, R: AsRef<[String]>>(
     header: &[H],
     rows: impl IntoIterator<Item = R>,
 ) -> ApiResult<Vec<u8>> {
-    let mut writer = csv::WriterBuilder::new()
+    let mut writer = csv_writer(BOM.as_bytes().to_vec());
+    csv_record(&mut writer, header)?;
+    for row in rows {
+        csv_record(&mut writer, row.as_ref())?;
+    }
+    csv_finish(writer)
+}
+
+/// Rows as [`csv_table`] writes them, without the BOM and the header: the pieces of a
+/// table sent in parts (the streamed exports of lists).
+pub fn csv_rows<R: AsRef<[String]>>(rows: impl IntoIterator<Item = R>) -> ApiResult<Vec<u8>> {
+    let mut writer = csv_writer(Vec::new());
+    for row in rows {
+        csv_record(&mut writer, row.as_ref())?;
+    }
+    csv_finish(writer)
+}
+
+fn csv_writer(start: Vec<u8>) -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
         .delimiter(b';')
         .terminator(csv::Terminator::CRLF)
-        .from_writer(BOM.as_bytes().to_vec());
-    let failed = |error: csv::Error| ApiError::internal(format!("writing a CSV table: {error}"));
+        .from_writer(start)
+}
+
+fn csv_failed(error: impl std::fmt::Display) -> ApiError {
+    ApiError::internal(format!("writing a CSV table: {error}"))
+}
+
+fn csv_record(
+    writer: &mut csv::Writer<Vec<u8>>,
+    cells: impl IntoIterator<Item = impl AsRef<str>>,
+) -> ApiResult<()> {
     writer
         .write_record(
-            header
-                .iter()
+            cells
+                .into_iter()
                 .map(|cell| csv_cell(cell.as_ref()).into_owned()),
         )
-        .map_err(failed)?;
-    for row in rows {
-        writer
-            .write_record(row.as_ref().iter().map(|cell| csv_cell(cell).into_owned()))
-            .map_err(failed)?;
-    }
-    writer
-        .into_inner()
-        .map_err(|error| ApiError::internal(format!("writing a CSV table: {error}")))
+        .map_err(csv_failed)
+}
+
+fn csv_finish(writer: csv::Writer<Vec<u8>>) -> ApiResult<Vec<u8>> {
+    writer.into_inner().map_err(csv_failed)
 }
 
 /// The characters that make a spreadsheet read a cell as a formula (OWASP's CSV

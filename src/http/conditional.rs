@@ -94,9 +94,14 @@ pub async fn middleware(
             header::HeaderValue::from_static(RESOURCE_CACHE_CONTROL),
         );
     }
-    headers.append(
+    // One `Vary` value, added to what the handler varies on (lists: `Accept`).
+    let vary = match headers.get(header::VARY).and_then(|v| v.to_str().ok()) {
+        Some(existing) => header::HeaderValue::from_str(&format!("{existing}, Authorization")).ok(),
+        None => None,
+    };
+    headers.insert(
         header::VARY,
-        header::HeaderValue::from_static("Authorization"),
+        vary.unwrap_or(header::HeaderValue::from_static("Authorization")),
     );
     let values: Vec<&str> = if_none_match.iter().map(String::as_str).collect();
     if values.is_empty() || !none_match(&values, &etag) {

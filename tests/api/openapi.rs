@@ -193,6 +193,10 @@ fn every_operation_declares_its_security_and_token_scopes() {
     assert_eq!(
         public,
         [
+            "GET /api/v1/events.ics",
+            "GET /api/v1/feeds/consultations.atom",
+            "GET /api/v1/feeds/positions.atom",
+            "GET /api/v1/projects/{id}/events.ics",
             "GET /health/live",
             "GET /health/ready",
             "POST /api/v1/auth/login",
