@@ -141,10 +141,17 @@ struct List {
     examples: Vec<Value>,
 }
 
+/// Pages that are not data sets: a ranked search answers the best hits of a query, not
+/// a set to download (export the lists it searches instead).
+const NOT_EXPORTED: &[&str] = &["/api/v1/search"];
+
 /// Every list of the contract, by path.
 fn list_columns(document: &OpenApi) -> BTreeMap<String, List> {
     let mut lists = BTreeMap::new();
     for (path, item) in document.paths.paths.iter() {
+        if NOT_EXPORTED.contains(&path.as_str()) {
+            continue;
+        }
         let Some((page, schema)) = item
             .get
             .as_ref()
