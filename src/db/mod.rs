@@ -336,6 +336,7 @@ impl Db {
                 .as_ref()
                 .map(|lock| lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
             conn.transaction(|conn| {
+                take_sqlite_write_lock(conn)?;
                 let result = work(conn)?;
                 before_commit(conn)?;
                 Ok(result)
@@ -349,6 +350,21 @@ impl Db {
         self.run(|conn| conn.ping().map_err(ApiError::unavailable))
             .await
     }
+}
+
+/// On SQLite, takes the database's write lock as the transaction's first statement (a
+/// no-op write; PostgreSQL needs nothing). The writer lock of [`Db`] orders this
+/// process's transactions, but single-statement writes outside them (counters, the
+/// webhook worker's claims) and other processes still write: a deferred transaction
+/// that had read before one of them committed could not become a writer and would fail
+/// at once with `SQLITE_BUSY` ("database is locked"), while a lock taken first waits
+/// for them (`busy_timeout`) and reads what they wrote.
+fn take_sqlite_write_lock(conn: &mut DbConnection) -> ApiResult<()> {
+    if let DbConnection::Sqlite(sqlite) = conn {
+        diesel::sql_query("UPDATE __diesel_schema_migrations SET version = version WHERE 0")
+            .execute(sqlite)?;
+    }
+    Ok(())
 }
 
 /// What runs at the end of every transaction, before it commits: the read model renders

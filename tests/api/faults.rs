@@ -7,7 +7,7 @@ use actix_web::http::StatusCode;
 use diesel::prelude::*;
 use serde_json::json;
 
-use crate::helpers::spawn_app_with;
+use crate::helpers::{spawn_app_with, spawn_instance_of};
 
 #[derive(QueryableByName)]
 struct Name {
@@ -174,4 +174,27 @@ async fn a_sqlite_file_locked_by_another_process_is_503_not_500() {
         .send()
         .await
         .assert_status(201);
+}
+
+#[actix_web::test]
+async fn writers_of_two_instances_on_one_sqlite_file_wait_for_each_other() {
+    // Two instances share the file but not the in-process writer lock, as two processes
+    // would: each transaction must take the file's write lock before it reads.
+    let first = spawn_app_with(|_| {}).await;
+    let second = spawn_instance_of(&first, |_| {}).await;
+    first.admin().await;
+    let requests = (0..24).map(|n| {
+        let app = if n % 2 == 0 { &first } else { &second };
+        async move {
+            app.as_admin()
+                .post("/api/v1/organizations")
+                .json(json!({"name": format!("Gmina Równoległa {n}"), "kind": "ngo"}))
+                .send()
+                .await
+        }
+    });
+    let answers = futures_util::future::join_all(requests).await;
+    for answer in &answers {
+        assert_eq!(answer.status(), StatusCode::CREATED, "{}", answer.text());
+    }
 }
