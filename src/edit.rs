@@ -75,10 +75,24 @@ where
     T::Fields: Serialize + for<'a> From<&'a T::Row>,
 {
     for row in &rows {
-        let expected = Expected::current(T::version(row));
-        write::delete::<T>(conn, actor, row, expected, &T::Fields::from(row))?;
+        delete_row::<T>(conn, actor, row, Expected::current(T::version(row)))?;
     }
     Ok(())
+}
+
+/// The delete every function here ends in: `current` at `expected`, the audit record
+/// keeping its fields.
+fn delete_row<T>(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    current: &T::Row,
+    expected: Expected,
+) -> ApiResult<()>
+where
+    T: Versioned,
+    T::Fields: Serialize + for<'a> From<&'a T::Row>,
+{
+    write::delete::<T>(conn, actor, current, expected, &T::Fields::from(current))
 }
 
 /// Deletes a row a [`Guard`] let through; the audit record keeps its fields.
@@ -87,9 +101,7 @@ where
     T: Versioned,
     T::Fields: Serialize + for<'a> From<&'a T::Row>,
 {
-    let fields = T::Fields::from(&held.current);
-    let actor = held.principal.actor();
-    write::delete::<T>(conn, &actor, &held.current, held.expected, &fields)
+    delete_row::<T>(conn, &held.principal.actor(), &held.current, held.expected)
 }
 
 /// Deletes `current` after checking `If-Match`; the audit record keeps its fields.
@@ -104,7 +116,7 @@ where
     T::Fields: Serialize + for<'a> From<&'a T::Row>,
 {
     let expected = Expected::from_header(if_match, T::version(current))?;
-    write::delete::<T>(conn, actor, current, expected, &T::Fields::from(current))
+    delete_row::<T>(conn, actor, current, expected)
 }
 
 /// How the writes of a resource find the row they change: the row as the caller sees
