@@ -9,7 +9,7 @@ use crate::domain::Scope;
 use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, Path, Query};
 use crate::http::AppState;
-use crate::http::with_etag;
+use crate::http::{tagged, with_etag};
 use crate::organizations::dto::OrganizationSort;
 use crate::organizations::dto::{
     CreateOrganization, IdOrSlugPath, Organization, OrganizationListQuery, UpdateOrganization,
@@ -123,11 +123,7 @@ pub async fn get_association(
     )
     .await?;
     let version = row.version;
-    Ok(with_etag(
-        HttpResponse::Ok(),
-        version,
-        describe_one(&state, row).await?,
-    ))
+    Ok(tagged(version, describe_one(&state, row).await?))
 }
 
 /// Create an association or alliance (administrators).
@@ -197,11 +193,7 @@ pub async fn update_association(
     )
     .await?;
     let version = row.version;
-    Ok(with_etag(
-        HttpResponse::Ok(),
-        version,
-        describe_one(&state, row).await?,
-    ))
+    Ok(tagged(version, describe_one(&state, row).await?))
 }
 
 /// Delete an association (administrators). Needs `If-Match`.

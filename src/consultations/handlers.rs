@@ -12,7 +12,7 @@ use crate::auth::{Principal, SignedIn, policy};
 use crate::domain::Scope;
 use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, Path, Query};
-use crate::http::{AppState, with_etag};
+use crate::http::{AppState, tagged, with_etag};
 use crate::pagination::respond_page;
 
 fn location(id: i64) -> String {
@@ -68,11 +68,7 @@ pub async fn get_consultation(
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::ConsultationsRead)?;
     let consultation = service::get(&state, principal, path.into_inner().id).await?;
-    Ok(with_etag(
-        HttpResponse::Ok(),
-        consultation.version,
-        consultation,
-    ))
+    Ok(tagged(consultation.version, consultation))
 }
 
 /// Create a consultation (as a draft).
@@ -132,11 +128,7 @@ pub async fn update_consultation(
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner().id;
     let consultation = service::update(&state, principal, id, if_match, body.0).await?;
-    Ok(with_etag(
-        HttpResponse::Ok(),
-        consultation.version,
-        consultation,
-    ))
+    Ok(tagged(consultation.version, consultation))
 }
 
 /// Delete a consultation that was never announced.
@@ -195,11 +187,7 @@ pub async fn transition_consultation(
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner().id;
     let consultation = service::transition(&state, principal, id, if_match, body.0).await?;
-    Ok(with_etag(
-        HttpResponse::Ok(),
-        consultation.version,
-        consultation,
-    ))
+    Ok(tagged(consultation.version, consultation))
 }
 
 /// The history of a consultation, oldest first.

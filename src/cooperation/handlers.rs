@@ -13,7 +13,7 @@ use super::{index, service, survey};
 use crate::auth::{Principal, SignedIn};
 use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, Path, Query};
-use crate::http::{AppState, with_etag};
+use crate::http::{AppState, tagged, with_etag};
 use crate::pagination::respond_page;
 use crate::spreadsheet::{negotiate, respond};
 
@@ -39,7 +39,7 @@ use crate::spreadsheet::{negotiate, respond};
 #[get("/cooperation-standard")]
 pub async fn current_catalogue(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let catalogue = service::current_catalogue(&state).await?;
-    Ok(with_etag(HttpResponse::Ok(), catalogue.version, catalogue))
+    Ok(tagged(catalogue.version, catalogue))
 }
 
 /// Every version of the catalogue, oldest first.
@@ -84,7 +84,7 @@ pub async fn get_catalogue(
     path: Path<CataloguePath>,
 ) -> ApiResult<HttpResponse> {
     let catalogue = service::catalogue(&state, path.into_inner().id).await?;
-    Ok(with_etag(HttpResponse::Ok(), catalogue.version, catalogue))
+    Ok(tagged(catalogue.version, catalogue))
 }
 
 /// Publish a new version of the catalogue (administrators).
@@ -165,11 +165,7 @@ pub async fn get_assessment(
     path: Path<AssessmentPath>,
 ) -> ApiResult<HttpResponse> {
     let assessment = service::get(&state, &principal, path.into_inner().id).await?;
-    Ok(with_etag(
-        HttpResponse::Ok(),
-        assessment.version,
-        assessment,
-    ))
+    Ok(tagged(assessment.version, assessment))
 }
 
 /// Start an assessment of a local government for a year (as a draft).
@@ -228,11 +224,7 @@ pub async fn update_assessment(
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner().id;
     let assessment = service::update(&state, &principal, id, if_match, body.0).await?;
-    Ok(with_etag(
-        HttpResponse::Ok(),
-        assessment.version,
-        assessment,
-    ))
+    Ok(tagged(assessment.version, assessment))
 }
 
 /// Delete a draft assessment (with its unused codes). Needs `If-Match`.
@@ -285,11 +277,7 @@ pub async fn transition_assessment(
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner().id;
     let assessment = service::transition(&state, &principal, id, if_match, body.0).await?;
-    Ok(with_etag(
-        HttpResponse::Ok(),
-        assessment.version,
-        assessment,
-    ))
+    Ok(tagged(assessment.version, assessment))
 }
 
 /// Issue one-time survey codes for a respondent group.

@@ -7,5 +7,5 @@ pub mod reply;
 pub mod responses;
 pub mod state;
 
-pub use reply::{Found, Versioned, version_of_tag, with_etag, with_etag_json};
+pub use reply::{Found, Versioned, tagged, version_of_tag, with_etag, with_etag_json};
 pub use state::{AppState, client_address};

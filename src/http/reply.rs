@@ -20,6 +20,11 @@ pub fn with_etag(
     }
 }
 
+/// 200 with the body and its `ETag`: what a GET or a write of one resource answers.
+pub fn tagged(version: i64, body: impl serde::Serialize) -> HttpResponse {
+    with_etag(HttpResponse::Ok(), version, body)
+}
+
 /// 200 with a body already rendered as JSON (the read model's), sent as it is.
 pub fn with_etag_json(
     mut response: actix_web::HttpResponseBuilder,
@@ -65,9 +70,7 @@ impl<T: serde::Serialize + Versioned> Found<T> {
     pub fn respond(self) -> HttpResponse {
         match self {
             Found::Stored(version, doc) => with_etag_json(HttpResponse::Ok(), version, doc),
-            Found::Rendered(resource) => {
-                with_etag(HttpResponse::Ok(), resource.version(), resource)
-            }
+            Found::Rendered(resource) => tagged(resource.version(), resource),
         }
     }
 }

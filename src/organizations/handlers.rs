@@ -12,7 +12,7 @@ use crate::auth::{Principal, SignedIn, policy};
 use crate::domain::Scope;
 use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, Path, Query};
-use crate::http::{AppState, with_etag};
+use crate::http::{AppState, tagged, with_etag};
 use crate::pagination::respond_page;
 
 /// List organizations of every kind.
@@ -62,11 +62,7 @@ pub async fn get_organization(
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::AssociationsRead)?;
     let row = load(&state, KindScope::Any, path.into_inner().id_or_slug).await?;
-    Ok(with_etag(
-        HttpResponse::Ok(),
-        row.version,
-        Organization::from(row),
-    ))
+    Ok(tagged(row.version, Organization::from(row)))
 }
 
 /// Create an organization.
@@ -130,11 +126,7 @@ pub async fn update_organization(
         body.0,
     )
     .await?;
-    Ok(with_etag(
-        HttpResponse::Ok(),
-        row.version,
-        Organization::from(row),
-    ))
+    Ok(tagged(row.version, Organization::from(row)))
 }
 
 /// Delete an organization (administrators).

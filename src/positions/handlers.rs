@@ -12,7 +12,7 @@ use crate::auth::{Principal, SignedIn, policy};
 use crate::domain::Scope;
 use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, OptionalJson, Path, Query};
-use crate::http::{AppState, with_etag};
+use crate::http::{AppState, tagged, with_etag};
 use crate::pagination::respond_page;
 
 /// List positions, appeals, interventions, opinions and resolutions.
@@ -123,7 +123,7 @@ pub async fn update_position(
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner().id;
     let position = service::update(&state, &principal, id, if_match, body.0).await?;
-    Ok(with_etag(HttpResponse::Ok(), position.version, position))
+    Ok(tagged(position.version, position))
 }
 
 /// Delete a draft or withdrawn position.
@@ -180,7 +180,7 @@ pub async fn transition_position(
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner().id;
     let position = service::transition(&state, &principal, id, if_match, body.0).await?;
-    Ok(with_etag(HttpResponse::Ok(), position.version, position))
+    Ok(tagged(position.version, position))
 }
 
 /// The history of a position: every move with its date, note and actor, oldest first.
@@ -237,7 +237,7 @@ pub async fn co_sign_position(
         organization_id,
     } = path.into_inner();
     let position = service::co_sign(&state, &principal, id, organization_id, body.0).await?;
-    Ok(with_etag(HttpResponse::Ok(), position.version, position))
+    Ok(tagged(position.version, position))
 }
 
 /// Withdraw an organization's signature.

@@ -13,7 +13,7 @@ use super::service;
 use crate::auth::{Principal, SignedIn};
 use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, Path, Query};
-use crate::http::{AppState, with_etag};
+use crate::http::{AppState, tagged, with_etag};
 use crate::pagination::respond_page;
 
 /// The media type of the map (RFC 7946).
@@ -65,7 +65,7 @@ pub async fn get_category(
     path: Path<CategoryPath>,
 ) -> ApiResult<HttpResponse> {
     let category = service::get_category(&state, path.into_inner().id_or_slug).await?;
-    Ok(with_etag(HttpResponse::Ok(), category.version, category))
+    Ok(tagged(category.version, category))
 }
 
 /// Add a category (administrators).
@@ -234,7 +234,7 @@ pub async fn update_practice(
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner().id;
     let practice = service::update(&state, &principal, id, if_match, body.0).await?;
-    Ok(with_etag(HttpResponse::Ok(), practice.version, practice))
+    Ok(tagged(practice.version, practice))
 }
 
 /// Delete a good practice. Needs `If-Match`.
@@ -289,7 +289,7 @@ pub async fn transition_practice(
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner().id;
     let practice = service::transition(&state, &principal, id, if_match, body.0).await?;
-    Ok(with_etag(HttpResponse::Ok(), practice.version, practice))
+    Ok(tagged(practice.version, practice))
 }
 
 /// The history of a good practice: every move with its note and actor, oldest first.

@@ -11,7 +11,7 @@ use crate::auth::{Principal, SignedIn, policy};
 use crate::domain::Scope;
 use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, Path, Query};
-use crate::http::{AppState, with_etag};
+use crate::http::{AppState, tagged, with_etag};
 use crate::pagination::respond_page;
 
 /// List partnership projects.
@@ -122,7 +122,7 @@ pub async fn update_project(
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner().id;
     let project = service::update(&state, &principal, id, if_match, body.0).await?;
-    Ok(with_etag(HttpResponse::Ok(), project.version, project))
+    Ok(tagged(project.version, project))
 }
 
 /// Delete a project with its partners, funding, goals, indicators and events.

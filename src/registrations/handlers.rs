@@ -14,7 +14,7 @@ use super::service::{self, Move};
 use crate::auth::{Principal, SignedIn};
 use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, Path, Query};
-use crate::http::{AppState, with_etag};
+use crate::http::{AppState, tagged, with_etag};
 use crate::pagination::respond_page;
 use crate::spreadsheet::{Format, attachment, csv_table, negotiate};
 
@@ -55,7 +55,7 @@ pub async fn get_settings(
     path: Path<EventIdPath>,
 ) -> ApiResult<HttpResponse> {
     let settings = service::get_settings(&state, &principal, path.into_inner().id).await?;
-    Ok(with_etag(HttpResponse::Ok(), settings.version, settings))
+    Ok(tagged(settings.version, settings))
 }
 
 /// Open an event for registration, or change how it registers (organizers).
@@ -188,11 +188,7 @@ pub async fn get_by_code(
     path: Path<CancelCodePath>,
 ) -> ApiResult<HttpResponse> {
     let registration = service::get_by_code(&state, path.into_inner().cancel_code).await?;
-    Ok(with_etag(
-        HttpResponse::Ok(),
-        registration.version,
-        registration,
-    ))
+    Ok(tagged(registration.version, registration))
 }
 
 /// Cancel a registration with its cancel code (no account needed). Needs `If-Match`.
@@ -312,11 +308,7 @@ pub async fn get_registration(
         registration_id,
     } = path.into_inner();
     let registration = service::get(&state, &principal, (id, registration_id)).await?;
-    Ok(with_etag(
-        HttpResponse::Ok(),
-        registration.version,
-        registration,
-    ))
+    Ok(tagged(registration.version, registration))
 }
 
 async fn act(
@@ -327,11 +319,7 @@ async fn act(
 ) -> ApiResult<HttpResponse> {
     let registration =
         service::act(&state, &principal, (path.id, path.registration_id), action).await?;
-    Ok(with_etag(
-        HttpResponse::Ok(),
-        registration.version,
-        registration,
-    ))
+    Ok(tagged(registration.version, registration))
 }
 
 /// Approve a pending or waitlisted registration (organizers).
@@ -510,9 +498,5 @@ pub async fn get_invitation(
 ) -> ApiResult<HttpResponse> {
     let InvitationPath { id, invitation_id } = path.into_inner();
     let invitation = service::get_invitation(&state, &principal, (id, invitation_id)).await?;
-    Ok(with_etag(
-        HttpResponse::Ok(),
-        invitation.version,
-        invitation,
-    ))
+    Ok(tagged(invitation.version, invitation))
 }

@@ -7,7 +7,7 @@ use crate::auth::SignedIn;
 use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, Path, Query};
 use crate::http::AppState;
-use crate::http::with_etag;
+use crate::http::tagged;
 use crate::organizations::dto::IdPath;
 use crate::pagination::respond_page;
 
@@ -88,7 +88,7 @@ pub async fn get_token(
     path: Path<IdPath>,
 ) -> ApiResult<HttpResponse> {
     let token: ApiToken = service::get(&state, principal, path.id).await?;
-    Ok(with_etag(HttpResponse::Ok(), token.version, token))
+    Ok(tagged(token.version, token))
 }
 
 /// Revoke an API token: it stops working with the next request. Needs `If-Match`.

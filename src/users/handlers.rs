@@ -7,7 +7,7 @@ use crate::auth::SignedIn;
 use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, Path, Query};
 use crate::http::AppState;
-use crate::http::with_etag;
+use crate::http::{tagged, with_etag};
 use crate::organizations::dto::IdPath;
 use crate::pagination::respond_page;
 
@@ -56,11 +56,7 @@ pub async fn get_user(
     path: Path<IdPath>,
 ) -> ApiResult<HttpResponse> {
     let user = service::get(&state, &principal, path.id).await?;
-    Ok(with_etag(
-        HttpResponse::Ok(),
-        user.user.version,
-        User::from(user),
-    ))
+    Ok(tagged(user.user.version, User::from(user)))
 }
 
 /// Create a person (administrators).
@@ -116,11 +112,7 @@ pub async fn update_user(
     body: Json<UpdateUser>,
 ) -> ApiResult<HttpResponse> {
     let user = service::update(&state, &principal, path.id, if_match, body.0).await?;
-    Ok(with_etag(
-        HttpResponse::Ok(),
-        user.user.version,
-        User::from(user),
-    ))
+    Ok(tagged(user.user.version, User::from(user)))
 }
 
 /// The signed-in person, with the organizations they may write for.

@@ -11,7 +11,7 @@ use super::service;
 use crate::auth::SignedIn;
 use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, Path, Query};
-use crate::http::{AppState, with_etag};
+use crate::http::{AppState, tagged, with_etag};
 use crate::pagination::PageRequest;
 
 /// Path parameter: the subscription's id.
@@ -118,7 +118,7 @@ pub async fn get_webhook(
     path: Path<WebhookPath>,
 ) -> ApiResult<HttpResponse> {
     let webhook = service::get(&state, principal, path.id).await?;
-    Ok(with_etag(HttpResponse::Ok(), webhook.version, webhook))
+    Ok(tagged(webhook.version, webhook))
 }
 
 /// Change a subscription (URL, types, actions) or switch it off and on. Needs
@@ -142,7 +142,7 @@ pub async fn update_webhook(
     body: Json<UpdateWebhook>,
 ) -> ApiResult<HttpResponse> {
     let webhook = service::update(&state, principal, path.id, if_match, body.0).await?;
-    Ok(with_etag(HttpResponse::Ok(), webhook.version, webhook))
+    Ok(tagged(webhook.version, webhook))
 }
 
 /// Unsubscribe, with its deliveries. Needs `If-Match`.

@@ -15,7 +15,7 @@ use crate::consultations::dto::ConsultationPath;
 use crate::domain::Scope;
 use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, Path, Query};
-use crate::http::{AppState, with_etag};
+use crate::http::{AppState, tagged, with_etag};
 use crate::pagination::respond_page;
 
 fn location(consultation_id: i64, comment_id: i64) -> String {
@@ -76,7 +76,7 @@ pub async fn get_comment(
     policy::can_read(&principal, Scope::ConsultationsRead)?;
     let CommentPath { id, comment_id } = path.into_inner();
     let comment = service::get(&state, principal, id, comment_id).await?;
-    Ok(with_etag(HttpResponse::Ok(), comment.version, comment))
+    Ok(tagged(comment.version, comment))
 }
 
 /// Submit or record a comment; it gets the next number (Lp.).
@@ -154,7 +154,7 @@ pub async fn update_comment(
 ) -> ApiResult<HttpResponse> {
     let CommentPath { id, comment_id } = path.into_inner();
     let comment = service::update(&state, principal, (id, comment_id), if_match, body.0).await?;
-    Ok(with_etag(HttpResponse::Ok(), comment.version, comment))
+    Ok(tagged(comment.version, comment))
 }
 
 /// Decide on a comment (stanowisko wobec uwagi).
@@ -187,7 +187,7 @@ pub async fn decide_comment(
     let CommentPath { id, comment_id } = path.into_inner();
     let comment =
         service::decide_request(&state, principal, (id, comment_id), if_match, body.0).await?;
-    Ok(with_etag(HttpResponse::Ok(), comment.version, comment))
+    Ok(tagged(comment.version, comment))
 }
 
 /// The report on a consultation: counts by disposition and by submitter, and the full

@@ -12,7 +12,7 @@ use crate::auth::{Principal, SignedIn, policy};
 use crate::domain::Scope;
 use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, Path, Query};
-use crate::http::{AppState, with_etag};
+use crate::http::{AppState, tagged, with_etag};
 use crate::pagination::respond_page;
 use crate::projects::dto::ProjectPath;
 
@@ -94,7 +94,7 @@ pub async fn get_event(
     policy::can_read(&principal, Scope::ProjectsRead)?;
     let EventPath { id, event_id } = path.into_inner();
     let event = service::load(&state, id, event_id).await?;
-    Ok(with_etag(HttpResponse::Ok(), event.version, event))
+    Ok(tagged(event.version, event))
 }
 
 /// Add an event to a project.
@@ -153,7 +153,7 @@ pub async fn update_event(
 ) -> ApiResult<HttpResponse> {
     let EventPath { id, event_id } = path.into_inner();
     let event = service::update(&state, &principal, (id, event_id), if_match, body.0).await?;
-    Ok(with_etag(HttpResponse::Ok(), event.version, event))
+    Ok(tagged(event.version, event))
 }
 
 /// Delete an event. Needs `If-Match`.

@@ -11,7 +11,7 @@ use crate::auth::{Principal, SignedIn, policy};
 use crate::domain::Scope;
 use crate::error::ApiResult;
 use crate::extract::{IfMatch, Json, Path, Query};
-use crate::http::{AppState, with_etag};
+use crate::http::{AppState, tagged, with_etag};
 use crate::pagination::respond_page;
 use crate::projects::dto::ProjectPath;
 
@@ -66,7 +66,7 @@ pub async fn get_indicator(
     policy::can_read(&principal, Scope::ProjectsRead)?;
     let IndicatorPath { id, indicator_id } = path.into_inner();
     let indicator = service::load(&state, id, indicator_id).await?;
-    Ok(with_etag(HttpResponse::Ok(), indicator.version, indicator))
+    Ok(tagged(indicator.version, indicator))
 }
 
 /// Add an indicator to a project.
@@ -131,7 +131,7 @@ pub async fn update_indicator(
     let IndicatorPath { id, indicator_id } = path.into_inner();
     let indicator =
         service::update(&state, &principal, (id, indicator_id), if_match, body.0).await?;
-    Ok(with_etag(HttpResponse::Ok(), indicator.version, indicator))
+    Ok(tagged(indicator.version, indicator))
 }
 
 /// Delete an indicator. Needs `If-Match`.
