@@ -5,6 +5,13 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::BTreeMap;
+use utoipa::IntoResponses;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::content::ContentBuilder;
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::schema::{Object, Type};
 
 use super::atom::{self, Entry, Feed};
 use super::ical::{self, Calendar, Event};
@@ -29,6 +36,63 @@ const CALENDAR: &str = "text/calendar; charset=utf-8";
 const ATOM_EXAMPLE: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"pl\">\n  <id>tag:razem.example.org,2026:feeds/positions</id>\n  <title>Razem: positions</title>\n  <subtitle>Positions, appeals, interventions, opinions and resolutions of associations of local governments</subtitle>\n  <updated>2024-03-15T11:30:00Z</updated>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"https://razem.example.org/api/v1/feeds/positions.atom\"/>\n  <link rel=\"alternate\" type=\"application/json\" href=\"https://razem.example.org/api/v1/positions\"/>\n  <link rel=\"license\" href=\"https://creativecommons.org/licenses/by/4.0/\"/>\n  <rights>CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)</rights>\n  <author><name>Razem</name></author>\n  <generator>Razem</generator>\n  <entry>\n    <id>tag:razem.example.org,2026:positions/3</id>\n    <title>Opinia OPOS do projektu ustawy o zmianie ustawy o zbiorowym zaopatrzeniu w wodę</title>\n    <updated>2024-03-15T11:30:00Z</updated>\n    <published>2024-02-20T09:00:00Z</published>\n    <link rel=\"alternate\" type=\"application/json\" href=\"https://razem.example.org/api/v1/positions/3\"/>\n    <summary>Porozumienie popiera wdrożenie dyrektywy, ale wskazuje na brak źródeł finansowania nowych zadań gmin.</summary>\n    <author><name>Ogólnopolskie Porozumienie Organizacji Samorządowych</name></author>\n    <category term=\"opinion\"/>\n  </entry>\n</feed>\n";
 
 const CALENDAR_EXAMPLE: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Razem//Razem API//PL\r\nCALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\nX-WR-CALNAME:Razem: events\r\nX-WR-TIMEZONE:Europe/Warsaw\r\nBEGIN:VTIMEZONE\r\nTZID:Europe/Warsaw\r\nBEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\nDTSTART:19960331T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\nBEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\nDTSTART:19961027T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:event-4@razem.example.org\r\nDTSTAMP:20160322T091500Z\r\nCREATED:20160301T080000Z\r\nLAST-MODIFIED:20160322T091500Z\r\nDTSTART;TZID=Europe/Warsaw:20160405T110000\r\nDTEND;TZID=Europe/Warsaw:20160405T153000\r\nSUMMARY:Konferencja podsumowująca projekt\r\nLOCATION:Urząd Marszałkowski\\, ul. Piastowska 14\\, Opole\r\nDESCRIPTION:Budowanie kompetencji do współpracy międzysamorządowej i międz\r\n ysektorowej\r\nCATEGORIES:conference\r\nURL:https://razem.example.org/api/v1/projects/1/events/4\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+
+/// The 200 of a feed: the document as `content_type`, its `ETag` and the licence `Link`
+/// (`feed` names it in the `ETag`'s description: "feed", "calendar").
+fn feed_ok(
+    description: &str,
+    content_type: &str,
+    example: &str,
+    feed: &str,
+) -> BTreeMap<String, RefOr<Response>> {
+    let text = || Object::with_type(Type::String);
+    let header = |description: String| {
+        HeaderBuilder::new()
+            .schema(Some(text()))
+            .description(Some(description))
+            .build()
+    };
+    let content = ContentBuilder::new()
+        .schema(Some(text()))
+        .example(Some(Value::from(example)))
+        .build();
+    let response = ResponseBuilder::new()
+        .description(description)
+        .content(content_type, content)
+        .header(
+            "ETag",
+            header(format!("Digest of the {feed}, for `If-None-Match`")),
+        )
+        .header(
+            "Link",
+            header("`<…>; rel=\"license\"; title=\"…\"`: the licence of the data".to_owned()),
+        )
+        .build();
+    BTreeMap::from([("200".to_owned(), RefOr::T(response))])
+}
+
+/// The 200 of an Atom feed.
+struct AtomFeed;
+
+impl IntoResponses for AtomFeed {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        feed_ok("The feed", "application/atom+xml", ATOM_EXAMPLE, "feed")
+    }
+}
+
+/// The 200 of an iCalendar file.
+struct CalendarFile;
+
+impl IntoResponses for CalendarFile {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        feed_ok(
+            "The calendar",
+            "text/calendar",
+            CALENDAR_EXAMPLE,
+            "calendar",
+        )
+    }
+}
 
 /// Where the feed is served and the domain of its ids.
 struct Site {
@@ -170,18 +234,7 @@ fn values<T: Serialize>(items: Vec<T>) -> impl Iterator<Item = Value> {
 /// asks), newest first (RFC 4287). Entry ids are `tag:` URIs that do not change; links
 /// point at `GET /positions/{id}`. `<rights>` and `Link: rel="license"` name the
 /// licence of the data.
-#[utoipa::path(
-    tag = "feeds",
-    security(),
-    responses(
-        (status = 200, description = "The feed",
-         content((String = "application/atom+xml", example = json!(ATOM_EXAMPLE))),
-         headers(
-            ("ETag" = String, description = "Digest of the feed, for `If-None-Match`"),
-            ("Link" = String, description = "`<…>; rel=\"license\"; title=\"…\"`: the licence of the data"),
-         )),
-    )
-)]
+#[utoipa::path(tag = "feeds", security(), responses(AtomFeed))]
 #[get("/feeds/positions.atom")]
 pub async fn positions_feed(
     req: HttpRequest,
@@ -212,18 +265,7 @@ pub async fn positions_feed(
 ///
 /// The 50 most recently changed consultations that are announced or open now, newest
 /// first (RFC 4287); links point at `GET /consultations/{id}`.
-#[utoipa::path(
-    tag = "feeds",
-    security(),
-    responses(
-        (status = 200, description = "The feed",
-         content((String = "application/atom+xml", example = json!(ATOM_EXAMPLE))),
-         headers(
-            ("ETag" = String, description = "Digest of the feed, for `If-None-Match`"),
-            ("Link" = String, description = "`<…>; rel=\"license\"; title=\"…\"`: the licence of the data"),
-         )),
-    )
-)]
+#[utoipa::path(tag = "feeds", security(), responses(AtomFeed))]
 #[get("/feeds/consultations.atom")]
 pub async fn consultations_feed(
     req: HttpRequest,
@@ -320,18 +362,7 @@ fn calendar<T: Serialize>(
 /// The 500 latest-starting events (RFC 5545), in date order; times are wall-clock
 /// times in `Europe/Warsaw` (with its VTIMEZONE), events without a time are all-day.
 /// UIDs are `event-<id>@<domain>` and do not change.
-#[utoipa::path(
-    tag = "feeds",
-    security(),
-    responses(
-        (status = 200, description = "The calendar",
-         content((String = "text/calendar", example = json!(CALENDAR_EXAMPLE))),
-         headers(
-            ("ETag" = String, description = "Digest of the calendar, for `If-None-Match`"),
-            ("Link" = String, description = "`<…>; rel=\"license\"; title=\"…\"`: the licence of the data"),
-         )),
-    )
-)]
+#[utoipa::path(tag = "feeds", security(), responses(CalendarFile,))]
 #[get("/events.ics")]
 pub async fn events_calendar(
     req: HttpRequest,
@@ -350,12 +381,7 @@ pub async fn events_calendar(
     security(),
     params(ProjectPath),
     responses(
-        (status = 200, description = "The calendar",
-         content((String = "text/calendar", example = json!(CALENDAR_EXAMPLE))),
-         headers(
-            ("ETag" = String, description = "Digest of the calendar, for `If-None-Match`"),
-            ("Link" = String, description = "`<…>; rel=\"license\"; title=\"…\"`: the licence of the data"),
-         )),
+        CalendarFile,
         (status = 404, response = crate::http::responses::NotFound),
     )
 )]
