@@ -20,6 +20,7 @@ pub mod health;
 pub mod http;
 pub mod idempotency;
 pub mod jwt;
+pub mod markup;
 pub mod openapi;
 pub mod organizations;
 pub mod pagination;

@@ -4,6 +4,8 @@
 
 use std::fmt::Write;
 
+use crate::markup::escape;
+
 /// One entry: every field already text (timestamps RFC 3339).
 #[derive(Debug, Clone)]
 pub struct Entry {
@@ -92,37 +94,4 @@ pub fn render(feed: &Feed) -> String {
     }
     xml.push_str("</feed>\n");
     xml
-}
-
-/// Text for XML content and attribute values: the five special characters as entities,
-/// and characters XML 1.0 does not allow (control characters other than tab, line feed
-/// and carriage return, the surrogates' replacement, U+FFFE/U+FFFF) left out.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if c.is_control() || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape;
-
-    #[test]
-    fn markup_and_forbidden_characters_are_escaped() {
-        assert_eq!(
-            escape("<b>\"Łódź\" & 'Kraków'</b>\u{1}\u{ffff}"),
-            "&lt;b&gt;&quot;Łódź&quot; &amp; &apos;Kraków&apos;&lt;/b&gt;"
-        );
-    }
 }

@@ -3,6 +3,7 @@
 //! the stored text and the query's terms, so that both backends give the same one.
 
 use crate::domain::words::{fold_word, matches_any, pieces};
+use crate::markup::escape_into;
 
 /// Words shown before the first match.
 const BEFORE: usize = 8;
@@ -78,22 +79,6 @@ fn collapse_space(text: &str) -> String {
         }
     }
     out
-}
-
-/// Appends `text` with `&`, `<`, `>`, `"` and `'` escaped.
-fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // NUL and other controls have no place in a fragment.
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
 }
 
 #[cfg(test)]
