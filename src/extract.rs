@@ -285,18 +285,18 @@ pub fn parse_query<T: DeserializeOwned + Validate>(query: &str) -> Result<T, Api
     let value: T = serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let field = error.path().to_string();
         let message = error.inner().to_string().replace('`', "'");
-        let (field, code, message) = if let Some(rest) = message.strip_prefix("unknown field '") {
+        if let Some(rest) = message.strip_prefix("unknown field '") {
             let name = rest.split('\'').next().unwrap_or_default().to_owned();
-            (name, "unknown_parameter", message)
-        } else {
-            // Domain values report "[code] message"; keep the human part.
-            let human = message
-                .strip_prefix('[')
-                .and_then(|rest| rest.split_once("] ").map(|(_, human)| human.to_owned()))
-                .unwrap_or(message);
-            (field, "invalid_parameter", human)
-        };
-        query_error(vec![FieldError::new(field, code, message)])
+            let detail = format!("unknown query parameter '{name}'");
+            let error = FieldError::new(name, "unknown_parameter", message);
+            return ApiError::new(Code::InvalidQuery, detail).with_field_errors(vec![error]);
+        }
+        // Domain values report "[code] message"; keep the human part.
+        let human = message
+            .strip_prefix('[')
+            .and_then(|rest| rest.split_once("] ").map(|(_, human)| human.to_owned()))
+            .unwrap_or(message);
+        query_error(vec![FieldError::new(field, "invalid_parameter", human)])
     })?;
     value
         .validate()
@@ -305,10 +305,8 @@ pub fn parse_query<T: DeserializeOwned + Validate>(query: &str) -> Result<T, Api
 }
 
 fn query_error(errors: Vec<FieldError>) -> ApiError {
+    // An unknown parameter has its own detail (`parse_query`).
     let detail = match errors.as_slice() {
-        [one] if one.code == "unknown_parameter" => {
-            format!("unknown query parameter '{}'", one.field)
-        }
         [one] => format!("invalid query parameter '{}': {}", one.field, one.message),
         _ => "invalid query parameters".to_owned(),
     };
