@@ -10,7 +10,7 @@
 //!   address through the database counters of `throttle` (every instance counts).
 //! - The capacity counts `confirmed` and `attended`. Every write that can change who
 //!   holds a seat first takes the event's lock (`repo::lock_event`: `FOR NO KEY UPDATE`
-//!   on PostgreSQL, the write lock on SQLite), so concurrent registrations never exceed
+//!   on PostgreSQL; on SQLite `Db::transaction` holds the write lock), so concurrent registrations never exceed
 //!   it. A freed or added seat goes to the waiting list, longest waiting first.
 //! - Personal data (name, e-mail, organization name) is shown to the organizers only
 //!   (administrators, the lead organization's editors and its `projects:write` tokens),

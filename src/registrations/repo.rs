@@ -57,21 +57,14 @@ crate::versioned_table!(
 ///
 /// - PostgreSQL: locks the event row (`FOR NO KEY UPDATE`: the registrations' foreign
 ///   keys to it stay usable).
-/// - SQLite: a no-op write takes the database write lock at once (a deferred
-///   transaction that read first and wrote later would fail with `SQLITE_BUSY`).
+/// - SQLite: nothing to do. Every caller runs inside `Db::transaction`, which took the
+///   database's write lock before anything else (one writer at a time).
 pub fn lock_event(conn: &mut DbConnection, event_id: i64) -> ApiResult<()> {
     use diesel::sql_types::BigInt;
-    match conn {
-        DbConnection::Pg(pg) => {
-            diesel::sql_query("SELECT id FROM project_events WHERE id = $1 FOR NO KEY UPDATE")
-                .bind::<BigInt, _>(event_id)
-                .execute(pg)?;
-        }
-        DbConnection::Sqlite(sqlite) => {
-            diesel::sql_query("UPDATE project_events SET version = version WHERE id = ?")
-                .bind::<BigInt, _>(event_id)
-                .execute(sqlite)?;
-        }
+    if let DbConnection::Pg(pg) = conn {
+        diesel::sql_query("SELECT id FROM project_events WHERE id = $1 FOR NO KEY UPDATE")
+            .bind::<BigInt, _>(event_id)
+            .execute(pg)?;
     }
     Ok(())
 }
