@@ -10,11 +10,14 @@ use serde::Serialize;
 use crate::auth::{Principal, policy};
 use crate::db::DbConnection;
 use crate::domain::Scope;
+use crate::edit::Held;
 use crate::error::{ApiError, ApiResult};
-use crate::http::{AppState, with_etag};
+use crate::extract::IfMatch;
+use crate::http::{AppState, tagged, with_etag};
 use crate::organizations::model::OrganizationRow;
 use crate::organizations::service::{KindScope, find_in_scope};
 use crate::pagination::{Children, PageRequest, Sort};
+use crate::write::{Expected, Versioned};
 
 /// The association of the path, or 404 (also for an organization of another kind).
 pub(crate) fn association(conn: &mut DbConnection, id_or_slug: &str) -> ApiResult<OrganizationRow> {
@@ -82,32 +85,47 @@ where
 }
 
 /// How the writes of a sub-resource find their row: who may change the association's
-/// rows of this kind (403), and the row under the association (404).
-pub(crate) struct Child<R> {
+/// rows of this kind (403), and the row under the association (404). The sub-resources'
+/// [`edit::Guard`](crate::edit::Guard): their rows are found under a path's association.
+pub(crate) struct Child<T: Versioned> {
     pub may: fn(&Principal, i64) -> ApiResult<()>,
-    pub find: fn(&mut DbConnection, i64, i64) -> ApiResult<R>,
+    pub find: fn(&mut DbConnection, i64, i64) -> ApiResult<T::Row>,
 }
 
-/// A change of one row under `/associations/{id_or_slug}/…`: one transaction that finds
-/// the association, checks `child.may` and finds the row, then runs `work`.
-pub(crate) async fn change<R, T, F>(
-    state: &AppState,
-    principal: Principal,
-    (id_or_slug, child_id): (String, i64),
-    child: Child<R>,
-    work: F,
-) -> ApiResult<T>
+impl<T> Child<T>
 where
-    R: Send + 'static,
-    T: Send + 'static,
-    F: FnOnce(&mut DbConnection, &Principal, OrganizationRow, R) -> ApiResult<T> + Send + 'static,
+    T: Versioned + 'static,
+    T::Row: Send + 'static,
 {
-    write(state, id_or_slug, move |conn, association| {
-        (child.may)(&principal, association.id)?;
-        let current = (child.find)(conn, association.id, child_id)?;
-        work(conn, &principal, association, current)
-    })
-    .await
+    /// A change of one row under `/associations/{id_or_slug}/…`: one transaction that
+    /// finds the association, checks `may`, finds the row and checks `If-Match`
+    /// (428/412), then runs `work`.
+    pub async fn change<O, F>(
+        self,
+        state: &AppState,
+        principal: Principal,
+        (id_or_slug, child_id, if_match): (String, i64, IfMatch),
+        work: F,
+    ) -> ApiResult<O>
+    where
+        O: Send + 'static,
+        F: FnOnce(&mut DbConnection, OrganizationRow, Held<T::Row>) -> ApiResult<O>
+            + Send
+            + 'static,
+    {
+        write(state, id_or_slug, move |conn, association| {
+            (self.may)(&principal, association.id)?;
+            let current = (self.find)(conn, association.id, child_id)?;
+            let expected = Expected::from_header(&if_match, T::version(&current))?;
+            let held = Held {
+                principal,
+                current,
+                expected,
+            };
+            work(conn, association, held)
+        })
+        .await
+    }
 }
 
 /// The organization a stored row points at (a member, a holder); the foreign key
@@ -150,5 +168,5 @@ pub(crate) fn created(location: String, version: i64, body: impl Serialize) -> H
 
 /// 200 with the sub-resource and its `ETag`.
 pub(crate) fn found(version: i64, body: impl Serialize) -> HttpResponse {
-    with_etag(HttpResponse::Ok(), version, body)
+    tagged(version, body)
 }

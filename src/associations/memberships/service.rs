@@ -106,7 +106,7 @@ fn check_presidencies_covered(
     Ok(())
 }
 
-const MEMBERSHIP: sub::Child<MembershipRow> = sub::Child {
+const MEMBERSHIP: sub::Child<Memberships> = sub::Child {
     may: policy::can_manage_members,
     find: find_membership,
 };
@@ -214,27 +214,22 @@ pub(crate) async fn update(
     if_match: IfMatch,
     patch: UpdateMembership,
 ) -> ApiResult<Membership> {
-    let at = (path.id_or_slug, path.membership_id);
-    sub::change(
-        state,
-        principal,
-        at,
-        MEMBERSHIP,
-        move |conn, principal, association, current| {
+    let at = (path.id_or_slug, path.membership_id, if_match);
+    MEMBERSHIP
+        .change(state, principal, at, move |conn, association, held| {
             let edit =
-                Edit::<Memberships>::begin(current, &if_match, |fields| patch.apply(fields))?;
+                Edit::<Memberships>::new(held.current, held.expected, |fields| patch.apply(fields));
             if edit.unchanged() {
                 return with_member(conn, edit.current);
             }
             check_dates(&edit.fields)?;
             repo::lock_association(conn, association.id)?;
             check_overlap(conn, &edit.fields, Some(edit.current.id))?;
-            let row = edit.save(conn, &principal.actor())?;
+            let row = edit.save(conn, &held.principal.actor())?;
             check_presidencies_covered(conn, association.id, row.member_id)?;
             with_member(conn, row)
-        },
-    )
-    .await
+        })
+        .await
 }
 
 pub(crate) async fn remove(
@@ -243,17 +238,12 @@ pub(crate) async fn remove(
     path: MembershipPath,
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    let at = (path.id_or_slug, path.membership_id);
-    sub::change(
-        state,
-        principal,
-        at,
-        MEMBERSHIP,
-        move |conn, principal, association, current| {
+    let at = (path.id_or_slug, path.membership_id, if_match);
+    MEMBERSHIP
+        .change(state, principal, at, move |conn, association, held| {
             repo::lock_association(conn, association.id)?;
-            edit::remove::<Memberships>(conn, &principal.actor(), &current, &if_match)?;
-            check_presidencies_covered(conn, association.id, current.member_id)
-        },
-    )
-    .await
+            edit::delete::<Memberships>(conn, &held)?;
+            check_presidencies_covered(conn, association.id, held.current.member_id)
+        })
+        .await
 }

@@ -16,7 +16,7 @@ use crate::http::AppState;
 use crate::pagination::{PageRequest, since};
 use crate::write::{self};
 
-const MILESTONE: sub::Child<MilestoneRow> = sub::Child {
+const MILESTONE: sub::Child<Milestones> = sub::Child {
     may: policy::can_manage_milestones,
     find: find_milestone,
 };
@@ -99,22 +99,18 @@ pub(crate) async fn update(
     if_match: IfMatch,
     patch: UpdateMilestone,
 ) -> ApiResult<MilestoneRow> {
-    let at = (path.id_or_slug, path.milestone_id);
-    sub::change(
-        state,
-        principal,
-        at,
-        MILESTONE,
-        move |conn, principal, _, current| {
-            let edit = Edit::<Milestones>::begin(current, &if_match, |fields| patch.apply(fields))?;
+    let at = (path.id_or_slug, path.milestone_id, if_match);
+    MILESTONE
+        .change(state, principal, at, move |conn, _, held| {
+            let edit =
+                Edit::<Milestones>::new(held.current, held.expected, |fields| patch.apply(fields));
             check_dates(&edit.fields)?;
             if edit.unchanged() {
                 return Ok(edit.current);
             }
-            edit.save(conn, &principal.actor())
-        },
-    )
-    .await
+            edit.save(conn, &held.principal.actor())
+        })
+        .await
 }
 
 pub(crate) async fn remove(
@@ -123,15 +119,10 @@ pub(crate) async fn remove(
     path: MilestonePath,
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    let at = (path.id_or_slug, path.milestone_id);
-    sub::change(
-        state,
-        principal,
-        at,
-        MILESTONE,
-        move |conn, principal, _, current| {
-            edit::remove::<Milestones>(conn, &principal.actor(), &current, &if_match)
-        },
-    )
-    .await
+    let at = (path.id_or_slug, path.milestone_id, if_match);
+    MILESTONE
+        .change(state, principal, at, move |conn, _, held| {
+            edit::delete::<Milestones>(conn, &held)
+        })
+        .await
 }

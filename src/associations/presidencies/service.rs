@@ -88,7 +88,7 @@ fn check_dates(fields: &PresidencyFields) -> ApiResult<()> {
     )
 }
 
-const TERM: sub::Child<PresidencyRow> = sub::Child {
+const TERM: sub::Child<Presidencies> = sub::Child {
     may: |principal, _| policy::can_manage_presidencies(principal),
     find: find_term,
 };
@@ -199,23 +199,17 @@ pub(crate) async fn update(
     if_match: IfMatch,
     patch: UpdatePresidency,
 ) -> ApiResult<Presidency> {
-    let at = (path.id_or_slug, path.presidency_id);
-    sub::change(
-        state,
-        principal,
-        at,
-        TERM,
-        move |conn, principal, _, current| {
-            let edit =
-                Edit::<Presidencies>::begin(current, &if_match, |fields| patch.apply(fields))?;
-            let holder = check_term(conn, &edit.fields, Some(edit.current.id))?;
-            if edit.unchanged() {
-                return Ok(Presidency::new(edit.current, &holder));
-            }
-            let row = edit.save(conn, &principal.actor())?;
-            Ok(Presidency::new(row, &holder))
-        },
-    )
+    let at = (path.id_or_slug, path.presidency_id, if_match);
+    TERM.change(state, principal, at, move |conn, _, held| {
+        let edit =
+            Edit::<Presidencies>::new(held.current, held.expected, |fields| patch.apply(fields));
+        let holder = check_term(conn, &edit.fields, Some(edit.current.id))?;
+        if edit.unchanged() {
+            return Ok(Presidency::new(edit.current, &holder));
+        }
+        let row = edit.save(conn, &held.principal.actor())?;
+        Ok(Presidency::new(row, &holder))
+    })
     .await
 }
 
@@ -225,15 +219,9 @@ pub(crate) async fn remove(
     path: PresidencyPath,
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    let at = (path.id_or_slug, path.presidency_id);
-    sub::change(
-        state,
-        principal,
-        at,
-        TERM,
-        move |conn, principal, _, current| {
-            edit::remove::<Presidencies>(conn, &principal.actor(), &current, &if_match)
-        },
-    )
+    let at = (path.id_or_slug, path.presidency_id, if_match);
+    TERM.change(state, principal, at, move |conn, _, held| {
+        edit::delete::<Presidencies>(conn, &held)
+    })
     .await
 }
