@@ -364,6 +364,16 @@ impl TestApp {
             .id()
     }
 
+    /// The OpenAPI document as served (`GET /api/v1/openapi.json`).
+    pub async fn served_document(&self) -> Value {
+        self.anonymous()
+            .get("/api/v1/openapi.json")
+            .send()
+            .await
+            .assert_status(200)
+            .into_json()
+    }
+
     /// Loads the demo data set.
     pub fn seed_demo(&self) {
         self.with_conn(|conn| razem::seed::load_demo(conn).expect("demo data"));
