@@ -18,6 +18,7 @@ use crate::auth::{Principal, policy};
 use crate::config::ConsultationMinDays;
 use crate::db::DbConnection;
 use crate::domain::{ConsultationStatus, Eligibility, OrganizationKind, fold_for_search};
+use crate::edit::{Guard, Held};
 use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::IfMatch;
 use crate::http::AppState;
@@ -142,32 +143,16 @@ pub(crate) async fn create(
         .await
 }
 
-/// A change of one consultation: one transaction that locks it, finds it (404), checks
-/// the right to manage its organizer's consultations (403) and `If-Match`, then `work`.
-async fn managed<T, F>(
-    state: &AppState,
-    principal: Principal,
-    id: i64,
-    if_match: IfMatch,
-    work: F,
-) -> ApiResult<T>
-where
-    F: FnOnce(&mut DbConnection, &Principal, ConsultationRow, Expected) -> ApiResult<T>
-        + Send
-        + 'static,
-    T: Send + 'static,
-{
-    state
-        .db
-        .transaction(move |conn| {
-            repo::lock(conn, id)?;
-            let current = load_visible(conn, &principal, id)?;
-            policy::can_manage_consultation(&principal, current.organizer_id)?;
-            let expected = Expected::from_header(&if_match, current.version)?;
-            work(conn, &principal, current, expected)
-        })
-        .await
-}
+/// How the changes of a consultation find it: one transaction that locks it first, finds
+/// it (404), checks the right to manage its organizer's consultations (403) and then
+/// `If-Match` (`Guard::change`).
+const MANAGED: Guard<Consultations> = Guard {
+    load: |conn, principal, id| {
+        repo::lock(conn, id)?;
+        load_visible(conn, principal, id)
+    },
+    may: |principal, current| policy::can_manage_consultation(principal, current.organizer_id),
+};
 
 pub(crate) async fn update(
     state: &AppState,
@@ -177,16 +162,18 @@ pub(crate) async fn update(
     patch: UpdateConsultation,
 ) -> ApiResult<Consultation> {
     let view = view(state, &principal);
-    managed(
-        state,
-        principal,
-        id,
-        if_match,
-        move |conn, principal, current, expected| {
+    let at = (id, if_match);
+    MANAGED
+        .change(state, &principal, at, move |conn, held| {
+            let Held {
+                principal,
+                current,
+                expected,
+            } = held;
             if let Some(organizer_id) = patch.organizer_id
                 && organizer_id != current.organizer_id
             {
-                policy::can_manage_consultation(principal, organizer_id)?;
+                policy::can_manage_consultation(&principal, organizer_id)?;
             }
             let before = ConsultationState {
                 fields: ConsultationFields::from(current.clone()),
@@ -204,9 +191,8 @@ pub(crate) async fn update(
                 &view,
             )?;
             view::one(conn, row, &view)
-        },
-    )
-    .await
+        })
+        .await
 }
 
 pub(crate) async fn remove(
@@ -215,16 +201,12 @@ pub(crate) async fn remove(
     id: i64,
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    managed(
-        state,
-        principal,
-        id,
-        if_match,
-        move |conn, principal, current, expected| {
-            delete(conn, &principal.actor(), &current, expected)
-        },
-    )
-    .await
+    let at = (id, if_match);
+    MANAGED
+        .change(state, &principal, at, move |conn, held| {
+            delete(conn, &held.principal.actor(), &held.current, held.expected)
+        })
+        .await
 }
 
 pub(crate) async fn transition(
@@ -236,12 +218,14 @@ pub(crate) async fn transition(
 ) -> ApiResult<Consultation> {
     let note = request.note.map(|n| n.trim().to_owned());
     let view = view(state, &principal);
-    managed(
-        state,
-        principal,
-        id,
-        if_match,
-        move |conn, principal, current, expected| {
+    let at = (id, if_match);
+    MANAGED
+        .change(state, &principal, at, move |conn, held| {
+            let Held {
+                principal,
+                current,
+                expected,
+            } = held;
             let row = move_to(
                 conn,
                 &principal.actor(),
@@ -253,9 +237,8 @@ pub(crate) async fn transition(
                 &view.min_days,
             )?;
             view::one(conn, row, &view)
-        },
-    )
-    .await
+        })
+        .await
 }
 
 // ------------------------------------------------------------------ the writes

@@ -222,8 +222,8 @@ pub async fn update_assessment(
     if_match: IfMatch,
     body: Json<UpdateAssessment>,
 ) -> ApiResult<HttpResponse> {
-    let id = path.into_inner().id;
-    let assessment = service::update(&state, &principal, id, if_match, body.0).await?;
+    let assessment =
+        service::update(&state, &principal, path.into_inner(), if_match, body.0).await?;
     Ok(tagged(assessment.version, assessment))
 }
 
@@ -247,7 +247,7 @@ pub async fn delete_assessment(
     path: Path<AssessmentPath>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
-    service::remove(&state, &principal, path.into_inner().id, if_match).await?;
+    service::remove(&state, &principal, path.into_inner(), if_match).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -275,8 +275,8 @@ pub async fn transition_assessment(
     if_match: IfMatch,
     body: Json<AssessmentTransition>,
 ) -> ApiResult<HttpResponse> {
-    let id = path.into_inner().id;
-    let assessment = service::transition(&state, &principal, id, if_match, body.0).await?;
+    let assessment =
+        service::transition(&state, &principal, path.into_inner(), if_match, body.0).await?;
     Ok(tagged(assessment.version, assessment))
 }
 

@@ -6,9 +6,9 @@
 use std::collections::HashSet;
 
 use super::dto::{
-    Assessment, AssessmentListQuery, AssessmentTransition, Catalogue, CatalogueContent,
-    CatalogueListQuery, CatalogueVersion, CreateAssessment, CreateCatalogue, StandardPlane,
-    UpdateAssessment,
+    Assessment, AssessmentListQuery, AssessmentPath, AssessmentTransition, Catalogue,
+    CatalogueContent, CatalogueListQuery, CatalogueVersion, CreateAssessment, CreateCatalogue,
+    StandardPlane, UpdateAssessment,
 };
 use super::model::{
     AssessmentFields, AssessmentRow, AssessmentStatus, CatalogueFields, CatalogueRow,
@@ -489,7 +489,7 @@ pub(crate) async fn create(
 pub(crate) async fn update(
     state: &AppState,
     principal: &Principal,
-    id: i64,
+    AssessmentPath { id }: AssessmentPath,
     if_match: IfMatch,
     patch: UpdateAssessment,
 ) -> ApiResult<Assessment> {
@@ -531,7 +531,7 @@ pub(crate) async fn update(
 pub(crate) async fn remove(
     state: &AppState,
     principal: &Principal,
-    id: i64,
+    AssessmentPath { id }: AssessmentPath,
     if_match: IfMatch,
 ) -> ApiResult<()> {
     MANAGED
@@ -560,7 +560,7 @@ pub(crate) async fn remove(
 pub(crate) async fn transition(
     state: &AppState,
     principal: &Principal,
-    id: i64,
+    AssessmentPath { id }: AssessmentPath,
     if_match: IfMatch,
     body: AssessmentTransition,
 ) -> ApiResult<Assessment> {

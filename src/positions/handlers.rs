@@ -121,8 +121,7 @@ pub async fn update_position(
     if_match: IfMatch,
     body: Json<UpdatePosition>,
 ) -> ApiResult<HttpResponse> {
-    let id = path.into_inner().id;
-    let position = service::update(&state, &principal, id, if_match, body.0).await?;
+    let position = service::update(&state, &principal, path.into_inner(), if_match, body.0).await?;
     Ok(tagged(position.version, position))
 }
 
@@ -147,7 +146,7 @@ pub async fn delete_position(
     path: Path<PositionPath>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
-    service::remove(&state, &principal, path.into_inner().id, if_match).await?;
+    service::remove(&state, &principal, path.into_inner(), if_match).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -178,8 +177,8 @@ pub async fn transition_position(
     if_match: IfMatch,
     body: Json<TransitionRequest>,
 ) -> ApiResult<HttpResponse> {
-    let id = path.into_inner().id;
-    let position = service::transition(&state, &principal, id, if_match, body.0).await?;
+    let position =
+        service::transition(&state, &principal, path.into_inner(), if_match, body.0).await?;
     Ok(tagged(position.version, position))
 }
 

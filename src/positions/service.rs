@@ -10,17 +10,19 @@ use chrono::{Datelike, NaiveDate};
 
 use super::dto::{
     CoSignRequest, CreatePosition, CreateResponse, Position, PositionHistory, PositionListQuery,
-    PositionSort, PositionTransition, TransitionRequest, UpdatePosition, normalize_topic,
+    PositionPath, PositionSort, PositionTransition, TransitionRequest, UpdatePosition,
+    normalize_topic,
 };
 use super::model::{
     AttachmentData, CoSignerRow, NewResponse, PositionFields, PositionLinks, PositionRow,
     PositionState,
 };
-use super::repo::{self, ListFilter};
+use super::repo::{self, ListFilter, Positions};
 use crate::auth::Principal;
 use crate::auth::policy::{self, DraftVisibility};
 use crate::db::DbConnection;
 use crate::domain::{OrganizationKind, PositionNumber, PositionStatus, fold_for_search};
+use crate::edit::{Guard, Held};
 use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::IfMatch;
 use crate::http::AppState;
@@ -155,23 +157,24 @@ pub(crate) async fn get(state: &AppState, principal: &Principal, id: i64) -> Api
         .await
 }
 
-/// A write of one position: one transaction that locks it (`begin_write`) and finds it
-/// (404, also for a draft the caller may not see) before `work`.
-async fn locked<T, F>(state: &AppState, principal: &Principal, id: i64, work: F) -> ApiResult<T>
-where
-    F: FnOnce(&mut DbConnection, &Principal, PositionRow) -> ApiResult<T> + Send + 'static,
-    T: Send + 'static,
-{
-    let principal = principal.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            repo::begin_write(conn, Some(id))?;
-            let current = load_visible(conn, &principal, id)?;
-            work(conn, &principal, current)
-        })
-        .await
+/// A position as a write finds it: locked first (`begin_write`), then as the caller sees
+/// it (404, also for a draft the caller may not see).
+fn locked(conn: &mut DbConnection, principal: &Principal, id: i64) -> ApiResult<PositionRow> {
+    repo::begin_write(conn, Some(id))?;
+    load_visible(conn, principal, id)
 }
+
+/// The writes of the adopting association (its editors, administrators): 403 otherwise.
+const WRITABLE: Guard<Positions> = Guard {
+    load: locked,
+    may: |principal, current| policy::can_write_position(principal, current.association_id),
+};
+
+/// Co-signing: the right is the co-signer's, decided by the use case.
+const CO_SIGNED: Guard<Positions> = Guard {
+    load: locked,
+    may: |_, _| Ok(()),
+};
 
 pub(crate) async fn create(
     state: &AppState,
@@ -196,71 +199,81 @@ pub(crate) async fn create(
 pub(crate) async fn update(
     state: &AppState,
     principal: &Principal,
-    id: i64,
+    PositionPath { id }: PositionPath,
     if_match: IfMatch,
     patch: UpdatePosition,
 ) -> ApiResult<Position> {
-    locked(state, principal, id, move |conn, principal, current| {
-        policy::can_write_position(principal, current.association_id)?;
-        let expected = Expected::from_header(&if_match, current.version)?;
-        if let Some(association_id) = patch.association_id
-            && association_id != current.association_id
-        {
-            policy::can_write_position(principal, association_id)?;
-        }
-        let current_links = repo::links(conn, id)?;
-        let mut fields = PositionFields::from(current.clone());
-        let mut links = current_links.clone();
-        patch.apply(&mut fields, &mut links);
-        check_co_signer_changes(principal, &current_links.co_signers, &links.co_signers)?;
-        let row = write_update(
-            conn,
-            &principal.actor(),
-            &policy::visible_consultation_drafts(principal),
-            &current,
-            current_links,
-            expected,
-            fields,
-            links,
-        )?;
-        repo::find_full(conn, row)
-    })
-    .await
+    WRITABLE
+        .change(state, principal, (id, if_match), move |conn, held| {
+            let Held {
+                principal,
+                current,
+                expected,
+            } = held;
+            let principal = &principal;
+            if let Some(association_id) = patch.association_id
+                && association_id != current.association_id
+            {
+                policy::can_write_position(principal, association_id)?;
+            }
+            let current_links = repo::links(conn, id)?;
+            let mut fields = PositionFields::from(current.clone());
+            let mut links = current_links.clone();
+            patch.apply(&mut fields, &mut links);
+            check_co_signer_changes(principal, &current_links.co_signers, &links.co_signers)?;
+            let row = write_update(
+                conn,
+                &principal.actor(),
+                &policy::visible_consultation_drafts(principal),
+                &current,
+                current_links,
+                expected,
+                fields,
+                links,
+            )?;
+            repo::find_full(conn, row)
+        })
+        .await
 }
 
 pub(crate) async fn remove(
     state: &AppState,
     principal: &Principal,
-    id: i64,
+    PositionPath { id }: PositionPath,
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    locked(state, principal, id, move |conn, principal, current| {
-        policy::can_write_position(principal, current.association_id)?;
-        let expected = Expected::from_header(&if_match, current.version)?;
-        let status = current.status;
-        if !matches!(status, PositionStatus::Draft | PositionStatus::Withdrawn) {
-            return Err(ApiError::new(
-                Code::PositionNotDeletable,
-                format!(
-                    "a position in status '{status}' is part of the record; withdraw it first \
+    WRITABLE
+        .change(state, principal, (id, if_match), move |conn, held| {
+            let Held {
+                principal,
+                current,
+                expected,
+            } = held;
+            let principal = &principal;
+            let status = current.status;
+            if !matches!(status, PositionStatus::Draft | PositionStatus::Withdrawn) {
+                return Err(ApiError::new(
+                    Code::PositionNotDeletable,
+                    format!(
+                        "a position in status '{status}' is part of the record; withdraw it first \
                      (POST /positions/{}/transitions with {{\"to\": \"withdrawn\"}})",
-                    current.id
-                ),
-            ));
-        }
-        let snapshot = PositionState {
-            fields: PositionFields::from(current.clone()),
-            links: repo::links(conn, current.id)?,
-        };
-        repo::delete(conn, &principal.actor(), &current, expected, &snapshot)
-    })
-    .await
+                        current.id
+                    ),
+                ));
+            }
+            let snapshot = PositionState {
+                fields: PositionFields::from(current.clone()),
+                links: repo::links(conn, current.id)?,
+            };
+            repo::delete(conn, &principal.actor(), &current, expected, &snapshot)
+        })
+        .await
 }
 
 pub(crate) async fn transition(
     state: &AppState,
     principal: &Principal,
-    id: i64,
+    PositionPath { id }: PositionPath,
     if_match: IfMatch,
     body: TransitionRequest,
 ) -> ApiResult<Position> {
@@ -272,13 +285,18 @@ pub(crate) async fn transition(
     let mut attempt = 1;
     loop {
         let (if_match, request) = (if_match.clone(), request.clone());
-        let result = locked(state, principal, id, move |conn, principal, current| {
-            policy::can_write_position(principal, current.association_id)?;
-            let expected = Expected::from_header(&if_match, current.version)?;
-            let row = move_position(conn, &principal.actor(), &current, expected, &request)?;
-            repo::find_full(conn, row)
-        })
-        .await;
+        let result = WRITABLE
+            .change(state, principal, (id, if_match), move |conn, held| {
+                let Held {
+                    principal,
+                    current,
+                    expected,
+                } = held;
+                let principal = &principal;
+                let row = move_position(conn, &principal.actor(), &current, expected, &request)?;
+                repo::find_full(conn, row)
+            })
+            .await;
         match result {
             // A concurrent adoption took the number between our read and our write: the
             // unique index refused it; the next attempt reads the new highest number.
@@ -331,30 +349,31 @@ pub(crate) async fn co_sign(
         organization_id,
         signed_on: body.signed_on.unwrap_or_else(crate::time::today),
     };
-    locked(state, principal, id, move |conn, principal, current| {
-        policy::can_co_sign(principal, organization_id)?;
-        check_co_signing_open(current.status)?;
-        if crate::organizations::repo::find(conn, organization_id)?.is_none() {
-            return Err(ApiError::not_found(format!(
-                "organization {organization_id} does not exist"
-            )));
-        }
-        if organization_id == current.association_id {
-            return Err(ApiError::new(
-                Code::OwnPosition,
-                "the adopting association does not co-sign its own position",
-            ));
-        }
-        if repo::co_signer(conn, current.id, organization_id)?.is_some() {
-            return Err(ApiError::new(
-                Code::AlreadyCoSigned,
-                format!("organization {organization_id} has already co-signed this position"),
-            ));
-        }
-        let row = repo::add_co_signer(conn, &principal.actor(), &current, &signer)?;
-        repo::find_full(conn, row)
-    })
-    .await
+    CO_SIGNED
+        .within(state, principal, id, move |conn, principal, current| {
+            policy::can_co_sign(principal, organization_id)?;
+            check_co_signing_open(current.status)?;
+            if crate::organizations::repo::find(conn, organization_id)?.is_none() {
+                return Err(ApiError::not_found(format!(
+                    "organization {organization_id} does not exist"
+                )));
+            }
+            if organization_id == current.association_id {
+                return Err(ApiError::new(
+                    Code::OwnPosition,
+                    "the adopting association does not co-sign its own position",
+                ));
+            }
+            if repo::co_signer(conn, current.id, organization_id)?.is_some() {
+                return Err(ApiError::new(
+                    Code::AlreadyCoSigned,
+                    format!("organization {organization_id} has already co-signed this position"),
+                ));
+            }
+            let row = repo::add_co_signer(conn, &principal.actor(), &current, &signer)?;
+            repo::find_full(conn, row)
+        })
+        .await
 }
 
 pub(crate) async fn remove_co_signer(
@@ -365,20 +384,21 @@ pub(crate) async fn remove_co_signer(
     if_match: IfMatch,
 ) -> ApiResult<()> {
     check_organization_id(organization_id)?;
-    locked(state, principal, id, move |conn, principal, current| {
-        policy::can_co_sign(principal, organization_id)?;
-        let expected = Expected::from_header(&if_match, current.version)?;
-        check_co_signing_open(current.status)?;
-        let Some(signer) = repo::co_signer(conn, current.id, organization_id)? else {
-            return Err(ApiError::not_found(format!(
-                "organization {organization_id} has not co-signed position {}",
-                current.id
-            )));
-        };
-        repo::remove_co_signer(conn, &principal.actor(), &current, expected, &signer)?;
-        Ok(())
-    })
-    .await
+    CO_SIGNED
+        .within(state, principal, id, move |conn, principal, current| {
+            policy::can_co_sign(principal, organization_id)?;
+            let expected = Expected::from_header(&if_match, current.version)?;
+            check_co_signing_open(current.status)?;
+            let Some(signer) = repo::co_signer(conn, current.id, organization_id)? else {
+                return Err(ApiError::not_found(format!(
+                    "organization {organization_id} has not co-signed position {}",
+                    current.id
+                )));
+            };
+            repo::remove_co_signer(conn, &principal.actor(), &current, expected, &signer)?;
+            Ok(())
+        })
+        .await
 }
 
 pub(crate) async fn add_response(
@@ -399,12 +419,12 @@ pub(crate) async fn add_response(
         attachment_size_bytes: attachment.as_ref().and_then(|a| a.size_bytes),
         created_at: crate::time::now(),
     };
-    locked(state, principal, id, move |conn, principal, current| {
-        policy::can_write_position(principal, current.association_id)?;
-        let row = record_reply(conn, &principal.actor(), &current, response)?;
-        repo::find_full(conn, row)
-    })
-    .await
+    WRITABLE
+        .within(state, principal, id, move |conn, principal, current| {
+            let row = record_reply(conn, &principal.actor(), &current, response)?;
+            repo::find_full(conn, row)
+        })
+        .await
 }
 
 // ------------------------------------------------------------------ the rules

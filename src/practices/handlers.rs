@@ -232,8 +232,7 @@ pub async fn update_practice(
     if_match: IfMatch,
     body: Json<UpdatePractice>,
 ) -> ApiResult<HttpResponse> {
-    let id = path.into_inner().id;
-    let practice = service::update(&state, &principal, id, if_match, body.0).await?;
+    let practice = service::update(&state, &principal, path.into_inner(), if_match, body.0).await?;
     Ok(tagged(practice.version, practice))
 }
 
@@ -257,7 +256,7 @@ pub async fn delete_practice(
     path: Path<PracticePath>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
-    service::remove(&state, &principal, path.into_inner().id, if_match).await?;
+    service::remove(&state, &principal, path.into_inner(), if_match).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -287,8 +286,8 @@ pub async fn transition_practice(
     if_match: IfMatch,
     body: Json<TransitionRequest>,
 ) -> ApiResult<HttpResponse> {
-    let id = path.into_inner().id;
-    let practice = service::transition(&state, &principal, id, if_match, body.0).await?;
+    let practice =
+        service::transition(&state, &principal, path.into_inner(), if_match, body.0).await?;
     Ok(tagged(practice.version, practice))
 }
 

@@ -9,7 +9,7 @@ use super::dto::{
     Adoption, AdoptionListQuery, CategoryListQuery, CategorySummary, ContactInput, CreateAdoption,
     CreateCategory, CreatePractice, Feature, FeatureCollectionType, FeatureProperties, FeatureType,
     Location, LocationInput, Point, PointType, Practice, PracticeCategory, PracticeFilters,
-    PracticeHistory, PracticeListQuery, PracticeMap, PracticeMapQuery, PracticeSort,
+    PracticeHistory, PracticeListQuery, PracticeMap, PracticeMapQuery, PracticePath, PracticeSort,
     PracticeTransition, Sections, SectionsInput, TransitionRequest, UpdatePractice,
 };
 use super::model::{
@@ -876,7 +876,7 @@ pub(crate) async fn create(
 pub(crate) async fn update(
     state: &AppState,
     principal: &Principal,
-    id: i64,
+    PracticePath { id }: PracticePath,
     if_match: IfMatch,
     patch: UpdatePractice,
 ) -> ApiResult<Practice> {
@@ -916,7 +916,7 @@ pub(crate) async fn update(
 pub(crate) async fn remove(
     state: &AppState,
     principal: &Principal,
-    id: i64,
+    PracticePath { id }: PracticePath,
     if_match: IfMatch,
 ) -> ApiResult<()> {
     MANAGED
@@ -944,7 +944,7 @@ pub(crate) async fn remove(
 pub(crate) async fn transition(
     state: &AppState,
     principal: &Principal,
-    id: i64,
+    PracticePath { id }: PracticePath,
     if_match: IfMatch,
     body: TransitionRequest,
 ) -> ApiResult<Practice> {

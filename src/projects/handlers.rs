@@ -120,8 +120,7 @@ pub async fn update_project(
     if_match: IfMatch,
     body: Json<UpdateProject>,
 ) -> ApiResult<HttpResponse> {
-    let id = path.into_inner().id;
-    let project = service::update(&state, &principal, id, if_match, body.0).await?;
+    let project = service::update(&state, &principal, path.into_inner(), if_match, body.0).await?;
     Ok(tagged(project.version, project))
 }
 
@@ -148,6 +147,6 @@ pub async fn delete_project(
     path: Path<ProjectPath>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
-    service::remove(&state, &principal, path.into_inner().id, if_match).await?;
+    service::remove(&state, &principal, path.into_inner(), if_match).await?;
     Ok(HttpResponse::NoContent().finish())
 }

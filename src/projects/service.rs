@@ -3,12 +3,15 @@
 
 use std::collections::HashMap;
 
-use super::dto::{CreateProject, Project, ProjectListQuery, ProjectSort, UpdateProject};
+use super::dto::{
+    CreateProject, Project, ProjectListQuery, ProjectPath, ProjectSort, UpdateProject,
+};
 use super::model::{FundingData, ProjectFields, ProjectLinks, ProjectRow, ProjectState};
 use super::repo::{self, ListFilter, Projects};
 use crate::auth::{Principal, policy};
 use crate::db::DbConnection;
 use crate::domain::{PartnerRole, fold_for_search};
+use crate::edit::{Guard, Held};
 use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::IfMatch;
 use crate::http::AppState;
@@ -27,39 +30,12 @@ pub(crate) fn find(conn: &mut DbConnection, id: i64) -> ApiResult<ProjectRow> {
     repo::find(conn, id)?.ok_or_else(|| ApiError::not_found(format!("project {id} does not exist")))
 }
 
-/// The project a write changes (or changes something of): 404, then the right to
-/// manage its projects (403).
-pub(crate) fn managed(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    id: i64,
-) -> ApiResult<ProjectRow> {
-    let project = find(conn, id)?;
-    policy::can_manage_project(principal, project.lead_id)?;
-    Ok(project)
-}
-
-/// A write under `/projects/{id}/…` (an indicator, an event): one transaction that
-/// starts with the project the caller may manage (404, 403).
-pub(crate) async fn under<T, F>(
-    state: &AppState,
-    principal: &Principal,
-    project_id: i64,
-    work: F,
-) -> ApiResult<T>
-where
-    F: FnOnce(&mut DbConnection, &Principal, ProjectRow) -> ApiResult<T> + Send + 'static,
-    T: Send + 'static,
-{
-    let principal = principal.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            let project = managed(conn, &principal, project_id)?;
-            work(conn, &principal, project)
-        })
-        .await
-}
+/// How the writes of a project, and of what is under `/projects/{id}/…` (indicators,
+/// events), find it: 404, then the right to manage its projects (403).
+pub(crate) const MANAGED: Guard<Projects> = Guard {
+    load: |conn, _, id| find(conn, id),
+    may: |principal, project| policy::can_manage_project(principal, project.lead_id),
+};
 
 /// 422 with every field error found, if any.
 pub(crate) fn none_or_invalid(errors: Vec<FieldError>) -> ApiResult<()> {
@@ -347,72 +323,84 @@ pub(crate) async fn create(
 pub(crate) async fn update(
     state: &AppState,
     principal: &Principal,
-    id: i64,
+    ProjectPath { id }: ProjectPath,
     if_match: IfMatch,
     patch: UpdateProject,
 ) -> ApiResult<Project> {
-    under(state, principal, id, move |conn, principal, current| {
-        let expected = Expected::from_header(&if_match, current.version)?;
-        if let Some(lead_id) = patch.lead_id
-            && lead_id != current.lead_id
-        {
-            policy::can_manage_project(principal, lead_id)?;
-        }
-        let current_links = repo::links(conn, &current)?;
-        let mut fields = ProjectFields::from(current.clone());
-        let mut links = current_links.clone();
-        patch.apply(&mut fields, &mut links)?;
-        let before = ProjectState::new(ProjectFields::from(current.clone()), current_links)?;
-        let after = ProjectState::new(fields, links)?;
-        if before == after {
-            return full(conn, current);
-        }
-        check(conn, &after, Some(current.id))?;
-        let row = write::update::<Projects, _>(
-            conn,
-            &principal.actor(),
-            &current,
-            expected,
-            &after.fields,
-            (&before, &after),
-        )?;
-        repo::write_links(
-            conn,
-            row.id,
-            row.lead_id,
-            Some((current.lead_id, &before.links)),
-            &after.links,
-        )?;
-        full(conn, row)
-    })
-    .await
+    let at = (id, if_match);
+    MANAGED
+        .change(state, principal, at, move |conn, held| {
+            let Held {
+                principal,
+                current,
+                expected,
+            } = held;
+            if let Some(lead_id) = patch.lead_id
+                && lead_id != current.lead_id
+            {
+                policy::can_manage_project(&principal, lead_id)?;
+            }
+            let current_links = repo::links(conn, &current)?;
+            let mut fields = ProjectFields::from(current.clone());
+            let mut links = current_links.clone();
+            patch.apply(&mut fields, &mut links)?;
+            let before = ProjectState::new(ProjectFields::from(current.clone()), current_links)?;
+            let after = ProjectState::new(fields, links)?;
+            if before == after {
+                return full(conn, current);
+            }
+            check(conn, &after, Some(current.id))?;
+            let row = write::update::<Projects, _>(
+                conn,
+                &principal.actor(),
+                &current,
+                expected,
+                &after.fields,
+                (&before, &after),
+            )?;
+            repo::write_links(
+                conn,
+                row.id,
+                row.lead_id,
+                Some((current.lead_id, &before.links)),
+                &after.links,
+            )?;
+            full(conn, row)
+        })
+        .await
 }
 
 /// Deletes the project; its partners, funding, goals, indicators and events go with it.
 pub(crate) async fn remove(
     state: &AppState,
     principal: &Principal,
-    id: i64,
+    ProjectPath { id }: ProjectPath,
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    under(state, principal, id, move |conn, principal, current| {
-        let expected = Expected::from_header(&if_match, current.version)?;
-        let links = repo::links(conn, &current)?;
-        let snapshot = ProjectState::new(ProjectFields::from(current.clone()), links)?;
-        // Its events (with what registration keeps under them) and indicators go first,
-        // each with its tombstone in the change feed.
-        let actor = principal.actor();
-        let events = crate::projects::events::repo::of_project(conn, id)?;
-        crate::edit::remove_all::<crate::projects::events::repo::Events>(conn, &actor, events)?;
-        let indicators = crate::projects::indicators::repo::for_projects(conn, &[id])?
-            .remove(&id)
-            .unwrap_or_default();
-        crate::edit::remove_all::<crate::projects::indicators::repo::Indicators>(
-            conn, &actor, indicators,
-        )?;
-        write::delete::<Projects>(conn, &actor, &current, expected, &snapshot)
-    })
-    .await
+    let at = (id, if_match);
+    MANAGED
+        .change(state, principal, at, move |conn, held| {
+            let Held {
+                principal,
+                current,
+                expected,
+            } = held;
+            let links = repo::links(conn, &current)?;
+            let snapshot = ProjectState::new(ProjectFields::from(current.clone()), links)?;
+            // Its events (with what registration keeps under them) and indicators go first,
+            // each with its tombstone in the change feed.
+            let actor = principal.actor();
+            let events = crate::projects::events::repo::of_project(conn, id)?;
+            crate::edit::remove_all::<crate::projects::events::repo::Events>(conn, &actor, events)?;
+            let indicators = crate::projects::indicators::repo::for_projects(conn, &[id])?
+                .remove(&id)
+                .unwrap_or_default();
+            crate::edit::remove_all::<crate::projects::indicators::repo::Indicators>(
+                conn, &actor, indicators,
+            )?;
+            write::delete::<Projects>(conn, &actor, &current, expected, &snapshot)
+        })
+        .await
 }
 
 /// Bumps the version of a project whose embedded indicators changed, so its `ETag` and

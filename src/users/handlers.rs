@@ -111,7 +111,7 @@ pub async fn update_user(
     if_match: IfMatch,
     body: Json<UpdateUser>,
 ) -> ApiResult<HttpResponse> {
-    let user = service::update(&state, &principal, path.id, if_match, body.0).await?;
+    let user = service::update(&state, &principal, path.into_inner(), if_match, body.0).await?;
     Ok(tagged(user.user.version, User::from(user)))
 }
 

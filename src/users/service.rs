@@ -13,6 +13,7 @@ use crate::domain::Role;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::IfMatch;
 use crate::http::AppState;
+use crate::organizations::dto::IdPath;
 use crate::organizations::dto::OrganizationSummary;
 use crate::pagination::{ById, Cursor, Listing, PageRequest};
 use crate::write::{self, Action, Actor, Expected};
@@ -220,7 +221,7 @@ pub(crate) async fn get(
 pub(crate) async fn update(
     state: &AppState,
     principal: &Principal,
-    id: i64,
+    IdPath { id }: IdPath,
     if_match: IfMatch,
     body: UpdateUser,
 ) -> ApiResult<UserWithAssociations> {

@@ -177,16 +177,17 @@ pub(crate) async fn create(
     project_id: i64,
     body: CreateProjectEvent,
 ) -> ApiResult<ProjectEvent> {
-    projects::under(
-        state,
-        principal,
-        project_id,
-        move |conn, principal, project| {
-            let row = insert(conn, &principal.actor(), &body.into_fields(project.id))?;
-            one_with_project(conn, row)
-        },
-    )
-    .await
+    projects::MANAGED
+        .within(
+            state,
+            principal,
+            project_id,
+            move |conn, principal, project| {
+                let row = insert(conn, &principal.actor(), &body.into_fields(project.id))?;
+                one_with_project(conn, row)
+            },
+        )
+        .await
 }
 
 pub(crate) async fn update(
@@ -196,17 +197,18 @@ pub(crate) async fn update(
     if_match: IfMatch,
     patch: UpdateProjectEvent,
 ) -> ApiResult<ProjectEvent> {
-    projects::under(state, principal, project_id, move |conn, principal, _| {
-        let current = find(conn, project_id, event_id)?;
-        let edit = Edit::<Events>::begin(current, &if_match, |f| patch.apply(f))?;
-        check_dates(&edit.fields)?;
-        if edit.unchanged() {
-            return one_with_project(conn, edit.current);
-        }
-        let row = edit.save(conn, &principal.actor())?;
-        one_with_project(conn, row)
-    })
-    .await
+    projects::MANAGED
+        .within(state, principal, project_id, move |conn, principal, _| {
+            let current = find(conn, project_id, event_id)?;
+            let edit = Edit::<Events>::begin(current, &if_match, |f| patch.apply(f))?;
+            check_dates(&edit.fields)?;
+            if edit.unchanged() {
+                return one_with_project(conn, edit.current);
+            }
+            let row = edit.save(conn, &principal.actor())?;
+            one_with_project(conn, row)
+        })
+        .await
 }
 
 pub(crate) async fn remove(
@@ -215,9 +217,10 @@ pub(crate) async fn remove(
     (project_id, event_id): (i64, i64),
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    projects::under(state, principal, project_id, move |conn, principal, _| {
-        let current = find(conn, project_id, event_id)?;
-        edit::remove::<Events>(conn, &principal.actor(), &current, &if_match)
-    })
-    .await
+    projects::MANAGED
+        .within(state, principal, project_id, move |conn, principal, _| {
+            let current = find(conn, project_id, event_id)?;
+            edit::remove::<Events>(conn, &principal.actor(), &current, &if_match)
+        })
+        .await
 }

@@ -110,18 +110,19 @@ pub(crate) async fn create(
     project_id: i64,
     body: CreateIndicator,
 ) -> ApiResult<Indicator> {
-    projects::under(
-        state,
-        principal,
-        project_id,
-        move |conn, principal, project| {
-            let actor = principal.actor();
-            let row = insert(conn, &actor, &body.into_fields(project.id))?;
-            projects::touch(conn, &actor, &project, json!({"indicator_created": row.id}))?;
-            Ok(Indicator::from(row))
-        },
-    )
-    .await
+    projects::MANAGED
+        .within(
+            state,
+            principal,
+            project_id,
+            move |conn, principal, project| {
+                let actor = principal.actor();
+                let row = insert(conn, &actor, &body.into_fields(project.id))?;
+                projects::touch(conn, &actor, &project, json!({"indicator_created": row.id}))?;
+                Ok(Indicator::from(row))
+            },
+        )
+        .await
 }
 
 pub(crate) async fn update(
@@ -131,24 +132,25 @@ pub(crate) async fn update(
     if_match: IfMatch,
     patch: UpdateIndicator,
 ) -> ApiResult<Indicator> {
-    projects::under(
-        state,
-        principal,
-        project_id,
-        move |conn, principal, project| {
-            let current = find(conn, project_id, indicator_id)?;
-            let edit = Edit::<Indicators>::begin(current, &if_match, |f| patch.apply(f))?;
-            if edit.unchanged() {
-                return Ok(Indicator::from(edit.current));
-            }
-            check_name_free(conn, &edit.fields, Some(edit.current.id))?;
-            let actor = principal.actor();
-            let row = edit.save(conn, &actor)?;
-            projects::touch(conn, &actor, &project, json!({"indicator_updated": row.id}))?;
-            Ok(Indicator::from(row))
-        },
-    )
-    .await
+    projects::MANAGED
+        .within(
+            state,
+            principal,
+            project_id,
+            move |conn, principal, project| {
+                let current = find(conn, project_id, indicator_id)?;
+                let edit = Edit::<Indicators>::begin(current, &if_match, |f| patch.apply(f))?;
+                if edit.unchanged() {
+                    return Ok(Indicator::from(edit.current));
+                }
+                check_name_free(conn, &edit.fields, Some(edit.current.id))?;
+                let actor = principal.actor();
+                let row = edit.save(conn, &actor)?;
+                projects::touch(conn, &actor, &project, json!({"indicator_updated": row.id}))?;
+                Ok(Indicator::from(row))
+            },
+        )
+        .await
 }
 
 pub(crate) async fn remove(
@@ -157,22 +159,23 @@ pub(crate) async fn remove(
     (project_id, indicator_id): (i64, i64),
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    projects::under(
-        state,
-        principal,
-        project_id,
-        move |conn, principal, project| {
-            let current = find(conn, project_id, indicator_id)?;
-            let actor = principal.actor();
-            edit::remove::<Indicators>(conn, &actor, &current, &if_match)?;
-            projects::touch(
-                conn,
-                &actor,
-                &project,
-                json!({"indicator_deleted": current.id}),
-            )?;
-            Ok(())
-        },
-    )
-    .await
+    projects::MANAGED
+        .within(
+            state,
+            principal,
+            project_id,
+            move |conn, principal, project| {
+                let current = find(conn, project_id, indicator_id)?;
+                let actor = principal.actor();
+                edit::remove::<Indicators>(conn, &actor, &current, &if_match)?;
+                projects::touch(
+                    conn,
+                    &actor,
+                    &project,
+                    json!({"indicator_deleted": current.id}),
+                )?;
+                Ok(())
+            },
+        )
+        .await
 }
