@@ -134,6 +134,13 @@ pub struct Held<R> {
     pub expected: Expected,
 }
 
+impl<R> Held<R> {
+    /// Who writes, the row and the version, to be used apart.
+    pub fn into_parts(self) -> (Principal, R, Expected) {
+        (self.principal, self.current, self.expected)
+    }
+}
+
 impl<T> Guard<T>
 where
     T: Versioned + 'static,
@@ -182,7 +189,6 @@ where
     {
         let principal = principal.clone();
         state
-            .db
             .transaction(move |conn| {
                 let current = self.find(conn, &principal, id)?;
                 work(conn, &principal, current)

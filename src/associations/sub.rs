@@ -60,7 +60,6 @@ where
 {
     policy::can_read(principal, Scope::AssociationsRead)?;
     state
-        .db
         .run(move |conn| {
             let association = association(conn, &id_or_slug)?;
             work(conn, association)
@@ -76,7 +75,6 @@ where
     T: Send + 'static,
 {
     state
-        .db
         .transaction(move |conn| {
             let association = association(conn, &id_or_slug)?;
             work(conn, association)
@@ -97,6 +95,26 @@ where
     T: Versioned + 'static,
     T::Row: Send + 'static,
 {
+    /// A new row under `/associations/{id_or_slug}/…`: one transaction that finds the
+    /// association and checks `may`, then runs `work`.
+    pub async fn create<O, F>(
+        self,
+        state: &AppState,
+        principal: Principal,
+        id_or_slug: String,
+        work: F,
+    ) -> ApiResult<O>
+    where
+        O: Send + 'static,
+        F: FnOnce(&mut DbConnection, &Principal, OrganizationRow) -> ApiResult<O> + Send + 'static,
+    {
+        write(state, id_or_slug, move |conn, association| {
+            (self.may)(&principal, association.id)?;
+            work(conn, &principal, association)
+        })
+        .await
+    }
+
     /// A change of one row under `/associations/{id_or_slug}/…`: one transaction that
     /// finds the association, checks `may`, finds the row and checks `If-Match`
     /// (428/412), then runs `work`.

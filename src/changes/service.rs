@@ -143,7 +143,6 @@ pub async fn list(
     let reader = Reader::of(&principal).only(&principal, requested_types.as_deref())?;
     let limit = limit.unwrap_or(DEFAULT_LIMIT);
     state
-        .db
         .run(move |conn| {
             repo::sequence(conn)?;
             // Read before the page: every event numbered up to here is in the page's

@@ -126,8 +126,8 @@ pub async fn update_consultation(
     if_match: IfMatch,
     body: Json<UpdateConsultation>,
 ) -> ApiResult<HttpResponse> {
-    let id = path.into_inner().id;
-    let consultation = service::update(&state, principal, id, if_match, body.0).await?;
+    let consultation =
+        service::update(&state, principal, path.into_inner(), if_match, body.0).await?;
     Ok(tagged(consultation.version, consultation))
 }
 
@@ -153,7 +153,7 @@ pub async fn delete_consultation(
     path: Path<ConsultationPath>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
-    service::remove(&state, principal, path.into_inner().id, if_match).await?;
+    service::remove(&state, principal, path.into_inner(), if_match).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -185,8 +185,8 @@ pub async fn transition_consultation(
     if_match: IfMatch,
     body: Json<TransitionRequest>,
 ) -> ApiResult<HttpResponse> {
-    let id = path.into_inner().id;
-    let consultation = service::transition(&state, principal, id, if_match, body.0).await?;
+    let consultation =
+        service::transition(&state, principal, path.into_inner(), if_match, body.0).await?;
     Ok(tagged(consultation.version, consultation))
 }
 

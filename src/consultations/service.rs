@@ -8,8 +8,8 @@ use std::sync::Arc;
 use chrono::NaiveDateTime;
 
 use super::dto::{
-    Consultation, ConsultationListQuery, ConsultationSort, ConsultationTransition,
-    CreateConsultation, TransitionRequest, UpdateConsultation,
+    Consultation, ConsultationListQuery, ConsultationPath, ConsultationSort,
+    ConsultationTransition, CreateConsultation, TransitionRequest, UpdateConsultation,
 };
 use super::model::{ConsultationFields, ConsultationLinks, ConsultationRow, ConsultationState};
 use super::repo::{self, Consultations, ListFilter};
@@ -18,12 +18,12 @@ use crate::auth::{Principal, policy};
 use crate::config::ConsultationMinDays;
 use crate::db::DbConnection;
 use crate::domain::{ConsultationStatus, Eligibility, OrganizationKind, fold_for_search};
-use crate::edit::{Guard, Held};
+use crate::edit::Guard;
 use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::IfMatch;
 use crate::http::AppState;
 use crate::pagination::PageRequest;
-use crate::write::{self, Action, Actor, Expected};
+use crate::write::{self, Actor, Expected};
 
 /// The consultation, if this principal may see it: drafts (and drafts cancelled before
 /// they were announced) only for admins and the organizer's editors; 404 for others,
@@ -101,7 +101,6 @@ pub(crate) async fn get(
 ) -> ApiResult<Consultation> {
     let view = view(state, &principal);
     state
-        .db
         .run(move |conn| {
             let row = load_visible(conn, &principal, id)?;
             view::one(conn, row, &view)
@@ -116,7 +115,6 @@ pub(crate) async fn history(
 ) -> ApiResult<Vec<ConsultationTransition>> {
     let now = crate::time::now();
     state
-        .db
         .run(move |conn| {
             let row = load_visible(conn, &principal, id)?;
             let stored = repo::history(conn, id)?;
@@ -135,7 +133,6 @@ pub(crate) async fn create(
     let actor = principal.actor();
     let view = view(state, &principal);
     state
-        .db
         .transaction(move |conn| {
             let row = insert(conn, &actor, fields, links, &view.min_days, view.now)?;
             view::one(conn, row, &view)
@@ -157,7 +154,7 @@ const MANAGED: Guard<Consultations> = Guard {
 pub(crate) async fn update(
     state: &AppState,
     principal: Principal,
-    id: i64,
+    ConsultationPath { id }: ConsultationPath,
     if_match: IfMatch,
     patch: UpdateConsultation,
 ) -> ApiResult<Consultation> {
@@ -165,11 +162,7 @@ pub(crate) async fn update(
     let at = (id, if_match);
     MANAGED
         .change(state, &principal, at, move |conn, held| {
-            let Held {
-                principal,
-                current,
-                expected,
-            } = held;
+            let (principal, current, expected) = held.into_parts();
             if let Some(organizer_id) = patch.organizer_id
                 && organizer_id != current.organizer_id
             {
@@ -198,7 +191,7 @@ pub(crate) async fn update(
 pub(crate) async fn remove(
     state: &AppState,
     principal: Principal,
-    id: i64,
+    ConsultationPath { id }: ConsultationPath,
     if_match: IfMatch,
 ) -> ApiResult<()> {
     let at = (id, if_match);
@@ -212,7 +205,7 @@ pub(crate) async fn remove(
 pub(crate) async fn transition(
     state: &AppState,
     principal: Principal,
-    id: i64,
+    ConsultationPath { id }: ConsultationPath,
     if_match: IfMatch,
     request: TransitionRequest,
 ) -> ApiResult<Consultation> {
@@ -221,11 +214,7 @@ pub(crate) async fn transition(
     let at = (id, if_match);
     MANAGED
         .change(state, &principal, at, move |conn, held| {
-            let Held {
-                principal,
-                current,
-                expected,
-            } = held;
+            let (principal, current, expected) = held.into_parts();
             let row = move_to(
                 conn,
                 &principal.actor(),
@@ -253,12 +242,8 @@ pub fn insert(
     min_days: &ConsultationMinDays,
     now: NaiveDateTime,
 ) -> ApiResult<ConsultationRow> {
-    check_consistency(
-        &fields,
-        &links,
-        Some(min_days.for_kind(fields.subject_kind)),
-    )?;
-    check_references(conn, &fields, &links)?;
+    let minimum = Some(min_days.for_kind(fields.subject_kind));
+    check_rules(conn, &fields, &links, minimum)?;
     let state = ConsultationState { fields, links };
     let row = write::create::<Consultations>(conn, actor, &state.fields, &state)?;
     repo::write_links(conn, row.id, &ConsultationLinks::default(), &state.links)?;
@@ -337,8 +322,7 @@ fn change(
         || old.subject_kind != new.subject_kind
         || old.shortened_reason != new.shortened_reason;
     let minimum = window_changed.then(|| view.min_days.for_kind(new.subject_kind));
-    check_consistency(new, &after.links, minimum)?;
-    check_references(conn, new, &after.links)?;
+    check_rules(conn, new, &after.links, minimum)?;
     let row =
         write::update::<Consultations, _>(conn, actor, current, expected, new, (&before, &after))?;
     repo::write_links(conn, row.id, &before.links, &after.links)?;
@@ -424,12 +408,8 @@ pub fn move_to(
         ConsultationStatus::Announced => {
             // Announcing publishes the window: it must hold by the rules of today.
             let links = repo::links(conn, current.id)?;
-            check_consistency(
-                &fields,
-                &links,
-                Some(min_days.for_kind(fields.subject_kind)),
-            )?;
-            check_references(conn, &fields, &links)?;
+            let minimum = Some(min_days.for_kind(fields.subject_kind));
+            check_rules(conn, &fields, &links, minimum)?;
             fields.announced_at = Some(at);
         }
         ConsultationStatus::ReportPublished => {
@@ -453,15 +433,7 @@ pub fn move_to(
         "note": note,
         "report_published_on": fields.report_published_on,
     });
-    let row = write::update_as::<Consultations>(
-        conn,
-        actor,
-        Action::Transition,
-        current,
-        expected,
-        &fields,
-        changes,
-    )?;
+    let row = write::transition::<Consultations>(conn, actor, current, expected, &fields, changes)?;
     repo::record_move(conn, actor, row.id, Some(from), to, note, at)?;
     Ok(row)
 }
@@ -471,6 +443,18 @@ pub fn move_to(
 /// Rules across fields, checked on the complete new state (after create or patch).
 /// `minimum_days` is the configured minimum for the subject kind, when the window is to
 /// be held to it (a window that did not change keeps the rule it was made under).
+/// The rules a consultation's state holds to ([`check_consistency`], with the shortest
+/// window `minimum_days` if given), then the rows it names exist.
+fn check_rules(
+    conn: &mut DbConnection,
+    fields: &ConsultationFields,
+    links: &ConsultationLinks,
+    minimum_days: Option<u32>,
+) -> ApiResult<()> {
+    check_consistency(fields, links, minimum_days)?;
+    check_references(conn, fields, links)
+}
+
 pub fn check_consistency(
     fields: &ConsultationFields,
     links: &ConsultationLinks,

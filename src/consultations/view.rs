@@ -207,13 +207,13 @@ pub fn history(
 fn answering_position(row: PositionRow, association: OrganizationSummary) -> AnsweringPosition {
     AnsweringPosition {
         id: row.id,
-        association_id: row.association_id,
-        association,
         number: row.number,
-        kind: row.kind,
         title: row.title,
+        kind: row.kind,
         status: row.status,
         adopted_on: row.adopted_on,
         sent_on: row.sent_on,
+        association_id: row.association_id,
+        association,
     }
 }

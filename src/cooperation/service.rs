@@ -25,7 +25,7 @@ use crate::http::AppState;
 use crate::organizations::service::Summaries;
 use crate::pagination::{ById, Cursor, PageRequest};
 use crate::validation::trimmed;
-use crate::write::{self, Action, Actor, Expected};
+use crate::write::{self, Actor, Expected};
 
 /// The smallest group whose columns are shown, unless an assessment says otherwise.
 pub const DEFAULT_MIN_GROUP_SIZE: i32 = 5;
@@ -170,7 +170,6 @@ pub fn insert_catalogue(
 
 pub(crate) async fn current_catalogue(state: &AppState) -> ApiResult<Catalogue> {
     state
-        .db
         .run(|conn| {
             let row = repo::current_catalogue(conn)?.ok_or_else(|| {
                 ApiError::not_found("no version of the cooperation standard has been published yet")
@@ -182,7 +181,6 @@ pub(crate) async fn current_catalogue(state: &AppState) -> ApiResult<Catalogue> 
 
 pub(crate) async fn catalogue(state: &AppState, id: i64) -> ApiResult<Catalogue> {
     state
-        .db
         .run(move |conn| {
             let row = repo::catalogue(conn, id)?.ok_or_else(|| {
                 ApiError::not_found(format!("catalogue version {id} does not exist"))
@@ -200,7 +198,6 @@ pub(crate) async fn create_catalogue(
     policy::require_admin(principal)?;
     let actor = principal.actor();
     state
-        .db
         .transaction(move |conn| {
             let row = insert_catalogue(conn, &actor, &body.title, body.note, body.planes)?;
             render_catalogue(row)
@@ -439,10 +436,9 @@ pub fn move_assessment(
     }
     let mut fields = AssessmentFields::from(current);
     fields.status = to;
-    write::update_as::<Assessments>(
+    write::transition::<Assessments>(
         conn,
         actor,
-        Action::Transition,
         current,
         expected,
         &fields,
@@ -462,7 +458,6 @@ const MANAGED: Guard<Assessments> = Guard {
 pub(crate) async fn get(state: &AppState, principal: &Principal, id: i64) -> ApiResult<Assessment> {
     let principal = principal.clone();
     state
-        .db
         .run(move |conn| {
             let row = load_visible(conn, &principal, id)?;
             render_one(conn, row)
@@ -478,7 +473,6 @@ pub(crate) async fn create(
     policy::can_manage_assessment(principal, body.jst_id)?;
     let actor = principal.actor();
     state
-        .db
         .transaction(move |conn| {
             let row = insert_assessment(conn, &actor, body, false)?;
             render_one(conn, row)

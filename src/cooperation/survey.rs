@@ -51,7 +51,6 @@ pub(crate) async fn invite(
 ) -> ApiResult<Invitations> {
     let principal = principal.clone();
     state
-        .db
         .transaction(move |conn| {
             let assessment = load_visible(conn, &principal, id)?;
             policy::can_manage_assessment(&principal, assessment.jst_id)?;
@@ -150,7 +149,6 @@ pub(crate) fn assessed_areas(
 
 pub(crate) async fn questionnaire(state: &AppState, code: String) -> ApiResult<Survey> {
     state
-        .db
         .run(move |conn| {
             let (code, assessment) = open_code(conn, &code)?;
             let areas = assessed_areas(conn, &assessment)?;
@@ -219,7 +217,6 @@ pub(crate) async fn answer(
     body: CreateSurveyResponse,
 ) -> ApiResult<ResponseReceipt> {
     state
-        .db
         .transaction(move |conn| {
             let (code_row, assessment) = open_code(conn, &code)?;
             let known: HashSet<String> = assessed_areas(conn, &assessment)?

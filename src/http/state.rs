@@ -3,7 +3,8 @@
 use actix_web::HttpRequest;
 
 use crate::config::Config;
-use crate::db::Db;
+use crate::db::{Db, DbConnection};
+use crate::error::ApiResult;
 use crate::jwt::TokenKeys;
 use crate::throttle::{LoginThrottle, WindowLimiter};
 
@@ -34,6 +35,24 @@ impl AppState {
             survey_attempts: LoginThrottle::new(config.survey_max_failures, minute),
             config,
         }
+    }
+
+    /// `work` with a pooled connection ([`Db::run`]): a use case's reads.
+    pub async fn run<T, F>(&self, work: F) -> ApiResult<T>
+    where
+        F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.db.run(work).await
+    }
+
+    /// `work` in one transaction ([`Db::transaction`]): a use case's writes.
+    pub async fn transaction<T, F>(&self, work: F) -> ApiResult<T>
+    where
+        F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.db.transaction(work).await
     }
 }
 

@@ -131,7 +131,6 @@ pub(crate) async fn load(
     id_or_slug: String,
 ) -> ApiResult<OrganizationRow> {
     state
-        .db
         .run(move |conn| find_in_scope(conn, scope, &id_or_slug))
         .await
 }
@@ -154,7 +153,6 @@ pub(crate) async fn create(
     check_consistency(&mut fields)?;
     let actor = principal.actor();
     state
-        .db
         .transaction(move |conn| repo::insert(conn, &actor, fields))
         .await
 }
@@ -169,7 +167,6 @@ pub(crate) async fn update(
 ) -> ApiResult<OrganizationRow> {
     let principal = principal.clone();
     state
-        .db
         .transaction(move |conn| {
             let current = find_in_scope(conn, scope, &id_or_slug)?;
             policy::can_write_organization(&principal, current.id)?;
@@ -203,7 +200,6 @@ pub(crate) async fn remove(
 ) -> ApiResult<()> {
     let principal = principal.clone();
     state
-        .db
         .transaction(move |conn| {
             let current = find_in_scope(conn, scope, &id_or_slug)?;
             policy::can_delete_organization(&principal)?;

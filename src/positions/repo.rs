@@ -802,10 +802,9 @@ pub fn transition(
     note: Option<&str>,
 ) -> ApiResult<PositionRow> {
     let (from, to) = (current.status, fields.status);
-    let row = write::update_as::<Positions>(
+    let row = write::transition::<Positions>(
         conn,
         actor,
-        Action::Transition,
         current,
         expected,
         fields,

@@ -22,7 +22,7 @@ use crate::auth::Principal;
 use crate::auth::policy::{self, DraftVisibility};
 use crate::db::DbConnection;
 use crate::domain::{OrganizationKind, PositionNumber, PositionStatus, fold_for_search};
-use crate::edit::{Guard, Held};
+use crate::edit::Guard;
 use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::IfMatch;
 use crate::http::AppState;
@@ -138,7 +138,6 @@ impl crate::http::Versioned for Position {
 pub(crate) async fn get(state: &AppState, principal: &Principal, id: i64) -> ApiResult<Found> {
     let principal = principal.clone();
     state
-        .db
         .run(move |conn| {
             if let Some((version, doc)) = crate::db::read_docs::find(conn, super::read::KIND, id)? {
                 return Ok(Found::Stored(version, doc));
@@ -187,7 +186,6 @@ pub(crate) async fn create(
     let actor = principal.actor();
     let consultations = policy::visible_consultation_drafts(principal);
     state
-        .db
         .transaction(move |conn| {
             repo::begin_write(conn, None)?;
             let row = insert_draft(conn, &actor, &consultations, fields, links)?;
@@ -205,11 +203,7 @@ pub(crate) async fn update(
 ) -> ApiResult<Position> {
     WRITABLE
         .change(state, principal, (id, if_match), move |conn, held| {
-            let Held {
-                principal,
-                current,
-                expected,
-            } = held;
+            let (principal, current, expected) = held.into_parts();
             let principal = &principal;
             if let Some(association_id) = patch.association_id
                 && association_id != current.association_id
@@ -244,11 +238,7 @@ pub(crate) async fn remove(
 ) -> ApiResult<()> {
     WRITABLE
         .change(state, principal, (id, if_match), move |conn, held| {
-            let Held {
-                principal,
-                current,
-                expected,
-            } = held;
+            let (principal, current, expected) = held.into_parts();
             let principal = &principal;
             let status = current.status;
             if !matches!(status, PositionStatus::Draft | PositionStatus::Withdrawn) {
@@ -287,11 +277,7 @@ pub(crate) async fn transition(
         let (if_match, request) = (if_match.clone(), request.clone());
         let result = WRITABLE
             .change(state, principal, (id, if_match), move |conn, held| {
-                let Held {
-                    principal,
-                    current,
-                    expected,
-                } = held;
+                let (principal, current, expected) = held.into_parts();
                 let principal = &principal;
                 let row = move_position(conn, &principal.actor(), &current, expected, &request)?;
                 repo::find_full(conn, row)
@@ -315,7 +301,6 @@ pub(crate) async fn history(
 ) -> ApiResult<PositionHistory> {
     let principal = principal.clone();
     let rows = state
-        .db
         .run(move |conn| {
             load_visible(conn, &principal, id)?;
             repo::history(conn, id)

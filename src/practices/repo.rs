@@ -21,7 +21,7 @@ use crate::domain::{MicroBox, PracticeStatus, UnitKind, Voivodeship};
 use crate::error::ApiResult;
 use crate::pagination::{ById, Cursor, PageRequest};
 use crate::positions::model::AttachmentData;
-use crate::write::{self, Action, Actor, Expected};
+use crate::write::{self, Actor, Expected};
 
 crate::versioned_table!(
     /// The practices table on the write path.
@@ -558,10 +558,9 @@ pub fn transition(
     note: Option<&str>,
 ) -> ApiResult<PracticeRow> {
     let (from, to) = (current.status, fields.status);
-    let row = write::update_as::<Practices>(
+    let row = write::transition::<Practices>(
         conn,
         actor,
-        Action::Transition,
         current,
         expected,
         fields,

@@ -456,7 +456,6 @@ pub(crate) async fn map(
     filter.status = Some(PracticeStatus::Published);
     filter.located = true;
     state
-        .db
         .run(move |conn| {
             let mut rows = scan(
                 conn,
@@ -840,7 +839,6 @@ pub(crate) async fn get(state: &AppState, principal: &Principal, id: i64) -> Api
         DraftVisibility::OfAssociations(ids) if ids.is_empty()
     );
     state
-        .db
         .run(move |conn| {
             if public_reader
                 && let Some((version, doc)) =
@@ -865,7 +863,6 @@ pub(crate) async fn create(
     let new = new_state(body);
     let principal = principal.clone();
     state
-        .db
         .transaction(move |conn| {
             let row = insert_practice(conn, &principal.actor(), new)?;
             render_one(conn, &principal, row)
@@ -974,7 +971,6 @@ pub(crate) async fn history(
 ) -> ApiResult<PracticeHistory> {
     let principal = principal.clone();
     let rows = state
-        .db
         .run(move |conn| {
             load_visible(conn, &principal, id)?;
             repo::history(conn, id)
@@ -1035,7 +1031,6 @@ pub(crate) async fn get_category(
     id_or_slug: String,
 ) -> ApiResult<PracticeCategory> {
     state
-        .db
         .run(move |conn| {
             repo::find_category(conn, &id_or_slug)?
                 .map(PracticeCategory::from)
@@ -1076,7 +1071,6 @@ pub(crate) async fn create_category(
     policy::require_admin(principal)?;
     let actor = principal.actor();
     state
-        .db
         .transaction(move |conn| {
             insert_category(conn, &actor, body.slug, &body.name).map(PracticeCategory::from)
         })
@@ -1148,7 +1142,6 @@ pub(crate) async fn add_adoption(
     policy::can_record_adoption(principal, body.organization_id)?;
     let principal = principal.clone();
     state
-        .db
         .transaction(move |conn| {
             let current = load_visible(conn, &principal, id)?;
             if current.status != PracticeStatus::Published {
@@ -1230,7 +1223,6 @@ pub(crate) async fn get_adoption(
 ) -> ApiResult<Adoption> {
     let principal = principal.clone();
     state
-        .db
         .run(move |conn| {
             load_visible(conn, &principal, id)?;
             let row = repo::adoption(conn, id, adoption_id)?.ok_or_else(|| {
@@ -1254,7 +1246,6 @@ pub(crate) async fn remove_adoption(
 ) -> ApiResult<()> {
     let principal = principal.clone();
     state
-        .db
         .transaction(move |conn| {
             let current = load_visible(conn, &principal, id)?;
             let row = repo::adoption(conn, id, adoption_id)?.ok_or_else(|| {
@@ -1301,7 +1292,6 @@ pub(crate) async fn adoption_list_request(
     let page = PageRequest::new(None, query.cursor.as_deref(), query.limit)?;
     let principal = principal.clone();
     state
-        .db
         .run(move |conn| load_visible(conn, &principal, id).map(|_| ()))
         .await?;
     Ok((

@@ -11,7 +11,7 @@ use super::repo::{self, ListFilter, Projects};
 use crate::auth::{Principal, policy};
 use crate::db::DbConnection;
 use crate::domain::{PartnerRole, fold_for_search};
-use crate::edit::{Guard, Held};
+use crate::edit::Guard;
 use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::IfMatch;
 use crate::http::AppState;
@@ -183,7 +183,6 @@ impl crate::http::Versioned for Project {
 /// read model lacks it.
 pub(crate) async fn load(state: &AppState, id: i64) -> ApiResult<Found> {
     state
-        .db
         .run(move |conn| {
             if let Some((version, doc)) = crate::db::read_docs::find(conn, super::read::KIND, id)? {
                 return Ok(Found::Stored(version, doc));
@@ -312,7 +311,6 @@ pub(crate) async fn create(
     let (fields, links) = body.into_parts()?;
     let actor = principal.actor();
     state
-        .db
         .transaction(move |conn| {
             let row = insert(conn, &actor, fields, links)?;
             full(conn, row)
@@ -330,11 +328,7 @@ pub(crate) async fn update(
     let at = (id, if_match);
     MANAGED
         .change(state, principal, at, move |conn, held| {
-            let Held {
-                principal,
-                current,
-                expected,
-            } = held;
+            let (principal, current, expected) = held.into_parts();
             if let Some(lead_id) = patch.lead_id
                 && lead_id != current.lead_id
             {
@@ -380,11 +374,7 @@ pub(crate) async fn remove(
     let at = (id, if_match);
     MANAGED
         .change(state, principal, at, move |conn, held| {
-            let Held {
-                principal,
-                current,
-                expected,
-            } = held;
+            let (principal, current, expected) = held.into_parts();
             let links = repo::links(conn, &current)?;
             let snapshot = ProjectState::new(ProjectFields::from(current.clone()), links)?;
             // Its events (with what registration keeps under them) and indicators go first,

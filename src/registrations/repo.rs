@@ -146,6 +146,20 @@ pub fn first_waitlisted(
         .optional()?)
 }
 
+/// The registrations of an event, only those in `status` if given.
+fn in_status(
+    event_id: i64,
+    status: Option<RegistrationStatus>,
+) -> event_registrations::BoxedQuery<'static, crate::db::MultiBackend> {
+    let query = event_registrations::table
+        .filter(event_registrations::event_id.eq(event_id))
+        .into_boxed();
+    match status {
+        Some(status) => query.filter(event_registrations::status.eq(status)),
+        None => query,
+    }
+}
+
 /// A page of an event's registrations in the order they came in.
 pub fn list(
     conn: &mut DbConnection,
@@ -154,12 +168,7 @@ pub fn list(
     since: Option<NaiveDateTime>,
     page: &PageRequest<ById>,
 ) -> ApiResult<Vec<RegistrationRow>> {
-    let mut query = event_registrations::table
-        .filter(event_registrations::event_id.eq(event_id))
-        .into_boxed();
-    if let Some(status) = status {
-        query = query.filter(event_registrations::status.eq(status));
-    }
+    let mut query = in_status(event_id, status);
     if let Some(since) = since {
         query = query.filter(event_registrations::updated_at.ge(since));
     }
@@ -179,13 +188,7 @@ pub fn all(
     status: Option<RegistrationStatus>,
     limit: i64,
 ) -> ApiResult<Vec<RegistrationRow>> {
-    let mut query = event_registrations::table
-        .filter(event_registrations::event_id.eq(event_id))
-        .into_boxed();
-    if let Some(status) = status {
-        query = query.filter(event_registrations::status.eq(status));
-    }
-    Ok(query
+    Ok(in_status(event_id, status)
         .order(event_registrations::id.asc())
         .limit(limit)
         .load(conn)?)

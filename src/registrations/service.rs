@@ -106,7 +106,6 @@ pub(crate) async fn get_settings(
 ) -> ApiResult<RegistrationSettings> {
     policy::can_read(principal, Scope::ProjectsRead)?;
     state
-        .db
         .run(move |conn| {
             event(conn, event_id)?;
             let row = repo::settings(conn, event_id)?.ok_or_else(|| no_registration(event_id))?;
@@ -186,7 +185,6 @@ pub(crate) async fn put_settings(
 ) -> ApiResult<(bool, RegistrationSettings)> {
     let principal = principal.clone();
     state
-        .db
         .transaction(move |conn| {
             repo::lock_event(conn, event_id)?;
             organized(conn, &principal, event_id)?;
@@ -239,7 +237,6 @@ pub(crate) async fn delete_settings(
 ) -> ApiResult<()> {
     let principal = principal.clone();
     state
-        .db
         .transaction(move |conn| {
             repo::lock_event(conn, event_id)?;
             organized(conn, &principal, event_id)?;
@@ -325,7 +322,6 @@ pub(crate) async fn register(
     check_registration(&body)?;
     let actor = principal.actor();
     state
-        .db
         .transaction(move |conn| {
             repo::lock_event(conn, event_id)?;
             let event = event(conn, event_id)?;
@@ -473,7 +469,6 @@ fn code_hash(code: &str) -> ApiResult<String> {
 pub(crate) async fn get_by_code(state: &AppState, code: String) -> ApiResult<Registration> {
     let hash = code_hash(&code)?;
     state
-        .db
         .run(move |conn| {
             let row = repo::find_by_code_hash(conn, &hash)?.ok_or_else(unknown_code)?;
             render_one(conn, row)
@@ -490,7 +485,6 @@ pub(crate) async fn cancel_by_code(
 ) -> ApiResult<()> {
     let hash = code_hash(&code)?;
     state
-        .db
         .transaction(move |conn| {
             let found = repo::find_by_code_hash(conn, &hash)?.ok_or_else(unknown_code)?;
             repo::lock_event(conn, found.event_id)?;
@@ -577,7 +571,6 @@ pub(crate) async fn all(
 ) -> ApiResult<Vec<Registration>> {
     let principal = principal.clone();
     state
-        .db
         .run(move |conn| {
             organized(conn, &principal, event_id)?;
             let rows = repo::all(conn, event_id, status, CSV_MAX_ROWS)?;
@@ -593,7 +586,6 @@ pub(crate) async fn get(
 ) -> ApiResult<Registration> {
     let principal = principal.clone();
     state
-        .db
         .run(move |conn| {
             organized(conn, &principal, event_id)?;
             let row = find(conn, event_id, id)?;
@@ -647,7 +639,6 @@ pub(crate) async fn act(
 ) -> ApiResult<Registration> {
     let principal = principal.clone();
     state
-        .db
         .transaction(move |conn| {
             repo::lock_event(conn, event_id)?;
             organized(conn, &principal, event_id)?;
@@ -756,7 +747,6 @@ pub async fn purge_periodically(state: actix_web::web::Data<AppState>) {
         interval.tick().await;
         let days = state.config.registration_retention_days;
         let result = state
-            .db
             .run(move |conn| purge_expired(conn, crate::time::today(), days))
             .await;
         match result {
@@ -815,7 +805,6 @@ pub(crate) async fn invite(
 ) -> ApiResult<InvitationResult> {
     let principal = principal.clone();
     state
-        .db
         .transaction(move |conn| {
             repo::lock_event(conn, event_id)?;
             organized(conn, &principal, event_id)?;
@@ -876,7 +865,6 @@ pub(crate) async fn get_invitation(
 ) -> ApiResult<Invitation> {
     policy::can_read(principal, Scope::ProjectsRead)?;
     state
-        .db
         .run(move |conn| {
             event(conn, event_id)?;
             let row = repo::find_invitation(conn, event_id, id)?.ok_or_else(|| {

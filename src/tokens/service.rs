@@ -157,7 +157,6 @@ pub(crate) async fn create(
     };
     let actor = principal.actor();
     state
-        .db
         .transaction(move |conn| {
             let (row, secret) = issue(conn, &actor, data)?;
             Ok((with_organization(conn, row)?, secret))
@@ -168,7 +167,6 @@ pub(crate) async fn create(
 /// One active token; a revoked one answers 404.
 pub(crate) async fn get(state: &AppState, principal: Principal, id: i64) -> ApiResult<ApiToken> {
     state
-        .db
         .run(move |conn| {
             let row = repo::find(conn, id)?;
             policy::can_manage_tokens_of(&principal, row.organization_id)?;

@@ -199,7 +199,6 @@ pub(crate) async fn create_user(
     };
     let actor = principal.actor();
     state
-        .db
         .transaction(move |conn| create(conn, &actor, data))
         .await
 }
@@ -211,7 +210,6 @@ pub(crate) async fn get(
 ) -> ApiResult<UserWithAssociations> {
     policy::require_admin(principal)?;
     state
-        .db
         .run(move |conn| find_with_associations(conn, id))
         .await
 }
@@ -232,7 +230,6 @@ pub(crate) async fn update(
     };
     let actor = principal.actor();
     state
-        .db
         .transaction(move |conn| {
             let current = find_with_associations(conn, id)?;
             let expected = Expected::from_header(&if_match, current.user.version)?;
@@ -303,7 +300,6 @@ pub(crate) async fn update(
 pub(crate) async fn me(state: &AppState, principal: &Principal) -> ApiResult<Me> {
     let user_id = policy::require_person(principal)?.id;
     let user = state
-        .db
         .run(move |conn| find_with_associations(conn, user_id))
         .await?;
     Ok(Me {

@@ -162,7 +162,6 @@ pub async fn create(
         failing_since: None,
     };
     let row = state
-        .db
         .transaction(move |conn| {
             if crate::organizations::repo::find(conn, fields.organization_id)?.is_none() {
                 return Err(ApiError::invalid_field(
@@ -186,7 +185,7 @@ pub async fn create(
 }
 
 pub async fn get(state: &AppState, principal: Principal, id: i64) -> ApiResult<Webhook> {
-    let row = state.db.run(move |conn| load(conn, &principal, id)).await?;
+    let row = state.run(move |conn| load(conn, &principal, id)).await?;
     Ok(to_dto(row))
 }
 
@@ -330,7 +329,7 @@ pub async fn deliveries(
     id: i64,
     page: PageRequest<ByIdDesc>,
 ) -> ApiResult<HttpResponse> {
-    state.db.run(move |conn| load(conn, &principal, id)).await?;
+    state.run(move |conn| load(conn, &principal, id)).await?;
     respond_page(state, req, DeliveryList(id), page).await
 }
 
@@ -341,7 +340,6 @@ pub async fn retry(
     delivery_id: i64,
 ) -> ApiResult<Delivery> {
     state
-        .db
         .transaction(move |conn| {
             load(conn, &principal, id)?;
             let current = repo::find_delivery(conn, id, delivery_id)?.ok_or_else(|| {
@@ -359,7 +357,6 @@ pub async fn retry(
 
 pub async fn ping(state: &AppState, principal: Principal, id: i64) -> ApiResult<Delivery> {
     state
-        .db
         .transaction(move |conn| {
             load(conn, &principal, id)?;
             let row = repo::insert_ping(conn, id, crate::time::now())?;

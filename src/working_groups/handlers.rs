@@ -117,7 +117,7 @@ pub async fn update_working_group(
     if_match: IfMatch,
     body: Json<UpdateWorkingGroup>,
 ) -> ApiResult<HttpResponse> {
-    let row = service::update(&state, principal, path.into_inner().id, if_match, body.0).await?;
+    let row = service::update(&state, principal, path.into_inner(), if_match, body.0).await?;
     Ok(sub::found(row.version, WorkingGroup::from(row)))
 }
 
@@ -142,7 +142,7 @@ pub async fn delete_working_group(
     path: Path<WorkingGroupPath>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
-    service::remove(&state, principal, path.into_inner().id, if_match).await?;
+    service::remove(&state, principal, path.into_inner(), if_match).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

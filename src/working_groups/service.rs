@@ -5,7 +5,7 @@
 use super::dto::{
     CreateMeeting, CreateMember, CreateWorkingGroup, Meeting, MeetingListQuery, MeetingSort,
     Member, MemberListQuery, UpdateMeeting, UpdateMember, UpdateWorkingGroup,
-    WorkingGroupListQuery,
+    WorkingGroupListQuery, WorkingGroupPath,
 };
 use super::model::{MeetingFields, MeetingRow, MeetingState, MemberFields, MemberRow};
 use super::model::{WorkingGroupFields, WorkingGroupRow};
@@ -93,7 +93,7 @@ pub(crate) async fn get(
     id: i64,
 ) -> ApiResult<WorkingGroupRow> {
     policy::can_read(principal, Scope::AssociationsRead)?;
-    state.db.run(move |conn| find(conn, id)).await
+    state.run(move |conn| find(conn, id)).await
 }
 
 /// Inserts a group after its checks (call inside a transaction; the demo data set uses
@@ -126,7 +126,7 @@ pub(crate) async fn create(
 pub(crate) async fn update(
     state: &AppState,
     principal: Principal,
-    id: i64,
+    WorkingGroupPath { id }: WorkingGroupPath,
     if_match: IfMatch,
     patch: UpdateWorkingGroup,
 ) -> ApiResult<WorkingGroupRow> {
@@ -152,7 +152,7 @@ pub(crate) async fn update(
 pub(crate) async fn remove(
     state: &AppState,
     principal: Principal,
-    id: i64,
+    WorkingGroupPath { id }: WorkingGroupPath,
     if_match: IfMatch,
 ) -> ApiResult<()> {
     MANAGED
@@ -241,7 +241,6 @@ pub(crate) async fn get_member(
 ) -> ApiResult<Member> {
     policy::can_read(principal, Scope::AssociationsRead)?;
     state
-        .db
         .run(move |conn| {
             find(conn, group_id)?;
             let row = member_of(conn, group_id, member_id)?;
@@ -414,7 +413,6 @@ pub(crate) async fn get_meeting(
 ) -> ApiResult<Meeting> {
     policy::can_read(principal, Scope::AssociationsRead)?;
     state
-        .db
         .run(move |conn| {
             find(conn, group_id)?;
             let row = meeting_of(conn, group_id, meeting_id)?;

@@ -13,5 +13,6 @@ mod versioned;
 pub use audit::{Actor, diff, record};
 pub use feed::{Audience, FeedAction};
 pub use versioned::{
-    Action, Expected, Versioned, create, create_as, delete, record_change, touch, update, update_as,
+    Action, Expected, Versioned, create, create_as, delete, record_change, touch, transition,
+    update, update_as,
 };

@@ -179,19 +179,16 @@ pub fn update<T: Versioned, S: Serialize>(
     fields: &T::Fields,
     (before, after): (&S, &S),
 ) -> ApiResult<T::Row> {
-    let row = T::update_row(conn, T::id(current), expected.0, fields, crate::time::now())?
-        .ok_or_else(|| ApiError::precondition_failed(T::version(current)))?;
-    feed::emit::<T>(conn, FeedAction::Updated, Some(current), Some(&row))?;
-    pending::mark(T::OBJECT, T::id(&row));
-    record_change(
+    let changes = diff(before, after);
+    update_as::<T>(
         conn,
         actor,
         Action::Update,
-        T::OBJECT,
-        T::id(&row),
-        Some(diff(before, after)),
-    )?;
-    Ok(row)
+        current,
+        expected,
+        fields,
+        changes,
+    )
 }
 
 /// Like [`update`], for a move that has its own action (a transition, a decision) and
@@ -205,12 +202,28 @@ pub fn update_as<T: Versioned>(
     fields: &T::Fields,
     changes: serde_json::Value,
 ) -> ApiResult<T::Row> {
-    let row = T::update_row(conn, T::id(current), expected.0, fields, crate::time::now())?
-        .ok_or_else(|| ApiError::precondition_failed(T::version(current)))?;
-    feed::emit::<T>(conn, FeedAction::Updated, Some(current), Some(&row))?;
-    pending::mark(T::OBJECT, T::id(&row));
-    record_change(conn, actor, action, T::OBJECT, T::id(&row), Some(changes))?;
-    Ok(row)
+    let row = T::update_row(conn, T::id(current), expected.0, fields, crate::time::now())?;
+    updated::<T>(conn, (actor, action), current, row, changes)
+}
+
+/// A lifecycle move: [`update_as`] with [`Action::Transition`].
+pub fn transition<T: Versioned>(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    current: &T::Row,
+    expected: Expected,
+    fields: &T::Fields,
+    changes: serde_json::Value,
+) -> ApiResult<T::Row> {
+    update_as::<T>(
+        conn,
+        actor,
+        Action::Transition,
+        current,
+        expected,
+        fields,
+        changes,
+    )
 }
 
 /// Bumps the version of `current` (its related rows changed: a co-signer, a reply, an
@@ -222,18 +235,23 @@ pub fn touch<T: Versioned>(
     expected: Expected,
     changes: serde_json::Value,
 ) -> ApiResult<T::Row> {
-    let row = T::touch_row(conn, T::id(current), expected.0, crate::time::now())?
-        .ok_or_else(|| ApiError::precondition_failed(T::version(current)))?;
+    let row = T::touch_row(conn, T::id(current), expected.0, crate::time::now())?;
+    updated::<T>(conn, (actor, Action::Update), current, row, changes)
+}
+
+/// What follows every versioned update: 412 when no row was at the expected version,
+/// else the change event, the read model's mark and the audit record.
+fn updated<T: Versioned>(
+    conn: &mut DbConnection,
+    (actor, action): (&Actor, Action),
+    current: &T::Row,
+    row: Option<T::Row>,
+    changes: serde_json::Value,
+) -> ApiResult<T::Row> {
+    let row = row.ok_or_else(|| ApiError::precondition_failed(T::version(current)))?;
     feed::emit::<T>(conn, FeedAction::Updated, Some(current), Some(&row))?;
     pending::mark(T::OBJECT, T::id(&row));
-    record_change(
-        conn,
-        actor,
-        Action::Update,
-        T::OBJECT,
-        T::id(&row),
-        Some(changes),
-    )?;
+    record_change(conn, actor, action, T::OBJECT, T::id(&row), Some(changes))?;
     Ok(row)
 }
 
@@ -331,11 +349,8 @@ macro_rules! versioned_table {
             ) -> diesel::QueryResult<Option<$row>> {
                 use diesel::prelude::*;
                 use $crate::db::schema::$table;
-                diesel::update(
-                    $table::table
-                        .filter($table::id.eq(id))
-                        .filter($table::version.eq(expected)),
-                )
+                // The row at the version the write expects, or none (412).
+                diesel::update($table::table.filter($table::id.eq(id)).filter($table::version.eq(expected)))
                 .set((
                     fields,
                     $table::version.eq(expected + 1),
@@ -354,11 +369,8 @@ macro_rules! versioned_table {
             ) -> diesel::QueryResult<Option<$row>> {
                 use diesel::prelude::*;
                 use $crate::db::schema::$table;
-                diesel::update(
-                    $table::table
-                        .filter($table::id.eq(id))
-                        .filter($table::version.eq(expected)),
-                )
+                // The row at the version the write expects, or none (412).
+                diesel::update($table::table.filter($table::id.eq(id)).filter($table::version.eq(expected)))
                 .set((
                     $table::version.eq(expected + 1),
                     $table::updated_at.eq(now),

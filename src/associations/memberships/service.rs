@@ -194,17 +194,22 @@ pub(crate) async fn create(
     id_or_slug: String,
     body: CreateMembership,
 ) -> ApiResult<Membership> {
-    sub::write(state, id_or_slug, move |conn, association| {
-        policy::can_manage_members(&principal, association.id)?;
-        let fields = body.into_fields(association.id);
-        check_dates(&fields)?;
-        let member = admissible_member(conn, &association, fields.member_id)?;
-        repo::lock_association(conn, association.id)?;
-        check_overlap(conn, &fields, None)?;
-        let row = write::create::<Memberships>(conn, &principal.actor(), &fields, &fields)?;
-        Ok(Membership::new(row, &member))
-    })
-    .await
+    MEMBERSHIP
+        .create(
+            state,
+            principal,
+            id_or_slug,
+            move |conn, who, association| {
+                let fields = body.into_fields(association.id);
+                check_dates(&fields)?;
+                let member = admissible_member(conn, &association, fields.member_id)?;
+                repo::lock_association(conn, association.id)?;
+                check_overlap(conn, &fields, None)?;
+                let row = write::create::<Memberships>(conn, &who.actor(), &fields, &fields)?;
+                Ok(Membership::new(row, &member))
+            },
+        )
+        .await
 }
 
 pub(crate) async fn update(

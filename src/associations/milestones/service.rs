@@ -83,13 +83,18 @@ pub(crate) async fn create(
     id_or_slug: String,
     body: CreateMilestone,
 ) -> ApiResult<MilestoneRow> {
-    sub::write(state, id_or_slug, move |conn, association| {
-        policy::can_manage_milestones(&principal, association.id)?;
-        let fields = body.into_fields(association.id);
-        check_dates(&fields)?;
-        write::create::<Milestones>(conn, &principal.actor(), &fields, &fields)
-    })
-    .await
+    MILESTONE
+        .create(
+            state,
+            principal,
+            id_or_slug,
+            move |conn, who, association| {
+                let fields = body.into_fields(association.id);
+                check_dates(&fields)?;
+                write::create::<Milestones>(conn, &who.actor(), &fields, &fields)
+            },
+        )
+        .await
 }
 
 pub(crate) async fn update(

@@ -181,12 +181,11 @@ pub(crate) async fn create(
     id_or_slug: String,
     body: CreatePresidency,
 ) -> ApiResult<Presidency> {
-    sub::write(state, id_or_slug, move |conn, alliance| {
-        policy::can_manage_presidencies(&principal)?;
+    TERM.create(state, principal, id_or_slug, move |conn, who, alliance| {
         require_alliance(&alliance)?;
         let fields = body.into_fields(alliance.id);
         let holder = check_term(conn, &fields, None)?;
-        let row = write::create::<Presidencies>(conn, &principal.actor(), &fields, &fields)?;
+        let row = write::create::<Presidencies>(conn, &who.actor(), &fields, &fields)?;
         Ok(Presidency::new(row, &holder))
     })
     .await

@@ -120,7 +120,6 @@ pub(crate) async fn get(
     comment_id: i64,
 ) -> ApiResult<Comment> {
     state
-        .db
         .run(move |conn| {
             let (consultation, row) = load(conn, &principal, id, comment_id)?;
             view::one(conn, row, reveal_persons(&principal, &consultation))
@@ -167,17 +166,10 @@ fn submission_of(
         });
     }
     policy::can_manage_consultation(principal, consultation.organizer_id)?;
-    let submitter = match (body.submitter_id, body.submitter_name) {
-        (Some(id), None) => Submitter::Organization(id),
-        (None, Some(name)) => Submitter::Person(name),
-        _ => {
-            return Err(ApiError::invalid_field(
-                "submitter_id",
-                "one_submitter",
-                "a recorded comment is made by an organization (submitter_id) or a person (submitter_name): exactly one",
-            ));
-        }
-    };
+    let submitter = one_submitter(
+        (body.submitter_id, body.submitter_name),
+        "a recorded comment is made by an organization (submitter_id) or a person (submitter_name): exactly one",
+    )?;
     Ok(Submission {
         submitter,
         arrival: Arrival::Recorded,
@@ -187,6 +179,20 @@ fn submission_of(
     })
 }
 
+/// Who made a recorded comment: an organization or a person, exactly one (else 422
+/// `one_submitter`, saying `message`).
+fn one_submitter((id, name): (Option<i64>, Option<String>), message: &str) -> ApiResult<Submitter> {
+    match (id, name) {
+        (Some(id), None) => Ok(Submitter::Organization(id)),
+        (None, Some(name)) => Ok(Submitter::Person(name)),
+        _ => Err(ApiError::invalid_field(
+            "submitter_id",
+            "one_submitter",
+            message,
+        )),
+    }
+}
+
 pub(crate) async fn create(
     state: &AppState,
     principal: Principal,
@@ -194,7 +200,6 @@ pub(crate) async fn create(
     body: CreateComment,
 ) -> ApiResult<Comment> {
     state
-        .db
         .transaction(move |conn| {
             // The lock first: the next number is taken under it.
             consultations::lock(conn, id)?;
@@ -215,7 +220,6 @@ pub(crate) async fn update(
     patch: UpdateComment,
 ) -> ApiResult<Comment> {
     state
-        .db
         .transaction(move |conn| {
             consultations::lock(conn, id)?;
             let (consultation, current) = load(conn, &principal, id, comment_id)?;
@@ -250,7 +254,6 @@ pub(crate) async fn decide_request(
 ) -> ApiResult<Comment> {
     let DispositionRequest { status, response } = request;
     state
-        .db
         .transaction(move |conn| {
             consultations::lock(conn, id)?;
             let (consultation, current) = load(conn, &principal, id, comment_id)?;
@@ -276,7 +279,6 @@ pub(crate) async fn decide_request(
 pub(crate) async fn report(state: &AppState, principal: Principal, id: i64) -> ApiResult<Report> {
     let view = consultation_view(state, &principal);
     state
-        .db
         .run(move |conn| {
             let row = load_visible(conn, &principal, id)?;
             let reveal = reveal_persons(&principal, &row);
@@ -614,17 +616,10 @@ pub fn amend(
         return Ok(current.clone());
     }
     if arrival == Arrival::Recorded {
-        let submitter = match (after.submitter_id, after.submitter_name.clone()) {
-            (Some(id), None) => Submitter::Organization(id),
-            (None, Some(name)) => Submitter::Person(name),
-            _ => {
-                return Err(ApiError::invalid_field(
-                    "submitter_id",
-                    "one_submitter",
-                    "a comment is made by an organization (submitter_id) or a person (submitter_name): exactly one",
-                ));
-            }
-        };
+        let submitter = one_submitter(
+            (after.submitter_id, after.submitter_name.clone()),
+            "a comment is made by an organization (submitter_id) or a person (submitter_name): exactly one",
+        )?;
         if after.received_at != before.received_at {
             check_received_at(consultation, after.received_at, now)?;
         }

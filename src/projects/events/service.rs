@@ -14,7 +14,7 @@ use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::IfMatch;
 use crate::http::AppState;
 use crate::pagination::PageRequest;
-use crate::projects::service as projects;
+use crate::projects::service::{self as projects, MANAGED as PROJECT};
 use crate::write::{self, Actor};
 
 fn find(conn: &mut DbConnection, project_id: i64, event_id: i64) -> ApiResult<EventRow> {
@@ -124,7 +124,6 @@ pub(crate) async fn load(
     event_id: i64,
 ) -> ApiResult<ProjectEvent> {
     state
-        .db
         .run(move |conn| {
             projects::find(conn, project_id)?;
             let row = find(conn, project_id, event_id)?;
@@ -177,16 +176,11 @@ pub(crate) async fn create(
     project_id: i64,
     body: CreateProjectEvent,
 ) -> ApiResult<ProjectEvent> {
-    projects::MANAGED
-        .within(
-            state,
-            principal,
-            project_id,
-            move |conn, principal, project| {
-                let row = insert(conn, &principal.actor(), &body.into_fields(project.id))?;
-                one_with_project(conn, row)
-            },
-        )
+    PROJECT
+        .within(state, principal, project_id, move |conn, who, project| {
+            let row = insert(conn, &who.actor(), &body.into_fields(project.id))?;
+            one_with_project(conn, row)
+        })
         .await
 }
 
@@ -197,15 +191,15 @@ pub(crate) async fn update(
     if_match: IfMatch,
     patch: UpdateProjectEvent,
 ) -> ApiResult<ProjectEvent> {
-    projects::MANAGED
-        .within(state, principal, project_id, move |conn, principal, _| {
+    PROJECT
+        .within(state, principal, project_id, move |conn, who, _| {
             let current = find(conn, project_id, event_id)?;
             let edit = Edit::<Events>::begin(current, &if_match, |f| patch.apply(f))?;
             check_dates(&edit.fields)?;
             if edit.unchanged() {
                 return one_with_project(conn, edit.current);
             }
-            let row = edit.save(conn, &principal.actor())?;
+            let row = edit.save(conn, &who.actor())?;
             one_with_project(conn, row)
         })
         .await
@@ -217,10 +211,10 @@ pub(crate) async fn remove(
     (project_id, event_id): (i64, i64),
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    projects::MANAGED
-        .within(state, principal, project_id, move |conn, principal, _| {
+    PROJECT
+        .within(state, principal, project_id, move |conn, who, _| {
             let current = find(conn, project_id, event_id)?;
-            edit::remove::<Events>(conn, &principal.actor(), &current, &if_match)
+            edit::remove::<Events>(conn, &who.actor(), &current, &if_match)
         })
         .await
 }

@@ -13,7 +13,7 @@ use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::IfMatch;
 use crate::http::AppState;
 use crate::pagination::PageRequest;
-use crate::projects::service as projects;
+use crate::projects::service::{self as projects, MANAGED as PROJECT};
 use crate::write::{self, Actor};
 
 /// Most indicators of one project (they are embedded in the project).
@@ -58,7 +58,6 @@ pub(crate) async fn load(
     indicator_id: i64,
 ) -> ApiResult<Indicator> {
     state
-        .db
         .run(move |conn| {
             projects::find(conn, project_id)?;
             find(conn, project_id, indicator_id)
@@ -110,18 +109,13 @@ pub(crate) async fn create(
     project_id: i64,
     body: CreateIndicator,
 ) -> ApiResult<Indicator> {
-    projects::MANAGED
-        .within(
-            state,
-            principal,
-            project_id,
-            move |conn, principal, project| {
-                let actor = principal.actor();
-                let row = insert(conn, &actor, &body.into_fields(project.id))?;
-                projects::touch(conn, &actor, &project, json!({"indicator_created": row.id}))?;
-                Ok(Indicator::from(row))
-            },
-        )
+    PROJECT
+        .within(state, principal, project_id, move |conn, who, project| {
+            let actor = who.actor();
+            let row = insert(conn, &actor, &body.into_fields(project.id))?;
+            projects::touch(conn, &actor, &project, json!({"indicator_created": row.id}))?;
+            Ok(Indicator::from(row))
+        })
         .await
 }
 
@@ -132,24 +126,19 @@ pub(crate) async fn update(
     if_match: IfMatch,
     patch: UpdateIndicator,
 ) -> ApiResult<Indicator> {
-    projects::MANAGED
-        .within(
-            state,
-            principal,
-            project_id,
-            move |conn, principal, project| {
-                let current = find(conn, project_id, indicator_id)?;
-                let edit = Edit::<Indicators>::begin(current, &if_match, |f| patch.apply(f))?;
-                if edit.unchanged() {
-                    return Ok(Indicator::from(edit.current));
-                }
-                check_name_free(conn, &edit.fields, Some(edit.current.id))?;
-                let actor = principal.actor();
-                let row = edit.save(conn, &actor)?;
-                projects::touch(conn, &actor, &project, json!({"indicator_updated": row.id}))?;
-                Ok(Indicator::from(row))
-            },
-        )
+    PROJECT
+        .within(state, principal, project_id, move |conn, who, project| {
+            let current = find(conn, project_id, indicator_id)?;
+            let edit = Edit::<Indicators>::begin(current, &if_match, |f| patch.apply(f))?;
+            if edit.unchanged() {
+                return Ok(Indicator::from(edit.current));
+            }
+            check_name_free(conn, &edit.fields, Some(edit.current.id))?;
+            let actor = who.actor();
+            let row = edit.save(conn, &actor)?;
+            projects::touch(conn, &actor, &project, json!({"indicator_updated": row.id}))?;
+            Ok(Indicator::from(row))
+        })
         .await
 }
 
@@ -159,23 +148,18 @@ pub(crate) async fn remove(
     (project_id, indicator_id): (i64, i64),
     if_match: IfMatch,
 ) -> ApiResult<()> {
-    projects::MANAGED
-        .within(
-            state,
-            principal,
-            project_id,
-            move |conn, principal, project| {
-                let current = find(conn, project_id, indicator_id)?;
-                let actor = principal.actor();
-                edit::remove::<Indicators>(conn, &actor, &current, &if_match)?;
-                projects::touch(
-                    conn,
-                    &actor,
-                    &project,
-                    json!({"indicator_deleted": current.id}),
-                )?;
-                Ok(())
-            },
-        )
+    PROJECT
+        .within(state, principal, project_id, move |conn, who, project| {
+            let current = find(conn, project_id, indicator_id)?;
+            let actor = who.actor();
+            edit::remove::<Indicators>(conn, &actor, &current, &if_match)?;
+            projects::touch(
+                conn,
+                &actor,
+                &project,
+                json!({"indicator_deleted": current.id}),
+            )?;
+            Ok(())
+        })
         .await
 }
