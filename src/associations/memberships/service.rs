@@ -195,20 +195,15 @@ pub(crate) async fn create(
     body: CreateMembership,
 ) -> ApiResult<Membership> {
     MEMBERSHIP
-        .create(
-            state,
-            principal,
-            id_or_slug,
-            move |conn, who, association| {
-                let fields = body.into_fields(association.id);
-                check_dates(&fields)?;
-                let member = admissible_member(conn, &association, fields.member_id)?;
-                repo::lock_association(conn, association.id)?;
-                check_overlap(conn, &fields, None)?;
-                let row = write::create::<Memberships>(conn, &who.actor(), &fields, &fields)?;
-                Ok(Membership::new(row, &member))
-            },
-        )
+        .create(state, principal, id_or_slug, move |conn, who, parent| {
+            let fields = body.into_fields(parent.id);
+            check_dates(&fields)?;
+            let member = admissible_member(conn, &parent, fields.member_id)?;
+            repo::lock_association(conn, parent.id)?;
+            check_overlap(conn, &fields, None)?;
+            let row = write::create::<Memberships>(conn, &who.actor(), &fields, &fields)?;
+            Ok(Membership::new(row, &member))
+        })
         .await
 }
 

@@ -84,16 +84,11 @@ pub(crate) async fn create(
     body: CreateMilestone,
 ) -> ApiResult<MilestoneRow> {
     MILESTONE
-        .create(
-            state,
-            principal,
-            id_or_slug,
-            move |conn, who, association| {
-                let fields = body.into_fields(association.id);
-                check_dates(&fields)?;
-                write::create::<Milestones>(conn, &who.actor(), &fields, &fields)
-            },
-        )
+        .create(state, principal, id_or_slug, move |conn, who, parent| {
+            let fields = body.into_fields(parent.id);
+            check_dates(&fields)?;
+            write::create::<Milestones>(conn, &who.actor(), &fields, &fields)
+        })
         .await
 }
 

@@ -181,9 +181,9 @@ pub(crate) async fn create(
     id_or_slug: String,
     body: CreatePresidency,
 ) -> ApiResult<Presidency> {
-    TERM.create(state, principal, id_or_slug, move |conn, who, alliance| {
-        require_alliance(&alliance)?;
-        let fields = body.into_fields(alliance.id);
+    TERM.create(state, principal, id_or_slug, move |conn, who, parent| {
+        require_alliance(&parent)?;
+        let fields = body.into_fields(parent.id);
         let holder = check_term(conn, &fields, None)?;
         let row = write::create::<Presidencies>(conn, &who.actor(), &fields, &fields)?;
         Ok(Presidency::new(row, &holder))
