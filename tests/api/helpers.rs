@@ -843,3 +843,82 @@ pub async fn read_all(
         }
     }
 }
+
+// ------------------------------------------------------------------ the read model
+
+impl TestApp {
+    /// An administrator's write of `path` (`PATCH`, `DELETE`, else `POST`) with the
+    /// `If-Match` of the resource it is under (`/api/v1/<collection>/<id>`); asserts
+    /// success and returns the body (`Null` when empty).
+    pub async fn admin_write(
+        &self,
+        method: &str,
+        path: impl AsRef<str>,
+        body: Option<Value>,
+    ) -> Value {
+        let path = path.as_ref();
+        let resource: Vec<&str> = path.split('/').take(5).collect();
+        let current = self.as_admin().get(resource.join("/")).send().await;
+        let mut request = match method {
+            "PATCH" => self.as_admin().patch(path),
+            "DELETE" => self.as_admin().delete(path),
+            _ => self.as_admin().post(path),
+        };
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.if_match(current.etag()).send().await;
+        assert!(
+            response.status().is_success(),
+            "{method} {path}: {}",
+            response.text()
+        );
+        if response.text().is_empty() {
+            Value::Null
+        } else {
+            response.into_json()
+        }
+    }
+
+    /// Renames an organization (as an administrator).
+    pub async fn rename_organization(&self, id: i64, name: &str) {
+        let body = serde_json::json!({ "name": name });
+        self.admin_write("PATCH", format!("/api/v1/organizations/{id}"), Some(body))
+            .await;
+    }
+
+    /// The stored and the freshly rendered read-model document of `kind` `id` agree;
+    /// returns whether one is stored. When stored, an anonymous GET of
+    /// `/api/v1/<collection>/<id>` answers exactly its bytes and its version.
+    pub async fn assert_read_model(
+        &self,
+        kind: &str,
+        collection: &str,
+        id: i64,
+        step: &str,
+    ) -> bool {
+        let (stored, fresh) = self.with_conn(|conn| {
+            razem::read_model::stored_and_fresh(conn, kind, id).expect("read model")
+        });
+        assert_eq!(
+            stored, fresh,
+            "after {step}: stored and fresh documents of {kind} {id} differ"
+        );
+        let Some(doc) = stored else {
+            return false;
+        };
+        let served = self
+            .anonymous()
+            .get(format!("/api/v1/{collection}/{id}"))
+            .send()
+            .await
+            .assert_status(200);
+        assert_eq!(
+            served.text(),
+            doc.doc,
+            "after {step}: GET serves the stored bytes"
+        );
+        assert_eq!(served.etag_version(), doc.version);
+        true
+    }
+}

@@ -13,64 +13,7 @@ const KIND: &str = "position";
 /// The stored and the freshly rendered document of a position agree; returns whether
 /// one is stored. When stored, an anonymous GET answers exactly its bytes.
 async fn assert_consistent(app: &TestApp, id: i64, step: &str) -> bool {
-    assert_consistent_as(app, KIND, "positions", id, step).await
-}
-
-/// The same for a resource of `kind` under `/api/v1/<collection>`.
-async fn assert_consistent_as(
-    app: &TestApp,
-    kind: &str,
-    collection: &str,
-    id: i64,
-    step: &str,
-) -> bool {
-    let (stored, fresh) = app
-        .with_conn(|conn| razem::read_model::stored_and_fresh(conn, kind, id).expect("read model"));
-    assert_eq!(
-        stored, fresh,
-        "after {step}: stored and fresh documents of {kind} {id} differ"
-    );
-    let Some(doc) = stored else {
-        return false;
-    };
-    let served = app
-        .anonymous()
-        .get(format!("/api/v1/{collection}/{id}"))
-        .send()
-        .await
-        .assert_status(200);
-    assert_eq!(
-        served.text(),
-        doc.doc,
-        "after {step}: GET serves the stored bytes"
-    );
-    assert_eq!(served.etag_version(), doc.version);
-    true
-}
-
-async fn write(app: &TestApp, method: &str, path: String, body: Option<Value>) -> Value {
-    // The resource the write changes: `/api/v1/<collection>/<id>`.
-    let resource: Vec<&str> = path.split('/').take(5).collect();
-    let current = app.as_admin().get(resource.join("/")).send().await;
-    let mut request = match method {
-        "PATCH" => app.as_admin().patch(&path),
-        "DELETE" => app.as_admin().delete(&path),
-        _ => app.as_admin().post(&path),
-    };
-    if let Some(body) = body {
-        request = request.json(body);
-    }
-    let response = request.if_match(current.etag()).send().await;
-    assert!(
-        response.status().is_success(),
-        "{method} {path}: {}",
-        response.text()
-    );
-    if response.text().is_empty() {
-        Value::Null
-    } else {
-        response.into_json()
-    }
+    app.assert_read_model(KIND, "positions", id, step).await
 }
 
 #[actix_web::test]
@@ -102,20 +45,14 @@ async fn the_read_model_follows_every_write_of_a_position() {
         !assert_consistent(&app, id, "create").await,
         "a draft is not stored"
     );
-    write(
-        &app,
-        "PATCH",
-        path.clone(),
-        Some(json!({"summary": "Nowe."})),
-    )
-    .await;
+    app.admin_write("PATCH", &path, Some(json!({"summary": "Nowe."})))
+        .await;
     assert!(!assert_consistent(&app, id, "update of a draft").await);
 
     let transitions = format!("{path}/transitions");
-    write(
-        &app,
+    app.admin_write(
         "POST",
-        transitions.clone(),
+        &transitions,
         Some(json!({"to": "adopted", "on": "2024-03-08"})),
     )
     .await;
@@ -123,13 +60,8 @@ async fn the_read_model_follows_every_write_of_a_position() {
         assert_consistent(&app, id, "adoption").await,
         "a public position is stored"
     );
-    write(
-        &app,
-        "PATCH",
-        path.clone(),
-        Some(json!({"summary": "Po przyjęciu."})),
-    )
-    .await;
+    app.admin_write("PATCH", &path, Some(json!({"summary": "Po przyjęciu."})))
+        .await;
     assert!(assert_consistent(&app, id, "update").await);
 
     let co_signer = format!("{path}/co-signers/{slaski}");
@@ -140,7 +72,7 @@ async fn the_read_model_follows_every_write_of_a_position() {
         .await
         .assert_status(200);
     assert!(assert_consistent(&app, id, "co-signature").await);
-    write(&app, "DELETE", co_signer.clone(), None).await;
+    app.admin_write("DELETE", &co_signer, None).await;
     assert!(assert_consistent(&app, id, "co-signature withdrawn").await);
     app.as_admin()
         .post(&co_signer)
@@ -149,10 +81,9 @@ async fn the_read_model_follows_every_write_of_a_position() {
         .await
         .assert_status(200);
 
-    write(
-        &app,
+    app.admin_write(
         "POST",
-        transitions.clone(),
+        &transitions,
         Some(json!({"to": "sent", "on": "2024-03-15"})),
     )
     .await;
@@ -173,13 +104,7 @@ async fn the_read_model_follows_every_write_of_a_position() {
         (ministry, "Ministerstwo po zmianie nazwy"),
         (slaski, "Śląski Związek po zmianie nazwy"),
     ] {
-        write(
-            &app,
-            "PATCH",
-            format!("/api/v1/organizations/{organization}"),
-            Some(json!({"name": name})),
-        )
-        .await;
+        app.rename_organization(organization, name).await;
         assert!(assert_consistent(&app, id, name).await);
         let served = app.anonymous().get(&path).send().await.into_json();
         assert!(
@@ -203,12 +128,14 @@ async fn the_read_model_follows_every_write_of_a_position() {
     let other_path = format!("/api/v1/positions/{other}");
     let other_transitions = format!("{other_path}/transitions");
     let adopt = json!({"to": "adopted", "on": "2024-06-01"});
-    write(&app, "POST", other_transitions.clone(), Some(adopt)).await;
+    app.admin_write("POST", &other_transitions, Some(adopt))
+        .await;
     assert!(assert_consistent(&app, other, "adoption").await);
     let withdraw = json!({"to": "withdrawn", "on": "2024-06-02"});
-    write(&app, "POST", other_transitions, Some(withdraw)).await;
+    app.admin_write("POST", other_transitions, Some(withdraw))
+        .await;
     assert!(assert_consistent(&app, other, "withdrawal").await);
-    write(&app, "DELETE", other_path.clone(), None).await;
+    app.admin_write("DELETE", &other_path, None).await;
     assert!(
         !assert_consistent(&app, other, "delete").await,
         "a deleted position is not stored"
@@ -318,7 +245,7 @@ async fn the_read_model_follows_every_write_of_a_project() {
     let zmp = app.id_of("zmp").await;
     let zpp = app.id_of("zpp").await;
     let consistent =
-        |id: i64, step: &'static str| assert_consistent_as(&app, "project", "projects", id, step);
+        |id: i64, step: &'static str| app.assert_read_model("project", "projects", id, step);
     let created = app
         .as_admin()
         .post("/api/v1/projects")
@@ -333,23 +260,18 @@ async fn the_read_model_follows_every_write_of_a_project() {
     let id = created.id();
     let path = format!("/api/v1/projects/{id}");
     assert!(consistent(id, "create").await, "a project is public");
-    write(
-        &app,
-        "PATCH",
-        path.clone(),
-        Some(json!({"summary": "Nowe."})),
-    )
-    .await;
+    app.admin_write("PATCH", &path, Some(json!({"summary": "Nowe."})))
+        .await;
     assert!(consistent(id, "update").await);
 
     // Indicators are embedded: each of their writes renders the project again.
-    let indicator = write(
-        &app,
-        "POST",
-        format!("{path}/indicators"),
-        Some(json!({"name": "Szkolenia", "unit": "szkolenia", "target": 10, "achieved": 2})),
-    )
-    .await;
+    let indicator = app
+        .admin_write(
+            "POST",
+            format!("{path}/indicators"),
+            Some(json!({"name": "Szkolenia", "unit": "szkolenia", "target": 10, "achieved": 2})),
+        )
+        .await;
     assert!(consistent(id, "indicator created").await);
     let indicator_path = format!("{path}/indicators/{}", indicator["id"]);
     let current = app.as_admin().get(&indicator_path).send().await;
@@ -365,13 +287,7 @@ async fn the_read_model_follows_every_write_of_a_project() {
     assert_eq!(served["indicators"][0]["achieved"], 7);
 
     for (organization, name) in [(zmp, "ZMP po zmianie nazwy"), (zpp, "ZPP po zmianie nazwy")] {
-        write(
-            &app,
-            "PATCH",
-            format!("/api/v1/organizations/{organization}"),
-            Some(json!({"name": name})),
-        )
-        .await;
+        app.rename_organization(organization, name).await;
         assert!(consistent(id, "an organization renamed").await);
         let served = app.anonymous().get(&path).send().await.text().to_owned();
         assert!(served.contains(name), "{name} is not in {served}");
@@ -386,7 +302,7 @@ async fn the_read_model_follows_every_write_of_a_project() {
     assert!(consistent(id, "indicator deleted").await);
     assert_page_is_stored(&app, "project", "projects").await;
 
-    write(&app, "DELETE", path.clone(), None).await;
+    app.admin_write("DELETE", &path, None).await;
     assert!(
         !consistent(id, "delete").await,
         "a deleted project is not stored"
@@ -431,7 +347,7 @@ async fn the_read_model_follows_every_write_of_a_practice() {
         .assert_status(201)
         .id();
     let consistent =
-        |id: i64, step: &'static str| assert_consistent_as(&app, "practice", "practices", id, step);
+        |id: i64, step: &'static str| app.assert_read_model("practice", "practices", id, step);
 
     let created = app
         .as_admin()
@@ -452,35 +368,20 @@ async fn the_read_model_follows_every_write_of_a_practice() {
     let path = format!("/api/v1/practices/{id}");
     let transitions = format!("{path}/transitions");
     assert!(!consistent(id, "create").await, "a draft is not stored");
-    write(
-        &app,
-        "POST",
-        transitions.clone(),
-        Some(json!({"to": "submitted"})),
-    )
-    .await;
+    app.admin_write("POST", &transitions, Some(json!({"to": "submitted"})))
+        .await;
     assert!(
         !consistent(id, "submission").await,
         "a submitted practice is not stored"
     );
-    write(
-        &app,
-        "POST",
-        transitions.clone(),
-        Some(json!({"to": "published"})),
-    )
-    .await;
+    app.admin_write("POST", &transitions, Some(json!({"to": "published"})))
+        .await;
     assert!(
         consistent(id, "publication").await,
         "a published practice is stored"
     );
-    write(
-        &app,
-        "PATCH",
-        path.clone(),
-        Some(json!({"summary": "Po publikacji."})),
-    )
-    .await;
+    app.admin_write("PATCH", &path, Some(json!({"summary": "Po publikacji."})))
+        .await;
     assert!(consistent(id, "update").await);
 
     // The stored document is the public one: insiders get theirs rendered per request.
@@ -526,8 +427,7 @@ async fn the_read_model_follows_every_write_of_a_practice() {
         app.anonymous().get(&path).send().await.json()["adoption_count"],
         1
     );
-    write(
-        &app,
+    app.admin_write(
         "DELETE",
         format!("{path}/adoptions/{}", adoption["id"]),
         None,
@@ -540,19 +440,12 @@ async fn the_read_model_follows_every_write_of_a_practice() {
         (opole, "Opole po zmianie nazwy"),
         (wroclaw, "Wrocław po zmianie nazwy"),
     ] {
-        write(
-            &app,
-            "PATCH",
-            format!("/api/v1/organizations/{organization}"),
-            Some(json!({"name": name})),
-        )
-        .await;
+        app.rename_organization(organization, name).await;
         assert!(consistent(id, "an organization renamed").await);
         let served = app.anonymous().get(&path).send().await.text().to_owned();
         assert!(served.contains(name), "{name} is not in {served}");
     }
-    write(
-        &app,
+    app.admin_write(
         "PATCH",
         format!("/api/v1/projects/{project}"),
         Some(json!({"title": "Projekt po zmianie tytułu"})),
@@ -563,7 +456,8 @@ async fn the_read_model_follows_every_write_of_a_practice() {
     assert_eq!(served["project"]["title"], "Projekt po zmianie tytułu");
     assert_page_is_stored(&app, "practice", "practices").await;
 
-    write(&app, "POST", transitions, Some(json!({"to": "archived"}))).await;
+    app.admin_write("POST", transitions, Some(json!({"to": "archived"})))
+        .await;
     assert!(
         consistent(id, "archiving").await,
         "an archived practice is public"
