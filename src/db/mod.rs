@@ -454,7 +454,9 @@ macro_rules! replace_rows {
 /// Declares a versioned resource's row and its fields from one column list: the row
 /// (`Queryable` from `$table`) is `id`, the fields' columns in order, then `version`,
 /// `created_at`, `updated_at` (the table's column order); the fields are the writable
-/// columns. Also `Fields::from(row)`.
+/// columns, `Insertable` and `AsChangeset` into `$table` (a declaration adds its own
+/// derives, e.g. `Serialize` for the audit record, and `treat_none_as_null`). Also
+/// `Fields::from(row)`.
 #[macro_export]
 macro_rules! versioned_row {
     (
@@ -474,6 +476,8 @@ macro_rules! versioned_row {
             pub updated_at: chrono::NaiveDateTime,
         }
 
+        #[derive(Debug, Clone, diesel::Insertable, diesel::AsChangeset)]
+        #[diesel(table_name = $table)]
         $(#[$fields_meta])*
         pub struct $fields {
             $($(#[$field_meta])* pub $field: $ty,)*

@@ -17,8 +17,8 @@ crate::versioned_row! {
     /// A stored position.
     row PositionRow in positions,
     /// Every writable column of a position: its whole new state, for insert and update.
-    #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
-    #[diesel(table_name = positions, treat_none_as_null = true)]
+    #[derive(PartialEq, Serialize)]
+    #[diesel(treat_none_as_null = true)]
     fields PositionFields {
         pub association_id: i64,
         pub number: Option<String>,

@@ -12,8 +12,7 @@ use crate::domain::{PracticeStatus, UnitKind, Voivodeship};
 crate::versioned_row! {
     /// A category of the base (Usługi społeczne, Współpraca między JST …).
     row CategoryRow in practice_categories,
-    #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
-    #[diesel(table_name = practice_categories)]
+    #[derive(PartialEq, Serialize)]
     fields CategoryFields {
         pub slug: String,
         pub name: String,
@@ -24,8 +23,8 @@ crate::versioned_row! {
     /// A stored practice.
     row PracticeRow in practices,
     /// Every writable column of a practice: its whole new state, for insert and update.
-    #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
-    #[diesel(table_name = practices, treat_none_as_null = true)]
+    #[derive(PartialEq, Serialize)]
+    #[diesel(treat_none_as_null = true)]
     fields PracticeFields {
         pub title: String,
         pub summary: Option<String>,
