@@ -496,3 +496,32 @@ macro_rules! versioned_row {
         }
     };
 }
+
+/// Declares a row that a versioned resource keeps under it (an adoption, a reply) and its
+/// insert form from one column list: the row (`Queryable`) is `id`, then the columns in
+/// order; the insert form is the columns (a declaration adds its own derives, and field
+/// attributes such as `#[serde(skip)]` apply to it only).
+#[macro_export]
+macro_rules! child_row {
+    (
+        $(#[$row_meta:meta])* row $row:ident in $table:ident,
+        $(#[$new_meta:meta])* new $new:ident {
+            $($(#[$field_meta:meta])* pub $field:ident : $ty:ty),* $(,)?
+        }
+    ) => {
+        $(#[$row_meta])*
+        #[derive(Debug, Clone, diesel::Queryable)]
+        #[diesel(table_name = $table)]
+        pub struct $row {
+            pub id: i64,
+            $(pub $field: $ty,)*
+        }
+
+        #[derive(Debug, diesel::Insertable)]
+        #[diesel(table_name = $table)]
+        $(#[$new_meta])*
+        pub struct $new {
+            $($(#[$field_meta])* pub $field: $ty,)*
+        }
+    };
+}

@@ -114,34 +114,23 @@ pub struct NewAttachment<'a> {
     pub size_bytes: Option<i64>,
 }
 
-#[derive(Debug, Clone, Queryable)]
-#[diesel(table_name = position_responses)]
-pub struct ResponseRow {
-    pub id: i64,
-    pub position_id: i64,
-    pub received_on: NaiveDate,
-    pub from_organization_id: i64,
-    pub summary: String,
-    pub attachment_title: Option<String>,
-    pub attachment_url: Option<String>,
-    pub attachment_media_type: Option<String>,
-    pub attachment_size_bytes: Option<i64>,
-    pub created_at: NaiveDateTime,
-}
-
-#[derive(Debug, Clone, Insertable, Serialize)]
-#[diesel(table_name = position_responses)]
-pub struct NewResponse {
-    pub position_id: i64,
-    pub received_on: NaiveDate,
-    pub from_organization_id: i64,
-    pub summary: String,
-    pub attachment_title: Option<String>,
-    pub attachment_url: Option<String>,
-    pub attachment_media_type: Option<String>,
-    pub attachment_size_bytes: Option<i64>,
-    #[serde(skip)]
-    pub created_at: NaiveDateTime,
+crate::child_row! {
+    /// A stored reply of an addressee.
+    row ResponseRow in position_responses,
+    /// A reply to store; the audit record keeps it without its `created_at`.
+    #[derive(Clone, Serialize)]
+    new NewResponse {
+        pub position_id: i64,
+        pub received_on: NaiveDate,
+        pub from_organization_id: i64,
+        pub summary: String,
+        pub attachment_title: Option<String>,
+        pub attachment_url: Option<String>,
+        pub attachment_media_type: Option<String>,
+        pub attachment_size_bytes: Option<i64>,
+        #[serde(skip)]
+        pub created_at: NaiveDateTime,
+    }
 }
 
 #[derive(Debug, Clone, Queryable)]

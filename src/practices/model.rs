@@ -173,24 +173,17 @@ pub struct NewTransition<'a> {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Queryable)]
-#[diesel(table_name = practice_adoptions)]
-pub struct AdoptionRow {
-    pub id: i64,
-    pub practice_id: i64,
-    pub organization_id: i64,
-    pub adopted_on: NaiveDate,
-    pub note: Option<String>,
-    pub created_at: NaiveDateTime,
-}
-
-#[derive(Debug, Clone, Insertable, Serialize)]
-#[diesel(table_name = practice_adoptions)]
-pub struct NewAdoption {
-    pub practice_id: i64,
-    pub organization_id: i64,
-    pub adopted_on: NaiveDate,
-    pub note: Option<String>,
-    #[serde(skip)]
-    pub created_at: NaiveDateTime,
+crate::child_row! {
+    /// A stored adoption of a practice.
+    row AdoptionRow in practice_adoptions,
+    /// An adoption to store; the audit record keeps it without its `created_at`.
+    #[derive(Clone, Serialize)]
+    new NewAdoption {
+        pub practice_id: i64,
+        pub organization_id: i64,
+        pub adopted_on: NaiveDate,
+        pub note: Option<String>,
+        #[serde(skip)]
+        pub created_at: NaiveDateTime,
+    }
 }
