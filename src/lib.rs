@@ -41,5 +41,6 @@ pub mod tokens;
 pub mod users;
 pub mod validation;
 pub mod webhooks;
+pub mod wire;
 pub mod working_groups;
 pub mod write;

@@ -1,6 +1,7 @@
 //! The OpenAPI 3.1 document: generated from the handlers and DTOs, completed with the
 //! problem+json error responses every operation can give.
 
+use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{OpenApi as OpenApiDoc, RefOr, Response};
 use utoipa::{Modify, OpenApi};
@@ -114,23 +115,25 @@ pub(crate) struct TokenScopes;
 impl Modify for TokenScopes {
     fn modify(&self, openapi: &mut OpenApiDoc) {
         for item in openapi.paths.paths.values_mut() {
-            for operation in [
-                item.get.as_mut(),
-                item.post.as_mut(),
-                item.put.as_mut(),
-                item.patch.as_mut(),
-                item.delete.as_mut(),
-            ]
-            .into_iter()
-            .flatten()
-            {
-                move_scopes(operation);
-            }
+            operations(item).for_each(move_scopes);
         }
     }
 }
 
-fn move_scopes(operation: &mut utoipa::openapi::path::Operation) {
+/// The operations of a path that the modifiers complete (every method the API serves).
+fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        item.get.as_mut(),
+        item.post.as_mut(),
+        item.put.as_mut(),
+        item.patch.as_mut(),
+        item.delete.as_mut(),
+    ]
+    .into_iter()
+    .flatten()
+}
+
+fn move_scopes(operation: &mut Operation) {
     let Some(requirements) = operation.security.as_mut() else {
         return;
     };
@@ -190,16 +193,7 @@ impl Modify for CommonErrors {
     fn modify(&self, openapi: &mut OpenApiDoc) {
         for (path, item) in openapi.paths.paths.iter_mut() {
             let is_api = path.starts_with("/api/");
-            for operation in [
-                item.get.as_mut(),
-                item.post.as_mut(),
-                item.put.as_mut(),
-                item.patch.as_mut(),
-                item.delete.as_mut(),
-            ]
-            .into_iter()
-            .flatten()
-            {
+            for operation in operations(item) {
                 let has_params = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
                 let has_body = operation.request_body.is_some();
                 let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());

@@ -456,11 +456,13 @@ pub fn page_response<T: Serialize>(
 }
 
 /// Declares the page type of a list: `{ "items": [...], "next_cursor": "…" | null }`.
+/// Its example is the item's own example on a last page (no example given), one item's
+/// and the next cursor (`null` or a string), or the whole page.
 #[macro_export]
 macro_rules! page_of {
-    ($page:ident, $item:ty, $example:expr) => {
+    (@page $page:ident, $item:ty, $($example:tt)+) => {
         #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-        #[schema(example = $example)]
+        #[schema(example = $($example)+)]
         pub struct $page {
             /// The rows of this page.
             pub items: Vec<$item>,
@@ -468,6 +470,30 @@ macro_rules! page_of {
             pub next_cursor: Option<String>,
         }
     };
+    ($page:ident, $item:ident) => {
+        $crate::page_of!(@page $page, $item, $crate::pagination::page_example::<$item>);
+    };
+    ($page:ident, $item:ty, { $($example:tt)* }, $next_cursor:tt) => {
+        $crate::page_of!(
+            @page $page,
+            $item,
+            json!({"items": [{ $($example)* }], "next_cursor": $next_cursor})
+        );
+    };
+    ($page:ident, $item:ty, $($example:tt)+) => {
+        $crate::page_of!(@page $page, $item, $($example)+);
+    };
+}
+
+/// The example of a last page holding one item: `T`'s own example.
+pub fn page_example<T: utoipa::PartialSchema>() -> serde_json::Value {
+    let item = match T::schema() {
+        utoipa::openapi::RefOr::T(utoipa::openapi::schema::Schema::Object(object)) => {
+            object.example.unwrap_or_default()
+        }
+        _ => serde_json::Value::Null,
+    };
+    serde_json::json!({"items": [item], "next_cursor": null})
 }
 
 /// Declares the `?sort=` values of a list (`-field` sorts descending).
@@ -506,32 +532,14 @@ macro_rules! text_enum_sort {
     };
 }
 
-/// Declares a query struct: its filters, `updated_since` (documented by `$since`) and the
-/// fields in `{ $more }`. `list_query!` adds the paging fields; a plain collection none.
+/// Declares a query struct: its filters, then the fields in `{ $more }`; with `paged`
+/// first, then also `limit` and `cursor` (the paging fields, written only here).
 #[macro_export]
-macro_rules! query_params {
-    ($since:literal, { $($more:tt)* } $(#[$meta:meta])* $name:ident { $($(#[$field_meta:meta])* $field:ident : $ty:ty),* $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams, validator::Validate)]
-        #[into_params(parameter_in = Query)]
-        #[serde(deny_unknown_fields)]
-        pub struct $name {
-            $($(#[$field_meta])* pub $field: $ty,)*
-            #[doc = $since]
-            #[param(value_type = Option<String>, format = DateTime, example = "2024-01-01T00:00:00Z")]
-            pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
-            $($more)*
-        }
-    };
-}
-
-/// Declares a list's query parameters: its filters plus `updated_since`, `limit` and `cursor`.
-#[macro_export]
-macro_rules! list_query {
-    ($($body:tt)*) => {
-        $crate::query_params!(
-            " Only rows changed at or after this instant (RFC 3339), for delta synchronisation.",
+macro_rules! query_struct {
+    (paged { $($more:tt)* } $($body:tt)*) => {
+        $crate::query_struct!(
             {
+                $($more)*
                 /// Page size, 1-100 (default 20).
                 #[param(minimum = 1, maximum = 100, example = 20)]
                 #[validate(range(min = 1, max = 100))]
@@ -543,6 +551,55 @@ macro_rules! list_query {
             }
             $($body)*
         );
+    };
+    ({ $($more:tt)* } $(#[$meta:meta])* $name:ident { $($(#[$field_meta:meta])* $field:ident : $ty:ty),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams, validator::Validate)]
+        #[into_params(parameter_in = Query)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $($(#[$field_meta])* pub $field: $ty,)*
+            $($more)*
+        }
+    };
+}
+
+/// Declares a query struct: its filters, `updated_since` (documented by `$since`) and the
+/// fields in `{ $more }`, then, with `paged`, `limit` and `cursor`.
+#[macro_export]
+macro_rules! query_params {
+    ($since:literal, $($paged:ident)? { $($more:tt)* } $($body:tt)*) => {
+        $crate::query_struct!(
+            $($paged)?
+            {
+                #[doc = $since]
+                #[param(value_type = Option<String>, format = DateTime, example = "2024-01-01T00:00:00Z")]
+                pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
+                $($more)*
+            }
+            $($body)*
+        );
+    };
+}
+
+/// Declares a list's query parameters: its filters plus `updated_since`, `limit` and `cursor`.
+#[macro_export]
+macro_rules! list_query {
+    ($($body:tt)*) => {
+        $crate::query_params!(
+            " Only rows changed at or after this instant (RFC 3339), for delta synchronisation.",
+            paged {}
+            $($body)*
+        );
+    };
+}
+
+/// Declares the query parameters of a list without delta synchronisation (the audit log,
+/// webhooks): its filters plus `limit` and `cursor`.
+#[macro_export]
+macro_rules! paged_query {
+    ($($body:tt)*) => {
+        $crate::query_struct!(paged {} $($body)*);
     };
 }
 

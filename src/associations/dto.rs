@@ -38,7 +38,7 @@ pub struct Association {
 crate::page_of!(
     AssociationPage,
     Association,
-    json!({"items": [{
+    {
         "id": 1, "slug": "opos", "name": "Ogólnopolskie Porozumienie Organizacji Samorządowych",
         "short_name": "OPOS", "kind": "alliance", "legal_form": null, "description": null, "founded_on": "2013-10-29",
         "address": {"street": null, "postal_code": null, "city": null, "voivodeship": null},
@@ -46,5 +46,6 @@ crate::page_of!(
         "teryt": null, "jst_kind": null, "population": null,
         "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z",
         "member_count": 9, "current_presidency": null
-    }], "next_cursor": null})
+    },
+    null
 );

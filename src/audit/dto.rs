@@ -46,35 +46,26 @@ impl From<AuditRow> for AuditEntry {
     }
 }
 
-/// Filters of `GET /audit` (newest first).
-#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams, validator::Validate)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct AuditQuery {
-    /// Only what this person did (user id).
-    #[param(minimum = 1)]
-    #[validate(range(min = 1))]
-    pub actor: Option<i64>,
-    /// Only records about this kind of object (`organization`, `user`, `api_token` …).
-    #[param(min_length = 1, max_length = 50, example = "organization")]
-    #[validate(length(min = 1, max = 50))]
-    pub object_type: Option<String>,
-    /// Only records about this object id.
-    #[param(min_length = 1, max_length = 50, example = "5")]
-    #[validate(length(min = 1, max = 50))]
-    pub object_id: Option<String>,
-    /// Only records at or after this instant (RFC 3339).
-    #[param(value_type = Option<String>, format = DateTime, example = "2026-01-01T00:00:00Z")]
-    pub since: Option<DateTime<Utc>>,
-    /// Page size, 1-100 (default 20).
-    #[param(minimum = 1, maximum = 100, example = 20)]
-    #[validate(range(min = 1, max = 100))]
-    pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    #[param(min_length = 1, max_length = 512)]
-    #[validate(length(min = 1, max = 512))]
-    pub cursor: Option<String>,
-}
+crate::paged_query!(
+    /// Filters of `GET /audit` (newest first).
+    AuditQuery {
+        /// Only what this person did (user id).
+        #[param(minimum = 1)]
+        #[validate(range(min = 1))]
+        actor: Option<i64>,
+        /// Only records about this kind of object (`organization`, `user`, `api_token` …).
+        #[param(min_length = 1, max_length = 50, example = "organization")]
+        #[validate(length(min = 1, max = 50))]
+        object_type: Option<String>,
+        /// Only records about this object id.
+        #[param(min_length = 1, max_length = 50, example = "5")]
+        #[validate(length(min = 1, max = 50))]
+        object_id: Option<String>,
+        /// Only records at or after this instant (RFC 3339).
+        #[param(value_type = Option<String>, format = DateTime, example = "2026-01-01T00:00:00Z")]
+        since: Option<DateTime<Utc>>,
+    }
+);
 
 crate::page_of!(
     AuditPage,

@@ -490,7 +490,7 @@ crate::list_query!(
 crate::page_of!(
     ConsultationPage,
     Consultation,
-    json!({"items": [{
+    {
         "id": 2, "organizer_id": 15,
         "organizer": {"id": 15, "slug": "ministerstwo-infrastruktury", "name": "Ministerstwo Infrastruktury", "short_name": "MI", "kind": "government_body"},
         "direction": "inbound",
@@ -503,7 +503,8 @@ crate::page_of!(
         "documents": [], "comment_count": 3,
         "positions": [{"id": 1, "association_id": 1, "association": {"id": 1, "slug": "opos", "name": "Ogólnopolskie Porozumienie Organizacji Samorządowych", "short_name": "OPOS", "kind": "alliance"}, "number": "4/2023", "kind": "opinion", "title": "Opinia OPOS do projektu ustawy o zmianie ustawy o zbiorowym zaopatrzeniu w wodę", "status": "sent", "adopted_on": "2023-02-28", "sent_on": "2023-03-07"}],
         "version": 3, "created_at": "2023-02-03T12:00:00Z", "updated_at": "2023-02-03T12:00:00Z"
-    }], "next_cursor": null})
+    },
+    null
 );
 
 /// Path parameter: a consultation id.

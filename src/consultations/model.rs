@@ -25,8 +25,8 @@ crate::versioned_row! {
     /// A stored consultation.
     row ConsultationRow in consultations,
     /// Every writable column of a consultation: its whole new state, for insert and update.
-    #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
-    #[diesel(table_name = consultations, treat_none_as_null = true)]
+    #[derive(PartialEq, Serialize)]
+    #[diesel(treat_none_as_null = true)]
     fields ConsultationFields {
         pub organizer_id: i64,
         pub direction: ConsultationDirection,

@@ -181,11 +181,7 @@ list_query!(
     CatalogueListQuery {}
 );
 
-crate::page_of!(
-    CatalogueVersionPage,
-    CatalogueVersion,
-    json!({"items": [{"id": 1, "title": "Standard współpracy samorządów zachodniopomorskich z III sektorem", "note": null, "areas": 6, "indicators": 24, "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"}], "next_cursor": null})
-);
+crate::page_of!(CatalogueVersionPage, CatalogueVersion);
 
 /// Path parameter: a catalogue version.
 #[derive(Debug, Clone, Deserialize, IntoParams)]
@@ -199,35 +195,33 @@ pub struct CataloguePath {
 
 // ------------------------------------------------------------------ assessments
 
-/// An assessment of one local government's cooperation with NGOs for one year.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": 1, "jst_id": 12,
-    "jst": {"id": 12, "slug": "gmina-miasto-szczecin", "name": "Gmina Miasto Szczecin", "short_name": "Szczecin", "kind": "jst"},
-    "year": 2014, "catalogue_id": 1, "area_codes": ["I.1", "I.2"], "status": "published",
-    "min_group_size": 5, "demonstration": true,
-    "version": 4, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
-}))]
-pub struct Assessment {
-    pub id: i64,
-    /// The assessed local government (kind `jst`); its editors run the assessment.
-    pub jst_id: i64,
-    pub jst: OrganizationSummary,
-    pub year: i32,
-    /// The catalogue version the assessment was made with (kept when the catalogue
-    /// gets a new version).
-    pub catalogue_id: i64,
-    /// The assessed areas, in catalogue order.
-    pub area_codes: Vec<String>,
-    pub status: AssessmentStatus,
-    /// Fewer responses of a group than this and its columns are not shown.
-    pub min_group_size: i32,
-    /// `true` when the answers were generated for the demo data set.
-    pub demonstration: bool,
-    /// Incremented on every change; also sent as the `ETag`.
-    pub version: i64,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+crate::versioned_dto! {
+    /// An assessment of one local government's cooperation with NGOs for one year.
+    #[derive(Debug, Clone, Serialize, ToSchema)]
+    #[schema(example = json!({
+        "id": 1, "jst_id": 12,
+        "jst": {"id": 12, "slug": "gmina-miasto-szczecin", "name": "Gmina Miasto Szczecin", "short_name": "Szczecin", "kind": "jst"},
+        "year": 2014, "catalogue_id": 1, "area_codes": ["I.1", "I.2"], "status": "published",
+        "min_group_size": 5, "demonstration": true,
+        "version": 4, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
+    }))]
+    pub struct Assessment {
+        pub id: i64,
+        /// The assessed local government (kind `jst`); its editors run the assessment.
+        pub jst_id: i64,
+        pub jst: OrganizationSummary,
+        pub year: i32,
+        /// The catalogue version the assessment was made with (kept when the catalogue
+        /// gets a new version).
+        pub catalogue_id: i64,
+        /// The assessed areas, in catalogue order.
+        pub area_codes: Vec<String>,
+        pub status: AssessmentStatus,
+        /// Fewer responses of a group than this and its columns are not shown.
+        pub min_group_size: i32,
+        /// `true` when the answers were generated for the demo data set.
+        pub demonstration: bool,
+    }
 }
 
 /// A new assessment, created as a `draft` (administrators and the JST's editors).
@@ -302,17 +296,7 @@ list_query!(
     }
 );
 
-crate::page_of!(
-    AssessmentPage,
-    Assessment,
-    json!({"items": [{
-        "id": 1, "jst_id": 12,
-        "jst": {"id": 12, "slug": "gmina-miasto-szczecin", "name": "Gmina Miasto Szczecin", "short_name": "Szczecin", "kind": "jst"},
-        "year": 2014, "catalogue_id": 1, "area_codes": ["I.1", "I.2"], "status": "published",
-        "min_group_size": 5, "demonstration": true,
-        "version": 4, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
-    }], "next_cursor": null})
-);
+crate::page_of!(AssessmentPage, Assessment);
 
 /// Path parameter: an assessment id.
 #[derive(Debug, Clone, Deserialize, IntoParams)]

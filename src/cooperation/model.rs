@@ -54,8 +54,8 @@ crate::versioned_row! {
     /// One immutable version of the catalogue; `content` is the JSON tree
     /// (`super::dto::CatalogueContent`).
     row CatalogueRow in cooperation_catalogues,
-    #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
-    #[diesel(table_name = cooperation_catalogues, treat_none_as_null = true)]
+    #[derive(PartialEq, Serialize)]
+    #[diesel(treat_none_as_null = true)]
     fields CatalogueFields {
         pub title: String,
         pub note: Option<String>,
@@ -67,8 +67,7 @@ crate::versioned_row! {
 crate::versioned_row! {
     /// An assessment of one JST for one year.
     row AssessmentRow in cooperation_assessments,
-    #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
-    #[diesel(table_name = cooperation_assessments)]
+    #[derive(PartialEq, Serialize)]
     fields AssessmentFields {
         pub jst_id: i64,
         pub year: i32,

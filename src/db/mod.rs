@@ -454,7 +454,9 @@ macro_rules! replace_rows {
 /// Declares a versioned resource's row and its fields from one column list: the row
 /// (`Queryable` from `$table`) is `id`, the fields' columns in order, then `version`,
 /// `created_at`, `updated_at` (the table's column order); the fields are the writable
-/// columns. Also `Fields::from(row)`.
+/// columns, `Insertable` and `AsChangeset` into `$table` (a declaration adds its own
+/// derives, e.g. `Serialize` for the audit record, and `treat_none_as_null`). Also
+/// `Fields::from(row)`.
 #[macro_export]
 macro_rules! versioned_row {
     (
@@ -474,6 +476,8 @@ macro_rules! versioned_row {
             pub updated_at: chrono::NaiveDateTime,
         }
 
+        #[derive(Debug, Clone, diesel::Insertable, diesel::AsChangeset)]
+        #[diesel(table_name = $table)]
         $(#[$fields_meta])*
         pub struct $fields {
             $($(#[$field_meta])* pub $field: $ty,)*
@@ -489,6 +493,35 @@ macro_rules! versioned_row {
             fn from(row: &$row) -> Self {
                 Self::from(row.clone())
             }
+        }
+    };
+}
+
+/// Declares a row that a versioned resource keeps under it (an adoption, a reply) and its
+/// insert form from one column list: the row (`Queryable`) is `id`, then the columns in
+/// order; the insert form is the columns (a declaration adds its own derives, and field
+/// attributes such as `#[serde(skip)]` apply to it only).
+#[macro_export]
+macro_rules! child_row {
+    (
+        $(#[$row_meta:meta])* row $row:ident in $table:ident,
+        $(#[$new_meta:meta])* new $new:ident {
+            $($(#[$field_meta:meta])* pub $field:ident : $ty:ty),* $(,)?
+        }
+    ) => {
+        $(#[$row_meta])*
+        #[derive(Debug, Clone, diesel::Queryable)]
+        #[diesel(table_name = $table)]
+        pub struct $row {
+            pub id: i64,
+            $(pub $field: $ty,)*
+        }
+
+        #[derive(Debug, diesel::Insertable)]
+        #[diesel(table_name = $table)]
+        $(#[$new_meta])*
+        pub struct $new {
+            $($(#[$field_meta])* pub $field: $ty,)*
         }
     };
 }

@@ -171,22 +171,13 @@ mod tests {
     fn the_clock_opens_and_closes_announced_consultations() {
         use ConsultationStatus::*;
         let (opens, closes) = (at(10), at(20));
-        assert_eq!(
-            ConsultationStatus::at(Announced, opens, closes, at(9)),
-            Announced
-        );
-        assert_eq!(
-            ConsultationStatus::at(Announced, opens, closes, at(10)),
-            Open
-        );
-        assert_eq!(
-            ConsultationStatus::at(Announced, opens, closes, at(19)),
-            Open
-        );
-        assert_eq!(
-            ConsultationStatus::at(Announced, opens, closes, at(20)),
-            Closed
-        );
+        for (day, expected) in [(9, Announced), (10, Open), (19, Open), (20, Closed)] {
+            assert_eq!(
+                ConsultationStatus::at(Announced, opens, closes, at(day)),
+                expected,
+                "day {day}"
+            );
+        }
         for stored in [Draft, ReportPublished, Cancelled] {
             assert_eq!(
                 ConsultationStatus::at(stored, opens, closes, at(15)),

@@ -1,6 +1,6 @@
 //! Wire types of organizations, and the rules that tie their fields together.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -47,74 +47,72 @@ pub struct Address {
     pub voivodeship: Option<Voivodeship>,
 }
 
-/// An organization: alliance, association, local government, ministry, NGO …
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": 2, "slug": "slaski-zwiazek-gmin-i-powiatow", "name": "Śląski Związek Gmin i Powiatów",
-    "short_name": "ŚZGiP", "kind": "association", "legal_form": "stowarzyszenie jednostek samorządu terytorialnego",
-    "description": "Regionalne stowarzyszenie gmin i powiatów województwa śląskiego.", "founded_on": "1990-11-10",
-    "address": {"street": "ul. Wojewódzka 25", "postal_code": "40-026", "city": "Katowice", "voivodeship": "śląskie"},
-    "website": "https://www.silesia.org.pl", "email": "biuro@silesia.org.pl", "phone": "+48 32 351 18 20",
-    "krs": "0000125614", "nip": "6340197200", "regon": "276258434", "teryt": null, "jst_kind": null, "population": null,
-    "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
-}))]
-pub struct Organization {
-    pub id: i64,
-    pub slug: String,
-    pub name: String,
-    pub short_name: Option<String>,
-    pub kind: OrganizationKind,
-    pub legal_form: Option<String>,
-    pub description: Option<String>,
-    pub founded_on: Option<NaiveDate>,
-    pub address: Address,
-    pub website: Option<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub krs: Option<String>,
-    pub nip: Option<String>,
-    pub regon: Option<String>,
-    /// TERC code (local governments only).
-    pub teryt: Option<String>,
-    /// Kind of local government (local governments only).
-    pub jst_kind: Option<JstKind>,
-    pub population: Option<i64>,
-    /// Incremented on every change; also sent as the `ETag`.
-    pub version: i64,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+crate::versioned_dto! {
+    /// An organization: alliance, association, local government, ministry, NGO …
+    #[derive(Debug, Clone, Serialize, ToSchema)]
+    #[schema(example = json!({
+        "id": 2, "slug": "slaski-zwiazek-gmin-i-powiatow", "name": "Śląski Związek Gmin i Powiatów",
+        "short_name": "ŚZGiP", "kind": "association", "legal_form": "stowarzyszenie jednostek samorządu terytorialnego",
+        "description": "Regionalne stowarzyszenie gmin i powiatów województwa śląskiego.", "founded_on": "1990-11-10",
+        "address": {"street": "ul. Wojewódzka 25", "postal_code": "40-026", "city": "Katowice", "voivodeship": "śląskie"},
+        "website": "https://www.silesia.org.pl", "email": "biuro@silesia.org.pl", "phone": "+48 32 351 18 20",
+        "krs": "0000125614", "nip": "6340197200", "regon": "276258434", "teryt": null, "jst_kind": null, "population": null,
+        "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
+    }))]
+    pub struct Organization {
+        pub id: i64,
+        pub slug: String,
+        pub name: String,
+        pub short_name: Option<String>,
+        pub kind: OrganizationKind,
+        pub legal_form: Option<String>,
+        pub description: Option<String>,
+        pub founded_on: Option<NaiveDate>,
+        pub address: Address,
+        pub website: Option<String>,
+        pub email: Option<String>,
+        pub phone: Option<String>,
+        pub krs: Option<String>,
+        pub nip: Option<String>,
+        pub regon: Option<String>,
+        /// TERC code (local governments only).
+        pub teryt: Option<String>,
+        /// Kind of local government (local governments only).
+        pub jst_kind: Option<JstKind>,
+        pub population: Option<i64>,
+    }
 }
 
 impl From<OrganizationRow> for Organization {
     fn from(row: OrganizationRow) -> Self {
-        Organization {
-            id: row.id,
-            kind: row.kind,
-            slug: row.slug,
-            name: row.name,
-            short_name: row.short_name,
-            legal_form: row.legal_form,
-            description: row.description,
-            founded_on: row.founded_on,
-            address: Address {
-                street: row.street,
-                postal_code: row.postal_code,
-                city: row.city,
-                voivodeship: row.voivodeship,
-            },
-            website: row.website,
-            email: row.email,
-            phone: row.phone,
-            krs: row.krs,
-            nip: row.nip,
-            regon: row.regon,
-            teryt: row.teryt,
-            jst_kind: row.jst_kind,
-            population: row.population,
-            version: row.version,
-            created_at: crate::time::to_utc(row.created_at),
-            updated_at: crate::time::to_utc(row.updated_at),
-        }
+        crate::with_stamps!(
+            row,
+            Organization {
+                id: row.id,
+                kind: row.kind,
+                slug: row.slug,
+                name: row.name,
+                short_name: row.short_name,
+                legal_form: row.legal_form,
+                description: row.description,
+                founded_on: row.founded_on,
+                address: Address {
+                    street: row.street,
+                    postal_code: row.postal_code,
+                    city: row.city,
+                    voivodeship: row.voivodeship,
+                },
+                website: row.website,
+                email: row.email,
+                phone: row.phone,
+                krs: row.krs,
+                nip: row.nip,
+                regon: row.regon,
+                teryt: row.teryt,
+                jst_kind: row.jst_kind,
+                population: row.population,
+            }
+        )
     }
 }
 

@@ -1,5 +1,4 @@
 use chrono::NaiveDate;
-use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::organizations;
@@ -9,8 +8,8 @@ crate::versioned_row! {
     /// A stored organization.
     row OrganizationRow in organizations,
     /// Every writable column: the whole new state of an organization, for insert and update.
-    #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
-    #[diesel(table_name = organizations, treat_none_as_null = true)]
+    #[derive(PartialEq, Serialize)]
+    #[diesel(treat_none_as_null = true)]
     fields OrganizationFields {
         pub slug: String,
         pub name: String,

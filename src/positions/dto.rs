@@ -105,106 +105,102 @@ pub struct PositionResponse {
     pub created_at: DateTime<Utc>,
 }
 
-/// A position in a list: everything but the body.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": 3, "association_id": 1,
-    "association": {"id": 1, "slug": "opos", "name": "Ogólnopolskie Porozumienie Organizacji Samorządowych", "short_name": "OPOS", "kind": "alliance"},
-    "number": "3/2024", "kind": "opinion",
-    "title": "Opinia OPOS do projektu ustawy o zmianie ustawy o zbiorowym zaopatrzeniu w wodę i zbiorowym odprowadzaniu ścieków oraz niektórych innych ustaw",
-    "summary": "Porozumienie popiera wdrożenie dyrektywy w sprawie wody przeznaczonej do spożycia, ale wskazuje na brak źródeł finansowania nowych zadań gmin i zbyt krótkie terminy.",
-    "status": "sent", "adopted_on": "2024-03-08", "sent_on": "2024-03-15",
-    "topics": ["gospodarka wodno-ściekowa", "finanse samorządowe"],
-    "legislation": {"register_number": "UD383", "title": "Projekt ustawy o zmianie ustawy o zbiorowym zaopatrzeniu w wodę i zbiorowym odprowadzaniu ścieków oraz niektórych innych ustaw", "url": null},
-    "addressee_ids": [15],
-    "addressees": [{"id": 15, "slug": "ministerstwo-infrastruktury", "name": "Ministerstwo Infrastruktury", "short_name": "MI", "kind": "government_body"}],
-    "co_signers": [{"organization_id": 2, "organization": {"id": 2, "slug": "slaski-zwiazek-gmin-i-powiatow", "name": "Śląski Związek Gmin i Powiatów", "short_name": null, "kind": "association"}, "signed_on": "2024-03-12"}],
-    "attachments": [],
-    "responses": [],
-    "consultation_id": null,
-    "version": 4, "created_at": "2024-02-20T09:00:00Z", "updated_at": "2024-03-15T11:30:00Z"
-}))]
-pub struct PositionListItem {
-    pub id: i64,
-    /// The adopting association or alliance.
-    pub association_id: i64,
-    pub association: OrganizationSummary,
-    /// `N/YYYY`, unique per association and year of adoption; assigned on adoption when not given.
-    pub number: Option<String>,
-    pub kind: PositionKind,
-    pub title: Option<String>,
-    pub summary: Option<String>,
-    pub status: PositionStatus,
-    pub adopted_on: Option<NaiveDate>,
-    pub sent_on: Option<NaiveDate>,
-    /// Tags, lower-case.
-    pub topics: Vec<String>,
-    pub legislation: Option<Legislation>,
-    pub addressee_ids: Vec<i64>,
-    pub addressees: Vec<OrganizationSummary>,
-    pub co_signers: Vec<CoSigner>,
-    pub attachments: Vec<Attachment>,
-    /// Replies of the addressees, oldest first.
-    pub responses: Vec<PositionResponse>,
-    /// The consultation the position answers, if any.
-    pub consultation_id: Option<i64>,
-    /// Incremented on every change; also sent as the `ETag`.
-    pub version: i64,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+crate::versioned_dto! {
+    /// A position in a list: everything but the body.
+    #[derive(Debug, Clone, Serialize, ToSchema)]
+    #[schema(example = json!({
+        "id": 3, "association_id": 1,
+        "association": {"id": 1, "slug": "opos", "name": "Ogólnopolskie Porozumienie Organizacji Samorządowych", "short_name": "OPOS", "kind": "alliance"},
+        "number": "3/2024", "kind": "opinion",
+        "title": "Opinia OPOS do projektu ustawy o zmianie ustawy o zbiorowym zaopatrzeniu w wodę i zbiorowym odprowadzaniu ścieków oraz niektórych innych ustaw",
+        "summary": "Porozumienie popiera wdrożenie dyrektywy w sprawie wody przeznaczonej do spożycia, ale wskazuje na brak źródeł finansowania nowych zadań gmin i zbyt krótkie terminy.",
+        "status": "sent", "adopted_on": "2024-03-08", "sent_on": "2024-03-15",
+        "topics": ["gospodarka wodno-ściekowa", "finanse samorządowe"],
+        "legislation": {"register_number": "UD383", "title": "Projekt ustawy o zmianie ustawy o zbiorowym zaopatrzeniu w wodę i zbiorowym odprowadzaniu ścieków oraz niektórych innych ustaw", "url": null},
+        "addressee_ids": [15],
+        "addressees": [{"id": 15, "slug": "ministerstwo-infrastruktury", "name": "Ministerstwo Infrastruktury", "short_name": "MI", "kind": "government_body"}],
+        "co_signers": [{"organization_id": 2, "organization": {"id": 2, "slug": "slaski-zwiazek-gmin-i-powiatow", "name": "Śląski Związek Gmin i Powiatów", "short_name": null, "kind": "association"}, "signed_on": "2024-03-12"}],
+        "attachments": [],
+        "responses": [],
+        "consultation_id": null,
+        "version": 4, "created_at": "2024-02-20T09:00:00Z", "updated_at": "2024-03-15T11:30:00Z"
+    }))]
+    pub struct PositionListItem {
+        pub id: i64,
+        /// The adopting association or alliance.
+        pub association_id: i64,
+        pub association: OrganizationSummary,
+        /// `N/YYYY`, unique per association and year of adoption; assigned on adoption when not given.
+        pub number: Option<String>,
+        pub kind: PositionKind,
+        pub title: Option<String>,
+        pub summary: Option<String>,
+        pub status: PositionStatus,
+        pub adopted_on: Option<NaiveDate>,
+        pub sent_on: Option<NaiveDate>,
+        /// Tags, lower-case.
+        pub topics: Vec<String>,
+        pub legislation: Option<Legislation>,
+        pub addressee_ids: Vec<i64>,
+        pub addressees: Vec<OrganizationSummary>,
+        pub co_signers: Vec<CoSigner>,
+        pub attachments: Vec<Attachment>,
+        /// Replies of the addressees, oldest first.
+        pub responses: Vec<PositionResponse>,
+        /// The consultation the position answers, if any.
+        pub consultation_id: Option<i64>,
+    }
 }
 
-/// A position (stanowisko), appeal, intervention, opinion or resolution, with its
-/// Markdown body and every related organization embedded.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": 3, "association_id": 1,
-    "association": {"id": 1, "slug": "opos", "name": "Ogólnopolskie Porozumienie Organizacji Samorządowych", "short_name": "OPOS", "kind": "alliance"},
-    "number": "3/2024", "kind": "opinion",
-    "title": "Opinia OPOS do projektu ustawy o zmianie ustawy o zbiorowym zaopatrzeniu w wodę i zbiorowym odprowadzaniu ścieków oraz niektórych innych ustaw",
-    "summary": "Porozumienie popiera wdrożenie dyrektywy w sprawie wody przeznaczonej do spożycia, ale wskazuje na brak źródeł finansowania nowych zadań gmin i zbyt krótkie terminy.",
-    "body": "## Uwagi ogólne\n\nOgólnopolskie Porozumienie Organizacji Samorządowych opiniuje projekt **pozytywnie z zastrzeżeniami**.\n\n1. Nowe zadania gmin wymagają wskazania źródeł finansowania.\n2. Termin na ocenę ryzyka w systemach zaopatrzenia w wodę jest zbyt krótki.",
-    "status": "sent", "adopted_on": "2024-03-08", "sent_on": "2024-03-15",
-    "topics": ["gospodarka wodno-ściekowa", "finanse samorządowe"],
-    "legislation": {"register_number": "UD383", "title": "Projekt ustawy o zmianie ustawy o zbiorowym zaopatrzeniu w wodę i zbiorowym odprowadzaniu ścieków oraz niektórych innych ustaw", "url": null},
-    "addressee_ids": [15],
-    "addressees": [{"id": 15, "slug": "ministerstwo-infrastruktury", "name": "Ministerstwo Infrastruktury", "short_name": "MI", "kind": "government_body"}],
-    "co_signers": [{"organization_id": 2, "organization": {"id": 2, "slug": "slaski-zwiazek-gmin-i-powiatow", "name": "Śląski Związek Gmin i Powiatów", "short_name": null, "kind": "association"}, "signed_on": "2024-03-12"}],
-    "attachments": [{"title": "Opinia OPOS – tekst podpisany (PDF)", "url": "https://opos.example.pl/stanowiska/3-2024.pdf", "media_type": "application/pdf", "size_bytes": 284512}],
-    "responses": [],
-    "consultation_id": null,
-    "version": 4, "created_at": "2024-02-20T09:00:00Z", "updated_at": "2024-03-15T11:30:00Z"
-}))]
-pub struct Position {
-    pub id: i64,
-    /// The adopting association or alliance.
-    pub association_id: i64,
-    pub association: OrganizationSummary,
-    /// `N/YYYY`, unique per association and year of adoption; assigned on adoption when not given.
-    pub number: Option<String>,
-    pub kind: PositionKind,
-    pub title: Option<String>,
-    pub summary: Option<String>,
-    /// The text, in Markdown.
-    pub body: Option<String>,
-    pub status: PositionStatus,
-    pub adopted_on: Option<NaiveDate>,
-    pub sent_on: Option<NaiveDate>,
-    /// Tags, lower-case.
-    pub topics: Vec<String>,
-    pub legislation: Option<Legislation>,
-    pub addressee_ids: Vec<i64>,
-    pub addressees: Vec<OrganizationSummary>,
-    pub co_signers: Vec<CoSigner>,
-    pub attachments: Vec<Attachment>,
-    /// Replies of the addressees, oldest first.
-    pub responses: Vec<PositionResponse>,
-    /// The consultation the position answers, if any.
-    pub consultation_id: Option<i64>,
-    /// Incremented on every change; also sent as the `ETag`.
-    pub version: i64,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+crate::versioned_dto! {
+    /// A position (stanowisko), appeal, intervention, opinion or resolution, with its
+    /// Markdown body and every related organization embedded.
+    #[derive(Debug, Clone, Serialize, ToSchema)]
+    #[schema(example = json!({
+        "id": 3, "association_id": 1,
+        "association": {"id": 1, "slug": "opos", "name": "Ogólnopolskie Porozumienie Organizacji Samorządowych", "short_name": "OPOS", "kind": "alliance"},
+        "number": "3/2024", "kind": "opinion",
+        "title": "Opinia OPOS do projektu ustawy o zmianie ustawy o zbiorowym zaopatrzeniu w wodę i zbiorowym odprowadzaniu ścieków oraz niektórych innych ustaw",
+        "summary": "Porozumienie popiera wdrożenie dyrektywy w sprawie wody przeznaczonej do spożycia, ale wskazuje na brak źródeł finansowania nowych zadań gmin i zbyt krótkie terminy.",
+        "body": "## Uwagi ogólne\n\nOgólnopolskie Porozumienie Organizacji Samorządowych opiniuje projekt **pozytywnie z zastrzeżeniami**.\n\n1. Nowe zadania gmin wymagają wskazania źródeł finansowania.\n2. Termin na ocenę ryzyka w systemach zaopatrzenia w wodę jest zbyt krótki.",
+        "status": "sent", "adopted_on": "2024-03-08", "sent_on": "2024-03-15",
+        "topics": ["gospodarka wodno-ściekowa", "finanse samorządowe"],
+        "legislation": {"register_number": "UD383", "title": "Projekt ustawy o zmianie ustawy o zbiorowym zaopatrzeniu w wodę i zbiorowym odprowadzaniu ścieków oraz niektórych innych ustaw", "url": null},
+        "addressee_ids": [15],
+        "addressees": [{"id": 15, "slug": "ministerstwo-infrastruktury", "name": "Ministerstwo Infrastruktury", "short_name": "MI", "kind": "government_body"}],
+        "co_signers": [{"organization_id": 2, "organization": {"id": 2, "slug": "slaski-zwiazek-gmin-i-powiatow", "name": "Śląski Związek Gmin i Powiatów", "short_name": null, "kind": "association"}, "signed_on": "2024-03-12"}],
+        "attachments": [{"title": "Opinia OPOS – tekst podpisany (PDF)", "url": "https://opos.example.pl/stanowiska/3-2024.pdf", "media_type": "application/pdf", "size_bytes": 284512}],
+        "responses": [],
+        "consultation_id": null,
+        "version": 4, "created_at": "2024-02-20T09:00:00Z", "updated_at": "2024-03-15T11:30:00Z"
+    }))]
+    pub struct Position {
+        pub id: i64,
+        /// The adopting association or alliance.
+        pub association_id: i64,
+        pub association: OrganizationSummary,
+        /// `N/YYYY`, unique per association and year of adoption; assigned on adoption when not given.
+        pub number: Option<String>,
+        pub kind: PositionKind,
+        pub title: Option<String>,
+        pub summary: Option<String>,
+        /// The text, in Markdown.
+        pub body: Option<String>,
+        pub status: PositionStatus,
+        pub adopted_on: Option<NaiveDate>,
+        pub sent_on: Option<NaiveDate>,
+        /// Tags, lower-case.
+        pub topics: Vec<String>,
+        pub legislation: Option<Legislation>,
+        pub addressee_ids: Vec<i64>,
+        pub addressees: Vec<OrganizationSummary>,
+        pub co_signers: Vec<CoSigner>,
+        pub attachments: Vec<Attachment>,
+        /// Replies of the addressees, oldest first.
+        pub responses: Vec<PositionResponse>,
+        /// The consultation the position answers, if any.
+        pub consultation_id: Option<i64>,
+    }
 }
 
 impl Position {
@@ -707,7 +703,7 @@ crate::list_query!(
 crate::page_of!(
     PositionPage,
     PositionListItem,
-    json!({"items": [{
+    {
         "id": 3, "association_id": 1,
         "association": {"id": 1, "slug": "opos", "name": "Ogólnopolskie Porozumienie Organizacji Samorządowych", "short_name": "OPOS", "kind": "alliance"},
         "number": "3/2024", "kind": "opinion",
@@ -719,7 +715,8 @@ crate::page_of!(
         "addressees": [{"id": 15, "slug": "ministerstwo-infrastruktury", "name": "Ministerstwo Infrastruktury", "short_name": "MI", "kind": "government_body"}],
         "co_signers": [], "attachments": [], "responses": [], "consultation_id": null,
         "version": 4, "created_at": "2024-02-20T09:00:00Z", "updated_at": "2024-03-15T11:30:00Z"
-    }], "next_cursor": "eyJzIjoiLWFkb3B0ZWRfb24iLCJrIjoiMjAyNC0wMy0wOCIsImkiOjN9"})
+    },
+    "eyJzIjoiLWFkb3B0ZWRfb24iLCJrIjoiMjAyNC0wMy0wOCIsImkiOjN9"
 );
 
 /// Path parameter: a position id.

@@ -17,8 +17,8 @@ crate::versioned_row! {
     /// A stored position.
     row PositionRow in positions,
     /// Every writable column of a position: its whole new state, for insert and update.
-    #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
-    #[diesel(table_name = positions, treat_none_as_null = true)]
+    #[derive(PartialEq, Serialize)]
+    #[diesel(treat_none_as_null = true)]
     fields PositionFields {
         pub association_id: i64,
         pub number: Option<String>,
@@ -114,34 +114,23 @@ pub struct NewAttachment<'a> {
     pub size_bytes: Option<i64>,
 }
 
-#[derive(Debug, Clone, Queryable)]
-#[diesel(table_name = position_responses)]
-pub struct ResponseRow {
-    pub id: i64,
-    pub position_id: i64,
-    pub received_on: NaiveDate,
-    pub from_organization_id: i64,
-    pub summary: String,
-    pub attachment_title: Option<String>,
-    pub attachment_url: Option<String>,
-    pub attachment_media_type: Option<String>,
-    pub attachment_size_bytes: Option<i64>,
-    pub created_at: NaiveDateTime,
-}
-
-#[derive(Debug, Clone, Insertable, Serialize)]
-#[diesel(table_name = position_responses)]
-pub struct NewResponse {
-    pub position_id: i64,
-    pub received_on: NaiveDate,
-    pub from_organization_id: i64,
-    pub summary: String,
-    pub attachment_title: Option<String>,
-    pub attachment_url: Option<String>,
-    pub attachment_media_type: Option<String>,
-    pub attachment_size_bytes: Option<i64>,
-    #[serde(skip)]
-    pub created_at: NaiveDateTime,
+crate::child_row! {
+    /// A stored reply of an addressee.
+    row ResponseRow in position_responses,
+    /// A reply to store; the audit record keeps it without its `created_at`.
+    #[derive(Clone, Serialize)]
+    new NewResponse {
+        pub position_id: i64,
+        pub received_on: NaiveDate,
+        pub from_organization_id: i64,
+        pub summary: String,
+        pub attachment_title: Option<String>,
+        pub attachment_url: Option<String>,
+        pub attachment_media_type: Option<String>,
+        pub attachment_size_bytes: Option<i64>,
+        #[serde(skip)]
+        pub created_at: NaiveDateTime,
+    }
 }
 
 #[derive(Debug, Clone, Queryable)]

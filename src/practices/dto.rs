@@ -24,20 +24,18 @@ pub struct CategorySummary {
     pub name: String,
 }
 
-/// A category, as `GET /practice-categories` lists it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": 6, "slug": "wspolpraca-miedzy-jst", "name": "Współpraca między JST",
-    "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
-}))]
-pub struct PracticeCategory {
-    pub id: i64,
-    pub slug: String,
-    pub name: String,
-    /// Incremented on every change; also sent as the `ETag`.
-    pub version: i64,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+crate::versioned_dto! {
+    /// A category, as `GET /practice-categories` lists it.
+    #[derive(Debug, Clone, Serialize, ToSchema)]
+    #[schema(example = json!({
+        "id": 6, "slug": "wspolpraca-miedzy-jst", "name": "Współpraca między JST",
+        "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
+    }))]
+    pub struct PracticeCategory {
+        pub id: i64,
+        pub slug: String,
+        pub name: String,
+    }
 }
 
 /// A new category (administrators).
@@ -121,77 +119,75 @@ pub struct Contact {
     pub public: bool,
 }
 
-/// A good practice (Baza Dobrych Praktyk): *Skrót i Metryka* (summary and metadata),
-/// *Pełna prezentacja* (`sections`) and *Załączniki* (`attachments`).
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": 1, "title": "Aglomeracja Opolska",
-    "summary": "Praktykę uznaje się za dobrą i godną popularyzowania ze względu na przeprowadzenie budowy partnerstwa w metodyczny sposób …",
-    "sections": {"situation_before": null, "goals": null, "actions": null, "results": null, "resources": null, "lessons": null},
-    "category_ids": [6],
-    "categories": [{"id": 6, "slug": "wspolpraca-miedzy-jst", "name": "Współpraca między JST"}],
-    "implementer_id": 40,
-    "implementer": {"id": 40, "slug": "stowarzyszenie-aglomeracja-opolska", "name": "Stowarzyszenie Aglomeracja Opolska", "short_name": "Aglomeracja Opolska", "kind": "association"},
-    "jst_id": 41,
-    "jst": {"id": 41, "slug": "miasto-opole", "name": "Miasto Opole", "short_name": null, "kind": "jst"},
-    "unit_kind": "miasto_na_prawach_powiatu", "teryt": "1661011",
-    "address": {"street": "ul. Horoszkiewicza 6", "postal_code": null, "city": "Opole", "voivodeship": "opolskie"},
-    "phone": "77 541 79 30", "website": "https://www.aglomeracja-opolska.pl", "population": null,
-    "location": {"lat": 50.6751, "lon": 17.9213},
-    "contacts": [{"name": "Biuro Stowarzyszenia Aglomeracja Opolska", "role": "Dyrektor Biura Stowarzyszenia", "email": null, "phone": "77 541 79 30", "public": true}],
-    "partner_ids": [], "partners": [], "project_id": 1,
-    "project": {"id": 1, "code": "ZMP-EOG-2012", "title": "Budowanie kompetencji do współpracy międzysamorządowej i międzysektorowej jako narzędzia rozwoju lokalnego i regionalnego"},
-    "attachments": [], "entered_on": "2014-12-06", "reviewed_on": "2016-11-29",
-    "status": "published", "adoption_count": 2, "distance_km": null,
-    "version": 3, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
-}))]
-pub struct Practice {
-    pub id: i64,
-    pub title: String,
-    /// Why the practice is good and worth spreading.
-    pub summary: Option<String>,
-    pub sections: Sections,
-    pub category_ids: Vec<i64>,
-    pub categories: Vec<CategorySummary>,
-    /// The implementing body (e.g. the office of an association); its editors write the practice.
-    pub implementer_id: i64,
-    pub implementer: OrganizationSummary,
-    /// The local government where the practice runs, when there is one.
-    pub jst_id: Option<i64>,
-    pub jst: Option<OrganizationSummary>,
-    pub unit_kind: Option<UnitKind>,
-    /// TERC code of the place.
-    pub teryt: Option<String>,
-    pub address: Address,
-    pub phone: Option<String>,
-    pub website: Option<String>,
-    /// Inhabitants; `null` when unknown.
-    pub population: Option<i64>,
-    /// WGS 84, inside Poland.
-    pub location: Option<Location>,
-    /// Non-public contacts appear only for the implementer's editors and administrators.
-    pub contacts: Vec<Contact>,
-    /// Other organizations involved.
-    pub partner_ids: Vec<i64>,
-    pub partners: Vec<OrganizationSummary>,
-    /// The project the practice came from.
-    pub project_id: Option<i64>,
-    pub project: Option<ProjectSummary>,
-    pub attachments: Vec<Attachment>,
-    /// Data wprowadzenia do bazy.
-    pub entered_on: Option<NaiveDate>,
-    /// Data aktualizacji: the last review.
-    pub reviewed_on: Option<NaiveDate>,
-    pub status: PracticeStatus,
-    /// How many other local governments recorded that they took the practice over.
-    pub adoption_count: i64,
-    /// In lists filtered with `near`: the great-circle distance from that point in km;
-    /// `null` otherwise.
-    pub distance_km: Option<f64>,
-    /// Incremented on every change; also sent as the `ETag`.
-    pub version: i64,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+crate::versioned_dto! {
+    /// A good practice (Baza Dobrych Praktyk): *Skrót i Metryka* (summary and metadata),
+    /// *Pełna prezentacja* (`sections`) and *Załączniki* (`attachments`).
+    #[derive(Debug, Clone, Serialize, ToSchema)]
+    #[schema(example = json!({
+        "id": 1, "title": "Aglomeracja Opolska",
+        "summary": "Praktykę uznaje się za dobrą i godną popularyzowania ze względu na przeprowadzenie budowy partnerstwa w metodyczny sposób …",
+        "sections": {"situation_before": null, "goals": null, "actions": null, "results": null, "resources": null, "lessons": null},
+        "category_ids": [6],
+        "categories": [{"id": 6, "slug": "wspolpraca-miedzy-jst", "name": "Współpraca między JST"}],
+        "implementer_id": 40,
+        "implementer": {"id": 40, "slug": "stowarzyszenie-aglomeracja-opolska", "name": "Stowarzyszenie Aglomeracja Opolska", "short_name": "Aglomeracja Opolska", "kind": "association"},
+        "jst_id": 41,
+        "jst": {"id": 41, "slug": "miasto-opole", "name": "Miasto Opole", "short_name": null, "kind": "jst"},
+        "unit_kind": "miasto_na_prawach_powiatu", "teryt": "1661011",
+        "address": {"street": "ul. Horoszkiewicza 6", "postal_code": null, "city": "Opole", "voivodeship": "opolskie"},
+        "phone": "77 541 79 30", "website": "https://www.aglomeracja-opolska.pl", "population": null,
+        "location": {"lat": 50.6751, "lon": 17.9213},
+        "contacts": [{"name": "Biuro Stowarzyszenia Aglomeracja Opolska", "role": "Dyrektor Biura Stowarzyszenia", "email": null, "phone": "77 541 79 30", "public": true}],
+        "partner_ids": [], "partners": [], "project_id": 1,
+        "project": {"id": 1, "code": "ZMP-EOG-2012", "title": "Budowanie kompetencji do współpracy międzysamorządowej i międzysektorowej jako narzędzia rozwoju lokalnego i regionalnego"},
+        "attachments": [], "entered_on": "2014-12-06", "reviewed_on": "2016-11-29",
+        "status": "published", "adoption_count": 2, "distance_km": null,
+        "version": 3, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
+    }))]
+    pub struct Practice {
+        pub id: i64,
+        pub title: String,
+        /// Why the practice is good and worth spreading.
+        pub summary: Option<String>,
+        pub sections: Sections,
+        pub category_ids: Vec<i64>,
+        pub categories: Vec<CategorySummary>,
+        /// The implementing body (e.g. the office of an association); its editors write the practice.
+        pub implementer_id: i64,
+        pub implementer: OrganizationSummary,
+        /// The local government where the practice runs, when there is one.
+        pub jst_id: Option<i64>,
+        pub jst: Option<OrganizationSummary>,
+        pub unit_kind: Option<UnitKind>,
+        /// TERC code of the place.
+        pub teryt: Option<String>,
+        pub address: Address,
+        pub phone: Option<String>,
+        pub website: Option<String>,
+        /// Inhabitants; `null` when unknown.
+        pub population: Option<i64>,
+        /// WGS 84, inside Poland.
+        pub location: Option<Location>,
+        /// Non-public contacts appear only for the implementer's editors and administrators.
+        pub contacts: Vec<Contact>,
+        /// Other organizations involved.
+        pub partner_ids: Vec<i64>,
+        pub partners: Vec<OrganizationSummary>,
+        /// The project the practice came from.
+        pub project_id: Option<i64>,
+        pub project: Option<ProjectSummary>,
+        pub attachments: Vec<Attachment>,
+        /// Data wprowadzenia do bazy.
+        pub entered_on: Option<NaiveDate>,
+        /// Data aktualizacji: the last review.
+        pub reviewed_on: Option<NaiveDate>,
+        pub status: PracticeStatus,
+        /// How many other local governments recorded that they took the practice over.
+        pub adoption_count: i64,
+        /// In lists filtered with `near`: the great-circle distance from that point in km;
+        /// `null` otherwise.
+        pub distance_km: Option<f64>,
+    }
 }
 
 /// The sections of a new or changed practice (Markdown).
@@ -626,7 +622,7 @@ practice_query!(
 crate::page_of!(
     PracticePage,
     Practice,
-    json!({"items": [{
+    {
         "id": 1, "title": "Aglomeracja Opolska",
         "summary": "Praktykę uznaje się za dobrą i godną popularyzowania …",
         "sections": {"situation_before": null, "goals": null, "actions": null, "results": null, "resources": null, "lessons": null},
@@ -643,7 +639,8 @@ crate::page_of!(
         "entered_on": "2014-12-06", "reviewed_on": "2016-11-29", "status": "published",
         "adoption_count": 0, "distance_km": 0.0,
         "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
-    }], "next_cursor": null})
+    },
+    null
 );
 
 /// Path parameter: a practice id.
@@ -702,11 +699,12 @@ list_query!(
 crate::page_of!(
     AdoptionPage,
     Adoption,
-    json!({"items": [{
+    {
         "id": 1, "practice_id": 1, "organization_id": 7,
         "organization": {"id": 7, "slug": "gmina-swierklaniec", "name": "Gmina Świerklaniec", "short_name": null, "kind": "jst"},
         "adopted_on": "2017-03-01", "note": null, "created_at": "2026-01-15T10:00:00Z"
-    }], "next_cursor": null})
+    },
+    null
 );
 
 /// Path parameters of an adoption.

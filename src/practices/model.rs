@@ -12,8 +12,7 @@ use crate::domain::{PracticeStatus, UnitKind, Voivodeship};
 crate::versioned_row! {
     /// A category of the base (Usługi społeczne, Współpraca między JST …).
     row CategoryRow in practice_categories,
-    #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
-    #[diesel(table_name = practice_categories)]
+    #[derive(PartialEq, Serialize)]
     fields CategoryFields {
         pub slug: String,
         pub name: String,
@@ -24,8 +23,8 @@ crate::versioned_row! {
     /// A stored practice.
     row PracticeRow in practices,
     /// Every writable column of a practice: its whole new state, for insert and update.
-    #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
-    #[diesel(table_name = practices, treat_none_as_null = true)]
+    #[derive(PartialEq, Serialize)]
+    #[diesel(treat_none_as_null = true)]
     fields PracticeFields {
         pub title: String,
         pub summary: Option<String>,
@@ -174,24 +173,17 @@ pub struct NewTransition<'a> {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Queryable)]
-#[diesel(table_name = practice_adoptions)]
-pub struct AdoptionRow {
-    pub id: i64,
-    pub practice_id: i64,
-    pub organization_id: i64,
-    pub adopted_on: NaiveDate,
-    pub note: Option<String>,
-    pub created_at: NaiveDateTime,
-}
-
-#[derive(Debug, Clone, Insertable, Serialize)]
-#[diesel(table_name = practice_adoptions)]
-pub struct NewAdoption {
-    pub practice_id: i64,
-    pub organization_id: i64,
-    pub adopted_on: NaiveDate,
-    pub note: Option<String>,
-    #[serde(skip)]
-    pub created_at: NaiveDateTime,
+crate::child_row! {
+    /// A stored adoption of a practice.
+    row AdoptionRow in practice_adoptions,
+    /// An adoption to store; the audit record keeps it without its `created_at`.
+    #[derive(Clone, Serialize)]
+    new NewAdoption {
+        pub practice_id: i64,
+        pub organization_id: i64,
+        pub adopted_on: NaiveDate,
+        pub note: Option<String>,
+        #[serde(skip)]
+        pub created_at: NaiveDateTime,
+    }
 }

@@ -537,7 +537,7 @@ crate::list_query!(
 crate::page_of!(
     ProjectPage,
     ProjectListItem,
-    json!({"items": [{
+    {
         "id": 1, "code": "ZMP-EOG-2012",
         "title": "Budowanie kompetencji do współpracy międzysamorządowej i międzysektorowej jako narzędzia rozwoju lokalnego i regionalnego",
         "summary": "Projekt predefiniowany Związku Miast Polskich w Programie Regionalnym MF EOG 2009–2014.",
@@ -549,7 +549,8 @@ crate::page_of!(
         "partners": [{"organization_id": 11, "organization": {"id": 11, "slug": "zmp", "name": "Związek Miast Polskich", "short_name": "ZMP", "kind": "national_association"}, "role": "leader"}],
         "goals": [], "indicators": [],
         "version": 3, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
-    }], "next_cursor": "eyJzIjoiLXN0YXJ0c19vbiIsImsiOiIyMDEyLTA2LTAxIiwiaSI6MX0"})
+    },
+    "eyJzIjoiLXN0YXJ0c19vbiIsImsiOiIyMDEyLTA2LTAxIiwiaSI6MX0"
 );
 
 /// Path parameter: a project id.

@@ -38,8 +38,8 @@ crate::versioned_row! {
     /// A stored project.
     row ProjectRow in projects,
     /// Every writable column of a project: its whole new state, for insert and update.
-    #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
-    #[diesel(table_name = projects, treat_none_as_null = true)]
+    #[derive(PartialEq, Serialize)]
+    #[diesel(treat_none_as_null = true)]
     fields ProjectFields {
         pub code: String,
         pub title: String,

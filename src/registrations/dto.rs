@@ -10,39 +10,37 @@ use crate::domain::{Email, ParticipantFunction, RegistrationStatus};
 use crate::organizations::dto::OrganizationSummary;
 use crate::validation::not_blank;
 
-/// How registrations for an event go: the window, the seats, the waiting list and
-/// whether the organizer approves each one; with the counts so far.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": 1, "event_id": 4, "opens_at": "2016-03-21T08:00:00Z", "closes_at": "2016-04-15T22:00:00Z",
-    "capacity": 120, "waitlist": true, "requires_approval": false, "open": true,
-    "counts": {"pending": 0, "confirmed": 118, "waitlisted": 0, "attended": 0},
-    "seats_left": 2,
-    "version": 1, "created_at": "2016-03-18T10:00:00Z", "updated_at": "2016-03-18T10:00:00Z"
-}))]
-pub struct RegistrationSettings {
-    pub id: i64,
-    pub event_id: i64,
-    /// From when registrations are taken.
-    pub opens_at: DateTime<Utc>,
-    /// Until when (exclusive).
-    pub closes_at: DateTime<Utc>,
-    /// Seats; `null`: no limit. Confirmed and attended registrations take one each.
-    pub capacity: Option<i64>,
-    /// Does a registration that finds no seat wait for one (`waitlisted`) instead of
-    /// being refused (409 `event_full`)?
-    pub waitlist: bool,
-    /// Does every registration wait for the organizer (`pending`) first?
-    pub requires_approval: bool,
-    /// Are registrations taken now?
-    pub open: bool,
-    pub counts: RegistrationCounts,
-    /// Seats still free; `null` without a capacity.
-    pub seats_left: Option<i64>,
-    /// Incremented on every change; also sent as the `ETag`.
-    pub version: i64,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+crate::versioned_dto! {
+    /// How registrations for an event go: the window, the seats, the waiting list and
+    /// whether the organizer approves each one; with the counts so far.
+    #[derive(Debug, Clone, Serialize, ToSchema)]
+    #[schema(example = json!({
+        "id": 1, "event_id": 4, "opens_at": "2016-03-21T08:00:00Z", "closes_at": "2016-04-15T22:00:00Z",
+        "capacity": 120, "waitlist": true, "requires_approval": false, "open": true,
+        "counts": {"pending": 0, "confirmed": 118, "waitlisted": 0, "attended": 0},
+        "seats_left": 2,
+        "version": 1, "created_at": "2016-03-18T10:00:00Z", "updated_at": "2016-03-18T10:00:00Z"
+    }))]
+    pub struct RegistrationSettings {
+        pub id: i64,
+        pub event_id: i64,
+        /// From when registrations are taken.
+        pub opens_at: DateTime<Utc>,
+        /// Until when (exclusive).
+        pub closes_at: DateTime<Utc>,
+        /// Seats; `null`: no limit. Confirmed and attended registrations take one each.
+        pub capacity: Option<i64>,
+        /// Does a registration that finds no seat wait for one (`waitlisted`) instead of
+        /// being refused (409 `event_full`)?
+        pub waitlist: bool,
+        /// Does every registration wait for the organizer (`pending`) first?
+        pub requires_approval: bool,
+        /// Are registrations taken now?
+        pub open: bool,
+        pub counts: RegistrationCounts,
+        /// Seats still free; `null` without a capacity.
+        pub seats_left: Option<i64>,
+    }
 }
 
 /// Registrations so far, by status (rejected and cancelled ones are not counted).
@@ -77,59 +75,57 @@ pub struct RegistrationSettingsInput {
     pub requires_approval: bool,
 }
 
-/// A registration as the organizer sees it (personal data included).
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": 7, "event_id": 4, "status": "confirmed",
-    "name": "Anna Nowak", "email": "a.nowak@um.opole.pl",
-    "organization_name": "Urząd Miasta Opola", "organization_id": null, "organization": null,
-    "function": "staff", "consented_at": "2016-03-22T09:15:00Z",
-    "checked_in_at": null, "erased_at": null,
-    "version": 1, "created_at": "2016-03-22T09:15:00Z", "updated_at": "2016-03-22T09:15:00Z"
-}))]
-pub struct Registration {
-    pub id: i64,
-    pub event_id: i64,
-    pub status: RegistrationStatus,
-    /// `null` once erased (cancelled, or the retention period after the event ended).
-    pub name: Option<String>,
-    /// `null` once erased.
-    pub email: Option<String>,
-    /// `null` once erased.
-    pub organization_name: Option<String>,
-    pub organization_id: Option<i64>,
-    pub organization: Option<OrganizationSummary>,
-    pub function: ParticipantFunction,
-    /// When the person agreed to the processing of their data.
-    pub consented_at: DateTime<Utc>,
-    pub checked_in_at: Option<DateTime<Utc>>,
-    /// When the personal data was erased.
-    pub erased_at: Option<DateTime<Utc>>,
-    /// Incremented on every change; also sent as the `ETag`.
-    pub version: i64,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+crate::versioned_dto! {
+    /// A registration as the organizer sees it (personal data included).
+    #[derive(Debug, Clone, Serialize, ToSchema)]
+    #[schema(example = json!({
+        "id": 7, "event_id": 4, "status": "confirmed",
+        "name": "Anna Nowak", "email": "a.nowak@um.opole.pl",
+        "organization_name": "Urząd Miasta Opola", "organization_id": null, "organization": null,
+        "function": "staff", "consented_at": "2016-03-22T09:15:00Z",
+        "checked_in_at": null, "erased_at": null,
+        "version": 1, "created_at": "2016-03-22T09:15:00Z", "updated_at": "2016-03-22T09:15:00Z"
+    }))]
+    pub struct Registration {
+        pub id: i64,
+        pub event_id: i64,
+        pub status: RegistrationStatus,
+        /// `null` once erased (cancelled, or the retention period after the event ended).
+        pub name: Option<String>,
+        /// `null` once erased.
+        pub email: Option<String>,
+        /// `null` once erased.
+        pub organization_name: Option<String>,
+        pub organization_id: Option<i64>,
+        pub organization: Option<OrganizationSummary>,
+        pub function: ParticipantFunction,
+        /// When the person agreed to the processing of their data.
+        pub consented_at: DateTime<Utc>,
+        pub checked_in_at: Option<DateTime<Utc>>,
+        /// When the personal data was erased.
+        pub erased_at: Option<DateTime<Utc>>,
+    }
 }
 
 impl Registration {
     pub fn new(row: RegistrationRow, organization: Option<OrganizationSummary>) -> Self {
-        Registration {
-            id: row.id,
-            event_id: row.event_id,
-            status: row.status,
-            name: row.name,
-            email: row.email,
-            organization_name: row.organization_name,
-            organization_id: row.organization_id,
-            organization,
-            function: row.function,
-            consented_at: crate::time::to_utc(row.consented_at),
-            checked_in_at: row.checked_in_at.map(crate::time::to_utc),
-            erased_at: row.erased_at.map(crate::time::to_utc),
-            version: row.version,
-            created_at: crate::time::to_utc(row.created_at),
-            updated_at: crate::time::to_utc(row.updated_at),
-        }
+        crate::with_stamps!(
+            row,
+            Registration {
+                id: row.id,
+                event_id: row.event_id,
+                status: row.status,
+                name: row.name,
+                email: row.email,
+                organization_name: row.organization_name,
+                organization_id: row.organization_id,
+                organization,
+                function: row.function,
+                consented_at: crate::time::to_utc(row.consented_at),
+                checked_in_at: row.checked_in_at.map(crate::time::to_utc),
+                erased_at: row.erased_at.map(crate::time::to_utc),
+            }
+        )
     }
 }
 
@@ -191,18 +187,7 @@ crate::list_query!(
     }
 );
 
-crate::page_of!(
-    RegistrationPage,
-    Registration,
-    json!({"items": [{
-        "id": 7, "event_id": 4, "status": "confirmed",
-        "name": "Anna Nowak", "email": "a.nowak@um.opole.pl",
-        "organization_name": "Urząd Miasta Opola", "organization_id": null, "organization": null,
-        "function": "staff", "consented_at": "2016-03-22T09:15:00Z",
-        "checked_in_at": null, "erased_at": null,
-        "version": 1, "created_at": "2016-03-22T09:15:00Z", "updated_at": "2016-03-22T09:15:00Z"
-    }], "next_cursor": null})
-);
+crate::page_of!(RegistrationPage, Registration);
 
 /// Path parameter: one event, by its id.
 #[derive(Debug, Clone, Deserialize, IntoParams)]
@@ -240,39 +225,37 @@ pub struct CancelCodePath {
 
 // ------------------------------------------------------------------ invitations
 
-/// An organization invited to an event.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": 1, "event_id": 4, "organization_id": 2,
-    "organization": {"id": 2, "slug": "slaski-zwiazek-gmin-i-powiatow", "name": "Śląski Związek Gmin i Powiatów", "short_name": null, "kind": "association"},
-    "via_association_id": 1,
-    "version": 1, "created_at": "2016-03-18T10:00:00Z", "updated_at": "2016-03-18T10:00:00Z"
-}))]
-pub struct Invitation {
-    pub id: i64,
-    pub event_id: i64,
-    pub organization_id: i64,
-    pub organization: OrganizationSummary,
-    /// The association whose members were invited in one call.
-    pub via_association_id: Option<i64>,
-    /// Incremented on every change; also sent as the `ETag`.
-    pub version: i64,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+crate::versioned_dto! {
+    /// An organization invited to an event.
+    #[derive(Debug, Clone, Serialize, ToSchema)]
+    #[schema(example = json!({
+        "id": 1, "event_id": 4, "organization_id": 2,
+        "organization": {"id": 2, "slug": "slaski-zwiazek-gmin-i-powiatow", "name": "Śląski Związek Gmin i Powiatów", "short_name": null, "kind": "association"},
+        "via_association_id": 1,
+        "version": 1, "created_at": "2016-03-18T10:00:00Z", "updated_at": "2016-03-18T10:00:00Z"
+    }))]
+    pub struct Invitation {
+        pub id: i64,
+        pub event_id: i64,
+        pub organization_id: i64,
+        pub organization: OrganizationSummary,
+        /// The association whose members were invited in one call.
+        pub via_association_id: Option<i64>,
+    }
 }
 
 impl Invitation {
     pub fn new(row: InvitationRow, organization: OrganizationSummary) -> Self {
-        Invitation {
-            id: row.id,
-            event_id: row.event_id,
-            organization_id: row.organization_id,
-            organization,
-            via_association_id: row.via_association_id,
-            version: row.version,
-            created_at: crate::time::to_utc(row.created_at),
-            updated_at: crate::time::to_utc(row.updated_at),
-        }
+        crate::with_stamps!(
+            row,
+            Invitation {
+                id: row.id,
+                event_id: row.event_id,
+                organization_id: row.organization_id,
+                organization,
+                via_association_id: row.via_association_id,
+            }
+        )
     }
 }
 
@@ -309,16 +292,7 @@ crate::list_query!(
     InvitationListQuery {}
 );
 
-crate::page_of!(
-    InvitationPage,
-    Invitation,
-    json!({"items": [{
-        "id": 1, "event_id": 4, "organization_id": 2,
-        "organization": {"id": 2, "slug": "slaski-zwiazek-gmin-i-powiatow", "name": "Śląski Związek Gmin i Powiatów", "short_name": null, "kind": "association"},
-        "via_association_id": 1,
-        "version": 1, "created_at": "2016-03-18T10:00:00Z", "updated_at": "2016-03-18T10:00:00Z"
-    }], "next_cursor": null})
-);
+crate::page_of!(InvitationPage, Invitation);
 
 /// Path parameters of one invitation.
 #[derive(Debug, Clone, Deserialize, IntoParams)]

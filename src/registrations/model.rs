@@ -1,5 +1,4 @@
 use chrono::NaiveDateTime;
-use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::{event_invitations, event_registration_settings, event_registrations};
@@ -9,8 +8,8 @@ crate::versioned_row! {
     /// The registration settings of one event.
     row SettingsRow in event_registration_settings,
     /// Every writable column of the settings.
-    #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
-    #[diesel(table_name = event_registration_settings, treat_none_as_null = true)]
+    #[derive(PartialEq, Serialize)]
+    #[diesel(treat_none_as_null = true)]
     fields SettingsFields {
         pub event_id: i64,
         pub opens_at: NaiveDateTime,
@@ -27,8 +26,8 @@ crate::versioned_row! {
     row RegistrationRow in event_registrations,
     /// Every writable column of a registration. Serialized (for the audit record) with
     /// the name and e-mail masked and without the cancel code's hash.
-    #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
-    #[diesel(table_name = event_registrations, treat_none_as_null = true)]
+    #[derive(PartialEq, Serialize)]
+    #[diesel(treat_none_as_null = true)]
     fields RegistrationFields {
         pub event_id: i64,
         pub organizer_id: i64,
@@ -63,8 +62,8 @@ crate::versioned_row! {
     /// An organization invited to an event.
     row InvitationRow in event_invitations,
     /// Every writable column of an invitation.
-    #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
-    #[diesel(table_name = event_invitations, treat_none_as_null = true)]
+    #[derive(PartialEq, Serialize)]
+    #[diesel(treat_none_as_null = true)]
     fields InvitationFields {
         pub event_id: i64,
         pub organization_id: i64,

@@ -13,7 +13,7 @@
 //! Miasto Szczecin for 2014 over plane I with its generated answers (6 staff, 7 NGOs).
 
 use crate::cooperation::dto::{CreateAssessment, StandardArea, StandardIndicator, StandardPlane};
-use crate::cooperation::model::{AssessmentStatus, NewResponse, RespondentGroup};
+use crate::cooperation::model::{AssessmentRow, AssessmentStatus, NewResponse, RespondentGroup};
 use crate::cooperation::{repo as cooperation, service as cooperation_service};
 use crate::db::DbConnection;
 use crate::domain::{JstKind, OrganizationKind, PartnerRole, ProjectStatus, Teryt, Voivodeship};
@@ -409,14 +409,12 @@ fn load_assessment(conn: &mut DbConnection, actor: &Actor) -> ApiResult<usize> {
         min_group_size: None,
         catalogue_id: None,
     };
+    // Each move expects the version of the row the previous one returned.
+    let advance = |conn: &mut DbConnection, row: &AssessmentRow, to| {
+        cooperation_service::move_assessment(conn, actor, row, Expected::current(row.version), to)
+    };
     let mut row = cooperation_service::insert_assessment(conn, actor, body, true)?;
-    row = cooperation_service::move_assessment(
-        conn,
-        actor,
-        &row,
-        Expected::current(row.version),
-        AssessmentStatus::Collecting,
-    )?;
+    row = advance(conn, &row, AssessmentStatus::Collecting)?;
     let groups = JST_ANSWERS
         .iter()
         .map(|a| (RespondentGroup::Jst, a))
@@ -436,13 +434,7 @@ fn load_assessment(conn: &mut DbConnection, actor: &Actor) -> ApiResult<usize> {
         cooperation::insert_response(conn, &response, &answers)?;
     }
     for to in [AssessmentStatus::Closed, AssessmentStatus::Published] {
-        row = cooperation_service::move_assessment(
-            conn,
-            actor,
-            &row,
-            Expected::current(row.version),
-            to,
-        )?;
+        row = advance(conn, &row, to)?;
     }
     Ok(1 + JST_ANSWERS.len() + NGO_ANSWERS.len())
 }

@@ -6,8 +6,7 @@ use crate::domain::Role;
 crate::versioned_row! {
     row UserRow in users,
     /// Every writable column of a person.
-    #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset)]
-    #[diesel(table_name = users)]
+    #[derive(PartialEq)]
     fields UserFields {
         pub email: String,
         pub name: String,

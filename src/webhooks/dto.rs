@@ -1,6 +1,6 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::changes::dto::Change;
@@ -137,39 +137,20 @@ crate::page_of!(
         "last_attempt_at": "2026-12-01T10:00:01Z", "delivered_at": "2026-12-01T10:00:01Z"}], "next_cursor": null})
 );
 
-/// Filters of `GET /webhooks`.
-#[derive(Debug, Default, Deserialize, IntoParams, Validate)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct WebhookQuery {
-    /// Only the subscriptions of this organization.
-    #[param(minimum = 1)]
-    #[validate(range(min = 1))]
-    pub organization_id: Option<i64>,
-    /// Page size, 1-100 (default 20).
-    #[param(minimum = 1, maximum = 100, example = 20)]
-    #[validate(range(min = 1, max = 100))]
-    pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    #[param(min_length = 1, max_length = 512)]
-    #[validate(length(min = 1, max = 512))]
-    pub cursor: Option<String>,
-}
+crate::paged_query!(
+    /// Filters of `GET /webhooks`.
+    WebhookQuery {
+        /// Only the subscriptions of this organization.
+        #[param(minimum = 1)]
+        #[validate(range(min = 1))]
+        organization_id: Option<i64>,
+    }
+);
 
-/// Paging of `GET /webhooks/{id}/deliveries` (newest first).
-#[derive(Debug, Default, Deserialize, IntoParams, Validate)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct DeliveryQuery {
-    /// Page size, 1-100 (default 20).
-    #[param(minimum = 1, maximum = 100, example = 20)]
-    #[validate(range(min = 1, max = 100))]
-    pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    #[param(min_length = 1, max_length = 512)]
-    #[validate(length(min = 1, max = 512))]
-    pub cursor: Option<String>,
-}
+crate::paged_query!(
+    /// Paging of `GET /webhooks/{id}/deliveries` (newest first).
+    DeliveryQuery {}
+);
 
 /// The body POSTed to a subscription (Standard Webhooks), signed in the headers
 /// `webhook-id` (`msg_<delivery id>`, the same on every retry: deduplicate on it),

@@ -14,8 +14,7 @@ crate::versioned_row! {
     /// A stored subscription.
     row WebhookRow in webhooks,
     /// Every writable column of a subscription.
-    #[derive(Debug, Clone, Insertable, AsChangeset)]
-    #[diesel(table_name = webhooks, treat_none_as_null = true)]
+    #[diesel(treat_none_as_null = true)]
     fields WebhookFields {
         pub organization_id: i64,
         pub url: String,

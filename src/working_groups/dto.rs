@@ -1,6 +1,6 @@
 //! Wire types of working groups, their members and meetings.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -12,43 +12,41 @@ use crate::domain::WorkingGroupRole;
 use crate::organizations::dto::OrganizationSummary;
 use crate::validation::{double_option, not_blank, set, trimmed};
 
-/// A working group of an association or alliance, e.g. OPOS's group on civil registry
-/// offices.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": 1, "association_id": 1, "name": "Zespół branżowy OPOS ds. USC",
-    "mandate": "Wymiana doświadczeń i wspólne stanowiska w sprawach urzędów stanu cywilnego.",
-    "established_on": null, "dissolved_on": null,
-    "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
-}))]
-pub struct WorkingGroup {
-    pub id: i64,
-    pub association_id: i64,
-    pub name: String,
-    /// What the group is for.
-    pub mandate: Option<String>,
-    pub established_on: Option<NaiveDate>,
-    /// `null` while it works.
-    pub dissolved_on: Option<NaiveDate>,
-    /// Incremented on every change; also sent as the `ETag`.
-    pub version: i64,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+crate::versioned_dto! {
+    /// A working group of an association or alliance, e.g. OPOS's group on civil registry
+    /// offices.
+    #[derive(Debug, Clone, Serialize, ToSchema)]
+    #[schema(example = json!({
+        "id": 1, "association_id": 1, "name": "Zespół branżowy OPOS ds. USC",
+        "mandate": "Wymiana doświadczeń i wspólne stanowiska w sprawach urzędów stanu cywilnego.",
+        "established_on": null, "dissolved_on": null,
+        "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
+    }))]
+    pub struct WorkingGroup {
+        pub id: i64,
+        pub association_id: i64,
+        pub name: String,
+        /// What the group is for.
+        pub mandate: Option<String>,
+        pub established_on: Option<NaiveDate>,
+        /// `null` while it works.
+        pub dissolved_on: Option<NaiveDate>,
+    }
 }
 
 impl From<WorkingGroupRow> for WorkingGroup {
     fn from(row: WorkingGroupRow) -> Self {
-        WorkingGroup {
-            id: row.id,
-            association_id: row.association_id,
-            name: row.name,
-            mandate: row.mandate,
-            established_on: row.established_on,
-            dissolved_on: row.dissolved_on,
-            version: row.version,
-            created_at: crate::time::to_utc(row.created_at),
-            updated_at: crate::time::to_utc(row.updated_at),
-        }
+        crate::with_stamps!(
+            row,
+            WorkingGroup {
+                id: row.id,
+                association_id: row.association_id,
+                name: row.name,
+                mandate: row.mandate,
+                established_on: row.established_on,
+                dissolved_on: row.dissolved_on,
+            }
+        )
     }
 }
 
@@ -112,44 +110,42 @@ impl UpdateWorkingGroup {
     }
 }
 
-/// An organization in a working group, with its role and period.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": 1, "working_group_id": 1, "organization_id": 2,
-    "organization": {"id": 2, "slug": "slaski-zwiazek-gmin-i-powiatow", "name": "Śląski Związek Gmin i Powiatów", "short_name": null, "kind": "association"},
-    "role": "chair", "from": "2014-01-01", "to": null,
-    "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
-}))]
-pub struct Member {
-    pub id: i64,
-    pub working_group_id: i64,
-    pub organization_id: i64,
-    pub organization: OrganizationSummary,
-    pub role: WorkingGroupRole,
-    /// First day in the group (inclusive).
-    pub from: Option<NaiveDate>,
-    /// Last day (inclusive); `null` while it takes part.
-    pub to: Option<NaiveDate>,
-    /// Incremented on every change; also sent as the `ETag`.
-    pub version: i64,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+crate::versioned_dto! {
+    /// An organization in a working group, with its role and period.
+    #[derive(Debug, Clone, Serialize, ToSchema)]
+    #[schema(example = json!({
+        "id": 1, "working_group_id": 1, "organization_id": 2,
+        "organization": {"id": 2, "slug": "slaski-zwiazek-gmin-i-powiatow", "name": "Śląski Związek Gmin i Powiatów", "short_name": null, "kind": "association"},
+        "role": "chair", "from": "2014-01-01", "to": null,
+        "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
+    }))]
+    pub struct Member {
+        pub id: i64,
+        pub working_group_id: i64,
+        pub organization_id: i64,
+        pub organization: OrganizationSummary,
+        pub role: WorkingGroupRole,
+        /// First day in the group (inclusive).
+        pub from: Option<NaiveDate>,
+        /// Last day (inclusive); `null` while it takes part.
+        pub to: Option<NaiveDate>,
+    }
 }
 
 impl Member {
     pub fn new(row: MemberRow, organization: OrganizationSummary) -> Self {
-        Member {
-            id: row.id,
-            working_group_id: row.working_group_id,
-            organization_id: row.organization_id,
-            organization,
-            role: row.role,
-            from: row.from_on,
-            to: row.to_on,
-            version: row.version,
-            created_at: crate::time::to_utc(row.created_at),
-            updated_at: crate::time::to_utc(row.updated_at),
-        }
+        crate::with_stamps!(
+            row,
+            Member {
+                id: row.id,
+                working_group_id: row.working_group_id,
+                organization_id: row.organization_id,
+                organization,
+                role: row.role,
+                from: row.from_on,
+                to: row.to_on,
+            }
+        )
     }
 }
 
@@ -191,43 +187,41 @@ impl UpdateMember {
     }
 }
 
-/// A meeting of a working group.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": 1, "working_group_id": 1, "date": "2015-05-20", "place": "Katowice",
-    "agenda": "1. Projekt ustawy o zmianie ustawy – Prawo o aktach stanu cywilnego.",
-    "minutes": "Zespół przyjął wspólne uwagi do projektu.", "position_ids": [3],
-    "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
-}))]
-pub struct Meeting {
-    pub id: i64,
-    pub working_group_id: i64,
-    pub date: NaiveDate,
-    pub place: Option<String>,
-    pub agenda: Option<String>,
-    pub minutes: Option<String>,
-    /// The positions discussed, in id order.
-    pub position_ids: Vec<i64>,
-    /// Incremented on every change; also sent as the `ETag`.
-    pub version: i64,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+crate::versioned_dto! {
+    /// A meeting of a working group.
+    #[derive(Debug, Clone, Serialize, ToSchema)]
+    #[schema(example = json!({
+        "id": 1, "working_group_id": 1, "date": "2015-05-20", "place": "Katowice",
+        "agenda": "1. Projekt ustawy o zmianie ustawy – Prawo o aktach stanu cywilnego.",
+        "minutes": "Zespół przyjął wspólne uwagi do projektu.", "position_ids": [3],
+        "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
+    }))]
+    pub struct Meeting {
+        pub id: i64,
+        pub working_group_id: i64,
+        pub date: NaiveDate,
+        pub place: Option<String>,
+        pub agenda: Option<String>,
+        pub minutes: Option<String>,
+        /// The positions discussed, in id order.
+        pub position_ids: Vec<i64>,
+    }
 }
 
 impl Meeting {
     pub fn new(row: MeetingRow, position_ids: Vec<i64>) -> Self {
-        Meeting {
-            id: row.id,
-            working_group_id: row.working_group_id,
-            date: row.held_on,
-            place: row.place,
-            agenda: row.agenda,
-            minutes: row.minutes,
-            position_ids,
-            version: row.version,
-            created_at: crate::time::to_utc(row.created_at),
-            updated_at: crate::time::to_utc(row.updated_at),
-        }
+        crate::with_stamps!(
+            row,
+            Meeting {
+                id: row.id,
+                working_group_id: row.working_group_id,
+                date: row.held_on,
+                place: row.place,
+                agenda: row.agenda,
+                minutes: row.minutes,
+                position_ids,
+            }
+        )
     }
 }
 
@@ -324,32 +318,25 @@ crate::list_query!(
 crate::page_of!(
     WorkingGroupPage,
     WorkingGroup,
-    json!({"items": [{
+    {
         "id": 1, "association_id": 1, "name": "Zespół branżowy OPOS ds. USC",
         "mandate": null, "established_on": null, "dissolved_on": null,
         "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
-    }], "next_cursor": null})
+    },
+    null
 );
 
-crate::page_of!(
-    MemberPage,
-    Member,
-    json!({"items": [{
-        "id": 1, "working_group_id": 1, "organization_id": 2,
-        "organization": {"id": 2, "slug": "slaski-zwiazek-gmin-i-powiatow", "name": "Śląski Związek Gmin i Powiatów", "short_name": null, "kind": "association"},
-        "role": "chair", "from": "2014-01-01", "to": null,
-        "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
-    }], "next_cursor": null})
-);
+crate::page_of!(MemberPage, Member);
 
 crate::page_of!(
     MeetingPage,
     Meeting,
-    json!({"items": [{
+    {
         "id": 1, "working_group_id": 1, "date": "2015-05-20", "place": "Katowice",
         "agenda": null, "minutes": null, "position_ids": [],
         "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
-    }], "next_cursor": null})
+    },
+    null
 );
 
 /// Path parameter: one working group.

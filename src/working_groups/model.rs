@@ -1,5 +1,4 @@
 use chrono::NaiveDate;
-use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::{working_group_meetings, working_group_members, working_groups};
@@ -9,8 +8,8 @@ crate::versioned_row! {
     /// A stored working group.
     row WorkingGroupRow in working_groups,
     /// Every writable column of a working group.
-    #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
-    #[diesel(table_name = working_groups, treat_none_as_null = true)]
+    #[derive(PartialEq, Serialize)]
+    #[diesel(treat_none_as_null = true)]
     fields WorkingGroupFields {
         pub association_id: i64,
         pub name: String,
@@ -24,8 +23,8 @@ crate::versioned_row! {
     /// A stored member of a working group.
     row MemberRow in working_group_members,
     /// Every writable column of a member.
-    #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
-    #[diesel(table_name = working_group_members, treat_none_as_null = true)]
+    #[derive(PartialEq, Serialize)]
+    #[diesel(treat_none_as_null = true)]
     fields MemberFields {
         pub working_group_id: i64,
         pub organization_id: i64,
@@ -39,8 +38,8 @@ crate::versioned_row! {
     /// A stored meeting of a working group.
     row MeetingRow in working_group_meetings,
     /// Every writable column of a meeting.
-    #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
-    #[diesel(table_name = working_group_meetings, treat_none_as_null = true)]
+    #[derive(PartialEq, Serialize)]
+    #[diesel(treat_none_as_null = true)]
     fields MeetingFields {
         pub working_group_id: i64,
         pub held_on: NaiveDate,

@@ -1,6 +1,6 @@
 //! Wire types of memberships.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -10,47 +10,45 @@ use crate::organizations::dto::OrganizationSummary;
 use crate::organizations::model::OrganizationRow;
 use crate::validation::{double_option, not_blank};
 
-/// The membership of an organization in an association, for a period of time.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": 7, "association_id": 1, "member_id": 2,
-    "member": {"id": 2, "slug": "slaski-zwiazek-gmin-i-powiatow", "name": "Śląski Związek Gmin i Powiatów", "short_name": null, "kind": "association"},
-    "joined_on": "2013-10-29", "left_on": null, "basis": "Porozumienie podpisane w Nowej Soli 29.10.2013",
-    "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
-}))]
-pub struct Membership {
-    pub id: i64,
-    /// The association or alliance.
-    pub association_id: i64,
-    /// The member organization.
-    pub member_id: i64,
-    pub member: OrganizationSummary,
-    /// First day of membership.
-    pub joined_on: NaiveDate,
-    /// Last day of membership (inclusive); `null` while the membership lasts.
-    pub left_on: Option<NaiveDate>,
-    /// What the membership rests on, e.g. the resolution or agreement.
-    pub basis: Option<String>,
-    /// Incremented on every change; also sent as the `ETag`.
-    pub version: i64,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+crate::versioned_dto! {
+    /// The membership of an organization in an association, for a period of time.
+    #[derive(Debug, Clone, Serialize, ToSchema)]
+    #[schema(example = json!({
+        "id": 7, "association_id": 1, "member_id": 2,
+        "member": {"id": 2, "slug": "slaski-zwiazek-gmin-i-powiatow", "name": "Śląski Związek Gmin i Powiatów", "short_name": null, "kind": "association"},
+        "joined_on": "2013-10-29", "left_on": null, "basis": "Porozumienie podpisane w Nowej Soli 29.10.2013",
+        "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
+    }))]
+    pub struct Membership {
+        pub id: i64,
+        /// The association or alliance.
+        pub association_id: i64,
+        /// The member organization.
+        pub member_id: i64,
+        pub member: OrganizationSummary,
+        /// First day of membership.
+        pub joined_on: NaiveDate,
+        /// Last day of membership (inclusive); `null` while the membership lasts.
+        pub left_on: Option<NaiveDate>,
+        /// What the membership rests on, e.g. the resolution or agreement.
+        pub basis: Option<String>,
+    }
 }
 
 impl Membership {
     pub fn new(row: MembershipRow, member: &OrganizationRow) -> Self {
-        Membership {
-            id: row.id,
-            association_id: row.association_id,
-            member_id: row.member_id,
-            member: OrganizationSummary::from(member),
-            joined_on: row.joined_on,
-            left_on: row.left_on,
-            basis: row.basis,
-            version: row.version,
-            created_at: crate::time::to_utc(row.created_at),
-            updated_at: crate::time::to_utc(row.updated_at),
-        }
+        crate::with_stamps!(
+            row,
+            Membership {
+                id: row.id,
+                association_id: row.association_id,
+                member_id: row.member_id,
+                member: OrganizationSummary::from(member),
+                joined_on: row.joined_on,
+                left_on: row.left_on,
+                basis: row.basis,
+            }
+        )
     }
 }
 
@@ -141,16 +139,7 @@ crate::list_query!(
     }
 );
 
-crate::page_of!(
-    MembershipPage,
-    Membership,
-    json!({"items": [{
-        "id": 7, "association_id": 1, "member_id": 2,
-        "member": {"id": 2, "slug": "slaski-zwiazek-gmin-i-powiatow", "name": "Śląski Związek Gmin i Powiatów", "short_name": null, "kind": "association"},
-        "joined_on": "2013-10-29", "left_on": null, "basis": "Porozumienie podpisane w Nowej Soli 29.10.2013",
-        "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
-    }], "next_cursor": null})
-);
+crate::page_of!(MembershipPage, Membership);
 
 /// Path parameters of one membership.
 #[derive(Debug, Clone, Deserialize, IntoParams)]

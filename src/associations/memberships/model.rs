@@ -1,5 +1,4 @@
 use chrono::NaiveDate;
-use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::memberships;
@@ -8,8 +7,8 @@ crate::versioned_row! {
     /// A stored membership.
     row MembershipRow in memberships,
     /// Every writable column of a membership.
-    #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
-    #[diesel(table_name = memberships, treat_none_as_null = true)]
+    #[derive(PartialEq, Serialize)]
+    #[diesel(treat_none_as_null = true)]
     fields MembershipFields {
         pub association_id: i64,
         pub member_id: i64,

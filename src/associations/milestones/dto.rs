@@ -1,6 +1,6 @@
 //! Wire types of milestones.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -9,44 +9,42 @@ use super::model::{MilestoneFields, MilestoneRow};
 use crate::validation::trimmed;
 use crate::validation::{double_option, not_blank};
 
-/// An event on the timeline of an association.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": 4, "association_id": 1, "date": "2013-10-29", "end_date": null,
-    "title": "Oficjalna inauguracja OPOS", "place": "Nowa Sól",
-    "description": "Oficjalne podpisanie porozumienia tworzącego Ogólnopolskie Porozumienie Organizacji Samorządowych (OPOS) w Nowej Soli.",
-    "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
-}))]
-pub struct Milestone {
-    pub id: i64,
-    pub association_id: i64,
-    /// The day of the event (its first day, for an event of several days).
-    pub date: NaiveDate,
-    /// The last day of an event of several days (inclusive); `null` for one day.
-    pub end_date: Option<NaiveDate>,
-    pub title: String,
-    pub place: Option<String>,
-    pub description: Option<String>,
-    /// Incremented on every change; also sent as the `ETag`.
-    pub version: i64,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+crate::versioned_dto! {
+    /// An event on the timeline of an association.
+    #[derive(Debug, Clone, Serialize, ToSchema)]
+    #[schema(example = json!({
+        "id": 4, "association_id": 1, "date": "2013-10-29", "end_date": null,
+        "title": "Oficjalna inauguracja OPOS", "place": "Nowa Sól",
+        "description": "Oficjalne podpisanie porozumienia tworzącego Ogólnopolskie Porozumienie Organizacji Samorządowych (OPOS) w Nowej Soli.",
+        "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
+    }))]
+    pub struct Milestone {
+        pub id: i64,
+        pub association_id: i64,
+        /// The day of the event (its first day, for an event of several days).
+        pub date: NaiveDate,
+        /// The last day of an event of several days (inclusive); `null` for one day.
+        pub end_date: Option<NaiveDate>,
+        pub title: String,
+        pub place: Option<String>,
+        pub description: Option<String>,
+    }
 }
 
 impl From<MilestoneRow> for Milestone {
     fn from(row: MilestoneRow) -> Self {
-        Milestone {
-            id: row.id,
-            association_id: row.association_id,
-            date: row.starts_on,
-            end_date: row.ends_on,
-            title: row.title,
-            place: row.place,
-            description: row.description,
-            version: row.version,
-            created_at: crate::time::to_utc(row.created_at),
-            updated_at: crate::time::to_utc(row.updated_at),
-        }
+        crate::with_stamps!(
+            row,
+            Milestone {
+                id: row.id,
+                association_id: row.association_id,
+                date: row.starts_on,
+                end_date: row.ends_on,
+                title: row.title,
+                place: row.place,
+                description: row.description,
+            }
+        )
     }
 }
 
@@ -153,12 +151,13 @@ crate::list_query!(
 crate::page_of!(
     MilestonePage,
     Milestone,
-    json!({"items": [{
+    {
         "id": 1, "association_id": 1, "date": "2012-09-17", "end_date": "2012-09-18",
         "title": "Zapoczątkowanie współpracy", "place": "Poznań",
         "description": "Spotkanie konsultacyjne regionalnych korporacji samorządowych w Wielkopolsce.",
         "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
-    }], "next_cursor": null})
+    },
+    null
 );
 
 /// Path parameters of one milestone.

@@ -1,5 +1,4 @@
 use chrono::NaiveDate;
-use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::milestones;
@@ -8,8 +7,8 @@ crate::versioned_row! {
     /// A stored milestone.
     row MilestoneRow in milestones,
     /// Every writable column of a milestone.
-    #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
-    #[diesel(table_name = milestones, treat_none_as_null = true)]
+    #[derive(PartialEq, Serialize)]
+    #[diesel(treat_none_as_null = true)]
     fields MilestoneFields {
         pub association_id: i64,
         pub starts_on: NaiveDate,

@@ -1,6 +1,6 @@
 //! Wire types of presidencies.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -9,44 +9,42 @@ use super::model::{PresidencyFields, PresidencyRow};
 use crate::organizations::dto::OrganizationSummary;
 use crate::organizations::model::OrganizationRow;
 
-/// One term of an alliance's rotating presidency.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": 3, "alliance_id": 1, "holder_id": 2,
-    "holder": {"id": 2, "slug": "slaski-zwiazek-gmin-i-powiatow", "name": "Śląski Związek Gmin i Powiatów", "short_name": null, "kind": "association"},
-    "starts_on": "2026-07-01", "ends_on": "2026-12-31",
-    "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
-}))]
-pub struct Presidency {
-    pub id: i64,
-    /// The alliance.
-    pub alliance_id: i64,
-    /// The member association holding the presidency.
-    pub holder_id: i64,
-    pub holder: OrganizationSummary,
-    /// First day of the term.
-    pub starts_on: NaiveDate,
-    /// Last day of the term (inclusive).
-    pub ends_on: NaiveDate,
-    /// Incremented on every change; also sent as the `ETag`.
-    pub version: i64,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+crate::versioned_dto! {
+    /// One term of an alliance's rotating presidency.
+    #[derive(Debug, Clone, Serialize, ToSchema)]
+    #[schema(example = json!({
+        "id": 3, "alliance_id": 1, "holder_id": 2,
+        "holder": {"id": 2, "slug": "slaski-zwiazek-gmin-i-powiatow", "name": "Śląski Związek Gmin i Powiatów", "short_name": null, "kind": "association"},
+        "starts_on": "2026-07-01", "ends_on": "2026-12-31",
+        "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
+    }))]
+    pub struct Presidency {
+        pub id: i64,
+        /// The alliance.
+        pub alliance_id: i64,
+        /// The member association holding the presidency.
+        pub holder_id: i64,
+        pub holder: OrganizationSummary,
+        /// First day of the term.
+        pub starts_on: NaiveDate,
+        /// Last day of the term (inclusive).
+        pub ends_on: NaiveDate,
+    }
 }
 
 impl Presidency {
     pub fn new(row: PresidencyRow, holder: &OrganizationRow) -> Self {
-        Presidency {
-            id: row.id,
-            alliance_id: row.alliance_id,
-            holder_id: row.holder_id,
-            holder: OrganizationSummary::from(holder),
-            starts_on: row.starts_on,
-            ends_on: row.ends_on,
-            version: row.version,
-            created_at: crate::time::to_utc(row.created_at),
-            updated_at: crate::time::to_utc(row.updated_at),
-        }
+        crate::with_stamps!(
+            row,
+            Presidency {
+                id: row.id,
+                alliance_id: row.alliance_id,
+                holder_id: row.holder_id,
+                holder: OrganizationSummary::from(holder),
+                starts_on: row.starts_on,
+                ends_on: row.ends_on,
+            }
+        )
     }
 }
 
@@ -153,16 +151,7 @@ crate::list_query!(
     }
 );
 
-crate::page_of!(
-    PresidencyPage,
-    Presidency,
-    json!({"items": [{
-        "id": 3, "alliance_id": 1, "holder_id": 2,
-        "holder": {"id": 2, "slug": "slaski-zwiazek-gmin-i-powiatow", "name": "Śląski Związek Gmin i Powiatów", "short_name": null, "kind": "association"},
-        "starts_on": "2026-07-01", "ends_on": "2026-12-31",
-        "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
-    }], "next_cursor": null})
-);
+crate::page_of!(PresidencyPage, Presidency);
 
 /// Path parameters of one presidency term.
 #[derive(Debug, Clone, Deserialize, IntoParams)]

@@ -1,5 +1,4 @@
 use chrono::NaiveDate;
-use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::presidencies;
@@ -8,8 +7,7 @@ crate::versioned_row! {
     /// A stored presidency term.
     row PresidencyRow in presidencies,
     /// Every writable column of a presidency.
-    #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
-    #[diesel(table_name = presidencies)]
+    #[derive(PartialEq, Serialize)]
     fields PresidencyFields {
         pub alliance_id: i64,
         pub holder_id: i64,

@@ -31,51 +31,49 @@ pub struct Disposition {
     pub decided_by: Option<i64>,
 }
 
-/// A comment (uwaga): one row of the standard comment table.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": 3, "consultation_id": 1, "number": 3,
-    "submitter_id": 41,
-    "submitter": {"id": 41, "slug": "szczecinska-rada-organizacji-pozarzadowych", "name": "Szczecińska Rada Organizacji Pozarządowych", "short_name": null, "kind": "ngo"},
-    "submitter_name": null,
-    "submitter_label": "Szczecińska Rada Organizacji Pozarządowych",
-    "unit_reference": "§ 5 ust. 2",
-    "content": "Program przewiduje wyłącznie roczne konkursy ofert.",
-    "proposed_change": "Dodać pkt 4 w brzmieniu: „zlecanie zadań w ramach umów wieloletnich, zawieranych na okres do 3 lat”.",
-    "justification": "Umowy wieloletnie zapewniają ciągłość usług i pozwalają organizacjom planować zatrudnienie.",
-    "channel": "api", "received_at": "2025-10-07T13:12:00Z",
-    "disposition": {"status": "partially_accepted", "response": "Uwaga uwzględniona w zakresie zadań z pomocy społecznej.", "decided_at": "2025-10-24T09:30:00Z", "decided_by": 2},
-    "version": 2, "created_at": "2025-10-07T13:12:00Z", "updated_at": "2025-10-24T09:30:00Z"
-}))]
-pub struct Comment {
-    pub id: i64,
-    pub consultation_id: i64,
-    /// Lp.: 1, 2, 3 … in the order of submission, without gaps.
-    pub number: i32,
-    /// The organization that commented (`null` for a person).
-    pub submitter_id: Option<i64>,
-    pub submitter: Option<OrganizationSummary>,
-    /// The person who commented (shown to the organizer only: it is personal data).
-    pub submitter_name: Option<String>,
-    /// Who commented, for display: the organization's name, or the person's name for the
-    /// organizer and `osoba fizyczna` for everyone else.
-    pub submitter_label: String,
-    /// Jednostka redakcyjna: the part of the draft commented on, e.g. `§ 5 ust. 2`.
-    pub unit_reference: Option<String>,
-    /// Treść uwagi.
-    pub content: String,
-    /// Propozycja zmiany.
-    pub proposed_change: Option<String>,
-    /// Uzasadnienie.
-    pub justification: Option<String>,
-    pub channel: CommentChannel,
-    /// When the organizer received the comment.
-    pub received_at: DateTime<Utc>,
-    pub disposition: Disposition,
-    /// Incremented on every change; also sent as the `ETag`.
-    pub version: i64,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+crate::versioned_dto! {
+    /// A comment (uwaga): one row of the standard comment table.
+    #[derive(Debug, Clone, Serialize, ToSchema)]
+    #[schema(example = json!({
+        "id": 3, "consultation_id": 1, "number": 3,
+        "submitter_id": 41,
+        "submitter": {"id": 41, "slug": "szczecinska-rada-organizacji-pozarzadowych", "name": "Szczecińska Rada Organizacji Pozarządowych", "short_name": null, "kind": "ngo"},
+        "submitter_name": null,
+        "submitter_label": "Szczecińska Rada Organizacji Pozarządowych",
+        "unit_reference": "§ 5 ust. 2",
+        "content": "Program przewiduje wyłącznie roczne konkursy ofert.",
+        "proposed_change": "Dodać pkt 4 w brzmieniu: „zlecanie zadań w ramach umów wieloletnich, zawieranych na okres do 3 lat”.",
+        "justification": "Umowy wieloletnie zapewniają ciągłość usług i pozwalają organizacjom planować zatrudnienie.",
+        "channel": "api", "received_at": "2025-10-07T13:12:00Z",
+        "disposition": {"status": "partially_accepted", "response": "Uwaga uwzględniona w zakresie zadań z pomocy społecznej.", "decided_at": "2025-10-24T09:30:00Z", "decided_by": 2},
+        "version": 2, "created_at": "2025-10-07T13:12:00Z", "updated_at": "2025-10-24T09:30:00Z"
+    }))]
+    pub struct Comment {
+        pub id: i64,
+        pub consultation_id: i64,
+        /// Lp.: 1, 2, 3 … in the order of submission, without gaps.
+        pub number: i32,
+        /// The organization that commented (`null` for a person).
+        pub submitter_id: Option<i64>,
+        pub submitter: Option<OrganizationSummary>,
+        /// The person who commented (shown to the organizer only: it is personal data).
+        pub submitter_name: Option<String>,
+        /// Who commented, for display: the organization's name, or the person's name for the
+        /// organizer and `osoba fizyczna` for everyone else.
+        pub submitter_label: String,
+        /// Jednostka redakcyjna: the part of the draft commented on, e.g. `§ 5 ust. 2`.
+        pub unit_reference: Option<String>,
+        /// Treść uwagi.
+        pub content: String,
+        /// Propozycja zmiany.
+        pub proposed_change: Option<String>,
+        /// Uzasadnienie.
+        pub justification: Option<String>,
+        pub channel: CommentChannel,
+        /// When the organizer received the comment.
+        pub received_at: DateTime<Utc>,
+        pub disposition: Disposition,
+    }
 }
 
 /// A new comment.
@@ -222,7 +220,7 @@ crate::list_query!(
 crate::page_of!(
     CommentPage,
     Comment,
-    json!({"items": [{
+    {
         "id": 3, "consultation_id": 1, "number": 3,
         "submitter_id": 41,
         "submitter": {"id": 41, "slug": "szczecinska-rada-organizacji-pozarzadowych", "name": "Szczecińska Rada Organizacji Pozarządowych", "short_name": null, "kind": "ngo"},
@@ -234,7 +232,8 @@ crate::page_of!(
         "channel": "api", "received_at": "2025-10-07T13:12:00Z",
         "disposition": {"status": "pending", "response": null, "decided_at": null, "decided_by": null},
         "version": 1, "created_at": "2025-10-07T13:12:00Z", "updated_at": "2025-10-07T13:12:00Z"
-    }], "next_cursor": null})
+    },
+    null
 );
 
 /// How many comments have each disposition.

@@ -1,5 +1,4 @@
 use chrono::NaiveDateTime;
-use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::consultation_comments;
@@ -9,8 +8,8 @@ crate::versioned_row! {
     /// A stored comment (uwaga).
     row CommentRow in consultation_comments,
     /// Every writable column of a comment: its whole new state, for insert and update.
-    #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
-    #[diesel(table_name = consultation_comments, treat_none_as_null = true)]
+    #[derive(PartialEq, Serialize)]
+    #[diesel(treat_none_as_null = true)]
     fields CommentFields {
         pub consultation_id: i64,
         /// Lp., given under the consultation's lock.

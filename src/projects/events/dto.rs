@@ -1,6 +1,6 @@
 //! Wire types of project events.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -12,72 +12,70 @@ use crate::validation::plausible_date;
 use crate::validation::{double_option, not_blank};
 use crate::validation::{set, trimmed};
 
-/// An event of a project: a conference, training, workshop, study visit, competition
-/// or meeting, with its place and how many took part.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": 4, "project_id": 1,
-    "project": {"id": 1, "code": "ZMP-EOG-2012", "title": "Budowanie kompetencji do współpracy międzysamorządowej i międzysektorowej jako narzędzia rozwoju lokalnego i regionalnego"},
-    "kind": "conference",
-    "title": "Konferencja informacyjna „Współpraca w partnerstwach samorządowych” w Opolu",
-    "description": "Regionalna konferencja informacyjna dla samorządów tworzących lub chcących utworzyć partnerstwa międzysamorządowe.",
-    "starts_on": "2016-04-18", "ends_on": null, "starts_at": "11:00", "ends_at": null,
-    "city": "Opole", "venue": "Sala Herbowa, Opolski Urząd Wojewódzki", "address": "ul. Piastowska 14",
-    "participants_count": null, "organizations_count": null,
-    "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
-}))]
-pub struct ProjectEvent {
-    pub id: i64,
-    pub project_id: i64,
-    pub project: ProjectSummary,
-    pub kind: EventKind,
-    pub title: String,
-    pub description: Option<String>,
-    /// First day.
-    pub starts_on: NaiveDate,
-    /// Last day of an event of several days (inclusive); `null` for one day.
-    pub ends_on: Option<NaiveDate>,
-    /// Local time of the start at the venue, `HH:MM`.
-    pub starts_at: Option<String>,
-    /// Local time of the end at the venue (on the last day), `HH:MM`.
-    pub ends_at: Option<String>,
-    pub city: Option<String>,
-    /// The building or room, e.g. `Sala Herbowa, Opolski Urząd Wojewódzki`.
-    pub venue: Option<String>,
-    /// Street address, e.g. `ul. Piastowska 14`.
-    pub address: Option<String>,
-    /// How many people took part.
-    pub participants_count: Option<i64>,
-    /// How many organizations (local governments, NGOs, …) took part.
-    pub organizations_count: Option<i64>,
-    /// Incremented on every change; also sent as the `ETag`.
-    pub version: i64,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+crate::versioned_dto! {
+    /// An event of a project: a conference, training, workshop, study visit, competition
+    /// or meeting, with its place and how many took part.
+    #[derive(Debug, Clone, Serialize, ToSchema)]
+    #[schema(example = json!({
+        "id": 4, "project_id": 1,
+        "project": {"id": 1, "code": "ZMP-EOG-2012", "title": "Budowanie kompetencji do współpracy międzysamorządowej i międzysektorowej jako narzędzia rozwoju lokalnego i regionalnego"},
+        "kind": "conference",
+        "title": "Konferencja informacyjna „Współpraca w partnerstwach samorządowych” w Opolu",
+        "description": "Regionalna konferencja informacyjna dla samorządów tworzących lub chcących utworzyć partnerstwa międzysamorządowe.",
+        "starts_on": "2016-04-18", "ends_on": null, "starts_at": "11:00", "ends_at": null,
+        "city": "Opole", "venue": "Sala Herbowa, Opolski Urząd Wojewódzki", "address": "ul. Piastowska 14",
+        "participants_count": null, "organizations_count": null,
+        "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
+    }))]
+    pub struct ProjectEvent {
+        pub id: i64,
+        pub project_id: i64,
+        pub project: ProjectSummary,
+        pub kind: EventKind,
+        pub title: String,
+        pub description: Option<String>,
+        /// First day.
+        pub starts_on: NaiveDate,
+        /// Last day of an event of several days (inclusive); `null` for one day.
+        pub ends_on: Option<NaiveDate>,
+        /// Local time of the start at the venue, `HH:MM`.
+        pub starts_at: Option<String>,
+        /// Local time of the end at the venue (on the last day), `HH:MM`.
+        pub ends_at: Option<String>,
+        pub city: Option<String>,
+        /// The building or room, e.g. `Sala Herbowa, Opolski Urząd Wojewódzki`.
+        pub venue: Option<String>,
+        /// Street address, e.g. `ul. Piastowska 14`.
+        pub address: Option<String>,
+        /// How many people took part.
+        pub participants_count: Option<i64>,
+        /// How many organizations (local governments, NGOs, …) took part.
+        pub organizations_count: Option<i64>,
+    }
 }
 
 impl ProjectEvent {
     pub fn new(row: EventRow, project: ProjectSummary) -> Self {
-        ProjectEvent {
-            id: row.id,
-            project_id: row.project_id,
-            project,
-            kind: row.kind,
-            title: row.title,
-            description: row.description,
-            starts_on: row.starts_on,
-            ends_on: row.ends_on,
-            starts_at: row.starts_at,
-            ends_at: row.ends_at,
-            city: row.city,
-            venue: row.venue,
-            address: row.address,
-            participants_count: row.participants_count,
-            organizations_count: row.organizations_count,
-            version: row.version,
-            created_at: crate::time::to_utc(row.created_at),
-            updated_at: crate::time::to_utc(row.updated_at),
-        }
+        crate::with_stamps!(
+            row,
+            ProjectEvent {
+                id: row.id,
+                project_id: row.project_id,
+                project,
+                kind: row.kind,
+                title: row.title,
+                description: row.description,
+                starts_on: row.starts_on,
+                ends_on: row.ends_on,
+                starts_at: row.starts_at,
+                ends_at: row.ends_at,
+                city: row.city,
+                venue: row.venue,
+                address: row.address,
+                participants_count: row.participants_count,
+                organizations_count: row.organizations_count,
+            }
+        )
     }
 }
 
@@ -303,7 +301,7 @@ impl EventCalendarQuery {
 crate::page_of!(
     ProjectEventPage,
     ProjectEvent,
-    json!({"items": [{
+    {
         "id": 4, "project_id": 1,
         "project": {"id": 1, "code": "ZMP-EOG-2012", "title": "Budowanie kompetencji do współpracy międzysamorządowej i międzysektorowej jako narzędzia rozwoju lokalnego i regionalnego"},
         "kind": "conference",
@@ -313,7 +311,8 @@ crate::page_of!(
         "city": "Opole", "venue": "Sala Herbowa, Opolski Urząd Wojewódzki", "address": "ul. Piastowska 14",
         "participants_count": null, "organizations_count": null,
         "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
-    }], "next_cursor": "eyJzIjoic3RhcnRzX29uIiwiayI6IjEwNjAyNTY2NjAiLCJpIjo0fQ"})
+    },
+    "eyJzIjoic3RhcnRzX29uIiwiayI6IjEwNjAyNTY2NjAiLCJpIjo0fQ"
 );
 
 /// Path parameters of one event.

@@ -1,5 +1,4 @@
 use chrono::{Datelike, NaiveDate};
-use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::project_events;
@@ -9,8 +8,8 @@ crate::versioned_row! {
     /// A stored event of a project.
     row EventRow in project_events,
     /// Every writable column of an event.
-    #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
-    #[diesel(table_name = project_events, treat_none_as_null = true)]
+    #[derive(PartialEq, Serialize)]
+    #[diesel(treat_none_as_null = true)]
     fields EventFields {
         pub project_id: i64,
         pub kind: EventKind,

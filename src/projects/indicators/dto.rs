@@ -1,6 +1,6 @@
 //! Wire types of project indicators.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -26,54 +26,52 @@ pub fn progress_percent(achieved: Option<i64>, target: i64) -> Option<f64> {
     Some(tenths as f64 / 10.0)
 }
 
-/// A measured result of a project (wskaźnik): a whole number of a unit, its
-/// starting value, its target and what was achieved by a date.
-#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
-#[schema(example = json!({
-    "id": 3, "project_id": 1,
-    "name": "Przedstawiciele partnerstw samorządowych objęci szkoleniami i warsztatami", "unit": "osoby",
-    "baseline": 0, "target": 1610, "achieved": 1610, "as_of": "2016-10-31", "progress_percent": 100.0,
-    "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
-}))]
-pub struct Indicator {
-    pub id: i64,
-    pub project_id: i64,
-    pub name: String,
-    /// What is counted, e.g. `szkolenia`, `osoby`, `partnerstwa`.
-    pub unit: String,
-    /// The value before the project.
-    pub baseline: i64,
-    pub target: i64,
-    /// What was achieved by `as_of`; `null` while not measured.
-    pub achieved: Option<i64>,
-    /// The day `achieved` was measured.
-    pub as_of: Option<NaiveDate>,
-    /// `achieved` as a percentage of `target`, rounded to one decimal place (over 100
-    /// when the target is exceeded); `null` without a measurement or with a target of 0.
-    #[schema(minimum = 0, example = 100.0)]
-    pub progress_percent: Option<f64>,
-    /// Incremented on every change; also sent as the `ETag`.
-    pub version: i64,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+crate::versioned_dto! {
+    /// A measured result of a project (wskaźnik): a whole number of a unit, its
+    /// starting value, its target and what was achieved by a date.
+    #[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+    #[schema(example = json!({
+        "id": 3, "project_id": 1,
+        "name": "Przedstawiciele partnerstw samorządowych objęci szkoleniami i warsztatami", "unit": "osoby",
+        "baseline": 0, "target": 1610, "achieved": 1610, "as_of": "2016-10-31", "progress_percent": 100.0,
+        "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
+    }))]
+    pub struct Indicator {
+        pub id: i64,
+        pub project_id: i64,
+        pub name: String,
+        /// What is counted, e.g. `szkolenia`, `osoby`, `partnerstwa`.
+        pub unit: String,
+        /// The value before the project.
+        pub baseline: i64,
+        pub target: i64,
+        /// What was achieved by `as_of`; `null` while not measured.
+        pub achieved: Option<i64>,
+        /// The day `achieved` was measured.
+        pub as_of: Option<NaiveDate>,
+        /// `achieved` as a percentage of `target`, rounded to one decimal place (over 100
+        /// when the target is exceeded); `null` without a measurement or with a target of 0.
+        #[schema(minimum = 0, example = 100.0)]
+        pub progress_percent: Option<f64>,
+    }
 }
 
 impl From<IndicatorRow> for Indicator {
     fn from(row: IndicatorRow) -> Self {
-        Indicator {
-            id: row.id,
-            project_id: row.project_id,
-            progress_percent: progress_percent(row.achieved, row.target),
-            name: row.name,
-            unit: row.unit,
-            baseline: row.baseline,
-            target: row.target,
-            achieved: row.achieved,
-            as_of: row.as_of,
-            version: row.version,
-            created_at: crate::time::to_utc(row.created_at),
-            updated_at: crate::time::to_utc(row.updated_at),
-        }
+        crate::with_stamps!(
+            row,
+            Indicator {
+                id: row.id,
+                project_id: row.project_id,
+                progress_percent: progress_percent(row.achieved, row.target),
+                name: row.name,
+                unit: row.unit,
+                baseline: row.baseline,
+                target: row.target,
+                achieved: row.achieved,
+                as_of: row.as_of,
+            }
+        )
     }
 }
 
@@ -179,12 +177,13 @@ crate::list_query!(
 crate::page_of!(
     IndicatorPage,
     Indicator,
-    json!({"items": [{
+    {
         "id": 1, "project_id": 1,
         "name": "Szkolenia specjalistyczne nt. komunikacji i współpracy", "unit": "szkolenia",
         "baseline": 0, "target": 29, "achieved": 29, "as_of": "2016-10-31", "progress_percent": 100.0,
         "version": 1, "created_at": "2026-01-15T10:00:00Z", "updated_at": "2026-01-15T10:00:00Z"
-    }], "next_cursor": null})
+    },
+    null
 );
 
 /// Path parameters of one indicator.

@@ -1,5 +1,4 @@
 use chrono::NaiveDate;
-use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::project_indicators;
@@ -8,8 +7,8 @@ crate::versioned_row! {
     /// A stored indicator of a project.
     row IndicatorRow in project_indicators,
     /// Every writable column of an indicator.
-    #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Serialize)]
-    #[diesel(table_name = project_indicators, treat_none_as_null = true)]
+    #[derive(PartialEq, Serialize)]
+    #[diesel(treat_none_as_null = true)]
     fields IndicatorFields {
         pub project_id: i64,
         pub name: String,
