@@ -148,7 +148,113 @@ pub fn page_items<R>(
             let item = found
                 .remove(id)
                 .ok_or_else(|| ApiError::internal(format!("{kind} {id} was not rendered")))?;
-            serde_json::value::RawValue::from_string(item).map_err(ApiError::internal)
+            Ok(raw(item))
+        })
+        .collect()
+}
+
+/// A list item as serde_json wrote it, embedded as it is. Every item is serde_json's own
+/// output: the stored ones were written by [`ReadDoc::render`], the only writer of
+/// `read_docs`, and the others are rendered by the page's caller with `to_string`; so
+/// checking them again (`RawValue::from_string` parses every byte) would be per-row
+/// work a page does not need. Debug builds (the test suite) still check each one.
+fn raw(item: String) -> Box<serde_json::value::RawValue> {
+    // SAFETY: `item` is one well-formed JSON value without surrounding whitespace (see
+    // above); RawValue only relies on that to write it verbatim.
+    unsafe { serde_json::value::RawValue::from_string_unchecked(item) }
+}
+
+/// A row of a list page read through the read model ([`stored_page!`]): what a cursor
+/// after it holds (its sort key, formatted as cursors write it, and its id) and its
+/// stored list item, `None` when the read model holds none (a draft the caller may see,
+/// a row written before the model): those are rendered now ([`stored_items`]).
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub key: Option<String>,
+    pub id: i64,
+    pub item: Option<String>,
+}
+
+impl Stored {
+    /// Where the page after this row starts.
+    pub fn cursor(&self, sort: impl crate::pagination::Sort) -> crate::pagination::Cursor {
+        crate::pagination::Cursor {
+            sort: sort.as_str().to_owned(),
+            key: self.key.clone(),
+            id: self.id,
+        }
+    }
+}
+
+/// The join of a list's table with its stored documents: `kind`'s row of the same id.
+/// A list's query `LEFT JOIN`s it (`table.left_join(read_docs::table.on(joined(..)))`),
+/// so a page is one index range scan with a primary-key probe per row, and rows without
+/// a stored item still come (with `NULL`).
+pub fn joined<C>(
+    kind: &'static str,
+    id: C,
+) -> diesel::dsl::And<
+    diesel::dsl::Eq<read_docs::kind, &'static str>,
+    diesel::dsl::Eq<read_docs::id, C>,
+>
+where
+    C: diesel::Expression<SqlType = diesel::sql_types::BigInt>,
+{
+    read_docs::kind.eq(kind).and(read_docs::id.eq(id))
+}
+
+/// Loads a page of a boxed, filtered, ordered and limited list query joined with
+/// [`joined`], selecting only the sort key, the id and the stored item (no row is
+/// decoded): `stored_page!(conn, query, key_column, id_column, |key| cursor text)`,
+/// an `ApiResult<Vec<Stored>>`.
+#[macro_export]
+macro_rules! stored_page {
+    ($conn:expr, $query:expr, $key:expr, $id:expr, $format:expr) => {{
+        let format = $format;
+        $query
+            .select(($key, $id, $crate::db::schema::read_docs::item.nullable()))
+            .load::<(_, i64, Option<String>)>($conn)
+            .map(|rows| {
+                rows.into_iter()
+                    .map(|(key, id, item)| $crate::db::read_docs::Stored {
+                        key: Some(format(key)),
+                        id,
+                        item,
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .map_err($crate::error::ApiError::from)
+    }};
+}
+
+/// The items of a page read by [`stored_page!`], in its order: the stored ones as they
+/// are (concatenated, never parsed), the others rendered now by `render` from their ids
+/// as `(id, JSON)`.
+pub fn stored_items(
+    conn: &mut DbConnection,
+    kind: &str,
+    rows: Vec<Stored>,
+    render: impl FnOnce(&mut DbConnection, &[i64]) -> ApiResult<Vec<(i64, String)>>,
+) -> ApiResult<Vec<Box<serde_json::value::RawValue>>> {
+    let missing: Vec<i64> = rows
+        .iter()
+        .filter(|row| row.item.is_none())
+        .map(|row| row.id)
+        .collect();
+    let mut rendered: HashMap<i64, String> = if missing.is_empty() {
+        HashMap::new()
+    } else {
+        render(conn, &missing)?.into_iter().collect()
+    };
+    rows.into_iter()
+        .map(|row| {
+            let item = match row.item {
+                Some(item) => item,
+                None => rendered.remove(&row.id).ok_or_else(|| {
+                    ApiError::internal(format!("{kind} {} was not rendered", row.id))
+                })?,
+            };
+            Ok(raw(item))
         })
         .collect()
 }

@@ -584,6 +584,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     practice_attachments,
     practice_transitions,
     practice_adoptions,
+    // A list page joins its rows' stored items (`db::read_docs::joined`).
+    read_docs,
 );
 
 diesel::table! {

@@ -24,7 +24,6 @@ use crate::domain::{OrganizationKind, PositionNumber, PositionStatus, fold_for_s
 use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::IfMatch;
 use crate::http::AppState;
-use crate::organizations::dto::OrganizationSummary;
 use crate::organizations::model::OrganizationRow;
 use crate::pagination::PageRequest;
 use crate::write::{Actor, Expected};
@@ -85,9 +84,9 @@ fn check_organization_id(organization_id: i64) -> ApiResult<()> {
 pub(crate) struct PositionList(ListFilter);
 
 crate::listing! {
-    PositionList: PositionSort, (PositionRow, OrganizationSummary) => Box<serde_json::value::RawValue>;
+    PositionList: PositionSort, crate::db::read_docs::Stored => Box<serde_json::value::RawValue>;
     rows(list, conn, page) = repo::list(conn, &list.0, page);
-    cursor((row, _), sort) = repo::cursor_after(row, sort);
+    cursor(row, sort) = row.cursor(sort);
     render(conn, rows) = super::read::page_items(conn, rows);
 }
 
