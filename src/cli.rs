@@ -116,6 +116,8 @@ pub enum UsersCommand {
 
 /// Opens the database and applies migrations.
 fn open_database(config: &Config) -> Result<Db, String> {
+    // Whatever the command writes renders consultations with the server's settings.
+    crate::consultations::read::configure(config.consultation_min_days);
     let db = Db::new(&config.pool)?;
     let mut conn = db.connection()?;
     let applied = run_migrations(&mut conn)?;

@@ -3,20 +3,22 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
 use super::schema::read_docs;
 use crate::error::{ApiError, ApiResult};
 
-/// One rendered resource: its version (the `ETag`), the whole document (`GET` by id)
-/// and its list item.
+/// One rendered resource: its version (the `ETag`), the whole document (`GET` by id),
+/// its list item, and the instant it stops being true without a write (`None`: never).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadDoc {
     pub id: i64,
     pub version: i64,
     pub doc: String,
     pub item: String,
+    pub valid_until: Option<NaiveDateTime>,
 }
 
 impl ReadDoc {
@@ -32,14 +34,36 @@ impl ReadDoc {
             version,
             doc: serde_json::to_string(doc).map_err(ApiError::internal)?,
             item: serde_json::to_string(item).map_err(ApiError::internal)?,
+            valid_until: None,
         })
+    }
+
+    /// The same rendering, true only until `instant` (when it is `Some`).
+    pub fn until(self, instant: Option<NaiveDateTime>) -> Self {
+        ReadDoc {
+            valid_until: instant,
+            ..self
+        }
     }
 }
 
-/// The stored document of one resource: one primary-key lookup.
+/// A stored rendering that is still true at `now`.
+fn valid_at(
+    now: NaiveDateTime,
+) -> diesel::dsl::Or<
+    diesel::dsl::IsNull<read_docs::valid_until>,
+    diesel::dsl::Gt<read_docs::valid_until, NaiveDateTime>,
+> {
+    read_docs::valid_until
+        .is_null()
+        .or(read_docs::valid_until.gt(now))
+}
+
+/// The stored document of one resource, if it is still true now: one primary-key lookup.
 pub fn find(conn: &mut DbConnection, kind: &str, id: i64) -> ApiResult<Option<(i64, String)>> {
     Ok(read_docs::table
         .find((kind, id))
+        .filter(valid_at(crate::time::now()))
         .select((read_docs::version, read_docs::doc))
         .first(conn)
         .optional()?)
@@ -82,6 +106,7 @@ pub fn replace(
                 read_docs::version.eq(doc.version),
                 read_docs::doc.eq(&doc.doc),
                 read_docs::item.eq(&doc.item),
+                read_docs::valid_until.eq(doc.valid_until),
             )
         })
         .collect();
@@ -109,16 +134,40 @@ pub fn all(conn: &mut DbConnection, kind: &str) -> ApiResult<Vec<ReadDoc>> {
             read_docs::version,
             read_docs::doc,
             read_docs::item,
+            read_docs::valid_until,
         ))
-        .load::<(i64, i64, String, String)>(conn)?
+        .load::<(i64, i64, String, String, Option<NaiveDateTime>)>(conn)?
         .into_iter()
-        .map(|(id, version, doc, item)| ReadDoc {
+        .map(|(id, version, doc, item, valid_until)| ReadDoc {
             id,
             version,
             doc,
             item,
+            valid_until,
         })
         .collect())
+}
+
+/// Stores `doc` in place of a rendering of the same resource that stopped being true,
+/// and only then. A read that rendered from an older snapshot than a write that
+/// committed meanwhile finds the write's rendering (true now) or none (the resource
+/// deleted, or no longer public) and leaves it; on PostgreSQL the conditions are checked
+/// again on the row a concurrent write left. A missing rendering is not added here: only
+/// writes and the rebuild add documents.
+pub fn renew(conn: &mut DbConnection, kind: &str, doc: &ReadDoc) -> ApiResult<()> {
+    let expired = read_docs::table
+        .filter(read_docs::kind.eq(kind))
+        .filter(read_docs::id.eq(doc.id))
+        .filter(read_docs::valid_until.le(crate::time::now()));
+    diesel::update(expired)
+        .set((
+            read_docs::version.eq(doc.version),
+            read_docs::doc.eq(&doc.doc),
+            read_docs::item.eq(&doc.item),
+            read_docs::valid_until.eq(doc.valid_until),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// The list items of a page, in its order: stored ones for the rows `public` says are
@@ -186,21 +235,32 @@ impl Stored {
     }
 }
 
-/// The join of a list's table with its stored documents: `kind`'s row of the same id.
-/// A list's query `LEFT JOIN`s it (`table.left_join(read_docs::table.on(joined(..)))`),
-/// so a page is one index range scan with a primary-key probe per row, and rows without
-/// a stored item still come (with `NULL`).
+/// The join of a list's table with its stored documents: `kind`'s row of the same id,
+/// if it is still true now. A list's query `LEFT JOIN`s it
+/// (`table.left_join(read_docs::table.on(joined(..)))`), so a page is one index range
+/// scan with a primary-key probe per row, and rows without a stored item (or with one
+/// that stopped being true) still come, with `NULL`.
+#[allow(clippy::type_complexity)]
 pub fn joined<C>(
     kind: &'static str,
     id: C,
 ) -> diesel::dsl::And<
-    diesel::dsl::Eq<read_docs::kind, &'static str>,
-    diesel::dsl::Eq<read_docs::id, C>,
+    diesel::dsl::And<
+        diesel::dsl::Eq<read_docs::kind, &'static str>,
+        diesel::dsl::Eq<read_docs::id, C>,
+    >,
+    diesel::dsl::Or<
+        diesel::dsl::IsNull<read_docs::valid_until>,
+        diesel::dsl::Gt<read_docs::valid_until, NaiveDateTime>,
+    >,
 >
 where
     C: diesel::Expression<SqlType = diesel::sql_types::BigInt>,
 {
-    read_docs::kind.eq(kind).and(read_docs::id.eq(id))
+    read_docs::kind
+        .eq(kind)
+        .and(read_docs::id.eq(id))
+        .and(valid_at(crate::time::now()))
 }
 
 /// Loads a page of a boxed, filtered, ordered and limited list query joined with
@@ -257,4 +317,19 @@ pub fn stored_items(
             Ok(raw(item))
         })
         .collect()
+}
+
+/// The ids of the stored documents of `kind` whose text contains `fragment` (what a
+/// document embeds that its rows no longer say: a position that stopped answering a
+/// consultation). A scan of that kind's documents.
+pub fn containing(conn: &mut DbConnection, kind: &str, fragment: &str) -> ApiResult<Vec<i64>> {
+    Ok(read_docs::table
+        .filter(read_docs::kind.eq(kind))
+        .filter(
+            read_docs::doc
+                .like(crate::db::like_pattern(fragment))
+                .escape('\\'),
+        )
+        .select(read_docs::id)
+        .load(conn)?)
 }

@@ -670,6 +670,8 @@ diesel::table! {
         version -> BigInt,
         doc -> Text,
         item -> Text,
+        /// When the rendering stops being true without a write (2026-12-05-000200_i19c).
+        valid_until -> Nullable<Timestamp>,
     }
 }
 
