@@ -224,17 +224,6 @@ pub struct Stored {
     pub item: Option<String>,
 }
 
-impl Stored {
-    /// Where the page after this row starts.
-    pub fn cursor(&self, sort: impl crate::pagination::Sort) -> crate::pagination::Cursor {
-        crate::pagination::Cursor {
-            sort: sort.as_str().to_owned(),
-            key: self.key.clone(),
-            id: self.id,
-        }
-    }
-}
-
 /// The join of a list's table with its stored documents: `kind`'s row of the same id,
 /// if it is still true now. A list's query `LEFT JOIN`s it
 /// (`table.left_join(read_docs::table.on(joined(..)))`), so a page is one index range

@@ -86,7 +86,7 @@ pub(crate) struct PositionList(ListFilter);
 crate::listing! {
     PositionList: PositionSort, crate::db::read_docs::Stored => Box<serde_json::value::RawValue>;
     rows(list, conn, page) = repo::list(conn, &list.0, page);
-    cursor(row, sort) = row.cursor(sort);
+    cursor(row, sort) = crate::pagination::Cursor::after_stored(sort, row);
     render(conn, rows) = super::read::page_items(conn, rows);
 }
 
