@@ -635,6 +635,17 @@ impl Cursor {
 }
 
 impl Cursor {
+    /// The cursor after a row of a page read through the read model.
+    pub fn after_stored(sort: impl Sort, row: &crate::db::read_docs::Stored) -> Self {
+        Cursor {
+            sort: sort.as_str().to_owned(),
+            key: row.key.clone(),
+            id: row.id,
+        }
+    }
+}
+
+impl Cursor {
     /// The cursor of a list ordered by a key, then by id.
     pub fn keyed(sort: impl Sort, key: String, id: i64) -> Self {
         Cursor {

@@ -6,9 +6,10 @@
 //! the resource itself, and what embeds them (an organization renamed, a category, a
 //! project's title in a practice).
 //!
-//! Positions, projects and practices are modelled. Consultations are rendered per
-//! request: their status moves with the clock (`announced` → `open` → `closed` without a
-//! write), so a stored document would go stale without any transaction to renew it.
+//! Positions, projects, practices and consultations are modelled. A consultation's
+//! status moves with the clock (`announced` → `open` → `closed` without a write), so its
+//! stored document says until when it is true (`read_docs.valid_until`): a read after
+//! that renders fresh and stores the new rendering (`consultations::read`).
 
 use std::collections::BTreeSet;
 
@@ -35,7 +36,7 @@ pub struct Model {
 }
 
 /// Every modelled resource.
-pub const MODELS: [Model; 3] = [
+pub const MODELS: [Model; 4] = [
     Model {
         kind: crate::positions::read::KIND,
         fresh: crate::positions::read::fresh,
@@ -53,6 +54,12 @@ pub const MODELS: [Model; 3] = [
         fresh: crate::practices::read::fresh,
         all_ids: crate::practices::repo::all_ids,
         affected: crate::practices::read::affected,
+    },
+    Model {
+        kind: crate::consultations::read::KIND,
+        fresh: crate::consultations::read::fresh,
+        all_ids: crate::consultations::repo::all_ids,
+        affected: crate::consultations::read::affected,
     },
 ];
 

@@ -262,6 +262,7 @@ pub fn build_app(
     >,
 > {
     crate::read_model::install();
+    crate::consultations::read::configure(state.config.consultation_min_days);
     crate::registrations::install();
     crate::export::install(document);
     // The document and Swagger UI come first: the `/api/v1` scope would swallow the path.

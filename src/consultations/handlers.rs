@@ -67,8 +67,9 @@ pub async fn get_consultation(
     path: Path<ConsultationPath>,
 ) -> ApiResult<HttpResponse> {
     policy::can_read(&principal, Scope::ConsultationsRead)?;
-    let consultation = service::get(&state, principal, path.into_inner().id).await?;
-    Ok(tagged(consultation.version, consultation))
+    Ok(service::get(&state, principal, path.into_inner().id)
+        .await?
+        .respond())
 }
 
 /// Create a consultation (as a draft).

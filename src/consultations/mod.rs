@@ -54,6 +54,7 @@ pub mod comments;
 pub mod dto;
 pub mod handlers;
 pub mod model;
+pub mod read;
 pub mod repo;
 pub mod service;
 pub mod view;

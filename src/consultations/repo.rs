@@ -316,3 +316,62 @@ pub fn backdate(conn: &mut DbConnection, id: i64, at: NaiveDateTime) -> ApiResul
         .returning(consultations::all_columns)
         .get_result(conn)?)
 }
+
+// ------------------------------------------------------------------ the read model's look-ups
+
+/// The published ones of these consultations (the read model's rows), in id order.
+pub fn find_public(conn: &mut DbConnection, ids: &[i64]) -> ApiResult<Vec<ConsultationRow>> {
+    Ok(consultations::table
+        .filter(consultations::id.eq_any(ids))
+        .filter(consultations::announced_at.is_not_null())
+        .order(consultations::id)
+        .load(conn)?)
+}
+
+/// Every consultation id, in order.
+pub fn all_ids(conn: &mut DbConnection) -> ApiResult<Vec<i64>> {
+    Ok(consultations::table
+        .select(consultations::id)
+        .order(consultations::id)
+        .load(conn)?)
+}
+
+/// The consultations that embed an organization's summary: as organizer, as an invitee,
+/// or as the association of a position that answers them.
+pub fn embedding(conn: &mut DbConnection, organization_id: i64) -> ApiResult<Vec<i64>> {
+    let mut ids: Vec<i64> = consultations::table
+        .filter(consultations::organizer_id.eq(organization_id))
+        .select(consultations::id)
+        .load(conn)?;
+    ids.extend(
+        consultation_invitees::table
+            .filter(consultation_invitees::organization_id.eq(organization_id))
+            .select(consultation_invitees::consultation_id)
+            .load::<i64>(conn)?,
+    );
+    ids.extend(
+        crate::db::schema::positions::table
+            .filter(crate::db::schema::positions::association_id.eq(organization_id))
+            .filter(crate::db::schema::positions::consultation_id.is_not_null())
+            .select(crate::db::schema::positions::consultation_id.assume_not_null())
+            .load::<i64>(conn)?,
+    );
+    Ok(ids)
+}
+
+/// The consultation a comment is on (its comment count), if the comment is still there.
+pub fn of_comment(conn: &mut DbConnection, comment_id: i64) -> ApiResult<Vec<i64>> {
+    Ok(crate::db::schema::consultation_comments::table
+        .filter(crate::db::schema::consultation_comments::id.eq(comment_id))
+        .select(crate::db::schema::consultation_comments::consultation_id)
+        .load(conn)?)
+}
+
+/// The consultation a position answers now, if any.
+pub fn answered_by(conn: &mut DbConnection, position_id: i64) -> ApiResult<Vec<i64>> {
+    Ok(crate::db::schema::positions::table
+        .filter(crate::db::schema::positions::id.eq(position_id))
+        .filter(crate::db::schema::positions::consultation_id.is_not_null())
+        .select(crate::db::schema::positions::consultation_id.assume_not_null())
+        .load(conn)?)
+}

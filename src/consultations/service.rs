@@ -94,16 +94,37 @@ crate::listing! {
     };
 }
 
-pub(crate) async fn get(
-    state: &AppState,
-    principal: Principal,
-    id: i64,
-) -> ApiResult<Consultation> {
+/// A consultation as `GET /consultations/{id}` answers it.
+pub(crate) type Found = crate::http::Found<Consultation>;
+
+impl crate::http::Versioned for Consultation {
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
+/// One consultation: the stored rendering when it is what this caller sees and still
+/// true (one primary-key lookup), otherwise rendered now, and then stored again when
+/// the clock had made the stored one untrue.
+pub(crate) async fn get(state: &AppState, principal: Principal, id: i64) -> ApiResult<Found> {
     let view = view(state, &principal);
     state
         .run(move |conn| {
+            let public = super::read::serves(&view);
+            if public
+                && let Some((version, doc)) =
+                    crate::db::read_docs::find(conn, super::read::KIND, id)?
+            {
+                return Ok(Found::Stored(version, doc));
+            }
             let row = load_visible(conn, &principal, id)?;
-            view::one(conn, row, &view)
+            let stored = public && row.published();
+            let until = super::read::next_change(&row, view.now);
+            let consultation = view::one(conn, row, &view)?;
+            if stored {
+                super::read::renew(conn, until, &consultation)?;
+            }
+            Ok(Found::Rendered(Box::new(consultation)))
         })
         .await
 }

@@ -584,6 +584,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     practice_attachments,
     practice_transitions,
     practice_adoptions,
+    // A list page joins its rows' stored items (`db::read_docs::joined`).
+    read_docs,
 );
 
 diesel::table! {
@@ -668,6 +670,8 @@ diesel::table! {
         version -> BigInt,
         doc -> Text,
         item -> Text,
+        /// When the rendering stops being true without a write (2026-12-05-000200_i19c).
+        valid_until -> Nullable<Timestamp>,
     }
 }
 

@@ -7,7 +7,7 @@ use serde_json::value::RawValue;
 
 use super::repo;
 use crate::db::DbConnection;
-use crate::db::read_docs::{self, ReadDoc};
+use crate::db::read_docs::{self, ReadDoc, Stored};
 use crate::error::{ApiError, ApiResult};
 
 /// The read model's name for positions.
@@ -38,29 +38,17 @@ pub fn affected(conn: &mut DbConnection, object: &str, id: i64) -> ApiResult<Vec
 
 /// The list items of a page, in its order: stored ones as they are, the others (drafts
 /// the caller may see, rows the read model lacks) rendered now.
-pub fn page_items(
-    conn: &mut DbConnection,
-    rows: Vec<(
-        super::model::PositionRow,
-        crate::organizations::dto::OrganizationSummary,
-    )>,
-) -> ApiResult<Vec<Box<RawValue>>> {
-    read_docs::page_items(
-        conn,
-        KIND,
-        rows,
-        |(row, _)| row.id,
-        |(row, _)| row.published,
-        |conn, missing| {
-            repo::with_related(conn, missing)?
-                .into_iter()
-                .map(|position| {
-                    let id = position.id;
-                    let item = serde_json::to_string(&position.into_list_item())
-                        .map_err(ApiError::internal)?;
-                    Ok((id, item))
-                })
-                .collect()
-        },
-    )
+pub fn page_items(conn: &mut DbConnection, rows: Vec<Stored>) -> ApiResult<Vec<Box<RawValue>>> {
+    read_docs::stored_items(conn, KIND, rows, |conn, missing| {
+        let rows = repo::find_many(conn, missing)?;
+        repo::with_details(conn, rows)?
+            .into_iter()
+            .map(|position| {
+                let id = position.id;
+                let item = serde_json::to_string(&position.into_list_item())
+                    .map_err(ApiError::internal)?;
+                Ok((id, item))
+            })
+            .collect()
+    })
 }

@@ -13,9 +13,10 @@ use super::model::{
 };
 use crate::auth::policy::DraftVisibility;
 use crate::db::DbConnection;
+use crate::db::read_docs::Stored;
 use crate::db::schema::{
     consultations, organizations, position_addressees, position_attachments, position_co_signers,
-    position_responses, position_topics, position_transitions, positions,
+    position_responses, position_topics, position_transitions, positions, read_docs,
 };
 use crate::domain::{OrganizationKind, PositionKind, PositionStatus};
 use crate::error::{ApiError, ApiResult};
@@ -160,6 +161,14 @@ pub fn find_with_association(
     Ok(found.map(|(row, association)| (row, summary(association))))
 }
 
+/// These positions, in id order (a list page's rows the read model does not hold).
+pub fn find_many(conn: &mut DbConnection, ids: &[i64]) -> ApiResult<Vec<PositionRow>> {
+    Ok(positions::table
+        .filter(positions::id.eq_any(ids))
+        .order(positions::id)
+        .load(conn)?)
+}
+
 /// The published ones of these positions (the read model's rows).
 pub fn find_public(conn: &mut DbConnection, ids: &[i64]) -> ApiResult<Vec<PositionRow>> {
     Ok(positions::table
@@ -226,38 +235,19 @@ pub struct ListFilter {
     pub updated_since: Option<NaiveDateTime>,
 }
 
-/// The cursor pointing after `row` in `sort` order.
-pub fn cursor_after(row: &PositionRow, sort: PositionSort) -> Cursor {
-    let key = match sort {
-        PositionSort::AdoptedOn | PositionSort::AdoptedOnDesc => {
-            row.adopted_sort.format("%Y-%m-%d").to_string()
-        }
-        PositionSort::UpdatedAt | PositionSort::UpdatedAtDesc => {
-            crate::time::cursor_key(row.updated_at)
-        }
-    };
-    Cursor::keyed(sort, key, row.id)
-}
-
-/// One page of positions in keyset order, each with its association's summary. Drafts
-/// the caller may not see are filtered here, in SQL, so pages never leak them (nor come
-/// out short). Lists show no bodies: the row's `body` (and `search_text`) come back empty.
+/// One page of positions in keyset order, read through the read model: one index range
+/// scan joined with `read_docs`, selecting the sort key, the id and the stored list item
+/// (`None` for a draft, rendered by the caller). Drafts the caller may not see are
+/// filtered here, in SQL, so pages never leak them (nor come out short).
 pub fn list(
     conn: &mut DbConnection,
     filter: &ListFilter,
     page: &PageRequest<PositionSort>,
-) -> ApiResult<Vec<(PositionRow, OrganizationSummary)>> {
+) -> ApiResult<Vec<Stored>> {
     use positions::dsl as p;
-    // Lists show no bodies.
-    let columns = (
-        position_columns!(
-            None::<String>.into_sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>()
-        ),
-        SUMMARY_COLUMNS,
-    );
     let mut query = p::positions
-        .inner_join(organizations::table)
-        .select(columns)
+        .left_join(read_docs::table.on(crate::db::read_docs::joined(super::read::KIND, p::id)))
+        .select(p::id)
         .into_boxed();
     match &filter.drafts {
         DraftVisibility::All => {}
@@ -332,28 +322,38 @@ pub fn list(
         query = query.filter(p::updated_at.ge(since));
     }
     let after = page.after.as_ref();
+    let fetch = page.fetch();
     // A missing adoption date sorts as 9999-12-31 (`adopted_sort`), so every row has a key.
-    query = match page.sort {
-        PositionSort::AdoptedOn | PositionSort::AdoptedOnDesc => crate::keyset!(
-            query,
+    match page.sort {
+        PositionSort::AdoptedOn | PositionSort::AdoptedOnDesc => crate::stored_page!(
+            conn,
+            crate::keyset!(
+                query,
+                p::adopted_sort,
+                p::id,
+                after.map(Cursor::date_position).transpose()?,
+                page.sort == PositionSort::AdoptedOn
+            )
+            .limit(fetch),
             p::adopted_sort,
             p::id,
-            after.map(Cursor::date_position).transpose()?,
-            page.sort == PositionSort::AdoptedOn
+            crate::time::date_key
         ),
-        PositionSort::UpdatedAt | PositionSort::UpdatedAtDesc => crate::keyset!(
-            query,
+        PositionSort::UpdatedAt | PositionSort::UpdatedAtDesc => crate::stored_page!(
+            conn,
+            crate::keyset!(
+                query,
+                p::updated_at,
+                p::id,
+                after.map(Cursor::timestamp_position).transpose()?,
+                page.sort == PositionSort::UpdatedAt
+            )
+            .limit(fetch),
             p::updated_at,
             p::id,
-            after.map(Cursor::timestamp_position).transpose()?,
-            page.sort == PositionSort::UpdatedAt
+            crate::time::cursor_key
         ),
-    };
-    let rows: Vec<(PositionRow, SummaryRow)> = query.limit(page.fetch()).load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(row, association)| (row, summary(association)))
-        .collect())
+    }
 }
 
 /// The related rows that requests write as a whole, of one position.

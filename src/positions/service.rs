@@ -26,7 +26,6 @@ use crate::edit::Guard;
 use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::IfMatch;
 use crate::http::AppState;
-use crate::organizations::dto::OrganizationSummary;
 use crate::organizations::model::OrganizationRow;
 use crate::pagination::PageRequest;
 use crate::write::{Actor, Expected};
@@ -87,9 +86,9 @@ fn check_organization_id(organization_id: i64) -> ApiResult<()> {
 pub(crate) struct PositionList(ListFilter);
 
 crate::listing! {
-    PositionList: PositionSort, (PositionRow, OrganizationSummary) => Box<serde_json::value::RawValue>;
+    PositionList: PositionSort, crate::db::read_docs::Stored => Box<serde_json::value::RawValue>;
     rows(list, conn, page) = repo::list(conn, &list.0, page);
-    cursor((row, _), sort) = repo::cursor_after(row, sort);
+    cursor(row, sort) = crate::pagination::Cursor::after_stored(sort, row);
     render(conn, rows) = super::read::page_items(conn, rows);
 }
 

@@ -6,10 +6,9 @@
 use serde_json::value::RawValue;
 
 use super::dto::Project;
-use super::model::ProjectRow;
 use super::{repo, service};
 use crate::db::DbConnection;
-use crate::db::read_docs::{self, ReadDoc};
+use crate::db::read_docs::{self, ReadDoc, Stored};
 use crate::error::{ApiError, ApiResult};
 
 /// The read model's name for projects.
@@ -42,18 +41,12 @@ pub fn affected(conn: &mut DbConnection, object: &str, id: i64) -> ApiResult<Vec
 }
 
 /// The list items of a page, in its order: stored ones, the others rendered now.
-pub fn page_items(conn: &mut DbConnection, rows: Vec<ProjectRow>) -> ApiResult<Vec<Box<RawValue>>> {
-    read_docs::page_items(
-        conn,
-        KIND,
-        rows,
-        |row| row.id,
-        |_| true,
-        |conn, missing| {
-            service::with_details(conn, missing)?
-                .into_iter()
-                .map(|project| Ok((project.id, list_item(project)?)))
-                .collect()
-        },
-    )
+pub fn page_items(conn: &mut DbConnection, rows: Vec<Stored>) -> ApiResult<Vec<Box<RawValue>>> {
+    read_docs::stored_items(conn, KIND, rows, |conn, missing| {
+        let rows = repo::find_many(conn, missing)?;
+        service::with_details(conn, rows)?
+            .into_iter()
+            .map(|project| Ok((project.id, list_item(project)?)))
+            .collect()
+    })
 }

@@ -6,7 +6,8 @@ use diesel::prelude::*;
 use super::dto::ProjectSort;
 use super::model::{FundingData, FundingRow, PartnerData, ProjectFields, ProjectLinks, ProjectRow};
 use crate::db::DbConnection;
-use crate::db::schema::{project_funding, project_goals, project_partners, projects};
+use crate::db::read_docs::Stored;
+use crate::db::schema::{project_funding, project_goals, project_partners, projects, read_docs};
 use crate::domain::{PartnerRole, ProjectStatus};
 use crate::error::ApiResult;
 use crate::pagination::{Cursor, PageRequest};
@@ -89,26 +90,18 @@ pub struct ListFilter {
     pub updated_since: Option<NaiveDateTime>,
 }
 
-/// The cursor pointing after `row` in `sort` order.
-pub fn cursor_after(row: &ProjectRow, sort: ProjectSort) -> Cursor {
-    let key = match sort {
-        ProjectSort::StartsOn | ProjectSort::StartsOnDesc => crate::time::date_key(row.starts_on),
-        ProjectSort::Title | ProjectSort::TitleDesc => row.sort_title.clone(),
-        ProjectSort::UpdatedAt | ProjectSort::UpdatedAtDesc => {
-            crate::time::cursor_key(row.updated_at)
-        }
-    };
-    Cursor::keyed(sort, key, row.id)
-}
-
-/// One page of projects in keyset order.
+/// One page of projects in keyset order, read through the read model: one index range
+/// scan joined with `read_docs`, selecting the sort key, the id and the stored list item.
 pub fn list(
     conn: &mut DbConnection,
     filter: &ListFilter,
     page: &PageRequest<ProjectSort>,
-) -> ApiResult<Vec<ProjectRow>> {
+) -> ApiResult<Vec<Stored>> {
     use projects::dsl as p;
-    let mut query = p::projects.into_boxed();
+    let mut query = p::projects
+        .left_join(read_docs::table.on(crate::db::read_docs::joined(super::read::KIND, p::id)))
+        .select(p::id)
+        .into_boxed();
     if let Some(lead) = filter.lead {
         query = query.filter(p::lead_id.eq(lead));
     }
@@ -141,30 +134,51 @@ pub fn list(
         query = query.filter(p::updated_at.ge(since));
     }
     let after = page.after.as_ref();
-    query = match page.sort {
-        ProjectSort::StartsOn | ProjectSort::StartsOnDesc => crate::keyset!(
-            query,
+    let fetch = page.fetch();
+    match page.sort {
+        ProjectSort::StartsOn | ProjectSort::StartsOnDesc => crate::stored_page!(
+            conn,
+            crate::keyset!(
+                query,
+                p::starts_on,
+                p::id,
+                after.map(Cursor::date_position).transpose()?,
+                page.sort == ProjectSort::StartsOn
+            )
+            .limit(fetch),
             p::starts_on,
             p::id,
-            after.map(Cursor::date_position).transpose()?,
-            page.sort == ProjectSort::StartsOn
+            crate::time::date_key
         ),
-        ProjectSort::Title | ProjectSort::TitleDesc => crate::keyset!(
-            query,
+        ProjectSort::Title | ProjectSort::TitleDesc => crate::stored_page!(
+            conn,
+            crate::keyset!(
+                query,
+                p::sort_title,
+                p::id,
+                after.map(Cursor::text_position).transpose()?,
+                page.sort == ProjectSort::Title
+            )
+            .limit(fetch),
             p::sort_title,
             p::id,
-            after.map(Cursor::text_position).transpose()?,
-            page.sort == ProjectSort::Title
+            |title: String| title
         ),
-        ProjectSort::UpdatedAt | ProjectSort::UpdatedAtDesc => crate::keyset!(
-            query,
+        ProjectSort::UpdatedAt | ProjectSort::UpdatedAtDesc => crate::stored_page!(
+            conn,
+            crate::keyset!(
+                query,
+                p::updated_at,
+                p::id,
+                after.map(Cursor::timestamp_position).transpose()?,
+                page.sort == ProjectSort::UpdatedAt
+            )
+            .limit(fetch),
             p::updated_at,
             p::id,
-            after.map(Cursor::timestamp_position).transpose()?,
-            page.sort == ProjectSort::UpdatedAt
+            crate::time::cursor_key
         ),
-    };
-    Ok(query.limit(page.fetch()).load(conn)?)
+    }
 }
 
 /// The related rows of one project that requests write as whole lists.

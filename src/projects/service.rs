@@ -78,9 +78,9 @@ pub(crate) fn list_request(
 }
 
 crate::listing! {
-    ProjectList: ProjectSort, ProjectRow => Box<serde_json::value::RawValue>;
+    ProjectList: ProjectSort, crate::db::read_docs::Stored => Box<serde_json::value::RawValue>;
     rows(list, conn, page) = repo::list(conn, &list.0, page);
-    cursor(row, sort) = repo::cursor_after(row, sort);
+    cursor(row, sort) = crate::pagination::Cursor::after_stored(sort, row);
     render(conn, rows) = super::read::page_items(conn, rows);
 }
 

@@ -1,4 +1,4 @@
-//! The read model of positions, projects and practices: after every kind of write
+//! The read model of positions, projects, practices and consultations: after every kind of write
 //! (create, update, transitions, co-signers, replies, indicators, adoptions, an embedded
 //! organization or project renamed, delete) the stored document equals the one the
 //! current rows render, drafts are never stored, and anonymous reads serve the stored
@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{Resource, TestApp, spawn_app};
 
 const KIND: &str = "position";
 
@@ -474,4 +474,155 @@ async fn the_read_model_follows_every_write_of_a_practice() {
         all(conn)
     });
     assert_eq!(rebuilt, before);
+}
+
+#[actix_web::test]
+async fn the_read_model_follows_every_write_of_a_consultation() {
+    use crate::consultations::{announced, create, days, move_to, programme, world};
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let consistent = |id: i64, step: &'static str| {
+        assert_consistent_as(&app, "consultation", "consultations", id, step)
+    };
+    let draft = create(&app, &w.admin, programme(w.organizer, &days(-1), &days(40)))
+        .await
+        .id();
+    assert!(!consistent(draft, "create").await, "a draft is not stored");
+    move_to(&app, &w.admin, draft, "announced")
+        .await
+        .assert_status(200);
+    assert!(
+        consistent(draft, "announcement").await,
+        "a published one is stored"
+    );
+    let path = format!("/api/v1/consultations/{draft}");
+    write(
+        &app,
+        "PATCH",
+        path.clone(),
+        Some(json!({"title": "Nowy tytuł konsultacji"})),
+    )
+    .await;
+    assert!(consistent(draft, "update").await);
+
+    // A comment changes the count it shows.
+    app.with_token(&w.commenter_editor)
+        .post(format!("{path}/comments"))
+        .json(json!({"content": "Uwaga do programu.", "unit_reference": "§ 1"}))
+        .send()
+        .await
+        .assert_status(201);
+    assert!(consistent(draft, "a comment").await);
+    let served = app.anonymous().get(&path).send().await.into_json();
+    assert_eq!(served["comment_count"], 1);
+
+    // A position that answers it, published, then answering nothing any more.
+    let position = app
+        .as_admin()
+        .post("/api/v1/positions")
+        .json(json!({"association_id": w.opos, "kind": "opinion",
+            "title": "Opinia do programu", "body": "Treść opinii.", "consultation_id": draft}))
+        .send()
+        .await
+        .assert_status(201)
+        .id();
+    assert!(consistent(draft, "a draft position answering").await);
+    let position_path = format!("/api/v1/positions/{position}");
+    write(
+        &app,
+        "POST",
+        format!("{position_path}/transitions"),
+        Some(json!({"to": "adopted", "on": "2024-03-08"})),
+    )
+    .await;
+    assert!(consistent(draft, "the answering position adopted").await);
+    let served = app.anonymous().get(&path).send().await.into_json();
+    assert_eq!(served["positions"][0]["id"], position);
+    write(
+        &app,
+        "PATCH",
+        position_path,
+        Some(json!({"consultation_id": null})),
+    )
+    .await;
+    assert!(consistent(draft, "the position answers nothing").await);
+    let served = app.anonymous().get(&path).send().await.into_json();
+    assert_eq!(served["positions"], json!([]));
+
+    // Renaming the organizer renders it again.
+    write(
+        &app,
+        "PATCH",
+        format!("/api/v1/organizations/{}", w.organizer),
+        Some(json!({"name": "Organizator po zmianie nazwy"})),
+    )
+    .await;
+    assert!(consistent(draft, "the organizer renamed").await);
+    let served = app.anonymous().get(&path).send().await.into_json();
+    assert_eq!(served["organizer"]["name"], "Organizator po zmianie nazwy");
+
+    // Cancelled, it is still public, and still stored.
+    let other = announced(&app, &w, &days(-1), &days(40)).await;
+    move_to(&app, &w.admin, other, "cancelled")
+        .await
+        .assert_status(200);
+    assert!(consistent(other, "cancellation").await);
+}
+
+#[actix_web::test]
+async fn a_stored_consultation_is_true_until_the_clock_moves_its_status() {
+    use chrono::{Duration, SecondsFormat, Utc};
+
+    use crate::consultations::{announced, days, world};
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    // Opening two seconds from now (whole seconds, as the API keeps them).
+    let opens = Utc::now() + Duration::seconds(2);
+    let opens_at = opens.to_rfc3339_opts(SecondsFormat::Secs, true);
+    let id = announced(&app, &w, &opens_at, &days(40)).await;
+    let path = format!("/api/v1/consultations/{id}");
+    let stored = |app: &TestApp| {
+        app.with_conn(|conn| {
+            razem::db::read_docs::all(conn, "consultation")
+                .expect("docs")
+                .into_iter()
+                .find(|doc| doc.id == id)
+                .expect("stored")
+        })
+    };
+    let before = stored(&app);
+    let before_status: Value = serde_json::from_str(&before.doc).expect("json");
+    if Utc::now() < opens - Duration::milliseconds(100) {
+        // Still before the opening (the announcement was quick enough to see it).
+        assert_eq!(before_status["status"], "announced");
+        let served = app.anonymous().get(&path).send().await.assert_status(200);
+        assert_eq!(served.text(), before.doc, "served as stored until it opens");
+    }
+    let opened_at =
+        serde_json::from_value::<chrono::DateTime<Utc>>(before_status["opens_at"].clone())
+            .expect("opens_at");
+    assert_eq!(
+        before.valid_until,
+        Some(opened_at.naive_utc()),
+        "true until it opens"
+    );
+
+    // Once the opening has passed (no write happened), reads show it open.
+    let wait = opens - Utc::now() + Duration::milliseconds(50);
+    if let Ok(wait) = wait.to_std() {
+        actix_web::rt::time::sleep(wait).await;
+    }
+    let served = app.anonymous().get(&path).send().await.assert_status(200);
+    assert_eq!(served.json()["status"], "open");
+    assert_eq!(served.etag_version(), before.version, "no write happened");
+    // The read stored the new rendering, true until it closes.
+    let after = stored(&app);
+    assert_eq!(after.doc, served.text());
+    let closes_at =
+        serde_json::from_value::<chrono::DateTime<Utc>>(served.json()["closes_at"].clone())
+            .expect("closes_at");
+    assert_eq!(after.valid_until, Some(closes_at.naive_utc()));
+    assert!(assert_consistent_as(&app, "consultation", "consultations", id, "opening").await);
+    let again = app.anonymous().get(&path).send().await.assert_status(200);
+    assert_eq!(again.text(), after.doc, "then served as stored");
 }

@@ -1,0 +1,1 @@
+ALTER TABLE read_docs DROP COLUMN valid_until;
