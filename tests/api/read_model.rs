@@ -482,7 +482,7 @@ async fn the_read_model_follows_every_write_of_a_consultation() {
     let app = spawn_app().await;
     let w = world(&app).await;
     let consistent = |id: i64, step: &'static str| {
-        assert_consistent_as(&app, "consultation", "consultations", id, step)
+        app.assert_read_model("consultation", "consultations", id, step)
     };
     let draft = create(&app, &w.admin, programme(w.organizer, &days(-1), &days(40)))
         .await
@@ -496,8 +496,7 @@ async fn the_read_model_follows_every_write_of_a_consultation() {
         "a published one is stored"
     );
     let path = format!("/api/v1/consultations/{draft}");
-    write(
-        &app,
+    app.admin_write(
         "PATCH",
         path.clone(),
         Some(json!({"title": "Nowy tytuł konsultacji"})),
@@ -528,8 +527,7 @@ async fn the_read_model_follows_every_write_of_a_consultation() {
         .id();
     assert!(consistent(draft, "a draft position answering").await);
     let position_path = format!("/api/v1/positions/{position}");
-    write(
-        &app,
+    app.admin_write(
         "POST",
         format!("{position_path}/transitions"),
         Some(json!({"to": "adopted", "on": "2024-03-08"})),
@@ -538,8 +536,7 @@ async fn the_read_model_follows_every_write_of_a_consultation() {
     assert!(consistent(draft, "the answering position adopted").await);
     let served = app.anonymous().get(&path).send().await.into_json();
     assert_eq!(served["positions"][0]["id"], position);
-    write(
-        &app,
+    app.admin_write(
         "PATCH",
         position_path,
         Some(json!({"consultation_id": null})),
@@ -550,8 +547,7 @@ async fn the_read_model_follows_every_write_of_a_consultation() {
     assert_eq!(served["positions"], json!([]));
 
     // Renaming the organizer renders it again.
-    write(
-        &app,
+    app.admin_write(
         "PATCH",
         format!("/api/v1/organizations/{}", w.organizer),
         Some(json!({"name": "Organizator po zmianie nazwy"})),
@@ -622,7 +618,10 @@ async fn a_stored_consultation_is_true_until_the_clock_moves_its_status() {
         serde_json::from_value::<chrono::DateTime<Utc>>(served.json()["closes_at"].clone())
             .expect("closes_at");
     assert_eq!(after.valid_until, Some(closes_at.naive_utc()));
-    assert!(assert_consistent_as(&app, "consultation", "consultations", id, "opening").await);
+    assert!(
+        app.assert_read_model("consultation", "consultations", id, "opening")
+            .await
+    );
     let again = app.anonymous().get(&path).send().await.assert_status(200);
     assert_eq!(again.text(), after.doc, "then served as stored");
 }
