@@ -43,9 +43,13 @@ pub async fn search(
     query: Query<SearchQuery>,
 ) -> ApiResult<HttpResponse> {
     let request = service::request(&principal, query.0)?;
+    let bounds = service::Bounds {
+        candidates: state.config.search_candidates,
+        timeout: state.config.pool.acquire_timeout,
+    };
     let page = state
         .db
-        .run(move |conn| service::search(conn, request))
+        .run(move |conn| service::search(conn, request, bounds))
         .await?;
     Ok(page_response(&req, &page, page.next_cursor.as_deref()))
 }
