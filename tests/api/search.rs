@@ -614,3 +614,170 @@ async fn synthetic_data_is_indexed() {
         .assert_status(200);
     assert_eq!(listed.items().len(), found.len());
 }
+
+/// `(type, id)` of every hit of `q`, walked page by page (`limit` per page).
+async fn walked(caller: &TestApp, q: &str, limit: usize) -> Vec<(String, i64)> {
+    let mut all = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            None => format!("/api/v1/search?q={q}&limit={limit}"),
+            Some(c) => format!("/api/v1/search?q={q}&limit={limit}&cursor={c}"),
+        };
+        let page = caller.anonymous().get(path).send().await.assert_status(200);
+        all.extend(page.items().iter().map(|hit| {
+            (
+                hit["type"].as_str().unwrap().to_owned(),
+                hit["id"].as_i64().unwrap(),
+            )
+        }));
+        cursor = page.next_cursor();
+        if cursor.is_none() {
+            return all;
+        }
+    }
+}
+
+/// The search ranks only the `RAZEM_SEARCH_CANDIDATES` most recently indexed matches
+/// the caller may see (issue 17: its work does not grow with the matches); a change
+/// makes an entry recent again; the cursor pages through that one ranked set; the
+/// lists' `q` is not bounded.
+#[actix_web::test]
+async fn the_search_ranks_only_the_most_recently_indexed_matches() {
+    let app = crate::helpers::spawn_app_with(|config| config.search_candidates = 3).await;
+    let a = association(&app, "Związek Testowy").await;
+    let mut ids = Vec::new();
+    for (i, river) in ["Odra", "Warta", "Wisła", "Narew", "Pilica"]
+        .iter()
+        .enumerate()
+    {
+        // The older the position, the better its rank (more "retencja" in the body).
+        let body = "retencja ".repeat(6 - i);
+        ids.push(published(&app, a, &format!("Zbiornik {river}"), "Woda.", &body).await);
+    }
+    // Drafts written after them are not the anonymous caller's candidates: visibility
+    // comes before the bound.
+    for i in 0..3 {
+        draft(&app, a, &format!("Szkic {i}"), "Retencja.", "Retencja.").await;
+    }
+    let ranked = |ids: &[i64]| ids.iter().map(|&id| position(id)).collect::<Vec<_>>();
+    // The three last written of the five, best first.
+    assert_eq!(
+        found(app.anonymous(), "retencja").await,
+        ranked(&[ids[2], ids[3], ids[4]])
+    );
+    assert_eq!(
+        walked(&app, "retencja", 1).await,
+        ranked(&[ids[2], ids[3], ids[4]])
+    );
+    // The first one changes: it is a candidate again, and the oldest left is not.
+    app.as_admin()
+        .patch(format!("/api/v1/positions/{}", ids[0]))
+        .json(json!({"summary": "Woda i retencja."}))
+        .if_match("*")
+        .send()
+        .await
+        .assert_status(200);
+    assert_eq!(
+        found(app.anonymous(), "retencja").await,
+        ranked(&[ids[0], ids[3], ids[4]])
+    );
+    assert_eq!(
+        walked(&app, "retencja", 2).await,
+        ranked(&[ids[0], ids[3], ids[4]])
+    );
+    // An administrator sees the drafts, so they are the last written of theirs.
+    assert_eq!(found(app.as_admin(), "retencja").await.len(), 3);
+    // A narrower question still finds its own matches: the bound is on what it asks.
+    assert_eq!(
+        found(app.anonymous(), "warta retencja").await,
+        ranked(&[ids[1]])
+    );
+    // The list's q is exact.
+    let listed = app
+        .anonymous()
+        .get("/api/v1/positions?q=retencja&limit=100")
+        .send()
+        .await
+        .assert_status(200);
+    let mut listed = listed.ids();
+    listed.sort();
+    assert_eq!(listed, ids);
+}
+
+/// A term of one or two characters matches that whole word, in the search, its
+/// snippets and the lists (as a prefix it would reach much of the vocabulary).
+#[actix_web::test]
+async fn terms_of_one_or_two_characters_match_whole_words() {
+    let app = spawn_app().await;
+    let a = association(&app, "Związek Testowy").await;
+    // (Positions are numbered 1/… and 2/…: the digits below are none of those.)
+    let short = published(&app, a, "Remont ul. Długiej", "Droga nr 7.", "Treść.").await;
+    let long = published(&app, a, "Remont ulicy Krótkiej", "Droga nr 7026.", "Treść.").await;
+    assert_eq!(found(app.anonymous(), "ul").await, vec![position(short)]);
+    assert_eq!(found(app.anonymous(), "nr 7").await, vec![position(short)]);
+    assert_eq!(found(app.anonymous(), "uli").await, vec![position(long)]);
+    let mut both = found(app.anonymous(), "remont nr").await;
+    both.sort();
+    assert_eq!(both, vec![position(short), position(long)]);
+    let page = app
+        .anonymous()
+        .get("/api/v1/search?q=ul")
+        .send()
+        .await
+        .assert_status(200);
+    assert_eq!(
+        page.items()[0]["snippet"],
+        "Remont <mark>ul</mark>. Długiej"
+    );
+    let listed = app
+        .anonymous()
+        .get("/api/v1/positions?q=ul")
+        .send()
+        .await
+        .assert_status(200);
+    assert_eq!(listed.ids(), vec![short]);
+}
+
+/// Every form a list's `q` takes on SQLite (by how many entries match: a set of ids
+/// read by key, a set tested while the list walks its order) gives the list the rows
+/// the search finds, page after page, on a synthetic set where a common word matches
+/// more than 1000 positions.
+#[actix_web::test]
+async fn a_list_q_finds_the_same_rows_however_many_match() {
+    let app = crate::helpers::spawn_app_with(|config| config.search_candidates = 10_000).await;
+    app.with_conn(|conn| razem::seed::load_synthetic(conn, 1200, 1, &mut |_, _| {}).unwrap());
+    for (q, at_least) in [
+        ("samorzadu", 1001),
+        ("oswiaty", 1),
+        ("sciekow", 1),
+        ("kosmodrom", 0),
+    ] {
+        let mut listed = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let path = match &cursor {
+                None => format!("/api/v1/positions?q={q}&limit=100"),
+                Some(c) => format!("/api/v1/positions?q={q}&limit=100&cursor={c}"),
+            };
+            let page = app.anonymous().get(path).send().await.assert_status(200);
+            listed.extend(page.ids());
+            cursor = page.next_cursor();
+            if cursor.is_none() {
+                break;
+            }
+        }
+        assert!(listed.len() >= at_least, "{q}: {}", listed.len());
+        let mut sorted = listed.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), listed.len(), "{q}: no repeats across pages");
+        let mut searched: Vec<i64> = walked(&app, &format!("{q}&types=position"), 100)
+            .await
+            .into_iter()
+            .map(|(_, id)| id)
+            .collect();
+        searched.sort();
+        assert_eq!(sorted, searched, "{q}");
+    }
+}
