@@ -15,7 +15,6 @@ use diesel::sql_types::{BigInt, Bool, Double, Nullable, Text, Timestamp};
 
 use super::schema::search_docs;
 use super::{DbConnection, MultiBackend};
-use crate::domain::words::is_prefix;
 use crate::error::{ApiError, ApiResult};
 
 /// One resource as the index holds it.
@@ -111,8 +110,18 @@ pub fn stored(conn: &mut DbConnection, kind: &str) -> ApiResult<Vec<(i64, String
         .load(conn)?)
 }
 
+/// The shortest term matched as a prefix; a shorter one matches whole words only: as
+/// a prefix, "w" or "p" begins thousands of words, which FTS5 would merge and the GIN
+/// index scan (`domain::words` lists it among the limits, its snippets follow it).
+pub const MIN_PREFIX: usize = 3;
+
+/// Is `term` matched as the beginning of words (else as a whole word)?
+pub fn is_prefix(term: &str) -> bool {
+    term.len() >= MIN_PREFIX
+}
+
 /// `terms` in `to_tsquery` syntax: every term a prefix (one or two characters: a
-/// whole word, `domain::words::is_prefix`), all required.
+/// whole word, [`is_prefix`]), all required.
 fn tsquery(terms: &[String]) -> String {
     terms
         .iter()

@@ -18,7 +18,8 @@
 //! - words of up to three letters and words with digits are not stripped, and a stem
 //!   keeps at least three letters ("domy" → `dom`, "oko" stays), so a three-letter
 //!   word matches every word it begins ("rok" finds "roku", "rokowania");
-//! - a term of one or two characters matches only that whole word ([`MIN_PREFIX`]):
+//! - a term of one or two characters matches only that whole word
+//!   (`db::search_docs::MIN_PREFIX`, which both databases' queries follow):
 //!   "ul" finds "ul." but not "ulica", "2" finds "nr 2" but not "2026". As a prefix it
 //!   would reach a large part of the vocabulary ("w" begins thousands of words), which
 //!   costs both databases a scan of every such word and finds nothing useful;
@@ -27,6 +28,8 @@
 //!
 //! Folding happens before stemming, so ó/o, ł/l, ą/a are one letter here: "szkół" and
 //! "szkoła" both give `szkol`.
+
+use crate::db::search_docs::is_prefix;
 
 /// The folded words of `text`, in order: runs of letters and digits, transliterated to
 /// lower-case ASCII (`Śląski Związek` → `slaski`, `zwiazek`).
@@ -95,17 +98,8 @@ pub const MAX_TERMS: usize = 12;
 /// The longest query, in characters.
 pub const MAX_QUERY_CHARS: usize = 200;
 
-/// The shortest term matched as a prefix; shorter ones match whole words only (see the
-/// module's limits).
-pub const MIN_PREFIX: usize = 3;
-
-/// Is `term` matched as the beginning of words (else as a whole word)?
-pub fn is_prefix(term: &str) -> bool {
-    term.len() >= MIN_PREFIX
-}
-
 /// A query's terms: the stems of its words, in order, without repeats. A document
-/// matches when every term is a prefix of one of its words ([`is_prefix`]; a shorter
+/// matches when every term is a prefix of one of its words (`is_prefix`; a shorter
 /// term: one of its words).
 pub fn query_terms(q: &str) -> Vec<String> {
     let mut terms: Vec<String> = Vec::new();

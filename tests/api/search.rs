@@ -30,6 +30,16 @@ async fn found(caller: Caller<'_>, q: &str) -> Vec<(String, i64)> {
     hits(caller, &format!("q={}", urlencode(q))).await
 }
 
+/// The ids of one page of a list, read anonymously.
+async fn list_ids(app: &TestApp, path: &str) -> Vec<i64> {
+    app.anonymous()
+        .get(path)
+        .send()
+        .await
+        .assert_status(200)
+        .ids()
+}
+
 fn position(id: i64) -> (String, i64) {
     ("position".to_owned(), id)
 }
@@ -374,13 +384,10 @@ async fn the_index_changes_with_the_write_that_changes_the_row() {
         found(app.anonymous(), "kaszubskiego").await,
         vec![("organization".to_owned(), a)]
     );
-    let list = app
-        .anonymous()
-        .get("/api/v1/organizations?q=kaszubskie")
-        .send()
-        .await
-        .assert_status(200);
-    assert_eq!(list.ids(), vec![a]);
+    assert_eq!(
+        list_ids(&app, "/api/v1/organizations?q=kaszubskie").await,
+        vec![a]
+    );
 }
 
 #[actix_web::test]
@@ -615,27 +622,44 @@ async fn synthetic_data_is_indexed() {
     assert_eq!(listed.items().len(), found.len());
 }
 
-/// `(type, id)` of every hit of `q`, walked page by page (`limit` per page).
-async fn walked(caller: &TestApp, q: &str, limit: usize) -> Vec<(String, i64)> {
+/// The items of every page of `path` (a query with its `limit`), read anonymously.
+async fn all_pages(app: &TestApp, path: &str) -> Vec<Value> {
     let mut all = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
-        let path = match &cursor {
-            None => format!("/api/v1/search?q={q}&limit={limit}"),
-            Some(c) => format!("/api/v1/search?q={q}&limit={limit}&cursor={c}"),
+        let next = match &cursor {
+            None => path.to_owned(),
+            Some(c) => format!("{path}&cursor={c}"),
         };
-        let page = caller.anonymous().get(path).send().await.assert_status(200);
-        all.extend(page.items().iter().map(|hit| {
-            (
-                hit["type"].as_str().unwrap().to_owned(),
-                hit["id"].as_i64().unwrap(),
-            )
-        }));
+        let page = app.anonymous().get(next).send().await.assert_status(200);
+        all.extend(page.items().iter().cloned());
         cursor = page.next_cursor();
         if cursor.is_none() {
             return all;
         }
     }
+}
+
+/// `(type, id)` of every hit of `q`, walked page by page (`limit` per page).
+async fn walked(app: &TestApp, q: &str, limit: usize) -> Vec<(String, i64)> {
+    all_pages(app, &format!("/api/v1/search?q={q}&limit={limit}"))
+        .await
+        .iter()
+        .map(|hit| {
+            (
+                hit["type"].as_str().unwrap().to_owned(),
+                hit["id"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The anonymous search for `q` finds these positions, best first: on one page, and
+/// page by page (`limit` per page).
+async fn finds_in_order(app: &TestApp, q: &str, positions: &[i64], limit: usize) {
+    let expected: Vec<(String, i64)> = positions.iter().map(|&id| position(id)).collect();
+    assert_eq!(found(app.anonymous(), q).await, expected);
+    assert_eq!(walked(app, q, limit).await, expected);
 }
 
 /// The search ranks only the `RAZEM_SEARCH_CANDIDATES` most recently indexed matches
@@ -660,16 +684,8 @@ async fn the_search_ranks_only_the_most_recently_indexed_matches() {
     for i in 0..3 {
         draft(&app, a, &format!("Szkic {i}"), "Retencja.", "Retencja.").await;
     }
-    let ranked = |ids: &[i64]| ids.iter().map(|&id| position(id)).collect::<Vec<_>>();
     // The three last written of the five, best first.
-    assert_eq!(
-        found(app.anonymous(), "retencja").await,
-        ranked(&[ids[2], ids[3], ids[4]])
-    );
-    assert_eq!(
-        walked(&app, "retencja", 1).await,
-        ranked(&[ids[2], ids[3], ids[4]])
-    );
+    finds_in_order(&app, "retencja", &[ids[2], ids[3], ids[4]], 1).await;
     // The first one changes: it is a candidate again, and the oldest left is not.
     app.as_admin()
         .patch(format!("/api/v1/positions/{}", ids[0]))
@@ -678,20 +694,13 @@ async fn the_search_ranks_only_the_most_recently_indexed_matches() {
         .send()
         .await
         .assert_status(200);
-    assert_eq!(
-        found(app.anonymous(), "retencja").await,
-        ranked(&[ids[0], ids[3], ids[4]])
-    );
-    assert_eq!(
-        walked(&app, "retencja", 2).await,
-        ranked(&[ids[0], ids[3], ids[4]])
-    );
+    finds_in_order(&app, "retencja", &[ids[0], ids[3], ids[4]], 2).await;
     // An administrator sees the drafts, so they are the last written of theirs.
     assert_eq!(found(app.as_admin(), "retencja").await.len(), 3);
     // A narrower question still finds its own matches: the bound is on what it asks.
     assert_eq!(
         found(app.anonymous(), "warta retencja").await,
-        ranked(&[ids[1]])
+        vec![position(ids[1])]
     );
     // The list's q is exact.
     let listed = app
@@ -720,23 +729,11 @@ async fn terms_of_one_or_two_characters_match_whole_words() {
     let mut both = found(app.anonymous(), "remont nr").await;
     both.sort();
     assert_eq!(both, vec![position(short), position(long)]);
-    let page = app
-        .anonymous()
-        .get("/api/v1/search?q=ul")
-        .send()
-        .await
-        .assert_status(200);
     assert_eq!(
-        page.items()[0]["snippet"],
+        all_pages(&app, "/api/v1/search?q=ul").await[0]["snippet"],
         "Remont <mark>ul</mark>. Długiej"
     );
-    let listed = app
-        .anonymous()
-        .get("/api/v1/positions?q=ul")
-        .send()
-        .await
-        .assert_status(200);
-    assert_eq!(listed.ids(), vec![short]);
+    assert_eq!(list_ids(&app, "/api/v1/positions?q=ul").await, vec![short]);
 }
 
 /// Every form a list's `q` takes on SQLite (by how many entries match: a set of ids
@@ -753,20 +750,11 @@ async fn a_list_q_finds_the_same_rows_however_many_match() {
         ("sciekow", 1),
         ("kosmodrom", 0),
     ] {
-        let mut listed = Vec::new();
-        let mut cursor: Option<String> = None;
-        loop {
-            let path = match &cursor {
-                None => format!("/api/v1/positions?q={q}&limit=100"),
-                Some(c) => format!("/api/v1/positions?q={q}&limit=100&cursor={c}"),
-            };
-            let page = app.anonymous().get(path).send().await.assert_status(200);
-            listed.extend(page.ids());
-            cursor = page.next_cursor();
-            if cursor.is_none() {
-                break;
-            }
-        }
+        let listed: Vec<i64> = all_pages(&app, &format!("/api/v1/positions?q={q}&limit=100"))
+            .await
+            .iter()
+            .map(|item| item["id"].as_i64().unwrap())
+            .collect();
         assert!(listed.len() >= at_least, "{q}: {}", listed.len());
         let mut sorted = listed.clone();
         sorted.sort();
