@@ -73,6 +73,9 @@ pub struct Config {
     /// (`RAZEM_FEED_DOMAIN`; the request's host when unset). Set it in production: ids
     /// must not change when the API is reached under another name.
     pub feed_domain: Option<String>,
+    /// How many matches `GET /search` ranks at most: the most recently indexed ones
+    /// (`RAZEM_SEARCH_CANDIDATES`, 10-10 000, default 1000; `db::search_docs::search`).
+    pub search_candidates: i64,
 }
 
 /// The licence the open data is published under.
@@ -386,6 +389,8 @@ impl Config {
             registration_retention_days,
             data_license,
             feed_domain,
+            search_candidates: parse_number(&get, "RAZEM_SEARCH_CANDIDATES", 1000, 10, 10_000)?
+                as i64,
         })
     }
 }

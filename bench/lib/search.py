@@ -7,7 +7,11 @@
                                   keep-alive connection, REPEATS times each after one
                                   warm-up round; appends one CSV row per (endpoint, kind
                                   of word) and per endpoint (kind "all"): p50, p95, max in
-                                  milliseconds, hits of the first page, non-200 answers
+                                  milliseconds, hits of the first page, non-200 answers;
+                                  then a burst (kind "burst"): BURST clients at once, each
+                                  sending every common word to both endpoints BURST_ROUNDS
+                                  times, to show that slow searches cannot exhaust the
+                                  pool (the SQLite denial of service of issue 17)
 """
 
 import csv
@@ -15,6 +19,7 @@ import http.client
 import json
 import os
 import sys
+import threading
 import time
 import urllib.parse
 
@@ -39,6 +44,8 @@ ENDPOINTS = [
     ("positions?q=", "/api/v1/positions?q={q}"),
 ]
 REPEATS = int(os.environ.get("BENCH_SEARCH_REPEATS", "30"))
+BURST = int(os.environ.get("BENCH_SEARCH_BURST", "8"))
+BURST_ROUNDS = int(os.environ.get("BENCH_SEARCH_BURST_ROUNDS", "3"))
 
 
 def percentile(values, fraction):
@@ -88,12 +95,48 @@ def measure(argv):
                 "held": ("yes" if percentile(values, 0.95) <= 30 and failures == 0 else "no") if kind == "all" else "",
             })
     conn.close()
+    rows.append(burst(parts, db))
     new = not os.path.exists(out)
     with open(out, "a", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0].keys()))
         if new:
             writer.writeheader()
         writer.writerows(rows)
+
+
+def burst(parts, db):
+    """BURST clients at once over the common words of both endpoints: every answer and
+    its time (a 503 is a client that found no free connection)."""
+    paths = [template.format(q=urllib.parse.quote(word))
+             for _, template in ENDPOINTS for kind, word in WORDS if kind == "common"]
+    timings, failures, lock = [], [0], threading.Lock()
+
+    def client():
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        for _ in range(BURST_ROUNDS):
+            for path in paths:
+                started = time.perf_counter()
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+                with lock:
+                    timings.append((time.perf_counter() - started) * 1000)
+                    if response.status != 200:
+                        failures[0] += 1
+        conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(BURST)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {
+        "db": db, "endpoint": "both", "words": f"burst of {BURST} clients (common)",
+        "p50_ms": f"{percentile(timings, 0.50):.2f}",
+        "p95_ms": f"{percentile(timings, 0.95):.2f}",
+        "max_ms": f"{max(timings):.2f}",
+        "requests": len(timings), "first_page_hits": "", "non_200": failures[0], "held": "",
+    }
 
 
 def main():

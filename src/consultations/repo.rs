@@ -150,7 +150,7 @@ pub fn list(
             "consultation",
             "consultations.id",
             &crate::domain::words::query_terms(q),
-        ));
+        )?);
     }
     if let Some(since) = filter.updated_since {
         query = query.filter(c::updated_at.ge(since));

@@ -15,7 +15,7 @@ use diesel::sql_types::{BigInt, Bool, Double, Nullable, Text, Timestamp};
 
 use super::schema::search_docs;
 use super::{DbConnection, MultiBackend};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 
 /// One resource as the index holds it.
 #[derive(Debug, Clone, PartialEq)]
@@ -110,20 +110,38 @@ pub fn stored(conn: &mut DbConnection, kind: &str) -> ApiResult<Vec<(i64, String
         .load(conn)?)
 }
 
-/// `terms` in `to_tsquery` syntax: every term a prefix, all required.
+/// The shortest term matched as a prefix; a shorter one matches whole words only: as
+/// a prefix, "w" or "p" begins thousands of words, which FTS5 would merge and the GIN
+/// index scan (`domain::words` lists it among the limits, its snippets follow it).
+pub const MIN_PREFIX: usize = 3;
+
+/// Is `term` matched as the beginning of words (else as a whole word)?
+pub fn is_prefix(term: &str) -> bool {
+    term.len() >= MIN_PREFIX
+}
+
+/// `terms` in `to_tsquery` syntax: every term a prefix (one or two characters: a
+/// whole word, [`is_prefix`]), all required.
 fn tsquery(terms: &[String]) -> String {
     terms
         .iter()
-        .map(|term| format!("'{}':*", quoted(term, '\'')))
+        .map(|term| {
+            let star = if is_prefix(term) { ":*" } else { "" };
+            format!("'{}'{star}", quoted(term, '\''))
+        })
         .collect::<Vec<_>>()
         .join(" & ")
 }
 
-/// `terms` in FTS5 `MATCH` syntax: every term a prefix, all required.
+/// `terms` in FTS5 `MATCH` syntax: every term a prefix (one or two characters: a whole
+/// word), all required.
 fn fts5(terms: &[String]) -> String {
     terms
         .iter()
-        .map(|term| format!("\"{}\"*", quoted(term, '"')))
+        .map(|term| {
+            let star = if is_prefix(term) { "*" } else { "" };
+            format!("\"{}\"{star}", quoted(term, '"'))
+        })
         .collect::<Vec<_>>()
         .join(" AND ")
 }
@@ -134,44 +152,97 @@ fn quoted(term: &str, quote: char) -> String {
     term.replace(quote, &format!("{quote}{quote}"))
 }
 
+/// `terms` as a PostgreSQL `tsquery` constant: `to_tsquery('simple', '…')`. A constant
+/// and not a bound value because the pool plans statements generically
+/// (`plan_cache_mode`): only a constant lets the planner see how many rows a query
+/// matches and choose between the GIN index (few matches) and a walk in index order
+/// that stops early (many).
+fn pg_tsquery(terms: &[String]) -> String {
+    format!(
+        "to_tsquery('simple', '{}')",
+        tsquery(terms).replace('\'', "''")
+    )
+}
+
+/// Below this many matches of its kind, a list's `q` on SQLite is the set of matching
+/// ids, and the list is read through it (`id IN (…)`, by primary key, then sorted).
+const FEW_MATCHES: i64 = 1000;
+
+/// From this many matches on, a list's `q` on SQLite is looked up row by row while the
+/// list walks its own sort order: a page then needs about `50 × rows / matches` look-ups
+/// (each an FTS5 query for one rowid, ~40 µs), where the set of ids costs every match.
+/// In between, the set of ids is built and the list walks its sort order testing
+/// membership (`+id IN (…)`: the `+` keeps SQLite from reading the list through the
+/// set). Measured at 100 000 positions: a set costs ~0.5 µs per match to build and
+/// ~8 µs per match to read the list through; the look-ups win above ~20 000 matches.
+const MANY_MATCHES: i64 = 20_000;
+
 /// The condition "`id_column` is a `kind` whose index entry has every term", for a
-/// list's `q` (a boxed query of any source). No terms match nothing.
+/// list's `q` (a boxed query of any source). No terms match nothing. The condition is
+/// made so that a page costs about its own rows, however many rows match:
+///
+/// - PostgreSQL: a correlated `EXISTS` on the row's entry (`kind`, `resource_id`) with
+///   the `tsquery` as a constant; the planner walks the list's sort index and stops
+///   after the page for a common word, and starts from the GIN index for a rare one
+///   (see [`pg_tsquery`]).
+/// - SQLite has no statistics for FTS5, so the choice is made here: the matches of
+///   `kind` are counted up to [`MANY_MATCHES`] first (one FTS5 scan that stops there),
+///   then [`FEW_MATCHES`] and [`MANY_MATCHES`] choose between the three forms.
 pub fn matching<QS: 'static>(
-    conn: &DbConnection,
+    conn: &mut DbConnection,
     kind: &'static str,
     id_column: &'static str,
     terms: &[String],
-) -> Box<dyn BoxableExpression<QS, MultiBackend, SqlType = Bool>> {
+) -> ApiResult<Box<dyn BoxableExpression<QS, MultiBackend, SqlType = Bool>>> {
     if terms.is_empty() {
-        return Box::new(diesel::dsl::sql::<Bool>("1 = 0"));
+        return Ok(Box::new(diesel::dsl::sql::<Bool>("1 = 0")));
     }
     // `kind` and `id_column` are the caller's constants, never input.
-    let (head, query) = match conn {
-        DbConnection::Pg(_) => (
-            format!(
-                "{id_column} IN (SELECT d.resource_id FROM search_docs d \
-                 WHERE d.kind = '{kind}' AND d.terms @@ to_tsquery('simple', "
-            ),
-            tsquery(terms),
-        ),
-        DbConnection::Sqlite(_) => (
-            format!(
-                "{id_column} IN (SELECT d.resource_id FROM search_fts \
-                 JOIN search_docs d ON d.doc_id = search_fts.rowid \
-                 WHERE d.kind = '{kind}' AND search_fts MATCH "
-            ),
-            fts5(terms),
-        ),
+    let DbConnection::Sqlite(sqlite) = conn else {
+        return Ok(Box::new(diesel::dsl::sql::<Bool>(&format!(
+            "EXISTS (SELECT 1 FROM search_docs d WHERE d.kind = '{kind}' \
+             AND d.resource_id = {id_column} AND d.terms @@ {})",
+            pg_tsquery(terms)
+        ))));
     };
-    let close = match conn {
-        DbConnection::Pg(_) => "))",
-        DbConnection::Sqlite(_) => ")",
+    let query = fts5(terms);
+    let matches = diesel::sql_query(format!(
+        "SELECT count(*) AS n FROM (SELECT 1 FROM {FTS_DOCS} \
+         WHERE search_fts MATCH ? AND d.kind = '{kind}' LIMIT {MANY_MATCHES})"
+    ))
+    .bind::<Text, _>(&query)
+    .get_result::<Count>(sqlite)?
+    .n;
+    let head = if matches >= MANY_MATCHES {
+        format!(
+            "EXISTS (SELECT 1 FROM search_docs d JOIN search_fts ON search_fts.rowid = d.doc_id \
+             WHERE d.kind = '{kind}' AND d.resource_id = {id_column} AND search_fts MATCH "
+        )
+    } else {
+        let plus = if matches >= FEW_MATCHES { "+" } else { "" };
+        format!(
+            "{plus}{id_column} IN (SELECT d.resource_id FROM {FTS_DOCS} \
+             WHERE d.kind = '{kind}' AND search_fts MATCH "
+        )
     };
-    Box::new(
+    Ok(Box::new(
         diesel::dsl::sql::<Bool>(&head)
             .bind::<Text, _>(query)
-            .sql(close),
-    )
+            .sql(")"),
+    ))
+}
+
+/// The FTS5 matches joined to their entries as `d`, read in FTS5's order (`CROSS JOIN`
+/// keeps SQLite from turning it round into one FTS5 query per entry, which cost seconds
+/// at 100 000 entries), through the narrow index on `doc_id` (an entry's row also holds
+/// its title and body).
+const FTS_DOCS: &str = "search_fts CROSS JOIN search_docs d INDEXED BY search_docs_doc_idx \
+                        ON d.doc_id = search_fts.rowid";
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
 }
 
 /// What of one kind a caller may find: the public entries, and the drafts of these
@@ -226,19 +297,71 @@ fn visible(reach: &[Reach]) -> String {
     format!("({})", per_kind.join(" OR "))
 }
 
-/// At most `fetch` hits with every term, best first (then by kind and id), of what
-/// `reach` allows, changed at or after `updated_since`, after `after`. Visibility is decided here, in SQL, so pages never
-/// leak drafts nor come out short. The score is `ts_rank_cd` on PostgreSQL and the
-/// negated `bm25` on SQLite (titles weigh more than bodies on both): higher is better,
-/// comparable within one backend only.
-pub fn search(
-    conn: &mut DbConnection,
-    reach: &[Reach],
-    terms: &[String],
-    after: Option<&After>,
-    updated_since: Option<NaiveDateTime>,
-    fetch: i64,
-) -> ApiResult<Vec<Hit>> {
+/// A search's question: what `reach` allows, with every term, changed at or after
+/// `updated_since`; the page after `after` of at most `fetch` hits, ranked among at
+/// most `candidates` matches.
+#[derive(Debug, Clone, Copy)]
+pub struct Question<'a> {
+    pub reach: &'a [Reach],
+    pub terms: &'a [String],
+    pub after: Option<&'a After>,
+    pub updated_since: Option<NaiveDateTime>,
+    pub fetch: i64,
+    pub candidates: i64,
+}
+
+/// Limits the statements of the running PostgreSQL transaction to `timeout`
+/// (`SET LOCAL statement_timeout`, undone by its end); a search that would run longer
+/// is cancelled and answered 503 ([`cancelled`]). Nothing on SQLite.
+pub fn statement_timeout(conn: &mut DbConnection, timeout: std::time::Duration) -> ApiResult<()> {
+    if let DbConnection::Pg(pg) = conn {
+        diesel::sql_query(format!(
+            "SET LOCAL statement_timeout = {}",
+            timeout.as_millis().max(1)
+        ))
+        .execute(pg)?;
+    }
+    Ok(())
+}
+
+/// The error of a statement [`statement_timeout`] cancelled, as a 503 (the database is
+/// too busy to answer this search now), other errors as they are.
+pub fn cancelled(error: diesel::result::Error) -> ApiError {
+    match &error {
+        diesel::result::Error::DatabaseError(_, info)
+            if info.message().contains("statement timeout") =>
+        {
+            ApiError::unavailable(format!("the search was cancelled: {}", info.message()))
+        }
+        _ => error.into(),
+    }
+}
+
+/// At most `fetch` hits, best first (then by kind and id), after `after`.
+///
+/// **Bounded.** Only the `candidates` most recently indexed matches are ranked (the
+/// highest `doc_id`s: an entry is written again, with a new `doc_id`, whenever its
+/// resource changes, so these are the matches changed last; a rebuild writes them in
+/// kind and id order). A word that matches more finds the best of those, not of every
+/// match. Both databases read the candidates in `doc_id` order and stop there (FTS5
+/// `ORDER BY rowid DESC`; on PostgreSQL the primary key walked backwards for a common
+/// word, the GIN index for a rare one), so the work of a page does not grow with the
+/// number of matches. The candidates stay the same from page to page while the index
+/// does not change, so the cursor pages through one ranked set.
+///
+/// Visibility is decided here, in SQL, before the bound, so pages never leak drafts nor
+/// come out short. The score is `ts_rank_cd` on PostgreSQL and the negated `bm25` on
+/// SQLite (titles weigh more than bodies on both): higher is better, comparable within
+/// one backend only.
+pub fn search(conn: &mut DbConnection, question: Question) -> ApiResult<Vec<Hit>> {
+    let Question {
+        reach,
+        terms,
+        after,
+        updated_since,
+        fetch,
+        candidates,
+    } = question;
     if reach.is_empty() || terms.is_empty() {
         return Ok(Vec::new());
     }
@@ -249,35 +372,50 @@ pub fn search(
         |a| {
             let score = format!("CAST('{:?}' AS {})", a.score, "DOUBLE PRECISION");
             format!(
-                "(score < {score} OR (score = {score} AND (kind > '{kind}' \
-                 OR (kind = '{kind}' AND resource_id > {id}))))",
+                "(c.score < {score} OR (c.score = {score} AND (h.kind > '{kind}' \
+                 OR (h.kind = '{kind}' AND h.resource_id > {id}))))",
                 kind = a.kind,
                 id = a.id
             )
         },
     );
-    let order = format!("ORDER BY score DESC, kind ASC, resource_id ASC LIMIT {fetch}");
+    let page = format!(
+        ") c JOIN search_docs h ON h.doc_id = c.doc_id WHERE {keyset} \
+         ORDER BY c.score DESC, h.kind ASC, h.resource_id ASC LIMIT {fetch}"
+    );
     let hits = match conn {
-        DbConnection::Pg(pg) => diesel::sql_query(format!(
-            "SELECT kind, resource_id, title, body, score FROM ( \
-               SELECT d.kind, d.resource_id, d.title, d.body, \
-                      CAST(ts_rank_cd(d.terms, q.query) AS DOUBLE PRECISION) AS score \
-               FROM search_docs d, to_tsquery('simple', $1) AS q(query) \
-               WHERE d.terms @@ q.query AND {visible} \
-                 AND ($2 IS NULL OR d.updated_at >= $2) \
-             ) hits WHERE {keyset} {order}"
-        ))
-        .bind::<Text, _>(tsquery(terms))
-        .bind::<Nullable<Timestamp>, _>(updated_since)
-        .load::<Hit>(pg)?,
+        DbConnection::Pg(pg) => {
+            let query = pg_tsquery(terms);
+            let since = if updated_since.is_some() {
+                "AND d.updated_at >= $1"
+            } else {
+                ""
+            };
+            // The rank is computed outside the candidates' subquery: for them only.
+            let sql = format!(
+                "SELECT h.kind, h.resource_id, h.title, h.body, c.score FROM ( \
+                   SELECT m.doc_id, \
+                          CAST(ts_rank_cd(m.terms, {query}) AS DOUBLE PRECISION) AS score \
+                   FROM (SELECT d.doc_id, d.terms FROM search_docs d \
+                         WHERE d.terms @@ {query} AND {visible} {since} \
+                         ORDER BY d.doc_id DESC LIMIT {candidates}) m \
+                 {page}"
+            );
+            let mut statement = diesel::sql_query(sql).into_boxed::<diesel::pg::Pg>();
+            if let Some(since) = updated_since {
+                statement = statement.bind::<Timestamp, _>(since);
+            }
+            statement.load::<Hit>(pg).map_err(cancelled)?
+        }
+        // bm25 in the candidates' own query: FTS5 computes it only for the rows read.
         DbConnection::Sqlite(sqlite) => diesel::sql_query(format!(
-            "SELECT kind, resource_id, title, body, score FROM ( \
-               SELECT d.kind AS kind, d.resource_id AS resource_id, d.title AS title, \
-                      d.body AS body, -bm25(search_fts, 4.0, 1.0) AS score \
-               FROM search_fts JOIN search_docs d ON d.doc_id = search_fts.rowid \
-               WHERE search_fts MATCH ?1 AND {visible} \
-                 AND (?2 IS NULL OR d.updated_at >= ?2) \
-             ) WHERE {keyset} {order}"
+            "SELECT h.kind AS kind, h.resource_id AS resource_id, h.title AS title, \
+                    h.body AS body, c.score AS score FROM ( \
+               SELECT search_fts.rowid AS doc_id, -bm25(search_fts, 4.0, 1.0) AS score \
+               FROM {FTS_DOCS} \
+               WHERE search_fts MATCH ?1 AND {visible} AND (?2 IS NULL OR d.updated_at >= ?2) \
+               ORDER BY search_fts.rowid DESC LIMIT {candidates} \
+             {page}"
         ))
         .bind::<Text, _>(fts5(terms))
         .bind::<Nullable<Timestamp>, _>(updated_since)
@@ -297,6 +435,19 @@ mod tests {
         assert_eq!(fts5(&terms), "\"wodociag\"* AND \"gmin\"*");
         assert_eq!(fts5(&["a\"b".to_owned()]), "\"a\"\"b\"*");
         assert_eq!(tsquery(&["a'b".to_owned()]), "'a''b':*");
+        // One or two characters: a whole word.
+        let short = vec!["ul".to_owned(), "2".to_owned(), "rok".to_owned()];
+        assert_eq!(tsquery(&short), "'ul' & '2' & 'rok':*");
+        assert_eq!(fts5(&short), "\"ul\" AND \"2\" AND \"rok\"*");
+        // The constant doubles the tsquery's quotes again.
+        assert_eq!(
+            pg_tsquery(&terms),
+            "to_tsquery('simple', '''wodociag'':* & ''gmin'':*')"
+        );
+        assert_eq!(
+            pg_tsquery(&["a'b".to_owned()]),
+            "to_tsquery('simple', '''a''''b'':*')"
+        );
     }
 
     #[test]

@@ -16,13 +16,20 @@
 //! - a stem is a prefix, so it also finds longer words sharing it: "gmina" (→ `gmin`)
 //!   finds "gminny"; "energia" (→ `energ`) finds "energetyka";
 //! - words of up to three letters and words with digits are not stripped, and a stem
-//!   keeps at least three letters ("domy" → `dom`, "oko" stays), so short words match
-//!   every word they begin;
+//!   keeps at least three letters ("domy" → `dom`, "oko" stays), so a three-letter
+//!   word matches every word it begins ("rok" finds "roku", "rokowania");
+//! - a term of one or two characters matches only that whole word
+//!   (`db::search_docs::MIN_PREFIX`, which both databases' queries follow):
+//!   "ul" finds "ul." but not "ulica", "2" finds "nr 2" but not "2026". As a prefix it
+//!   would reach a large part of the vocabulary ("w" begins thousands of words), which
+//!   costs both databases a scan of every such word and finds nothing useful;
 //! - only endings are handled: no prefixes ("naj-"), verbs only where their endings
 //!   coincide with nominal ones.
 //!
 //! Folding happens before stemming, so ó/o, ł/l, ą/a are one letter here: "szkół" and
 //! "szkoła" both give `szkol`.
+
+use crate::db::search_docs::is_prefix;
 
 /// The folded words of `text`, in order: runs of letters and digits, transliterated to
 /// lower-case ASCII (`Śląski Związek` → `slaski`, `zwiazek`).
@@ -92,7 +99,8 @@ pub const MAX_TERMS: usize = 12;
 pub const MAX_QUERY_CHARS: usize = 200;
 
 /// A query's terms: the stems of its words, in order, without repeats. A document
-/// matches when every term is a prefix of one of its words.
+/// matches when every term is a prefix of one of its words (`is_prefix`; a shorter
+/// term: one of its words).
 pub fn query_terms(q: &str) -> Vec<String> {
     let mut terms: Vec<String> = Vec::new();
     for word in words(q) {
@@ -105,9 +113,15 @@ pub fn query_terms(q: &str) -> Vec<String> {
     terms
 }
 
-/// Does the folded `word` match one of `terms` (is a term its prefix)?
+/// Does the folded `word` match one of `terms` (is a term its prefix, or the word)?
 pub fn matches_any(word: &str, terms: &[String]) -> bool {
-    terms.iter().any(|term| word.starts_with(term.as_str()))
+    terms.iter().any(|term| {
+        if is_prefix(term) {
+            word.starts_with(term.as_str())
+        } else {
+            word == term
+        }
+    })
 }
 
 #[cfg(test)]
@@ -260,6 +274,11 @@ mod tests {
         assert!(!fold_word("oświacie").starts_with(&stem_of("oświata")));
         // A stem is a prefix: it also finds longer words.
         assert!(fold_word("gminny").starts_with(&stem_of("gmina")));
+        // A term of one or two characters is a whole word.
+        let short = query_terms("ul 2 rok");
+        assert!(matches_any("ul", &short) && !matches_any("ulica", &short));
+        assert!(matches_any("2", &short) && !matches_any("2026", &short));
+        assert!(matches_any("rokowania", &short));
     }
 
     #[test]

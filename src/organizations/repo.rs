@@ -59,7 +59,7 @@ pub fn list(
             "organization",
             "organizations.id",
             &crate::domain::words::query_terms(q),
-        ));
+        )?);
     }
     if let Some(since) = filter.updated_since {
         query = query.filter(o::updated_at.ge(since));

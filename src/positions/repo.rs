@@ -316,7 +316,7 @@ pub fn list(
             "position",
             "positions.id",
             &crate::domain::words::query_terms(q),
-        ));
+        )?);
     }
     if let Some(since) = filter.updated_since {
         query = query.filter(p::updated_at.ge(since));

@@ -286,7 +286,7 @@ pub fn list(
             "practice",
             "practices.id",
             &crate::domain::words::query_terms(q),
-        ));
+        )?);
     }
     if let Some(implementer) = filter.implementer {
         query = query.filter(p::implementer_id.eq(implementer));

@@ -32,8 +32,9 @@ crate::list_query!(
     SearchQuery {
         /// The words to find, 1-200 characters with at least one word (letters or
         /// digits). Case, diacritics and Polish endings do not matter ("oswiata" finds
-        /// "oświaty"); every word must match (its stem as the beginning of a word);
-        /// punctuation and operators are ignored.
+        /// "oświaty"); every word must match (its stem as the beginning of a word, a
+        /// word of one or two characters as a whole word); punctuation and operators
+        /// are ignored.
         #[param(example = "wodociągi gminne", min_length = 1, max_length = 200)]
         q: Option<String>,
         /// Only these kinds, comma-separated: `position`, `consultation`, `project`,

@@ -14,16 +14,21 @@ use crate::pagination::page_response;
 ///
 /// Ranked hits, best first, over titles, summaries and bodies. Case, diacritics and
 /// Polish endings do not matter: "oswiata" finds "Oświaty", "wodociągi" finds
-/// "wodociągów" (the query's words are stemmed and matched as prefixes; stem
-/// alternations such as "miasto"/"mieście" are not). Every word must match. What the
+/// "wodociągów" (the query's words are stemmed and matched as prefixes, a word of one
+/// or two characters as a whole word; stem alternations such as "miasto"/"mieście" are
+/// not). Every word must match. What the
 /// caller may not read is never found: drafts only by those their resource's list shows
 /// them to (administrators, the owner's editors, tokens with the read scope). A partner
 /// token searches practices and the kinds its read scopes allow: positions with
 /// `positions:read`, consultations with `consultations:read`, projects with
 /// `projects:read`, organizations with `associations:read` (any one of them; `types`
 /// naming a kind it may not read is 403). Keyset-paginated (`limit`, `cursor`); `score`
-/// is comparable between hits of one search. 400 `search_query_empty` for a `q` without
-/// a word, `search_query_too_long` for one over 200 characters.
+/// is comparable between hits of one search. At most 1000 matches are ranked (a server
+/// setting): the most recently changed ones the caller may read, so a very common word
+/// finds the best of its recent matches, and more words, `types` or `updated_since`
+/// reach older ones; the pages of one search walk that one ranked set. Every list's `q`
+/// finds every match. 400 `search_query_empty` for a `q` without a word,
+/// `search_query_too_long` for one over 200 characters.
 #[utoipa::path(
     tag = "search",
     params(SearchQuery),
@@ -43,9 +48,13 @@ pub async fn search(
     query: Query<SearchQuery>,
 ) -> ApiResult<HttpResponse> {
     let request = service::request(&principal, query.0)?;
+    let bounds = service::Bounds {
+        candidates: state.config.search_candidates,
+        timeout: state.config.pool.acquire_timeout,
+    };
     let page = state
         .db
-        .run(move |conn| service::search(conn, request))
+        .run(move |conn| service::search(conn, request, bounds))
         .await?;
     Ok(page_response(&req, &page, page.next_cursor.as_deref()))
 }

@@ -11,6 +11,7 @@ use crate::domain::Scope;
 use crate::domain::words::{MAX_QUERY_CHARS, query_terms};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::pagination::{Cursor, fetch_size, split_page};
+use diesel::Connection;
 
 /// The name cursors of the search carry.
 const SORT: &str = "rank";
@@ -144,16 +145,40 @@ fn encode_cursor(hit: &SearchHit) -> Cursor {
     }
 }
 
-/// One page of hits, best first.
-pub fn search(conn: &mut DbConnection, request: SearchRequest) -> ApiResult<SearchPage> {
-    let rows = search_docs::search(
-        conn,
-        &request.reach,
-        &request.terms,
-        request.after.as_ref(),
-        request.updated_since,
-        fetch_size(request.limit),
-    )?;
+/// How a search is bounded: how many matches it ranks (`RAZEM_SEARCH_CANDIDATES`) and
+/// how long its statement may run on PostgreSQL (`RAZEM_DB_TIMEOUT`).
+#[derive(Debug, Clone, Copy)]
+pub struct Bounds {
+    pub candidates: i64,
+    pub timeout: std::time::Duration,
+}
+
+/// One page of hits, best first, ranked among the `bounds.candidates` most recently
+/// indexed matches (`db::search_docs::search`). On PostgreSQL the statement runs with
+/// `statement_timeout` = `bounds.timeout`, so that no search holds its connection
+/// longer than a request waits for one; SQLite's statement cannot be interrupted from
+/// diesel, and the bound on the candidates is its only guard.
+pub fn search(
+    conn: &mut DbConnection,
+    request: SearchRequest,
+    bounds: Bounds,
+) -> ApiResult<SearchPage> {
+    let question = search_docs::Question {
+        reach: &request.reach,
+        terms: &request.terms,
+        after: request.after.as_ref(),
+        updated_since: request.updated_since,
+        fetch: fetch_size(request.limit),
+        candidates: bounds.candidates,
+    };
+    let rows = if matches!(conn, DbConnection::Pg(_)) {
+        conn.transaction(|conn| {
+            search_docs::statement_timeout(conn, bounds.timeout)?;
+            search_docs::search(conn, question)
+        })?
+    } else {
+        search_docs::search(conn, question)?
+    };
     let hits: Vec<SearchHit> = rows
         .into_iter()
         .filter_map(|row| {

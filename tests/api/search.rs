@@ -30,6 +30,16 @@ async fn found(caller: Caller<'_>, q: &str) -> Vec<(String, i64)> {
     hits(caller, &format!("q={}", urlencode(q))).await
 }
 
+/// The ids of one page of a list, read anonymously.
+async fn list_ids(app: &TestApp, path: &str) -> Vec<i64> {
+    app.anonymous()
+        .get(path)
+        .send()
+        .await
+        .assert_status(200)
+        .ids()
+}
+
 fn position(id: i64) -> (String, i64) {
     ("position".to_owned(), id)
 }
@@ -152,8 +162,9 @@ async fn the_types_filter_and_every_kind_of_resource() {
         "practice",
         "organization",
     ] {
-        let all = hits(app.anonymous(), &format!("q=a&types={kind}")).await;
-        assert!(!all.is_empty(), "the demo has a {kind} with a word on a");
+        // (A term of one or two letters is a whole word: `q=a` finds the conjunction.)
+        let all = hits(app.anonymous(), &format!("q=pro&types={kind}")).await;
+        assert!(!all.is_empty(), "the demo has a {kind} with a word on pro");
         assert!(all.iter().all(|(k, _)| k == kind), "{kind}: {all:?}");
     }
     // updated_since, as in the lists.
@@ -173,7 +184,7 @@ async fn the_types_filter_and_every_kind_of_resource() {
         .await,
         everything
     );
-    let two = hits(app.anonymous(), "q=a&types=project,%20practice,project").await;
+    let two = hits(app.anonymous(), "q=pro&types=project,%20practice,project").await;
     assert!(two.iter().all(|(k, _)| k == "project" || k == "practice"));
     assert!(two.iter().any(|(k, _)| k == "project") && two.iter().any(|(k, _)| k == "practice"));
     for bad in ["types=positions", "types=", "types=position,,project"] {
@@ -373,13 +384,10 @@ async fn the_index_changes_with_the_write_that_changes_the_row() {
         found(app.anonymous(), "kaszubskiego").await,
         vec![("organization".to_owned(), a)]
     );
-    let list = app
-        .anonymous()
-        .get("/api/v1/organizations?q=kaszubskie")
-        .send()
-        .await
-        .assert_status(200);
-    assert_eq!(list.ids(), vec![a]);
+    assert_eq!(
+        list_ids(&app, "/api/v1/organizations?q=kaszubskie").await,
+        vec![a]
+    );
 }
 
 #[actix_web::test]
@@ -612,4 +620,152 @@ async fn synthetic_data_is_indexed() {
         .await
         .assert_status(200);
     assert_eq!(listed.items().len(), found.len());
+}
+
+/// The items of every page of `path` (a query with its `limit`), read anonymously.
+async fn all_pages(app: &TestApp, path: &str) -> Vec<Value> {
+    let mut all = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let next = match &cursor {
+            None => path.to_owned(),
+            Some(c) => format!("{path}&cursor={c}"),
+        };
+        let page = app.anonymous().get(next).send().await.assert_status(200);
+        all.extend(page.items().iter().cloned());
+        cursor = page.next_cursor();
+        if cursor.is_none() {
+            return all;
+        }
+    }
+}
+
+/// `(type, id)` of every hit of `q`, walked page by page (`limit` per page).
+async fn walked(app: &TestApp, q: &str, limit: usize) -> Vec<(String, i64)> {
+    all_pages(app, &format!("/api/v1/search?q={q}&limit={limit}"))
+        .await
+        .iter()
+        .map(|hit| {
+            (
+                hit["type"].as_str().unwrap().to_owned(),
+                hit["id"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The anonymous search for `q` finds these positions, best first: on one page, and
+/// page by page (`limit` per page).
+async fn finds_in_order(app: &TestApp, q: &str, positions: &[i64], limit: usize) {
+    let expected: Vec<(String, i64)> = positions.iter().map(|&id| position(id)).collect();
+    assert_eq!(found(app.anonymous(), q).await, expected);
+    assert_eq!(walked(app, q, limit).await, expected);
+}
+
+/// The search ranks only the `RAZEM_SEARCH_CANDIDATES` most recently indexed matches
+/// the caller may see (issue 17: its work does not grow with the matches); a change
+/// makes an entry recent again; the cursor pages through that one ranked set; the
+/// lists' `q` is not bounded.
+#[actix_web::test]
+async fn the_search_ranks_only_the_most_recently_indexed_matches() {
+    let app = crate::helpers::spawn_app_with(|config| config.search_candidates = 3).await;
+    let a = association(&app, "Związek Testowy").await;
+    let mut ids = Vec::new();
+    for (i, river) in ["Odra", "Warta", "Wisła", "Narew", "Pilica"]
+        .iter()
+        .enumerate()
+    {
+        // The older the position, the better its rank (more "retencja" in the body).
+        let body = "retencja ".repeat(6 - i);
+        ids.push(published(&app, a, &format!("Zbiornik {river}"), "Woda.", &body).await);
+    }
+    // Drafts written after them are not the anonymous caller's candidates: visibility
+    // comes before the bound.
+    for i in 0..3 {
+        draft(&app, a, &format!("Szkic {i}"), "Retencja.", "Retencja.").await;
+    }
+    // The three last written of the five, best first.
+    finds_in_order(&app, "retencja", &[ids[2], ids[3], ids[4]], 1).await;
+    // The first one changes: it is a candidate again, and the oldest left is not.
+    app.as_admin()
+        .patch(format!("/api/v1/positions/{}", ids[0]))
+        .json(json!({"summary": "Woda i retencja."}))
+        .if_match("*")
+        .send()
+        .await
+        .assert_status(200);
+    finds_in_order(&app, "retencja", &[ids[0], ids[3], ids[4]], 2).await;
+    // An administrator sees the drafts, so they are the last written of theirs.
+    assert_eq!(found(app.as_admin(), "retencja").await.len(), 3);
+    // A narrower question still finds its own matches: the bound is on what it asks.
+    assert_eq!(
+        found(app.anonymous(), "warta retencja").await,
+        vec![position(ids[1])]
+    );
+    // The list's q is exact.
+    let listed = app
+        .anonymous()
+        .get("/api/v1/positions?q=retencja&limit=100")
+        .send()
+        .await
+        .assert_status(200);
+    let mut listed = listed.ids();
+    listed.sort();
+    assert_eq!(listed, ids);
+}
+
+/// A term of one or two characters matches that whole word, in the search, its
+/// snippets and the lists (as a prefix it would reach much of the vocabulary).
+#[actix_web::test]
+async fn terms_of_one_or_two_characters_match_whole_words() {
+    let app = spawn_app().await;
+    let a = association(&app, "Związek Testowy").await;
+    // (Positions are numbered 1/… and 2/…: the digits below are none of those.)
+    let short = published(&app, a, "Remont ul. Długiej", "Droga nr 7.", "Treść.").await;
+    let long = published(&app, a, "Remont ulicy Krótkiej", "Droga nr 7026.", "Treść.").await;
+    assert_eq!(found(app.anonymous(), "ul").await, vec![position(short)]);
+    assert_eq!(found(app.anonymous(), "nr 7").await, vec![position(short)]);
+    assert_eq!(found(app.anonymous(), "uli").await, vec![position(long)]);
+    let mut both = found(app.anonymous(), "remont nr").await;
+    both.sort();
+    assert_eq!(both, vec![position(short), position(long)]);
+    assert_eq!(
+        all_pages(&app, "/api/v1/search?q=ul").await[0]["snippet"],
+        "Remont <mark>ul</mark>. Długiej"
+    );
+    assert_eq!(list_ids(&app, "/api/v1/positions?q=ul").await, vec![short]);
+}
+
+/// Every form a list's `q` takes on SQLite (by how many entries match: a set of ids
+/// read by key, a set tested while the list walks its order) gives the list the rows
+/// the search finds, page after page, on a synthetic set where a common word matches
+/// more than 1000 positions.
+#[actix_web::test]
+async fn a_list_q_finds_the_same_rows_however_many_match() {
+    let app = crate::helpers::spawn_app_with(|config| config.search_candidates = 10_000).await;
+    app.with_conn(|conn| razem::seed::load_synthetic(conn, 1200, 1, &mut |_, _| {}).unwrap());
+    for (q, at_least) in [
+        ("samorzadu", 1001),
+        ("oswiaty", 1),
+        ("sciekow", 1),
+        ("kosmodrom", 0),
+    ] {
+        let listed: Vec<i64> = all_pages(&app, &format!("/api/v1/positions?q={q}&limit=100"))
+            .await
+            .iter()
+            .map(|item| item["id"].as_i64().unwrap())
+            .collect();
+        assert!(listed.len() >= at_least, "{q}: {}", listed.len());
+        let mut sorted = listed.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), listed.len(), "{q}: no repeats across pages");
+        let mut searched: Vec<i64> = walked(&app, &format!("{q}&types=position"), 100)
+            .await
+            .into_iter()
+            .map(|(_, id)| id)
+            .collect();
+        searched.sort();
+        assert_eq!(sorted, searched, "{q}");
+    }
 }

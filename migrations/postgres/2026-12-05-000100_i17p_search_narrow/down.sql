@@ -1,0 +1,1 @@
+ALTER TABLE search_docs RESET (toast_tuple_target);
