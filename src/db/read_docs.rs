@@ -254,10 +254,22 @@ where
 
 /// Loads a page of a boxed, filtered, ordered and limited list query joined with
 /// [`joined`], selecting only the sort key, the id and the stored item (no row is
-/// decoded): `stored_page!(conn, query, key_column, id_column, |key| cursor text)`,
+/// decoded): `stored_page!(conn, query, key_column, id_column, |key| cursor text)`, or
+/// `stored_page!(conn, keyset(query, key_column, id_column, after, ascending, fetch), format)`,
 /// an `ApiResult<Vec<Stored>>`.
 #[macro_export]
 macro_rules! stored_page {
+    // The list's keyset page over `key` then `id` (`keyset!`, limited to `fetch`): the
+    // key and id columns named once.
+    ($conn:expr, keyset($query:expr, $key:expr, $id:expr, $after:expr, $ascending:expr, $fetch:expr), $format:expr) => {
+        $crate::stored_page!(
+            $conn,
+            $crate::keyset!($query, $key, $id, $after, $ascending).limit($fetch),
+            $key,
+            $id,
+            $format
+        )
+    };
     ($conn:expr, $query:expr, $key:expr, $id:expr, $format:expr) => {{
         let format = $format;
         $query

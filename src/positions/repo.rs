@@ -327,30 +327,26 @@ pub fn list(
     match page.sort {
         PositionSort::AdoptedOn | PositionSort::AdoptedOnDesc => crate::stored_page!(
             conn,
-            crate::keyset!(
+            keyset(
                 query,
                 p::adopted_sort,
                 p::id,
                 after.map(Cursor::date_position).transpose()?,
-                page.sort == PositionSort::AdoptedOn
-            )
-            .limit(fetch),
-            p::adopted_sort,
-            p::id,
+                page.sort == PositionSort::AdoptedOn,
+                fetch
+            ),
             crate::time::date_key
         ),
         PositionSort::UpdatedAt | PositionSort::UpdatedAtDesc => crate::stored_page!(
             conn,
-            crate::keyset!(
+            keyset(
                 query,
                 p::updated_at,
                 p::id,
                 after.map(Cursor::timestamp_position).transpose()?,
-                page.sort == PositionSort::UpdatedAt
-            )
-            .limit(fetch),
-            p::updated_at,
-            p::id,
+                page.sort == PositionSort::UpdatedAt,
+                fetch
+            ),
             crate::time::cursor_key
         ),
     }

@@ -138,44 +138,38 @@ pub fn list(
     match page.sort {
         ProjectSort::StartsOn | ProjectSort::StartsOnDesc => crate::stored_page!(
             conn,
-            crate::keyset!(
+            keyset(
                 query,
                 p::starts_on,
                 p::id,
                 after.map(Cursor::date_position).transpose()?,
-                page.sort == ProjectSort::StartsOn
-            )
-            .limit(fetch),
-            p::starts_on,
-            p::id,
+                page.sort == ProjectSort::StartsOn,
+                fetch
+            ),
             crate::time::date_key
         ),
         ProjectSort::Title | ProjectSort::TitleDesc => crate::stored_page!(
             conn,
-            crate::keyset!(
+            keyset(
                 query,
                 p::sort_title,
                 p::id,
                 after.map(Cursor::text_position).transpose()?,
-                page.sort == ProjectSort::Title
-            )
-            .limit(fetch),
-            p::sort_title,
-            p::id,
+                page.sort == ProjectSort::Title,
+                fetch
+            ),
             |title: String| title
         ),
         ProjectSort::UpdatedAt | ProjectSort::UpdatedAtDesc => crate::stored_page!(
             conn,
-            crate::keyset!(
+            keyset(
                 query,
                 p::updated_at,
                 p::id,
                 after.map(Cursor::timestamp_position).transpose()?,
-                page.sort == ProjectSort::UpdatedAt
-            )
-            .limit(fetch),
-            p::updated_at,
-            p::id,
+                page.sort == ProjectSort::UpdatedAt,
+                fetch
+            ),
             crate::time::cursor_key
         ),
     }
