@@ -337,6 +337,98 @@ pub fn cancelled(error: diesel::result::Error) -> ApiError {
     }
 }
 
+/// The condition of `updated_since` over `d` on PostgreSQL (the instant bound as `$1`).
+fn pg_since(updated_since: Option<NaiveDateTime>) -> &'static str {
+    if updated_since.is_some() {
+        "AND d.updated_at >= $1"
+    } else {
+        ""
+    }
+}
+
+/// Does [`search`] find the candidates of `question` by walking the primary key
+/// backwards (else from the GIN index)? Always `false` on SQLite, where FTS5 reads its
+/// own index in rowid order. For checks: `search` decides the same way.
+pub fn walks_backwards(conn: &mut DbConnection, question: &Question) -> ApiResult<bool> {
+    let DbConnection::Pg(pg) = conn else {
+        return Ok(false);
+    };
+    if question.reach.is_empty() || question.terms.is_empty() {
+        return Ok(false);
+    }
+    let since = (pg_since(question.updated_since), question.updated_since);
+    let query = pg_tsquery(question.terms);
+    Ok(walks(
+        pg,
+        &query,
+        &visible(question.reach),
+        since,
+        question.candidates,
+    )?)
+}
+
+/// What a row read by the backwards walk costs over what one match costs the GIN bitmap
+/// (its posting, its heap row, its place in the sort by `doc_id`): the walk's row is
+/// mostly the TOAST fetch of `terms` for the `@@` test (~3 µs). Measured at 100 000
+/// positions (release build, quiet machine, 1000 candidates): both plans take ~25 ms
+/// for a word of 20 % of the entries ("jednostek"); the walk 8 ms and the bitmap 48
+/// for one of 99 % ("samorzad"), the walk 80 ms and the bitmap 12 for one of 4 %
+/// ("sciek"), the walk 250 ms and the bitmap 14 for two words of 2 %.
+const WALK_ROW_COST: f64 = 4.0;
+
+/// Are the candidates of `query` found faster by walking the primary key backwards (the
+/// newest entries first, testing each one the caller may see, until `candidates`
+/// match) than from the GIN index (every match, sorted by `doc_id`)? With `m` matches
+/// among `v` entries the caller may see (changed since `$1` if `since`), the walk
+/// tests about `candidates × v / m` rows and the bitmap reads `m`: the walk wins when
+/// `m² > WALK_ROW_COST × candidates × v` (at 100 000 entries and 1000 candidates: from
+/// ~20 000 matches on). Both counts are the planner's estimates (from `ANALYZE`'s
+/// statistics, within a few percent of the true counts for single words); its own
+/// choice is not used because it costs the walk's rows without their TOAST fetch and
+/// walks for words of 4 % of the entries (~150 ms instead of ~15).
+fn walks(
+    pg: &mut diesel::PgConnection,
+    query: &str,
+    visible: &str,
+    since: (&str, Option<NaiveDateTime>),
+    candidates: i64,
+) -> QueryResult<bool> {
+    let (since, updated_since) = since;
+    // One statement for both estimates: each branch of the Append is one of them.
+    let mut explain = diesel::sql_query(format!(
+        "EXPLAIN (FORMAT JSON) \
+         SELECT 1 FROM search_docs d WHERE d.terms @@ {query} AND {visible} {since} \
+         UNION ALL SELECT 1 FROM search_docs d WHERE {visible} {since}"
+    ))
+    .into_boxed::<diesel::pg::Pg>();
+    if let Some(since) = updated_since {
+        explain = explain.bind::<Timestamp, _>(since);
+    }
+    let plan = explain.get_result::<Explained>(pg)?;
+    Ok(estimates(&plan.plan).is_some_and(|(matches, visible)| {
+        matches * matches > WALK_ROW_COST * candidates as f64 * visible
+    }))
+}
+
+/// The estimated rows of the two branches of an `EXPLAIN (FORMAT JSON)` of a `UNION
+/// ALL` (`None` when the plan is not of that shape: the GIN bitmap then, whose cost is
+/// bounded by the matches).
+fn estimates(plan: &str) -> Option<(f64, f64)> {
+    let plan: serde_json::Value = serde_json::from_str(plan).ok()?;
+    let branches = plan.get(0)?.get("Plan")?.get("Plans")?.as_array()?;
+    let rows = |branch: &serde_json::Value| branch.get("Plan Rows")?.as_f64();
+    match branches.as_slice() {
+        [matches, visible] => Some((rows(matches)?, rows(visible)?)),
+        _ => None,
+    }
+}
+
+#[derive(QueryableByName)]
+struct Explained {
+    #[diesel(sql_type = Text, column_name = "QUERY PLAN")]
+    plan: String,
+}
+
 /// At most `fetch` hits, best first (then by kind and id), after `after`.
 ///
 /// **Bounded.** Only the `candidates` most recently indexed matches are ranked (the
@@ -344,10 +436,20 @@ pub fn cancelled(error: diesel::result::Error) -> ApiError {
 /// resource changes, so these are the matches changed last; a rebuild writes them in
 /// kind and id order). A word that matches more finds the best of those, not of every
 /// match. Both databases read the candidates in `doc_id` order and stop there (FTS5
-/// `ORDER BY rowid DESC`; on PostgreSQL the primary key walked backwards for a common
-/// word, the GIN index for a rare one), so the work of a page does not grow with the
-/// number of matches. The candidates stay the same from page to page while the index
-/// does not change, so the cursor pages through one ranked set.
+/// `ORDER BY rowid DESC`), so the work of a page does not grow with the number of
+/// matches. The candidates stay the same from page to page while the index does not
+/// change, so the cursor pages through one ranked set.
+///
+/// **The plan, on PostgreSQL**, is chosen here, from the planner's estimates of how
+/// many entries match and how many the caller may see ([`walks`]), and imposed with
+/// `SET LOCAL enable_…` for the search's transaction: for a word many entries have,
+/// the primary key walked backwards, testing visibility (inline columns) before the
+/// match (the TOAST fetch of `terms`), so that drafts and old entries cost little;
+/// for a sparser one, the GIN bitmap of every match, sorted by `doc_id`, which fetches
+/// no `terms` until the candidates are ranked. Left to itself the planner walks for
+/// words of a few percent of the entries, reading tens of thousands of `terms` (it
+/// does not count their TOAST fetch): 130-180 ms at 100 000 positions instead of
+/// 12-15. The title and body are read for the page only.
 ///
 /// Visibility is decided here, in SQL, before the bound, so pages never leak drafts nor
 /// come out short. The score is `ts_rank_cd` on PostgreSQL and the negated `bm25` on
@@ -367,39 +469,62 @@ pub fn search(conn: &mut DbConnection, question: Question) -> ApiResult<Vec<Hit>
     }
     let visible = visible(reach);
     // Every value below but the bound query and instant is a number or one of the kinds.
-    let keyset = after.map_or_else(
-        || "TRUE".to_owned(),
-        |a| {
-            let score = format!("CAST('{:?}' AS {})", a.score, "DOUBLE PRECISION");
-            format!(
-                "(c.score < {score} OR (c.score = {score} AND (h.kind > '{kind}' \
-                 OR (h.kind = '{kind}' AND h.resource_id > {id}))))",
-                kind = a.kind,
-                id = a.id
-            )
-        },
-    );
-    let page = format!(
-        ") c JOIN search_docs h ON h.doc_id = c.doc_id WHERE {keyset} \
-         ORDER BY c.score DESC, h.kind ASC, h.resource_id ASC LIMIT {fetch}"
-    );
+    let keyset = |kind: &str, id: &str| {
+        after.map_or_else(
+            || "TRUE".to_owned(),
+            |a| {
+                let score = format!("CAST('{:?}' AS {})", a.score, "DOUBLE PRECISION");
+                format!(
+                    "(c.score < {score} OR (c.score = {score} AND ({kind} > '{after_kind}' \
+                     OR ({kind} = '{after_kind}' AND {id} > {after_id}))))",
+                    after_kind = a.kind,
+                    after_id = a.id
+                )
+            },
+        )
+    };
     let hits = match conn {
         DbConnection::Pg(pg) => {
             let query = pg_tsquery(terms);
-            let since = if updated_since.is_some() {
-                "AND d.updated_at >= $1"
+            let since = pg_since(updated_since);
+            let walk = walks(pg, &query, &visible, (since, updated_since), candidates)
+                .map_err(cancelled)?;
+            // The plan is the one chosen above, whatever the planner's costs say (they
+            // leave out the TOAST fetch of `terms`, ~3 µs a row); `SET LOCAL`: for
+            // this transaction only (service::search runs the search in its own).
+            let (off, condition) = if walk {
+                // Visibility and `updated_since` first (inline columns), the match
+                // only for the rows they keep: a draft costs no TOAST fetch.
+                (
+                    ["enable_seqscan", "enable_bitmapscan"],
+                    format!("CASE WHEN {visible} {since} THEN d.terms @@ {query} ELSE FALSE END"),
+                )
             } else {
-                ""
+                (
+                    ["enable_seqscan", "enable_indexscan"],
+                    format!("d.terms @@ {query} AND {visible} {since}"),
+                )
             };
-            // The rank is computed outside the candidates' subquery: for them only.
+            diesel::sql_query(format!(
+                "SELECT set_config('{}', 'off', true), set_config('{}', 'off', true)",
+                off[0], off[1]
+            ))
+            .execute(pg)
+            .map_err(cancelled)?;
+            // The rank is computed for the candidates only, the page cut before the
+            // title and body are read.
             let sql = format!(
-                "SELECT h.kind, h.resource_id, h.title, h.body, c.score FROM ( \
-                   SELECT m.doc_id, \
-                          CAST(ts_rank_cd(m.terms, {query}) AS DOUBLE PRECISION) AS score \
-                   FROM (SELECT d.doc_id, d.terms FROM search_docs d \
-                         WHERE d.terms @@ {query} AND {visible} {since} \
-                         ORDER BY d.doc_id DESC LIMIT {candidates}) m \
-                 {page}"
+                "SELECT h.kind, h.resource_id, h.title, h.body, p.score FROM ( \
+                   SELECT c.doc_id, c.kind, c.resource_id, c.score FROM ( \
+                     SELECT m.doc_id, m.kind, m.resource_id, \
+                            CAST(ts_rank_cd(m.terms, {query}) AS DOUBLE PRECISION) AS score \
+                     FROM (SELECT d.doc_id, d.kind, d.resource_id, d.terms FROM search_docs d \
+                           WHERE {condition} ORDER BY d.doc_id DESC LIMIT {candidates}) m \
+                   ) c WHERE {keyset} ORDER BY c.score DESC, c.kind ASC, c.resource_id ASC \
+                   LIMIT {fetch} \
+                 ) p JOIN search_docs h ON h.doc_id = p.doc_id \
+                 ORDER BY p.score DESC, p.kind ASC, p.resource_id ASC",
+                keyset = keyset("c.kind", "c.resource_id"),
             );
             let mut statement = diesel::sql_query(sql).into_boxed::<diesel::pg::Pg>();
             if let Some(since) = updated_since {
@@ -415,7 +540,9 @@ pub fn search(conn: &mut DbConnection, question: Question) -> ApiResult<Vec<Hit>
                FROM {FTS_DOCS} \
                WHERE search_fts MATCH ?1 AND {visible} AND (?2 IS NULL OR d.updated_at >= ?2) \
                ORDER BY search_fts.rowid DESC LIMIT {candidates} \
-             {page}"
+             ) c JOIN search_docs h ON h.doc_id = c.doc_id WHERE {keyset} \
+             ORDER BY c.score DESC, h.kind ASC, h.resource_id ASC LIMIT {fetch}",
+            keyset = keyset("h.kind", "h.resource_id"),
         ))
         .bind::<Text, _>(fts5(terms))
         .bind::<Nullable<Timestamp>, _>(updated_since)
