@@ -769,3 +769,108 @@ async fn a_list_q_finds_the_same_rows_however_many_match() {
         assert_eq!(sorted, searched, "{q}");
     }
 }
+
+/// The candidates of a word most entries have and of a word few have are found in two
+/// ways on PostgreSQL (`db::search_docs::search`: the primary key walked backwards,
+/// visibility tested before the match; the GIN index), chosen from the planner's
+/// estimates. Either way a search ranks the most recently indexed matches the caller
+/// may see, best first, and finds no draft of an association the caller is not in,
+/// however many drafts were written last; SQLite answers the same.
+#[actix_web::test]
+async fn dense_and_sparse_words_find_the_visible_matches_ranked() {
+    use razem::db::DbConnection;
+    use razem::db::search_docs::{Question, Reach, walks_backwards};
+
+    let app = crate::helpers::spawn_app_with(|config| config.search_candidates = 3).await;
+    let a = association(&app, "Związek Testowy").await;
+    let other = association(&app, "Związek Obcy").await;
+    let mut dense = Vec::new();
+    let mut sparse = Vec::new();
+    for i in 0..24 {
+        // "retencja" in every position, more often in the last three, so that their
+        // rank is not the order of writing (4, 2, 3 times); "kanalizacja" in two.
+        let repeats = match i {
+            21 => 4,
+            22 => 2,
+            23 => 3,
+            _ => 1,
+        };
+        // Five words of its own each: PostgreSQL estimates a prefix from the statistics
+        // only when they hold at least 100 distinct words (else 2 % of the rows).
+        let own: Vec<String> = (0..5).map(|j| format!("wyraz{i}n{j}")).collect();
+        let mut body = format!("{}{}", "retencja ".repeat(repeats), own.join(" "));
+        if i == 5 || i == 9 {
+            body.push_str(&" kanalizacja".repeat(i / 4));
+        }
+        let id = published(&app, a, &format!("Zbiornik {i}"), "Woda.", &body).await;
+        dense.push(id);
+        if i == 5 || i == 9 {
+            sparse.push(id);
+        }
+    }
+    // Drafts of `a`, written last: the newest entries of both words.
+    let mut drafts = Vec::new();
+    for i in 0..4 {
+        let body = "retencja kanalizacja ".repeat(i + 1);
+        drafts.push(draft(&app, a, &format!("Szkic {i}"), "Woda.", &body).await);
+    }
+    let walks = |q: &str, drafts_of: Vec<i64>| {
+        app.with_conn(|conn| {
+            if let DbConnection::Pg(pg) = conn {
+                diesel::RunQueryDsl::execute(diesel::sql_query("ANALYZE search_docs"), pg).unwrap();
+            }
+            let reach = [Reach {
+                kind: "position",
+                drafts_of: Some(drafts_of),
+            }];
+            walks_backwards(
+                conn,
+                &Question {
+                    reach: &reach,
+                    terms: &[q.to_owned()],
+                    after: None,
+                    updated_since: None,
+                    fetch: 21,
+                    candidates: 3,
+                },
+            )
+            .unwrap()
+        })
+    };
+    if app.with_conn(|conn| matches!(conn, DbConnection::Pg(_))) {
+        assert!(walks("retencj", Vec::new()), "a dense word walks");
+        assert!(walks("retencj", vec![a]), "for the owner's editors too");
+        assert!(
+            !walks("kanalizacj", Vec::new()),
+            "a sparse word reads the GIN index"
+        );
+    }
+    // Anonymous: the last three published (the drafts come before the bound, unseen),
+    // best first; the sparse word's two, the one with more of it first.
+    finds_in_order(&app, "retencja", &[dense[21], dense[23], dense[22]], 1).await;
+    finds_in_order(&app, "kanalizacja", &[sparse[1], sparse[0]], 1).await;
+    for who in ["anonymous", "another association's editor", "a viewer"] {
+        for q in ["retencja", "kanalizacja", "retencja kanalizacja", "szkic"] {
+            let caller = match who {
+                "anonymous" => app.anonymous(),
+                "a viewer" => app.as_viewer(),
+                _ => app.as_editor(other),
+            };
+            let seen = found(caller, q).await;
+            assert!(
+                seen.iter().all(|(_, id)| !drafts.contains(id)),
+                "{who}, {q}: {seen:?} holds a draft"
+            );
+        }
+    }
+    // The owner's editors: the three newest are drafts, best first (more words).
+    let own = |ids: &[i64]| ids.iter().map(|&id| position(id)).collect::<Vec<_>>();
+    assert_eq!(
+        found(app.as_editor(a), "retencja").await,
+        own(&[drafts[3], drafts[2], drafts[1]])
+    );
+    assert_eq!(
+        found(app.as_editor(a), "kanalizacja").await,
+        own(&[drafts[3], drafts[2], drafts[1]])
+    );
+}
