@@ -578,6 +578,20 @@ mod tests {
     }
 
     #[test]
+    fn estimates_are_the_rows_of_both_branches_of_the_union() {
+        let plan = r#"[{"Plan": {"Node Type": "Append", "Plan Rows": 30, "Plans": [
+            {"Node Type": "Seq Scan", "Plan Rows": 4}, {"Node Type": "Seq Scan", "Plan Rows": 26}
+        ]}}]"#;
+        assert_eq!(estimates(plan), Some((4.0, 26.0)));
+        // Any other shape: no estimates (the GIN bitmap).
+        assert_eq!(
+            estimates(r#"[{"Plan": {"Node Type": "Result", "Plan Rows": 1}}]"#),
+            None
+        );
+        assert_eq!(estimates("not a plan"), None);
+    }
+
+    #[test]
     fn visibility_is_one_disjunct_per_kind() {
         let reach = [
             Reach {
