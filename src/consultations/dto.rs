@@ -284,10 +284,8 @@ impl CreateConsultation {
             status: ConsultationStatus::Draft,
             announced_at: None,
             report_published_on: None,
-            search_text: String::new(),
         };
         legislation_columns(&mut fields, self.legislation);
-        fields.refresh_derived();
         let links = ConsultationLinks {
             invited_ids: canonical_ids(self.invited_ids),
             documents: self.documents.into_iter().map(Into::into).collect(),
@@ -394,7 +392,6 @@ impl UpdateConsultation {
             self.documents
                 .map(|d| d.into_iter().map(Into::into).collect()),
         );
-        fields.refresh_derived();
     }
 }
 

@@ -45,24 +45,6 @@ crate::versioned_row! {
         pub status: ConsultationStatus,
         pub announced_at: Option<NaiveDateTime>,
         pub report_published_on: Option<NaiveDate>,
-        #[serde(skip)]
-        pub search_text: String,
-    }
-}
-
-impl ConsultationFields {
-    /// Recomputes the search text.
-    pub fn refresh_derived(&mut self) {
-        let searchable: Vec<&str> = [
-            Some(self.title.as_str()),
-            self.description.as_deref(),
-            self.legislation_register_number.as_deref(),
-            self.legislation_title.as_deref(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        self.search_text = crate::domain::fold_for_search(&searchable.join(" "));
     }
 }
 

@@ -9,9 +9,10 @@
 //! stores the new rendering (`read_docs::renew`). Drafts are never stored; callers who
 //! see draft positions among the answering ones get the rendering per request.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use chrono::NaiveDateTime;
+use serde_json::value::RawValue;
 
 use super::dto::Consultation;
 use super::model::ConsultationRow;
@@ -21,7 +22,7 @@ use crate::auth::policy::DraftVisibility;
 use crate::config::ConsultationMinDays;
 use crate::db::DbConnection;
 use crate::db::read_docs::{self, ReadDoc};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 
 /// The read model's name for consultations.
 pub const KIND: &str = "consultation";
@@ -105,6 +106,37 @@ pub fn affected(conn: &mut DbConnection, object: &str, id: i64) -> ApiResult<Vec
         "organization" => repo::embedding(conn, id),
         _ => Ok(Vec::new()),
     }
+}
+
+/// The items of a page, in its order: the stored renderings of the published ones when
+/// the page's view is the public one and they are still true (one lookup for the page),
+/// the others rendered now with the page's view (drafts, a caller who sees draft
+/// positions among the answering ones, renderings the clock made untrue).
+pub fn page_items(
+    conn: &mut DbConnection,
+    rows: Vec<(ConsultationRow, Arc<View>)>,
+) -> ApiResult<Vec<Box<RawValue>>> {
+    read_docs::page_items(
+        conn,
+        KIND,
+        rows,
+        |(row, _)| row.id,
+        |(row, view)| row.published() && serves(view),
+        |conn, rows| {
+            // Every row of a page carries the same view.
+            let Some(view) = rows.first().map(|(_, view)| Arc::clone(view)) else {
+                return Ok(Vec::new());
+            };
+            let rows = rows.into_iter().map(|(row, _)| row).collect();
+            view::with_details(conn, rows, &view)?
+                .iter()
+                .map(|consultation| {
+                    let item = serde_json::to_string(consultation).map_err(ApiError::internal)?;
+                    Ok((consultation.id, item))
+                })
+                .collect()
+        },
+    )
 }
 
 /// After a public read rendered `consultation` from `row` because its stored rendering

@@ -81,17 +81,13 @@ impl ConsultationList {
 }
 
 crate::listing! {
-    ConsultationList: ConsultationSort, (ConsultationRow, Arc<View>) => Consultation;
+    ConsultationList: ConsultationSort, (ConsultationRow, Arc<View>) => Box<serde_json::value::RawValue>;
     rows(list, conn, page) = Ok(repo::list(conn, &list.filter, page)?
         .into_iter()
         .map(|row| (row, Arc::clone(&list.view)))
         .collect());
     cursor((row, _), sort) = repo::cursor_after(row, sort);
-    // Every row of a page carries the same view.
-    render(conn, rows) = match rows.first().map(|(_, view)| Arc::clone(view)) {
-        None => Ok(Vec::new()),
-        Some(view) => view::with_details(conn, rows.into_iter().map(|(row, _)| row).collect(), &view),
-    };
+    render(conn, rows) = super::read::page_items(conn, rows);
 }
 
 /// A consultation as `GET /consultations/{id}` answers it.

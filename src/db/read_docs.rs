@@ -69,7 +69,8 @@ pub fn find(conn: &mut DbConnection, kind: &str, id: i64) -> ApiResult<Option<(i
         .optional()?)
 }
 
-/// The stored list items of these resources, by id (missing ones are not stored).
+/// The stored list items of these resources that are still true now, by id (missing
+/// ones are not stored, or stopped being true).
 pub fn items(conn: &mut DbConnection, kind: &str, ids: &[i64]) -> ApiResult<HashMap<i64, String>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
@@ -77,6 +78,7 @@ pub fn items(conn: &mut DbConnection, kind: &str, ids: &[i64]) -> ApiResult<Hash
     Ok(read_docs::table
         .filter(read_docs::kind.eq(kind))
         .filter(read_docs::id.eq_any(ids))
+        .filter(valid_at(crate::time::now()))
         .select((read_docs::id, read_docs::item))
         .load::<(i64, String)>(conn)?
         .into_iter()

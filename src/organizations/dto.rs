@@ -199,7 +199,6 @@ impl CreateOrganization {
             teryt: self.teryt.map(String::from),
             jst_kind: self.jst_kind,
             population: self.population,
-            search_text: String::new(),
             sort_name: String::new(),
         };
         fields.refresh_derived();

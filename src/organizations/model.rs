@@ -32,8 +32,6 @@ crate::versioned_row! {
         pub jst_kind: Option<JstKind>,
         pub population: Option<i64>,
         #[serde(skip)]
-        pub search_text: String,
-        #[serde(skip)]
         pub sort_name: String,
     }
 }
@@ -63,21 +61,14 @@ impl OrganizationFields {
             teryt: None,
             jst_kind: None,
             population: None,
-            search_text: String::new(),
             sort_name: String::new(),
         };
         fields.refresh_derived();
         fields
     }
 
-    /// Recomputes the derived search and sort columns from the name.
+    /// Recomputes the derived sort column from the name.
     pub fn refresh_derived(&mut self) {
-        let mut searchable = self.name.clone();
-        if let Some(short_name) = &self.short_name {
-            searchable.push(' ');
-            searchable.push_str(short_name);
-        }
-        self.search_text = crate::domain::fold_for_search(&searchable);
         self.sort_name = crate::domain::fold_for_search(&self.name);
     }
 }

@@ -457,7 +457,6 @@ impl CreatePosition {
             legislation_url: None,
             consultation_id: self.consultation_id,
             published: false,
-            search_text: String::new(),
         };
         legislation_columns(&mut fields, self.legislation);
         fields.refresh_derived();

@@ -40,13 +40,11 @@ crate::versioned_row! {
         pub legislation_url: Option<String>,
         pub consultation_id: Option<i64>,
         pub published: bool,
-        #[serde(skip)]
-        pub search_text: String,
     }
 }
 
 impl PositionFields {
-    /// Recomputes the derived columns: number parts, sort key and search text.
+    /// Recomputes the derived columns: the number's parts and the sort key.
     pub fn refresh_derived(&mut self) {
         let number = self
             .number
@@ -55,17 +53,6 @@ impl PositionFields {
         self.number_year = number.as_ref().map(|n| n.year());
         self.number_seq = number.as_ref().map(|n| n.seq());
         self.adopted_sort = self.adopted_on.unwrap_or_else(no_adoption_date);
-        let searchable: Vec<&str> = [
-            self.title.as_deref(),
-            self.summary.as_deref(),
-            self.number.as_deref(),
-            self.legislation_register_number.as_deref(),
-            self.legislation_title.as_deref(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        self.search_text = crate::domain::fold_for_search(&searchable.join(" "));
     }
 }
 

@@ -111,13 +111,11 @@ fn summary((id, slug, name, short_name, kind): SummaryRow) -> OrganizationSummar
 }
 
 /// The columns of a `PositionRow` as responses need them, with `$body` for the body
-/// (the column, or a bound NULL for lists). The folded search text is only searched,
-/// never shown, so it is not fetched. Values left out are bound, not SQL literals: a
+/// (the column, or a bound NULL for lists). Values left out are bound, not SQL literals: a
 /// literal would keep diesel from caching the prepared statement, and PostgreSQL would
 /// then parse and plan the query on every request.
 macro_rules! position_columns {
     ($body:expr) => {{
-        use diesel::IntoSql;
         use positions::dsl as p;
         (
             p::id,
@@ -138,7 +136,6 @@ macro_rules! position_columns {
             p::legislation_url,
             p::consultation_id,
             p::published,
-            "".into_sql::<diesel::sql_types::Text>(),
             p::version,
             p::created_at,
             p::updated_at,

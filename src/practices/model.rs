@@ -52,8 +52,6 @@ crate::versioned_row! {
         pub reviewed_on: Option<NaiveDate>,
         pub status: PracticeStatus,
         #[serde(skip)]
-        pub search_text: String,
-        #[serde(skip)]
         pub sort_title: String,
     }
 }
@@ -87,24 +85,14 @@ impl PracticeFields {
             entered_on: None,
             reviewed_on: None,
             status: PracticeStatus::Draft,
-            search_text: String::new(),
             sort_title: String::new(),
         };
         fields.refresh_derived();
         fields
     }
 
-    /// Recomputes the derived columns: the search text and the sort key.
+    /// Recomputes the derived sort key.
     pub fn refresh_derived(&mut self) {
-        let searchable: Vec<&str> = [
-            Some(self.title.as_str()),
-            self.summary.as_deref(),
-            self.city.as_deref(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        self.search_text = crate::domain::fold_for_search(&searchable.join(" "));
         self.sort_title = crate::domain::fold_for_search(&self.title);
     }
 }

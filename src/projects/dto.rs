@@ -384,7 +384,6 @@ impl CreateProject {
             value_minor: None,
             value_currency: None,
             sort_title: String::new(),
-            search_text: String::new(),
         };
         fields.set_value(self.value);
         fields.refresh_derived();

@@ -58,8 +58,6 @@ crate::versioned_row! {
         pub value_currency: Option<Currency>,
         #[serde(skip)]
         pub sort_title: String,
-        #[serde(skip)]
-        pub search_text: String,
     }
 }
 
@@ -73,19 +71,10 @@ impl ProjectFields {
         self.value_currency = value.map(Money::currency);
     }
 
-    /// Recomputes the derived columns: the `active_on` bound, the sort and search text.
+    /// Recomputes the derived columns: the `active_on` bound and the sort key.
     pub fn refresh_derived(&mut self) {
         self.last_day = self.ends_on.unwrap_or_else(open_end);
         self.sort_title = crate::domain::fold_for_search(&self.title);
-        let searchable: Vec<&str> = [
-            Some(self.title.as_str()),
-            Some(self.code.as_str()),
-            self.summary.as_deref(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        self.search_text = crate::domain::fold_for_search(&searchable.join(" "));
     }
 }
 

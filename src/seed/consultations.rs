@@ -426,7 +426,7 @@ fn load_consultation(
     demo: &DemoConsultation,
     min_days: &ConsultationMinDays,
 ) -> ApiResult<()> {
-    let mut fields = ConsultationFields {
+    let fields = ConsultationFields {
         organizer_id,
         direction: demo.direction,
         title: demo.title.to_owned(),
@@ -444,9 +444,7 @@ fn load_consultation(
         status: ConsultationStatus::Draft,
         announced_at: None,
         report_published_on: None,
-        search_text: String::new(),
     };
-    fields.refresh_derived();
     let links = ConsultationLinks {
         invited_ids: Vec::new(),
         documents: demo

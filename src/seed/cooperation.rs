@@ -361,7 +361,6 @@ fn load_project(conn: &mut DbConnection, actor: &Actor) -> ApiResult<usize> {
         value_minor: None,
         value_currency: None,
         sort_title: String::new(),
-        search_text: String::new(),
     };
     fields.refresh_derived();
     let links = ProjectLinks {

@@ -361,7 +361,6 @@ fn load_position(
         legislation_url: None,
         consultation_id: None,
         published: false,
-        search_text: String::new(),
     };
     fields.refresh_derived();
     let mut links = PositionLinks {

@@ -216,7 +216,6 @@ pub fn load_demo_projects(conn: &mut DbConnection) -> ApiResult<usize> {
                 value_minor: None,
                 value_currency: None,
                 sort_title: String::new(),
-                search_text: String::new(),
             };
             fields.set_value(Some(value));
             fields.refresh_derived();

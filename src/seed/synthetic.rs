@@ -875,7 +875,6 @@ fn generate(
         legislation_url: legislation.map(|l| l.2),
         consultation_id: None,
         published: plan.adopted_on.is_some(),
-        search_text: String::new(),
     };
     fields.refresh_derived();
     pending.positions.push(NewPosition {

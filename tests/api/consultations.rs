@@ -246,15 +246,16 @@ async fn a_consultation_is_created_and_stored_with_every_field() {
     assert_eq!(body["announced_at"], Value::Null);
     assert_eq!(body["report_published_on"], Value::Null);
 
-    let (stored, search): (String, String) = app.with_conn(|conn| {
+    let stored: String = app.with_conn(|conn| {
         consultations::table
             .find(id)
-            .select((consultations::forms, consultations::search_text))
+            .select(consultations::forms)
             .first(conn)
             .unwrap()
     });
     assert_eq!(stored, "online,meeting,survey");
-    assert!(search.contains("strategii rozwoju zwiazku"), "{search}");
+    let indexed = app.indexed_words("consultation", id);
+    assert!(indexed.contains("strategii rozwoju zwiazku"), "{indexed}");
     let documents: i64 = app.with_conn(|conn| {
         consultation_documents::table
             .filter(consultation_documents::consultation_id.eq(id))
@@ -1416,4 +1417,60 @@ async fn demo_consultations_load_once() {
     submitters.dedup();
     let submitters = submitters.iter().flatten().count();
     assert!(submitters >= 4, "comments from several NGOs: {submitters}");
+}
+
+/// The list item of `id` on the first page of `/consultations` as `caller` gets it.
+async fn listed(caller: crate::helpers::Caller<'_>, id: i64) -> Value {
+    let page = caller
+        .get("/api/v1/consultations?limit=100&sort=-updated_at")
+        .send()
+        .await
+        .assert_status(200);
+    page.items()
+        .iter()
+        .find(|item| item["id"] == id)
+        .cloned()
+        .unwrap_or_else(|| panic!("consultation {id} is not on the page: {}", page.text()))
+}
+
+#[actix_web::test]
+async fn the_consultation_list_serves_stored_items_while_they_are_true_and_only_to_the_public() {
+    use razem::db::schema::read_docs;
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let id = announced(&app, &w, &days(1), &days(40)).await;
+    let title = listed(app.anonymous(), id).await["title"].clone();
+    // Mark the stored item, so that the page shows where its item came from.
+    let marked = app.with_conn(|conn| {
+        let item: String = read_docs::table
+            .find(("consultation", id))
+            .select(read_docs::item)
+            .first(conn)
+            .expect("a stored item");
+        let mut item: Value = serde_json::from_str(&item).expect("json");
+        item["title"] = json!("Z modelu odczytu");
+        diesel::update(read_docs::table.find(("consultation", id)))
+            .set(read_docs::item.eq(item.to_string()))
+            .execute(conn)
+            .expect("marked");
+        item
+    });
+    assert_eq!(
+        listed(app.anonymous(), id).await,
+        marked,
+        "served as stored"
+    );
+    // Who sees draft positions among the answering ones gets the page rendered for them.
+    assert_eq!(listed(app.as_admin(), id).await["title"], title);
+    assert_eq!(listed(app.as_editor(w.organizer), id).await["title"], title);
+    // A stored rendering the clock made untrue is not served: the item is rendered now.
+    app.with_conn(|conn| {
+        diesel::update(read_docs::table.find(("consultation", id)))
+            .set(read_docs::valid_until.eq(Some(Utc::now().naive_utc() - Duration::seconds(1))))
+            .execute(conn)
+            .expect("expired")
+    });
+    let fresh = listed(app.anonymous(), id).await;
+    assert_eq!(fresh["title"], title);
+    assert_eq!(fresh["status"], "announced");
 }

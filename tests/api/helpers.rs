@@ -387,6 +387,21 @@ impl TestApp {
                 .len()
         })
     }
+
+    /// The folded words the search index holds for a resource: its title words, then
+    /// its body words (`kind` as in `search_docs`: "position", "project", ...).
+    pub fn indexed_words(&self, kind: &str, resource_id: i64) -> String {
+        use razem::db::schema::search_docs;
+        let (title, body): (String, String) = self.with_conn(|conn| {
+            search_docs::table
+                .filter(search_docs::kind.eq(kind))
+                .filter(search_docs::resource_id.eq(resource_id))
+                .select((search_docs::title_words, search_docs::body_words))
+                .first(conn)
+                .expect("an entry in the search index")
+        });
+        format!("{title} {body}")
+    }
 }
 
 fn with_token(request: TestRequest, token: Option<&str>) -> TestRequest {
