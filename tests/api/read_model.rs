@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Resource, TestApp, spawn_app};
+use crate::helpers::{Resource, TestApp, TestResponse, spawn_app};
 
 const KIND: &str = "position";
 
@@ -179,18 +179,25 @@ async fn the_demo_data_is_in_the_read_model_and_pages_concatenate_its_items() {
     assert_eq!(rebuilt, stored);
 }
 
-#[actix_web::test]
-async fn drafts_are_rendered_per_request_for_those_who_may_see_them() {
+/// The demo data with a draft appeal of OPOS titled `title`: the app, OPOS's id, the
+/// answer of the draft's creation.
+async fn demo_with_draft(title: &str) -> (TestApp, i64, TestResponse) {
     let app = spawn_app().await;
     app.seed_demo();
     let opos = app.id_of("opos").await;
     let draft = app
         .as_admin()
         .post("/api/v1/positions")
-        .json(json!({"association_id": opos, "kind": "appeal", "title": "Szkic"}))
+        .json(json!({"association_id": opos, "kind": "appeal", "title": title}))
         .send()
         .await
         .assert_status(201);
+    (app, opos, draft)
+}
+
+#[actix_web::test]
+async fn drafts_are_rendered_per_request_for_those_who_may_see_them() {
+    let (app, opos, draft) = demo_with_draft("Szkic").await;
     let id = draft.id();
     let seen = app
         .as_admin()
@@ -749,17 +756,8 @@ async fn a_write_on_another_instance_makes_this_instances_pages_stale() {
 
 #[actix_web::test]
 async fn a_private_caller_never_gets_a_cached_public_page() {
-    let app = spawn_app().await;
-    app.seed_demo();
-    let opos = app.id_of("opos").await;
-    let draft = app
-        .as_admin()
-        .post("/api/v1/positions")
-        .json(json!({"association_id": opos, "kind": "appeal", "title": "Szkic spoza pamięci"}))
-        .send()
-        .await
-        .assert_status(201)
-        .id();
+    let (app, opos, draft) = demo_with_draft("Szkic spoza pamięci").await;
+    let draft = draft.id();
     let page = format!("/api/v1/positions?association={opos}&limit=100");
     let public = app.anonymous().get(&page).send().await.assert_status(200);
     assert!(!public.ids().contains(&draft));
