@@ -393,6 +393,7 @@ fn serve(bind: Option<String>) -> Result<(), String> {
             // The last worker to start ends the start-up: its code is not needed again.
             if built.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1 == workers {
                 memory::release_start_up_code();
+                memory::release_when_idle();
             }
             app
         })
@@ -434,6 +435,70 @@ mod memory {
         // SAFETY: malloc_trim only releases memory the allocator holds free.
         unsafe {
             libc::malloc_trim(0);
+        }
+    }
+
+    /// How often the server looks whether it is idle, and how much CPU time per look
+    /// still counts as idle (the webhook worker's poll, a health probe).
+    const IDLE_TICK: std::time::Duration = std::time::Duration::from_millis(250);
+    const IDLE_CPU: std::time::Duration = std::time::Duration::from_millis(5);
+    /// CPU time since the last release that makes another one worth it.
+    const BUSY_CPU: std::time::Duration = std::time::Duration::from_millis(20);
+
+    /// The process's CPU time so far (user and system), if the system says.
+    fn cpu_time() -> Option<std::time::Duration> {
+        #[cfg(target_os = "linux")]
+        {
+            // SAFETY: rusage is plain integers, for which all zeroes is a valid value.
+            let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+            // SAFETY: getrusage only writes the struct it is given.
+            if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+                return None;
+            }
+            let micros = |t: libc::timeval| t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64;
+            Some(std::time::Duration::from_micros(
+                micros(usage.ru_utime) + micros(usage.ru_stime),
+            ))
+        }
+        #[cfg(not(target_os = "linux"))]
+        None
+    }
+
+    /// Gives code and free heap pages back whenever the server goes idle after work:
+    /// start-up does not end when the last worker is built (the first requests, the pool's
+    /// connections and the background tasks' first runs fault in code nothing runs again,
+    /// some 10 MB of the binary's text within the first second; bench/run), and a burst of
+    /// requests leaves its code and freed heap resident. A small thread looks every
+    /// [`IDLE_TICK`]; after at least [`BUSY_CPU`] of work, the first look that finds the
+    /// process idle releases both again. A busy server is never touched; the price is
+    /// some minor faults on the first request after an idle spell.
+    pub fn release_when_idle() {
+        let Some(mut last) = cpu_time() else {
+            return;
+        };
+        // The first idle look always releases: what start-up's end touched.
+        let mut released: Option<std::time::Duration> = None;
+        let watcher = std::thread::Builder::new()
+            .name("razem-idle".to_owned())
+            .stack_size(64 * 1024)
+            .spawn(move || {
+                loop {
+                    std::thread::sleep(IDLE_TICK);
+                    let Some(now) = cpu_time() else {
+                        return;
+                    };
+                    let idle = now.saturating_sub(last) < IDLE_CPU;
+                    last = now;
+                    if idle && released.is_none_or(|at| now.saturating_sub(at) >= BUSY_CPU) {
+                        release_start_up_code();
+                        release_free();
+                        last = cpu_time().unwrap_or(now);
+                        released = Some(last);
+                    }
+                }
+            });
+        if let Err(error) = watcher {
+            log::warn!("cannot start the idle memory release: {error}");
         }
     }
 

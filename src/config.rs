@@ -76,6 +76,9 @@ pub struct Config {
     /// How many matches `GET /search` ranks at most: the most recently indexed ones
     /// (`RAZEM_SEARCH_CANDIDATES`, 10-10 000, default 1000; `db::search_docs::search`).
     pub search_candidates: i64,
+    /// The bytes of rendered public list pages an instance keeps (`RAZEM_PAGE_CACHE_KB`,
+    /// 0-262 144 KiB, default 4096; 0 turns the cache off; `http::page_cache`).
+    pub page_cache_bytes: usize,
 }
 
 /// The licence the open data is published under.
@@ -391,6 +394,8 @@ impl Config {
             feed_domain,
             search_candidates: parse_number(&get, "RAZEM_SEARCH_CANDIDATES", 1000, 10, 10_000)?
                 as i64,
+            page_cache_bytes: 1024
+                * parse_number(&get, "RAZEM_PAGE_CACHE_KB", 4096, 0, 256 * 1024)? as usize,
         })
     }
 }

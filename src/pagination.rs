@@ -15,6 +15,7 @@ use crate::db::{Db, DbConnection};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::export::Encoder;
 use crate::http::AppState;
+use crate::http::page_cache::{PageKey, RenderedPage};
 
 pub const DEFAULT_LIMIT: i64 = 20;
 pub const MAX_LIMIT: i64 = 100;
@@ -169,6 +170,21 @@ impl<S: Sort> PageRequest<S> {
     pub fn limit(&self) -> Option<i64> {
         self.limit
     }
+
+    /// This page of a list filtered by `filter` in the page cache, validated by `kind`'s
+    /// generation: the parsed request as text (so equal requests share an entry however
+    /// their query strings were written).
+    pub fn cache_key(&self, kind: &'static str, filter: &impl std::fmt::Debug) -> PageKey {
+        PageKey {
+            kind,
+            request: format!(
+                "{filter:?} {} {:?} {}",
+                self.sort.as_str(),
+                self.after,
+                self.fetch()
+            ),
+        }
+    }
 }
 
 /// One list of a resource: its query (the filter, with the SQL in the repository), the
@@ -190,6 +206,18 @@ pub trait Listing: Send + 'static {
 
     /// The items of one page (embedded summaries fetched here, once per page).
     fn render(conn: &mut DbConnection, rows: Vec<Self::Row>) -> ApiResult<Vec<Self::Item>>;
+
+    /// Where this request's JSON page is kept in the page cache (`http::page_cache`), if
+    /// it may be: only a list whose pages change only through writes of one read-model
+    /// kind, for a caller who sees only what everyone sees. `None` (the default): never.
+    fn cache_key(&self, _page: &PageRequest<Self::Sort>) -> Option<PageKey> {
+        None
+    }
+
+    /// Whether a page of these rows may be kept (every item is a stored document).
+    fn cacheable(_rows: &[Self::Row]) -> bool {
+        false
+    }
 }
 
 /// Implements [`Listing`] in the words a list needs: its sort, row and item types, the
@@ -211,6 +239,8 @@ macro_rules! listing {
         rows($this:pat, $conn:ident, $page:ident) = $rows:expr;
         cursor($crow:pat, $csort:pat) = $cursor:expr;
         render($rconn:pat, $rrows:ident) = $render:expr;
+        $(cache($kthis:pat, $kpage:ident) = $cache:expr;
+        cacheable($krows:ident) = $cacheable:expr;)?
     ) => {
         $(#[$meta])*
         impl $crate::pagination::Listing for $list {
@@ -237,6 +267,20 @@ macro_rules! listing {
             ) -> $crate::error::ApiResult<Vec<$item>> {
                 $render
             }
+
+            $(
+            fn cache_key(
+                &self,
+                $kpage: &$crate::pagination::PageRequest<$sort>,
+            ) -> Option<$crate::http::page_cache::PageKey> {
+                let $kthis = self;
+                $cache
+            }
+
+            fn cacheable($krows: &[$row]) -> bool {
+                $cacheable
+            }
+            )?
         }
     };
 }
@@ -261,22 +305,67 @@ pub async fn respond_page<L: Listing>(
     if format != crate::export::Format::Json {
         return respond_export(state, req, listing, page, format).await;
     }
-    let body = state
+    let key = listing.cache_key(&page).filter(|_| state.pages.enabled());
+    let pages = Arc::clone(&state.pages);
+    let found = state
         .db
         .run(move |conn| {
+            // The generation first, then the page: the page is at least as new as the
+            // generation it is kept under, never older.
+            let kept = match key {
+                Some(key) => crate::db::read_docs::generation(conn, key.kind)?
+                    .map(|generation| (key, generation)),
+                None => None,
+            };
+            if let Some((key, generation)) = &kept
+                && let Some(page) = pages.get(key, *generation)
+            {
+                return Ok(Found::Kept(page));
+            }
             let rows = listing.rows(conn, &page)?;
+            let kept = kept.filter(|_| L::cacheable(&rows));
             let (rows, next_cursor) = split_page(rows, page.limit, |row| L::cursor(row, page.sort));
-            Ok(Page {
+            let body = Page {
                 items: L::render(conn, rows)?,
                 next_cursor,
-            })
+            };
+            Ok(Found::Read(body, kept))
         })
         .await?;
-    let mut response = page_response(req, &body, body.next_cursor.as_deref());
+    let page = match found {
+        Found::Kept(page) => page,
+        Found::Read(body, kept) => {
+            let page = RenderedPage::of(&body)?;
+            if let Some((key, generation)) = kept {
+                state.pages.put(key, generation, page.clone());
+            }
+            page
+        }
+    };
+    let mut response = rendered_response(req, page);
     response
         .headers_mut()
         .append(header::VARY, header::HeaderValue::from_static("Accept"));
     Ok(response)
+}
+
+/// A JSON page as one turn found it: kept by the page cache, or read now (with where to
+/// keep it, when it may be kept).
+enum Found<T> {
+    Kept(RenderedPage),
+    Read(Page<T>, Option<(PageKey, i64)>),
+}
+
+impl RenderedPage {
+    /// The body of a page and its `ETag` (a digest of the body, for `If-None-Match`).
+    fn of<T: Serialize>(page: &Page<T>) -> ApiResult<Self> {
+        let body = serde_json::to_vec(page).map_err(ApiError::internal)?;
+        Ok(RenderedPage {
+            etag: crate::http::conditional::digest_tag(&body),
+            body: web::Bytes::from(body),
+            next_cursor: page.next_cursor.clone(),
+        })
+    }
 }
 
 /// One turn of an export: the bytes of a page, and the list with the request of the
@@ -427,8 +516,24 @@ pub fn page_response<T: Serialize>(
     body: &T,
     next_cursor: Option<&str>,
 ) -> HttpResponse {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => rendered_response(
+            req,
+            RenderedPage {
+                etag: crate::http::conditional::digest_tag(&bytes),
+                body: web::Bytes::from(bytes),
+                next_cursor: next_cursor.map(str::to_owned),
+            },
+        ),
+        // What `json` would do with a body that does not serialize.
+        Err(_) => HttpResponse::Ok().json(body),
+    }
+}
+
+/// [`page_response`] of a page already rendered (or kept by the page cache).
+fn rendered_response(req: &HttpRequest, page: RenderedPage) -> HttpResponse {
     let mut response = HttpResponse::Ok();
-    if let Some(cursor) = next_cursor {
+    if let Some(cursor) = page.next_cursor.as_deref() {
         let mut url = req.full_url();
         let kept: Vec<(String, String)> = url
             .query_pairs()
@@ -441,18 +546,14 @@ pub fn page_response<T: Serialize>(
             .append_pair("cursor", cursor);
         response.insert_header((header::LINK, format!("<{url}>; rel=\"next\"")));
     }
-    match serde_json::to_vec(body) {
-        Ok(bytes) => response
-            .insert_header(header::ETag(crate::http::conditional::digest_tag(&bytes)))
-            .insert_header((
-                header::CACHE_CONTROL,
-                crate::http::conditional::LIST_CACHE_CONTROL,
-            ))
-            .content_type(header::ContentType::json())
-            .body(bytes),
-        // What `json` would do with a body that does not serialize.
-        Err(_) => response.json(body),
-    }
+    response
+        .insert_header(header::ETag(page.etag))
+        .insert_header((
+            header::CACHE_CONTROL,
+            crate::http::conditional::LIST_CACHE_CONTROL,
+        ))
+        .content_type(header::ContentType::json())
+        .body(page.body)
 }
 
 /// Declares the page type of a list: `{ "items": [...], "next_cursor": "…" | null }`.

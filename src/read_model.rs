@@ -88,10 +88,15 @@ pub fn flush(conn: &mut DbConnection) -> ApiResult<()> {
 }
 
 /// Renders `ids` again (in batches): public ones are stored, the others removed.
+/// Raises the model's generation when anything was rendered, so that list pages cached
+/// from the documents before (`http::page_cache`, on every instance) are not served again.
 fn render(conn: &mut DbConnection, model: &Model, ids: &[i64]) -> ApiResult<()> {
     for batch in ids.chunks(BATCH) {
         let docs = (model.fresh)(conn, batch)?;
         read_docs::replace(conn, model.kind, batch, &docs)?;
+    }
+    if !ids.is_empty() {
+        read_docs::bump_generation(conn, model.kind)?;
     }
     Ok(())
 }
@@ -105,6 +110,8 @@ pub fn rebuild(conn: &mut DbConnection) -> ApiResult<usize> {
         for model in &MODELS {
             let ids = (model.all_ids)(conn)?;
             render(conn, model, &ids)?;
+            // Even with no rows left: documents may have gone.
+            read_docs::bump_generation(conn, model.kind)?;
             stored += read_docs::all(conn, model.kind)?.len();
         }
         Ok(stored + crate::search::rebuild(conn)?)

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::read_docs;
+use super::schema::{read_docs, read_generations};
 use crate::error::{ApiError, ApiResult};
 
 /// One rendered resource: its version (the `ETag`), the whole document (`GET` by id),
@@ -290,6 +290,11 @@ macro_rules! stored_page {
     }};
 }
 
+/// Whether every row of a page has its stored item (nothing would be rendered now).
+pub fn all_stored(rows: &[Stored]) -> bool {
+    rows.iter().all(|row| row.item.is_some())
+}
+
 /// The items of a page read by [`stored_page!`], in its order: the stored ones as they
 /// are (concatenated, never parsed), the others rendered now by `render` from their ids
 /// as `(id, JSON)`.
@@ -335,4 +340,23 @@ pub fn containing(conn: &mut DbConnection, kind: &str, fragment: &str) -> ApiRes
         )
         .select(read_docs::id)
         .load(conn)?)
+}
+
+/// Raises `kind`'s generation: run by every transaction that changes its documents,
+/// before it commits. The row's lock orders concurrent writers, so the values readers
+/// see grow in commit order.
+pub fn bump_generation(conn: &mut DbConnection, kind: &str) -> ApiResult<()> {
+    diesel::update(read_generations::table.find(kind))
+        .set(read_generations::generation.eq(read_generations::generation + 1))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// `kind`'s generation now (one primary-key lookup); `None` for a kind without one.
+pub fn generation(conn: &mut DbConnection, kind: &str) -> ApiResult<Option<i64>> {
+    Ok(read_generations::table
+        .find(kind)
+        .select(read_generations::generation)
+        .first(conn)
+        .optional()?)
 }

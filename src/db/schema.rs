@@ -671,6 +671,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Per read-model kind, a counter every write of its documents raises
+    /// (2026-12-06-000200_i19d_read_generations): what validates a cached list page.
+    read_generations (kind) {
+        kind -> Text,
+        generation -> BigInt,
+    }
+}
+
+diesel::table! {
     /// The search index, one row per searchable resource (2026-12-04-000100_i17s_search_docs).
     /// PostgreSQL's generated `terms` tsvector and SQLite's `search_fts` are not listed:
     /// only `db::search_docs` reads them, in SQL of its own.

@@ -2,6 +2,7 @@
 //! responses and the shaping of replies. Depends only downwards (db, config, jwt, error).
 
 pub mod conditional;
+pub mod page_cache;
 pub mod redact;
 pub mod reply;
 pub mod responses;

@@ -20,6 +20,8 @@ pub struct AppState {
     pub registration_attempts: LoginThrottle,
     /// Failed survey-code look-ups per client address, counted in the database.
     pub survey_attempts: LoginThrottle,
+    /// Rendered public list pages of this instance, validated per request (`page_cache`).
+    pub pages: std::sync::Arc<super::page_cache::PageCache>,
     pub config: Config,
 }
 
@@ -33,6 +35,7 @@ impl AppState {
             token_requests: WindowLimiter::new(config.token_rate_limit, minute),
             registration_attempts: LoginThrottle::new(config.registration_rate_limit, minute),
             survey_attempts: LoginThrottle::new(config.survey_max_failures, minute),
+            pages: std::sync::Arc::new(super::page_cache::PageCache::new(config.page_cache_bytes)),
             config,
         }
     }

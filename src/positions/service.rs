@@ -90,6 +90,12 @@ crate::listing! {
     rows(list, conn, page) = repo::list(conn, &list.0, page);
     cursor(row, sort) = crate::pagination::Cursor::after_stored(sort, row);
     render(conn, rows) = super::read::page_items(conn, rows);
+    // Only what everyone sees: a caller who may see drafts gets them rendered now. A
+    // search (`q`) reads the search index's own rules, so it is not kept either.
+    cache(list, page) = (matches!(&list.0.drafts, DraftVisibility::OfAssociations(ids) if ids.is_empty())
+        && list.0.q.is_none())
+    .then(|| page.cache_key(super::read::KIND, &list.0));
+    cacheable(rows) = crate::db::read_docs::all_stored(rows);
 }
 
 /// The list a principal asked for: drafts only as far as it may see them.

@@ -82,6 +82,10 @@ crate::listing! {
     rows(list, conn, page) = repo::list(conn, &list.0, page);
     cursor(row, sort) = crate::pagination::Cursor::after_stored(sort, row);
     render(conn, rows) = super::read::page_items(conn, rows);
+    // Every project is public; a search (`q`) reads the search index's own rules, so it
+    // is not kept.
+    cache(list, page) = list.0.q.is_none().then(|| page.cache_key(super::read::KIND, &list.0));
+    cacheable(rows) = crate::db::read_docs::all_stored(rows);
 }
 
 /// Full projects for these rows, with every embed, in a constant number of queries

@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Resource, TestApp, spawn_app};
+use crate::helpers::{Resource, TestApp, TestResponse, spawn_app};
 
 const KIND: &str = "position";
 
@@ -179,18 +179,25 @@ async fn the_demo_data_is_in_the_read_model_and_pages_concatenate_its_items() {
     assert_eq!(rebuilt, stored);
 }
 
-#[actix_web::test]
-async fn drafts_are_rendered_per_request_for_those_who_may_see_them() {
+/// The demo data with a draft appeal of OPOS titled `title`: the app, OPOS's id, the
+/// answer of the draft's creation.
+async fn demo_with_draft(title: &str) -> (TestApp, i64, TestResponse) {
     let app = spawn_app().await;
     app.seed_demo();
     let opos = app.id_of("opos").await;
     let draft = app
         .as_admin()
         .post("/api/v1/positions")
-        .json(json!({"association_id": opos, "kind": "appeal", "title": "Szkic"}))
+        .json(json!({"association_id": opos, "kind": "appeal", "title": title}))
         .send()
         .await
         .assert_status(201);
+    (app, opos, draft)
+}
+
+#[actix_web::test]
+async fn drafts_are_rendered_per_request_for_those_who_may_see_them() {
+    let (app, opos, draft) = demo_with_draft("Szkic").await;
     let id = draft.id();
     let seen = app
         .as_admin()
@@ -624,4 +631,182 @@ async fn a_stored_consultation_is_true_until_the_clock_moves_its_status() {
     );
     let again = app.anonymous().get(&path).send().await.assert_status(200);
     assert_eq!(again.text(), after.doc, "then served as stored");
+}
+
+// ------------------------------------------------------------------ the page cache
+
+const PAGE: &str = "/api/v1/positions?limit=5";
+
+/// Writes `title` into the stored list item of position `id` behind the write path's
+/// back (no generation raised): what a page kept by the page cache does not show until
+/// a write of positions, and what a page read now does.
+fn tamper_stored_item(app: &TestApp, id: i64, title: &str) {
+    use diesel::prelude::*;
+    use razem::db::schema::read_docs;
+    let doc = app
+        .with_conn(|conn| razem::db::read_docs::all(conn, KIND).expect("docs"))
+        .into_iter()
+        .find(|doc| doc.id == id)
+        .expect("stored");
+    let mut item: Value = serde_json::from_str(&doc.item).expect("json");
+    item["title"] = json!(title);
+    let updated = app.with_conn(|conn| {
+        diesel::update(read_docs::table.find((KIND, id)))
+            .set(read_docs::item.eq(item.to_string()))
+            .execute(conn)
+            .expect("update")
+    });
+    assert_eq!(updated, 1);
+}
+
+/// An anonymous page of [`PAGE`]: its body and its `ETag`.
+async fn public_page(app: &TestApp) -> (Value, String) {
+    let page = app.anonymous().get(PAGE).send().await.assert_status(200);
+    (page.json().clone(), page.etag())
+}
+
+#[actix_web::test]
+async fn a_cached_page_is_served_until_a_write_changes_an_item_on_it() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    let (before, etag) = public_page(&app).await;
+    let id = before["items"][0].id();
+    tamper_stored_item(&app, id, "Podmieniony");
+    // Kept: the same bytes, and 304 for its tag without building anything.
+    assert_eq!(public_page(&app).await, (before.clone(), etag.clone()));
+    let not_modified = app
+        .anonymous()
+        .get(PAGE)
+        .header("If-None-Match", etag.as_str())
+        .send()
+        .await
+        .assert_status(304);
+    assert_eq!(not_modified.etag(), etag);
+    assert!(not_modified.text().is_empty());
+
+    app.admin_write(
+        "PATCH",
+        format!("/api/v1/positions/{id}"),
+        Some(json!({"summary": "Po zmianie w pamięci stron."})),
+    )
+    .await;
+    let (after, new_etag) = public_page(&app).await;
+    assert_ne!(new_etag, etag);
+    assert_eq!(after["items"][0]["summary"], "Po zmianie w pamięci stron.");
+    // The write rendered the item again from its rows: the tampering is gone.
+    assert_eq!(after["items"][0]["title"], before["items"][0]["title"]);
+    assert!(assert_consistent(&app, id, "the write after the page was kept").await);
+    app.anonymous()
+        .get(PAGE)
+        .header("If-None-Match", etag.as_str())
+        .send()
+        .await
+        .assert_status(200);
+}
+
+#[actix_web::test]
+async fn a_cached_page_changes_when_an_organization_it_embeds_is_renamed() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    let (before, _) = public_page(&app).await;
+    let association = before["items"][0]["association"].id();
+    app.rename_organization(association, "Związek Przemianowany")
+        .await;
+    let (after, _) = public_page(&app).await;
+    let items = after["items"].as_array().expect("items");
+    assert_eq!(items[0]["association"]["name"], "Związek Przemianowany");
+    assert!(
+        items
+            .iter()
+            .filter(|item| item["association_id"] == json!(association))
+            .all(|item| item["association"]["name"] == "Związek Przemianowany")
+    );
+}
+
+#[actix_web::test]
+async fn a_write_on_another_instance_makes_this_instances_pages_stale() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    let other = crate::helpers::spawn_instance_of(&app, |_| {}).await;
+    let (before, _) = public_page(&app).await;
+    let (seen_there, _) = public_page(&other).await;
+    assert_eq!(seen_there, before);
+    let id = before["items"][0].id();
+    other
+        .admin_write(
+            "PATCH",
+            format!("/api/v1/positions/{id}"),
+            Some(json!({"summary": "Zmienione na drugiej instancji."})),
+        )
+        .await;
+    for instance in [&app, &other] {
+        let (after, _) = public_page(instance).await;
+        assert_eq!(
+            after["items"][0]["summary"],
+            "Zmienione na drugiej instancji."
+        );
+    }
+    let generation: i64 = app.with_conn(|conn| {
+        razem::db::read_docs::generation(conn, KIND)
+            .expect("generation")
+            .expect("a position generation")
+    });
+    assert!(generation > 0, "the writes raised it: {generation}");
+}
+
+#[actix_web::test]
+async fn a_private_caller_never_gets_a_cached_public_page() {
+    let (app, opos, draft) = demo_with_draft("Szkic spoza pamięci").await;
+    let draft = draft.id();
+    let page = format!("/api/v1/positions?association={opos}&limit=100");
+    let public = app.anonymous().get(&page).send().await.assert_status(200);
+    assert!(!public.ids().contains(&draft));
+    let first = public.ids()[0];
+    tamper_stored_item(&app, first, "Podmieniony");
+    // The public page is kept (the tampering does not show) ...
+    let kept = app.anonymous().get(&page).send().await.assert_status(200);
+    assert_eq!(kept.json(), public.json());
+    // ... and those who see drafts read the page now: the draft, and the stored item
+    // as it is now.
+    for caller in [app.as_admin(), app.as_editor(opos)] {
+        let private = caller.get(&page).send().await.assert_status(200);
+        assert!(private.ids().contains(&draft));
+        let index = private.ids().iter().position(|id| *id == first);
+        assert_eq!(
+            private.items()[index.expect("listed")]["title"],
+            "Podmieniony"
+        );
+        assert_eq!(private.header("cache-control"), Some("no-store"));
+    }
+}
+
+#[actix_web::test]
+async fn a_cached_page_of_projects_changes_after_a_write_of_a_project_on_it() {
+    let app = spawn_app().await;
+    app.seed_demo();
+    let page = "/api/v1/projects?limit=5";
+    let before = app.anonymous().get(page).send().await.assert_status(200);
+    let id = before.ids()[0];
+    assert_eq!(
+        app.anonymous()
+            .get(page)
+            .send()
+            .await
+            .assert_status(200)
+            .json(),
+        before.json()
+    );
+    app.admin_write(
+        "PATCH",
+        format!("/api/v1/projects/{id}"),
+        Some(json!({"summary": "Nowe streszczenie projektu."})),
+    )
+    .await;
+    let after = app.anonymous().get(page).send().await.assert_status(200);
+    assert_ne!(after.etag(), before.etag());
+    let index = after.ids().iter().position(|listed| *listed == id);
+    assert_eq!(
+        after.items()[index.expect("listed")]["summary"],
+        "Nowe streszczenie projektu."
+    );
 }
