@@ -22,7 +22,7 @@ use crate::auth::policy::DraftVisibility;
 use crate::config::ConsultationMinDays;
 use crate::db::DbConnection;
 use crate::db::read_docs::{self, ReadDoc};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 
 /// The read model's name for consultations.
 pub const KIND: &str = "consultation";
@@ -130,10 +130,7 @@ pub fn page_items(
             let rows = rows.into_iter().map(|(row, _)| row).collect();
             view::with_details(conn, rows, &view)?
                 .iter()
-                .map(|consultation| {
-                    let item = serde_json::to_string(consultation).map_err(ApiError::internal)?;
-                    Ok((consultation.id, item))
-                })
+                .map(|consultation| read_docs::rendered_item(consultation.id, consultation))
                 .collect()
         },
     )

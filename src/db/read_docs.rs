@@ -204,6 +204,12 @@ pub fn page_items<R>(
         .collect()
 }
 
+/// A page's item rendered now (not stored) as `(id, JSON)`, what the `render` of
+/// [`page_items`] and [`stored_items`] return for each row they were given.
+pub fn rendered_item(id: i64, item: &impl serde::Serialize) -> ApiResult<(i64, String)> {
+    Ok((id, serde_json::to_string(item).map_err(ApiError::internal)?))
+}
+
 /// A list item as serde_json wrote it, embedded as it is. Every item is serde_json's own
 /// output: the stored ones were written by [`ReadDoc::render`], the only writer of
 /// `read_docs`, and the others are rendered by the page's caller with `to_string`; so

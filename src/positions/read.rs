@@ -8,7 +8,7 @@ use serde_json::value::RawValue;
 use super::repo;
 use crate::db::DbConnection;
 use crate::db::read_docs::{self, ReadDoc, Stored};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 
 /// The read model's name for positions.
 pub const KIND: &str = "position";
@@ -43,12 +43,7 @@ pub fn page_items(conn: &mut DbConnection, rows: Vec<Stored>) -> ApiResult<Vec<B
         let rows = repo::find_many(conn, missing)?;
         repo::with_details(conn, rows)?
             .into_iter()
-            .map(|position| {
-                let id = position.id;
-                let item = serde_json::to_string(&position.into_list_item())
-                    .map_err(ApiError::internal)?;
-                Ok((id, item))
-            })
+            .map(|position| read_docs::rendered_item(position.id, &position.into_list_item()))
             .collect()
     })
 }

@@ -257,10 +257,7 @@ pub(crate) fn render_items(
 ) -> ApiResult<Vec<(i64, String)>> {
     render(conn, items)?
         .into_iter()
-        .map(|practice| {
-            let json = serde_json::to_string(&practice).map_err(ApiError::internal)?;
-            Ok((practice.id, json))
-        })
+        .map(|practice| crate::db::read_docs::rendered_item(practice.id, &practice))
         .collect()
 }
 

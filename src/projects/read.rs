@@ -5,11 +5,10 @@
 
 use serde_json::value::RawValue;
 
-use super::dto::Project;
 use super::{repo, service};
 use crate::db::DbConnection;
 use crate::db::read_docs::{self, ReadDoc, Stored};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 
 /// The read model's name for projects.
 pub const KIND: &str = "project";
@@ -24,10 +23,6 @@ pub fn fresh(conn: &mut DbConnection, ids: &[i64]) -> ApiResult<Vec<ReadDoc>> {
             ReadDoc::render(id, version, &project, &project.clone().into_list_item())
         })
         .collect()
-}
-
-fn list_item(project: Project) -> ApiResult<String> {
-    serde_json::to_string(&project.into_list_item()).map_err(ApiError::internal)
 }
 
 /// The projects a changed object alters: the project itself (an indicator's write
@@ -46,7 +41,7 @@ pub fn page_items(conn: &mut DbConnection, rows: Vec<Stored>) -> ApiResult<Vec<B
         let rows = repo::find_many(conn, missing)?;
         service::with_details(conn, rows)?
             .into_iter()
-            .map(|project| Ok((project.id, list_item(project)?)))
+            .map(|project| read_docs::rendered_item(project.id, &project.into_list_item()))
             .collect()
     })
 }
