@@ -360,11 +360,15 @@ impl RenderedPage {
     /// The body of a page and its `ETag` (a digest of the body, for `If-None-Match`).
     fn of<T: Serialize>(page: &Page<T>) -> ApiResult<Self> {
         let body = serde_json::to_vec(page).map_err(ApiError::internal)?;
-        Ok(RenderedPage {
+        Ok(Self::from_bytes(body, page.next_cursor.clone()))
+    }
+
+    fn from_bytes(body: Vec<u8>, next_cursor: Option<String>) -> Self {
+        RenderedPage {
             etag: crate::http::conditional::digest_tag(&body),
             body: web::Bytes::from(body),
-            next_cursor: page.next_cursor.clone(),
-        })
+            next_cursor,
+        }
     }
 }
 
@@ -519,11 +523,7 @@ pub fn page_response<T: Serialize>(
     match serde_json::to_vec(body) {
         Ok(bytes) => rendered_response(
             req,
-            RenderedPage {
-                etag: crate::http::conditional::digest_tag(&bytes),
-                body: web::Bytes::from(bytes),
-                next_cursor: next_cursor.map(str::to_owned),
-            },
+            RenderedPage::from_bytes(bytes, next_cursor.map(str::to_owned)),
         ),
         // What `json` would do with a body that does not serialize.
         Err(_) => HttpResponse::Ok().json(body),
