@@ -356,13 +356,12 @@ pub fn walks_backwards(conn: &mut DbConnection, question: &Question) -> ApiResul
     if question.reach.is_empty() || question.terms.is_empty() {
         return Ok(false);
     }
-    let since = (pg_since(question.updated_since), question.updated_since);
     let query = pg_tsquery(question.terms);
     Ok(walks(
         pg,
         &query,
         &visible(question.reach),
-        since,
+        question.updated_since,
         question.candidates,
     )?)
 }
@@ -379,10 +378,10 @@ const WALK_ROW_COST: f64 = 4.0;
 /// Are the candidates of `query` found faster by walking the primary key backwards (the
 /// newest entries first, testing each one the caller may see, until `candidates`
 /// match) than from the GIN index (every match, sorted by `doc_id`)? With `m` matches
-/// among `v` entries the caller may see (changed since `$1` if `since`), the walk
-/// tests about `candidates × v / m` rows and the bitmap reads `m`: the walk wins when
-/// `m² > WALK_ROW_COST × candidates × v` (at 100 000 entries and 1000 candidates: from
-/// ~20 000 matches on). Both counts are the planner's estimates (from `ANALYZE`'s
+/// among `v` entries the caller may see (changed since `updated_since`, bound as
+/// `$1`), the walk tests about `candidates × v / m` rows and the bitmap reads `m`: the
+/// walk wins when `m² > WALK_ROW_COST × candidates × v` (at 100 000 entries and 1000
+/// candidates: from ~20 000 matches on). Both counts are the planner's estimates (from `ANALYZE`'s
 /// statistics, within a few percent of the true counts for single words); its own
 /// choice is not used because it costs the walk's rows without their TOAST fetch and
 /// walks for words of 4 % of the entries (~150 ms instead of ~15).
@@ -390,10 +389,10 @@ fn walks(
     pg: &mut diesel::PgConnection,
     query: &str,
     visible: &str,
-    since: (&str, Option<NaiveDateTime>),
+    updated_since: Option<NaiveDateTime>,
     candidates: i64,
 ) -> QueryResult<bool> {
-    let (since, updated_since) = since;
+    let since = pg_since(updated_since);
     // One statement for both estimates: each branch of the Append is one of them.
     let mut explain = diesel::sql_query(format!(
         "EXPLAIN (FORMAT JSON) \
@@ -487,8 +486,7 @@ pub fn search(conn: &mut DbConnection, question: Question) -> ApiResult<Vec<Hit>
         DbConnection::Pg(pg) => {
             let query = pg_tsquery(terms);
             let since = pg_since(updated_since);
-            let walk = walks(pg, &query, &visible, (since, updated_since), candidates)
-                .map_err(cancelled)?;
+            let walk = walks(pg, &query, &visible, updated_since, candidates).map_err(cancelled)?;
             // The plan is the one chosen above, whatever the planner's costs say (they
             // leave out the TOAST fetch of `terms`, ~3 µs a row); `SET LOCAL`: for
             // this transaction only (service::search runs the search in its own).
